@@ -1,0 +1,55 @@
+// @ts-check
+import js from '@eslint/js';
+import neverthrow from 'eslint-plugin-neverthrow';
+import tseslint from 'typescript-eslint';
+
+// eslint-plugin-neverthrow 1.x was written for ESLint 8: it reads `context.parserServices` and
+// calls `context.getScope()`, which ESLint 9 moved to `context.sourceCode`. Hand the rule a
+// context that still has both.
+const mustUseResult = neverthrow.rules['must-use-result'];
+const neverthrowCompat = {
+  rules: {
+    'must-use-result': {
+      ...mustUseResult,
+      create(context) {
+        let current;
+        const legacy = Object.create(context, {
+          parserServices: { value: context.sourceCode.parserServices },
+          getScope: { value: () => context.sourceCode.getScope(current) },
+        });
+        const listeners = mustUseResult.create(legacy);
+        return Object.fromEntries(
+          Object.entries(listeners).map(([selector, listener]) => [selector, (node) => ((current = node), listener(node))]),
+        );
+      },
+    },
+  },
+};
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '.kubeception/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { neverthrow: neverthrowCompat },
+    rules: {
+      'neverthrow/must-use-result': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Tests assert on Results with expect(result.isOk()) and friends.
+    files: ['**/*.test.ts', '**/*.test-d.ts'],
+    rules: { 'neverthrow/must-use-result': 'off' },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+);

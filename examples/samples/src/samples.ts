@@ -1,0 +1,30 @@
+/** Loads the sample files and their annotations. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+/** A sample file, its object, and what its comments say it must produce. */
+export interface Sample {
+  readonly file: string;
+  readonly object: { kind: string; [key: string]: unknown };
+  /** `# expect: path: message` lines (invalid samples). */
+  readonly expects: readonly { path: string; message: string }[];
+  /** `# schema: rejects`: the CRD schema alone must refuse this object. */
+  readonly schemaRejects: boolean;
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Reads every sample in `valid/` or `invalid/`. */
+export function loadSamples(folder: 'valid' | 'invalid'): Sample[] {
+  const dir = join(ROOT, folder);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((file) => {
+      const text = readFileSync(join(dir, file), 'utf8');
+      const expects = [...text.matchAll(/^# expect: (\S+): (.+)$/gm)].map(([, path = '', message = '']) => ({ path, message }));
+      return { file, object: parse(text) as Sample['object'], expects, schemaRejects: /^# schema: rejects$/m.test(text) };
+    });
+}

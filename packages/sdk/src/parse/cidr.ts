@@ -1,0 +1,44 @@
+/** IPv4 CIDR parsing and overlap, on top of ipaddr.js. */
+import ipaddr from 'ipaddr.js';
+
+/** Loose shape of an IPv4 CIDR, for CRD schemas; the exact check is {@link parseCidr}. */
+export const IPV4_CIDR_PATTERN = '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$';
+
+/** A parsed IPv4 network: first address and prefix length. */
+export interface Cidr {
+  readonly text: string;
+  readonly first: number;
+  readonly prefix: number;
+  readonly size: number;
+}
+
+/** Parses `a.b.c.d/n`; returns a reason string when it is not a valid IPv4 network address. */
+export function parseCidr(text: string): Cidr | string {
+  if (!ipaddr.IPv4.isValidCIDR(text)) return 'must be an IPv4 CIDR such as 10.0.0.0/16';
+  const [address, prefix] = ipaddr.IPv4.parseCIDR(text);
+  const value = toNumber(address);
+  const size = 2 ** (32 - prefix);
+  const first = value - (value % size);
+  if (first !== value) {
+    return `must be a network address: ${text} has host bits set (did you mean ${fromNumber(first)}/${prefix}?)`;
+  }
+  return { text, first, prefix, size };
+}
+
+/** Whether two networks share at least one address. */
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  return a.first < b.first + b.size && b.first < a.first + a.size;
+}
+
+/** Whether `text` is a valid IPv4 or IPv6 address. */
+export function isIpAddress(text: string): boolean {
+  return ipaddr.isValid(text) && (ipaddr.IPv4.isValidFourPartDecimal(text) || ipaddr.IPv6.isValid(text));
+}
+
+function toNumber(address: ipaddr.IPv4): number {
+  return address.octets.reduce((n, octet) => n * 256 + octet, 0);
+}
+
+function fromNumber(value: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+}
