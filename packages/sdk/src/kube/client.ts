@@ -1,0 +1,68 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { TokenBucket } from '../internal/token-bucket.js';
+import type { KubeObject, ResourceDescriptor } from '../resource.js';
+import { customObjectsApi, defaultKubeConfig } from './api.js';
+import type { RetryOptions } from './request-policy.js';
+import { resourceClient, type ClientContext, type ResourceClient } from './resource-client.js';
+
+/** Options of {@link createKubeClient}. */
+export interface KubeClientOptions {
+  /** @default loaded from KUBECONFIG, ~/.kube/config or the in-cluster service account */
+  readonly kubeConfig?: KubeConfig;
+  /** Requests per second, client-wide; 0 disables the limit. @default 50 */
+  readonly qps?: number;
+  /** Requests allowed at once above `qps`. @default 100 */
+  readonly burst?: number;
+  /** @default { maxAttempts: 5, baseMs: 100, maxMs: 10_000, jitter: 0.5 } */
+  readonly retry?: RetryOptions;
+  /** Field manager of writes and server-side apply. @default 'kubeception' */
+  readonly fieldManager?: string;
+}
+
+/** A Kubernetes client: one {@link ResourceClient} per kind, sharing rate limit and config. */
+export interface KubeClient {
+  readonly kubeConfig: KubeConfig;
+  /** The namespace of the kubeconfig's current context, or `default`. */
+  readonly defaultNamespace: string;
+  /** The typed client of a kind; cached per descriptor. */
+  resource<T extends KubeObject>(descriptor: ResourceDescriptor<T>): ResourceClient<T>;
+}
+
+/**
+ * Creates a client. Every call returns `ResultAsync<_, KubeError>`; reads and idempotent
+ * writes are retried on 429, 5xx and transport errors (see `request-policy.ts`).
+ *
+ * @example
+ * ```ts
+ * import { ClusterResource } from '@kubeception/sdk';
+ * import { createKubeClient, ignoreNotFound } from '@kubeception/sdk/kube';
+ *
+ * const kube = createKubeClient();
+ * const cluster = await kube.resource(ClusterResource).get('demo', { namespace: 'default' }).orElse(ignoreNotFound);
+ * ```
+ */
+export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
+  const kubeConfig = options.kubeConfig ?? defaultKubeConfig();
+  const defaultNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
+  const ctx: ClientContext = {
+    api: customObjectsApi(kubeConfig, 'kubeception-sdk'),
+    config: kubeConfig,
+    limiter: new TokenBucket(options.qps ?? 50, options.burst ?? 100),
+    retry: options.retry ?? {},
+    fieldManager: options.fieldManager ?? 'kubeception',
+    defaultNamespace,
+  };
+  const clients = new WeakMap<ResourceDescriptor<KubeObject>, ResourceClient<KubeObject>>();
+  return {
+    kubeConfig,
+    defaultNamespace,
+    resource<T extends KubeObject>(descriptor: ResourceDescriptor<T>): ResourceClient<T> {
+      let client = clients.get(descriptor as ResourceDescriptor<KubeObject>);
+      if (client === undefined) {
+        client = resourceClient(ctx, descriptor) as unknown as ResourceClient<KubeObject>;
+        clients.set(descriptor as ResourceDescriptor<KubeObject>, client);
+      }
+      return client as unknown as ResourceClient<T>;
+    },
+  };
+}

@@ -1,0 +1,236 @@
+/** `ResourceClient<T>`: typed verbs for one kind, every call a `ResultAsync<_, KubeError>`. */
+import { PatchStrategy, setHeaderOptions, type CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { ResultAsync, err, ok, type Result } from 'neverthrow';
+import type { TokenBucket } from '../internal/token-bucket.js';
+import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
+import type { KubeError } from './errors.js';
+import { send, type Idempotency, type RetryOptions } from './request-policy.js';
+import { watchResource, type WatchEvent, type WatchOptions } from './watch.js';
+
+/** A page or a whole list. */
+export interface ObjectList<T extends KubeObject> {
+  readonly items: Persisted<T>[];
+  /** The list's resourceVersion: start a watch here to see every later change. */
+  readonly resourceVersion: string;
+  /** Token of the next page, when there is one. */
+  readonly continue?: string;
+}
+
+/** What to list. */
+export interface ListOptions {
+  /** Namespace to list; all namespaces when unset. */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  /** Page size. @default 500 */
+  readonly limit?: number;
+  /** `"0"` lets the server answer from its cache. */
+  readonly resourceVersion?: string;
+}
+
+/** A patch and how it is applied. */
+export type Patch =
+  | { readonly type: 'merge'; readonly body: object }
+  | { readonly type: 'json'; readonly ops: readonly JsonPatchOperation[] }
+  | { readonly type: 'strategic'; readonly body: object }
+  /** Server-side apply: `body` is the full intent of `fieldManager`. */
+  | { readonly type: 'apply'; readonly body: object; readonly force?: boolean };
+
+/** One RFC 6902 operation. */
+export interface JsonPatchOperation {
+  readonly op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+  readonly path: string;
+  readonly value?: unknown;
+  readonly from?: string;
+}
+
+/** Options of calls that address one object. */
+export interface ObjectOptions {
+  /** @default the object's namespace, else the kubeconfig context's, else "default" */
+  readonly namespace?: string;
+}
+
+/** Options of writes. */
+export interface WriteOptions extends ObjectOptions {
+  /** @default the client's fieldManager */
+  readonly fieldManager?: string;
+}
+
+/** Options of delete. */
+export interface DeleteOptions extends ObjectOptions {
+  /** @default server default: Background for most kinds */
+  readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  /** Delete only if the object still has this uid / resourceVersion. */
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+  readonly gracePeriodSeconds?: number;
+}
+
+/** Typed access to one kind. */
+export interface ResourceClient<T extends KubeObject> {
+  readonly descriptor: ResourceDescriptor<T>;
+  get(name: string, options?: ObjectOptions): ResultAsync<Persisted<T>, KubeError>;
+  /** Every page, collected. */
+  list(options?: ListOptions): ResultAsync<ObjectList<T>, KubeError>;
+  /** One page at a time; a failed page ends the iteration after yielding its error. */
+  listPages(options?: ListOptions): AsyncIterable<Result<ObjectList<T>, KubeError>>;
+  create(object: T, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
+  /** PUT: `metadata.resourceVersion`, when set, makes it fail with Conflict if the object changed. */
+  replace(object: T, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
+  replaceStatus(object: T, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
+  patch(name: string, patch: Patch, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
+  patchStatus(name: string, patch: Patch, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
+  /** Server-side apply of `object` as `fieldManager`. */
+  apply(object: T, options?: WriteOptions & { readonly force?: boolean }): ResultAsync<Persisted<T>, KubeError>;
+  /** Resolves to the object while finalizers keep it, or `undefined` once it is gone. */
+  delete(name: string, options?: DeleteOptions): ResultAsync<Persisted<T> | undefined, KubeError>;
+  watch(options?: WatchOptions): AsyncIterable<WatchEvent<T>>;
+}
+
+/** What a resource client shares with its kube client. */
+export interface ClientContext {
+  readonly api: CustomObjectsApi;
+  readonly config: KubeConfig;
+  readonly limiter: TokenBucket;
+  readonly retry: RetryOptions;
+  readonly fieldManager: string;
+  readonly defaultNamespace: string;
+}
+
+const CONTENT_TYPE = {
+  merge: PatchStrategy.MergePatch,
+  json: PatchStrategy.JsonPatch,
+  strategic: PatchStrategy.StrategicMergePatch,
+  apply: PatchStrategy.ServerSideApply,
+} as const;
+
+/** Builds the client of one kind. */
+export function resourceClient<T extends KubeObject>(ctx: ClientContext, descriptor: ResourceDescriptor<T>): ResourceClient<T> {
+  const { api } = ctx;
+  const base = { group: descriptor.group, version: descriptor.version, plural: descriptor.plural };
+  const namespaced = descriptor.scope === 'Namespaced';
+  const ns = (options?: ObjectOptions, object?: KubeObject) => options?.namespace ?? object?.metadata?.namespace ?? ctx.defaultNamespace;
+  const run = <R>(call: () => Promise<unknown>, idempotency: Idempotency) =>
+    send(call, idempotency, ctx.limiter, ctx.retry) as ResultAsync<R, KubeError>;
+  const nameOf = (object: T) => object.metadata?.name ?? '';
+
+  const listPage = (options: ListOptions, token: string | undefined) => {
+    const query = {
+      labelSelector: options.labelSelector,
+      fieldSelector: options.fieldSelector,
+      limit: options.limit ?? 500,
+      _continue: token,
+      resourceVersion: token === undefined ? options.resourceVersion : undefined,
+    };
+    return run<{ items: Persisted<T>[]; metadata?: { resourceVersion?: string; continue?: string } }>(
+      () =>
+        !namespaced
+          ? api.listClusterCustomObject({ ...base, ...query })
+          : options.namespace === undefined
+            ? api.listCustomObjectForAllNamespaces({ group: base.group, version: base.version, resourcePlural: base.plural, ...query })
+            : api.listNamespacedCustomObject({ ...base, namespace: options.namespace, ...query }),
+      'idempotent',
+    ).map((list) => ({
+      items: list.items.map((item) => withKind(descriptor, item)),
+      resourceVersion: list.metadata?.resourceVersion ?? '',
+      ...(list.metadata?.continue ? { continue: list.metadata.continue } : {}),
+    }));
+  };
+
+  const patchAt = (status: boolean) => (name: string, patch: Patch, options?: WriteOptions) => {
+    const body = patch.type === 'json' ? patch.ops : patch.body;
+    const request = {
+      ...base,
+      name,
+      body,
+      fieldManager: options?.fieldManager ?? ctx.fieldManager,
+      ...(patch.type === 'apply' ? { force: patch.force ?? false } : {}),
+    };
+    const headers = setHeaderOptions('Content-Type', CONTENT_TYPE[patch.type]);
+    const idempotency: Idempotency = patch.type === 'merge' || patch.type === 'apply' ? 'idempotent' : 'once';
+    return run<Persisted<T>>(() => {
+      if (!namespaced) return status ? api.patchClusterCustomObjectStatus(request, headers) : api.patchClusterCustomObject(request, headers);
+      const namespace = ns(options, patch.type === 'json' ? undefined : (patch.body as KubeObject));
+      return status
+        ? api.patchNamespacedCustomObjectStatus({ ...request, namespace }, headers)
+        : api.patchNamespacedCustomObject({ ...request, namespace }, headers);
+    }, idempotency);
+  };
+
+  const replaceAt = (status: boolean) => (object: T, options?: WriteOptions) => {
+    const request = { ...base, name: nameOf(object), body: object, fieldManager: options?.fieldManager ?? ctx.fieldManager };
+    const idempotency: Idempotency = object.metadata?.resourceVersion ? 'idempotent' : 'once';
+    return run<Persisted<T>>(() => {
+      if (!namespaced) return status ? api.replaceClusterCustomObjectStatus(request) : api.replaceClusterCustomObject(request);
+      const namespace = ns(options, object);
+      return status ? api.replaceNamespacedCustomObjectStatus({ ...request, namespace }) : api.replaceNamespacedCustomObject({ ...request, namespace });
+    }, idempotency);
+  };
+
+  const client: ResourceClient<T> = {
+    descriptor,
+    get: (name, options) =>
+      run<Persisted<T>>(
+        () => (namespaced ? api.getNamespacedCustomObject({ ...base, namespace: ns(options), name }) : api.getClusterCustomObject({ ...base, name })),
+        'idempotent',
+      ),
+    listPages: (options = {}) => pages(options, listPage),
+    list: (options = {}) => collect(options, listPage),
+    create: (object, options) =>
+      run<Persisted<T>>(() => {
+        const request = { ...base, body: object, fieldManager: options?.fieldManager ?? ctx.fieldManager };
+        return namespaced ? api.createNamespacedCustomObject({ ...request, namespace: ns(options, object) }) : api.createClusterCustomObject(request);
+      }, 'once'),
+    replace: replaceAt(false),
+    replaceStatus: replaceAt(true),
+    patch: patchAt(false),
+    patchStatus: patchAt(true),
+    apply: (object, options) => patchAt(false)(nameOf(object), { type: 'apply', body: object, force: options?.force ?? false }, { ...options, namespace: ns(options, object) }),
+    delete: (name, options) => {
+      const body = {
+        ...(options?.preconditions ? { preconditions: options.preconditions } : {}),
+        ...(options?.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}),
+        ...(options?.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: options.gracePeriodSeconds } : {}),
+      };
+      const request = { ...base, name, body };
+      return run<Persisted<T> | { kind: 'Status' }>(
+        () => (namespaced ? api.deleteNamespacedCustomObject({ ...request, namespace: ns(options) }) : api.deleteClusterCustomObject(request)),
+        'idempotent',
+      ).map((response) => (response.kind === 'Status' ? undefined : (response as Persisted<T>)));
+    },
+    watch: (options = {}) => watchResource(ctx.config, descriptor, options, () => ctx.limiter.take()),
+  };
+  return client;
+}
+
+type PageFn<T extends KubeObject> = (options: ListOptions, token: string | undefined) => ResultAsync<ObjectList<T>, KubeError>;
+
+async function* pages<T extends KubeObject>(options: ListOptions, page: PageFn<T>): AsyncIterable<Result<ObjectList<T>, KubeError>> {
+  let token: string | undefined;
+  do {
+    const step: { result: Result<ObjectList<T>, KubeError>; next: string | undefined } = await page(options, token).match(
+      (list) => ({ result: ok(list), next: list.continue }),
+      (error) => ({ result: err(error), next: undefined }), // a failed page ends the listing
+    );
+    yield step.result;
+    token = step.next;
+  } while (token !== undefined);
+}
+
+function collect<T extends KubeObject>(options: ListOptions, page: PageFn<T>): ResultAsync<ObjectList<T>, KubeError> {
+  const all = async (): Promise<Result<ObjectList<T>, KubeError>> => {
+    const items: Persisted<T>[] = [];
+    let resourceVersion = '';
+    for await (const result of pages(options, page)) {
+      if (result.isErr()) return err(result.error);
+      items.push(...result.value.items);
+      resourceVersion = result.value.resourceVersion;
+    }
+    return ok({ items, resourceVersion });
+  };
+  return new ResultAsync(all());
+}
+
+/** List items carry no apiVersion/kind; put them back so every object is self-describing. */
+function withKind<T extends KubeObject>(descriptor: ResourceDescriptor<T>, item: Persisted<T>): Persisted<T> {
+  return item.kind === undefined ? { ...item, apiVersion: descriptor.apiVersion, kind: descriptor.kind } : item;
+}

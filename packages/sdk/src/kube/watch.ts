@@ -1,0 +1,89 @@
+/** A watch as an `AsyncIterable` of typed events, over client-node's `Watch`. */
+import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { AsyncQueue } from '../internal/async-queue.js';
+import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
+import { statusToKubeError, toKubeError, type KubeError, type KubeStatus } from './errors.js';
+
+/** One event of a watch. */
+export type WatchEvent<T extends KubeObject> =
+  | { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly object: Persisted<T> }
+  /** The server's progress marker: everything up to `resourceVersion` has been sent. */
+  | { readonly type: 'BOOKMARK'; readonly resourceVersion: string }
+  /** The watch failed (410 Gone after compaction, or any other error); the stream ends after it. */
+  | { readonly type: 'ERROR'; readonly error: KubeError };
+
+/** What to watch. */
+export interface WatchOptions {
+  /** Namespace to watch; all namespaces when unset. */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  /** Start after this version; without it the server first sends the current state as ADDED. */
+  readonly resourceVersion?: string;
+  /** @default true */
+  readonly allowWatchBookmarks?: boolean;
+  /** Ask the server to end the watch after this long. */
+  readonly timeoutSeconds?: number;
+  /** Ends the stream when aborted. */
+  readonly signal?: AbortSignal;
+}
+
+/** The collection path of a kind (`/apis/<group>/<version>[/namespaces/<ns>]/<plural>`). */
+export function collectionPath(descriptor: ResourceDescriptor<KubeObject>, namespace?: string): string {
+  const root = descriptor.group === '' ? `/api/${descriptor.version}` : `/apis/${descriptor.group}/${descriptor.version}`;
+  const scoped = descriptor.scope === 'Namespaced' && namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${root}${scoped}/${descriptor.plural}`;
+}
+
+/**
+ * Opens a watch. The stream ends when the server closes it (after an `ERROR` event if the
+ * close was a failure), when `signal` aborts, or when the consumer stops iterating.
+ */
+export function watchResource<T extends KubeObject>(
+  config: KubeConfig,
+  descriptor: ResourceDescriptor<T>,
+  options: WatchOptions,
+  beforeConnect: () => Promise<void>,
+): AsyncIterable<WatchEvent<T>> {
+  let controller: AbortController | undefined;
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    controller?.abort();
+  };
+  const queue = new AsyncQueue<WatchEvent<T>>(stop);
+  const onAbort = () => (stop(), queue.end());
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const query = {
+    allowWatchBookmarks: options.allowWatchBookmarks ?? true,
+    resourceVersion: options.resourceVersion,
+    labelSelector: options.labelSelector,
+    fieldSelector: options.fieldSelector,
+    timeoutSeconds: options.timeoutSeconds,
+  };
+  const onEvent = (type: string, object: unknown) => {
+    if (type === 'BOOKMARK') {
+      queue.push({ type, resourceVersion: (object as KubeObject).metadata?.resourceVersion ?? '' });
+    } else if (type === 'ERROR') {
+      queue.push({ type, error: statusToKubeError(object as KubeStatus) });
+      queue.end();
+    } else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
+      queue.push({ type, object: object as Persisted<T> });
+    }
+  };
+  const onDone = (error: unknown) => {
+    if (error && !stopped) queue.push({ type: 'ERROR', error: toKubeError(error) });
+    queue.end();
+  };
+
+  void beforeConnect()
+    .then(() => (stopped ? undefined : new Watch(config).watch(collectionPath(descriptor, options.namespace), query, onEvent, onDone)))
+    .then((c) => {
+      controller = c;
+      if (stopped) c?.abort();
+    })
+    .catch(onDone);
+  return queue;
+}
