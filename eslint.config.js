@@ -45,7 +45,7 @@ export default tseslint.config(
   },
   {
     // Tests assert on Results with expect(result.isOk()) and friends.
-    files: ['**/*.test.ts', '**/*.test-d.ts'],
+    files: ['**/*.test.ts', '**/*.test-d.ts', 'packages/testing/src/conformance/**'],
     rules: { 'neverthrow/must-use-result': 'off' },
   },
   {

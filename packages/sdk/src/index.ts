@@ -40,6 +40,7 @@ export type {
   PersistedMeta,
   ResourceDefinition,
   ResourceDescriptor,
+  ResourceInput,
   ResourceObject,
   ResourceScope,
 } from './resource.js';
@@ -51,12 +52,13 @@ export { MAX_CLUSTER_NAME_LENGTH, MAX_POOL_NAME_LENGTH } from './models/cluster-
 export { CertificateAuthorityResource, certificateAuthorityCrd, validateCertificateAuthority } from './models/certificate-authority.js';
 export type {
   CertificateAuthority,
+  CertificateAuthorityInput,
   CertificateAuthorityRole,
   CertificateAuthoritySpec,
   CertificateAuthorityStatus,
 } from './models/certificate-authority.js';
 export { CertificateResource, certificateCrd, certificateSecretName, renewBeforeMs, validateCertificate } from './models/certificate.js';
-export type { Certificate, CertificateSpec, CertificateStatus } from './models/certificate.js';
+export type { Certificate, CertificateInput, CertificateSpec, CertificateStatus } from './models/certificate.js';
 
 // Providers
 export { defineProvider } from './provider.js';

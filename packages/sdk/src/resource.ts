@@ -78,7 +78,7 @@ export interface ResourceDefinition<Spec extends z.ZodType | undefined, Status e
   readonly status?: Status;
 }
 
-/** The object type a descriptor describes. */
+/** The object type a descriptor describes: defaults applied. */
 export type ResourceObject<Spec, Status> = {
   apiVersion: string;
   kind: string;
@@ -86,11 +86,20 @@ export type ResourceObject<Spec, Status> = {
 } & (Spec extends z.ZodType ? { spec: z.output<Spec> } : unknown) &
   (Status extends z.ZodType ? { status?: z.output<Status> } : unknown);
 
+/** The object type a user writes: fields with defaults are optional. */
+export type ResourceInput<Spec, Status> = {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+} & (Spec extends z.ZodType ? { spec: z.input<Spec> } : unknown) &
+  (Status extends z.ZodType ? { status?: z.input<Status> } : unknown);
+
 /**
  * Everything needed to address one kind on the API server, plus, for custom resources,
- * the schemas that produce its types, validator and CRD. `T` is the object type.
+ * the schemas that produce its types, validator and CRD. `T` is the object as stored (defaults
+ * applied), `I` the object as written (fields with defaults optional).
  */
-export interface ResourceDescriptor<T extends KubeObject = KubeObject> {
+export interface ResourceDescriptor<T extends KubeObject = KubeObject, I extends KubeObject = T> {
   readonly group: string;
   readonly version: string;
   /** `group/version`, or just `version` for the core group. */
@@ -107,6 +116,8 @@ export interface ResourceDescriptor<T extends KubeObject = KubeObject> {
   readonly statusSchema?: z.ZodType;
   /** Phantom field carrying `T`; never set at run time. */
   readonly __type?: T;
+  /** Phantom field carrying `I`; never set at run time. */
+  readonly __input?: I;
 }
 
 /** Loose object metadata schema: the API server owns metadata, so only its shape is checked here. */
@@ -131,7 +142,8 @@ export function defineResource<
   Spec extends z.ZodType | undefined = undefined,
   Status extends z.ZodType | undefined = undefined,
   T extends KubeObject = ResourceObject<Spec, Status>,
->(definition: ResourceDefinition<Spec, Status>): ResourceDescriptor<T> {
+  I extends KubeObject = ResourceInput<Spec, Status>,
+>(definition: ResourceDefinition<Spec, Status>): ResourceDescriptor<T, I> {
   const { group, version, kind, plural, spec, status } = definition;
   const apiVersion = group === '' ? version : `${group}/${version}`;
   const schema =

@@ -17,6 +17,8 @@ export interface KubeClientOptions {
   readonly retry?: RetryOptions;
   /** Field manager of writes and server-side apply. @default 'kubeception' */
   readonly fieldManager?: string;
+  /** A watch silent for this long (no event, no bookmark) is closed by the client. @default 30_000 (client-node's) */
+  readonly watchTimeoutMs?: number;
 }
 
 /** A Kubernetes client: one {@link ResourceClient} per kind, sharing rate limit and config. */
@@ -25,7 +27,7 @@ export interface KubeClient {
   /** The namespace of the kubeconfig's current context, or `default`. */
   readonly defaultNamespace: string;
   /** The typed client of a kind; cached per descriptor. */
-  resource<T extends KubeObject>(descriptor: ResourceDescriptor<T>): ResourceClient<T>;
+  resource<T extends KubeObject, I extends KubeObject = T>(descriptor: ResourceDescriptor<T, I>): ResourceClient<T, I>;
 }
 
 /**
@@ -51,18 +53,20 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
     retry: options.retry ?? {},
     fieldManager: options.fieldManager ?? 'kubeception',
     defaultNamespace,
+    watchTimeoutMs: options.watchTimeoutMs ?? 30_000,
   };
   const clients = new WeakMap<ResourceDescriptor<KubeObject>, ResourceClient<KubeObject>>();
   return {
     kubeConfig,
     defaultNamespace,
-    resource<T extends KubeObject>(descriptor: ResourceDescriptor<T>): ResourceClient<T> {
-      let client = clients.get(descriptor as ResourceDescriptor<KubeObject>);
+    resource<T extends KubeObject, I extends KubeObject = T>(descriptor: ResourceDescriptor<T, I>): ResourceClient<T, I> {
+      const key = descriptor as unknown as ResourceDescriptor<KubeObject>;
+      let client = clients.get(key);
       if (client === undefined) {
-        client = resourceClient(ctx, descriptor) as unknown as ResourceClient<KubeObject>;
-        clients.set(descriptor as ResourceDescriptor<KubeObject>, client);
+        client = resourceClient(ctx, key);
+        clients.set(key, client);
       }
-      return client as unknown as ResourceClient<T>;
+      return client as unknown as ResourceClient<T, I>;
     },
   };
 }

@@ -65,23 +65,27 @@ export interface DeleteOptions extends ObjectOptions {
   readonly gracePeriodSeconds?: number;
 }
 
-/** Typed access to one kind. */
-export interface ResourceClient<T extends KubeObject> {
-  readonly descriptor: ResourceDescriptor<T>;
+/** Typed access to one kind: reads return `T` (as stored), writes take `I` (as written). */
+export interface ResourceClient<T extends KubeObject, I extends KubeObject = T> {
+  readonly descriptor: ResourceDescriptor<T, I>;
   get(name: string, options?: ObjectOptions): ResultAsync<Persisted<T>, KubeError>;
   /** Every page, collected. */
   list(options?: ListOptions): ResultAsync<ObjectList<T>, KubeError>;
   /** One page at a time; a failed page ends the iteration after yielding its error. */
   listPages(options?: ListOptions): AsyncIterable<Result<ObjectList<T>, KubeError>>;
-  create(object: T, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
+  create(object: I, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
   /** PUT: `metadata.resourceVersion`, when set, makes it fail with Conflict if the object changed. */
-  replace(object: T, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
-  replaceStatus(object: T, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
+  replace(object: I, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
+  replaceStatus(object: I, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
   patch(name: string, patch: Patch, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
   patchStatus(name: string, patch: Patch, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
   /** Server-side apply of `object` as `fieldManager`. */
-  apply(object: T, options?: WriteOptions & { readonly force?: boolean }): ResultAsync<Persisted<T>, KubeError>;
-  /** Resolves to the object while finalizers keep it, or `undefined` once it is gone. */
+  apply(object: I, options?: WriteOptions & { readonly force?: boolean }): ResultAsync<Persisted<T>, KubeError>;
+  /**
+   * Resolves to the object while its deletion is deferred (finalizers, a grace period, a
+   * terminating namespace), or `undefined` once it is gone. Some kinds answer a delete with a
+   * Status, others (custom resources, Pods) with the object: `deletionTimestamp` tells them apart.
+   */
   delete(name: string, options?: DeleteOptions): ResultAsync<Persisted<T> | undefined, KubeError>;
   watch(options?: WatchOptions): AsyncIterable<WatchEvent<T>>;
 }
@@ -94,6 +98,7 @@ export interface ClientContext {
   readonly retry: RetryOptions;
   readonly fieldManager: string;
   readonly defaultNamespace: string;
+  readonly watchTimeoutMs: number;
 }
 
 const CONTENT_TYPE = {
@@ -104,14 +109,14 @@ const CONTENT_TYPE = {
 } as const;
 
 /** Builds the client of one kind. */
-export function resourceClient<T extends KubeObject>(ctx: ClientContext, descriptor: ResourceDescriptor<T>): ResourceClient<T> {
+export function resourceClient<T extends KubeObject, I extends KubeObject>(ctx: ClientContext, descriptor: ResourceDescriptor<T, I>): ResourceClient<T, I> {
   const { api } = ctx;
   const base = { group: descriptor.group, version: descriptor.version, plural: descriptor.plural };
   const namespaced = descriptor.scope === 'Namespaced';
   const ns = (options?: ObjectOptions, object?: KubeObject) => options?.namespace ?? object?.metadata?.namespace ?? ctx.defaultNamespace;
   const run = <R>(call: () => Promise<unknown>, idempotency: Idempotency) =>
     send(call, idempotency, ctx.limiter, ctx.retry) as ResultAsync<R, KubeError>;
-  const nameOf = (object: T) => object.metadata?.name ?? '';
+  const nameOf = (object: I) => object.metadata?.name ?? '';
 
   const listPage = (options: ListOptions, token: string | undefined) => {
     const query = {
@@ -156,7 +161,7 @@ export function resourceClient<T extends KubeObject>(ctx: ClientContext, descrip
     }, idempotency);
   };
 
-  const replaceAt = (status: boolean) => (object: T, options?: WriteOptions) => {
+  const replaceAt = (status: boolean) => (object: I, options?: WriteOptions) => {
     const request = { ...base, name: nameOf(object), body: object, fieldManager: options?.fieldManager ?? ctx.fieldManager };
     const idempotency: Idempotency = object.metadata?.resourceVersion ? 'idempotent' : 'once';
     return run<Persisted<T>>(() => {
@@ -166,7 +171,7 @@ export function resourceClient<T extends KubeObject>(ctx: ClientContext, descrip
     }, idempotency);
   };
 
-  const client: ResourceClient<T> = {
+  const client: ResourceClient<T, I> = {
     descriptor,
     get: (name, options) =>
       run<Persisted<T>>(
@@ -195,11 +200,19 @@ export function resourceClient<T extends KubeObject>(ctx: ClientContext, descrip
       return run<Persisted<T> | { kind: 'Status' }>(
         () => (namespaced ? api.deleteNamespacedCustomObject({ ...request, namespace: ns(options) }) : api.deleteClusterCustomObject(request)),
         'idempotent',
-      ).map((response) => (response.kind === 'Status' ? undefined : (response as Persisted<T>)));
+      ).map((response) => (stillThere(response) ? (response as Persisted<T>) : undefined));
     },
-    watch: (options = {}) => watchResource(ctx.config, descriptor, options, () => ctx.limiter.take()),
+    watch: (options = {}) => watchResource(ctx.config, descriptor as unknown as ResourceDescriptor<T>, options, {
+        beforeConnect: () => ctx.limiter.take(),
+        timeoutMs: ctx.watchTimeoutMs,
+      }),
   };
   return client;
+}
+
+/** The server sets deletionTimestamp only when deletion is deferred (finalizers, graceful pods, namespaces). */
+function stillThere(response: KubeObject | { kind: 'Status' }): boolean {
+  return response.kind !== 'Status' && (response as KubeObject).metadata?.deletionTimestamp !== undefined;
 }
 
 type PageFn<T extends KubeObject> = (options: ListOptions, token: string | undefined) => ResultAsync<ObjectList<T>, KubeError>;
@@ -231,6 +244,6 @@ function collect<T extends KubeObject>(options: ListOptions, page: PageFn<T>): R
 }
 
 /** List items carry no apiVersion/kind; put them back so every object is self-describing. */
-function withKind<T extends KubeObject>(descriptor: ResourceDescriptor<T>, item: Persisted<T>): Persisted<T> {
+function withKind<T extends KubeObject>(descriptor: { readonly apiVersion: string; readonly kind: string }, item: Persisted<T>): Persisted<T> {
   return item.kind === undefined ? { ...item, apiVersion: descriptor.apiVersion, kind: descriptor.kind } : item;
 }

@@ -43,7 +43,7 @@ export function watchResource<T extends KubeObject>(
   config: KubeConfig,
   descriptor: ResourceDescriptor<T>,
   options: WatchOptions,
-  beforeConnect: () => Promise<void>,
+  connection: { readonly beforeConnect: () => Promise<void>; readonly timeoutMs: number },
 ): AsyncIterable<WatchEvent<T>> {
   let controller: AbortController | undefined;
   let stopped = false;
@@ -78,8 +78,15 @@ export function watchResource<T extends KubeObject>(
     queue.end();
   };
 
-  void beforeConnect()
-    .then(() => (stopped ? undefined : new Watch(config).watch(collectionPath(descriptor, options.namespace), query, onEvent, onDone)))
+  const open = () => {
+    const watch = new Watch(config);
+    // client-node 2.0 keeps this TypeScript-private but reads it per watch; it is pinned (~2.0.1).
+    (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = connection.timeoutMs;
+    return watch.watch(collectionPath(descriptor, options.namespace), query, onEvent, onDone);
+  };
+  void connection
+    .beforeConnect()
+    .then(() => (stopped ? undefined : open()))
     .then((c) => {
       controller = c;
       if (stopped) c?.abort();

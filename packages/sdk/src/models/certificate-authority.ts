@@ -2,7 +2,7 @@ import type { Result } from 'neverthrow';
 import { z } from 'zod';
 import { conditionColumn, customResourceDefinition, type CustomResourceDefinition } from '../crd.js';
 import { parseDuration } from '../parse/duration.js';
-import { defineResource, type ObjectMeta } from '../resource.js';
+import { defineResource, type ObjectMeta, type ResourceDescriptor } from '../resource.js';
 import { conditionsSchema } from '../schema/condition.js';
 import { clusterRef, dnsLabel, dnsSubdomain, duration, timestamp } from '../schema/fields.js';
 import type { FieldIssue, ValidationError } from '../validation.js';
@@ -48,7 +48,7 @@ const status = z
   .meta({ description: 'Observed state of the CA.' });
 
 /** Descriptor of CertificateAuthority (`kca`). */
-export const CertificateAuthorityResource = defineResource({
+export const CertificateAuthorityResource: ResourceDescriptor<CertificateAuthority, CertificateAuthorityInput> = defineResource({
   group: GROUP,
   version: VERSION,
   kind: 'CertificateAuthority',
@@ -68,6 +68,15 @@ export interface CertificateAuthority {
   status?: CertificateAuthorityStatus;
 }
 export type CertificateAuthoritySpec = z.output<typeof spec>;
+
+/** A CertificateAuthority as a user writes it: fields with defaults are optional. */
+export interface CertificateAuthorityInput {
+  apiVersion: typeof API_VERSION;
+  kind: 'CertificateAuthority';
+  metadata: ObjectMeta;
+  spec: z.input<typeof spec>;
+  status?: CertificateAuthorityStatus;
+}
 export type CertificateAuthorityStatus = z.output<typeof status>;
 export type CertificateAuthorityRole = z.output<typeof role>;
 

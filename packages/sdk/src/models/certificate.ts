@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { conditionColumn, customResourceDefinition, type CustomResourceDefinition } from '../crd.js';
 import { isIpAddress } from '../parse/cidr.js';
 import { parseDuration } from '../parse/duration.js';
-import { defineResource, type ObjectMeta } from '../resource.js';
+import { defineResource, type ObjectMeta, type ResourceDescriptor } from '../resource.js';
 import { conditionsSchema } from '../schema/condition.js';
 import { clusterRef, dnsLabel, dnsSubdomain, duration, timestamp } from '../schema/fields.js';
 import type { FieldIssue, ValidationError } from '../validation.js';
@@ -48,7 +48,7 @@ const status = z
   .meta({ description: 'Observed state of the certificate.' });
 
 /** Descriptor of Certificate (`kcert`). */
-export const CertificateResource = defineResource({
+export const CertificateResource: ResourceDescriptor<Certificate, CertificateInput> = defineResource({
   group: GROUP,
   version: VERSION,
   kind: 'Certificate',
@@ -68,6 +68,15 @@ export interface Certificate {
   status?: CertificateStatus;
 }
 export type CertificateSpec = z.output<typeof spec>;
+
+/** A Certificate as a user writes it: fields with defaults are optional. */
+export interface CertificateInput {
+  apiVersion: typeof API_VERSION;
+  kind: 'Certificate';
+  metadata: ObjectMeta;
+  spec: z.input<typeof spec>;
+  status?: CertificateStatus;
+}
 export type CertificateStatus = z.output<typeof status>;
 
 /** Checks a Certificate and applies defaults. */

@@ -36,7 +36,7 @@ export type ClusterStatus = z.output<typeof clusterStatusSchema>;
 
 /** The Cluster kind for a given set of providers: its descriptor, validator and CRD. */
 export interface ClusterModel<P = OpenProvider> {
-  readonly resource: ResourceDescriptor<Cluster<P>>;
+  readonly resource: ResourceDescriptor<Cluster<P>, ClusterInput<P>>;
   readonly providers: readonly ProviderDefinition[];
   /** Checks a Cluster and applies defaults; every problem is listed with its field path. */
   validate(input: unknown): Result<Cluster<P>, ValidationError>;

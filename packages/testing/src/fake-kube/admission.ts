@@ -1,0 +1,87 @@
+/** Per-kind preparation of objects before they are stored: schema, defaults, status on create (internal). */
+import { hasStatus } from './registry.js';
+import type { ResourceType } from './resource-type.js';
+import { pruneAndDefault } from './schema-defaults.js';
+import { validateSchema } from './schema-validate.js';
+import { badRequest, invalid } from './status.js';
+import { isObject, type JsonObject, type KubeObject, type StatusCause } from './types.js';
+
+/** How unknown fields are reported (`fieldValidation` query parameter). */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** Prunes, defaults and validates a custom resource against its version's schema (in place). */
+export function admitCustomResource(obj: KubeObject, rt: ResourceType, version: string, mode: FieldValidation, warnings: string[]): void {
+  const schema = rt.crd?.versions.get(version)?.schema;
+  if (!schema) return;
+  const pruned = pruneAndDefault(obj as JsonObject, schema);
+  if (pruned.length > 0 && mode === 'Strict') {
+    const list = pruned.map((p) => `unknown field ${JSON.stringify(p)}`).join(', ');
+    throw badRequest(`${rt.kind} in version "${version}" cannot be handled as a ${rt.kind}: strict decoding error: ${list}`);
+  }
+  if (mode === 'Warn') for (const p of pruned) warnings.push(`unknown field ${JSON.stringify(p)}`);
+  const errs: StatusCause[] = [];
+  validateSchema(obj, { ...schema, properties: { ...(isObject(schema.properties) ? schema.properties : {}), metadata: undefined } }, '', errs);
+  if (errs.length > 0) throw invalid(rt, obj.metadata.name ?? '', errs);
+}
+
+const ensure = (obj: JsonObject, key: string): JsonObject => {
+  if (!isObject(obj[key])) obj[key] = {};
+  return obj[key] as JsonObject;
+};
+
+function defaultPorts(spec: unknown): void {
+  if (!isObject(spec)) return;
+  for (const list of [spec.containers, spec.initContainers]) {
+    for (const c of Array.isArray(list) ? list : []) {
+      for (const p of isObject(c) && Array.isArray(c.ports) ? c.ports : []) if (isObject(p) && p.protocol === undefined) p.protocol = 'TCP';
+    }
+  }
+}
+
+/** The few defaults of built-in kinds the fake applies (the real server applies many more). */
+export function builtinDefaults(rt: ResourceType, obj: KubeObject): void {
+  const o = obj as JsonObject;
+  switch (rt.key) {
+    case '/namespaces':
+      obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': obj.metadata.name ?? '' };
+      break;
+    case '/secrets':
+      o.type ??= 'Opaque';
+      break;
+    case '/services': {
+      const spec = ensure(o, 'spec');
+      spec.type ??= 'ClusterIP';
+      for (const p of Array.isArray(spec.ports) ? spec.ports : []) if (isObject(p) && p.protocol === undefined) p.protocol = 'TCP';
+      break;
+    }
+    case '/pods':
+      defaultPorts(o.spec);
+      break;
+    case 'apps/deployments':
+    case 'apps/replicasets':
+    case 'apps/daemonsets':
+    case 'batch/jobs': {
+      const spec = ensure(o, 'spec');
+      if (rt.key !== 'apps/daemonsets' && rt.key !== 'batch/jobs') spec.replicas ??= 1;
+      defaultPorts(isObject(spec.template) ? spec.template.spec : undefined);
+      break;
+    }
+  }
+}
+
+/** What a create keeps of `status`: custom resources and most built-ins with a status subresource drop it. */
+export function statusOnCreate(rt: ResourceType, version: string, obj: KubeObject): void {
+  if (!hasStatus(rt, version) || rt.key === '/nodes' || rt.key === 'apiextensions.k8s.io/customresourcedefinitions') return;
+  const o = obj as JsonObject;
+  if (rt.crd) delete o.status;
+  else if (rt.key === '/pods') o.status = { phase: 'Pending' };
+  else if (rt.key === '/namespaces') o.status = { phase: 'Active' };
+  else o.status = {};
+}
+
+/** Namespace on create: namespace gets `spec.finalizers: [kubernetes]`. */
+export function namespaceOnCreate(rt: ResourceType, obj: KubeObject): void {
+  if (rt.key !== '/namespaces') return;
+  const spec = ensure(obj as JsonObject, 'spec');
+  spec.finalizers ??= ['kubernetes'];
+}

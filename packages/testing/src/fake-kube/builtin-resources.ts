@@ -1,0 +1,56 @@
+/** The built-in kinds the fake serves (internal). */
+import { resourceType, type ResourceType } from './resource-type.js';
+
+type Row = [group: string, version: string, plural: string, kind: string, scope: 'ns' | 'cluster', opts?: Opts];
+interface Opts {
+  short?: string[];
+  cat?: string[];
+  status?: boolean;
+  gen?: boolean;
+}
+
+const ALL = ['all'];
+
+// Status subresources and generation tracking follow kube-apiserver 1.32.
+const ROWS: Row[] = [
+  ['', 'v1', 'namespaces', 'Namespace', 'cluster', { short: ['ns'], status: true }],
+  ['', 'v1', 'pods', 'Pod', 'ns', { short: ['po'], cat: ALL, status: true }],
+  ['', 'v1', 'services', 'Service', 'ns', { short: ['svc'], cat: ALL, status: true }],
+  ['', 'v1', 'endpoints', 'Endpoints', 'ns', { short: ['ep'] }],
+  ['', 'v1', 'configmaps', 'ConfigMap', 'ns', { short: ['cm'] }],
+  ['', 'v1', 'secrets', 'Secret', 'ns'],
+  ['', 'v1', 'serviceaccounts', 'ServiceAccount', 'ns', { short: ['sa'] }],
+  ['', 'v1', 'events', 'Event', 'ns', { short: ['ev'] }],
+  ['', 'v1', 'nodes', 'Node', 'cluster', { short: ['no'], status: true }],
+  ['apps', 'v1', 'deployments', 'Deployment', 'ns', { short: ['deploy'], cat: ALL, status: true, gen: true }],
+  ['apps', 'v1', 'daemonsets', 'DaemonSet', 'ns', { short: ['ds'], cat: ALL, status: true, gen: true }],
+  ['apps', 'v1', 'replicasets', 'ReplicaSet', 'ns', { short: ['rs'], cat: ALL, status: true, gen: true }],
+  ['batch', 'v1', 'jobs', 'Job', 'ns', { cat: ALL, status: true, gen: true }],
+  ['networking.k8s.io', 'v1', 'ingresses', 'Ingress', 'ns', { short: ['ing'], status: true, gen: true }],
+  ['networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', 'ns', { short: ['netpol'], gen: true }],
+  ['rbac.authorization.k8s.io', 'v1', 'roles', 'Role', 'ns'],
+  ['rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', 'cluster'],
+  ['rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', 'ns'],
+  ['rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', 'cluster'],
+  ['policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', 'ns', { short: ['pdb'], status: true, gen: true }],
+  ['coordination.k8s.io', 'v1', 'leases', 'Lease', 'ns'],
+  ['events.k8s.io', 'v1', 'events', 'Event', 'ns', { short: ['ev'] }],
+  ['apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', 'cluster', { short: ['crd', 'crds'], cat: ['api-extensions'], status: true, gen: true }],
+];
+
+/** The built-in resource types, in discovery order. */
+export function builtinResources(): ResourceType[] {
+  return ROWS.map(([group, version, plural, kind, scope, o = {}]) =>
+    resourceType({
+      group,
+      version,
+      plural,
+      kind,
+      namespaced: scope === 'ns',
+      shortNames: o.short ?? [],
+      categories: o.cat ?? [],
+      status: o.status ?? false,
+      generation: o.gen ?? false,
+    }),
+  );
+}

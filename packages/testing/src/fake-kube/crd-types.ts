@@ -1,0 +1,93 @@
+/** CustomResourceDefinitions: validation, status and the resource type they serve (internal). */
+import { now } from './object-meta.js';
+import { resourceType, type CrdVersion, type PrinterColumn, type ResourceType } from './resource-type.js';
+import { compareKubeVersions } from './registry.js';
+import { isObject, type JsonObject, type KubeObject, type StatusCause } from './types.js';
+
+/** The finalizer kube puts on CRDs so their objects are deleted first. */
+export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+function versionsOf(spec: JsonObject): JsonObject[] {
+  return Array.isArray(spec.versions) ? spec.versions.filter(isObject) : [];
+}
+
+/** Validation errors of a CRD (a useful subset of the real server's). */
+export function crdErrors(crd: KubeObject): StatusCause[] {
+  const spec = isObject(crd.spec) ? crd.spec : {};
+  const names = isObject(spec.names) ? spec.names : {};
+  const errs: StatusCause[] = [];
+  const required = (field: string) => errs.push({ reason: 'FieldValueRequired', message: 'Required value', field });
+  if (!str(spec.group)) required('spec.group');
+  if (!str(names.plural)) required('spec.names.plural');
+  if (!str(names.kind)) required('spec.names.kind');
+  if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') {
+    errs.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(str(spec.scope))}: supported values: "Cluster", "Namespaced"`, field: 'spec.scope' });
+  }
+  const expected = `${str(names.plural)}.${str(spec.group)}`;
+  if (crd.metadata.name !== expected) {
+    errs.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(crd.metadata.name ?? '')}: must be spec.names.plural+"."+spec.group`, field: 'metadata.name' });
+  }
+  const versions = versionsOf(spec);
+  if (versions.length === 0) errs.push({ reason: 'FieldValueInvalid', message: 'Invalid value: "null": must have exactly one version marked as storage version', field: 'spec.versions' });
+  else if (versions.filter((v) => v.storage === true).length !== 1) {
+    errs.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(versions)}: must have exactly one version marked as storage version`, field: 'spec.versions' });
+  }
+  return errs;
+}
+
+/** The status the CRD controllers would write: names accepted, established. */
+export function crdStatus(crd: KubeObject, existing: unknown): JsonObject {
+  const spec = isObject(crd.spec) ? crd.spec : {};
+  const names = isObject(spec.names) ? spec.names : {};
+  const kind = str(names.kind);
+  const acceptedNames = { ...names, singular: str(names.singular) || kind.toLowerCase(), listKind: str(names.listKind) || `${kind}List` };
+  const prev = isObject(existing) && Array.isArray(existing.conditions) ? existing.conditions.filter(isObject) : [];
+  const since = (type: string) => str(prev.find((c) => c.type === type)?.lastTransitionTime) || now();
+  const storage = versionsOf(spec).find((v) => v.storage === true);
+  const stored = isObject(existing) && Array.isArray(existing.storedVersions) ? (existing.storedVersions as string[]) : [];
+  const conditions: JsonObject[] = [
+    { type: 'NamesAccepted', status: 'True', lastTransitionTime: since('NamesAccepted'), reason: 'NoConflicts', message: 'no conflicts found' },
+    { type: 'Established', status: 'True', lastTransitionTime: since('Established'), reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+  ];
+  if (crd.metadata.deletionTimestamp !== undefined) {
+    conditions.push({ type: 'Terminating', status: 'True', lastTransitionTime: since('Terminating'), reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' });
+  }
+  const storedVersions = [...new Set([...stored, str(storage?.name)])].filter((v) => v !== '');
+  return { conditions, acceptedNames, storedVersions };
+}
+
+function columnsOf(v: JsonObject): PrinterColumn[] {
+  const cols = Array.isArray(v.additionalPrinterColumns) ? v.additionalPrinterColumns.filter(isObject) : [];
+  return cols.map((c) => ({ name: str(c.name), type: str(c.type), jsonPath: str(c.jsonPath), format: str(c.format), priority: typeof c.priority === 'number' ? c.priority : 0 }));
+}
+
+/** The resource a CRD serves (undefined when it serves no version). */
+export function crdResourceType(crd: KubeObject): ResourceType | undefined {
+  const spec = isObject(crd.spec) ? crd.spec : {};
+  const names = isObject(spec.names) ? spec.names : {};
+  const served = versionsOf(spec).filter((v) => v.served !== false);
+  const storage = versionsOf(spec).find((v) => v.storage === true);
+  if (served.length === 0 || !storage) return undefined;
+  const versions = new Map<string, CrdVersion>();
+  for (const v of served) {
+    const schema = isObject(v.schema) && isObject(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : undefined;
+    versions.set(str(v.name), { schema, printerColumns: columnsOf(v), status: isObject(v.subresources) && isObject(v.subresources.status) });
+  }
+  const kind = str(names.kind);
+  return resourceType({
+    group: str(spec.group),
+    version: str(storage.name),
+    versions: [...versions.keys()].sort(compareKubeVersions),
+    plural: str(names.plural),
+    singular: str(names.singular) || kind.toLowerCase(),
+    kind,
+    namespaced: spec.scope !== 'Cluster',
+    shortNames: Array.isArray(names.shortNames) ? (names.shortNames as string[]) : [],
+    categories: Array.isArray(names.categories) ? (names.categories as string[]) : [],
+    status: versions.get(str(storage.name))?.status ?? false,
+    generation: true,
+    crd: { name: crd.metadata.name ?? '', versions, terminating: crd.metadata.deletionTimestamp !== undefined },
+  });
+}

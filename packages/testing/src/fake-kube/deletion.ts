@@ -1,0 +1,110 @@
+/**
+ * Deletion: preconditions, propagation policy (Background / Foreground / Orphan), finalizers and
+ * `deletionTimestamp`, namespaces going Terminating (internal). Graceful pod termination is not
+ * modelled: `gracePeriodSeconds` is accepted and objects without finalizers go at once.
+ */
+import type { KubeApi } from './kube-api.js';
+import { editable, now } from './object-meta.js';
+import type { ResourceType } from './resource-type.js';
+import { badRequest, conflict, forbidden } from './status.js';
+import { isObject, type JsonObject, type KubeObject, type StoredObject } from './types.js';
+
+/** `DeleteOptions`, from the body and the query. */
+export interface DeleteOptions {
+  readonly propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
+  readonly orphanDependents?: boolean;
+  readonly gracePeriodSeconds?: number;
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+  readonly dryRun: boolean;
+}
+
+export const ORPHAN = 'orphan';
+export const FOREGROUND = 'foregroundDeletion';
+const IMMORTAL = new Set(['default', 'kube-system', 'kube-public']);
+
+/** Reads DeleteOptions from a request body (may be empty) and query. */
+export function deleteOptionsOf(body: unknown, query: URLSearchParams): DeleteOptions {
+  const b: JsonObject = isObject(body) ? body : {};
+  const policy = (query.get('propagationPolicy') ?? b.propagationPolicy) as unknown;
+  if (policy !== undefined && policy !== null && policy !== 'Foreground' && policy !== 'Background' && policy !== 'Orphan') {
+    throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan", "nil"`);
+  }
+  const grace = query.get('gracePeriodSeconds') ?? b.gracePeriodSeconds;
+  const orphan = query.get('orphanDependents') ?? b.orphanDependents;
+  const opts: { -readonly [K in keyof DeleteOptions]: DeleteOptions[K] } = { dryRun: query.getAll('dryRun').includes('All') || (Array.isArray(b.dryRun) && b.dryRun.includes('All')) };
+  if (policy) opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
+  if (grace !== undefined && grace !== null) opts.gracePeriodSeconds = Number(grace);
+  if (orphan !== undefined && orphan !== null) opts.orphanDependents = orphan === true || orphan === 'true';
+  if (isObject(b.preconditions)) opts.preconditions = b.preconditions as DeleteOptions['preconditions'];
+  return opts;
+}
+
+/** The result of a delete: the object, and whether it is gone already. */
+export interface DeleteResult {
+  readonly object: StoredObject;
+  readonly deleted: boolean;
+}
+
+function checkPreconditions(rt: ResourceType, obj: StoredObject, opts: DeleteOptions): void {
+  const pre = opts.preconditions;
+  if (pre?.uid && pre.uid !== obj.metadata.uid) {
+    throw conflict(rt, obj.metadata.name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+    throw conflict(rt, obj.metadata.name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
+  }
+}
+
+/** Finalizers after applying the propagation policy. */
+function finalizersFor(obj: KubeObject, opts: DeleteOptions): string[] {
+  const current = obj.metadata.finalizers ?? [];
+  let policy = opts.propagationPolicy;
+  if (policy === undefined && opts.orphanDependents !== undefined) policy = opts.orphanDependents ? 'Orphan' : 'Background';
+  if (policy === undefined) return current;
+  const rest = current.filter((f) => f !== ORPHAN && f !== FOREGROUND);
+  if (policy === 'Orphan') return [...rest, ORPHAN];
+  if (policy === 'Foreground') return [...rest, FOREGROUND];
+  return rest;
+}
+
+/** Deletes one object following kube's rules. */
+export function deleteObject(api: KubeApi, rt: ResourceType, namespace: string, name: string, opts: DeleteOptions): DeleteResult {
+  const obj = api.get(rt, namespace, name);
+  checkPreconditions(rt, obj, opts);
+  if (rt.key === '/namespaces' && IMMORTAL.has(name)) throw forbidden(rt, name, 'this namespace may not be deleted');
+  if (obj.metadata.deletionTimestamp !== undefined) return updateDeleting(api, rt, obj, opts);
+  const next = editable(obj);
+  next.metadata.finalizers = finalizersFor(obj, opts);
+  if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
+  const terminating = rt.key === '/namespaces';
+  if ((next.metadata.finalizers ?? []).length === 0 && !terminating) {
+    if (opts.dryRun) return { object: obj, deleted: true };
+    return { object: api.store.remove(rt.key, obj), deleted: true };
+  }
+  next.metadata.deletionTimestamp = now();
+  next.metadata.deletionGracePeriodSeconds = 0;
+  if ((next.metadata.generation ?? 0) > 0) next.metadata.generation = (next.metadata.generation ?? 0) + 1;
+  if (terminating) next.status = { ...(isObject(next.status) ? next.status : {}), phase: 'Terminating' };
+  if (opts.dryRun) return { object: next, deleted: false };
+  return { object: api.commit(rt, next, obj), deleted: false };
+}
+
+/** A second delete of an object already being deleted may still switch the propagation finalizers. */
+function updateDeleting(api: KubeApi, rt: ResourceType, obj: StoredObject, opts: DeleteOptions): DeleteResult {
+  const finalizers = finalizersFor(obj, opts);
+  const same = finalizers.length === (obj.metadata.finalizers ?? []).length && finalizers.every((f) => obj.metadata.finalizers?.includes(f));
+  if (same || opts.dryRun) return { object: obj, deleted: false };
+  const next = editable(obj);
+  next.metadata.finalizers = finalizers;
+  const stored = api.commit(rt, next, obj);
+  return { object: stored, deleted: api.store.get(rt.key, stored.metadata.namespace ?? '', stored.metadata.name) === undefined };
+}
+
+/** Removes one finalizer (as a controller would); the object goes when none are left. */
+export function removeFinalizer(api: KubeApi, rt: ResourceType, obj: StoredObject, finalizer: string): void {
+  if (!obj.metadata.finalizers?.includes(finalizer)) return;
+  const next = editable(obj);
+  next.metadata.finalizers = (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer);
+  if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
+  api.commit(rt, next, obj);
+}

@@ -1,0 +1,265 @@
+/** The API semantics behind the HTTP layer: get, create, update, patch (internal). */
+import { parse as parseYaml } from 'yaml';
+import { admitCustomResource, builtinDefaults, namespaceOnCreate, statusOnCreate, type FieldValidation } from './admission.js';
+import { CRD_CLEANUP_FINALIZER, crdErrors, crdStatus } from './crd-types.js';
+import { builtinNav, schemaNav, type FieldNav } from './field-nav.js';
+import { applyJsonPatch, applyMergePatch, PatchError } from './json-patch.js';
+import { baseManagedFields, recordUpdate, type WriteContext } from './managed-fields.js';
+import { ObjectStore } from './object-store.js';
+import { editable, generateName, keepImmutableMeta, nameErrors, newFinalizersWhileDeleting, newUid, now, specChanged } from './object-meta.js';
+import { hasStatus, Registry } from './registry.js';
+import { apiVersionOf, type ResourceType } from './resource-type.js';
+import { serverSideApply } from './server-side-apply.js';
+import { alreadyExists, ApiError, badRequest, conflict, forbidden, internalError, invalid, methodNotAllowed, notFound, STALE_OBJECT, unsupportedMediaType } from './status.js';
+import { applyStrategicMergePatch } from './strategic-merge.js';
+import { deepEqual, isObject, type JsonObject, type KubeObject, type ManagedFieldsEntry, type StoredObject } from './types.js';
+
+/** Per-request write settings. */
+export interface WriteOptions {
+  readonly manager: string;
+  readonly dryRun: boolean;
+  readonly fieldValidation: FieldValidation;
+  readonly force: boolean;
+  /** Warnings for the `Warning` response header. */
+  readonly warnings: string[];
+}
+
+const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
+
+/** In-memory API state: registry and store, with kube's write semantics. */
+export class KubeApi {
+  readonly registry = new Registry();
+  readonly store: ObjectStore;
+
+  constructor(historySize: number) {
+    this.store = new ObjectStore(historySize);
+  }
+
+  get(rt: ResourceType, namespace: string, name: string): StoredObject {
+    const obj = this.store.get(rt.key, rt.namespaced ? namespace : '', name);
+    if (!obj) throw notFound(rt, name);
+    return obj;
+  }
+
+  /** The object as served in `version` (custom resources: apiVersion rewritten, no conversion). */
+  present<T extends KubeObject>(obj: T, rt: ResourceType, version: string): T {
+    const apiVersion = apiVersionOf(rt.group, version);
+    return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+  }
+
+  nav(rt: ResourceType, version: string): FieldNav {
+    return rt.crd ? schemaNav(rt.crd.versions.get(version)?.schema) : builtinNav();
+  }
+
+  /** Top-level fields a write to the main resource or `/status` may touch. */
+  scope(rt: ResourceType, version: string, subresource: string): (top: string) => boolean {
+    if (subresource === 'status') return (k) => k === 'status';
+    return hasStatus(rt, version) ? (k) => k !== 'status' : () => true;
+  }
+
+  create(rt: ResourceType, version: string, namespace: string, body: unknown, opts: WriteOptions, preset?: ManagedFieldsEntry[]): StoredObject {
+    const obj = this.incoming(rt, version, namespace, body);
+    if (obj.metadata.resourceVersion) throw internalError('resourceVersion should not be set on objects to be created');
+    if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
+    for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'resourceVersion'] as const) delete obj.metadata[k];
+    this.checkNamespace(rt, obj);
+    statusOnCreate(rt, version, obj);
+    this.admit(rt, version, obj, opts);
+    const name = obj.metadata.name as string;
+    if (this.store.get(rt.key, obj.metadata.namespace ?? '', name)) throw alreadyExists(rt, name);
+    obj.metadata.uid = newUid();
+    obj.metadata.creationTimestamp = now();
+    if (rt.generation) obj.metadata.generation = 1;
+    if (rt.key === CRD_KEY) {
+      obj.metadata.finalizers = [...new Set([...(obj.metadata.finalizers ?? []), CRD_CLEANUP_FINALIZER])];
+      obj.status = crdStatus(obj, undefined);
+    }
+    const ctx = this.context(rt, version, '', opts);
+    obj.metadata.managedFields = preset ?? recordUpdate([], undefined, obj as JsonObject, this.nav(rt, version), this.scope(rt, version, ''), ctx);
+    if (obj.metadata.managedFields.length === 0) delete obj.metadata.managedFields;
+    if (opts.dryRun) return obj as StoredObject;
+    return this.store.put(rt.key, obj as StoredObject, undefined);
+  }
+
+  update(rt: ResourceType, version: string, namespace: string, name: string, body: unknown, opts: WriteOptions, subresource: string, preset?: ManagedFieldsEntry[]): StoredObject {
+    const old = this.get(rt, namespace, name);
+    const incoming = this.incoming(rt, version, namespace, body);
+    if (incoming.metadata.name !== undefined && incoming.metadata.name !== name) {
+      throw badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    const rv = incoming.metadata.resourceVersion;
+    if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) throw conflict(rt, name, STALE_OBJECT);
+    const next = this.prepareUpdate(rt, version, old, incoming, subresource);
+    const finalizerErrs = newFinalizersWhileDeleting(old, next);
+    if (finalizerErrs.length > 0) throw invalid(rt, name, finalizerErrs);
+    this.admit(rt, version, next, opts);
+    if (rt.key === CRD_KEY) next.status = crdStatus(next, old.status);
+    if (specChanged(rt, old, next, hasStatus(rt, version))) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    const base = baseManagedFields(old.metadata.managedFields, incoming.metadata.managedFields);
+    const mf = preset ?? recordUpdate(base, this.present(old, rt, version), next as JsonObject, this.nav(rt, version), this.scope(rt, version, subresource), this.context(rt, version, subresource, opts));
+    if (mf.length > 0) next.metadata.managedFields = mf;
+    else delete next.metadata.managedFields;
+    const stored = { ...next, apiVersion: apiVersionOf(rt.group, rt.version) } as StoredObject;
+    if (sameObject(old, stored) || opts.dryRun) return opts.dryRun ? stored : old;
+    return this.commit(rt, stored, old);
+  }
+
+  patch(rt: ResourceType, version: string, namespace: string, name: string, contentType: string, raw: string, opts: WriteOptions, subresource: string): StoredObject {
+    const type = contentType.split(';')[0]?.trim() ?? '';
+    if (type === 'application/apply-patch+yaml' || type === 'application/apply-patch+cbor') return this.apply(rt, version, namespace, name, raw, opts, subresource);
+    const current = this.present(this.get(rt, namespace, name), rt, version);
+    const patch = parseBody(raw);
+    let patched: JsonObject;
+    try {
+      if (type === 'application/json-patch+json') patched = applyJsonPatch(current, patch);
+      else if (type === 'application/merge-patch+json') patched = applyMergePatch(current, patch) as JsonObject;
+      else if (type === 'application/strategic-merge-patch+json' && !rt.crd) patched = applyStrategicMergePatch(current, patch);
+      else throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${acceptedPatchTypes(rt)}`);
+    } catch (e) {
+      if (e instanceof PatchError) throw patchInvalid(e.message);
+      throw e;
+    }
+    return this.update(rt, version, namespace, name, patched, opts, subresource);
+  }
+
+  private apply(rt: ResourceType, version: string, namespace: string, name: string, raw: string, opts: WriteOptions, subresource: string): StoredObject {
+    if (!opts.manager || opts.manager === '') throw patchInvalid('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    let config: unknown;
+    try {
+      config = parseYaml(raw);
+    } catch (e) {
+      throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+    }
+    if (!isObject(config)) throw badRequest('error decoding YAML: the apply configuration is not an object');
+    const meta = isObject(config.metadata) ? config.metadata : {};
+    if (config.kind !== rt.kind || config.apiVersion !== apiVersionOf(rt.group, version)) {
+      throw badRequest(`invalid object type: ${String(config.apiVersion ?? '')}, Kind=${String(config.kind ?? '')}`);
+    }
+    if (meta.name !== undefined && meta.name !== name) throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
+    const stored = this.store.get(rt.key, rt.namespaced ? namespace : '', name);
+    const live = stored ? this.present(stored, rt, version) : undefined;
+    if (typeof meta.resourceVersion === 'string' && live && meta.resourceVersion !== live.metadata.resourceVersion) throw conflict(rt, name, STALE_OBJECT);
+    const ctx = this.context(rt, version, subresource, opts);
+    const scope = this.scope(rt, version, subresource);
+    const { object, managedFields } = serverSideApply({ rt, name, live, config, force: opts.force, nav: this.nav(rt, version), scope, ctx });
+    object.apiVersion = apiVersionOf(rt.group, version);
+    object.kind = rt.kind;
+    object.metadata = { ...(isObject(object.metadata) ? object.metadata : {}), name };
+    if (!live) {
+      if (subresource !== '') throw notFound(rt, name);
+      return this.create(rt, version, namespace, object, opts, managedFields);
+    }
+    return this.update(rt, version, namespace, name, object, opts, subresource, managedFields);
+  }
+
+  /** Stores an object, or removes it when it is being deleted and has no finalizers left. */
+  commit(rt: ResourceType, next: StoredObject, old: StoredObject | undefined): StoredObject {
+    if (next.metadata.deletionTimestamp !== undefined && (next.metadata.finalizers ?? []).length === 0 && !isTerminatingNamespace(rt, next)) {
+      return this.store.remove(rt.key, next);
+    }
+    return this.store.put(rt.key, next, old);
+  }
+
+  private incoming(rt: ResourceType, version: string, namespace: string, body: unknown): KubeObject {
+    if (!isObject(body)) throw badRequest('the body of the request is not a JSON object');
+    const obj = editable({ ...body, metadata: isObject(body.metadata) ? body.metadata : {} } as KubeObject);
+    if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== rt.kind) throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${rt.kind})`);
+    obj.apiVersion = apiVersionOf(rt.group, version);
+    obj.kind = rt.kind;
+    if (rt.namespaced) {
+      if (obj.metadata.namespace && obj.metadata.namespace !== namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      obj.metadata.namespace = namespace;
+    } else delete obj.metadata.namespace;
+    return obj;
+  }
+
+  private prepareUpdate(rt: ResourceType, version: string, old: StoredObject, incoming: KubeObject, subresource: string): KubeObject {
+    if (subresource === 'status') {
+      const next = editable(this.present(old, rt, version));
+      if (incoming.status === undefined) delete next.status;
+      else next.status = incoming.status;
+      return next;
+    }
+    if (subresource === 'finalize' && rt.key === '/namespaces') {
+      const next = editable(old);
+      next.spec = { ...(isObject(old.spec) ? old.spec : {}), finalizers: isObject(incoming.spec) ? incoming.spec.finalizers : [] };
+      return next;
+    }
+    if (subresource !== '') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+    const next = incoming;
+    keepImmutableMeta(old, next);
+    if (hasStatus(rt, version)) {
+      if (old.status === undefined) delete next.status;
+      else next.status = old.status;
+    }
+    return next;
+  }
+
+  private admit(rt: ResourceType, version: string, obj: KubeObject, opts: WriteOptions): void {
+    dropEmptyMeta(obj);
+    const errs = nameErrors(rt, obj.metadata.name);
+    if (errs.length > 0) throw invalid(rt, obj.metadata.name ?? '', errs);
+    builtinDefaults(rt, obj);
+    namespaceOnCreate(rt, obj);
+    if (rt.crd) admitCustomResource(obj, rt, version, opts.fieldValidation, opts.warnings);
+    if (rt.key === CRD_KEY) {
+      const crdErrs = crdErrors(obj);
+      if (crdErrs.length > 0) throw invalid(rt, obj.metadata.name ?? '', crdErrs);
+    }
+  }
+
+  /** NamespaceLifecycle: namespaced objects need an existing, non-terminating namespace. */
+  private checkNamespace(rt: ResourceType, obj: KubeObject): void {
+    if (rt.crd?.terminating) throw methodNotAllowed(`create not allowed while custom resource definition is terminating`);
+    if (!rt.namespaced) return;
+    const ns = obj.metadata.namespace ?? '';
+    const nsObj = this.store.get('/namespaces', '', ns);
+    if (!nsObj) throw notFound({ group: '', plural: 'namespaces' }, ns);
+    if (nsObj.metadata.deletionTimestamp !== undefined) {
+      throw forbidden(rt, obj.metadata.name ?? '', `unable to create new content in namespace ${ns} because it is being terminated`, [
+        { reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' },
+      ]);
+    }
+  }
+
+  private context(rt: ResourceType, version: string, subresource: string, opts: WriteOptions): WriteContext {
+    return { manager: opts.manager, apiVersion: apiVersionOf(rt.group, version), subresource, time: now() };
+  }
+}
+
+function isTerminatingNamespace(rt: ResourceType, obj: KubeObject): boolean {
+  return rt.key === '/namespaces' && isObject(obj.spec) && Array.isArray(obj.spec.finalizers) && obj.spec.finalizers.length > 0;
+}
+
+/** ObjectMeta round-trips through Go types: empty lists and maps disappear. */
+function dropEmptyMeta(obj: KubeObject): void {
+  const m = obj.metadata as Record<string, unknown>;
+  for (const k of ['finalizers', 'ownerReferences', 'labels', 'annotations']) {
+    const v = m[k];
+    if (v === null || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0)) delete m[k];
+  }
+}
+
+function sameObject(a: StoredObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  return deepEqual(strip(a), strip(b));
+}
+
+/** Parses a JSON request body (400 when malformed). */
+export function parseBody(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch (e) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
+  }
+}
+
+function acceptedPatchTypes(rt: ResourceType): string {
+  const types = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
+  if (!rt.crd) types.splice(2, 0, 'application/strategic-merge-patch+json');
+  return types.join(', ');
+}
+
+function patchInvalid(message: string): ApiError {
+  return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Invalid', code: 422 });
+}

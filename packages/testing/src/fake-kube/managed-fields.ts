@@ -1,0 +1,92 @@
+/** `metadata.managedFields` bookkeeping for Update operations and shared helpers for apply (internal). */
+import type { FieldNav } from './field-nav.js';
+import { changedSet, fromFieldsV1, resolvePath, toFieldsV1, type FieldSet } from './field-set.js';
+import { deepEqual, isObject, type JsonObject, type ManagedFieldsEntry } from './types.js';
+
+/** Who writes, and where. */
+export interface WriteContext {
+  readonly manager: string;
+  readonly apiVersion: string;
+  /** `''` for the main resource, `'status'` for the status subresource. */
+  readonly subresource: string;
+  readonly time: string;
+}
+
+/** A managedFields entry with its decoded set. */
+export interface Ownership {
+  readonly manager: string;
+  readonly operation: 'Apply' | 'Update';
+  readonly apiVersion: string;
+  readonly subresource: string;
+  time: string | undefined;
+  set: FieldSet;
+}
+
+/** Decodes managedFields entries (entries without a manager are dropped). */
+export function decodeOwnership(entries: unknown): Ownership[] {
+  if (!Array.isArray(entries)) return [];
+  return entries.filter(isObject).flatMap((e): Ownership[] =>
+    typeof e.manager === 'string' && (e.operation === 'Apply' || e.operation === 'Update')
+      ? [{ manager: e.manager, operation: e.operation, apiVersion: String(e.apiVersion ?? ''), subresource: String(e.subresource ?? ''), time: typeof e.time === 'string' ? e.time : undefined, set: fromFieldsV1(e.fieldsV1) }]
+      : [],
+  );
+}
+
+/** Encodes ownerships, dropping paths that no longer exist and empty entries. */
+export function encodeOwnership(owners: readonly Ownership[], object: JsonObject): ManagedFieldsEntry[] {
+  const out: ManagedFieldsEntry[] = [];
+  for (const o of owners) {
+    const set = new Set([...o.set].filter((p) => resolvePath(object, p) !== undefined));
+    if (set.size === 0) continue;
+    const entry: ManagedFieldsEntry = { manager: o.manager, operation: o.operation, apiVersion: o.apiVersion, fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(set) };
+    if (o.time !== undefined) entry.time = o.time;
+    if (o.subresource !== '') entry.subresource = o.subresource;
+    out.push(entry);
+  }
+  return out;
+}
+
+/** The owner entry matching a manager/operation/subresource, created when missing. */
+export function ownerFor(owners: Ownership[], ctx: WriteContext, operation: 'Apply' | 'Update'): Ownership {
+  let own = owners.find((o) => o.manager === ctx.manager && o.operation === operation && o.subresource === ctx.subresource && (operation === 'Apply' || o.apiVersion === ctx.apiVersion));
+  if (!own) {
+    own = { manager: ctx.manager, operation, apiVersion: ctx.apiVersion, subresource: ctx.subresource, time: ctx.time, set: new Set() };
+    owners.push(own);
+  }
+  return own;
+}
+
+/**
+ * managedFields after a non-apply write: the writer owns every field it added or changed,
+ * and takes those fields away from other managers.
+ */
+export function recordUpdate(
+  base: unknown,
+  old: JsonObject | undefined,
+  next: JsonObject,
+  nav: FieldNav,
+  scope: (top: string) => boolean,
+  ctx: WriteContext,
+): ManagedFieldsEntry[] {
+  const owners = decodeOwnership(base);
+  const changed = changedSet(old, next, nav, scope);
+  if (changed.size > 0) {
+    const own = ownerFor(owners, ctx, 'Update');
+    for (const o of owners) if (o !== own) o.set = new Set([...o.set].filter((p) => !changed.has(p)));
+    own.set = new Set([...own.set, ...changed]);
+    own.time = ctx.time;
+  }
+  return encodeOwnership(owners, next);
+}
+
+const normalizeTime = (e: unknown): unknown =>
+  isObject(e) && typeof e.time === 'string' && !Number.isNaN(Date.parse(e.time)) ? { ...e, time: new Date(e.time).toISOString().replace(/\.\d{3}Z$/, 'Z') } : e;
+
+/** The managedFields a write starts from: the stored ones, unless the request replaced them. */
+export function baseManagedFields(stored: unknown, requested: unknown): unknown {
+  if (!Array.isArray(requested) || requested.length === 0) return stored;
+  const normalized = requested.map(normalizeTime);
+  if (deepEqual(normalized, stored)) return stored;
+  const real = normalized.filter((e) => isObject(e) && Object.keys(e).length > 0);
+  return real.length === 0 ? [] : normalized;
+}

@@ -1,0 +1,179 @@
+/**
+ * The storage core: objects indexed by (resource, namespace, name), a global monotonically
+ * increasing resourceVersion, uid and owner indexes, and a bounded event history (internal).
+ */
+import type { StoredObject } from './types.js';
+
+/** A change, as recorded in the history and fanned out to watchers. */
+export interface StoreEvent {
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  readonly rv: number;
+  readonly key: string;
+  readonly namespace: string;
+  readonly object: StoredObject;
+  readonly old: StoredObject | undefined;
+  /** Serialized watch lines, filled on first use so each event is serialized once. */
+  readonly lines: Map<string, string>;
+}
+
+interface Location {
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** In-memory object storage. Stored objects are replaced, never mutated. */
+export class ObjectStore {
+  private rv = 0;
+  private readonly buckets = new Map<string, Map<string, Map<string, StoredObject>>>();
+  private readonly uids = new Map<string, Location>();
+  private readonly dependents = new Map<string, Set<string>>();
+  /** Sorted names per bucket and namespace, dropped when a name appears or disappears. */
+  private readonly sortedNames = new Map<string, string[]>();
+  private ring: (StoreEvent | undefined)[];
+  private start = 0;
+  private size = 0;
+  private compacted = 0;
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
+
+  constructor(private readonly historySize: number) {
+    this.ring = new Array<StoreEvent | undefined>(historySize);
+  }
+
+  /** The latest resourceVersion handed out. */
+  get revision(): number {
+    return this.rv;
+  }
+
+  /** Events with a resourceVersion ≤ this are no longer in the history. */
+  get compactedRevision(): number {
+    return this.compacted;
+  }
+
+  get(key: string, namespace: string, name: string): StoredObject | undefined {
+    return this.buckets.get(key)?.get(namespace)?.get(name);
+  }
+
+  getByUid(uid: string): { key: string; object: StoredObject } | undefined {
+    const loc = this.uids.get(uid);
+    if (!loc) return undefined;
+    const object = this.get(loc.key, loc.namespace, loc.name);
+    return object ? { key: loc.key, object } : undefined;
+  }
+
+  /** Objects of a resource, in one namespace or all, sorted by namespace then name (like etcd keys). */
+  list(key: string, namespace?: string): StoredObject[] {
+    const bucket = this.buckets.get(key);
+    if (!bucket) return [];
+    const spaces = namespace === undefined ? [...bucket.keys()].sort() : [namespace];
+    const out: StoredObject[] = [];
+    for (const ns of spaces) {
+      const names = bucket.get(ns);
+      if (!names) continue;
+      let sorted = this.sortedNames.get(`${key}\u0000${ns}`);
+      if (!sorted) this.sortedNames.set(`${key}\u0000${ns}`, (sorted = [...names.keys()].sort()));
+      for (const n of sorted) out.push(names.get(n) as StoredObject);
+    }
+    return out;
+  }
+
+  /** Whether any object of any resource lives in the namespace (resources of `keys`). */
+  namespaceKeys(namespace: string): string[] {
+    return [...this.buckets].filter(([, b]) => (b.get(namespace)?.size ?? 0) > 0).map(([k]) => k);
+  }
+
+  /** Objects that list `uid` among their owner references. */
+  dependentsOf(uid: string): { key: string; object: StoredObject }[] {
+    const set = this.dependents.get(uid);
+    if (!set) return [];
+    return [...set].flatMap((d) => this.getByUid(d) ?? []);
+  }
+
+  nextRevision(): string {
+    return String(this.rv + 1);
+  }
+
+  /** Stores an object (its resourceVersion is set here) and records the event. */
+  put(key: string, object: StoredObject, old: StoredObject | undefined): StoredObject {
+    const rv = ++this.rv;
+    const stored = { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } } as StoredObject;
+    const ns = stored.metadata.namespace ?? '';
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new Map()));
+    let names = bucket.get(ns);
+    if (!names) bucket.set(ns, (names = new Map()));
+    if (!names.has(stored.metadata.name)) this.sortedNames.delete(`${key}\u0000${ns}`);
+    names.set(stored.metadata.name, stored);
+    this.uids.set(stored.metadata.uid, { key, namespace: ns, name: stored.metadata.name });
+    this.indexOwners(old, stored);
+    this.record({ type: old ? 'MODIFIED' : 'ADDED', rv, key, namespace: ns, object: stored, old, lines: new Map() });
+    return stored;
+  }
+
+  /** Removes an object; the DELETED event carries it with a new resourceVersion. */
+  remove(key: string, object: StoredObject): StoredObject {
+    const rv = ++this.rv;
+    const ns = object.metadata.namespace ?? '';
+    const names = this.buckets.get(key)?.get(ns);
+    names?.delete(object.metadata.name);
+    this.sortedNames.delete(`${key}\u0000${ns}`);
+    if (names?.size === 0) this.buckets.get(key)?.delete(ns);
+    this.uids.delete(object.metadata.uid);
+    this.indexOwners(object, undefined);
+    const gone = { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } } as StoredObject;
+    this.record({ type: 'DELETED', rv, key, namespace: ns, object: gone, old: object, lines: new Map() });
+    return gone;
+  }
+
+  /** Events of one resource after `rv`, or undefined when the history no longer reaches back that far. */
+  eventsSince(rv: number, key: string): StoreEvent[] | undefined {
+    if (rv < this.compacted) return undefined;
+    const out: StoreEvent[] = [];
+    for (let i = 0; i < this.size; i++) {
+      const ev = this.ring[(this.start + i) % this.ring.length] as StoreEvent;
+      if (ev.rv > rv && ev.key === key) out.push(ev);
+    }
+    return out;
+  }
+
+  /** Drops the whole history: watches from any earlier resourceVersion get 410 Gone. */
+  compact(): void {
+    this.compacted = this.rv;
+    this.ring = new Array<StoreEvent | undefined>(this.ring.length);
+    this.start = 0;
+    this.size = 0;
+  }
+
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private record(event: StoreEvent): void {
+    const cap = this.ring.length;
+    if (cap > 0) {
+      if (this.size === cap) {
+        this.compacted = (this.ring[this.start] as StoreEvent).rv;
+        this.ring[this.start] = event;
+        this.start = (this.start + 1) % cap;
+      } else {
+        this.ring[(this.start + this.size) % cap] = event;
+        this.size++;
+      }
+    } else {
+      this.compacted = event.rv;
+    }
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private indexOwners(before: StoredObject | undefined, after: StoredObject | undefined): void {
+    const uid = (after ?? before)?.metadata.uid;
+    if (uid === undefined) return;
+    for (const ref of before?.metadata.ownerReferences ?? []) this.dependents.get(ref.uid)?.delete(uid);
+    for (const ref of after?.metadata.ownerReferences ?? []) {
+      let set = this.dependents.get(ref.uid);
+      if (!set) this.dependents.set(ref.uid, (set = new Set()));
+      set.add(uid);
+    }
+  }
+}

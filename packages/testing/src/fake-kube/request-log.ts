@@ -1,0 +1,60 @@
+/** The request log tests assert on. */
+
+/** What one request was, in API terms. */
+export interface RequestRecord {
+  /** `get`, `list`, `watch`, `create`, `update`, `patch`, `delete`, `deletecollection`, or `discovery`. */
+  readonly verb: string;
+  /** Plural resource name (`clusters`), `''` for discovery and other paths. */
+  readonly resource: string;
+  /** API group (`''` for core). */
+  readonly group: string;
+  readonly namespace: string | undefined;
+  readonly name: string | undefined;
+  readonly subresource: string | undefined;
+  readonly method: string;
+  /** Path and query as sent. */
+  readonly url: string;
+  /** HTTP status code sent (200 for watches that started). */
+  code: number;
+  /** Set when the answer was an injected fault (its description). */
+  fault?: string;
+  /** Milliseconds since the server started. */
+  readonly at: number;
+}
+
+/** A filter over records: every given field must match. */
+export type RequestFilter = Partial<Pick<RequestRecord, 'verb' | 'resource' | 'group' | 'namespace' | 'name' | 'subresource' | 'code' | 'method'>> & {
+  /** Only records with (true) or without (false) an injected fault. */
+  readonly faulted?: boolean;
+};
+
+/** The request log: every request the server answered, in arrival order. */
+export interface RequestLog {
+  /** All records so far (a copy). */
+  all(): RequestRecord[];
+  /** Records matching a filter. */
+  filter(match: RequestFilter): RequestRecord[];
+  /** Number of records matching a filter. */
+  count(match?: RequestFilter): number;
+  /** Forgets every record. */
+  clear(): void;
+}
+
+/** Creates an empty log (bounded: the oldest records go past `limit`). */
+export function createRequestLog(limit: number): RequestLog & { add(r: RequestRecord): void } {
+  let records: RequestRecord[] = [];
+  const matches = (r: RequestRecord, m: RequestFilter): boolean =>
+    Object.entries(m).every(([k, v]) => (k === 'faulted' ? (r.fault !== undefined) === v : (r as unknown as Record<string, unknown>)[k] === v));
+  return {
+    add(r) {
+      records.push(r);
+      if (records.length > limit) records = records.slice(records.length - Math.floor(limit / 2));
+    },
+    all: () => [...records],
+    filter: (m) => records.filter((r) => matches(r, m)),
+    count: (m = {}) => records.filter((r) => matches(r, m)).length,
+    clear() {
+      records = [];
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/** Label and field selectors (internal). */
+import type { ResourceType } from './resource-type.js';
+import { badRequest } from './status.js';
+import { isObject, type KubeObject } from './types.js';
+
+/** Matches an object. */
+export type Selector = (object: KubeObject) => boolean;
+
+const MATCH_ALL: Selector = () => true;
+const KEY_RE = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;
+
+/** Splits on commas outside parentheses. */
+function splitTerms(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.map((t) => t.trim()).filter((t) => t.length > 0);
+}
+
+function checkKey(key: string, term: string): string {
+  if (!KEY_RE.test(key)) throw badRequest(`unable to parse requirement: invalid label key "${key}" in "${term}"`);
+  return key;
+}
+
+function labelTerm(term: string): Selector {
+  const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
+  if (set) {
+    const key = checkKey(set[1] as string, term);
+    const values = new Set((set[3] as string).split(',').map((v) => v.trim()).filter((v) => v !== ''));
+    return set[2] === 'in'
+      ? (o) => values.has(o.metadata.labels?.[key] as string)
+      : (o) => !values.has(o.metadata.labels?.[key] as string);
+  }
+  const cmp = /^([^=!<>\s]+)\s*(==|=|!=|<|>)\s*(\S*)$/.exec(term);
+  if (cmp) {
+    const [, rawKey, op, value] = cmp as unknown as [string, string, string, string];
+    const key = checkKey(rawKey, term);
+    if (op === '!=') return (o) => o.metadata.labels?.[key] !== value;
+    if (op === '<' || op === '>') {
+      const n = Number(value);
+      if (!Number.isInteger(n)) throw badRequest(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`);
+      return (o) => {
+        const v = Number(o.metadata.labels?.[key]);
+        return Number.isFinite(v) && (op === '<' ? v < n : v > n);
+      };
+    }
+    return (o) => o.metadata.labels?.[key] === value;
+  }
+  if (term.startsWith('!')) {
+    const key = checkKey(term.slice(1).trim(), term);
+    return (o) => !(key in (o.metadata.labels ?? {}));
+  }
+  const key = checkKey(term, term);
+  return (o) => key in (o.metadata.labels ?? {});
+}
+
+/** Parses a `labelSelector` (`=`, `==`, `!=`, `in`, `notin`, exists, `!key`, `<`, `>`). */
+export function parseLabelSelector(text: string | null): Selector {
+  if (!text) return MATCH_ALL;
+  const terms = splitTerms(text).map(labelTerm);
+  return (o) => terms.every((t) => t(o));
+}
+
+const COMMON = ['metadata.name', 'metadata.namespace'];
+const FIELDS: Record<string, readonly string[]> = {
+  '/pods': ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
+  '/events': ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+  'events.k8s.io/events': ['regarding.kind', 'regarding.namespace', 'regarding.name', 'regarding.uid', 'regarding.apiVersion', 'reason', 'reportingController', 'type'],
+  '/secrets': ['type'],
+  '/namespaces': ['status.phase'],
+  '/nodes': ['spec.unschedulable'],
+  'batch/jobs': ['status.successful'],
+  'apps/replicasets': ['status.replicas'],
+};
+
+function fieldValue(object: KubeObject, path: string): string {
+  let cur: unknown = object;
+  for (const part of path.split('.')) cur = isObject(cur) ? cur[part] : undefined;
+  if (path === 'source' && isObject(cur)) cur = cur.component;
+  return cur === undefined || cur === null ? '' : String(cur);
+}
+
+/** Parses a `fieldSelector` for a resource; unknown fields are a 400 like the real server. */
+export function parseFieldSelector(text: string | null, rt: ResourceType): Selector {
+  if (!text) return MATCH_ALL;
+  const allowed = [...COMMON, ...(FIELDS[rt.key] ?? [])];
+  const terms = splitTerms(text).map((term): Selector => {
+    const m = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
+    if (!m) throw badRequest(`invalid selector: '${text}'; can't understand '${term}'`);
+    const [, field, op, value] = m as unknown as [string, string, string, string];
+    if (!allowed.includes(field)) {
+      throw badRequest(rt.crd ? `"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"` : `field label not supported: ${field}`);
+    }
+    return op === '!=' ? (o) => fieldValue(o, field) !== value : (o) => fieldValue(o, field) === value;
+  });
+  return (o) => terms.every((t) => t(o));
+}
+
+/** Both selectors of a request. */
+export function selectorsOf(query: URLSearchParams, rt: ResourceType): Selector {
+  const label = parseLabelSelector(query.get('labelSelector'));
+  const field = parseFieldSelector(query.get('fieldSelector'), rt);
+  if (label === MATCH_ALL) return field;
+  if (field === MATCH_ALL) return label;
+  return (o) => label(o) && field(o);
+}

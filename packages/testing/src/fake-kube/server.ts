@@ -1,0 +1,177 @@
+/** `startFakeKube`: the HTTP server and its wiring. */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Controllers } from './controllers.js';
+import { handleDoc } from './discovery.js';
+import { FaultEngine, type Faults } from './faults.js';
+import { handleResource, type HandlerContext } from './handlers.js';
+import { sendError } from './http-io.js';
+import { KubeApi, type WriteOptions } from './kube-api.js';
+import { kubeConfigFor, kubeconfigYaml } from './kubeconfig.js';
+import { Lister } from './list.js';
+import { createRequestLog, type RequestLog, type RequestRecord } from './request-log.js';
+import { route, type DocRoute, type ResourceRoute } from './router.js';
+import { faultStatus, pathNotFound } from './status.js';
+import { isObject } from './types.js';
+import { WatchHub } from './watch-hub.js';
+
+/** Options of {@link startFakeKube}. */
+export interface FakeKubeOptions {
+  /** Namespaces that exist at start. @default ['default', 'kube-system', 'kube-public', 'kube-node-lease'] */
+  readonly namespaces?: readonly string[];
+  /** CustomResourceDefinitions installed at start (e.g. `kubeceptionCrds()`). @default [] */
+  readonly crds?: readonly object[];
+  /** Objects created at start, after namespaces and CRDs (each needs apiVersion, kind, metadata). @default [] */
+  readonly objects?: readonly object[];
+  /** The namespace of the kubeconfig context. @default 'default' */
+  readonly namespace?: string;
+  /** Watch events kept for resuming watches; older resourceVersions get 410 Gone. @default 10000 */
+  readonly historySize?: number;
+  /** Interval of BOOKMARK events on watches that allow them (client-node times out after 30 s idle). @default 5000 */
+  readonly bookmarkIntervalMs?: number;
+  /** Requests kept in the request log. @default 100000 */
+  readonly requestLogLimit?: number;
+  /** TCP port on 127.0.0.1. @default 0 (a free port) */
+  readonly port?: number;
+}
+
+/** A running fake Kubernetes API server. */
+export interface FakeKube {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** A ready client-node KubeConfig for this server. */
+  readonly kubeConfig: KubeConfig;
+  /** The same configuration as kubeconfig YAML, for `kubectl --kubeconfig`. */
+  readonly kubeconfigYaml: string;
+  /** Fault injection. */
+  readonly faults: Faults;
+  /** Every request the server answered. */
+  readonly requests: RequestLog;
+  /** The latest resourceVersion handed out. */
+  readonly resourceVersion: () => string;
+  /** Closes watches and connections and stops the server. */
+  stop(): Promise<void>;
+}
+
+const SEED: WriteOptions = { manager: 'kube-apiserver', dryRun: false, fieldValidation: 'Ignore', force: false, warnings: [] };
+
+function seed(api: KubeApi, options: FakeKubeOptions): void {
+  const nsRt = api.registry.find('', 'v1', 'namespaces');
+  for (const name of options.namespaces ?? ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    if (nsRt) api.create(nsRt, 'v1', '', { metadata: { name } }, SEED);
+  }
+  const crdRt = api.registry.find('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
+  for (const crd of options.crds ?? []) if (crdRt) api.create(crdRt, 'v1', '', crd, SEED);
+  for (const obj of options.objects ?? []) {
+    if (!isObject(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') throw new Error('startFakeKube: objects need apiVersion and kind');
+    const [group, version] = obj.apiVersion.includes('/') ? (obj.apiVersion.split('/') as [string, string]) : ['', obj.apiVersion];
+    const rt = api.registry.findKind(group, obj.kind);
+    if (!rt) throw new Error(`startFakeKube: unknown kind ${obj.apiVersion} ${obj.kind}`);
+    const ns = isObject(obj.metadata) && typeof obj.metadata.namespace === 'string' ? obj.metadata.namespace : (options.namespace ?? 'default');
+    api.create(rt, version, rt.namespaced ? ns : '', obj, SEED);
+  }
+}
+
+function recordOf(req: IncomingMessage, r: ResourceRoute | DocRoute | undefined, started: number): RequestRecord {
+  const isRes = r?.kind === 'resource';
+  return {
+    verb: isRes ? r.verb : 'discovery',
+    resource: isRes ? r.rt.plural : '',
+    group: isRes ? r.rt.group : (r?.group ?? ''),
+    namespace: isRes ? r.namespace : undefined,
+    name: isRes ? r.name : undefined,
+    subresource: isRes && r.subresource !== '' ? r.subresource : undefined,
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    code: 0,
+    at: Date.now() - started,
+  };
+}
+
+/**
+ * Starts a fake Kubernetes API server on 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * const kube = await startFakeKube({ crds: kubeceptionCrds() });
+ * const api = kube.kubeConfig.makeApiClient(CoreV1Api);
+ * await api.createNamespace({ body: { metadata: { name: 'demo' } } });
+ * await kube.stop();
+ * ```
+ */
+export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
+  const started = Date.now();
+  const api = new KubeApi(options.historySize ?? 10_000);
+  const lister = new Lister(api);
+  const hub = new WatchHub(api, options.bookmarkIntervalMs ?? 5_000);
+  const controllers = new Controllers(api, (key) => hub.closeKey(key));
+  const log = createRequestLog(options.requestLogLimit ?? 100_000);
+  const faults = new FaultEngine({
+    dropWatches: () => hub.dropAll(),
+    compact: () => {
+      api.store.compact();
+      lister.clear();
+    },
+  });
+  seed(api, options);
+  const ctx: HandlerContext = { api, lister, hub };
+  let host = '127.0.0.1';
+
+  const server = http.createServer((req, res) => {
+    void serve(req, res);
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    let r: ResourceRoute | DocRoute | undefined;
+    let notFound: unknown;
+    try {
+      r = route(req.method ?? 'GET', url.pathname, url.searchParams, api.registry);
+    } catch (e) {
+      notFound = e;
+    }
+    const record = recordOf(req, r, started);
+    log.add(record);
+    try {
+      const delayed = await faults.delay(record);
+      if (delayed > 0) record.fault = `latency ${delayed}ms`;
+      const failure = faults.failureFor(record);
+      if (failure) {
+        record.fault = `status ${failure.status}`;
+        const rt = r?.kind === 'resource' ? r.rt : undefined;
+        throw faultStatus(failure.status, rt ? { rt, name: record.name ?? '' } : {}, failure.message, failure.retryAfterSeconds);
+      }
+      if (notFound !== undefined || !r) throw notFound ?? pathNotFound();
+      record.code = r.kind === 'doc' ? handleDoc(r, api.registry, host, res) : await handleResource(ctx, r, req, res, url.searchParams);
+    } catch (e) {
+      record.code = sendError(res, e);
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  host = `127.0.0.1:${port}`;
+  const url = `http://${host}`;
+  const namespace = options.namespace ?? 'default';
+  return {
+    url,
+    kubeConfig: kubeConfigFor(url, namespace),
+    kubeconfigYaml: kubeconfigYaml(url, namespace),
+    faults,
+    requests: log,
+    resourceVersion: () => String(api.store.revision),
+    async stop() {
+      faults.clear();
+      controllers.stop();
+      hub.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/** `metav1.Status` failures worded like kube-apiserver's (internal). */
+import type { ResourceType } from './resource-type.js';
+import type { Status, StatusCause } from './types.js';
+
+/** A request failure carrying the Status to send. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: Status,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(status.message);
+  }
+  get code(): number {
+    return this.status.code;
+  }
+}
+
+type Details = NonNullable<Status['details']>;
+
+function failure(code: number, reason: string | undefined, message: string, details?: Details): ApiError {
+  const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message } as Status;
+  if (reason !== undefined) status.reason = reason;
+  if (details !== undefined) status.details = details;
+  status.code = code;
+  return new ApiError(status);
+}
+
+/** `clusters.kubeception.io` or `pods`. */
+export const qualifiedResource = (rt: Pick<ResourceType, 'group' | 'plural'>): string => (rt.group === '' ? rt.plural : `${rt.plural}.${rt.group}`);
+/** `Cluster.kubeception.io` or `Pod`. */
+export const qualifiedKind = (rt: Pick<ResourceType, 'group' | 'kind'>): string => (rt.group === '' ? rt.kind : `${rt.kind}.${rt.group}`);
+
+function resourceDetails(rt: Pick<ResourceType, 'group' | 'plural'>, name: string): Details {
+  return rt.group === '' ? { name, kind: rt.plural } : { name, group: rt.group, kind: rt.plural };
+}
+
+export const notFound = (rt: Pick<ResourceType, 'group' | 'plural'>, name: string) =>
+  failure(404, 'NotFound', `${qualifiedResource(rt)} "${name}" not found`, resourceDetails(rt, name));
+
+export const alreadyExists = (rt: Pick<ResourceType, 'group' | 'plural'>, name: string) =>
+  failure(409, 'AlreadyExists', `${qualifiedResource(rt)} "${name}" already exists`, resourceDetails(rt, name));
+
+/** 409 Conflict: `Operation cannot be fulfilled on <resource> "<name>": <why>`. */
+export const conflict = (rt: Pick<ResourceType, 'group' | 'plural'>, name: string, why: string) =>
+  failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(rt)} "${name}": ${why}`, resourceDetails(rt, name));
+
+export const STALE_OBJECT = 'the object has been modified; please apply your changes to the latest version and try again';
+
+/** 422 Invalid with field causes. */
+export function invalid(rt: Pick<ResourceType, 'group' | 'kind'>, name: string, causes: readonly StatusCause[]): ApiError {
+  const bodies = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : (c.message ?? '')));
+  const joined = bodies.length === 1 ? bodies[0] : `[${bodies.join(', ')}]`;
+  const details: Details = { name, kind: rt.kind, causes: [...causes] };
+  if (rt.group !== '') details.group = rt.group;
+  return failure(422, 'Invalid', `${qualifiedKind(rt)} "${name}" is invalid: ${joined}`, details);
+}
+
+/** 403: `<resource> "<name>" is forbidden: <why>`. */
+export function forbidden(rt: Pick<ResourceType, 'group' | 'plural'>, name: string, why: string, causes?: StatusCause[]): ApiError {
+  const details = resourceDetails(rt, name);
+  if (causes) details.causes = causes;
+  return failure(403, 'Forbidden', `${qualifiedResource(rt)} "${name}" is forbidden: ${why}`, details);
+}
+
+export const badRequest = (message: string) => failure(400, 'BadRequest', message);
+export const methodNotAllowed = (message: string, details?: Details) => failure(405, 'MethodNotAllowed', message, details);
+export const unsupportedMediaType = (message: string) => failure(415, 'UnsupportedMediaType', message);
+export const notAcceptable = (message: string) => failure(406, 'NotAcceptable', message);
+export const pathNotFound = () => failure(404, 'NotFound', 'the server could not find the requested resource', {});
+/** 410 Gone with reason Expired, as the watch cache sends it. */
+export const expired = (message: string) => failure(410, 'Expired', message);
+export const internalError = (message: string) => failure(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
+export const timeout = (message: string, retryAfterSeconds = 1) => failure(504, 'Timeout', message, { retryAfterSeconds });
+
+/** A Status for an injected fault with the given HTTP code. */
+export function faultStatus(code: number, target: { rt?: ResourceType; name?: string }, message?: string, retryAfterSeconds?: number): ApiError {
+  const { rt, name = '' } = target;
+  let err: ApiError;
+  switch (code) {
+    case 429:
+      err = failure(429, 'TooManyRequests', message ?? 'Too many requests, please try again later.', { retryAfterSeconds: retryAfterSeconds ?? 1 });
+      err.headers['Retry-After'] = String(retryAfterSeconds ?? 1);
+      return err;
+    case 409:
+      return rt ? conflict(rt, name, message ?? STALE_OBJECT) : failure(409, 'Conflict', message ?? 'conflict');
+    case 404:
+      return rt ? notFound(rt, name) : pathNotFound();
+    case 410:
+      return expired(message ?? 'too old resource version');
+    case 500:
+      return internalError(message ?? 'injected fault');
+    case 503:
+      err = failure(503, 'ServiceUnavailable', message ?? 'the server is currently unable to handle the request');
+      if (retryAfterSeconds !== undefined) err.headers['Retry-After'] = String(retryAfterSeconds);
+      return err;
+    case 504:
+      return timeout(message ?? 'the server was unable to return a response in the time allotted, but may still be processing the request');
+    case 403:
+      return rt ? forbidden(rt, name, message ?? 'injected fault') : failure(403, 'Forbidden', message ?? 'forbidden');
+    case 401:
+      return failure(401, 'Unauthorized', message ?? 'Unauthorized');
+    case 400:
+      return badRequest(message ?? 'injected fault');
+    case 405:
+      return methodNotAllowed(message ?? 'the server does not allow this method on the requested resource');
+    case 415:
+      return unsupportedMediaType(message ?? 'the body of the request was in an unknown format');
+    case 422:
+      return rt ? invalid(rt, name, [{ reason: 'FieldValueInvalid', message: message ?? 'Invalid value: injected fault' }]) : failure(422, 'Invalid', message ?? 'injected fault');
+    default:
+      return failure(code, undefined, message ?? `injected fault ${code}`);
+  }
+}

@@ -1,0 +1,84 @@
+/** `as=Table` and `as=PartialObjectMetadata(List)` renderings (internal). */
+import { jsonPath } from './jsonpath.js';
+import type { PrinterColumn, ResourceType } from './resource-type.js';
+import { isObject, type JsonObject, type KubeObject } from './types.js';
+
+/** What the client asked for in `Accept`. */
+export type Rendering = 'json' | 'table' | 'metadata';
+
+/** Picks the rendering from an Accept header. */
+export function renderingOf(accept: string | undefined): Rendering {
+  for (const part of (accept ?? '').split(',')) {
+    const params = new Map(part.split(';').slice(1).map((p) => p.trim().split('=') as [string, string]));
+    if (params.get('g') !== 'meta.k8s.io' || (params.get('v') !== 'v1' && params.get('v') !== 'v1beta1')) continue;
+    const as = params.get('as');
+    if (as === 'Table') return 'table';
+    if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return 'metadata';
+  }
+  return 'json';
+}
+
+/** kube's `duration.HumanDuration`. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < -1) return '<invalid>';
+  if (seconds < 0) return '0s';
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
+  if (hours < 48) return `${hours}h`;
+  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
+  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
+  const days = Math.floor(hours / 24);
+  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
+  return `${Math.floor(days / 365)}y`;
+}
+
+const NAME_COLUMN = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names', priority: 0 };
+const AGE: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.' };
+
+function columnsOf(rt: ResourceType, version: string): PrinterColumn[] {
+  if (rt.crd) {
+    const cols = rt.crd.versions.get(version)?.printerColumns ?? [];
+    return cols.length > 0 ? [...cols] : [AGE];
+  }
+  if (rt.key === '/namespaces') return [{ name: 'Status', type: 'string', jsonPath: '.status.phase', description: 'The status of the namespace' }, AGE];
+  if (rt.key === '/pods') return [{ name: 'Status', type: 'string', jsonPath: '.status.phase', description: 'The phase of the pod' }, AGE];
+  return [AGE];
+}
+
+function cell(col: PrinterColumn, obj: KubeObject): unknown {
+  let value: unknown;
+  try {
+    value = jsonPath(col.jsonPath, obj)[0];
+  } catch {
+    return null;
+  }
+  if (value === undefined || value === null) return null;
+  if (col.type === 'date' && typeof value === 'string') {
+    const t = Date.parse(value);
+    return Number.isNaN(t) ? value : humanDuration(Date.now() - t);
+  }
+  if (col.type === 'integer' || col.type === 'number' || col.type === 'boolean') return value;
+  return isObject(value) || Array.isArray(value) ? JSON.stringify(value) : String(value);
+}
+
+/** `PartialObjectMetadata` of an object. */
+export function partialMetadata(obj: KubeObject): JsonObject {
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
+}
+
+/** A `meta.k8s.io/v1` Table of objects. */
+export function toTable(rt: ResourceType, version: string, objects: readonly KubeObject[], listMeta: JsonObject, includeObject: string | null): JsonObject {
+  const cols = columnsOf(rt, version);
+  const columnDefinitions = [NAME_COLUMN, ...cols.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 }))];
+  const rows = objects.map((obj) => {
+    const row: JsonObject = { cells: [obj.metadata.name, ...cols.map((c) => cell(c, obj))] };
+    if (includeObject !== 'None') row.object = includeObject === 'Object' ? obj : partialMetadata(obj);
+    return row;
+  });
+  return { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: listMeta, columnDefinitions, rows };
+}

@@ -1,0 +1,166 @@
+/**
+ * Watch streams: newline-delimited JSON events over chunked HTTP, replay from the bounded
+ * history, 410 Gone for compacted resourceVersions, periodic bookmarks, selector transitions
+ * (an object leaving the selector is sent as DELETED). Each event is serialized once per
+ * rendering and shared by every watcher (internal).
+ */
+import type { ServerResponse } from 'node:http';
+import type { KubeApi } from './kube-api.js';
+import type { StoreEvent } from './object-store.js';
+import { apiVersionOf, type ResourceType } from './resource-type.js';
+import type { Selector } from './selectors.js';
+import { expired, timeout } from './status.js';
+import { partialMetadata, toTable, type Rendering } from './table.js';
+import type { KubeObject, Status, WatchEventType } from './types.js';
+
+/** What one watch request asked for. */
+export interface WatchSpec {
+  readonly rt: ResourceType;
+  readonly version: string;
+  readonly namespace: string | undefined;
+  readonly selector: Selector;
+  readonly rendering: Rendering;
+  readonly includeObject: string | null;
+  readonly bookmarks: boolean;
+  readonly resourceVersion: string | null;
+  readonly sendInitialEvents: boolean;
+  readonly timeoutSeconds: number | undefined;
+}
+
+interface Watcher {
+  readonly res: ServerResponse;
+  readonly spec: WatchSpec;
+  readonly cacheKey: string;
+  timer?: NodeJS.Timeout;
+}
+
+/** All open watches, by resource. */
+export class WatchHub {
+  private readonly byKey = new Map<string, Set<Watcher>>();
+  private readonly bookmarkTimer: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly api: KubeApi, bookmarkIntervalMs: number) {
+    this.unsubscribe = api.store.subscribe((e) => this.fanOut(e));
+    this.bookmarkTimer = setInterval(() => this.bookmarkAll(), bookmarkIntervalMs);
+    this.bookmarkTimer.unref();
+  }
+
+  /** Number of open watches. */
+  get size(): number {
+    let n = 0;
+    for (const set of this.byKey.values()) n += set.size;
+    return n;
+  }
+
+  /** Starts a watch on `res` (headers are flushed at once). */
+  start(res: ServerResponse, spec: WatchSpec): void {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
+    const w: Watcher = { res, spec, cacheKey: `${spec.version}|${spec.rendering}|${spec.includeObject ?? ''}` };
+    const rv = spec.resourceVersion;
+    const current = this.api.store.revision;
+    if (rv !== null && rv !== '' && rv !== '0' && !spec.sendInitialEvents) {
+      const n = Number(rv);
+      if (!Number.isFinite(n) || n > current) return this.fail(res, tooLarge(rv, current));
+      const events = this.api.store.eventsSince(n, spec.rt.key);
+      if (!events) return this.fail(res, expired(`too old resource version: ${rv} (${this.api.store.compactedRevision})`).status);
+      for (const e of events) this.deliver(w, e);
+    } else {
+      const objects = this.api.store.list(spec.rt.key, spec.namespace);
+      for (const obj of objects) if (spec.selector(obj)) this.write(w, this.line(w, 'ADDED', obj));
+      if (spec.sendInitialEvents && spec.bookmarks) this.write(w, this.bookmarkLine(spec, current, true));
+    }
+    this.register(w);
+  }
+
+  /** Ends every open watch abruptly (connections are destroyed). */
+  dropAll(): number {
+    const all = [...this.byKey.values()].flatMap((s) => [...s]);
+    for (const w of all) w.res.destroy();
+    this.byKey.clear();
+    return all.length;
+  }
+
+  /** Ends the watches of one resource cleanly (its CRD was deleted). */
+  closeKey(key: string): void {
+    for (const w of this.byKey.get(key) ?? []) w.res.end();
+    this.byKey.delete(key);
+  }
+
+  stop(): void {
+    clearInterval(this.bookmarkTimer);
+    this.unsubscribe();
+    this.dropAll();
+  }
+
+  private register(w: Watcher): void {
+    let set = this.byKey.get(w.spec.rt.key);
+    if (!set) this.byKey.set(w.spec.rt.key, (set = new Set()));
+    set.add(w);
+    const remove = () => {
+      if (w.timer) clearTimeout(w.timer);
+      this.byKey.get(w.spec.rt.key)?.delete(w);
+    };
+    w.res.on('close', remove);
+    if (w.spec.timeoutSeconds !== undefined) w.timer = setTimeout(() => w.res.end(), w.spec.timeoutSeconds * 1000);
+  }
+
+  private fail(res: ServerResponse, status: Status): void {
+    res.end(`${JSON.stringify({ type: 'ERROR', object: status })}\n`);
+  }
+
+  private fanOut(e: StoreEvent): void {
+    const set = this.byKey.get(e.key);
+    if (!set) return;
+    for (const w of set) this.deliver(w, e);
+  }
+
+  private deliver(w: Watcher, e: StoreEvent): void {
+    const { spec } = w;
+    if (spec.namespace !== undefined && e.namespace !== spec.namespace) return;
+    const now = e.type !== 'DELETED' && spec.selector(e.object);
+    const was = e.type === 'DELETED' ? spec.selector(e.old ?? e.object) : e.old !== undefined && spec.selector(e.old);
+    let type: WatchEventType;
+    if (e.type === 'DELETED') type = 'DELETED';
+    else if (now && was) type = 'MODIFIED';
+    else if (now) type = 'ADDED';
+    else if (was) type = 'DELETED';
+    else return;
+    if (e.type === 'DELETED' && !was) return;
+    const key = `${type}|${w.cacheKey}`;
+    let line = e.lines.get(key);
+    if (line === undefined) e.lines.set(key, (line = this.line(w, type, e.object)));
+    this.write(w, line);
+  }
+
+  private line(w: Watcher, type: WatchEventType, obj: KubeObject): string {
+    const { rt, version, rendering, includeObject } = w.spec;
+    const presented = this.api.present(obj, rt, version);
+    let object: unknown = presented;
+    if (rendering === 'table') object = toTable(rt, version, [presented], { resourceVersion: obj.metadata.resourceVersion }, includeObject);
+    else if (rendering === 'metadata') object = partialMetadata(presented);
+    return `${JSON.stringify({ type, object })}\n`;
+  }
+
+  private write(w: Watcher, line: string): void {
+    if (!w.res.writableEnded && !w.res.destroyed) w.res.write(line);
+  }
+
+  private bookmarkLine(spec: WatchSpec, rv: number, initialEnd = false): string {
+    const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
+    if (initialEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
+    return `${JSON.stringify({ type: 'BOOKMARK', object: { kind: spec.rt.kind, apiVersion: apiVersionOf(spec.rt.group, spec.version), metadata } })}\n`;
+  }
+
+  private bookmarkAll(): void {
+    const rv = this.api.store.revision;
+    for (const set of this.byKey.values()) for (const w of set) if (w.spec.bookmarks) this.write(w, this.bookmarkLine(w.spec, rv));
+  }
+}
+
+function tooLarge(rv: string, current: number): Status {
+  const status = timeout(`Too large resource version: ${rv}, current: ${current}`).status;
+  status.details = { ...status.details, causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }] };
+  return status;
+}

@@ -1,0 +1,57 @@
+/**
+ * `@kubeception/testing`: fakes for testing Kubeception operators without a cluster.
+ *
+ * ## `startFakeKube()`
+ * A real HTTP server on 127.0.0.1 that behaves like kube-apiserver (1.32), so the real
+ * `@kubernetes/client-node` and `kubectl` talk to it over the wire. It models:
+ * - discovery (`/api`, `/apis`, group versions, `/version`) for the built-in kinds Kubeception uses
+ *   and for every CRD created at runtime (served at once, gone when the CRD is deleted);
+ * - objects with uid, creationTimestamp, a global monotonically increasing resourceVersion,
+ *   `generation` bumped by spec changes only, the status subresource, 409 Conflict on stale
+ *   resourceVersions, AlreadyExists, NotFound, NamespaceLifecycle, `generateName`, dry runs;
+ * - CRD schema pruning, defaulting and validation (types, required, enum, pattern, min/max,
+ *   lengths, item counts, list-map uniqueness, `date-time`), 422 Invalid with field causes;
+ * - PATCH: JSON patch, merge patch, strategic merge patch (built-ins) and server-side apply
+ *   with managedFields and conflicts between managers;
+ * - deletion with finalizers, propagation policies, owner-reference garbage collection,
+ *   namespace termination, preconditions;
+ * - lists with label/field selectors, pagination over consistent snapshots, `resourceVersionMatch`;
+ * - watches with history, 410 Gone, bookmarks, selectors, timeouts;
+ * - Table output with CRD printer columns (`kubectl get`);
+ * - fault injection (`faults`) and a request log (`requests`).
+ *
+ * ### What it does not model
+ * Admission webhooks and admission plugins other than NamespaceLifecycle; authentication and
+ * RBAC authorization (every request is allowed); aggregated APIs and APIService; CEL
+ * (`x-kubernetes-validations`), `allOf`/`anyOf`/`oneOf`/`not` and ratcheting in CRD schemas;
+ * CRD conversion webhooks (versions differ only in `apiVersion`); most built-in defaulting and
+ * validation (only names, a few defaults and the rules listed above); controllers other than
+ * the garbage collector, namespace and CRD cleanup (no scheduler, kubelet, Deployment or
+ * Endpoints controllers); graceful pod termination (pods without finalizers go at once);
+ * the scale, log, exec, eviction and binding subresources; protobuf and CBOR; OpenAPI documents
+ * (`/openapi/v2`, `/openapi/v3` answer 404); HTTPS; `core/v1` and `events.k8s.io/v1` Events are
+ * stored separately (no conversion between them).
+ *
+ * @example
+ * ```ts
+ * import { startFakeKube } from '@kubeception/testing';
+ * import { kubeceptionCrds } from '@kubeception/sdk';
+ * import { KubernetesObjectApi } from '@kubernetes/client-node';
+ *
+ * const kube = await startFakeKube({ crds: kubeceptionCrds() });
+ * const client = KubernetesObjectApi.makeApiClient(kube.kubeConfig);
+ * kube.faults.fail({ verb: 'get', resource: 'clusters', status: 429, times: 2 });
+ * // ... exercise the operator ...
+ * expect(kube.requests.count({ faulted: true })).toBe(2);
+ * await kube.stop();
+ * ```
+ * @packageDocumentation
+ */
+
+// Fake Kubernetes API server
+export { startFakeKube } from './fake-kube/server.js';
+export type { FakeKube, FakeKubeOptions } from './fake-kube/server.js';
+
+// Fault injection and request log
+export type { FailureSpec, FaultHandle, FaultMatch, Faults, LatencySpec } from './fake-kube/faults.js';
+export type { RequestFilter, RequestLog, RequestRecord } from './fake-kube/request-log.js';
