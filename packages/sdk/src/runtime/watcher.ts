@@ -1,0 +1,175 @@
+/**
+ * A watcher keeps a view of one kind current and never stops on its own:
+ *
+ * - lists (all pages), then watches from the list's resourceVersion with bookmarks;
+ * - after a dropped or ended watch it resumes from the last version it saw;
+ * - after 410 Gone it relists and emits `Deleted` for objects that vanished meanwhile and
+ *   `Applied` for those that changed (objects it already had unchanged are not repeated);
+ * - failures back off exponentially with jitter; the backoff resets after a healthy period;
+ * - a watch with no event or bookmark for `stallTimeoutMs` is abandoned and re-opened;
+ * - `state()` tells whether it is synced, backing off, and its last error.
+ */
+import { backoffDelay, sleep, type BackoffOptions } from '../internal/backoff.js';
+import type { KubeError } from '../kube/errors.js';
+import type { ResourceClient } from '../kube/resource-client.js';
+import type { KubeObject, Persisted } from '../resource.js';
+import { objectKey } from './store.js';
+
+/** What a watcher emits. */
+export type WatcherEvent<T extends KubeObject> =
+  /** An object was added or changed. `initial` marks objects from the first list. */
+  | { readonly type: 'Applied'; readonly object: Persisted<T>; readonly initial: boolean }
+  | { readonly type: 'Deleted'; readonly object: Persisted<T> }
+  /** The first list has been fully emitted: the view is complete. */
+  | { readonly type: 'Synced' };
+
+/** Where a watcher is. */
+export interface WatcherState {
+  /** The initial list has completed (stays true through later reconnects). */
+  readonly synced: boolean;
+  readonly phase: 'listing' | 'watching' | 'backing-off' | 'stopped';
+  readonly lastError?: KubeError;
+  /** Consecutive failures. */
+  readonly failures: number;
+  readonly resourceVersion: string;
+}
+
+/** Options of {@link watcher}. */
+export interface WatcherOptions {
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  /** List page size. @default 500 */
+  readonly pageSize?: number;
+  /** Reconnect backoff. @default { baseMs: 200, maxMs: 30_000, jitter: 0.5 } */
+  readonly backoff?: BackoffOptions;
+  /** A watch this long without events or bookmarks is re-opened. @default 300_000 */
+  readonly stallTimeoutMs?: number;
+  /** The backoff resets after this long without failure. @default 30_000 */
+  readonly healthyAfterMs?: number;
+  /** Stops the watcher. */
+  readonly signal?: AbortSignal;
+  /** Told about every state change (health, metrics). */
+  readonly onState?: (state: WatcherState) => void;
+}
+
+/** A watcher stream plus its state. */
+export interface Watcher<T extends KubeObject> extends AsyncIterable<WatcherEvent<T>> {
+  state(): WatcherState;
+}
+
+/** What a watcher needs of a client: any `ResourceClient` of the kind. */
+export type WatchSource<T extends KubeObject> = Pick<ResourceClient<T>, 'list' | 'watch'>;
+
+/** Starts watching `client`'s kind. Iterate the result to receive events. */
+export function watcher<T extends KubeObject>(client: WatchSource<T>, options: WatcherOptions = {}): Watcher<T> {
+  let state: WatcherState = { synced: false, phase: 'listing', failures: 0, resourceVersion: '' };
+  const set = (patch: Partial<WatcherState>) => {
+    state = { ...state, ...patch };
+    options.onState?.(state);
+  };
+  const known = new Map<string, Persisted<T>>();
+  const selection = {
+    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+    ...(options.labelSelector !== undefined ? { labelSelector: options.labelSelector } : {}),
+    ...(options.fieldSelector !== undefined ? { fieldSelector: options.fieldSelector } : {}),
+  };
+  const stopped = () => options.signal?.aborted === true;
+
+  const fail = async (error: KubeError) => {
+    const failures = state.failures + 1;
+    set({ phase: 'backing-off', lastError: error, failures });
+    await sleep(backoffDelay(failures - 1, { baseMs: 200, maxMs: 30_000, ...options.backoff }), options.signal).catch(() => {});
+  };
+
+  async function* relist(): AsyncGenerator<WatcherEvent<T>, boolean> {
+    set({ phase: 'listing' });
+    const listed = await client.list({ ...selection, limit: options.pageSize ?? 500 }).match(
+      (list) => ({ list }),
+      (error) => ({ error }),
+    );
+    if ('error' in listed) {
+      await fail(listed.error);
+      return false;
+    }
+    const initial = !state.synced;
+    const seen = new Set<string>();
+    for (const object of listed.list.items) {
+      const key = objectKey(object);
+      seen.add(key);
+      if (known.get(key)?.metadata.resourceVersion === object.metadata.resourceVersion) continue;
+      known.set(key, object);
+      yield { type: 'Applied', object, initial };
+    }
+    for (const [key, object] of known) {
+      if (seen.has(key)) continue;
+      known.delete(key);
+      yield { type: 'Deleted', object };
+    }
+    set({ resourceVersion: listed.list.resourceVersion });
+    if (initial) {
+      set({ synced: true });
+      yield { type: 'Synced' };
+    }
+    return true;
+  }
+
+  /** Watches from the current version until the stream ends; returns whether to relist. */
+  async function* watchOnce(): AsyncGenerator<WatcherEvent<T>, 'relist' | 'resume'> {
+    set({ phase: 'watching' });
+    const abort = new AbortController();
+    const onStop = () => abort.abort();
+    options.signal?.addEventListener('abort', onStop, { once: true });
+    let stall: ReturnType<typeof setTimeout> | undefined;
+    const armStall = () => {
+      clearTimeout(stall);
+      stall = setTimeout(() => abort.abort(), options.stallTimeoutMs ?? 300_000);
+      stall.unref?.();
+    };
+    const started = performance.now();
+    armStall();
+    try {
+      for await (const event of client.watch({ ...selection, resourceVersion: state.resourceVersion, allowWatchBookmarks: true, signal: abort.signal })) {
+        armStall();
+        if (performance.now() - started > (options.healthyAfterMs ?? 30_000) && state.failures > 0) set({ failures: 0 });
+        if (event.type === 'ERROR') {
+          if (event.error.kind === 'Gone') return 'relist';
+          await fail(event.error);
+          return 'resume';
+        }
+        if (event.type === 'BOOKMARK') {
+          set({ resourceVersion: event.resourceVersion });
+          continue;
+        }
+        const key = objectKey(event.object);
+        set({ resourceVersion: event.object.metadata.resourceVersion });
+        if (event.type === 'DELETED') {
+          if (known.delete(key)) yield { type: 'Deleted', object: event.object };
+        } else if (known.get(key)?.metadata.resourceVersion !== event.object.metadata.resourceVersion) {
+          known.set(key, event.object);
+          yield { type: 'Applied', object: event.object, initial: false };
+        }
+      }
+      if (performance.now() - started < 1000 && !stopped()) await fail({ kind: 'Transport', code: 0, message: 'watch closed immediately' });
+      return 'resume';
+    } finally {
+      clearTimeout(stall);
+      options.signal?.removeEventListener('abort', onStop);
+    }
+  }
+
+  async function* run(): AsyncGenerator<WatcherEvent<T>> {
+    let needList = true;
+    while (!stopped()) {
+      if (needList) {
+        needList = !(yield* relist());
+        continue;
+      }
+      needList = (yield* watchOnce()) === 'relist';
+    }
+    set({ phase: 'stopped' });
+  }
+
+  const stream = run();
+  return { state: () => state, [Symbol.asyncIterator]: () => stream };
+}
