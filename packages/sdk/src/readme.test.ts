@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 const example = fileURLToPath(new URL('../examples/validate-and-print.ts', import.meta.url));
 
 describe('README example', () => {
-  it('is the example file, verbatim', () => {
+  it.each(['validate-and-print.ts', 'certificate-summaries.ts'])('shows examples/%s verbatim', (file) => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    expect(readme).toContain(readFileSync(example, 'utf8').trim());
+    expect(readme).toContain(readFileSync(new URL(`../examples/${file}`, import.meta.url), 'utf8').trim());
   });
 
   it('runs and prints what the README says', () => {

@@ -1,12 +1,54 @@
 /**
- * `@kubeception/sdk/runtime`: the controller machinery. In progress: the watcher, the cache
- * and the work queue are here; the controller, finalizer helper, ordered steps, status
- * helper, events, leader election, metrics and the manager follow (issue 4).
+ * `@kubeception/sdk/runtime`: controller machinery in the spirit of controller-runtime and
+ * kube-rs, with AsyncIterables and Results.
  *
+ * @example
+ * ```ts
+ * import { CertificateResource } from '@kubeception/sdk';
+ * import { ConfigMapResource } from '@kubeception/sdk/kube';
+ * import { createController, createManager, done } from '@kubeception/sdk/runtime';
+ *
+ * const controller = createController({
+ *   name: 'certificate-summaries',
+ *   resource: CertificateResource,
+ *   owns: [ConfigMapResource],
+ *   reconcile: (cert, ctx) =>
+ *     ctx.kube.resource(ConfigMapResource).apply(summaryOf(cert), { fieldManager: 'summaries' }).map(() => done()),
+ * });
+ * await createManager({ controllers: [controller], handleSignals: true }).start();
+ * ```
  * @packageDocumentation
  */
+
+// Reconcile results
+export { done, isTerminal, requeueAfter, waitFor } from './action.js';
+export type { Action, TerminalError } from './action.js';
+
+// Controllers and the manager
+export { createController } from './controller.js';
+export type { Controller, ControllerEnvironment, ControllerFailure, ControllerOptions, ErrorPolicy, ReconcileContext, Reconciler, Watch } from './controller.js';
+export { createManager } from './manager.js';
+export type { Manager, ManagerOptions } from './manager.js';
+export { withFinalizer } from './finalizer.js';
+export type { FinalizerError, FinalizerHandlers } from './finalizer.js';
+export { next, steps } from './steps.js';
+export type { Step, StepError, StepOutcome, Steps } from './steps.js';
+export { changedBeyondStatus, isPaused } from './predicates.js';
+
+// Status, events, leader election, metrics
+export { jsonEqual, patchConditions, patchStatusIfChanged } from './status.js';
+export { createEventRecorder } from './events.js';
+export type { EventInput, EventRecorder, EventRecorderOptions } from './events.js';
+export { microTime, runLeaderElection } from './leader-election.js';
+export type { LeaderElectionOptions } from './leader-election.js';
+export { RuntimeMetrics } from './metrics.js';
+export type { ReconcileResult } from './metrics.js';
+
+// Watching and caching
 export { watcher } from './watcher.js';
 export type { WatchSource, Watcher, WatcherEvent, WatcherOptions, WatcherState } from './watcher.js';
+export { InformerCache, startInformer } from './informer.js';
+export type { Informer, InformerEvent, InformerOptions, Selection } from './informer.js';
 export { createStore, dropManagedFields, objectKey, parseKey } from './store.js';
 export type { IndexFunction, Store, StoreOptions, StoreWriter } from './store.js';
 export { WorkQueue } from './workqueue.js';

@@ -1,0 +1,127 @@
+/**
+ * The runtime against a plain client-node informer (`makeInformer`) on the same fake API
+ * server, in the same run:
+ * - initial sync: N existing ConfigMaps listed and handed over (our controller: reconciled);
+ * - watch events: N ConfigMaps created while both watch; events/s and mean latency from the
+ *   create's response to the handler (our controller: reconcile start);
+ * - cache bytes per object (heap delta after GC) against the objects' JSON size.
+ */
+import http from 'node:http';
+import { makeInformer, type V1ConfigMap } from '@kubernetes/client-node';
+import { ConfigMapResource, createKubeClient } from '@kubeception/sdk/kube';
+import { createController, createManager, createStore, done } from '@kubeception/sdk/runtime';
+import type { KubeObject, Persisted } from '@kubeception/sdk';
+import { okAsync } from 'neverthrow';
+import { pino } from 'pino';
+import { startFakeKube } from '../packages/testing/src/fake-kube/server.js';
+import type { Figure } from './figure.js';
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+const post = (url: string, body: object) =>
+  new Promise<void>((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve());
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+const configMap = (name: string, set: string) => ({ metadata: { name, labels: { set } }, data: { payload: 'x'.repeat(200) } });
+const until = async (check: () => boolean) => {
+  while (!check()) await new Promise((r) => setTimeout(r, 2));
+};
+
+async function createMany(url: string, prefix: string, n: number, set: string, created?: Map<string, number>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < n) {
+        const name = `${prefix}-${next++}`;
+        await post(`${url}/api/v1/namespaces/default/configmaps`, configMap(name, set));
+        created?.set(name, performance.now());
+      }
+    }),
+  );
+}
+
+export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
+  const n = quick ? 1000 : 10_000;
+  const fake = await startFakeKube({ historySize: n * 4 });
+  const figures: Figure[] = [];
+  try {
+    await createMany(fake.url, 'initial', n, 'initial');
+
+    // Initial sync: plain informer, then our controller.
+    let informerAdds = 0;
+    let start = performance.now();
+    const path = '/api/v1/namespaces/default/configmaps';
+    const core = fake.kubeConfig.makeApiClient((await import('@kubernetes/client-node')).CoreV1Api);
+    const informer = makeInformer<V1ConfigMap>(fake.kubeConfig, path, () => core.listNamespacedConfigMap({ namespace: 'default' }));
+    const informerSeen = new Map<string, number>();
+    informer.on('add', (cm) => {
+      informerAdds++;
+      informerSeen.set(cm.metadata?.name ?? '', performance.now());
+    });
+    await informer.start();
+    await until(() => informerAdds >= n);
+    const informerSync = (n / (performance.now() - start)) * 1000;
+
+    let reconciles = 0;
+    const reconciled = new Map<string, number>();
+    const controller = createController({
+      name: 'bench',
+      resource: ConfigMapResource,
+      namespace: 'default',
+      concurrency: 4,
+      reconcile: (cm) => {
+        reconciles++;
+        if (!reconciled.has(cm.metadata.name)) reconciled.set(cm.metadata.name, performance.now());
+        return okAsync(done());
+      },
+    });
+    const manager = createManager({ kube: createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 }), controllers: [controller], logger: pino({ level: 'silent' }) });
+    start = performance.now();
+    void manager.start();
+    await until(() => reconciles >= n);
+    const ourSync = (n / (performance.now() - start)) * 1000;
+    figures.push({ name: `initial sync of ${n} objects → handler`, value: ourSync, unit: 'objects/s', baseline: informerSync, ratio: ourSync / informerSync });
+    figures.push({ name: `no-op reconciles over ${n} objects`, value: ourSync, unit: 'reconciles/s' });
+
+    // Watch events: both consumers see the same creates.
+    const created = new Map<string, number>();
+    start = performance.now();
+    await createMany(fake.url, 'live', n, 'live', created);
+    await until(() => reconciled.size >= 2 * n && informerSeen.size >= 2 * n);
+    const lastOurs = Math.max(...[...created.keys()].map((k) => reconciled.get(k) ?? 0));
+    const lastTheirs = Math.max(...[...created.keys()].map((k) => informerSeen.get(k) ?? 0));
+    const oursRate = (n / (lastOurs - start)) * 1000;
+    const theirsRate = (n / (lastTheirs - start)) * 1000;
+    figures.push({ name: `watch events (${n} creates) → handler`, value: oursRate, unit: 'events/s', baseline: theirsRate, ratio: oursRate / theirsRate });
+    const latency = (seen: Map<string, number>) => [...created].reduce((sum, [name, t]) => sum + Math.max(0, (seen.get(name) ?? t) - t), 0) / created.size;
+    const oursLatency = latency(reconciled);
+    const theirsLatency = latency(informerSeen);
+    figures.push({ name: 'latency: create response → handler (mean)', value: oursLatency, unit: 'ms', baseline: theirsLatency, ratio: oursLatency / theirsLatency });
+    await informer.stop();
+    await manager.stop();
+
+    // Cache memory per object.
+    const list = (await createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 }).resource(ConfigMapResource).list({ namespace: 'default' }))._unsafeUnwrap().items;
+    const json = list.reduce((sum, item) => sum + JSON.stringify(item).length, 0) / list.length;
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc) {
+      const texts = list.map((item) => JSON.stringify(item)); // kept alive through both readings
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      const store = createStore();
+      for (const text of texts) store.upsert(JSON.parse(text) as Persisted<KubeObject>);
+      gc();
+      const perObject = (process.memoryUsage().heapUsed - before) / store.reader.size;
+      figures.push({ name: 'cache memory per object (heap)', value: perObject, unit: 'bytes', baseline: json, ratio: perObject / json });
+    }
+  } finally {
+    agent.destroy();
+    await fake.stop();
+  }
+  return figures;
+}

@@ -1,0 +1,126 @@
+/**
+ * `createController`: a level-based controller. Events only say *which* object to look at;
+ * the reconcile function always gets the object as it is now in the cache.
+ */
+import type { Logger } from 'pino';
+import type { ResultAsync } from 'neverthrow';
+import type { KubeClient } from '../kube/client.js';
+import type { ResourceClient } from '../kube/resource-client.js';
+import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
+import type { Action } from './action.js';
+import type { EventRecorder } from './events.js';
+import type { InformerCache, Selection } from './informer.js';
+import type { RuntimeMetrics } from './metrics.js';
+import type { Store } from './store.js';
+import type { WorkQueueOptions } from './workqueue.js';
+import { runController } from './controller-loop.js';
+
+/** What a reconcile function gets besides the object. */
+export interface ReconcileContext<T extends KubeObject, I extends KubeObject = T> {
+  /** Name of the controller. */
+  readonly controller: string;
+  readonly kube: KubeClient;
+  /** Client of the reconciled kind. */
+  readonly client: ResourceClient<T, I>;
+  /** Cache of the reconciled kind. */
+  readonly store: Store<T>;
+  /** Cache of any kind (started on first use, shared with other controllers). */
+  cache<U extends KubeObject>(descriptor: ResourceDescriptor<U, KubeObject>, selection?: Selection): Store<U>;
+  /** Logger with controller, object key and reconcile id. */
+  readonly log: Logger;
+  readonly events: EventRecorder;
+  /** Aborted when the reconcile times out or the controller stops. */
+  readonly signal: AbortSignal;
+}
+
+/** A reconcile function: one step toward the desired state, as a value. */
+export type Reconciler<T extends KubeObject, I extends KubeObject, E> = (object: Persisted<T>, ctx: ReconcileContext<T, I>) => ResultAsync<Action, E>;
+
+/** What to do with a reconcile error: an action, or `'backoff'` (retry with per-key backoff). */
+export type ErrorPolicy<T extends KubeObject, E> = (error: E | ControllerFailure, object: Persisted<T>) => Action | 'backoff';
+
+/** Failures the controller itself reports to the error policy. */
+export type ControllerFailure =
+  | { readonly kind: 'ReconcileThrew'; readonly cause: unknown }
+  | { readonly kind: 'ReconcileTimedOut'; readonly afterMs: number };
+
+/** Maps an object of a watched kind to keys (`namespace/name`) of the reconciled kind. */
+export interface Watch<U extends KubeObject = KubeObject> {
+  readonly resource: ResourceDescriptor<U, KubeObject>;
+  readonly map: (object: Persisted<U>) => readonly string[];
+  readonly selection?: Selection;
+}
+
+/** Options of {@link createController}. */
+export interface ControllerOptions<T extends KubeObject, I extends KubeObject, E> {
+  readonly name: string;
+  readonly resource: ResourceDescriptor<T, I>;
+  readonly reconcile: Reconciler<T, I, E>;
+  /** @default terminal errors (`terminal: true`) are not retried; others back off */
+  readonly errorPolicy?: ErrorPolicy<T, E>;
+  /** Kinds whose objects point at ours with a controller owner reference. */
+  readonly owns?: readonly ResourceDescriptor<KubeObject, KubeObject>[];
+  /** Other kinds, mapped to our keys by a function. */
+  readonly watches?: readonly Watch[];
+  /** Workers. @default 1 */
+  readonly concurrency?: number;
+  /** Every object is queued again (at low priority) this often. @default 36_000_000 (10 h, as controller-runtime) */
+  readonly resyncPeriodMs?: number;
+  /** Only objects in this namespace / matching this selector. */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  /** A reconcile running longer is abandoned (its signal aborts) and retried. @default 300_000 */
+  readonly reconcileTimeoutMs?: number;
+  /** Queue backoff and retry limit. */
+  readonly queue?: Pick<WorkQueueOptions, 'backoff' | 'retryRateLimit'>;
+  /**
+   * Decides whether an update of the reconciled kind queues it. `changedBeyondStatus` skips
+   * status-only updates (such as the controller's own status writes).
+   * @default every change
+   */
+  readonly predicate?: (previous: Persisted<T> | undefined, next: Persisted<T>) => boolean;
+}
+
+/** What a manager provides to the controllers it runs. */
+export interface ControllerEnvironment {
+  readonly kube: KubeClient;
+  readonly informers: InformerCache;
+  readonly metrics: RuntimeMetrics;
+  readonly log: Logger;
+  readonly events: EventRecorder;
+  /** Aborts to stop the controller. */
+  readonly signal: AbortSignal;
+  /** How long to wait for reconciles in flight after `signal` aborts. */
+  readonly shutdownTimeoutMs: number;
+}
+
+/** A controller ready to be run by a manager. */
+export interface Controller {
+  readonly name: string;
+  /** Runs until `env.signal` aborts and in-flight reconciles finished (or the timeout passed). */
+  run(env: ControllerEnvironment): Promise<void>;
+  /** Queues every cached object at low priority (what the resync period does). */
+  resync(): void;
+}
+
+/**
+ * Defines a controller.
+ *
+ * @example
+ * ```ts
+ * const controller = createController({
+ *   name: 'certificate-configmaps',
+ *   resource: CertificateResource,
+ *   owns: [ConfigMapResource],
+ *   reconcile: (cert, ctx) => ctx.kube.resource(ConfigMapResource).apply(configMapFor(cert), { fieldManager: 'demo' }).map(() => done()),
+ * });
+ * ```
+ */
+export function createController<T extends KubeObject, I extends KubeObject, E>(options: ControllerOptions<T, I, E>): Controller {
+  let resync: () => void = () => {};
+  return {
+    name: options.name,
+    run: (env) => runController(options, env, (fn) => (resync = fn)),
+    resync: () => resync(),
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Kubernetes Events about objects, like client-go's recorder: written as core/v1 Events,
+ * repeated events fold into one with a growing `count` and `lastTimestamp`, and a per-object
+ * token bucket (burst 25, one more per 5 minutes by default) stops event storms.
+ */
+import { EventResource, type Event } from '../kube/builtins.js';
+import type { KubeClient } from '../kube/client.js';
+import { TokenBucket } from '../internal/token-bucket.js';
+import type { KubeObject, Persisted } from '../resource.js';
+
+/** An event to record. */
+export interface EventInput {
+  readonly type: 'Normal' | 'Warning';
+  /** CamelCase, e.g. `CertificateIssued`. */
+  readonly reason: string;
+  /** Human message. Never put secrets in it. */
+  readonly message: string;
+  /** What was done, e.g. `Issue`. @default reason */
+  readonly action?: string;
+}
+
+/** Records events; failures are logged by the caller's logger, never thrown. */
+export interface EventRecorder {
+  record(object: Persisted<KubeObject>, event: EventInput): Promise<void>;
+}
+
+/** Options of {@link createEventRecorder}. */
+export interface EventRecorderOptions {
+  /** `source.component` and `reportingController`. */
+  readonly component: string;
+  /** @default 25 */
+  readonly burst?: number;
+  /** Refill rate per object. @default 1/300 (one per 5 minutes) */
+  readonly qps?: number;
+  /** Called when writing an event fails. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Creates a recorder writing through `kube`. */
+export function createEventRecorder(kube: KubeClient, options: EventRecorderOptions): EventRecorder {
+  const events = kube.resource(EventResource);
+  const seen = new Map<string, { name: string; namespace: string; count: number }>();
+  const buckets = new Map<string, TokenBucket>();
+  const host = `${options.component}`;
+  return {
+    async record(object, input) {
+      const uid = object.metadata.uid;
+      let bucket = buckets.get(uid);
+      if (bucket === undefined) buckets.set(uid, (bucket = new TokenBucket(options.qps ?? 1 / 300, options.burst ?? 25)));
+      if (bucket.tryTake() > 0) return;
+      const namespace = object.metadata.namespace ?? 'default';
+      const key = `${uid}|${input.type}|${input.reason}|${input.message}`;
+      const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const previous = seen.get(key);
+      if (previous !== undefined) {
+        previous.count++;
+        const folded = await events
+          .patch(previous.name, { type: 'merge', body: { count: previous.count, lastTimestamp: now } }, { namespace: previous.namespace })
+          .match(() => true, () => false);
+        if (folded) return;
+        seen.delete(key); // the event expired or was deleted: write a new one
+      }
+      const name = `${object.metadata.name}.${(Date.now() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`;
+      const body: Event = {
+        metadata: { name, namespace },
+        involvedObject: {
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          name: object.metadata.name,
+          namespace: object.metadata.namespace,
+          uid,
+          resourceVersion: object.metadata.resourceVersion,
+        },
+        type: input.type,
+        reason: input.reason,
+        message: input.message,
+        action: input.action ?? input.reason,
+        count: 1,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        source: { component: host },
+        reportingComponent: options.component,
+        reportingInstance: host,
+      };
+      const created = await events.create(body);
+      created.match(
+        () => seen.set(key, { name, namespace, count: 1 }),
+        (error) => options.onError?.(error),
+      );
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * A shared informer: one watcher and one cache for a kind and selection, with any number of
+ * subscribers. The manager hands the same informer to every controller that asks for it.
+ */
+import type { KubeClient } from '../kube/client.js';
+import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
+import { createStore, objectKey, type Store, type StoreOptions } from './store.js';
+import { watcher, type WatcherOptions, type WatcherState } from './watcher.js';
+
+/** What subscribers hear. `previous` is the cached object before the change, if any. */
+export type InformerEvent<T extends KubeObject> =
+  | { readonly type: 'Applied'; readonly object: Persisted<T>; readonly previous?: Persisted<T>; readonly initial: boolean }
+  | { readonly type: 'Deleted'; readonly object: Persisted<T> }
+  | { readonly type: 'Synced' };
+
+/** Which objects an informer follows. */
+export interface Selection {
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+}
+
+/** A running informer. */
+export interface Informer<T extends KubeObject> {
+  readonly descriptor: ResourceDescriptor<T, KubeObject>;
+  readonly store: Store<T>;
+  /** Adds a listener; returns a function that removes it. Synced informers replay nothing. */
+  subscribe(listener: (event: InformerEvent<T>) => void): () => void;
+  state(): WatcherState;
+  /** Resolves when the initial list is in the cache. */
+  synced(): Promise<void>;
+}
+
+/** Options of {@link startInformer}. */
+export interface InformerOptions<T extends KubeObject> extends Selection, Pick<WatcherOptions, 'backoff' | 'stallTimeoutMs' | 'onState'> {
+  readonly store?: StoreOptions<T>;
+  readonly signal: AbortSignal;
+}
+
+/** Starts an informer; it runs until `signal` aborts. */
+export function startInformer<T extends KubeObject>(kube: KubeClient, descriptor: ResourceDescriptor<T, KubeObject>, options: InformerOptions<T>): Informer<T> {
+  const writer = createStore<T>(options.store);
+  const listeners = new Set<(event: InformerEvent<T>) => void>();
+  let resolveSynced: () => void = () => {};
+  const syncedPromise = new Promise<void>((resolve) => (resolveSynced = resolve));
+  const stream = watcher(kube.resource(descriptor), {
+    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+    ...(options.labelSelector !== undefined ? { labelSelector: options.labelSelector } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
+    ...(options.onState ? { onState: options.onState } : {}),
+    signal: options.signal,
+  });
+  const emit = (event: InformerEvent<T>) => {
+    for (const listener of listeners) listener(event);
+  };
+  void (async () => {
+    for await (const event of stream) {
+      if (event.type === 'Applied') {
+        const previous = writer.reader.get(objectKey(event.object));
+        writer.upsert(event.object);
+        const stored = writer.reader.get(objectKey(event.object)) as Persisted<T>;
+        emit({ type: 'Applied', object: stored, initial: event.initial, ...(previous ? { previous } : {}) });
+      } else if (event.type === 'Deleted') {
+        writer.remove(objectKey(event.object));
+        emit(event);
+      } else {
+        resolveSynced();
+        emit(event);
+      }
+    }
+  })();
+  return {
+    descriptor,
+    store: writer.reader,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    state: () => stream.state(),
+    synced: () => syncedPromise,
+  };
+}
+
+/** Informers shared by descriptor and selection. */
+export class InformerCache {
+  private readonly informers = new Map<string, Informer<KubeObject>>();
+
+  constructor(
+    private readonly kube: KubeClient,
+    private readonly signal: AbortSignal,
+    private readonly onState?: (descriptor: ResourceDescriptor<KubeObject, KubeObject>, state: WatcherState) => void,
+  ) {}
+
+  /** The informer of `descriptor` and `selection`, started on first use. */
+  get<T extends KubeObject>(descriptor: ResourceDescriptor<T, KubeObject>, selection: Selection = {}): Informer<T> {
+    const key = `${descriptor.apiVersion}/${descriptor.plural}|${selection.namespace ?? ''}|${selection.labelSelector ?? ''}`;
+    let informer = this.informers.get(key);
+    if (informer === undefined) {
+      const onState = this.onState;
+      informer = startInformer(this.kube, descriptor as ResourceDescriptor<KubeObject, KubeObject>, {
+        ...selection,
+        signal: this.signal,
+        ...(onState ? { onState: (state: WatcherState) => onState(descriptor as ResourceDescriptor<KubeObject, KubeObject>, state) } : {}),
+      });
+      this.informers.set(key, informer);
+    }
+    return informer as unknown as Informer<T>;
+  }
+
+  /** Every informer started so far. */
+  all(): Informer<KubeObject>[] {
+    return [...this.informers.values()];
+  }
+
+  /** Whether every informer has synced. */
+  allSynced(): boolean {
+    return this.all().every((i) => i.state().synced);
+  }
+}

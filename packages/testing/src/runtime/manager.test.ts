@@ -1,0 +1,93 @@
+import { CertificateResource } from '@kubeception/sdk';
+import { ConfigMapResource, EventResource } from '@kubeception/sdk/kube';
+import { createController, createEventRecorder, done } from '@kubeception/sdk/runtime';
+import { okAsync } from 'neverthrow';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startHarness, type RuntimeHarness } from './harness.js';
+
+let h: RuntimeHarness;
+beforeEach(async () => (h = await startHarness()));
+afterEach(() => h.stop());
+
+const get = async (url: string) => {
+  const res = await fetch(url);
+  return { status: res.status, text: await res.text() };
+};
+
+describe('manager HTTP endpoint', () => {
+  it('/readyz answers 503 until the caches have synced, then 200; /healthz 200', async () => {
+    h.fake.faults.pause();
+    const manager = h.start(
+      [createController({ name: 'ready', resource: CertificateResource, reconcile: () => okAsync(done()) })],
+      { http: { port: 0 }, leaderElection: false },
+    );
+    await expect.poll(() => manager.url()).toBeDefined();
+    const url = manager.url() as string;
+    expect(await get(`${url}/healthz`)).toEqual({ status: 200, text: 'ok' });
+    const waiting = await get(`${url}/readyz`);
+    expect(waiting.status).toBe(503);
+    expect(waiting.text).toContain('certificates');
+    h.fake.faults.resume();
+    await expect.poll(async () => (await get(`${url}/readyz`)).status).toBe(200);
+  });
+
+  it('/metrics exposes controller-runtime metric names with values that move', async () => {
+    const manager = h.start([createController({ name: 'm', resource: ConfigMapResource, namespace: 'default', reconcile: () => okAsync(done()) })], {
+      http: { port: 0 },
+      leaderElection: { name: 'metrics-test', namespace: 'default', retryPeriodMs: 100 },
+    });
+    await expect.poll(() => manager.leading()).toBe(true);
+    for (let i = 0; i < 3; i++) await h.kube.resource(ConfigMapResource).create({ metadata: { name: `m${i}`, namespace: 'default' } });
+    const metrics = async () => (await get(`${manager.url() as string}/metrics`)).text;
+    await expect.poll(async () => /controller_runtime_reconcile_total\{controller="m",result="success"\} ([3-9]|\d\d)/.test(await metrics())).toBe(true);
+    const text = await metrics();
+    for (const name of [
+      'controller_runtime_reconcile_errors_total',
+      'controller_runtime_reconcile_time_seconds_bucket',
+      'controller_runtime_max_concurrent_reconciles{controller="m"} 1',
+      'controller_runtime_active_workers{controller="m"}',
+      'workqueue_depth{name="m",controller="m"}',
+      'workqueue_adds_total{name="m",controller="m"}',
+      'workqueue_queue_duration_seconds_bucket',
+      'workqueue_work_duration_seconds_bucket',
+      'workqueue_retries_total',
+      'leader_election_master_status{name="metrics-test"} 1',
+    ]) {
+      expect(text).toContain(name);
+    }
+  });
+
+  it('stops in-flight work within the shutdown timeout', async () => {
+    await h.kube.resource(ConfigMapResource).create({ metadata: { name: 'busy', namespace: 'default' } });
+    let started = false;
+    const manager = h.start(
+      [createController({ name: 'busy', resource: ConfigMapResource, namespace: 'default', reconcile: () => ((started = true), okAsync(done())) })],
+      { shutdownTimeoutMs: 200 },
+    );
+    await expect.poll(() => started).toBe(true);
+    const t = performance.now();
+    await manager.stop();
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+});
+
+describe('event recorder', () => {
+  it('writes a core/v1 Event and folds repeats into its count', async () => {
+    const cm = (await h.kube.resource(ConfigMapResource).create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'evented', namespace: 'default' } }))._unsafeUnwrap();
+    const recorder = createEventRecorder(h.kube, { component: 'test-operator' });
+    await recorder.record(cm, { type: 'Normal', reason: 'Synced', message: 'all good' });
+    await recorder.record(cm, { type: 'Normal', reason: 'Synced', message: 'all good' });
+    await recorder.record(cm, { type: 'Warning', reason: 'Failed', message: 'oops' });
+    const events = (await h.kube.resource(EventResource).list({ namespace: 'default' }))._unsafeUnwrap().items;
+    const synced = events.find((e) => e.reason === 'Synced');
+    expect(events).toHaveLength(2);
+    expect(synced).toMatchObject({ count: 2, type: 'Normal', involvedObject: { kind: 'ConfigMap', name: 'evented', uid: cm.metadata.uid }, source: { component: 'test-operator' } });
+  });
+
+  it('drops events past the per-object burst', async () => {
+    const cm = (await h.kube.resource(ConfigMapResource).create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'noisy', namespace: 'default' } }))._unsafeUnwrap();
+    const recorder = createEventRecorder(h.kube, { component: 'test-operator', burst: 3 });
+    for (let i = 0; i < 10; i++) await recorder.record(cm, { type: 'Normal', reason: 'Tick', message: `tick ${i}` });
+    expect((await h.kube.resource(EventResource).list({ namespace: 'default' }))._unsafeUnwrap().items).toHaveLength(3);
+  });
+});
