@@ -44,8 +44,8 @@ export default tseslint.config(
     },
   },
   {
-    // Tests assert on Results with expect(result.isOk()) and friends.
-    files: ['**/*.test.ts', '**/*.test-d.ts', 'packages/testing/src/conformance/**'],
+    // Tests (and benchmarks) assert on Results with expect(result.isOk()) or unwrap them.
+    files: ['**/*.test.ts', '**/*.test-d.ts', 'packages/testing/src/conformance/**', 'bench/**'],
     rules: { 'neverthrow/must-use-result': 'off' },
   },
   {
