@@ -3,7 +3,10 @@
  *
  * ## `startFakeKube()`
  * A real HTTP server on 127.0.0.1 that behaves like kube-apiserver (1.32), so the real
- * `@kubernetes/client-node` and `kubectl` talk to it over the wire. It models:
+ * `@kubernetes/client-node` and `kubectl` talk to it over the wire. Plain HTTP by default; with
+ * `tls: true` it serves HTTPS with a CA and a server certificate (for `127.0.0.1` and `localhost`,
+ * ECDSA P-256) generated at start, and its kubeconfigs carry the CA (`caCertificate`) and verify
+ * TLS. It models:
  * - discovery (`/api`, `/apis`, group versions, `/version`) for the built-in kinds Kubeception uses
  *   and for every CRD created at runtime (served at once, gone when the CRD is deleted);
  * - objects with uid, creationTimestamp, a global monotonically increasing resourceVersion,
@@ -15,7 +18,8 @@
  *   with managedFields and conflicts between managers;
  * - deletion with finalizers, propagation policies, owner-reference garbage collection,
  *   namespace termination, preconditions;
- * - lists with label/field selectors, pagination over consistent snapshots, `resourceVersionMatch`;
+ * - lists with label/field selectors (equality, `in` and exists requirements answered from a
+ *   label index), pagination over consistent snapshots, `resourceVersionMatch`;
  * - watches with history, 410 Gone, bookmarks, selectors, timeouts;
  * - Table output with CRD printer columns (`kubectl get`);
  * - fault injection (`faults`) and a request log (`requests`).
@@ -29,7 +33,8 @@
  * the garbage collector, namespace and CRD cleanup (no scheduler, kubelet, Deployment or
  * Endpoints controllers); graceful pod termination (pods without finalizers go at once);
  * the scale, log, exec, eviction and binding subresources; protobuf and CBOR; OpenAPI documents
- * (`/openapi/v2`, `/openapi/v3` answer 404); HTTPS; `core/v1` and `events.k8s.io/v1` Events are
+ * (`/openapi/v2`, `/openapi/v3` answer 404); client certificates (with `tls`, the server
+ * authenticates itself but asks nothing of clients); `core/v1` and `events.k8s.io/v1` Events are
  * stored separately (no conversion between them).
  *
  * @example

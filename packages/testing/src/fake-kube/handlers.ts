@@ -7,7 +7,7 @@ import type { KubeApi, WriteOptions } from './kube-api.js';
 import type { Lister } from './list.js';
 import { apiVersionOf } from './resource-type.js';
 import type { ResourceRoute } from './router.js';
-import { selectorsOf, type Selector } from './selectors.js';
+import { selectorsOf, type ParsedSelector } from './selectors.js';
 import { badRequest, methodNotAllowed, pathNotFound } from './status.js';
 import { partialMetadata, renderingOf, toTable } from './table.js';
 import type { JsonObject, KubeObject, StoredObject } from './types.js';
@@ -51,10 +51,11 @@ function sendObject(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage,
   return code;
 }
 
-function selectorFor(r: ResourceRoute, query: URLSearchParams): Selector {
-  const base = selectorsOf(query, r.rt);
-  const name = r.name;
-  return name === undefined ? base : (o) => o.metadata.name === name && base(o);
+function selectorFor(r: ResourceRoute, query: URLSearchParams): ParsedSelector {
+  const parsed = selectorsOf(query, r.rt);
+  const { name } = r;
+  const base = parsed.selector;
+  return name === undefined ? parsed : { selector: (o) => o.metadata.name === name && base(o), requirements: parsed.requirements };
 }
 
 function list(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): number {
@@ -62,7 +63,7 @@ function list(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: 
   const page = ctx.lister.list({
     rt: r.rt,
     namespace: r.namespace,
-    selector: selectorFor(r, query),
+    ...selectorFor(r, query),
     filtered: query.has('labelSelector') || query.has('fieldSelector'),
     limit: limit === null ? undefined : Number(limit),
     continueToken: query.get('continue'),
@@ -83,7 +84,7 @@ function watch(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res:
     rt: r.rt,
     version: r.version,
     namespace: r.namespace,
-    selector: selectorFor(r, query),
+    ...selectorFor(r, query),
     rendering: renderingOf(req.headers.accept),
     includeObject: query.get('includeObject'),
     bookmarks: query.get('allowWatchBookmarks') === 'true',
@@ -127,7 +128,7 @@ async function remove(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessag
   const opts = deleteOptionsOf(raw.trim() === '' ? {} : JSON.parse(raw), query);
   const ns = r.namespace ?? '';
   if (r.verb === 'deletecollection') {
-    const page = ctx.lister.list({ rt: r.rt, namespace: r.namespace, selector: selectorFor(r, query), filtered: true, limit: undefined, continueToken: null, resourceVersion: null, resourceVersionMatch: null });
+    const page = ctx.lister.list({ rt: r.rt, namespace: r.namespace, ...selectorFor(r, query), filtered: true, limit: undefined, continueToken: null, resourceVersion: null, resourceVersionMatch: null });
     const items = page.items.map((o) => ctx.api.present(deleteObject(ctx.api, r.rt, o.metadata.namespace ?? '', o.metadata.name, opts).object, r.rt, r.version));
     sendJson(res, 200, { kind: r.rt.listKind, apiVersion: apiVersionOf(r.rt.group, r.version), metadata: { resourceVersion: String(ctx.api.store.revision) }, items });
     return 200;

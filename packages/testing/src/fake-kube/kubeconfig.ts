@@ -4,12 +4,26 @@ import { stringify } from 'yaml';
 
 const NAME = 'fake-kube';
 
-/** The kubeconfig YAML kubectl reads (plain HTTP; TLS verification off). */
-export function kubeconfigYaml(url: string, namespace: string): string {
+/** Where a kubeconfig points. */
+export interface KubeconfigTarget {
+  /** The server URL (`http://…` or `https://…`). */
+  readonly url: string;
+  /** The namespace of the context. */
+  readonly namespace: string;
+  /** PEM CA certificate of an HTTPS server; without it TLS verification is off. @default undefined */
+  readonly caCertificate?: string;
+}
+
+const base64 = (pem: string) => Buffer.from(pem, 'utf8').toString('base64');
+
+/** The kubeconfig YAML kubectl reads: the CA when there is one, else TLS verification off (plain HTTP). */
+export function kubeconfigYaml(target: KubeconfigTarget): string {
+  const { url, namespace, caCertificate } = target;
+  const cluster = caCertificate === undefined ? { server: url, 'insecure-skip-tls-verify': true } : { server: url, 'certificate-authority-data': base64(caCertificate) };
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: NAME, cluster: { server: url, 'insecure-skip-tls-verify': true } }],
+    clusters: [{ name: NAME, cluster }],
     users: [{ name: NAME, user: { token: 'fake-kube-token' } }],
     contexts: [{ name: NAME, context: { cluster: NAME, user: NAME, namespace } }],
     'current-context': NAME,
@@ -17,11 +31,16 @@ export function kubeconfigYaml(url: string, namespace: string): string {
   });
 }
 
-/** A ready client-node KubeConfig (`skipTLSVerify`, as client-node requires for http:// servers). */
-export function kubeConfigFor(url: string, namespace: string): KubeConfig {
+/**
+ * A ready client-node KubeConfig: with the CA and verification on for HTTPS, with
+ * `skipTLSVerify` (as client-node requires for http:// servers) for plain HTTP.
+ */
+export function kubeConfigFor(target: KubeconfigTarget): KubeConfig {
+  const { url, namespace, caCertificate } = target;
+  const cluster = caCertificate === undefined ? { name: NAME, server: url, skipTLSVerify: true } : { name: NAME, server: url, caData: base64(caCertificate), skipTLSVerify: false };
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: NAME, server: url, skipTLSVerify: true }],
+    clusters: [cluster],
     users: [{ name: NAME, token: 'fake-kube-token' }],
     contexts: [{ name: NAME, cluster: NAME, user: NAME, namespace }],
     currentContext: NAME,

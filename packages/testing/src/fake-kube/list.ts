@@ -3,6 +3,7 @@
  * pagination over a consistent snapshot taken at the first page (internal).
  */
 import type { KubeApi } from './kube-api.js';
+import type { LabelRequirement } from './label-index.js';
 import type { ResourceType } from './resource-type.js';
 import type { Selector } from './selectors.js';
 import { badRequest, expired, timeout } from './status.js';
@@ -13,6 +14,8 @@ export interface ListQuery {
   readonly rt: ResourceType;
   readonly namespace: string | undefined;
   readonly selector: Selector;
+  /** Label requirements of `selector` the store's label index answers (narrows the scan). @default [] */
+  readonly requirements?: readonly LabelRequirement[];
   readonly filtered: boolean;
   readonly limit: number | undefined;
   readonly continueToken: string | null;
@@ -56,15 +59,18 @@ export class Lister {
     return q.resourceVersionMatch === 'Exact' && q.resourceVersion ? Number(q.resourceVersion) : current;
   }
 
-  /** Objects at the requested resourceVersion (only `Exact` looks back in the history). */
+  /**
+   * Objects at the requested resourceVersion (only `Exact` looks back in the history). The
+   * current state comes from the label index when the selector has indexable requirements.
+   */
   private itemsAt(q: ListQuery): StoredObject[] {
     const current = this.api.store.revision;
     const rv = q.resourceVersion;
     const n = rv === null || rv === '' ? current : Number(rv);
     if (!Number.isInteger(n) || n < 0) throw badRequest(`resourceVersion: Invalid value: ${JSON.stringify(rv)}: must be a valid resourceVersion`);
     if (n > current) throw tooLarge(n, current);
+    if (q.resourceVersionMatch !== 'Exact' || n === current) return this.api.store.candidates(q.rt.key, q.namespace, q.requirements ?? []);
     const items = this.api.store.list(q.rt.key, q.namespace);
-    if (q.resourceVersionMatch !== 'Exact' || n === current) return items;
     const events = this.api.store.eventsSince(n, q.rt.key);
     if (!events) throw expired(`too old resource version: ${n} (${this.api.store.compactedRevision})`);
     const byKey = new Map(items.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));

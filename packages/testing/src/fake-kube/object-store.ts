@@ -1,7 +1,8 @@
 /**
  * The storage core: objects indexed by (resource, namespace, name), a global monotonically
- * increasing resourceVersion, uid and owner indexes, and a bounded event history (internal).
+ * increasing resourceVersion, uid, owner and label indexes, and a bounded event history (internal).
  */
+import { LabelIndex, type LabelRequirement } from './label-index.js';
 import type { StoredObject } from './types.js';
 
 /** A change, as recorded in the history and fanned out to watchers. */
@@ -30,6 +31,8 @@ export class ObjectStore {
   private readonly dependents = new Map<string, Set<string>>();
   /** Sorted names per bucket and namespace, dropped when a name appears or disappears. */
   private readonly sortedNames = new Map<string, string[]>();
+  /** Label indexes per bucket and namespace; they follow the current objects, not the history. */
+  private readonly labelIndexes = new Map<string, LabelIndex>();
   private ring: (StoreEvent | undefined)[];
   private start = 0;
   private size = 0;
@@ -77,6 +80,25 @@ export class ObjectStore {
     return out;
   }
 
+  /**
+   * Like {@link list}, but only the objects the label index admits for `requirements` (every
+   * object when there are none): a superset of the matches, in the same order as `list`.
+   */
+  candidates(key: string, namespace: string | undefined, requirements: readonly LabelRequirement[]): StoredObject[] {
+    if (requirements.length === 0) return this.list(key, namespace);
+    const bucket = this.buckets.get(key);
+    if (!bucket) return [];
+    const spaces = namespace === undefined ? [...bucket.keys()].sort() : [namespace];
+    const out: StoredObject[] = [];
+    for (const ns of spaces) {
+      const names = bucket.get(ns);
+      const index = this.labelIndexes.get(`${key}\u0000${ns}`);
+      if (!names || !index) continue;
+      for (const n of index.candidates(requirements)) out.push(names.get(n) as StoredObject);
+    }
+    return out;
+  }
+
   /** Whether any object of any resource lives in the namespace (resources of `keys`). */
   namespaceKeys(namespace: string): string[] {
     return [...this.buckets].filter(([, b]) => (b.get(namespace)?.size ?? 0) > 0).map(([k]) => k);
@@ -102,8 +124,10 @@ export class ObjectStore {
     if (!bucket) this.buckets.set(key, (bucket = new Map()));
     let names = bucket.get(ns);
     if (!names) bucket.set(ns, (names = new Map()));
-    if (!names.has(stored.metadata.name)) this.sortedNames.delete(`${key}\u0000${ns}`);
+    const previous = names.get(stored.metadata.name);
+    if (!previous) this.sortedNames.delete(`${key}\u0000${ns}`);
     names.set(stored.metadata.name, stored);
+    this.indexLabels(key, ns, stored.metadata.name, previous, stored);
     this.uids.set(stored.metadata.uid, { key, namespace: ns, name: stored.metadata.name });
     this.indexOwners(old, stored);
     this.record({ type: old ? 'MODIFIED' : 'ADDED', rv, key, namespace: ns, object: stored, old, lines: new Map() });
@@ -115,6 +139,7 @@ export class ObjectStore {
     const rv = ++this.rv;
     const ns = object.metadata.namespace ?? '';
     const names = this.buckets.get(key)?.get(ns);
+    this.indexLabels(key, ns, object.metadata.name, names?.get(object.metadata.name), undefined);
     names?.delete(object.metadata.name);
     this.sortedNames.delete(`${key}\u0000${ns}`);
     if (names?.size === 0) this.buckets.get(key)?.delete(ns);
@@ -164,6 +189,17 @@ export class ObjectStore {
       this.compacted = event.rv;
     }
     for (const listener of this.listeners) listener(event);
+  }
+
+  private indexLabels(key: string, ns: string, name: string, before: StoredObject | undefined, after: StoredObject | undefined): void {
+    const id = `${key}\u0000${ns}`;
+    let index = this.labelIndexes.get(id);
+    if (!index) {
+      if (!after) return;
+      this.labelIndexes.set(id, (index = new LabelIndex()));
+    }
+    index.update(name, before, after);
+    if (index.empty) this.labelIndexes.delete(id);
   }
 
   private indexOwners(before: StoredObject | undefined, after: StoredObject | undefined): void {

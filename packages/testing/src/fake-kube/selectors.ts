@@ -1,4 +1,5 @@
 /** Label and field selectors (internal). */
+import { hasLabel, labelsOf, labelValue, type LabelRequirement } from './label-index.js';
 import type { ResourceType } from './resource-type.js';
 import { badRequest } from './status.js';
 import { isObject, type KubeObject } from './types.js';
@@ -31,43 +32,68 @@ function checkKey(key: string, term: string): string {
   return key;
 }
 
-function labelTerm(term: string): Selector {
-  const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
-  if (set) {
-    const key = checkKey(set[1] as string, term);
-    const values = new Set((set[3] as string).split(',').map((v) => v.trim()).filter((v) => v !== ''));
-    return set[2] === 'in'
-      ? (o) => values.has(o.metadata.labels?.[key] as string)
-      : (o) => !values.has(o.metadata.labels?.[key] as string);
+/** One parsed label requirement: its predicate, and what the label index can answer of it. */
+interface LabelTerm {
+  readonly match: Selector;
+  readonly index?: LabelRequirement;
+}
+
+function setTerm(key: string, op: string, list: string): LabelTerm {
+  const values = new Set(list.split(',').map((v) => v.trim()).filter((v) => v !== ''));
+  if (op === 'notin') return { match: (o) => !values.has(labelValue(o, key) as string) };
+  return { match: (o) => values.has(labelValue(o, key) as string), index: { key, values: [...values] } };
+}
+
+function compareTerm(key: string, op: string, value: string): LabelTerm {
+  if (op === '!=') return { match: (o) => labelValue(o, key) !== value };
+  if (op === '<' || op === '>') {
+    const n = Number(value);
+    if (!Number.isInteger(n)) throw badRequest(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`);
+    return {
+      match: (o) => {
+        const v = Number(hasLabel(o, key) ? labelsOf(o)[key] : undefined);
+        return Number.isFinite(v) && (op === '<' ? v < n : v > n);
+      },
+    };
   }
+  return { match: (o) => labelValue(o, key) === value, index: { key, values: [value] } };
+}
+
+function labelTerm(term: string): LabelTerm {
+  const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
+  if (set) return setTerm(checkKey(set[1] as string, term), set[2] as string, set[3] as string);
   const cmp = /^([^=!<>\s]+)\s*(==|=|!=|<|>)\s*(\S*)$/.exec(term);
   if (cmp) {
     const [, rawKey, op, value] = cmp as unknown as [string, string, string, string];
-    const key = checkKey(rawKey, term);
-    if (op === '!=') return (o) => o.metadata.labels?.[key] !== value;
-    if (op === '<' || op === '>') {
-      const n = Number(value);
-      if (!Number.isInteger(n)) throw badRequest(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`);
-      return (o) => {
-        const v = Number(o.metadata.labels?.[key]);
-        return Number.isFinite(v) && (op === '<' ? v < n : v > n);
-      };
-    }
-    return (o) => o.metadata.labels?.[key] === value;
+    return compareTerm(checkKey(rawKey, term), op, value);
   }
   if (term.startsWith('!')) {
     const key = checkKey(term.slice(1).trim(), term);
-    return (o) => !(key in (o.metadata.labels ?? {}));
+    return { match: (o) => !hasLabel(o, key) };
   }
   const key = checkKey(term, term);
-  return (o) => key in (o.metadata.labels ?? {});
+  return { match: (o) => hasLabel(o, key), index: { key } };
+}
+
+/** A parsed selector: the whole predicate, and the label requirements an index can narrow with. */
+export interface ParsedSelector {
+  /** Matches an object against every requirement. */
+  readonly selector: Selector;
+  /** Equality, `in` and exists requirements (every match satisfies all of them). */
+  readonly requirements: readonly LabelRequirement[];
+}
+
+/** Parses a `labelSelector` into its predicate and its indexable requirements. */
+export function parseLabelQuery(text: string | null): ParsedSelector {
+  if (!text) return { selector: MATCH_ALL, requirements: [] };
+  const terms = splitTerms(text).map(labelTerm);
+  const requirements = terms.flatMap((t) => (t.index ? [t.index] : []));
+  return { selector: (o) => terms.every((t) => t.match(o)), requirements };
 }
 
 /** Parses a `labelSelector` (`=`, `==`, `!=`, `in`, `notin`, exists, `!key`, `<`, `>`). */
 export function parseLabelSelector(text: string | null): Selector {
-  if (!text) return MATCH_ALL;
-  const terms = splitTerms(text).map(labelTerm);
-  return (o) => terms.every((t) => t(o));
+  return parseLabelQuery(text).selector;
 }
 
 const COMMON = ['metadata.name', 'metadata.namespace'];
@@ -105,11 +131,11 @@ export function parseFieldSelector(text: string | null, rt: ResourceType): Selec
   return (o) => terms.every((t) => t(o));
 }
 
-/** Both selectors of a request. */
-export function selectorsOf(query: URLSearchParams, rt: ResourceType): Selector {
-  const label = parseLabelSelector(query.get('labelSelector'));
+/** Both selectors of a request, with the label requirements the store's index can answer. */
+export function selectorsOf(query: URLSearchParams, rt: ResourceType): ParsedSelector {
+  const { selector: label, requirements } = parseLabelQuery(query.get('labelSelector'));
   const field = parseFieldSelector(query.get('fieldSelector'), rt);
-  if (label === MATCH_ALL) return field;
-  if (field === MATCH_ALL) return label;
-  return (o) => label(o) && field(o);
+  if (label === MATCH_ALL) return { selector: field, requirements };
+  if (field === MATCH_ALL) return { selector: label, requirements };
+  return { selector: (o) => label(o) && field(o), requirements };
 }

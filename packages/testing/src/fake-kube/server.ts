@@ -1,5 +1,6 @@
-/** `startFakeKube`: the HTTP server and its wiring. */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+/** `startFakeKube`: the HTTP(S) server and its wiring. */
+import http, { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Controllers } from './controllers.js';
@@ -34,12 +35,19 @@ export interface FakeKubeOptions {
   readonly requestLogLimit?: number;
   /** TCP port on 127.0.0.1. @default 0 (a free port) */
   readonly port?: number;
+  /**
+   * Serve HTTPS with a CA and a server certificate (for `127.0.0.1` and `localhost`, ECDSA P-256)
+   * generated at start; the kubeconfigs then carry the CA and verify TLS. @default false (plain HTTP)
+   */
+  readonly tls?: boolean;
 }
 
 /** A running fake Kubernetes API server. */
 export interface FakeKube {
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://127.0.0.1:<port>`, or `https://127.0.0.1:<port>` with `tls`. */
   readonly url: string;
+  /** With `tls`: the PEM certificate of the CA that signed the server certificate. */
+  readonly caCertificate?: string;
   /** A ready client-node KubeConfig for this server. */
   readonly kubeConfig: KubeConfig;
   /** The same configuration as kubeconfig YAML, for `kubectl --kubeconfig`. */
@@ -89,8 +97,24 @@ function recordOf(req: IncomingMessage, r: ResourceRoute | DocRoute | undefined,
   };
 }
 
+/** A plain HTTP server, or an HTTPS one with freshly generated certificates. */
+async function createServer(tls: boolean, listener: RequestListener): Promise<{ server: http.Server | https.Server; caCertificate?: string }> {
+  if (!tls) return { server: http.createServer(listener) };
+  const { generateServerCertificates } = await import('./server-certificates.js');
+  const certs = await generateServerCertificates();
+  return { server: https.createServer({ cert: certs.certificate, key: certs.privateKey }, listener), caCertificate: certs.caCertificate };
+}
+
+async function listen(server: http.Server | https.Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}
+
 /**
- * Starts a fake Kubernetes API server on 127.0.0.1.
+ * Starts a fake Kubernetes API server on 127.0.0.1 (plain HTTP, or HTTPS with `tls`).
  *
  * @example
  * ```ts
@@ -101,6 +125,10 @@ function recordOf(req: IncomingMessage, r: ResourceRoute | DocRoute | undefined,
  * ```
  */
 export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
+  // First, so that a failure to make certificates leaves nothing running.
+  const { server, caCertificate } = await createServer(options.tls ?? false, (req, res) => {
+    void serve(req, res);
+  });
   const started = Date.now();
   const api = new KubeApi(options.historySize ?? 10_000);
   const lister = new Lister(api);
@@ -117,10 +145,6 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
   seed(api, options);
   const ctx: HandlerContext = { api, lister, hub };
   let host = '127.0.0.1';
-
-  const server = http.createServer((req, res) => {
-    void serve(req, res);
-  });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -149,18 +173,19 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  host = `127.0.0.1:${port}`;
-  const url = `http://${host}`;
-  const namespace = options.namespace ?? 'default';
+  try {
+    host = `127.0.0.1:${await listen(server, options.port ?? 0)}`;
+  } catch (e) {
+    controllers.stop();
+    hub.stop();
+    throw e;
+  }
+  const target = { url: `${caCertificate === undefined ? 'http' : 'https'}://${host}`, namespace: options.namespace ?? 'default', caCertificate };
   return {
-    url,
-    kubeConfig: kubeConfigFor(url, namespace),
-    kubeconfigYaml: kubeconfigYaml(url, namespace),
+    url: target.url,
+    caCertificate,
+    kubeConfig: kubeConfigFor(target),
+    kubeconfigYaml: kubeconfigYaml(target),
     faults,
     requests: log,
     resourceVersion: () => String(api.store.revision),

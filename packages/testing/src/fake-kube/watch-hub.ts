@@ -6,6 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { KubeApi } from './kube-api.js';
+import type { LabelRequirement } from './label-index.js';
 import type { StoreEvent } from './object-store.js';
 import { apiVersionOf, type ResourceType } from './resource-type.js';
 import type { Selector } from './selectors.js';
@@ -19,6 +20,8 @@ export interface WatchSpec {
   readonly version: string;
   readonly namespace: string | undefined;
   readonly selector: Selector;
+  /** Label requirements of `selector` the store's label index answers (initial state only). @default [] */
+  readonly requirements?: readonly LabelRequirement[];
   readonly rendering: Rendering;
   readonly includeObject: string | null;
   readonly bookmarks: boolean;
@@ -67,7 +70,7 @@ export class WatchHub {
       if (!events) return this.fail(res, expired(`too old resource version: ${rv} (${this.api.store.compactedRevision})`).status);
       for (const e of events) this.deliver(w, e);
     } else {
-      const objects = this.api.store.list(spec.rt.key, spec.namespace);
+      const objects = this.api.store.candidates(spec.rt.key, spec.namespace, spec.requirements ?? []);
       for (const obj of objects) if (spec.selector(obj)) this.write(w, this.line(w, 'ADDED', obj));
       if (spec.sendInitialEvents && spec.bookmarks) this.write(w, this.bookmarkLine(spec, current, true));
     }

@@ -1,0 +1,86 @@
+/**
+ * The certificates of a fake served over HTTPS: a self-signed CA and a server certificate for
+ * `127.0.0.1` (IP SAN) and `localhost` (DNS SAN), ECDSA P-256, made at start (internal).
+ * Loaded only when `tls` is on, so plain-HTTP users do not load `reflect-metadata`.
+ */
+import 'reflect-metadata';
+import { webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+
+x509.cryptoProvider.set(webcrypto);
+
+type KeyPair = webcrypto.CryptoKeyPair;
+
+const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' };
+const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' };
+const HOUR_MS = 3_600_000;
+const YEAR_MS = 365 * 24 * HOUR_MS;
+
+/** PEM-encoded CA certificate, server certificate and the server's PKCS #8 private key. */
+export interface ServerCertificates {
+  /** The self-signed CA (what a kubeconfig's `certificate-authority-data` carries). */
+  readonly caCertificate: string;
+  /** The server certificate, signed by the CA. */
+  readonly certificate: string;
+  /** The server certificate's private key (PKCS #8). */
+  readonly privateKey: string;
+}
+
+function generateKeys(): Promise<KeyPair> {
+  return webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']);
+}
+
+/** Validity from an hour ago (clock skew) to a year from now. */
+function validity(): { notBefore: Date; notAfter: Date } {
+  const now = Date.now();
+  return { notBefore: new Date(now - HOUR_MS), notAfter: new Date(now + YEAR_MS) };
+}
+
+async function createCa(keys: KeyPair): Promise<x509.X509Certificate> {
+  return x509.X509CertificateGenerator.createSelfSigned({
+    name: 'CN=fake-kube-ca,O=kubeception',
+    keys,
+    signingAlgorithm: SIGNING_ALGORITHM,
+    ...validity(),
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+}
+
+async function createLeaf(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPair): Promise<x509.X509Certificate> {
+  return x509.X509CertificateGenerator.create({
+    subject: 'CN=fake-kube-apiserver',
+    issuer: ca.subject,
+    publicKey: keys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: SIGNING_ALGORITHM,
+    ...validity(),
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'ip', value: '127.0.0.1' },
+        { type: 'dns', value: 'localhost' },
+      ]),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
+}
+
+/** Generates a fresh CA and a server certificate for 127.0.0.1 and localhost. */
+export async function generateServerCertificates(): Promise<ServerCertificates> {
+  const [caKeys, keys] = await Promise.all([generateKeys(), generateKeys()]);
+  const ca = await createCa(caKeys);
+  const leaf = await createLeaf(ca, caKeys, keys);
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+  return {
+    caCertificate: ca.toString('pem'),
+    certificate: leaf.toString('pem'),
+    privateKey: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'),
+  };
+}
