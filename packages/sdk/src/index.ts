@@ -80,6 +80,11 @@ export type { CrdsOptions } from './crds.js';
 export { toStructuralSchema } from './schema/openapi.js';
 export type { JSONSchemaProps } from './schema/openapi.js';
 
+// PKI backend contract
+export { PkiErrorKind, pkiError } from './pki.js';
+export type { AuthorityInfo, AuthoritySpec, ClusterToken, IssueRequest, IssuedCertificate, PkiBackend, PkiError, RoleSpec } from './pki.js';
+export { SecretValue } from './secret.js';
+
 // Field helpers for provider schemas
 export { cidr, clusterRef, dnsLabel, dnsSubdomain, duration, quantity, semver, stringMap } from './schema/fields.js';
 export { formatDuration, parseDuration } from './parse/duration.js';

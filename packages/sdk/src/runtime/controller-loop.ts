@@ -8,7 +8,7 @@ import { done, isTerminal, type Action } from './action.js';
 import type { ControllerEnvironment, ControllerFailure, ControllerOptions, ReconcileContext } from './controller.js';
 import { isPaused } from './predicates.js';
 import { patchConditions } from './status.js';
-import { objectKey } from './store.js';
+import { objectKey, type Store } from './store.js';
 import { WorkQueue } from './workqueue.js';
 
 export async function runController<T extends KubeObject, I extends KubeObject, E>(
@@ -51,7 +51,7 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
     const other = env.informers.get(watch.resource, watch.selection);
     unsubscribe.push(
       other.subscribe((event) => {
-        if (event.type !== 'Synced') for (const key of watch.map(event.object)) queue.add(key, 'change');
+        if (event.type !== 'Synced') for (const key of watch.map(event.object, informer.store as unknown as Store<KubeObject>)) queue.add(key, 'change');
       }),
     );
   }

@@ -44,10 +44,13 @@ export type ControllerFailure =
   | { readonly kind: 'ReconcileThrew'; readonly cause: unknown }
   | { readonly kind: 'ReconcileTimedOut'; readonly afterMs: number };
 
-/** Maps an object of a watched kind to keys (`namespace/name`) of the reconciled kind. */
+/**
+ * Maps an object of a watched kind to keys (`namespace/name`) of the reconciled kind; `primary`
+ * is the cache of the reconciled kind, for mapping through its indexes.
+ */
 export interface Watch<U extends KubeObject = KubeObject> {
   readonly resource: ResourceDescriptor<U, KubeObject>;
-  readonly map: (object: Persisted<U>) => readonly string[];
+  readonly map: (object: Persisted<U>, primary: Store<KubeObject>) => readonly string[];
   readonly selection?: Selection;
 }
 
@@ -123,4 +126,16 @@ export function createController<T extends KubeObject, I extends KubeObject, E>(
     run: (env) => runController(options, env, (fn) => (resync = fn)),
     resync: () => resync(),
   };
+}
+
+/**
+ * Declares a watch with the watched kind's type flowing into `map`.
+ *
+ * @example
+ * ```ts
+ * watches: [watchKind({ resource: CertificateAuthorityResource, map: (ca, certs) => certs.byIndex('cluster', ca.spec.clusterRef.name).map(objectKey) })]
+ * ```
+ */
+export function watchKind<U extends KubeObject>(watch: Watch<U>): Watch {
+  return watch as unknown as Watch;
 }

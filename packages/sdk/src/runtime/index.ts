@@ -25,7 +25,7 @@ export { done, isTerminal, requeueAfter, waitFor } from './action.js';
 export type { Action, TerminalError } from './action.js';
 
 // Controllers and the manager
-export { createController } from './controller.js';
+export { createController, watchKind } from './controller.js';
 export type { Controller, ControllerEnvironment, ControllerFailure, ControllerOptions, ErrorPolicy, ReconcileContext, Reconciler, Watch } from './controller.js';
 export { createManager } from './manager.js';
 export type { Manager, ManagerOptions } from './manager.js';

@@ -1,0 +1,80 @@
+/** Mounts and root CAs (internal). */
+import { pkiError, type AuthorityInfo, type AuthoritySpec, type PkiBackend, type PkiError } from '@kubeception/sdk';
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { certificateFacts } from './certificates.js';
+import type { VaultCalls } from './vault-client.js';
+import { nothing, seconds, type Naming } from './vault-pki.js';
+
+type MountTable = Record<string, { type?: string; config?: { max_lease_ttl?: number } }>;
+
+export function authorityCalls(vault: VaultCalls, naming: Naming): Pick<PkiBackend, 'ensureAuthority' | 'authorityInfo' | 'destroyAuthority'> {
+  const mounts = () => vault.read<MountTable>('sys/mounts').map((r) => r.data ?? (r as unknown as MountTable));
+
+  const authorityInfo = (cluster: string): ResultAsync<AuthorityInfo | undefined, PkiError> =>
+    vault
+      .read<{ certificate?: string }>(`${naming.mount(cluster)}/cert/ca`)
+      .map((r) => r.data.certificate)
+      .orElse((e) => (e.kind === 'NotFound' || e.kind === 'Invalid' ? okAsync(undefined) : errAsync(e)))
+      .map((pem) => (pem ? { mountPath: naming.mount(cluster), certificate: pem, ...pick(certificateFacts(pem)) } : undefined));
+
+  const ensureMount = (spec: AuthoritySpec): ResultAsync<void, PkiError> => {
+    const path = naming.mount(spec.cluster);
+    const maxTTL = seconds(spec.ttl) ?? 0;
+    return mounts().andThen((table) => {
+      const existing = table[`${path}/`];
+      if (existing === undefined) return vault.write(`sys/mounts/${path}`, { type: 'pki', config: { max_lease_ttl: `${maxTTL}s` } }).map(() => undefined);
+      if (existing.type !== 'pki') return errAsync(pkiError('Invalid', `${path} is mounted but is not a pki engine (${existing.type ?? 'unknown'})`));
+      if (existing.config?.max_lease_ttl === maxTTL) return nothing();
+      return vault.write(`sys/mounts/${path}/tune`, { max_lease_ttl: `${maxTTL}s` }).map(() => undefined);
+    });
+  };
+
+  return {
+    authorityInfo,
+    ensureAuthority: (spec) =>
+      ensureMount(spec)
+        .andThen(() => authorityInfo(spec.cluster))
+        .andThen((info) => {
+          if (info !== undefined) return okAsync(info);
+          const body = { common_name: spec.commonName, ttl: spec.ttl, key_type: spec.keyType, key_bits: spec.keyType === 'rsa' ? 2048 : 256 };
+          return vault
+            .write<{ certificate: string }>(`${naming.mount(spec.cluster)}/root/generate/internal`, body)
+            .andThen(() => authorityInfo(spec.cluster))
+            .andThen((created) => (created ? okAsync(created) : errAsync(pkiError('Unavailable', 'the root CA was generated but cannot be read back'))));
+        }),
+    destroyAuthority: (cluster) => {
+      const path = naming.mount(cluster);
+      return mounts().andThen((table) => {
+        if (table[`${path}/`] === undefined) return nothing();
+        return authorityInfo(cluster)
+          .andThen((ca) =>
+            vault
+              .list(`${path}/certs`)
+              .map((r) => r.data.keys.filter((serial) => serial !== ca?.serialNumber))
+              .orElse((e) => (e.kind === 'NotFound' ? okAsync<string[], PkiError>([]) : errAsync(e))),
+          )
+          .andThen((serials) => revokeAll(vault, path, serials))
+          .andThen(() => vault.write(`${path}/tidy`, { tidy_cert_store: true, tidy_revoked_certs: true, safety_buffer: '1s' }))
+          .andThen(() => vault.delete(`sys/mounts/${path}`))
+          .map(() => undefined);
+      });
+    },
+  };
+}
+
+function revokeAll(vault: VaultCalls, path: string, serials: readonly string[]): ResultAsync<void, PkiError> {
+  return serials.reduce<ResultAsync<void, PkiError>>(
+    (chain, serial) =>
+      chain.andThen(() =>
+        vault
+          .write(`${path}/revoke`, { serial_number: serial })
+          .map(() => undefined)
+          .orElse((e) => (e.kind === 'Invalid' || e.kind === 'NotFound' ? nothing() : errAsync(e))), // already revoked or expired
+      ),
+    nothing(),
+  );
+}
+
+function pick(facts: { notAfter: string; serialNumber: string }): { notAfter: string; serialNumber: string } {
+  return { notAfter: facts.notAfter, serialNumber: facts.serialNumber };
+}

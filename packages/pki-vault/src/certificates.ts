@@ -1,0 +1,18 @@
+/** Reading public facts out of PEM certificates (internal). */
+import { X509Certificate } from 'node:crypto';
+
+/** Vault's serial format: lower-case hex pairs joined by colons. */
+export function vaultSerial(hex: string): string {
+  const even = hex.length % 2 === 0 ? hex : `0${hex}`;
+  return even.toLowerCase().match(/../g)?.join(':') ?? '';
+}
+
+/** notBefore, notAfter (RFC 3339) and the serial of a PEM certificate. */
+export function certificateFacts(pem: string): { notBefore: string; notAfter: string; serialNumber: string } {
+  const cert = new X509Certificate(pem);
+  return {
+    notBefore: new Date(cert.validFrom).toISOString(),
+    notAfter: new Date(cert.validTo).toISOString(),
+    serialNumber: vaultSerial(cert.serialNumber),
+  };
+}

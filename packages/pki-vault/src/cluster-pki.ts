@@ -1,0 +1,99 @@
+/**
+ * From a Cluster, the PKI it needs: its CertificateAuthority (one role per component, allowing
+ * exactly the names that component's Certificate asks for) and the standard component
+ * Certificates, all owned by the Cluster.
+ */
+import {
+  API_VERSION,
+  Component,
+  parseCidr,
+  type CertificateAuthorityInput,
+  type CertificateInput,
+  type Cluster,
+  type OwnerReference,
+  type Persisted,
+} from '@kubeception/sdk';
+
+/** What one component's certificate says. */
+interface ComponentCertificate {
+  readonly component: string;
+  readonly commonName: string;
+  readonly dnsNames: readonly string[];
+  readonly ipAddresses: readonly string[];
+  readonly organizations: readonly string[];
+}
+
+/** The standard components' certificates of a cluster (DESIGN.md §5). */
+export function componentCertificates(cluster: Pick<Cluster, 'metadata' | 'spec'>): ComponentCertificate[] {
+  const { api, dns } = cluster.spec.kubernetes;
+  const base = api.domain.startsWith('api.') ? api.domain.slice(4) : api.domain;
+  const service = parseCidr(api.serviceCIDR);
+  const serviceIP = typeof service === 'string' ? undefined : [24, 16, 8, 0].map((shift) => Math.floor((service.first + 1) / 2 ** shift) % 256).join('.');
+  const named = (component: string, extra: Partial<ComponentCertificate> = {}): ComponentCertificate => ({
+    component,
+    commonName: `${component}.${base}`,
+    dnsNames: [`${component}.${base}`],
+    ipAddresses: [],
+    organizations: [],
+    ...extra,
+  });
+  return [
+    named(Component.Api, {
+      commonName: api.domain,
+      dnsNames: [api.domain, 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', `kubernetes.default.svc.${dns.clusterDomain}`],
+      ipAddresses: [...(serviceIP ? [serviceIP] : []), '127.0.0.1'],
+    }),
+    named(Component.Etcd, { dnsNames: [`etcd.${base}`, 'localhost'], ipAddresses: ['127.0.0.1'] }),
+    named(Component.Worker, { organizations: ['system:nodes'] }),
+    named(Component.Admin, { commonName: 'admin', dnsNames: [], organizations: ['system:masters'] }),
+    named(Component.ServiceAccount),
+    named(Component.FlanneldEtcdClient),
+    named(Component.CalicoEtcdClient),
+  ];
+}
+
+/** The CertificateAuthority and Certificates a Cluster owns. */
+export function clusterPki(cluster: Persisted<Cluster>): { authority: CertificateAuthorityInput; certificates: CertificateInput[] } {
+  const { name, namespace } = cluster.metadata;
+  const owner: OwnerReference = { apiVersion: cluster.apiVersion, kind: cluster.kind, name, uid: cluster.metadata.uid, controller: true, blockOwnerDeletion: true };
+  const metadata = (objectName: string) => ({ name: objectName, namespace, labels: { 'kubeception.io/cluster': name }, ownerReferences: [owner] });
+  const { caTTL, ttl, renewBefore } = cluster.spec.certificates;
+  const components = componentCertificates(cluster);
+  const authority: CertificateAuthorityInput = {
+    apiVersion: API_VERSION,
+    kind: 'CertificateAuthority',
+    metadata: metadata(name),
+    spec: {
+      clusterRef: { name },
+      commonName: cluster.spec.kubernetes.api.domain.replace(/^api\./, ''),
+      ttl: caTTL,
+      keyType: 'ec',
+      roles: components.map((c) => ({
+        name: c.component,
+        allowedDomains: [...new Set([c.commonName, ...c.dnsNames])],
+        allowBareDomains: true,
+        allowSubdomains: false,
+        allowIPSANs: c.ipAddresses.length > 0,
+        organizations: [...c.organizations],
+        maxTTL: ttl,
+      })),
+    },
+  };
+  const certificates: CertificateInput[] = components.map((c) => ({
+    apiVersion: API_VERSION,
+    kind: 'Certificate',
+    metadata: metadata(`${name}-${c.component}`),
+    spec: {
+      clusterRef: { name },
+      component: c.component,
+      role: c.component,
+      commonName: c.commonName,
+      dnsNames: [...c.dnsNames],
+      ipAddresses: [...c.ipAddresses],
+      organizations: [...c.organizations],
+      ttl,
+      ...(renewBefore ? { renewBefore } : {}),
+    },
+  }));
+  return { authority, certificates };
+}

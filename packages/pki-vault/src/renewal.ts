@@ -1,0 +1,44 @@
+/** When a certificate is renewed, and whether it must be re-issued now (internal, pure). */
+import { X509Certificate, createHash } from 'node:crypto';
+import { parseDuration, renewBeforeMs, type Certificate, type Persisted } from '@kubeception/sdk';
+import { vaultSerial } from './certificates.js';
+
+/** Up to this share of renewBefore is subtracted, per certificate, to spread renewals. */
+export const RENEWAL_JITTER = 0.1;
+
+/** notAfter − renewBefore − a jitter derived from the uid (stable for one certificate, spread across many). */
+export function renewalTime(cert: Persisted<Certificate>, notAfter: string): Date {
+  const before = renewBeforeMs(cert.spec);
+  const hash = createHash('sha256').update(cert.metadata.uid).digest();
+  const fraction = hash.readUInt32BE(0) / 0x1_0000_0000;
+  return new Date(Date.parse(notAfter) - before - fraction * RENEWAL_JITTER * before);
+}
+
+/** Why the certificate must be issued now, or `undefined` if the current one is good. */
+export function issueReason(cert: Persisted<Certificate>, secretCertificate: string | undefined, now: Date): string | undefined {
+  const status = cert.status;
+  if (secretCertificate === undefined) return 'the Secret is missing';
+  if (status?.serialNumber === undefined || status.notAfter === undefined) return 'no certificate issued yet';
+  const serial = serialOf(secretCertificate);
+  if (serial !== status.serialNumber) return `the Secret holds certificate ${serial ?? 'unreadable'}, not ${status.serialNumber}`;
+  // status.observedGeneration is written only when a certificate is issued: the generation it was issued for
+  if (status.observedGeneration !== cert.metadata.generation) return 'the spec changed';
+  if (now.getTime() >= renewalTime(cert, status.notAfter).getTime()) return 'renewal is due';
+  return undefined;
+}
+
+/** The TTL to ask for: the spec's, cut so the certificate ends before its CA; `undefined` if that is too short to be worth it. */
+export function ttlWithin(cert: Persisted<Certificate>, caNotAfter: string, now: Date): number | undefined {
+  const wanted = parseDuration(cert.spec.ttl) ?? 0;
+  const left = Date.parse(caNotAfter) - now.getTime() - 60_000;
+  const ttl = Math.min(wanted, left);
+  return ttl > renewBeforeMs(cert.spec) ? ttl : undefined;
+}
+
+function serialOf(pem: string): string | undefined {
+  try {
+    return vaultSerial(new X509Certificate(pem).serialNumber);
+  } catch {
+    return undefined;
+  }
+}
