@@ -1,5 +1,7 @@
 /** Shapes shared by the fake API server's modules (internal). */
 
+import type { ObjectMeta as SdkObjectMeta } from '@kubeception/sdk';
+
 /** A JSON object as decoded from a request body. */
 export type JsonObject = Record<string, unknown>;
 
@@ -24,24 +26,8 @@ export interface ManagedFieldsEntry {
   subresource?: string;
 }
 
-/** Object metadata; only the fields the server reads are typed. */
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: OwnerReference[];
-  managedFields?: ManagedFieldsEntry[];
-  [key: string]: unknown;
-}
+/** Object metadata as the server stores it: the SDK's, with managed fields typed. */
+export type ObjectMeta = SdkObjectMeta & { managedFields?: ManagedFieldsEntry[]; ownerReferences?: OwnerReference[] };
 
 /** Any object the server stores. Stored objects are never mutated in place. */
 export interface KubeObject {
