@@ -46,6 +46,7 @@ export function createCertificateAuthorityController(options: CertificateAuthori
             allowBareDomains: role.allowBareDomains,
             allowIPSANs: role.allowIPSANs,
             organizations: role.organizations,
+            keyType: ca.spec.keyType,
             ...(role.ttl ? { ttl: role.ttl } : {}),
             ...(role.maxTTL ? { maxTTL: role.maxTTL } : {}),
           }),

@@ -18,7 +18,8 @@ export function roleBody(role: RoleSpec): Record<string, unknown> {
     organization: [...role.organizations],
     server_flag: true,
     client_flag: true,
-    key_type: 'any',
+    key_type: role.keyType ?? 'ec',
+    key_bits: (role.keyType ?? 'ec') === 'rsa' ? 2048 : 256,
     ...(role.ttl ? { ttl: seconds(role.ttl) } : {}),
     ...(role.maxTTL ? { max_ttl: seconds(role.maxTTL) } : {}),
   };

@@ -14,7 +14,19 @@ export interface VaultResponse<T> {
   readonly auth?: { readonly client_token: string; readonly policies: string[]; readonly lease_duration: number };
 }
 
-const call = <T>(promise: () => Promise<unknown>): ResultAsync<T, PkiError> => ResultAsync.fromThrowable(promise, toPkiError)() as ResultAsync<T, PkiError>;
+/**
+ * node-vault rejects every status but 200 and 204, including the 202 Accepted that Vault
+ * answers to `tidy`: any 2xx is a success here.
+ */
+const accept2xx = (thrown: unknown): unknown => {
+  const response = (thrown as { response?: { statusCode?: number; body?: unknown } }).response;
+  const status = response?.statusCode ?? 0;
+  if (status >= 200 && status < 300) return response?.body;
+  throw thrown;
+};
+
+const call = <T>(promise: () => Promise<unknown>): ResultAsync<T, PkiError> =>
+  ResultAsync.fromThrowable(() => promise().catch(accept2xx), toPkiError)() as ResultAsync<T, PkiError>;
 
 /** Typed wrappers over the generic node-vault verbs. */
 export function vaultCalls(client: VaultClient) {

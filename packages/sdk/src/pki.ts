@@ -68,6 +68,8 @@ export interface RoleSpec {
   readonly allowBareDomains: boolean;
   readonly allowIPSANs: boolean;
   readonly organizations: readonly string[];
+  /** Key type of issued certificates (Vault issues only with a concrete type). @default 'ec' */
+  readonly keyType?: 'ec' | 'rsa';
   readonly ttl?: string;
   readonly maxTTL?: string;
 }
