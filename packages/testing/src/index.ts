@@ -57,6 +57,26 @@
 export { startFakeKube } from './fake-kube/server.js';
 export type { FakeKube, FakeKubeOptions } from './fake-kube/server.js';
 
+// Fake Vault (msw handlers, servable on a port)
+export { createFakeVault, startFakeVault } from './fake-vault/index.js';
+export type {
+  FakeVault,
+  FakeVaultCertificate,
+  FakeVaultOptions,
+  FakeVaultStateView,
+  ServedHandlers,
+  StartedFakeVault,
+  VaultFailureSpec,
+  VaultFaultHandle,
+  VaultFaultMatch,
+  VaultFaults,
+  VaultLatencySpec,
+  VaultOperation,
+  VaultRequestFilter,
+  VaultRequestLog,
+  VaultRequestRecord,
+} from './fake-vault/index.js';
+
 // Fault injection and request log
 export type { FailureSpec, FaultHandle, FaultMatch, Faults, LatencySpec } from './fake-kube/faults.js';
 export type { RequestFilter, RequestLog, RequestRecord } from './fake-kube/request-log.js';

@@ -1,0 +1,158 @@
+/** `createFakeVault` and `startFakeVault`: wiring state, routes, faults and msw handlers. */
+import { http, type RequestHandler } from 'msw';
+import { createDispatcher, tokenCapabilities } from './dispatch.js';
+import { parseDuration } from './duration.js';
+import { createRequestLog, FaultEngine, type VaultFaults, type VaultRequestLog } from './faults.js';
+import { serveHandlers, type ServedHandlers } from './serve.js';
+import { VaultState } from './state.js';
+import { sysRoutes } from './sys-routes.js';
+import { authRoutes } from './token-routes.js';
+
+/** Options of {@link createFakeVault}. */
+export interface FakeVaultOptions {
+  /** The root token's id. @default 'root' */
+  readonly rootToken?: string;
+  /** The fake's clock: certificate validity, token and wrapping expiry, TTL checks. @default () => new Date() */
+  readonly now?: () => Date;
+  /** System default lease TTL (tokens; mounts without their own). A Vault duration. @default '768h' */
+  readonly defaultLeaseTtl?: string | number;
+  /** System max lease TTL (tokens; mounts without their own `max_lease_ttl`). @default '768h' */
+  readonly maxLeaseTtl?: string | number;
+  /** `key_type` used when a role or root request gives none. Vault's own default is `rsa`. @default 'ec' */
+  readonly defaultKeyType?: 'ec' | 'rsa';
+  /** The one unseal key `sys/unseal` accepts. @default 'fake-unseal-key' */
+  readonly unsealKey?: string;
+  /** Start sealed. @default false */
+  readonly sealed?: boolean;
+  /** Origin the msw handlers answer for, e.g. `http://vault.test:8200`. @default any origin (every `/v1/...` URL) */
+  readonly origin?: string;
+  /** Requests kept in the request log. @default 10000 */
+  readonly requestLogLimit?: number;
+}
+
+/** A certificate the PKI engine of a mount has stored. */
+export interface FakeVaultCertificate {
+  readonly serial: string;
+  readonly pem: string;
+  readonly notAfter: Date;
+  readonly revoked: boolean;
+}
+
+/** Read-only views of the fake's state, for assertions. */
+export interface FakeVaultStateView {
+  /** Paths of enabled secrets engines as Vault lists them (`pki-a/`); system mounts excluded. */
+  mounts(): string[];
+  /** Role names of a PKI mount (empty when the mount does not exist). */
+  roles(mount: string): string[];
+  /** Certificates stored by a PKI mount (the CA included). */
+  certificates(mount: string): FakeVaultCertificate[];
+  /** Names of the policies (without the implicit `root`). */
+  policies(): string[];
+  /** Number of live tokens, the root token included. */
+  tokenCount(): number;
+  /** Whether Vault is sealed. */
+  sealed(): boolean;
+}
+
+/** A fake Vault: msw handlers plus state, faults and the request log. */
+export interface FakeVault {
+  /** msw handlers: `setupServer(...vault.handlers)`. */
+  readonly handlers: readonly RequestHandler[];
+  /** The root token. */
+  readonly rootToken: string;
+  /** The key `sys/unseal` accepts. */
+  readonly unsealKey: string;
+  /** Fault injection: failures, latency, seal/unseal. */
+  readonly faults: VaultFaults;
+  /** Every request answered, in arrival order. */
+  readonly requests: VaultRequestLog;
+  /** State views for assertions. */
+  readonly state: FakeVaultStateView;
+  /** Answers one fetch `Request` directly (what the handlers call). */
+  handle(request: Request): Promise<Response>;
+  /** Serves the handlers on 127.0.0.1 for clients msw does not intercept. @default port 0 (a free port) */
+  serve(options?: { readonly port?: number }): Promise<ServedHandlers>;
+}
+
+/** A fake Vault served on a port. */
+export interface StartedFakeVault extends FakeVault {
+  /** `http://127.0.0.1:<port>` (give it to node-vault as `endpoint`, or as `VAULT_ADDR`). */
+  readonly url: string;
+  /** Stops the server. */
+  close(): Promise<void>;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+function stateView(state: VaultState): FakeVaultStateView {
+  const engine = (mount: string) => state.mounts.get(`${mount.replace(/\/+$/, '')}/`)?.pki;
+  return {
+    mounts: () => [...state.mounts.keys()].sort(),
+    roles: (mount) => [...(engine(mount)?.roles.keys() ?? [])].sort(),
+    certificates: (mount) => [...(engine(mount)?.certs.values() ?? [])].map((c) => ({ serial: c.serial, pem: c.pem, notAfter: c.notAfter, revoked: c.revokedAt !== undefined })),
+    policies: () => [...state.policies.keys()].sort(),
+    tokenCount: () => state.tokens.all().length,
+    sealed: () => state.sealed,
+  };
+}
+
+/**
+ * Creates a stateful fake Vault (PKI engine, tokens, policies, wrapping, seal) as msw handlers.
+ *
+ * @example
+ * ```ts
+ * const vault = createFakeVault();
+ * const server = setupServer(...vault.handlers);
+ * server.listen({ onUnhandledRequest: 'bypass' });
+ * const client = nodeVault({ endpoint: 'http://vault.test:8200', token: vault.rootToken, noCustomHTTPVerbs: true });
+ * await client.mount({ mount_point: 'pki-a', type: 'pki', config: { max_lease_ttl: '87600h' } });
+ * server.close();
+ * ```
+ */
+export function createFakeVault(options: FakeVaultOptions = {}): FakeVault {
+  const unsealKey = options.unsealKey ?? 'fake-unseal-key';
+  const state = new VaultState({
+    now: options.now ?? (() => new Date()),
+    rootToken: options.rootToken ?? 'root',
+    defaultLeaseTtl: parseDuration(options.defaultLeaseTtl ?? '768h') ?? 2_764_800,
+    maxLeaseTtl: parseDuration(options.maxLeaseTtl ?? '768h') ?? 2_764_800,
+    defaultKeyType: options.defaultKeyType ?? 'ec',
+    unsealKey,
+  });
+  state.sealed = options.sealed ?? false;
+  const engine = new FaultEngine();
+  const log = createRequestLog(options.requestLogLimit ?? 10_000);
+  const routes = [...sysRoutes(state), ...authRoutes(state, (t, p) => tokenCapabilities(state, t, p))];
+  const handle = createDispatcher({ state, faults: engine, log, routes });
+  const pattern = new RegExp(`^${options.origin ? escapeRegExp(options.origin.replace(/\/+$/, '')) : 'https?://[^/]+'}/v1/`);
+  const handlers: RequestHandler[] = [http.all(pattern, ({ request }) => handle(request))];
+  return {
+    handlers,
+    rootToken: state.settings.rootToken,
+    unsealKey,
+    faults: engine.api({ seal: () => (state.sealed = true), unseal: () => (state.sealed = false) }),
+    requests: log,
+    state: stateView(state),
+    handle,
+    serve: (serveOptions) => serveHandlers(handlers, serveOptions?.port ?? 0),
+  };
+}
+
+/**
+ * Creates a fake Vault and serves it on a free 127.0.0.1 port (or `port`).
+ *
+ * @example
+ * ```ts
+ * const vault = await startFakeVault();
+ * const client = nodeVault({ endpoint: vault.url, token: vault.rootToken, noCustomHTTPVerbs: true });
+ * // ...
+ * await vault.close();
+ * ```
+ */
+export async function startFakeVault(options: FakeVaultOptions & { readonly port?: number } = {}): Promise<StartedFakeVault> {
+  const vault = createFakeVault(options);
+  const served = await vault.serve({ port: options.port ?? 0 });
+  return { ...vault, url: served.url, close: served.close };
+}

@@ -1,0 +1,73 @@
+/**
+ * Serves msw handlers on a real 127.0.0.1 port: each incoming request becomes a fetch `Request`
+ * answered by msw's `getResponse`, so clients msw does not intercept (curl, other processes) can
+ * talk to the same fake (internal).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getResponse, type RequestHandler } from 'msw';
+
+/** A running HTTP server in front of the handlers. */
+export interface ServedHandlers {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** Stops accepting connections, closes open ones and resolves when the server is down. */
+  close(): Promise<void>;
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function toRequest(req: http.IncomingMessage, base: string, body: Buffer): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  const method = req.method ?? 'GET';
+  const withBody = method !== 'GET' && method !== 'HEAD' && body.length > 0;
+  return new Request(new URL(req.url ?? '/', base), { method, headers, body: withBody ? body : undefined });
+}
+
+async function answer(handlers: readonly RequestHandler[], base: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const request = toRequest(req, base, await readBody(req));
+  const response = await getResponse([...handlers], request);
+  if (!response) {
+    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [] }));
+    return;
+  }
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  const payload = Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, { ...headers, 'content-length': String(payload.length) }).end(payload);
+}
+
+/** Serves `handlers` on 127.0.0.1 (`port` 0 = a free port). */
+export async function serveHandlers(handlers: readonly RequestHandler[], port = 0): Promise<ServedHandlers> {
+  let base = '';
+  const server = http.createServer((req, res) => {
+    answer(handlers, base, req, res).catch((e: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [(e as Error).message] }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: base,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
