@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/**
+ * cert-operator: against your cluster and Vault (KUBECONFIG, VAULT_ADDR, VAULT_TOKEN), or
+ * `--embedded` with a fake host and a fake Vault in-process.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { CertificateResource, isTrue } from '@kubeception/sdk';
+import { createKubeClient } from '@kubeception/sdk/kube';
+import vault from 'node-vault';
+import { pino } from 'pino';
+import { startEmbedded } from './embedded.js';
+import { createCertOperator } from './operator.js';
+
+const USAGE = `Usage: cert-operator [--embedded] [--once] [--verbose]
+
+  (default)    run against KUBECONFIG (or in-cluster) and VAULT_ADDR / VAULT_TOKEN,
+               with leader election in $POD_NAMESPACE (default kubeception) and
+               /metrics, /healthz, /readyz on :8080
+  --embedded   start a fake host API server and a fake Vault in-process, with the
+               sample KVM Cluster's CertificateAuthority and Certificates
+  --once       (with --embedded) exit 0 once every Certificate is Ready, 1 after 60 s
+  --verbose    operator logs on stderr
+`;
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
+  const { values } = parseArgs({ args: [...argv], options: { embedded: { type: 'boolean' }, once: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) return out(USAGE), 0;
+  const logger = pino({ level: values.verbose ? 'info' : 'warn' }, process.stderr);
+  if (!values.embedded) {
+    const { VAULT_ADDR, VAULT_TOKEN } = process.env;
+    if (!VAULT_ADDR || !VAULT_TOKEN) return out(`VAULT_ADDR and VAULT_TOKEN must be set (or use --embedded)\n\n${USAGE}`), 2;
+    const operator = createCertOperator({
+      kube: createKubeClient(),
+      vault: vault({ endpoint: VAULT_ADDR, token: VAULT_TOKEN, noCustomHTTPVerbs: true }),
+      leaderElection: { name: 'cert-operator', namespace: process.env.POD_NAMESPACE ?? 'kubeception' },
+      http: { port: 8080, host: '0.0.0.0' },
+      logger,
+      handleSignals: true,
+    });
+    await operator.run();
+    return 0;
+  }
+
+  const world = await startEmbedded();
+  writeFileSync('.cert-operator.kubeconfig', world.fakeKube.kubeconfigYaml);
+  out(`embedded host API server ${world.fakeKube.url} (kubeconfig: .cert-operator.kubeconfig), fake Vault ${world.fakeVault.url}`);
+  const operator = createCertOperator({ kube: world.operatorKube, vault: world.operatorVault, logger, handleSignals: !values.once });
+  const running = operator.run();
+  const started = Date.now();
+  let reported = -1;
+  let code = 0;
+  for (;;) {
+    const list = await world.kube.resource(CertificateResource).list({ namespace: 'default' }).match((l) => l.items, () => []);
+    const ready = list.filter((c) => isTrue(c.status?.conditions, 'Ready'));
+    if (ready.length !== reported) out(`certificates Ready: ${(reported = ready.length)}/${list.length}`);
+    if (ready.length === list.length && list.length > 0) {
+      for (const c of ready) out(`  ${c.metadata.name.padEnd(28)} serial ${c.status?.serialNumber?.slice(0, 23)}…  expires ${c.status?.notAfter}`);
+      out(`vault mounts: ${world.fakeVault.state.mounts().join(', ')}`);
+      if (values.once) break;
+      out('running; Ctrl-C to stop');
+      await running;
+      break;
+    }
+    if (values.once && Date.now() - started > 60_000) {
+      out('timed out: not every Certificate became Ready within 60 s');
+      code = 1;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await operator.stop();
+  await world.stop();
+  return code;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+  process.exitCode = await main(process.argv.slice(2));
+}
