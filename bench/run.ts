@@ -18,7 +18,7 @@ for (const file of files) {
   figures.push(...produced);
 }
 
-const rows = figures.map((f) => [f.name, `${format(f.value)} ${f.unit}`, f.baseline === undefined ? '' : `${format(f.baseline)} ${f.unit}`, f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}×`]);
+const rows = figures.map((f) => [f.name, `${format(f.value)} ${f.unit}`, f.baseline === undefined ? '' : `${format(f.baseline)} ${f.unit}`, f.ratio === undefined ? "" : `${f.ratio >= 0.1 ? f.ratio.toFixed(2) : f.ratio.toPrecision(2)}×`]);
 const header = ['figure', 'value', 'baseline', 'ratio'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
 for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));

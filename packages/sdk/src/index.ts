@@ -80,6 +80,9 @@ export type { CrdsOptions } from './crds.js';
 export { toStructuralSchema } from './schema/openapi.js';
 export type { JSONSchemaProps } from './schema/openapi.js';
 
+// Driver contract (the Cluster controller is in ./runtime)
+export type { ClusterDriver, DriverCondition, DriverConditionType, DriverError, DriverProgress, Observed } from './cluster/driver.js';
+
 // PKI backend contract
 export { PkiErrorKind, pkiError } from './pki.js';
 export type { AuthorityInfo, AuthoritySpec, ClusterToken, IssueRequest, IssuedCertificate, PkiBackend, PkiError, RoleSpec } from './pki.js';

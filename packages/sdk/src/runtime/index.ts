@@ -35,6 +35,10 @@ export { next, steps } from './steps.js';
 export type { Step, StepError, StepOutcome, Steps } from './steps.js';
 export { changedBeyondStatus, isPaused } from './predicates.js';
 
+// The provider-agnostic Cluster controller (drivers plug in; see cluster/contract.md)
+export { createClusterController } from '../cluster/cluster-controller.js';
+export type { ClusterControllerError, ClusterControllerOptions, DesiredPki } from '../cluster/cluster-controller.js';
+
 // Status, events, leader election, metrics
 export { jsonEqual, patchConditions, patchStatusIfChanged } from './status.js';
 export { createEventRecorder } from './events.js';

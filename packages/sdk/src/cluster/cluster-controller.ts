@@ -1,0 +1,146 @@
+/**
+ * `createClusterController`: the provider-agnostic Cluster controller. It validates the
+ * Cluster, ensures its PKI (CertificateAuthority and component Certificates, owned by the
+ * Cluster) and waits for it, then runs the driver; on deletion it runs the driver's cleanup,
+ * deletes the PKI and lets the Cluster go. See `contract.md`.
+ */
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { isTrue } from '../conditions.js';
+import type { KubeError } from '../kube/errors.js';
+import { CertificateAuthorityResource, type CertificateAuthorityInput } from '../models/certificate-authority.js';
+import { CertificateResource, type CertificateInput } from '../models/certificate.js';
+import { createClusterModel, type Cluster } from '../models/cluster.js';
+import type { Persisted, ResourceDescriptor } from '../resource.js';
+import { done, requeueAfter, waitFor, type Action } from '../runtime/action.js';
+import { createController, type Controller, type ReconcileContext } from '../runtime/controller.js';
+import { withFinalizer } from '../runtime/finalizer.js';
+import { patchStatusIfChanged, jsonEqual } from '../runtime/status.js';
+import { steps, next, type StepOutcome } from '../runtime/steps.js';
+import { ConditionType, Reason } from '../vocabulary.js';
+import { deletingStatus, infrastructureStatus, invalidStatus, pendingStatus } from './cluster-status.js';
+import type { ClusterDriver, DriverError, DriverProgress } from './driver.js';
+
+/** The PKI objects a Cluster needs (e.g. `clusterPki` of `@kubeception/pki-vault`). */
+export type DesiredPki = (cluster: Persisted<Cluster>) => { readonly authority: CertificateAuthorityInput; readonly certificates: readonly CertificateInput[] };
+
+/** Options of {@link createClusterController}. */
+export interface ClusterControllerOptions<S, P> {
+  readonly driver: ClusterDriver<S, P>;
+  readonly pki: DesiredPki;
+  /** @default `${driver.name}-operator` */
+  readonly name?: string;
+  /** @default `kubeception.io/${driver.name}-operator` */
+  readonly finalizer?: string;
+  readonly namespace?: string;
+  /** @default 4 */
+  readonly concurrency?: number;
+}
+
+/** Errors of the Cluster controller. */
+export type ClusterControllerError = { readonly kind: 'Kube'; readonly cause: KubeError } | { readonly kind: 'Driver'; readonly cause: DriverError; readonly terminal?: true };
+
+type Ctx = ReconcileContext<Cluster, Cluster>;
+
+export function createClusterController<S, P>(options: ClusterControllerOptions<S, P>): Controller {
+  const { driver } = options;
+  const model = createClusterModel({ providers: [driver.provider] });
+  const fieldManager = options.name ?? `${driver.name}-operator`;
+  const kube = (cause: KubeError): ClusterControllerError => ({ kind: 'Kube', cause });
+  const failed = (cause: DriverError): ClusterControllerError => ({ kind: 'Driver', cause, ...(cause.terminal ? { terminal: true as const } : {}) });
+  const writeStatus = (cluster: Persisted<Cluster>, ctx: Ctx, status: NonNullable<Cluster['status']>) =>
+    patchStatusIfChanged(ctx.client as never, cluster, status as never).mapErr(kube);
+  const specOf = (cluster: Persisted<Cluster>) => (cluster.spec.provider as Record<string, unknown>)[driver.name] as S;
+  const toAction = (progress: DriverProgress): StepOutcome =>
+    progress.type === 'done' ? next() : progress.type === 'requeueAfter' ? requeueAfter(progress.ms) : waitFor(progress.reason, progress.recheckAfterMs);
+
+  /** Applies the PKI objects that differ from the cache; reports CertificatesReady. */
+  const certificates = (cluster: Persisted<Cluster>, ctx: Ctx): ResultAsync<StepOutcome, ClusterControllerError> => {
+    const { authority, certificates: certs } = options.pki(cluster);
+    const namespace = cluster.metadata.namespace;
+    const cas = ctx.cache(CertificateAuthorityResource);
+    const certCache = ctx.cache(CertificateResource);
+    const applyIfChanged = <T extends { metadata: { name?: string }; spec: object }>(desired: T, cached: { spec: object } | undefined, apply: () => ResultAsync<unknown, KubeError>) =>
+      cached !== undefined && jsonEqual({ ...cached.spec, ...desired.spec }, cached.spec) ? okAsync(undefined) : apply().map(() => undefined);
+    const applies: (() => ResultAsync<unknown, KubeError>)[] = [
+      () => applyIfChanged(authority, cas.get(`${namespace}/${authority.metadata.name}`), () => ctx.kube.resource(CertificateAuthorityResource).apply(authority, { fieldManager, force: true })),
+      ...certs.map((cert) => () => applyIfChanged(cert, certCache.get(`${namespace}/${cert.metadata.name}`), () => ctx.kube.resource(CertificateResource).apply(cert, { fieldManager, force: true }))),
+    ];
+    const applied = applies.reduce<ResultAsync<unknown, KubeError>>((chain, step) => chain.andThen(step), okAsync(undefined));
+    return applied.mapErr(kube).andThen(() => {
+      const ca = cas.get(`${namespace}/${authority.metadata.name}`);
+      const pending = [ca, ...certs.map((c) => certCache.get(`${namespace}/${c.metadata.name}`))].filter((o) => o === undefined || !isTrue(o.status?.conditions, ConditionType.Ready));
+      const ready = pending.length === 0;
+      const message = ready ? `CA and ${certs.length} certificates Ready` : `waiting for ${pending.length} of ${certs.length + 1} PKI objects`;
+      const condition = { type: ConditionType.CertificatesReady, status: ready ? ('True' as const) : ('False' as const), reason: ready ? Reason.AsExpected : Reason.Waiting, message };
+      if (ready) return okAsync<StepOutcome, ClusterControllerError>(next());
+      return writeStatus(cluster, ctx, pendingStatus(cluster, driver.name, condition)).map(() => waitFor(message));
+    });
+  };
+
+  /** Observes, applies one step, writes what it found. */
+  const infrastructure = (cluster: Persisted<Cluster>, ctx: Ctx): ResultAsync<StepOutcome, ClusterControllerError> => {
+    const spec = specOf(cluster);
+    const certificatesReady = { type: ConditionType.CertificatesReady, status: 'True' as const, reason: Reason.AsExpected, message: 'CA and certificates Ready' };
+    const withCerts = { ...cluster, status: pendingStatus(cluster, driver.name, certificatesReady) } as Persisted<Cluster>;
+    return driver
+      .observe(cluster, spec)
+      .andThen((observed) => driver.apply(cluster, spec, observed).map((progress) => ({ observed, progress })))
+      .mapErr(failed)
+      .andThen(({ observed, progress }) => writeStatus(cluster, ctx, infrastructureStatus(withCerts, driver.name, observed, progress)).map(() => toAction(progress)));
+  };
+
+  /** Deletes the PKI objects and waits until they are gone (their finalizers unmount Vault). */
+  const removePki = (cluster: Persisted<Cluster>, ctx: Ctx): ResultAsync<StepOutcome, ClusterControllerError> => {
+    const { authority, certificates: certs } = options.pki(cluster);
+    const namespace = cluster.metadata.namespace;
+    const present = [
+      ...certs.filter((c) => ctx.cache(CertificateResource).get(`${namespace}/${c.metadata.name}`)).map((c) => ({ kind: CertificateResource, name: c.metadata.name ?? '' })),
+      ...(ctx.cache(CertificateAuthorityResource).get(`${namespace}/${authority.metadata.name}`) ? [{ kind: CertificateAuthorityResource, name: authority.metadata.name ?? '' }] : []),
+    ];
+    if (present.length === 0) return okAsync(next());
+    const deletes = present.map((p) => ctx.kube.resource(p.kind as typeof CertificateResource).delete(p.name, { namespace }).orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(e))));
+    return ResultAsync.combine(deletes)
+      .mapErr(kube)
+      .andThen(() => writeStatus(cluster, ctx, deletingStatus(cluster, `waiting for ${present.length} PKI objects to go`)))
+      .map(() => waitFor(`${present.length} PKI objects still exist`));
+  };
+
+  const teardown = (cluster: Persisted<Cluster>, ctx: Ctx): ResultAsync<StepOutcome, ClusterControllerError> => {
+    const spec = specOf(cluster);
+    return driver
+      .observe(cluster, spec)
+      .andThen((observed) => driver.cleanup(cluster, spec, observed))
+      .mapErr(failed)
+      .andThen((progress) =>
+        progress.type === 'done' ? okAsync<StepOutcome, ClusterControllerError>(next()) : writeStatus(cluster, ctx, deletingStatus(cluster, progress.reason)).map(() => toAction(progress)),
+      );
+  };
+
+  const pipeline = steps<Cluster, Cluster, ClusterControllerError>([
+    { name: 'certificates', reconcile: certificates, cleanup: removePki },
+    { name: 'infrastructure', reconcile: infrastructure, cleanup: teardown },
+  ]);
+
+  const validated = (cluster: Persisted<Cluster>, ctx: Ctx, run: (c: Persisted<Cluster>) => ResultAsync<Action, unknown>): ResultAsync<Action, unknown> =>
+    model.validate(cluster).match(
+      (valid) => run({ ...cluster, spec: valid.spec } as Persisted<Cluster>),
+      (invalid) => writeStatus(cluster, ctx, invalidStatus(cluster, invalid.message)).map(() => done()),
+    );
+
+  return createController({
+    name: fieldManager,
+    resource: model.resource as unknown as ResourceDescriptor<Cluster, Cluster>,
+    concurrency: options.concurrency ?? 4,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    owns: [CertificateResource, CertificateAuthorityResource] as never,
+    reconcile: (cluster, ctx) => {
+      if ((cluster.spec.provider as Record<string, unknown>)[driver.name] === undefined) return okAsync(done()); // another provider's Cluster
+      const guarded = withFinalizer<Cluster, Cluster, unknown>(options.finalizer ?? `kubeception.io/${driver.name}-operator`, {
+        apply: (c, x) => validated(c, x, (v) => pipeline.apply(v, x)),
+        cleanup: (c, x) => pipeline.cleanup(c, x),
+      });
+      return guarded(cluster, ctx);
+    },
+  });
+}
+

@@ -1,0 +1,66 @@
+/**
+ * The driver contract (DESIGN.md §4): how a provider (KVM, AWS, …) plugs into the
+ * provider-agnostic Cluster controller. See `contract.md` beside this file for the rules table.
+ *
+ * | Rule | Mandatory |
+ * |---|---|
+ * | `observe` never mutates anything | yes |
+ * | `apply`/`cleanup` are idempotent and safe to interrupt at any point | yes |
+ * | every created external thing is findable from the cluster alone (deterministic names or tags) | yes |
+ * | `cleanup` tolerates `apply` never having run; deletes in reverse dependency order, continuing past independent failures | yes |
+ * | long waits are returned as `waitFor`/`requeueAfter`, never awaited in-process | yes |
+ * | the driver never writes the Cluster's status; the controller writes what the driver returns | yes |
+ */
+import type { ResultAsync } from 'neverthrow';
+import type { ZodType } from 'zod';
+import type { Cluster } from '../models/cluster.js';
+import type { ClusterStatus } from '../models/cluster.js';
+import type { ProviderDefinition } from '../provider.js';
+import type { Persisted } from '../resource.js';
+
+/** What a driver failure is. `terminal` errors are not retried until the Cluster changes. */
+export interface DriverError {
+  readonly kind: 'Transient' | 'InvalidSpec' | 'QuotaExceeded' | 'Conflict' | 'Failed';
+  readonly message: string;
+  readonly terminal?: true;
+  readonly cause?: unknown;
+}
+
+/** One of the infrastructure conditions a driver reports (`Ready` is summarised by the controller). */
+export type DriverConditionType = 'InfrastructureReady' | 'NetworkReady' | 'ControlPlaneReady' | 'WorkersReady';
+
+/** A driver's report on one condition. */
+export interface DriverCondition {
+  readonly type: DriverConditionType;
+  readonly status: 'True' | 'False' | 'Unknown';
+  readonly reason: string;
+  readonly message?: string;
+}
+
+/** What `observe` found: the world as it is, in Cluster-status terms. Reads only. */
+export interface Observed<ProviderStatus> {
+  readonly provider: ProviderStatus;
+  readonly conditions: readonly DriverCondition[];
+  readonly network?: NonNullable<ClusterStatus['network']>;
+  readonly endpoint?: NonNullable<ClusterStatus['endpoint']>;
+  readonly nodes?: NonNullable<ClusterStatus['nodes']>;
+}
+
+/** What one `apply` or `cleanup` pass achieved. */
+export type DriverProgress =
+  /** Converged (apply) or everything is gone (cleanup). */
+  | { readonly type: 'done' }
+  /** Progress was made; run again after `ms` (something is booting, a cloud call is pending). */
+  | { readonly type: 'requeueAfter'; readonly ms: number; readonly reason: string }
+  /** Waiting on an event a watch reports (a pod becoming ready); `reason` is shown in conditions. */
+  | { readonly type: 'waitFor'; readonly reason: string; readonly recheckAfterMs?: number };
+
+/** A provider driver. */
+export interface ClusterDriver<ProviderSpec, ProviderStatus> {
+  readonly name: string;
+  /** The provider sub-spec definition (registered with the Cluster model). */
+  readonly provider: ProviderDefinition<string, ZodType<ProviderSpec>>;
+  observe(cluster: Persisted<Cluster>, spec: ProviderSpec): ResultAsync<Observed<ProviderStatus>, DriverError>;
+  apply(cluster: Persisted<Cluster>, spec: ProviderSpec, observed: Observed<ProviderStatus>): ResultAsync<DriverProgress, DriverError>;
+  cleanup(cluster: Persisted<Cluster>, spec: ProviderSpec | undefined, observed: Observed<ProviderStatus>): ResultAsync<DriverProgress, DriverError>;
+}

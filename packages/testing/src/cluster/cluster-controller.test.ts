@@ -1,0 +1,125 @@
+/**
+ * The provider-agnostic Cluster controller with a small sandbox driver, on the fake host with
+ * the real PKI controllers and the fake Vault.
+ */
+import { CertificateAuthorityResource, CertificateResource, ClusterResource, isTrue, kubeceptionCrds, type Cluster } from '@kubeception/sdk';
+import { ConfigMapResource, createKubeClient } from '@kubeception/sdk/kube';
+import { createClusterController, createManager, type Manager } from '@kubeception/sdk/runtime';
+import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
+import vault from 'node-vault';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeKube, type FakeKube } from '../fake-kube/server.js';
+import { startFakeVault, type StartedFakeVault } from '../fake-vault/index.js';
+import { createSandboxDriver, type SandboxCalls } from './sandbox-driver.js';
+
+let fakeKube: FakeKube;
+let fakeVault: StartedFakeVault;
+let manager: Manager;
+const calls: SandboxCalls = { observe: 0, apply: 0, cleanup: 0 };
+const controllerName = 'sandbox-operator';
+
+beforeAll(async () => {
+  fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
+  fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
+  const pki = createVaultPki({ client: vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true }) });
+  const operatorKube = createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0, retry: { maxAttempts: 1 } });
+  manager = createManager({
+    kube: operatorKube,
+    controllers: [
+      createClusterController({ driver: createSandboxDriver(operatorKube, calls), pki: clusterPki as never, name: controllerName }),
+      createCertificateAuthorityController({ pki }),
+      createCertificateController({ pki }),
+    ],
+    shutdownTimeoutMs: 2000,
+  });
+  void manager.start();
+});
+afterAll(async () => {
+  await manager.stop();
+  await fakeVault.close();
+  await fakeKube.stop();
+});
+
+const kube = () => createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 });
+const clusters = () => kube().resource(ClusterResource);
+const get = async (name: string) => (await clusters().get(name, { namespace: 'default' }))._unsafeUnwrap() as unknown as Cluster & { metadata: { name: string } };
+const cluster = (name: string, extra: { podCIDR?: string; annotations?: Record<string, string> } = {}) => ({
+  apiVersion: 'kubeception.io/v1alpha1' as const,
+  kind: 'Cluster' as const,
+  metadata: { name, namespace: 'default', ...(extra.annotations ? { annotations: extra.annotations } : {}) },
+  spec: {
+    provider: { sandbox: { size: 1 } },
+    kubernetes: { version: '1.33.1' as const, api: { domain: `api.${name}.example.com` } },
+    ingress: { domain: `${name}.example.com` },
+    network: { podCIDR: extra.podCIDR ?? '10.2.0.0/16' },
+    masters: { cpus: 2, memory: '4Gi', disk: '20Gi' },
+  },
+});
+const makeReady = (name: string) => kube().resource(ConfigMapResource).patch(`${name}-infra`, { type: 'merge', body: { data: { ready: 'true' } } }, { namespace: 'default' });
+
+describe('Cluster controller', () => {
+  it('goes Pending → Provisioning → Ready, with its PKI owned by the Cluster', async () => {
+    const phases: string[] = [];
+    const stop = new AbortController();
+    void (async () => {
+      for await (const e of clusters().watch({ namespace: 'default', signal: stop.signal })) {
+        if (e.type === 'MODIFIED' && e.object.metadata.name === 'one') {
+          const phase = e.object.status?.phase;
+          if (phase && phases.at(-1) !== phase) phases.push(phase);
+        }
+      }
+    })();
+    (await clusters().create(cluster('one') as never))._unsafeUnwrap();
+    await expect.poll(async () => (await get('one')).status?.phase, { timeout: 30_000 }).toBe('Provisioning');
+    (await makeReady('one'))._unsafeUnwrap();
+    await expect.poll(async () => (await get('one')).status?.phase, { timeout: 10_000 }).toBe('Ready');
+    stop.abort();
+    expect(phases).toEqual(['Pending', 'Provisioning', 'Ready']);
+    const status = (await get('one')).status;
+    expect(status).toMatchObject({ provider: 'sandbox', versions: ['1.33.1'], endpoint: { host: 'api.one.example.com', port: 443 }, nodes: [{ name: 'one-master-0', role: 'master', ready: true }] });
+    for (const type of ['Ready', 'CertificatesReady', 'InfrastructureReady', 'NetworkReady', 'ControlPlaneReady', 'WorkersReady']) expect(isTrue(status?.conditions, type), type).toBe(true);
+    const certs = (await kube().resource(CertificateResource).list({ namespace: 'default', labelSelector: 'kubeception.io/cluster=one' }))._unsafeUnwrap().items;
+    expect(certs).toHaveLength(7);
+    expect(certs.every((c) => c.metadata.ownerReferences?.[0]?.kind === 'Cluster')).toBe(true);
+    expect(fakeVault.state.mounts()).toContain('pki-one/');
+  }, 60_000);
+
+  it('writes nothing in a steady state', async () => {
+    await expect.poll(async () => (await get('one')).status?.phase, { timeout: 10_000 }).toBe('Ready');
+    await new Promise((r) => setTimeout(r, 300));
+    fakeKube.requests.clear();
+    await new Promise((r) => setTimeout(r, 500)); // the sandbox rechecks; nothing changes
+    const writes = ['create', 'update', 'patch', 'delete'].reduce((sum, verb) => sum + fakeKube.requests.count({ verb, resource: 'clusters' }) + fakeKube.requests.count({ verb, resource: 'certificates' }), 0);
+    expect(writes).toBe(0);
+  });
+
+  it('reports an invalid spec with field paths, creates nothing and does not retry', async () => {
+    (await clusters().create(cluster('bad', { podCIDR: '172.31.128.0/17' }) as never))._unsafeUnwrap();
+    await expect.poll(async () => (await get('bad')).status?.conditions?.find((c) => c.type === 'Ready')?.reason, { timeout: 10_000 }).toBe('InvalidSpec');
+    const status = (await get('bad')).status;
+    expect(status?.phase).toBe('Failed');
+    expect(status?.conditions?.find((c) => c.type === 'Ready')?.message).toContain('spec.kubernetes.api.serviceCIDR: 172.31.0.0/16 overlaps spec.network.podCIDR');
+    expect((await kube().resource(CertificateAuthorityResource).get('bad', { namespace: 'default' })).isErr()).toBe(true);
+    expect((await kube().resource(ConfigMapResource).get('bad-infra', { namespace: 'default' })).isErr()).toBe(true);
+    fakeKube.requests.clear();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fakeKube.requests.count({ resource: 'clusters', name: 'bad', verb: 'patch' })).toBe(0);
+  });
+
+  it('does nothing for a paused Cluster but report Paused', async () => {
+    (await clusters().create(cluster('held', { annotations: { 'kubeception.io/paused': 'true' } }) as never))._unsafeUnwrap();
+    await expect.poll(async () => isTrue((await get('held')).status?.conditions, 'Paused'), { timeout: 10_000 }).toBe(true);
+    expect((await kube().resource(CertificateAuthorityResource).get('held', { namespace: 'default' })).isErr()).toBe(true);
+    expect((await get('held')).metadata.finalizers ?? []).toEqual([]);
+  });
+
+  it('on delete: cleans up the infrastructure, then the PKI (Vault mount included), then lets the Cluster go', async () => {
+    const cleanupsBefore = calls.cleanup;
+    (await clusters().delete('one', { namespace: 'default' }))._unsafeUnwrap();
+    await expect.poll(async () => (await clusters().get('one', { namespace: 'default' })).isErr(), { timeout: 30_000 }).toBe(true);
+    expect(calls.cleanup).toBeGreaterThan(cleanupsBefore);
+    expect((await kube().resource(ConfigMapResource).get('one-infra', { namespace: 'default' })).isErr()).toBe(true);
+    expect((await kube().resource(CertificateResource).list({ namespace: 'default', labelSelector: 'kubeception.io/cluster=one' }))._unsafeUnwrap().items).toEqual([]);
+    expect(fakeVault.state.mounts()).not.toContain('pki-one/');
+  }, 60_000);
+});
