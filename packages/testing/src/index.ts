@@ -30,9 +30,11 @@
  * (`x-kubernetes-validations`), `allOf`/`anyOf`/`oneOf`/`not` and ratcheting in CRD schemas;
  * CRD conversion webhooks (versions differ only in `apiVersion`); most built-in defaulting and
  * validation (only names, a few defaults and the rules listed above); controllers other than
- * the garbage collector, namespace and CRD cleanup (no scheduler, kubelet, Deployment or
- * Endpoints controllers); graceful pod termination (pods without finalizers go at once);
- * the scale, log, exec, eviction and binding subresources; protobuf and CBOR; OpenAPI documents
+ * the garbage collector, namespace and CRD cleanup (the scheduler, kubelet, Deployment and
+ * Endpoints controllers are in `startSimulatedHost`); graceful pod termination only with
+ * `gracefulPodDeletion` (on in the simulated host; otherwise pods without finalizers go at once);
+ * the log, exec, eviction and binding subresources (scale is served for Deployments, ReplicaSets
+ * and CRDs that declare it); protobuf and CBOR; OpenAPI documents
  * (`/openapi/v2`, `/openapi/v3` answer 404); client certificates (with `tls`, the server
  * authenticates itself but asks nothing of clients); `core/v1` and `events.k8s.io/v1` Events are
  * stored separately (no conversion between them).
@@ -56,6 +58,25 @@
 // Fake Kubernetes API server
 export { startFakeKube } from './fake-kube/server.js';
 export type { FakeKube, FakeKubeOptions } from './fake-kube/server.js';
+
+// Simulated host: nodes, scheduler, kubelet, workload controllers on the fake API server
+export { createSimulatedClock, realClock, startSimulatedHost } from './simulated-host/index.js';
+export type {
+  Clock,
+  ControllerSwitches,
+  KubeletHooks,
+  KubeletOptions,
+  NodeControls,
+  NodeLifecycleOptions,
+  PodDirective,
+  SchedulerOptions,
+  SimulatedClock,
+  SimulatedClockOptions,
+  SimulatedHost,
+  SimulatedHostOptions,
+  SimulatedNodeSpec,
+  SimulationFailure,
+} from './simulated-host/index.js';
 
 // Fake Vault (msw handlers, servable on a port)
 export { createFakeVault, startFakeVault } from './fake-vault/index.js';

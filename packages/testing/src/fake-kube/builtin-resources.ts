@@ -1,5 +1,5 @@
 /** The built-in kinds the fake serves (internal). */
-import { resourceType, type ResourceType } from './resource-type.js';
+import { resourceType, type ResourceType, type ScalePaths } from './resource-type.js';
 
 type Row = [group: string, version: string, plural: string, kind: string, scope: 'ns' | 'cluster', opts?: Opts];
 interface Opts {
@@ -7,11 +7,15 @@ interface Opts {
   cat?: string[];
   status?: boolean;
   gen?: boolean;
+  scale?: boolean;
 }
 
 const ALL = ['all'];
 
-// Status subresources and generation tracking follow kube-apiserver 1.32.
+/** Deployments and ReplicaSets: `spec.replicas`, `status.replicas` and the `spec.selector` LabelSelector. */
+const REPLICAS: ScalePaths = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' };
+
+// Status and scale subresources and generation tracking follow kube-apiserver 1.32.
 const ROWS: Row[] = [
   ['', 'v1', 'namespaces', 'Namespace', 'cluster', { short: ['ns'], status: true }],
   ['', 'v1', 'pods', 'Pod', 'ns', { short: ['po'], cat: ALL, status: true }],
@@ -22,9 +26,9 @@ const ROWS: Row[] = [
   ['', 'v1', 'serviceaccounts', 'ServiceAccount', 'ns', { short: ['sa'] }],
   ['', 'v1', 'events', 'Event', 'ns', { short: ['ev'] }],
   ['', 'v1', 'nodes', 'Node', 'cluster', { short: ['no'], status: true }],
-  ['apps', 'v1', 'deployments', 'Deployment', 'ns', { short: ['deploy'], cat: ALL, status: true, gen: true }],
+  ['apps', 'v1', 'deployments', 'Deployment', 'ns', { short: ['deploy'], cat: ALL, status: true, gen: true, scale: true }],
   ['apps', 'v1', 'daemonsets', 'DaemonSet', 'ns', { short: ['ds'], cat: ALL, status: true, gen: true }],
-  ['apps', 'v1', 'replicasets', 'ReplicaSet', 'ns', { short: ['rs'], cat: ALL, status: true, gen: true }],
+  ['apps', 'v1', 'replicasets', 'ReplicaSet', 'ns', { short: ['rs'], cat: ALL, status: true, gen: true, scale: true }],
   ['batch', 'v1', 'jobs', 'Job', 'ns', { cat: ALL, status: true, gen: true }],
   ['networking.k8s.io', 'v1', 'ingresses', 'Ingress', 'ns', { short: ['ing'], status: true, gen: true }],
   ['networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', 'ns', { short: ['netpol'], gen: true }],
@@ -51,6 +55,7 @@ export function builtinResources(): ResourceType[] {
       categories: o.cat ?? [],
       status: o.status ?? false,
       generation: o.gen ?? false,
+      ...(o.scale ? { scale: REPLICAS } : {}),
     }),
   );
 }

@@ -1,6 +1,6 @@
 /** CustomResourceDefinitions: validation, status and the resource type they serve (internal). */
 import { now } from './object-meta.js';
-import { resourceType, type CrdVersion, type PrinterColumn, type ResourceType } from './resource-type.js';
+import { resourceType, type CrdVersion, type PrinterColumn, type ResourceType, type ScalePaths } from './resource-type.js';
 import { compareKubeVersions } from './registry.js';
 import { isObject, type JsonObject, type KubeObject, type StatusCause } from './types.js';
 
@@ -34,7 +34,36 @@ export function crdErrors(crd: KubeObject): StatusCause[] {
   else if (versions.filter((v) => v.storage === true).length !== 1) {
     errs.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(versions)}: must have exactly one version marked as storage version`, field: 'spec.versions' });
   }
+  versions.forEach((v, i) => errs.push(...scaleErrors(v, `spec.versions[${i}].subresources.scale`)));
   return errs;
+}
+
+const PATH_RE = /^(\.[A-Za-z0-9_-]+)+$/;
+
+/** Validation errors of a version's `subresources.scale` (paths must be simple JSON paths). */
+function scaleErrors(version: JsonObject, at: string): StatusCause[] {
+  const scale = isObject(version.subresources) ? version.subresources.scale : undefined;
+  if (!isObject(scale)) return [];
+  const errs: StatusCause[] = [];
+  const check = (field: string, under: readonly string[], what: string, required: boolean) => {
+    const v = str(scale[field]);
+    if (v === '') {
+      if (required) errs.push({ reason: 'FieldValueRequired', message: 'Required value', field: `${at}.${field}` });
+    } else if (!PATH_RE.test(v) || !under.some((u) => v.startsWith(`${u}.`))) {
+      errs.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(v)}: should be a json path under ${what}`, field: `${at}.${field}` });
+    }
+  };
+  check('specReplicasPath', ['.spec'], '.spec', true);
+  check('statusReplicasPath', ['.status'], '.status', true);
+  check('labelSelectorPath', ['.spec', '.status'], 'either .spec or .status', false);
+  return errs;
+}
+
+/** A version's `subresources.scale`, if it declares one. */
+function scaleOfVersion(version: JsonObject): ScalePaths | undefined {
+  const scale = isObject(version.subresources) ? version.subresources.scale : undefined;
+  if (!isObject(scale)) return undefined;
+  return { specReplicasPath: str(scale.specReplicasPath), statusReplicasPath: str(scale.statusReplicasPath), labelSelectorPath: str(scale.labelSelectorPath) };
 }
 
 /** The status the CRD controllers would write: names accepted, established. */
@@ -73,7 +102,8 @@ export function crdResourceType(crd: KubeObject): ResourceType | undefined {
   const versions = new Map<string, CrdVersion>();
   for (const v of served) {
     const schema = isObject(v.schema) && isObject(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : undefined;
-    versions.set(str(v.name), { schema, printerColumns: columnsOf(v), status: isObject(v.subresources) && isObject(v.subresources.status) });
+    const scale = scaleOfVersion(v);
+    versions.set(str(v.name), { schema, printerColumns: columnsOf(v), status: isObject(v.subresources) && isObject(v.subresources.status), ...(scale ? { scale } : {}) });
   }
   const kind = str(names.kind);
   return resourceType({

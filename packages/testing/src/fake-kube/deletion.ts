@@ -1,7 +1,9 @@
 /**
  * Deletion: preconditions, propagation policy (Background / Foreground / Orphan), finalizers and
- * `deletionTimestamp`, namespaces going Terminating (internal). Graceful pod termination is not
- * modelled: `gracePeriodSeconds` is accepted and objects without finalizers go at once.
+ * `deletionTimestamp`, namespaces going Terminating (internal). Graceful pod termination only
+ * when `api.gracefulPods` is on: a pod bound to a node and not finished is kept with
+ * `deletionTimestamp` (now + grace) and `deletionGracePeriodSeconds` until a kubelet deletes it
+ * again with `gracePeriodSeconds: 0`; otherwise objects without finalizers go at once.
  */
 import type { KubeApi } from './kube-api.js';
 import { editable, now } from './object-meta.js';
@@ -77,25 +79,55 @@ export function deleteObject(api: KubeApi, rt: ResourceType, namespace: string, 
   next.metadata.finalizers = finalizersFor(obj, opts);
   if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
   const terminating = rt.key === '/namespaces';
-  if ((next.metadata.finalizers ?? []).length === 0 && !terminating) {
+  const grace = gracePeriodOf(api, rt, obj, opts);
+  if ((next.metadata.finalizers ?? []).length === 0 && !terminating && grace === 0) {
     if (opts.dryRun) return { object: obj, deleted: true };
     return { object: api.store.remove(rt.key, obj), deleted: true };
   }
-  next.metadata.deletionTimestamp = now();
-  next.metadata.deletionGracePeriodSeconds = 0;
+  next.metadata.deletionTimestamp = nowPlus(grace);
+  next.metadata.deletionGracePeriodSeconds = grace;
   if ((next.metadata.generation ?? 0) > 0) next.metadata.generation = (next.metadata.generation ?? 0) + 1;
   if (terminating) next.status = { ...(isObject(next.status) ? next.status : {}), phase: 'Terminating' };
   if (opts.dryRun) return { object: next, deleted: false };
   return { object: api.commit(rt, next, obj), deleted: false };
 }
 
-/** A second delete of an object already being deleted may still switch the propagation finalizers. */
+/**
+ * The grace period of a deletion: 0 except for pods under `gracefulPods` that are bound to a node
+ * and not finished, which get `gracePeriodSeconds`, else `spec.terminationGracePeriodSeconds`, else 30.
+ */
+function gracePeriodOf(api: KubeApi, rt: ResourceType, obj: StoredObject, opts: DeleteOptions): number {
+  if (rt.key !== '/pods' || !api.gracefulPods) return 0;
+  const spec = isObject(obj.spec) ? obj.spec : {};
+  const phase = isObject(obj.status) ? obj.status.phase : undefined;
+  if (typeof spec.nodeName !== 'string' || spec.nodeName === '' || phase === 'Succeeded' || phase === 'Failed') return 0;
+  const fallback = typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 30;
+  const asked = opts.gracePeriodSeconds ?? fallback;
+  return Number.isFinite(asked) && asked > 0 ? Math.floor(asked) : 0;
+}
+
+/** `now()` plus some seconds, in the API's timestamp format. */
+function nowPlus(seconds: number): string {
+  return seconds === 0 ? now() : new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * A second delete of an object already being deleted may still switch the propagation finalizers,
+ * and may shorten the grace period of a terminating pod (0 removes it once no finalizers are left).
+ */
 function updateDeleting(api: KubeApi, rt: ResourceType, obj: StoredObject, opts: DeleteOptions): DeleteResult {
   const finalizers = finalizersFor(obj, opts);
   const same = finalizers.length === (obj.metadata.finalizers ?? []).length && finalizers.every((f) => obj.metadata.finalizers?.includes(f));
-  if (same || opts.dryRun) return { object: obj, deleted: false };
+  const current = obj.metadata.deletionGracePeriodSeconds ?? 0;
+  const grace = current > 0 && opts.gracePeriodSeconds !== undefined ? Math.min(current, gracePeriodOf(api, rt, obj, opts)) : current;
+  if ((same && grace === current) || opts.dryRun) return { object: obj, deleted: false };
   const next = editable(obj);
   next.metadata.finalizers = finalizers;
+  if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
+  if (grace !== current) {
+    next.metadata.deletionGracePeriodSeconds = grace;
+    next.metadata.deletionTimestamp = nowPlus(grace);
+  }
   const stored = api.commit(rt, next, obj);
   return { object: stored, deleted: api.store.get(rt.key, stored.metadata.namespace ?? '', stored.metadata.name) === undefined };
 }

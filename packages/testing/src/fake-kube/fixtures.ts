@@ -49,3 +49,28 @@ export async function raw(kube: FakeKube, method: string, path: string, body?: u
   }
   return { status: res.status, headers: res.headers, json };
 }
+
+/** A CRD whose v1 has a scale subresource over `.spec.size`, `.status.ready` and `.status.selector`. */
+export function widgetCrd(scale: object = { specReplicasPath: '.spec.size', statusReplicasPath: '.status.ready', labelSelectorPath: '.status.selector' }): object {
+  const schema = {
+    type: 'object',
+    properties: {
+      spec: { type: 'object', properties: { size: { type: 'integer', minimum: 0, maximum: 10 }, color: { type: 'string' } } },
+      status: { type: 'object', properties: { ready: { type: 'integer' }, selector: { type: 'string' } } },
+    },
+  };
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+      scope: 'Namespaced',
+      versions: [
+        { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: schema }, subresources: { status: {}, scale } },
+        { name: 'v1beta1', served: true, storage: false, schema: { openAPIV3Schema: schema } },
+      ],
+    },
+  };
+}

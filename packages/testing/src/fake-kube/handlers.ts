@@ -1,4 +1,4 @@
-/** HTTP handlers of resource endpoints: get, list, watch, create, update, patch, delete (internal). */
+/** HTTP handlers of resource endpoints: get, list, watch, create, update, patch, delete, and the scale subresource (internal). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FieldValidation } from './admission.js';
 import { deleteObject, deleteOptionsOf } from './deletion.js';
@@ -6,10 +6,12 @@ import { decodeObject, readBody, sendJson, warningHeaders } from './http-io.js';
 import type { KubeApi, WriteOptions } from './kube-api.js';
 import type { Lister } from './list.js';
 import { apiVersionOf } from './resource-type.js';
+import { scaleOf } from './registry.js';
 import type { ResourceRoute } from './router.js';
+import { patchScale, readScale, updateScale } from './scale-subresource.js';
 import { selectorsOf, type ParsedSelector } from './selectors.js';
 import { badRequest, methodNotAllowed, pathNotFound } from './status.js';
-import { partialMetadata, renderingOf, toTable } from './table.js';
+import { partialMetadata, renderingOf, scaleTable, toTable } from './table.js';
 import type { JsonObject, KubeObject, StoredObject } from './types.js';
 import type { WatchHub } from './watch-hub.js';
 
@@ -22,6 +24,7 @@ export interface HandlerContext {
 
 /** Handles one resource request; returns the HTTP status sent. */
 export async function handleResource(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<number> {
+  if (r.subresource === 'scale') return scale(ctx, r, req, res, query);
   if (r.subresource !== '' && r.subresource !== 'status' && !(r.subresource === 'finalize' && r.rt.key === '/namespaces')) throw pathNotFound();
   switch (r.verb) {
     case 'get':
@@ -121,6 +124,25 @@ async function write(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage
     if (!existed) code = 201;
   }
   return sendObject(ctx, r, req, res, code, obj, warningHeaders(opts.warnings), query);
+}
+
+/** The scale subresource: get, update and patch of an `autoscaling/v1` Scale. */
+async function scale(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<number> {
+  if (!scaleOf(r.rt, r.version) || r.name === undefined) throw pathNotFound();
+  if (r.verb === 'get') {
+    const obj = readScale(ctx.api, r);
+    const rendering = renderingOf(req.headers.accept);
+    if (rendering === 'table') sendJson(res, 200, scaleTable(obj, query.get('includeObject')));
+    else sendJson(res, 200, rendering === 'metadata' ? partialMetadata(obj as KubeObject) : obj);
+    return 200;
+  }
+  if (r.verb !== 'update' && r.verb !== 'patch') throw methodNotAllowed('the server does not allow this method on the requested resource');
+  const opts = writeOptions(req, query);
+  const raw = await readBody(req);
+  const contentType = req.headers['content-type'];
+  const obj = r.verb === 'update' ? updateScale(ctx.api, r, decodeObject(raw, contentType), opts) : patchScale(ctx.api, r, contentType ?? '', raw, opts);
+  sendJson(res, 200, obj, warningHeaders(opts.warnings));
+  return 200;
 }
 
 async function remove(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<number> {

@@ -7,8 +7,9 @@ import { applyJsonPatch, applyMergePatch, PatchError } from './json-patch.js';
 import { baseManagedFields, recordUpdate, type WriteContext } from './managed-fields.js';
 import { ObjectStore } from './object-store.js';
 import { editable, generateName, keepImmutableMeta, nameErrors, newFinalizersWhileDeleting, newUid, now, specChanged } from './object-meta.js';
-import { hasStatus, Registry } from './registry.js';
+import { hasStatus, Registry, scaleOf } from './registry.js';
 import { apiVersionOf, type ResourceType } from './resource-type.js';
+import { withReplicasOf } from './scale.js';
 import { serverSideApply } from './server-side-apply.js';
 import { alreadyExists, ApiError, badRequest, conflict, forbidden, internalError, invalid, methodNotAllowed, notFound, STALE_OBJECT, unsupportedMediaType } from './status.js';
 import { applyStrategicMergePatch } from './strategic-merge.js';
@@ -30,6 +31,8 @@ const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
 export class KubeApi {
   readonly registry = new Registry();
   readonly store: ObjectStore;
+  /** Pods bound to a node are deleted gracefully (kept with deletionTimestamp for their grace period). */
+  gracefulPods = false;
 
   constructor(historySize: number) {
     this.store = new ObjectStore(historySize);
@@ -51,9 +54,10 @@ export class KubeApi {
     return rt.crd ? schemaNav(rt.crd.versions.get(version)?.schema) : builtinNav();
   }
 
-  /** Top-level fields a write to the main resource or `/status` may touch. */
+  /** Top-level fields a write to the main resource, `/status` or `/scale` may touch. */
   scope(rt: ResourceType, version: string, subresource: string): (top: string) => boolean {
     if (subresource === 'status') return (k) => k === 'status';
+    if (subresource === 'scale') return (k) => k === 'spec';
     return hasStatus(rt, version) ? (k) => k !== 'status' : () => true;
   }
 
@@ -152,9 +156,10 @@ export class KubeApi {
     return this.update(rt, version, namespace, name, object, opts, subresource, managedFields);
   }
 
-  /** Stores an object, or removes it when it is being deleted and has no finalizers left. */
+  /** Stores an object, or removes it when it is being deleted, its grace period is over and no finalizers are left. */
   commit(rt: ResourceType, next: StoredObject, old: StoredObject | undefined): StoredObject {
-    if (next.metadata.deletionTimestamp !== undefined && (next.metadata.finalizers ?? []).length === 0 && !isTerminatingNamespace(rt, next)) {
+    const deleting = next.metadata.deletionTimestamp !== undefined && (next.metadata.deletionGracePeriodSeconds ?? 0) === 0;
+    if (deleting && (next.metadata.finalizers ?? []).length === 0 && !isTerminatingNamespace(rt, next)) {
       return this.store.remove(rt.key, next);
     }
     return this.store.put(rt.key, next, old);
@@ -185,6 +190,8 @@ export class KubeApi {
       next.spec = { ...(isObject(old.spec) ? old.spec : {}), finalizers: isObject(incoming.spec) ? incoming.spec.finalizers : [] };
       return next;
     }
+    const scale = subresource === 'scale' ? scaleOf(rt, version) : undefined;
+    if (scale) return withReplicasOf(this.present(old, rt, version), incoming, scale);
     if (subresource !== '') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
     const next = incoming;
     keepImmutableMeta(old, next);
@@ -254,12 +261,14 @@ export function parseBody(raw: string): unknown {
   }
 }
 
-function acceptedPatchTypes(rt: ResourceType): string {
+/** The `accepted media types include` list of a 415 for a resource's patches. */
+export function acceptedPatchTypes(rt: ResourceType): string {
   const types = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
   if (!rt.crd) types.splice(2, 0, 'application/strategic-merge-patch+json');
   return types.join(', ');
 }
 
-function patchInvalid(message: string): ApiError {
+/** 422 for a patch that cannot be applied. */
+export function patchInvalid(message: string): ApiError {
   return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Invalid', code: 422 });
 }

@@ -1,6 +1,6 @@
 /** The set of served resources, built-in and CRD-defined, and discovery documents (internal). */
 import { builtinResources } from './builtin-resources.js';
-import { apiVersionOf, VERBS, type ResourceType } from './resource-type.js';
+import { apiVersionOf, VERBS, type ResourceType, type ScalePaths } from './resource-type.js';
 import type { JsonObject } from './types.js';
 
 const VERSION_RE = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
@@ -97,6 +97,9 @@ export class Registry {
       if (rt.shortNames.length > 0) entry.shortNames = [...rt.shortNames];
       if (rt.categories.length > 0) entry.categories = [...rt.categories];
       resources.push(entry);
+      if (scaleOf(rt, version)) {
+        resources.push({ name: `${rt.plural}/scale`, singularName: '', namespaced: rt.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
+      }
       if (hasStatus(rt, version)) {
         resources.push({ name: `${rt.plural}/status`, singularName: '', namespaced: rt.namespaced, kind: rt.kind, verbs: ['get', 'patch', 'update'] });
       }
@@ -108,4 +111,9 @@ export class Registry {
 /** Whether a resource has a status subresource in a given version. */
 export function hasStatus(rt: ResourceType, version: string): boolean {
   return rt.crd ? (rt.crd.versions.get(version)?.status ?? false) : rt.statusSubresource;
+}
+
+/** The scale subresource of a resource in a given version, if it has one. */
+export function scaleOf(rt: ResourceType, version: string): ScalePaths | undefined {
+  return rt.crd ? rt.crd.versions.get(version)?.scale : rt.scale;
 }

@@ -11,11 +11,26 @@ export interface PrinterColumn {
   readonly priority?: number;
 }
 
+/**
+ * Where a resource keeps what its `scale` subresource shows: simple JSON paths like
+ * `.spec.replicas` (the CRD's `subresources.scale`, or the built-in equivalent).
+ */
+export interface ScalePaths {
+  /** Desired replicas, under `.spec`. */
+  readonly specReplicasPath: string;
+  /** Observed replicas, under `.status`. */
+  readonly statusReplicasPath: string;
+  /** The selector: a string (CRDs) or a `LabelSelector` (built-ins); `''` for none. */
+  readonly labelSelectorPath: string;
+}
+
 /** One served version of a custom resource. */
 export interface CrdVersion {
   readonly schema: JsonObject | undefined;
   readonly printerColumns: readonly PrinterColumn[];
   readonly status: boolean;
+  /** The `scale` subresource of this version, if the CRD declares one. */
+  readonly scale?: ScalePaths;
 }
 
 /** The custom-resource part of a resource type. */
@@ -43,6 +58,8 @@ export interface ResourceType {
   readonly statusSubresource: boolean;
   /** Sets and bumps `metadata.generation`. */
   readonly generation: boolean;
+  /** The `scale` subresource of a built-in kind (custom resources: per version, in `crd`). */
+  readonly scale?: ScalePaths;
   /** Storage key, `<group>/<plural>`. */
   readonly key: string;
   readonly crd?: CrdInfo;
@@ -72,6 +89,7 @@ export function resourceType(spec: {
   categories?: readonly string[];
   status?: boolean;
   generation?: boolean;
+  scale?: ScalePaths;
   crd?: CrdInfo;
 }): ResourceType {
   const rt: ResourceType = {
@@ -89,5 +107,6 @@ export function resourceType(spec: {
     generation: spec.generation ?? false,
     key: `${spec.group}/${spec.plural}`,
   };
-  return spec.crd ? { ...rt, crd: spec.crd } : rt;
+  const withScale = spec.scale ? { ...rt, scale: spec.scale } : rt;
+  return spec.crd ? { ...withScale, crd: spec.crd } : withScale;
 }

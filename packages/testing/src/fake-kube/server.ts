@@ -40,6 +40,14 @@ export interface FakeKubeOptions {
    * generated at start; the kubeconfigs then carry the CA and verify TLS. @default false (plain HTTP)
    */
   readonly tls?: boolean;
+  /**
+   * Delete pods gracefully like kube-apiserver: a pod bound to a node (and not Succeeded or Failed)
+   * is kept with `deletionTimestamp` for its grace period (`gracePeriodSeconds`, else
+   * `spec.terminationGracePeriodSeconds`, else 30 s) until deleted again with `gracePeriodSeconds: 0`,
+   * as a kubelet does. Turn it on only with a kubelet running (`startSimulatedHost` does), or such
+   * pods stay Terminating. @default false (pods without finalizers go at once)
+   */
+  readonly gracefulPodDeletion?: boolean;
 }
 
 /** A running fake Kubernetes API server. */
@@ -131,6 +139,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
   });
   const started = Date.now();
   const api = new KubeApi(options.historySize ?? 10_000);
+  api.gracefulPods = options.gracefulPodDeletion ?? false;
   const lister = new Lister(api);
   const hub = new WatchHub(api, options.bookmarkIntervalMs ?? 5_000);
   const controllers = new Controllers(api, (key) => hub.closeKey(key));

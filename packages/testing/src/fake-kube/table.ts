@@ -82,3 +82,18 @@ export function toTable(rt: ResourceType, version: string, objects: readonly Kub
   });
   return { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: listMeta, columnDefinitions, rows };
 }
+
+/** A Table of one `autoscaling/v1` Scale (`kubectl get --subresource=scale`): Name, Desired, Available. */
+export function scaleTable(scale: JsonObject, includeObject: string | null): JsonObject {
+  const meta = isObject(scale.metadata) ? scale.metadata : {};
+  const spec = isObject(scale.spec) ? scale.spec : {};
+  const status = isObject(scale.status) ? scale.status : {};
+  const columnDefinitions = [
+    NAME_COLUMN,
+    { name: 'Desired', type: 'integer', format: '', description: 'replicas is the desired number of instances for the scaled object.', priority: 0 },
+    { name: 'Available', type: 'integer', format: '', description: 'replicas is the actual number of observed instances of the scaled object.', priority: 0 },
+  ];
+  const row: JsonObject = { cells: [meta.name, spec.replicas ?? 0, status.replicas ?? 0] };
+  if (includeObject !== 'None') row.object = includeObject === 'Object' ? scale : partialMetadata(scale as KubeObject);
+  return { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: meta.resourceVersion }, columnDefinitions, rows: [row] };
+}
