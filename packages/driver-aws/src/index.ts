@@ -1,8 +1,9 @@
 /**
  * `@kubeception/driver-aws`: guest clusters on EC2 instances.
  *
- * So far this package provides the `spec.provider.aws` schema; the driver (VPC, subnets,
- * security groups, instances) lands with its issue.
+ * The `spec.provider.aws` schema and `createAwsDriver` (VPC, internet gateway, subnets, route
+ * table, security groups, instances — all tagged as owned by the cluster). In progress: its
+ * end-to-end tests against the fake EC2 and the aws-operator example.
  *
  * @example
  * ```ts
@@ -16,3 +17,9 @@ export { CLUSTER_TAG_PREFIX, SUBNET_PREFIX, awsSpecSchema, provider } from './pr
 export type { AwsSpec } from './provider-spec.js';
 export { AWS_REGIONS, availabilityZones } from './regions.js';
 export type { AwsRegion } from './regions.js';
+export { createAwsDriver } from './driver.js';
+export type { AwsDriverOptions } from './driver.js';
+export { DEFAULT_VPC_CIDR, NODE_TAG, ROLE_TAG, ownerTag, planCluster, subnetCidr } from './plan.js';
+export type { Plan, PlannedNode, PlannedRule, PlannedSubnet } from './plan.js';
+export type { AwsWorld } from './observe.js';
+export { toDriverError } from './ec2-errors.js';

@@ -98,6 +98,32 @@ export type {
   VaultRequestRecord,
 } from './fake-vault/index.js';
 
+// Fake EC2 (msw handlers for the EC2 Query protocol, servable on a port)
+export { FAKE_EC2_ACTIONS, createFakeEc2, startFakeEc2 } from './fake-ec2/index.js';
+export type {
+  Ec2ConsistencySpec,
+  Ec2FailureSpec,
+  Ec2FaultHandle,
+  Ec2FaultMatch,
+  Ec2Faults,
+  Ec2LatencySpec,
+  Ec2RequestFilter,
+  Ec2RequestLog,
+  Ec2RequestRecord,
+  Ec2ThrottleSpec,
+  FakeEc2,
+  FakeEc2Image,
+  FakeEc2Instance,
+  FakeEc2InstanceDelays,
+  FakeEc2InstanceState,
+  FakeEc2Options,
+  FakeEc2Resource,
+  FakeEc2ResourceFilter,
+  FakeEc2ResourceType,
+  FakeEc2StateView,
+  StartedFakeEc2,
+} from './fake-ec2/index.js';
+
 // Fault injection and request log
 export type { FailureSpec, FaultHandle, FaultMatch, Faults, LatencySpec } from './fake-kube/faults.js';
 export type { RequestFilter, RequestLog, RequestRecord } from './fake-kube/request-log.js';

@@ -3,7 +3,7 @@ import { http, type RequestHandler } from 'msw';
 import { createDispatcher, tokenCapabilities } from './dispatch.js';
 import { parseDuration } from './duration.js';
 import { createRequestLog, FaultEngine, type VaultFaults, type VaultRequestLog } from './faults.js';
-import { serveHandlers, type ServedHandlers } from './serve.js';
+import { serveHandlers, type ServedHandlers } from '../serve-handlers.js';
 import { VaultState } from './state.js';
 import { sysRoutes } from './sys-routes.js';
 import { authRoutes } from './token-routes.js';

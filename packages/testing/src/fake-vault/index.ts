@@ -62,7 +62,7 @@
 // Fake Vault
 export { createFakeVault, startFakeVault } from './fake-vault.js';
 export type { FakeVault, FakeVaultCertificate, FakeVaultOptions, FakeVaultStateView, StartedFakeVault } from './fake-vault.js';
-export type { ServedHandlers } from './serve.js';
+export type { ServedHandlers } from '../serve-handlers.js';
 
 // Fault injection and request log
 export type { VaultFailureSpec, VaultFaultHandle, VaultFaultMatch, VaultFaults, VaultLatencySpec, VaultRequestFilter, VaultRequestLog, VaultRequestRecord } from './faults.js';

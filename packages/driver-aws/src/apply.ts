@@ -1,0 +1,117 @@
+/**
+ * One step toward the plan. Each pass finds the first stage that is not as planned, does it
+ * (every create is tagged on creation, instances use their deterministic ClientToken) and asks
+ * to be called again; so a crash anywhere leaves nothing untracked and creates nothing twice.
+ */
+import {
+  AssociateRouteTableCommand,
+  AttachInternetGatewayCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateInternetGatewayCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateTagsCommand,
+  CreateVpcCommand,
+  ModifySubnetAttributeCommand,
+  ModifyVpcAttributeCommand,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+  type EC2Client,
+  type ResourceType,
+  type Tag,
+} from '@aws-sdk/client-ec2';
+import type { DriverError, DriverProgress } from '@kubeception/sdk';
+import { ResultAsync, errAsync, okAsync } from 'neverthrow';
+import { ec2Code, toDriverError } from './ec2-errors.js';
+import { ruleKey, type AwsWorld } from './observe.js';
+import { NODE_TAG, ROLE_TAG, type Plan } from './plan.js';
+
+const DONE_TAG = 'kubeception.io/configured';
+
+export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 1000): ResultAsync<DriverProgress, DriverError> {
+  /** Ask again after a fraction (`short`) or a multiple of the poll interval. */
+  const again = (reason: string, factor = 1): DriverProgress => ({ type: 'requeueAfter', ms: Math.max(1, Math.round(pollMs * factor)), reason });
+  const send = <T = unknown>(command: object): ResultAsync<T, DriverError> =>
+    ResultAsync.fromThrowable(() => ec2.send(command as never) as Promise<T>, toDriverError)();
+  const tagged = (type: ResourceType, role: string, name = `${plan.cluster}-${role}`) => [
+    { ResourceType: type, Tags: [...Object.entries(plan.tags).map(([Key, Value]): Tag => ({ Key, Value })), { Key: ROLE_TAG, Value: role }, { Key: 'Name', Value: name }] },
+  ];
+  const markDone = (id: string) => send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: DONE_TAG, Value: 'true' }] }));
+
+  const { vpc, gateway, routeTable } = world;
+  if (!vpc) return send(new CreateVpcCommand({ CidrBlock: plan.vpcCidr, TagSpecifications: tagged('vpc', 'vpc') })).map(() => again('creating the VPC'));
+  if (vpc.tags[DONE_TAG] !== 'true') {
+    return send(new ModifyVpcAttributeCommand({ VpcId: vpc.id, EnableDnsHostnames: { Value: true } }))
+      .andThen(() => markDone(vpc.id))
+      .map(() => again('configuring the VPC', 0.01));
+  }
+  if (!gateway) return send(new CreateInternetGatewayCommand({ TagSpecifications: tagged('internet-gateway', 'igw') })).map(() => again('creating the internet gateway'));
+  if (gateway.attachedTo !== vpc.id) return send(new AttachInternetGatewayCommand({ InternetGatewayId: gateway.id, VpcId: vpc.id })).map(() => again('attaching the internet gateway', 0.01));
+
+  const missingSubnets = plan.subnets.filter((s) => !world.subnets[s.role]);
+  if (missingSubnets.length > 0) {
+    const creates = missingSubnets.map((s) => send(new CreateSubnetCommand({ VpcId: vpc.id, CidrBlock: s.cidr, AvailabilityZone: s.zone, TagSpecifications: tagged('subnet', s.role) })));
+    return ResultAsync.combine(creates).map(() => again(`creating ${missingSubnets.length} subnets`));
+  }
+  const unconfigured = plan.subnets.filter((s) => s.public && world.subnets[s.role]?.tags[DONE_TAG] !== 'true');
+  if (unconfigured.length > 0) {
+    const ids = unconfigured.map((s) => world.subnets[s.role]?.id ?? '');
+    return ResultAsync.combine(ids.map((id) => send(new ModifySubnetAttributeCommand({ SubnetId: id, MapPublicIpOnLaunch: { Value: true } })).andThen(() => markDone(id)))).map(() =>
+      again('configuring public subnets', 0.01),
+    );
+  }
+
+  if (!routeTable) return send(new CreateRouteTableCommand({ VpcId: vpc.id, TagSpecifications: tagged('route-table', 'rt-public') })).map(() => again('creating the route table'));
+  if (!routeTable.defaultRoute) return send(new CreateRouteCommand({ RouteTableId: routeTable.id, DestinationCidrBlock: '0.0.0.0/0', GatewayId: gateway.id })).map(() => again('adding the default route', 0.01));
+  const unassociated = plan.subnets.filter((s) => s.public).map((s) => world.subnets[s.role]?.id ?? '').filter((id) => !routeTable.subnets.includes(id));
+  if (unassociated.length > 0) {
+    return ResultAsync.combine(unassociated.map((id) => send(new AssociateRouteTableCommand({ RouteTableId: routeTable.id, SubnetId: id })))).map(() => again('associating public subnets', 0.01));
+  }
+
+  const missingGroups = plan.securityGroups.filter((g) => !world.securityGroups[g.role]);
+  if (missingGroups.length > 0) {
+    return ResultAsync.combine(
+      missingGroups.map((g) => send(new CreateSecurityGroupCommand({ GroupName: g.name, Description: `Kubeception ${g.name}`, VpcId: vpc.id, TagSpecifications: tagged('security-group', g.role, g.name) }))),
+    ).map(() => again('creating security groups'));
+  }
+  const missingRules = plan.securityGroups.flatMap((g) => {
+    const have = world.securityGroups[g.role];
+    return g.rules.filter((r) => !have?.rules.includes(ruleKey(r.protocol, r.fromPort, r.toPort, r.cidr))).map((r) => ({ id: have?.id ?? '', rule: r }));
+  });
+  if (missingRules.length > 0) {
+    const authorize = missingRules.map(({ id, rule }) =>
+      send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [{ IpProtocol: rule.protocol, FromPort: rule.fromPort, ToPort: rule.toPort, IpRanges: [{ CidrIp: rule.cidr }] }] })).orElse((e) =>
+        ec2Code(e.cause) === 'InvalidPermission.Duplicate' ? okAsync(undefined) : errAsync(e),
+      ),
+    );
+    return ResultAsync.combine(authorize).map(() => again('opening security group rules', 0.01));
+  }
+
+  const wanted = new Set(plan.nodes.map((n) => n.name));
+  const extra = Object.entries(world.instances).filter(([node]) => !wanted.has(node));
+  if (extra.length > 0) return send(new TerminateInstancesCommand({ InstanceIds: extra.map(([, i]) => i.id) })).map(() => again(`removing ${extra.length} instances`));
+  const missingNodes = plan.nodes.filter((n) => !world.instances[n.name]);
+  if (missingNodes.length > 0) {
+    const runs = missingNodes.map((n) =>
+      send(
+        new RunInstancesCommand({
+          ImageId: n.ami,
+          InstanceType: n.instanceType as never,
+          MinCount: 1,
+          MaxCount: 1,
+          ClientToken: n.clientToken,
+          SubnetId: world.subnets[n.subnetRole]?.id,
+          SecurityGroupIds: [world.securityGroups[n.role === 'master' ? 'sg-master' : 'sg-worker']?.id ?? ''],
+          UserData: Buffer.from(n.userData).toString('base64'),
+          TagSpecifications: [{ ResourceType: 'instance', Tags: [...(tagged('instance', n.role, n.name)[0]?.Tags ?? []), { Key: NODE_TAG, Value: n.name }] }],
+        }),
+      ),
+    );
+    return ResultAsync.combine(runs).map(() => again(`starting ${missingNodes.length} instances`, 2));
+  }
+  const starting = plan.nodes.filter((n) => world.instances[n.name]?.state !== 'running');
+  if (starting.length > 0) return okAsync(again(`waiting for ${starting.length} instances to run`, 2));
+  return okAsync({ type: 'done' });
+}

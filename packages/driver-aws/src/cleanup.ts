@@ -1,0 +1,52 @@
+/**
+ * One step toward nothing: instances, then security groups, subnets, the route table, the
+ * internet gateway and the VPC. Independent deletions in a stage all run; `DependencyViolation`
+ * (something still attached) and NotFound (already gone, or not visible yet) mean "try again".
+ */
+import {
+  DeleteInternetGatewayCommand,
+  DeleteRouteTableCommand,
+  DeleteSecurityGroupCommand,
+  DeleteSubnetCommand,
+  DeleteVpcCommand,
+  DetachInternetGatewayCommand,
+  TerminateInstancesCommand,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
+import type { DriverError, DriverProgress } from '@kubeception/sdk';
+import { ResultAsync, errAsync, okAsync } from 'neverthrow';
+import { toDriverError } from './ec2-errors.js';
+import type { AwsWorld } from './observe.js';
+
+
+export function cleanupWorld(ec2: EC2Client, world: AwsWorld, pollMs = 1000): ResultAsync<DriverProgress, DriverError> {
+  const again = (reason: string, factor = 1): DriverProgress => ({ type: 'requeueAfter', ms: Math.max(1, Math.round(pollMs * factor)), reason });
+  /** Runs deletions; a transient failure of one does not stop the others. */
+  const all = (commands: object[], reason: string): ResultAsync<DriverProgress, DriverError> =>
+    ResultAsync.combine(
+      commands.map((c) =>
+        ResultAsync.fromThrowable(() => ec2.send(c as never), toDriverError)()
+          .map(() => true)
+          .orElse((e) => (e.terminal ? errAsync(e) : okAsync(false))),
+      ),
+    ).map((results) => again(results.every(Boolean) ? reason : `${reason} (some are still in use)`));
+
+  const live = Object.values(world.instances).filter((i) => i.state !== 'terminated');
+  const running = live.filter((i) => i.state !== 'shutting-down');
+  if (running.length > 0) return all([new TerminateInstancesCommand({ InstanceIds: running.map((i) => i.id) })], `terminating ${running.length} instances`);
+  if (live.length > 0) return okAsync(again(`waiting for ${live.length} instances to terminate`, 2));
+  const groups = Object.values(world.securityGroups);
+  if (groups.length > 0) return all(groups.map((g) => new DeleteSecurityGroupCommand({ GroupId: g.id })), `deleting ${groups.length} security groups`);
+  const subnets = Object.values(world.subnets);
+  if (subnets.length > 0) return all(subnets.map((s) => new DeleteSubnetCommand({ SubnetId: s.id })), `deleting ${subnets.length} subnets`);
+  if (world.routeTable) return all([new DeleteRouteTableCommand({ RouteTableId: world.routeTable.id })], 'deleting the route table');
+  if (world.gateway) {
+    const gateway = world.gateway;
+    const detach = gateway.attachedTo ? [new DetachInternetGatewayCommand({ InternetGatewayId: gateway.id, VpcId: gateway.attachedTo })] : [];
+    return all(detach, 'detaching the internet gateway').andThen((progress) =>
+      gateway.attachedTo ? okAsync(progress) : all([new DeleteInternetGatewayCommand({ InternetGatewayId: gateway.id })], 'deleting the internet gateway'),
+    );
+  }
+  if (world.vpc) return all([new DeleteVpcCommand({ VpcId: world.vpc.id })], 'deleting the VPC');
+  return okAsync({ type: 'done' });
+}

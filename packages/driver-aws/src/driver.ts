@@ -1,0 +1,53 @@
+/**
+ * `createAwsDriver`: the SDK's `ClusterDriver` on EC2. Everything it creates is tagged
+ * `kubeception.io/cluster/<name>=owned`, so observe finds it from the Cluster alone.
+ */
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ClusterDriver, DriverCondition, Observed } from '@kubeception/sdk';
+import { okAsync } from 'neverthrow';
+import { applyPlan } from './apply.js';
+import { cleanupWorld } from './cleanup.js';
+import { observeWorld, type AwsWorld } from './observe.js';
+import { planCluster } from './plan.js';
+import { provider, type AwsSpec } from './provider-spec.js';
+
+/** Options of {@link createAwsDriver}. */
+export interface AwsDriverOptions {
+  /** An EC2 client for a region (explicit credentials and region in tests). */
+  readonly ec2: (region: string) => EC2Client;
+  /** Base interval between passes while something is being created or deleted. @default 1000 */
+  readonly pollMs?: number;
+}
+
+export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpec, AwsWorld> {
+  const condition = (type: DriverCondition['type'], ok: boolean, reason: string): DriverCondition => ({ type, status: ok ? 'True' : 'False', reason: ok ? 'AsExpected' : 'Provisioning', message: ok ? '' : reason });
+  return {
+    name: 'aws',
+    provider: provider as never,
+    observe: (cluster, spec) =>
+      observeWorld(options.ec2(spec.region), cluster.metadata.name).map((world): Observed<AwsWorld> => {
+        const plan = planCluster(cluster, spec);
+        const running = (role: 'master' | 'worker') => plan.nodes.filter((n) => n.role === role).every((n) => world.instances[n.name]?.state === 'running');
+        const masters = plan.nodes.filter((n) => n.role === 'master').map((n) => world.instances[n.name]);
+        const endpointIp = masters[0]?.publicIp;
+        const network = Boolean(world.gateway?.attachedTo && world.routeTable?.defaultRoute);
+        return {
+          provider: world,
+          conditions: [
+            condition('InfrastructureReady', Boolean(world.vpc) && plan.subnets.every((s) => world.subnets[s.role]) && plan.securityGroups.every((g) => world.securityGroups[g.role]), 'creating VPC, subnets and security groups'),
+            condition('NetworkReady', network, 'attaching the internet gateway and routes'),
+            condition('ControlPlaneReady', running('master'), 'master instances starting'),
+            condition('WorkersReady', running('worker'), 'worker instances starting'),
+          ],
+          network: { podCIDR: cluster.spec.network.podCIDR },
+          ...(endpointIp ? { endpoint: { host: endpointIp, port: cluster.spec.kubernetes.api.securePort } } : {}),
+          nodes: plan.nodes.flatMap((n) => {
+            const instance = world.instances[n.name];
+            return instance ? [{ name: n.name, role: n.role, ...(n.pool ? { pool: n.pool } : {}), ready: instance.state === 'running', ...(instance.privateIp ? { address: instance.privateIp } : {}) }] : [];
+          }),
+        };
+      }),
+    apply: (cluster, spec, observed) => applyPlan(options.ec2(spec.region), planCluster(cluster, spec), observed.provider, options.pollMs),
+    cleanup: (_cluster, spec, observed) => (spec === undefined ? okAsync({ type: 'done' as const }) : cleanupWorld(options.ec2(spec.region), observed.provider, options.pollMs)),
+  };
+}

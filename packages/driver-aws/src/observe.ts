@@ -1,0 +1,81 @@
+/** Reading a cluster's EC2 resources by their ownership tag (reads only). */
+import {
+  DescribeInstancesCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  type EC2Client,
+  type Filter,
+} from '@aws-sdk/client-ec2';
+import type { DriverError } from '@kubeception/sdk';
+import { ResultAsync } from 'neverthrow';
+import { toDriverError } from './ec2-errors.js';
+import { NODE_TAG, ROLE_TAG, ownerTag } from './plan.js';
+
+/** A cluster's EC2 resources as they are. */
+export interface AwsWorld {
+  readonly vpc?: { readonly id: string; readonly cidr: string; readonly tags: Record<string, string> };
+  readonly gateway?: { readonly id: string; readonly attachedTo?: string };
+  readonly subnets: Readonly<Record<string, { readonly id: string; readonly cidr: string; readonly tags: Record<string, string> }>>;
+  readonly routeTable?: { readonly id: string; readonly defaultRoute: boolean; readonly subnets: readonly string[] };
+  readonly securityGroups: Readonly<Record<string, { readonly id: string; readonly rules: readonly string[] }>>;
+  readonly instances: Readonly<Record<string, { readonly id: string; readonly state: string; readonly privateIp?: string; readonly publicIp?: string }>>;
+}
+
+type Tag = { Key?: string; Value?: string };
+const tagMap = (tags: Tag[] | undefined) => Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+/** A security group rule as a comparable string. */
+export const ruleKey = (protocol: string, from: number, to: number, cidr: string) => `${protocol}:${protocol === '-1' ? 'all' : `${from}-${to}`}:${cidr}`;
+
+export function observeWorld(ec2: EC2Client, cluster: string): ResultAsync<AwsWorld, DriverError> {
+  const owned: Filter[] = [{ Name: `tag:${ownerTag(cluster)}`, Values: ['owned'] }];
+  const call = <T>(promise: () => Promise<T>) => ResultAsync.fromThrowable(promise, toDriverError)();
+  const instances = async () => {
+    const found: Record<string, { id: string; state: string; privateIp?: string; publicIp?: string }> = {};
+    let token: string | undefined;
+    do {
+      const page = await ec2.send(new DescribeInstancesCommand({ Filters: [...owned, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] }], NextToken: token }));
+      for (const i of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+        const node = tagMap(i.Tags)[NODE_TAG];
+        if (node) found[node] = { id: i.InstanceId ?? '', state: i.State?.Name ?? 'unknown', ...(i.PrivateIpAddress ? { privateIp: i.PrivateIpAddress } : {}), ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}) };
+      }
+      token = page.NextToken;
+    } while (token);
+    return found;
+  };
+  return ResultAsync.combine([
+    call(() => ec2.send(new DescribeVpcsCommand({ Filters: owned }))),
+    call(() => ec2.send(new DescribeInternetGatewaysCommand({ Filters: owned }))),
+    call(() => ec2.send(new DescribeSubnetsCommand({ Filters: owned }))),
+    call(() => ec2.send(new DescribeRouteTablesCommand({ Filters: owned }))),
+    call(() => ec2.send(new DescribeSecurityGroupsCommand({ Filters: owned }))),
+    call(instances),
+  ] as const).map(([vpcs, gateways, subnets, tables, groups, nodes]): AwsWorld => {
+    const vpc = vpcs.Vpcs?.[0];
+    const gateway = gateways.InternetGateways?.[0];
+    const table = tables.RouteTables?.[0];
+    return {
+      ...(vpc?.VpcId ? { vpc: { id: vpc.VpcId, cidr: vpc.CidrBlock ?? '', tags: tagMap(vpc.Tags) } } : {}),
+      ...(gateway?.InternetGatewayId ? { gateway: { id: gateway.InternetGatewayId, ...(gateway.Attachments?.[0]?.VpcId ? { attachedTo: gateway.Attachments[0].VpcId } : {}) } } : {}),
+      subnets: Object.fromEntries((subnets.Subnets ?? []).map((s) => [tagMap(s.Tags)[ROLE_TAG] ?? s.SubnetId, { id: s.SubnetId ?? '', cidr: s.CidrBlock ?? '', tags: tagMap(s.Tags) }])),
+      ...(table?.RouteTableId
+        ? {
+            routeTable: {
+              id: table.RouteTableId,
+              defaultRoute: (table.Routes ?? []).some((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.GatewayId),
+              subnets: (table.Associations ?? []).flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
+            },
+          }
+        : {}),
+      securityGroups: Object.fromEntries(
+        (groups.SecurityGroups ?? []).map((g) => [
+          tagMap(g.Tags)[ROLE_TAG] ?? g.GroupId,
+          { id: g.GroupId ?? '', rules: (g.IpPermissions ?? []).flatMap((p) => (p.IpRanges ?? []).map((r) => ruleKey(p.IpProtocol ?? '-1', p.FromPort ?? 0, p.ToPort ?? 65535, r.CidrIp ?? ''))) },
+        ]),
+      ),
+      instances: nodes,
+    };
+  });
+}
