@@ -106,7 +106,13 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
   };
 
   const teardown = (cluster: Persisted<Cluster>, ctx: Ctx): ResultAsync<StepOutcome, ClusterControllerError> => {
-    const spec = specOf(cluster);
+    // the cached object has only the CRD's defaults: parse the provider part (defaults applied)
+    const parsed = driver.provider.specSchema.safeParse(specOf(cluster));
+    if (!parsed.success) {
+      const message = `spec.provider.${driver.name} is invalid, so its resources cannot be found to delete: ${parsed.error.message}`;
+      return ResultAsync.fromSafePromise(ctx.events.record(cluster, { type: 'Warning', reason: 'CleanupSkipped', message })).map(() => next());
+    }
+    const spec = parsed.data as S;
     return driver
       .observe(cluster, spec)
       .andThen((observed) => driver.cleanup(cluster, spec, observed))

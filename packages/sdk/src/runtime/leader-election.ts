@@ -5,6 +5,7 @@
  * when *this* process last saw the lease change, so clocks need not agree. On shutdown the
  * leader releases the lease so a successor takes over at once.
  */
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { KubeClient } from '../kube/client.js';
@@ -107,6 +108,7 @@ export async function runLeaderElection(
       continue;
     }
     const leader = new AbortController();
+    setMaxListeners(0, leader.signal); // shared by every controller's workers
     options.onChange?.(true);
     const work = lead(leader.signal).catch(() => {});
     let lastRenew = Date.now();

@@ -2,6 +2,7 @@
  * The manager runs controllers on shared informers, under one leader election, with one
  * HTTP endpoint and one logger, and shuts them down cleanly.
  */
+import { setMaxListeners } from 'node:events';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import { createKubeClient, type KubeClient } from '../kube/client.js';
@@ -67,6 +68,7 @@ export function createManager(options: ManagerOptions): Manager {
   const log = options.logger ?? pino({ level: 'warn' });
   const name = options.name ?? 'kubeception';
   const lifetime = new AbortController();
+  setMaxListeners(0, lifetime.signal); // every informer and worker listens to it (and removes its listener)
   let leading = false;
   let running = false;
   let endpoint: HttpEndpoint | undefined;

@@ -1,0 +1,35 @@
+/** Invalid AWS specs end as Ready=False InvalidSpec with the field path, and nothing is created in EC2. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AMI, awsCluster, startAwsWorld, type AwsWorld } from './aws-world.js';
+
+let world: AwsWorld;
+beforeAll(async () => (world = await startAwsWorld()));
+afterAll(() => world.stop());
+
+const CASES: [string, Record<string, unknown>, string][] = [
+  ['unknown region', { region: 'mars-north-1' }, 'spec.provider.aws.region: must be a supported AWS region'],
+  ['more zones than the region has', { region: 'us-west-1', availabilityZones: { count: 3 } }, 'spec.provider.aws.availabilityZones.count: us-west-1 has 2 availability zones, fewer than 3'],
+  ['a zone of another region', { availabilityZones: { names: ['us-east-1a'] } }, 'spec.provider.aws.availabilityZones.names[0]: is not an availability zone of eu-west-1'],
+  ['zone count and names together', { availabilityZones: { count: 1, names: ['eu-west-1a'] } }, 'spec.provider.aws.availabilityZones: set exactly one of count or names'],
+  ['a VPC too small for its subnets', { availabilityZones: { count: 3 }, vpcCIDR: '10.0.0.0/24' }, 'spec.provider.aws.vpcCIDR: 10.0.0.0/24 cannot hold a public and a private /24 subnet in each of 3 zones'],
+  ['a VPC larger than EC2 allows', { vpcCIDR: '10.0.0.0/8' }, 'spec.provider.aws.vpcCIDR: must be /16 or smaller'],
+  ['a malformed instance type', { instances: { master: { instanceType: 'large', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } } }, 'spec.provider.aws.instances.master.instanceType: must be an EC2 instance type'],
+  ['a malformed AMI id', { instances: { master: { instanceType: 'm5.large', ami: 'ubuntu' }, worker: { instanceType: 'm5.large', ami: AMI } } }, 'spec.provider.aws.instances.master.ami: must be an AMI id'],
+  ['a root volume below 8 GiB', { rootVolumeSize: 4 }, 'spec.provider.aws.rootVolumeSize: must be at least 8'],
+  ['a reserved tag key', { tags: { 'aws:owner': 'me' } }, 'tag keys starting with "aws:" are reserved by AWS'],
+  ['a tag Kubeception sets itself', { tags: { Name: 'mine' } }, 'is set by Kubeception and cannot be overridden'],
+  ['an unknown field', { subnetSize: 24 }, 'spec.provider.aws.subnetSize: unknown field'],
+];
+
+it(`reports ${CASES.length} invalid AWS specs with their paths and creates nothing`, async () => {
+  for (const [i, [, aws]] of CASES.entries()) (await world.clusters().create(awsCluster(`bad-${i}`, aws) as never))._unsafeUnwrap();
+  for (const [i, [what, , message]] of CASES.entries()) {
+    await expect
+      .poll(async () => (await world.clusters().get(`bad-${i}`, { namespace: 'default' }))._unsafeUnwrap().status?.conditions?.find((c) => c.type === 'Ready'), { timeout: 10_000 })
+      .toMatchObject({ status: 'False', reason: 'InvalidSpec', message: expect.stringContaining(message) });
+    expect((await world.clusters().get(`bad-${i}`, { namespace: 'default' }))._unsafeUnwrap().status?.phase, what).toBe('Failed');
+  }
+  const mutating = world.fakeEc2.requests.all().filter((r) => /^(Create|Run|Modify|Attach|Associate|Authorize)/.test(r.action));
+  expect(mutating).toEqual([]);
+  expect(world.fakeEc2.state.userResources()).toEqual([]);
+}, 60_000);

@@ -1,0 +1,89 @@
+/** A fake host, Vault and EC2 with the Cluster controller on the AWS driver, for AWS tests. */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { createAwsDriver } from '@kubeception/driver-aws';
+import { ClusterResource, kubeceptionCrds, type Cluster, type ClusterInput } from '@kubeception/sdk';
+import { createKubeClient, type ResourceClient } from '@kubeception/sdk/kube';
+import { createClusterController, createManager, type Manager } from '@kubeception/sdk/runtime';
+import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
+import vault from 'node-vault';
+import { pino } from 'pino';
+import { startFakeEc2, type StartedFakeEc2 } from '../fake-ec2/index.js';
+import { startFakeKube, type FakeKube } from '../fake-kube/server.js';
+import { startFakeVault, type StartedFakeVault } from '../fake-vault/index.js';
+
+export const AMI = 'ami-0123456789abcdef0';
+
+/** Wraps an EC2 client: `beforeSend` may veto or follow each call (crash injection). */
+export type SendHook = (name: string, run: () => Promise<unknown>) => Promise<unknown>;
+
+export interface AwsWorld {
+  readonly fakeKube: FakeKube;
+  readonly fakeEc2: StartedFakeEc2;
+  readonly fakeVault: StartedFakeVault;
+  readonly manager: Manager;
+  setHook(hook: SendHook | undefined): void;
+  clusters(): ResourceClient<Cluster, ClusterInput>;
+  stop(): Promise<void>;
+}
+
+export async function startAwsWorld(): Promise<AwsWorld> {
+  const fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
+  const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
+  const fakeEc2 = await startFakeEc2({ images: [{ id: AMI, name: 'kubeception-test' }], instanceDelays: { pendingMs: 20, shuttingDownMs: 20 } });
+  let hook: SendHook | undefined;
+  const clients = new Map<string, EC2Client>();
+  const ec2 = (region: string) => {
+    let client = clients.get(region);
+    if (!client) clients.set(region, (client = new EC2Client({ region, endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 3 })));
+    const real = client;
+    return { send: (command: object) => (hook ? hook(command.constructor.name, () => real.send(command as never)) : real.send(command as never)) } as unknown as EC2Client;
+  };
+  const pki = createVaultPki({ client: vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true }) });
+  const manager = createManager({
+    kube: createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0, retry: { maxAttempts: 1 } }),
+    controllers: [
+      createClusterController({ driver: createAwsDriver({ ec2, pollMs: 10 }), pki: clusterPki as never, concurrency: 8 }),
+      createCertificateAuthorityController({ pki }),
+      createCertificateController({ pki }),
+    ],
+    shutdownTimeoutMs: 2000,
+    logger: pino({ level: 'silent' }), // the crash tests make reconciles fail on purpose
+  });
+  void manager.start();
+  return {
+    fakeKube,
+    fakeEc2,
+    fakeVault,
+    manager,
+    setHook: (h) => (hook = h),
+    clusters: () => createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 }).resource(ClusterResource),
+    stop: async () => {
+      await manager.stop();
+      await fakeEc2.close();
+      await fakeVault.close();
+      await fakeKube.stop();
+    },
+  };
+}
+
+/** A small AWS Cluster (1 zone, 1 master, `workers` workers). */
+export function awsCluster(name: string, aws: Record<string, unknown> = {}, workers = 1) {
+  return {
+    apiVersion: 'kubeception.io/v1alpha1',
+    kind: 'Cluster',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      provider: { aws: { region: 'eu-west-1', instances: { master: { instanceType: 'm5.large', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } }, ...aws } },
+      kubernetes: { version: '1.33.1', api: { domain: `api.${name}.example.com` } },
+      ingress: { domain: `${name}.example.com` },
+      network: { podCIDR: '10.2.0.0/16' },
+      masters: { replicas: 1, cpus: 2, memory: '8Gi', disk: '50Gi' },
+      workers: workers > 0 ? [{ name: 'pool', replicas: workers, cpus: 2, memory: '8Gi', disk: '50Gi' }] : [],
+    },
+  };
+}
+
+/** Resources of a cluster in the fake account (terminated instances left out). */
+export function ownedBy(fakeEc2: StartedFakeEc2, cluster: string) {
+  return fakeEc2.state.userResources().filter((r) => r.tags[`kubeception.io/cluster/${cluster}`] === 'owned' && !(r.type === 'instance' && (r as { state?: string }).state === 'terminated'));
+}
