@@ -26,7 +26,7 @@ import type { DriverError, DriverProgress } from '@kubeception/sdk';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { ec2Code, toDriverError } from './ec2-errors.js';
 import { ruleKey, type AwsWorld } from './observe.js';
-import { NODE_TAG, ROLE_TAG, type Plan } from './plan.js';
+import { NODE_TAG, ROLE_TAG, type Plan, type PlannedRule } from './plan.js';
 
 const DONE_TAG = 'kubeception.io/configured';
 
@@ -76,13 +76,26 @@ export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 
       missingGroups.map((g) => send(new CreateSecurityGroupCommand({ GroupName: g.name, Description: `Kubeception ${g.name}`, VpcId: vpc.id, TagSpecifications: tagged('security-group', g.role, g.name) }))),
     ).map(() => again('creating security groups'));
   }
+  const sourceOf = (r: PlannedRule) => (r.group ? `sg:${world.securityGroups[r.group]?.id ?? ''}` : (r.cidr ?? ''));
   const missingRules = plan.securityGroups.flatMap((g) => {
     const have = world.securityGroups[g.role];
-    return g.rules.filter((r) => !have?.rules.includes(ruleKey(r.protocol, r.fromPort, r.toPort, r.cidr))).map((r) => ({ id: have?.id ?? '', rule: r }));
+    return g.rules.filter((r) => !have?.rules.includes(ruleKey(r.protocol, r.fromPort, r.toPort, sourceOf(r)))).map((r) => ({ id: have?.id ?? '', rule: r }));
   });
   if (missingRules.length > 0) {
     const authorize = missingRules.map(({ id, rule }) =>
-      send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [{ IpProtocol: rule.protocol, FromPort: rule.fromPort, ToPort: rule.toPort, IpRanges: [{ CidrIp: rule.cidr }] }] })).orElse((e) =>
+      send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: id,
+          IpPermissions: [
+            {
+              IpProtocol: rule.protocol,
+              FromPort: rule.fromPort,
+              ToPort: rule.toPort,
+              ...(rule.group ? { UserIdGroupPairs: [{ GroupId: world.securityGroups[rule.group]?.id }] } : { IpRanges: [{ CidrIp: rule.cidr }] }),
+            },
+          ],
+        }),
+      ).orElse((e) =>
         ec2Code(e.cause) === 'InvalidPermission.Duplicate' ? okAsync(undefined) : errAsync(e),
       ),
     );
@@ -105,6 +118,8 @@ export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 
           SubnetId: world.subnets[n.subnetRole]?.id,
           SecurityGroupIds: [world.securityGroups[n.role === 'master' ? 'sg-master' : 'sg-worker']?.id ?? ''],
           UserData: Buffer.from(n.userData).toString('base64'),
+          BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: n.rootVolumeGiB, VolumeType: 'gp3', DeleteOnTermination: true } }],
+          ...(n.keyName ? { KeyName: n.keyName } : {}),
           TagSpecifications: [{ ResourceType: 'instance', Tags: [...(tagged('instance', n.role, n.name)[0]?.Tags ?? []), { Key: NODE_TAG, Value: n.name }] }],
         }),
       ),

@@ -10,6 +10,7 @@ import {
   DeleteSubnetCommand,
   DeleteVpcCommand,
   DetachInternetGatewayCommand,
+  RevokeSecurityGroupIngressCommand,
   TerminateInstancesCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
@@ -36,6 +37,18 @@ export function cleanupWorld(ec2: EC2Client, world: AwsWorld, pollMs = 1000): Re
   if (running.length > 0) return all([new TerminateInstancesCommand({ InstanceIds: running.map((i) => i.id) })], `terminating ${running.length} instances`);
   if (live.length > 0) return okAsync(again(`waiting for ${live.length} instances to terminate`, 2));
   const groups = Object.values(world.securityGroups);
+  const referencing = groups.filter((g) => g.references.length > 0);
+  if (referencing.length > 0) {
+    // groups referencing each other can never be deleted: drop those rules first
+    const revokes = referencing.map(
+      (g) =>
+        new RevokeSecurityGroupIngressCommand({
+          GroupId: g.id,
+          IpPermissions: g.references.map((r) => ({ IpProtocol: r.protocol, FromPort: r.fromPort, ToPort: r.toPort, UserIdGroupPairs: [{ GroupId: r.groupId }] })),
+        }),
+    );
+    return all(revokes, `revoking rules between ${referencing.length} security groups`);
+  }
   if (groups.length > 0) return all(groups.map((g) => new DeleteSecurityGroupCommand({ GroupId: g.id })), `deleting ${groups.length} security groups`);
   const subnets = Object.values(world.subnets);
   if (subnets.length > 0) return all(subnets.map((s) => new DeleteSubnetCommand({ SubnetId: s.id })), `deleting ${subnets.length} subnets`);

@@ -20,14 +20,22 @@ export interface AwsWorld {
   readonly gateway?: { readonly id: string; readonly attachedTo?: string };
   readonly subnets: Readonly<Record<string, { readonly id: string; readonly cidr: string; readonly tags: Record<string, string> }>>;
   readonly routeTable?: { readonly id: string; readonly defaultRoute: boolean; readonly subnets: readonly string[] };
-  readonly securityGroups: Readonly<Record<string, { readonly id: string; readonly rules: readonly string[] }>>;
+  readonly securityGroups: Readonly<Record<string, { readonly id: string; readonly rules: readonly string[]; readonly references: readonly GroupReference[] }>>;
   readonly instances: Readonly<Record<string, { readonly id: string; readonly state: string; readonly privateIp?: string; readonly publicIp?: string }>>;
+}
+
+/** An ingress rule whose source is another security group (it blocks deleting that group). */
+export interface GroupReference {
+  readonly protocol: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly groupId: string;
 }
 
 type Tag = { Key?: string; Value?: string };
 const tagMap = (tags: Tag[] | undefined) => Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-/** A security group rule as a comparable string. */
-export const ruleKey = (protocol: string, from: number, to: number, cidr: string) => `${protocol}:${protocol === '-1' ? 'all' : `${from}-${to}`}:${cidr}`;
+/** A security group rule as a comparable string; `source` is a CIDR or `sg:<group id>`. */
+export const ruleKey = (protocol: string, from: number, to: number, source: string) => `${protocol}:${protocol === '-1' ? 'all' : `${from}-${to}`}:${source}`;
 
 export function observeWorld(ec2: EC2Client, cluster: string): ResultAsync<AwsWorld, DriverError> {
   const owned: Filter[] = [{ Name: `tag:${ownerTag(cluster)}`, Values: ['owned'] }];
@@ -72,7 +80,16 @@ export function observeWorld(ec2: EC2Client, cluster: string): ResultAsync<AwsWo
       securityGroups: Object.fromEntries(
         (groups.SecurityGroups ?? []).map((g) => [
           tagMap(g.Tags)[ROLE_TAG] ?? g.GroupId,
-          { id: g.GroupId ?? '', rules: (g.IpPermissions ?? []).flatMap((p) => (p.IpRanges ?? []).map((r) => ruleKey(p.IpProtocol ?? '-1', p.FromPort ?? 0, p.ToPort ?? 65535, r.CidrIp ?? ''))) },
+          {
+            id: g.GroupId ?? '',
+            rules: (g.IpPermissions ?? []).flatMap((p) => [
+              ...(p.IpRanges ?? []).map((r) => ruleKey(p.IpProtocol ?? '-1', p.FromPort ?? 0, p.ToPort ?? 65535, r.CidrIp ?? '')),
+              ...(p.UserIdGroupPairs ?? []).map((pair) => ruleKey(p.IpProtocol ?? '-1', p.FromPort ?? 0, p.ToPort ?? 65535, `sg:${pair.GroupId ?? ''}`)),
+            ]),
+            references: (g.IpPermissions ?? []).flatMap((p) =>
+              (p.UserIdGroupPairs ?? []).map((pair) => ({ protocol: p.IpProtocol ?? '-1', fromPort: p.FromPort ?? 0, toPort: p.ToPort ?? 65535, groupId: pair.GroupId ?? '' })),
+            ),
+          },
         ]),
       ),
       instances: nodes,

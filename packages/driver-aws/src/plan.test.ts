@@ -57,11 +57,34 @@ describe('planCluster', () => {
     expect(plan.tags).toEqual({ team: 'platform', 'kubeception.io/cluster/prod': 'owned' });
   });
 
-  it('opens the API port to the world and everything inside the VPC', () => {
-    expect(plan.securityGroups.find((g) => g.role === 'sg-master')?.rules).toEqual([
-      { protocol: 'tcp', fromPort: 443, toPort: 443, cidr: '0.0.0.0/0' },
-      { protocol: '-1', fromPort: 0, toPort: 65535, cidr: '10.10.0.0/16' },
+  it('opens exactly the ports the guest needs', () => {
+    const rules = (role: string) => plan.securityGroups.find((g) => g.role === role)?.rules.map((r) => `${r.protocol}/${r.fromPort}-${r.toPort} from ${r.group ?? r.cidr}`);
+    expect(rules('sg-master')).toEqual([
+      'tcp/443-443 from 0.0.0.0/0',
+      'tcp/2379-2380 from sg-master',
+      'tcp/10250-10250 from sg-master',
+      'udp/4789-4789 from sg-master',
+      'tcp/179-179 from sg-master',
+      'udp/4789-4789 from sg-worker',
+      'tcp/179-179 from sg-worker',
     ]);
+    expect(rules('sg-worker')).toEqual([
+      'tcp/10250-10250 from sg-master',
+      'tcp/30000-32767 from 10.10.0.0/16',
+      'udp/4789-4789 from sg-master',
+      'tcp/179-179 from sg-master',
+      'udp/4789-4789 from sg-worker',
+      'tcp/179-179 from sg-worker',
+    ]);
+    expect(rules('sg-ingress')).toEqual(['tcp/80-80 from 0.0.0.0/0', 'tcp/443-443 from 0.0.0.0/0']);
+  });
+
+  it('opens SSH only when a key pair is set, and passes the key and root volume to instances', () => {
+    const aws = (cluster.spec.provider as { aws: AwsSpec }).aws;
+    const withKey = planCluster(cluster, { ...aws, sshKeyName: 'ops' });
+    expect(withKey.securityGroups[0]?.rules.at(-1)).toEqual({ protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '0.0.0.0/0' });
+    expect(withKey.nodes[0]).toMatchObject({ keyName: 'ops', rootVolumeGiB: 50 });
+    expect(plan.securityGroups.flatMap((g) => g.rules).some((r) => r.fromPort === 22)).toBe(false);
   });
 
   it('computes /24s inside the VPC', () => expect(subnetCidr('10.0.0.0/21', 7)).toBe('10.0.7.0/24'));

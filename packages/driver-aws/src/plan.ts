@@ -38,21 +38,27 @@ export interface PlannedNode {
   readonly clientToken: string;
   /** cloud-config; public data only. */
   readonly userData: string;
+  readonly rootVolumeGiB: number;
+  readonly keyName?: string;
 }
 
+/** An ingress rule: from a CIDR, or from the members of one of the cluster's security groups. */
 export interface PlannedRule {
   readonly protocol: string;
   readonly fromPort: number;
   readonly toPort: number;
-  readonly cidr: string;
+  readonly cidr?: string;
+  readonly group?: SecurityGroupRole;
 }
+
+export type SecurityGroupRole = 'sg-master' | 'sg-worker' | 'sg-ingress';
 
 export interface Plan {
   readonly cluster: string;
   readonly vpcCidr: string;
   readonly zones: readonly string[];
   readonly subnets: readonly PlannedSubnet[];
-  readonly securityGroups: readonly { readonly role: 'sg-master' | 'sg-worker' | 'sg-ingress'; readonly name: string; readonly rules: readonly PlannedRule[] }[];
+  readonly securityGroups: readonly { readonly role: SecurityGroupRole; readonly name: string; readonly rules: readonly PlannedRule[] }[];
   readonly nodes: readonly PlannedNode[];
   /** Tags on every resource (ownership, Name added per resource, the user's extra tags). */
   readonly tags: Readonly<Record<string, string>>;
@@ -75,12 +81,25 @@ export function planCluster(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec
     { role: `subnet-public-${zone}`, zone, cidr: subnetCidr(vpcCidr, i), public: true },
     { role: `subnet-private-${zone}`, zone, cidr: subnetCidr(vpcCidr, zones.length + i), public: false },
   ]);
-  const inVpc = (protocol: string, fromPort: number, toPort: number): PlannedRule => ({ protocol, fromPort, toPort, cidr: vpcCidr });
   const api = cluster.spec.kubernetes.api.securePort;
+  const tcp = (fromPort: number, toPort: number, source: { cidr?: string; group?: SecurityGroupRole }): PlannedRule => ({ protocol: 'tcp', fromPort, toPort, ...source });
+  const betweenNodes = (['sg-master', 'sg-worker'] as const).flatMap((group): PlannedRule[] => [
+    { protocol: 'udp', fromPort: 4789, toPort: 4789, group }, // VXLAN (flannel, calico)
+    tcp(179, 179, { group }), // calico BGP
+  ]);
+  const ssh = aws.sshKeyName ? [tcp(22, 22, { cidr: '0.0.0.0/0' })] : [];
   const securityGroups = [
-    { role: 'sg-master' as const, name: `${name}-master`, rules: [{ protocol: 'tcp', fromPort: api, toPort: api, cidr: '0.0.0.0/0' }, inVpc('-1', 0, 65535)] },
-    { role: 'sg-worker' as const, name: `${name}-worker`, rules: [inVpc('-1', 0, 65535)] },
-    { role: 'sg-ingress' as const, name: `${name}-ingress`, rules: [80, 443].map((port) => ({ protocol: 'tcp', fromPort: port, toPort: port, cidr: '0.0.0.0/0' })) },
+    {
+      role: 'sg-master' as const,
+      name: `${name}-master`,
+      rules: [tcp(api, api, { cidr: '0.0.0.0/0' }), tcp(2379, 2380, { group: 'sg-master' }), tcp(10250, 10250, { group: 'sg-master' }), ...betweenNodes, ...ssh],
+    },
+    {
+      role: 'sg-worker' as const,
+      name: `${name}-worker`,
+      rules: [tcp(10250, 10250, { group: 'sg-master' }), tcp(30000, 32767, { cidr: vpcCidr }), ...betweenNodes, ...ssh],
+    },
+    { role: 'sg-ingress' as const, name: `${name}-ingress`, rules: [80, 443].map((port) => tcp(port, port, { cidr: '0.0.0.0/0' })) },
   ];
   const node = (nodeName: string, role: 'master' | 'worker', index: number, pool?: string): PlannedNode => {
     const zone = zones[index % zones.length] ?? zones[0] ?? `${aws.region}a`;
@@ -95,6 +114,8 @@ export function planCluster(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec
       ami: instance.ami,
       clientToken: `kc-${createHash('sha256').update(`${cluster.metadata.uid}/${nodeName}`).digest('hex').slice(0, 40)}`,
       userData: userData(name, nodeName, role, cluster.spec.kubernetes.version),
+      rootVolumeGiB: aws.rootVolumeSize,
+      ...(aws.sshKeyName ? { keyName: aws.sshKeyName } : {}),
     };
   };
   const nodes = [

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { awsCluster, ownedBy, startAwsWorld, type AwsWorld } from './aws-world.js';
 
-const MUTATING = /^(Create|Run|Modify|Attach|Associate|Authorize|Terminate|Delete|Detach)/;
+const MUTATING = /^(Create|Run|Modify|Attach|Associate|Authorize|Revoke|Terminate|Delete|Detach)/;
 let world: AwsWorld;
 beforeAll(async () => (world = await startAwsWorld()));
 afterAll(() => world.stop());
