@@ -26,11 +26,12 @@ import type { DriverError, DriverProgress } from '@kubeception/sdk';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { ec2Code, toDriverError } from './ec2-errors.js';
 import { ruleKey, type AwsWorld } from './observe.js';
+import { PendingCreations } from './pending.js';
 import { NODE_TAG, ROLE_TAG, type Plan, type PlannedRule } from './plan.js';
 
 const DONE_TAG = 'kubeception.io/configured';
 
-export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 1000): ResultAsync<DriverProgress, DriverError> {
+export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 1000, pending = new PendingCreations()): ResultAsync<DriverProgress, DriverError> {
   /** Ask again after a fraction (`short`) or a multiple of the poll interval. */
   const again = (reason: string, factor = 1): DriverProgress => ({ type: 'requeueAfter', ms: Math.max(1, Math.round(pollMs * factor)), reason });
   const send = <T = unknown>(command: object): ResultAsync<T, DriverError> =>
@@ -38,22 +39,35 @@ export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 
   const tagged = (type: ResourceType, role: string, name = `${plan.cluster}-${role}`) => [
     { ResourceType: type, Tags: [...Object.entries(plan.tags).map(([Key, Value]): Tag => ({ Key, Value })), { Key: ROLE_TAG, Value: role }, { Key: 'Name', Value: name }] },
   ];
+  /** Creates `role` unless a creation of it is still becoming visible. */
+  const create = (role: string, what: string, command: object): ResultAsync<DriverProgress, DriverError> => {
+    if (pending.pending(plan.cluster, role)) return okAsync(again(`waiting for the new ${what} to become visible`, 0.5));
+    return send(command).map(() => (pending.record(plan.cluster, role), again(`creating ${what}`)));
+  };
+  const visible = [
+    ...(world.vpc ? ['vpc'] : []),
+    ...(world.gateway ? ['igw'] : []),
+    ...(world.routeTable ? ['rt-public'] : []),
+    ...Object.keys(world.subnets),
+    ...Object.keys(world.securityGroups),
+  ];
+  pending.seen(plan.cluster, visible);
   const markDone = (id: string) => send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: DONE_TAG, Value: 'true' }] }));
 
   const { vpc, gateway, routeTable } = world;
-  if (!vpc) return send(new CreateVpcCommand({ CidrBlock: plan.vpcCidr, TagSpecifications: tagged('vpc', 'vpc') })).map(() => again('creating the VPC'));
+  if (!vpc) return create('vpc', 'VPC', new CreateVpcCommand({ CidrBlock: plan.vpcCidr, TagSpecifications: tagged('vpc', 'vpc') }));
   if (vpc.tags[DONE_TAG] !== 'true') {
     return send(new ModifyVpcAttributeCommand({ VpcId: vpc.id, EnableDnsHostnames: { Value: true } }))
       .andThen(() => markDone(vpc.id))
       .map(() => again('configuring the VPC', 0.01));
   }
-  if (!gateway) return send(new CreateInternetGatewayCommand({ TagSpecifications: tagged('internet-gateway', 'igw') })).map(() => again('creating the internet gateway'));
+  if (!gateway) return create('igw', 'internet gateway', new CreateInternetGatewayCommand({ TagSpecifications: tagged('internet-gateway', 'igw') }));
   if (gateway.attachedTo !== vpc.id) return send(new AttachInternetGatewayCommand({ InternetGatewayId: gateway.id, VpcId: vpc.id })).map(() => again('attaching the internet gateway', 0.01));
 
   const missingSubnets = plan.subnets.filter((s) => !world.subnets[s.role]);
   if (missingSubnets.length > 0) {
-    const creates = missingSubnets.map((s) => send(new CreateSubnetCommand({ VpcId: vpc.id, CidrBlock: s.cidr, AvailabilityZone: s.zone, TagSpecifications: tagged('subnet', s.role) })));
-    return ResultAsync.combine(creates).map(() => again(`creating ${missingSubnets.length} subnets`));
+    const creates = missingSubnets.map((s) => create(s.role, `subnet ${s.role}`, new CreateSubnetCommand({ VpcId: vpc.id, CidrBlock: s.cidr, AvailabilityZone: s.zone, TagSpecifications: tagged('subnet', s.role) })));
+    return ResultAsync.combine(creates).map((steps) => steps[0] ?? again('creating subnets'));
   }
   const unconfigured = plan.subnets.filter((s) => s.public && world.subnets[s.role]?.tags[DONE_TAG] !== 'true');
   if (unconfigured.length > 0) {
@@ -63,7 +77,7 @@ export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 
     );
   }
 
-  if (!routeTable) return send(new CreateRouteTableCommand({ VpcId: vpc.id, TagSpecifications: tagged('route-table', 'rt-public') })).map(() => again('creating the route table'));
+  if (!routeTable) return create('rt-public', 'route table', new CreateRouteTableCommand({ VpcId: vpc.id, TagSpecifications: tagged('route-table', 'rt-public') }));
   if (!routeTable.defaultRoute) return send(new CreateRouteCommand({ RouteTableId: routeTable.id, DestinationCidrBlock: '0.0.0.0/0', GatewayId: gateway.id })).map(() => again('adding the default route', 0.01));
   const unassociated = plan.subnets.filter((s) => s.public).map((s) => world.subnets[s.role]?.id ?? '').filter((id) => !routeTable.subnets.includes(id));
   if (unassociated.length > 0) {
@@ -73,8 +87,8 @@ export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 
   const missingGroups = plan.securityGroups.filter((g) => !world.securityGroups[g.role]);
   if (missingGroups.length > 0) {
     return ResultAsync.combine(
-      missingGroups.map((g) => send(new CreateSecurityGroupCommand({ GroupName: g.name, Description: `Kubeception ${g.name}`, VpcId: vpc.id, TagSpecifications: tagged('security-group', g.role, g.name) }))),
-    ).map(() => again('creating security groups'));
+      missingGroups.map((g) => create(g.role, `security group ${g.name}`, new CreateSecurityGroupCommand({ GroupName: g.name, Description: `Kubeception ${g.name}`, VpcId: vpc.id, TagSpecifications: tagged('security-group', g.role, g.name) }))),
+    ).map((steps) => steps[0] ?? again('creating security groups'));
   }
   const sourceOf = (r: PlannedRule) => (r.group ? `sg:${world.securityGroups[r.group]?.id ?? ''}` : (r.cidr ?? ''));
   const missingRules = plan.securityGroups.flatMap((g) => {

@@ -8,6 +8,7 @@ import { okAsync } from 'neverthrow';
 import { applyPlan } from './apply.js';
 import { cleanupWorld } from './cleanup.js';
 import { observeWorld, type AwsWorld } from './observe.js';
+import { PendingCreations } from './pending.js';
 import { planCluster } from './plan.js';
 import { provider, type AwsSpec } from './provider-spec.js';
 
@@ -20,6 +21,7 @@ export interface AwsDriverOptions {
 }
 
 export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpec, AwsWorld> {
+  const pending = new PendingCreations();
   const condition = (type: DriverCondition['type'], ok: boolean, reason: string): DriverCondition => ({ type, status: ok ? 'True' : 'False', reason: ok ? 'AsExpected' : 'Provisioning', message: ok ? '' : reason });
   return {
     name: 'aws',
@@ -47,7 +49,7 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
           }),
         };
       }),
-    apply: (cluster, spec, observed) => applyPlan(options.ec2(spec.region), planCluster(cluster, spec), observed.provider, options.pollMs),
+    apply: (cluster, spec, observed) => applyPlan(options.ec2(spec.region), planCluster(cluster, spec), observed.provider, options.pollMs, pending),
     cleanup: (_cluster, spec, observed) => (spec === undefined ? okAsync({ type: 'done' as const }) : cleanupWorld(options.ec2(spec.region), observed.provider, options.pollMs)),
   };
 }

@@ -1,0 +1,23 @@
+/** With eventual consistency and 20% throttling on the fake EC2, the AWS lifecycle still converges exactly. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { awsCluster, ownedBy, startAwsWorld, type AwsWorld } from './aws-world.js';
+
+let world: AwsWorld;
+beforeAll(async () => (world = await startAwsWorld()));
+afterAll(() => world.stop());
+
+it('converges without duplicates and deletes to zero under eventual consistency and throttling', async () => {
+  world.fakeEc2.faults.eventualConsistency({ describeCalls: 3 });
+  world.fakeEc2.faults.throttle({ probability: 0.2 });
+  (await world.clusters().create(awsCluster('flaky', { availabilityZones: { count: 2 } }, 2) as never))._unsafeUnwrap();
+  await expect.poll(async () => (await world.clusters().get('flaky', { namespace: 'default' }))._unsafeUnwrap().status?.phase, { timeout: 60_000, interval: 100 }).toBe('Ready');
+  const types: Record<string, number> = {};
+  for (const r of ownedBy(world.fakeEc2, 'flaky')) types[r.type] = (types[r.type] ?? 0) + 1;
+  expect(types).toEqual({ vpc: 1, 'internet-gateway': 1, subnet: 4, 'route-table': 1, 'security-group': 3, instance: 3 });
+  expect(world.fakeEc2.requests.all().filter((r) => r.fault === 'throttle').length).toBeGreaterThan(0);
+
+  (await world.clusters().delete('flaky', { namespace: 'default' }))._unsafeUnwrap();
+  await expect.poll(async () => (await world.clusters().get('flaky', { namespace: 'default' })).isErr(), { timeout: 60_000, interval: 100 }).toBe(true);
+  world.fakeEc2.faults.clear();
+  expect(world.fakeEc2.state.userResources()).toEqual([]);
+}, 150_000);
