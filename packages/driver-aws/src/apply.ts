@@ -116,9 +116,6 @@ export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 
     return ResultAsync.combine(authorize).map(() => again('opening security group rules', 0.01));
   }
 
-  const wanted = new Set(plan.nodes.map((n) => n.name));
-  const extra = Object.entries(world.instances).filter(([node]) => !wanted.has(node));
-  if (extra.length > 0) return send(new TerminateInstancesCommand({ InstanceIds: extra.map(([, i]) => i.id) })).map(() => again(`removing ${extra.length} instances`));
   const missingNodes = plan.nodes.filter((n) => !world.instances[n.name]);
   if (missingNodes.length > 0) {
     const runs = missingNodes.map((n) =>
@@ -142,5 +139,14 @@ export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 
   }
   const starting = plan.nodes.filter((n) => world.instances[n.name]?.state !== 'running');
   if (starting.length > 0) return okAsync(again(`waiting for ${starting.length} instances to run`, 2));
+  // only then remove nodes no longer wanted: one at a time, highest index first
+  const wanted = new Set(plan.nodes.map((n) => n.name));
+  const extra = Object.entries(world.instances)
+    .filter(([node, i]) => !wanted.has(node) && i.state !== 'shutting-down')
+    .sort(([a], [b]) => b.localeCompare(a, undefined, { numeric: true }));
+  const leaving = Object.entries(world.instances).filter(([node, i]) => !wanted.has(node) && i.state === 'shutting-down');
+  if (leaving.length > 0) return okAsync(again(`waiting for ${leaving.map(([n]) => n).join(', ')} to terminate`, 2));
+  const [next] = extra;
+  if (next) return send(new TerminateInstancesCommand({ InstanceIds: [next[1].id] })).map(() => again(`removing ${next[0]}`, 2));
   return okAsync({ type: 'done' });
 }

@@ -1,16 +1,48 @@
 /**
  * `@kubeception/driver-kvm`: guest clusters as QEMU/KVM VMs in pods of the host cluster.
  *
- * So far this package provides the `spec.provider.kvm` schema; the driver (VM pods,
- * flannel networking) lands with its issue.
+ * This package provides the `spec.provider.kvm` schema and the pure rendering of a guest
+ * cluster's host objects (namespace, RBAC, NetworkPolicy, boot ConfigMaps with Ignition, VM
+ * Deployments, Services, Ingress, PodDisruptionBudgets, flannel). The I/O part of the driver
+ * (applying them, allocating networks) lands with its issue.
  *
  * @example
  * ```ts
  * import { createClusterModel } from '@kubeception/sdk';
- * import { provider } from '@kubeception/driver-kvm';
- * const clusters = createClusterModel({ providers: [provider] });
+ * import { kvmCluster, provider, renderCluster } from '@kubeception/driver-kvm';
+ * const cluster = createClusterModel({ providers: [provider] }).validate(obj)._unsafeUnwrap();
+ * const { objects } = renderCluster(kvmCluster(cluster, cluster.spec.provider.kvm!), {
+ *   network: { network: '10.1.3.0/24', vni: 3 },
+ *   flannel: { etcdEndpoints: ['https://flannel-etcd:2379'] },
+ * });
  * ```
  * @packageDocumentation
  */
 export { DEFAULT_GUEST_DISK, DEFAULT_LAUNCHER_IMAGE, MIN_VM_DISK, MIN_VM_MEMORY, kvmSpecSchema, provider } from './provider-spec.js';
 export type { KvmSpec } from './provider-spec.js';
+
+// Rendering (pure)
+export {
+  DEFAULT_INGRESS_NAMESPACE,
+  KvmAnnotation,
+  KvmComponent,
+  KvmLabel,
+  LauncherEnv,
+  LauncherPath,
+  MANAGED_BY,
+  ObjectName,
+  QEMU_CPU_OVERHEAD,
+  QEMU_MEMORY_OVERHEAD_MIB,
+  bridgeName,
+  flannelEtcdPrefix,
+  flannelNetworkConfig,
+  kvmCluster,
+  launcherHealthPort,
+  nodeList,
+  renderBootConfigMap,
+  renderCluster,
+  renderEndpointSlice,
+  renderIgnition,
+  renderVmDeployment,
+} from './render/index.js';
+export type { FlannelDaemonSetOptions, FlannelNetwork, FlannelNetworkConfig, KvmCluster, RenderedCluster, RenderInputs, VmEndpoint, VmNode } from './render/index.js';

@@ -1,0 +1,69 @@
+/**
+ * A node's Ignition v3 config for a Flatcar-style guest: hostname, DHCP on eth0, node facts,
+ * kubeconfigs and kubelet config (certificate paths only), and the systemd units.
+ *
+ * No users are configured: the KVM provider spec has no SSH keys field, so none are invented.
+ * No secret material is written: certificates reach the guest through the launcher's read-only
+ * 9p share, mounted at `/etc/kubernetes/ssl` by the `etc-kubernetes-ssl.mount` unit.
+ */
+import { NodeRole } from '@kubeception/sdk';
+import type { KvmCluster } from './cluster.js';
+import { fetchScript, GuestPath, kubeconfigFile, kubeletConfigFile, networkUnitFile, nodeEnvFile } from './guest-files.js';
+import { guestUnits, type IgnitionUnit } from './guest-units.js';
+import type { VmNode } from './nodes.js';
+
+/** The Ignition spec version rendered. */
+export const IGNITION_VERSION = '3.4.0';
+
+/** An Ignition v3 file entry. */
+export interface IgnitionFile {
+  readonly path: string;
+  readonly mode: number;
+  readonly overwrite: boolean;
+  readonly contents: { readonly source: string };
+}
+
+/** The parts of an Ignition v3.4.0 config rendered here. */
+export interface IgnitionConfig {
+  readonly ignition: { readonly version: typeof IGNITION_VERSION };
+  readonly storage: { readonly files: readonly IgnitionFile[] };
+  readonly systemd: { readonly units: readonly IgnitionUnit[] };
+}
+
+/** Characters kept as-is in a `data:` URL payload (RFC 2396 unreserved and most reserved ones). */
+const URL_SAFE = /[A-Za-z0-9\-_.!~*'();/:@&=+$,]/;
+
+/**
+ * An RFC 2397 `data:` URL of plain text. Only characters outside {@link URL_SAFE} are
+ * percent-encoded (UTF-8), so paths and flags stay readable; `decodeURIComponent` reverses it.
+ */
+export function dataUrl(text: string): string {
+  return `data:,${Array.from(text, (c) => (URL_SAFE.test(c) ? c : encodeURIComponent(c))).join('')}`;
+}
+
+function file(path: string, text: string, mode = 0o644): IgnitionFile {
+  return { path, mode, overwrite: true, contents: { source: dataUrl(text) } };
+}
+
+function kubeconfigs(cluster: KvmCluster, node: VmNode): IgnitionFile[] {
+  const names = node.role === NodeRole.Master ? ['kubelet', 'controller-manager', 'scheduler'] : ['kubelet'];
+  return names.map((name) => file(`${GuestPath.KubeconfigDir}/${name}.json`, kubeconfigFile(cluster, node.role)));
+}
+
+/** The Ignition config of one node. */
+export function renderIgnition(cluster: KvmCluster, node: VmNode): IgnitionConfig {
+  return {
+    ignition: { version: IGNITION_VERSION },
+    storage: {
+      files: [
+        file(GuestPath.Hostname, `${node.name}\n`),
+        file(GuestPath.Network, networkUnitFile()),
+        file(GuestPath.NodeEnv, nodeEnvFile(cluster, node)),
+        file(GuestPath.Fetch, fetchScript(), 0o755),
+        file(GuestPath.KubeletConfig, kubeletConfigFile(cluster, node.role)),
+        ...kubeconfigs(cluster, node),
+      ],
+    },
+    systemd: { units: guestUnits(cluster, node) },
+  };
+}

@@ -1,0 +1,103 @@
+import { Label } from '@kubeception/sdk';
+import { describe, expect, it } from 'vitest';
+import { renderDisruptionBudgets } from './disruption-budgets.js';
+import { flannelNetworkConfig, renderFlannelDaemonSet } from './flannel.js';
+import { renderApiIngress } from './ingress.js';
+import { renderNetworkPolicy } from './namespace.js';
+import { bridgeName, MAX_INTERFACE_NAME, tapName } from './names.js';
+import { renderEndpointSlice, renderServices } from './services.js';
+import { haCluster, sampleCluster } from './test-fixtures.js';
+
+const cluster = haCluster();
+
+describe('the API ingress', () => {
+  it('passes TLS through to Service master on securePort', () => {
+    const ingress = renderApiIngress(cluster);
+    expect(ingress.metadata?.annotations).toEqual({ 'nginx.ingress.kubernetes.io/ssl-passthrough': 'true' });
+    expect(ingress.spec?.ingressClassName).toBe('public');
+    expect(ingress.spec?.tls).toBeUndefined();
+    expect(ingress.spec?.rules).toEqual([
+      { host: 'api.prod.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'master', port: { number: 6443 } } } }] } },
+    ]);
+    expect(renderApiIngress(sampleCluster()).spec?.ingressClassName).toBe('nginx');
+  });
+});
+
+describe('Services and EndpointSlices', () => {
+  it('renders selector-less master and worker Services', () => {
+    const [master, worker] = renderServices(cluster);
+    expect(master?.metadata?.name).toBe('master');
+    expect(master?.spec).toEqual({ type: 'ClusterIP', ports: [{ name: 'api', port: 6443, targetPort: 6443, protocol: 'TCP' }] });
+    expect(worker?.spec?.selector).toBeUndefined();
+    expect(worker?.spec?.ports?.map((p) => `${p.name}:${p.port}`)).toEqual(['http:80', 'https:443', 'ssh:22']);
+  });
+
+  it('renders an EndpointSlice of VM addresses, sorted by node', () => {
+    const slice = renderEndpointSlice(cluster, 'master', [
+      { node: 'prod-master-1', ip: '10.1.7.6' },
+      { node: 'prod-master-0', ip: '10.1.7.2', ready: false },
+    ]);
+    expect(slice.metadata.labels).toMatchObject({ 'kubernetes.io/service-name': 'master', 'endpointslice.kubernetes.io/managed-by': 'kvm-operator.kubeception.io', [Label.Cluster]: 'prod' });
+    expect(slice.endpoints).toEqual([
+      { addresses: ['10.1.7.2'], hostname: 'prod-master-0', conditions: { ready: false } },
+      { addresses: ['10.1.7.6'], hostname: 'prod-master-1', conditions: { ready: true } },
+    ]);
+    expect(slice.ports).toEqual([{ name: 'api', port: 6443, protocol: 'TCP' }]);
+    expect(renderEndpointSlice(cluster, 'worker', []).endpoints).toEqual([]);
+  });
+});
+
+describe('PodDisruptionBudgets', () => {
+  it('allows one unavailable VM per pool', () => {
+    expect(renderDisruptionBudgets(cluster).map((b) => [b.metadata?.name, b.spec?.maxUnavailable, b.spec?.selector?.matchLabels])).toEqual([
+      ['prod-master', 1, { [Label.Cluster]: 'prod', [Label.Role]: 'master' }],
+      ['prod-general', 1, { [Label.Cluster]: 'prod', [Label.Role]: 'worker', [Label.Pool]: 'general' }],
+      ['prod-gpu', 1, { [Label.Cluster]: 'prod', [Label.Role]: 'worker', [Label.Pool]: 'gpu' }],
+    ]);
+  });
+});
+
+describe('NetworkPolicy', () => {
+  it('admits only the namespace itself and the ingress controller’s namespace', () => {
+    const policy = renderNetworkPolicy(cluster, 'ingress');
+    expect(policy.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } }] }],
+    });
+  });
+});
+
+describe('flannel', () => {
+  it('renders the network config from the allocation and subnetLen', () => {
+    expect(flannelNetworkConfig(cluster, { network: '10.1.7.0/24', vni: 7 })).toEqual({ Network: '10.1.7.0/24', SubnetLen: 30, Backend: { Type: 'vxlan', VNI: 7 } });
+  });
+
+  it('runs flanneld with the cluster prefix after creating the bridge', () => {
+    const ds = renderFlannelDaemonSet(cluster, { etcdEndpoints: ['https://a:2379', 'https://b:2379'], etcdTlsSecretName: 'store-tls' });
+    const pod = ds.spec?.template.spec;
+    expect(ds.metadata).toMatchObject({ name: 'flannel', namespace: 'prod' });
+    expect(pod?.hostNetwork).toBe(true);
+    expect(pod?.nodeSelector).toEqual({ 'kubeception.io/vm-host': 'true' });
+    expect(pod?.initContainers?.[0]?.command?.[2]).toBe('ip link show br-prod >/dev/null 2>&1 || ip link add br-prod type bridge; ip link set br-prod up');
+    expect(pod?.containers[0]?.args).toEqual([
+      '--etcd-endpoints=https://a:2379,https://b:2379',
+      '--etcd-prefix=/kubeception/prod/network',
+      '--subnet-file=/run/flannel/subnet.env',
+      '--ip-masq=false',
+      '--etcd-certfile=/etc/flannel/etcd/tls.crt',
+      '--etcd-keyfile=/etc/flannel/etcd/tls.key',
+      '--etcd-cafile=/etc/flannel/etcd/ca.crt',
+    ]);
+    expect(pod?.volumes?.[0]).toEqual({ name: 'run', hostPath: { path: '/run/flannel/prod', type: 'DirectoryOrCreate' } });
+  });
+
+  it('keeps interface names within the kernel limit', () => {
+    expect([bridgeName('demo'), tapName('demo')]).toEqual(['br-demo', 'tap-demo']);
+    const long = 'a-very-long-cluster-name-of-forty-chars1';
+    expect(bridgeName(long)).toMatch(/^br-[0-9a-f]{12}$/);
+    expect(tapName(long)).toMatch(/^tap-[0-9a-f]{11}$/);
+    expect(bridgeName(long).length).toBeLessThanOrEqual(MAX_INTERFACE_NAME);
+    expect(bridgeName(long)).toBe(bridgeName(long));
+  });
+});

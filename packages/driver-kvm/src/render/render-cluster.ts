@@ -1,0 +1,84 @@
+/** `renderCluster`: every host object of a guest cluster, in apply order. */
+import type { KubeObject } from '@kubeception/sdk';
+import { renderBootConfigMap } from './boot-config.js';
+import type { KvmCluster } from './cluster.js';
+import { renderDisruptionBudgets } from './disruption-budgets.js';
+import { renderEtcdClaim } from './etcd-storage.js';
+import { flannelEtcdPrefix, flannelNetworkConfig, renderFlannelDaemonSet, type FlannelDaemonSetOptions, type FlannelNetwork, type FlannelNetworkConfig } from './flannel.js';
+import { renderApiIngress } from './ingress.js';
+import { renderNamespace, renderNetworkPolicy } from './namespace.js';
+import { nodeList, type VmNode } from './nodes.js';
+import { renderRole, renderRoleBinding, renderServiceAccount } from './rbac.js';
+import { renderServices } from './services.js';
+import { renderVmDeployment } from './vm-deployment.js';
+
+/** Namespace of the host ingress controller when {@link RenderInputs.ingressNamespace} is unset. */
+export const DEFAULT_INGRESS_NAMESPACE = 'ingress-nginx';
+
+/** What rendering needs besides the Cluster: facts the driver allocated or knows about the host. */
+export interface RenderInputs {
+  /** The cluster's flannel network and VNI, as allocated (and recorded in `status.network`). */
+  readonly network: FlannelNetwork;
+  /** The host flannel store the DaemonSet reads. */
+  readonly flannel: FlannelDaemonSetOptions;
+  /** Namespace of the host ingress controller, admitted by the NetworkPolicy. @default {@link DEFAULT_INGRESS_NAMESPACE} */
+  readonly ingressNamespace?: string;
+  /**
+   * The nodes to render VMs for (e.g. while scaling down, the ones still present).
+   * @default {@link nodeList}(cluster)
+   */
+  readonly nodes?: readonly VmNode[];
+}
+
+/** The rendered cluster. */
+export interface RenderedCluster {
+  /** Host namespace of the cluster: its name. */
+  readonly namespace: string;
+  /** Every host object, in apply order (delete in reverse). Owner-less; see {@link renderCluster}. */
+  readonly objects: KubeObject[];
+  /** The nodes rendered. */
+  readonly nodes: readonly VmNode[];
+  /** What the driver writes to the host flannel store: `config` under `<prefix>/config`. */
+  readonly flannel: { readonly prefix: string; readonly config: FlannelNetworkConfig };
+}
+
+/**
+ * Renders the host objects of a KVM guest cluster, all in namespace `<cluster>`, labelled
+ * `kubeception.io/cluster=<cluster>` and `app.kubernetes.io/managed-by=kvm-operator`. Pure and
+ * deterministic: the same inputs always give deep-equal output.
+ *
+ * Order: Namespace; ServiceAccount, Role, RoleBinding; NetworkPolicy; flannel DaemonSet; per node
+ * boot ConfigMap and (masters with `persistentVolume` etcd) PersistentVolumeClaim; per node
+ * Deployment; Services `master`, `worker`; Ingress `api`; PodDisruptionBudgets.
+ *
+ * No object has owner references: the Namespace is cluster-scoped and the Cluster namespaced,
+ * and owners may not cross namespaces, so none of these can be owned by the Cluster. The driver
+ * deletes them explicitly (reverse order) and deleting the Namespace sweeps any rest.
+ * EndpointSlices come later from the VMs' addresses ({@link renderEndpointSlice}).
+ *
+ * @example
+ * ```ts
+ * const { namespace, objects, flannel } = renderCluster(kvmCluster(cluster, spec), {
+ *   network: { network: '10.1.3.0/24', vni: 3 },
+ *   flannel: { etcdEndpoints: ['https://etcd.flannel.svc:2379'] },
+ * });
+ * ```
+ */
+export function renderCluster(cluster: KvmCluster, inputs: RenderInputs): RenderedCluster {
+  const name = cluster.metadata.name;
+  const nodes = inputs.nodes ?? nodeList(cluster);
+  const objects: KubeObject[] = [
+    renderNamespace(cluster),
+    renderServiceAccount(cluster),
+    renderRole(cluster, nodes),
+    renderRoleBinding(cluster),
+    renderNetworkPolicy(cluster, inputs.ingressNamespace ?? DEFAULT_INGRESS_NAMESPACE),
+    renderFlannelDaemonSet(cluster, inputs.flannel),
+    ...nodes.flatMap((node) => [renderBootConfigMap(cluster, node), ...[renderEtcdClaim(cluster, node)].filter((c) => c !== undefined)]),
+    ...nodes.map((node) => renderVmDeployment(cluster, node, inputs.network.vni)),
+    ...renderServices(cluster),
+    renderApiIngress(cluster),
+    ...renderDisruptionBudgets(cluster),
+  ];
+  return { namespace: name, objects, nodes, flannel: { prefix: flannelEtcdPrefix(name), config: flannelNetworkConfig(cluster, inputs.network) } };
+}

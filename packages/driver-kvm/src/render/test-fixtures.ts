@@ -1,0 +1,76 @@
+/** Clusters and inputs shared by the render tests. */
+import { readFileSync } from 'node:fs';
+import { createClusterModel } from '@kubeception/sdk';
+import { parse, stringify } from 'yaml';
+import { provider } from '../provider-spec.js';
+import { kvmCluster, type KvmCluster } from './cluster.js';
+import type { RenderInputs, RenderedCluster } from './render-cluster.js';
+
+const model = createClusterModel({ providers: [provider] });
+
+/** Validates (defaults applied) and narrows a Cluster object. */
+export function validated(obj: unknown): KvmCluster {
+  const cluster = model.validate(obj)._unsafeUnwrap();
+  const kvm = cluster.spec.provider.kvm;
+  if (kvm === undefined) throw new Error('not a KVM cluster');
+  return kvmCluster(cluster, kvm);
+}
+
+/** examples/samples/valid/cluster-kvm.yaml. */
+export const sampleCluster = (): KvmCluster =>
+  validated(parse(readFileSync(new URL('../../../../examples/samples/valid/cluster-kvm.yaml', import.meta.url), 'utf8')));
+
+/** 3 masters on persistent volumes, two worker pools, a kernel+initrd guest, an extra port. */
+export const haCluster = (etcdStorage: object = { type: 'persistentVolume', persistentVolume: { size: '10Gi', storageClassName: 'fast' } }): KvmCluster =>
+  validated({
+    apiVersion: 'kubeception.io/v1alpha1',
+    kind: 'Cluster',
+    metadata: { name: 'prod', namespace: 'platform' },
+    spec: {
+      provider: {
+        kvm: {
+          launcher: { image: 'registry.example.com/kubeception/qemu-launcher:0.2.0' },
+          guestImage: { kernel: '/images/vmlinuz', initrd: 'https://images.example.com/initrd.img' },
+          etcdStorage,
+          nodeSelector: { 'kubeception.io/vm-host': 'true' },
+          ingressClassName: 'public',
+          portMappings: [{ name: 'ssh', port: 22 }],
+        },
+      },
+      kubernetes: { version: '1.33.1', api: { domain: 'api.prod.example.com', securePort: 6443 } },
+      ingress: { domain: 'prod.example.com' },
+      network: { podCIDR: '10.2.0.0/16' },
+      masters: { replicas: 3, cpus: 4, memory: '8Gi', disk: '40Gi' },
+      workers: [
+        { name: 'general', replicas: 2, cpus: 2, memory: '4Gi', disk: '20Gi' },
+        { name: 'gpu', replicas: 1, cpus: 8, memory: '1536Mi', disk: '100Gi', labels: { 'example.com/gpu': 'true' } },
+      ],
+    },
+  });
+
+/** Inputs of the sample render. */
+export const sampleInputs: RenderInputs = {
+  network: { network: '10.1.3.0/24', vni: 3 },
+  flannel: { etcdEndpoints: ['https://flannel-etcd.kube-system.svc:2379'], etcdTlsSecretName: 'flannel-etcd-client' },
+};
+
+/** Inputs of the HA render. */
+export const haInputs: RenderInputs = {
+  network: { network: '10.1.7.0/24', vni: 7 },
+  flannel: { etcdEndpoints: ['http://10.0.0.10:2379', 'http://10.0.0.11:2379'] },
+  ingressNamespace: 'ingress',
+};
+
+/** A render as multi-document YAML, for file snapshots. */
+export function toYaml(rendered: RenderedCluster): string {
+  const header = stringify({ namespace: rendered.namespace, flannel: rendered.flannel, nodes: rendered.nodes.map((n) => n.name) });
+  return [header, ...rendered.objects.map((o) => stringify(o, { lineWidth: 0 }))].join('---\n');
+}
+
+/** An Ignition config with every `data:` URL decoded, for a readable snapshot. */
+export function decodedIgnition(json: string): string {
+  const config = JSON.parse(json) as { storage: { files: { path: string; mode: number; contents: { source: string } }[] }; systemd: { units: { name: string; contents: string }[] } };
+  const files = config.storage.files.map((f) => `# file ${f.path} (${f.mode.toString(8)})\n${decodeURIComponent(f.contents.source.replace(/^data:,/, ''))}`);
+  const units = config.systemd.units.map((u) => `# unit ${u.name}\n${u.contents}`);
+  return [...files, ...units].join('\n');
+}

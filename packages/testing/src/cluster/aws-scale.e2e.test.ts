@@ -1,0 +1,38 @@
+/** Scaling an AWS Cluster's workers 2 → 4 → 1 (3 → 5 → 2 nodes): new instances first, then removals one at a time, highest index first. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { awsCluster, ownedBy, startAwsWorld, type AwsWorld } from './aws-world.js';
+
+let world: AwsWorld;
+beforeAll(async () => (world = await startAwsWorld()));
+afterAll(() => world.stop());
+
+const running = () => ownedBy(world.fakeEc2, 'scaled').filter((r) => r.type === 'instance' && (r as { state?: string }).state === 'running').length;
+const readyWith = async (nodes: number) => {
+  await expect
+    .poll(async () => {
+      const status = (await world.clusters().get('scaled', { namespace: 'default' }))._unsafeUnwrap().status;
+      return status?.phase === 'Ready' && status.nodes?.length === nodes && running() === nodes;
+    }, { timeout: 45_000, interval: 100 })
+    .toBe(true);
+};
+const scaleWorkers = async (replicas: number) => {
+  const current = (await world.clusters().get('scaled', { namespace: 'default' }))._unsafeUnwrap();
+  const workers = current.spec.workers.map((w) => ({ ...w, replicas }));
+  (await world.clusters().patch('scaled', { type: 'merge', body: { spec: { workers } } }, { namespace: 'default' }))._unsafeUnwrap();
+};
+
+it('scales 3 → 5 → 2 nodes, removing one instance at a time, highest index first', async () => {
+  (await world.clusters().create(awsCluster('scaled', {}, 2) as never))._unsafeUnwrap();
+  await readyWith(3);
+  await scaleWorkers(4);
+  await readyWith(5);
+  world.fakeEc2.requests.clear();
+  await scaleWorkers(1);
+  await readyWith(2);
+  const terminations = world.fakeEc2.requests.all().filter((r) => r.action === 'TerminateInstances' && r.status === 200);
+  expect(terminations.map((r) => Object.keys(r.params).filter((k) => k.startsWith('InstanceId.')).length)).toEqual([1, 1, 1]);
+  const nodeOf = new Map(world.fakeEc2.state.instances({ includeTerminated: true }).map((i) => [i.id, i.tags['kubeception.io/node']]));
+  expect(terminations.map((r) => nodeOf.get(r.params['InstanceId.1'] ?? ''))).toEqual(['scaled-pool-3', 'scaled-pool-2', 'scaled-pool-1']);
+  const names = (await world.clusters().get('scaled', { namespace: 'default' }))._unsafeUnwrap().status?.nodes?.map((n) => n.name).sort();
+  expect(names).toEqual(['scaled-master-0', 'scaled-pool-0']);
+}, 120_000);
