@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/** aws-operator: against your cluster and AWS account, or `--embedded` on in-process fakes. */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ClusterResource } from '@kubeception/sdk';
+import { createKubeClient } from '@kubeception/sdk/kube';
+import { pino } from 'pino';
+import { startEmbeddedAws } from './embedded.js';
+import { createAwsOperator } from './operator.js';
+
+const USAGE = `Usage: aws-operator [--embedded] [--once] [--verbose]
+
+  (default)    run against KUBECONFIG (or in-cluster) and AWS through the SDK's default
+               credential chain and region, with leader election in $POD_NAMESPACE
+               (default kubeception) and /metrics, /healthz, /readyz on :8080
+  --embedded   a fake host API server, a fake EC2 and a fake Vault in-process, with the
+               sample AWS Cluster (examples/samples/valid/cluster-aws.yaml)
+  --once       (with --embedded) exit 0 once the Cluster is Ready, 1 after 120 s
+  --verbose    operator logs on stderr
+`;
+
+export async function main(argv: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
+  const { values } = parseArgs({ args: [...argv], options: { embedded: { type: 'boolean' }, once: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) return out(USAGE), 0;
+  const logger = pino({ level: values.verbose ? 'info' : 'silent' }, process.stderr);
+  if (!values.embedded) {
+    await createAwsOperator({
+      kube: createKubeClient(),
+      leaderElection: { name: 'aws-operator', namespace: process.env.POD_NAMESPACE ?? 'kubeception' },
+      http: { port: 8080, host: '0.0.0.0' },
+      logger,
+      handleSignals: true,
+    }).start();
+    return 0;
+  }
+  const world = await startEmbeddedAws();
+  writeFileSync('.aws-operator.kubeconfig', world.fakeKube.kubeconfigYaml);
+  out(`embedded host ${world.fakeKube.url} (kubeconfig: .aws-operator.kubeconfig), fake EC2 ${world.fakeEc2.url}, fake Vault ${world.fakeVault.url}`);
+  const operator = createAwsOperator({ kube: world.operatorKube, ec2: world.ec2, vault: world.vault, logger, handleSignals: !values.once, pollMs: 100 });
+  const running = operator.start();
+  const started = Date.now();
+  let last = '';
+  let code = 0;
+  for (;;) {
+    const cluster = await world.kube.resource(ClusterResource).get('prod-eu', { namespace: 'default' }).match((c) => c, () => undefined);
+    const pending = cluster?.status?.conditions?.filter((c) => c.status !== 'True' && c.type !== 'Ready').map((c) => `${c.type}: ${c.message || c.reason}`) ?? [];
+    const line = `${cluster?.status?.phase ?? 'Pending'}${pending.length ? ` (${pending.join('; ')})` : ''}`;
+    if (line !== last) out(`cluster prod-eu: ${(last = line)}`);
+    if (cluster?.status?.phase === 'Ready') {
+      for (const n of cluster.status.nodes ?? []) out(`  ${n.name.padEnd(20)} ${n.role.padEnd(7)} ${n.address ?? ''}`);
+      out(`EC2: ${world.fakeEc2.state.userResources().length} resources; endpoint ${cluster.status.endpoint?.host}:${cluster.status.endpoint?.port}`);
+      if (values.once) break;
+      out('running; Ctrl-C to stop');
+      await running;
+      break;
+    }
+    if (values.once && Date.now() - started > 120_000) {
+      out('timed out: the Cluster did not become Ready within 120 s');
+      code = 1;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await operator.stop();
+  await world.stop();
+  return code;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,48 @@
+/** The aws-operator: the Cluster controller with the AWS driver (and, embedded, the PKI controllers). */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { createAwsDriver } from '@kubeception/driver-aws';
+import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki, type VaultClient } from '@kubeception/pki-vault';
+import type { KubeClient } from '@kubeception/sdk/kube';
+import { createClusterController, createManager, type Controller, type LeaderElectionOptions, type Manager } from '@kubeception/sdk/runtime';
+import type { Logger } from 'pino';
+
+/** Options of {@link createAwsOperator}. */
+export interface AwsOperatorOptions {
+  readonly kube: KubeClient;
+  /** An EC2 client per region. @default the SDK's default credential chain */
+  readonly ec2?: (region: string) => EC2Client;
+  /** Also run the CertificateAuthority and Certificate controllers on this Vault. @default no (the cert-operator runs them) */
+  readonly vault?: VaultClient;
+  /** @default false */
+  readonly leaderElection?: false | LeaderElectionOptions;
+  readonly http?: { readonly port: number; readonly host?: string };
+  readonly logger?: Logger;
+  readonly handleSignals?: boolean;
+  /** Driver pace. @default 1000 */
+  readonly pollMs?: number;
+}
+
+export function createAwsOperator(options: AwsOperatorOptions): Manager {
+  const clients = new Map<string, EC2Client>();
+  const ec2 =
+    options.ec2 ??
+    ((region: string) => {
+      let client = clients.get(region);
+      if (!client) clients.set(region, (client = new EC2Client({ region })));
+      return client;
+    });
+  const controllers: Controller[] = [createClusterController({ driver: createAwsDriver({ ec2, ...(options.pollMs ? { pollMs: options.pollMs } : {}) }), pki: clusterPki as never })];
+  if (options.vault) {
+    const pki = createVaultPki({ client: options.vault });
+    controllers.push(createCertificateAuthorityController({ pki }), createCertificateController({ pki }));
+  }
+  return createManager({
+    name: 'aws-operator',
+    kube: options.kube,
+    controllers,
+    leaderElection: options.leaderElection ?? false,
+    ...(options.http ? { http: options.http } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.handleSignals ? { handleSignals: true } : {}),
+  });
+}
