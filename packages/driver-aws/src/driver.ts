@@ -36,6 +36,10 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
         return {
           provider: world,
           conditions: [
+            condition('VpcReady', Boolean(world.vpc), 'creating the VPC'),
+            condition('SubnetsReady', plan.subnets.every((s) => world.subnets[s.role]), `${plan.subnets.filter((s) => !world.subnets[s.role]).length} subnets to create`),
+            condition('SecurityGroupsReady', plan.securityGroups.every((g) => world.securityGroups[g.role]), 'creating security groups'),
+            condition('InstancesReady', plan.nodes.every((n) => world.instances[n.name]?.state === 'running'), `${plan.nodes.filter((n) => world.instances[n.name]?.state !== 'running').length} instances not running`),
             condition('InfrastructureReady', Boolean(world.vpc) && plan.subnets.every((s) => world.subnets[s.role]) && plan.securityGroups.every((g) => world.securityGroups[g.role]), 'creating VPC, subnets and security groups'),
             condition('NetworkReady', network, 'attaching the internet gateway and routes'),
             condition('ControlPlaneReady', running('master'), 'master instances starting'),

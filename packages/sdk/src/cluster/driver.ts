@@ -26,12 +26,16 @@ export interface DriverError {
   readonly cause?: unknown;
 }
 
-/** One of the infrastructure conditions a driver reports (`Ready` is summarised by the controller). */
+/**
+ * The infrastructure conditions every driver reports (the controller summarises them into
+ * `Ready`). A driver may add conditions of its own types (e.g. `VpcReady`); they are shown
+ * in status but do not enter the summary.
+ */
 export type DriverConditionType = 'InfrastructureReady' | 'NetworkReady' | 'ControlPlaneReady' | 'WorkersReady';
 
 /** A driver's report on one condition. */
 export interface DriverCondition {
-  readonly type: DriverConditionType;
+  readonly type: DriverConditionType | (string & {});
   readonly status: 'True' | 'False' | 'Unknown';
   readonly reason: string;
   readonly message?: string;

@@ -17,7 +17,7 @@ describe('a Cluster on AWS', () => {
     (await world.clusters().create(awsCluster('prod', { availabilityZones: { count: 2 }, vpcCIDR: '10.10.0.0/16' }, 2) as never))._unsafeUnwrap();
     await expect.poll(async () => (await get()).status?.phase, { timeout: 45_000, interval: 100 }).toBe('Ready');
     const status = (await get()).status;
-    expect(isTrue(status?.conditions, 'Ready')).toBe(true);
+    for (const type of ['Ready', 'VpcReady', 'SubnetsReady', 'SecurityGroupsReady', 'InstancesReady']) expect(isTrue(status?.conditions, type), type).toBe(true);
     expect(status?.nodes?.map((n) => `${n.name}:${n.role}:${n.ready}`).sort()).toEqual(['prod-master-0:master:true', 'prod-pool-0:worker:true', 'prod-pool-1:worker:true']);
     const types: Record<string, number> = {};
     for (const r of ownedBy(world.fakeEc2, 'prod')) types[r.type] = (types[r.type] ?? 0) + 1;
