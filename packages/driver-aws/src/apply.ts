@@ -27,7 +27,7 @@ import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { ec2Code, toDriverError } from './ec2-errors.js';
 import { ruleKey, type AwsWorld } from './observe.js';
 import { PendingCreations } from './pending.js';
-import { NODE_TAG, ROLE_TAG, type Plan, type PlannedRule } from './plan.js';
+import { CONFIG_TAG, NODE_TAG, ROLE_TAG, type Plan, type PlannedNode, type PlannedRule } from './plan.js';
 
 const DONE_TAG = 'kubeception.io/configured';
 
@@ -116,37 +116,46 @@ export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 
     return ResultAsync.combine(authorize).map(() => again('opening security group rules', 0.01));
   }
 
-  const missingNodes = plan.nodes.filter((n) => !world.instances[n.name]);
-  if (missingNodes.length > 0) {
-    const runs = missingNodes.map((n) =>
-      send(
-        new RunInstancesCommand({
-          ImageId: n.ami,
-          InstanceType: n.instanceType as never,
-          MinCount: 1,
-          MaxCount: 1,
-          ClientToken: n.clientToken,
-          SubnetId: world.subnets[n.subnetRole]?.id,
-          SecurityGroupIds: [world.securityGroups[n.role === 'master' ? 'sg-master' : 'sg-worker']?.id ?? ''],
-          UserData: Buffer.from(n.userData).toString('base64'),
-          BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: n.rootVolumeGiB, VolumeType: 'gp3', DeleteOnTermination: true } }],
-          ...(n.keyName ? { KeyName: n.keyName } : {}),
-          TagSpecifications: [{ ResourceType: 'instance', Tags: [...(tagged('instance', n.role, n.name)[0]?.Tags ?? []), { Key: NODE_TAG, Value: n.name }] }],
-        }),
-      ),
+  const run = (n: PlannedNode) =>
+    send(
+      new RunInstancesCommand({
+        ImageId: n.ami,
+        InstanceType: n.instanceType as never,
+        MinCount: 1,
+        MaxCount: 1,
+        ClientToken: n.clientToken,
+        SubnetId: world.subnets[n.subnetRole]?.id,
+        SecurityGroupIds: [world.securityGroups[n.role === 'master' ? 'sg-master' : 'sg-worker']?.id ?? ''],
+        UserData: Buffer.from(n.userData).toString('base64'),
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: n.rootVolumeGiB, VolumeType: 'gp3', DeleteOnTermination: true } }],
+        ...(n.keyName ? { KeyName: n.keyName } : {}),
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [...(tagged('instance', n.role, n.name)[0]?.Tags ?? []), { Key: NODE_TAG, Value: n.name }, { Key: CONFIG_TAG, Value: n.config }] }],
+      }),
     );
-    return ResultAsync.combine(runs).map(() => again(`starting ${missingNodes.length} instances`, 2));
+  const live = (node: string) => (world.instances[node] ?? []).filter((i) => i.state !== 'shutting-down');
+  const leaving = Object.entries(world.instances).filter(([, list]) => list.some((i) => i.state === 'shutting-down'));
+  const fresh = (n: PlannedNode) => live(n.name).find((i) => i.config === n.config);
+
+  // 1. new nodes (none of their instances exist): launch them together
+  const absent = plan.nodes.filter((n) => live(n.name).length === 0);
+  if (absent.length > 0) return ResultAsync.combine(absent.map(run)).map(() => again(`starting ${absent.length} instances`, 2));
+  const starting = plan.nodes.filter((n) => live(n.name).some((i) => i.state !== 'running'));
+  if (starting.length > 0 || leaving.length > 0) return okAsync(again(`waiting for ${starting.length + leaving.length} instances to settle`, 2));
+
+  // 2. outdated nodes (a changed version, type, image, …): one at a time, masters first; new instance before the old goes
+  const outdated = plan.nodes.find((n) => live(n.name).some((i) => i.config !== n.config));
+  if (outdated) {
+    const replacement = fresh(outdated);
+    if (!replacement) return run(outdated).map(() => again(`replacing ${outdated.name}`, 2));
+    const old = live(outdated.name).filter((i) => i.config !== outdated.config);
+    return send(new TerminateInstancesCommand({ InstanceIds: old.map((i) => i.id) })).map(() => again(`retiring the old ${outdated.name}`, 2));
   }
-  const starting = plan.nodes.filter((n) => world.instances[n.name]?.state !== 'running');
-  if (starting.length > 0) return okAsync(again(`waiting for ${starting.length} instances to run`, 2));
-  // only then remove nodes no longer wanted: one at a time, highest index first
+
+  // 3. nodes no longer wanted: one at a time, highest index first
   const wanted = new Set(plan.nodes.map((n) => n.name));
-  const extra = Object.entries(world.instances)
-    .filter(([node, i]) => !wanted.has(node) && i.state !== 'shutting-down')
-    .sort(([a], [b]) => b.localeCompare(a, undefined, { numeric: true }));
-  const leaving = Object.entries(world.instances).filter(([node, i]) => !wanted.has(node) && i.state === 'shutting-down');
-  if (leaving.length > 0) return okAsync(again(`waiting for ${leaving.map(([n]) => n).join(', ')} to terminate`, 2));
-  const [next] = extra;
-  if (next) return send(new TerminateInstancesCommand({ InstanceIds: [next[1].id] })).map(() => again(`removing ${next[0]}`, 2));
+  const [extra] = Object.keys(world.instances)
+    .filter((node) => !wanted.has(node) && live(node).length > 0)
+    .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
+  if (extra) return send(new TerminateInstancesCommand({ InstanceIds: live(extra).map((i) => i.id) })).map(() => again(`removing ${extra}`, 2));
   return okAsync({ type: 'done' });
 }

@@ -32,7 +32,7 @@ export function cleanupWorld(ec2: EC2Client, world: AwsWorld, pollMs = 1000): Re
       ),
     ).map((results) => again(results.every(Boolean) ? reason : `${reason} (some are still in use)`));
 
-  const live = Object.values(world.instances).filter((i) => i.state !== 'terminated');
+  const live = Object.values(world.instances).flat().filter((i) => i.state !== 'terminated');
   const running = live.filter((i) => i.state !== 'shutting-down');
   if (running.length > 0) return all([new TerminateInstancesCommand({ InstanceIds: running.map((i) => i.id) })], `terminating ${running.length} instances`);
   if (live.length > 0) return okAsync(again(`waiting for ${live.length} instances to terminate`, 2));

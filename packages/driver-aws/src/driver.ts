@@ -29,8 +29,11 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
     observe: (cluster, spec) =>
       observeWorld(options.ec2(spec.region), cluster.metadata.name).map((world): Observed<AwsWorld> => {
         const plan = planCluster(cluster, spec);
-        const running = (role: 'master' | 'worker') => plan.nodes.filter((n) => n.role === role).every((n) => world.instances[n.name]?.state === 'running');
-        const masters = plan.nodes.filter((n) => n.role === 'master').map((n) => world.instances[n.name]);
+        /** A node is up when an instance with its current launch configuration runs. */
+        const current = (n: (typeof plan.nodes)[number]) => (world.instances[n.name] ?? []).find((i) => i.config === n.config && i.state !== 'shutting-down');
+        const up = (n: (typeof plan.nodes)[number]) => current(n)?.state === 'running';
+        const running = (role: 'master' | 'worker') => plan.nodes.filter((n) => n.role === role).every(up);
+        const masters = plan.nodes.filter((n) => n.role === 'master').map(current);
         const endpointIp = masters[0]?.publicIp;
         const network = Boolean(world.gateway?.attachedTo && world.routeTable?.defaultRoute);
         return {
@@ -39,7 +42,7 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
             condition('VpcReady', Boolean(world.vpc), 'creating the VPC'),
             condition('SubnetsReady', plan.subnets.every((s) => world.subnets[s.role]), `${plan.subnets.filter((s) => !world.subnets[s.role]).length} subnets to create`),
             condition('SecurityGroupsReady', plan.securityGroups.every((g) => world.securityGroups[g.role]), 'creating security groups'),
-            condition('InstancesReady', plan.nodes.every((n) => world.instances[n.name]?.state === 'running'), `${plan.nodes.filter((n) => world.instances[n.name]?.state !== 'running').length} instances not running`),
+            condition('InstancesReady', plan.nodes.every(up), `${plan.nodes.filter((n) => !up(n)).length} instances not running their current configuration`),
             condition('InfrastructureReady', Boolean(world.vpc) && plan.subnets.every((s) => world.subnets[s.role]) && plan.securityGroups.every((g) => world.securityGroups[g.role]), 'creating VPC, subnets and security groups'),
             condition('NetworkReady', network, 'attaching the internet gateway and routes'),
             condition('ControlPlaneReady', running('master'), 'master instances starting'),
@@ -48,8 +51,8 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
           network: { podCIDR: cluster.spec.network.podCIDR },
           ...(endpointIp ? { endpoint: { host: endpointIp, port: cluster.spec.kubernetes.api.securePort } } : {}),
           nodes: plan.nodes.flatMap((n) => {
-            const instance = world.instances[n.name];
-            return instance ? [{ name: n.name, role: n.role, ...(n.pool ? { pool: n.pool } : {}), ready: instance.state === 'running', ...(instance.privateIp ? { address: instance.privateIp } : {}) }] : [];
+            const instance = current(n) ?? world.instances[n.name]?.[0];
+            return instance ? [{ name: n.name, role: n.role, ...(n.pool ? { pool: n.pool } : {}), ready: up(n), ...(instance.privateIp ? { address: instance.privateIp } : {}) }] : [];
           }),
         };
       }),

@@ -12,7 +12,7 @@ import {
 import type { DriverError } from '@kubeception/sdk';
 import { ResultAsync } from 'neverthrow';
 import { toDriverError } from './ec2-errors.js';
-import { NODE_TAG, ROLE_TAG, ownerTag } from './plan.js';
+import { CONFIG_TAG, NODE_TAG, ROLE_TAG, ownerTag } from './plan.js';
 
 /** A cluster's EC2 resources as they are. */
 export interface AwsWorld {
@@ -21,7 +21,18 @@ export interface AwsWorld {
   readonly subnets: Readonly<Record<string, { readonly id: string; readonly cidr: string; readonly tags: Record<string, string> }>>;
   readonly routeTable?: { readonly id: string; readonly defaultRoute: boolean; readonly subnets: readonly string[] };
   readonly securityGroups: Readonly<Record<string, { readonly id: string; readonly rules: readonly string[]; readonly references: readonly GroupReference[] }>>;
-  readonly instances: Readonly<Record<string, { readonly id: string; readonly state: string; readonly privateIp?: string; readonly publicIp?: string }>>;
+  /** Instances by node: usually one; two while a node is being replaced. */
+  readonly instances: Readonly<Record<string, readonly ObservedInstance[]>>;
+}
+
+/** An instance as observed. */
+export interface ObservedInstance {
+  readonly id: string;
+  readonly state: string;
+  /** The launch-configuration hash it was started with. */
+  readonly config: string;
+  readonly privateIp?: string;
+  readonly publicIp?: string;
 }
 
 /** An ingress rule whose source is another security group (it blocks deleting that group). */
@@ -41,13 +52,17 @@ export function observeWorld(ec2: EC2Client, cluster: string): ResultAsync<AwsWo
   const owned: Filter[] = [{ Name: `tag:${ownerTag(cluster)}`, Values: ['owned'] }];
   const call = <T>(promise: () => Promise<T>) => ResultAsync.fromThrowable(promise, toDriverError)();
   const instances = async () => {
-    const found: Record<string, { id: string; state: string; privateIp?: string; publicIp?: string }> = {};
+    const found: Record<string, ObservedInstance[]> = {};
     let token: string | undefined;
     do {
       const page = await ec2.send(new DescribeInstancesCommand({ Filters: [...owned, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] }], NextToken: token }));
       for (const i of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-        const node = tagMap(i.Tags)[NODE_TAG];
-        if (node) found[node] = { id: i.InstanceId ?? '', state: i.State?.Name ?? 'unknown', ...(i.PrivateIpAddress ? { privateIp: i.PrivateIpAddress } : {}), ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}) };
+        const tags = tagMap(i.Tags);
+        const node = tags[NODE_TAG];
+        if (node) {
+          const observed = { id: i.InstanceId ?? '', state: i.State?.Name ?? 'unknown', config: tags[CONFIG_TAG] ?? '', ...(i.PrivateIpAddress ? { privateIp: i.PrivateIpAddress } : {}), ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}) };
+          (found[node] ??= []).push(observed);
+        }
       }
       token = page.NextToken;
     } while (token);

@@ -15,6 +15,8 @@ export const ownerTag = (cluster: string) => `kubeception.io/cluster/${cluster}`
 export const ROLE_TAG = 'kubeception.io/resource';
 /** Tag naming the node an instance is. */
 export const NODE_TAG = 'kubeception.io/node';
+/** Tag with the hash of an instance's launch configuration: a change means a replacement. */
+export const CONFIG_TAG = 'kubeception.io/launch-config';
 
 /** Default VPC network when `vpcCIDR` is unset: each cluster has its own VPC, so they may repeat. */
 export const DEFAULT_VPC_CIDR = '10.0.0.0/16';
@@ -34,7 +36,9 @@ export interface PlannedNode {
   readonly subnetRole: string;
   readonly instanceType: string;
   readonly ami: string;
-  /** Deterministic: the same node always asks EC2 with the same token. */
+  /** Hash of everything the instance is launched with (version, type, image, volume, key, user data). */
+  readonly config: string;
+  /** Deterministic per node and launch configuration: a retry never launches twice. */
   readonly clientToken: string;
   /** cloud-config; public data only. */
   readonly userData: string;
@@ -104,6 +108,11 @@ export function planCluster(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec
   const node = (nodeName: string, role: 'master' | 'worker', index: number, pool?: string): PlannedNode => {
     const zone = zones[index % zones.length] ?? zones[0] ?? `${aws.region}a`;
     const instance = role === 'master' ? aws.instances.master : aws.instances.worker;
+    const data = userData(name, nodeName, role, cluster.spec.kubernetes.version);
+    const config = createHash('sha256')
+      .update(JSON.stringify([instance.instanceType, instance.ami, aws.rootVolumeSize, aws.sshKeyName ?? '', data]))
+      .digest('hex')
+      .slice(0, 16);
     return {
       name: nodeName,
       role,
@@ -112,8 +121,9 @@ export function planCluster(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec
       subnetRole: `subnet-public-${zone}`,
       instanceType: instance.instanceType,
       ami: instance.ami,
-      clientToken: `kc-${createHash('sha256').update(`${cluster.metadata.uid}/${nodeName}`).digest('hex').slice(0, 40)}`,
-      userData: userData(name, nodeName, role, cluster.spec.kubernetes.version),
+      config,
+      clientToken: `kc-${createHash('sha256').update(`${cluster.metadata.uid}/${nodeName}/${config}`).digest('hex').slice(0, 40)}`,
+      userData: data,
       rootVolumeGiB: aws.rootVolumeSize,
       ...(aws.sshKeyName ? { keyName: aws.sshKeyName } : {}),
     };
