@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ClusterResource } from '@kubeception/sdk';
 import { createKubeClient } from '@kubeception/sdk/kube';
+import vault from 'node-vault';
 import { pino } from 'pino';
 import { startEmbeddedAws } from './embedded.js';
 import { createAwsOperator } from './operator.js';
@@ -24,8 +25,10 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   if (values.help) return out(USAGE), 0;
   const logger = pino({ level: values.verbose ? 'info' : 'silent' }, process.stderr);
   if (!values.embedded) {
+    const { VAULT_ADDR, VAULT_TOKEN } = process.env;
     await createAwsOperator({
       kube: createKubeClient(),
+      ...(VAULT_ADDR && VAULT_TOKEN ? { bootTokens: { vault: vault({ endpoint: VAULT_ADDR, token: VAULT_TOKEN, noCustomHTTPVerbs: true }), vaultAddr: VAULT_ADDR } } : {}),
       leaderElection: { name: 'aws-operator', namespace: process.env.POD_NAMESPACE ?? 'kubeception' },
       http: { port: 8080, host: '0.0.0.0' },
       logger,
@@ -36,7 +39,15 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   const world = await startEmbeddedAws();
   writeFileSync('.aws-operator.kubeconfig', world.fakeKube.kubeconfigYaml);
   out(`embedded host ${world.fakeKube.url} (kubeconfig: .aws-operator.kubeconfig), fake EC2 ${world.fakeEc2.url}, fake Vault ${world.fakeVault.url}`);
-  const operator = createAwsOperator({ kube: world.operatorKube, ec2: world.ec2, vault: world.vault, logger, handleSignals: !values.once, pollMs: 100 });
+  const operator = createAwsOperator({
+    kube: world.operatorKube,
+    ec2: world.ec2,
+    vault: world.vault,
+    bootTokens: { vault: world.vault, vaultAddr: world.fakeVault.url },
+    logger,
+    handleSignals: !values.once,
+    pollMs: 100,
+  });
   const running = operator.start();
   const started = Date.now();
   let last = '';

@@ -2,6 +2,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createAwsDriver } from '@kubeception/driver-aws';
 import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki, type VaultClient } from '@kubeception/pki-vault';
+import type { SecretValue } from '@kubeception/sdk';
 import type { KubeClient } from '@kubeception/sdk/kube';
 import { createClusterController, createManager, type Controller, type LeaderElectionOptions, type Manager } from '@kubeception/sdk/runtime';
 import type { Logger } from 'pino';
@@ -20,6 +21,8 @@ export interface AwsOperatorOptions {
   readonly handleSignals?: boolean;
   /** Driver pace. @default 1000 */
   readonly pollMs?: number;
+  /** Give nodes single-use wrapped Vault boot tokens (see the driver README, "Node boot"). @default none */
+  readonly bootTokens?: { readonly vault: VaultClient; readonly vaultAddr: string };
 }
 
 export function createAwsOperator(options: AwsOperatorOptions): Manager {
@@ -31,7 +34,23 @@ export function createAwsOperator(options: AwsOperatorOptions): Manager {
       if (!client) clients.set(region, (client = new EC2Client({ region })));
       return client;
     });
-  const controllers: Controller[] = [createClusterController({ driver: createAwsDriver({ ec2, ...(options.pollMs ? { pollMs: options.pollMs } : {}) }), pki: clusterPki as never })];
+  const boot = options.bootTokens;
+  const bootPki = boot ? createVaultPki({ client: boot.vault }) : undefined;
+  const driver = createAwsDriver({
+    ec2,
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    ...(boot && bootPki
+      ? {
+          vaultAddr: boot.vaultAddr,
+          bootToken: (cluster: string) =>
+            bootPki
+              .issueClusterToken(cluster, { ttl: '1h', wrapTTL: '10m' })
+              .map((t) => t.wrappingToken as SecretValue)
+              .mapErr((e) => ({ kind: 'Transient' as const, message: e.message })),
+        }
+      : {}),
+  });
+  const controllers: Controller[] = [createClusterController({ driver, pki: clusterPki as never })];
   if (options.vault) {
     const pki = createVaultPki({ client: options.vault });
     controllers.push(createCertificateAuthorityController({ pki }), createCertificateController({ pki }));

@@ -22,7 +22,7 @@ import {
   type ResourceType,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import type { DriverError, DriverProgress } from '@kubeception/sdk';
+import type { DriverError, DriverProgress, SecretValue } from '@kubeception/sdk';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { ec2Code, toDriverError } from './ec2-errors.js';
 import { ruleKey, type AwsWorld } from './observe.js';
@@ -31,7 +31,20 @@ import { CONFIG_TAG, NODE_TAG, ROLE_TAG, type Plan, type PlannedNode, type Plann
 
 const DONE_TAG = 'kubeception.io/configured';
 
-export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 1000, pending = new PendingCreations()): ResultAsync<DriverProgress, DriverError> {
+/** How nodes get their boot token (see README "Node boot"). */
+export interface BootTokens {
+  readonly mint: (cluster: string, node: string) => ResultAsync<SecretValue, DriverError>;
+  readonly vaultAddr: string;
+}
+
+export function applyPlan(
+  ec2: EC2Client,
+  plan: Plan,
+  world: AwsWorld,
+  pollMs = 1000,
+  pending = new PendingCreations(),
+  boot?: BootTokens,
+): ResultAsync<DriverProgress, DriverError> {
   /** Ask again after a fraction (`short`) or a multiple of the poll interval. */
   const again = (reason: string, factor = 1): DriverProgress => ({ type: 'requeueAfter', ms: Math.max(1, Math.round(pollMs * factor)), reason });
   const send = <T = unknown>(command: object): ResultAsync<T, DriverError> =>
@@ -116,7 +129,16 @@ export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 
     return ResultAsync.combine(authorize).map(() => again('opening security group rules', 0.01));
   }
 
+  /** User data: the planned cloud-config, plus the node's single-use wrapped boot token. */
+  const userDataOf = (n: PlannedNode): ResultAsync<string, DriverError> =>
+    boot ? boot.mint(plan.cluster, n.name).map((token) => `${n.userData}${bootSection(boot.vaultAddr, token.reveal())}`) : okAsync(n.userData);
   const run = (n: PlannedNode) =>
+    userDataOf(n).andThen((userData) => launch(n, userData)).orElse((e) =>
+      // the same ClientToken with other user data (a new boot token after a lost answer): the
+      // launch already happened and is not visible yet; the unused boot token expires
+      ec2Code(e.cause) === 'IdempotentParameterMismatch' ? okAsync(undefined) : errAsync(e),
+    );
+  const launch = (n: PlannedNode, userData: string) =>
     send(
       new RunInstancesCommand({
         ImageId: n.ami,
@@ -126,7 +148,7 @@ export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 
         ClientToken: n.clientToken,
         SubnetId: world.subnets[n.subnetRole]?.id,
         SecurityGroupIds: [world.securityGroups[n.role === 'master' ? 'sg-master' : 'sg-worker']?.id ?? ''],
-        UserData: Buffer.from(n.userData).toString('base64'),
+        UserData: Buffer.from(userData).toString('base64'),
         BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: n.rootVolumeGiB, VolumeType: 'gp3', DeleteOnTermination: true } }],
         ...(n.keyName ? { KeyName: n.keyName } : {}),
         TagSpecifications: [{ ResourceType: 'instance', Tags: [...(tagged('instance', n.role, n.name)[0]?.Tags ?? []), { Key: NODE_TAG, Value: n.name }, { Key: CONFIG_TAG, Value: n.config }] }],
@@ -158,4 +180,9 @@ export function applyPlan(ec2: EC2Client, plan: Plan, world: AwsWorld, pollMs = 
     .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
   if (extra) return send(new TerminateInstancesCommand({ InstanceIds: live(extra).map((i) => i.id) })).map(() => again(`removing ${extra}`, 2));
   return okAsync({ type: 'done' });
+}
+
+/** The boot part of a node's user data: where Vault is, and the single-use wrapped token. */
+function bootSection(vaultAddr: string, wrappedToken: string): string {
+  return ['  - path: /etc/kubeception/vault.env', '    permissions: "0600"', '    content: |', `      VAULT_ADDR=${vaultAddr}`, `      VAULT_WRAPPED_TOKEN=${wrappedToken}`, ''].join('\n');
 }

@@ -3,8 +3,8 @@
  * `kubeception.io/cluster/<name>=owned`, so observe finds it from the Cluster alone.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { ClusterDriver, DriverCondition, Observed } from '@kubeception/sdk';
-import { okAsync } from 'neverthrow';
+import type { ClusterDriver, DriverCondition, DriverError, Observed, SecretValue } from '@kubeception/sdk';
+import { okAsync, type ResultAsync } from 'neverthrow';
 import { applyPlan } from './apply.js';
 import { cleanupWorld } from './cleanup.js';
 import { observeWorld, type AwsWorld } from './observe.js';
@@ -18,6 +18,14 @@ export interface AwsDriverOptions {
   readonly ec2: (region: string) => EC2Client;
   /** Base interval between passes while something is being created or deleted. @default 1000 */
   readonly pollMs?: number;
+  /**
+   * Mints the boot token of a node: a single-use, short-TTL, response-wrapped Vault token
+   * limited to the cluster's policy (e.g. `pki.issueClusterToken(cluster, { ttl: '1h', wrapTTL: '10m' })`).
+   * It goes into the node's user data with `vaultAddr`; see README "Node boot". @default none
+   */
+  readonly bootToken?: (cluster: string, node: string) => ResultAsync<SecretValue, DriverError>;
+  /** Vault address nodes use to unwrap their boot token. */
+  readonly vaultAddr?: string;
 }
 
 export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpec, AwsWorld> {
@@ -56,7 +64,7 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
           }),
         };
       }),
-    apply: (cluster, spec, observed) => applyPlan(options.ec2(spec.region), planCluster(cluster, spec), observed.provider, options.pollMs, pending),
+    apply: (cluster, spec, observed) => applyPlan(options.ec2(spec.region), planCluster(cluster, spec), observed.provider, options.pollMs, pending, options.bootToken ? { mint: options.bootToken, vaultAddr: options.vaultAddr ?? '' } : undefined),
     cleanup: (_cluster, spec, observed) => (spec === undefined ? okAsync({ type: 'done' as const }) : cleanupWorld(options.ec2(spec.region), observed.provider, options.pollMs)),
   };
 }

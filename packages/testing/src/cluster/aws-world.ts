@@ -1,7 +1,7 @@
 /** A fake host, Vault and EC2 with the Cluster controller on the AWS driver, for AWS tests. */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createAwsDriver } from '@kubeception/driver-aws';
-import { ClusterResource, kubeceptionCrds, type Cluster, type ClusterInput } from '@kubeception/sdk';
+import { ClusterResource, kubeceptionCrds, type Cluster, type ClusterInput, type SecretValue } from '@kubeception/sdk';
 import { createKubeClient, type ResourceClient } from '@kubeception/sdk/kube';
 import { createClusterController, createManager, type Manager } from '@kubeception/sdk/runtime';
 import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
@@ -26,7 +26,13 @@ export interface AwsWorld {
   stop(): Promise<void>;
 }
 
-export async function startAwsWorld(): Promise<AwsWorld> {
+/** Options of {@link startAwsWorld}. */
+export interface AwsWorldOptions {
+  /** Give nodes single-use wrapped Vault boot tokens in their user data. @default false */
+  readonly bootTokens?: boolean;
+}
+
+export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsWorld> {
   const fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
   const fakeEc2 = await startFakeEc2({ images: [{ id: AMI, name: 'kubeception-test' }], instanceDelays: { pendingMs: 20, shuttingDownMs: 20 } });
@@ -42,7 +48,21 @@ export async function startAwsWorld(): Promise<AwsWorld> {
   const manager = createManager({
     kube: createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0, retry: { maxAttempts: 1 } }),
     controllers: [
-      createClusterController({ driver: createAwsDriver({ ec2, pollMs: 10 }), pki: clusterPki as never, concurrency: 8 }),
+      createClusterController({
+        driver: createAwsDriver({
+          ec2,
+          pollMs: 10,
+          ...(options.bootTokens
+            ? {
+                vaultAddr: fakeVault.url,
+                bootToken: (cluster: string) =>
+                  pki.issueClusterToken(cluster, { ttl: '1h', wrapTTL: '10m' }).map((t) => t.wrappingToken as SecretValue).mapErr((e) => ({ kind: 'Transient' as const, message: e.message })),
+              }
+            : {}),
+        }),
+        pki: clusterPki as never,
+        concurrency: 8,
+      }),
       createCertificateAuthorityController({ pki }),
       createCertificateController({ pki }),
     ],

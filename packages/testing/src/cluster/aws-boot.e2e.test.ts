@@ -1,0 +1,43 @@
+/**
+ * Node boot: each instance's user data carries only a single-use, short-TTL, response-wrapped
+ * Vault token limited to its cluster's policy; no key, and the token appears nowhere else.
+ */
+import { DescribeInstanceAttributeCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { EventResource, createKubeClient } from '@kubeception/sdk/kube';
+import vault from 'node-vault';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { awsCluster, ownedBy, startAwsWorld, type AwsWorld } from './aws-world.js';
+
+let world: AwsWorld;
+beforeAll(async () => (world = await startAwsWorld({ bootTokens: true })));
+afterAll(() => world.stop());
+
+it('puts a single-use wrapped token for the cluster policy in user data, and no secret anywhere', async () => {
+  (await world.clusters().create(awsCluster('booted', {}, 1) as never))._unsafeUnwrap();
+  await expect.poll(async () => (await world.clusters().get('booted', { namespace: 'default' }))._unsafeUnwrap().status?.phase, { timeout: 45_000, interval: 50 }).toBe('Ready');
+
+  const ec2 = new EC2Client({ region: 'eu-west-1', endpoint: world.fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
+  const instances = ownedBy(world.fakeEc2, 'booted').filter((r) => r.type === 'instance');
+  expect(instances).toHaveLength(2);
+  const root = vault({ endpoint: world.fakeVault.url, token: world.fakeVault.rootToken, noCustomHTTPVerbs: true });
+  const tokens: string[] = [];
+  for (const instance of instances) {
+    const attribute = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: instance.id, Attribute: 'userData' }));
+    const userData = Buffer.from(attribute.UserData?.Value ?? '', 'base64').toString();
+    expect(userData).not.toMatch(/PRIVATE KEY|BEGIN CERTIFICATE/);
+    const token = /VAULT_WRAPPED_TOKEN=(\S+)/.exec(userData)?.[1] ?? '';
+    expect(userData).toContain(`VAULT_ADDR=${world.fakeVault.url}`);
+    tokens.push(token);
+    const lookup = await root.write('sys/wrapping/lookup', { token });
+    expect(lookup.data.creation_ttl).toBeLessThanOrEqual(600); // short-lived
+    const unwrapped = await vault({ endpoint: world.fakeVault.url, token, noCustomHTTPVerbs: true }).write('sys/wrapping/unwrap', {});
+    expect(unwrapped.auth.policies).toEqual(['kubeception-booted']); // limited to the cluster
+    await expect(vault({ endpoint: world.fakeVault.url, token, noCustomHTTPVerbs: true }).write('sys/wrapping/unwrap', {})).rejects.toBeDefined(); // single use
+  }
+  const elsewhere = JSON.stringify([
+    (await world.clusters().list())._unsafeUnwrap().items,
+    (await createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0 }).resource(EventResource).list())._unsafeUnwrap().items,
+  ]);
+  for (const token of tokens) expect(elsewhere).not.toContain(token);
+  expect(elsewhere).not.toMatch(/PRIVATE KEY/);
+}, 60_000);
