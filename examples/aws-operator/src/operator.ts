@@ -31,7 +31,7 @@ export function createAwsOperator(options: AwsOperatorOptions): Manager {
     options.ec2 ??
     ((region: string) => {
       let client = clients.get(region);
-      if (!client) clients.set(region, (client = new EC2Client({ region })));
+      if (!client) clients.set(region, (client = new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 5 })));
       return client;
     });
   const boot = options.bootTokens;

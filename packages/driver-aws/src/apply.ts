@@ -151,7 +151,7 @@ export function applyPlan(
         UserData: Buffer.from(userData).toString('base64'),
         BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: n.rootVolumeGiB, VolumeType: 'gp3', DeleteOnTermination: true } }],
         ...(n.keyName ? { KeyName: n.keyName } : {}),
-        TagSpecifications: [{ ResourceType: 'instance', Tags: [...(tagged('instance', n.role, n.name)[0]?.Tags ?? []), { Key: NODE_TAG, Value: n.name }, { Key: CONFIG_TAG, Value: n.config }] }],
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [...(tagged('instance', n.role, n.name)[0]?.Tags ?? []), { Key: NODE_TAG, Value: n.name }, { Key: CONFIG_TAG, Value: n.config }, { Key: 'kubeception.io/role', Value: n.role }] }],
       }),
     );
   const live = (node: string) => (world.instances[node] ?? []).filter((i) => i.state !== 'shutting-down');

@@ -60,7 +60,7 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
           ...(endpointIp ? { endpoint: { host: endpointIp, port: cluster.spec.kubernetes.api.securePort } } : {}),
           nodes: plan.nodes.flatMap((n) => {
             const instance = current(n) ?? world.instances[n.name]?.[0];
-            return instance ? [{ name: n.name, role: n.role, ...(n.pool ? { pool: n.pool } : {}), ready: up(n), ...(instance.privateIp ? { address: instance.privateIp } : {}) }] : [];
+            return instance ? [{ name: n.name, role: n.role, ...(n.pool ? { pool: n.pool } : {}), ready: up(n), ...(instance.privateIp ? { address: instance.privateIp } : {}), providerID: `aws:///${instance.zone ?? n.zone}/${instance.id}` }] : [];
           }),
         };
       }),

@@ -31,6 +31,7 @@ export interface ObservedInstance {
   readonly state: string;
   /** The launch-configuration hash it was started with. */
   readonly config: string;
+  readonly zone?: string;
   readonly privateIp?: string;
   readonly publicIp?: string;
 }
@@ -60,7 +61,7 @@ export function observeWorld(ec2: EC2Client, cluster: string): ResultAsync<AwsWo
         const tags = tagMap(i.Tags);
         const node = tags[NODE_TAG];
         if (node) {
-          const observed = { id: i.InstanceId ?? '', state: i.State?.Name ?? 'unknown', config: tags[CONFIG_TAG] ?? '', ...(i.PrivateIpAddress ? { privateIp: i.PrivateIpAddress } : {}), ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}) };
+          const observed = { id: i.InstanceId ?? '', state: i.State?.Name ?? 'unknown', config: tags[CONFIG_TAG] ?? '', ...(i.Placement?.AvailabilityZone ? { zone: i.Placement.AvailabilityZone } : {}), ...(i.PrivateIpAddress ? { privateIp: i.PrivateIpAddress } : {}), ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}) };
           (found[node] ??= []).push(observed);
         }
       }

@@ -125,6 +125,7 @@ const clusterNode = z.strictObject({
   pool: z.string().optional(),
   ready: z.boolean(),
   address: z.string().optional(),
+  providerID: z.string().optional().meta({ description: 'Where the node runs, e.g. aws:///eu-west-1a/i-0abc (as Kubernetes Node.spec.providerID).' }),
 });
 
 /** Schema of `Cluster.status`. Written by operators only. */

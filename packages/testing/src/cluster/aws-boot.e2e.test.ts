@@ -9,10 +9,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { awsCluster, ownedBy, startAwsWorld, type AwsWorld } from './aws-world.js';
 
 let world: AwsWorld;
-beforeAll(async () => (world = await startAwsWorld({ bootTokens: true })));
+beforeAll(async () => (world = await startAwsWorld({ bootTokens: true, captureLogs: true })));
 afterAll(() => world.stop());
 
-it('puts a single-use wrapped token for the cluster policy in user data, and no secret anywhere', async () => {
+it('puts a single-use wrapped token for the cluster policy in user data, and no secret in logs, events or status', async () => {
   (await world.clusters().create(awsCluster('booted', {}, 1) as never))._unsafeUnwrap();
   await expect.poll(async () => (await world.clusters().get('booted', { namespace: 'default' }))._unsafeUnwrap().status?.phase, { timeout: 45_000, interval: 50 }).toBe('Ready');
 
@@ -34,7 +34,9 @@ it('puts a single-use wrapped token for the cluster policy in user data, and no 
     expect(unwrapped.auth.policies).toEqual(['kubeception-booted']); // limited to the cluster
     await expect(vault({ endpoint: world.fakeVault.url, token, noCustomHTTPVerbs: true }).write('sys/wrapping/unwrap', {})).rejects.toBeDefined(); // single use
   }
+  expect(world.logs().length).toBeGreaterThan(0);
   const elsewhere = JSON.stringify([
+    world.logs(),
     (await world.clusters().list())._unsafeUnwrap().items,
     (await createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0 }).resource(EventResource).list())._unsafeUnwrap().items,
   ]);

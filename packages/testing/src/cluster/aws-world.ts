@@ -22,6 +22,8 @@ export interface AwsWorld {
   readonly fakeVault: StartedFakeVault;
   readonly manager: Manager;
   setHook(hook: SendHook | undefined): void;
+  /** The operators' log lines (with `captureLogs`). */
+  logs(): string;
   clusters(): ResourceClient<Cluster, ClusterInput>;
   stop(): Promise<void>;
 }
@@ -30,6 +32,8 @@ export interface AwsWorld {
 export interface AwsWorldOptions {
   /** Give nodes single-use wrapped Vault boot tokens in their user data. @default false */
   readonly bootTokens?: boolean;
+  /** Keep the operators' logs (debug level) for scanning; otherwise they are silent. @default false */
+  readonly captureLogs?: boolean;
 }
 
 export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsWorld> {
@@ -37,6 +41,7 @@ export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsW
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
   const fakeEc2 = await startFakeEc2({ images: [{ id: AMI, name: 'kubeception-test' }], instanceDelays: { pendingMs: 20, shuttingDownMs: 20 } });
   let hook: SendHook | undefined;
+  const logs: string[] = [];
   const clients = new Map<string, EC2Client>();
   const ec2 = (region: string) => {
     let client = clients.get(region);
@@ -67,7 +72,7 @@ export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsW
       createCertificateController({ pki }),
     ],
     shutdownTimeoutMs: 2000,
-    logger: pino({ level: 'silent' }), // the crash tests make reconciles fail on purpose
+    logger: options.captureLogs ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) }) : pino({ level: 'silent' }), // crash tests fail reconciles on purpose
   });
   void manager.start();
   return {
@@ -76,6 +81,7 @@ export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsW
     fakeVault,
     manager,
     setHook: (h) => (hook = h),
+    logs: () => logs.join(''),
     clusters: () => createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 }).resource(ClusterResource),
     stop: async () => {
       await manager.stop();

@@ -19,6 +19,9 @@ describe('a Cluster on AWS', () => {
     const status = (await get()).status;
     for (const type of ['Ready', 'VpcReady', 'SubnetsReady', 'SecurityGroupsReady', 'InstancesReady']) expect(isTrue(status?.conditions, type), type).toBe(true);
     expect(status?.nodes?.map((n) => `${n.name}:${n.role}:${n.ready}`).sort()).toEqual(['prod-master-0:master:true', 'prod-pool-0:worker:true', 'prod-pool-1:worker:true']);
+    for (const node of status?.nodes ?? []) expect(node.providerID).toMatch(/^aws:\/\/\/eu-west-1[ab]\/i-[0-9a-f]+$/);
+    const roles = world.fakeEc2.state.instances().filter((i) => i.tags['kubeception.io/cluster/prod'] === 'owned').map((i) => i.tags['kubeception.io/role']).sort();
+    expect(roles).toEqual(['master', 'worker', 'worker']);
     const types: Record<string, number> = {};
     for (const r of ownedBy(world.fakeEc2, 'prod')) types[r.type] = (types[r.type] ?? 0) + 1;
     expect(types).toEqual({ vpc: 1, 'internet-gateway': 1, subnet: 4, 'route-table': 1, 'security-group': 3, instance: 3 });
