@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ClusterResource } from '@kubeception/sdk';
+import { provider as aws } from '@kubeception/driver-aws';
+import { provider as kvm } from '@kubeception/driver-kvm';
+import { ClusterResource, kubeceptionCrds, toYamlDocuments } from '@kubeception/sdk';
 import { describe, expect, it } from 'vitest';
 import { startEmbeddedAws } from './embedded.js';
 import { main } from './main.js';
@@ -9,6 +11,10 @@ const policyActions = () =>
   (JSON.parse(readFileSync(new URL('../deploy/iam-policy.json', import.meta.url), 'utf8')) as { Statement: { Action: string[] }[] }).Statement.flatMap((s) => s.Action).sort();
 
 describe('aws-operator', () => {
+  it('ships the CRDs the SDK generates', () => {
+    expect(readFileSync(new URL('../deploy/crds.yaml', import.meta.url), 'utf8')).toBe(toYamlDocuments(kubeceptionCrds({ providers: [kvm, aws] })));
+  });
+
   it('--embedded --once: the sample AWS Cluster becomes Ready, then it exits 0', async () => {
     const lines: string[] = [];
     expect(await main(['--embedded', '--once'], (l) => lines.push(l))).toBe(0);
