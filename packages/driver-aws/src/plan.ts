@@ -5,7 +5,7 @@
  * the Cluster alone.
  */
 import { createHash } from 'node:crypto';
-import { parseCidr, type Cluster, type Persisted } from '@kubeception/sdk';
+import { Label, parseCidr, type Cluster, type Persisted } from '@kubeception/sdk';
 import type { AwsSpec } from './provider-spec.js';
 import { availabilityZones } from './regions.js';
 
@@ -13,8 +13,8 @@ import { availabilityZones } from './regions.js';
 export const ownerTag = (cluster: string) => `kubeception.io/cluster/${cluster}`;
 /** Tag naming a resource's role in the cluster (`vpc`, `subnet-public-eu-west-1a`, `sg-master`, …). */
 export const ROLE_TAG = 'kubeception.io/resource';
-/** Tag naming the node an instance is. */
-export const NODE_TAG = 'kubeception.io/node';
+/** Tag naming the node an instance is (the SDK's `Label.Node`). */
+export const NODE_TAG = Label.Node;
 /** Tag with the hash of an instance's launch configuration: a change means a replacement. */
 export const CONFIG_TAG = 'kubeception.io/launch-config';
 

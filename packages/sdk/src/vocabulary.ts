@@ -23,6 +23,8 @@ export const Label = {
   Role: 'kubeception.io/role',
   /** Worker pool name. */
   Pool: 'kubeception.io/pool',
+  /** Name of the guest node an object (VM pod, boot config, EC2 instance) belongs to. */
+  Node: 'kubeception.io/node',
   /** Operator that manages the object. */
   ManagedBy: 'app.kubernetes.io/managed-by',
 } as const;

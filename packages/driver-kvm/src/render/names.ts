@@ -11,7 +11,7 @@ export const MANAGED_BY = 'kvm-operator';
 /** Labels the KVM driver adds beyond the SDK's {@link Label} vocabulary. */
 export const KvmLabel = {
   /** Name of the guest node a VM pod (or its boot ConfigMap, etcd claim) belongs to. */
-  Node: 'kubeception.io/node',
+  Node: Label.Node,
   /** What a pod is: `vm` or `flannel`. */
   Component: 'app.kubernetes.io/component',
 } as const;
