@@ -9,6 +9,7 @@ import {
   DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
   DeleteVpcCommand,
+  DescribeTagsCommand,
   DetachInternetGatewayCommand,
   RevokeSecurityGroupIngressCommand,
   TerminateInstancesCommand,
@@ -18,9 +19,10 @@ import type { DriverError, DriverProgress } from '@kubeception/sdk';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { toDriverError } from './ec2-errors.js';
 import type { AwsWorld } from './observe.js';
+import { ownerTag } from './plan.js';
 
 
-export function cleanupWorld(ec2: EC2Client, world: AwsWorld, pollMs = 1000): ResultAsync<DriverProgress, DriverError> {
+export function cleanupWorld(ec2: EC2Client, cluster: string, world: AwsWorld, pollMs = 1000): ResultAsync<DriverProgress, DriverError> {
   const again = (reason: string, factor = 1): DriverProgress => ({ type: 'requeueAfter', ms: Math.max(1, Math.round(pollMs * factor)), reason });
   /** Runs deletions; a transient failure of one does not stop the others. */
   const all = (commands: object[], reason: string): ResultAsync<DriverProgress, DriverError> =>
@@ -61,5 +63,34 @@ export function cleanupWorld(ec2: EC2Client, world: AwsWorld, pollMs = 1000): Re
     );
   }
   if (world.vpc) return all([new DeleteVpcCommand({ VpcId: world.vpc.id })], 'deleting the VPC');
-  return okAsync({ type: 'done' });
+  return sweep(ec2, cluster, all, again);
+}
+
+/**
+ * The final sweep: anything still tagged as owned by the cluster (whatever its type, e.g. a
+ * duplicate that escaped observation) is deleted; resources of types the driver cannot delete
+ * are reported, never silently left.
+ */
+function sweep(
+  ec2: EC2Client,
+  cluster: string,
+  all: (commands: object[], reason: string) => ResultAsync<DriverProgress, DriverError>,
+  again: (reason: string, factor?: number) => DriverProgress,
+): ResultAsync<DriverProgress, DriverError> {
+  const described = ResultAsync.fromThrowable(() => ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'key', Values: [ownerTag(cluster)] }] })), toDriverError)();
+  return described.andThen((out) => {
+    // instances are the first stage's (terminated ones keep their tags for an hour)
+    const left = (out.Tags ?? []).flatMap((t) => (t.ResourceId && t.ResourceType && t.ResourceType !== 'instance' ? [{ id: t.ResourceId, type: t.ResourceType }] : []));
+    if (left.length === 0) return okAsync<DriverProgress, DriverError>({ type: 'done' });
+    const deletes: Record<string, (id: string) => object> = {
+      'security-group': (id) => new DeleteSecurityGroupCommand({ GroupId: id }),
+      subnet: (id) => new DeleteSubnetCommand({ SubnetId: id }),
+      'route-table': (id) => new DeleteRouteTableCommand({ RouteTableId: id }),
+      'internet-gateway': (id) => new DeleteInternetGatewayCommand({ InternetGatewayId: id }),
+      vpc: (id) => new DeleteVpcCommand({ VpcId: id }),
+    };
+    const unknown = left.filter((r) => !deletes[r.type]);
+    if (unknown.length > 0) return okAsync(again(`cannot delete ${unknown.map((r) => `${r.type} ${r.id}`).join(', ')}: delete them by hand`, 30));
+    return all(left.map((r) => (deletes[r.type] as (id: string) => object)(r.id)), `sweeping ${left.length} leftover resources`);
+  });
 }

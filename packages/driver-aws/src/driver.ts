@@ -65,6 +65,6 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
         };
       }),
     apply: (cluster, spec, observed) => applyPlan(options.ec2(spec.region), planCluster(cluster, spec), observed.provider, options.pollMs, pending, options.bootToken ? { mint: options.bootToken, vaultAddr: options.vaultAddr ?? '' } : undefined),
-    cleanup: (_cluster, spec, observed) => (spec === undefined ? okAsync({ type: 'done' as const }) : cleanupWorld(options.ec2(spec.region), observed.provider, options.pollMs)),
+    cleanup: (cluster, spec, observed) => (spec === undefined ? okAsync({ type: 'done' as const }) : cleanupWorld(options.ec2(spec.region), cluster.metadata.name, observed.provider, options.pollMs)),
   };
 }

@@ -25,6 +25,9 @@ export interface AwsWorld {
   readonly instances: Readonly<Record<string, readonly ObservedInstance[]>>;
 }
 
+/** The key under which owned instances without a node tag are observed. */
+export const UNNAMED = '(no node tag)';
+
 /** An instance as observed. */
 export interface ObservedInstance {
   readonly id: string;
@@ -59,8 +62,8 @@ export function observeWorld(ec2: EC2Client, cluster: string): ResultAsync<AwsWo
       const page = await ec2.send(new DescribeInstancesCommand({ Filters: [...owned, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] }], NextToken: token }));
       for (const i of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
         const tags = tagMap(i.Tags);
-        const node = tags[NODE_TAG];
-        if (node) {
+        const node = tags[NODE_TAG] ?? UNNAMED; // owned but not a node of ours: kept so deletion removes it
+        {
           const observed = { id: i.InstanceId ?? '', state: i.State?.Name ?? 'unknown', config: tags[CONFIG_TAG] ?? '', ...(i.Placement?.AvailabilityZone ? { zone: i.Placement.AvailabilityZone } : {}), ...(i.PrivateIpAddress ? { privateIp: i.PrivateIpAddress } : {}), ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}) };
           (found[node] ??= []).push(observed);
         }

@@ -1,4 +1,5 @@
 import { validateCluster, type Cluster, type Persisted } from '@kubeception/sdk';
+import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { planCluster, subnetCidr } from './plan.js';
 import { provider, type AwsSpec } from './provider-spec.js';
@@ -88,4 +89,8 @@ describe('planCluster', () => {
   });
 
   it('computes /24s inside the VPC', () => expect(subnetCidr('10.0.0.0/21', 7)).toBe('10.0.7.0/24'));
+
+  it('plans the whole topology as the snapshot shows', async () => {
+    await expect(stringify(plan, { lineWidth: 0 })).toMatchFileSnapshot('__snapshots__/plan-prod.yaml');
+  });
 });

@@ -2,9 +2,10 @@
  * A Cluster on AWS end to end: the Cluster controller with the AWS driver (real
  * @aws-sdk/client-ec2 against the fake EC2), the PKI controllers on the fake Vault, the fake host.
  */
+import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { isTrue } from '@kubeception/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCluster, ownedBy, startAwsWorld, type AwsWorld } from './aws-world.js';
+import { AMI, awsCluster, ownedBy, startAwsWorld, type AwsWorld } from './aws-world.js';
 
 let world: AwsWorld;
 beforeAll(async () => (world = await startAwsWorld()));
@@ -31,7 +32,11 @@ describe('a Cluster on AWS', () => {
     expect(world.fakeEc2.requests.all().filter((r) => r.action === 'RunInstances' && r.status === 200)).toHaveLength(3);
   });
 
-  it('deletes everything it created, in order, and lets the Cluster go', async () => {
+  it('deletes everything it created, and anything else tagged as its own, then lets the Cluster go', async () => {
+    // a stray instance tagged as owned by the cluster, but no node of it (e.g. started by hand)
+    const subnet = ownedBy(world.fakeEc2, 'prod').find((r) => r.type === 'subnet')?.id;
+    const ec2 = new EC2Client({ region: 'eu-west-1', endpoint: world.fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
+    await ec2.send(new RunInstancesCommand({ ImageId: AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, SubnetId: subnet, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'kubeception.io/cluster/prod', Value: 'owned' }] }] }));
     (await world.clusters().delete('prod', { namespace: 'default' }))._unsafeUnwrap();
     await expect.poll(async () => (await world.clusters().get('prod', { namespace: 'default' })).isErr(), { timeout: 45_000, interval: 100 }).toBe(true);
     expect(ownedBy(world.fakeEc2, 'prod')).toEqual([]);
