@@ -1,5 +1,6 @@
 /** Fault injection and the request log of the fake EC2. */
 import type { ResourceType } from './model.js';
+import { boundedLog } from '../bounded-log.js';
 
 /** Which requests a fault applies to; every given field must match. */
 export interface Ec2FaultMatch {
@@ -189,23 +190,13 @@ export class FaultEngine {
 
 /** Creates an empty request log (the oldest half goes past `limit`). */
 export function createRequestLog(limit: number): Ec2RequestLog & { add(r: Ec2RequestRecord): void } {
-  let records: Ec2RequestRecord[] = [];
-  const match = (r: Ec2RequestRecord, m: Ec2RequestFilter): boolean =>
-    (m.action === undefined || m.action === r.action) &&
-    (m.region === undefined || m.region === r.region) &&
-    (m.status === undefined || m.status === r.status) &&
-    (m.code === undefined || m.code === r.code) &&
-    (m.faulted === undefined || (r.fault !== undefined) === m.faulted);
-  return {
-    add(r) {
-      records.push(r);
-      if (records.length > limit) records = records.slice(records.length - Math.floor(limit / 2));
-    },
-    all: () => [...records],
-    filter: (m) => records.filter((r) => match(r, m)),
-    count: (m = {}) => records.filter((r) => match(r, m)).length,
-    clear() {
-      records = [];
-    },
-  };
+  return boundedLog<Ec2RequestRecord, Ec2RequestFilter>(
+    limit,
+    (r, m) =>
+      (m.action === undefined || m.action === r.action) &&
+      (m.region === undefined || m.region === r.region) &&
+      (m.status === undefined || m.status === r.status) &&
+      (m.code === undefined || m.code === r.code) &&
+      (m.faulted === undefined || (r.fault !== undefined) === m.faulted),
+  );
 }

@@ -1,4 +1,5 @@
 /** The request log tests assert on. */
+import { boundedLog } from '../bounded-log.js';
 
 /** What one request was, in API terms. */
 export interface RequestRecord {
@@ -42,19 +43,7 @@ export interface RequestLog {
 
 /** Creates an empty log (bounded: the oldest records go past `limit`). */
 export function createRequestLog(limit: number): RequestLog & { add(r: RequestRecord): void } {
-  let records: RequestRecord[] = [];
-  const matches = (r: RequestRecord, m: RequestFilter): boolean =>
-    Object.entries(m).every(([k, v]) => (k === 'faulted' ? (r.fault !== undefined) === v : (r as unknown as Record<string, unknown>)[k] === v));
-  return {
-    add(r) {
-      records.push(r);
-      if (records.length > limit) records = records.slice(records.length - Math.floor(limit / 2));
-    },
-    all: () => [...records],
-    filter: (m) => records.filter((r) => matches(r, m)),
-    count: (m = {}) => records.filter((r) => matches(r, m)).length,
-    clear() {
-      records = [];
-    },
-  };
+  return boundedLog<RequestRecord, RequestFilter>(limit, (r, m) =>
+    Object.entries(m).every(([k, v]) => (k === 'faulted' ? (r.fault !== undefined) === v : (r as unknown as Record<string, unknown>)[k] === v)),
+  );
 }

@@ -1,5 +1,6 @@
 /** Fault injection and the request log of the fake Vault. */
 import type { Operation } from './types.js';
+import { boundedLog } from '../bounded-log.js';
 
 /** Which requests a fault applies to; every given field must match. */
 export interface VaultFaultMatch {
@@ -164,23 +165,13 @@ export function failureMessage(status: number, path: string): string {
 
 /** Creates an empty request log (the oldest half goes past `limit`). */
 export function createRequestLog(limit: number): VaultRequestLog & { add(r: VaultRequestRecord): void } {
-  let records: VaultRequestRecord[] = [];
-  const match = (r: VaultRequestRecord, m: VaultRequestFilter): boolean =>
-    (m.method === undefined || m.method.toUpperCase() === r.method.toUpperCase()) &&
-    (m.path === undefined || r.path.startsWith(m.path.replace(/^\/+/, ''))) &&
-    (m.operation === undefined || m.operation === r.operation) &&
-    (m.status === undefined || m.status === r.status) &&
-    (m.faulted === undefined || (r.fault !== undefined) === m.faulted);
-  return {
-    add(r) {
-      records.push(r);
-      if (records.length > limit) records = records.slice(records.length - Math.floor(limit / 2));
-    },
-    all: () => [...records],
-    filter: (m) => records.filter((r) => match(r, m)),
-    count: (m = {}) => records.filter((r) => match(r, m)).length,
-    clear() {
-      records = [];
-    },
-  };
+  return boundedLog<VaultRequestRecord, VaultRequestFilter>(
+    limit,
+    (r, m) =>
+      (m.method === undefined || m.method.toUpperCase() === r.method.toUpperCase()) &&
+      (m.path === undefined || r.path.startsWith(m.path.replace(/^\/+/, ''))) &&
+      (m.operation === undefined || m.operation === r.operation) &&
+      (m.status === undefined || m.status === r.status) &&
+      (m.faulted === undefined || (r.fault !== undefined) === m.faulted),
+  );
 }
