@@ -92,7 +92,7 @@ export { SecretValue } from './secret.js';
 export { cidr, clusterRef, dnsLabel, dnsSubdomain, duration, quantity, semver, stringMap } from './schema/fields.js';
 export { formatDuration, parseDuration } from './parse/duration.js';
 export { formatBytes, parseQuantity } from './parse/quantity.js';
-export { cidrsOverlap, parseCidr } from './parse/cidr.js';
+export { cidrFrom, cidrsOverlap, parseCidr } from './parse/cidr.js';
 export type { Cidr } from './parse/cidr.js';
 
 /** zod, re-exported so provider schemas are built with the same instance the SDK uses. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrsOverlap, isIpAddress, parseCidr, type Cidr } from './cidr.js';
+import { cidrFrom, cidrsOverlap, isIpAddress, parseCidr, type Cidr } from './cidr.js';
 
 const net = (text: string) => parseCidr(text) as Cidr;
 
@@ -21,6 +21,19 @@ describe('cidrsOverlap', () => {
     expect(cidrsOverlap(net(a), net(b))).toBe(overlap);
     expect(cidrsOverlap(net(b), net(a))).toBe(overlap);
   });
+});
+
+describe('cidrFrom', () => {
+  it('formats an aligned network and round-trips through parseCidr', () => {
+    expect(cidrFrom(0x0a400300, 24)).toEqual(net('10.64.3.0/24'));
+    expect(cidrFrom(0, 0).text).toBe('0.0.0.0/0');
+    expect(cidrFrom(0xffffffff, 32).text).toBe('255.255.255.255/32');
+  });
+  it.each([
+    [0x0a400301, 24],
+    [0, 33],
+    [-256, 24],
+  ])('throws on the programmer error %d/%d', (first, prefix) => expect(() => cidrFrom(first, prefix)).toThrow(RangeError));
 });
 
 describe('isIpAddress', () => {

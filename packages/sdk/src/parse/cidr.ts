@@ -30,6 +30,15 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   return a.first < b.first + b.size && b.first < a.first + a.size;
 }
 
+/** The network of `prefix` bits starting at address `first` (which must be aligned to it). */
+export function cidrFrom(first: number, prefix: number): Cidr {
+  const size = 2 ** (32 - prefix);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32 || first % size !== 0 || first < 0 || first + size > 2 ** 32) {
+    throw new RangeError(`cidrFrom: ${first}/${prefix} is not an aligned IPv4 network`);
+  }
+  return { text: `${fromNumber(first)}/${prefix}`, first, prefix, size };
+}
+
 /** Whether `text` is a valid IPv4 or IPv6 address. */
 export function isIpAddress(text: string): boolean {
   return ipaddr.isValid(text) && (ipaddr.IPv4.isValidFourPartDecimal(text) || ipaddr.IPv6.isValid(text));
