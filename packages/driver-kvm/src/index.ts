@@ -3,8 +3,9 @@
  *
  * This package provides the `spec.provider.kvm` schema and the pure rendering of a guest
  * cluster's host objects (namespace, RBAC, NetworkPolicy, boot ConfigMaps with Ignition, VM
- * Deployments, Services, Ingress, PodDisruptionBudgets, flannel). The I/O part of the driver
- * (applying them, allocating networks) lands with its issue.
+ * Deployments, Services, Ingress, PodDisruptionBudgets, flannel) and the allocation of each
+ * cluster's flannel network and VNI from a host-wide pool. The I/O part of the driver (applying
+ * the objects, storing the allocation ledger) lands with its issue.
  *
  * @example
  * ```ts
@@ -20,6 +21,10 @@
  */
 export { DEFAULT_GUEST_DISK, DEFAULT_LAUNCHER_IMAGE, MIN_VM_DISK, MIN_VM_MEMORY, kvmSpecSchema, provider } from './provider-spec.js';
 export type { KvmSpec } from './provider-spec.js';
+
+// Network allocation (pure: the ledger's storage is the driver's I/O half)
+export { DEFAULT_NETWORK_POOL, allocateNetwork, releaseNetwork } from './network/allocate.js';
+export type { NetworkAllocation, NetworkAllocationError, NetworkPool, NetworkRequest } from './network/allocate.js';
 
 // Rendering (pure)
 export {
