@@ -22,9 +22,11 @@
 export { DEFAULT_GUEST_DISK, DEFAULT_LAUNCHER_IMAGE, MIN_VM_DISK, MIN_VM_MEMORY, kvmSpecSchema, provider } from './provider-spec.js';
 export type { KvmSpec } from './provider-spec.js';
 
-// Network allocation (pure: the ledger's storage is the driver's I/O half)
+// Network allocation: the pure decision and its ledger (a ConfigMap written with optimistic concurrency)
 export { DEFAULT_NETWORK_POOL, allocateNetwork, releaseNetwork } from './network/allocate.js';
 export type { NetworkAllocation, NetworkAllocationError, NetworkPool, NetworkRequest } from './network/allocate.js';
+export { NETWORK_LEDGER_NAME, createNetworkLedger } from './network/ledger.js';
+export type { NetworkLedger, NetworkLedgerError, NetworkLedgerOptions } from './network/ledger.js';
 
 // Rendering (pure)
 export {

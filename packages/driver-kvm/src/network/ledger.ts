@@ -1,0 +1,129 @@
+/**
+ * The host-wide ledger of flannel network allocations, stored in one ConfigMap (by default
+ * `kubeception-kvm-networks` in the operator's namespace) and written with its resourceVersion,
+ * so operators racing to allocate never hand out the same network: the loser of a write gets a
+ * Conflict, re-reads the ledger and decides again.
+ *
+ * Each entry is a data key `<namespace>.<name>` of the Cluster (a namespace has no dots, so the
+ * key splits unambiguously) holding `{"network":"10.64.0.0/24","vni":1}`. Allocation and release
+ * are idempotent: allocating what the ledger holds, or releasing what it does not, writes nothing.
+ */
+import { ConfigMapResource, type ConfigMap, type KubeClient, type KubeError } from '@kubeception/sdk/kube';
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { allocateNetwork, DEFAULT_NETWORK_POOL, releaseNetwork, type NetworkAllocation, type NetworkAllocationError, type NetworkPool, type NetworkRequest } from './allocate.js';
+
+/** Default name of the ledger ConfigMap. */
+export const NETWORK_LEDGER_NAME = 'kubeception-kvm-networks';
+
+/** Where the ledger lives and what it allocates from. */
+export interface NetworkLedgerOptions {
+  /** Namespace of the ledger ConfigMap (the operator's). */
+  readonly namespace: string;
+  /** @default {@link NETWORK_LEDGER_NAME} */
+  readonly name?: string;
+  /** @default {@link DEFAULT_NETWORK_POOL} */
+  readonly pool?: NetworkPool;
+  /** Read-decide-write rounds before giving up on conflicts. @default 10 */
+  readonly maxAttempts?: number;
+}
+
+/** Why the ledger could not answer: an allocation refusal, the API server, too many racing writers, or an entry it cannot read. */
+export type NetworkLedgerError =
+  | NetworkAllocationError
+  | { readonly kind: 'Kube'; readonly error: KubeError; readonly message: string }
+  | { readonly kind: 'Contended'; readonly attempts: number; readonly message: string }
+  | { readonly kind: 'CorruptLedger'; readonly key: string; readonly message: string };
+
+/** Allocation and release of cluster networks, shared by every operator of the host. */
+export interface NetworkLedger {
+  /** The network of the Cluster `<namespace>/<name>`: its entry, recorded first if new. */
+  allocate(owner: string, request: NetworkRequest): ResultAsync<NetworkAllocation, NetworkLedgerError>;
+  /** Removes the Cluster's entry (nothing to do when there is none). */
+  release(owner: string): ResultAsync<void, NetworkLedgerError>;
+  /** Every current allocation. */
+  list(): ResultAsync<readonly NetworkAllocation[], NetworkLedgerError>;
+}
+
+interface Snapshot {
+  readonly configMap: ConfigMap | undefined;
+  readonly entries: readonly NetworkAllocation[];
+}
+
+export function createNetworkLedger(kube: KubeClient, options: NetworkLedgerOptions): NetworkLedger {
+  const configMaps = kube.resource(ConfigMapResource);
+  const name = options.name ?? NETWORK_LEDGER_NAME;
+  const where = { namespace: options.namespace };
+  const pool = options.pool ?? DEFAULT_NETWORK_POOL;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const kubeError = (error: KubeError): NetworkLedgerError => ({ kind: 'Kube', error, message: `network ledger ${options.namespace}/${name}: ${error.message}` });
+
+  const read = (): ResultAsync<Snapshot, NetworkLedgerError> =>
+    configMaps
+      .get(name, where)
+      .map((configMap): ConfigMap | undefined => configMap)
+      .orElse((error) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(kubeError(error))))
+      .andThen((configMap) => parseEntries(configMap).map((entries) => ({ configMap, entries })));
+
+  /** Writes `entries` over `snapshot`; `false` when someone else wrote first. */
+  const write = (snapshot: Snapshot, entries: readonly NetworkAllocation[]): ResultAsync<boolean, NetworkLedgerError> => {
+    const data = Object.fromEntries(entries.map((entry) => [keyOf(entry.owner), JSON.stringify({ network: entry.network, vni: entry.vni })]));
+    const written = snapshot.configMap
+      ? configMaps.replace({ ...snapshot.configMap, data })
+      : configMaps.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: options.namespace, labels: { 'app.kubernetes.io/part-of': 'kubeception' } }, data });
+    return written.map(() => true).orElse((error) => (error.kind === 'Conflict' || error.kind === 'AlreadyExists' ? okAsync(false) : errAsync(kubeError(error))));
+  };
+
+  /** Read, decide, write; again on conflict. `decide` returns the result and the entries to write (undefined: nothing to write). */
+  const update = <T>(decide: (entries: readonly NetworkAllocation[]) => ResultAsync<{ value: T; entries?: readonly NetworkAllocation[] }, NetworkLedgerError>, attempt = 1): ResultAsync<T, NetworkLedgerError> =>
+    read().andThen((snapshot) =>
+      decide(snapshot.entries).andThen(({ value, entries }) => {
+        if (!entries) return okAsync(value);
+        return write(snapshot, entries).andThen((done) => {
+          if (done) return okAsync(value);
+          if (attempt >= maxAttempts) {
+            return errAsync<T, NetworkLedgerError>({
+              kind: 'Contended',
+              attempts: maxAttempts,
+              message: `network ledger ${options.namespace}/${name}: other writers won ${maxAttempts} rounds in a row; will try again later`,
+            });
+          }
+          return update(decide, attempt + 1);
+        });
+      }),
+    );
+
+  return {
+    allocate: (owner, request) =>
+      update((entries) =>
+        allocateNetwork(owner, request, entries, pool)
+          .asyncMap(async ({ allocation, created }) => ({ value: allocation, entries: created ? [...entries, allocation] : undefined })),
+      ),
+    release: (owner) =>
+      update((entries) => {
+        const remaining = releaseNetwork(owner, entries);
+        return okAsync({ value: undefined, entries: remaining.length === entries.length ? undefined : remaining });
+      }),
+    list: () => read().map((snapshot) => snapshot.entries),
+  };
+}
+
+const keyOf = (owner: string) => owner.replace('/', '.');
+
+function parseEntries(configMap: ConfigMap | undefined): ResultAsync<readonly NetworkAllocation[], NetworkLedgerError> {
+  const entries: NetworkAllocation[] = [];
+  for (const [key, value] of Object.entries(configMap?.data ?? {})) {
+    const dot = key.indexOf('.');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      parsed = undefined;
+    }
+    const entry = parsed as { network?: unknown; vni?: unknown } | undefined;
+    if (dot < 1 || typeof entry?.network !== 'string' || typeof entry.vni !== 'number') {
+      return errAsync({ kind: 'CorruptLedger', key, message: `network ledger entry ${JSON.stringify(key)} is not "<namespace>.<name>": {"network","vni"}; fix or remove it by hand` });
+    }
+    entries.push({ owner: `${key.slice(0, dot)}/${key.slice(dot + 1)}`, network: entry.network, vni: entry.vni });
+  }
+  return okAsync(entries);
+}
