@@ -9,7 +9,7 @@
  * are idempotent: allocating what the ledger holds, or releasing what it does not, writes nothing.
  */
 import { ConfigMapResource, type ConfigMap, type KubeClient, type KubeError } from '@kubeception/sdk/kube';
-import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, okAsync, type Result, type ResultAsync } from 'neverthrow';
 import { allocateNetwork, DEFAULT_NETWORK_POOL, releaseNetwork, type NetworkAllocation, type NetworkAllocationError, type NetworkPool, type NetworkRequest } from './allocate.js';
 
 /** Default name of the ledger ConfigMap. */
@@ -74,9 +74,9 @@ export function createNetworkLedger(kube: KubeClient, options: NetworkLedgerOpti
   };
 
   /** Read, decide, write; again on conflict. `decide` returns the result and the entries to write (undefined: nothing to write). */
-  const update = <T>(decide: (entries: readonly NetworkAllocation[]) => ResultAsync<{ value: T; entries?: readonly NetworkAllocation[] }, NetworkLedgerError>, attempt = 1): ResultAsync<T, NetworkLedgerError> =>
+  const update = <T>(decide: (entries: readonly NetworkAllocation[]) => Result<{ value: T; entries?: readonly NetworkAllocation[] }, NetworkLedgerError>, attempt = 1): ResultAsync<T, NetworkLedgerError> =>
     read().andThen((snapshot) =>
-      decide(snapshot.entries).andThen(({ value, entries }) => {
+      decide(snapshot.entries).asyncAndThen(({ value, entries }) => {
         if (!entries) return okAsync(value);
         return write(snapshot, entries).andThen((done) => {
           if (done) return okAsync(value);
@@ -95,13 +95,12 @@ export function createNetworkLedger(kube: KubeClient, options: NetworkLedgerOpti
   return {
     allocate: (owner, request) =>
       update((entries) =>
-        allocateNetwork(owner, request, entries, pool)
-          .asyncMap(async ({ allocation, created }) => ({ value: allocation, entries: created ? [...entries, allocation] : undefined })),
+        allocateNetwork(owner, request, entries, pool).map(({ allocation, created }) => ({ value: allocation, entries: created ? [...entries, allocation] : undefined })),
       ),
     release: (owner) =>
       update((entries) => {
         const remaining = releaseNetwork(owner, entries);
-        return okAsync({ value: undefined, entries: remaining.length === entries.length ? undefined : remaining });
+        return ok({ value: undefined, entries: remaining.length === entries.length ? undefined : remaining });
       }),
     list: () => read().map((snapshot) => snapshot.entries),
   };
@@ -109,7 +108,7 @@ export function createNetworkLedger(kube: KubeClient, options: NetworkLedgerOpti
 
 const keyOf = (owner: string) => owner.replace('/', '.');
 
-function parseEntries(configMap: ConfigMap | undefined): ResultAsync<readonly NetworkAllocation[], NetworkLedgerError> {
+function parseEntries(configMap: ConfigMap | undefined): Result<readonly NetworkAllocation[], NetworkLedgerError> {
   const entries: NetworkAllocation[] = [];
   for (const [key, value] of Object.entries(configMap?.data ?? {})) {
     const dot = key.indexOf('.');
@@ -121,9 +120,9 @@ function parseEntries(configMap: ConfigMap | undefined): ResultAsync<readonly Ne
     }
     const entry = parsed as { network?: unknown; vni?: unknown } | undefined;
     if (dot < 1 || typeof entry?.network !== 'string' || typeof entry.vni !== 'number') {
-      return errAsync({ kind: 'CorruptLedger', key, message: `network ledger entry ${JSON.stringify(key)} is not "<namespace>.<name>": {"network","vni"}; fix or remove it by hand` });
+      return err({ kind: 'CorruptLedger', key, message: `network ledger entry ${JSON.stringify(key)} is not "<namespace>.<name>": {"network","vni"}; fix or remove it by hand` });
     }
     entries.push({ owner: `${key.slice(0, dot)}/${key.slice(dot + 1)}`, network: entry.network, vni: entry.vni });
   }
-  return okAsync(entries);
+  return ok(entries);
 }
