@@ -32,7 +32,7 @@ export type { VmNode } from './nodes.js';
 // Individual renderers
 export { NAMESPACE_NAME_LABEL, renderNamespace, renderNetworkPolicy } from './namespace.js';
 export { renderRole, renderRoleBinding, renderServiceAccount } from './rbac.js';
-export { bootConfigMapName, renderBootConfigMap } from './boot-config.js';
+export { bootConfigHash, bootConfigMapName, bootConfigText, renderBootConfigMap } from './boot-config.js';
 export { dataUrl, IGNITION_VERSION, renderIgnition } from './ignition.js';
 export type { IgnitionConfig, IgnitionFile } from './ignition.js';
 export type { IgnitionUnit } from './guest-units.js';

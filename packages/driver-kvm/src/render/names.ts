@@ -29,6 +29,16 @@ export const KvmAnnotation = {
    * refuse to adopt a namespace whose annotation names another Cluster.
    */
   Cluster: 'kvm.kubeception.io/cluster',
+  /**
+   * On a VM pod: the guest's IPv4 address, written by the launcher (through the pod's service
+   * account) once the guest has taken its address. The driver builds the EndpointSlices from it.
+   */
+  VmIp: 'kvm.kubeception.io/vm-ip',
+  /**
+   * On a VM pod template: a hash of the node's boot config. A changed boot config (e.g. a new
+   * Kubernetes version) changes the template, so the Deployment replaces the VM.
+   */
+  BootConfigHash: 'kvm.kubeception.io/boot-config-hash',
 } as const;
 export type KvmAnnotation = (typeof KvmAnnotation)[keyof typeof KvmAnnotation];
 

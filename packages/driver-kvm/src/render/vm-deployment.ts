@@ -1,11 +1,11 @@
 /** One Deployment `<node>` per VM: replicas 1, Recreate, a privileged QEMU launcher on the host network. */
 import { Label, NodeRole } from '@kubeception/sdk';
-import { bootConfigMapName } from './boot-config.js';
+import { bootConfigHash, bootConfigMapName } from './boot-config.js';
 import { certificateVolume } from './certificates.js';
 import type { KvmCluster } from './cluster.js';
 import { etcdVolume } from './etcd-storage.js';
 import { VM_TERMINATION_GRACE_SECONDS } from './launcher.js';
-import { flannelRunHostDir, KvmComponent, KvmLabel, nodeLabels, ObjectName, objectMeta } from './names.js';
+import { flannelRunHostDir, KvmAnnotation, KvmComponent, KvmLabel, nodeLabels, ObjectName, objectMeta } from './names.js';
 import type { VmNode } from './nodes.js';
 import type { Deployment, PodSpec, Volume } from './objects.js';
 import { launcherContainer, VmVolume } from './vm-container.js';
@@ -60,7 +60,8 @@ function vmPodSpec(cluster: KvmCluster, node: VmNode, vni: number): PodSpec {
 /**
  * Deployment `<node>`: replicas 1 and `Recreate` (two QEMUs must never run the same VM),
  * required anti-affinity against the cluster's other VM pods by host name, the node's boot
- * ConfigMap and certificate Secrets mounted read-only, etcd storage for masters.
+ * ConfigMap and certificate Secrets mounted read-only, etcd storage for masters. The pod template
+ * carries the boot config's hash, so a changed boot config (a new version) replaces the VM.
  *
  * `vni` is the cluster's VXLAN network identifier: it offsets the launcher's host port.
  */
@@ -77,7 +78,7 @@ export function renderVmDeployment(cluster: KvmCluster, node: VmNode, vni: numbe
       revisionHistoryLimit: 2,
       selector: { matchLabels: vmDeploymentSelector(name, node.name) },
       template: {
-        metadata: { labels: { ...labels, [KvmLabel.Component]: KvmComponent.Vm } },
+        metadata: { labels: { ...labels, [KvmLabel.Component]: KvmComponent.Vm }, annotations: { [KvmAnnotation.BootConfigHash]: bootConfigHash(cluster, node) } },
         spec: vmPodSpec(cluster, node, vni),
       },
     },
