@@ -22,7 +22,9 @@
  * 4. Serve HTTP on `HEALTH_PORT` (host network): `GET /healthz` 200 while QEMU runs;
  *    `GET /readyz` 200 once the guest has an address and its kubelet (workers) or API server
  *    (masters) accepts TCP connections, 503 before; `GET /status` → `{"ip": "<vm ip>"}`.
- * 5. On SIGTERM, ask the guest to power off (ACPI) and exit within the grace period.
+ * 5. Annotate its pod (`POD_NAME` in `POD_NAMESPACE`, through the pod's service account) with
+ *    `kvm.kubeception.io/vm-ip: <address>` once the guest has taken its address.
+ * 6. On SIGTERM, ask the guest to power off (ACPI) and exit within the grace period.
  */
 
 /** CPU the launcher pod needs beyond the guest's vCPUs: 1 core for QEMU's emulator and I/O threads and the launcher. */
@@ -84,6 +86,9 @@ export const LauncherEnv = {
   Tap: 'TAP',
   FlannelSubnetFile: 'FLANNEL_SUBNET_FILE',
   HealthPort: 'HEALTH_PORT',
+  /** The pod's name and namespace (downward API): the launcher annotates its pod with the VM's address. */
+  PodName: 'POD_NAME',
+  PodNamespace: 'POD_NAMESPACE',
 } as const;
 export type LauncherEnv = (typeof LauncherEnv)[keyof typeof LauncherEnv];
 

@@ -39,6 +39,8 @@ export const KvmAnnotation = {
    * Kubernetes version) changes the template, so the Deployment replaces the VM.
    */
   BootConfigHash: 'kvm.kubeception.io/boot-config-hash',
+  /** On a VM pod template: the Kubernetes version the VM boots (also in its boot config). */
+  KubernetesVersion: 'kvm.kubeception.io/kubernetes-version',
 } as const;
 export type KvmAnnotation = (typeof KvmAnnotation)[keyof typeof KvmAnnotation];
 

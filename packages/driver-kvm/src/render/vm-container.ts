@@ -63,7 +63,12 @@ export function launcherEnv(cluster: KvmCluster, node: VmNode, vni: number): Env
     [LauncherEnv.FlannelSubnetFile]: LauncherPath.FlannelSubnetFile,
     [LauncherEnv.HealthPort]: String(launcherHealthPort(vni)),
   };
-  return Object.entries(env).map(([key, value]) => ({ name: key, value }));
+  const fromField = (name: string, fieldPath: string): EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
+  return [
+    ...Object.entries(env).map(([key, value]) => ({ name: key, value })),
+    fromField(LauncherEnv.PodName, 'metadata.name'),
+    fromField(LauncherEnv.PodNamespace, 'metadata.namespace'),
+  ];
 }
 
 function launcherMounts(cluster: KvmCluster, node: VmNode): VolumeMount[] {

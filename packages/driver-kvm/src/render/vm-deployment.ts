@@ -78,7 +78,7 @@ export function renderVmDeployment(cluster: KvmCluster, node: VmNode, vni: numbe
       revisionHistoryLimit: 2,
       selector: { matchLabels: vmDeploymentSelector(name, node.name) },
       template: {
-        metadata: { labels: { ...labels, [KvmLabel.Component]: KvmComponent.Vm }, annotations: { [KvmAnnotation.BootConfigHash]: bootConfigHash(cluster, node) } },
+        metadata: { labels: { ...labels, [KvmLabel.Component]: KvmComponent.Vm }, annotations: { [KvmAnnotation.BootConfigHash]: bootConfigHash(cluster, node), [KvmAnnotation.KubernetesVersion]: cluster.spec.kubernetes.version } },
         spec: vmPodSpec(cluster, node, vni),
       },
     },
