@@ -81,7 +81,7 @@ export { toStructuralSchema } from './schema/openapi.js';
 export type { JSONSchemaProps } from './schema/openapi.js';
 
 // Driver contract (the Cluster controller is in ./runtime)
-export type { ClusterDriver, DriverCondition, DriverConditionType, DriverError, DriverProgress, Observed } from './cluster/driver.js';
+export type { ClusterDriver, DriverCondition, DriverConditionType, DriverContext, DriverError, DriverProgress, DriverWatch, Observed } from './cluster/driver.js';
 
 // PKI backend contract
 export { PkiErrorKind, pkiError } from './pki.js';

@@ -12,13 +12,14 @@ import { CertificateResource, type CertificateInput } from '../models/certificat
 import { createClusterModel, type Cluster } from '../models/cluster.js';
 import type { Persisted, ResourceDescriptor } from '../resource.js';
 import { done, requeueAfter, waitFor, type Action } from '../runtime/action.js';
-import { createController, type Controller, type ReconcileContext } from '../runtime/controller.js';
+import { createController, watchKind, type Controller, type ReconcileContext } from '../runtime/controller.js';
+import { objectKey } from '../runtime/store.js';
 import { withFinalizer } from '../runtime/finalizer.js';
 import { patchStatusIfChanged, jsonEqual } from '../runtime/status.js';
 import { steps, next, type StepOutcome } from '../runtime/steps.js';
 import { ConditionType, Reason } from '../vocabulary.js';
-import { deletingStatus, infrastructureStatus, invalidStatus, pendingStatus } from './cluster-status.js';
-import type { ClusterDriver, DriverError, DriverProgress } from './driver.js';
+import { deletingStatus, infrastructureStatus, invalidStatus, pendingStatus, refusedStatus } from './cluster-status.js';
+import type { ClusterDriver, DriverContext, DriverError, DriverProgress } from './driver.js';
 
 /** The PKI objects a Cluster needs (e.g. `clusterPki` of `@kubeception/pki-vault`). */
 export type DesiredPki = (cluster: Persisted<Cluster>) => { readonly authority: CertificateAuthorityInput; readonly certificates: readonly CertificateInput[] };
@@ -50,6 +51,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
   const writeStatus = (cluster: Persisted<Cluster>, ctx: Ctx, status: NonNullable<Cluster['status']>) =>
     patchStatusIfChanged(ctx.client as never, cluster, status as never).mapErr(kube);
   const specOf = (cluster: Persisted<Cluster>) => (cluster.spec.provider as Record<string, unknown>)[driver.name] as S;
+  const driverContext = (ctx: Ctx): DriverContext => ({ cache: (descriptor, selection) => ctx.cache(descriptor, selection), log: ctx.log, signal: ctx.signal });
   const toAction = (progress: DriverProgress): StepOutcome =>
     progress.type === 'done' ? next() : progress.type === 'requeueAfter' ? requeueAfter(progress.ms) : waitFor(progress.reason, progress.recheckAfterMs);
 
@@ -82,10 +84,11 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     const spec = specOf(cluster);
     const certificatesReady = { type: ConditionType.CertificatesReady, status: 'True' as const, reason: Reason.AsExpected, message: 'CA and certificates Ready' };
     const withCerts = { ...cluster, status: pendingStatus(cluster, driver.name, certificatesReady) } as Persisted<Cluster>;
+    const context = driverContext(ctx);
     return driver
-      .observe(cluster, spec)
-      .andThen((observed) => driver.apply(cluster, spec, observed).map((progress) => ({ observed, progress })))
-      .mapErr(failed)
+      .observe(cluster, spec, context)
+      .andThen((observed) => driver.apply(cluster, spec, observed, context).map((progress) => ({ observed, progress })))
+      .orElse((error) => (error.terminal ? writeStatus(cluster, ctx, refusedStatus(withCerts, error.reason ?? error.kind, error.message)).andThen(() => errAsync(failed(error))) : errAsync(failed(error))))
       .andThen(({ observed, progress }) => writeStatus(cluster, ctx, infrastructureStatus(withCerts, driver.name, observed, progress)).map(() => toAction(progress)));
   };
 
@@ -113,9 +116,10 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
       return ResultAsync.fromSafePromise(ctx.events.record(cluster, { type: 'Warning', reason: 'CleanupSkipped', message })).map(() => next());
     }
     const spec = parsed.data as S;
+    const context = driverContext(ctx);
     return driver
-      .observe(cluster, spec)
-      .andThen((observed) => driver.cleanup(cluster, spec, observed))
+      .observe(cluster, spec, context)
+      .andThen((observed) => driver.cleanup(cluster, spec, observed, context))
       .mapErr(failed)
       .andThen((progress) =>
         progress.type === 'done' ? okAsync<StepOutcome, ClusterControllerError>(next()) : writeStatus(cluster, ctx, deletingStatus(cluster, progress.reason)).map(() => toAction(progress)),
@@ -139,6 +143,14 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     concurrency: options.concurrency ?? 4,
     ...(options.namespace ? { namespace: options.namespace } : {}),
     owns: [CertificateResource, CertificateAuthorityResource] as never,
+    watches: (driver.watches ?? []).map((w) =>
+      watchKind({
+        resource: w.resource,
+        ...(w.selection ? { selection: w.selection } : {}),
+        map: (object, primary) =>
+          w.clusters(object).flatMap((ref) => (ref.namespace !== undefined ? [`${ref.namespace}/${ref.name}`] : primary.list().filter((c) => c.metadata.name === ref.name).map(objectKey))),
+      }),
+    ),
     reconcile: (cluster, ctx) => {
       if ((cluster.spec.provider as Record<string, unknown>)[driver.name] === undefined) return okAsync(done()); // another provider's Cluster
       const guarded = withFinalizer<Cluster, Cluster, unknown>(options.finalizer ?? `kubeception.io/${driver.name}-operator`, {

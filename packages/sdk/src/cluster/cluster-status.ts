@@ -56,6 +56,17 @@ export function invalidStatus(cluster: Persisted<Cluster>, message: string): Clu
   return { ...cluster.status, observedGeneration: generation, phase: ClusterPhase.Failed, conditions };
 }
 
+/**
+ * The status after a terminal driver error (a request the driver refuses, such as a network
+ * another cluster holds): `Ready=False` with the driver's reason; nothing is retried until the
+ * spec changes.
+ */
+export function refusedStatus(cluster: Persisted<Cluster>, reason: string, message: string): ClusterStatus {
+  const generation = cluster.metadata.generation;
+  const conditions = withConditions(cluster.status?.conditions, [{ type: ConditionType.Ready, status: 'False', reason, message }], generation);
+  return { ...cluster.status, observedGeneration: generation, phase: ClusterPhase.Failed, conditions };
+}
+
 /** The status while deleting, saying what it waits for. */
 export function deletingStatus(cluster: Persisted<Cluster>, waitingFor: string): ClusterStatus {
   const generation = cluster.metadata.generation;

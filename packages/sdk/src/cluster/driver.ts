@@ -13,17 +13,47 @@
  */
 import type { ResultAsync } from 'neverthrow';
 import type { ZodType } from 'zod';
+import type { Logger } from 'pino';
 import type { Cluster } from '../models/cluster.js';
 import type { ClusterStatus } from '../models/cluster.js';
 import type { ProviderDefinition } from '../provider.js';
-import type { Persisted } from '../resource.js';
+import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
+import type { Selection } from '../runtime/informer.js';
+import type { Store } from '../runtime/store.js';
 
-/** What a driver failure is. `terminal` errors are not retried until the Cluster changes. */
+/**
+ * What a driver failure is. `terminal` errors are not retried until the Cluster changes: the
+ * controller reports them as `Ready=False` with `reason` (default: the `kind`) and `message`.
+ */
 export interface DriverError {
   readonly kind: 'Transient' | 'InvalidSpec' | 'QuotaExceeded' | 'Conflict' | 'Failed';
   readonly message: string;
   readonly terminal?: true;
+  /** The `Ready` condition's reason for a terminal error (UpperCamelCase), e.g. `NetworkTaken`. @default kind */
+  readonly reason?: string;
   readonly cause?: unknown;
+}
+
+/**
+ * What the controller lends a driver on every call: the manager's shared caches of host kinds
+ * (read-only; a driver reads its host objects here instead of listing them on every pass), a
+ * logger bound to the Cluster, and the reconcile's abort signal.
+ */
+export interface DriverContext {
+  cache<U extends KubeObject>(descriptor: ResourceDescriptor<U, KubeObject>, selection?: Selection): Store<U>;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A host kind the driver reads from the cache: a change to one of its objects queues the
+ * Clusters `clusters` names (by name in any namespace, or by namespace and name).
+ */
+export interface DriverWatch<U extends KubeObject = KubeObject> {
+  readonly resource: ResourceDescriptor<U, KubeObject>;
+  /** The same selection the driver passes to `context.cache`, so both share one informer. */
+  readonly selection?: Selection;
+  readonly clusters: (object: Persisted<U>) => readonly { readonly name: string; readonly namespace?: string }[];
 }
 
 /**
@@ -64,7 +94,9 @@ export interface ClusterDriver<ProviderSpec, ProviderStatus> {
   readonly name: string;
   /** The provider sub-spec definition (registered with the Cluster model). */
   readonly provider: ProviderDefinition<string, ZodType<ProviderSpec>>;
-  observe(cluster: Persisted<Cluster>, spec: ProviderSpec): ResultAsync<Observed<ProviderStatus>, DriverError>;
-  apply(cluster: Persisted<Cluster>, spec: ProviderSpec, observed: Observed<ProviderStatus>): ResultAsync<DriverProgress, DriverError>;
-  cleanup(cluster: Persisted<Cluster>, spec: ProviderSpec | undefined, observed: Observed<ProviderStatus>): ResultAsync<DriverProgress, DriverError>;
+  /** Host kinds whose changes concern Clusters (the controller watches them). @default none */
+  readonly watches?: readonly DriverWatch[];
+  observe(cluster: Persisted<Cluster>, spec: ProviderSpec, context: DriverContext): ResultAsync<Observed<ProviderStatus>, DriverError>;
+  apply(cluster: Persisted<Cluster>, spec: ProviderSpec, observed: Observed<ProviderStatus>, context: DriverContext): ResultAsync<DriverProgress, DriverError>;
+  cleanup(cluster: Persisted<Cluster>, spec: ProviderSpec | undefined, observed: Observed<ProviderStatus>, context: DriverContext): ResultAsync<DriverProgress, DriverError>;
 }

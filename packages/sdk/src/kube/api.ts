@@ -19,6 +19,34 @@ export function defaultKubeConfig(): KubeConfig {
   return config;
 }
 
+/** How to reach an API server with a client certificate (e.g. a guest cluster's admin certificate). */
+export interface CertificateCredentials {
+  /** `https://host:port` (or `http://` for local fakes). */
+  readonly server: string;
+  /** PEM of the CA that signed the server's certificate. */
+  readonly caPem?: string;
+  /** PEM of the client certificate and its key. */
+  readonly certPem?: string;
+  readonly keyPem?: string;
+  /** Name of the cluster, user and context in the kubeconfig. @default 'guest' */
+  readonly name?: string;
+}
+
+/** A kubeconfig with one cluster, user and context, from a server and client certificate. */
+export function kubeConfigFromCertificate(credentials: CertificateCredentials): KubeConfig {
+  const name = credentials.name ?? 'guest';
+  const b64 = (pem: string | undefined) => (pem === undefined ? undefined : Buffer.from(pem, 'utf8').toString('base64'));
+  const config = new KubeConfig();
+  const plain = credentials.server.startsWith('http://');
+  config.loadFromOptions({
+    clusters: [{ name, server: credentials.server, ...(credentials.caPem ? { caData: b64(credentials.caPem) } : {}), skipTLSVerify: plain }],
+    users: [{ name, ...(credentials.certPem ? { certData: b64(credentials.certPem) } : {}), ...(credentials.keyPem ? { keyData: b64(credentials.keyPem) } : {}) }],
+    contexts: [{ name, cluster: name, user: name }],
+    currentContext: name,
+  });
+  return config;
+}
+
 const coreGroup = {
   pre: (context: RequestContext) => {
     const url = context.getUrl();

@@ -11,6 +11,7 @@ import type {
   V1CustomResourceDefinition,
   V1DaemonSet,
   V1Deployment,
+  V1EndpointSlice,
   V1Endpoints,
   V1Ingress,
   V1Job,
@@ -18,6 +19,7 @@ import type {
   V1Namespace,
   V1NetworkPolicy,
   V1Node,
+  V1PersistentVolumeClaim,
   V1Pod,
   V1PodDisruptionBudget,
   V1ReplicaSet,
@@ -63,6 +65,8 @@ export const ClusterRoleResource = builtin<V1ClusterRole>('rbac.authorization.k8
 export const RoleBindingResource = builtin<V1RoleBinding>('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings');
 export const ClusterRoleBindingResource = builtin<V1ClusterRoleBinding>('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', 'Cluster');
 export const PodDisruptionBudgetResource = builtin<V1PodDisruptionBudget>('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', 'Namespaced', ['pdb']);
+export const EndpointSliceResource = builtin<V1EndpointSlice>('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices');
+export const PersistentVolumeClaimResource = builtin<V1PersistentVolumeClaim>('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', 'Namespaced', ['pvc']);
 export const LeaseResource = builtin<V1Lease>('coordination.k8s.io', 'v1', 'Lease', 'leases');
 export const CustomResourceDefinitionResource = builtin<V1CustomResourceDefinition>(
   'apiextensions.k8s.io',
@@ -78,6 +82,8 @@ export type Node = Json<V1Node>;
 export type Pod = Json<V1Pod>;
 export type Service = Json<V1Service>;
 export type Endpoints = Json<V1Endpoints>;
+export type EndpointSlice = Json<V1EndpointSlice>;
+export type PersistentVolumeClaim = Json<V1PersistentVolumeClaim>;
 export type ConfigMap = Json<V1ConfigMap>;
 export type Secret = Json<V1Secret>;
 export type ServiceAccount = Json<V1ServiceAccount>;

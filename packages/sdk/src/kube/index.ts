@@ -18,7 +18,8 @@
  */
 export { createKubeClient } from './client.js';
 export type { KubeClient, KubeClientOptions } from './client.js';
-export { defaultKubeConfig } from './api.js';
+export { defaultKubeConfig, kubeConfigFromCertificate } from './api.js';
+export type { CertificateCredentials } from './api.js';
 export type {
   DeleteOptions,
   JsonPatchOperation,

@@ -31,6 +31,8 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
   env.metrics.activeWorkers.set({ controller: name }, 0);
 
   const unsubscribe: (() => void)[] = [];
+  /** Every cache this controller reads events from; workers start once all are synced (as controller-runtime's WaitForCacheSync). */
+  const caches: Promise<void>[] = [informer.synced()];
   unsubscribe.push(
     informer.subscribe((event) => {
       if (event.type === 'Applied' && (event.initial || predicate(event.previous, event.object))) queue.add(objectKey(event.object), event.initial ? 'resync' : 'change');
@@ -39,6 +41,7 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
   );
   for (const owned of options.owns ?? []) {
     const child = env.informers.get(owned, options.namespace !== undefined ? { namespace: options.namespace } : {});
+    caches.push(child.synced());
     unsubscribe.push(
       child.subscribe((event) => {
         if (event.type === 'Synced') return;
@@ -49,6 +52,7 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
   }
   for (const watch of options.watches ?? []) {
     const other = env.informers.get(watch.resource, watch.selection);
+    caches.push(other.synced());
     unsubscribe.push(
       other.subscribe((event) => {
         if (event.type !== 'Synced') for (const key of watch.map(event.object, informer.store as unknown as Store<KubeObject>)) queue.add(key, 'change');
@@ -152,7 +156,7 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
     }
   };
 
-  const workers = informer.synced().then(() => Promise.all(Array.from({ length: concurrency }, worker)));
+  const workers = Promise.all(caches).then(() => Promise.all(Array.from({ length: concurrency }, worker)));
   await new Promise<void>((resolve) => (env.signal.aborted ? resolve() : env.signal.addEventListener('abort', () => resolve(), { once: true })));
   clearInterval(resyncTimer);
   unsubscribe.forEach((fn) => fn());
