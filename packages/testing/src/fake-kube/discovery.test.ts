@@ -19,7 +19,7 @@ describe('discovery', () => {
     expect(core.versions).toEqual(['v1']);
     const groups = await kube.kubeConfig.makeApiClient(ApisApi).getAPIVersions();
     const names = groups.groups.map((g) => g.name);
-    for (const g of ['apps', 'batch', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'policy', 'coordination.k8s.io', 'events.k8s.io', 'apiextensions.k8s.io']) expect(names).toContain(g);
+    for (const g of ['apps', 'batch', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'policy', 'coordination.k8s.io', 'events.k8s.io', 'discovery.k8s.io', 'apiextensions.k8s.io']) expect(names).toContain(g);
   });
 
   it('lists resources with verbs, scope, short names, categories and status subresources', async () => {

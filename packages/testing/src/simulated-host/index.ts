@@ -25,8 +25,9 @@
  * (readiness is Ready unless a hook says otherwise), init containers actually running,
  * `minReadySeconds`, progress deadlines, proportional scaling of several live ReplicaSets,
  * ReplicaSet adoption of orphans, ControllerRevisions (DaemonSets track `pod-template-generation`),
- * indexed Jobs, pod failure policies and Job back-off delays, EndpointSlices (the fake does not
- * serve discovery.k8s.io), Services' cluster IPs and kube-proxy, StatefulSets, CronJobs and HPAs.
+ * indexed Jobs, pod failure policies and Job back-off delays, the EndpointSlice controller (the
+ * fake serves EndpointSlices; nothing here writes them), Services' cluster IPs and kube-proxy,
+ * StatefulSets, CronJobs and HPAs.
  * Only the node lifecycle of NotReady (kubelet alive but reporting not ready); an unreachable
  * node's kubelet still finishes graceful deletions.
  *
