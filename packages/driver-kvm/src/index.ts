@@ -28,6 +28,14 @@ export type { NetworkAllocation, NetworkAllocationError, NetworkPool, NetworkReq
 export { NETWORK_LEDGER_NAME, createNetworkLedger } from './network/ledger.js';
 export type { NetworkLedger, NetworkLedgerError, NetworkLedgerOptions } from './network/ledger.js';
 
+// Flannel network store: the port the driver writes each cluster's flannel config through, in memory and on etcd v3
+export { DEFAULT_NETWORK_STORE_ROOT, NetworkStoreErrorKind, parseFlannelConfig } from './network/store.js';
+export type { NetworkStore, NetworkStoreError, RawEntry, RawKeyAccess } from './network/store.js';
+export { createMemoryNetworkStore } from './network/memory-store.js';
+export type { MemoryNetworkStore, MemoryNetworkStoreOptions } from './network/memory-store.js';
+export { createEtcdNetworkStore } from './network/etcd-store.js';
+export type { EtcdNetworkStoreOptions } from './network/etcd-store.js';
+
 // Rendering (pure)
 export {
   DEFAULT_INGRESS_NAMESPACE,
@@ -53,3 +61,4 @@ export {
   renderVmDeployment,
 } from './render/index.js';
 export type { FlannelDaemonSetOptions, FlannelNetwork, FlannelNetworkConfig, KvmCluster, RenderedCluster, RenderInputs, VmEndpoint, VmNode } from './render/index.js';
+
