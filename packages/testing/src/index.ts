@@ -78,6 +78,12 @@ export type {
   SimulationFailure,
 } from './simulated-host/index.js';
 
+// VM simulator: the KVM driver's VMs on a simulated host (addresses, guest API servers, guest Nodes)
+export { startVmSimulator } from './kvm/vm-simulator.js';
+export type { VmSimulator, VmSimulatorOptions } from './kvm/vm-simulator.js';
+export { VmEventType, VmPodKey, WORKLOAD_NODE_LABEL } from './kvm/vm-vocabulary.js';
+export type { VmEvent } from './kvm/vm-vocabulary.js';
+
 // Fake Vault (msw handlers, servable on a port)
 export { createFakeVault, startFakeVault } from './fake-vault/index.js';
 export type {

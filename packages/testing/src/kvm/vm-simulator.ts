@@ -1,0 +1,258 @@
+/**
+ * The VM simulator: what the KVM driver's VMs would do on a simulated host, without QEMU. It
+ * watches the host's VM pods (`app.kubernetes.io/component=vm`, every namespace) through the
+ * SDK's informers and answers through the API, as the launcher and the guest's kubelets would:
+ *
+ * - **Addresses**: once a VM pod runs (phase Running, bound, not terminating, every container
+ *   running) for `addressDelayMs`, it gets the annotation `kvm.kubeception.io/vm-ip`. Cluster `i`
+ *   (in order of first sight) owns `10.128.0.0/9`'s i-th /24; nodes get `.2`, `.3`, … in order of
+ *   first sight and keep their address across VM replacements.
+ * - **Guest API servers**: one plain-HTTP `startFakeKube()` per guest cluster, started when its
+ *   first VM pod appears and stopped when its host namespace is gone (`guest`, `kubeConfigFor`).
+ * - **Guest Nodes**: an annotated running VM registers its Node (hostname, control-plane role or
+ *   pool label, `nodeInfo.kubeletVersion` from the pod's `kvm.kubeception.io/kubernetes-version`,
+ *   the VM address as InternalIP), Ready=False until `nodeReadyDelayMs` after the VM started, then
+ *   Ready=True (`KubeletReady`). When the VM stops (pod deleted, terminating, failed or
+ *   crash-looping) the conditions go `Unknown` with `NodeStatusUnknown` / "Kubelet stopped posting
+ *   node status.". A new VM of the same node brings it back with its own version. The simulator
+ *   never deletes Nodes; one deleted while its VM runs comes back only with the next VM (a kubelet
+ *   registers once).
+ * - **Workload pods**: `workloadPodsPerWorker` pods in the guest's `default` namespace, bound and
+ *   Running, once per worker node name when it first turns Ready, so a drain has something to
+ *   delete. Deleted ones are not made again.
+ * - **History** of what happened, in clock time: VMs started and stopped, Nodes Ready and not,
+ *   cordoned and uncordoned (whoever did it), workload pods drained.
+ *
+ * ### What it does not model
+ * Booting (a VM is "up" as soon as its pod runs), DHCP, the launcher's own readiness (pod
+ * readiness is ignored: `kubelet.unready` leaves the VM running), a guest's control plane (the
+ * guest API server exists as soon as any VM pod appears, masters or not), TLS and authentication
+ * on guest servers (the driver's connector is handed the kubeconfig), guest pods other than the
+ * workload pods, eviction (drains delete pods), the node lifecycle's grace period and taints
+ * (conditions go Unknown at once), node leases, capacity from the VM's size (every guest Node has
+ * 2 CPUs, 4Gi), the pool's Node labels from the Cluster spec, and network reachability.
+ *
+ * @example
+ * ```ts
+ * const host = await startSimulatedHost({ nodes: 3, clock: createSimulatedClock() });
+ * const vms = await startVmSimulator(host);
+ * // ... run the KVM driver against host.kubeConfig, connecting to guests with vms.kubeConfigFor(name) ...
+ * await vms.settle();
+ * expect(vms.history().filter((e) => e.type === 'node-ready')).toHaveLength(2);
+ * await vms.stop();
+ * await host.stop();
+ * ```
+ * @packageDocumentation
+ */
+import { createKubeClient, NamespaceResource, PodResource, type Node, type Pod } from '@kubeception/sdk/kube';
+import { InformerCache, type InformerEvent } from '@kubeception/sdk/runtime';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { FakeKube } from '../fake-kube/server.js';
+import type { SimulatedHost, SimulationFailure } from '../simulated-host/host.js';
+import { Loop } from '../simulated-host/loop.js';
+import { GuestRegistry } from './guest-cluster.js';
+import { VmAddressBook } from './vm-addresses.js';
+import { newNodeState, nodeKey, syncNode, type NodeState, type SyncContext } from './vm-node-sync.js';
+import { vmIdentity } from './vm-objects.js';
+import { VM_POD_SELECTOR, VmEventType, WORKLOAD_NODE_LABEL, type VmEvent } from './vm-vocabulary.js';
+
+/** Options of {@link startVmSimulator}. Times are in `host.clock` milliseconds. */
+export interface VmSimulatorOptions {
+  /** From a VM pod running to its `vm-ip` annotation. @default 0 */
+  readonly addressDelayMs?: number;
+  /** From a VM pod running to its guest Node turning Ready. @default 0 */
+  readonly nodeReadyDelayMs?: number;
+  /** Workload pods put on each guest worker when it first turns Ready. @default 1 */
+  readonly workloadPodsPerWorker?: number;
+  /** Bookmark interval of the guest API servers (client-node's watches give up after 30 s of silence). @default 10_000 */
+  readonly guestBookmarkIntervalMs?: number;
+  /** Nodes reconciled at once. @default 8 */
+  readonly concurrency?: number;
+  /** Told about unexpected failures (they are retried). @default kept in `failures()` */
+  readonly onError?: (component: string, key: string, error: unknown) => void;
+}
+
+/** A running VM simulator. */
+export interface VmSimulator {
+  /** The kubeconfig of a guest cluster's API server, once started. */
+  kubeConfigFor(cluster: string): KubeConfig | undefined;
+  /** The API server of a guest cluster, once started (its faults and request log included). */
+  guest(cluster: string): FakeKube | undefined;
+  /** Clusters whose guest API server runs. */
+  clusters(): string[];
+  /** The address given to a guest node, if it has one. */
+  addressOf(cluster: string, node: string): string | undefined;
+  /** Everything observed so far, in order. */
+  history(): readonly VmEvent[];
+  /**
+   * Resolves once the host has settled (`host.settle()`) and the simulator has seen every change
+   * on the host and the guests and has nothing left to do now (timers waiting for the clock do
+   * not count); rejects after `timeoutMs` of wall time.
+   */
+  settle(options?: { readonly timeoutMs?: number }): Promise<void>;
+  /** The most recent 100 failures. */
+  failures(): readonly SimulationFailure[];
+  /** Stops watching and every guest API server (not the host). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the VM simulator on a simulated host (see the module documentation for what it does).
+ * Resolves once it has seen the host's current VM pods.
+ */
+export async function startVmSimulator(host: SimulatedHost, options: VmSimulatorOptions = {}): Promise<VmSimulator> {
+  const failures: SimulationFailure[] = [];
+  const onError =
+    options.onError ??
+    ((component: string, key: string, error: unknown) => {
+      failures.push({ component, key, error });
+      if (failures.length > 100) failures.shift();
+    });
+  const history: VmEvent[] = [];
+  const record = (event: Omit<VmEvent, 'at'>) => history.push({ at: host.clock.now(), ...event });
+  const states = new Map<string, NodeState>();
+  const byCluster = new Map<string, Set<string>>();
+  const stateOf = (cluster: string, node: string): NodeState => {
+    const key = nodeKey(cluster, node);
+    let state = states.get(key);
+    if (state === undefined) {
+      states.set(key, (state = newNodeState(cluster, node)));
+      let keys = byCluster.get(cluster);
+      if (keys === undefined) byCluster.set(cluster, (keys = new Set()));
+      keys.add(key);
+    }
+    return state;
+  };
+
+  const lifetime = new AbortController();
+  const client = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0, fieldManager: 'kubeception-vm-simulator' });
+  const cache = new InformerCache(client, lifetime.signal);
+  const pods = cache.get(PodResource, { labelSelector: VM_POD_SELECTOR });
+  const namespaces = cache.get(NamespaceResource);
+  const addresses = new VmAddressBook();
+  const guests = new GuestRegistry(
+    {
+      bookmarkIntervalMs: options.guestBookmarkIntervalMs ?? 10_000,
+      listener: {
+        onNode: (cluster, e) => guestNodeChanged(cluster, e),
+        onPod: (cluster, e) => guestPodChanged(cluster, e),
+      },
+    },
+    onError,
+  );
+  const loop: Loop = new Loop({
+    name: 'vm-simulator',
+    clock: host.clock,
+    concurrency: options.concurrency ?? 8,
+    onError,
+    reconcile: async (key) => {
+      const state = states.get(key);
+      return state ? syncNode(ctx, state) : 'done';
+    },
+  });
+  const ctx: SyncContext = {
+    clock: host.clock,
+    pods,
+    podClient: client.resource(PodResource),
+    addresses,
+    guests,
+    addressDelayMs: options.addressDelayMs ?? 0,
+    nodeReadyDelayMs: options.nodeReadyDelayMs ?? 0,
+    workloadPodsPerWorker: options.workloadPodsPerWorker ?? 1,
+    record,
+    wake: (key, ms) => loop.addAfter(key, ms),
+    onError,
+  };
+
+  // The two watches are independent: a pod event may arrive after its namespace's deletion.
+  const namespaceGoneAt = new Map<string, number>();
+  pods.subscribe((e) => {
+    if (e.type === 'Synced') return;
+    const identity = vmIdentity(e.object);
+    if (identity === undefined) return;
+    const { namespace, name, resourceVersion } = e.object.metadata;
+    const key = nodeKey(identity.cluster, identity.node);
+    if (e.type === 'Deleted') states.get(key)?.pods.delete(`${namespace}/${name}`);
+    else if (Number(resourceVersion) > (namespaceGoneAt.get(namespace) ?? 0)) {
+      stateOf(identity.cluster, identity.node).pods.add(`${namespace}/${name}`);
+      guests.touch(identity.cluster, namespace);
+    }
+    loop.add(key);
+  });
+  namespaces.subscribe((e) => {
+    if (e.type !== 'Deleted') return;
+    namespaceGoneAt.set(e.object.metadata.name, Number(e.object.metadata.resourceVersion));
+    for (const cluster of guests.retireNamespace(e.object.metadata.name)) {
+      for (const key of byCluster.get(cluster) ?? []) states.delete(key);
+      byCluster.delete(cluster);
+    }
+  });
+
+  function guestNodeChanged(cluster: string, e: InformerEvent<Node>): void {
+    if (e.type === 'Synced') return;
+    const node = e.object.metadata.name;
+    const state = states.get(nodeKey(cluster, node));
+    if (e.type === 'Deleted') {
+      if (state === undefined) return;
+      if (state.vm) state.deletedFor = state.vm.uid;
+      state.reported = undefined;
+      state.written = undefined;
+      return;
+    }
+    const cordoned = e.object.spec?.unschedulable === true;
+    if (cordoned !== (e.previous?.spec?.unschedulable === true)) record({ cluster, node, type: cordoned ? VmEventType.NodeCordoned : VmEventType.NodeUncordoned });
+  }
+
+  function guestPodChanged(cluster: string, e: InformerEvent<Pod>): void {
+    if (e.type !== 'Deleted') return;
+    const node = e.object.metadata.labels?.[WORKLOAD_NODE_LABEL];
+    const state = node === undefined ? undefined : states.get(nodeKey(cluster, node));
+    if (state?.workloads === undefined || !state.workloads.delete(e.object.metadata.name)) return;
+    if (state.workloads.size === 0 && !state.drained) {
+      state.drained = true;
+      record({ cluster, node: state.node, type: VmEventType.PodsDrained });
+    }
+  }
+
+  await Promise.all([pods.synced(), namespaces.synced()]);
+  loop.start();
+
+  const hostCaughtUp = () => {
+    const target = Number(host.kube.resourceVersion());
+    return cache.all().every((i) => Number(i.state().resourceVersion) >= target);
+  };
+  const signature = () => {
+    let sum = 0;
+    const all = guests.all();
+    for (const g of all) sum += g.revision();
+    return `${host.kube.resourceVersion()}|${all.length}|${sum}|${history.length}`;
+  };
+  return {
+    kubeConfigFor: (cluster) => guests.get(cluster)?.kube.kubeConfig,
+    guest: (cluster) => guests.get(cluster)?.kube,
+    clusters: () => guests.all().map((g) => g.name),
+    addressOf: (cluster, node) => addresses.peek(cluster, node),
+    history: () => [...history],
+    async settle({ timeoutMs = 10_000 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      let stable = 0;
+      let last = '';
+      while (stable < 3) {
+        await host.settle({ timeoutMs: Math.max(1, deadline - Date.now()) });
+        const now = signature();
+        // Every guest is asked (no short-circuit), so lagging ones start their check at once.
+        const guestsCaughtUp = guests.all().reduce((all, g) => g.caughtUp() && all, true);
+        stable = hostCaughtUp() && guestsCaughtUp && loop.idle() && !guests.busy() && now === last ? stable + 1 : 0;
+        last = now;
+        if (Date.now() > deadline) throw new Error(`VM simulator did not settle in ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
+    failures: () => [...failures],
+    async stop() {
+      await loop.stop();
+      lifetime.abort();
+      await guests.stopAll();
+    },
+  };
+}
