@@ -62,3 +62,12 @@ export {
 } from './render/index.js';
 export type { FlannelDaemonSetOptions, FlannelNetwork, FlannelNetworkConfig, KvmCluster, RenderedCluster, RenderInputs, VmEndpoint, VmNode } from './render/index.js';
 
+// The driver (I/O): plug into the SDK's createClusterController
+export { createKvmDriver } from './driver/driver.js';
+export type { KvmDriverOptions, KvmObservation } from './driver/driver.js';
+export { adminCertificateConnector, drainNode, guestNodes } from './driver/guest.js';
+export type { GuestConnector, GuestNode, GuestTarget } from './driver/guest.js';
+export { DRAIN_STARTED_ANNOTATION } from './driver/apply.js';
+export { planCluster, secretCopies } from './driver/plan.js';
+export type { Plan } from './driver/plan.js';
+export type { GuestView, KvmWorld, VmPod } from './driver/world.js';

@@ -108,3 +108,48 @@ export function renderFlannelDaemonSet(cluster: KvmCluster, options: FlannelDaem
     },
   };
 }
+
+/** Name of the DaemonSet that removes a deleted cluster's bridge and VXLAN device from every host. */
+export const BRIDGE_CLEANUP_DAEMONSET = 'bridge-cleanup';
+
+/**
+ * DaemonSet `bridge-cleanup`, run only while a cluster is deleted (after its VMs and flanneld are
+ * gone): on every VM host it deletes `br-<cluster>` and flannel's `flannel.<vni>` device and
+ * `subnet.env`, then stays Ready, so the driver knows every host is clean when
+ * `numberReady == desiredNumberScheduled`. flannel never removes them itself, and a preStop hook
+ * on flanneld would cut running VMs off on every flanneld restart.
+ */
+export function renderBridgeCleanupDaemonSet(cluster: KvmCluster, vni: number, image: string = FLANNEL_IMAGE): DaemonSet {
+  const name = cluster.metadata.name;
+  const selector = { [Label.Cluster]: name, [KvmLabel.Component]: BRIDGE_CLEANUP_DAEMONSET };
+  const { nodeSelector } = cluster.spec.provider.kvm;
+  const script = [`ip link del ${bridgeName(name)} 2>/dev/null || true`, `ip link del flannel.${vni} 2>/dev/null || true`, 'rm -f /run/flannel/subnet.env', 'touch /tmp/clean', 'exec sleep 2147483647'].join('; ');
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: objectMeta(name, BRIDGE_CLEANUP_DAEMONSET, { ...clusterLabels(name), [KvmLabel.Component]: BRIDGE_CLEANUP_DAEMONSET }),
+    spec: {
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { labels: { ...clusterLabels(name), ...selector } },
+        spec: {
+          hostNetwork: true,
+          automountServiceAccountToken: false,
+          ...(nodeSelector === undefined ? {} : { nodeSelector: { ...nodeSelector } }),
+          containers: [
+            {
+              name: 'cleanup',
+              image,
+              command: ['/bin/sh', '-c', script],
+              securityContext: { capabilities: { add: ['NET_ADMIN'] } },
+              readinessProbe: { exec: { command: ['test', '-f', '/tmp/clean'] }, periodSeconds: 2 },
+              resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } },
+              volumeMounts: [{ name: 'run', mountPath: '/run/flannel' }],
+            },
+          ],
+          volumes: [{ name: 'run', hostPath: { path: flannelRunHostDir(name), type: 'DirectoryOrCreate' } }],
+        },
+      },
+    },
+  };
+}

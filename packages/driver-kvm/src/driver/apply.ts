@@ -1,0 +1,102 @@
+/** Executing a {@link Plan}: the writes of one apply pass (internal). */
+import type { DriverContext, DriverError, DriverProgress, KubeObject } from '@kubeception/sdk';
+import type { KubeClient, KubeError } from '@kubeception/sdk/kube';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import type { NetworkStore } from '../network/store.js';
+import type { RenderedCluster } from '../render/render-cluster.js';
+import { deleteGuestNode, drainNode, type GuestConnector } from './guest.js';
+import { descriptorOf } from './host.js';
+import type { Plan } from './plan.js';
+import type { KvmWorld } from './world.js';
+
+/** Annotation on a VM Deployment being removed: when its node's drain began (ISO time). */
+export const DRAIN_STARTED_ANNOTATION = 'kvm.kubeception.io/drain-started';
+
+/** What executing a plan needs. */
+export interface ApplyDeps {
+  readonly kube: KubeClient;
+  readonly fieldManager: string;
+  readonly store: NetworkStore;
+  readonly drainTimeoutMs: number;
+  readonly recheckMs: number;
+  readonly now: () => Date;
+  readonly guest: ReturnType<GuestConnector>;
+}
+
+export const kubeFailure = (what: string) => (error: KubeError): DriverError => ({ kind: error.kind === 'Forbidden' || error.kind === 'Invalid' ? 'Failed' : 'Transient', message: `${what}: ${error.message}`, cause: error });
+const ignoreMissing = (error: KubeError) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(error));
+
+/** Server-side applies objects (the Namespace first, the rest at once). */
+export function applyObjects(deps: Pick<ApplyDeps, 'kube' | 'fieldManager'>, objects: readonly KubeObject[]): ResultAsync<number, DriverError> {
+  const one = (o: KubeObject) => deps.kube.resource(descriptorOf(o)).apply(o, { fieldManager: deps.fieldManager, force: true }).mapErr(kubeFailure(`apply ${o.kind} ${o.metadata?.name}`));
+  const [first, rest] = objects[0]?.kind === 'Namespace' ? [objects.slice(0, 1), objects.slice(1)] : [[], objects];
+  return ResultAsync.combine(first.map(one)).andThen(() => ResultAsync.combine(rest.map(one))).map(() => objects.length);
+}
+
+/** Deletes objects (already gone is fine). */
+export function deleteObjects(kube: KubeClient, objects: readonly KubeObject[]): ResultAsync<number, DriverError> {
+  const one = (o: KubeObject) =>
+    kube
+      .resource(descriptorOf(o))
+      .delete(o.metadata?.name ?? '', { ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}), propagationPolicy: 'Background' })
+      .map(() => undefined)
+      .orElse(ignoreMissing)
+      .mapErr(kubeFailure(`delete ${o.kind} ${o.metadata?.name}`));
+  return ResultAsync.combine(objects.filter((o) => o.metadata?.deletionTimestamp === undefined).map(one)).map(() => objects.length);
+}
+
+/**
+ * One step of removing a VM: drain its guest node (cordon, delete pods; up to `drainTimeoutMs`),
+ * then delete its Deployment. Its guest Node object goes once the VM is gone ({@link forgetGuestNodes}).
+ */
+export function removeVm(deps: ApplyDeps, world: KvmWorld, removing: NonNullable<Plan['removing']>): ResultAsync<string, DriverError> {
+  const { node, deployment } = removing;
+  if (deployment.metadata?.deletionTimestamp !== undefined) return okAsync(`VM ${node} stopping`);
+  const guestNode = world.guest.reachable ? world.guest.nodes.get(node) : undefined;
+  const started = deployment.metadata?.annotations?.[DRAIN_STARTED_ANNOTATION];
+  const timedOut = started !== undefined && deps.now().getTime() - Date.parse(started) > deps.drainTimeoutMs;
+  const deleteVm = () => deleteObjects(deps.kube, [deployment]).map(() => `VM ${node} stopping`);
+  if (guestNode === undefined || deps.guest === undefined || timedOut) return deleteVm();
+  const mark =
+    started !== undefined
+      ? okAsync(undefined)
+      : deps.kube
+          .resource(descriptorOf(deployment))
+          .patch(deployment.metadata?.name ?? '', { type: 'merge', body: { metadata: { annotations: { [DRAIN_STARTED_ANNOTATION]: deps.now().toISOString() } } } }, { namespace: deployment.metadata?.namespace ?? '' })
+          .map(() => undefined)
+          .mapErr(kubeFailure(`mark the drain of ${node}`));
+  return mark.andThen(() => drainNode(deps.guest!, guestNode)).andThen((left) => (left > 0 ? okAsync(`draining ${node}: ${left} pods terminating`) : deleteVm()));
+}
+
+/** Deletes guest Node objects of VMs that no longer exist (after a scale-down), as Cluster API does. */
+export function forgetGuestNodes(deps: ApplyDeps, world: KvmWorld, rendered: RenderedCluster, cluster: string): ResultAsync<number, DriverError> {
+  if (!world.guest.reachable || deps.guest === undefined) return okAsync(0);
+  const wanted = new Set(rendered.nodes.map((n) => n.name));
+  const hasVm = (node: string) => world.objects.has(`Deployment/${node}`) || world.pods.some((p) => p.node === node);
+  const gone = [...world.guest.nodes.keys()].filter((n) => n.startsWith(`${cluster}-`) && !wanted.has(n) && !hasVm(n));
+  const guest = deps.guest;
+  return ResultAsync.combine(gone.map((n) => deleteGuestNode(guest, n))).map(() => gone.length);
+}
+
+/** Runs a plan; answers the progress of the pass. */
+export function executePlan(deps: ApplyDeps, world: KvmWorld, plan: Plan, rendered: RenderedCluster, cluster: string, context: DriverContext): ResultAsync<DriverProgress, DriverError> {
+  const flannel =
+    world.flannel !== undefined && JSON.stringify(world.flannel) === JSON.stringify(rendered.flannel.config)
+      ? okAsync(undefined)
+      : deps.store
+          .putConfig(rendered.flannel.prefix, rendered.flannel.config)
+          .map(() => undefined)
+          .mapErr((e): DriverError => ({ kind: 'Transient', message: `flannel store: ${e.message}`, cause: e }));
+  return flannel
+    .andThen(() => applyObjects(deps, plan.applies))
+    .andThen(() => deleteObjects(deps.kube, plan.deletes))
+    .andThen(() => (plan.removing ? removeVm(deps, world, plan.removing).map((w) => [w]) : okAsync([] as string[])))
+    .andThen((removal) => forgetGuestNodes(deps, world, rendered, cluster).map(() => removal))
+    .map((removal): DriverProgress => {
+      if (plan.applies.length > 0) context.log.debug({ applied: plan.applies.map((o) => `${o.kind}/${o.metadata?.name}`) }, 'applied host objects');
+      const waiting = [...removal, ...plan.waiting];
+      if (waiting.length === 0 && plan.applies.length === 0 && plan.deletes.length === 0) return { type: 'done' };
+      return { type: 'waitFor', reason: waiting[0] ?? 'host objects written', recheckAfterMs: deps.recheckMs };
+    });
+}
+

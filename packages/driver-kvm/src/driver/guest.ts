@@ -1,0 +1,124 @@
+/**
+ * The guest cluster's own API, reached at the cluster's endpoint with its admin certificate:
+ * where the driver reads node readiness and versions, and drains nodes before removing VMs.
+ */
+import type { DriverError, SecretValue } from '@kubeception/sdk';
+import { createKubeClient, kubeConfigFromCertificate, NodeResource, PodResource, type KubeClient, type KubeError, type Node, type Pod } from '@kubeception/sdk/kube';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+
+/** What the driver knows about reaching a guest cluster. */
+export interface GuestTarget {
+  /** The Cluster's name and namespace. */
+  readonly name: string;
+  readonly namespace: string;
+  /** The guest API as exposed by the host (the Ingress with TLS passthrough). */
+  readonly endpoint: { readonly host: string; readonly port: number };
+  /** The `admin` component certificate (from its Secret); absent until it is issued. */
+  readonly admin?: { readonly certPem: string; readonly keyPem: SecretValue; readonly caPem: string };
+}
+
+/**
+ * Turns a target into a client of the guest API, or `undefined` when it cannot be reached yet
+ * (no admin certificate). The default, {@link adminCertificateConnector}, dials the endpoint;
+ * tests pass the VM simulator's connector.
+ */
+export type GuestConnector = (target: GuestTarget) => KubeClient | undefined;
+
+/**
+ * Dials `https://<endpoint>` with the admin certificate, trusting the cluster's CA. One client
+ * per cluster, replaced when the certificate is re-issued.
+ */
+export function adminCertificateConnector(): GuestConnector {
+  const clients = new Map<string, { readonly cert: string; readonly client: KubeClient }>();
+  return (target) => {
+    if (target.admin === undefined) return undefined;
+    const key = `${target.namespace}/${target.name}`;
+    const cached = clients.get(key);
+    if (cached?.cert === target.admin.certPem) return cached.client;
+    const kubeConfig = kubeConfigFromCertificate({
+      server: `https://${target.endpoint.host}:${target.endpoint.port}`,
+      caPem: target.admin.caPem,
+      certPem: target.admin.certPem,
+      keyPem: target.admin.keyPem.reveal(),
+      name: target.name,
+    });
+    const client = createKubeClient({ kubeConfig, retry: { maxAttempts: 2 } });
+    clients.set(key, { cert: target.admin.certPem, client });
+    return client;
+  };
+}
+
+/** A guest Node as the driver cares about it. */
+export interface GuestNode {
+  readonly name: string;
+  readonly ready: boolean;
+  /** `status.nodeInfo.kubeletVersion` without the `v`. */
+  readonly version?: string;
+  readonly unschedulable: boolean;
+}
+
+const unreachable = (error: KubeError): DriverError => ({ kind: 'Transient', message: `guest API: ${error.message}`, cause: error });
+
+/** The guest's Nodes. */
+export function guestNodes(guest: KubeClient): ResultAsync<GuestNode[], KubeError> {
+  return guest
+    .resource(NodeResource)
+    .list()
+    .map((list) =>
+      list.items.map((node: Node) => {
+        const version = node.status?.nodeInfo?.kubeletVersion?.replace(/^v/, '');
+        return {
+          name: node.metadata?.name ?? '',
+          ready: node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+          ...(version ? { version } : {}),
+          unschedulable: node.spec?.unschedulable === true,
+        };
+      }),
+    );
+}
+
+/** Pods a drain removes from a node: all but DaemonSet pods, mirror pods and finished pods (as `kubectl drain`). */
+function drainable(pod: Pod): boolean {
+  const daemon = pod.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.controller) ?? false;
+  const mirror = pod.metadata?.annotations?.['kubernetes.io/config.mirror'] !== undefined;
+  const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+  return !daemon && !mirror && !finished;
+}
+
+/**
+ * One drain pass over a guest node: cordons it, deletes its drainable pods, and answers how many
+ * are still terminating (0: drained). Safe to repeat. Pods are deleted, not evicted through the
+ * eviction API: the guest's PodDisruptionBudgets are not consulted (`kubectl drain --disable-eviction`).
+ */
+export function drainNode(guest: KubeClient, node: GuestNode): ResultAsync<number, DriverError> {
+  const cordon = node.unschedulable ? okAsync(undefined) : guest.resource(NodeResource).patch(node.name, { type: 'merge', body: { spec: { unschedulable: true } } }).map(() => undefined);
+  const pods = guest.resource(PodResource);
+  return cordon
+    .andThen(() => pods.list({ fieldSelector: `spec.nodeName=${node.name}` }))
+    .andThen((list) => {
+      const targets = list.items.filter(drainable);
+      const terminating = targets.filter((p) => p.metadata?.deletionTimestamp !== undefined).length;
+      const deletes = targets
+        .filter((p) => p.metadata?.deletionTimestamp === undefined)
+        .map((p) =>
+          pods
+            .delete(p.metadata?.name ?? '', { namespace: p.metadata?.namespace ?? 'default' })
+            .map((left) => (left === undefined ? 0 : 1))
+            .orElse((e) => (e.kind === 'NotFound' ? okAsync(0) : errAsync(e))),
+        );
+      return ResultAsync.combine(deletes).map((left) => terminating + left.reduce((a, b) => a + b, 0));
+    })
+    .mapErr(unreachable);
+}
+
+/** Deletes a guest Node object (after its VM is gone); nothing to do when it is not there. */
+export function deleteGuestNode(guest: KubeClient, name: string): ResultAsync<void, DriverError> {
+  return guest
+    .resource(NodeResource)
+    .delete(name)
+    .map(() => undefined)
+    .orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(e)))
+    .mapErr(unreachable);
+}
+
+export { unreachable as guestError };

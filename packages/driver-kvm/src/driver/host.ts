@@ -1,0 +1,66 @@
+/**
+ * The host kinds the KVM driver writes, the caches it reads them from, and how a cached object
+ * leads back to its Cluster (internal).
+ */
+import { Label, type KubeObject, type Persisted, type ResourceDescriptor } from '@kubeception/sdk';
+import {
+  ConfigMapResource,
+  DaemonSetResource,
+  DeploymentResource,
+  EndpointSliceResource,
+  IngressResource,
+  NamespaceResource,
+  NetworkPolicyResource,
+  PersistentVolumeClaimResource,
+  PodDisruptionBudgetResource,
+  RoleBindingResource,
+  RoleResource,
+  SecretResource,
+  ServiceAccountResource,
+  ServiceResource,
+} from '@kubeception/sdk/kube';
+import { MANAGED_BY } from '../render/names.js';
+
+type Descriptor = ResourceDescriptor<KubeObject, KubeObject>;
+
+/** Descriptors of the rendered kinds, by `kind`. */
+export const HOST_KINDS: Readonly<Record<string, Descriptor>> = Object.fromEntries(
+  [
+    NamespaceResource,
+    ServiceAccountResource,
+    RoleResource,
+    RoleBindingResource,
+    NetworkPolicyResource,
+    DaemonSetResource,
+    ConfigMapResource,
+    PersistentVolumeClaimResource,
+    DeploymentResource,
+    ServiceResource,
+    IngressResource,
+    PodDisruptionBudgetResource,
+    EndpointSliceResource,
+    SecretResource,
+  ].map((d) => [d.kind, d as unknown as Descriptor]),
+);
+
+/** The descriptor of a rendered object's kind; a kind the driver does not render is a programmer error. */
+export function descriptorOf(object: KubeObject): Descriptor {
+  const descriptor = HOST_KINDS[object.kind ?? ''];
+  if (descriptor === undefined) throw new Error(`the KVM driver does not manage kind ${String(object.kind)}`);
+  return descriptor;
+}
+
+/** Every object the driver writes carries `app.kubernetes.io/managed-by=kvm-operator`; its caches select on it. */
+export const MANAGED = { labelSelector: `${Label.ManagedBy}=${MANAGED_BY}` } as const;
+
+/** The component Secrets of Clusters (in the Clusters' namespaces), which the driver copies. */
+export const CERTIFICATE_SECRETS = { labelSelector: Label.Cluster } as const;
+
+/** `Kind/name`: the key of an object within a cluster's namespace. */
+export const kindName = (object: KubeObject) => `${object.kind ?? ''}/${object.metadata?.name ?? ''}`;
+
+/** The Cluster a managed host object belongs to: its `kubeception.io/cluster` label (a name; the host namespace is that name). */
+export function clusterOfHostObject(object: Persisted<KubeObject>): { readonly name: string }[] {
+  const name = object.metadata.labels?.[Label.Cluster];
+  return name === undefined ? [] : [{ name }];
+}

@@ -1,0 +1,95 @@
+import { NodeRole, type KubeObject, type Persisted } from '@kubeception/sdk';
+import type { Secret } from '@kubeception/sdk/kube';
+import { describe, expect, it } from 'vitest';
+import { renderCluster } from '../render/render-cluster.js';
+import { sampleCluster, sampleInputs, validated } from '../render/test-fixtures.js';
+import type { KvmCluster } from '../render/cluster.js';
+import { planCluster } from './plan.js';
+import type { KvmWorld } from './world.js';
+
+const sources: Secret[] = [{ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'demo-api', namespace: 'default' }, data: { 'tls.crt': 'Y2VydA==' } }];
+
+/** A world where `cluster` (rendered) runs converged at `version`. */
+function converged(cluster: KvmCluster, version = cluster.spec.kubernetes.version): KvmWorld {
+  const rendered = renderCluster(cluster, sampleInputs);
+  const plan = planCluster(cluster, { objects: new Map(), pods: [], certificates: [], ledgered: true, guest: { reachable: false, reason: '' } }, rendered, sources);
+  const objects = new Map<string, Persisted<KubeObject>>();
+  for (const o of plan.applies) {
+    const status = o.kind === 'Deployment' ? { status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1 } } : {};
+    objects.set(`${o.kind}/${o.metadata?.name}`, { ...o, ...status, metadata: { ...o.metadata, generation: 1, uid: 'u', resourceVersion: '1' } } as Persisted<KubeObject>);
+  }
+  const pods = rendered.nodes.map((n, i) => ({ name: `${n.name}-abc`, node: n.name, role: n.role, phase: 'Running', ready: true, terminating: false, ip: `10.1.3.${i + 2}` }));
+  const world: KvmWorld = {
+    objects,
+    pods,
+    certificates: [],
+    network: sampleInputs.network,
+    ledgered: true,
+    guest: { reachable: true, nodes: new Map(rendered.nodes.map((n) => [n.name, { name: n.name, ready: true, version, unschedulable: false }])) },
+  };
+  // the EndpointSlices now carry the VM addresses
+  for (const o of planCluster(cluster, world, rendered, sources).applies) objects.set(`${o.kind}/${o.metadata?.name}`, o as Persisted<KubeObject>);
+  return world;
+}
+
+const withSpec = (patch: (spec: Record<string, unknown>) => void): KvmCluster => {
+  const base = structuredClone(sampleCluster()) as unknown as { metadata: object; spec: Record<string, unknown> };
+  patch(base.spec);
+  return validated({ apiVersion: 'kubeception.io/v1alpha1', kind: 'Cluster', metadata: { ...base.metadata }, spec: base.spec });
+};
+
+describe('planCluster', () => {
+  it('writes every host object of a new cluster at once, and the Secret copies', () => {
+    const cluster = sampleCluster();
+    const rendered = renderCluster(cluster, sampleInputs);
+    const plan = planCluster(cluster, { objects: new Map(), pods: [], certificates: [], ledgered: true, guest: { reachable: false, reason: 'no VM' } }, rendered, sources);
+    expect(plan.applies[0]?.kind).toBe('Namespace');
+    expect(plan.applies.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(expect.arrayContaining(rendered.objects.map((o) => `${o.kind}/${o.metadata?.name}`)));
+    expect(plan.applies.filter((o) => o.kind === 'Secret').map((o) => [o.metadata?.namespace, o.metadata?.name])).toEqual([['demo', 'demo-api']]);
+    expect(plan.deletes).toEqual([]);
+    expect(plan.waiting).toContain('VMs being created');
+  });
+
+  it('does nothing in a converged world', () => {
+    const cluster = sampleCluster();
+    const plan = planCluster(cluster, converged(cluster), renderCluster(cluster, sampleInputs), sources);
+    expect(plan).toEqual({ applies: [], deletes: [], waiting: [] });
+  });
+
+  it('reverts a manual edit of an owned field', () => {
+    const cluster = sampleCluster();
+    const world = converged(cluster);
+    const deployment = world.objects.get('Deployment/demo-default-1') as unknown as { spec: { template: { spec: { containers: { resources: { limits: Record<string, string> } }[] } } } };
+    const edited = structuredClone(deployment);
+    edited.spec.template.spec.containers[0]!.resources.limits.memory = '99Gi';
+    (world.objects as Map<string, unknown>).set('Deployment/demo-default-1', edited);
+    const plan = planCluster(cluster, world, renderCluster(cluster, sampleInputs), sources);
+    expect(plan.applies.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(['Deployment/demo-default-1']);
+  });
+
+  it('replaces VMs for a new version one at a time, masters first', () => {
+    const old = sampleCluster();
+    const next = withSpec((spec) => ((spec.kubernetes as { version: string }).version = '1.32.5'));
+    const world = converged(old);
+    const plan = planCluster(next, world, renderCluster(next, sampleInputs), sources);
+    expect(plan.replacing).toBe('demo-master-0');
+    expect(new Set(plan.applies.map((o) => o.metadata?.labels?.['kubeception.io/node']))).toEqual(new Set(['demo-master-0']));
+    // the master's Deployment is updated but its replacement is not Ready yet: nothing else moves
+    const updated = new Map(world.objects);
+    for (const o of plan.applies) updated.set(`${o.kind}/${o.metadata?.name}`, { ...o, status: { observedGeneration: 2, replicas: 1, updatedReplicas: 1, readyReplicas: 0 }, metadata: { ...o.metadata, generation: 2 } } as never);
+    const during = planCluster(next, { ...world, objects: updated }, renderCluster(next, sampleInputs), sources);
+    expect(during.replacing).toBeUndefined();
+    expect(during.applies).toEqual([]);
+    expect(during.waiting[0]).toMatch(/2 VMs to replace, one at a time: waiting for demo-master-0/);
+  });
+
+  it('removes the highest index first and keeps its boot config until the VM is gone', () => {
+    const big = sampleCluster();
+    const small = withSpec((spec) => ((spec.workers as { replicas: number }[])[0]!.replicas = 0));
+    const plan = planCluster(small, converged(big), renderCluster(small, sampleInputs), sources);
+    expect(plan.removing?.node).toBe('demo-default-1');
+    expect(plan.removing?.role).toBe(NodeRole.Worker);
+    expect(plan.deletes.map((o) => `${o.kind}/${o.metadata?.name}`)).not.toContain('ConfigMap/demo-default-1-boot');
+    expect(plan.waiting).toContain('2 VMs to remove (demo-default-1, demo-default-0)');
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * `observeWorld`: a KVM guest cluster as it is, read from the shared caches of host objects,
+ * the flannel store and the guest's own API. Reads only.
+ */
+import { Component, Label, NodeRole, SecretValue, type Cluster, type DriverContext, type DriverError, type KubeObject, type Persisted } from '@kubeception/sdk';
+import { ConfigMapResource, NamespaceResource, PodResource, SecretResource, type Namespace, type Pod, type Secret } from '@kubeception/sdk/kube';
+import { okAsync, type ResultAsync } from 'neverthrow';
+import type { NetworkStore } from '../network/store.js';
+import { flannelEtcdPrefix, type FlannelNetwork, type FlannelNetworkConfig } from '../render/flannel.js';
+import { secretName } from '../render/certificates.js';
+import { KvmAnnotation, KvmComponent, KvmLabel } from '../render/names.js';
+import { guestError, guestNodes, type GuestConnector, type GuestNode } from './guest.js';
+import { CERTIFICATE_SECRETS, HOST_KINDS, kindName, MANAGED } from './host.js';
+
+/** A VM pod as observed. */
+export interface VmPod {
+  readonly name: string;
+  /** The guest node it runs. */
+  readonly node: string;
+  readonly role: NodeRole;
+  readonly phase: string;
+  readonly ready: boolean;
+  readonly terminating: boolean;
+  /** The VM's address, once the launcher reported it. */
+  readonly ip?: string;
+  /** The scheduler's message while the pod cannot be placed. */
+  readonly unschedulable?: string;
+}
+
+/** What the guest API said: its nodes, or why it could not be asked. */
+export type GuestView = { readonly reachable: true; readonly nodes: ReadonlyMap<string, GuestNode> } | { readonly reachable: false; readonly reason: string };
+
+/** A KVM guest cluster on the host, as observed. */
+export interface KvmWorld {
+  /** Host namespace `<cluster>`, when it exists. */
+  readonly namespace?: Persisted<Namespace>;
+  /** Every managed object in the host namespace (and the Namespace), by `Kind/name`. */
+  readonly objects: ReadonlyMap<string, Persisted<KubeObject>>;
+  readonly pods: readonly VmPod[];
+  /** The cluster's component certificate Secrets, in its own namespace. */
+  readonly certificates: readonly Persisted<Secret>[];
+  /** The network this cluster holds: its ledger entry, else what `status.network.flannel` recorded (the ledger was lost). */
+  readonly network?: FlannelNetwork;
+  /** Whether the ledger (as cached) holds the entry; `false` with a `network` means it must be re-derived from status. */
+  readonly ledgered: boolean;
+  /** `<prefix>/config` in the flannel store. */
+  readonly flannel?: FlannelNetworkConfig;
+  readonly guest: GuestView;
+}
+
+/** What observing needs besides the Cluster. */
+export interface ObserveDeps {
+  readonly store: NetworkStore;
+  readonly ledgerNamespace: string;
+  readonly ledgerName: string;
+  readonly connect: GuestConnector;
+}
+
+const decode = (data: Record<string, string> | undefined, key: string) => (data?.[key] === undefined ? undefined : Buffer.from(data[key], 'base64').toString('utf8'));
+
+/** A ledger entry `{"network","vni"}`; anything else is treated as absent (the ledger itself reports corruption when it writes). */
+function parseEntry(text: string | undefined): FlannelNetwork | undefined {
+  try {
+    const entry = JSON.parse(text ?? 'null') as { network?: unknown; vni?: unknown } | null;
+    return typeof entry?.network === 'string' && typeof entry.vni === 'number' ? { network: entry.network, vni: entry.vni } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function vmPod(pod: Persisted<Pod>): VmPod {
+  const labels = pod.metadata.labels ?? {};
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  const ip = pod.metadata.annotations?.[KvmAnnotation.VmIp];
+  return {
+    name: pod.metadata.name,
+    node: labels[KvmLabel.Node] ?? '',
+    role: labels[Label.Role] === NodeRole.Master ? NodeRole.Master : NodeRole.Worker,
+    phase: pod.status?.phase ?? 'Pending',
+    ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    terminating: pod.metadata.deletionTimestamp !== undefined,
+    ...(ip ? { ip } : {}),
+    ...(scheduled?.status === 'False' && scheduled.reason === 'Unschedulable' ? { unschedulable: scheduled.message ?? 'unschedulable' } : {}),
+  };
+}
+
+/** Observes a cluster. Fails only when the flannel store cannot be read. */
+export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, context: DriverContext): ResultAsync<KvmWorld, DriverError> {
+  const name = cluster.metadata.name;
+  const namespace = context.cache(NamespaceResource, MANAGED).get(name);
+  const objects = new Map<string, Persisted<KubeObject>>();
+  if (namespace) objects.set(kindName(namespace), namespace as Persisted<KubeObject>);
+  for (const descriptor of Object.values(HOST_KINDS)) {
+    if (descriptor.scope === 'Cluster') continue;
+    for (const object of context.cache(descriptor, MANAGED).byNamespace(name)) objects.set(kindName(object), object);
+  }
+  const pods = context
+    .cache(PodResource, MANAGED)
+    .byNamespace(name)
+    .filter((p) => p.metadata.labels?.[KvmLabel.Component] === KvmComponent.Vm)
+    .map(vmPod);
+  const secrets = context.cache(SecretResource, CERTIFICATE_SECRETS);
+  const certificates = Object.values(Component).flatMap((component) => {
+    const secret = secrets.get(`${cluster.metadata.namespace}/${secretName(name, component)}`);
+    return secret ? [secret] : [];
+  });
+  const ledger = context.cache(ConfigMapResource, { namespace: deps.ledgerNamespace }).get(`${deps.ledgerNamespace}/${deps.ledgerName}`);
+  const ledgered = parseEntry(ledger?.data?.[`${cluster.metadata.namespace}.${name}`]);
+  const recorded = cluster.status?.network?.flannel;
+  const network = ledgered ?? (recorded?.network !== undefined && recorded.vni !== undefined ? { network: recorded.network, vni: recorded.vni } : undefined);
+
+  const admin = certificates.find((s) => s.metadata.name === secretName(name, Component.Admin));
+  const guest = (): ResultAsync<GuestView, DriverError> => {
+    if (!pods.some((p) => p.ip !== undefined)) return okAsync({ reachable: false, reason: 'no VM has an address yet' });
+    const client = deps.connect({
+      name,
+      namespace: cluster.metadata.namespace,
+      endpoint: { host: cluster.spec.kubernetes.api.domain, port: 443 },
+      ...(admin ? { admin: { certPem: decode(admin.data, 'tls.crt') ?? '', keyPem: new SecretValue(decode(admin.data, 'tls.key') ?? ''), caPem: decode(admin.data, 'ca.crt') ?? '' } } : {}),
+    });
+    if (client === undefined) return okAsync({ reachable: false, reason: 'the guest API cannot be reached yet (no admin certificate)' });
+    return guestNodes(client)
+      .map((nodes): GuestView => ({ reachable: true, nodes: new Map(nodes.map((n) => [n.name, n])) }))
+      .orElse((error) => okAsync({ reachable: false as const, reason: guestError(error).message }));
+  };
+
+  return deps.store
+    .getConfig(flannelEtcdPrefix(name))
+    .mapErr((e): DriverError => ({ kind: 'Transient', message: `flannel store: ${e.message}`, cause: e }))
+    .andThen((flannel) =>
+      guest().map((view): KvmWorld => ({
+        ...(namespace ? { namespace } : {}),
+        objects,
+        pods,
+        certificates,
+        ...(network ? { network } : {}),
+        ledgered: ledgered !== undefined,
+        ...(flannel ? { flannel } : {}),
+        guest: view,
+      })),
+    );
+}

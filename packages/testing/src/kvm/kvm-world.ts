@@ -1,0 +1,133 @@
+/**
+ * A simulated host, fake Vault, the VM simulator and the Cluster controller on the KVM driver,
+ * for KVM tests and benches: kubeception inside the test suite.
+ */
+import { createKvmDriver, createMemoryNetworkStore, type GuestConnector, type NetworkStore } from '@kubeception/driver-kvm';
+import { ClusterResource, kubeceptionCrds, type Cluster, type ClusterInput } from '@kubeception/sdk';
+import { createKubeClient, NamespaceResource, type KubeClient, type ResourceClient } from '@kubeception/sdk/kube';
+import { createClusterController, createManager, type Controller, type Manager } from '@kubeception/sdk/runtime';
+import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
+import vault from 'node-vault';
+import { pino } from 'pino';
+import { startFakeVault, type StartedFakeVault } from '../fake-vault/index.js';
+import { startSimulatedHost, type SimulatedHost, type SimulatedNodeSpec } from '../simulated-host/index.js';
+import { startVmSimulator, type VmSimulator, type VmSimulatorOptions } from './vm-simulator.js';
+
+/** Namespace of the operators (and the network ledger). */
+export const OPERATOR_NAMESPACE = 'kubeception-system';
+
+export interface KvmWorld {
+  readonly host: SimulatedHost;
+  readonly vault: StartedFakeVault;
+  readonly vms: VmSimulator;
+  readonly store: NetworkStore;
+  readonly kube: KubeClient;
+  readonly managers: readonly Manager[];
+  /** The Cluster controller of each replica. */
+  readonly clusterControllers: readonly Controller[];
+  clusters(): ResourceClient<Cluster, ClusterInput>;
+  /** Operator log lines (with `captureLogs`). */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export interface KvmWorldOptions {
+  /** Host nodes (all labelled as VM hosts). @default 4 */
+  readonly nodes?: number;
+  /** Operator replicas, each a manager with the Cluster controller (leader election off: they race). @default 1 */
+  readonly replicas?: number;
+  readonly vms?: VmSimulatorOptions;
+  readonly captureLogs?: boolean;
+  /** @default 300_000 */
+  readonly drainTimeoutMs?: number;
+  /** Cluster controller workers per replica. @default 8 */
+  readonly concurrency?: number;
+  /** @default 200 */
+  readonly recheckMs?: number;
+  /** How long a VM pod takes to stop after SIGTERM (the guest's ACPI shutdown). @default 200 */
+  readonly vmStopMs?: number;
+}
+
+/** A guest connector on the VM simulator's guest API servers (one client per cluster). */
+export function simulatorConnector(vms: VmSimulator): GuestConnector {
+  const clients = new Map<string, KubeClient>();
+  return (target) => {
+    const kubeConfig = vms.kubeConfigFor(target.name);
+    if (kubeConfig === undefined) return undefined;
+    let client = clients.get(target.name);
+    if (client === undefined || client.kubeConfig !== kubeConfig) clients.set(target.name, (client = createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 1 } })));
+    return client;
+  };
+}
+
+export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmWorld> {
+  const nodes: SimulatedNodeSpec[] = Array.from({ length: options.nodes ?? 4 }, (_, i) => ({ name: `host-${i}`, labels: { 'kubeception.io/vm-host': 'true' } }));
+  // a guest powers off on ACPI shutdown in moments, not the 120 s grace period
+  const host = await startSimulatedHost({ crds: kubeceptionCrds(), nodes, kubelet: { stopDelayMs: options.vmStopMs ?? 200 } });
+  const vaultServer = await startFakeVault({ maxLeaseTtl: '876000h' });
+  const vms = await startVmSimulator(host, options.vms);
+  const store = createMemoryNetworkStore();
+  const logs: string[] = [];
+  const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
+  const operatorNamespace = await kube.resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NAMESPACE } });
+  operatorNamespace._unsafeUnwrap();
+  const pki = createVaultPki({ client: vault({ endpoint: vaultServer.url, token: vaultServer.rootToken, noCustomHTTPVerbs: true }) });
+  const logger = options.captureLogs ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) }) : pino({ level: 'silent' });
+  const clusterControllers: Controller[] = [];
+  const managers = Array.from({ length: options.replicas ?? 1 }, (_, replica) => {
+    const operatorKube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0, retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, jitter: 0.5 } });
+    const controllers: Controller[] = [
+      createClusterController({
+        driver: createKvmDriver({
+          kube: operatorKube,
+          networkStore: store,
+          flannel: { etcdEndpoints: ['http://flannel-etcd.kubeception-system.svc:2379'] },
+          ledgerNamespace: OPERATOR_NAMESPACE,
+          guest: simulatorConnector(vms),
+          drainTimeoutMs: options.drainTimeoutMs ?? 300_000,
+          recheckMs: options.recheckMs ?? 200,
+        }),
+        pki: clusterPki as never,
+        concurrency: options.concurrency ?? 8,
+      }),
+      ...(replica === 0 ? [createCertificateAuthorityController({ pki }), createCertificateController({ pki })] : []),
+    ];
+    clusterControllers.push(controllers[0]!);
+    return createManager({ kube: operatorKube, controllers, shutdownTimeoutMs: 2000, logger: logger.child({ replica }) });
+  });
+  for (const manager of managers) void manager.start();
+  return {
+    host,
+    vault: vaultServer,
+    vms,
+    store,
+    kube,
+    managers,
+    clusterControllers,
+    clusters: () => kube.resource(ClusterResource),
+    logs: () => logs.join(''),
+    stop: async () => {
+      for (const manager of managers) await manager.stop();
+      await vms.stop();
+      await vaultServer.close();
+      await host.stop();
+    },
+  };
+}
+
+/** A small KVM Cluster: 1 master, `workers` workers of 1 CPU / 1Gi. */
+export function kvmClusterInput(name: string, options: { readonly workers?: number; readonly version?: string; readonly kvm?: Record<string, unknown>; readonly flannel?: Record<string, unknown> } = {}): ClusterInput {
+  return {
+    apiVersion: 'kubeception.io/v1alpha1',
+    kind: 'Cluster',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      provider: { kvm: { nodeSelector: { 'kubeception.io/vm-host': 'true' }, ...options.kvm } },
+      kubernetes: { version: options.version ?? '1.33.1', api: { domain: `api.${name}.k8s.example.com` } },
+      ingress: { domain: `${name}.k8s.example.com` },
+      network: { podCIDR: '10.2.0.0/16', ...(options.flannel ? { flannel: options.flannel } : {}) },
+      masters: { replicas: 1, cpus: 1, memory: '1Gi', disk: '10Gi' },
+      workers: (options.workers ?? 1) > 0 ? [{ name: 'pool', replicas: options.workers ?? 1, cpus: 1, memory: '1Gi', disk: '10Gi' }] : [],
+    },
+  } as unknown as ClusterInput;
+}
