@@ -10,12 +10,16 @@
  * - The host's flannel subnet file of this cluster at {@link LauncherPath.FlannelSubnetFile}.
  * - `/dev/kvm`, `/dev/net/tun`, the host network namespace and a privileged security context.
  *
+ * A guest image given as a host path must lie under `guestImage.cachePath`: that is the only host
+ * directory the VM pod mounts. The launcher image is built from `launcher/Dockerfile`; its script
+ * is `launcher/launcher.sh` (see `launcher/README.md`).
+ *
  * ## What the launcher must do
  * 1. Fetch the guest image into the cache (`GUEST_IMAGE_CACHE`) if missing; create a
  *    copy-on-write root disk of `VM_DISK_MIB` in `VM_DIR`.
  * 2. Give bridge `BRIDGE` the first address of the host's flannel subnet (`ip addr replace`, idempotent),
  *    create tap `TAP` on it, and hand the VM the second address by DHCP on that tap.
- * 3. Exec `qemu-system-x86_64` with `VM_CORES`, `VM_MEMORY_MIB`, `VM_MAC`, the boot config as
+ * 3. Run `qemu-system-x86_64` as a child (the launcher stays to serve health and turn SIGTERM into ACPI) with `VM_CORES`, `VM_MEMORY_MIB`, `VM_MAC`, the boot config as
  *    fw_cfg `BOOT_CONFIG_FW_CFG`, the certificate directory as a read-only 9p share tagged
  *    `CERTIFICATE_MOUNT_TAG` (masters also `ETCD_DATA_DIR` read-write as `ETCD_MOUNT_TAG`).
  *    Certificates are read from the mounted Secrets at start, never from the ConfigMap.
