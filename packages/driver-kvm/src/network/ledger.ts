@@ -9,7 +9,7 @@
  * are idempotent: allocating what the ledger holds, or releasing what it does not, writes nothing.
  */
 import { ConfigMapResource, type ConfigMap, type KubeClient, type KubeError } from '@kubeception/sdk/kube';
-import { err, errAsync, ok, okAsync, type Result, type ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, okAsync, ResultAsync, type Result } from 'neverthrow';
 import { allocateNetwork, DEFAULT_NETWORK_POOL, releaseNetwork, type NetworkAllocation, type NetworkAllocationError, type NetworkPool, type NetworkRequest } from './allocate.js';
 
 /** Default name of the ledger ConfigMap. */
@@ -92,16 +92,35 @@ export function createNetworkLedger(kube: KubeClient, options: NetworkLedgerOpti
       }),
     );
 
+  /**
+   * One read-decide-write at a time within this process: its workers would otherwise race each
+   * other for the one ConfigMap (O(n²) conflicts for n at once); other processes still race
+   * through the resourceVersion.
+   */
+  let tail: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(run: () => ResultAsync<T, NetworkLedgerError>): ResultAsync<T, NetworkLedgerError> => {
+    const turn = tail.then(() => run());
+    tail = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return new ResultAsync(turn);
+  };
+
   return {
     allocate: (owner, request) =>
-      update((entries) =>
-        allocateNetwork(owner, request, entries, pool).map(({ allocation, created }) => ({ value: allocation, entries: created ? [...entries, allocation] : undefined })),
+      serialized(() =>
+        update((entries) =>
+          allocateNetwork(owner, request, entries, pool).map(({ allocation, created }) => ({ value: allocation, entries: created ? [...entries, allocation] : undefined })),
+        ),
       ),
     release: (owner) =>
-      update((entries) => {
-        const remaining = releaseNetwork(owner, entries);
-        return ok({ value: undefined, entries: remaining.length === entries.length ? undefined : remaining });
-      }),
+      serialized(() =>
+        update((entries) => {
+          const remaining = releaseNetwork(owner, entries);
+          return ok({ value: undefined, entries: remaining.length === entries.length ? undefined : remaining });
+        }),
+      ),
     list: () => read().map((snapshot) => snapshot.entries),
   };
 }
