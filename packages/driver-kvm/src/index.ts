@@ -1,11 +1,12 @@
 /**
  * `@kubeception/driver-kvm`: guest clusters as QEMU/KVM VMs in pods of the host cluster.
  *
- * This package provides the `spec.provider.kvm` schema and the pure rendering of a guest
- * cluster's host objects (namespace, RBAC, NetworkPolicy, boot ConfigMaps with Ignition, VM
- * Deployments, Services, Ingress, PodDisruptionBudgets, flannel) and the allocation of each
- * cluster's flannel network and VNI from a host-wide pool. The I/O part of the driver (applying
- * the objects, storing the allocation ledger) lands with its issue.
+ * This package provides the `spec.provider.kvm` schema, the pure rendering of a guest cluster's
+ * host objects (namespace, RBAC, NetworkPolicy, boot ConfigMaps with Ignition, VM Deployments,
+ * Services, Ingress, PodDisruptionBudgets, flannel), the allocation of each cluster's flannel
+ * network and VNI from a host-wide pool (with its ConfigMap ledger), the flannel `NetworkStore`
+ * (etcd v3, memory) and the driver itself, {@link createKvmDriver}, for the SDK's
+ * `createClusterController`.
  *
  * @example
  * ```ts

@@ -28,7 +28,10 @@ export interface KvmDriverOptions {
   readonly kube: KubeClient;
   /** The host flannel store (etcd in production, memory in tests). */
   readonly networkStore: NetworkStore;
-  /** How flanneld reaches that store. */
+  /**
+   * How flanneld reaches that store. With `etcdTlsSecretName`, the driver copies that Secret from
+   * `ledgerNamespace` (the operator's) into every cluster's namespace, where the DaemonSet mounts it.
+   */
   readonly flannel: FlannelDaemonSetOptions;
   /** Namespace of the network ledger ConfigMap (the operator's). */
   readonly ledgerNamespace: string;
@@ -71,7 +74,7 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
   const connect = options.guest ?? adminCertificateConnector();
   const fieldManager = options.fieldManager ?? 'kvm-operator';
   const recheckMs = options.recheckMs ?? 2000;
-  const deps = { store: options.networkStore, ledgerNamespace: options.ledgerNamespace, ledgerName, connect };
+  const deps = { store: options.networkStore, ledgerNamespace: options.ledgerNamespace, ledgerName, connect, ...(options.flannel.etcdTlsSecretName ? { flannelTlsSecret: options.flannel.etcdTlsSecretName } : {}) };
   const render = (kc: KvmCluster, world: KvmWorld) =>
     world.network ? renderCluster(kc, { network: world.network, flannel: options.flannel, ...(options.ingressNamespace ? { ingressNamespace: options.ingressNamespace } : {}) }) : undefined;
 
@@ -81,6 +84,7 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
     watch({ resource: PodResource, selection: MANAGED, clusters: clusterOfHostObject }),
     watch({ resource: SecretResource, selection: CERTIFICATE_SECRETS, clusters: (s) => [{ name: s.metadata.labels?.[Label.Cluster] ?? '', namespace: s.metadata.namespace }] }),
     watch({ resource: ConfigMapResource, selection: { namespace: options.ledgerNamespace }, clusters: () => [] }),
+    ...(options.flannel.etcdTlsSecretName ? [watch({ resource: SecretResource, selection: { namespace: options.ledgerNamespace }, clusters: () => [] })] : []),
   ];
 
   return {
@@ -91,7 +95,7 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
       observeWorld(cluster, deps, context).map((world): Observed<KvmObservation> => {
         const kc = kvmCluster(cluster, spec);
         const rendered = render(kc, world);
-        const plan = rendered ? planCluster(kc, world, rendered, world.certificates) : undefined;
+        const plan = rendered ? planCluster(kc, world, rendered, [...world.certificates, ...(world.flannelTls ? [world.flannelTls] : [])]) : undefined;
         return { provider: { world, ...(rendered ? { rendered } : {}), ...(plan ? { plan } : {}) }, ...summarize(kc, world, rendered, plan) };
       }),
     apply: (cluster, spec, observed, context) => {
@@ -129,7 +133,7 @@ function summarize(kc: KvmCluster, world: KvmWorld, rendered: RenderedCluster | 
     const unschedulable = world.pods.find((p) => p.role === role && p.unschedulable !== undefined);
     const notReady = mine.filter((n) => !settled(world, n.name) || (world.guest.reachable && world.guest.nodes.get(n.name)?.version !== version));
     if (unschedulable) return condition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', false, 'Unschedulable', `VM ${unschedulable.node} cannot be placed: ${unschedulable.unschedulable}`);
-    const detail = world.guest.reachable ? `${notReady.length} of ${mine.length} nodes not Ready at v${version} in the guest (${notReady.map((n) => n.name).join(', ')})` : `guest API: ${world.guest.reason}`;
+    const detail = world.guest.reachable ? `${notReady.length} of ${mine.length} nodes not Ready at v${version} in the guest (${notReady.map((n) => n.name).join(', ')})` : world.guest.reason;
     return condition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', notReady.length === 0, 'NodesNotReady', detail);
   };
   const shared = plan?.applies.filter((o) => o.metadata?.labels?.['kubeception.io/node'] === undefined && o.kind !== 'EndpointSlice') ?? [];

@@ -39,6 +39,8 @@ export interface KvmWorld {
   readonly pods: readonly VmPod[];
   /** The cluster's component certificate Secrets, in its own namespace. */
   readonly certificates: readonly Persisted<Secret>[];
+  /** The flannel store's client TLS Secret in the operator's namespace (when flanneld uses TLS). */
+  readonly flannelTls?: Persisted<Secret>;
   /** The network this cluster holds: its ledger entry, else what `status.network.flannel` recorded (the ledger was lost). */
   readonly network?: FlannelNetwork;
   /** Whether the ledger (as cached) holds the entry; `false` with a `network` means it must be re-derived from status. */
@@ -51,6 +53,8 @@ export interface KvmWorld {
 /** What observing needs besides the Cluster. */
 export interface ObserveDeps {
   readonly store: NetworkStore;
+  /** Name of the flannel store's client TLS Secret in `ledgerNamespace`, copied into every cluster's namespace. */
+  readonly flannelTlsSecret?: string;
   readonly ledgerNamespace: string;
   readonly ledgerName: string;
   readonly connect: GuestConnector;
@@ -109,9 +113,10 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
   const recorded = cluster.status?.network?.flannel;
   const network = ledgered ?? (recorded?.network !== undefined && recorded.vni !== undefined ? { network: recorded.network, vni: recorded.vni } : undefined);
 
+  const flannelTls = deps.flannelTlsSecret === undefined ? undefined : context.cache(SecretResource, { namespace: deps.ledgerNamespace }).get(`${deps.ledgerNamespace}/${deps.flannelTlsSecret}`);
   const admin = certificates.find((s) => s.metadata.name === secretName(name, Component.Admin));
   const guest = (): ResultAsync<GuestView, DriverError> => {
-    if (!pods.some((p) => p.ip !== undefined)) return okAsync({ reachable: false, reason: 'no VM has an address yet' });
+    if (!pods.some((p) => p.ip !== undefined)) return okAsync({ reachable: false, reason: 'guest API: no VM has an address yet' });
     const client = deps.connect({
       name,
       namespace: cluster.metadata.namespace,
@@ -133,6 +138,7 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
         objects,
         pods,
         certificates,
+        ...(flannelTls ? { flannelTls } : {}),
         ...(network ? { network } : {}),
         ledgered: ledgered !== undefined,
         ...(flannel ? { flannel } : {}),

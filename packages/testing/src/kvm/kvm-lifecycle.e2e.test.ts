@@ -81,6 +81,7 @@ describe('a KVM guest cluster on the simulated host', () => {
     const mounted = new Set(pods.flatMap((p) => p.spec.volumes.flatMap((v) => v.projected?.sources.map((s) => s.secret?.name ?? '') ?? [])));
     expect(mounted.size).toBeGreaterThan(0);
     for (const secret of mounted) expect(secrets).toContain(secret);
+    expect(secrets).toContain('flannel-etcd-client'); // the flannel store's client certificate, copied for the flannel DaemonSet
     const configMaps = await list<{ data?: Record<string, string> }>(ConfigMapResource);
     expect(JSON.stringify(configMaps)).not.toMatch(/PRIVATE KEY/);
     // the flannel config, the ledger entry and the guest's own nodes

@@ -2,9 +2,9 @@
  * A simulated host, fake Vault, the VM simulator and the Cluster controller on the KVM driver,
  * for KVM tests and benches: kubeception inside the test suite.
  */
-import { createKvmDriver, createMemoryNetworkStore, provider as kvmProvider, type GuestConnector, type NetworkStore } from '@kubeception/driver-kvm';
+import { createKvmDriver, createMemoryNetworkStore, provider as kvmProvider, type NetworkStore } from '@kubeception/driver-kvm';
 import { ClusterResource, kubeceptionCrds, type Cluster, type ClusterInput } from '@kubeception/sdk';
-import { createKubeClient, NamespaceResource, type KubeClient, type ResourceClient } from '@kubeception/sdk/kube';
+import { createKubeClient, NamespaceResource, SecretResource, type KubeClient, type ResourceClient } from '@kubeception/sdk/kube';
 import { createClusterController, createManager, type Controller, type Manager } from '@kubeception/sdk/runtime';
 import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
 import vault from 'node-vault';
@@ -15,6 +15,8 @@ import { startVmSimulator, type VmSimulator, type VmSimulatorOptions } from './v
 
 /** Namespace of the operators (and the network ledger). */
 export const OPERATOR_NAMESPACE = 'kubeception-system';
+/** The flannel store's client TLS Secret in {@link OPERATOR_NAMESPACE}. */
+export const FLANNEL_TLS_SECRET = 'flannel-etcd-client';
 
 export interface KvmWorld {
   readonly host: SimulatedHost;
@@ -50,26 +52,19 @@ export interface KvmWorldOptions {
    * process would only add minutes. @default 'full'
    */
   readonly pki?: 'full' | 'authority-only';
+  /** Size of each host node. @default '8' and '32Gi' */
+  readonly hostCpu?: string;
+  readonly hostMemory?: string;
+  /** Requests the host API server keeps in its log. @default 100_000 */
+  readonly requestLogLimit?: number;
   /** How long a VM pod takes to stop after SIGTERM (the guest's ACPI shutdown). @default 200 */
   readonly vmStopMs?: number;
 }
 
-/** A guest connector on the VM simulator's guest API servers (one client per cluster). */
-export function simulatorConnector(vms: VmSimulator): GuestConnector {
-  const clients = new Map<string, KubeClient>();
-  return (target) => {
-    const kubeConfig = vms.kubeConfigFor(target.name);
-    if (kubeConfig === undefined) return undefined;
-    let client = clients.get(target.name);
-    if (client === undefined || client.kubeConfig !== kubeConfig) clients.set(target.name, (client = createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 1 } })));
-    return client;
-  };
-}
-
 export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmWorld> {
-  const nodes: SimulatedNodeSpec[] = Array.from({ length: options.nodes ?? 4 }, (_, i) => ({ name: `host-${i}`, labels: { 'kubeception.io/vm-host': 'true' } }));
+  const nodes: SimulatedNodeSpec[] = Array.from({ length: options.nodes ?? 4 }, (_, i) => ({ name: `host-${i}`, cpu: options.hostCpu ?? '8', memory: options.hostMemory ?? '32Gi', pods: 250, labels: { 'kubeception.io/vm-host': 'true' } }));
   // a guest powers off on ACPI shutdown in moments, not the 120 s grace period
-  const host = await startSimulatedHost({ crds: kubeceptionCrds({ providers: [kvmProvider] }), nodes, kubelet: { stopDelayMs: options.vmStopMs ?? 200 } });
+  const host = await startSimulatedHost({ crds: kubeceptionCrds({ providers: [kvmProvider] }), nodes, kubelet: { stopDelayMs: options.vmStopMs ?? 200 }, ...(options.requestLogLimit ? { requestLogLimit: options.requestLogLimit } : {}) });
   const vaultServer = await startFakeVault({ maxLeaseTtl: '876000h' });
   const vms = await startVmSimulator(host, options.vms);
   const store = createMemoryNetworkStore();
@@ -77,6 +72,15 @@ export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmW
   const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
   const operatorNamespace = await kube.resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NAMESPACE } });
   operatorNamespace._unsafeUnwrap();
+  // the flannel store's client certificate, which the driver copies into every cluster's namespace
+  const flannelTls = await kube.resource(SecretResource).create({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/tls',
+    metadata: { name: FLANNEL_TLS_SECRET, namespace: OPERATOR_NAMESPACE },
+    data: { 'tls.crt': Buffer.from('flannel client certificate').toString('base64'), 'tls.key': Buffer.from('flannel client key').toString('base64'), 'ca.crt': Buffer.from('etcd CA').toString('base64') },
+  });
+  flannelTls._unsafeUnwrap();
   const pki = createVaultPki({ client: vault({ endpoint: vaultServer.url, token: vaultServer.rootToken, noCustomHTTPVerbs: true }) });
   const logger = options.captureLogs ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) }) : pino({ level: 'silent' });
   const clusterControllers: Controller[] = [];
@@ -87,9 +91,9 @@ export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmW
         driver: createKvmDriver({
           kube: operatorKube,
           networkStore: store,
-          flannel: { etcdEndpoints: ['http://flannel-etcd.kubeception-system.svc:2379'] },
+          flannel: { etcdEndpoints: ['https://flannel-etcd.kubeception-system.svc:2379'], etcdTlsSecretName: FLANNEL_TLS_SECRET },
           ledgerNamespace: OPERATOR_NAMESPACE,
-          guest: simulatorConnector(vms),
+          guest: vms.connector(),
           drainTimeoutMs: options.drainTimeoutMs ?? 300_000,
           recheckMs: options.recheckMs ?? 200,
         }),

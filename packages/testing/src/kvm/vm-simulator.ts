@@ -44,7 +44,7 @@
  * ```
  * @packageDocumentation
  */
-import { createKubeClient, NamespaceResource, PodResource, type Node, type Pod } from '@kubeception/sdk/kube';
+import { createKubeClient, NamespaceResource, PodResource, type KubeClient, type Node, type Pod } from '@kubeception/sdk/kube';
 import { InformerCache, type InformerEvent } from '@kubeception/sdk/runtime';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { FakeKube } from '../fake-kube/server.js';
@@ -76,6 +76,11 @@ export interface VmSimulatorOptions {
 export interface VmSimulator {
   /** The kubeconfig of a guest cluster's API server, once started. */
   kubeConfigFor(cluster: string): KubeConfig | undefined;
+  /**
+   * A guest connector for the KVM driver (`createKvmDriver({ guest })`): a client of the guest's
+   * API server by cluster name, once it runs (one client per server; credentials are not checked).
+   */
+  connector(): (target: { readonly name: string }) => KubeClient | undefined;
   /** The API server of a guest cluster, once started (its faults and request log included). */
   guest(cluster: string): FakeKube | undefined;
   /** Clusters whose guest API server runs. */
@@ -229,6 +234,16 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
   };
   return {
     kubeConfigFor: (cluster) => guests.get(cluster)?.kube.kubeConfig,
+    connector: () => {
+      const clients = new Map<string, KubeClient>();
+      return (target) => {
+        const kubeConfig = guests.get(target.name)?.kube.kubeConfig;
+        if (kubeConfig === undefined) return undefined;
+        let client = clients.get(target.name);
+        if (client === undefined || client.kubeConfig !== kubeConfig) clients.set(target.name, (client = createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 1 } })));
+        return client;
+      };
+    },
     guest: (cluster) => guests.get(cluster)?.kube,
     clusters: () => guests.all().map((g) => g.name),
     addressOf: (cluster, node) => addresses.peek(cluster, node),
