@@ -83,7 +83,8 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
     ...Object.values(HOST_KINDS).map((resource) => watch({ resource, selection: MANAGED, clusters: clusterOfHostObject })),
     watch({ resource: PodResource, selection: MANAGED, clusters: clusterOfHostObject }),
     watch({ resource: SecretResource, selection: CERTIFICATE_SECRETS, clusters: (s) => [{ name: s.metadata.labels?.[Label.Cluster] ?? '', namespace: s.metadata.namespace }] }),
-    watch({ resource: ConfigMapResource, selection: { namespace: options.ledgerNamespace }, clusters: () => [] }),
+    // a lost ledger: every Cluster it listed re-derives its entry from its status
+    watch({ resource: ConfigMapResource, selection: { namespace: options.ledgerNamespace }, clusters: (cm, deleted) => (deleted && cm.metadata.name === ledgerName ? ledgerOwners(cm.data) : []) }),
     ...(options.flannel.etcdTlsSecretName ? [watch({ resource: SecretResource, selection: { namespace: options.ledgerNamespace }, clusters: () => [] })] : []),
   ];
 
@@ -121,6 +122,14 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
       return cleanupCluster(kc, observed.provider.world, { kube: options.kube, fieldManager, store: options.networkStore, ledger, recheckMs });
     },
   };
+}
+
+/** The Clusters a ledger's data lists (keys `<namespace>.<name>`). */
+function ledgerOwners(data: Record<string, string> | undefined): { name: string; namespace: string }[] {
+  return Object.keys(data ?? {}).flatMap((key) => {
+    const dot = key.indexOf('.');
+    return dot > 0 ? [{ namespace: key.slice(0, dot), name: key.slice(dot + 1) }] : [];
+  });
 }
 
 /** Conditions, nodes, network and endpoint of an observation. */

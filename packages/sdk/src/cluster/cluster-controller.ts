@@ -147,8 +147,8 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
       watchKind({
         resource: w.resource,
         ...(w.selection ? { selection: w.selection } : {}),
-        map: (object, primary) =>
-          w.clusters(object).flatMap((ref) => (ref.namespace !== undefined ? [`${ref.namespace}/${ref.name}`] : primary.list().filter((c) => c.metadata.name === ref.name).map(objectKey))),
+        map: (object, primary, deleted) =>
+          w.clusters(object, deleted).flatMap((ref) => (ref.namespace !== undefined ? [`${ref.namespace}/${ref.name}`] : primary.list().filter((c) => c.metadata.name === ref.name).map(objectKey))),
       }),
     ),
     reconcile: (cluster, ctx) => {

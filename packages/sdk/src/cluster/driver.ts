@@ -53,7 +53,8 @@ export interface DriverWatch<U extends KubeObject = KubeObject> {
   readonly resource: ResourceDescriptor<U, KubeObject>;
   /** The same selection the driver passes to `context.cache`, so both share one informer. */
   readonly selection?: Selection;
-  readonly clusters: (object: Persisted<U>) => readonly { readonly name: string; readonly namespace?: string }[];
+  /** The Clusters a change concerns; `deleted`: the object is gone (this is its last state). */
+  readonly clusters: (object: Persisted<U>, deleted: boolean) => readonly { readonly name: string; readonly namespace?: string }[];
 }
 
 /**

@@ -55,7 +55,7 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
     caches.push(other.synced());
     unsubscribe.push(
       other.subscribe((event) => {
-        if (event.type !== 'Synced') for (const key of watch.map(event.object, informer.store as unknown as Store<KubeObject>)) queue.add(key, 'change');
+        if (event.type !== 'Synced') for (const key of watch.map(event.object, informer.store as unknown as Store<KubeObject>, event.type === 'Deleted')) queue.add(key, 'change');
       }),
     );
   }

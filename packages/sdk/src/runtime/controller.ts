@@ -46,11 +46,12 @@ export type ControllerFailure =
 
 /**
  * Maps an object of a watched kind to keys (`namespace/name`) of the reconciled kind; `primary`
- * is the cache of the reconciled kind, for mapping through its indexes.
+ * is the cache of the reconciled kind, for mapping through its indexes; `deleted` says the object
+ * is gone (it is its last state).
  */
 export interface Watch<U extends KubeObject = KubeObject> {
   readonly resource: ResourceDescriptor<U, KubeObject>;
-  readonly map: (object: Persisted<U>, primary: Store<KubeObject>) => readonly string[];
+  readonly map: (object: Persisted<U>, primary: Store<KubeObject>, deleted: boolean) => readonly string[];
   readonly selection?: Selection;
 }
 

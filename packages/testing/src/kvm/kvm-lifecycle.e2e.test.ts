@@ -120,6 +120,14 @@ describe('a KVM guest cluster on the simulated host', () => {
     await waitReady();
   }, 30_000);
 
+  it('re-derives a lost network ledger from the Cluster statuses', async () => {
+    (await world.kube.resource(ConfigMapResource).delete('kubeception-kvm-networks', { namespace: OPERATOR_NAMESPACE }))._unsafeUnwrap();
+    const ledger = async () => (await world.kube.resource(ConfigMapResource).get('kubeception-kvm-networks', { namespace: OPERATOR_NAMESPACE })).map((c) => c.data).unwrapOr(undefined);
+    await expect.poll(ledger, { timeout: 10_000 }).toEqual({ 'default.alpha': '{"network":"10.64.0.0/24","vni":1}' });
+    expect((await get()).status?.network?.flannel).toEqual({ network: '10.64.0.0/24', vni: 1 });
+    await waitReady();
+  }, 30_000);
+
   it('scales workers 3 → 5 → 2, draining each node before its VM goes, highest index first', async () => {
     await patchCluster({ spec: { workers: [{ name: 'pool', replicas: 5, cpus: 1, memory: '1Gi', disk: '10Gi' }] } });
     await waitReady();
