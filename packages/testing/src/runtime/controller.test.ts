@@ -92,8 +92,9 @@ describe('controller', () => {
     ]);
     await expect.poll(() => times.length, { timeout: 5000 }).toBe(5);
     const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
-    expect(gaps[0]).toBeGreaterThanOrEqual(15);
-    for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThan((gaps[i - 1] ?? 0) * 1.5);
+    // each retry waits at least its doubled backoff (20, 40, 80, 160 ms); timers never fire early,
+    // while a loaded machine may only make them later, so only the lower bounds are asserted
+    for (const [i, gap] of gaps.entries()) expect(gap).toBeGreaterThanOrEqual(20 * 2 ** i - 2);
   });
 
   it('does not retry terminal errors', async () => {
