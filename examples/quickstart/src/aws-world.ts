@@ -1,0 +1,77 @@
+/**
+ * `--provider aws`: a fake API server with the Kubeception CRDs, a fake EC2 (the sample's AMI in
+ * its catalogue, instances pending for 200 ms) and a fake Vault, with the operators in one SDK
+ * manager: the CertificateAuthority and Certificate controllers and the Cluster controller with
+ * the AWS driver (what `examples/aws-operator -- --embedded` runs).
+ */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { createAwsDriver } from '@kubeception/driver-aws';
+import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
+import { kubeceptionCrds, Label } from '@kubeception/sdk';
+import { createKubeClient } from '@kubeception/sdk/kube';
+import { createClusterController, createManager } from '@kubeception/sdk/runtime';
+import { startFakeEc2, startFakeKube, startFakeVault } from '@kubeception/testing';
+import vault from 'node-vault';
+import { OPERATOR } from './kvm-world.js';
+import { pkiMount, type World, type WorldOptions } from './world.js';
+
+/** Tag the AWS driver puts on everything a Cluster owns. */
+export const ownerTag = (cluster: string): string => `kubeception.io/cluster/${cluster}=owned`;
+
+/** Starts the fakes and the operators on the AWS driver; `amis` are registered in the fake EC2. */
+export async function startAwsWorld(options: WorldOptions & { readonly amis: readonly string[] }): Promise<World> {
+  // the fakes need no SDK updates: keep the SDK's "Node 22 from January 2027" notice off the demo's stderr
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
+  const fakeEc2 = await startFakeEc2({ images: options.amis.map((id) => ({ id, name: 'kubeception-sample' })), instanceDelays: { pendingMs: 200, shuttingDownMs: 200 } });
+  const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
+  const clients = new Map<string, EC2Client>();
+  const ec2 = (region: string) => {
+    let client = clients.get(region);
+    if (!client) clients.set(region, (client = new EC2Client({ region, endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'quickstart' } })));
+    return client;
+  };
+  const operatorKube = createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0, retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, jitter: 0.5 } });
+  const pki = createVaultPki({ client: vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true }) });
+  const manager = createManager({
+    name: OPERATOR,
+    kube: operatorKube,
+    controllers: [
+      createClusterController({ driver: createAwsDriver({ ec2, pollMs: 100 }), pki: clusterPki as never, name: OPERATOR, concurrency: 8 }),
+      createCertificateAuthorityController({ pki, concurrency: 8 }),
+      createCertificateController({ pki, concurrency: 16 }),
+    ],
+    leaderElection: false,
+    shutdownTimeoutMs: 2000,
+    logger: options.logger,
+  });
+  const running = manager.start().catch((error: unknown) => options.logger.error({ err: error }, 'manager stopped'));
+  const owned = (cluster: string) => fakeEc2.state.userResources({ tag: ownerTag(cluster) });
+  return {
+    kube: createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 }),
+    kubeconfigYaml: fakeKube.kubeconfigYaml,
+    description: `fake API server ${fakeKube.url}, fake EC2 ${fakeEc2.url}, fake Vault ${fakeVault.url}, operators running`,
+    machines: async (cluster) =>
+      fakeEc2.state.instances({ tag: ownerTag(cluster) }).flatMap((i) => {
+        const node = i.tags[Label.Node];
+        return node === undefined ? [] : [{ node, host: `${i.id} in ${i.availabilityZone}`, running: i.state === 'running' }];
+      }),
+    infrastructure: (cluster) => describeOwned(owned(cluster).filter((r) => r.type !== 'instance')),
+    cleanedUp: async (cluster) => !fakeVault.state.mounts().includes(pkiMount(cluster)) && owned(cluster).every((r) => r.state === 'terminated'),
+    stop: async () => {
+      await manager.stop();
+      await running;
+      for (const client of clients.values()) client.destroy();
+      await fakeEc2.close();
+      await fakeVault.close();
+      await fakeKube.stop();
+    },
+  };
+}
+
+/** EC2 resources of a Cluster by type, e.g. `1 vpc, 3 subnets, 1 internet-gateway`. */
+export function describeOwned(resources: readonly { readonly type: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  return [...counts].map(([type, n]) => `${n} ${type}${n === 1 ? '' : 's'}`).join(', ');
+}

@@ -1,0 +1,41 @@
+/** What the quick start needs of an in-process world, whichever provider it runs. */
+import type { KubeClient } from '@kubeception/sdk/kube';
+import type { Logger } from 'pino';
+
+/** A machine of a guest node: a VM pod on a host node, or an EC2 instance. */
+export interface Machine {
+  /** The guest node's name. */
+  readonly node: string;
+  /** Where it runs: the host node (KVM) or `i-… in <zone>` (AWS). */
+  readonly host: string;
+  readonly running: boolean;
+}
+
+/** A running world: fakes, simulators and the operators. */
+export interface World {
+  /** A client of the API server holding the Clusters (not the operators'). */
+  readonly kube: KubeClient;
+  /** For `kubectl --kubeconfig`. */
+  readonly kubeconfigYaml: string;
+  /** One line about what runs, for the first task's title. */
+  readonly description: string;
+  /** The machines of a Cluster's nodes. */
+  machines(cluster: string): Promise<readonly Machine[]>;
+  /** What the provider built for a Cluster outside the API server (AWS: EC2 resources by type), if it tells. */
+  infrastructure?(cluster: string): string;
+  /** Whether everything a deleted Cluster had besides its objects (namespace, network, EC2 resources, Vault mount) is gone. */
+  cleanedUp(cluster: string): Promise<boolean>;
+  /** Stops the operators, then the simulators and fakes. */
+  stop(): Promise<void>;
+}
+
+/** What every world's start takes. */
+export interface WorldOptions {
+  /** Machines the largest Cluster needs (KVM: one VM per host node and cluster). */
+  readonly nodes: number;
+  /** Operator logs. */
+  readonly logger: Logger;
+}
+
+/** The Vault mount of a Cluster's PKI. */
+export const pkiMount = (cluster: string): string => `pki-${cluster}/`;
