@@ -8,7 +8,7 @@
 import { Label } from '@kubeception/sdk';
 import type { KvmCluster } from './cluster.js';
 import { bridgeName, clusterLabels, flannelRunHostDir, KvmComponent, KvmLabel, ObjectName, objectMeta } from './names.js';
-import type { Container, DaemonSet, Volume } from './objects.js';
+import type { Container, DaemonSet, PodSpec, Volume } from './objects.js';
 
 /** flannel image of the DaemonSet (flanneld and the bridge setup). */
 export const FLANNEL_IMAGE = 'ghcr.io/flannel-io/flannel:v0.26.7';
@@ -81,28 +81,38 @@ function bridgeSetup(cluster: string, image: string): Container {
 export function renderFlannelDaemonSet(cluster: KvmCluster, options: FlannelDaemonSetOptions): DaemonSet {
   const name = cluster.metadata.name;
   const image = options.image ?? FLANNEL_IMAGE;
-  const selector = { [Label.Cluster]: name, [KvmLabel.Component]: KvmComponent.Flannel };
-  const { nodeSelector } = cluster.spec.provider.kvm;
   const volumes: Volume[] = [
     { name: 'run', hostPath: { path: flannelRunHostDir(name), type: 'DirectoryOrCreate' } },
     ...(options.etcdTlsSecretName === undefined ? [] : [{ name: 'etcd-tls', secret: { secretName: options.etcdTlsSecretName, defaultMode: 0o400 } }]),
   ];
+  return hostDaemonSet(cluster, ObjectName.FlannelDaemonSet, KvmComponent.Flannel, {
+    updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
+    pod: { initContainers: [bridgeSetup(name, image)], containers: [flanneld(name, options, image)], volumes },
+  });
+}
+
+/**
+ * A DaemonSet of host-network pods on the cluster's VM hosts (its `nodeSelector`), in namespace
+ * `<cluster>`, selected by the cluster and `component`.
+ */
+function hostDaemonSet(cluster: KvmCluster, objectName: string, component: string, parts: { readonly updateStrategy?: NonNullable<DaemonSet['spec']>['updateStrategy']; readonly pod: Pick<PodSpec, 'initContainers' | 'containers' | 'volumes'> }): DaemonSet {
+  const name = cluster.metadata.name;
+  const selector = { [Label.Cluster]: name, [KvmLabel.Component]: component };
+  const { nodeSelector } = cluster.spec.provider.kvm;
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: objectMeta(name, ObjectName.FlannelDaemonSet, { ...clusterLabels(name), [KvmLabel.Component]: KvmComponent.Flannel }),
+    metadata: objectMeta(name, objectName, { ...clusterLabels(name), [KvmLabel.Component]: component }),
     spec: {
       selector: { matchLabels: selector },
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
+      ...(parts.updateStrategy ? { updateStrategy: parts.updateStrategy } : {}),
       template: {
         metadata: { labels: { ...clusterLabels(name), ...selector } },
         spec: {
           hostNetwork: true,
           automountServiceAccountToken: false,
           ...(nodeSelector === undefined ? {} : { nodeSelector: { ...nodeSelector } }),
-          initContainers: [bridgeSetup(name, image)],
-          containers: [flanneld(name, options, image)],
-          volumes,
+          ...parts.pod,
         },
       },
     },
@@ -121,35 +131,21 @@ export const BRIDGE_CLEANUP_DAEMONSET = 'bridge-cleanup';
  */
 export function renderBridgeCleanupDaemonSet(cluster: KvmCluster, vni: number, image: string = FLANNEL_IMAGE): DaemonSet {
   const name = cluster.metadata.name;
-  const selector = { [Label.Cluster]: name, [KvmLabel.Component]: BRIDGE_CLEANUP_DAEMONSET };
-  const { nodeSelector } = cluster.spec.provider.kvm;
   const script = [`ip link del ${bridgeName(name)} 2>/dev/null || true`, `ip link del flannel.${vni} 2>/dev/null || true`, 'rm -f /run/flannel/subnet.env', 'touch /tmp/clean', 'exec sleep 2147483647'].join('; ');
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: objectMeta(name, BRIDGE_CLEANUP_DAEMONSET, { ...clusterLabels(name), [KvmLabel.Component]: BRIDGE_CLEANUP_DAEMONSET }),
-    spec: {
-      selector: { matchLabels: selector },
-      template: {
-        metadata: { labels: { ...clusterLabels(name), ...selector } },
-        spec: {
-          hostNetwork: true,
-          automountServiceAccountToken: false,
-          ...(nodeSelector === undefined ? {} : { nodeSelector: { ...nodeSelector } }),
-          containers: [
-            {
-              name: 'cleanup',
-              image,
-              command: ['/bin/sh', '-c', script],
-              securityContext: { capabilities: { add: ['NET_ADMIN'] } },
-              readinessProbe: { exec: { command: ['test', '-f', '/tmp/clean'] }, periodSeconds: 2 },
-              resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } },
-              volumeMounts: [{ name: 'run', mountPath: '/run/flannel' }],
-            },
-          ],
-          volumes: [{ name: 'run', hostPath: { path: flannelRunHostDir(name), type: 'DirectoryOrCreate' } }],
+  return hostDaemonSet(cluster, BRIDGE_CLEANUP_DAEMONSET, BRIDGE_CLEANUP_DAEMONSET, {
+    pod: {
+      containers: [
+        {
+          name: 'cleanup',
+          image,
+          command: ['/bin/sh', '-c', script],
+          securityContext: { capabilities: { add: ['NET_ADMIN'] } },
+          readinessProbe: { exec: { command: ['test', '-f', '/tmp/clean'] }, periodSeconds: 2 },
+          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } },
+          volumeMounts: [{ name: 'run', mountPath: '/run/flannel' }],
         },
-      },
+      ],
+      volumes: [{ name: 'run', hostPath: { path: flannelRunHostDir(name), type: 'DirectoryOrCreate' } }],
     },
-  };
+  });
 }
