@@ -5,6 +5,8 @@
  * PKI object and ledger entry written once, the finalizer added once, the status written once
  * per phase: Pending, Provisioning, Ready).
  *
+ * Then a full resync of every Cluster in the steady state: the writes it makes (the target is 0).
+ *
  * Sizes: 100 clusters (10 with --quick); `KVM_BENCH_CLUSTERS=1000` for the issue's figure.
  * `KVM_BENCH_PKI=authority-only` skips the 7 component certificates per cluster (each is a real
  * ECDSA issue through node-vault), to see the driver's own cost at large N.
@@ -47,10 +49,17 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     const writes = operator.filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb)).length / n;
     const minimum = minimumWrites('kvm-0', pki);
     const suffix = pki === 'full' ? '' : ', CA only';
+    // steady state: a full resync of every Cluster must write nothing
+    await world.vms.settle({ timeoutMs: 60_000 });
+    world.host.kube.requests.clear();
+    for (const controller of world.clusterControllers) controller.resync();
+    await new Promise((r) => setTimeout(r, Math.max(2000, n * 10)));
+    const steadyWrites = world.host.kube.requests.all().filter((r) => !simulated(r) && ['create', 'update', 'patch', 'delete'].includes(r.verb)).length;
     return [
       { name: `${n} KVM Clusters created → Ready (simulated host${suffix})`, value: n / seconds, unit: 'clusters/s' },
       { name: `host API requests per KVM Cluster (operators${suffix})`, value: operator.length / n, unit: 'requests' },
       { name: `host API writes per KVM Cluster (operators${suffix})`, value: writes, unit: 'writes', baseline: minimum, ratio: writes / minimum },
+      { name: `steady state: writes in a full resync of ${n} KVM Clusters (target 0)`, value: steadyWrites, unit: 'writes' },
     ];
   } finally {
     await world.stop();
