@@ -33,8 +33,10 @@ const simulated = (r: { resource: string; subresource: string | undefined }) => 
 export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
   const n = Number(process.env.KVM_BENCH_CLUSTERS ?? (quick ? 10 : 100));
   const pki = process.env.KVM_BENCH_PKI === 'authority-only' ? 'authority-only' : 'full';
-  // one VM per host per cluster: 2 VMs a cluster need 2 hosts; a 1 CPU / 1Gi VM takes 2 CPU / 1.5Gi with QEMU's overhead
-  const world = await startKvmWorld({ nodes: Math.max(4, Math.ceil(n / 8)), hostCpu: '64', hostMemory: '256Gi', concurrency: 16, pki, recheckMs: 500, requestLogLimit: 5_000_000 });
+  // 8 large hosts: every cluster runs a flannel pod on every VM host (one flannel client per host
+  // per cluster), so more hosts would grow the pods as clusters × hosts; a 1 CPU / 1Gi VM takes
+  // 2 CPU / 1.5Gi with QEMU's overhead
+  const world = await startKvmWorld({ nodes: 8, hostCpu: String(4 * n + 64), hostMemory: `${3 * n + 64}Gi`, hostPods: 2 * n + 100, concurrency: 16, pki, recheckMs: 500, requestLogLimit: 5_000_000 });
   try {
     world.host.kube.requests.clear();
     const started = performance.now();

@@ -55,6 +55,8 @@ export interface KvmWorldOptions {
   /** Size of each host node. @default '8' and '32Gi' */
   readonly hostCpu?: string;
   readonly hostMemory?: string;
+  /** Pods each host node takes. @default 250 */
+  readonly hostPods?: number;
   /** Requests the host API server keeps in its log. @default 100_000 */
   readonly requestLogLimit?: number;
   /** How long a VM pod takes to stop after SIGTERM (the guest's ACPI shutdown). @default 200 */
@@ -62,7 +64,7 @@ export interface KvmWorldOptions {
 }
 
 export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmWorld> {
-  const nodes: SimulatedNodeSpec[] = Array.from({ length: options.nodes ?? 4 }, (_, i) => ({ name: `host-${i}`, cpu: options.hostCpu ?? '8', memory: options.hostMemory ?? '32Gi', pods: 250, labels: { 'kubeception.io/vm-host': 'true' } }));
+  const nodes: SimulatedNodeSpec[] = Array.from({ length: options.nodes ?? 4 }, (_, i) => ({ name: `host-${i}`, cpu: options.hostCpu ?? '8', memory: options.hostMemory ?? '32Gi', pods: options.hostPods ?? 250, labels: { 'kubeception.io/vm-host': 'true' } }));
   // a guest powers off on ACPI shutdown in moments, not the 120 s grace period
   const host = await startSimulatedHost({ crds: kubeceptionCrds({ providers: [kvmProvider] }), nodes, kubelet: { stopDelayMs: options.vmStopMs ?? 200 }, ...(options.requestLogLimit ? { requestLogLimit: options.requestLogLimit } : {}) });
   const vaultServer = await startFakeVault({ maxLeaseTtl: '876000h' });
