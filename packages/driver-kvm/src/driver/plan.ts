@@ -78,8 +78,8 @@ export function planCluster(cluster: KvmCluster, world: KvmWorld, rendered: Rend
 
   const applies: KubeObject[] = singles.filter(stale);
   const waiting: string[] = [];
-  const missingSources = cluster.spec.masters.replicas > 0 && sources.length === 0;
-  if (missingSources) waiting.push('the component certificate Secrets');
+  // the component Secrets are named <cluster>-<component>; other sources (the flannel TLS Secret) do not count
+  if (!sources.some((s) => s.metadata?.name?.startsWith(`${cluster.metadata.name}-`))) waiting.push('the component certificate Secrets');
 
   // VMs: create missing ones at once; replace changed ones one at a time.
   const desiredDeployment = (node: string) => (byNode.get(node) ?? []).find(isVmDeployment);
