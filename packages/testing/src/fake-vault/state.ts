@@ -84,11 +84,13 @@ export class VaultState {
 
   /** The mount serving a request path, and the path inside it. */
   mountFor(path: string): { mount: Mount; rest: string } | undefined {
-    let best: Mount | undefined;
-    for (const m of this.mounts.values()) {
-      if ((`${path}/`.startsWith(m.path)) && (!best || m.path.length > best.path.length)) best = m;
+    // mounts never nest (enable refuses overlaps), so at most one segment prefix of the path is a mount
+    const full = `${path}/`;
+    for (let end = full.indexOf('/'); end !== -1; end = full.indexOf('/', end + 1)) {
+      const mount = this.mounts.get(full.slice(0, end + 1));
+      if (mount) return { mount, rest: full.slice(end + 1).replace(/\/$/, '') };
     }
-    return best ? { mount: best, rest: `${path}/`.slice(best.path.length).replace(/\/$/, '') } : undefined;
+    return undefined;
   }
 
   /** The parsed rules of the named policies (unknown names are ignored, like Vault). */

@@ -18,11 +18,30 @@ import {
   type Taint,
 } from './objects.js';
 
-/** A node as the scheduler sees it: the pods placed on it (bound or assumed) and their requests. */
+/** A node as the scheduler sees it: the requests of the pods placed on it (bound or assumed) and how many each controller owns. */
 export interface NodeView {
   readonly node: StoredNode;
-  readonly pods: ReadonlyMap<string, StoredPod>;
   readonly used: Resources;
+  /** Pods placed on the node whose controller has this uid. */
+  siblings(owner: string): number;
+}
+
+/** A placed pod and the node it is on. */
+export interface Placed {
+  readonly pod: StoredPod;
+  readonly node: string;
+}
+
+/**
+ * The placed pods the inter-pod rules can concern, indexed by namespace (affinity terms name
+ * their namespaces or default to the pod's own; namespace selectors are not modelled), so a
+ * scheduling attempt looks at the pods of the namespaces involved rather than every pod.
+ */
+export interface PlacedPods {
+  /** Placed pods in the namespace. */
+  inNamespace(namespace: string): Iterable<Placed>;
+  /** Placed pods with an anti-affinity term that covers the namespace. */
+  withAntiAffinityOver(namespace: string): Iterable<Placed>;
 }
 
 /** Why a node does not fit; `resolvable` when preemption could help in principle. */
@@ -38,13 +57,12 @@ interface PodAffinityTerm {
 }
 
 /** Required terms of the pod's affinity or anti-affinity. */
-function termsOf(pod: Pod, kind: 'podAffinity' | 'podAntiAffinity'): readonly PodAffinityTerm[] {
+export function termsOf(pod: Pod, kind: 'podAffinity' | 'podAntiAffinity'): readonly PodAffinityTerm[] {
   return (pod.spec?.affinity?.[kind]?.requiredDuringSchedulingIgnoredDuringExecution ?? []) as readonly PodAffinityTerm[];
 }
 
 function termMatches(term: PodAffinityTerm, owner: Pod, other: Pod): boolean {
-  const namespaces = term.namespaces?.length ? term.namespaces : [owner.metadata?.namespace ?? ''];
-  return namespaces.includes(other.metadata?.namespace ?? '') && selectorMatches(term.labelSelector ?? {}, other.metadata?.labels);
+  return termNamespaces(term, owner).includes(other.metadata?.namespace ?? '') && selectorMatches(term.labelSelector ?? {}, other.metadata?.labels);
 }
 
 /** Topology domains (`key=value`) that the pod's inter-pod rules rule in or out, computed once per attempt. */
@@ -57,23 +75,34 @@ export interface InterPod {
   readonly affinity: readonly { readonly key: string; readonly domains?: ReadonlySet<string> }[];
 }
 
-/** Works out the domains for `pod` over every placed pod. */
-export function interPodFor(pod: Pod, views: readonly NodeView[]): InterPod {
+/** Namespaces a term covers: the ones it names, else its owner's. */
+export function termNamespaces(term: PodAffinityTerm, owner: Pod): readonly string[] {
+  return term.namespaces?.length ? term.namespaces : [owner.metadata?.namespace ?? ''];
+}
+
+/** Works out the domains for `pod` over the placed pods its rules (and theirs) can concern, on nodes with known labels. */
+export function interPodFor(pod: Pod, placed: PlacedPods, nodeLabels: ReadonlyMap<string, Readonly<Record<string, string>>>): InterPod {
   const anti = termsOf(pod, 'podAntiAffinity');
   const aff = termsOf(pod, 'podAffinity');
   const antiBlocked = new Set<string>();
   const existingBlocked = new Set<string>();
   const affDomains = aff.map(() => new Set<string>());
-  for (const view of views) {
-    const labels = view.node.metadata.labels ?? {};
-    for (const other of view.pods.values()) {
+  const namespaces = new Set([...anti, ...aff].flatMap((term) => termNamespaces(term, pod)));
+  for (const namespace of namespaces) {
+    for (const { pod: other, node } of placed.inNamespace(namespace)) {
+      const labels = nodeLabels.get(node);
+      if (labels === undefined) continue;
       for (const term of anti) if (labels[term.topologyKey] !== undefined && termMatches(term, pod, other)) antiBlocked.add(`${term.topologyKey}=${labels[term.topologyKey]}`);
       aff.forEach((term, i) => {
         if (labels[term.topologyKey] !== undefined && termMatches(term, pod, other)) affDomains[i]?.add(labels[term.topologyKey] as string);
       });
-      for (const term of termsOf(other, 'podAntiAffinity')) {
-        if (labels[term.topologyKey] !== undefined && termMatches(term, other, pod)) existingBlocked.add(`${term.topologyKey}=${labels[term.topologyKey]}`);
-      }
+    }
+  }
+  for (const { pod: other, node } of placed.withAntiAffinityOver(pod.metadata?.namespace ?? '')) {
+    const labels = nodeLabels.get(node);
+    if (labels === undefined) continue;
+    for (const term of termsOf(other, 'podAntiAffinity')) {
+      if (labels[term.topologyKey] !== undefined && termMatches(term, other, pod)) existingBlocked.add(`${term.topologyKey}=${labels[term.topologyKey]}`);
     }
   }
   const affinity = aff.map((term, i) => {
@@ -143,8 +172,7 @@ export function rejectNode(pod: Pod, request: Resources, view: NodeView, inter: 
 /** Lower is better: fewer pods of the same controller, then the least allocated node, then the name. */
 export function scoreNode(pod: Pod, request: Resources, view: NodeView): [number, number, string] {
   const owner = controllerUid(pod);
-  let siblings = 0;
-  if (owner !== undefined) for (const p of view.pods.values()) if (controllerUid(p) === owner) siblings++;
+  const siblings = owner === undefined ? 0 : view.siblings(owner);
   const free = resourcesOf(view.node.status?.allocatable);
   const share = (used: number, cap: number) => (cap > 0 ? used / cap : 1);
   const load = share(view.used.cpu + request.cpu, free.cpu) + share(view.used.memory + request.memory, free.memory) + share(view.used.pods + 1, free.pods);

@@ -9,8 +9,8 @@ import type { Informer } from '@kubeception/sdk/runtime';
 import { timestamp } from './clock.js';
 import type { SimContext } from './context.js';
 import { Loop, type Outcome } from './loop.js';
-import { isFinished, isTerminating, podKey, requestsOf, type Resources, type StoredPod } from './objects.js';
-import { fitErrorMessage, interPodFor, rejectNode, scoreNode, type InterPod, type NodeView, type Rejection } from './scheduler-filters.js';
+import { controllerUid, isFinished, isTerminating, podKey, requestsOf, type Resources, type StoredPod } from './objects.js';
+import { fitErrorMessage, interPodFor, rejectNode, scoreNode, termNamespaces, termsOf, type InterPod, type NodeView, type Placed, type PlacedPods, type Rejection } from './scheduler-filters.js';
 
 /** Options of the simulated scheduler. */
 export interface SchedulerOptions {
@@ -23,38 +23,68 @@ export interface SchedulerOptions {
 const NO_RULES: InterPod = { antiBlocked: new Set(), existingBlocked: new Set(), affinity: [] };
 const hasInterPodRules = (pod: StoredPod) => pod.spec?.affinity?.podAffinity !== undefined || pod.spec?.affinity?.podAntiAffinity !== undefined;
 
-/** Placements by node: bound pods from the cache plus assumed ones. */
-class Placements {
-  readonly byNode = new Map<string, { pods: Map<string, StoredPod>; used: Resources }>();
-  private readonly nodeOf = new Map<string, string>();
+/** Placements: per node the requests and controller counts, per namespace the pods, for the rules that look at other pods. */
+class Placements implements PlacedPods {
+  readonly byNode = new Map<string, { used: Resources; owners: Map<string, number> }>();
+  private readonly placed = new Map<string, Placed>();
+  private readonly byNamespace = new Map<string, Map<string, Placed>>();
+  private readonly antiOver = new Map<string, Map<string, Placed>>();
   withRules = 0;
 
   place(pod: StoredPod, node: string): void {
-    this.remove(podKey(pod));
+    const key = podKey(pod);
+    this.remove(key);
     let entry = this.byNode.get(node);
-    if (entry === undefined) this.byNode.set(node, (entry = { pods: new Map(), used: { cpu: 0, memory: 0, pods: 0 } }));
-    entry.pods.set(podKey(pod), pod);
-    this.nodeOf.set(podKey(pod), node);
-    this.account(entry.used, pod, 1);
+    if (entry === undefined) this.byNode.set(node, (entry = { used: { cpu: 0, memory: 0, pods: 0 }, owners: new Map() }));
+    const placed = { pod, node };
+    this.placed.set(key, placed);
+    this.account(entry, pod, 1);
+    for (const namespace of this.indexes(pod)) {
+      let index = namespace.map.get(namespace.name);
+      if (index === undefined) namespace.map.set(namespace.name, (index = new Map()));
+      index.set(key, placed);
+    }
     if (hasInterPodRules(pod)) this.withRules++;
   }
 
   remove(key: string): void {
-    const node = this.nodeOf.get(key);
-    const entry = node === undefined ? undefined : this.byNode.get(node);
-    const pod = entry?.pods.get(key);
-    if (!entry || !pod) return;
-    entry.pods.delete(key);
-    this.nodeOf.delete(key);
-    this.account(entry.used, pod, -1);
-    if (hasInterPodRules(pod)) this.withRules--;
+    const placed = this.placed.get(key);
+    const entry = placed === undefined ? undefined : this.byNode.get(placed.node);
+    if (!placed || !entry) return;
+    this.placed.delete(key);
+    this.account(entry, placed.pod, -1);
+    for (const namespace of this.indexes(placed.pod)) {
+      const index = namespace.map.get(namespace.name);
+      index?.delete(key);
+      if (index?.size === 0) namespace.map.delete(namespace.name);
+    }
+    if (hasInterPodRules(placed.pod)) this.withRules--;
   }
 
-  private account(used: Resources, pod: StoredPod, sign: 1 | -1): void {
+  inNamespace(namespace: string): Iterable<Placed> {
+    return this.byNamespace.get(namespace)?.values() ?? [];
+  }
+
+  withAntiAffinityOver(namespace: string): Iterable<Placed> {
+    return this.antiOver.get(namespace)?.values() ?? [];
+  }
+
+  /** The indexes a pod is in: its namespace, and each namespace its anti-affinity terms cover. */
+  private indexes(pod: StoredPod): { map: Map<string, Map<string, Placed>>; name: string }[] {
+    const covered = new Set(termsOf(pod, 'podAntiAffinity').flatMap((term) => termNamespaces(term, pod)));
+    return [{ map: this.byNamespace, name: pod.metadata.namespace ?? '' }, ...[...covered].map((name) => ({ map: this.antiOver, name }))];
+  }
+
+  private account(entry: { used: Resources; owners: Map<string, number> }, pod: StoredPod, sign: 1 | -1): void {
     const r = requestsOf(pod);
-    used.cpu += sign * r.cpu;
-    used.memory += sign * r.memory;
-    used.pods += sign;
+    entry.used.cpu += sign * r.cpu;
+    entry.used.memory += sign * r.memory;
+    entry.used.pods += sign;
+    const owner = controllerUid(pod);
+    if (owner === undefined) return;
+    const count = (entry.owners.get(owner) ?? 0) + sign;
+    if (count === 0) entry.owners.delete(owner);
+    else entry.owners.set(owner, count);
   }
 }
 
@@ -96,7 +126,7 @@ export function startScheduler(ctx: SimContext, options: SchedulerOptions = {}):
   const views = (): NodeView[] =>
     nodes.store.list().map((node) => {
       const entry = placements.byNode.get(node.metadata.name);
-      return { node, pods: entry?.pods ?? new Map(), used: entry?.used ?? { cpu: 0, memory: 0, pods: 0 } } as NodeView;
+      return { node, used: entry?.used ?? { cpu: 0, memory: 0, pods: 0 }, siblings: (owner: string) => entry?.owners.get(owner) ?? 0 } as NodeView;
     });
 
   const markUnschedulable = async (pod: StoredPod, message: string): Promise<Outcome> => {
@@ -135,7 +165,7 @@ export function startScheduler(ctx: SimContext, options: SchedulerOptions = {}):
     if (!pod || pod.spec?.nodeName || isTerminating(pod) || assumed.has(key) || !ours(pod)) return 'done';
     const all = views();
     const request = requestsOf(pod);
-    const inter = hasInterPodRules(pod) || placements.withRules > 0 ? interPodFor(pod, all) : NO_RULES;
+    const inter = hasInterPodRules(pod) || placements.withRules > 0 ? interPodFor(pod, placements, new Map(all.map((v) => [v.node.metadata.name, v.node.metadata.labels ?? {}]))) : NO_RULES;
     const rejections: Rejection[] = [];
     let best: { view: NodeView; score: [number, number, string] } | undefined;
     for (const view of all) {
