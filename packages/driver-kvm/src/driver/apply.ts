@@ -80,13 +80,13 @@ export function forgetGuestNodes(deps: ApplyDeps, world: KvmWorld, rendered: Ren
 
 /** Runs a plan; answers the progress of the pass. */
 export function executePlan(deps: ApplyDeps, world: KvmWorld, plan: Plan, rendered: RenderedCluster, cluster: string, context: DriverContext): ResultAsync<DriverProgress, DriverError> {
-  const flannel =
-    world.flannel !== undefined && JSON.stringify(world.flannel) === JSON.stringify(rendered.flannel.config)
-      ? okAsync(undefined)
-      : deps.store
-          .putConfig(rendered.flannel.prefix, rendered.flannel.config)
-          .map(() => undefined)
-          .mapErr((e): DriverError => ({ kind: 'Transient', message: `flannel store: ${e.message}`, cause: e }));
+  const flannelCurrent = world.flannel !== undefined && JSON.stringify(world.flannel) === JSON.stringify(rendered.flannel.config);
+  const flannel = flannelCurrent
+    ? okAsync(undefined)
+    : deps.store
+        .putConfig(rendered.flannel.prefix, rendered.flannel.config)
+        .map(() => undefined)
+        .mapErr((e): DriverError => ({ kind: 'Transient', message: `flannel store: ${e.message}`, cause: e }));
   return flannel
     .andThen(() => applyObjects(deps, plan.applies))
     .andThen(() => deleteObjects(deps.kube, plan.deletes))
@@ -96,7 +96,12 @@ export function executePlan(deps: ApplyDeps, world: KvmWorld, plan: Plan, render
       if (plan.applies.length > 0) context.log.debug({ applied: plan.applies.map((o) => `${o.kind}/${o.metadata?.name}`) }, 'applied host objects');
       const waiting = [...removal, ...plan.waiting];
       if (waiting.length === 0 && plan.applies.length === 0 && plan.deletes.length === 0) return { type: 'done' };
-      return { type: 'waitFor', reason: waiting[0] ?? 'host objects written', recheckAfterMs: deps.recheckMs };
+      // a pass that wrote looks again on a timer (a write that changed nothing sends no event), and
+      // so does one waiting for the guest (nodes, drains), which no watch reports; a pass waiting
+      // only for watched host objects (pods scheduled, flannel rolled out) is woken by their changes
+      const reason = waiting[0] ?? 'host objects written';
+      const wrote = plan.applies.length > 0 || plan.deletes.length > 0 || !flannelCurrent;
+      return wrote || removal.length > 0 || plan.guestPending ? { type: 'waitFor', reason, recheckAfterMs: deps.recheckMs } : { type: 'waitFor', reason };
     });
 }
 

@@ -18,7 +18,7 @@ import { renderCluster, type RenderedCluster } from '../render/render-cluster.js
 import { executePlan } from './apply.js';
 import { cleanupCluster, ownsNamespace } from './cleanup.js';
 import { adminCertificateConnector, type GuestConnector } from './guest.js';
-import { CERTIFICATE_SECRETS, clusterOfHostObject, HOST_KINDS, MANAGED } from './host.js';
+import { CERTIFICATE_SECRETS, clusterOfHostObject, HOST_KINDS, MANAGED, VM_PODS } from './host.js';
 import { planCluster, settled, type Plan } from './plan.js';
 import { observeWorld, type KvmWorld } from './world.js';
 
@@ -75,13 +75,25 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
   const fieldManager = options.fieldManager ?? 'kvm-operator';
   const recheckMs = options.recheckMs ?? 2000;
   const deps = { store: options.networkStore, ledgerNamespace: options.ledgerNamespace, ledgerName, connect, ...(options.flannel.etcdTlsSecretName ? { flannelTlsSecret: options.flannel.etcdTlsSecretName } : {}) };
-  const render = (kc: KvmCluster, world: KvmWorld) =>
-    world.network ? renderCluster(kc, { network: world.network, flannel: options.flannel, ...(options.ingressNamespace ? { ingressNamespace: options.ingressNamespace } : {}) }) : undefined;
+  // rendering (boot configs, their hashes) is most of a pass's CPU and depends on the spec and the
+  // network only, while a converging cluster is observed on every change of its host objects: the
+  // last rendering of each cluster is kept and reused while those inputs are the same
+  const rendered = new Map<string, { readonly inputs: string; readonly output: RenderedCluster }>();
+  const render = (kc: KvmCluster, world: KvmWorld): RenderedCluster | undefined => {
+    if (!world.network) return undefined;
+    const key = `${kc.metadata.namespace ?? ''}/${kc.metadata.name}`;
+    const inputs = JSON.stringify([kc, world.network]);
+    const last = rendered.get(key);
+    if (last?.inputs === inputs) return last.output;
+    const output = renderCluster(kc, { network: world.network, flannel: options.flannel, ...(options.ingressNamespace ? { ingressNamespace: options.ingressNamespace } : {}) });
+    rendered.set(key, { inputs, output });
+    return output;
+  };
 
   const watch = <U extends KubeObject>(w: DriverWatch<U>) => w as unknown as DriverWatch;
   const watches: DriverWatch[] = [
     ...Object.values(HOST_KINDS).map((resource) => watch({ resource, selection: MANAGED, clusters: clusterOfHostObject })),
-    watch({ resource: PodResource, selection: MANAGED, clusters: clusterOfHostObject }),
+    watch({ resource: PodResource, selection: VM_PODS, clusters: clusterOfHostObject }),
     watch({ resource: SecretResource, selection: CERTIFICATE_SECRETS, clusters: (s) => [{ name: s.metadata.labels?.[Label.Cluster] ?? '', namespace: s.metadata.namespace }] }),
     // a lost ledger: every Cluster it listed re-derives its entry from its status
     watch({ resource: ConfigMapResource, selection: { namespace: options.ledgerNamespace }, clusters: (cm, deleted) => (deleted && cm.metadata.name === ledgerName ? ledgerOwners(cm.data) : []) }),
@@ -119,6 +131,7 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
     cleanup: (cluster, spec, observed) => {
       if (spec === undefined) return okAsync({ type: 'done' as const });
       const kc = kvmCluster(cluster, spec) as KvmCluster & { metadata: { namespace: string } };
+      rendered.delete(`${kc.metadata.namespace}/${kc.metadata.name}`);
       return cleanupCluster(kc, observed.provider.world, { kube: options.kube, fieldManager, store: options.networkStore, ledger, recheckMs });
     },
   };

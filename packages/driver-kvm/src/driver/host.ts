@@ -19,7 +19,7 @@ import {
   ServiceAccountResource,
   ServiceResource,
 } from '@kubeception/sdk/kube';
-import { MANAGED_BY } from '../render/names.js';
+import { KvmComponent, KvmLabel, MANAGED_BY } from '../render/names.js';
 
 type Descriptor = ResourceDescriptor<KubeObject, KubeObject>;
 
@@ -52,6 +52,13 @@ export function descriptorOf(object: KubeObject): Descriptor {
 
 /** Every object the driver writes carries `app.kubernetes.io/managed-by=kvm-operator`; its caches select on it. */
 export const MANAGED = { labelSelector: `${Label.ManagedBy}=${MANAGED_BY}` } as const;
+
+/**
+ * The VM pods the driver creates (through their Deployments). Flannel's pods are left out: the
+ * driver reads flannel's state from its DaemonSet, and they are most of a host's pods (one per
+ * host per cluster), so watching them would wake every cluster once per host on every change.
+ */
+export const VM_PODS = { labelSelector: `${Label.ManagedBy}=${MANAGED_BY},${KvmLabel.Component}=${KvmComponent.Vm}` } as const;
 
 /** The component Secrets of Clusters (in the Clusters' namespaces), which the driver copies. */
 export const CERTIFICATE_SECRETS = { labelSelector: Label.Cluster } as const;

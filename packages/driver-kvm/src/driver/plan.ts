@@ -27,6 +27,13 @@ export interface Plan {
   readonly removing?: { readonly node: string; readonly role: NodeRole; readonly deployment: KubeObject };
   /** What the cluster waits for, in words (empty: converged). */
   readonly waiting: readonly string[];
+  /**
+   * Whether part of the wait is on the guest cluster, which no watch reports: a VM whose pod is
+   * Ready but whose guest Node is not (yet) Ready at its version, or guest Nodes of removed VMs.
+   * Only then is a pass re-checked on a timer; everything else it waits for is a watched host
+   * object, whose change queues the Cluster.
+   */
+  readonly guestPending?: true;
 }
 
 const isVmDeployment = (o: KubeObject) => o.kind === 'Deployment' && o.metadata?.labels?.[KvmLabel.Node] !== undefined;
@@ -57,6 +64,10 @@ export function settled(world: KvmWorld, node: string, desired?: KubeObject): bo
   const guestNode = world.guest.reachable ? world.guest.nodes.get(node) : undefined;
   return rolledOut && guestNode?.ready === true && (version === undefined || guestNode.version === version);
 }
+
+/** The Kubernetes version a node's current Deployment boots. */
+const podVersion = (world: KvmWorld, node: string): string | undefined =>
+  (world.objects.get(`Deployment/${node}`) as (Deployment & KubeObject) | undefined)?.spec?.template?.metadata?.annotations?.[KvmAnnotation.KubernetesVersion];
 
 const indexOf = (node: string) => Number(/-(\d+)$/.exec(node)?.[1] ?? 0);
 
@@ -117,6 +128,14 @@ export function planCluster(cluster: KvmCluster, world: KvmWorld, rendered: Rend
   if (extras.length > 0) waiting.push(`${extras.length} VMs to remove (${extras.map(nodeOf).join(', ')})`);
   const forgotten = world.guest.reachable ? [...world.guest.nodes.keys()].filter((n) => n.startsWith(`${cluster.metadata.name}-`) && !desiredNodes.has(n)) : [];
   if (forgotten.length > 0) waiting.push(`${forgotten.length} guest Nodes of removed VMs to delete (${forgotten.join(', ')})`);
+  const version = cluster.spec.kubernetes.version;
+  const guestPending =
+    forgotten.length > 0 ||
+    [...desiredNodes.keys()].some((node) => {
+      if (!podReady(node)) return false;
+      const guestNode = world.guest.reachable ? world.guest.nodes.get(node) : undefined;
+      return guestNode?.ready !== true || guestNode.version !== (podVersion(world, node) ?? version);
+    });
 
   // Managed objects nothing renders: delete, except VMs (removed above, with a drain) and what belongs to a VM still being removed.
   const desiredKeys = new Set([...singles, ...rendered.objects].map(kindName));
@@ -124,5 +143,5 @@ export function planCluster(cluster: KvmCluster, world: KvmWorld, rendered: Rend
   const deletes = [...world.objects.values()].filter(
     (o) => o.kind !== 'Namespace' && !isVmDeployment(o) && !desiredKeys.has(kindName(o)) && !removingNodes.has(nodeOf(o)) && o.metadata?.name !== BRIDGE_CLEANUP_DAEMONSET,
   );
-  return { applies, deletes, ...(replacing ? { replacing } : {}), ...(removing ? { removing } : {}), waiting };
+  return { applies, deletes, ...(replacing ? { replacing } : {}), ...(removing ? { removing } : {}), waiting, ...(guestPending ? { guestPending: true as const } : {}) };
 }

@@ -8,9 +8,9 @@ import { okAsync, type ResultAsync } from 'neverthrow';
 import type { NetworkStore } from '../network/store.js';
 import { flannelEtcdPrefix, type FlannelNetwork, type FlannelNetworkConfig } from '../render/flannel.js';
 import { secretName } from '../render/certificates.js';
-import { KvmAnnotation, KvmComponent, KvmLabel } from '../render/names.js';
+import { KvmAnnotation, KvmLabel } from '../render/names.js';
 import { guestError, guestNodes, type GuestConnector, type GuestNode } from './guest.js';
-import { CERTIFICATE_SECRETS, HOST_KINDS, kindName, MANAGED } from './host.js';
+import { CERTIFICATE_SECRETS, HOST_KINDS, kindName, MANAGED, VM_PODS } from './host.js';
 
 /** A VM pod as observed. */
 export interface VmPod {
@@ -99,9 +99,8 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
     for (const object of context.cache(descriptor, MANAGED).byNamespace(name)) objects.set(kindName(object), object);
   }
   const pods = context
-    .cache(PodResource, MANAGED)
+    .cache(PodResource, VM_PODS)
     .byNamespace(name)
-    .filter((p) => p.metadata.labels?.[KvmLabel.Component] === KvmComponent.Vm)
     .map(vmPod);
   const secrets = context.cache(SecretResource, CERTIFICATE_SECRETS);
   const certificates = Object.values(Component).flatMap((component) => {
