@@ -49,7 +49,8 @@ export interface KvmWorldOptions {
   /**
    * `authority-only` gives each Cluster its CertificateAuthority but no component Certificates:
    * for tests about many clusters' networks, where issuing 7 certificates per cluster in one
-   * process would only add minutes. @default 'full'
+   * process would only add minutes. Its Clusters never become Ready: the driver waits for the
+   * component certificate Secrets its VMs mount. @default 'full'
    */
   readonly pki?: 'full' | 'authority-only';
   /** Size of each host node. @default '8' and '32Gi' */
