@@ -75,7 +75,12 @@ fi
 hold=$(arg kc.hold)
 if [ -n "$hold" ]; then
   acpid -d -c /etc/acpi &
-  say holding seconds=$hold
+  acpid_pid=$!
+  # holding is announced once acpid listens on the power button's input device: under load a
+  # SIGTERM right after the announcement would otherwise come before it and go unheard
+  i=0
+  while [ $i -lt 20 ] && ! ls -l /proc/$acpid_pid/fd 2>/dev/null | grep -q /dev/input/; do i=$((i+1)); sleep 1; done
+  say holding seconds=$hold acpid_waits=$i
   sleep "$hold"
   say hold result=expired
 fi
