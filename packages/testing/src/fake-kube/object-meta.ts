@@ -70,7 +70,7 @@ export function newFinalizersWhileDeleting(old: KubeObject, next: KubeObject): S
   return [{ reason: 'FieldValueForbidden', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${list}`, field: 'metadata.finalizers' }];
 }
 
-/** A shallow-cloned object whose metadata may be edited. */
+/** A copy of an object that may be edited (one deep copy: its metadata is a copy too). */
 export function editable<T extends KubeObject>(obj: T): T {
-  return { ...clone(obj), metadata: { ...clone(obj.metadata) } };
+  return clone(obj);
 }
