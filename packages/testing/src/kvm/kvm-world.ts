@@ -2,7 +2,8 @@
  * A simulated host, fake Vault, the VM simulator and the Cluster controller on the KVM driver,
  * for KVM tests and benches: kubeception inside the test suite.
  */
-import { createKvmDriver, createMemoryNetworkStore, provider as kvmProvider, type NetworkStore } from '@kubeception/driver-kvm';
+import { createKvmDriver, createMemoryNetworkStore, provider as kvmProvider, type GuestConnector, type NetworkStore } from '@kubeception/driver-kvm';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterResource, kubeceptionCrds, type Cluster, type ClusterInput } from '@kubeception/sdk';
 import { createKubeClient, NamespaceResource, SecretResource, type KubeClient, type ResourceClient } from '@kubeception/sdk/kube';
 import { createClusterController, createManager, type Controller, type Manager } from '@kubeception/sdk/runtime';
@@ -64,17 +65,23 @@ export interface KvmWorldOptions {
   readonly vmStopMs?: number;
 }
 
-export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmWorld> {
+/** The fakes of a KVM world: the simulated host (with the operator namespace and the flannel TLS Secret), fake Vault and the VM simulator. */
+export interface KvmFakes {
+  readonly host: SimulatedHost;
+  readonly vault: StartedFakeVault;
+  readonly vms: VmSimulator;
+  stop(): Promise<void>;
+}
+
+/** Starts the fakes of a KVM world, without operators. */
+export async function startKvmFakes(options: KvmWorldOptions = {}): Promise<KvmFakes> {
   const nodes: SimulatedNodeSpec[] = Array.from({ length: options.nodes ?? 4 }, (_, i) => ({ name: `host-${i}`, cpu: options.hostCpu ?? '8', memory: options.hostMemory ?? '32Gi', pods: options.hostPods ?? 250, labels: { 'kubeception.io/vm-host': 'true' } }));
   // a guest powers off on ACPI shutdown in moments, not the 120 s grace period
   const host = await startSimulatedHost({ crds: kubeceptionCrds({ providers: [kvmProvider] }), nodes, kubelet: { stopDelayMs: options.vmStopMs ?? 200 }, ...(options.requestLogLimit ? { requestLogLimit: options.requestLogLimit } : {}) });
-  const vaultServer = await startFakeVault({ maxLeaseTtl: '876000h' });
+  const vault = await startFakeVault({ maxLeaseTtl: '876000h' });
   const vms = await startVmSimulator(host, options.vms);
-  const store = createMemoryNetworkStore();
-  const logs: string[] = [];
   const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
-  const operatorNamespace = await kube.resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NAMESPACE } });
-  operatorNamespace._unsafeUnwrap();
+  (await kube.resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NAMESPACE } }))._unsafeUnwrap();
   // the flannel store's client certificate, which the driver copies into every cluster's namespace
   const flannelTls = await kube.resource(SecretResource).create({
     apiVersion: 'v1',
@@ -84,11 +91,44 @@ export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmW
     data: { 'tls.crt': Buffer.from('flannel client certificate').toString('base64'), 'tls.key': Buffer.from('flannel client key').toString('base64'), 'ca.crt': Buffer.from('etcd CA').toString('base64') },
   });
   flannelTls._unsafeUnwrap();
-  const pki = createVaultPki({ client: vault({ endpoint: vaultServer.url, token: vaultServer.rootToken, noCustomHTTPVerbs: true }) });
+  return {
+    host,
+    vault,
+    vms,
+    stop: async () => {
+      await vms.stop();
+      await vault.close();
+      await host.stop();
+    },
+  };
+}
+
+/** Where the operators of a KVM world find the fakes. */
+export interface KvmFakeEndpoints {
+  readonly hostKubeConfig: KubeConfig;
+  readonly vaultUrl: string;
+  readonly vaultToken: string;
+  readonly guest: GuestConnector;
+}
+
+/** The operators of a KVM world: a manager per replica, each with the Cluster controller (replica 0 also runs the PKI controllers). */
+export interface KvmOperators {
+  readonly store: NetworkStore;
+  readonly managers: readonly Manager[];
+  readonly clusterControllers: readonly Controller[];
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts the operators of a KVM world against its fakes. */
+export function startKvmOperators(fakes: KvmFakeEndpoints, options: KvmWorldOptions = {}): KvmOperators {
+  const store = createMemoryNetworkStore();
+  const logs: string[] = [];
+  const pki = createVaultPki({ client: vault({ endpoint: fakes.vaultUrl, token: fakes.vaultToken, noCustomHTTPVerbs: true }) });
   const logger = options.captureLogs ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) }) : pino({ level: 'silent' });
   const clusterControllers: Controller[] = [];
   const managers = Array.from({ length: options.replicas ?? 1 }, (_, replica) => {
-    const operatorKube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0, retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, jitter: 0.5 } });
+    const operatorKube = createKubeClient({ kubeConfig: fakes.hostKubeConfig, qps: 0, retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, jitter: 0.5 } });
     const controllers: Controller[] = [
       createClusterController({
         driver: createKvmDriver({
@@ -96,7 +136,7 @@ export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmW
           networkStore: store,
           flannel: { etcdEndpoints: ['https://flannel-etcd.kubeception-system.svc:2379'], etcdTlsSecretName: FLANNEL_TLS_SECRET },
           ledgerNamespace: OPERATOR_NAMESPACE,
-          guest: vms.connector(),
+          guest: fakes.guest,
           drainTimeoutMs: options.drainTimeoutMs ?? 300_000,
           recheckMs: options.recheckMs ?? 200,
         }),
@@ -110,20 +150,34 @@ export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmW
   });
   for (const manager of managers) void manager.start();
   return {
-    host,
-    vault: vaultServer,
-    vms,
     store,
-    kube,
     managers,
     clusterControllers,
-    clusters: () => kube.resource(ClusterResource),
     logs: () => logs.join(''),
     stop: async () => {
       for (const manager of managers) await manager.stop();
-      await vms.stop();
-      await vaultServer.close();
-      await host.stop();
+    },
+  };
+}
+
+export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmWorld> {
+  const fakes = await startKvmFakes(options);
+  const { host, vault: vaultServer, vms } = fakes;
+  const operators = startKvmOperators({ hostKubeConfig: host.kubeConfig, vaultUrl: vaultServer.url, vaultToken: vaultServer.rootToken, guest: vms.connector() }, options);
+  const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
+  return {
+    host,
+    vault: vaultServer,
+    vms,
+    store: operators.store,
+    kube,
+    managers: operators.managers,
+    clusterControllers: operators.clusterControllers,
+    clusters: () => kube.resource(ClusterResource),
+    logs: operators.logs,
+    stop: async () => {
+      await operators.stop();
+      await fakes.stop();
     },
   };
 }
