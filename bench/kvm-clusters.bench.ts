@@ -13,7 +13,8 @@ import { kvmCluster, provider, renderCluster } from '@kubeception/driver-kvm';
 import { ClusterResource, createClusterModel } from '@kubeception/sdk';
 import { startInformer } from '@kubeception/sdk/runtime';
 import { clusterPki } from '@kubeception/pki-vault';
-import { kvmClusterInput, startKvmWorld } from '../packages/testing/src/kvm/kvm-world.js';
+import { kvmClusterInput } from '../packages/testing/src/kvm/kvm-world.js';
+import { startKvmWorldInWorker } from '../packages/testing/src/kvm/kvm-world-remote.js';
 import type { Figure } from './figure.js';
 
 /** The writes one cluster needs at the least. */
@@ -34,12 +35,12 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
   // 8 large hosts: every cluster runs a flannel pod on every VM host (one flannel client per host
   // per cluster), so more hosts would grow the pods as clusters × hosts; a 1 CPU / 1Gi VM takes
   // 2 CPU / 1.5Gi with QEMU's overhead
-  const world = await startKvmWorld({ nodes: 8, hostCpu: String(4 * n + 64), hostMemory: `${3 * n + 64}Gi`, hostPods: 2 * n + 100, concurrency: 16, recheckMs: 500, requestLogLimit: 5_000_000 });
+  const world = await startKvmWorldInWorker({ nodes: 8, hostCpu: String(4 * n + 64), hostMemory: `${3 * n + 64}Gi`, hostPods: 2 * n + 100, concurrency: 16, recheckMs: 500, requestLogLimit: 5_000_000 });
   try {
     const watching = new AbortController();
     const clusters = startInformer(world.kube, ClusterResource, { namespace: 'default', signal: watching.signal });
     await clusters.synced();
-    world.host.kube.requests.clear();
+    await world.clearRequests();
     const started = performance.now();
     await Promise.all(Array.from({ length: n }, async (_, i) => (await world.clusters().create(kvmClusterInput(`kvm-${i}`)))._unsafeUnwrap()));
     // Ready is counted from a watch (an informer), not by listing every Cluster over and over:
@@ -65,15 +66,15 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     }
     const seconds = (performance.now() - started) / 1000;
     watching.abort();
-    const operator = world.host.kube.requests.all().filter((r) => !simulated(r));
+    const operator = (await world.requests()).filter((r) => !simulated(r));
     const writes = operator.filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb)).length / n;
     const minimum = minimumWrites('kvm-0');
     // steady state: a full resync of every Cluster must write nothing
-    await world.vms.settle({ timeoutMs: 60_000 });
-    world.host.kube.requests.clear();
+    await world.settle({ timeoutMs: 60_000 });
+    await world.clearRequests();
     for (const controller of world.clusterControllers) controller.resync();
     await new Promise((r) => setTimeout(r, Math.max(2000, n * 10)));
-    const steadyWrites = world.host.kube.requests.all().filter((r) => !simulated(r) && ['create', 'update', 'patch', 'delete'].includes(r.verb)).length;
+    const steadyWrites = (await world.requests()).filter((r) => !simulated(r) && ['create', 'update', 'patch', 'delete'].includes(r.verb)).length;
     return [
       { name: `${n} KVM Clusters created → Ready (simulated host)`, value: n / seconds, unit: 'clusters/s' },
       { name: `host API requests per KVM Cluster (operators)`, value: operator.length / n, unit: 'requests' },
