@@ -81,7 +81,8 @@ export async function startKvmFakes(options: KvmWorldOptions = {}): Promise<KvmF
   const vault = await startFakeVault({ maxLeaseTtl: '876000h' });
   const vms = await startVmSimulator(host, options.vms);
   const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
-  (await kube.resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NAMESPACE } }))._unsafeUnwrap();
+  const operatorNamespace = await kube.resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NAMESPACE } });
+  operatorNamespace._unsafeUnwrap();
   // the flannel store's client certificate, which the driver copies into every cluster's namespace
   const flannelTls = await kube.resource(SecretResource).create({
     apiVersion: 'v1',
