@@ -56,6 +56,25 @@ describe('planCluster', () => {
     expect(plan).toEqual({ applies: [], deletes: [], waiting: [] });
   });
 
+  it('marks the wait as on the guest only while a Ready VM pod has no Ready guest Node at its version', () => {
+    const cluster = sampleCluster();
+    const rendered = renderCluster(cluster, sampleInputs);
+    const world = converged(cluster);
+    const first = rendered.nodes[0];
+    const guestNodes = (ready: boolean, version: string = cluster.spec.kubernetes.version) =>
+      new Map(rendered.nodes.map((n) => [n.name, { name: n.name, ready: n.name === first?.name ? ready : true, version: n.name === first?.name ? version : cluster.spec.kubernetes.version, unschedulable: false }]));
+    // the pod is Ready, the guest Node is not: no watch will say when it is
+    expect(planCluster(cluster, { ...world, guest: { reachable: true, nodes: guestNodes(false) } }, rendered, sources).guestPending).toBe(true);
+    expect(planCluster(cluster, { ...world, guest: { reachable: true, nodes: guestNodes(true, '1.0.0') } }, rendered, sources).guestPending).toBe(true);
+    expect(planCluster(cluster, { ...world, guest: { reachable: false, reason: 'connection refused' } }, rendered, sources).guestPending).toBe(true);
+    // the pod is not Ready yet: its change is watched, so the wait is not on the guest
+    const notReady = world.pods.map((p) => (p.node === first?.name ? { ...p, ready: false } : p));
+    const waitingForPod = planCluster(cluster, { ...world, pods: notReady, guest: { reachable: true, nodes: guestNodes(false) } }, rendered, sources);
+    expect(waitingForPod.waiting.length).toBeGreaterThan(0);
+    expect(waitingForPod.guestPending).toBeUndefined();
+    expect(planCluster(cluster, world, rendered, sources).guestPending).toBeUndefined();
+  });
+
   it('reverts a manual edit of an owned field', () => {
     const cluster = sampleCluster();
     const world = converged(cluster);
