@@ -60,14 +60,16 @@ export function settled(world: KvmWorld, node: string, desired?: KubeObject): bo
   if (deployment === undefined || (desired !== undefined && !contains(deployment, desired))) return false;
   const status = deployment.status ?? {};
   const rolledOut = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0) && status.updatedReplicas === 1 && status.readyReplicas === 1 && status.replicas === 1;
-  const version = deployment.spec?.template?.metadata?.annotations?.[KvmAnnotation.KubernetesVersion];
-  const guestNode = world.guest.reachable ? world.guest.nodes.get(node) : undefined;
-  return rolledOut && guestNode?.ready === true && (version === undefined || guestNode.version === version);
+  return rolledOut && guestReady(world, node);
 }
 
-/** The Kubernetes version a node's current Deployment boots. */
-const podVersion = (world: KvmWorld, node: string): string | undefined =>
-  (world.objects.get(`Deployment/${node}`) as (Deployment & KubeObject) | undefined)?.spec?.template?.metadata?.annotations?.[KvmAnnotation.KubernetesVersion];
+/** Whether a node's guest Node is Ready at the version its Deployment boots (any, when that is not known). */
+function guestReady(world: KvmWorld, node: string): boolean {
+  const deployment = world.objects.get(`Deployment/${node}`) as (Deployment & KubeObject) | undefined;
+  const version = deployment?.spec?.template?.metadata?.annotations?.[KvmAnnotation.KubernetesVersion];
+  const guestNode = world.guest.reachable ? world.guest.nodes.get(node) : undefined;
+  return guestNode?.ready === true && (version === undefined || guestNode.version === version);
+}
 
 const indexOf = (node: string) => Number(/-(\d+)$/.exec(node)?.[1] ?? 0);
 
@@ -128,14 +130,7 @@ export function planCluster(cluster: KvmCluster, world: KvmWorld, rendered: Rend
   if (extras.length > 0) waiting.push(`${extras.length} VMs to remove (${extras.map(nodeOf).join(', ')})`);
   const forgotten = world.guest.reachable ? [...world.guest.nodes.keys()].filter((n) => n.startsWith(`${cluster.metadata.name}-`) && !desiredNodes.has(n)) : [];
   if (forgotten.length > 0) waiting.push(`${forgotten.length} guest Nodes of removed VMs to delete (${forgotten.join(', ')})`);
-  const version = cluster.spec.kubernetes.version;
-  const guestPending =
-    forgotten.length > 0 ||
-    [...desiredNodes.keys()].some((node) => {
-      if (!podReady(node)) return false;
-      const guestNode = world.guest.reachable ? world.guest.nodes.get(node) : undefined;
-      return guestNode?.ready !== true || guestNode.version !== (podVersion(world, node) ?? version);
-    });
+  const guestPending = forgotten.length > 0 || [...desiredNodes.keys()].some((node) => podReady(node) && !guestReady(world, node));
 
   // Managed objects nothing renders: delete, except VMs (removed above, with a drain) and what belongs to a VM still being removed.
   const desiredKeys = new Set([...singles, ...rendered.objects].map(kindName));
