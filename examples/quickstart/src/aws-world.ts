@@ -6,13 +6,10 @@
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createAwsDriver } from '@kubeception/driver-aws';
-import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
 import { kubeceptionCrds, Label } from '@kubeception/sdk';
 import { createKubeClient } from '@kubeception/sdk/kube';
-import { createClusterController, createManager } from '@kubeception/sdk/runtime';
 import { startFakeEc2, startFakeKube, startFakeVault } from '@kubeception/testing';
-import vault from 'node-vault';
-import { OPERATOR } from './kvm-world.js';
+import { startOperators } from './operators.js';
 import { pkiMount, type World, type WorldOptions } from './world.js';
 
 /** Tag the AWS driver puts on everything a Cluster owns. */
@@ -31,21 +28,7 @@ export async function startAwsWorld(options: WorldOptions & { readonly amis: rea
     if (!client) clients.set(region, (client = new EC2Client({ region, endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'quickstart' } })));
     return client;
   };
-  const operatorKube = createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0, retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, jitter: 0.5 } });
-  const pki = createVaultPki({ client: vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true }) });
-  const manager = createManager({
-    name: OPERATOR,
-    kube: operatorKube,
-    controllers: [
-      createClusterController({ driver: createAwsDriver({ ec2, pollMs: 100 }), pki: clusterPki as never, name: OPERATOR, concurrency: 8 }),
-      createCertificateAuthorityController({ pki, concurrency: 8 }),
-      createCertificateController({ pki, concurrency: 16 }),
-    ],
-    leaderElection: false,
-    shutdownTimeoutMs: 2000,
-    logger: options.logger,
-  });
-  const running = manager.start().catch((error: unknown) => options.logger.error({ err: error }, 'manager stopped'));
+  const operators = startOperators({ kubeConfig: fakeKube.kubeConfig, vault: fakeVault, logger: options.logger, driver: () => createAwsDriver({ ec2, pollMs: 100 }) });
   const owned = (cluster: string) => fakeEc2.state.userResources({ tag: ownerTag(cluster) });
   return {
     kube: createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 }),
@@ -59,8 +42,7 @@ export async function startAwsWorld(options: WorldOptions & { readonly amis: rea
     infrastructure: (cluster) => describeOwned(owned(cluster).filter((r) => r.type !== 'instance')),
     cleanedUp: async (cluster) => !fakeVault.state.mounts().includes(pkiMount(cluster)) && owned(cluster).every((r) => r.state === 'terminated'),
     stop: async () => {
-      await manager.stop();
-      await running;
+      await operators.stop();
       for (const client of clients.values()) client.destroy();
       await fakeEc2.close();
       await fakeVault.close();

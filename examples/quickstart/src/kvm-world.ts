@@ -4,23 +4,20 @@
  * VM simulator, an in-memory flannel store, and the operators in one SDK manager: the
  * CertificateAuthority and Certificate controllers of pki-vault and the Cluster controller with
  * the KVM driver (what `examples/kvm-operator` runs with `--with-pki`; that package has no
- * exports, so its few lines of wiring are repeated here).
+ * exports, so `operators.ts` wires them again).
  */
 import { createKvmDriver, createMemoryNetworkStore, provider as kvmProvider } from '@kubeception/driver-kvm';
-import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
 import { kubeceptionCrds, Label } from '@kubeception/sdk';
 import { createKubeClient, isNotFound, NamespaceResource, PodResource } from '@kubeception/sdk/kube';
-import { createClusterController, createManager } from '@kubeception/sdk/runtime';
 import { startFakeVault, startSimulatedHost, startVmSimulator } from '@kubeception/testing';
-import vault from 'node-vault';
+import { OPERATOR, startOperators } from './operators.js';
 import { pkiMount, type World, type WorldOptions } from './world.js';
 
 /** Label of the host nodes that may run VMs (the sample's `nodeSelector`). */
 export const VM_HOST_LABEL = 'kubeception.io/vm-host';
 /** The operators' namespace (network ledger). */
 export const OPERATOR_NAMESPACE = 'kubeception';
-/** Name of the manager and the field manager of the operators' writes. */
-export const OPERATOR = 'quickstart';
+export { OPERATOR } from './operators.js';
 
 /** Starts the fakes and the operators; the CRDs are installed on the host as it starts. */
 export async function startKvmWorld(options: WorldOptions): Promise<World> {
@@ -41,32 +38,23 @@ export async function startKvmWorld(options: WorldOptions): Promise<World> {
       },
     );
 
-  const operatorKube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0, retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, jitter: 0.5 } });
-  const driver = createKvmDriver({
-    kube: operatorKube,
-    networkStore: createMemoryNetworkStore(),
-    // what flanneld would be told; nothing dials it here (the memory store stands in for etcd)
-    flannel: { etcdEndpoints: [`http://flannel-etcd.${OPERATOR_NAMESPACE}.svc:2379`] },
-    ledgerNamespace: OPERATOR_NAMESPACE,
-    fieldManager: OPERATOR,
-    guest: vms.connector(),
-    recheckMs: 200,
-    drainTimeoutMs: 30_000,
-  });
-  const pki = createVaultPki({ client: vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true }) });
-  const manager = createManager({
-    name: OPERATOR,
-    kube: operatorKube,
-    controllers: [
-      createClusterController({ driver, pki: clusterPki as never, name: OPERATOR, concurrency: 8 }),
-      createCertificateAuthorityController({ pki, concurrency: 8 }),
-      createCertificateController({ pki, concurrency: 16 }),
-    ],
-    leaderElection: false,
-    shutdownTimeoutMs: 2000,
+  const operators = startOperators({
+    kubeConfig: host.kubeConfig,
+    vault: fakeVault,
     logger: options.logger,
+    driver: (operatorKube) =>
+      createKvmDriver({
+        kube: operatorKube,
+        networkStore: createMemoryNetworkStore(),
+        // what flanneld would be told; nothing dials it here (the memory store stands in for etcd)
+        flannel: { etcdEndpoints: [`http://flannel-etcd.${OPERATOR_NAMESPACE}.svc:2379`] },
+        ledgerNamespace: OPERATOR_NAMESPACE,
+        fieldManager: OPERATOR,
+        guest: vms.connector(),
+        recheckMs: 200,
+        drainTimeoutMs: 30_000,
+      }),
   });
-  const running = manager.start().catch((error: unknown) => options.logger.error({ err: error }, 'manager stopped'));
   return {
     kube,
     kubeconfigYaml: host.kubeconfigYaml,
@@ -85,8 +73,7 @@ export async function startKvmWorld(options: WorldOptions): Promise<World> {
     cleanedUp: async (cluster) =>
       !fakeVault.state.mounts().includes(pkiMount(cluster)) && (await kube.resource(NamespaceResource).get(cluster).match(() => false, isNotFound)),
     stop: async () => {
-      await manager.stop();
-      await running;
+      await operators.stop();
       await vms.stop();
       await fakeVault.close();
       await host.stop();
