@@ -43,30 +43,59 @@ function builtinListType(path: readonly string[]): ListType {
   }
 }
 
-/** Navigation for built-in kinds (and every object's `metadata`), by field names. */
+/**
+ * Navigation for built-in kinds (and every object's `metadata`), by field names. Classes, not
+ * closures: a navigation step is taken for every field of every write.
+ */
+class BuiltinNav implements FieldNav {
+  constructor(private readonly path: readonly string[]) {}
+  field(name: string): FieldNav {
+    return new BuiltinNav([...this.path, name]);
+  }
+  items(): FieldNav {
+    return this;
+  }
+  listType(): ListType {
+    return builtinListType(this.path);
+  }
+  atomicMap(): boolean {
+    return this.path[this.path.length - 1] === 'selector' && this.path.length === 2;
+  }
+}
+
 export function builtinNav(path: readonly string[] = []): FieldNav {
-  return {
-    field: (name) => builtinNav([...path, name]),
-    items: () => builtinNav(path),
-    listType: () => builtinListType(path),
-    atomicMap: () => path[path.length - 1] === 'selector' && path.length === 2,
-  };
+  return new BuiltinNav(path);
 }
 
 /** Navigation for a custom resource, driven by its structural schema. */
+class SchemaNav implements FieldNav {
+  private readonly node: JsonObject;
+  constructor(
+    schema: unknown,
+    private readonly isRoot: boolean,
+  ) {
+    this.node = isObject(schema) ? schema : {};
+  }
+  field(name: string): FieldNav {
+    if (this.isRoot && name === 'metadata') return builtinNav(['metadata']);
+    const props = isObject(this.node.properties) ? this.node.properties : {};
+    return new SchemaNav(props[name] ?? this.node.additionalProperties, false);
+  }
+  items(): FieldNav {
+    return new SchemaNav(this.node.items, false);
+  }
+  listType(): ListType {
+    const t = this.node['x-kubernetes-list-type'];
+    const keys = this.node['x-kubernetes-list-map-keys'];
+    if (t === 'map' && Array.isArray(keys)) return { type: 'map', keys: keys as string[] };
+    if (t === 'set') return { type: 'set' };
+    return ATOMIC;
+  }
+  atomicMap(): boolean {
+    return this.node['x-kubernetes-map-type'] === 'atomic';
+  }
+}
+
 export function schemaNav(schema: unknown, isRoot = true): FieldNav {
-  const node: JsonObject = isObject(schema) ? schema : {};
-  const props = isObject(node.properties) ? node.properties : {};
-  return {
-    field: (name) => (isRoot && name === 'metadata' ? builtinNav(['metadata']) : schemaNav(props[name] ?? node.additionalProperties, false)),
-    items: () => schemaNav(node.items, false),
-    listType: () => {
-      const t = node['x-kubernetes-list-type'];
-      const keys = node['x-kubernetes-list-map-keys'];
-      if (t === 'map' && Array.isArray(keys)) return { type: 'map', keys: keys as string[] };
-      if (t === 'set') return { type: 'set' };
-      return ATOMIC;
-    },
-    atomicMap: () => node['x-kubernetes-map-type'] === 'atomic',
-  };
+  return new SchemaNav(schema, isRoot);
 }

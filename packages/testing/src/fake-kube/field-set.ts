@@ -100,20 +100,18 @@ function walkChanged(old: unknown, value: unknown, nav: FieldNav, path: string[]
   if (!deepEqual(old, value)) out.add(joinPath(path));
 }
 
-/** Resolves a path in an object; undefined when the field does not exist. */
-export function resolvePath(obj: unknown, path: string): unknown {
-  let cur: unknown = obj;
-  for (const el of splitPath(path)) {
-    if (el.startsWith('f:')) cur = isObject(cur) ? cur[el.slice(2)] : undefined;
-    else if (el.startsWith('k:')) {
-      const key = JSON.parse(el.slice(2)) as JsonObject;
-      cur = Array.isArray(cur) ? cur.find((i) => isObject(i) && Object.entries(key).every(([k, v]) => deepEqual(i[k], v))) : undefined;
-    } else if (el.startsWith('v:')) {
-      const v = JSON.parse(el.slice(2)) as unknown;
-      cur = Array.isArray(cur) && cur.some((i) => deepEqual(i, v)) ? v : undefined;
-    } else if (el.startsWith('i:')) cur = Array.isArray(cur) ? cur[Number(el.slice(2))] : undefined;
-    if (cur === undefined) return undefined;
+/** One path element applied to a value; undefined when the field does not exist. */
+function step(cur: unknown, el: string): unknown {
+  if (el.startsWith('f:')) return isObject(cur) ? cur[el.slice(2)] : undefined;
+  if (el.startsWith('k:')) {
+    const key = JSON.parse(el.slice(2)) as JsonObject;
+    return Array.isArray(cur) ? cur.find((i) => isObject(i) && Object.entries(key).every(([k, v]) => deepEqual(i[k], v))) : undefined;
   }
+  if (el.startsWith('v:')) {
+    const v = JSON.parse(el.slice(2)) as unknown;
+    return Array.isArray(cur) && cur.some((i) => deepEqual(i, v)) ? v : undefined;
+  }
+  if (el.startsWith('i:')) return Array.isArray(cur) ? cur[Number(el.slice(2))] : undefined;
   return cur;
 }
 
@@ -122,8 +120,7 @@ interface Trie {
   readonly children: Map<string, Trie>;
 }
 
-/** `fieldsV1` JSON of a set. */
-export function toFieldsV1(set: FieldSet): JsonObject {
+function trieOf(set: FieldSet): Trie {
   const root: Trie = { member: false, children: new Map() };
   for (const path of [...set].sort()) {
     let node = root;
@@ -134,13 +131,29 @@ export function toFieldsV1(set: FieldSet): JsonObject {
     }
     node.member = true;
   }
-  return serialize(root);
+  return root;
 }
 
-function serialize(node: Trie): JsonObject {
+/**
+ * `fieldsV1` JSON of the paths of a set that still exist in `object`; undefined when none does.
+ * One walk of the set's trie alongside the object: shared prefixes are resolved once.
+ */
+export function existingFieldsV1(set: FieldSet, object: unknown): JsonObject | undefined {
+  return serializeExisting(trieOf(set), object);
+}
+
+function serializeExisting(node: Trie, value: unknown): JsonObject | undefined {
+  const children: [string, JsonObject][] = [];
+  for (const [el, child] of node.children) {
+    const inner = step(value, el);
+    if (inner === undefined) continue;
+    const serialized = serializeExisting(child, inner);
+    if (serialized !== undefined) children.push([el, serialized]);
+  }
+  if (!node.member && children.length === 0) return undefined;
   const out: JsonObject = {};
-  if (node.member && node.children.size > 0) out['.'] = {};
-  for (const [k, child] of node.children) out[k] = serialize(child);
+  if (node.member && children.length > 0) out['.'] = {};
+  for (const [el, serialized] of children) out[el] = serialized;
   return out;
 }
 

@@ -1,6 +1,6 @@
 /** `metadata.managedFields` bookkeeping for Update operations and shared helpers for apply (internal). */
 import type { FieldNav } from './field-nav.js';
-import { changedSet, fromFieldsV1, resolvePath, toFieldsV1, type FieldSet } from './field-set.js';
+import { changedSet, existingFieldsV1, fromFieldsV1, type FieldSet } from './field-set.js';
 import { deepEqual, isObject, type JsonObject, type ManagedFieldsEntry } from './types.js';
 
 /** Who writes, and where. */
@@ -36,9 +36,9 @@ export function decodeOwnership(entries: unknown): Ownership[] {
 export function encodeOwnership(owners: readonly Ownership[], object: JsonObject): ManagedFieldsEntry[] {
   const out: ManagedFieldsEntry[] = [];
   for (const o of owners) {
-    const set = new Set([...o.set].filter((p) => resolvePath(object, p) !== undefined));
-    if (set.size === 0) continue;
-    const entry: ManagedFieldsEntry = { manager: o.manager, operation: o.operation, apiVersion: o.apiVersion, fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(set) };
+    const fieldsV1 = existingFieldsV1(o.set, object);
+    if (fieldsV1 === undefined) continue;
+    const entry: ManagedFieldsEntry = { manager: o.manager, operation: o.operation, apiVersion: o.apiVersion, fieldsType: 'FieldsV1', fieldsV1 };
     if (o.time !== undefined) entry.time = o.time;
     if (o.subresource !== '') entry.subresource = o.subresource;
     out.push(entry);
