@@ -130,7 +130,7 @@ export class KubeApi {
     if (!opts.manager || opts.manager === '') throw patchInvalid('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     let config: unknown;
     try {
-      config = parseYaml(raw);
+      config = parseApplyBody(raw);
     } catch (e) {
       throw badRequest(`error decoding YAML: ${(e as Error).message}`);
     }
@@ -271,4 +271,19 @@ export function acceptedPatchTypes(rt: ResourceType): string {
 /** 422 for a patch that cannot be applied. */
 export function patchInvalid(message: string): ApiError {
   return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Invalid', code: 422 });
+}
+
+/**
+ * An apply body: YAML, of which JSON is a subset. Clients (client-node, kubectl) send JSON, which
+ * `JSON.parse` reads many times faster than a YAML parser; anything else is read as YAML.
+ */
+function parseApplyBody(raw: string): unknown {
+  if (raw.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      // not JSON after all (YAML flow style): the YAML parser decides
+    }
+  }
+  return parseYaml(raw);
 }
