@@ -14,6 +14,7 @@ import type { Persisted, ResourceDescriptor } from '../resource.js';
 import { done, requeueAfter, waitFor, type Action } from '../runtime/action.js';
 import { createController, watchKind, type Controller, type ReconcileContext } from '../runtime/controller.js';
 import { objectKey } from '../runtime/store.js';
+import { changedBeyondStatus } from '../runtime/predicates.js';
 import { withFinalizer } from '../runtime/finalizer.js';
 import { patchStatusIfChanged, jsonEqual } from '../runtime/status.js';
 import { steps, next, type StepOutcome } from '../runtime/steps.js';
@@ -63,16 +64,24 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     const certCache = ctx.cache(CertificateResource);
     const applyIfChanged = <T extends { metadata: { name?: string }; spec: object }>(desired: T, cached: { spec: object } | undefined, apply: () => ResultAsync<unknown, KubeError>) =>
       cached !== undefined && jsonEqual({ ...cached.spec, ...desired.spec }, cached.spec) ? okAsync(undefined) : apply().map(() => undefined);
+    const caReady = isTrue(cas.get(`${namespace}/${authority.metadata.name}`)?.status?.conditions, ConditionType.Ready);
+    // the Certificates are created once the CA is Ready: created with it, each would first report
+    // that it waits for the CA (a status write of every Certificate, and a wake-up of the Cluster)
+    const wanted = caReady ? certs : certs.filter((cert) => certCache.get(`${namespace}/${cert.metadata.name}`) !== undefined);
     const applies: (() => ResultAsync<unknown, KubeError>)[] = [
       () => applyIfChanged(authority, cas.get(`${namespace}/${authority.metadata.name}`), () => ctx.kube.resource(CertificateAuthorityResource).apply(authority, { fieldManager, force: true })),
-      ...certs.map((cert) => () => applyIfChanged(cert, certCache.get(`${namespace}/${cert.metadata.name}`), () => ctx.kube.resource(CertificateResource).apply(cert, { fieldManager, force: true }))),
+      ...wanted.map((cert) => () => applyIfChanged(cert, certCache.get(`${namespace}/${cert.metadata.name}`), () => ctx.kube.resource(CertificateResource).apply(cert, { fieldManager, force: true }))),
     ];
     const applied = applies.reduce<ResultAsync<unknown, KubeError>>((chain, step) => chain.andThen(step), okAsync(undefined));
     return applied.mapErr(kube).andThen(() => {
-      const ca = cas.get(`${namespace}/${authority.metadata.name}`);
-      const pending = [ca, ...certs.map((c) => certCache.get(`${namespace}/${c.metadata.name}`))].filter((o) => o === undefined || !isTrue(o.status?.conditions, ConditionType.Ready));
-      const ready = pending.length === 0;
-      const message = ready ? `CA and ${certs.length} certificates Ready` : `waiting for ${pending.length} of ${certs.length + 1} PKI objects`;
+      const ready = caReady && certs.every((c) => isTrue(certCache.get(`${namespace}/${c.metadata.name}`)?.status?.conditions, ConditionType.Ready));
+      // messages that do not count down: every Certificate turning Ready would be a status write
+      // of the Cluster (and a count is what `kubectl get kcert` shows anyway)
+      const message = ready
+        ? `CA and ${certs.length} certificates Ready`
+        : !caReady
+          ? `waiting for CertificateAuthority ${authority.metadata.name} to be Ready`
+          : `waiting until all ${certs.length} Certificates are Ready`;
       const condition = { type: ConditionType.CertificatesReady, status: ready ? ('True' as const) : ('False' as const), reason: ready ? Reason.AsExpected : Reason.Waiting, message };
       if (ready) return okAsync<StepOutcome, ClusterControllerError>(next());
       return writeStatus(cluster, ctx, pendingStatus(cluster, driver.name, condition)).map(() => waitFor(message));
@@ -143,6 +152,9 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     concurrency: options.concurrency ?? 4,
     ...(options.namespace ? { namespace: options.namespace } : {}),
     owns: [CertificateResource, CertificateAuthorityResource] as never,
+    // the controller's own status writes queue nothing: every pass ends in a wait for an event
+    // of its PKI objects or the driver's watches, or a timer
+    predicate: changedBeyondStatus,
     watches: (driver.watches ?? []).map((w) =>
       watchKind({
         resource: w.resource,
