@@ -151,6 +151,8 @@ function summarize(kc: KvmCluster, world: KvmWorld, rendered: RenderedCluster | 
   const nodes = rendered?.nodes ?? [];
   const guestNodes = world.guest.reachable ? world.guest.nodes : new Map();
   const vmsReady = (role: NodeRole) => {
+    // no rendering yet (the network is being allocated): no VM exists, so none is Ready
+    if (rendered === undefined) return condition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', false, 'Provisioning', 'no VMs yet: allocating the flannel network');
     const mine = nodes.filter((n) => n.role === role);
     const unschedulable = world.pods.find((p) => p.role === role && p.unschedulable !== undefined);
     const notReady = mine.filter((n) => !settled(world, n.name) || (world.guest.reachable && world.guest.nodes.get(n.name)?.version !== version));
@@ -165,7 +167,9 @@ function summarize(kc: KvmCluster, world: KvmWorld, rendered: RenderedCluster | 
   const podCIDR = kc.spec.network.podCIDR;
   return {
     conditions: [
-      condition('InfrastructureReady', rendered !== undefined && shared.length === 0, 'Provisioning', rendered === undefined ? 'allocating the flannel network' : `${shared.length} host objects to write (${shared.map((o) => `${o.kind}/${o.metadata?.name}`).slice(0, 5).join(', ')})`),
+      // no count or list of the objects left: as their writes reach the cache, every new count
+      // would be a status write of the Cluster (what was applied is logged at debug level)
+      condition('InfrastructureReady', rendered !== undefined && shared.length === 0, 'Provisioning', rendered === undefined ? 'allocating the flannel network' : "writing the cluster's host objects"),
       condition('NetworkReady', networkReady, 'Provisioning', !world.ledgered ? 'allocating the flannel network' : world.flannel === undefined ? 'writing the flannel config' : 'flanneld starting on the hosts'),
       vmsReady(NodeRole.Master),
       vmsReady(NodeRole.Worker),
