@@ -60,13 +60,22 @@ const makeReady = (name: string) => kube().resource(ConfigMapResource).patch(`${
 describe('Cluster controller', () => {
   it('goes Pending → Provisioning → Ready, with its PKI owned by the Cluster', async () => {
     const phases: string[] = [];
+    const certificateMessages = new Set<string>();
+    const certificateReasons = new Set<string>();
     const stop = new AbortController();
     void (async () => {
       for await (const e of clusters().watch({ namespace: 'default', signal: stop.signal })) {
         if (e.type === 'MODIFIED' && e.object.metadata.name === 'one') {
           const phase = e.object.status?.phase;
           if (phase && phases.at(-1) !== phase) phases.push(phase);
+          const certificates = e.object.status?.conditions?.find((c) => c.type === 'CertificatesReady');
+          if (certificates?.status === 'False') certificateMessages.add(certificates.message ?? '');
         }
+      }
+    })();
+    void (async () => {
+      for await (const e of kube().resource(CertificateResource).watch({ namespace: 'default', labelSelector: 'kubeception.io/cluster=one', signal: stop.signal })) {
+        if (e.type === 'ADDED' || e.type === 'MODIFIED') for (const c of e.object.status?.conditions ?? []) if (c.type === 'Ready') certificateReasons.add(`${c.status}/${c.reason}`);
       }
     })();
     (await clusters().create(cluster('one') as never))._unsafeUnwrap();
@@ -75,6 +84,10 @@ describe('Cluster controller', () => {
     await expect.poll(async () => (await get('one')).status?.phase, { timeout: 10_000 }).toBe('Ready');
     stop.abort();
     expect(phases).toEqual(['Pending', 'Provisioning', 'Ready']);
+    // the Certificates come once the CA is Ready: none ever waits for it; and the Cluster's
+    // messages do not count down ("n of 8"), so issuing them is no status write of the Cluster
+    expect([...certificateReasons]).toEqual(['True/AsExpected']);
+    expect([...certificateMessages].every((m) => m === 'waiting for CertificateAuthority one to be Ready' || m === 'waiting until all 7 Certificates are Ready'), [...certificateMessages].join('; ')).toBe(true);
     const status = (await get('one')).status;
     expect(status).toMatchObject({ provider: 'sandbox', versions: ['1.33.1'], endpoint: { host: 'api.one.example.com', port: 443 }, nodes: [{ name: 'one-master-0', role: 'master', ready: true }] });
     for (const type of ['Ready', 'CertificatesReady', 'InfrastructureReady', 'NetworkReady', 'ControlPlaneReady', 'WorkersReady']) expect(isTrue(status?.conditions, type), type).toBe(true);
@@ -91,6 +104,20 @@ describe('Cluster controller', () => {
     await new Promise((r) => setTimeout(r, 500)); // the sandbox rechecks; nothing changes
     const writes = ['create', 'update', 'patch', 'delete'].reduce((sum, verb) => sum + fakeKube.requests.count({ verb, resource: 'clusters' }) + fakeKube.requests.count({ verb, resource: 'certificates' }), 0);
     expect(writes).toBe(0);
+  });
+
+  it('is not reconciled again by status-only changes (its own writes), but is by any other change', async () => {
+    await expect.poll(async () => (await get('one')).status?.phase, { timeout: 10_000 }).toBe('Ready');
+    await new Promise((r) => setTimeout(r, 300));
+    const before = calls.observe;
+    const status = (await get('one')).status;
+    (await clusters().patchStatus('one', { type: 'merge', body: { status: { versions: ['1.33.1', '1.32.0'] } } }, { namespace: 'default' }))._unsafeUnwrap();
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await get('one')).status?.versions).toEqual(['1.33.1', '1.32.0']);
+    expect(calls.observe).toBe(before);
+    (await clusters().patch('one', { type: 'merge', body: { metadata: { labels: { team: 'a' } } } }, { namespace: 'default' }))._unsafeUnwrap();
+    await expect.poll(() => calls.observe, { timeout: 5_000 }).toBeGreaterThan(before);
+    (await clusters().patchStatus('one', { type: 'merge', body: { status: { versions: status?.versions } } }, { namespace: 'default' }))._unsafeUnwrap();
   });
 
   it('reports an invalid spec with field paths, creates nothing and does not retry', async () => {

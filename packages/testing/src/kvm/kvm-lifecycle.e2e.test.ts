@@ -27,14 +27,21 @@ import { kvmClusterInput, OPERATOR_NAMESPACE, startKvmWorld, type KvmWorld } fro
 const run = promisify(execFile);
 let world: KvmWorld;
 const phases: string[] = [];
+/** Observed statuses in which a role's nodes were said to be Ready while not one of them existed. */
+const readyWithoutNodes: string[] = [];
 const stopWatch = new AbortController();
 
 beforeAll(async () => {
   world = await startKvmWorld({ nodes: 7 });
   void (async () => {
     for await (const event of world.clusters().watch({ namespace: 'default', signal: stopWatch.signal })) {
-      const phase = (event as { object?: Persisted<Cluster> }).object?.status?.phase;
+      const status = (event as { object?: Persisted<Cluster> }).object?.status;
+      const phase = status?.phase;
       if (phase !== undefined && phases.at(-1) !== phase) phases.push(phase);
+      for (const [type, role] of [['ControlPlaneReady', 'master'], ['WorkersReady', 'worker']] as const) {
+        const said = status?.conditions?.find((c) => c.type === type)?.status === 'True';
+        if (said && !(status?.nodes ?? []).some((n) => n.role === role)) readyWithoutNodes.push(`${type} in phase ${phase}`);
+      }
     }
   })().catch(() => undefined);
 });
@@ -59,6 +66,7 @@ describe('a KVM guest cluster on the simulated host', () => {
     (await world.clusters().create(kvmClusterInput('alpha', { workers: 3 })))._unsafeUnwrap();
     await waitReady();
     expect(phases.slice(0, 3)).toEqual(['Pending', 'Provisioning', 'Ready']);
+    expect(readyWithoutNodes).toEqual([]);
     const cluster = await get();
     expect(cluster.status?.conditions?.filter((c) => c.status !== 'True').map((c) => c.type)).toEqual([]);
     expect(cluster.status?.network?.flannel).toEqual({ network: '10.64.0.0/24', vni: 1 });
