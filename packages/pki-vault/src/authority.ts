@@ -5,10 +5,19 @@ import { certificateFacts } from './certificates.js';
 import type { VaultCalls } from './vault-client.js';
 import { nothing, seconds, type Naming } from './vault-pki.js';
 
-type MountTable = Record<string, { type?: string; config?: { max_lease_ttl?: number } }>;
+type MountEntry = { type?: string; config?: { max_lease_ttl?: number } };
+
+/** Vault answers a read of `sys/mounts/<path>` with no mount there with 400 and this text. */
+const NO_MOUNT = /no secret engine mount at/i;
 
 export function authorityCalls(vault: VaultCalls, naming: Naming): Pick<PkiBackend, 'ensureAuthority' | 'authorityInfo' | 'destroyAuthority'> {
-  const mounts = () => vault.read<MountTable>('sys/mounts').map((r) => r.data ?? (r as unknown as MountTable));
+  // the mount itself, not the whole mount table: with a mount per cluster, the table grows with
+  // the clusters, and reading it for every CA made the work grow as clusters²
+  const mountAt = (path: string): ResultAsync<MountEntry | undefined, PkiError> =>
+    vault
+      .read<MountEntry>(`sys/mounts/${path}`)
+      .map((r): MountEntry | undefined => r.data)
+      .orElse((e) => (e.kind === 'Invalid' && NO_MOUNT.test(e.message) ? okAsync(undefined) : errAsync(e)));
 
   const authorityInfo = (cluster: string): ResultAsync<AuthorityInfo | undefined, PkiError> =>
     vault
@@ -20,8 +29,7 @@ export function authorityCalls(vault: VaultCalls, naming: Naming): Pick<PkiBacke
   const ensureMount = (spec: AuthoritySpec): ResultAsync<void, PkiError> => {
     const path = naming.mount(spec.cluster);
     const maxTTL = seconds(spec.ttl) ?? 0;
-    return mounts().andThen((table) => {
-      const existing = table[`${path}/`];
+    return mountAt(path).andThen((existing) => {
       if (existing === undefined) return vault.write(`sys/mounts/${path}`, { type: 'pki', config: { max_lease_ttl: `${maxTTL}s` } }).map(() => undefined);
       if (existing.type !== 'pki') return errAsync(pkiError('Invalid', `${path} is mounted but is not a pki engine (${existing.type ?? 'unknown'})`));
       if (existing.config?.max_lease_ttl === maxTTL) return nothing();
@@ -44,8 +52,8 @@ export function authorityCalls(vault: VaultCalls, naming: Naming): Pick<PkiBacke
         }),
     destroyAuthority: (cluster) => {
       const path = naming.mount(cluster);
-      return mounts().andThen((table) => {
-        if (table[`${path}/`] === undefined) return nothing();
+      return mountAt(path).andThen((existing) => {
+        if (existing === undefined) return nothing();
         return authorityInfo(cluster)
           .andThen((ca) =>
             vault

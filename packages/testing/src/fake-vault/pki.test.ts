@@ -36,6 +36,8 @@ describe('mounts', () => {
     expect(mounts['sys/']?.type).toBe('system');
     await t.root.write('sys/mounts/pki-m/tune', { max_lease_ttl: '2h', default_lease_ttl: '30m' });
     expect((await t.root.read('sys/mounts/pki-m/tune')).data).toMatchObject({ max_lease_ttl: 7200, default_lease_ttl: 1800 });
+    expect((await t.root.read('sys/mounts/pki-m')).data).toMatchObject({ type: 'pki', config: { max_lease_ttl: 7200 } });
+    expect(await failure(t.root.read('sys/mounts/pki-none'))).toEqual({ status: 400, message: 'No secret engine mount at pki-none/' });
     expect(await failure(t.root.mount({ mount_point: 'pki-m', type: 'pki' }))).toEqual({ status: 400, message: 'path is already in use at pki-m/' });
     expect(await failure(t.root.mount({ mount_point: 'kv-x', type: 'kv' }))).toMatchObject({ status: 400 });
     await t.root.unmount({ mount_point: 'pki-m' });

@@ -84,7 +84,12 @@ function mountRoutes(state: VaultState): Route[] {
     },
     {
       pattern: /^sys\/mounts\/(.+)$/,
-      read: (_req, [path = '']) => ok({ data: mountEntry(state, findMount(state, path)) }),
+      read: (_req, [path = '']) => {
+        // Vault's handleReadMount: a path with no mount is an error response (400), not a 404
+        const m = state.mounts.get(`${path.replace(/\/+$/, '')}/`);
+        if (!m) throw VaultError.badRequest(`No secret engine mount at ${path.replace(/\/+$/, '')}/`);
+        return ok({ data: mountEntry(state, m) });
+      },
       write: (req, [path = '']) => {
         const config = (req.body.config ?? {}) as Record<string, unknown>;
         const ttls = { defaultLeaseTtl: parseDuration(config.default_lease_ttl, 'default_lease_ttl'), maxLeaseTtl: parseDuration(config.max_lease_ttl, 'max_lease_ttl') };

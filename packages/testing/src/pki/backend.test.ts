@@ -22,6 +22,8 @@ describe('createVaultPki', () => {
     expect(first).toMatchObject({ mountPath: 'pki-one', certificate: expect.stringContaining('BEGIN CERTIFICATE') });
     expect(writes('pki-one/root/generate/internal')).toBe(1);
     expect(writes('sys/mounts/pki-one')).toBe(1);
+    // the mount is read by its path; the mount table (every cluster's mount) is never read
+    expect(fake.requests.filter({ path: 'sys/mounts' }).filter((r) => r.path === 'sys/mounts')).toHaveLength(0);
   });
 
   it('writes a role only when it differs', async () => {
