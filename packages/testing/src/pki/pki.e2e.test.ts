@@ -167,6 +167,8 @@ describe('a cluster PKI end to end', () => {
   it('deleting the CA revokes its certificates and unmounts (no leaked mounts)', async () => {
     await h.kube.resource(CertificateAuthorityResource).delete('beta', { namespace: 'default' });
     await expect.poll(() => h.fakeVault.state.mounts(), { timeout: 10_000 }).toEqual(['pki-alpha/']);
+    // the mount goes before the finalizer: the CA object follows a moment later
+    await expect.poll(async () => (await h.kube.resource(CertificateAuthorityResource).get('beta', { namespace: 'default' })).isErr() && 'gone', { timeout: 10_000 }).toBe('gone');
     expect((await h.kube.resource(CertificateAuthorityResource).get('beta', { namespace: 'default' }))._unsafeUnwrapErr().kind).toBe('NotFound');
   });
 });
