@@ -160,7 +160,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
         resource: w.resource,
         ...(w.selection ? { selection: w.selection } : {}),
         map: (object, primary, deleted) =>
-          w.clusters(object, deleted).flatMap((ref) => (ref.namespace !== undefined ? [`${ref.namespace}/${ref.name}`] : primary.list().filter((c) => c.metadata.name === ref.name).map(objectKey))),
+          w.clusters(object, deleted).flatMap((ref) => (ref.namespace !== undefined ? [`${ref.namespace}/${ref.name}`] : primary.byName(ref.name).map(objectKey))),
       }),
     ),
     reconcile: (cluster, ctx) => {

@@ -25,13 +25,17 @@ describe('store', () => {
     expect(parseKey('node-1')).toEqual({ name: 'node-1' });
   });
 
-  it('indexes by namespace, label and owner, and keeps indexes right on update and delete', () => {
+  it('indexes by namespace, name, label and owner, and keeps indexes right on update and delete', () => {
     const { reader, upsert, remove } = createStore();
     upsert(obj('a', { labels: { app: 'x' }, owner: 'o1' }));
     upsert(obj('b', { namespace: 'other', labels: { app: 'x' } }));
     expect(reader.byLabel('app', 'x').map((o) => o.metadata.name).sort()).toEqual(['a', 'b']);
     expect(reader.byNamespace('other').map((o) => o.metadata.name)).toEqual(['b']);
     expect(reader.byOwner('o1').map((o) => o.metadata.name)).toEqual(['a']);
+    upsert(obj('a', { namespace: 'other' }));
+    expect(reader.byName('a').map(objectKey).sort()).toEqual(['ns/a', 'other/a']);
+    remove('other/a');
+    expect(reader.byName('a').map(objectKey)).toEqual(['ns/a']);
 
     upsert(obj('a', { labels: { app: 'y' }, rv: '2' }));
     expect(reader.byLabel('app', 'x').map((o) => o.metadata.name)).toEqual(['b']);

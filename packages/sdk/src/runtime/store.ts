@@ -34,6 +34,8 @@ export interface Store<T extends KubeObject> {
   list(): Persisted<T>[];
   readonly size: number;
   byNamespace(namespace: string): Persisted<T>[];
+  /** Objects of this name, in any namespace. */
+  byName(name: string): Persisted<T>[];
   byLabel(label: string, value: string): Persisted<T>[];
   byOwner(uid: string): Persisted<T>[];
   byIndex(index: string, value: string): Persisted<T>[];
@@ -61,6 +63,7 @@ export function createStore<T extends KubeObject>(options: StoreOptions<T> = {})
   const transform = options.transform ?? dropManagedFields;
   const indexes: Record<string, IndexFunction<T>> = {
     namespace: (o) => (o.metadata.namespace ? [o.metadata.namespace] : []),
+    name: (o) => [o.metadata.name],
     label: (o) => Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`),
     owner: (o) => (o.metadata.ownerReferences ?? []).map((r) => r.uid),
     ...options.indexes,
@@ -95,6 +98,7 @@ export function createStore<T extends KubeObject>(options: StoreOptions<T> = {})
       return objects.size;
     },
     byNamespace: (namespace) => lookup('namespace', namespace),
+    byName: (name) => lookup('name', name),
     byLabel: (label, value) => lookup('label', `${label}=${value}`),
     byOwner: (uid) => lookup('owner', uid),
     byIndex: lookup,
