@@ -163,6 +163,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
           w.clusters(object, deleted).flatMap((ref) => (ref.namespace !== undefined ? [`${ref.namespace}/${ref.name}`] : primary.byName(ref.name).map(objectKey))),
       }),
     ),
+    ...(driver.events ? { sources: [(enqueue: (key: string) => void, signal: AbortSignal) => driver.events?.((ref) => enqueue(`${ref.namespace}/${ref.name}`), signal)] } : {}),
     reconcile: (cluster, ctx) => {
       if ((cluster.spec.provider as Record<string, unknown>)[driver.name] === undefined) return okAsync(done()); // another provider's Cluster
       const guarded = withFinalizer<Cluster, Cluster, unknown>(options.finalizer ?? `kubeception.io/${driver.name}-operator`, {

@@ -97,6 +97,13 @@ export interface ClusterDriver<ProviderSpec, ProviderStatus> {
   readonly provider: ProviderDefinition<string, ZodType<ProviderSpec>>;
   /** Host kinds whose changes concern Clusters (the controller watches them). @default none */
   readonly watches?: readonly DriverWatch[];
+  /**
+   * Changes outside the host API that concern Clusters (a guest cluster's own Nodes, watched by
+   * the driver): the controller calls this once when it starts; the driver calls `notify` with a
+   * Cluster whenever what `observe` would read of it changed, until `signal` aborts.
+   * @default none
+   */
+  readonly events?: (notify: (cluster: { readonly name: string; readonly namespace: string }) => void, signal: AbortSignal) => void;
   observe(cluster: Persisted<Cluster>, spec: ProviderSpec, context: DriverContext): ResultAsync<Observed<ProviderStatus>, DriverError>;
   apply(cluster: Persisted<Cluster>, spec: ProviderSpec, observed: Observed<ProviderStatus>, context: DriverContext): ResultAsync<DriverProgress, DriverError>;
   cleanup(cluster: Persisted<Cluster>, spec: ProviderSpec | undefined, observed: Observed<ProviderStatus>, context: DriverContext): ResultAsync<DriverProgress, DriverError>;

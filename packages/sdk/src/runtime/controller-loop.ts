@@ -60,6 +60,8 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
     );
   }
 
+  for (const source of options.sources ?? []) source((key) => queue.add(key, 'change'), env.signal);
+
   const resyncAll = () => {
     for (const object of informer.store.list()) queue.add(objectKey(object), 'resync');
   };

@@ -55,6 +55,13 @@ export interface Watch<U extends KubeObject = KubeObject> {
   readonly selection?: Selection;
 }
 
+/**
+ * An event source outside the API server (controller-runtime's `source.Channel`): it calls
+ * `enqueue` with keys (`namespace/name`) of the reconciled kind whenever something they depend
+ * on changed, until `signal` aborts.
+ */
+export type Source = (enqueue: (key: string) => void, signal: AbortSignal) => void;
+
 /** Options of {@link createController}. */
 export interface ControllerOptions<T extends KubeObject, I extends KubeObject, E> {
   readonly name: string;
@@ -66,6 +73,8 @@ export interface ControllerOptions<T extends KubeObject, I extends KubeObject, E
   readonly owns?: readonly ResourceDescriptor<KubeObject, KubeObject>[];
   /** Other kinds, mapped to our keys by a function. */
   readonly watches?: readonly Watch[];
+  /** Events from outside the API server (started once, with the controller). */
+  readonly sources?: readonly Source[];
   /** Workers. @default 1 */
   readonly concurrency?: number;
   /** Every object is queued again (at low priority) this often. @default 36_000_000 (10 h, as controller-runtime) */

@@ -26,7 +26,7 @@ export type { Action, TerminalError } from './action.js';
 
 // Controllers and the manager
 export { createController, watchKind } from './controller.js';
-export type { Controller, ControllerEnvironment, ControllerFailure, ControllerOptions, ErrorPolicy, ReconcileContext, Reconciler, Watch } from './controller.js';
+export type { Controller, ControllerEnvironment, ControllerFailure, ControllerOptions, ErrorPolicy, ReconcileContext, Reconciler, Source, Watch } from './controller.js';
 export { createManager } from './manager.js';
 export type { Manager, ManagerOptions } from './manager.js';
 export { withFinalizer } from './finalizer.js';

@@ -187,6 +187,29 @@ describe('controller', () => {
     await expect.poll(() => seen.filter((s) => s.startsWith('other')).length).toBe(2);
   });
 
+  it('reconciles the keys an event source outside the API server names, until the controller stops', async () => {
+    await create('ext');
+    const seen: string[] = [];
+    let enqueue: (key: string) => void = () => {};
+    let stopped: AbortSignal | undefined;
+    h.start([
+      createController({
+        name: 'sourced',
+        resource: ConfigMapResource,
+        namespace: 'default',
+        sources: [(add, signal) => ((enqueue = add), (stopped = signal))],
+        reconcile: (o) => (seen.push(o.metadata.name), okAsync(done())),
+      }),
+    ]);
+    await expect.poll(() => seen).toEqual(['ext']);
+    enqueue(watched('ext'));
+    await expect.poll(() => seen).toEqual(['ext', 'ext']);
+    enqueue(watched('missing')); // a key with no object: nothing to reconcile
+    await sleep(100);
+    expect(seen).toEqual(['ext', 'ext']);
+    expect(stopped?.aborted).toBe(false);
+  });
+
   it('does not reconcile again after its own status-only writes (custom predicate for ConfigMaps: data)', async () => {
     await create('quiet');
     let calls = 0;
