@@ -97,11 +97,13 @@ export function executePlan(deps: ApplyDeps, world: KvmWorld, plan: Plan, render
       const waiting = [...removal, ...plan.waiting];
       if (waiting.length === 0 && plan.applies.length === 0 && plan.deletes.length === 0) return { type: 'done' };
       // a pass that wrote looks again on a timer (a write that changed nothing sends no event), and
-      // so does one waiting for the guest (nodes, drains), which no watch reports; a pass waiting
-      // only for watched host objects (pods scheduled, flannel rolled out) is woken by their changes
+      // so does one draining a guest node (the guest's pods are not watched) or waiting for guest
+      // Nodes that are not watched; a pass waiting only for watched objects (host objects, the
+      // guest's Nodes) is woken by their changes
       const reason = waiting[0] ?? 'host objects written';
       const wrote = plan.applies.length > 0 || plan.deletes.length > 0 || !flannelCurrent;
-      return wrote || removal.length > 0 || plan.guestPending ? { type: 'waitFor', reason, recheckAfterMs: deps.recheckMs } : { type: 'waitFor', reason };
+      const guestPolled = plan.guestPending && !(world.guest.reachable && world.guest.watched === true);
+      return wrote || removal.length > 0 || guestPolled ? { type: 'waitFor', reason, recheckAfterMs: deps.recheckMs } : { type: 'waitFor', reason };
     });
 }
 

@@ -18,6 +18,7 @@ import { renderCluster, type RenderedCluster } from '../render/render-cluster.js
 import { executePlan } from './apply.js';
 import { cleanupCluster, ownsNamespace } from './cleanup.js';
 import { adminCertificateConnector, type GuestConnector } from './guest.js';
+import { createGuestWatches } from './guest-watch.js';
 import { CERTIFICATE_SECRETS, clusterOfHostObject, HOST_KINDS, MANAGED, VM_PODS } from './host.js';
 import { planCluster, settled, type Plan } from './plan.js';
 import { observeWorld, type KvmWorld } from './world.js';
@@ -74,7 +75,10 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
   const connect = options.guest ?? adminCertificateConnector();
   const fieldManager = options.fieldManager ?? 'kvm-operator';
   const recheckMs = options.recheckMs ?? 2000;
-  const deps = { store: options.networkStore, ledgerNamespace: options.ledgerNamespace, ledgerName, connect, ...(options.flannel.etcdTlsSecretName ? { flannelTlsSecret: options.flannel.etcdTlsSecretName } : {}) };
+  // the guests' Nodes are watched (one informer per guest cluster) once the controller starts the
+  // driver's events; a pass then reads them from the watch's cache instead of listing them
+  const guests = createGuestWatches();
+  const deps = { store: options.networkStore, ledgerNamespace: options.ledgerNamespace, ledgerName, connect, guests, ...(options.flannel.etcdTlsSecretName ? { flannelTlsSecret: options.flannel.etcdTlsSecretName } : {}) };
   // rendering (boot configs, their hashes) is most of a pass's CPU and depends on the spec and the
   // network only, while a converging cluster is observed on every change of its host objects: the
   // last rendering of each cluster is kept and reused while those inputs are the same
@@ -104,6 +108,7 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
     name: 'kvm',
     provider: provider as never,
     watches,
+    events: (notify, signal) => guests.start(notify, signal),
     observe: (cluster, spec, context) =>
       observeWorld(cluster, deps, context).map((world): Observed<KvmObservation> => {
         const kc = kvmCluster(cluster, spec);
@@ -132,6 +137,7 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
       if (spec === undefined) return okAsync({ type: 'done' as const });
       const kc = kvmCluster(cluster, spec) as KvmCluster & { metadata: { namespace: string } };
       rendered.delete(`${kc.metadata.namespace}/${kc.metadata.name}`);
+      guests.stop({ name: kc.metadata.name, namespace: kc.metadata.namespace });
       return cleanupCluster(kc, observed.provider.world, { kube: options.kube, fieldManager, store: options.networkStore, ledger, recheckMs });
     },
   };

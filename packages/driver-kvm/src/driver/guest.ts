@@ -59,22 +59,23 @@ export interface GuestNode {
 
 const unreachable = (error: KubeError): DriverError => ({ kind: 'Transient', message: `guest API: ${error.message}`, cause: error });
 
-/** The guest's Nodes. */
+/** A guest Node object as the driver cares about it. */
+export function toGuestNode(node: Node): GuestNode {
+  const version = node.status?.nodeInfo?.kubeletVersion?.replace(/^v/, '');
+  return {
+    name: node.metadata?.name ?? '',
+    ready: node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    ...(version ? { version } : {}),
+    unschedulable: node.spec?.unschedulable === true,
+  };
+}
+
+/** The guest's Nodes, listed now. */
 export function guestNodes(guest: KubeClient): ResultAsync<GuestNode[], KubeError> {
   return guest
     .resource(NodeResource)
     .list()
-    .map((list) =>
-      list.items.map((node: Node) => {
-        const version = node.status?.nodeInfo?.kubeletVersion?.replace(/^v/, '');
-        return {
-          name: node.metadata?.name ?? '',
-          ready: node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
-          ...(version ? { version } : {}),
-          unschedulable: node.spec?.unschedulable === true,
-        };
-      }),
-    );
+    .map((list) => list.items.map(toGuestNode));
 }
 
 /** Pods a drain removes from a node: all but DaemonSet pods, mirror pods and finished pods (as `kubectl drain`). */

@@ -10,6 +10,7 @@ import { flannelEtcdPrefix, type FlannelNetwork, type FlannelNetworkConfig } fro
 import { secretName } from '../render/certificates.js';
 import { KvmAnnotation, KvmLabel } from '../render/names.js';
 import { guestError, guestNodes, type GuestConnector, type GuestNode } from './guest.js';
+import type { GuestWatches } from './guest-watch.js';
 import { CERTIFICATE_SECRETS, HOST_KINDS, kindName, MANAGED, VM_PODS } from './host.js';
 
 /** A VM pod as observed. */
@@ -28,7 +29,8 @@ export interface VmPod {
 }
 
 /** What the guest API said: its nodes, or why it could not be asked. */
-export type GuestView = { readonly reachable: true; readonly nodes: ReadonlyMap<string, GuestNode> } | { readonly reachable: false; readonly reason: string };
+/** The guest's Nodes as a pass sees them; `watched`: from a watch, whose changes queue the Cluster. */
+export type GuestView = { readonly reachable: true; readonly nodes: ReadonlyMap<string, GuestNode>; readonly watched?: true } | { readonly reachable: false; readonly reason: string };
 
 /** A KVM guest cluster on the host, as observed. */
 export interface KvmWorld {
@@ -58,6 +60,8 @@ export interface ObserveDeps {
   readonly ledgerNamespace: string;
   readonly ledgerName: string;
   readonly connect: GuestConnector;
+  /** The guest Nodes' watches; without them (or before they start), every pass lists the Nodes. */
+  readonly guests?: GuestWatches;
 }
 
 const decode = (data: Record<string, string> | undefined, key: string) => (data?.[key] === undefined ? undefined : Buffer.from(data[key], 'base64').toString('utf8'));
@@ -123,6 +127,9 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
       ...(admin ? { admin: { certPem: decode(admin.data, 'tls.crt') ?? '', keyPem: new SecretValue(decode(admin.data, 'tls.key') ?? ''), caPem: decode(admin.data, 'ca.crt') ?? '' } } : {}),
     });
     if (client === undefined) return okAsync({ reachable: false, reason: 'the guest API cannot be reached yet (no admin certificate)' });
+    // a Cluster being deleted starts no watch (cleanup stopped its own): it lists, if it asks at all
+    const watched = cluster.metadata.deletionTimestamp !== undefined ? undefined : deps.guests?.nodes({ name, namespace: cluster.metadata.namespace }, client, `${cluster.spec.kubernetes.api.domain}\n${admin?.data?.['tls.crt'] ?? ''}`);
+    if (watched !== undefined) return okAsync<GuestView, DriverError>(watched.reachable ? { ...watched, watched: true } : watched);
     return guestNodes(client)
       .map((nodes): GuestView => ({ reachable: true, nodes: new Map(nodes.map((n) => [n.name, n])) }))
       .orElse((error) => okAsync({ reachable: false as const, reason: guestError(error).message }));

@@ -109,12 +109,16 @@ describe('a KVM guest cluster on the simulated host', () => {
     expect(stdout).toMatch(/alpha\s+kvm\s+1\.33\.1\s+Ready/);
   });
 
-  it('makes 0 writes in a steady state, even on a resync', async () => {
+  it('makes 0 writes in a steady state, even on a resync, and reads the guest’s Nodes from its watch', async () => {
     await world.vms.settle();
     world.host.kube.requests.clear();
+    const guest = world.vms.guest('alpha');
+    guest?.requests.clear();
     for (const controller of world.clusterControllers) controller.resync();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(writes()).toBe(0);
+    // the passes of the resync read the guest's Nodes from the watch the driver keeps on them
+    expect(guest?.requests.count({ verb: 'list', resource: 'nodes' })).toBe(0);
   });
 
   it('reverts manual edits: a Deployment’s memory, a deleted Service', async () => {
