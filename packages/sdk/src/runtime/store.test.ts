@@ -25,7 +25,7 @@ describe('store', () => {
     expect(parseKey('node-1')).toEqual({ name: 'node-1' });
   });
 
-  it('indexes by namespace, name, label and owner, and keeps indexes right on update and delete', () => {
+  it('indexes by namespace, label and owner, finds by name, and keeps indexes right on update and delete', () => {
     const { reader, upsert, remove } = createStore();
     upsert(obj('a', { labels: { app: 'x' }, owner: 'o1' }));
     upsert(obj('b', { namespace: 'other', labels: { app: 'x' } }));
@@ -36,6 +36,9 @@ describe('store', () => {
     expect(reader.byName('a').map(objectKey).sort()).toEqual(['ns/a', 'other/a']);
     remove('other/a');
     expect(reader.byName('a').map(objectKey)).toEqual(['ns/a']);
+    upsert({ metadata: { name: 'a', resourceVersion: '1', uid: 'u-node-a' } } as Persisted<KubeObject>);
+    expect(reader.byName('a').map(objectKey).sort()).toEqual(['a', 'ns/a']);
+    remove('a');
 
     upsert(obj('a', { labels: { app: 'y' }, rv: '2' }));
     expect(reader.byLabel('app', 'x').map((o) => o.metadata.name)).toEqual(['b']);

@@ -63,7 +63,6 @@ export function createStore<T extends KubeObject>(options: StoreOptions<T> = {})
   const transform = options.transform ?? dropManagedFields;
   const indexes: Record<string, IndexFunction<T>> = {
     namespace: (o) => (o.metadata.namespace ? [o.metadata.namespace] : []),
-    name: (o) => [o.metadata.name],
     label: (o) => Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`),
     owner: (o) => (o.metadata.ownerReferences ?? []).map((r) => r.uid),
     ...options.indexes,
@@ -98,7 +97,17 @@ export function createStore<T extends KubeObject>(options: StoreOptions<T> = {})
       return objects.size;
     },
     byNamespace: (namespace) => lookup('namespace', namespace),
-    byName: (name) => lookup('name', name),
+    // no index of its own (a Set per object would cost most of an object's cache size): one
+    // lookup per namespace the store holds, and one for a cluster-scoped object
+    byName: (name) => {
+      const found = objects.get(name);
+      const out = found && !found.metadata.namespace ? [found] : [];
+      for (const namespace of tables.get('namespace')?.keys() ?? []) {
+        const object = objects.get(`${namespace}/${name}`);
+        if (object !== undefined) out.push(object);
+      }
+      return out;
+    },
     byLabel: (label, value) => lookup('label', `${label}=${value}`),
     byOwner: (uid) => lookup('owner', uid),
     byIndex: lookup,
