@@ -29,8 +29,6 @@ export interface GuestWatches {
   nodes(cluster: ClusterRef, client: KubeClient, identity: string): WatchedGuest | undefined;
   /** Stops a Cluster's watch (it is being deleted). */
   stop(cluster: ClusterRef): void;
-  /** Clusters whose guest is watched now. */
-  watching(): number;
 }
 
 interface Running {
@@ -53,8 +51,8 @@ export function createGuestWatches(): GuestWatches {
   };
 
   const begin = (cluster: ClusterRef, client: KubeClient, identity: string): Running => {
+    // aborted by `stop`, or with every other watch when the controller stops (see `start`)
     const abort = new AbortController();
-    stopped?.addEventListener('abort', () => abort.abort(), { once: true });
     const tell = () => notify?.(cluster);
     // the watcher reports its first state while the informer starts: the state lives apart
     const status: { state: WatcherState | undefined } = { state: undefined };
@@ -99,6 +97,5 @@ export function createGuestWatches(): GuestWatches {
       return { reachable: true, nodes: new Map(entry.informer.store.list().map((node) => [node.metadata.name, toGuestNode(node)])) };
     },
     stop,
-    watching: () => running.size,
   };
 }
