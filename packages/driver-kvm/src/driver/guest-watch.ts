@@ -7,16 +7,14 @@
 import type { KubeClient, Node } from '@kubeception/sdk/kube';
 import { NodeResource } from '@kubeception/sdk/kube';
 import { startInformer, type Informer, type WatcherState } from '@kubeception/sdk/runtime';
-import { toGuestNode, type GuestNode } from './guest.js';
+import { toGuestNode } from './guest.js';
+import type { GuestView } from './world.js';
 
 /** A Cluster, as the driver's `events` name it. */
 export interface ClusterRef {
   readonly name: string;
   readonly namespace: string;
 }
-
-/** What a watch knows of a guest's Nodes. */
-export type WatchedGuest = { readonly reachable: true; readonly nodes: ReadonlyMap<string, GuestNode> } | { readonly reachable: false; readonly reason: string };
 
 export interface GuestWatches {
   /** Starts delivering changes to `notify` (the driver's `events`); watches stop when `signal` aborts. */
@@ -26,7 +24,7 @@ export interface GuestWatches {
    * `identity` (the admin certificate) changes. `undefined` before `start`: no one would hear the
    * watch, so the caller lists the Nodes itself.
    */
-  nodes(cluster: ClusterRef, client: KubeClient, identity: string): WatchedGuest | undefined;
+  nodes(cluster: ClusterRef, client: KubeClient, identity: string): GuestView | undefined;
   /** Stops a Cluster's watch (it is being deleted). */
   stop(cluster: ClusterRef): void;
 }
@@ -94,7 +92,7 @@ export function createGuestWatches(): GuestWatches {
         const cause = state?.lastError ? `guest API: ${state.lastError.message}` : 'guest API: connecting';
         return { reachable: false, reason: cause };
       }
-      return { reachable: true, nodes: new Map(entry.informer.store.list().map((node) => [node.metadata.name, toGuestNode(node)])) };
+      return { reachable: true, watched: true, nodes: new Map(entry.informer.store.list().map((node) => [node.metadata.name, toGuestNode(node)])) };
     },
     stop,
   };

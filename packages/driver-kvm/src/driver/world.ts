@@ -28,8 +28,7 @@ export interface VmPod {
   readonly unschedulable?: string;
 }
 
-/** What the guest API said: its nodes, or why it could not be asked. */
-/** The guest's Nodes as a pass sees them; `watched`: from a watch, whose changes queue the Cluster. */
+/** What the guest API said: its nodes, or why it could not be asked; `watched`: the nodes come from a watch, whose changes queue the Cluster. */
 export type GuestView = { readonly reachable: true; readonly nodes: ReadonlyMap<string, GuestNode>; readonly watched?: true } | { readonly reachable: false; readonly reason: string };
 
 /** A KVM guest cluster on the host, as observed. */
@@ -129,7 +128,7 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
     if (client === undefined) return okAsync({ reachable: false, reason: 'the guest API cannot be reached yet (no admin certificate)' });
     // a Cluster being deleted starts no watch (cleanup stopped its own): it lists, if it asks at all
     const watched = cluster.metadata.deletionTimestamp !== undefined ? undefined : deps.guests?.nodes({ name, namespace: cluster.metadata.namespace }, client, `${cluster.spec.kubernetes.api.domain}\n${admin?.data?.['tls.crt'] ?? ''}`);
-    if (watched !== undefined) return okAsync<GuestView, DriverError>(watched.reachable ? { ...watched, watched: true } : watched);
+    if (watched !== undefined) return okAsync<GuestView, DriverError>(watched);
     return guestNodes(client)
       .map((nodes): GuestView => ({ reachable: true, nodes: new Map(nodes.map((n) => [n.name, n])) }))
       .orElse((error) => okAsync({ reachable: false as const, reason: guestError(error).message }));
