@@ -56,9 +56,10 @@ function listMounts(state: VaultState): Reply {
   return { status: 200, body: { ...entries, ...envelope({ data: entries }) } };
 }
 
-function findMount(state: VaultState, path: string): Mount {
+/** The mount at `path`; a missing one is a 400 with `missing`'s words (they differ by endpoint, as in Vault). */
+function findMount(state: VaultState, path: string, missing = `cannot fetch sysview for path "${path}/"`): Mount {
   const m = state.mounts.get(`${path.replace(/\/+$/, '')}/`);
-  if (!m) throw VaultError.badRequest(`cannot fetch sysview for path "${path}/"`);
+  if (!m) throw VaultError.badRequest(missing);
   return m;
 }
 
@@ -84,12 +85,8 @@ function mountRoutes(state: VaultState): Route[] {
     },
     {
       pattern: /^sys\/mounts\/(.+)$/,
-      read: (_req, [path = '']) => {
-        // Vault's handleReadMount: a path with no mount is an error response (400), not a 404
-        const m = state.mounts.get(`${path.replace(/\/+$/, '')}/`);
-        if (!m) throw VaultError.badRequest(`No secret engine mount at ${path.replace(/\/+$/, '')}/`);
-        return ok({ data: mountEntry(state, m) });
-      },
+      // Vault's handleReadMount: a path with no mount is an error response (400), not a 404
+      read: (_req, [path = '']) => ok({ data: mountEntry(state, findMount(state, path, `No secret engine mount at ${path.replace(/\/+$/, '')}/`)) }),
       write: (req, [path = '']) => {
         const config = (req.body.config ?? {}) as Record<string, unknown>;
         const ttls = { defaultLeaseTtl: parseDuration(config.default_lease_ttl, 'default_lease_ttl'), maxLeaseTtl: parseDuration(config.max_lease_ttl, 'max_lease_ttl') };
