@@ -13,7 +13,7 @@ import { selectorsOf, type ParsedSelector } from './selectors.js';
 import { badRequest, methodNotAllowed, pathNotFound } from './status.js';
 import { partialMetadata, renderingOf, scaleTable, toTable } from './table.js';
 import type { JsonObject, KubeObject, StoredObject } from './types.js';
-import type { WatchHub } from './watch-hub.js';
+import { httpWatchSink, type WatchHub } from './watch-hub.js';
 
 /** What handlers need from the server. */
 export interface HandlerContext {
@@ -83,7 +83,7 @@ function list(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: 
 
 function watch(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): number {
   const timeoutSeconds = query.get('timeoutSeconds');
-  ctx.hub.start(res, {
+  ctx.hub.start(httpWatchSink(res), {
     rt: r.rt,
     version: r.version,
     namespace: r.namespace,

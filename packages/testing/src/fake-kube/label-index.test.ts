@@ -11,7 +11,7 @@ import { Lister, type ListQuery } from './list.js';
 import type { ResourceType } from './resource-type.js';
 import { parseLabelQuery, type Selector } from './selectors.js';
 import type { KubeObject } from './types.js';
-import { WatchHub } from './watch-hub.js';
+import { httpWatchSink, WatchHub } from './watch-hub.js';
 
 const OPTS: WriteOptions = { manager: 'test', dryRun: false, fieldValidation: 'Ignore', force: false, warnings: [] };
 const N = 5000;
@@ -143,7 +143,7 @@ describe('a watch without a resourceVersion', () => {
     hub = new WatchHub(api, 60_000);
     server = http.createServer((_req, res) => {
       const spec = { rt: cms, version: 'v1', namespace: 'big', rendering: 'json' as const, includeObject: null, bookmarks: false, resourceVersion: null, sendInitialEvents: false, timeoutSeconds: 0 };
-      hub.start(res, { ...spec, selector: selector.selector, requirements: selector.requirements });
+      hub.start(httpWatchSink(res), { ...spec, selector: selector.selector, requirements: selector.requirements });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });

@@ -2,6 +2,7 @@
 import http, { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { KubeClient } from '@kubeception/sdk/kube';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Controllers } from './controllers.js';
 import { handleDoc } from './discovery.js';
@@ -11,6 +12,7 @@ import { sendError } from './http-io.js';
 import { KubeApi, type WriteOptions } from './kube-api.js';
 import { kubeConfigFor, kubeconfigYaml } from './kubeconfig.js';
 import { Lister } from './list.js';
+import { localKubeClient, type LocalClientOptions } from './local-client.js';
 import { createRequestLog, type RequestLog, type RequestRecord } from './request-log.js';
 import { route, type DocRoute, type ResourceRoute } from './router.js';
 import { faultStatus, pathNotFound } from './status.js';
@@ -66,6 +68,12 @@ export interface FakeKube {
   readonly requests: RequestLog;
   /** The latest resourceVersion handed out. */
   readonly resourceVersion: () => string;
+  /**
+   * An in-process client of this server, for the fake's own simulated components (kubelet,
+   * controllers, VM simulator): the server's semantics without HTTP. Its requests are not logged
+   * and faults do not apply to them; code under test should use `kubeConfig` instead.
+   */
+  localClient(options?: LocalClientOptions): KubeClient;
   /** Closes watches and connections and stops the server. */
   stop(): Promise<void>;
 }
@@ -190,14 +198,16 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     throw e;
   }
   const target = { url: `${caCertificate === undefined ? 'http' : 'https'}://${host}`, namespace: options.namespace ?? 'default', caCertificate };
+  const kubeConfig = kubeConfigFor(target);
   return {
     url: target.url,
     caCertificate,
-    kubeConfig: kubeConfigFor(target),
+    kubeConfig,
     kubeconfigYaml: kubeconfigYaml(target),
     faults,
     requests: log,
     resourceVersion: () => String(api.store.revision),
+    localClient: (clientOptions) => localKubeClient(ctx, kubeConfig, clientOptions),
     async stop() {
       faults.clear();
       controllers.stop();

@@ -30,8 +30,39 @@ export interface WatchSpec {
   readonly timeoutSeconds: number | undefined;
 }
 
+/**
+ * Where a watch's events go: a chunked HTTP response ({@link httpWatchSink}), or an in-process
+ * consumer (the fake's own local clients). Lines are newline-terminated JSON watch events.
+ */
+export interface WatchSink {
+  /** False once the watch ended, on either side. */
+  readonly open: boolean;
+  write(line: string): void;
+  /** Ends the watch cleanly, after `line` when given. */
+  end(line?: string): void;
+  /** Ends the watch abruptly, as a dropped connection does. */
+  destroy(): void;
+  /** Runs `listener` once when the watch ends, whichever side ended it. */
+  onClose(listener: () => void): void;
+}
+
+/** A sink writing to a chunked HTTP response (headers are flushed at once). */
+export function httpWatchSink(res: ServerResponse): WatchSink {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  return {
+    get open() {
+      return !res.writableEnded && !res.destroyed;
+    },
+    write: (line) => void res.write(line),
+    end: (line) => void (line === undefined ? res.end() : res.end(line)),
+    destroy: () => void res.destroy(),
+    onClose: (listener) => void res.on('close', listener),
+  };
+}
+
 interface Watcher {
-  readonly res: ServerResponse;
+  readonly res: WatchSink;
   readonly spec: WatchSpec;
   readonly cacheKey: string;
   timer?: NodeJS.Timeout;
@@ -56,10 +87,8 @@ export class WatchHub {
     return n;
   }
 
-  /** Starts a watch on `res` (headers are flushed at once). */
-  start(res: ServerResponse, spec: WatchSpec): void {
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
-    res.flushHeaders();
+  /** Starts a watch whose events go to `res`. */
+  start(res: WatchSink, spec: WatchSpec): void {
     const w: Watcher = { res, spec, cacheKey: `${spec.version}|${spec.rendering}|${spec.includeObject ?? ''}` };
     const rv = spec.resourceVersion;
     const current = this.api.store.revision;
@@ -105,11 +134,11 @@ export class WatchHub {
       if (w.timer) clearTimeout(w.timer);
       this.byKey.get(w.spec.rt.key)?.delete(w);
     };
-    w.res.on('close', remove);
+    w.res.onClose(remove);
     if (w.spec.timeoutSeconds !== undefined) w.timer = setTimeout(() => w.res.end(), w.spec.timeoutSeconds * 1000);
   }
 
-  private fail(res: ServerResponse, status: Status): void {
+  private fail(res: WatchSink, status: Status): void {
     res.end(`${JSON.stringify({ type: 'ERROR', object: status })}\n`);
   }
 
@@ -147,7 +176,7 @@ export class WatchHub {
   }
 
   private write(w: Watcher, line: string): void {
-    if (!w.res.writableEnded && !w.res.destroyed) w.res.write(line);
+    if (w.res.open) w.res.write(line);
   }
 
   private bookmarkLine(spec: WatchSpec, rv: number, initialEnd = false): string {
