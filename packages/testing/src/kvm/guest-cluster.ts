@@ -3,7 +3,7 @@
  * `startFakeKube()`, a client, and informers on its Nodes and Pods, plus a check that those
  * informers have seen everything that matters, cheap enough for a thousand guests at once.
  */
-import { createKubeClient, NodeResource, PodResource, type KubeClient, type Node, type Pod } from '@kubeception/sdk/kube';
+import { NodeResource, PodResource, type KubeClient, type Node, type Pod } from '@kubeception/sdk/kube';
 import { InformerCache, objectKey, type Informer, type InformerEvent, type Store } from '@kubeception/sdk/runtime';
 import type { KubeObject } from '@kubeception/sdk';
 import { startFakeKube, type FakeKube } from '../fake-kube/server.js';
@@ -48,7 +48,7 @@ export class GuestCluster {
   /** Starts the server and its informers; resolves once they have synced. */
   static async start(name: string, options: GuestOptions): Promise<GuestCluster> {
     const kube = await startFakeKube({ bookmarkIntervalMs: options.bookmarkIntervalMs });
-    const client = createKubeClient({ kubeConfig: kube.kubeConfig, qps: 0, fieldManager: 'kubeception-vm-simulator', retry: { maxAttempts: 2 }, watchTimeoutMs: 600_000 });
+    const client = kube.localClient({ fieldManager: 'kubeception-vm-simulator' });
     const lifetime = new AbortController();
     const cache = new InformerCache(client, lifetime.signal);
     const nodes = cache.get(NodeResource);

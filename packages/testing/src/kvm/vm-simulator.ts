@@ -130,7 +130,7 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
   };
 
   const lifetime = new AbortController();
-  const client = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0, fieldManager: 'kubeception-vm-simulator' });
+  const client = host.kube.localClient({ fieldManager: 'kubeception-vm-simulator' });
   const cache = new InformerCache(client, lifetime.signal);
   const pods = cache.get(PodResource, { labelSelector: VM_POD_SELECTOR });
   const namespaces = cache.get(NamespaceResource);

@@ -1,5 +1,4 @@
 /** `startSimulatedHost`: the fake API server plus simulated nodes, scheduler, kubelet and controllers. */
-import { createKubeClient } from '@kubeception/sdk/kube';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { realClock, type Clock } from './clock.js';
 import { PodsByNode, startInformers, type SimContext } from './context.js';
@@ -111,7 +110,7 @@ export async function startSimulatedHost(options: SimulatedHostOptions = {}): Pr
       failures.push({ component, key, error });
       if (failures.length > 100) failures.shift();
     });
-  const client = createKubeClient({ kubeConfig: kube.kubeConfig, qps: 0, fieldManager: 'kubeception-simulated-host' });
+  const client = kube.localClient({ fieldManager: 'kubeception-simulated-host' });
   const informers = startInformers(client, lifetime.signal);
   const ctx: SimContext = { kube: client, clock, informers, podsByNode: new PodsByNode(informers.pods as never), onError };
   const components: { loop: Loop; idle?: () => boolean }[] = [];
