@@ -182,7 +182,7 @@ function localResourceClient<T extends KubeObject, I extends KubeObject>(ctx: Ha
   };
 }
 
-/** A watch through the server's watch hub; events are parsed from the lines HTTP watchers get. */
+/** A watch through the server's watch hub: object events as copies, bookmarks and errors parsed from their lines. */
 function localWatch<T extends KubeObject>(ctx: HandlerContext, rtOf: () => ResourceType, version: string, options: WatchOptions): AsyncIterable<WatchEvent<T>> {
   const buffer: WatchEvent<T>[] = [];
   let waiting: ((r: IteratorResult<WatchEvent<T>>) => void) | undefined;
@@ -217,6 +217,7 @@ function localWatch<T extends KubeObject>(ctx: HandlerContext, rtOf: () => Resou
       return !ended;
     },
     write: deliver,
+    event: (type, object) => push({ type, object: clone(object) } as WatchEvent<T>),
     end: (line) => {
       if (line !== undefined) deliver(line);
       end();

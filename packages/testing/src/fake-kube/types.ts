@@ -64,8 +64,27 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ER
 
 export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Deep copy of plain JSON data. */
-export const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
+/**
+ * Deep copy of plain JSON data, as a JSON round trip would make it (undefined properties dropped,
+ * undefined array items as null), several times faster than one.
+ */
+export function clone<T>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      out[i] = item === undefined ? null : clone(item);
+    }
+    return out as T;
+  }
+  const out: JsonObject = {};
+  for (const key of Object.keys(v)) {
+    const value = (v as JsonObject)[key];
+    if (value !== undefined) out[key] = clone(value);
+  }
+  return out as T;
+}
 
 /** Structural equality of JSON values (key order ignored). */
 export function deepEqual(a: unknown, b: unknown): boolean {

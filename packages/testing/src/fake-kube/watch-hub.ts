@@ -38,6 +38,11 @@ export interface WatchSink {
   /** False once the watch ended, on either side. */
   readonly open: boolean;
   write(line: string): void;
+  /**
+   * An object event. `object` is the stored object as served (not to be changed); `line()` is its
+   * serialized event, made once per event and rendering for every sink that asks.
+   */
+  event(type: WatchEventType, object: KubeObject, line: () => string): void;
   /** Ends the watch cleanly, after `line` when given. */
   end(line?: string): void;
   /** Ends the watch abruptly, as a dropped connection does. */
@@ -55,6 +60,7 @@ export function httpWatchSink(res: ServerResponse): WatchSink {
       return !res.writableEnded && !res.destroyed;
     },
     write: (line) => void res.write(line),
+    event: (_type, _object, line) => void res.write(line()),
     end: (line) => void (line === undefined ? res.end() : res.end(line)),
     destroy: () => void res.destroy(),
     onClose: (listener) => void res.on('close', listener),
@@ -100,7 +106,7 @@ export class WatchHub {
       for (const e of events) this.deliver(w, e);
     } else {
       const objects = this.api.store.candidates(spec.rt.key, spec.namespace, spec.requirements ?? []);
-      for (const obj of objects) if (spec.selector(obj)) this.write(w, this.line(w, 'ADDED', obj));
+      for (const obj of objects) if (spec.selector(obj)) this.event(w, 'ADDED', obj, () => this.line(w, 'ADDED', obj));
       if (spec.sendInitialEvents && spec.bookmarks) this.write(w, this.bookmarkLine(spec, current, true));
     }
     this.register(w);
@@ -160,10 +166,12 @@ export class WatchHub {
     else if (was) type = 'DELETED';
     else return;
     if (e.type === 'DELETED' && !was) return;
-    const key = `${type}|${w.cacheKey}`;
-    let line = e.lines.get(key);
-    if (line === undefined) e.lines.set(key, (line = this.line(w, type, e.object)));
-    this.write(w, line);
+    this.event(w, type, e.object, () => {
+      const key = `${type}|${w.cacheKey}`;
+      let line = e.lines.get(key);
+      if (line === undefined) e.lines.set(key, (line = this.line(w, type, e.object)));
+      return line;
+    });
   }
 
   private line(w: Watcher, type: WatchEventType, obj: KubeObject): string {
@@ -173,6 +181,10 @@ export class WatchHub {
     if (rendering === 'table') object = toTable(rt, version, [presented], { resourceVersion: obj.metadata.resourceVersion }, includeObject);
     else if (rendering === 'metadata') object = partialMetadata(presented);
     return `${JSON.stringify({ type, object })}\n`;
+  }
+
+  private event(w: Watcher, type: WatchEventType, obj: KubeObject, line: () => string): void {
+    if (w.res.open) w.res.event(type, this.api.present(obj, w.spec.rt, w.spec.version), line);
   }
 
   private write(w: Watcher, line: string): void {
