@@ -128,6 +128,21 @@ describe('localClient', () => {
     expect(seen.at(-1)).toMatchObject({ type: 'ERROR', error: { kind: 'Transport' } });
   });
 
+  it('ends its watch on the server when the consumer stops iterating or aborts', async () => {
+    kube.faults.dropWatches();
+    const maps = local.resource(ConfigMapResource);
+    const stream = maps.watch({ namespace: 'a', allowWatchBookmarks: false, resourceVersion: kube.resourceVersion() });
+    const seen = first(stream, 1);
+    (await maps.create(cm('stop', 'a')))._unsafeUnwrap();
+    expect((await seen).map(eventShape)).toEqual([{ type: 'ADDED', name: 'stop', data: {} }]);
+    const abort = new AbortController();
+    const aborted = first(maps.watch({ namespace: 'a', signal: abort.signal }), 100);
+    abort.abort();
+    await aborted;
+    await new Promise((r) => setTimeout(r, 10));
+    expect(kube.faults.dropWatches()).toBe(0);
+  });
+
   it('hands out copies, and is neither logged nor subject to faults', async () => {
     kube.requests.clear();
     kube.faults.fail({ resource: 'configmaps', status: 500, times: 10 });

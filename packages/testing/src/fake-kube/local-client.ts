@@ -27,7 +27,8 @@ import {
   type WatchOptions,
   type WriteOptions,
 } from '@kubeception/sdk/kube';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { PatchStrategy, type KubeConfig } from '@kubernetes/client-node';
+import { Readable } from 'node:stream';
 import { err, errAsync, ok, okAsync, type ResultAsync } from 'neverthrow';
 import { deleteObject, deleteOptionsOf } from './deletion.js';
 import type { HandlerContext } from './handlers.js';
@@ -44,12 +45,21 @@ export interface LocalClientOptions {
   readonly fieldManager?: string;
 }
 
+/** The content type of each patch, as the HTTP client sends it. */
 const CONTENT_TYPE = {
-  merge: 'application/merge-patch+json',
-  json: 'application/json-patch+json',
-  strategic: 'application/strategic-merge-patch+json',
-  apply: 'application/apply-patch+yaml',
+  merge: PatchStrategy.MergePatch,
+  json: PatchStrategy.JsonPatch,
+  strategic: PatchStrategy.StrategicMergePatch,
+  apply: PatchStrategy.ServerSideApply,
 } as const;
+
+/** The label and field selectors of a list or watch, parsed as the server parses them. */
+function selectionOf(rt: ResourceType, options: { readonly labelSelector?: string; readonly fieldSelector?: string }) {
+  const query = new URLSearchParams();
+  if (options.labelSelector) query.set('labelSelector', options.labelSelector);
+  if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector);
+  return { ...selectorsOf(query, rt), filtered: query.size > 0 };
+}
 
 /** Runs one call against the API; its `ApiError` becomes the `KubeError` the HTTP client would see. */
 function call<R>(fn: () => R): ResultAsync<R, KubeError> {
@@ -92,14 +102,10 @@ function localResourceClient<T extends KubeObject, I extends KubeObject>(ctx: Ha
 
   const listPage = (options: ListOptions, token: string | undefined): ObjectList<T> => {
     const rt = rtOf();
-    const query = new URLSearchParams();
-    if (options.labelSelector) query.set('labelSelector', options.labelSelector);
-    if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector);
     const page = ctx.lister.list({
       rt,
       namespace: rt.namespaced ? options.namespace : undefined,
-      ...selectorsOf(query, rt),
-      filtered: query.size > 0,
+      ...selectionOf(rt, options),
       limit: options.limit ?? 500,
       continueToken: token ?? null,
       resourceVersion: token === undefined ? (options.resourceVersion ?? null) : null,
@@ -174,7 +180,7 @@ function localResourceClient<T extends KubeObject, I extends KubeObject>(ctx: Ha
       call(() => {
         const rt = rtOf();
         const body = { preconditions: options?.preconditions, propagationPolicy: options?.propagationPolicy, gracePeriodSeconds: options?.gracePeriodSeconds };
-        const result = deleteObject(api, rt, namespaceOf(rt, options), name, deleteOptionsOf(clone(body), new URLSearchParams()));
+        const result = deleteObject(api, rt, namespaceOf(rt, options), name, deleteOptionsOf(body, new URLSearchParams()));
         // as over HTTP: the object while its deletion is deferred, nothing once it is gone
         return result.deleted ? undefined : out(rt, result.object);
       }),
@@ -182,28 +188,25 @@ function localResourceClient<T extends KubeObject, I extends KubeObject>(ctx: Ha
   };
 }
 
-/** A watch through the server's watch hub: object events as copies, bookmarks and errors parsed from their lines. */
+/**
+ * A watch through the server's watch hub: object events as copies, bookmarks and errors parsed
+ * from their lines. The stream is an object-mode `Readable`: it ends after what it buffered, and a
+ * consumer that stops iterating destroys it, which ends the watch.
+ */
 function localWatch<T extends KubeObject>(ctx: HandlerContext, rtOf: () => ResourceType, version: string, options: WatchOptions): AsyncIterable<WatchEvent<T>> {
-  const buffer: WatchEvent<T>[] = [];
-  let waiting: ((r: IteratorResult<WatchEvent<T>>) => void) | undefined;
+  const events = new Readable({ objectMode: true, read: () => undefined });
   let ended = false;
   const closers: (() => void)[] = [];
   const push = (event: WatchEvent<T>) => {
-    if (ended) return;
-    if (waiting) {
-      const w = waiting;
-      waiting = undefined;
-      w({ value: event, done: false });
-    } else buffer.push(event);
+    if (!ended) events.push(event);
   };
   const end = () => {
     if (ended) return;
     ended = true;
     for (const close of closers.splice(0)) close();
-    const w = waiting;
-    waiting = undefined;
-    w?.({ value: undefined, done: true });
+    if (!events.destroyed) events.push(null);
   };
+  events.on('close', end);
   const deliver = (line: string) => {
     const { type, object } = JSON.parse(line) as { type: string; object: KubeObject };
     if (type === 'BOOKMARK') push({ type, resourceVersion: object.metadata?.resourceVersion ?? '' });
@@ -234,14 +237,11 @@ function localWatch<T extends KubeObject>(ctx: HandlerContext, rtOf: () => Resou
     closers.push(() => options.signal?.removeEventListener('abort', end));
     try {
       const rt = rtOf();
-      const query = new URLSearchParams();
-      if (options.labelSelector) query.set('labelSelector', options.labelSelector);
-      if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector);
       ctx.hub.start(sink, {
         rt,
         version,
         namespace: rt.namespaced ? options.namespace : undefined,
-        ...selectorsOf(query, rt),
+        ...selectionOf(rt, options),
         rendering: 'json',
         includeObject: null,
         bookmarks: options.allowWatchBookmarks ?? true,
@@ -255,19 +255,5 @@ function localWatch<T extends KubeObject>(ctx: HandlerContext, rtOf: () => Resou
       end();
     }
   }
-  const iterator: AsyncIterableIterator<WatchEvent<T>> = {
-    next: () => {
-      const value = buffer.shift();
-      if (value !== undefined) return Promise.resolve({ value, done: false });
-      if (ended) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((resolve) => (waiting = resolve));
-    },
-    return: () => {
-      buffer.length = 0;
-      end();
-      return Promise.resolve({ value: undefined, done: true });
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
+  return events as AsyncIterable<WatchEvent<T>>;
 }
