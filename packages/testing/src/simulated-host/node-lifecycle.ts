@@ -55,6 +55,10 @@ export function startNodeLifecycle(ctx: SimContext, options: NodeLifecycleOption
 
   const reconcile = async (name: string): Promise<Outcome> => {
     const node = nodes.store.get(name) as StoredNode | undefined;
+    const taints = ((node?.spec?.taints ?? []) as Taint[]).filter((t) => t.effect === 'NoExecute');
+    // a node that is there without a NoExecute taint evicts nothing: every pod event would
+    // otherwise walk all of the node's pods
+    if (node !== undefined && taints.length === 0) return 'done';
     const onNode = ctx.podsByNode.on(name).filter((p) => p.metadata.deletionTimestamp === undefined || node === undefined);
     const deletions: Promise<Outcome>[] = [];
     let wake: number | undefined;
@@ -65,8 +69,7 @@ export function startNodeLifecycle(ctx: SimContext, options: NodeLifecycleOption
       if (left > 0 && onNode.length > 0) later(left);
       else for (const pod of onNode) deletions.push(remove(pod, 0));
     } else {
-      const taints = ((node.spec?.taints ?? []) as Taint[]).filter((t) => t.effect === 'NoExecute');
-      for (const pod of taints.length > 0 ? onNode : []) {
+      for (const pod of onNode) {
         const left = evictIn(pod, taints);
         if (left === 0) deletions.push(remove(pod, undefined));
         else if (left !== undefined) later(left);
