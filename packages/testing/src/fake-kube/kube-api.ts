@@ -85,9 +85,10 @@ export class KubeApi {
     return this.store.put(rt.key, obj as StoredObject, undefined);
   }
 
-  update(rt: ResourceType, version: string, namespace: string, name: string, body: unknown, opts: WriteOptions, subresource: string, preset?: ManagedFieldsEntry[]): StoredObject {
+  /** `owned`: the body is a fresh object of the caller's that may be written to (not copied). */
+  update(rt: ResourceType, version: string, namespace: string, name: string, body: unknown, opts: WriteOptions, subresource: string, preset?: ManagedFieldsEntry[], owned = false): StoredObject {
     const old = this.get(rt, namespace, name);
-    const incoming = this.incoming(rt, version, namespace, body);
+    const incoming = this.incoming(rt, version, namespace, body, owned);
     if (incoming.metadata.name !== undefined && incoming.metadata.name !== name) {
       throw badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);
     }
@@ -111,7 +112,10 @@ export class KubeApi {
   patch(rt: ResourceType, version: string, namespace: string, name: string, contentType: string, raw: string, opts: WriteOptions, subresource: string): StoredObject {
     const type = contentType.split(';')[0]?.trim() ?? '';
     if (type === 'application/apply-patch+yaml' || type === 'application/apply-patch+cbor') return this.apply(rt, version, namespace, name, raw, opts, subresource);
-    const current = this.present(this.get(rt, namespace, name), rt, version);
+    const stored = this.present(this.get(rt, namespace, name), rt, version);
+    // the patched copy leaves managedFields out unless the patch is about them: the write keeps
+    // the stored ones when the request has none, and copying them twice costs as much as the rest
+    const current = raw.includes('managedFields') ? stored : { ...stored, metadata: { ...stored.metadata, managedFields: undefined } };
     const patch = parseBody(raw);
     let patched: JsonObject;
     try {
@@ -123,7 +127,7 @@ export class KubeApi {
       if (e instanceof PatchError) throw patchInvalid(e.message);
       throw e;
     }
-    return this.update(rt, version, namespace, name, patched, opts, subresource);
+    return this.update(rt, version, namespace, name, patched, opts, subresource, undefined, true);
   }
 
   private apply(rt: ResourceType, version: string, namespace: string, name: string, raw: string, opts: WriteOptions, subresource: string): StoredObject {
@@ -165,9 +169,10 @@ export class KubeApi {
     return this.store.put(rt.key, next, old);
   }
 
-  private incoming(rt: ResourceType, version: string, namespace: string, body: unknown): KubeObject {
+  private incoming(rt: ResourceType, version: string, namespace: string, body: unknown, owned = false): KubeObject {
     if (!isObject(body)) throw badRequest('the body of the request is not a JSON object');
-    const obj = editable({ ...body, metadata: isObject(body.metadata) ? body.metadata : {} } as KubeObject);
+    const obj = owned ? (body as KubeObject) : editable({ ...body, metadata: isObject(body.metadata) ? body.metadata : {} } as KubeObject);
+    if (!isObject(obj.metadata)) obj.metadata = {};
     if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== rt.kind) throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${rt.kind})`);
     obj.apiVersion = apiVersionOf(rt.group, version);
     obj.kind = rt.kind;
@@ -180,9 +185,10 @@ export class KubeApi {
 
   private prepareUpdate(rt: ResourceType, version: string, old: StoredObject, incoming: KubeObject, subresource: string): KubeObject {
     if (subresource === 'status') {
-      const next = editable(this.present(old, rt, version));
-      if (incoming.status === undefined) delete next.status;
-      else next.status = incoming.status;
+      // a copy of all but the status (replaced) and managedFields (recomputed by the write)
+      const { status: _status, ...rest } = this.present(old, rt, version);
+      const next = editable({ ...rest, metadata: { ...old.metadata, managedFields: undefined } }) as KubeObject;
+      if (incoming.status !== undefined) next.status = incoming.status;
       return next;
     }
     if (subresource === 'finalize' && rt.key === '/namespaces') {

@@ -20,22 +20,34 @@ export interface Ownership {
   readonly subresource: string;
   time: string | undefined;
   set: FieldSet;
+  /**
+   * The stored entry, unchanged by this write: it is encoded as it was, and its `set` is not
+   * decoded (empty) until the entry is written to.
+   */
+  kept?: JsonObject | undefined;
 }
 
-/** Decodes managedFields entries (entries without a manager are dropped). */
-export function decodeOwnership(entries: unknown): Ownership[] {
+/**
+ * Decodes managedFields entries (entries without a manager are dropped). Entries for which `keep`
+ * answers true are not decoded: they are {@link Ownership.kept} as they are.
+ */
+export function decodeOwnership(entries: unknown, keep?: (entry: JsonObject) => boolean): Ownership[] {
   if (!Array.isArray(entries)) return [];
-  return entries.filter(isObject).flatMap((e): Ownership[] =>
-    typeof e.manager === 'string' && (e.operation === 'Apply' || e.operation === 'Update')
-      ? [{ manager: e.manager, operation: e.operation, apiVersion: String(e.apiVersion ?? ''), subresource: String(e.subresource ?? ''), time: typeof e.time === 'string' ? e.time : undefined, set: fromFieldsV1(e.fieldsV1) }]
-      : [],
-  );
+  return entries.filter(isObject).flatMap((e): Ownership[] => {
+    if (typeof e.manager !== 'string' || (e.operation !== 'Apply' && e.operation !== 'Update')) return [];
+    const kept = keep?.(e) === true;
+    return [{ manager: e.manager, operation: e.operation, apiVersion: String(e.apiVersion ?? ''), subresource: String(e.subresource ?? ''), time: typeof e.time === 'string' ? e.time : undefined, set: kept ? new Set() : fromFieldsV1(e.fieldsV1), ...(kept ? { kept: e } : {}) }];
+  });
 }
 
 /** Encodes ownerships, dropping paths that no longer exist and empty entries. */
 export function encodeOwnership(owners: readonly Ownership[], object: JsonObject): ManagedFieldsEntry[] {
   const out: ManagedFieldsEntry[] = [];
   for (const o of owners) {
+    if (o.kept !== undefined) {
+      out.push(o.kept as unknown as ManagedFieldsEntry);
+      continue;
+    }
     const fieldsV1 = existingFieldsV1(o.set, object);
     if (fieldsV1 === undefined) continue;
     const entry: ManagedFieldsEntry = { manager: o.manager, operation: o.operation, apiVersion: o.apiVersion, fieldsType: 'FieldsV1', fieldsV1 };
@@ -68,15 +80,51 @@ export function recordUpdate(
   scope: (top: string) => boolean,
   ctx: WriteContext,
 ): ManagedFieldsEntry[] {
-  const owners = decodeOwnership(base);
+  // the stored entries (as this encoder wrote them) of fields this write leaves as they were
+  // come out as they went in: a status write does not decode and re-encode the spec's owners
+  const stored = old !== undefined && isObject(old.metadata) && Array.isArray(base) && base === old.metadata.managedFields;
+  const owners = decodeOwnership(base, stored ? untouchedBy(old, next) : undefined);
   const changed = changedSet(old, next, nav, scope);
   if (changed.size > 0) {
     const own = ownerFor(owners, ctx, 'Update');
-    for (const o of owners) if (o !== own) o.set = new Set([...o.set].filter((p) => !changed.has(p)));
+    if (own.kept !== undefined) {
+      own.set = fromFieldsV1(own.kept.fieldsV1);
+      own.kept = undefined;
+    }
+    // a kept entry has no path under a field that changed
+    for (const o of owners) if (o !== own && o.kept === undefined) o.set = new Set([...o.set].filter((p) => !changed.has(p)));
     own.set = new Set([...own.set, ...changed]);
     own.time = ctx.time;
   }
   return encodeOwnership(owners, next);
+}
+
+/**
+ * Whether a managedFields entry owns nothing under a top-level field (or, in metadata, a
+ * metadata field) whose value differs between `old` and `next`: only there can a write add,
+ * change or remove a path, so such an entry's fields and their existence are as they were.
+ */
+function untouchedBy(old: JsonObject, next: JsonObject): (entry: JsonObject) => boolean {
+  const top = new Set<string>();
+  const meta = new Set<string>();
+  for (const k of new Set([...Object.keys(old), ...Object.keys(next)])) {
+    if (k === 'metadata') {
+      const a = isObject(old.metadata) ? old.metadata : {};
+      const b = isObject(next.metadata) ? next.metadata : {};
+      for (const mk of new Set([...Object.keys(a), ...Object.keys(b)])) if (mk !== 'managedFields' && !deepEqual(a[mk], b[mk])) meta.add(`f:${mk}`);
+    } else if (k !== 'apiVersion' && k !== 'kind' && !deepEqual(old[k], next[k])) top.add(`f:${k}`);
+  }
+  return (entry) => {
+    const fields = entry.fieldsV1;
+    if (!isObject(fields)) return false;
+    for (const [k, v] of Object.entries(fields)) {
+      if (k === 'f:metadata') {
+        if (!isObject(v)) return false;
+        for (const mk of Object.keys(v)) if (mk === '.' ? meta.size > 0 : meta.has(mk)) return false;
+      } else if (k === '.' || top.has(k)) return false;
+    }
+    return true;
+  };
 }
 
 const normalizeTime = (e: unknown): unknown =>

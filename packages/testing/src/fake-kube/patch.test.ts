@@ -183,6 +183,28 @@ describe('server-side apply', () => {
     expect(res.json.metadata.managedFields.find((m: any) => m.manager === 'op')).toMatchObject({ subresource: 'status', fieldsV1: { 'f:status': { 'f:phase': {} } } });
   });
 
+  it('keeps the entries of managers whose fields an update leaves alone, and takes or drops the rest', async () => {
+    const name = 'ssa-owners';
+    const body = (replicas: number, labels: object) => ({ ...deployment(name, [{ name: 'app', image: 'app:1' }]), metadata: { name, namespace: 'default', labels }, spec: { ...deployment(name, []).spec, replicas, template: deployment(name, [{ name: 'app', image: 'app:1' }]).spec!.template } });
+    const path = `/apis/apps/v1/namespaces/default/deployments/${name}`;
+    const merge = { 'Content-Type': PatchStrategy.MergePatch };
+    const applied = (await raw(kube, 'PATCH', `${path}?fieldManager=owner`, body(2, { team: 'a', tier: 'web' }), { 'Content-Type': PatchStrategy.ServerSideApply })).json;
+    const owner = applied.metadata.managedFields.find((m: any) => m.manager === 'owner');
+    // a status write: the applier's entry comes back as it was
+    const status = (await raw(kube, 'PATCH', `${path}/status?fieldManager=status-writer`, { status: { replicas: 2, readyReplicas: 1 } }, merge)).json;
+    const entry = (object: any, manager: string) => object.metadata.managedFields.find((m: any) => m.manager === manager);
+    expect(entry(status, 'owner')).toEqual(owner);
+    expect(entry(status, 'status-writer')).toMatchObject({ subresource: 'status', fieldsV1: { 'f:status': { 'f:readyReplicas': {}, 'f:replicas': {} } } });
+    // a label changed by another manager moves to it; a label removed leaves every entry
+    const edited = (await raw(kube, 'PATCH', `${path}?fieldManager=editor`, { metadata: { labels: { team: 'b', tier: null } } }, merge)).json;
+    expect(edited.metadata.labels).toEqual({ team: 'b' });
+    expect(entry(edited, 'owner').fieldsV1['f:metadata']).toBeUndefined();
+    expect(entry(edited, 'owner').fieldsV1['f:spec']).toEqual(owner.fieldsV1['f:spec']);
+    expect(entry(edited, 'editor').fieldsV1).toEqual({ 'f:metadata': { 'f:labels': { 'f:team': {} } } });
+    // the status writer's fields are left alone by a spec write
+    expect(entry(edited, 'status-writer')).toEqual(entry(status, 'status-writer'));
+  });
+
   it('requires a field manager', async () => {
     const res = await raw(kube, 'PATCH', '/api/v1/namespaces/default/configmaps/ssa', { apiVersion: 'v1', kind: 'ConfigMap' }, { 'Content-Type': 'application/apply-patch+yaml', 'User-Agent': '' });
     expect([201, 200, 422]).toContain(res.status);
