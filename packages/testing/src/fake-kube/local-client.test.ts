@@ -143,12 +143,14 @@ describe('localClient', () => {
     expect(kube.faults.dropWatches()).toBe(0);
   });
 
-  it('hands out copies, and is neither logged nor subject to faults', async () => {
+  it('copies what it is given, hands out frozen objects, and is neither logged nor subject to faults', async () => {
     kube.requests.clear();
     kube.faults.fail({ resource: 'configmaps', status: 500, times: 10 });
     const maps = local.resource(ConfigMapResource);
-    const created = (await maps.create(cm('copy', 'default', { k: 'v' })))._unsafeUnwrap();
-    (created as { data: Record<string, string> }).data.k = 'changed';
+    const given = cm('copy', 'default', { k: 'v' });
+    const created = (await maps.create(given))._unsafeUnwrap();
+    (given as { data: Record<string, string> }).data.k = 'changed by the caller';
+    expect(() => ((created as { data: Record<string, string> }).data.k = 'changed')).toThrow(TypeError);
     const read = (await maps.get('copy', { namespace: 'default' }))._unsafeUnwrap();
     expect((read as { data?: unknown }).data).toEqual({ k: 'v' });
     expect(kube.requests.count()).toBe(0);

@@ -7,8 +7,10 @@
  * reaching the server over HTTP with the real client.
  *
  * What it leaves out, on purpose: its requests are not in the request log and injected faults do
- * not apply to them (they are the fakes' own); `dropWatches` still ends its watches. Every object
- * it returns is a copy, as if it had crossed the wire.
+ * not apply to them (they are the fakes' own); `dropWatches` still ends its watches. The objects
+ * it returns and its watch events carry are the server's stored objects, frozen and shared (as
+ * controller-runtime's cache hands out its objects): copy one before changing it. What it is
+ * given is copied.
  */
 import type { KubeObject, Persisted, ResourceDescriptor } from '@kubeception/sdk';
 import {
@@ -97,7 +99,8 @@ function localResourceClient<T extends KubeObject, I extends KubeObject>(ctx: Ha
     return rt;
   };
   const namespaceOf = (rt: ResourceType, options?: ObjectOptions, object?: KubeObject) => (rt.namespaced ? (options?.namespace ?? object?.metadata?.namespace ?? defaultNamespace) : '');
-  const out = (rt: ResourceType, obj: StoredObject) => clone(api.present(obj, rt, version)) as Persisted<T>;
+  // the store's objects are frozen: handed out as they are, like a cache's objects in controller-runtime
+  const out = (rt: ResourceType, obj: StoredObject) => api.present(obj, rt, version) as Persisted<T>;
   const writeOptions = (options?: WriteOptions, force = false): ApiWriteOptions => ({ manager: options?.fieldManager ?? fieldManager, dryRun: false, fieldValidation: 'Warn', force, warnings: [] });
 
   const listPage = (options: ListOptions, token: string | undefined): ObjectList<T> => {
@@ -220,7 +223,7 @@ function localWatch<T extends KubeObject>(ctx: HandlerContext, rtOf: () => Resou
       return !ended;
     },
     write: deliver,
-    event: (type, object) => push({ type, object: clone(object) } as WatchEvent<T>),
+    event: (type, object) => push({ type, object } as WatchEvent<T>),
     end: (line) => {
       if (line !== undefined) deliver(line);
       end();

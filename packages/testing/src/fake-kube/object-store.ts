@@ -3,7 +3,7 @@
  * increasing resourceVersion, uid, owner and label indexes, and a bounded event history (internal).
  */
 import { LabelIndex, type LabelRequirement } from './label-index.js';
-import type { StoredObject } from './types.js';
+import { deepFreeze, type StoredObject } from './types.js';
 
 /** A change, as recorded in the history and fanned out to watchers. */
 export interface StoreEvent {
@@ -23,7 +23,10 @@ interface Location {
   readonly name: string;
 }
 
-/** In-memory object storage. Stored objects are replaced, never mutated. */
+/**
+ * In-memory object storage. Stored objects are replaced, never mutated: they are frozen, so
+ * in-process readers can share them without a copy.
+ */
 export class ObjectStore {
   private rv = 0;
   private readonly buckets = new Map<string, Map<string, Map<string, StoredObject>>>();
@@ -118,7 +121,7 @@ export class ObjectStore {
   /** Stores an object (its resourceVersion is set here) and records the event. */
   put(key: string, object: StoredObject, old: StoredObject | undefined): StoredObject {
     const rv = ++this.rv;
-    const stored = { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } } as StoredObject;
+    const stored = deepFreeze({ ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } } as StoredObject);
     const ns = stored.metadata.namespace ?? '';
     let bucket = this.buckets.get(key);
     if (!bucket) this.buckets.set(key, (bucket = new Map()));
@@ -145,7 +148,7 @@ export class ObjectStore {
     if (names?.size === 0) this.buckets.get(key)?.delete(ns);
     this.uids.delete(object.metadata.uid);
     this.indexOwners(object, undefined);
-    const gone = { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } } as StoredObject;
+    const gone = deepFreeze({ ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } } as StoredObject);
     this.record({ type: 'DELETED', rv, key, namespace: ns, object: gone, old: object, lines: new Map() });
     return gone;
   }

@@ -86,6 +86,18 @@ export function clone<T>(v: T): T {
   return out as T;
 }
 
+/**
+ * Freezes a JSON value and everything in it, so a stored object can be handed out without a copy;
+ * parts already frozen (shared with an earlier version of the object) are not walked again.
+ */
+export function deepFreeze<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  Object.freeze(v);
+  if (Array.isArray(v)) for (const item of v as unknown[]) deepFreeze(item);
+  else for (const key of Object.keys(v)) deepFreeze((v as JsonObject)[key]);
+  return v;
+}
+
 /** Structural equality of JSON values (key order ignored). */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
