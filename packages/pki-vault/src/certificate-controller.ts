@@ -37,14 +37,22 @@ export interface CertificateControllerOptions {
 }
 
 type Ctx = ReconcileContext<Certificate, CertificateInput>;
+
+/** The caches' index of PKI objects by their cluster (`namespace/name`): a lookup, not a walk of every Certificate or CA. */
+const BY_CLUSTER = 'kubeception.io/clusterRef';
+const clusterKey = (o: { metadata: { namespace?: string | undefined }; spec?: { clusterRef?: { name?: string } } }) => `${o.metadata.namespace ?? ''}/${o.spec?.clusterRef?.name ?? ''}`;
+const clusterOf = (o: { metadata: { namespace?: string | undefined }; spec?: { clusterRef?: { name?: string } } }): readonly string[] => (o.spec?.clusterRef?.name ? [clusterKey(o)] : []);
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 export function createCertificateController(options: CertificateControllerOptions): Controller {
   const now = options.now ?? (() => new Date());
   const { pki } = options;
 
-  const authorityOf = (cert: Persisted<Certificate>, ctx: Ctx): Persisted<CertificateAuthority> | undefined =>
-    ctx.cache(CertificateAuthorityResource).byNamespace(cert.metadata.namespace).find((ca) => ca.spec.clusterRef.name === cert.spec.clusterRef.name);
+  const authorityOf = (cert: Persisted<Certificate>, ctx: Ctx): Persisted<CertificateAuthority> | undefined => {
+    const authorities = ctx.cache(CertificateAuthorityResource);
+    authorities.addIndex(BY_CLUSTER, clusterOf);
+    return authorities.byIndex(BY_CLUSTER, clusterKey(cert))[0];
+  };
 
   const issue = (cert: Persisted<Certificate>, ctx: Ctx, ca: Persisted<CertificateAuthority>, why: string) => {
     const at = now();
@@ -113,11 +121,10 @@ export function createCertificateController(options: CertificateControllerOption
       // a CA becoming Ready (or rotating) concerns every Certificate of its cluster
       watchKind({
         resource: CertificateAuthorityResource,
-        map: (ca, certs) =>
-          certs
-            .byNamespace(ca.metadata.namespace)
-            .filter((c) => (c as Persisted<Certificate>).spec.clusterRef.name === ca.spec.clusterRef.name)
-            .map((c) => objectKey(c)),
+        map: (ca, certs) => {
+          certs.addIndex(BY_CLUSTER, clusterOf);
+          return certs.byIndex(BY_CLUSTER, clusterKey(ca)).map((c) => objectKey(c));
+        },
       }),
     ],
     reconcile: withFinalizer(Finalizer.CertOperator, {

@@ -55,6 +55,21 @@ describe('store', () => {
     expect(() => reader.byIndex('nope', 'x')).toThrow(/no index named "nope"/);
   });
 
+  it('adds an index from a reader: files what is stored, follows later writes, keeps the first function of a name', () => {
+    const { reader, upsert, remove } = createStore();
+    upsert(obj('a', { labels: { tier: 'web' } }));
+    upsert(obj('b', { labels: { tier: 'db' } }));
+    reader.addIndex('tier', (o) => [o.metadata.labels?.tier ?? '']);
+    reader.addIndex('tier', () => ['ignored']);
+    expect(reader.byIndex('tier', 'web').map((o) => o.metadata.name)).toEqual(['a']);
+    upsert(obj('a', { labels: { tier: 'db' } }));
+    upsert(obj('c', { labels: { tier: 'web' } }));
+    remove('ns/b');
+    expect(reader.byIndex('tier', 'db').map((o) => o.metadata.name)).toEqual(['a']);
+    expect(reader.byIndex('tier', 'web').map((o) => o.metadata.name)).toEqual(['c']);
+    expect(reader.byIndex('tier', 'ignored')).toEqual([]);
+  });
+
   it('drops managedFields by default, or applies a given transform', () => {
     const plain = createStore();
     plain.upsert(obj('a', { managedFields: [{ manager: 'm' }] }));

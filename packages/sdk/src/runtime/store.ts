@@ -39,6 +39,12 @@ export interface Store<T extends KubeObject> {
   byLabel(label: string, value: string): Persisted<T>[];
   byOwner(uid: string): Persisted<T>[];
   byIndex(index: string, value: string): Persisted<T>[];
+  /**
+   * Defines an index on a shared cache from where it is read (as controller-runtime's field
+   * indexer does): the objects already stored are filed at once. A name already defined keeps
+   * its first function, so every reader may call this before its lookups.
+   */
+  addIndex(index: string, fn: IndexFunction<T>): void;
 }
 
 /** The single writer of a store. */
@@ -69,20 +75,21 @@ export function createStore<T extends KubeObject>(options: StoreOptions<T> = {})
   };
   const tables = new Map<string, Map<string, Set<string>>>(Object.keys(indexes).map((name) => [name, new Map()]));
 
-  const file = (key: string, object: Persisted<T>, add: boolean) => {
-    for (const [name, fn] of Object.entries(indexes)) {
-      const table = tables.get(name) as Map<string, Set<string>>;
-      for (const value of fn(object)) {
-        let keys = table.get(value);
-        if (add) {
-          if (keys === undefined) table.set(value, (keys = new Set()));
-          keys.add(key);
-        } else if (keys !== undefined) {
-          keys.delete(key);
-          if (keys.size === 0) table.delete(value);
-        }
+  const fileIn = (name: string, fn: IndexFunction<T>, key: string, object: Persisted<T>, add: boolean) => {
+    const table = tables.get(name) as Map<string, Set<string>>;
+    for (const value of fn(object)) {
+      let keys = table.get(value);
+      if (add) {
+        if (keys === undefined) table.set(value, (keys = new Set()));
+        keys.add(key);
+      } else if (keys !== undefined) {
+        keys.delete(key);
+        if (keys.size === 0) table.delete(value);
       }
     }
+  };
+  const file = (key: string, object: Persisted<T>, add: boolean) => {
+    for (const [name, fn] of Object.entries(indexes)) fileIn(name, fn, key, object, add);
   };
   const lookup = (index: string, value: string): Persisted<T>[] => {
     const table = tables.get(index);
@@ -111,6 +118,12 @@ export function createStore<T extends KubeObject>(options: StoreOptions<T> = {})
     byLabel: (label, value) => lookup('label', `${label}=${value}`),
     byOwner: (uid) => lookup('owner', uid),
     byIndex: lookup,
+    addIndex: (name, fn) => {
+      if (indexes[name] !== undefined) return;
+      indexes[name] = fn;
+      tables.set(name, new Map());
+      for (const [key, object] of objects) fileIn(name, fn, key, object, true);
+    },
   };
   return {
     reader,
