@@ -1,12 +1,12 @@
 /**
  * Certificates issued per second through the fake Vault with the real node-vault client (over
  * the served port, sequential), ECDSA P-256 and RSA-2048. Baseline, same run: generating the
- * same key pair and signing the same leaf directly with @peculiar/x509 (no HTTP, no Vault
- * logic), so the ratio is the fake's overhead (HTTP, routing, ACL, role checks, key export).
+ * same key pair and signing the same leaf directly with the fake's own X.509 code (no HTTP, no
+ * Vault logic), so the ratio is the fake's overhead (HTTP, routing, ACL, role checks, key export).
  */
 import nodeVault from 'node-vault';
 import { startFakeVault } from '../packages/testing/src/fake-vault/fake-vault.js';
-import { createLeaf, createRoot, generateKeys, keySpec, type KeySpec } from '../packages/testing/src/fake-vault/pki-crypto.js';
+import { createLeaf, createRoot, generateKeys, generateLeafKeys, keySpec, type KeySpec } from '../packages/testing/src/fake-vault/pki-crypto.js';
 import type { Figure } from './figure.js';
 
 const DAY = 86_400_000;
@@ -25,8 +25,8 @@ async function baseline(spec: KeySpec, count: number): Promise<number> {
   const certificate = await createRoot({ subject, sans: { dns: [], ip: [], email: [] }, keys: caKeys, spec: keySpec('ec', 256), notBefore: now, notAfter: new Date(now.getTime() + 365 * DAY), maxPathLength: -1 });
   const issuer = { certificate, keys: caKeys, spec: keySpec('ec', 256) };
   return perSecond(count, async (i) => {
-    const keys = await generateKeys(spec);
-    await createLeaf({ issuer, publicKey: keys.publicKey, subject: { commonName: `n${i}.example.com`, organization: ['system:nodes'] }, sans: { dns: [`n${i}.example.com`], ip: ['10.0.0.1'], email: [] }, notBefore: now, notAfter: new Date(now.getTime() + 3 * DAY), keyUsage: 0b10101000, extKeyUsage: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'] });
+    const keys = await generateLeafKeys(spec);
+    createLeaf({ issuer, publicKey: keys.publicKey, subject: { commonName: `n${i}.example.com`, organization: ['system:nodes'] }, sans: { dns: [`n${i}.example.com`], ip: ['10.0.0.1'], email: [] }, notBefore: now, notAfter: new Date(now.getTime() + 3 * DAY), keyUsage: 0b10101000, extKeyUsage: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'] });
   });
 }
 

@@ -1,9 +1,17 @@
 /**
  * Real X.509 for the PKI engine with `@peculiar/x509`: key pairs (ECDSA or RSA), self-signed
- * roots, leaves signed by a root, CSR parsing, CRLs, serials in Vault's `aa:bb:..` form (internal).
+ * roots, CSR parsing, CRLs, serials in Vault's `aa:bb:..` form (internal).
+ *
+ * Leaves, issued thousands of times where a root is made once, are built from
+ * `@peculiar/asn1-x509` structures and signed with Node's crypto: `@peculiar/x509`'s generator
+ * signs through WebCrypto and parses every certificate it made back into an object, which cost
+ * about five times as much per certificate.
  */
 import 'reflect-metadata';
-import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPair, KeyObject, randomBytes, sign, webcrypto } from 'node:crypto';
+import { promisify } from 'node:util';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import * as asn from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
 import { VaultError } from './errors.js';
 
@@ -154,10 +162,35 @@ export interface Issuer {
   readonly spec: KeySpec;
 }
 
+/** A leaf's key pair: the public key as SPKI DER, the private key as a Node key object. */
+export interface LeafKeys {
+  readonly publicKey: Uint8Array;
+  readonly privateKey: KeyObject;
+}
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+const NODE_CURVES: Readonly<Record<number, string>> = { 256: 'prime256v1', 384: 'secp384r1', 521: 'secp521r1' };
+
+/** Generates a leaf's key pair (off the event loop: RSA takes hundreds of milliseconds). */
+export async function generateLeafKeys(spec: KeySpec): Promise<LeafKeys> {
+  const { publicKey, privateKey } =
+    spec.type === 'ec'
+      ? await generateKeyPairAsync('ec', { namedCurve: NODE_CURVES[spec.bits] ?? 'prime256v1' })
+      : await generateKeyPairAsync('rsa', { modulusLength: spec.bits, publicExponent: 0x10001 });
+  return { publicKey: publicKey.export({ type: 'spki', format: 'der' }), privateKey };
+}
+
+/** Exports a leaf's private key as Vault does: SEC1 / PKCS#1 PEM, or PKCS#8. */
+export function exportLeafKey(key: KeyObject, spec: KeySpec, format: 'der' | 'pem' | 'pkcs8'): string {
+  if (format === 'pkcs8') return key.export({ format: 'pem', type: 'pkcs8' }).toString();
+  return key.export({ format: 'pem', type: spec.type === 'ec' ? 'sec1' : 'pkcs1' }).toString();
+}
+
 /** Parameters of a leaf certificate. */
 export interface LeafParams {
   readonly issuer: Issuer;
-  readonly publicKey: x509.PublicKeyType;
+  /** The subject's public key, SPKI DER (a generated key's, or a CSR's). */
+  readonly publicKey: Uint8Array | ArrayBuffer;
   readonly subject: SubjectSpec;
   readonly sans: SanSpec;
   readonly notBefore: Date;
@@ -166,25 +199,76 @@ export interface LeafParams {
   readonly extKeyUsage: readonly string[];
 }
 
+/** A leaf certificate as PEM, and its serial number as hex. */
+export interface Leaf {
+  readonly pem: string;
+  readonly serialNumber: string;
+}
+
+/** What a leaf needs of its issuer, worked out once per issuer. */
+interface SigningIssuer {
+  readonly name: asn.Name;
+  readonly keyId: ArrayBuffer | undefined;
+  readonly key: KeyObject;
+  readonly hash: string;
+  readonly algorithm: asn.AlgorithmIdentifier;
+}
+
+const SIGNATURE_OIDS: Readonly<Record<string, string>> = { 'SHA-256': '1.2.840.10045.4.3.2', 'SHA-384': '1.2.840.10045.4.3.3', 'SHA-512': '1.2.840.10045.4.3.4' };
+const signingIssuers = new WeakMap<Issuer, SigningIssuer>();
+
+function signingIssuer(issuer: Issuer): SigningIssuer {
+  let known = signingIssuers.get(issuer);
+  if (known === undefined) {
+    const hash = issuer.spec.type === 'ec' ? (CURVES[issuer.spec.bits]?.hash ?? 'SHA-256') : 'SHA-256';
+    // ECDSA signature algorithms have no parameters; sha256WithRSAEncryption has an explicit NULL
+    const algorithm = issuer.spec.type === 'ec' ? new asn.AlgorithmIdentifier({ algorithm: SIGNATURE_OIDS[hash] ?? '1.2.840.10045.4.3.2' }) : new asn.AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: null });
+    const ski = issuer.certificate.getExtension(x509.SubjectKeyIdentifierExtension);
+    known = {
+      name: AsnConvert.parse(issuer.certificate.subjectName.toArrayBuffer(), asn.Name),
+      keyId: ski ? hexBytes(ski.keyId) : undefined,
+      key: KeyObject.from(issuer.keys.privateKey),
+      hash: hash.replace('-', '').toLowerCase(),
+      algorithm,
+    };
+    signingIssuers.set(issuer, known);
+  }
+  return known;
+}
+
+const hexBytes = (hex: string): ArrayBuffer => new Uint8Array(Buffer.from(hex, 'hex')).buffer;
+const extension = (id: string, critical: boolean, value: unknown) => new asn.Extension({ extnID: id, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+
 /** Creates a leaf certificate signed by the issuer. */
-export async function createLeaf(p: LeafParams): Promise<x509.X509Certificate> {
-  const caSki = p.issuer.certificate.getExtension(x509.SubjectKeyIdentifierExtension);
-  const extensions: x509.Extension[] = [await x509.SubjectKeyIdentifierExtension.create(p.publicKey)];
-  if (caSki) extensions.push(new x509.AuthorityKeyIdentifierExtension(caSki.keyId));
-  if (p.keyUsage !== 0) extensions.push(new x509.KeyUsagesExtension(p.keyUsage, true));
-  if (p.extKeyUsage.length > 0) extensions.push(new x509.ExtendedKeyUsageExtension([...p.extKeyUsage], false));
-  extensions.push(...sanExtension(p.sans));
-  return x509.X509CertificateGenerator.create({
-    serialNumber: newSerialHex(),
-    subject: subjectName(p.subject),
-    issuer: p.issuer.certificate.subjectName,
-    notBefore: p.notBefore,
-    notAfter: p.notAfter,
-    publicKey: p.publicKey,
-    signingKey: p.issuer.keys.privateKey,
-    signingAlgorithm: signingAlgorithm(p.issuer.spec),
-    extensions,
+export function createLeaf(p: LeafParams): Leaf {
+  const issuer = signingIssuer(p.issuer);
+  const spki = AsnConvert.parse(p.publicKey, asn.SubjectPublicKeyInfo);
+  // the key identifier of RFC 5280 §4.2.1.2 (1): SHA-1 of the subject public key's bits
+  const extensions = [extension(asn.id_ce_subjectKeyIdentifier, false, new asn.SubjectKeyIdentifier(createHash('sha1').update(new Uint8Array(spki.subjectPublicKey)).digest()))];
+  if (issuer.keyId) extensions.push(extension(asn.id_ce_authorityKeyIdentifier, false, new asn.AuthorityKeyIdentifier({ keyIdentifier: new asn.KeyIdentifier(issuer.keyId) })));
+  if (p.keyUsage !== 0) extensions.push(extension(asn.id_ce_keyUsage, true, new asn.KeyUsage(p.keyUsage)));
+  if (p.extKeyUsage.length > 0) extensions.push(extension(asn.id_ce_extKeyUsage, false, new asn.ExtendedKeyUsage([...p.extKeyUsage])));
+  const names = [
+    ...p.sans.dns.map((dNSName) => new asn.GeneralName({ dNSName })),
+    ...p.sans.email.map((rfc822Name) => new asn.GeneralName({ rfc822Name })),
+    ...p.sans.ip.map((iPAddress) => new asn.GeneralName({ iPAddress })),
+  ];
+  if (names.length > 0) extensions.push(extension(asn.id_ce_subjectAltName, false, new asn.SubjectAlternativeName(names)));
+  const serialNumber = newSerialHex();
+  const tbsCertificate = new asn.TBSCertificate({
+    version: asn.Version.v3,
+    serialNumber: hexBytes(serialNumber),
+    signature: issuer.algorithm,
+    issuer: issuer.name,
+    validity: new asn.Validity({ notBefore: p.notBefore, notAfter: p.notAfter }),
+    subject: AsnConvert.parse(new x509.Name(subjectName(p.subject)).toArrayBuffer(), asn.Name),
+    subjectPublicKeyInfo: spki,
+    extensions: new asn.Extensions(extensions),
   });
+  const tbs = new Uint8Array(AsnConvert.serialize(tbsCertificate));
+  const signatureValue = sign(issuer.hash, tbs, p.issuer.spec.type === 'ec' ? { key: issuer.key, dsaEncoding: 'der' } : issuer.key);
+  const der = Buffer.from(AsnConvert.serialize(new asn.Certificate({ tbsCertificate, signatureAlgorithm: issuer.algorithm, signatureValue: new Uint8Array(signatureValue).buffer })));
+  return { pem: `-----BEGIN CERTIFICATE-----\n${(der.toString('base64').match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`, serialNumber };
 }
 
 /** What `sign/:role` reads from a CSR. */

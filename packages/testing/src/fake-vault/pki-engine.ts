@@ -1,8 +1,8 @@
 /** One mounted PKI secrets engine: its issuer, roles and issued certificates (internal). */
-import { randomUUID, type webcrypto } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { formatRfc3339, parseDuration } from './duration.js';
 import { VaultError } from './errors.js';
-import { createCrl, createLeaf, createRoot, exportPrivateKey, formatSerial, generateKeys, keySpec, normalizeSerial, parseCsr, type Issuer, type KeySpec } from './pki-crypto.js';
+import { createCrl, createLeaf, createRoot, exportLeafKey, exportPrivateKey, formatSerial, generateKeys, generateLeafKeys, keySpec, normalizeSerial, parseCsr, type Issuer, type KeySpec, type LeafKeys } from './pki-crypto.js';
 import { certificateNotAfter, creationBundle, type MountTtls } from './pki-issue.js';
 import { extKeyUsageOids, keyUsageFlags, type Role } from './pki-roles.js';
 import { bool, int, list, str } from './types.js';
@@ -101,14 +101,13 @@ export class PkiEngine {
     if (csr && role.key_type !== 'any' && csr.keyType !== role.key_type) throw VaultError.badRequest(`role requires keys of type ${role.key_type}`);
     const bundle = creationBundle(role, body, csr, this.ttls(), this.now(), issuer.certificate.notAfter);
     const spec: KeySpec = { type: role.key_type === 'rsa' ? 'rsa' : 'ec', bits: role.key_bits || 256 };
-    const keys = csr ? undefined : await generateKeys(spec);
-    const publicKey = csr ? csr.publicKey : (keys as CryptoKeyPair).publicKey;
-    const cert = await createLeaf({ issuer, publicKey, subject: bundle.subject, sans: bundle.sans, notBefore: bundle.notBefore, notAfter: bundle.notAfter, keyUsage: keyUsageFlags(role), extKeyUsage: extKeyUsageOids(role) });
-    const pem = cert.toString('pem');
-    const serial = formatSerial(cert.serialNumber);
+    const keys = csr ? undefined : await generateLeafKeys(spec);
+    const publicKey = csr ? csr.publicKey.rawData : (keys as LeafKeys).publicKey;
+    const { pem, serialNumber } = createLeaf({ issuer, publicKey, subject: bundle.subject, sans: bundle.sans, notBefore: bundle.notBefore, notAfter: bundle.notAfter, keyUsage: keyUsageFlags(role), extKeyUsage: extKeyUsageOids(role) });
+    const serial = formatSerial(serialNumber);
     if (!role.no_store) this.store(serial, pem, bundle.notAfter);
     const data: Record<string, unknown> = { certificate: pem, issuing_ca: issuer.pem, ca_chain: [issuer.pem], serial_number: serial, expiration: Math.floor(bundle.notAfter.getTime() / 1000) };
-    if (keys) Object.assign(data, { private_key: await exportPrivateKey(keys.privateKey, spec, privateKeyFormat(body)), private_key_type: spec.type });
+    if (keys) Object.assign(data, { private_key: exportLeafKey(keys.privateKey, spec, privateKeyFormat(body)), private_key_type: spec.type });
     return { data, warnings: [...bundle.warnings] };
   }
 
@@ -159,4 +158,3 @@ export class PkiEngine {
   }
 }
 
-type CryptoKeyPair = webcrypto.CryptoKeyPair;

@@ -111,6 +111,22 @@ describe('issue', () => {
     expect(leaf.verify(new X509Certificate(caPem).publicKey)).toBe(true);
   });
 
+  it('signs leaves with an RSA root (sha256WithRSAEncryption) and a P-384 root (ecdsa-with-SHA384)', async () => {
+    for (const [mount, root] of [['pki-rsa', { key_type: 'rsa', key_bits: 2048 }], ['pki-p384', { key_type: 'ec', key_bits: 384 }]] as const) {
+      await t.root.mount({ mount_point: mount, type: 'pki', config: { max_lease_ttl: '87600h' } });
+      const ca = (await t.root.write(`${mount}/root/generate/internal`, { common_name: `${mount}.example.com`, ttl: '8760h', ...root })).data.certificate as string;
+      await t.root.write(`${mount}/roles/web`, { allowed_domains: 'example.com', allow_subdomains: true, key_type: 'ec' });
+      const res = (await t.root.write(`${mount}/issue/web`, { common_name: 'w.example.com', ip_sans: '10.1.2.3' })) as Issued;
+      const leaf = new X509Certificate(res.data.certificate);
+      expect(leaf.verify(new X509Certificate(ca).publicKey)).toBe(true);
+      expect(leaf.checkIssued(new X509Certificate(ca))).toBe(true);
+      expect(leaf.subjectAltName).toBe('DNS:w.example.com, IP Address:10.1.2.3');
+      const parsed = new x509.X509Certificate(res.data.certificate);
+      expect(parsed.signatureAlgorithm).toMatchObject(root.key_type === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } } : { name: 'ECDSA', hash: { name: 'SHA-384' } });
+      expect(res.data.private_key).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+    }
+  });
+
   it.skipIf(!hasOpenssl)('leaf chains pass `openssl verify` (skipped when openssl is missing)', async () => {
     const res = (await t.root.write('pki-a/issue/api', { common_name: 'etcd.example.com', ip_sans: '127.0.0.1' })) as Issued;
     const dir = mkdtempSync(join(tmpdir(), 'fake-vault-'));

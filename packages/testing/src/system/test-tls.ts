@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { createLeaf, createRoot, exportPrivateKey, generateKeys, keySpec } from '../fake-vault/pki-crypto.js';
+import { createLeaf, createRoot, exportLeafKey, generateKeys, generateLeafKeys, keySpec } from '../fake-vault/pki-crypto.js';
 
 /** PEM files for a server requiring client certificates, and one client. */
 export interface TestTls {
@@ -24,10 +24,10 @@ export async function createTestTls(commonName = 'kubeception-test-client'): Pro
   const ca = await createRoot({ subject: { commonName: 'kubeception test CA' }, sans: { dns: [], ip: [], email: [] }, keys: caKeys, spec, notBefore, notAfter, maxPathLength: 0 });
   const issuer = { certificate: ca, keys: caKeys, spec };
   const leaf = async (cn: string, sans: { dns: string[]; ip: string[] }, usages: string[]) => {
-    const keys = await generateKeys(spec);
+    const keys = await generateLeafKeys(spec);
     const usage = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment;
-    const certificate = await createLeaf({ issuer, publicKey: keys.publicKey, subject: { commonName: cn }, sans: { ...sans, email: [] }, notBefore, notAfter, keyUsage: usage, extKeyUsage: usages });
-    return { cert: certificate.toString('pem'), key: await exportPrivateKey(keys.privateKey, spec, 'pkcs8') };
+    const certificate = createLeaf({ issuer, publicKey: keys.publicKey, subject: { commonName: cn }, sans: { ...sans, email: [] }, notBefore, notAfter, keyUsage: usage, extKeyUsage: usages });
+    return { cert: certificate.pem, key: exportLeafKey(keys.privateKey, spec, 'pkcs8') };
   };
   const server = await leaf('127.0.0.1', { dns: ['localhost'], ip: ['127.0.0.1'] }, [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]);
   const client = await leaf(commonName, { dns: [], ip: [] }, [x509.ExtendedKeyUsage.clientAuth]);
