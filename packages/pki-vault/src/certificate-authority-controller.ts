@@ -16,7 +16,7 @@ import {
   type Persisted,
 } from '@kubeception/sdk';
 import { createController, done, patchConditions, withFinalizer, type Controller, type ReconcileContext } from '@kubeception/sdk/runtime';
-import { okAsync, type ResultAsync } from 'neverthrow';
+import { ResultAsync } from 'neverthrow';
 import { branch, notReady, reportPkiError, type PkiControllerError } from './conditions.js';
 
 /** Options of {@link createCertificateAuthorityController}. */
@@ -34,25 +34,25 @@ type Ctx = ReconcileContext<CertificateAuthority, CertificateAuthorityInput>;
 export function createCertificateAuthorityController(options: CertificateAuthorityControllerOptions): Controller {
   const { pki } = options;
 
+  // the roles are independent: ensured at once, a CA waits for one round of Vault requests, not
+  // one per role (seven roles one after another were most of a CA's reconcile time)
   const ensureRoles = (ca: Persisted<CertificateAuthority>): ResultAsync<void, PkiError> =>
-    ca.spec.roles.reduce<ResultAsync<void, PkiError>>(
-      (chain, role) =>
-        chain.andThen(() =>
-          pki.ensureRole({
-            cluster: ca.spec.clusterRef.name,
-            name: role.name,
-            allowedDomains: role.allowedDomains ?? ca.spec.allowedDomains,
-            allowSubdomains: role.allowSubdomains,
-            allowBareDomains: role.allowBareDomains,
-            allowIPSANs: role.allowIPSANs,
-            organizations: role.organizations,
-            keyType: ca.spec.keyType,
-            ...(role.ttl ? { ttl: role.ttl } : {}),
-            ...(role.maxTTL ? { maxTTL: role.maxTTL } : {}),
-          }),
-        ),
-      okAsync(undefined),
-    );
+    ResultAsync.combine(
+      ca.spec.roles.map((role) =>
+        pki.ensureRole({
+          cluster: ca.spec.clusterRef.name,
+          name: role.name,
+          allowedDomains: role.allowedDomains ?? ca.spec.allowedDomains,
+          allowSubdomains: role.allowSubdomains,
+          allowBareDomains: role.allowBareDomains,
+          allowIPSANs: role.allowIPSANs,
+          organizations: role.organizations,
+          keyType: ca.spec.keyType,
+          ...(role.ttl ? { ttl: role.ttl } : {}),
+          ...(role.maxTTL ? { maxTTL: role.maxTTL } : {}),
+        }),
+      ),
+    ).map(() => undefined);
 
   const applyValid = (ca: Persisted<CertificateAuthority>, ctx: Ctx) => {
     const converged = pki
