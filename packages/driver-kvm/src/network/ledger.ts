@@ -44,6 +44,15 @@ export interface NetworkLedger {
   list(): ResultAsync<readonly NetworkAllocation[], NetworkLedgerError>;
 }
 
+/** A decision over the current entries: its result, and the entries to write (none: nothing to write). */
+type Decide<T> = (entries: readonly NetworkAllocation[]) => Result<{ value: T; entries?: readonly NetworkAllocation[] | undefined }, NetworkLedgerError>;
+
+/** A request waiting for its round. */
+interface Pending {
+  readonly decide: Decide<unknown>;
+  readonly settle: (result: Result<unknown, NetworkLedgerError>) => void;
+}
+
 interface Snapshot {
   readonly configMap: ConfigMap | undefined;
   readonly entries: readonly NetworkAllocation[];
@@ -73,54 +82,65 @@ export function createNetworkLedger(kube: KubeClient, options: NetworkLedgerOpti
     return written.map(() => true).orElse((error) => (error.kind === 'Conflict' || error.kind === 'AlreadyExists' ? okAsync(false) : errAsync(kubeError(error))));
   };
 
-  /** Read, decide, write; again on conflict. `decide` returns the result and the entries to write (undefined: nothing to write). */
-  const update = <T>(decide: (entries: readonly NetworkAllocation[]) => Result<{ value: T; entries?: readonly NetworkAllocation[] }, NetworkLedgerError>, attempt = 1): ResultAsync<T, NetworkLedgerError> =>
-    read().andThen((snapshot) =>
-      decide(snapshot.entries).asyncAndThen(({ value, entries }) => {
-        if (!entries) return okAsync(value);
-        return write(snapshot, entries).andThen((done) => {
-          if (done) return okAsync(value);
-          if (attempt >= maxAttempts) {
-            return errAsync<T, NetworkLedgerError>({
-              kind: 'Contended',
-              attempts: maxAttempts,
-              message: `network ledger ${options.namespace}/${name}: other writers won ${maxAttempts} rounds in a row; will try again later`,
-            });
-          }
-          return update(decide, attempt + 1);
-        });
+  /**
+   * One read-decide-write round at a time within this process, for every request waiting when it
+   * starts (group commit): the ledger is read once, each request decided in turn on the entries
+   * the ones before it left, and written once. Its workers would otherwise race each other for the
+   * one ConfigMap (O(n²) conflicts for n at once), and one round per request made n clusters
+   * waiting at once read and write the ledger n times, each worker blocked behind the others;
+   * other processes still race through the resourceVersion. On a conflict the whole round is
+   * decided again on what the winner wrote.
+   */
+  const waiting: Pending[] = [];
+  let draining = false;
+
+  const round = async (batch: readonly Pending[], attempt: number): Promise<void> => {
+    const settleAll = (result: Result<unknown, NetworkLedgerError>) => batch.forEach((p) => p.settle(result));
+    const decided = await read().andThen((snapshot) => {
+      let entries = snapshot.entries;
+      let changed = false;
+      const outcomes = batch.map((p) =>
+        p.decide(entries).map(({ value, entries: next }) => {
+          if (next !== undefined) [entries, changed] = [next, true];
+          return value;
+        }),
+      );
+      return (changed ? write(snapshot, entries) : okAsync(true)).map((written) => ({ written, outcomes }));
+    });
+    const contended: NetworkLedgerError = { kind: 'Contended', attempts: maxAttempts, message: `network ledger ${options.namespace}/${name}: other writers won ${maxAttempts} rounds in a row; will try again later` };
+    await decided.match(
+      ({ written, outcomes }) => {
+        if (written) return batch.forEach((p, i) => p.settle(outcomes[i] as Result<unknown, NetworkLedgerError>));
+        if (attempt < maxAttempts) return round(batch, attempt + 1);
+        return settleAll(err(contended));
+      },
+      (error) => settleAll(err(error)),
+    );
+  };
+
+  const drain = async (): Promise<void> => {
+    draining = true;
+    while (waiting.length > 0) await round(waiting.splice(0), 1);
+    draining = false;
+  };
+
+  /** Queues a decision for the next round. `decide` returns the result and the entries to write (undefined: nothing to write). */
+  const update = <T>(decide: Decide<T>): ResultAsync<T, NetworkLedgerError> =>
+    new ResultAsync(
+      new Promise<Result<T, NetworkLedgerError>>((settle) => {
+        waiting.push({ decide, settle: settle as Pending['settle'] });
+        if (!draining) void drain();
       }),
     );
 
-  /**
-   * One read-decide-write at a time within this process: its workers would otherwise race each
-   * other for the one ConfigMap (O(n²) conflicts for n at once); other processes still race
-   * through the resourceVersion.
-   */
-  let tail: Promise<unknown> = Promise.resolve();
-  const serialized = <T>(run: () => ResultAsync<T, NetworkLedgerError>): ResultAsync<T, NetworkLedgerError> => {
-    const turn = tail.then(() => run());
-    tail = turn.then(
-      () => undefined,
-      () => undefined,
-    );
-    return new ResultAsync(turn);
-  };
-
   return {
     allocate: (owner, request) =>
-      serialized(() =>
-        update((entries) =>
-          allocateNetwork(owner, request, entries, pool).map(({ allocation, created }) => ({ value: allocation, entries: created ? [...entries, allocation] : undefined })),
-        ),
-      ),
+      update((entries) => allocateNetwork(owner, request, entries, pool).map(({ allocation, created }) => ({ value: allocation, entries: created ? [...entries, allocation] : undefined }))),
     release: (owner) =>
-      serialized(() =>
-        update((entries) => {
-          const remaining = releaseNetwork(owner, entries);
-          return ok({ value: undefined, entries: remaining.length === entries.length ? undefined : remaining });
-        }),
-      ),
+      update((entries) => {
+        const remaining = releaseNetwork(owner, entries);
+        return ok({ value: undefined, entries: remaining.length === entries.length ? undefined : remaining });
+      }),
     list: () => read().map((snapshot) => snapshot.entries),
   };
 }

@@ -39,6 +39,24 @@ describe('createNetworkLedger', () => {
     expect(stored.map((entry) => entry.owner).sort()).toEqual([...owners].sort());
   });
 
+  it('decides the requests waiting together in one round: one read and one write for many clusters', async () => {
+    const ledger = createNetworkLedger(client(), { namespace: 'kubeception' });
+    await ledger.allocate('ns/first', { subnetLen: 30 });
+    fake.requests.clear();
+    const owners = Array.from({ length: 50 }, (_, i) => `ns/c${i}`);
+    const results = await Promise.all([...owners.map((owner) => ledger.allocate(owner, { subnetLen: 30 })), ledger.allocate('ns/bad', { subnetLen: 30, network: '10.64.0.0/24' }), ledger.release('ns/first')]);
+    const allocations = results.slice(0, owners.length).map((result) => result._unsafeUnwrap() as { network: string; vni: number });
+    expect(new Set(allocations.map((entry) => entry.network)).size).toBe(owners.length);
+    expect(new Set(allocations.map((entry) => entry.vni)).size).toBe(owners.length);
+    // a refusal fails only its own request; a release in the same round is written with the rest
+    expect(results[owners.length]?._unsafeUnwrapErr()).toMatchObject({ kind: 'NetworkTaken', owner: 'ns/first' });
+    expect(results[owners.length + 1]?.isOk()).toBe(true);
+    const writes = fake.requests.filter({ resource: 'configmaps' }).filter((r) => r.verb === 'update');
+    expect(writes.length).toBeLessThanOrEqual(2); // the first request's round, then everyone who queued behind it
+    const stored = (await ledger.list())._unsafeUnwrap().map((entry) => entry.owner);
+    expect(stored.sort()).toEqual([...owners].sort());
+  });
+
   it('releases an entry once and reuses it; releasing an unknown owner writes nothing', async () => {
     const ledger = createNetworkLedger(client(), { namespace: 'kubeception' });
     await ledger.allocate('ns/a', { subnetLen: 30 });
