@@ -51,6 +51,7 @@ type Decide<T> = (entries: readonly NetworkAllocation[]) => Result<{ value: T; e
 interface Pending {
   readonly decide: Decide<unknown>;
   readonly settle: (result: Result<unknown, NetworkLedgerError>) => void;
+  readonly fail: (error: unknown) => void;
 }
 
 interface Snapshot {
@@ -120,15 +121,20 @@ export function createNetworkLedger(kube: KubeClient, options: NetworkLedgerOpti
 
   const drain = async (): Promise<void> => {
     draining = true;
-    while (waiting.length > 0) await round(waiting.splice(0), 1);
+    while (waiting.length > 0) {
+      const batch = waiting.splice(0);
+      // a throw (a bug) rejects this round's requests, as it would a lone request's, and the
+      // requests queued behind it still get their round
+      await round(batch, 1).catch((error: unknown) => batch.forEach((p) => p.fail(error)));
+    }
     draining = false;
   };
 
   /** Queues a decision for the next round. `decide` returns the result and the entries to write (undefined: nothing to write). */
   const update = <T>(decide: Decide<T>): ResultAsync<T, NetworkLedgerError> =>
     new ResultAsync(
-      new Promise<Result<T, NetworkLedgerError>>((settle) => {
-        waiting.push({ decide, settle: settle as Pending['settle'] });
+      new Promise<Result<T, NetworkLedgerError>>((settle, fail) => {
+        waiting.push({ decide, settle: settle as Pending['settle'], fail });
         if (!draining) void drain();
       }),
     );
