@@ -40,8 +40,9 @@ type Ctx = ReconcileContext<Certificate, CertificateInput>;
 
 /** The caches' index of PKI objects by their cluster (`namespace/name`): a lookup, not a walk of every Certificate or CA. */
 const BY_CLUSTER = 'kubeception.io/clusterRef';
-const clusterKey = (o: { metadata: { namespace?: string | undefined }; spec?: { clusterRef?: { name?: string } } }) => `${o.metadata.namespace ?? ''}/${o.spec?.clusterRef?.name ?? ''}`;
-const clusterOf = (o: { metadata: { namespace?: string | undefined }; spec?: { clusterRef?: { name?: string } } }): readonly string[] => (o.spec?.clusterRef?.name ? [clusterKey(o)] : []);
+type ClusterOwned = { readonly metadata: { readonly namespace?: string | undefined }; readonly spec?: { readonly clusterRef?: { readonly name?: string } } };
+const clusterKey = (o: ClusterOwned) => `${o.metadata.namespace ?? ''}/${o.spec?.clusterRef?.name ?? ''}`;
+const clusterOf = (o: ClusterOwned): readonly string[] => (o.spec?.clusterRef?.name ? [clusterKey(o)] : []);
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 export function createCertificateController(options: CertificateControllerOptions): Controller {

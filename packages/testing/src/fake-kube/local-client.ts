@@ -192,8 +192,8 @@ function localResourceClient<T extends KubeObject, I extends KubeObject>(ctx: Ha
 }
 
 /**
- * A watch through the server's watch hub: object events as copies, bookmarks and errors parsed
- * from their lines. The stream is an object-mode `Readable`: it ends after what it buffered, and a
+ * A watch through the server's watch hub: object events carry the stored (frozen) objects,
+ * bookmarks and errors are parsed from their lines. The stream is an object-mode `Readable`: it ends after what it buffered, and a
  * consumer that stops iterating destroys it, which ends the watch.
  */
 function localWatch<T extends KubeObject>(ctx: HandlerContext, rtOf: () => ResourceType, version: string, options: WatchOptions): AsyncIterable<WatchEvent<T>> {
