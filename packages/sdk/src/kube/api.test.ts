@@ -49,3 +49,53 @@ describe('customObjectsApi connections', () => {
     expect(server.connections()).toBeLessThanOrEqual(before + 2);
   });
 });
+
+describe('customObjectsApi transport (undici Dispatcher.request instead of fetch)', () => {
+  let server: http.Server | undefined;
+  afterEach(async () => new Promise<void>((resolve) => (server ? (server.closeAllConnections(), server.close(() => resolve())) : resolve())));
+
+  it('sends the method, path, query, headers and body client-node prepared and returns the answer', async () => {
+    const seen: { method?: string; url?: string; contentType?: string; userAgent?: string; body?: string }[] = [];
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        seen.push({ method: req.method, url: req.url, contentType: req.headers['content-type'], userAgent: req.headers['user-agent'], body });
+        res.writeHead(200, { 'content-type': 'application/json', 'x-extra': 'yes' });
+        res.end(JSON.stringify({ apiVersion: 'example.io/v1', kind: 'Thing', metadata: { name: 'x', labels: { écho: 'ünïcode' } } }));
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const api = customObjectsApi(kubeConfigFromCertificate({ server: `http://127.0.0.1:${port}` }), 'kubeception-test');
+    const patched = await api.patchNamespacedCustomObject({ group: 'example.io', version: 'v1', namespace: 'default', plural: 'things', name: 'x', body: { metadata: { labels: { a: 'b' } } }, fieldManager: 'me' });
+    expect(patched).toMatchObject({ kind: 'Thing', metadata: { labels: { écho: 'ünïcode' } } });
+    expect(seen).toEqual([
+      { method: 'PATCH', url: '/apis/example.io/v1/namespaces/default/things/x?fieldManager=me', contentType: expect.stringContaining('json') as string, userAgent: 'kubeception-test', body: '{"metadata":{"labels":{"a":"b"}}}' },
+    ]);
+  });
+
+  it('turns an error status into client-node\'s ApiException with the server\'s Status body', async () => {
+    server = http.createServer((_req, res) => {
+      res.writeHead(409, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Conflict', code: 409, message: 'the object has been modified' }));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const api = customObjectsApi(kubeConfigFromCertificate({ server: `http://127.0.0.1:${port}` }), 'test');
+    const thrown = (await get(api).then(() => undefined, (e: unknown) => e)) as { code?: number; body?: unknown };
+    expect(thrown.code).toBe(409);
+    expect(String(thrown.body)).toContain('the object has been modified');
+  });
+
+  it('reports an unreachable server as an error whose cause carries the system code', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const api = customObjectsApi(kubeConfigFromCertificate({ server: `http://127.0.0.1:${port}` }), 'test');
+    const thrown = (await get(api).then(() => undefined, (e: unknown) => e)) as Error & { cause?: { code?: string } };
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown.cause?.code).toBe('ECONNREFUSED');
+  });
+});

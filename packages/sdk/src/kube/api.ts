@@ -6,10 +6,13 @@
 import {
   CustomObjectsApi,
   KubeConfig,
+  ResponseContext,
   ServerConfiguration,
   createConfiguration,
+  wrapHttpLibrary,
+  type Configuration,
+  type HttpLibrary,
   type RequestContext,
-  type ResponseContext,
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
 import { statSync } from 'node:fs';
@@ -105,8 +108,63 @@ export function pooledAuthentication(config: KubeConfig): SecurityAuthentication
   };
 }
 
-/** A `CustomObjectsApi` bound to `config`'s current cluster and user. */
-export function customObjectsApi(config: KubeConfig, userAgent: string): CustomObjectsApi {
+/**
+ * client-node's default HTTP library sends every request through undici's `fetch`, whose WHATWG
+ * machinery (Request and Response objects, web streams, abort signals, body cloning) costs about
+ * 0.2 ms of CPU per request: four to five times what the same request costs through undici's own
+ * `Dispatcher.request` (against a local server: 200 vs 54 µs per GET, 271 vs 56 µs per PATCH).
+ * This library sends exactly what client-node prepared — method, URL, headers, body and signal,
+ * on the dispatcher its authentication chose — with `Dispatcher.request`, reads the whole body and
+ * hands client-node the status, headers and body it expects. It plugs in through client-node's
+ * own `httpApi` option; without a dispatcher (none was chosen) it falls back to the default.
+ *
+ * Differences from `fetch`: no `accept-encoding` is sent (the server answers uncompressed, which
+ * costs bytes on large lists but no CPU to inflate) and redirects are not followed (the API
+ * server does not send them). A failure to reach the server is an `Error` whose `cause` is
+ * undici's error with its system code, as `fetch`'s is.
+ */
+export function dispatcherHttpLibrary(): HttpLibrary {
+  const fallback = createConfiguration({}).httpApi;
+  return wrapHttpLibrary({
+    send: async (request: RequestContext): Promise<ResponseContext> => {
+      const dispatcher = request.getDispatcher();
+      if (dispatcher === undefined) return fallback.send(request).toPromise();
+      const url = new URL(request.getUrl());
+      const method = request.getHttpMethod().toString();
+      const body = request.getBody();
+      let response;
+      try {
+        response = await dispatcher.request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: method as 'GET',
+          headers: request.getHeaders(),
+          body: body === undefined || body === null ? null : (body as string | Buffer),
+          signal: request.getSignal(),
+        });
+      } catch (cause) {
+        throw new Error(`${method} ${url.pathname} failed`, { cause });
+      }
+      const bytes = Buffer.from(await response.body.arrayBuffer());
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      return new ResponseContext(response.statusCode, headers, {
+        text: () => Promise.resolve(bytes.toString('utf8')),
+        binary: () => Promise.resolve(bytes),
+        stream: () => new Blob([bytes]).stream(),
+      });
+    },
+  });
+}
+
+/**
+ * The client-node configuration of every API the SDK uses: `config`'s current cluster, its
+ * authentication with pooled connections, the dispatcher HTTP library, the core-group path fix and
+ * the User-Agent. APIs made from one configuration share its connections.
+ */
+export function apiConfiguration(config: KubeConfig, userAgent: string): Configuration {
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
   const userAgentHeader = {
@@ -116,11 +174,15 @@ export function customObjectsApi(config: KubeConfig, userAgent: string): CustomO
     },
     post: (response: ResponseContext) => Promise.resolve(response),
   };
-  return new CustomObjectsApi(
-    createConfiguration({
-      baseServer: new ServerConfiguration(cluster.server, {}),
-      authMethods: { default: pooledAuthentication(config) },
-      promiseMiddleware: [coreGroup, userAgentHeader],
-    }),
-  );
+  return createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: pooledAuthentication(config) },
+    httpApi: dispatcherHttpLibrary(),
+    promiseMiddleware: [coreGroup, userAgentHeader],
+  });
+}
+
+/** A `CustomObjectsApi` bound to `config`'s current cluster and user. */
+export function customObjectsApi(config: KubeConfig, userAgent: string): CustomObjectsApi {
+  return new CustomObjectsApi(apiConfiguration(config, userAgent));
 }
