@@ -35,10 +35,23 @@ export function ttlWithin(cert: Persisted<Certificate>, caNotAfter: string, now:
   return ttl > renewBeforeMs(cert.spec) ? ttl : undefined;
 }
 
+/**
+ * Serials of the certificates seen lately, by PEM. Every reconcile of a Certificate checks its
+ * Secret's certificate, and parsing the X.509 is most of what that check costs; a certificate's
+ * PEM is public and its serial never changes. Bounded: the oldest entry goes first.
+ */
+const serials = new Map<string, string | undefined>();
+const SERIALS_KEPT = 16_384;
+
 function serialOf(pem: string): string | undefined {
+  if (serials.has(pem)) return serials.get(pem);
+  let serial: string | undefined;
   try {
-    return vaultSerial(new X509Certificate(pem).serialNumber);
+    serial = vaultSerial(new X509Certificate(pem).serialNumber);
   } catch {
-    return undefined;
+    serial = undefined;
   }
+  if (serials.size >= SERIALS_KEPT) serials.delete(serials.keys().next().value!);
+  serials.set(pem, serial);
+  return serial;
 }
