@@ -1,8 +1,10 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { ResultAsync } from 'neverthrow';
 import { TokenBucket } from '../internal/token-bucket.js';
 import type { KubeObject, ResourceDescriptor } from '../resource.js';
-import { customObjectsApi, defaultKubeConfig } from './api.js';
-import type { RetryOptions } from './request-policy.js';
+import { apiConfiguration, defaultKubeConfig } from './api.js';
+import type { KubeError } from './errors.js';
+import { send, type RetryOptions } from './request-policy.js';
 import { resourceClient, type ClientContext, type ResourceClient } from './resource-client.js';
 
 /** Options of {@link createKubeClient}. */
@@ -28,6 +30,20 @@ export interface KubeClient {
   readonly defaultNamespace: string;
   /** The typed client of a kind; cached per descriptor. */
   resource<T extends KubeObject, I extends KubeObject = T>(descriptor: ResourceDescriptor<T, I>): ResourceClient<T, I>;
+  /**
+   * Evicts a pod through the eviction API (`POST .../pods/<name>/eviction`, a `policy/v1`
+   * Eviction), as `kubectl drain` does: the server deletes the pod (gracefully) unless a
+   * PodDisruptionBudget forbids it. A budget's refusal is `TooManyRequests` with the budget's
+   * words in `status.details.causes`; it is not retried here (try again later), nor is anything else.
+   */
+  evict(name: string, options: EvictOptions): ResultAsync<void, KubeError>;
+}
+
+/** Options of {@link KubeClient.evict}. */
+export interface EvictOptions {
+  readonly namespace: string;
+  /** The deletion's grace period; the pod's own `terminationGracePeriodSeconds` when unset. */
+  readonly gracePeriodSeconds?: number;
 }
 
 /**
@@ -46,8 +62,10 @@ export interface KubeClient {
 export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
   const kubeConfig = options.kubeConfig ?? defaultKubeConfig();
   const defaultNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
+  const configuration = apiConfiguration(kubeConfig, 'kubeception-sdk');
+  const core = new CoreV1Api(configuration);
   const ctx: ClientContext = {
-    api: customObjectsApi(kubeConfig, 'kubeception-sdk'),
+    api: new CustomObjectsApi(configuration),
     config: kubeConfig,
     limiter: new TokenBucket(options.qps ?? 50, options.burst ?? 100),
     retry: options.retry ?? {},
@@ -67,6 +85,10 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
         clients.set(key, client);
       }
       return client as unknown as ResourceClient<T, I>;
+    },
+    evict(name, { namespace, gracePeriodSeconds }) {
+      const body = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace }, ...(gracePeriodSeconds === undefined ? {} : { deleteOptions: { gracePeriodSeconds } }) };
+      return send(() => core.createNamespacedPodEviction({ name, namespace, body }), 'once', ctx.limiter, { ...ctx.retry, maxAttempts: 1 }).map(() => undefined);
     },
   };
 }

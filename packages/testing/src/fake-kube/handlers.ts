@@ -1,7 +1,8 @@
-/** HTTP handlers of resource endpoints: get, list, watch, create, update, patch, delete, and the scale subresource (internal). */
+/** HTTP handlers of resource endpoints: get, list, watch, create, update, patch, delete, and the scale and eviction subresources (internal). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FieldValidation } from './admission.js';
 import { deleteObject, deleteOptionsOf } from './deletion.js';
+import { evictPod } from './eviction.js';
 import { decodeObject, readBody, sendJson, warningHeaders } from './http-io.js';
 import type { KubeApi, WriteOptions } from './kube-api.js';
 import type { Lister } from './list.js';
@@ -25,6 +26,7 @@ export interface HandlerContext {
 /** Handles one resource request; returns the HTTP status sent. */
 export async function handleResource(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<number> {
   if (r.subresource === 'scale') return scale(ctx, r, req, res, query);
+  if (r.subresource === 'eviction' && r.rt.key === '/pods') return eviction(ctx, r, req, res, query);
   if (r.subresource !== '' && r.subresource !== 'status' && !(r.subresource === 'finalize' && r.rt.key === '/namespaces')) throw pathNotFound();
   switch (r.verb) {
     case 'get':
@@ -143,6 +145,15 @@ async function scale(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage
   const obj = r.verb === 'update' ? updateScale(ctx.api, r, decodeObject(raw, contentType), opts) : patchScale(ctx.api, r, contentType ?? '', raw, opts);
   sendJson(res, 200, obj, warningHeaders(opts.warnings));
   return 200;
+}
+
+/** The eviction subresource of pods: `POST` an Eviction (see `eviction.ts`). */
+async function eviction(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<number> {
+  if (r.verb !== 'create' || r.name === undefined) throw methodNotAllowed('the server does not allow this method on the requested resource');
+  const raw = await readBody(req);
+  const status = evictPod(ctx.api, r.rt, r.namespace ?? '', r.name, decodeObject(raw, req.headers['content-type']), query.getAll('dryRun').includes('All'));
+  sendJson(res, status.code, status);
+  return status.code;
 }
 
 async function remove(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<number> {

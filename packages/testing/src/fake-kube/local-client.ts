@@ -33,6 +33,7 @@ import { PatchStrategy, type KubeConfig } from '@kubernetes/client-node';
 import { Readable } from 'node:stream';
 import { err, errAsync, ok, okAsync, type ResultAsync } from 'neverthrow';
 import { deleteObject, deleteOptionsOf } from './deletion.js';
+import { evictPod } from './eviction.js';
 import type { HandlerContext } from './handlers.js';
 import type { WriteOptions as ApiWriteOptions } from './kube-api.js';
 import type { ResourceType } from './resource-type.js';
@@ -85,6 +86,14 @@ export function localKubeClient(ctx: HandlerContext, kubeConfig: KubeConfig, opt
       let client = clients.get(descriptor);
       if (client === undefined) clients.set(descriptor, (client = localResourceClient(ctx, descriptor as never, defaultNamespace, fieldManager)));
       return client as unknown as ResourceClient<T, I>;
+    },
+    evict(name, { namespace, gracePeriodSeconds }) {
+      const body = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace }, ...(gracePeriodSeconds === undefined ? {} : { deleteOptions: { gracePeriodSeconds } }) };
+      return call(() => {
+        const pods = ctx.api.registry.find('', 'v1', 'pods');
+        if (pods === undefined) throw pathNotFound();
+        evictPod(ctx.api, pods, namespace, name, body, false);
+      });
     },
   };
 }
