@@ -46,7 +46,9 @@ export function deleteObjects(kube: KubeClient, objects: readonly KubeObject[]):
 }
 
 /**
- * One step of removing a VM: drain its guest node (cordon, delete pods; up to `drainTimeoutMs`),
+ * One step of removing a VM: drain its guest node (cordon, evict pods, respecting the guest's
+ * PodDisruptionBudgets; up to `drainTimeoutMs`, then the VM goes anyway, as Cluster API's
+ * `nodeDrainTimeout`),
  * then delete its Deployment. Its guest Node object goes once the VM is gone ({@link forgetGuestNodes}).
  */
 export function removeVm(deps: ApplyDeps, world: KvmWorld, removing: NonNullable<Plan['removing']>): ResultAsync<string, DriverError> {
@@ -65,7 +67,13 @@ export function removeVm(deps: ApplyDeps, world: KvmWorld, removing: NonNullable
           .patch(deployment.metadata?.name ?? '', { type: 'merge', body: { metadata: { annotations: { [DRAIN_STARTED_ANNOTATION]: deps.now().toISOString() } } } }, { namespace: deployment.metadata?.namespace ?? '' })
           .map(() => undefined)
           .mapErr(kubeFailure(`mark the drain of ${node}`));
-  return mark.andThen(() => drainNode(deps.guest!, guestNode)).andThen((left) => (left > 0 ? okAsync(`draining ${node}: ${left} pods terminating`) : deleteVm()));
+  return mark
+    .andThen(() => drainNode(deps.guest!, guestNode))
+    .andThen(({ left, blocked }) => {
+      if (left === 0) return deleteVm();
+      const refused = blocked.length > 0 ? `; eviction refused: ${blocked.slice(0, 3).join('; ')}${blocked.length > 3 ? ` and ${blocked.length - 3} more` : ''}` : '';
+      return okAsync(`draining ${node}: ${left} pods left${refused}`);
+    });
 }
 
 /** Deletes guest Node objects of VMs that no longer exist (after a scale-down), as Cluster API does. */

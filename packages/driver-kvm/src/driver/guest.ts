@@ -86,12 +86,20 @@ function drainable(pod: Pod): boolean {
   return !daemon && !mirror && !finished;
 }
 
+/** Where a drain pass over a guest node stands. */
+export interface DrainProgress {
+  /** Drainable pods still on the node (terminating, just evicted, or refused); 0: drained. */
+  readonly left: number;
+  /** Evictions a PodDisruptionBudget refused this pass: `<namespace>/<pod>: <the budget's words>`. */
+  readonly blocked: readonly string[];
+}
+
 /**
- * One drain pass over a guest node: cordons it, deletes its drainable pods, and answers how many
- * are still terminating (0: drained). Safe to repeat. Pods are deleted, not evicted through the
- * eviction API: the guest's PodDisruptionBudgets are not consulted (`kubectl drain --disable-eviction`).
+ * One drain pass over a guest node, as `kubectl drain`: cordons it and evicts its drainable pods
+ * through the eviction API, so the guest's PodDisruptionBudgets are respected. A refused eviction
+ * is tried again on the next pass (the caller's drain timeout bounds the wait). Safe to repeat.
  */
-export function drainNode(guest: KubeClient, node: GuestNode): ResultAsync<number, DriverError> {
+export function drainNode(guest: KubeClient, node: GuestNode): ResultAsync<DrainProgress, DriverError> {
   const cordon = node.unschedulable ? okAsync(undefined) : guest.resource(NodeResource).patch(node.name, { type: 'merge', body: { spec: { unschedulable: true } } }).map(() => undefined);
   const pods = guest.resource(PodResource);
   return cordon
@@ -99,15 +107,26 @@ export function drainNode(guest: KubeClient, node: GuestNode): ResultAsync<numbe
     .andThen((list) => {
       const targets = list.items.filter(drainable);
       const terminating = targets.filter((p) => p.metadata?.deletionTimestamp !== undefined).length;
-      const deletes = targets
+      const evictions = targets
         .filter((p) => p.metadata?.deletionTimestamp === undefined)
-        .map((p) =>
-          pods
-            .delete(p.metadata?.name ?? '', { namespace: p.metadata?.namespace ?? 'default' })
-            .map((left) => (left === undefined ? 0 : 1))
-            .orElse((e) => (e.kind === 'NotFound' ? okAsync(0) : errAsync(e))),
-        );
-      return ResultAsync.combine(deletes).map((left) => terminating + left.reduce((a, b) => a + b, 0));
+        .map((p) => {
+          const namespace = p.metadata?.namespace ?? 'default';
+          const name = p.metadata?.name ?? '';
+          return guest
+            .evict(name, { namespace })
+            .map((): string | undefined => undefined)
+            .orElse((e) => {
+              if (e.kind === 'NotFound') return okAsync(undefined);
+              if (e.kind === 'TooManyRequests') return okAsync(`${namespace}/${name}: ${e.status?.details?.causes?.[0]?.message ?? e.message}`);
+              return errAsync(e);
+            });
+        });
+      return ResultAsync.combine(evictions).andThen((refusals) => {
+        const blocked = refusals.filter((r): r is string => r !== undefined);
+        if (evictions.length === blocked.length) return okAsync({ left: terminating + blocked.length, blocked });
+        // the evicted pods may be gone already (no grace period): count what is left
+        return pods.list({ fieldSelector: `spec.nodeName=${node.name}` }).map((after) => ({ left: after.items.filter(drainable).length, blocked }));
+      });
     })
     .mapErr(unreachable);
 }

@@ -21,12 +21,21 @@ export function withConditions(conditions: readonly Condition[] | undefined, inp
   return list;
 }
 
-/** The status after an infrastructure pass. */
+/**
+ * The status after an infrastructure pass: phase Ready, and the `Ready` condition True, only when
+ * every condition of {@link READY_OF} is True and the driver is done.
+ */
 export function infrastructureStatus(cluster: Persisted<Cluster>, provider: string, observed: Observed<unknown>, progress: DriverProgress): ClusterStatus {
   const generation = cluster.metadata.generation;
   let conditions = withConditions(cluster.status?.conditions, observed.conditions, generation);
   conditions = summarizeReady(conditions, { of: READY_OF, observedGeneration: generation });
-  const ready = conditions.find((c) => c.type === ConditionType.Ready)?.status === 'True' && progress.type === 'done';
+  const healthy = conditions.find((c) => c.type === ConditionType.Ready)?.status === 'True';
+  // every part is up but the driver is still at work (a drain, a VM being replaced, objects just
+  // written): Ready says so, with the driver's words, rather than True while the phase is not Ready
+  if (healthy && progress.type !== 'done') {
+    conditions = withConditions(conditions, [{ type: ConditionType.Ready, status: 'False', reason: Reason.Progressing, message: progress.reason }], generation);
+  }
+  const ready = healthy && progress.type === 'done';
   const version = cluster.spec.kubernetes.version;
   const versions = cluster.status?.versions ?? [];
   return {

@@ -87,7 +87,10 @@ export type DriverProgress =
   | { readonly type: 'done' }
   /** Progress was made; run again after `ms` (something is booting, a cloud call is pending). */
   | { readonly type: 'requeueAfter'; readonly ms: number; readonly reason: string }
-  /** Waiting on an event a watch reports (a pod becoming ready); `reason` is shown in conditions. */
+  /**
+   * Waiting on an event a watch reports (a pod becoming ready). While every condition is True,
+   * `reason` is the message of `Ready=False` (reason `Progressing`); otherwise the conditions say why.
+   */
   | { readonly type: 'waitFor'; readonly reason: string; readonly recheckAfterMs?: number };
 
 /** A provider driver. */

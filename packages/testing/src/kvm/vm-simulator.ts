@@ -19,7 +19,7 @@
  *   registers once).
  * - **Workload pods**: `workloadPodsPerWorker` pods in the guest's `default` namespace, bound and
  *   Running, once per worker node name when it first turns Ready, so a drain has something to
- *   delete. Deleted ones are not made again.
+ *   evict. Deleted ones are not made again.
  * - **History** of what happened, in clock time: VMs started and stopped, Nodes Ready and not,
  *   cordoned and uncordoned (whoever did it), workload pods drained.
  *
@@ -28,7 +28,7 @@
  * readiness is ignored: `kubelet.unready` leaves the VM running), a guest's control plane (the
  * guest API server exists as soon as any VM pod appears, masters or not), TLS and authentication
  * on guest servers (the driver's connector is handed the kubeconfig), guest pods other than the
- * workload pods, eviction (drains delete pods), the node lifecycle's grace period and taints
+ * workload pods (drains evict them through the guest server's `pods/eviction`), the node lifecycle's grace period and taints
  * (conditions go Unknown at once), node leases, capacity from the VM's size (every guest Node has
  * 2 CPUs, 4Gi), the pool's Node labels from the Cluster spec, and network reachability.
  *
