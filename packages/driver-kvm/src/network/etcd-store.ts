@@ -11,8 +11,11 @@
  *   with a short backoff, and each host has a circuit breaker. Transient errors (unavailable,
  *   deadline exceeded, no leader, open circuit) become `Unavailable`; the rest `Failed`, including
  *   a refused TLS handshake (which gRPC reports as UNAVAILABLE, but only new credentials fix).
+ * - `etcd3` (and gRPC under it, about 300 ms to load) is imported when the store is first used,
+ *   so code that only uses the in-memory store or the driver's renderers does not pay for it.
  */
-import { Etcd3, isRecoverableError, type IOptions, type Namespace } from 'etcd3';
+import type * as Etcd3Api from 'etcd3';
+import type { Etcd3, IOptions, Namespace } from 'etcd3';
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, isBrokenCircuitError, retry } from 'cockatiel';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import type { FlannelNetworkConfig } from '../render/flannel.js';
@@ -46,8 +49,12 @@ export interface EtcdNetworkStoreOptions {
 /** Attempts of putConfig's read-compare-write before it reports contention. */
 const MAX_PUT_ROUNDS = 10;
 
+type Etcd3Module = typeof Etcd3Api;
+/** The `etcd3` module, once a store has loaded it. */
+let etcd3: Etcd3Module | undefined;
+
 /** The etcd3 error classes `Unavailable` is named after, and anything the client itself retries. */
-const isTransient = (error: unknown): boolean => error instanceof Error && (isRecoverableError(error) || isBrokenCircuitError(error));
+const isTransient = (error: unknown): boolean => error instanceof Error && ((etcd3?.isRecoverableError(error) ?? false) || isBrokenCircuitError(error));
 
 /** A refused TLS handshake: gRPC reports it as UNAVAILABLE, but it is the credentials', and waiting will not fix it. */
 const isTlsRefusal = (error: unknown): boolean => error instanceof Error && /SSL routines|certificate/i.test(error.message);
@@ -93,18 +100,25 @@ function clientOptions(options: EtcdNetworkStoreOptions): IOptions {
  * ```
  */
 export function createEtcdNetworkStore(options: EtcdNetworkStoreOptions): NetworkStore {
-  const client = new Etcd3(clientOptions(options));
-  const kv: Namespace = options.namespace === undefined ? client : client.namespace(options.namespace);
+  let connecting: Promise<{ client: Etcd3; kv: Namespace }> | undefined;
+  const connect = () =>
+    (connecting ??= import('etcd3').then((module) => {
+      etcd3 = module;
+      const client = new module.Etcd3(clientOptions(options));
+      return { client, kv: options.namespace === undefined ? client : client.namespace(options.namespace) };
+    }));
+  /** Runs `call` on the key-value namespace, connecting first. */
+  const onKv = <T>(what: string, call: (kv: Namespace) => Promise<T>, key?: string) => attempt(what, async () => call((await connect()).kv), key);
 
   const read = (key: string): ResultAsync<RawEntry | undefined, NetworkStoreError> =>
-    attempt('get', () => kv.get(key).exec(), key).map((response) => {
+    onKv('get', (kv) => kv.get(key).exec(), key).map((response) => {
       const found = response.kvs[0];
       return found === undefined ? undefined : { value: found.value.toString('utf8'), modRevision: Number(found.mod_revision) };
     });
 
   /** Writes `value` if `key` is still at `modRevision` (0: absent); false when another writer came first. */
   const writeIfUnchanged = (key: string, modRevision: number, value: string): ResultAsync<boolean, NetworkStoreError> =>
-    attempt('put', () => kv.if(key, 'Mod', '==', modRevision).then(kv.put(key).value(value)).commit(), key).map((response) => response.succeeded);
+    onKv('put', (kv) => kv.if(key, 'Mod', '==', modRevision).then(kv.put(key).value(value)).commit(), key).map((response) => response.succeeded);
 
   const putConfig = (prefix: string, config: FlannelNetworkConfig, round = 1): ResultAsync<{ readonly written: boolean }, NetworkStoreError> => {
     const key = configKey(prefix);
@@ -125,16 +139,17 @@ export function createEtcdNetworkStore(options: EtcdNetworkStoreOptions): Networ
     },
     putConfig: (prefix, config) => putConfig(prefix, config),
     deletePrefix: (prefix) =>
-      attempt('delete', () => kv.delete().prefix(prefixRange(prefix)).exec(), prefixRange(prefix)).map((response) => ({ deleted: Number(response.deleted) })),
+      onKv('delete', (kv) => kv.delete().prefix(prefixRange(prefix)).exec(), prefixRange(prefix)).map((response) => ({ deleted: Number(response.deleted) })),
     listConfigs: (root = DEFAULT_NETWORK_STORE_ROOT) =>
-      attempt('list', () => kv.getAll().prefix(root).strings(), root).andThen((entries) => collectConfigs(root, Object.entries(entries))),
+      onKv('list', (kv) => kv.getAll().prefix(root).strings(), root).andThen((entries) => collectConfigs(root, Object.entries(entries))),
     raw: {
-      put: (key, value) => attempt('put', () => kv.put(key).value(value).exec(), key).map(() => undefined),
+      put: (key, value) => onKv('put', (kv) => kv.put(key).value(value).exec(), key).map(() => undefined),
       get: read,
-      keys: (prefix) => attempt('list', () => kv.getAll().prefix(prefix).keys(), prefix).map((keys) => [...keys].sort()),
+      keys: (prefix) => onKv('list', (kv) => kv.getAll().prefix(prefix).keys(), prefix).map((keys) => [...keys].sort()),
     },
     close: async () => {
-      client.close();
+      // a store never used has nothing to close (and need not load etcd3 to say so)
+      if (connecting !== undefined) (await connecting).client.close();
     },
   };
 }
