@@ -7,9 +7,10 @@
  * Cluster's finalizer added once and its status written once per phase (Pending, Provisioning,
  * Ready).
  *
- * The host's request log holds only what came over HTTP: the operators' requests and this
- * bench's own (its Cluster creates). The simulated kubelet, scheduler, workload controllers and VM
- * simulator call the fake in-process (`FakeKube.localClient`), so they are not in it.
+ * The host's request log holds only what came over HTTP, each request with its User-Agent: the
+ * operators' (`kvm-operator/<replica>`, counted here) and this bench's own (its Cluster creates).
+ * The simulated kubelet, scheduler, workload controllers and VM simulator call the fake in-process
+ * (`FakeKube.localClient`), so they are not in it.
  *
  * Then a full resync of every Cluster in the steady state: the writes it makes (the target is 0).
  *
@@ -19,7 +20,7 @@ import { kvmCluster, provider, renderCluster } from '@kubeception/driver-kvm';
 import { ClusterResource, createClusterModel } from '@kubeception/sdk';
 import { startInformer } from '@kubeception/sdk/runtime';
 import { clusterPki } from '@kubeception/pki-vault';
-import { kvmClusterInput } from '../packages/testing/src/kvm/kvm-world.js';
+import { KVM_OPERATOR_AGENT, kvmClusterInput } from '../packages/testing/src/kvm/kvm-world.js';
 import { startKvmWorldInWorker } from '../packages/testing/src/kvm/kvm-world-remote.js';
 import type { Figure } from './figure.js';
 
@@ -34,8 +35,8 @@ function minimumWrites(name: string): number {
   return rendered.objects.length + certificates + 2 + 3 * pkiObjects + certificates + 1 + 1 + 3;
 }
 
-/** This bench's own requests (it creates the Clusters); the rest of the log is the operators'. */
-const ours = (r: { verb: string; resource: string }) => r.verb === 'create' && r.resource === 'clusters';
+/** The operators' requests (by their User-Agent); the rest of the log is this bench's own (it creates the Clusters). */
+const operators = (r: { userAgent: string }) => r.userAgent.startsWith(`${KVM_OPERATOR_AGENT}/`);
 const WRITES = new Set(['create', 'update', 'patch', 'delete']);
 
 export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
@@ -74,7 +75,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     }
     const seconds = (performance.now() - started) / 1000;
     watching.abort();
-    const operator = (await world.requests()).filter((r) => !ours(r));
+    const operator = (await world.requests()).filter(operators);
     const writes = operator.filter((r) => WRITES.has(r.verb)).length / n;
     const minimum = minimumWrites('kvm-0');
     // steady state: a full resync of every Cluster must write nothing

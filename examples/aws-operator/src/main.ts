@@ -27,7 +27,7 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   if (!values.embedded) {
     const { VAULT_ADDR, VAULT_TOKEN } = process.env;
     await createAwsOperator({
-      kube: createKubeClient(),
+      kube: createKubeClient({ userAgent: 'aws-operator' }),
       ...(VAULT_ADDR && VAULT_TOKEN ? { bootTokens: { vault: vault({ endpoint: VAULT_ADDR, token: VAULT_TOKEN, noCustomHTTPVerbs: true }), vaultAddr: VAULT_ADDR } } : {}),
       leaderElection: { name: 'aws-operator', namespace: process.env.POD_NAMESPACE ?? 'kubeception' },
       http: { port: 8080, host: '0.0.0.0' },

@@ -32,7 +32,7 @@ export async function main(argv: readonly string[], out: (line: string) => void 
     const { VAULT_ADDR, VAULT_TOKEN } = process.env;
     if (!VAULT_ADDR || !VAULT_TOKEN) return out(`VAULT_ADDR and VAULT_TOKEN must be set (or use --embedded)\n\n${USAGE}`), 2;
     const operator = createCertOperator({
-      kube: createKubeClient(),
+      kube: createKubeClient({ userAgent: 'cert-operator' }),
       vault: vault({ endpoint: VAULT_ADDR, token: VAULT_TOKEN, noCustomHTTPVerbs: true }),
       leaderElection: { name: 'cert-operator', namespace: process.env.POD_NAMESPACE ?? 'kubeception' },
       http: { port: 8080, host: '0.0.0.0' },

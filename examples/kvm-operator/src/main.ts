@@ -44,7 +44,7 @@ async function runOnHost(config: Extract<Config, { mode: 'host' }>, logger: Logg
     ...(rootCertificate ? { credentials: { rootCertificate, ...(certChain && privateKey ? { certChain, privateKey } : {}) } } : {}),
   });
   const operator = createKvmOperator({
-    kube: createKubeClient(),
+    kube: createKubeClient({ userAgent: 'kvm-operator' }),
     networkStore: store,
     flannel: { etcdEndpoints: flannel.endpoints, ...(flannel.tlsSecret ? { etcdTlsSecretName: flannel.tlsSecret } : {}) },
     ledgerNamespace: config.ledgerNamespace,

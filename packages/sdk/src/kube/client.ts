@@ -21,6 +21,11 @@ export interface KubeClientOptions {
   readonly fieldManager?: string;
   /** A watch silent for this long (no event, no bookmark) is closed by the client. @default 30_000 (client-node's) */
   readonly watchTimeoutMs?: number;
+  /**
+   * The `User-Agent` of every request: how the API server's audit log (and the fake's request log)
+   * tells this client from others, e.g. `kvm-operator/0.1.0`. @default 'kubeception-sdk'
+   */
+  readonly userAgent?: string;
 }
 
 /** A Kubernetes client: one {@link ResourceClient} per kind, sharing rate limit and config. */
@@ -62,7 +67,7 @@ export interface EvictOptions {
 export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
   const kubeConfig = options.kubeConfig ?? defaultKubeConfig();
   const defaultNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
-  const configuration = apiConfiguration(kubeConfig, 'kubeception-sdk');
+  const configuration = apiConfiguration(kubeConfig, options.userAgent ?? 'kubeception-sdk');
   const core = new CoreV1Api(configuration);
   const ctx: ClientContext = {
     api: new CustomObjectsApi(configuration),

@@ -2,6 +2,7 @@
 import { ApiException, CoreV1Api, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeKube, type FakeKube } from './server.js';
+import { ConfigMapResource, createKubeClient } from '@kubeception/sdk/kube';
 
 let kube: FakeKube;
 let core: CoreV1Api;
@@ -59,6 +60,15 @@ describe('faults', () => {
     kube.faults.fail({ resource: 'configmaps', status: 409 });
     const conflict = await codeOf(get());
     expect(conflict.body.message).toBe('Operation cannot be fulfilled on configmaps "target": the object has been modified; please apply your changes to the latest version and try again');
+  });
+
+  it('records who asked: the client\'s User-Agent', async () => {
+    kube.requests.clear();
+    await get();
+    const sdk = createKubeClient({ kubeConfig: kube.kubeConfig, userAgent: 'kvm-operator/0.1.0' });
+    (await sdk.resource(ConfigMapResource).get('target', { namespace: 'default' }))._unsafeUnwrap();
+    expect(kube.requests.all().map((r) => r.userAgent)).toEqual([expect.stringMatching(/^kubernetes-client-javascript\//) as string, 'kvm-operator/0.1.0']);
+    expect(kube.requests.count({ userAgent: 'kvm-operator/0.1.0' })).toBe(1);
   });
 
   it('adds latency', async () => {

@@ -15,6 +15,11 @@ export interface RequestRecord {
   readonly method: string;
   /** Path and query as sent. */
   readonly url: string;
+  /**
+   * The client's `User-Agent` (`''` when it sent none): who made the request, as the audit log's
+   * `userAgent` tells it (the fake authenticates nobody, so there is no user name).
+   */
+  readonly userAgent: string;
   /** HTTP status code sent (200 for watches that started). */
   code: number;
   /** Set when the answer was an injected fault (its description). */
@@ -24,7 +29,7 @@ export interface RequestRecord {
 }
 
 /** A filter over records: every given field must match. */
-export type RequestFilter = Partial<Pick<RequestRecord, 'verb' | 'resource' | 'group' | 'namespace' | 'name' | 'subresource' | 'code' | 'method'>> & {
+export type RequestFilter = Partial<Pick<RequestRecord, 'verb' | 'resource' | 'group' | 'namespace' | 'name' | 'subresource' | 'code' | 'method' | 'userAgent'>> & {
   /** Only records with (true) or without (false) an injected fault. */
   readonly faulted?: boolean;
 };

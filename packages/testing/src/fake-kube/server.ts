@@ -108,6 +108,7 @@ function recordOf(req: IncomingMessage, r: ResourceRoute | DocRoute | undefined,
     subresource: isRes && r.subresource !== '' ? r.subresource : undefined,
     method: req.method ?? 'GET',
     url: req.url ?? '/',
+    userAgent: req.headers['user-agent'] ?? '',
     code: 0,
     at: Date.now() - started,
   };

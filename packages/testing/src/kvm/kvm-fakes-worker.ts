@@ -25,7 +25,7 @@ port.on('message', (request: FakesRequest) => {
   const answer = async (): Promise<unknown> => {
     switch (request.op) {
       case 'requests':
-        return fakes.host.kube.requests.all().map((r) => ({ verb: r.verb, resource: r.resource, subresource: r.subresource }));
+        return fakes.host.kube.requests.all().map((r) => ({ verb: r.verb, resource: r.resource, subresource: r.subresource, userAgent: r.userAgent }));
       case 'clearRequests':
         fakes.host.kube.requests.clear();
         return undefined;

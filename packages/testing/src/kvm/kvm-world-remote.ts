@@ -33,6 +33,7 @@ export interface RemoteRequest {
   readonly verb: string;
   readonly resource: string;
   readonly subresource: string | undefined;
+  readonly userAgent: string;
 }
 
 export interface RemoteKvmWorld {

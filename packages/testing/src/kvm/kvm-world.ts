@@ -121,6 +121,9 @@ export interface KvmOperators {
   stop(): Promise<void>;
 }
 
+/** The User-Agent of a KVM world's operators (`kvm-operator/<replica>`): their requests in the host's request log. */
+export const KVM_OPERATOR_AGENT = 'kvm-operator';
+
 /** Starts the operators of a KVM world against its fakes. */
 export function startKvmOperators(fakes: KvmFakeEndpoints, options: KvmWorldOptions = {}): KvmOperators {
   const store = createMemoryNetworkStore();
@@ -129,7 +132,7 @@ export function startKvmOperators(fakes: KvmFakeEndpoints, options: KvmWorldOpti
   const logger = options.captureLogs ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) }) : pino({ level: 'silent' });
   const clusterControllers: Controller[] = [];
   const managers = Array.from({ length: options.replicas ?? 1 }, (_, replica) => {
-    const operatorKube = createKubeClient({ kubeConfig: fakes.hostKubeConfig, qps: 0, retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, jitter: 0.5 } });
+    const operatorKube = createKubeClient({ kubeConfig: fakes.hostKubeConfig, qps: 0, retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, jitter: 0.5 }, userAgent: `${KVM_OPERATOR_AGENT}/${replica}` });
     const controllers: Controller[] = [
       createClusterController({
         driver: createKvmDriver({
