@@ -19,7 +19,7 @@ import {
   type Persisted,
 } from '@kubeception/sdk';
 import { SecretResource, type Secret } from '@kubeception/sdk/kube';
-import { createController, done, objectKey, patchConditions, requeueAfter, waitFor, watchKind, withFinalizer, type Controller, type ReconcileContext } from '@kubeception/sdk/runtime';
+import { changedBeyondStatusOrFinalizer, createController, done, objectKey, patchConditions, requeueAfter, waitFor, watchKind, withFinalizer, type Controller, type ReconcileContext } from '@kubeception/sdk/runtime';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { branch, notReady, reportPkiError, type PkiControllerError } from './conditions.js';
 import { issueReason, renewalTime, ttlWithin } from './renewal.js';
@@ -117,6 +117,8 @@ export function createCertificateController(options: CertificateControllerOption
     resource: CertificateResource,
     concurrency: options.concurrency ?? 4,
     ...(options.namespace ? { namespace: options.namespace } : {}),
+    // its own status and finalizer writes queue nothing (a full resync still looks at every Certificate)
+    predicate: changedBeyondStatusOrFinalizer(Finalizer.CertOperator),
     owns: [SecretResource],
     watches: [
       // a CA becoming Ready (or rotating) concerns every Certificate of its cluster

@@ -14,7 +14,7 @@ import type { Persisted, ResourceDescriptor } from '../resource.js';
 import { done, requeueAfter, waitFor, type Action } from '../runtime/action.js';
 import { createController, watchKind, type Controller, type ReconcileContext } from '../runtime/controller.js';
 import { objectKey } from '../runtime/store.js';
-import { changedBeyondStatus } from '../runtime/predicates.js';
+import { changedBeyondStatusOrFinalizer } from '../runtime/predicates.js';
 import { withFinalizer } from '../runtime/finalizer.js';
 import { patchStatusIfChanged, jsonEqual } from '../runtime/status.js';
 import { steps, next, type StepOutcome } from '../runtime/steps.js';
@@ -47,6 +47,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
   const { driver } = options;
   const model = createClusterModel({ providers: [driver.provider] });
   const fieldManager = options.name ?? `${driver.name}-operator`;
+  const finalizer = options.finalizer ?? `kubeception.io/${driver.name}-operator`;
   const kube = (cause: KubeError): ClusterControllerError => ({ kind: 'Kube', cause });
   const failed = (cause: DriverError): ClusterControllerError => ({ kind: 'Driver', cause, ...(cause.terminal ? { terminal: true as const } : {}) });
   const writeStatus = (cluster: Persisted<Cluster>, ctx: Ctx, status: NonNullable<Cluster['status']>) =>
@@ -152,9 +153,9 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     concurrency: options.concurrency ?? 4,
     ...(options.namespace ? { namespace: options.namespace } : {}),
     owns: [CertificateResource, CertificateAuthorityResource] as never,
-    // the controller's own status writes queue nothing: every pass ends in a wait for an event
-    // of its PKI objects or the driver's watches, or a timer
-    predicate: changedBeyondStatus,
+    // the controller's own status and finalizer writes queue nothing: every pass ends in a wait
+    // for an event of its PKI objects or the driver's watches, or a timer
+    predicate: changedBeyondStatusOrFinalizer(finalizer),
     watches: (driver.watches ?? []).map((w) =>
       watchKind({
         resource: w.resource,
@@ -166,7 +167,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     ...(driver.events ? { sources: [(enqueue: (key: string) => void, signal: AbortSignal) => driver.events?.((ref) => enqueue(`${ref.namespace}/${ref.name}`), signal)] } : {}),
     reconcile: (cluster, ctx) => {
       if ((cluster.spec.provider as Record<string, unknown>)[driver.name] === undefined) return okAsync(done()); // another provider's Cluster
-      const guarded = withFinalizer<Cluster, Cluster, unknown>(options.finalizer ?? `kubeception.io/${driver.name}-operator`, {
+      const guarded = withFinalizer<Cluster, Cluster, unknown>(finalizer, {
         apply: (c, x) => validated(c, x, (v) => pipeline.apply(v, x)),
         cleanup: (c, x) => pipeline.cleanup(c, x),
       });

@@ -33,7 +33,7 @@ export { withFinalizer } from './finalizer.js';
 export type { FinalizerError, FinalizerHandlers } from './finalizer.js';
 export { next, steps } from './steps.js';
 export type { Step, StepError, StepOutcome, Steps } from './steps.js';
-export { changedBeyondStatus, isPaused } from './predicates.js';
+export { changedBeyondStatus, changedBeyondStatusOrFinalizer, isPaused } from './predicates.js';
 
 // The provider-agnostic Cluster controller (drivers plug in; see cluster/contract.md)
 export { createClusterController } from '../cluster/cluster-controller.js';
