@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
+import { ConfigMapResource, createKubeClient, kubeConfigFromCertificate } from '@kubeception/sdk/kube';
 import { ApiException, CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -82,6 +83,16 @@ describe('HTTPS with a generated CA', () => {
     expect(error).toBeDefined();
     expect(error).not.toBeInstanceOf(ApiException);
     expect(causes(error)).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|unable to verify|self[- ]signed/i);
+  });
+
+  it("serves the SDK's client (Dispatcher.request on client-node's TLS agent) with the CA, and refuses it without", async () => {
+    const trusted = createKubeClient({ kubeConfig: kubeConfigFromCertificate({ server: kube.url, caPem: kube.caCertificate }), qps: 0 });
+    (await trusted.resource(ConfigMapResource).create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'sdk-over-tls', namespace: 'secure' }, data: { a: 'b' } }))._unsafeUnwrap();
+    expect((await trusted.resource(ConfigMapResource).get('sdk-over-tls', { namespace: 'secure' }))._unsafeUnwrap().data).toEqual({ a: 'b' });
+    const untrusted = createKubeClient({ kubeConfig: kubeConfigFromCertificate({ server: kube.url }), qps: 0, retry: { maxAttempts: 1 } });
+    const refused = (await untrusted.resource(ConfigMapResource).get('sdk-over-tls', { namespace: 'secure' }))._unsafeUnwrapErr();
+    expect(refused.kind).toBe('Transport');
+    expect(causes(refused.cause)).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|unable to verify|self[- ]signed/i);
   });
 
   it('streams watches, injects faults and logs requests over TLS', async () => {
