@@ -6,12 +6,11 @@
  */
 import type { Persisted } from '@kubeception/sdk';
 import { DaemonSetResource, type DaemonSet } from '@kubeception/sdk/kube';
-import type { Store } from '@kubeception/sdk/runtime';
+import { jsonEqual, type Store } from '@kubeception/sdk/runtime';
 import { outcomeOf, type SimContext } from './context.js';
 import { Expectations } from './expectations.js';
 import { Loop, type Outcome } from './loop.js';
 import { controllerUid, isAvailable, isReady, type StoredNode, type StoredPod } from './objects.js';
-import { canonical } from './pod-status.js';
 import { createPods, deletePods, ownedPods, ownerRef, podFor } from './pod-template.js';
 import { nodeAffinityMatches, untoleratedTaint } from './scheduler-filters.js';
 
@@ -96,7 +95,7 @@ export function startDaemonSets(ctx: SimContext): { loop: Loop; idle: () => bool
     expectations.deleted(key, remove);
     const deleted = await deletePods(ctx, 'daemonset', key, remove);
     const status = statusOf(ds, eligibleNames, byNode, current);
-    const write = canonical({ ...ds.status, ...status }) === canonical(ds.status ?? {}) ? 'done' : await client.patchStatus(ds.metadata.name, { type: 'merge', body: { status } }, { namespace: ds.metadata.namespace }).match(...outcomeOf(ctx, 'daemonset', key));
+    const write = jsonEqual({ ...ds.status, ...status }, ds.status ?? {}) ? 'done' : await client.patchStatus(ds.metadata.name, { type: 'merge', body: { status } }, { namespace: ds.metadata.namespace }).match(...outcomeOf(ctx, 'daemonset', key));
     return [created.outcome, deleted, write].includes('retry') ? 'retry' : 'done';
   };
 

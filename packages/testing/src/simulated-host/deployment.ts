@@ -11,7 +11,7 @@ import { outcomeOf, rv, type SimContext } from './context.js';
 import { deploymentStatus, rollingLimits } from './deployment-status.js';
 import { Loop, type Outcome } from './loop.js';
 import { controllerUid, isAvailable } from './objects.js';
-import { canonical } from './pod-status.js';
+import { jsonEqual } from '@kubeception/sdk/runtime';
 import { ownedPods, ownerRef, templateHash } from './pod-template.js';
 
 type StoredDeployment = Persisted<Deployment>;
@@ -147,7 +147,7 @@ export function startDeployments(ctx: SimContext): { loop: Loop } {
       for (const rs of idle.slice(0, Math.max(0, idle.length - history))) await rsClient.delete(rs.metadata.name, { namespace: rs.metadata.namespace }).match(...outcomeOf(ctx, 'deployment', key));
     }
     const status = deploymentStatus(d, newRs, owned, timestamp(ctx.clock));
-    if (canonical(status) === canonical(d.status ?? {})) return 'done';
+    if (jsonEqual(status, d.status ?? {})) return 'done';
     const revision = newRs?.metadata.annotations?.[REVISION];
     if (revision !== undefined && d.metadata.annotations?.[REVISION] !== revision) {
       const annotated = await dClient.patch(d.metadata.name, { type: 'merge', body: { metadata: { annotations: { [REVISION]: revision } } } }, { namespace: d.metadata.namespace }).match(...outcomeOf(ctx, 'deployment', key));

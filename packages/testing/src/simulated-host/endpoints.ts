@@ -6,6 +6,7 @@
  */
 import type { Persisted } from '@kubeception/sdk';
 import { EndpointsResource, type Endpoints, type Service } from '@kubeception/sdk/kube';
+import { jsonEqual } from '@kubeception/sdk/runtime';
 import { timestamp } from './clock.js';
 import { outcomeOf, type SimContext } from './context.js';
 import { Loop, type Outcome } from './loop.js';
@@ -69,7 +70,7 @@ export function startEndpoints(ctx: SimContext): { loop: Loop } {
     const selected = (pods.store.byNamespace(svc.metadata.namespace) as StoredPod[]).filter((p) => mapMatches(svc.spec?.selector, p.metadata.labels));
     const subsets = subsetsFor(svc, selected);
     const labels = { ...svc.metadata.labels, 'endpoints.kubeception.io/simulated': 'true' };
-    if (current && canonical(current.subsets ?? []) === canonical(subsets) && canonical(current.metadata.labels ?? {}) === canonical(labels)) return 'done';
+    if (current && jsonEqual(current.subsets ?? [], subsets) && jsonEqual(current.metadata.labels ?? {}, labels)) return 'done';
     const body: Endpoints = {
       apiVersion: 'v1',
       kind: 'Endpoints',

@@ -4,13 +4,12 @@
  */
 import type { Persisted } from '@kubeception/sdk';
 import { JobResource, type Job } from '@kubeception/sdk/kube';
-import type { Store } from '@kubeception/sdk/runtime';
+import { jsonEqual, type Store } from '@kubeception/sdk/runtime';
 import { timestamp } from './clock.js';
 import { outcomeOf, type SimContext } from './context.js';
 import { Expectations } from './expectations.js';
 import { Loop, type Outcome } from './loop.js';
 import { controllerUid, isActive, isReady, type StoredPod } from './objects.js';
-import { canonical } from './pod-status.js';
 import { createPods, deletePods, ownedPods, ownerRef, podFor } from './pod-template.js';
 
 type StoredJob = Persisted<Job>;
@@ -77,7 +76,7 @@ export function startJobs(ctx: SimContext): { loop: Loop; idle: () => boolean } 
       terminating: all.filter((p) => p.metadata.deletionTimestamp !== undefined).length,
       ...(done ? {} : complete ? { completionTime: at, conditions: [...finish('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods'), ...finish('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods')] } : failedOut ? { conditions: [...finish('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'), ...finish('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')] } : {}),
     };
-    if (canonical({ ...job.status, ...status }) === canonical(job.status ?? {})) return outcome;
+    if (jsonEqual({ ...job.status, ...status }, job.status ?? {})) return outcome;
     const write = await client.patchStatus(job.metadata.name, { type: 'merge', body: { status } }, { namespace: job.metadata.namespace }).match(...outcomeOf(ctx, 'job', key));
     return outcome === 'retry' ? 'retry' : write;
   };

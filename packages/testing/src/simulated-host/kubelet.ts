@@ -12,7 +12,8 @@ import type { KubeletHooks, PodDirective } from './kubelet-hooks.js';
 import { PodIpPool } from './ip-pool.js';
 import { Loop, type Outcome } from './loop.js';
 import type { StoredNode, StoredPod } from './objects.js';
-import { canonical, podStatus, type ContainerRecord, type PodRecord } from './pod-status.js';
+import { jsonEqual } from '@kubeception/sdk/runtime';
+import { podStatus, type ContainerRecord, type PodRecord } from './pod-status.js';
 
 /** Options of the simulated kubelet. Times are in the clock's milliseconds. */
 export interface KubeletOptions {
@@ -174,7 +175,7 @@ export function startKubelet(ctx: SimContext, options: KubeletOptions = {}): { l
     const ready = nodeReady && record.mode === 'running';
     if (record.ready?.value !== ready) record.ready = { value: ready, since: timestamp(ctx.clock) };
     const status = podStatus(pod, record, ready);
-    if (canonical(status) === canonical(pod.status)) return 'done';
+    if (jsonEqual(status, pod.status)) return 'done';
     const [, onError] = outcomeOf(ctx, 'kubelet', key);
     return client.patchStatus(pod.metadata.name, { type: 'json', ops: [{ op: 'replace', path: '/status', value: status }] }, { namespace: pod.metadata.namespace }).match((stored): Outcome => {
       lastWritten.set(key, rv(stored));

@@ -19,6 +19,18 @@ const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
  * of the template, printed in decimal and each digit mapped through the "safe" alphabet.
  */
 export function templateHash(template: unknown, collisionCount = 0): string {
+  // a stored template is frozen, so its hash cannot change: computed once per stored object
+  const frozen = collisionCount === 0 && typeof template === 'object' && template !== null && Object.isFrozen(template);
+  const known = frozen ? hashes.get(template) : undefined;
+  if (known !== undefined) return known;
+  const computed = fnvHash(template, collisionCount);
+  if (frozen) hashes.set(template, computed);
+  return computed;
+}
+
+const hashes = new WeakMap<object, string>();
+
+function fnvHash(template: unknown, collisionCount: number): string {
   let hash = 0x811c9dc5;
   const text = canonical(template) + (collisionCount > 0 ? String(collisionCount) : '');
   for (let i = 0; i < text.length; i++) {

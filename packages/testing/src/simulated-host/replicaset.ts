@@ -1,12 +1,11 @@
 /** The ReplicaSet controller (internal): keeps `spec.replicas` active pods and reports status. */
 import { ReplicaSetResource, type ReplicaSet } from '@kubeception/sdk/kube';
 import type { Persisted } from '@kubeception/sdk';
-import type { Store } from '@kubeception/sdk/runtime';
+import { jsonEqual, type Store } from '@kubeception/sdk/runtime';
 import { outcomeOf, type SimContext } from './context.js';
 import { Expectations } from './expectations.js';
 import { Loop, type Outcome } from './loop.js';
 import { controllerUid, isAvailable, isReady, type StoredPod } from './objects.js';
-import { canonical } from './pod-status.js';
 import { createPods, deletePods, deletionOrder, ownedPods, ownerRef, podFor } from './pod-template.js';
 
 type StoredRs = Persisted<ReplicaSet>;
@@ -68,7 +67,7 @@ export function startReplicaSets(ctx: SimContext): { loop: Loop; idle: () => boo
       outcome = await deletePods(ctx, 'replicaset', key, victims);
     }
     const next = status(rs, active);
-    if (canonical({ ...rs.status, ...next }) === canonical(rs.status ?? {})) return outcome;
+    if (jsonEqual({ ...rs.status, ...next }, rs.status ?? {})) return outcome;
     const write = await client.patchStatus(rs.metadata.name, { type: 'merge', body: { status: next } }, { namespace: rs.metadata.namespace }).match(...outcomeOf(ctx, 'replicaset', key));
     return outcome === 'retry' ? 'retry' : write;
   };
