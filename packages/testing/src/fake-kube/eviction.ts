@@ -71,10 +71,10 @@ function expectedByControllers(api: KubeApi, namespace: string, pods: readonly K
   const counted = new Map<string, number>();
   for (const pod of pods) {
     const owner = pod.metadata.ownerReferences?.find((o) => o.controller === true);
-    const scaled = owner === undefined ? undefined : SCALED[`${owner.apiVersion}/${owner.kind}`];
-    if (owner === undefined || scaled === undefined) return undefined;
+    const kind = owner === undefined ? undefined : SCALED[`${owner.apiVersion}/${owner.kind}`];
+    if (owner === undefined || kind === undefined) return undefined;
     if (counted.has(owner.uid)) continue;
-    const rt = api.registry.find(scaled[0], 'v1', scaled[1]);
+    const rt = api.registry.find(kind[0], 'v1', kind[1]);
     const controller = rt === undefined ? undefined : api.store.get(rt.key, namespace, owner.name);
     if (controller === undefined || controller.metadata.uid !== owner.uid) return undefined;
     const replicas = isObject(controller.spec) && typeof controller.spec.replicas === 'number' ? controller.spec.replicas : 1;
