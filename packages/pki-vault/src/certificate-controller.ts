@@ -19,7 +19,7 @@ import {
   type Persisted,
 } from '@kubeception/sdk';
 import { SecretResource, type Secret } from '@kubeception/sdk/kube';
-import { changedBeyondStatusOrFinalizer, createController, done, objectKey, patchConditions, requeueAfter, waitFor, watchKind, withFinalizer, type Controller, type ReconcileContext } from '@kubeception/sdk/runtime';
+import { cacheIndex, changedBeyondStatusOrFinalizer, createController, done, objectKey, patchConditions, requeueAfter, waitFor, watchKind, withFinalizer, type Controller, type ReconcileContext } from '@kubeception/sdk/runtime';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { branch, notReady, reportPkiError, type PkiControllerError } from './conditions.js';
 import { issueReason, renewalTime, ttlWithin } from './renewal.js';
@@ -49,11 +49,7 @@ export function createCertificateController(options: CertificateControllerOption
   const now = options.now ?? (() => new Date());
   const { pki } = options;
 
-  const authorityOf = (cert: Persisted<Certificate>, ctx: Ctx): Persisted<CertificateAuthority> | undefined => {
-    const authorities = ctx.cache(CertificateAuthorityResource);
-    authorities.addIndex(BY_CLUSTER, clusterOf);
-    return authorities.byIndex(BY_CLUSTER, clusterKey(cert))[0];
-  };
+  const authorityOf = (cert: Persisted<Certificate>, ctx: Ctx): Persisted<CertificateAuthority> | undefined => ctx.cache(CertificateAuthorityResource).byIndex(BY_CLUSTER, clusterKey(cert))[0];
 
   const issue = (cert: Persisted<Certificate>, ctx: Ctx, ca: Persisted<CertificateAuthority>, why: string) => {
     const at = now();
@@ -119,15 +115,13 @@ export function createCertificateController(options: CertificateControllerOption
     ...(options.namespace ? { namespace: options.namespace } : {}),
     // its own status and finalizer writes queue nothing (a full resync still looks at every Certificate)
     predicate: changedBeyondStatusOrFinalizer(Finalizer.CertOperator),
+    indexes: [cacheIndex({ resource: CertificateResource, name: BY_CLUSTER, fn: clusterOf }), cacheIndex({ resource: CertificateAuthorityResource, name: BY_CLUSTER, fn: clusterOf })],
     owns: [SecretResource],
     watches: [
       // a CA becoming Ready (or rotating) concerns every Certificate of its cluster
       watchKind({
         resource: CertificateAuthorityResource,
-        map: (ca, certs) => {
-          certs.addIndex(BY_CLUSTER, clusterOf);
-          return certs.byIndex(BY_CLUSTER, clusterKey(ca)).map((c) => objectKey(c));
-        },
+        map: (ca, certs) => certs.byIndex(BY_CLUSTER, clusterKey(ca)).map((c) => objectKey(c)),
       }),
     ],
     reconcile: withFinalizer(Finalizer.CertOperator, {

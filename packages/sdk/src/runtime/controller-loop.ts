@@ -22,6 +22,11 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
     ...(options.labelSelector !== undefined ? { labelSelector: options.labelSelector } : {}),
   };
   const informer = env.informers.get(resource as unknown as ResourceDescriptor<T, KubeObject>, selection);
+  // before any subscription: the first event's reconcile or map may already look objects up
+  for (const index of options.indexes ?? []) {
+    const cache = (index.resource as unknown) === resource ? informer : env.informers.get(index.resource, index.selection ?? {});
+    cache.store.addIndex(index.name, index.fn as never);
+  }
   const queue = new WorkQueue({ ...options.queue, observer: env.metrics.queueObserver(name) });
   const log = env.log.child({ controller: name });
   const client = env.kube.resource(resource);

@@ -11,7 +11,7 @@ import type { Action } from './action.js';
 import type { EventRecorder } from './events.js';
 import type { InformerCache, Selection } from './informer.js';
 import type { RuntimeMetrics } from './metrics.js';
-import type { Store } from './store.js';
+import type { IndexFunction, Store } from './store.js';
 import type { WorkQueueOptions } from './workqueue.js';
 import { runController } from './controller-loop.js';
 
@@ -56,6 +56,25 @@ export interface Watch<U extends KubeObject = KubeObject> {
 }
 
 /**
+ * An index a controller reads a cache through, defined once when the controller starts
+ * (controller-runtime's `FieldIndexer.IndexField`): the cache of the reconciled kind is the
+ * controller's own (its namespace and label selector); any other kind's is the one read with
+ * `selection`.
+ */
+export interface CacheIndex<U extends KubeObject = KubeObject> {
+  readonly resource: ResourceDescriptor<U, KubeObject>;
+  readonly name: string;
+  readonly fn: IndexFunction<U>;
+  /** @default everything */
+  readonly selection?: Selection;
+}
+
+/** A {@link CacheIndex} of any kind, for `ControllerOptions.indexes`. */
+export function cacheIndex<U extends KubeObject>(index: CacheIndex<U>): CacheIndex {
+  return index as unknown as CacheIndex;
+}
+
+/**
  * An event source outside the API server (controller-runtime's `source.Channel`): it calls
  * `enqueue` with keys (`namespace/name`) of the reconciled kind whenever something they depend
  * on changed, until `signal` aborts.
@@ -75,6 +94,8 @@ export interface ControllerOptions<T extends KubeObject, I extends KubeObject, E
   readonly watches?: readonly Watch[];
   /** Events from outside the API server (started once, with the controller). */
   readonly sources?: readonly Source[];
+  /** Indexes the reconciler and the watches' maps look objects up by (`Store.byIndex`). */
+  readonly indexes?: readonly CacheIndex[];
   /** Workers. @default 1 */
   readonly concurrency?: number;
   /** Every object is queued again (at low priority) this often. @default 36_000_000 (10 h, as controller-runtime) */

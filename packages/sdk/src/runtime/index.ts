@@ -25,8 +25,8 @@ export { done, isTerminal, requeueAfter, waitFor } from './action.js';
 export type { Action, TerminalError } from './action.js';
 
 // Controllers and the manager
-export { createController, watchKind } from './controller.js';
-export type { Controller, ControllerEnvironment, ControllerFailure, ControllerOptions, ErrorPolicy, ReconcileContext, Reconciler, Source, Watch } from './controller.js';
+export { cacheIndex, createController, watchKind } from './controller.js';
+export type { CacheIndex, Controller, ControllerEnvironment, ControllerFailure, ControllerOptions, ErrorPolicy, ReconcileContext, Reconciler, Source, Watch } from './controller.js';
 export { createManager } from './manager.js';
 export type { Manager, ManagerOptions } from './manager.js';
 export { withFinalizer } from './finalizer.js';

@@ -1,5 +1,5 @@
 import { ConfigMapResource, SecretResource, type ConfigMap } from '@kubeception/sdk/kube';
-import { createController, done, requeueAfter, type ReconcileContext } from '@kubeception/sdk/runtime';
+import { cacheIndex, createController, done, requeueAfter, watchKind, type ReconcileContext } from '@kubeception/sdk/runtime';
 import type { KubeObject, Persisted } from '@kubeception/sdk';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,6 +24,30 @@ describe('controller', () => {
     await expect.poll(() => seen).toContain('a:1');
     await cms().patch('a', { type: 'merge', body: { data: { v: '2' } } }, { namespace: 'default' });
     await expect.poll(() => seen).toContain('a:2');
+  });
+
+  it('defines its indexes before the first reconcile and map, on its own cache and on another kind\'s', async () => {
+    await create('cfg', { team: 'blue' });
+    (await h.kube.resource(SecretResource).create({ metadata: { name: 'key', namespace: 'default', labels: { team: 'blue' } }, data: {} }))._unsafeUnwrap();
+    const found: string[] = [];
+    h.start([
+      createController({
+        name: 'indexed',
+        resource: ConfigMapResource,
+        namespace: 'default',
+        indexes: [
+          cacheIndex({ resource: ConfigMapResource, name: 'team', fn: (o: Persisted<CM>) => (o.data?.team ? [o.data.team] : []) }),
+          cacheIndex({ resource: SecretResource, name: 'team', fn: (o) => (o.metadata.labels?.team ? [o.metadata.labels.team] : []) }),
+        ],
+        // a lookup through an undefined index throws: these run from the very first event
+        watches: [watchKind({ resource: SecretResource, map: (secret, configs) => configs.byIndex('team', secret.metadata.labels?.team ?? '').map((c) => `default/${c.metadata.name}`) })],
+        reconcile: (o, ctx) => {
+          found.push(...ctx.cache(SecretResource).byIndex('team', o.data?.team ?? '').map((k) => `${o.metadata.name}->${k.metadata.name}`));
+          return okAsync(done());
+        },
+      }),
+    ]);
+    await expect.poll(() => found).toContain('cfg->key');
   });
 
   it('1,000 updates during one reconcile cause at most 2 more reconciles, never two at once', async () => {
