@@ -21,7 +21,7 @@ import { adminCertificateConnector, type GuestConnector } from './guest.js';
 import { createGuestWatches } from './guest-watch.js';
 import { CERTIFICATE_SECRETS, clusterOfHostObject, HOST_KINDS, MANAGED, VM_PODS } from './host.js';
 import { planCluster, settled, type Plan } from './plan.js';
-import { observeWorld, type KvmWorld } from './world.js';
+import { guestTarget, observeWorld, type KvmWorld } from './world.js';
 
 /** Options of {@link createKvmDriver}. */
 export interface KvmDriverOptions {
@@ -130,7 +130,8 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
         const request = { subnetLen: flannel.subnetLen, ...(network !== undefined ? { network } : {}), ...(vni !== undefined ? { vni } : {}) };
         return ledger.allocate(owner, request).mapErr(refusal).map(() => ({ type: 'requeueAfter' as const, ms: 50, reason: 'network allocated' }));
       }
-      const guest = connect({ name: cluster.metadata.name, namespace: cluster.metadata.namespace, endpoint: { host: cluster.spec.kubernetes.api.domain, port: 443 } });
+      // drains and Node deletions dial as the admin, as reading the Nodes does
+      const guest = connect(guestTarget(cluster, world.certificates));
       return executePlan({ kube: options.kube, fieldManager, store: options.networkStore, drainTimeoutMs: options.drainTimeoutMs ?? 300_000, recheckMs, now: options.now ?? (() => new Date()), guest }, world, plan, rendered, cluster.metadata.name, context);
     },
     cleanup: (cluster, spec, observed) => {

@@ -9,7 +9,7 @@ import type { NetworkStore } from '../network/store.js';
 import { flannelEtcdPrefix, type FlannelNetwork, type FlannelNetworkConfig } from '../render/flannel.js';
 import { secretName } from '../render/certificates.js';
 import { KvmAnnotation, KvmLabel } from '../render/names.js';
-import { guestError, guestNodes, type GuestConnector, type GuestNode } from './guest.js';
+import { guestError, guestNodes, type GuestConnector, type GuestNode, type GuestTarget } from './guest.js';
 import type { GuestWatches } from './guest-watch.js';
 import { CERTIFICATE_SECRETS, HOST_KINDS, kindName, MANAGED, VM_PODS } from './host.js';
 
@@ -91,6 +91,23 @@ function vmPod(pod: Persisted<Pod>): VmPod {
   };
 }
 
+/**
+ * Where and as whom the driver reaches a cluster's guest API: its endpoint and, once issued, the
+ * admin certificate from the cluster's certificate Secrets. Every guest call goes through a
+ * target built here (reading Nodes, draining, deleting Nodes): a connector that dials with the
+ * certificate has nothing to dial with otherwise.
+ */
+export function guestTarget(cluster: Persisted<Cluster>, certificates: readonly Persisted<Secret>[]): GuestTarget {
+  const name = cluster.metadata.name;
+  const admin = certificates.find((s) => s.metadata.name === secretName(name, Component.Admin));
+  return {
+    name,
+    namespace: cluster.metadata.namespace,
+    endpoint: { host: cluster.spec.kubernetes.api.domain, port: 443 },
+    ...(admin ? { admin: { certPem: decode(admin.data, 'tls.crt') ?? '', keyPem: new SecretValue(decode(admin.data, 'tls.key') ?? ''), caPem: decode(admin.data, 'ca.crt') ?? '' } } : {}),
+  };
+}
+
 /** Observes a cluster. Fails only when the flannel store cannot be read. */
 export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, context: DriverContext): ResultAsync<KvmWorld, DriverError> {
   const name = cluster.metadata.name;
@@ -116,18 +133,13 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
   const network = ledgered ?? (recorded?.network !== undefined && recorded.vni !== undefined ? { network: recorded.network, vni: recorded.vni } : undefined);
 
   const flannelTls = deps.flannelTlsSecret === undefined ? undefined : context.cache(SecretResource, { namespace: deps.ledgerNamespace }).get(`${deps.ledgerNamespace}/${deps.flannelTlsSecret}`);
-  const admin = certificates.find((s) => s.metadata.name === secretName(name, Component.Admin));
   const guest = (): ResultAsync<GuestView, DriverError> => {
     if (!pods.some((p) => p.ip !== undefined)) return okAsync({ reachable: false, reason: 'guest API: no VM has an address yet' });
-    const client = deps.connect({
-      name,
-      namespace: cluster.metadata.namespace,
-      endpoint: { host: cluster.spec.kubernetes.api.domain, port: 443 },
-      ...(admin ? { admin: { certPem: decode(admin.data, 'tls.crt') ?? '', keyPem: new SecretValue(decode(admin.data, 'tls.key') ?? ''), caPem: decode(admin.data, 'ca.crt') ?? '' } } : {}),
-    });
+    const target = guestTarget(cluster, certificates);
+    const client = deps.connect(target);
     if (client === undefined) return okAsync({ reachable: false, reason: 'the guest API cannot be reached yet (no admin certificate)' });
     // a Cluster being deleted starts no watch (cleanup stopped its own): it lists, if it asks at all
-    const watched = cluster.metadata.deletionTimestamp !== undefined ? undefined : deps.guests?.nodes({ name, namespace: cluster.metadata.namespace }, client, `${cluster.spec.kubernetes.api.domain}\n${admin?.data?.['tls.crt'] ?? ''}`);
+    const watched = cluster.metadata.deletionTimestamp !== undefined ? undefined : deps.guests?.nodes({ name, namespace: cluster.metadata.namespace }, client, `${target.endpoint.host}\n${target.admin?.certPem ?? ''}`);
     if (watched !== undefined) return okAsync<GuestView, DriverError>(watched);
     return guestNodes(client)
       .map((nodes): GuestView => ({ reachable: true, nodes: new Map(nodes.map((n) => [n.name, n])) }))

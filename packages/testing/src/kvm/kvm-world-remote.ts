@@ -99,7 +99,7 @@ export async function startKvmWorldInWorker(options: KvmWorldOptions = {}): Prom
     });
   const endpoints = await ready;
   const hostKubeConfig = config(endpoints.hostKubeconfigYaml);
-  const operators = startKvmOperators({ hostKubeConfig, vaultUrl: endpoints.vaultUrl, vaultToken: endpoints.vaultToken, guest: (target) => guests.get(target.name) }, options);
+  const operators = startKvmOperators({ hostKubeConfig, vaultUrl: endpoints.vaultUrl, vaultToken: endpoints.vaultToken, guest: (target) => (target.admin === undefined ? undefined : guests.get(target.name)) }, options);
   const kube = createKubeClient({ kubeConfig: hostKubeConfig, qps: 0 });
   return {
     kube,

@@ -78,9 +78,10 @@ export interface VmSimulator {
   kubeConfigFor(cluster: string): KubeConfig | undefined;
   /**
    * A guest connector for the KVM driver (`createKvmDriver({ guest })`): a client of the guest's
-   * API server by cluster name, once it runs (one client per server; credentials are not checked).
+   * API server by cluster name, once it runs and the target carries the admin certificate, as
+   * `adminCertificateConnector` needs (one client per server; the certificate is not checked).
    */
-  connector(): (target: { readonly name: string }) => KubeClient | undefined;
+  connector(): (target: { readonly name: string; readonly admin?: object }) => KubeClient | undefined;
   /** The API server of a guest cluster, once started (its faults and request log included). */
   guest(cluster: string): FakeKube | undefined;
   /** Clusters whose guest API server runs. */
@@ -238,7 +239,7 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
       const clients = new Map<string, KubeClient>();
       return (target) => {
         const kubeConfig = guests.get(target.name)?.kube.kubeConfig;
-        if (kubeConfig === undefined) return undefined;
+        if (kubeConfig === undefined || target.admin === undefined) return undefined;
         let client = clients.get(target.name);
         if (client === undefined || client.kubeConfig !== kubeConfig) clients.set(target.name, (client = createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 1 } })));
         return client;
