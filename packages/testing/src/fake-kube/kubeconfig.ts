@@ -12,6 +12,8 @@ export interface KubeconfigTarget {
   readonly namespace: string;
   /** PEM CA certificate of an HTTPS server; without it TLS verification is off. @default undefined */
   readonly caCertificate?: string;
+  /** A client certificate to authenticate with, instead of a token. @default undefined */
+  readonly client?: { readonly certificate: string; readonly privateKey: string };
 }
 
 const base64 = (pem: string) => Buffer.from(pem, 'utf8').toString('base64');
@@ -24,7 +26,7 @@ export function kubeconfigYaml(target: KubeconfigTarget): string {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: NAME, cluster }],
-    users: [{ name: NAME, user: { token: 'fake-kube-token' } }],
+    users: [{ name: NAME, user: target.client ? { 'client-certificate-data': base64(target.client.certificate), 'client-key-data': base64(target.client.privateKey) } : { token: 'fake-kube-token' } }],
     contexts: [{ name: NAME, context: { cluster: NAME, user: NAME, namespace } }],
     'current-context': NAME,
     preferences: {},
@@ -41,7 +43,7 @@ export function kubeConfigFor(target: KubeconfigTarget): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [cluster],
-    users: [{ name: NAME, token: 'fake-kube-token' }],
+    users: [target.client ? { name: NAME, certData: base64(target.client.certificate), keyData: base64(target.client.privateKey) } : { name: NAME, token: 'fake-kube-token' }],
     contexts: [{ name: NAME, cluster: NAME, user: NAME, namespace }],
     currentContext: NAME,
   });

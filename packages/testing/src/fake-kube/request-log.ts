@@ -16,10 +16,15 @@ export interface RequestRecord {
   /** Path and query as sent. */
   readonly url: string;
   /**
-   * The client's `User-Agent` (`''` when it sent none): who made the request, as the audit log's
-   * `userAgent` tells it (the fake authenticates nobody, so there is no user name).
+   * The client's `User-Agent` (`''` when it sent none): what made the request, as the audit log's
+   * `userAgent` tells it.
    */
   readonly userAgent: string;
+  /**
+   * Who made it: the common name of the client certificate, when the server authenticates
+   * clients (`clientCertificates`); otherwise the fake authenticates nobody and it is absent.
+   */
+  user?: string;
   /** HTTP status code sent (200 for watches that started). */
   code: number;
   /** Set when the answer was an injected fault (its description). */
@@ -29,7 +34,7 @@ export interface RequestRecord {
 }
 
 /** A filter over records: every given field must match. */
-export type RequestFilter = Partial<Pick<RequestRecord, 'verb' | 'resource' | 'group' | 'namespace' | 'name' | 'subresource' | 'code' | 'method' | 'userAgent'>> & {
+export type RequestFilter = Partial<Pick<RequestRecord, 'verb' | 'resource' | 'group' | 'namespace' | 'name' | 'subresource' | 'code' | 'method' | 'userAgent' | 'user'>> & {
   /** Only records with (true) or without (false) an injected fault. */
   readonly faulted?: boolean;
 };

@@ -1,6 +1,7 @@
 /**
  * The certificates of a fake served over HTTPS: a self-signed CA and a server certificate for
- * `127.0.0.1` (IP SAN) and `localhost` (DNS SAN), ECDSA P-256, made at start (internal).
+ * `127.0.0.1` (IP SAN) and `localhost` (DNS SAN), ECDSA P-256, made at start, and client
+ * certificates the CA signs on request (internal).
  * Loaded only when `tls` is on, so plain-HTTP users do not load `reflect-metadata`.
  */
 import 'reflect-metadata';
@@ -72,15 +73,50 @@ async function createLeaf(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPa
   });
 }
 
+/** A client certificate and its private key (PKCS #8), PEM. */
+export interface ClientCertificate {
+  readonly certificate: string;
+  readonly privateKey: string;
+}
+
+/** A client certificate for `commonName` with `groups` as its organizations, as kube-apiserver's x509 authenticator reads them. */
+async function createClient(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPair, commonName: string, groups: readonly string[]): Promise<x509.X509Certificate> {
+  return x509.X509CertificateGenerator.create({
+    subject: new x509.Name([{ CN: [commonName] }, ...groups.map((group) => ({ O: [group] }))]),
+    issuer: ca.subject,
+    publicKey: keys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: SIGNING_ALGORITHM,
+    ...validity(),
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
+}
+
+const pem = async (keys: KeyPair) => x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
+
+/** The server's certificates, and its CA's signing of client certificates. */
+export interface ServerPki extends ServerCertificates {
+  issueClientCertificate(commonName: string, groups?: readonly string[]): Promise<ClientCertificate>;
+}
+
 /** Generates a fresh CA and a server certificate for 127.0.0.1 and localhost. */
-export async function generateServerCertificates(): Promise<ServerCertificates> {
+export async function generateServerCertificates(): Promise<ServerPki> {
   const [caKeys, keys] = await Promise.all([generateKeys(), generateKeys()]);
   const ca = await createCa(caKeys);
   const leaf = await createLeaf(ca, caKeys, keys);
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   return {
     caCertificate: ca.toString('pem'),
     certificate: leaf.toString('pem'),
-    privateKey: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'),
+    privateKey: await pem(keys),
+    issueClientCertificate: async (commonName, groups = []) => {
+      const clientKeys = await generateKeys();
+      const certificate = await createClient(ca, caKeys, clientKeys, commonName, groups);
+      return { certificate: certificate.toString('pem'), privateKey: await pem(clientKeys) };
+    },
   };
 }

@@ -2,6 +2,7 @@
 import http, { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { KubeClient } from '@kubeception/sdk/kube';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Controllers } from './controllers.js';
@@ -15,6 +16,7 @@ import { Lister } from './list.js';
 import { localKubeClient, type LocalClientOptions } from './local-client.js';
 import { createRequestLog, type RequestLog, type RequestRecord } from './request-log.js';
 import { route, type DocRoute, type ResourceRoute } from './router.js';
+import type { ClientCertificate, ServerPki } from './server-certificates.js';
 import { faultStatus, pathNotFound } from './status.js';
 import { isObject } from './types.js';
 import { WatchHub } from './watch-hub.js';
@@ -43,6 +45,14 @@ export interface FakeKubeOptions {
    */
   readonly tls?: boolean;
   /**
+   * With `tls`: authenticate clients by X.509 certificate, as kube-apiserver does with
+   * `--client-ca-file` and anonymous requests off. A request without a certificate signed by the
+   * server's CA is answered 401 Unauthorized, and the request log records each request's `user`
+   * (the certificate's common name). The kubeconfigs carry a certificate for `kubernetes-admin`
+   * (organization `system:masters`); `issueClientCertificate` signs others. @default false
+   */
+  readonly clientCertificates?: boolean;
+  /**
    * Delete pods gracefully like kube-apiserver: a pod bound to a node (and not Succeeded or Failed)
    * is kept with `deletionTimestamp` for its grace period (`gracePeriodSeconds`, else
    * `spec.terminationGracePeriodSeconds`, else 30 s) until deleted again with `gracePeriodSeconds: 0`,
@@ -68,6 +78,13 @@ export interface FakeKube {
   readonly requests: RequestLog;
   /** The latest resourceVersion handed out. */
   readonly resourceVersion: () => string;
+  /** Watches open now, over HTTP and in-process: a client that restarts a watch must close the old one. */
+  openWatches(): number;
+  /**
+   * With `clientCertificates`: a client certificate the server accepts, for user `commonName`
+   * in `groups` (its organizations), and its private key. Rejects without `clientCertificates`.
+   */
+  issueClientCertificate(commonName: string, groups?: readonly string[]): Promise<ClientCertificate>;
   /**
    * An in-process client of this server, for the fake's own simulated components (kubelet,
    * controllers, VM simulator): the server's semantics without HTTP. Its requests are not logged
@@ -97,6 +114,14 @@ function seed(api: KubeApi, options: FakeKubeOptions): void {
   }
 }
 
+/** The user of a request over a TLS connection whose client certificate the server's CA signed: its common name. */
+function authenticatedUser(req: IncomingMessage): string | undefined {
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized) return undefined;
+  const cn = socket.getPeerCertificate().subject?.CN as string | string[] | undefined;
+  return Array.isArray(cn) ? cn[0] : cn;
+}
+
 function recordOf(req: IncomingMessage, r: ResourceRoute | DocRoute | undefined, started: number): RequestRecord {
   const isRes = r?.kind === 'resource';
   return {
@@ -114,12 +139,18 @@ function recordOf(req: IncomingMessage, r: ResourceRoute | DocRoute | undefined,
   };
 }
 
-/** A plain HTTP server, or an HTTPS one with freshly generated certificates. */
-async function createServer(tls: boolean, listener: RequestListener): Promise<{ server: http.Server | https.Server; caCertificate?: string }> {
+/**
+ * A plain HTTP server, or an HTTPS one with freshly generated certificates; with client
+ * certificates, it asks each client for one and verifies it against its CA (the request is
+ * refused later, with kube-apiserver's 401, not in the handshake).
+ */
+async function createServer(tls: boolean, clientCertificates: boolean, listener: RequestListener): Promise<{ server: http.Server | https.Server; pki?: ServerPki; admin?: ClientCertificate }> {
   if (!tls) return { server: http.createServer(listener) };
   const { generateServerCertificates } = await import('./server-certificates.js');
-  const certs = await generateServerCertificates();
-  return { server: https.createServer({ cert: certs.certificate, key: certs.privateKey }, listener), caCertificate: certs.caCertificate };
+  const pki = await generateServerCertificates();
+  const verify = clientCertificates ? { ca: pki.caCertificate, requestCert: true, rejectUnauthorized: false } : {};
+  const admin = clientCertificates ? await pki.issueClientCertificate('kubernetes-admin', ['system:masters']) : undefined;
+  return { server: https.createServer({ cert: pki.certificate, key: pki.privateKey, ...verify }, listener), pki, ...(admin ? { admin } : {}) };
 }
 
 async function listen(server: http.Server | https.Server, port: number): Promise<number> {
@@ -143,7 +174,8 @@ async function listen(server: http.Server | https.Server, port: number): Promise
  */
 export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
   // First, so that a failure to make certificates leaves nothing running.
-  const { server, caCertificate } = await createServer(options.tls ?? false, (req, res) => {
+  if (options.clientCertificates && !options.tls) throw new Error('startFakeKube: clientCertificates needs tls');
+  const { server, pki, admin } = await createServer(options.tls ?? false, options.clientCertificates ?? false, (req, res) => {
     void serve(req, res);
   });
   const started = Date.now();
@@ -176,6 +208,11 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     const record = recordOf(req, r, started);
     log.add(record);
     try {
+      if (options.clientCertificates) {
+        const user = authenticatedUser(req);
+        if (user === undefined) throw faultStatus(401, {}, 'Unauthorized');
+        record.user = user;
+      }
       const delayed = await faults.delay(record);
       if (delayed > 0) record.fault = `latency ${delayed}ms`;
       const failure = faults.failureFor(record);
@@ -198,7 +235,8 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     hub.stop();
     throw e;
   }
-  const target = { url: `${caCertificate === undefined ? 'http' : 'https'}://${host}`, namespace: options.namespace ?? 'default', caCertificate };
+  const caCertificate = pki?.caCertificate;
+  const target = { url: `${caCertificate === undefined ? 'http' : 'https'}://${host}`, namespace: options.namespace ?? 'default', caCertificate, ...(admin ? { client: admin } : {}) };
   const kubeConfig = kubeConfigFor(target);
   return {
     url: target.url,
@@ -208,6 +246,11 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     faults,
     requests: log,
     resourceVersion: () => String(api.store.revision),
+    openWatches: () => hub.size,
+    issueClientCertificate: async (commonName, groups) => {
+      if (!options.clientCertificates || pki === undefined) throw new Error('issueClientCertificate needs startFakeKube({ tls: true, clientCertificates: true })');
+      return pki.issueClientCertificate(commonName, groups);
+    },
     localClient: (clientOptions) => localKubeClient(ctx, kubeConfig, clientOptions),
     async stop() {
       faults.clear();

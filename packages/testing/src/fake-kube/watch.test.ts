@@ -125,4 +125,16 @@ describe('watch', () => {
     await eventually(() => (watchers.every((w) => w.events.length === 1) ? true : undefined));
     expect(new Set(watchers.map((w) => w.events[0]?.rv)).size).toBe(1);
   });
+
+  it('counts its open watches: one a client aborts is closed, one that timed out is gone', async () => {
+    // the watches of earlier tests were aborted by their clients: the server closes them
+    await eventually(() => (kube.openWatches() === 0 ? true : undefined));
+    const { done: timedOut } = await watch('/api/v1/namespaces/w/configmaps', { resourceVersion: kube.resourceVersion(), timeoutSeconds: 1 });
+    await watch('/api/v1/namespaces/w/configmaps', { resourceVersion: kube.resourceVersion() });
+    await eventually(() => (kube.openWatches() === 2 ? true : undefined));
+    for (const c of controllers.splice(-1)) c.abort();
+    await eventually(() => (kube.openWatches() === 1 ? true : undefined));
+    await timedOut;
+    await eventually(() => (kube.openWatches() === 0 ? true : undefined));
+  });
 });

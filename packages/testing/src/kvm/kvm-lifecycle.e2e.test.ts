@@ -140,6 +140,29 @@ describe('a KVM guest cluster on the simulated host', () => {
     await waitReady();
   }, 30_000);
 
+  it('follows a re-issued admin certificate: the VMs get it, the guest Node watch restarts with it and the old one closes', async () => {
+    await world.vms.settle();
+    const guest = world.vms.guest('alpha')!;
+    const secrets = world.kube.resource(SecretResource);
+    const adminCert = async () => (await secrets.get('alpha-admin', { namespace: 'default' })).map((s) => s.data?.['tls.crt']).unwrapOr(undefined);
+    const old = await adminCert();
+    const copy = (await list<{ metadata: { name: string }; data?: Record<string, string> }>(SecretResource)).find((s) => s.data?.['tls.crt'] === old)?.metadata.name;
+    expect(copy).toBeDefined();
+    const open = guest.openWatches();
+    guest.requests.clear();
+    // a lost Secret is re-issued: a new certificate (cert-manager does the same)
+    (await secrets.delete('alpha-admin', { namespace: 'default' }))._unsafeUnwrap();
+    await expect.poll(async () => { const now = await adminCert(); return now !== undefined && now !== old; }, { timeout: 10_000 }).toBe(true);
+    const renewed = await adminCert();
+    // the copy the VMs mount follows
+    await expect.poll(async () => (await secrets.get(copy!, { namespace: 'alpha' }))._unsafeUnwrap().data?.['tls.crt'], { timeout: 10_000 }).toBe(renewed);
+    // the driver watches the guest's Nodes anew with the new identity, and closes the old watch
+    await expect.poll(() => guest.requests.count({ verb: 'watch', resource: 'nodes' }), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => guest.openWatches(), { timeout: 10_000 }).toBe(open);
+    await waitReady();
+    expect(guest.requests.count({ verb: 'watch', resource: 'nodes' })).toBe(1);
+  }, 30_000);
+
   it('scales workers 3 → 5 → 2, draining each node before its VM goes, highest index first', async () => {
     await patchCluster({ spec: { workers: [{ name: 'pool', replicas: 5, cpus: 1, memory: '1Gi', disk: '10Gi' }] } });
     await waitReady();
