@@ -25,18 +25,19 @@
  * - fault injection (`faults`) and a request log (`requests`).
  *
  * ### What it does not model
- * Admission webhooks and admission plugins other than NamespaceLifecycle; authentication and
- * RBAC authorization (every request is allowed); aggregated APIs and APIService; CEL
+ * Admission webhooks and admission plugins other than NamespaceLifecycle; authentication other
+ * than client certificates (`clientCertificates`: only the common name is read, no revocation)
+ * and RBAC authorization (every request is allowed); aggregated APIs and APIService; CEL
  * (`x-kubernetes-validations`), `allOf`/`anyOf`/`oneOf`/`not` and ratcheting in CRD schemas;
  * CRD conversion webhooks (versions differ only in `apiVersion`); most built-in defaulting and
  * validation (only names, a few defaults and the rules listed above); controllers other than
  * the garbage collector, namespace and CRD cleanup (the scheduler, kubelet, Deployment and
  * Endpoints controllers are in `startSimulatedHost`); graceful pod termination only with
  * `gracefulPodDeletion` (on in the simulated host; otherwise pods without finalizers go at once);
- * the log, exec, eviction and binding subresources (scale is served for Deployments, ReplicaSets
- * and CRDs that declare it); protobuf and CBOR; OpenAPI documents
- * (`/openapi/v2`, `/openapi/v3` answer 404); client certificates (with `tls`, the server
- * authenticates itself but asks nothing of clients); `core/v1` and `events.k8s.io/v1` Events are
+ * the log, exec and binding subresources (scale is served for Deployments, ReplicaSets and CRDs
+ * that declare it; pod eviction without the disruption controller: budgets are computed at each
+ * eviction); protobuf and CBOR; OpenAPI documents (`/openapi/v2`, `/openapi/v3` answer 404);
+ * `core/v1` and `events.k8s.io/v1` Events are
  * stored separately (no conversion between them).
  *
  * @example
