@@ -51,6 +51,11 @@ export interface EvictOptions {
   readonly gracePeriodSeconds?: number;
 }
 
+/** The `policy/v1` Eviction that `evict(name, options)` posts for a pod. */
+export function evictionFor(name: string, { namespace, gracePeriodSeconds }: EvictOptions) {
+  return { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace }, ...(gracePeriodSeconds === undefined ? {} : { deleteOptions: { gracePeriodSeconds } }) };
+}
+
 /**
  * Creates a client. Every call returns `ResultAsync<_, KubeError>`; reads and idempotent
  * writes are retried on 429, 5xx and transport errors (see `request-policy.ts`).
@@ -91,9 +96,9 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
       }
       return client as unknown as ResourceClient<T, I>;
     },
-    evict(name, { namespace, gracePeriodSeconds }) {
-      const body = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace }, ...(gracePeriodSeconds === undefined ? {} : { deleteOptions: { gracePeriodSeconds } }) };
-      return send(() => core.createNamespacedPodEviction({ name, namespace, body }), 'once', ctx.limiter, { ...ctx.retry, maxAttempts: 1 }).map(() => undefined);
+    evict(name, options) {
+      const body = evictionFor(name, options);
+      return send(() => core.createNamespacedPodEviction({ name, namespace: options.namespace, body }), 'once', ctx.limiter, { ...ctx.retry, maxAttempts: 1 }).map(() => undefined);
     },
   };
 }

@@ -16,7 +16,7 @@
  * ```
  * @packageDocumentation
  */
-export { createKubeClient } from './client.js';
+export { createKubeClient, evictionFor } from './client.js';
 export type { EvictOptions, KubeClient, KubeClientOptions } from './client.js';
 export { defaultKubeConfig, kubeConfigFromCertificate } from './api.js';
 export type { CertificateCredentials } from './api.js';

@@ -17,6 +17,7 @@ import {
   statusToKubeError,
   toKubeError,
   type DeleteOptions,
+  evictionFor,
   type KubeClient,
   type KubeError,
   type KubeStatus,
@@ -87,8 +88,9 @@ export function localKubeClient(ctx: HandlerContext, kubeConfig: KubeConfig, opt
       if (client === undefined) clients.set(descriptor, (client = localResourceClient(ctx, descriptor as never, defaultNamespace, fieldManager)));
       return client as unknown as ResourceClient<T, I>;
     },
-    evict(name, { namespace, gracePeriodSeconds }) {
-      const body = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace }, ...(gracePeriodSeconds === undefined ? {} : { deleteOptions: { gracePeriodSeconds } }) };
+    evict(name, options) {
+      const { namespace } = options;
+      const body = evictionFor(name, options);
       return call(() => {
         const pods = ctx.api.registry.find('', 'v1', 'pods');
         if (pods === undefined) throw pathNotFound();
