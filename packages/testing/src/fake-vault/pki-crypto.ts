@@ -212,6 +212,8 @@ interface SigningIssuer {
   readonly key: KeyObject;
   readonly hash: string;
   readonly algorithm: asn.AlgorithmIdentifier;
+  /** `algorithm`, DER. */
+  readonly algorithmDer: Buffer;
 }
 
 const SIGNATURE_OIDS: Readonly<Record<string, string>> = { 'SHA-256': '1.2.840.10045.4.3.2', 'SHA-384': '1.2.840.10045.4.3.3', 'SHA-512': '1.2.840.10045.4.3.4' };
@@ -230,10 +232,19 @@ function signingIssuer(issuer: Issuer): SigningIssuer {
       key: KeyObject.from(issuer.keys.privateKey),
       hash: hash.replace('-', '').toLowerCase(),
       algorithm,
+      algorithmDer: Buffer.from(AsnConvert.serialize(algorithm)),
     };
     signingIssuers.set(issuer, known);
   }
   return known;
+}
+
+/** A DER tag-length-value: `tag`, the definite length of `content` (short or long form), `content`. */
+function derTlv(tag: number, content: Buffer): Buffer {
+  if (content.length < 0x80) return Buffer.concat([Buffer.of(tag, content.length), content]);
+  const length: number[] = [];
+  for (let n = content.length; n > 0; n = Math.floor(n / 256)) length.unshift(n % 256);
+  return Buffer.concat([Buffer.of(tag, 0x80 | length.length, ...length), content]);
 }
 
 const hexBytes = (hex: string): ArrayBuffer => new Uint8Array(Buffer.from(hex, 'hex')).buffer;
@@ -265,9 +276,11 @@ export function createLeaf(p: LeafParams): Leaf {
     subjectPublicKeyInfo: spki,
     extensions: new asn.Extensions(extensions),
   });
-  const tbs = new Uint8Array(AsnConvert.serialize(tbsCertificate));
+  const tbs = Buffer.from(AsnConvert.serialize(tbsCertificate));
   const signatureValue = sign(issuer.hash, tbs, p.issuer.spec.type === 'ec' ? { key: issuer.key, dsaEncoding: 'der' } : issuer.key);
-  const der = Buffer.from(AsnConvert.serialize(new asn.Certificate({ tbsCertificate, signatureAlgorithm: issuer.algorithm, signatureValue: new Uint8Array(signatureValue).buffer })));
+  // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }:
+  // the encoded TBS is reused rather than encoded a second time inside the whole certificate
+  const der = derTlv(0x30, Buffer.concat([tbs, issuer.algorithmDer, derTlv(0x03, Buffer.concat([Buffer.of(0), signatureValue]))]));
   return { pem: `-----BEGIN CERTIFICATE-----\n${(der.toString('base64').match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`, serialNumber };
 }
 
