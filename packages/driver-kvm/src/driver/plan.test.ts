@@ -50,6 +50,21 @@ describe('planCluster', () => {
     expect(plan.waiting).toContain('VMs being created');
   });
 
+  it('creates a Service’s EndpointSlice with its first VM address, and keeps an existing one following the VMs down to none', () => {
+    const cluster = sampleCluster();
+    const rendered = renderCluster(cluster, sampleInputs);
+    const slices = (plan: ReturnType<typeof planCluster>) => plan.applies.filter((o) => o.kind === 'EndpointSlice') as unknown as { metadata: { name: string }; endpoints: { addresses: string[] }[] }[];
+    const fresh = { objects: new Map<string, Persisted<KubeObject>>(), pods: [], certificates: [], ledgered: true, guest: { reachable: false as const, reason: 'no VM' } };
+    expect(slices(planCluster(cluster, fresh, rendered, sources))).toEqual([]);
+    const master = rendered.nodes.find((n) => n.role === NodeRole.Master)!;
+    const addressed = { ...fresh, pods: [{ name: `${master.name}-abc`, node: master.name, role: master.role, phase: 'Running', ready: false, terminating: false, ip: '10.1.3.2' }] };
+    expect(slices(planCluster(cluster, addressed, rendered, sources)).map((s) => [s.metadata.name, s.endpoints.map((e) => e.addresses[0])])).toEqual([['master', ['10.1.3.2']]]);
+    // every VM gone: the existing slices are emptied, not left with stale addresses
+    const world = converged(cluster);
+    const emptied = slices(planCluster(cluster, { ...world, pods: [] }, rendered, sources));
+    expect(emptied.map((s) => [s.metadata.name, s.endpoints.length])).toEqual([['master', 0], ['worker', 0]]);
+  });
+
   it('does nothing in a converged world', () => {
     const cluster = sampleCluster();
     const plan = planCluster(cluster, converged(cluster), renderCluster(cluster, sampleInputs), sources);

@@ -85,7 +85,11 @@ export function planCluster(cluster: KvmCluster, world: KvmWorld, rendered: Rend
   }
   const vmEndpoints = (role: NodeRole) =>
     world.pods.filter((p) => p.role === role && p.ip !== undefined && !p.terminating && desiredNodes.has(p.node)).map((p) => ({ node: p.node, ip: p.ip ?? '', ready: p.ready }));
-  const slices = [renderEndpointSlice(cluster, ObjectName.MasterService, vmEndpoints(NodeRole.Master)), renderEndpointSlice(cluster, ObjectName.WorkerService, vmEndpoints(NodeRole.Worker))];
+  // a Service's EndpointSlice is created with its first VM address, not empty (to be written again
+  // moments later); once it exists it follows the VMs, down to none
+  const slices = [renderEndpointSlice(cluster, ObjectName.MasterService, vmEndpoints(NodeRole.Master)), renderEndpointSlice(cluster, ObjectName.WorkerService, vmEndpoints(NodeRole.Worker))].filter(
+    (slice) => slice.endpoints.length > 0 || world.objects.has(kindName(slice)),
+  );
   const singles = [...shared, ...secretCopies(cluster, sources), ...slices];
   const stale = (o: KubeObject) => !contains(world.objects.get(kindName(o)), o);
 
