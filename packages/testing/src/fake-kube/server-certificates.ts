@@ -51,9 +51,10 @@ async function createCa(keys: KeyPair): Promise<x509.X509Certificate> {
   });
 }
 
-async function createLeaf(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPair): Promise<x509.X509Certificate> {
+/** A certificate the CA signs for `keys`: not a CA, for digital signatures, with `usage` and `extra` extensions. */
+async function createSigned(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPair, subject: x509.Name | string, usage: x509.ExtendedKeyUsage, extra: x509.Extension[]): Promise<x509.X509Certificate> {
   return x509.X509CertificateGenerator.create({
-    subject: 'CN=fake-kube-apiserver',
+    subject,
     issuer: ca.subject,
     publicKey: keys.publicKey,
     signingKey: caKeys.privateKey,
@@ -62,15 +63,20 @@ async function createLeaf(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPa
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([
-        { type: 'ip', value: '127.0.0.1' },
-        { type: 'dns', value: 'localhost' },
-      ]),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      new x509.ExtendedKeyUsageExtension([usage]),
+      ...extra,
       await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
+}
+
+/** The server certificate: for 127.0.0.1 and localhost. */
+async function createLeaf(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPair): Promise<x509.X509Certificate> {
+  const sans = new x509.SubjectAlternativeNameExtension([
+    { type: 'ip', value: '127.0.0.1' },
+    { type: 'dns', value: 'localhost' },
+  ]);
+  return createSigned(ca, caKeys, keys, 'CN=fake-kube-apiserver', x509.ExtendedKeyUsage.serverAuth, [sans, await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)]);
 }
 
 /** A client certificate and its private key (PKCS #8), PEM. */
@@ -80,21 +86,8 @@ export interface ClientCertificate {
 }
 
 /** A client certificate for `commonName` with `groups` as its organizations, as kube-apiserver's x509 authenticator reads them. */
-async function createClient(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPair, commonName: string, groups: readonly string[]): Promise<x509.X509Certificate> {
-  return x509.X509CertificateGenerator.create({
-    subject: new x509.Name([{ CN: [commonName] }, ...groups.map((group) => ({ O: [group] }))]),
-    issuer: ca.subject,
-    publicKey: keys.publicKey,
-    signingKey: caKeys.privateKey,
-    signingAlgorithm: SIGNING_ALGORITHM,
-    ...validity(),
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
-      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
-    ],
-  });
+function createClient(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPair, commonName: string, groups: readonly string[]): Promise<x509.X509Certificate> {
+  return createSigned(ca, caKeys, keys, new x509.Name([{ CN: [commonName] }, ...groups.map((group) => ({ O: [group] }))]), x509.ExtendedKeyUsage.clientAuth, []);
 }
 
 const pem = async (keys: KeyPair) => x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
