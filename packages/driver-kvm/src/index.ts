@@ -68,7 +68,7 @@ export { createKvmDriver } from './driver/driver.js';
 export type { KvmDriverOptions, KvmObservation } from './driver/driver.js';
 export { adminCertificateConnector, drainNode, guestNodes } from './driver/guest.js';
 export type { DrainProgress } from './driver/guest.js';
-export type { GuestConnector, GuestNode, GuestTarget } from './driver/guest.js';
+export type { AdminConnectorOptions, GuestConnector, GuestNode, GuestTarget } from './driver/guest.js';
 export { DRAIN_STARTED_ANNOTATION } from './driver/apply.js';
 export { planCluster, secretCopies } from './driver/plan.js';
 export type { Plan } from './driver/plan.js';

@@ -24,26 +24,39 @@ export interface GuestTarget {
  */
 export type GuestConnector = (target: GuestTarget) => KubeClient | undefined;
 
+/** Options of {@link adminCertificateConnector}. */
+export interface AdminConnectorOptions {
+  /**
+   * Where to dial a guest's API when not at its endpoint: for an operator that reaches guests
+   * through an address of its own (a Service in the host cluster, a tunnel). The server's
+   * certificate is still verified against the endpoint's host name. @default the endpoint
+   */
+  readonly dial?: (target: GuestTarget) => { readonly host: string; readonly port: number } | undefined;
+}
+
 /**
  * Dials `https://<endpoint>` with the admin certificate, trusting the cluster's CA. One client
  * per cluster, replaced when the certificate is re-issued.
  */
-export function adminCertificateConnector(): GuestConnector {
-  const clients = new Map<string, { readonly cert: string; readonly client: KubeClient }>();
+export function adminCertificateConnector(options: AdminConnectorOptions = {}): GuestConnector {
+  const clients = new Map<string, { readonly cert: string; readonly address: string; readonly client: KubeClient }>();
   return (target) => {
     if (target.admin === undefined) return undefined;
     const key = `${target.namespace}/${target.name}`;
+    const address = options.dial?.(target) ?? target.endpoint;
+    const server = `https://${address.host}:${address.port}`;
     const cached = clients.get(key);
-    if (cached?.cert === target.admin.certPem) return cached.client;
+    if (cached?.cert === target.admin.certPem && cached.address === server) return cached.client;
     const kubeConfig = kubeConfigFromCertificate({
-      server: `https://${target.endpoint.host}:${target.endpoint.port}`,
+      server,
       caPem: target.admin.caPem,
       certPem: target.admin.certPem,
       keyPem: target.admin.keyPem.reveal(),
       name: target.name,
+      ...(address.host !== target.endpoint.host ? { tlsServerName: target.endpoint.host } : {}),
     });
     const client = createKubeClient({ kubeConfig, retry: { maxAttempts: 2 } });
-    clients.set(key, { cert: target.admin.certPem, client });
+    clients.set(key, { cert: target.admin.certPem, address: server, client });
     return client;
   };
 }

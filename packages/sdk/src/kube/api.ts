@@ -35,6 +35,11 @@ export interface CertificateCredentials {
   readonly keyPem?: string;
   /** Name of the cluster, user and context in the kubeconfig. @default 'guest' */
   readonly name?: string;
+  /**
+   * The name the server's certificate is verified against, when `server` dials another address
+   * (kubeconfig's `tls-server-name`). @default the host of `server`
+   */
+  readonly tlsServerName?: string;
 }
 
 /** A kubeconfig with one cluster, user and context, from a server and client certificate. */
@@ -44,7 +49,7 @@ export function kubeConfigFromCertificate(credentials: CertificateCredentials): 
   const config = new KubeConfig();
   const plain = credentials.server.startsWith('http://');
   config.loadFromOptions({
-    clusters: [{ name, server: credentials.server, ...(credentials.caPem ? { caData: b64(credentials.caPem) } : {}), skipTLSVerify: plain }],
+    clusters: [{ name, server: credentials.server, ...(credentials.caPem ? { caData: b64(credentials.caPem) } : {}), ...(credentials.tlsServerName ? { tlsServerName: credentials.tlsServerName } : {}), skipTLSVerify: plain }],
     users: [{ name, ...(credentials.certPem ? { certData: b64(credentials.certPem) } : {}), ...(credentials.keyPem ? { keyData: b64(credentials.keyPem) } : {}) }],
     contexts: [{ name, cluster: name, user: name }],
     currentContext: name,
