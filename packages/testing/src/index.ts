@@ -58,7 +58,7 @@
 
 // Fake Kubernetes API server
 export { startFakeKube } from './fake-kube/server.js';
-export type { FakeKube, FakeKubeOptions } from './fake-kube/server.js';
+export type { FakeKube, FakeKubeOptions, ServingCertificate } from './fake-kube/server.js';
 export type { ClientCertificate } from './fake-kube/server-certificates.js';
 
 // Simulated host: nodes, scheduler, kubelet, workload controllers on the fake API server

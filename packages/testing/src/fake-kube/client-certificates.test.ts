@@ -9,6 +9,7 @@ import { ConfigMapResource, createKubeClient, kubeConfigFromCertificate } from '
 import { ApiException, CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './fixtures.js';
+import { generateServerCertificates } from './server-certificates.js';
 import { startFakeKube, type FakeKube } from './server.js';
 
 const run = promisify(execFile);
@@ -90,6 +91,21 @@ describe('a fake API server that authenticates clients by certificate', () => {
       await plain.stop();
     }
     await expect(startFakeKube({ clientCertificates: true })).rejects.toThrow(/needs tls/);
+  });
+
+  it('serves with a given certificate and verifies clients against its CA, which its kubeconfigs carry', async () => {
+    const pki = await generateServerCertificates();
+    const given = await startFakeKube({ tls: { certificate: pki.certificate, privateKey: pki.privateKey, caCertificate: pki.caCertificate }, clientCertificates: true });
+    try {
+      expect(given.caCertificate).toBe(pki.caCertificate);
+      expect(Buffer.from(given.kubeConfig.getCurrentCluster()?.caData ?? '', 'base64').toString()).toBe(pki.caCertificate);
+      await expect(given.issueClientCertificate('x')).rejects.toThrow(/no CA key/);
+      const bob = await pki.issueClientCertificate('bob');
+      await as(bob, given).makeApiClient(CoreV1Api).listNamespace();
+      expect(given.requests.all().map((r) => [r.user, r.code])).toEqual([['bob', 200]]);
+    } finally {
+      await given.stop();
+    }
   });
 
   it.skipIf(!hasKubectl)(hasKubectl ? 'serves kubectl with the client certificate from the kubeconfig' : 'serves kubectl (skipped: kubectl is not on PATH)', async () => {

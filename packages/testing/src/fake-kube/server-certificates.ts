@@ -70,12 +70,17 @@ async function createSigned(ca: x509.X509Certificate, caKeys: KeyPair, keys: Key
   });
 }
 
-/** The server certificate: for 127.0.0.1 and localhost. */
-async function createLeaf(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPair): Promise<x509.X509Certificate> {
-  const sans = new x509.SubjectAlternativeNameExtension([
-    { type: 'ip', value: '127.0.0.1' },
-    { type: 'dns', value: 'localhost' },
-  ]);
+/** The names a server certificate is for. */
+export interface ServerNames {
+  readonly ip: readonly string[];
+  readonly dns: readonly string[];
+}
+
+const LOCAL: ServerNames = { ip: ['127.0.0.1'], dns: ['localhost'] };
+
+/** The server certificate: for 127.0.0.1 and localhost, unless told other names. */
+async function createLeaf(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPair, names: ServerNames): Promise<x509.X509Certificate> {
+  const sans = new x509.SubjectAlternativeNameExtension([...names.ip.map((value) => ({ type: 'ip' as const, value })), ...names.dns.map((value) => ({ type: 'dns' as const, value }))]);
   return createSigned(ca, caKeys, keys, 'CN=fake-kube-apiserver', x509.ExtendedKeyUsage.serverAuth, [sans, await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)]);
 }
 
@@ -97,11 +102,11 @@ export interface ServerPki extends ServerCertificates {
   issueClientCertificate(commonName: string, groups?: readonly string[]): Promise<ClientCertificate>;
 }
 
-/** Generates a fresh CA and a server certificate for 127.0.0.1 and localhost. */
-export async function generateServerCertificates(): Promise<ServerPki> {
+/** Generates a fresh CA and a server certificate for 127.0.0.1 and localhost (or `names`). */
+export async function generateServerCertificates(names: ServerNames = LOCAL): Promise<ServerPki> {
   const [caKeys, keys] = await Promise.all([generateKeys(), generateKeys()]);
   const ca = await createCa(caKeys);
-  const leaf = await createLeaf(ca, caKeys, keys);
+  const leaf = await createLeaf(ca, caKeys, keys, names);
   return {
     caCertificate: ca.toString('pem'),
     certificate: leaf.toString('pem'),

@@ -41,9 +41,12 @@ export interface FakeKubeOptions {
   readonly port?: number;
   /**
    * Serve HTTPS with a CA and a server certificate (for `127.0.0.1` and `localhost`, ECDSA P-256)
-   * generated at start; the kubeconfigs then carry the CA and verify TLS. @default false (plain HTTP)
+   * generated at start; the kubeconfigs then carry the CA and verify TLS. Or serve with a given
+   * certificate, as a guest cluster's API server serves its own: its CA is then the one the
+   * kubeconfigs carry and, with `clientCertificates`, the one client certificates must chain to
+   * (the fake cannot sign any: its kubeconfigs carry none). @default false (plain HTTP)
    */
-  readonly tls?: boolean;
+  readonly tls?: boolean | ServingCertificate;
   /**
    * With `tls`: authenticate clients by X.509 certificate, as kube-apiserver does with
    * `--client-ca-file` and anonymous requests off. A request without a certificate signed by the
@@ -60,6 +63,13 @@ export interface FakeKubeOptions {
    * pods stay Terminating. @default false (pods without finalizers go at once)
    */
   readonly gracefulPodDeletion?: boolean;
+}
+
+/** A certificate to serve with, its private key, and the CA that signed it (PEM). */
+export interface ServingCertificate {
+  readonly certificate: string;
+  readonly privateKey: string;
+  readonly caCertificate: string;
 }
 
 /** A running fake Kubernetes API server. */
@@ -144,13 +154,21 @@ function recordOf(req: IncomingMessage, r: ResourceRoute | DocRoute | undefined,
  * certificates, it asks each client for one and verifies it against its CA (the request is
  * refused later, with kube-apiserver's 401, not in the handshake).
  */
-async function createServer(tls: boolean, clientCertificates: boolean, listener: RequestListener): Promise<{ server: http.Server | https.Server; pki?: ServerPki; admin?: ClientCertificate }> {
-  if (!tls) return { server: http.createServer(listener) };
+async function createServer(
+  tls: boolean | ServingCertificate,
+  clientCertificates: boolean,
+  listener: RequestListener,
+): Promise<{ server: http.Server | https.Server; caCertificate?: string; pki?: ServerPki; admin?: ClientCertificate }> {
+  if (tls === false) return { server: http.createServer(listener) };
+  if (tls !== true) {
+    const verify = clientCertificates ? { ca: tls.caCertificate, requestCert: true, rejectUnauthorized: false } : {};
+    return { server: https.createServer({ cert: tls.certificate, key: tls.privateKey, ...verify }, listener), caCertificate: tls.caCertificate };
+  }
   const { generateServerCertificates } = await import('./server-certificates.js');
   const pki = await generateServerCertificates();
   const verify = clientCertificates ? { ca: pki.caCertificate, requestCert: true, rejectUnauthorized: false } : {};
   const admin = clientCertificates ? await pki.issueClientCertificate('kubernetes-admin', ['system:masters']) : undefined;
-  return { server: https.createServer({ cert: pki.certificate, key: pki.privateKey, ...verify }, listener), pki, ...(admin ? { admin } : {}) };
+  return { server: https.createServer({ cert: pki.certificate, key: pki.privateKey, ...verify }, listener), caCertificate: pki.caCertificate, pki, ...(admin ? { admin } : {}) };
 }
 
 async function listen(server: http.Server | https.Server, port: number): Promise<number> {
@@ -175,7 +193,7 @@ async function listen(server: http.Server | https.Server, port: number): Promise
 export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
   // First, so that a failure to make certificates leaves nothing running.
   if (options.clientCertificates && !options.tls) throw new Error('startFakeKube: clientCertificates needs tls');
-  const { server, pki, admin } = await createServer(options.tls ?? false, options.clientCertificates ?? false, (req, res) => {
+  const { server, caCertificate, pki, admin } = await createServer(options.tls ?? false, options.clientCertificates ?? false, (req, res) => {
     void serve(req, res);
   });
   const started = Date.now();
@@ -235,7 +253,6 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     hub.stop();
     throw e;
   }
-  const caCertificate = pki?.caCertificate;
   const target = { url: `${caCertificate === undefined ? 'http' : 'https'}://${host}`, namespace: options.namespace ?? 'default', caCertificate, ...(admin ? { client: admin } : {}) };
   const kubeConfig = kubeConfigFor(target);
   return {
@@ -248,7 +265,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     resourceVersion: () => String(api.store.revision),
     openWatches: () => hub.size,
     issueClientCertificate: async (commonName, groups) => {
-      if (!options.clientCertificates || pki === undefined) throw new Error('issueClientCertificate needs startFakeKube({ tls: true, clientCertificates: true })');
+      if (!options.clientCertificates || pki === undefined) throw new Error('issueClientCertificate needs startFakeKube({ tls: true, clientCertificates: true }) (a given serving certificate brings no CA key)');
       return pki.issueClientCertificate(commonName, groups);
     },
     localClient: (clientOptions) => localKubeClient(ctx, kubeConfig, clientOptions),

@@ -6,7 +6,7 @@
 import { NodeResource, PodResource, type KubeClient, type Node, type Pod } from '@kubeception/sdk/kube';
 import { InformerCache, objectKey, type Informer, type InformerEvent, type Store } from '@kubeception/sdk/runtime';
 import type { KubeObject } from '@kubeception/sdk';
-import { startFakeKube, type FakeKube } from '../fake-kube/server.js';
+import { startFakeKube, type FakeKube, type ServingCertificate } from '../fake-kube/server.js';
 
 /** Told about every change of a guest's Nodes and Pods. */
 export interface GuestListener {
@@ -18,6 +18,12 @@ export interface GuestListener {
 export interface GuestOptions {
   readonly bookmarkIntervalMs: number;
   readonly listener: GuestListener;
+  /**
+   * The certificate a guest's API server serves with, read when it starts (the cluster's `api`
+   * certificate): the server then serves HTTPS and authenticates clients by certificates of the
+   * cluster's CA. Rejects while there is none yet (the start is tried again). Without it, plain HTTP.
+   */
+  readonly serving?: (cluster: string, namespace: string) => Promise<ServingCertificate>;
 }
 
 const num = (rv: string | undefined): number => Number(rv ?? 0) || 0;
@@ -46,8 +52,9 @@ export class GuestCluster {
   ) {}
 
   /** Starts the server and its informers; resolves once they have synced. */
-  static async start(name: string, options: GuestOptions): Promise<GuestCluster> {
-    const kube = await startFakeKube({ bookmarkIntervalMs: options.bookmarkIntervalMs });
+  static async start(name: string, namespace: string, options: GuestOptions): Promise<GuestCluster> {
+    const tls = options.serving ? await options.serving(name, namespace) : undefined;
+    const kube = await startFakeKube({ bookmarkIntervalMs: options.bookmarkIntervalMs, ...(tls ? { tls, clientCertificates: true } : {}) });
     const client = kube.localClient({ fieldManager: 'kubeception-vm-simulator' });
     const lifetime = new AbortController();
     const cache = new InformerCache(client, lifetime.signal);
@@ -131,7 +138,7 @@ export class GuestRegistry {
     if (this.entries.has(cluster)) return;
     const entry: GuestEntry = { namespace, starting: Promise.resolve(undefined), retired: false };
     entry.starting = this.track(
-      GuestCluster.start(cluster, this.options).then(
+      GuestCluster.start(cluster, namespace, this.options).then(
         async (guest) => {
           if (entry.retired) {
             await guest.stop();

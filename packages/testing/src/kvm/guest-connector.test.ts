@@ -7,6 +7,7 @@ import { adminCertificateConnector, guestNodes, type GuestTarget } from '@kubece
 import { SecretValue } from '@kubeception/sdk';
 import { NodeResource } from '@kubeception/sdk/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateServerCertificates } from '../fake-kube/server-certificates.js';
 import { startFakeKube, type FakeKube } from '../fake-kube/server.js';
 
 let guest: FakeKube;
@@ -58,6 +59,30 @@ describe('adminCertificateConnector', () => {
       expect(impostor.requests.count()).toBe(0);
     } finally {
       await impostor.stop();
+    }
+  });
+
+  it('dials another address with dial, still verifying the guest’s certificate for the API domain', async () => {
+    // a guest serving a certificate for its API domain only, as a guest's kube-apiserver does
+    const domain = 'api.tls-demo.k8s.example.com';
+    const pki = await generateServerCertificates({ ip: [], dns: [domain] });
+    const served = await startFakeKube({ tls: { certificate: pki.certificate, privateKey: pki.privateKey, caCertificate: pki.caCertificate }, clientCertificates: true });
+    try {
+      const cert = await pki.issueClientCertificate('admin', ['system:masters']);
+      const { port } = new URL(served.url);
+      const admin = { certPem: cert.certificate, keyPem: new SecretValue(cert.privateKey), caPem: pki.caCertificate };
+      const at = (host: string) => ({ name: 'tls-demo', namespace: 'default', endpoint: { host, port: 443 }, admin });
+      const dial = () => ({ host: '127.0.0.1', port: Number(port) });
+      (await served.localClient().resource(NodeResource).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'tls-demo-master-0' } }))._unsafeUnwrap();
+
+      const nodes = await guestNodes(adminCertificateConnector({ dial })(at(domain))!);
+      expect(nodes._unsafeUnwrap().map((n) => n.name)).toEqual(['tls-demo-master-0']);
+      expect(served.requests.filter({ verb: 'list', resource: 'nodes' }).map((r) => r.user)).toEqual(['admin']);
+      // a certificate for another name is refused, as it would be at the endpoint itself
+      expect((await guestNodes(adminCertificateConnector({ dial })(at('api.other.k8s.example.com'))!)).isErr()).toBe(true);
+      expect(served.requests.count({ verb: 'list', resource: 'nodes' })).toBe(1);
+    } finally {
+      await served.stop();
     }
   });
 });

@@ -2,7 +2,7 @@
  * A simulated host, fake Vault, the VM simulator and the Cluster controller on the KVM driver,
  * for KVM tests and benches: kubeception inside the test suite.
  */
-import { createKvmDriver, createMemoryNetworkStore, provider as kvmProvider, type GuestConnector, type NetworkStore } from '@kubeception/driver-kvm';
+import { adminCertificateConnector, createKvmDriver, createMemoryNetworkStore, provider as kvmProvider, type GuestConnector, type NetworkStore } from '@kubeception/driver-kvm';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterResource, kubeceptionCrds, type Cluster, type ClusterInput } from '@kubeception/sdk';
 import { createKubeClient, NamespaceResource, SecretResource, type KubeClient, type ResourceClient } from '@kubeception/sdk/kube';
@@ -167,7 +167,10 @@ export function startKvmOperators(fakes: KvmFakeEndpoints, options: KvmWorldOpti
 export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmWorld> {
   const fakes = await startKvmFakes(options);
   const { host, vault: vaultServer, vms } = fakes;
-  const operators = startKvmOperators({ hostKubeConfig: host.kubeConfig, vaultUrl: vaultServer.url, vaultToken: vaultServer.rootToken, guest: vms.connector() }, options);
+  // HTTPS guests are reached as a real operator reaches them: with the admin certificate, verifying
+  // the guest's certificate for the API domain, dialing where the simulator's server listens
+  const guest = options.vms?.guestTls ? adminCertificateConnector({ dial: (target) => vms.guestAddress(target.name) }) : vms.connector();
+  const operators = startKvmOperators({ hostKubeConfig: host.kubeConfig, vaultUrl: vaultServer.url, vaultToken: vaultServer.rootToken, guest }, options);
   const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
   return {
     host,

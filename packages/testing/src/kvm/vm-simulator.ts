@@ -44,10 +44,10 @@
  * ```
  * @packageDocumentation
  */
-import { createKubeClient, NamespaceResource, PodResource, type KubeClient, type Node, type Pod } from '@kubeception/sdk/kube';
+import { createKubeClient, NamespaceResource, PodResource, SecretResource, type KubeClient, type Node, type Pod } from '@kubeception/sdk/kube';
 import { InformerCache, type InformerEvent } from '@kubeception/sdk/runtime';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { FakeKube } from '../fake-kube/server.js';
+import type { FakeKube, ServingCertificate } from '../fake-kube/server.js';
 import type { SimulatedHost, SimulationFailure } from '../simulated-host/host.js';
 import { Loop } from '../simulated-host/loop.js';
 import { GuestRegistry } from './guest-cluster.js';
@@ -66,6 +66,14 @@ export interface VmSimulatorOptions {
   readonly workloadPodsPerWorker?: number;
   /** Bookmark interval of the guest API servers (client-node's watches give up after 30 s of silence). @default 10_000 */
   readonly guestBookmarkIntervalMs?: number;
+  /**
+   * Guest API servers serve HTTPS with the cluster's `api` certificate (from the `<cluster>-api`
+   * Secret the driver copies into the host namespace, which the VMs mount) and authenticate
+   * clients by certificates of the cluster's CA, as a guest's kube-apiserver does: reach them with
+   * the driver's `adminCertificateConnector({ dial: (t) => vms.guestAddress(t.name) })`, not with
+   * `connector()`. @default false (plain HTTP, credentials not checked)
+   */
+  readonly guestTls?: boolean;
   /** Nodes reconciled at once. @default 8 */
   readonly concurrency?: number;
   /** Told about unexpected failures (they are retried). @default kept in `failures()` */
@@ -82,6 +90,8 @@ export interface VmSimulator {
    * `adminCertificateConnector` needs (one client per server; the certificate is not checked).
    */
   connector(): (target: { readonly name: string; readonly admin?: object }) => KubeClient | undefined;
+  /** Where a guest's API server listens (127.0.0.1 and its port), once started. */
+  guestAddress(cluster: string): { readonly host: string; readonly port: number } | undefined;
   /** The API server of a guest cluster, once started (its faults and request log included). */
   guest(cluster: string): FakeKube | undefined;
   /** Clusters whose guest API server runs. */
@@ -139,6 +149,7 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
   const guests = new GuestRegistry(
     {
       bookmarkIntervalMs: options.guestBookmarkIntervalMs ?? 10_000,
+      ...(options.guestTls ? { serving: (cluster: string, namespace: string) => servingCertificate(client, cluster, namespace) } : {}),
       listener: {
         onNode: (cluster, e) => guestNodeChanged(cluster, e),
         onPod: (cluster, e) => guestPodChanged(cluster, e),
@@ -246,6 +257,10 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
       };
     },
     guest: (cluster) => guests.get(cluster)?.kube,
+    guestAddress: (cluster) => {
+      const url = guests.get(cluster)?.kube.url;
+      return url === undefined ? undefined : { host: new URL(url).hostname, port: Number(new URL(url).port) };
+    },
     clusters: () => guests.all().map((g) => g.name),
     addressOf: (cluster, node) => addresses.peek(cluster, node),
     history: () => [...history],
@@ -271,4 +286,12 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
       await guests.stopAll();
     },
   };
+}
+
+/** The `api` certificate of a cluster, from the Secret copy in its host namespace. */
+async function servingCertificate(client: KubeClient, cluster: string, namespace: string): Promise<ServingCertificate> {
+  const secret = await client.resource(SecretResource).get(`${cluster}-api`, { namespace }).unwrapOr(undefined);
+  const pem = (key: string) => Buffer.from(secret?.data?.[key] ?? '', 'base64').toString('utf8');
+  if (!pem('tls.crt') || !pem('tls.key') || !pem('ca.crt')) throw new Error(`guest ${cluster}: no api certificate in ${namespace}/${cluster}-api yet`);
+  return { certificate: pem('tls.crt'), privateKey: pem('tls.key'), caCertificate: pem('ca.crt') };
 }
