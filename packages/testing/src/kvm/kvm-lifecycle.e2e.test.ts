@@ -1,7 +1,9 @@
 /**
  * A KVM guest cluster's life on the simulated host: Pending → Provisioning → Ready with every
  * child, a steady state of zero writes, manual edits reverted, scaling with drains, a rolling
- * version change one node at a time, and a deletion that leaves nothing behind.
+ * version change one node at a time, and a deletion that leaves nothing behind. The guest's API
+ * serves HTTPS with the cluster's own certificate and takes only the cluster CA's client
+ * certificates; the driver reaches it with its production connector.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import {
   DeploymentResource,
   EndpointSliceResource,
   NamespaceResource,
+  NodeResource,
   PodResource,
   SecretResource,
   ServiceResource,
@@ -32,7 +35,7 @@ const readyWithoutNodes: string[] = [];
 const stopWatch = new AbortController();
 
 beforeAll(async () => {
-  world = await startKvmWorld({ nodes: 7 });
+  world = await startKvmWorld({ nodes: 7, vms: { guestTls: true } });
   void (async () => {
     for await (const event of world.clusters().watch({ namespace: 'default', signal: stopWatch.signal })) {
       const status = (event as { object?: Persisted<Cluster> }).object?.status;
@@ -215,8 +218,7 @@ describe('a KVM guest cluster on the simulated host', () => {
   }, 90_000);
 });
 
+/** The guest's Nodes, read in-process (its API server takes only the cluster's certificates). */
 async function listGuestNodes(): Promise<string[]> {
-  const { createKubeClient, NodeResource } = await import('@kubeception/sdk/kube');
-  const guest = createKubeClient({ kubeConfig: world.vms.kubeConfigFor('alpha')!, qps: 0 });
-  return names((await guest.resource(NodeResource).list())._unsafeUnwrap().items);
+  return names((await world.vms.guest('alpha')!.localClient().resource(NodeResource).list())._unsafeUnwrap().items);
 }
