@@ -27,7 +27,8 @@
  * Booting (a VM is "up" as soon as its pod runs), DHCP, the launcher's own readiness (pod
  * readiness is ignored: `kubelet.unready` leaves the VM running), a guest's control plane (the
  * guest API server exists as soon as any VM pod appears, masters or not), TLS and authentication
- * on guest servers (the driver's connector is handed the kubeconfig), guest pods other than the
+ * on guest servers unless `guestTls` is on (then the cluster's `api` certificate is served and
+ * only the common name of a client certificate of the cluster's CA is read; no RBAC), guest pods other than the
  * workload pods (drains evict them through the guest server's `pods/eviction`), the node lifecycle's grace period and taints
  * (conditions go Unknown at once), node leases, capacity from the VM's size (every guest Node has
  * 2 CPUs, 4Gi), the pool's Node labels from the Cluster spec, and network reachability.
