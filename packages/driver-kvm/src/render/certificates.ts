@@ -35,7 +35,7 @@ export function certificatePaths(component: Component): CertificatePaths {
 
 /** The Secret of a component certificate, by the SDK's convention (`<cluster>-<component>`; Certificates here never set `secretName`). */
 export function secretName(cluster: string, component: Component): string {
-  return certificateSecretName({ spec: { clusterRef: { name: cluster }, component } } as Parameters<typeof certificateSecretName>[0]);
+  return certificateSecretName({ spec: { clusterRef: { name: cluster }, component } });
 }
 
 /** Name of the certificates volume of a VM pod. */

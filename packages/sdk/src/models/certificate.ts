@@ -93,7 +93,7 @@ function checkCertificate({ spec: s }: Certificate): FieldIssue[] {
 }
 
 /** Name of the Secret a Certificate writes: `spec.secretName` or `<cluster>-<component>`. */
-export function certificateSecretName(cert: Pick<Certificate, 'spec'>): string {
+export function certificateSecretName(cert: { readonly spec: Pick<Certificate['spec'], 'clusterRef' | 'component' | 'secretName'> }): string {
   return cert.spec.secretName ?? `${cert.spec.clusterRef.name}-${cert.spec.component}`;
 }
 

@@ -1,6 +1,7 @@
 /** Kubeconfigs pointing at the fake server (internal). */
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import type { ClientCertificate } from './server-certificates.js';
 
 const NAME = 'fake-kube';
 
@@ -13,7 +14,7 @@ export interface KubeconfigTarget {
   /** PEM CA certificate of an HTTPS server; without it TLS verification is off. @default undefined */
   readonly caCertificate?: string;
   /** A client certificate to authenticate with, instead of a token. @default undefined */
-  readonly client?: { readonly certificate: string; readonly privateKey: string };
+  readonly client?: ClientCertificate;
 }
 
 const base64 = (pem: string) => Buffer.from(pem, 'utf8').toString('base64');

@@ -66,9 +66,7 @@ export interface FakeKubeOptions {
 }
 
 /** A certificate to serve with, its private key, and the CA that signed it (PEM). */
-export interface ServingCertificate {
-  readonly certificate: string;
-  readonly privateKey: string;
+export interface ServingCertificate extends ClientCertificate {
   readonly caCertificate: string;
 }
 
@@ -160,15 +158,13 @@ async function createServer(
   listener: RequestListener,
 ): Promise<{ server: http.Server | https.Server; caCertificate?: string; pki?: ServerPki; admin?: ClientCertificate }> {
   if (tls === false) return { server: http.createServer(listener) };
-  if (tls !== true) {
-    const verify = clientCertificates ? { ca: tls.caCertificate, requestCert: true, rejectUnauthorized: false } : {};
-    return { server: https.createServer({ cert: tls.certificate, key: tls.privateKey, ...verify }, listener), caCertificate: tls.caCertificate };
-  }
-  const { generateServerCertificates } = await import('./server-certificates.js');
-  const pki = await generateServerCertificates();
-  const verify = clientCertificates ? { ca: pki.caCertificate, requestCert: true, rejectUnauthorized: false } : {};
-  const admin = clientCertificates ? await pki.issueClientCertificate('kubernetes-admin', ['system:masters']) : undefined;
-  return { server: https.createServer({ cert: pki.certificate, key: pki.privateKey, ...verify }, listener), caCertificate: pki.caCertificate, pki, ...(admin ? { admin } : {}) };
+  // a given certificate brings no CA key: nothing to sign client certificates with
+  const pki = tls === true ? await (await import('./server-certificates.js')).generateServerCertificates() : undefined;
+  const serving = pki ?? (tls as ServingCertificate);
+  const verify = clientCertificates ? { ca: serving.caCertificate, requestCert: true, rejectUnauthorized: false } : {};
+  const admin = clientCertificates && pki ? await pki.issueClientCertificate('kubernetes-admin', ['system:masters']) : undefined;
+  const server = https.createServer({ cert: serving.certificate, key: serving.privateKey, ...verify }, listener);
+  return { server, caCertificate: serving.caCertificate, ...(pki ? { pki } : {}), ...(admin ? { admin } : {}) };
 }
 
 async function listen(server: http.Server | https.Server, port: number): Promise<number> {

@@ -45,6 +45,7 @@
  * ```
  * @packageDocumentation
  */
+import { certificateSecretName, Component } from '@kubeception/sdk';
 import { createKubeClient, NamespaceResource, PodResource, SecretResource, type KubeClient, type Node, type Pod } from '@kubeception/sdk/kube';
 import { InformerCache, type InformerEvent } from '@kubeception/sdk/runtime';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -260,7 +261,9 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
     guest: (cluster) => guests.get(cluster)?.kube,
     guestAddress: (cluster) => {
       const url = guests.get(cluster)?.kube.url;
-      return url === undefined ? undefined : { host: new URL(url).hostname, port: Number(new URL(url).port) };
+      if (url === undefined) return undefined;
+      const { hostname, port } = new URL(url);
+      return { host: hostname, port: Number(port) };
     },
     clusters: () => guests.all().map((g) => g.name),
     addressOf: (cluster, node) => addresses.peek(cluster, node),
@@ -291,8 +294,9 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
 
 /** The `api` certificate of a cluster, from the Secret copy in its host namespace. */
 async function servingCertificate(client: KubeClient, cluster: string, namespace: string): Promise<ServingCertificate> {
-  const secret = await client.resource(SecretResource).get(`${cluster}-api`, { namespace }).unwrapOr(undefined);
-  const pem = (key: string) => Buffer.from(secret?.data?.[key] ?? '', 'base64').toString('utf8');
-  if (!pem('tls.crt') || !pem('tls.key') || !pem('ca.crt')) throw new Error(`guest ${cluster}: no api certificate in ${namespace}/${cluster}-api yet`);
-  return { certificate: pem('tls.crt'), privateKey: pem('tls.key'), caCertificate: pem('ca.crt') };
+  const name = certificateSecretName({ spec: { clusterRef: { name: cluster }, component: Component.Api } });
+  const secret = await client.resource(SecretResource).get(name, { namespace }).unwrapOr(undefined);
+  const [certificate, privateKey, caCertificate] = ['tls.crt', 'tls.key', 'ca.crt'].map((key) => Buffer.from(secret?.data?.[key] ?? '', 'base64').toString('utf8'));
+  if (!certificate || !privateKey || !caCertificate) throw new Error(`guest ${cluster}: no api certificate in ${namespace}/${name} yet`);
+  return { certificate, privateKey, caCertificate };
 }
