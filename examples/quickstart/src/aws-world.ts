@@ -21,7 +21,7 @@ export async function startAwsWorld(options: WorldOptions & { readonly amis: rea
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
   const fakeEc2 = await startFakeEc2({ images: options.amis.map((id) => ({ id, name: 'kubeception-sample' })), instanceDelays: { pendingMs: 200, shuttingDownMs: 200 } });
-  const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
+  const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h', sealed: options.vaultSealed ?? false });
   const clients = new Map<string, EC2Client>();
   const ec2 = (region: string) => {
     let client = clients.get(region);

@@ -25,7 +25,7 @@ export async function startKvmWorld(options: WorldOptions): Promise<World> {
   const nodes = Array.from({ length: hosts }, (_, i) => ({ name: `host-${i}`, cpu: '32', memory: '128Gi', pods: 250, labels: { [VM_HOST_LABEL]: 'true' } }));
   // a guest powers off on its ACPI shutdown in moments, not in the VM pod's 120 s grace period
   const host = await startSimulatedHost({ crds: kubeceptionCrds({ providers: [kvmProvider] }), nodes, kubelet: { stopDelayMs: 200 } });
-  const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
+  const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h', sealed: options.vaultSealed ?? false });
   const vms = await startVmSimulator(host);
   const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
   await kube

@@ -31,6 +31,8 @@ export interface QuickstartIo {
   readonly logger?: Logger;
   /** How often progress is polled. @default 100 */
   readonly pollMs?: number;
+  /** Start the fake Vault sealed: the Cluster cannot become Ready (for tests). @default false */
+  readonly vaultSealed?: boolean;
 }
 
 interface Followed {
@@ -96,7 +98,7 @@ export async function runQuickstart(options: QuickstartOptions, io: QuickstartIo
       {
         title: options.provider === 'kvm' ? 'start the simulated host, fake Vault, VM simulator and operators' : 'start the fake API server, fake EC2, fake Vault and operators',
         task: async (c, task) => {
-          c.world = await provider.start({ nodes, logger }, followed.map((f) => f.input));
+          c.world = await provider.start({ nodes, logger, vaultSealed: io.vaultSealed ?? false }, followed.map((f) => f.input));
           task.title = `${c.world.description} (${seconds(Date.now() - started)})`;
         },
       },

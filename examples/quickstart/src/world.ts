@@ -35,6 +35,8 @@ export interface WorldOptions {
   readonly nodes: number;
   /** Operator logs. */
   readonly logger: Logger;
+  /** Start the fake Vault sealed, so no CA can become Ready (tests of the not-Ready path). @default false */
+  readonly vaultSealed?: boolean;
 }
 
 /** The Vault mount of a Cluster's PKI. */

@@ -97,3 +97,7 @@ export type { Cidr } from './parse/cidr.js';
 
 /** zod, re-exported so provider schemas are built with the same instance the SDK uses. */
 export { z } from 'zod';
+
+// Cluster identity
+export { CLUSTER_ID_HASH_LENGTH, clusterHash, clusterId } from './cluster-id.js';
+export type { ClusterCoordinates } from './cluster-id.js';
