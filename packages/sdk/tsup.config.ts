@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.package.js';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', kube: 'src/kube/index.ts', runtime: 'src/runtime/index.ts', cli: 'src/cli.ts' },
-  format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', kube: 'src/kube/index.ts', runtime: 'src/runtime/index.ts' } },
-  target: 'node20',
-  clean: true,
-  sourcemap: true,
-});
+export default packageBuild({ index: 'src/index.ts', kube: 'src/kube/index.ts', runtime: 'src/runtime/index.ts' }, { extraEntries: { cli: 'src/cli.ts' } });
