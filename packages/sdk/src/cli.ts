@@ -1,149 +1,92 @@
 /**
  * The `kubeception` command: `kubeception crds` prints the CRDs, `kubeception validate`
- * checks YAML files of Kubeception objects.
+ * checks YAML files of Kubeception objects. Built by tsup as `dist/cli.js`; the parts live
+ * in `src/cli/`.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { parseAllDocuments } from 'yaml';
-import { kubeceptionCrds, toYamlDocuments } from './crds.js';
-import { validateCertificateAuthority } from './models/certificate-authority.js';
-import { validateCertificate } from './models/certificate.js';
-import { validateCluster } from './models/cluster.js';
+import packageJson from '../package.json' with { type: 'json' };
+import { parseCommand, type Command, type ValidateCommand } from './cli/args.js';
+import { ExitCode } from './cli/exit-code.js';
+import { withDefaultIo, type CliIo } from './cli/io.js';
+import { printCrds } from './cli/print-crds.js';
+import { DEFAULT_PROVIDER_MODULES, loadProviders } from './cli/providers.js';
+import { OutputFormat, exitCodeOf, renderInputErrors, renderJson, renderText } from './cli/report.js';
+import { validateInputs } from './cli/validate.js';
 import type { ProviderDefinition } from './provider.js';
-import type { ValidationError } from './validation.js';
-import type { Result } from 'neverthrow';
 
-/** Driver packages whose providers the CLI includes when they are installed. */
-export const DEFAULT_PROVIDER_MODULES = ['@kubeception/driver-kvm', '@kubeception/driver-aws'] as const;
+export { ExitCode } from './cli/exit-code.js';
+export type { CliIo } from './cli/io.js';
+export { DEFAULT_PROVIDER_MODULES } from './cli/providers.js';
 
-/** Where the CLI writes. */
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
+/**
+ * The version of `@kubeception/sdk`. The bundler inlines it into `dist/cli.js`, and from
+ * source it is read from the package's `package.json`, so both report the same version.
+ */
+export const VERSION: string = packageJson.version;
 
-const USAGE = `Usage: kubeception <command> [options]
+/** The `--help` text. */
+export const USAGE = `Usage: kubeception <command> [options]
 
 Commands:
-  crds [--summary]            print the Kubeception CRDs as multi-document YAML
-  validate <file|dir>...      validate Cluster, CertificateAuthority and Certificate YAML
+  crds [--summary]            print the Kubeception CRDs (multi-document YAML)
+  validate <file|dir|->...    validate Cluster, CertificateAuthority and Certificate YAML;
+                              a directory means its *.yaml and *.yml files, - standard input
 
 Options:
-  --provider <module>         driver module exporting \`provider\` (repeatable;
-                              default: ${DEFAULT_PROVIDER_MODULES.join(', ')} when installed)
+  -o, --output <format>       validate: text (default) or json;
+                              crds: yaml (default) or json (a v1 List)
+  --provider <module>         driver module exporting \`provider\` (repeatable; a path such as
+                              ./driver.mjs is relative to the working directory; default:
+                              ${DEFAULT_PROVIDER_MODULES.join(', ')} when installed)
+  --version                   print the version
   -h, --help                  show this help
+
+Findings name the document: file#2 (Cluster default/demo) is the second document of file.
+
+Exit codes:
+  0  success; every document is valid
+  1  every input was read, and at least one document is invalid
+  2  usage error, or an input could not be read (missing file, bad YAML, provider module)
 `;
 
-/** Runs the CLI; resolves to the process exit code. */
-export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { provider: { type: 'string', multiple: true }, summary: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const [command, ...rest] = parsed.positionals;
-  if (parsed.values.help || command === undefined) {
-    (command === undefined && !parsed.values.help ? io.err : io.out)(USAGE);
-    return command === undefined && !parsed.values.help ? 2 : 0;
-  }
-  const providers = await loadProviders(parsed.values.provider, io);
-  if (providers === undefined) return 2;
-  switch (command) {
-    case 'crds':
-      return printCrds(providers, parsed.values.summary === true, io);
-    case 'validate':
-      return validateFiles(rest, providers, io);
-    default:
-      io.err(`unknown command "${command}"\n\n${USAGE}`);
-      return 2;
-  }
+/**
+ * Runs the CLI; resolves to the process exit code ({@link ExitCode}). Never throws for bad
+ * input: problems are written to `io.stderr` as one line each.
+ *
+ * @example
+ * ```ts
+ * let out = '';
+ * const code = await main(['validate', '-'], { stdin: [yamlText], stdout: (t) => (out += t) });
+ * ```
+ */
+export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<ExitCode> {
+  const cli = withDefaultIo(io);
+  return parseCommand(argv).match(
+    (command) => run(command, cli),
+    (error) => {
+      cli.stderr(argv.length === 0 ? USAGE : `error: ${error.message} (see kubeception --help)\n`);
+      return ExitCode.Usage;
+    },
+  );
 }
 
-async function loadProviders(modules: readonly string[] | undefined, io: CliIo): Promise<ProviderDefinition[] | undefined> {
-  const explicit = modules !== undefined;
-  const providers: ProviderDefinition[] = [];
-  for (const name of modules ?? DEFAULT_PROVIDER_MODULES) {
-    try {
-      const mod = (await import(name)) as { provider?: ProviderDefinition };
-      if (mod.provider === undefined) throw new Error('it exports no `provider`');
-      providers.push(mod.provider);
-    } catch (error) {
-      if (explicit) {
-        io.err(`cannot load provider module ${name}: ${(error as Error).message}\n`);
-        return undefined;
-      }
-    }
+async function run(command: Command, io: CliIo): Promise<ExitCode> {
+  if (command.name === 'help' || command.name === 'version') {
+    io.stdout(command.name === 'help' ? USAGE : `${VERSION}\n`);
+    return ExitCode.Ok;
   }
-  return providers;
+  const modules = command.providers === undefined ? {} : { modules: command.providers };
+  return loadProviders({ cwd: io.cwd, ...modules }).match(
+    (providers) => (command.name === 'crds' ? printCrds({ providers, format: command.format, io }) : validate(command, providers, io)),
+    (error) => {
+      io.stderr(`error: ${error.message}\n`);
+      return ExitCode.Usage;
+    },
+  );
 }
 
-function printCrds(providers: readonly ProviderDefinition[], summary: boolean, io: CliIo): number {
-  const crds = kubeceptionCrds({ providers });
-  if (!summary) {
-    io.out(toYamlDocuments(crds));
-    return 0;
-  }
-  const names = providers.map((p) => p.name).join(', ') || 'none (open provider map)';
-  io.out(`Kubeception CRDs (providers: ${names}); print them in full with \`npx kubeception crds\`:\n`);
-  for (const crd of crds) {
-    const { names: n, versions } = crd.spec;
-    const columns = versions[0]?.additionalPrinterColumns?.map((c) => c.name).join(', ') ?? '';
-    io.out(`  ${crd.metadata.name.padEnd(40)} ${n.kind.padEnd(21)} short names: ${(n.shortNames ?? []).join(',').padEnd(6)} columns: ${columns}\n`);
-  }
-  return 0;
+async function validate(command: ValidateCommand, providers: readonly ProviderDefinition[], io: CliIo): Promise<ExitCode> {
+  const report = await validateInputs({ paths: command.paths, providers, io });
+  if (report.inputErrors.length > 0) io.stderr(renderInputErrors(report));
+  io.stdout(command.output === OutputFormat.Json ? renderJson(report) : renderText(report));
+  return exitCodeOf(report);
 }
-
-function validateFiles(paths: readonly string[], providers: readonly ProviderDefinition[], io: CliIo): number {
-  if (paths.length === 0) {
-    io.err('validate needs at least one file or directory\n');
-    return 2;
-  }
-  let failures = 0;
-  for (const file of paths.flatMap(expand)) {
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      if (doc.errors.length > 0) {
-        io.err(`✗ ${file}: not YAML: ${doc.errors[0]?.message ?? ''}\n`);
-        failures++;
-        continue;
-      }
-      const object = doc.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
-      const label = `${String(object?.kind)} ${String(object?.metadata?.name ?? '')}`.trim();
-      validateAny(object, providers).match(
-        () => io.out(`✓ ${file}: ${label} is valid\n`),
-        (error) => {
-          failures++;
-          io.err(`✗ ${file}: ${label}\n${error.issues.map((i) => `    ${i.path}: ${i.message}`).join('\n')}\n`);
-        },
-      );
-    }
-  }
-  return failures === 0 ? 0 : 1;
-}
-
-function validateAny(object: { kind?: unknown } | null, providers: readonly ProviderDefinition[]): Result<unknown, ValidationError> {
-  switch (object?.kind) {
-    case 'CertificateAuthority':
-      return validateCertificateAuthority(object);
-    case 'Certificate':
-      return validateCertificate(object);
-    default:
-      return validateCluster(object, { providers });
-  }
-}
-
-function expand(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => join(path, f));
-}
-
-const defaultIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
