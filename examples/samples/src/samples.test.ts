@@ -30,10 +30,25 @@ function validate(sample: Sample) {
   }
 }
 
-/** Validates like the API server's schema step: defaults applied, unknown keywords ignored. */
+/**
+ * The one CEL rule shape evaluated here: `self.all(k, k.matches('<regex>'))` on a map (the label
+ * key rules). The regexes are RE2 and JavaScript alike; other rules are left to the API server.
+ */
+const MAP_KEYS_MATCH = /^self\.all\(k, k\.matches\('([^'\\]*)'\)\)$/;
+
+function celMapKeys(rules: readonly { rule: string }[], data: unknown): boolean {
+  if (typeof data !== 'object' || data === null) return true;
+  return rules.every(({ rule }) => {
+    const regex = MAP_KEYS_MATCH.exec(rule)?.[1];
+    return regex === undefined || Object.keys(data).every((key) => new RegExp(regex).test(key));
+  });
+}
+
+/** Validates like the API server's schema step: defaults applied, unknown keywords ignored (but see {@link celMapKeys}). */
 function crdValidator(kind: string) {
   const schema = crds[kind]?.spec.versions[0]?.schema.openAPIV3Schema;
   const ajv = new Ajv({ strict: false, useDefaults: true, validateFormats: false, allErrors: true });
+  ajv.addKeyword({ keyword: 'x-kubernetes-validations', schemaType: 'array', validate: celMapKeys });
   return ajv.compile(schema ?? {});
 }
 

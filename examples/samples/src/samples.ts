@@ -8,13 +8,15 @@ import { parse } from 'yaml';
 export interface Sample {
   readonly file: string;
   readonly object: { kind: string; [key: string]: unknown };
-  /** `# expect: path: message` lines (invalid samples). */
+  /** `# expect: path: message` lines (invalid samples); a path may name a map key, `labels["bad key!"]`. */
   readonly expects: readonly { path: string; message: string }[];
   /** `# schema: rejects`: the CRD schema alone must refuse this object. */
   readonly schemaRejects: boolean;
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** `# expect: <path>: <message>`; the path runs to the first ': ' outside a quoted key. */
+const EXPECT = /^# expect: ((?:[^\s"]|"(?:[^"\\]|\\.)*")+): (.+)$/gm;
 
 /** Reads every sample in `valid/` or `invalid/`. */
 export function loadSamples(folder: 'valid' | 'invalid'): Sample[] {
@@ -24,7 +26,7 @@ export function loadSamples(folder: 'valid' | 'invalid'): Sample[] {
     .sort()
     .map((file) => {
       const text = readFileSync(join(dir, file), 'utf8');
-      const expects = [...text.matchAll(/^# expect: (\S+): (.+)$/gm)].map(([, path = '', message = '']) => ({ path, message }));
+      const expects = [...text.matchAll(EXPECT)].map(([, path = '', message = '']) => ({ path, message }));
       return { file, object: parse(text) as Sample['object'], expects, schemaRejects: /^# schema: rejects$/m.test(text) };
     });
 }

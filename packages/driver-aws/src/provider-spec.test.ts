@@ -37,6 +37,8 @@ describe('spec.provider.aws', () => {
     [{ tags: { 'aws:owner': 'x' } }, 'spec.provider.aws.tags["aws:owner"]', 'tag keys starting with "aws:" are reserved by AWS'],
     [{ tags: { 'kubeception.io/cluster/demo': 'owned' } }, 'spec.provider.aws.tags["kubeception.io/cluster/demo"]', 'is set by Kubeception and cannot be overridden'],
     [{ instances: { ...instances, master: { instanceType: 'large', ami: 'ami-0123456789abcdef0' } } }, 'spec.provider.aws.instances.master.instanceType', 'must be an EC2 instance type such as m5.large (got "large")'],
+    [{ sshKeyName: 'ops\nkey' }, 'spec.provider.aws.sshKeyName', 'must be printable ASCII characters'],
+    [{ tags: { team: 'x'.repeat(257) } }, 'spec.provider.aws.tags.team', 'must be at most 256 characters long'],
   ])('rejects %j', (aws, path, message) => expect(issues(aws)).toEqual([{ path, message }]));
 
   it('sizes the VPC by the zones in use', () => {

@@ -1,5 +1,5 @@
 /** The `spec.provider.aws` schema: where and on what EC2 instances a guest cluster runs. */
-import { cidr, defineProvider, parseCidr, stringMap, z, type FieldIssue } from '@kubeception/sdk';
+import { cidr, defineProvider, parseCidr, z, type FieldIssue } from '@kubeception/sdk';
 import { AWS_REGIONS, availabilityZones, type AwsRegion } from './regions.js';
 
 /** Tag key prefix Kubeception owns; users may not set tags under it. */
@@ -13,36 +13,62 @@ const instance = z.strictObject({
   instanceType: z
     .string()
     .regex(/^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.[a-z0-9]+$/, { error: (i) => `must be an EC2 instance type such as m5.large (got ${JSON.stringify(i.input)})` })
-    .meta({ description: 'EC2 instance type.' }),
+    .meta({ description: 'EC2 instance type, such as m5.large.' }),
   ami: z
     .string()
     .regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: (i) => `must be an AMI id such as ami-0123456789abcdef0 (got ${JSON.stringify(i.input)})` })
-    .meta({ description: 'Machine image.' }),
+    .meta({ description: 'Machine image (AMI id) the nodes boot, such as ami-0123456789abcdef0.' }),
 });
+
+/** EC2 key pair names: up to 255 ASCII characters (printable, as the console accepts them). */
+const SSH_KEY_NAME_PATTERN = '^[ -~]+$';
 
 const zones = z
   .strictObject({
-    count: z.int().min(1).max(6).optional().meta({ description: 'Use the first N zones of the region.' }),
-    names: z.array(z.string().regex(/^[a-z]{2}-[a-z]+-[0-9][a-z]$/)).min(1).optional().meta({ description: 'Explicit zone names.' }),
+    count: z.int().min(1).max(6).optional().meta({ description: 'Use the first count (1-6) availability zones of the region.' }),
+    names: z
+      .array(z.string().regex(/^[a-z]{2}-[a-z]+-[0-9][a-z]$/).meta({ description: 'An availability zone of the region, such as eu-west-1a.' }))
+      .min(1)
+      .optional()
+      .meta({ description: 'Explicit availability zones of the region, each at most once.' }),
   })
   .check(
     z.refine((v: { count?: number; names?: string[] }) => (v.count === undefined) !== (v.names === undefined), { error: 'set exactly one of count or names' }),
   )
   .meta({
-    description: 'Availability zones: a count or explicit names.',
+    description: 'Availability zones the nodes are spread over, each with a public and a private subnet: a count or explicit names.',
     'x-kubernetes-validations': [{ rule: 'has(self.count) != has(self.names)', message: 'set exactly one of count or names' }],
   });
 
 /** Schema of `spec.provider.aws`. */
 export const awsSpecSchema = z
   .strictObject({
-    region: z.enum(REGIONS, { error: (i) => `must be a supported AWS region (got ${JSON.stringify(i.input)}); supported: ${REGIONS.join(', ')}` }),
+    region: z
+      .enum(REGIONS, { error: (i) => `must be a supported AWS region (got ${JSON.stringify(i.input)}); supported: ${REGIONS.join(', ')}` })
+      .meta({ description: 'AWS region the cluster runs in; one of the supported regions.' }),
     availabilityZones: zones.prefault({ count: 1 }),
-    vpcCIDR: cidr('VPC network; allocated when unset.').optional(),
-    instances: z.strictObject({ master: instance, worker: instance }).meta({ description: 'Instance type and AMI per role.' }),
-    rootVolumeSize: z.int().min(8).max(16_384).default(50).meta({ description: 'Root volume size in GiB.' }),
-    sshKeyName: z.string().min(1).max(255).optional().meta({ description: 'EC2 key pair for SSH access.' }),
-    tags: stringMap.default({}).meta({ description: 'Extra tags on every EC2 resource of the cluster.' }),
+    vpcCIDR: cidr(`Network of the cluster VPC: /16 or smaller, with room for a public and a private /${SUBNET_PREFIX} subnet per zone; allocated when unset.`).optional(),
+    instances: z
+      .strictObject({
+        master: instance.meta({ description: 'EC2 instance type and image of the master nodes.' }),
+        worker: instance.meta({ description: 'EC2 instance type and image of the worker nodes.' }),
+      })
+      .meta({ description: 'Instance type and machine image per node role.' }),
+    rootVolumeSize: z.int().min(8).max(16_384).default(50).meta({ description: 'Size of the root volume of each instance, in GiB (8-16384).' }),
+    sshKeyName: z
+      .string()
+      .min(1)
+      .max(255)
+      .meta({ pattern: SSH_KEY_NAME_PATTERN })
+      .check(z.refine((v: string) => new RegExp(SSH_KEY_NAME_PATTERN).test(v), { error: 'must be printable ASCII characters' }))
+      .optional()
+      .meta({ description: 'Name of the EC2 key pair allowed to log in to the nodes over SSH; no SSH access when unset.' }),
+    tags: z
+      .record(z.string(), z.string().max(256).meta({ description: 'Tag value, at most 256 characters.' }))
+      .default({})
+      .meta({
+        description: `Extra tags put on every EC2 resource of the cluster. Keys are at most 128 characters; aws:…, ${CLUSTER_TAG_PREFIX}… and Name are reserved.`,
+      }),
   })
   .meta({ description: 'Guest cluster on EC2 instances.' });
 

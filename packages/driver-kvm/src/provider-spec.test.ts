@@ -39,8 +39,20 @@ describe('spec.provider.kvm', () => {
     ['a relative image path', { guestImage: { disk: 'images/x.img' } }, 'spec.provider.kvm.guestImage.disk', 'must be an http(s) URL or an absolute host path'],
     ['persistentVolume without size', { etcdStorage: { type: 'persistentVolume' } }, 'spec.provider.kvm.etcdStorage.persistentVolume', 'type persistentVolume needs persistentVolume.size'],
     ['a port out of range', { portMappings: [{ name: 'x', port: 0 }] }, 'spec.provider.kvm.portMappings[0].port', 'must be at least 1'],
+    ['a URL with a newline', { guestImage: { disk: 'https://x.example/a.img\nrm -rf /' } }, 'spec.provider.kvm.guestImage.disk', 'must be an http(s) URL or an absolute host path'],
+    ['a cache path with a space', { guestImage: { disk: '/images/a.img', cachePath: '/var/lib/my images' } }, 'spec.provider.kvm.guestImage.cachePath', 'must be an absolute path'],
   ])('rejects %s', (_what, kvm, path, message) => {
     expect(clusters.validate(cluster(kvm))._unsafeUnwrapErr().issues).toEqual([{ path, message }]);
+  });
+
+  it('puts the same location patterns in the CRD as the validator checks', () => {
+    const kvm = clusters.crd().spec.versions[0]?.schema.openAPIV3Schema.properties?.spec?.properties?.provider?.properties?.kvm?.properties;
+    for (const field of ['kernel', 'initrd', 'disk', 'cachePath'] as const) {
+      const pattern = kvm?.guestImage?.properties?.[field]?.pattern ?? '';
+      expect(new RegExp(pattern).test('/images/x.img'), field).toBe(true);
+      expect(new RegExp(pattern).test('/images/x.img\nExecStart=/bin/sh'), field).toBe(false);
+    }
+    expect(kvm?.etcdStorage?.properties?.hostPath?.properties?.path?.pattern).toBe('^/[!-~]*$');
   });
 
   it('refuses VMs below the minimum memory', () => {

@@ -1,5 +1,5 @@
 /** The `spec.provider.kvm` schema: how a guest cluster's VMs run on the host. */
-import { defineProvider, dnsLabel, dnsSubdomain, parseQuantity, quantity, stringMap, z, type FieldIssue } from '@kubeception/sdk';
+import { defineProvider, dnsLabel, dnsSubdomain, parseQuantity, quantity, z, type FieldIssue } from '@kubeception/sdk';
 
 /** Smallest memory a VM gets: below this a Kubernetes node does not boot reliably. */
 export const MIN_VM_MEMORY = '1Gi';
@@ -13,24 +13,36 @@ export const DEFAULT_GUEST_DISK = 'https://stable.release.flatcar-linux.net/amd6
 /** A container image reference (`registry/repo[:tag][@sha256:digest]`), as the container runtime accepts it. */
 const IMAGE_PATTERN =
   '^([a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$';
-const imageRef = z
-  .string()
-  .meta({ pattern: IMAGE_PATTERN, description: 'A container image reference.' })
-  .check(z.refine((v: string) => new RegExp(IMAGE_PATTERN).test(v), { error: (i) => `must be a container image reference such as quay.io/org/image:1.0 (got ${JSON.stringify(i.input)})` }));
+const imageRef = (description: string) =>
+  z
+    .string()
+    .meta({ pattern: IMAGE_PATTERN, description: `${description} A container image reference such as quay.io/org/image:1.0, optionally pinned by @sha256 digest.` })
+    .check(z.refine((v: string) => new RegExp(IMAGE_PATTERN).test(v), { error: (i) => `must be a container image reference such as quay.io/org/image:1.0 (got ${JSON.stringify(i.input)})` }));
 
-/** An http(s) URL or an absolute path on the host. */
-const source = z
-  .string()
-  .min(1)
-  .check(z.refine((v: string) => /^(https?:\/\/[^\s]+|\/[^\s]*)$/.test(v), { error: 'must be an http(s) URL or an absolute host path' }));
-const absolutePath = z.string().check(z.refine((v: string) => /^\/[^\s]*$/.test(v), { error: 'must be an absolute path' }));
+/**
+ * An http(s) URL or an absolute path on the host: printable ASCII without spaces (the same
+ * pattern in the CRD and here), so nothing but a location reaches the launcher's environment.
+ */
+const SOURCE_PATTERN = '^(https?://[!-~]+|/[!-~]*)$';
+const ABSOLUTE_PATH_PATTERN = '^/[!-~]*$';
+const source = (description: string) =>
+  z
+    .string()
+    .min(1)
+    .meta({ pattern: SOURCE_PATTERN, description: `${description} An http(s) URL (downloaded once into cachePath) or an absolute host path under cachePath.` })
+    .check(z.refine((v: string) => new RegExp(SOURCE_PATTERN).test(v), { error: 'must be an http(s) URL or an absolute host path' }));
+const absolutePath = (description: string) =>
+  z
+    .string()
+    .meta({ pattern: ABSOLUTE_PATH_PATTERN, description: `${description} An absolute path on the host node, printable ASCII without spaces.` })
+    .check(z.refine((v: string) => new RegExp(ABSOLUTE_PATH_PATTERN).test(v), { error: 'must be an absolute path' }));
 
 const guestImage = z
   .strictObject({
-    kernel: source.optional().meta({ description: 'Kernel to boot directly (with initrd).' }),
-    initrd: source.optional().meta({ description: 'Initial ramdisk for kernel.' }),
-    disk: source.optional().meta({ description: 'Bootable disk image.' }),
-    cachePath: absolutePath.default('/var/lib/kubeception/images').meta({ description: 'Host directory caching downloaded images.' }),
+    kernel: source('Kernel to boot directly, together with initrd.').optional(),
+    initrd: source('Initial ramdisk booted with kernel.').optional(),
+    disk: source('Bootable disk image; a copy-on-write root disk of each VM is made from it.').optional(),
+    cachePath: absolutePath('Host directory where downloaded images are cached; mounted into every VM pod.').default('/var/lib/kubeception/images'),
   })
   .check(
     z.refine((g: { kernel?: string; initrd?: string; disk?: string }) => (g.disk !== undefined ? g.kernel === undefined && g.initrd === undefined : g.kernel !== undefined && g.initrd !== undefined), {
@@ -38,7 +50,7 @@ const guestImage = z
     }),
   )
   .meta({
-    description: 'Guest OS image: a disk, or a kernel and initrd.',
+    description: 'Guest OS image the VMs boot: a disk, or a kernel and initrd together.',
     'x-kubernetes-validations': [
       { rule: 'has(self.disk) ? !has(self.kernel) && !has(self.initrd) : has(self.kernel) && has(self.initrd)', message: 'set either disk, or kernel and initrd together' },
     ],
@@ -46,11 +58,21 @@ const guestImage = z
 
 const etcdStorage = z
   .strictObject({
-    type: z.enum(['hostPath', 'persistentVolume'], { error: (i) => `must be hostPath or persistentVolume (got ${JSON.stringify(i.input)})` }).default('hostPath'),
-    hostPath: z.strictObject({ path: absolutePath.default('/var/lib/kubeception/etcd') }).optional(),
+    type: z
+      .enum(['hostPath', 'persistentVolume'], { error: (i) => `must be hostPath or persistentVolume (got ${JSON.stringify(i.input)})` })
+      .default('hostPath')
+      .meta({ description: 'Kind of etcd storage: hostPath (a directory on the host node running the VM) or persistentVolume (a PersistentVolumeClaim per master).' }),
+    hostPath: z
+      .strictObject({ path: absolutePath('Host directory under which each master keeps its etcd data, in <path>/<cluster>/<node>.').default('/var/lib/kubeception/etcd') })
+      .optional()
+      .meta({ description: 'Settings of type hostPath.' }),
     persistentVolume: z
-      .strictObject({ size: quantity('Volume size.'), storageClassName: dnsSubdomain('Storage class; the host default when unset.').optional() })
-      .optional(),
+      .strictObject({
+        size: quantity("Size of each master's etcd volume."),
+        storageClassName: dnsSubdomain('Storage class of the etcd volumes; the host default class when unset.').optional(),
+      })
+      .optional()
+      .meta({ description: 'Settings of type persistentVolume; required with that type.' }),
   })
   .check(
     z.refine((s: { type: string; persistentVolume?: unknown }) => s.type !== 'persistentVolume' || s.persistentVolume !== undefined, {
@@ -63,24 +85,32 @@ const etcdStorage = z
     'x-kubernetes-validations': [{ rule: "self.type != 'persistentVolume' || has(self.persistentVolume)", message: 'type persistentVolume needs persistentVolume.size' }],
   });
 
-const portMapping = z.strictObject({
-  name: dnsLabel(15, 'Port name.'),
-  port: z.int().min(1).max(65535).meta({ description: 'Port inside the guest.' }),
-  protocol: z.enum(['TCP', 'UDP']).default('TCP'),
-});
+const portMapping = z
+  .strictObject({
+    name: dnsLabel(15, 'Port name, unique within portMappings.'),
+    port: z.int().min(1).max(65535).meta({ description: 'Port number inside the guest (1-65535).' }),
+    protocol: z.enum(['TCP', 'UDP']).default('TCP').meta({ description: 'Protocol of the port: TCP or UDP.' }),
+  })
+  .meta({ description: 'A guest port exposed on the host.' });
 
 /** Schema of `spec.provider.kvm`. */
 export const kvmSpecSchema = z
   .strictObject({
-    launcher: z.strictObject({ image: imageRef.default(DEFAULT_LAUNCHER_IMAGE) }).prefault({}).meta({ description: 'The QEMU launcher container.' }),
+    launcher: z
+      .strictObject({ image: imageRef('Container image of the QEMU launcher.').default(DEFAULT_LAUNCHER_IMAGE) })
+      .prefault({})
+      .meta({ description: 'The container that runs QEMU in each VM pod.' }),
     guestImage: guestImage.prefault({ disk: DEFAULT_GUEST_DISK }),
     etcdStorage: etcdStorage.prefault({}),
-    nodeSelector: stringMap.optional().meta({ description: 'Host nodes that may run this cluster’s VMs.' }),
-    ingressClassName: dnsSubdomain('Host ingress class that exposes the guest API (TLS passthrough).').default('nginx'),
+    nodeSelector: z
+      .record(z.string(), z.string().meta({ description: 'Value the host node label must have.' }))
+      .optional()
+      .meta({ description: 'Labels a host node must have to run VMs of this cluster (the nodeSelector of the VM pods and the flannel DaemonSet).' }),
+    ingressClassName: dnsSubdomain('Ingress class of the host that exposes the guest API server (TLS passthrough).').default('nginx'),
     portMappings: z
       .array(portMapping)
       .default([])
-      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], description: 'Extra guest ports exposed on the host.' }),
+      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], description: 'Extra guest ports exposed on the host through the worker Service, keyed by name.' }),
   })
   .meta({ description: 'Guest cluster on QEMU/KVM virtual machines in pods of the host cluster.' });
 

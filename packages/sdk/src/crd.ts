@@ -4,24 +4,35 @@ import { toStructuralSchema, type JSONSchemaProps } from './schema/openapi.js';
 
 /** A printer column (`additionalPrinterColumns`) shown by `kubectl get`. */
 export interface PrinterColumn {
+  /** Column header, e.g. `Ready`. */
   readonly name: string;
+  /** How `kubectl` formats the value; `date` shows an age such as `5m`. */
   readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  /** JSONPath of the value from the object root, e.g. `.status.phase`. */
   readonly jsonPath: string;
+  /** What the column shows (`kubectl explain`, OpenAPI). */
   readonly description?: string;
+  /** 0 shows the column always; higher values only with `kubectl get -o wide`. @default 0 */
   readonly priority?: number;
 }
 
 /** A CEL validation rule (`x-kubernetes-validations`). */
 export interface ValidationRule {
+  /** CEL expression that must be true, with `self` the object (e.g. `self.size() == 1`). */
   readonly rule: string;
+  /** Error message the API server returns when the rule is false. */
   readonly message: string;
 }
 
 /** An `apiextensions.k8s.io/v1` CustomResourceDefinition. */
 export interface CustomResourceDefinition {
+  /** Always `apiextensions.k8s.io/v1`. */
   apiVersion: 'apiextensions.k8s.io/v1';
+  /** Always `CustomResourceDefinition`. */
   kind: 'CustomResourceDefinition';
+  /** The name is `<plural>.<group>`. */
   metadata: { name: string; labels?: Record<string, string> };
+  /** The kind's names, scope and its one served and stored version, with schema and printer columns. */
   spec: {
     group: string;
     names: { kind: string; listKind: string; plural: string; singular: string; shortNames?: string[]; categories?: string[] };
@@ -39,6 +50,8 @@ export interface CustomResourceDefinition {
 
 /** What `customResourceDefinition` adds to a descriptor. */
 export interface CrdOptions {
+  /** What an object of the kind is, for `kubectl explain`. @default `<Kind> (<group>/<version>).` */
+  readonly description?: string;
   /** Columns for `kubectl get`. An `Age` column is appended. @default [] */
   readonly printerColumns?: readonly PrinterColumn[];
   /** CEL rules on the object root (may read `self.metadata.name`). @default [] */
@@ -54,12 +67,12 @@ export function customResourceDefinition(descriptor: ResourceDescriptor<KubeObje
   if (specSchema === undefined) throw new Error(`${descriptor.kind} has no spec schema: it is not a custom resource defined here`);
   const root: JSONSchemaProps = {
     type: 'object',
-    description: `${descriptor.kind} (${descriptor.apiVersion}).`,
+    description: options.description ?? `${descriptor.kind} (${descriptor.apiVersion}).`,
     required: ['spec'],
     properties: {
       apiVersion: { type: 'string', description: 'APIVersion of this representation of the object.' },
       kind: { type: 'string', description: 'Kind of the object.' },
-      metadata: { type: 'object' },
+      metadata: { type: 'object', description: 'Standard object metadata: name, namespace, labels, annotations, …' },
       spec: toStructuralSchema(specSchema),
       ...(statusSchema === undefined ? {} : { status: toStructuralSchema(statusSchema) }),
     },
@@ -67,7 +80,7 @@ export function customResourceDefinition(descriptor: ResourceDescriptor<KubeObje
   };
   const printerColumns: PrinterColumn[] = [
     ...(options.printerColumns ?? []),
-    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time since the object was created.' },
   ];
   return {
     apiVersion: 'apiextensions.k8s.io/v1',

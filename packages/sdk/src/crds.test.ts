@@ -75,7 +75,7 @@ describe.each(crds.map((crd, i) => [`${crd.spec.names.kind}#${i}`, crd] as const
     expect(crd.metadata.name).toBe(`${crd.spec.names.plural}.kubeception.io`);
     expect(version).toMatchObject({ name: 'v1alpha1', served: true, storage: true, subresources: { status: {} } });
     expect(crd.spec.names.categories).toEqual(['kubeception']);
-    expect(version?.additionalPrinterColumns?.at(-1)).toEqual({ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' });
+    expect(version?.additionalPrinterColumns?.at(-1)).toMatchObject({ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' });
   });
 });
 
@@ -98,6 +98,20 @@ describe('kubeceptionCrds', () => {
     const provider = cluster?.spec.versions[0]?.schema.openAPIV3Schema.properties?.spec?.properties?.provider;
     expect(provider?.properties?.demo?.properties?.size).toEqual({ type: 'integer', minimum: 1, default: 3 });
     expect(provider?.['x-kubernetes-validations']).toEqual([{ rule: '(has(self.demo) ? 1 : 0) == 1', message: 'exactly one provider must be set (demo)' }]);
+  });
+
+  it('describes every schema node (kubectl explain shows it)', () => {
+    const undescribed = kubeceptionCrds().flatMap((crd) => nodesOf(crd).filter(([n]) => !n.description).map(([, p]) => p));
+    expect(undescribed).toEqual([]);
+  });
+
+  it('states defaults in descriptions, except for objects whose fields carry them', () => {
+    const [cluster] = kubeceptionCrds();
+    const spec = cluster?.spec.versions[0]?.schema.openAPIV3Schema.properties?.spec?.properties;
+    expect(spec?.kubernetes?.properties?.api?.properties?.securePort?.description).toMatch(/ Defaults to 443\.$/);
+    expect(spec?.kubernetes?.properties?.dns?.properties?.clusterDomain?.description).toMatch(/ Defaults to "cluster\.local"\.$/);
+    expect(spec?.workers?.description).toMatch(/ Defaults to an empty list\.$/);
+    expect(spec?.certificates?.description).not.toContain('Defaults to');
   });
 
   it('keeps an open provider map when no provider is registered', () => {

@@ -5,28 +5,37 @@ import { isIpAddress } from '../parse/cidr.js';
 import { parseDuration } from '../parse/duration.js';
 import { defineResource, type ObjectMeta, type ResourceDescriptor } from '../resource.js';
 import { conditionsSchema } from '../schema/condition.js';
-import { clusterRef, dnsLabel, dnsSubdomain, duration, timestamp } from '../schema/fields.js';
+import { clusterRef, dateTime, dnsLabel, dnsSubdomain, duration, observedGeneration } from '../schema/fields.js';
 import type { FieldIssue, ValidationError } from '../validation.js';
 import { type API_VERSION, CATEGORY, ConditionType, GROUP, VERSION } from '../vocabulary.js';
 import { validateObject } from './validate.js';
 
 const ipAddress = z
   .string()
-  .meta({ description: 'An IPv4 or IPv6 address.' })
+  .meta({ description: 'An IPv4 or IPv6 address the certificate is valid for.' })
   .check(z.refine(isIpAddress, { error: (i) => `must be an IP address (got ${JSON.stringify(i.input)})` }));
 
 const spec = z
   .strictObject({
     clusterRef,
-    component: dnsLabel(63, 'Component the certificate is for: api, etcd, worker, admin, service-account, flanneld-etcd-client, calico-etcd-client, …'),
-    role: dnsLabel(63, 'Vault role of the cluster CA to issue with.'),
-    commonName: z.string().min(1).max(64).meta({ description: 'CN: the Kubernetes user name for client certificates.' }),
-    dnsNames: z.array(z.string().min(1)).default([]).meta({ description: 'DNS subject alternative names.' }),
-    ipAddresses: z.array(ipAddress).default([]).meta({ description: 'IP subject alternative names.' }),
-    organizations: z.array(z.string().min(1)).default([]).meta({ description: 'O: the Kubernetes RBAC groups.' }),
-    ttl: duration('Requested lifetime.').default('72h'),
-    renewBefore: duration('Renew this long before expiry; default ttl/3.').optional(),
-    secretName: dnsSubdomain('Secret holding tls.crt, tls.key and ca.crt; default <cluster>-<component>.').optional(),
+    component: dnsLabel(
+      63,
+      'Component the certificate is for, such as api, etcd, worker, admin, service-account, flanneld-etcd-client or calico-etcd-client.',
+    ),
+    role: dnsLabel(63, 'Vault role of the cluster CA to issue with: a role name of the CertificateAuthority.'),
+    commonName: z.string().min(1).max(64).meta({ description: 'Common name (CN), 1-64 characters; the Kubernetes user name of a client certificate.' }),
+    dnsNames: z
+      .array(z.string().min(1).meta({ description: 'A DNS name the certificate is valid for.' }))
+      .default([])
+      .meta({ description: 'DNS subject alternative names.' }),
+    ipAddresses: z.array(ipAddress).default([]).meta({ description: 'IP address subject alternative names.' }),
+    organizations: z
+      .array(z.string().min(1).meta({ description: 'An organization (O), such as system:masters.' }))
+      .default([])
+      .meta({ description: 'Organizations (O): the Kubernetes RBAC groups of the holder of a client certificate.' }),
+    ttl: duration('Requested lifetime of the certificate.').default('72h'),
+    renewBefore: duration('How long before it expires the certificate is renewed; shorter than ttl. A third of ttl when unset.').optional(),
+    secretName: dnsSubdomain('Name of the kubernetes.io/tls Secret holding tls.crt, tls.key and ca.crt; <cluster>-<component> when unset.').optional(),
   })
   .meta({
     description: 'Desired certificate of one guest cluster component.',
@@ -37,13 +46,13 @@ const spec = z
 
 const status = z
   .strictObject({
-    observedGeneration: z.int().min(0).optional(),
+    observedGeneration: observedGeneration(),
     conditions: conditionsSchema.optional(),
-    notBefore: timestamp.optional(),
-    notAfter: timestamp.optional(),
-    renewalTime: timestamp.optional().meta({ description: 'When the certificate will be renewed.' }),
-    serialNumber: z.string().optional(),
-    lastRotation: timestamp.optional().meta({ description: 'When the Secret last got a new certificate.' }),
+    notBefore: dateTime('Start of the validity of the current certificate.').optional(),
+    notAfter: dateTime('When the current certificate expires.').optional(),
+    renewalTime: dateTime('When the certificate will be renewed: notAfter minus renewBefore.').optional(),
+    serialNumber: z.string().optional().meta({ description: 'Serial number of the current certificate, as Vault reports it.' }),
+    lastRotation: dateTime('When the Secret last got a new certificate.').optional(),
   })
   .meta({ description: 'Observed state of the certificate.' });
 
@@ -61,22 +70,48 @@ export const CertificateResource: ResourceDescriptor<Certificate, CertificateInp
 
 /** A component certificate, with defaults applied. */
 export interface Certificate {
+  /** Always `kubeception.io/v1alpha1` ({@link API_VERSION}). */
   apiVersion: typeof API_VERSION;
+  /** Always `Certificate`. */
   kind: 'Certificate';
+  /** Standard object metadata. */
   metadata: ObjectMeta;
+  /** Desired state, with defaults applied. */
   spec: CertificateSpec;
+  /** Observed state, written by the operator only. */
   status?: CertificateStatus;
 }
-export type CertificateSpec = z.output<typeof spec>;
 
 /** A Certificate as a user writes it: fields with defaults are optional. */
 export interface CertificateInput {
+  /** Always `kubeception.io/v1alpha1` ({@link API_VERSION}). */
   apiVersion: typeof API_VERSION;
+  /** Always `Certificate`. */
   kind: 'Certificate';
+  /** Standard object metadata. */
   metadata: ObjectMeta;
-  spec: z.input<typeof spec>;
+  /** Desired state; fields with defaults may be left out. */
+  spec: CertificateSpecInput;
+  /** Observed state, written by the operator only. */
   status?: CertificateStatus;
 }
+
+/**
+ * Desired certificate of one guest cluster component (`Certificate.spec`), with defaults applied.
+ * @useDeclaredType
+ */
+export type CertificateSpec = z.output<typeof spec>;
+
+/**
+ * `Certificate.spec` as a user writes it: fields with defaults are optional.
+ * @useDeclaredType
+ */
+export type CertificateSpecInput = z.input<typeof spec>;
+
+/**
+ * Observed state of a certificate (`Certificate.status`), written by the operator only.
+ * @useDeclaredType
+ */
 export type CertificateStatus = z.output<typeof status>;
 
 /** Checks a Certificate and applies defaults. */
@@ -106,11 +141,12 @@ export function renewBeforeMs(spec: { readonly ttl: string; readonly renewBefore
 /** The Certificate CRD. */
 export function certificateCrd(): CustomResourceDefinition {
   return customResourceDefinition(CertificateResource, {
+    description: 'A certificate of one guest cluster component, issued by the cluster CertificateAuthority into a kubernetes.io/tls Secret.',
     printerColumns: [
-      { name: 'Cluster', type: 'string', jsonPath: '.spec.clusterRef.name' },
-      { name: 'Component', type: 'string', jsonPath: '.spec.component' },
-      { name: 'Ready', type: 'string', jsonPath: conditionColumn(ConditionType.Ready) },
-      { name: 'Expires', type: 'date', jsonPath: '.status.notAfter' },
+      { name: 'Cluster', type: 'string', jsonPath: '.spec.clusterRef.name', description: 'Cluster the certificate belongs to.' },
+      { name: 'Component', type: 'string', jsonPath: '.spec.component', description: 'Component the certificate is for.' },
+      { name: 'Ready', type: 'string', jsonPath: conditionColumn(ConditionType.Ready), description: 'Status of the Ready condition.' },
+      { name: 'Expires', type: 'date', jsonPath: '.status.notAfter', description: 'When the current certificate expires.' },
     ],
   });
 }

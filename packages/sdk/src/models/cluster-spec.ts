@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { ClusterPhase, NodeRole } from '../vocabulary.js';
 import { SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_INGRESS_VERSION } from '../versions.js';
 import { conditionsSchema } from '../schema/condition.js';
-import { cidr, dnsLabel, dnsSubdomain, duration, quantity, semver, stringMap } from '../schema/fields.js';
+import { cidr, dnsLabel, dnsSubdomain, duration, observedGeneration, quantity, semver, stringMap } from '../schema/fields.js';
+import { labelMap } from '../schema/labels.js';
 
 /** Longest allowed cluster name: leaves room for derived names such as `<cluster>-flanneld-etcd-client`. */
 export const MAX_CLUSTER_NAME_LENGTH = 40;
@@ -19,51 +20,60 @@ export const clusterMetadataSchema = z.looseObject({
   annotations: stringMap.optional(),
 });
 
-const kubernetes = z.strictObject({
-  version: z
-    .enum(SUPPORTED_KUBERNETES_VERSIONS, {
-      error: (i) => `must be one of the supported versions ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')} (got ${JSON.stringify(i.input)})`,
-    })
-    .meta({ description: 'Kubernetes version of the guest cluster.' }),
-  api: z
-    .strictObject({
-      domain: dnsSubdomain('Domain of the guest API server (its certificate names it).'),
-      securePort: z.int().min(1).max(65535).default(443).meta({ description: 'Port of the guest API server.' }),
-      serviceCIDR: cidr('Guest service network.').default('172.31.0.0/16'),
-    })
-    .meta({ description: 'The guest API server.' }),
-  dns: z
-    .strictObject({ clusterDomain: dnsSubdomain('Guest cluster DNS domain.').default('cluster.local') })
-    .prefault({})
-    .meta({ description: 'Guest cluster DNS.' }),
-});
+const kubernetes = z
+  .strictObject({
+    version: z
+      .enum(SUPPORTED_KUBERNETES_VERSIONS, {
+        error: (i) => `must be one of the supported versions ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')} (got ${JSON.stringify(i.input)})`,
+      })
+      .meta({ description: 'Kubernetes version the guest cluster runs, without a leading v; one of the versions this release supports.' }),
+    api: z
+      .strictObject({
+        domain: dnsSubdomain('Domain name of the guest API server: worker nodes and clients connect to it, and its serving certificate names it.'),
+        securePort: z.int().min(1).max(65535).default(443).meta({ description: 'TCP port (1-65535) the guest API server serves on.' }),
+        serviceCIDR: cidr('Network of the guest Services (cluster IPs); the cluster DNS service gets its 10th address.').default('172.31.0.0/16'),
+      })
+      .meta({ description: 'The guest API server: its domain, port and Service network.' }),
+    dns: z
+      .strictObject({
+        clusterDomain: dnsSubdomain('DNS domain of the guest Services: <service>.<namespace>.svc.<clusterDomain>.').default('cluster.local'),
+      })
+      .prefault({})
+      .meta({ description: 'DNS inside the guest cluster.' }),
+  })
+  .meta({ description: 'The Kubernetes control plane of the guest cluster: version, API server and DNS.' });
 
 const ingress = z
   .strictObject({
     version: semver('Version of the ingress controller the guest runs.').default(DEFAULT_INGRESS_VERSION),
-    domain: dnsSubdomain('Wildcard domain the guest ingress serves (*.domain).'),
+    domain: dnsSubdomain('Wildcard domain the guest ingress serves: applications get host names *.<domain>.'),
   })
   .meta({ description: 'The ingress controller the guest cluster runs.' });
 
 const flannel = z
   .strictObject({
-    network: cidr('Host-level VXLAN network of this cluster; allocated from a pool when unset.').optional(),
-    subnetLen: z.int().min(8).max(30).default(30).meta({ description: 'Prefix length of each host subnet in the flannel network.' }),
-    vni: z.int().min(1).max(16_777_215).optional().meta({ description: 'VXLAN network identifier; allocated when unset.' }),
+    network: cidr('Host-level VXLAN network of this cluster; allocated from a host-wide pool, without overlap, when unset.').optional(),
+    subnetLen: z
+      .int()
+      .min(8)
+      .max(30)
+      .default(30)
+      .meta({ description: "Prefix length (8-30) of the subnet each node gets from the flannel network; longer than the network's own prefix." }),
+    vni: z.int().min(1).max(16_777_215).optional().meta({ description: 'VXLAN network identifier (1-16777215); allocated from a host-wide pool when unset.' }),
   })
-  .meta({ description: 'Per-cluster flannel VXLAN network joining the VMs.' });
+  .meta({ description: 'Per-cluster flannel VXLAN network joining the VMs on the host; the values in use are reported in status.network.flannel.' });
 
 const network = z
   .strictObject({
-    podCIDR: cidr('Guest pod network (calico).'),
+    podCIDR: cidr('Network of the guest pods (calico).'),
     flannel: flannel.prefault({}),
   })
-  .meta({ description: 'Networks of the guest cluster.' });
+  .meta({ description: 'Networks of the guest cluster; the pod, Service and flannel networks must not overlap.' });
 
 const machine = {
-  cpus: z.int().min(1).max(256).meta({ description: 'Virtual CPUs per node.' }),
-  memory: quantity('Memory per node, a Kubernetes quantity such as 4Gi.'),
-  disk: quantity('Root disk per node, a Kubernetes quantity such as 20Gi.'),
+  cpus: z.int().min(1).max(256).meta({ description: 'Virtual CPUs of each node (1-256).' }),
+  memory: quantity('Memory of each node.'),
+  disk: quantity('Size of the root disk of each node.'),
 };
 
 const masters = z
@@ -71,81 +81,103 @@ const masters = z
     replicas: z
       .literal([1, 3, 5], { error: (i) => `must be 1, 3 or 5 (an odd etcd quorum; got ${JSON.stringify(i.input)})` })
       .default(1)
-      .meta({ description: 'Number of master nodes: 1, 3 or 5.' }),
+      .meta({ description: 'Number of master nodes: 1, 3 or 5 (an odd etcd quorum).' }),
     ...machine,
   })
-  .meta({ description: 'The control plane nodes.' });
+  .meta({ description: 'The control plane nodes: each runs an etcd member and the API server.' });
 
 const workerPool = z
   .strictObject({
-    name: dnsLabel(MAX_POOL_NAME_LENGTH, 'Pool name, unique within the cluster.'),
-    replicas: z.int().min(0).max(500).meta({ description: 'Number of nodes in the pool.' }),
+    name: dnsLabel(MAX_POOL_NAME_LENGTH, 'Pool name, unique within the cluster; part of the names of its nodes.'),
+    replicas: z.int().min(0).max(500).meta({ description: 'Number of nodes in the pool (0-500).' }),
     ...machine,
-    labels: stringMap.optional().meta({ description: 'Labels put on the guest nodes of this pool.' }),
+    labels: labelMap('Kubernetes labels put on every guest node of the pool, besides kubeception.io/role and kubeception.io/pool.').optional(),
   })
   .meta({ description: 'A pool of identical worker nodes.' });
 
 const certificates = z
   .strictObject({
     caTTL: duration('Lifetime of the cluster root CA.').default('87600h'),
-    ttl: duration('Lifetime of each component certificate.').default('72h'),
-    renewBefore: duration('Renew a certificate this long before it expires; default ttl/3.').optional(),
+    ttl: duration('Lifetime of each component certificate; shorter than caTTL.').default('72h'),
+    renewBefore: duration('How long before it expires a certificate is renewed; shorter than ttl. A third of ttl when unset.').optional(),
   })
   .prefault({})
   .meta({
-    description: 'Lifetimes of the cluster PKI (3-day certificates rotated daily by default).',
+    description: 'Lifetimes of the cluster PKI; by default 3-day certificates, renewed a day before they expire.',
     'x-kubernetes-validations': [
       { rule: 'duration(self.ttl) < duration(self.caTTL)', message: 'ttl must be shorter than caTTL' },
       { rule: '!has(self.renewBefore) || duration(self.renewBefore) < duration(self.ttl)', message: 'renewBefore must be shorter than ttl' },
     ],
   });
 
+/** The fields of the Cluster spec besides `provider`. */
+export const clusterSpecFields = {
+  kubernetes,
+  ingress,
+  network,
+  masters,
+  workers: z
+    .array(workerPool)
+    .default([])
+    .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], description: 'Pools of worker nodes, keyed by name.' }),
+  certificates,
+  paused: z.boolean().default(false).meta({ description: 'When true, the operators leave the cluster as it is and only report the Paused condition.' }),
+};
+
 /** Builds the Cluster spec schema around a provider schema. */
 export function clusterSpecSchema<P extends z.ZodType>(provider: P) {
-  return z
-    .strictObject({
-      provider,
-      kubernetes,
-      ingress,
-      network,
-      masters,
-      workers: z
-        .array(workerPool)
-        .default([])
-        .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], description: 'Worker pools.' }),
-      certificates,
-      paused: z.boolean().default(false).meta({ description: 'When true, operators do nothing but report Paused.' }),
-    })
-    .meta({ description: 'Desired state of a guest cluster.' });
+  return z.strictObject({ provider, ...clusterSpecFields }).meta({ description: 'Desired state of a guest cluster.' });
 }
 
-const clusterNode = z.strictObject({
-  name: z.string(),
-  role: z.enum([NodeRole.Master, NodeRole.Worker]),
-  pool: z.string().optional(),
-  ready: z.boolean(),
-  address: z.string().optional(),
-  providerID: z.string().optional().meta({ description: 'Where the node runs, e.g. aws:///eu-west-1a/i-0abc (as Kubernetes Node.spec.providerID).' }),
-});
+const clusterNode = z
+  .strictObject({
+    name: z.string().meta({ description: 'Node name: the guest Node and its VM or instance are named so.' }),
+    role: z.enum([NodeRole.Master, NodeRole.Worker]).meta({ description: 'Role of the node: master or worker.' }),
+    pool: z.string().optional().meta({ description: 'Worker pool of the node; unset on masters.' }),
+    ready: z.boolean().meta({ description: 'Whether the node runs the cluster version and its guest Node reports Ready.' }),
+    address: z.string().optional().meta({ description: 'IP address of the node, once it has one.' }),
+    providerID: z.string().optional().meta({ description: 'Where the node runs, e.g. aws:///eu-west-1a/i-0abc (as Kubernetes Node.spec.providerID).' }),
+  })
+  .meta({ description: 'One node of the guest cluster.' });
 
 /** Schema of `Cluster.status`. Written by operators only. */
 export const clusterStatusSchema = z
   .strictObject({
-    observedGeneration: z.int().min(0).optional(),
-    phase: z.enum(Object.values(ClusterPhase) as [ClusterPhase, ...ClusterPhase[]]).optional(),
+    observedGeneration: observedGeneration(),
+    phase: z
+      .enum(Object.values(ClusterPhase) as [ClusterPhase, ...ClusterPhase[]])
+      .optional()
+      .meta({ description: 'Lifecycle phase of the cluster: Pending, Provisioning, Ready, Deleting or Failed.' }),
     conditions: conditionsSchema.optional(),
     provider: z.string().optional().meta({ description: 'Name of the provider in use (kvm, aws).' }),
     network: z
       .strictObject({
-        flannel: z.strictObject({ network: z.string().optional(), vni: z.int().optional() }).optional(),
-        podCIDR: z.string().optional(),
+        flannel: z
+          .strictObject({
+            network: z.string().optional().meta({ description: 'Flannel network in use (IPv4 CIDR): spec.network.flannel.network, or the one allocated.' }),
+            vni: z.int().optional().meta({ description: 'VXLAN network identifier in use: spec.network.flannel.vni, or the one allocated.' }),
+          })
+          .optional()
+          .meta({ description: 'The flannel VXLAN network in use.' }),
+        podCIDR: z.string().optional().meta({ description: 'Guest pod network in use (IPv4 CIDR).' }),
       })
-      .optional(),
-    endpoint: z.strictObject({ host: z.string(), port: z.int() }).optional(),
+      .optional()
+      .meta({ description: 'Networks in use, including the values allocated for fields left unset in spec.' }),
+    endpoint: z
+      .strictObject({
+        host: z.string().meta({ description: 'Host name or IP address of the guest API server.' }),
+        port: z.int().meta({ description: 'TCP port of the guest API server.' }),
+      })
+      .optional()
+      .meta({ description: 'Where clients reach the guest API server.' }),
     nodes: z
       .array(clusterNode)
       .optional()
-      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] }),
-    versions: z.array(z.string()).max(5).optional().meta({ description: 'Last Kubernetes versions reached, newest first.' }),
+      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], description: 'Nodes of the guest cluster, keyed by name.' }),
+    versions: z
+      .array(z.string().meta({ description: 'A Kubernetes version the cluster reached.' }))
+      .max(5)
+      .optional()
+      .meta({ description: 'Last Kubernetes versions the cluster reached (at most 5), newest first.' }),
   })
   .meta({ description: 'Observed state of a guest cluster.' });

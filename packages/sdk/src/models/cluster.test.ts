@@ -63,6 +63,20 @@ describe('createClusterModel', () => {
     expect(validateCluster({ ...c, metadata: { generateName: 'demo-' } }).isOk()).toBe(true);
   });
 
+  it('checks worker pool labels with the Kubernetes syntax, naming each entry, with the other field problems', () => {
+    const pool = { name: 'gpu', replicas: 1, cpus: 2, memory: '4Gi', disk: '20Gi' };
+    const labels = { 'bad key!': 'x', workload: 'batch\nExecStart=/bin/sh', 'example.com/owner': '$(curl x)', 'example.com/gpu': 'true' };
+    const issues = validateCluster(cluster({ any: {} }, { workers: [{ ...pool, labels }], paused: 'yes' }))._unsafeUnwrapErr().issues;
+    expect(issues.map((i) => i.path)).toEqual([
+      'spec.workers[0].labels["bad key!"]',
+      'spec.workers[0].labels.workload',
+      'spec.workers[0].labels["example.com/owner"]',
+      'spec.paused',
+    ]);
+    expect(issues[0]?.message).toMatch(/^Invalid value: "bad key!": name part must consist of alphanumeric characters/);
+    expect(issues[1]?.message).toMatch(/^Invalid value: "batch\\nExecStart=\/bin\/sh": a valid label must be an empty string/);
+  });
+
   it('reports a non-object input without throwing', () => {
     expect(validateCluster('not a cluster')._unsafeUnwrapErr().issues).toEqual([{ path: '(root)', message: 'must be an object (got string)' }]);
     expect(validateCluster(null).isErr()).toBe(true);

@@ -6,37 +6,76 @@ import { defineResource, type ObjectMeta, type ResourceDescriptor } from '../res
 import type { FieldIssue, ValidationError } from '../validation.js';
 import { type API_VERSION, CATEGORY, ConditionType, GROUP, VERSION } from '../vocabulary.js';
 import { checkCluster } from './cluster-checks.js';
-import { clusterMetadataSchema, clusterSpecSchema, clusterStatusSchema, MAX_CLUSTER_NAME_LENGTH } from './cluster-spec.js';
+import { clusterMetadataSchema, clusterSpecSchema, clusterStatusSchema, MAX_CLUSTER_NAME_LENGTH, type clusterSpecFields } from './cluster-spec.js';
 import { validateObject } from './validate.js';
+import { DNS1123_LABEL_PATTERN } from '../parse/names.js';
 
-type OpenProvider = Record<string, Record<string, unknown>>;
-type SpecOf<P> = Omit<z.output<ReturnType<typeof clusterSpecSchema<z.ZodType<P>>>>, 'provider'> & { provider: P };
-type SpecInputOf<P> = Omit<z.input<ReturnType<typeof clusterSpecSchema<z.ZodType<P>>>>, 'provider'> & { provider: P };
+/**
+ * The `spec.provider` type of a Cluster whose providers are not known in advance: provider name
+ * → its settings. {@link ProviderSpecs} types it for a given list of providers.
+ */
+export type OpenProviderSpecs = Record<string, Record<string, unknown>>;
 
 /** A guest cluster as the operators see it (defaults applied). `P` is the `spec.provider` type. */
-export interface Cluster<P = OpenProvider> {
+export interface Cluster<P = OpenProviderSpecs> {
+  /** Always `kubeception.io/v1alpha1` ({@link API_VERSION}). */
   apiVersion: typeof API_VERSION;
+  /** Always `Cluster`. */
   kind: 'Cluster';
+  /** Standard object metadata; the name must be a DNS-1123 label of at most {@link MAX_CLUSTER_NAME_LENGTH} characters. */
   metadata: ObjectMeta;
-  spec: SpecOf<P>;
+  /** Desired state, with defaults applied. */
+  spec: ClusterSpec<P>;
+  /** Observed state, written by the operators only. */
   status?: ClusterStatus;
 }
 
 /** A Cluster as a user may write it: fields with defaults are optional. */
-export interface ClusterInput<P = OpenProvider> {
+export interface ClusterInput<P = OpenProviderSpecs> {
+  /** Always `kubeception.io/v1alpha1` ({@link API_VERSION}). */
   apiVersion: typeof API_VERSION;
+  /** Always `Cluster`. */
   kind: 'Cluster';
+  /** Standard object metadata; the name must be a DNS-1123 label of at most {@link MAX_CLUSTER_NAME_LENGTH} characters. */
   metadata: ObjectMeta;
-  spec: SpecInputOf<P>;
+  /** Desired state; fields with defaults may be left out. */
+  spec: ClusterSpecInput<P>;
+  /** Observed state, written by the operators only. */
   status?: ClusterStatus;
 }
 
-export type ClusterSpec<P = OpenProvider> = SpecOf<P>;
+/**
+ * Desired state of a guest cluster (`Cluster.spec`), with defaults applied. `P` is the
+ * `spec.provider` type: exactly one provider is set at run time.
+ */
+export type ClusterSpec<P = OpenProviderSpecs> = { provider: P } & SpecFields;
+
+/** `Cluster.spec` as a user may write it: fields with defaults are optional. */
+export type ClusterSpecInput<P = OpenProviderSpecs> = { provider: P } & SpecFieldsInput;
+
+/**
+ * The fields of `Cluster.spec` besides `provider`, with defaults applied.
+ * @inline
+ */
+type SpecFields = z.output<z.ZodObject<typeof clusterSpecFields>>;
+
+/**
+ * The fields of `Cluster.spec` besides `provider`, as a user writes them.
+ * @inline
+ */
+type SpecFieldsInput = z.input<z.ZodObject<typeof clusterSpecFields>>;
+
+/**
+ * Observed state of a guest cluster (`Cluster.status`), written by the operators only.
+ * @useDeclaredType
+ */
 export type ClusterStatus = z.output<typeof clusterStatusSchema>;
 
 /** The Cluster kind for a given set of providers: its descriptor, validator and CRD. */
-export interface ClusterModel<P = OpenProvider> {
+export interface ClusterModel<P = OpenProviderSpecs> {
+  /** Descriptor of the kind, for a `ResourceClient` or an informer. */
   readonly resource: ResourceDescriptor<Cluster<P>, ClusterInput<P>>;
+  /** The providers whose sub-specs this model validates, as given to {@link createClusterModel}. */
   readonly providers: readonly ProviderDefinition[];
   /** Checks a Cluster and applies defaults; every problem is listed with its field path. */
   validate(input: unknown): Result<Cluster<P>, ValidationError>;
@@ -59,7 +98,7 @@ const RESOURCE = { group: GROUP, version: VERSION, kind: 'Cluster', plural: 'clu
  */
 export function createClusterModel<const Ps extends readonly ProviderDefinition[]>(options: {
   readonly providers: Ps;
-}): ClusterModel<Ps extends readonly [] ? OpenProvider : ProviderSpecs<Ps>> {
+}): ClusterModel<Ps extends readonly [] ? OpenProviderSpecs : ProviderSpecs<Ps>> {
   const { providers } = options;
   const names = providers.map((p) => p.name);
   if (new Set(names).size !== names.length) throw new Error(`duplicate provider names: ${names.join(', ')}`);
@@ -72,16 +111,22 @@ export function createClusterModel<const Ps extends readonly ProviderDefinition[
     validate: (input) => validateObject('Cluster', resource.schema as z.ZodType<Cluster>, input, check) as never,
     crd: () =>
       customResourceDefinition(resource, {
+        description: 'A guest Kubernetes cluster: where it runs, its control plane, worker pools, networks and certificate lifetimes.',
         printerColumns: [
-          { name: 'Provider', type: 'string', jsonPath: '.status.provider' },
-          { name: 'Version', type: 'string', jsonPath: '.spec.kubernetes.version' },
-          { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
-          { name: 'Ready', type: 'string', jsonPath: conditionColumn(ConditionType.Ready) },
+          { name: 'Provider', type: 'string', jsonPath: '.status.provider', description: 'Provider the cluster runs on.' },
+          { name: 'Version', type: 'string', jsonPath: '.spec.kubernetes.version', description: 'Kubernetes version of the guest cluster.' },
+          { name: 'Phase', type: 'string', jsonPath: '.status.phase', description: 'Lifecycle phase of the cluster.' },
+          { name: 'Ready', type: 'string', jsonPath: conditionColumn(ConditionType.Ready), description: 'Status of the Ready condition.' },
         ],
         validations: [
           {
             rule: `!has(self.metadata.name) || self.metadata.name.size() <= ${MAX_CLUSTER_NAME_LENGTH}`,
             message: `cluster name must be at most ${MAX_CLUSTER_NAME_LENGTH} characters`,
+          },
+          {
+            // The API server only requires a DNS-1123 subdomain; node and host names are built from the name.
+            rule: `!has(self.metadata.name) || self.metadata.name.matches('${DNS1123_LABEL_PATTERN}')`,
+            message: "cluster name must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
           },
         ],
       }),
@@ -97,10 +142,11 @@ function providerSchema(providers: readonly ProviderDefinition[]) {
       return set.length === 0 ? `exactly one provider must be set (${expected}); none is` : `exactly one provider must be set; got ${set.join(' and ')}`;
     },
   });
-  const description = 'The infrastructure provider: exactly one key.';
+  const description = `Where the guest cluster runs: set exactly one provider (${expected}) to its settings.`;
   if (providers.length === 0) {
+    const settings = z.record(z.string(), z.unknown()).meta({ description: 'Settings of the provider named by the key.' });
     return z
-      .record(z.string().regex(/^[a-z][a-z0-9]*$/), z.record(z.string(), z.unknown()))
+      .record(z.string().regex(/^[a-z][a-z0-9]*$/), settings)
       .check(exactlyOne)
       .meta({ description, 'x-kubernetes-validations': [{ rule: 'self.size() == 1', message: 'exactly one provider must be set' }] });
   }

@@ -24,7 +24,7 @@ const CASES: [string, Edit, string, string][] = [
   ['persistentVolume storage without a size', kvm({ etcdStorage: { type: 'persistentVolume' } }), 'any', 'type persistentVolume needs persistentVolume.size'],
   ['a bad launcher image reference', kvm({ launcher: { image: 'Not An Image!' } }), 'any', 'launcher.image'],
   ['a disk and a kernel together', kvm({ guestImage: { disk: '/images/a.img', kernel: '/images/vmlinuz', initrd: '/images/initrd' } }), 'any', 'set either disk, or kernel and initrd together'],
-  ['a relative guest image path', kvm({ guestImage: { disk: 'images/flatcar.img' } }), 'any', 'must be an http(s) URL or an absolute host path'],
+  ['a relative guest image path', kvm({ guestImage: { disk: 'images/flatcar.img' } }), 'any', 'guestImage.disk'],
   ['a port mapping out of range', kvm({ portMappings: [{ name: 'ssh', port: 70000 }] }), 'any', 'portMappings[0].port'],
   ['an ingress class that is no DNS name', kvm({ ingressClassName: 'Not_Valid' }), 'any', 'ingressClassName'],
   ['a pool too large for the flannel network', (s) => ((s.network.flannel = { network: '10.99.0.0/29', subnetLen: 30 }), (s.workers[0].replicas = 3)), 'InvalidSpec', 'holds 2 /30 host subnets, fewer than the cluster'],
