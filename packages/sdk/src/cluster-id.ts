@@ -18,7 +18,9 @@ const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
 /** The coordinates a cluster ID is derived from: a Cluster's namespace and name. */
 export interface ClusterCoordinates {
+  /** The Cluster's namespace. */
   readonly namespace: string;
+  /** The Cluster's name. */
   readonly name: string;
 }
 

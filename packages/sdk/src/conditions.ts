@@ -9,11 +9,15 @@ export type { Condition };
 
 /** What a reconciler says about one condition; the helper adds `lastTransitionTime`. */
 export interface ConditionInput {
+  /** Condition type, e.g. `Ready`. */
   readonly type: string;
+  /** `True`, `False` or `Unknown`. */
   readonly status: ConditionStatus;
+  /** UpperCamelCase reason. */
   readonly reason: string;
   /** @default '' */
   readonly message?: string;
+  /** The `metadata.generation` the condition was computed from. */
   readonly observedGeneration?: number;
 }
 
@@ -62,7 +66,9 @@ export function isFalse(conditions: readonly Condition[] | undefined, type: stri
 export interface SummaryOptions {
   /** Condition types that must all be True for Ready to be True, in the order they are reported. */
   readonly of: readonly string[];
+  /** `observedGeneration` of the `Ready` condition. */
   readonly observedGeneration?: number;
+  /** Time of a transition. @default the current time */
   readonly now?: Date;
 }
 

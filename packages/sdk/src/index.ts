@@ -1,6 +1,9 @@
 /**
  * `@kubeception/sdk`: models, CRDs and conditions for Kubeception guest clusters. No I/O.
  *
+ * It also re-exports `z` from [zod](https://zod.dev), so provider schemas are built with the
+ * same zod instance the SDK uses (not listed below).
+ *
  * @example
  * ```ts
  * import { validateCluster, kubeceptionCrds, toYamlDocuments } from '@kubeception/sdk';
@@ -47,7 +50,16 @@ export type {
 
 // Models
 export { ClusterResource, createClusterModel, validateCluster } from './models/cluster.js';
-export type { Cluster, ClusterInput, ClusterModel, ClusterSpec, ClusterStatus, ValidateClusterOptions } from './models/cluster.js';
+export type {
+  Cluster,
+  ClusterInput,
+  ClusterModel,
+  ClusterSpec,
+  ClusterSpecInput,
+  ClusterStatus,
+  OpenProviderSpecs,
+  ValidateClusterOptions,
+} from './models/cluster.js';
 export { MAX_CLUSTER_NAME_LENGTH, MAX_POOL_NAME_LENGTH } from './models/cluster-spec.js';
 export { CertificateAuthorityResource, certificateAuthorityCrd, validateCertificateAuthority } from './models/certificate-authority.js';
 export type {
@@ -55,10 +67,11 @@ export type {
   CertificateAuthorityInput,
   CertificateAuthorityRole,
   CertificateAuthoritySpec,
+  CertificateAuthoritySpecInput,
   CertificateAuthorityStatus,
 } from './models/certificate-authority.js';
 export { CertificateResource, certificateCrd, certificateSecretName, renewBeforeMs, validateCertificate } from './models/certificate.js';
-export type { Certificate, CertificateInput, CertificateSpec, CertificateStatus } from './models/certificate.js';
+export type { Certificate, CertificateInput, CertificateSpec, CertificateSpecInput, CertificateStatus } from './models/certificate.js';
 
 // Providers
 export { defineProvider } from './provider.js';

@@ -22,7 +22,9 @@ export interface ProviderDefinition<Name extends string = string, Spec extends z
 
 /** What a provider's `check` sees of the Cluster: its parsed spec, minus the provider part. */
 export interface ProviderCheckInput {
+  /** `metadata.name` of the Cluster. */
   readonly name: string;
+  /** The Cluster's parsed spec; `masters` and `workers` are typed for size checks. */
   readonly spec: Readonly<Record<string, unknown>> & {
     readonly masters: { readonly replicas: number; readonly cpus: number; readonly memory: string; readonly disk: string };
     readonly workers: readonly { readonly name: string; readonly replicas: number; readonly cpus: number; readonly memory: string; readonly disk: string }[];

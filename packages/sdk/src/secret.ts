@@ -5,9 +5,14 @@
  */
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
+/**
+ * A string that prints as `[redacted]` (`JSON.stringify`, template strings, `console.log`, pino); only
+ * {@link SecretValue.reveal} returns it.
+ */
 export class SecretValue {
   readonly #value: string;
 
+  /** Wraps `value`. */
   constructor(value: string) {
     this.#value = value;
   }
@@ -17,14 +22,17 @@ export class SecretValue {
     return this.#value;
   }
 
+  /** `[redacted]`, so serializing never leaks the value. */
   toJSON(): string {
     return '[redacted]';
   }
 
+  /** `[redacted]`, so string conversion never leaks the value. */
   toString(): string {
     return '[redacted]';
   }
 
+  /** What `util.inspect` (and `console.log`) print: `SecretValue([redacted])`. */
   [INSPECT](): string {
     return 'SecretValue([redacted])';
   }

@@ -2,17 +2,21 @@ import type { z } from 'zod';
 
 /** One problem with one field. `path` reads like `spec.workers[1].memory`. */
 export interface FieldIssue {
+  /** Field path, e.g. `spec.workers[1].memory`. */
   readonly path: string;
+  /** What is wrong with the field. */
   readonly message: string;
 }
 
 /** Every problem found in an object, each with its field path. Never a partial list. */
 export interface ValidationError {
+  /** Discriminant. */
   readonly kind: 'ValidationError';
   /** Kind of the object that was checked (`Cluster`, …). */
   readonly resource: string;
   /** `metadata.name` when the object had one. */
   readonly name?: string;
+  /** Every issue found. */
   readonly issues: readonly FieldIssue[];
   /** All issues on one line each, `path: message`: fit for a condition message. */
   readonly message: string;

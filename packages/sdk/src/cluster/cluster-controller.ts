@@ -27,12 +27,15 @@ export type DesiredPki = (cluster: Persisted<Cluster>) => { readonly authority: 
 
 /** Options of {@link createClusterController}. */
 export interface ClusterControllerOptions<S, P> {
+  /** The provider driver that turns Clusters into infrastructure. */
   readonly driver: ClusterDriver<S, P>;
+  /** The CertificateAuthority and Certificates each Cluster needs. */
   readonly pki: DesiredPki;
   /** @default `${driver.name}-operator` */
   readonly name?: string;
   /** @default `kubeception.io/${driver.name}-operator` */
   readonly finalizer?: string;
+  /** Only Clusters in this namespace. @default every namespace */
   readonly namespace?: string;
   /** @default 4 */
   readonly concurrency?: number;
@@ -43,6 +46,21 @@ export type ClusterControllerError = { readonly kind: 'Kube'; readonly cause: Ku
 
 type Ctx = ReconcileContext<Cluster, Cluster>;
 
+/**
+ * The provider-agnostic Cluster controller: validates each Cluster of the driver's provider, ensures its PKI and
+ * waits for it, runs the driver's `observe` and `apply` and writes status; on deletion runs `cleanup`, deletes
+ * the PKI objects and removes its finalizer. See the driver contract, {@link ClusterDriver}.
+ *
+ * @example
+ * ```ts
+ * import { createClusterController, createManager } from '@kubeception/sdk/runtime';
+ * import { createKvmDriver } from '@kubeception/driver-kvm';
+ * import { clusterPki } from '@kubeception/pki-vault';
+ *
+ * const controller = createClusterController({ driver: createKvmDriver(kvmOptions), pki: clusterPki });
+ * await createManager({ controllers: [controller], handleSignals: true }).start();
+ * ```
+ */
 export function createClusterController<S, P>(options: ClusterControllerOptions<S, P>): Controller {
   const { driver } = options;
   const model = createClusterModel({ providers: [driver.provider] });

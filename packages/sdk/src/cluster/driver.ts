@@ -26,11 +26,18 @@ import type { Store } from '../runtime/store.js';
  * controller reports them as `Ready=False` with `reason` (default: the `kind`) and `message`.
  */
 export interface DriverError {
+  /**
+   * What went wrong: `Transient` (retry), `InvalidSpec`, `QuotaExceeded`, `Conflict` (something else holds a
+   * name or range), `Failed`.
+   */
   readonly kind: 'Transient' | 'InvalidSpec' | 'QuotaExceeded' | 'Conflict' | 'Failed';
+  /** Human-readable detail; becomes the `Ready` condition's message when terminal. */
   readonly message: string;
+  /** Set when retrying cannot help: not retried until the Cluster changes. */
   readonly terminal?: true;
   /** The `Ready` condition's reason for a terminal error (UpperCamelCase), e.g. `NetworkTaken`. @default kind */
   readonly reason?: string;
+  /** The underlying error (a `KubeError`, a cloud SDK error), for logs. */
   readonly cause?: unknown;
 }
 
@@ -40,8 +47,14 @@ export interface DriverError {
  * logger bound to the Cluster, and the reconcile's abort signal.
  */
 export interface DriverContext {
+  /**
+   * The shared, read-only cache of a host kind (and selection); declare the same kind and selection in
+   * {@link ClusterDriver.watches}.
+   */
   cache<U extends KubeObject>(descriptor: ResourceDescriptor<U, KubeObject>, selection?: Selection): Store<U>;
+  /** A logger bound to the Cluster. */
   readonly log: Logger;
+  /** Aborted when the reconcile is cancelled (shutdown, lost leadership). */
   readonly signal: AbortSignal;
 }
 
@@ -50,6 +63,7 @@ export interface DriverContext {
  * Clusters `clusters` names (by name in any namespace, or by namespace and name).
  */
 export interface DriverWatch<U extends KubeObject = KubeObject> {
+  /** The host kind to watch. */
   readonly resource: ResourceDescriptor<U, KubeObject>;
   /** The same selection the driver passes to `context.cache`, so both share one informer. */
   readonly selection?: Selection;
@@ -66,18 +80,27 @@ export type DriverConditionType = 'InfrastructureReady' | 'NetworkReady' | 'Cont
 
 /** A driver's report on one condition. */
 export interface DriverCondition {
+  /** One of {@link DriverConditionType}, or a driver's own type (shown, not summarised). */
   readonly type: DriverConditionType | (string & {});
+  /** Condition status. */
   readonly status: 'True' | 'False' | 'Unknown';
+  /** UpperCamelCase reason. */
   readonly reason: string;
+  /** Human-readable detail. */
   readonly message?: string;
 }
 
 /** What `observe` found: the world as it is, in Cluster-status terms. Reads only. */
 export interface Observed<ProviderStatus> {
+  /** The driver's own observation, handed to `apply` and `cleanup` (not written to status). */
   readonly provider: ProviderStatus;
+  /** Conditions to set on the Cluster; the controller summarises them into `Ready`. */
   readonly conditions: readonly DriverCondition[];
+  /** Written to `status.network` when present. */
   readonly network?: NonNullable<ClusterStatus['network']>;
+  /** Written to `status.endpoint` when present. */
   readonly endpoint?: NonNullable<ClusterStatus['endpoint']>;
+  /** Written to `status.nodes` when present. */
   readonly nodes?: NonNullable<ClusterStatus['nodes']>;
 }
 
@@ -95,6 +118,7 @@ export type DriverProgress =
 
 /** A provider driver. */
 export interface ClusterDriver<ProviderSpec, ProviderStatus> {
+  /** The provider name: the key under `spec.provider` this driver handles (`kvm`, `aws`). */
   readonly name: string;
   /** The provider sub-spec definition (registered with the Cluster model). */
   readonly provider: ProviderDefinition<string, ZodType<ProviderSpec>>;
@@ -107,7 +131,13 @@ export interface ClusterDriver<ProviderSpec, ProviderStatus> {
    * @default none
    */
   readonly events?: (notify: (cluster: { readonly name: string; readonly namespace: string }) => void, signal: AbortSignal) => void;
+  /**
+   * Reads the world as it is for the Cluster. Never mutates anything; called on every pass, also while paused or
+   * deleting.
+   */
   observe(cluster: Persisted<Cluster>, spec: ProviderSpec, context: DriverContext): ResultAsync<Observed<ProviderStatus>, DriverError>;
+  /** One idempotent, interruptible step toward the desired infrastructure. */
   apply(cluster: Persisted<Cluster>, spec: ProviderSpec, observed: Observed<ProviderStatus>, context: DriverContext): ResultAsync<DriverProgress, DriverError>;
+  /** One idempotent step toward deleting everything `apply` may have created; tolerates `apply` never having run. */
   cleanup(cluster: Persisted<Cluster>, spec: ProviderSpec | undefined, observed: Observed<ProviderStatus>, context: DriverContext): ResultAsync<DriverProgress, DriverError>;
 }

@@ -1,6 +1,9 @@
 /** Exponential backoff with full jitter. */
 
-/** Backoff settings. */
+/**
+ * Backoff settings.
+ * @inline
+ */
 export interface BackoffOptions {
   /** First delay. @default 100 */
   readonly baseMs?: number;

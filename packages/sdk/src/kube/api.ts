@@ -30,8 +30,9 @@ export interface CertificateCredentials {
   readonly server: string;
   /** PEM of the CA that signed the server's certificate. */
   readonly caPem?: string;
-  /** PEM of the client certificate and its key. */
+  /** PEM of the client certificate. */
   readonly certPem?: string;
+  /** PEM of the client certificate's private key. */
   readonly keyPem?: string;
   /** Name of the cluster, user and context in the kubeconfig. @default 'guest' */
   readonly name?: string;

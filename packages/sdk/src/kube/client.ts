@@ -30,6 +30,7 @@ export interface KubeClientOptions {
 
 /** A Kubernetes client: one {@link ResourceClient} per kind, sharing rate limit and config. */
 export interface KubeClient {
+  /** The kubeconfig the client talks through. */
   readonly kubeConfig: KubeConfig;
   /** The namespace of the kubeconfig's current context, or `default`. */
   readonly defaultNamespace: string;
@@ -46,6 +47,7 @@ export interface KubeClient {
 
 /** Options of {@link KubeClient.evict}. */
 export interface EvictOptions {
+  /** Namespace of the pod. */
   readonly namespace: string;
   /** The deletion's grace period; the pod's own `terminationGracePeriodSeconds` when unset. */
   readonly gracePeriodSeconds?: number;

@@ -7,29 +7,47 @@ import { err, ok, type Result } from 'neverthrow';
 
 /** The kinds of {@link KubeError}. */
 export const KubeErrorKind = {
+  /** 404: the object (or its namespace) does not exist. */
   NotFound: 'NotFound',
+  /** 409 with reason AlreadyExists: create of a name that is taken. */
   AlreadyExists: 'AlreadyExists',
+  /** 409: stale `resourceVersion`, or a server-side apply field conflict. */
   Conflict: 'Conflict',
+  /** 422: the object failed validation; `causes` lists the fields. */
   Invalid: 'Invalid',
+  /** Any other 4xx: the request was malformed. */
   BadRequest: 'BadRequest',
+  /** 401: missing or rejected credentials. */
   Unauthorized: 'Unauthorized',
+  /** 403: RBAC denies the request. */
   Forbidden: 'Forbidden',
+  /** 410 (or reason Expired/Gone): the `resourceVersion` is too old, list again. */
   Gone: 'Gone',
+  /** 429: throttled; `retryAfterMs` when the server says when to come back. */
   TooManyRequests: 'TooManyRequests',
+  /** 504, 408 or reason Timeout: the server gave up waiting. */
   Timeout: 'Timeout',
+  /** Any other 5xx. */
   ServerError: 'ServerError',
+  /** No HTTP answer (connection refused or reset, TLS, DNS); `code` is 0. */
   Transport: 'Transport',
 } as const;
+/** The kinds of {@link KubeError}. */
 export type KubeErrorKind = (typeof KubeErrorKind)[keyof typeof KubeErrorKind];
 
 /** One field problem of a 422 Invalid (`details.causes`). */
 export interface StatusCause {
+  /** Machine-readable cause, e.g. `FieldValueRequired`. */
   readonly reason?: string;
+  /** Human-readable description. */
   readonly message?: string;
+  /** Path of the field at fault, e.g. `spec.masters.replicas`. */
   readonly field?: string;
 }
 
-interface Base<K extends KubeErrorKind> {
+/** What every {@link KubeError} carries; `kind` tells them apart. */
+export interface KubeErrorBase<K extends KubeErrorKind> {
+  /** What failed: one of {@link KubeErrorKind}. */
   readonly kind: K;
   /** The server's message (from its Status), or the transport error's. */
   readonly message: string;
@@ -45,26 +63,41 @@ interface Base<K extends KubeErrorKind> {
 
 /** A failed Kubernetes API call. */
 export type KubeError =
-  | Base<'NotFound'>
-  | Base<'AlreadyExists'>
-  | Base<'Conflict'>
-  | (Base<'Invalid'> & { readonly causes: readonly StatusCause[] })
-  | Base<'BadRequest'>
-  | Base<'Unauthorized'>
-  | Base<'Forbidden'>
-  | Base<'Gone'>
-  | (Base<'TooManyRequests'> & { readonly retryAfterMs?: number })
-  | Base<'Timeout'>
-  | (Base<'ServerError'> & { readonly retryAfterMs?: number })
-  | Base<'Transport'>;
+  | KubeErrorBase<'NotFound'>
+  | KubeErrorBase<'AlreadyExists'>
+  | KubeErrorBase<'Conflict'>
+  | (KubeErrorBase<'Invalid'> & {
+      /** The fields at fault (`details.causes`); may be empty. */
+      readonly causes: readonly StatusCause[];
+    })
+  | KubeErrorBase<'BadRequest'>
+  | KubeErrorBase<'Unauthorized'>
+  | KubeErrorBase<'Forbidden'>
+  | KubeErrorBase<'Gone'>
+  | (KubeErrorBase<'TooManyRequests'> & {
+      /** How long the server asked to wait (`Retry-After`), when it said. */
+      readonly retryAfterMs?: number;
+    })
+  | KubeErrorBase<'Timeout'>
+  | (KubeErrorBase<'ServerError'> & {
+      /** How long the server asked to wait (`Retry-After`), when it said. */
+      readonly retryAfterMs?: number;
+    })
+  | KubeErrorBase<'Transport'>;
 
 /** The `Status` object (`meta/v1`) of a failed request. */
 export interface KubeStatus {
+  /** Always `Status`. */
   readonly kind?: 'Status';
+  /** `Failure` for errors. */
   readonly status?: string;
+  /** Human-readable description. */
   readonly message?: string;
+  /** Machine-readable reason, e.g. `NotFound`, `AlreadyExists`, `Conflict`. */
   readonly reason?: string;
+  /** HTTP status code. */
   readonly code?: number;
+  /** The object concerned, field causes (422) and retry hints (429). */
   readonly details?: { readonly name?: string; readonly group?: string; readonly kind?: string; readonly causes?: StatusCause[]; readonly retryAfterSeconds?: number };
 }
 

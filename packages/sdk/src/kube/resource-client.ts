@@ -9,6 +9,7 @@ import { watchResource, type WatchEvent, type WatchOptions } from './watch.js';
 
 /** A page or a whole list. */
 export interface ObjectList<T extends KubeObject> {
+  /** The objects. */
   readonly items: Persisted<T>[];
   /** The list's resourceVersion: start a watch here to see every later change. */
   readonly resourceVersion: string;
@@ -20,7 +21,9 @@ export interface ObjectList<T extends KubeObject> {
 export interface ListOptions {
   /** Namespace to list; all namespaces when unset. */
   readonly namespace?: string;
+  /** Label selector, e.g. `app=web,tier!=db`. */
   readonly labelSelector?: string;
+  /** Field selector, e.g. `metadata.name=demo`. */
   readonly fieldSelector?: string;
   /** Page size. @default 500 */
   readonly limit?: number;
@@ -38,9 +41,13 @@ export type Patch =
 
 /** One RFC 6902 operation. */
 export interface JsonPatchOperation {
+  /** The operation. */
   readonly op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+  /** JSON pointer of the target, e.g. `/metadata/labels/app`. */
   readonly path: string;
+  /** The value, for `add`, `replace` and `test`. */
   readonly value?: unknown;
+  /** JSON pointer of the source, for `move` and `copy`. */
   readonly from?: string;
 }
 
@@ -62,22 +69,29 @@ export interface DeleteOptions extends ObjectOptions {
   readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   /** Delete only if the object still has this uid / resourceVersion. */
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+  /** Seconds the object has to terminate; 0 deletes at once. @default the kind's default */
   readonly gracePeriodSeconds?: number;
 }
 
 /** Typed access to one kind: reads return `T` (as stored), writes take `I` (as written). */
 export interface ResourceClient<T extends KubeObject, I extends KubeObject = T> {
+  /** The kind this client addresses. */
   readonly descriptor: ResourceDescriptor<T, I>;
+  /** Reads one object. */
   get(name: string, options?: ObjectOptions): ResultAsync<Persisted<T>, KubeError>;
   /** Every page, collected. */
   list(options?: ListOptions): ResultAsync<ObjectList<T>, KubeError>;
   /** One page at a time; a failed page ends the iteration after yielding its error. */
   listPages(options?: ListOptions): AsyncIterable<Result<ObjectList<T>, KubeError>>;
+  /** POST: fails with AlreadyExists if the name is taken. */
   create(object: I, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
   /** PUT: `metadata.resourceVersion`, when set, makes it fail with Conflict if the object changed. */
   replace(object: I, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
+  /** PUT of the status subresource; `metadata.resourceVersion` as in `replace`. */
   replaceStatus(object: I, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
+  /** Patches the object. */
   patch(name: string, patch: Patch, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
+  /** Patches the status subresource. */
   patchStatus(name: string, patch: Patch, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
   /** Server-side apply of `object` as `fieldManager`. */
   apply(object: I, options?: WriteOptions & { readonly force?: boolean }): ResultAsync<Persisted<T>, KubeError>;
@@ -87,6 +101,7 @@ export interface ResourceClient<T extends KubeObject, I extends KubeObject = T> 
    * Status, others (custom resources, Pods) with the object: `deletionTimestamp` tells them apart.
    */
   delete(name: string, options?: DeleteOptions): ResultAsync<Persisted<T> | undefined, KubeError>;
+  /** Watches the kind; see {@link WatchOptions} for resuming and errors. */
   watch(options?: WatchOptions): AsyncIterable<WatchEvent<T>>;
 }
 

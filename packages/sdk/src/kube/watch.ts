@@ -16,7 +16,9 @@ export type WatchEvent<T extends KubeObject> =
 export interface WatchOptions {
   /** Namespace to watch; all namespaces when unset. */
   readonly namespace?: string;
+  /** Label selector, e.g. `app=web`. */
   readonly labelSelector?: string;
+  /** Field selector, e.g. `metadata.name=demo`. */
   readonly fieldSelector?: string;
   /** Start after this version; without it the server first sends the current state as ADDED. */
   readonly resourceVersion?: string;

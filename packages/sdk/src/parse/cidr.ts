@@ -6,9 +6,13 @@ export const IPV4_CIDR_PATTERN = '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$';
 
 /** A parsed IPv4 network: first address and prefix length. */
 export interface Cidr {
+  /** The network as `a.b.c.d/n`. */
   readonly text: string;
+  /** The network address as a 32-bit unsigned number. */
   readonly first: number;
+  /** Prefix length, 0 to 32. */
   readonly prefix: number;
+  /** Number of addresses, `2 ** (32 - prefix)`. */
   readonly size: number;
 }
 

@@ -20,6 +20,7 @@ export const waitFor = (reason: string, recheckAfterMs?: number): Action =>
 
 /** An error that retrying cannot fix: it is logged and reported, not retried with backoff. */
 export interface TerminalError {
+  /** Marks the error as terminal. */
   readonly terminal: true;
 }
 

@@ -19,6 +19,7 @@ import { runController } from './controller-loop.js';
 export interface ReconcileContext<T extends KubeObject, I extends KubeObject = T> {
   /** Name of the controller. */
   readonly controller: string;
+  /** The manager's Kubernetes client, for any kind. */
   readonly kube: KubeClient;
   /** Client of the reconciled kind. */
   readonly client: ResourceClient<T, I>;
@@ -28,6 +29,7 @@ export interface ReconcileContext<T extends KubeObject, I extends KubeObject = T
   cache<U extends KubeObject>(descriptor: ResourceDescriptor<U, KubeObject>, selection?: Selection): Store<U>;
   /** Logger with controller, object key and reconcile id. */
   readonly log: Logger;
+  /** Records Kubernetes Events about objects. */
   readonly events: EventRecorder;
   /** Aborted when the reconcile times out or the controller stops. */
   readonly signal: AbortSignal;
@@ -50,8 +52,11 @@ export type ControllerFailure =
  * is gone (it is its last state).
  */
 export interface Watch<U extends KubeObject = KubeObject> {
+  /** The watched kind. */
   readonly resource: ResourceDescriptor<U, KubeObject>;
+  /** Keys of the reconciled kind to queue for a change of `object`. */
   readonly map: (object: Persisted<U>, primary: Store<KubeObject>, deleted: boolean) => readonly string[];
+  /** Which objects of the kind to watch (namespace, label selector). @default everything */
   readonly selection?: Selection;
 }
 
@@ -62,8 +67,11 @@ export interface Watch<U extends KubeObject = KubeObject> {
  * `selection`.
  */
 export interface CacheIndex<U extends KubeObject = KubeObject> {
+  /** The kind whose cache gets the index. */
   readonly resource: ResourceDescriptor<U, KubeObject>;
+  /** Index name, as passed to `Store.byIndex`. */
   readonly name: string;
+  /** Index values of an object. */
   readonly fn: IndexFunction<U>;
   /** @default everything */
   readonly selection?: Selection;
@@ -83,8 +91,11 @@ export type Source = (enqueue: (key: string) => void, signal: AbortSignal) => vo
 
 /** Options of {@link createController}. */
 export interface ControllerOptions<T extends KubeObject, I extends KubeObject, E> {
+  /** Controller name: in logs, metrics (`controller` label) and work queue names. */
   readonly name: string;
+  /** The reconciled kind. */
   readonly resource: ResourceDescriptor<T, I>;
+  /** The reconcile function. */
   readonly reconcile: Reconciler<T, I, E>;
   /** @default terminal errors (`terminal: true`) are not retried; others back off */
   readonly errorPolicy?: ErrorPolicy<T, E>;
@@ -102,6 +113,7 @@ export interface ControllerOptions<T extends KubeObject, I extends KubeObject, E
   readonly resyncPeriodMs?: number;
   /** Only objects in this namespace / matching this selector. */
   readonly namespace?: string;
+  /** Label selector the reconciled objects must match (see `namespace`). */
   readonly labelSelector?: string;
   /** A reconcile running longer is abandoned (its signal aborts) and retried. @default 300_000 */
   readonly reconcileTimeoutMs?: number;
@@ -117,10 +129,15 @@ export interface ControllerOptions<T extends KubeObject, I extends KubeObject, E
 
 /** What a manager provides to the controllers it runs. */
 export interface ControllerEnvironment {
+  /** Kubernetes client. */
   readonly kube: KubeClient;
+  /** Shared informers, one per kind and selection. */
   readonly informers: InformerCache;
+  /** Metric families to report to. */
   readonly metrics: RuntimeMetrics;
+  /** Logger. */
   readonly log: Logger;
+  /** Event recorder. */
   readonly events: EventRecorder;
   /** Aborts to stop the controller. */
   readonly signal: AbortSignal;
@@ -130,6 +147,7 @@ export interface ControllerEnvironment {
 
 /** A controller ready to be run by a manager. */
 export interface Controller {
+  /** Controller name. */
   readonly name: string;
   /** Runs until `env.signal` aborts and in-flight reconciles finished (or the timeout passed). */
   run(env: ControllerEnvironment): Promise<void>;

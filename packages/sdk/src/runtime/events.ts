@@ -10,6 +10,7 @@ import type { KubeObject, Persisted } from '../resource.js';
 
 /** An event to record. */
 export interface EventInput {
+  /** `Warning` for problems, `Normal` otherwise. */
   readonly type: 'Normal' | 'Warning';
   /** CamelCase, e.g. `CertificateIssued`. */
   readonly reason: string;
@@ -21,6 +22,10 @@ export interface EventInput {
 
 /** Records events; failures are logged by the caller's logger, never thrown. */
 export interface EventRecorder {
+  /**
+   * Records an event about `object`: a repeat of the same event bumps its `count`; past the per-object rate
+   * limit events are dropped. Never rejects.
+   */
   record(object: Persisted<KubeObject>, event: EventInput): Promise<void>;
 }
 

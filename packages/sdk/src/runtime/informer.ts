@@ -15,16 +15,21 @@ export type InformerEvent<T extends KubeObject> =
 
 /** Which objects an informer follows. */
 export interface Selection {
+  /** Only objects in this namespace. @default every namespace */
   readonly namespace?: string;
+  /** Only objects matching this label selector. @default every object */
   readonly labelSelector?: string;
 }
 
 /** A running informer. */
 export interface Informer<T extends KubeObject> {
+  /** The kind it watches. */
   readonly descriptor: ResourceDescriptor<T, KubeObject>;
+  /** The cache it fills. */
   readonly store: Store<T>;
   /** Adds a listener; returns a function that removes it. Synced informers replay nothing. */
   subscribe(listener: (event: InformerEvent<T>) => void): () => void;
+  /** The underlying watcher's state. */
   state(): WatcherState;
   /** Resolves when the initial list is in the cache. */
   synced(): Promise<void>;
@@ -32,7 +37,9 @@ export interface Informer<T extends KubeObject> {
 
 /** Options of {@link startInformer}. */
 export interface InformerOptions<T extends KubeObject> extends Selection, Pick<WatcherOptions, 'backoff' | 'stallTimeoutMs' | 'onState'> {
+  /** Options of the store (transform, indexes). */
   readonly store?: StoreOptions<T>;
+  /** Stops the informer. */
   readonly signal: AbortSignal;
 }
 
@@ -85,6 +92,10 @@ export function startInformer<T extends KubeObject>(kube: KubeClient, descriptor
 export class InformerCache {
   private readonly informers = new Map<string, Informer<KubeObject>>();
 
+  /**
+   * Informers are started with `kube`, stop when `signal` aborts, and report every watcher state change to
+   * `onState`.
+   */
   constructor(
     private readonly kube: KubeClient,
     private readonly signal: AbortSignal,

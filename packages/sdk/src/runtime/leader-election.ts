@@ -16,6 +16,7 @@ import { sleep } from '../internal/backoff.js';
 export interface LeaderElectionOptions {
   /** Lease name. */
   readonly name: string;
+  /** Namespace of the Lease. */
   readonly namespace: string;
   /** @default `${hostname}_${random}` */
   readonly identity?: string;

@@ -17,9 +17,11 @@ import type { WatcherState } from './watcher.js';
 
 /** Options of {@link createManager}. */
 export interface ManagerOptions {
+  /** The controllers to run (while leading, with leader election). */
   readonly controllers: readonly Controller[];
   /** @default a client from `kubeConfig`, else from the default kubeconfig */
   readonly kube?: KubeClient;
+  /** Kubeconfig for the client, when `kube` is not given. @default the default kubeconfig */
   readonly kubeConfig?: KubeConfig;
   /** Component name in events and logs. @default 'kubeception' */
   readonly name?: string;
@@ -39,7 +41,9 @@ export interface ManagerOptions {
 
 /** A manager. */
 export interface Manager {
+  /** The manager's metric families. */
   readonly metrics: RuntimeMetrics;
+  /** The client the controllers use. */
   readonly kube: KubeClient;
   /** Starts everything; resolves once stopped (by `signal`, `stop()` or a signal). */
   start(signal?: AbortSignal): Promise<void>;

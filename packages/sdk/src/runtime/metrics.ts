@@ -13,23 +13,40 @@ const QUEUE_BUCKETS = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 1, 10, 100
 
 /** The metric families of a manager (one registry per manager). */
 export class RuntimeMetrics {
+  /** The registry every family is registered with (serve it at `/metrics`). */
   readonly registry: Registry;
+  /** `controller_runtime_reconcile_total`: reconciles by controller and result. */
   readonly reconcileTotal: Counter<'controller' | 'result'>;
+  /** `controller_runtime_reconcile_errors_total`: failed reconciles by controller. */
   readonly reconcileErrors: Counter<'controller'>;
+  /** `controller_runtime_reconcile_time_seconds`: reconcile duration by controller. */
   readonly reconcileTime: Histogram<'controller'>;
+  /** `controller_runtime_max_concurrent_reconciles`: workers per controller. */
   readonly maxConcurrent: Gauge<'controller'>;
+  /** `controller_runtime_active_workers`: workers busy per controller. */
   readonly activeWorkers: Gauge<'controller'>;
+  /** `workqueue_depth`: keys waiting per queue. */
   readonly queueDepth: Gauge<'name' | 'controller'>;
+  /** `workqueue_adds_total`: keys added per queue. */
   readonly queueAdds: Counter<'name' | 'controller'>;
+  /** `workqueue_retries_total`: keys re-added with backoff per queue. */
   readonly queueRetries: Counter<'name' | 'controller'>;
+  /** `workqueue_queue_duration_seconds`: time a key waits before a worker takes it. */
   readonly queueDuration: Histogram<'name' | 'controller'>;
+  /** `workqueue_work_duration_seconds`: time a worker spends on a key. */
   readonly workDuration: Histogram<'name' | 'controller'>;
+  /** `leader_election_master_status`: 1 while this process holds the lease, 0 otherwise. */
   readonly leader: Gauge<'name'>;
+  /** `kubeception_step_total`: ordered steps run, by controller, step, phase and result. */
   readonly stepTotal: Counter<'controller' | 'step' | 'phase' | 'result'>;
+  /** `kubeception_step_time_seconds`: step duration by controller, step and phase. */
   readonly stepTime: Histogram<'controller' | 'step' | 'phase'>;
+  /** `kubeception_watcher_synced`: 1 once a watcher has listed its kind. */
   readonly watcherSynced: Gauge<'resource'>;
+  /** `kubeception_watcher_failures`: consecutive failures of a watcher. */
   readonly watcherFailures: Gauge<'resource'>;
 
+  /** Registers every family with `registry` (a new one by default). */
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
     const registers = [registry];

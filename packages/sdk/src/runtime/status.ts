@@ -20,6 +20,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+/**
+ * An object that may have a status.
+ * @inline
+ */
 type WithStatus = KubeObject & { status?: object };
 
 /**

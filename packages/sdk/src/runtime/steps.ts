@@ -17,23 +17,33 @@ export const next = (): StepOutcome => ({ type: 'next' });
 
 /** One named step. */
 export interface Step<T extends KubeObject, I extends KubeObject, E> {
+  /** Step name, in logs and metrics. */
   readonly name: string;
+  /** Runs on apply, in list order. */
   readonly reconcile: (object: Persisted<T>, ctx: ReconcileContext<T, I>) => ResultAsync<StepOutcome, E>;
+  /** Runs on cleanup, in reverse list order. @default nothing to clean up */
   readonly cleanup?: (object: Persisted<T>, ctx: ReconcileContext<T, I>) => ResultAsync<StepOutcome, E>;
 }
 
 /** A failed step: which one, and its error. */
 export interface StepError<E> {
+  /** Discriminant. */
   readonly kind: 'StepFailed';
+  /** Name of the failed step. */
   readonly step: string;
+  /** Whether it failed applying or cleaning up. */
   readonly phase: 'apply' | 'cleanup';
+  /** The step's error. */
   readonly cause: E;
+  /** Set when `cause` is terminal. */
   readonly terminal?: true;
 }
 
 /** The apply and cleanup reconcilers of a step list (fit for `withFinalizer`). */
 export interface Steps<T extends KubeObject, I extends KubeObject, E> {
+  /** Runs the steps in order. */
   readonly apply: Reconciler<T, I, StepError<E>>;
+  /** Runs the steps' cleanups in reverse order. */
   readonly cleanup: Reconciler<T, I, StepError<E>>;
 }
 

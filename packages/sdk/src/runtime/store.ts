@@ -30,14 +30,21 @@ export interface StoreOptions<T extends KubeObject> {
 
 /** A read-only view of the cache. Objects are shared: never mutate them. */
 export interface Store<T extends KubeObject> {
+  /** The object of a key (`namespace/name`, or `name` for cluster-scoped kinds). */
   get(key: string): Persisted<T> | undefined;
+  /** Every object. */
   list(): Persisted<T>[];
+  /** Number of objects. */
   readonly size: number;
+  /** Objects in a namespace. */
   byNamespace(namespace: string): Persisted<T>[];
   /** Objects of this name, in any namespace. */
   byName(name: string): Persisted<T>[];
+  /** Objects whose label `label` is `value`. */
   byLabel(label: string, value: string): Persisted<T>[];
+  /** Objects with an owner reference to `uid`. */
   byOwner(uid: string): Persisted<T>[];
+  /** Objects filed under `value` in index `index` (see `addIndex`). */
   byIndex(index: string, value: string): Persisted<T>[];
   /**
    * Defines an index on a shared cache from where it is read (as controller-runtime's field
@@ -49,6 +56,7 @@ export interface Store<T extends KubeObject> {
 
 /** The single writer of a store. */
 export interface StoreWriter<T extends KubeObject> {
+  /** The store's read side, to hand out. */
   readonly reader: Store<T>;
   /** Inserts or replaces an object. */
   upsert(object: Persisted<T>): void;

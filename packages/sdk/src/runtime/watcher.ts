@@ -27,17 +27,23 @@ export type WatcherEvent<T extends KubeObject> =
 export interface WatcherState {
   /** The initial list has completed (stays true through later reconnects). */
   readonly synced: boolean;
+  /** What the watcher is doing. */
   readonly phase: 'listing' | 'watching' | 'backing-off' | 'stopped';
+  /** The latest failure. */
   readonly lastError?: KubeError;
   /** Consecutive failures. */
   readonly failures: number;
+  /** The latest resourceVersion seen; a reconnect resumes from it. */
   readonly resourceVersion: string;
 }
 
 /** Options of {@link watcher}. */
 export interface WatcherOptions {
+  /** Only objects in this namespace. @default every namespace */
   readonly namespace?: string;
+  /** Label selector. @default every object */
   readonly labelSelector?: string;
+  /** Field selector. @default every object */
   readonly fieldSelector?: string;
   /** List page size. @default 500 */
   readonly pageSize?: number;
@@ -55,6 +61,7 @@ export interface WatcherOptions {
 
 /** A watcher stream plus its state. */
 export interface Watcher<T extends KubeObject> extends AsyncIterable<WatcherEvent<T>> {
+  /** The current state. */
   state(): WatcherState;
 }
 

@@ -29,8 +29,11 @@ export interface WorkQueueOptions {
 
 /** Hooks for metrics: called synchronously, must not throw. */
 export interface WorkQueueObserver {
+  /** A key was queued. */
   added?(priority: Priority): void;
+  /** A key was queued with backoff (`addRateLimited`). */
   retried?(): void;
+  /** The number of waiting keys changed. */
   depth?(depth: number): void;
   /** A key was handed to a worker after waiting `waitedMs`. */
   started?(waitedMs: number): void;
@@ -43,6 +46,11 @@ interface Queued {
   since: number;
 }
 
+/**
+ * A work queue of keys, the controller-runtime way: each key waits at most once and is never handed to two
+ * workers at once; changes overtake resyncs; `addAfter` delays, `addRateLimited` retries with per-key backoff
+ * and a queue-wide rate limit.
+ */
 export class WorkQueue<K extends string = string> {
   private readonly queued = new Map<K, Queued>();
   private readonly lanes: Record<Priority, Fifo<K>> = { change: new Fifo(), resync: new Fifo() };
@@ -55,6 +63,7 @@ export class WorkQueue<K extends string = string> {
   private readonly bucket: TokenBucket;
   private stopped = false;
 
+  /** A queue with the given retry backoff, rate limit and observer. */
   constructor(private readonly options: WorkQueueOptions = {}) {
     const limit = options.retryRateLimit ?? { qps: 10, burst: 100 };
     this.bucket = new TokenBucket(limit.qps, limit.burst);

@@ -34,6 +34,7 @@ export interface Ec2ThrottleSpec extends Ec2FaultMatch {
 
 /** Latency (real time) before matching requests are answered. */
 export interface Ec2LatencySpec extends Ec2FaultMatch {
+  /** Delay added to each matching request, in milliseconds. */
   readonly ms: number;
   /** @default unlimited */
   readonly times?: number;
@@ -74,15 +75,19 @@ export interface Ec2Faults {
 
 /** One request the fake answered. */
 export interface Ec2RequestRecord {
+  /** The EC2 action, e.g. `RunInstances`. */
   readonly action: string;
+  /** The region the request was sent to. */
   readonly region: string;
   /** The request parameters (without `Action`/`Version`; values over 200 characters shortened, `UserData` as its length). */
   readonly params: Readonly<Record<string, string>>;
+  /** HTTP status of the answer. */
   status: number;
   /** The error code when the answer was an error. */
   code?: string;
   /** Set when an injected fault answered or delayed it (`throttle`, `fail 500`, `latency 20ms`). */
   fault?: string;
+  /** The request id the fake answered with. */
   readonly requestId: string;
   /** Arrival on the fake's clock. */
   readonly at: Date;
@@ -90,9 +95,13 @@ export interface Ec2RequestRecord {
 
 /** A filter over records: every given field must match. */
 export interface Ec2RequestFilter {
+  /** Only this EC2 action. */
   readonly action?: string;
+  /** Only this region. */
   readonly region?: string;
+  /** Only answers with this HTTP status. */
   readonly status?: number;
+  /** Only error answers with this code. */
   readonly code?: string;
   /** Only records with (true) or without (false) a fault. */
   readonly faulted?: boolean;
@@ -102,7 +111,9 @@ export interface Ec2RequestFilter {
 export interface Ec2RequestLog {
   /** Every record so far (a copy). */
   all(): Ec2RequestRecord[];
+  /** The records matching `match`. */
   filter(match: Ec2RequestFilter): Ec2RequestRecord[];
+  /** How many records match `match` (all of them without it). */
   count(match?: Ec2RequestFilter): number;
   /** Forgets every record. */
   clear(): void;

@@ -15,7 +15,10 @@ export interface InstanceDelays {
 
 /** EC2 instance state names with their codes. */
 export const STATE_CODES = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 } as const;
-/** An instance state name. */
+/**
+ * An EC2 instance state name.
+ * @useDeclaredType
+ */
 export type InstanceStateName = keyof typeof STATE_CODES;
 
 /** The state of an instance at `now`. */

@@ -4,7 +4,10 @@ import type { Cidr } from './cidr.js';
 
 /** Resource types the fake models, with EC2's `resource-type` names. */
 export const RESOURCE_TYPES = ['vpc', 'subnet', 'internet-gateway', 'route-table', 'security-group', 'instance'] as const;
-/** One of {@link RESOURCE_TYPES}. */
+/**
+ * A resource type the fake models, by EC2's `resource-type` name.
+ * @useDeclaredType
+ */
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 /** The id prefix of each resource type. */

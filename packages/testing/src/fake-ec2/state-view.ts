@@ -5,26 +5,38 @@ import { type RegionState, type Resource, RESOURCE_TYPES, type ResourceType } fr
 
 /** One resource as tests see it. */
 export interface FakeEc2Resource {
+  /** Resource type. */
   readonly type: ResourceType;
+  /** Resource id, e.g. `vpc-0a1b2c3d`. */
   readonly id: string;
+  /** Region it lives in. */
   readonly region: string;
   /** The VPC it belongs to (subnets, route tables, groups, instances, attached gateways). */
   readonly vpcId: string | undefined;
   /** Instances: the state now; others: `available`. */
   readonly state: string;
+  /** Its tags. */
   readonly tags: Readonly<Record<string, string>>;
 }
 
 /** An instance with the details tests assert on. */
 export interface FakeEc2Instance extends FakeEc2Resource {
   readonly state: InstanceStateName;
+  /** Subnet it was launched in. */
   readonly subnetId: string;
+  /** Availability zone of its subnet. */
   readonly availabilityZone: string;
+  /** Instance type. */
   readonly instanceType: string;
+  /** AMI it was launched from. */
   readonly imageId: string;
+  /** Private address, from its subnet. */
   readonly privateIpAddress: string;
+  /** Public address, when it has one. */
   readonly publicIpAddress: string | undefined;
+  /** Security groups it is in. */
   readonly securityGroupIds: readonly string[];
+  /** The `ClientToken` it was launched with, if any. */
   readonly clientToken: string | undefined;
   /** User data decoded from base64 (UTF-8). */
   readonly userData: string | undefined;
@@ -32,7 +44,9 @@ export interface FakeEc2Instance extends FakeEc2Resource {
 
 /** Which resources a view lists; every given field must match. */
 export interface FakeEc2ResourceFilter {
+  /** Only resources in this region. */
   readonly region?: string;
+  /** Only resources of this type. */
   readonly type?: ResourceType;
   /** Resources carrying this tag (`key` alone, or `key=value`). */
   readonly tag?: string;

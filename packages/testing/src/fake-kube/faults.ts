@@ -7,7 +7,9 @@ export interface FaultMatch {
   readonly verb?: string | readonly string[];
   /** Plural resource name, e.g. `clusters`. */
   readonly resource?: string;
+  /** Only requests in this namespace. */
   readonly namespace?: string;
+  /** Only requests for the object of this name. */
   readonly name?: string;
   /** `status` to match only status subresource writes. */
   readonly subresource?: string;

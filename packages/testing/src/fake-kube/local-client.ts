@@ -43,7 +43,10 @@ import { ApiError, pathNotFound } from './status.js';
 import { clone, type StoredObject } from './types.js';
 import type { WatchSink } from './watch-hub.js';
 
-/** Options of a local client. */
+/**
+ * Options of a local client.
+ * @inline
+ */
 export interface LocalClientOptions {
   /** Field manager of writes and server-side apply. @default 'kubeception' */
   readonly fieldManager?: string;

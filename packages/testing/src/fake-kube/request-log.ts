@@ -9,9 +9,13 @@ export interface RequestRecord {
   readonly resource: string;
   /** API group (`''` for core). */
   readonly group: string;
+  /** Namespace in the path, if any. */
   readonly namespace: string | undefined;
+  /** Object name in the path, if any. */
   readonly name: string | undefined;
+  /** Subresource in the path (`status`, `scale`, `eviction`), if any. */
   readonly subresource: string | undefined;
+  /** HTTP method. */
   readonly method: string;
   /** Path and query as sent. */
   readonly url: string;

@@ -86,7 +86,9 @@ async function createLeaf(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPa
 
 /** A client certificate and its private key (PKCS #8), PEM. */
 export interface ClientCertificate {
+  /** The certificate, PEM. */
   readonly certificate: string;
+  /** Its private key, PKCS #8 PEM. */
   readonly privateKey: string;
 }
 

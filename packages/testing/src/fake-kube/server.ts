@@ -67,6 +67,7 @@ export interface FakeKubeOptions {
 
 /** A certificate to serve with, its private key, and the CA that signed it (PEM). */
 export interface ServingCertificate extends ClientCertificate {
+  /** The CA certificate that signed it, PEM. */
   readonly caCertificate: string;
 }
 

@@ -52,8 +52,11 @@ export interface SimulatedHostOptions extends FakeKubeOptions {
 
 /** A failure a simulated component met (and retried). */
 export interface SimulationFailure {
+  /** The component that failed, e.g. `deployment`, `kubelet`, `node-lifecycle`. */
   readonly component: string;
+  /** The object it was working on (`namespace/name`). */
   readonly key: string;
+  /** What it met. */
   readonly error: unknown;
 }
 
@@ -65,6 +68,7 @@ export interface SimulatedHost {
   readonly kubeConfig: KubeConfig;
   /** `kube.kubeconfigYaml`, for `kubectl --kubeconfig`. */
   readonly kubeconfigYaml: string;
+  /** The clock every component runs on. */
   readonly clock: Clock;
   /** Add, remove, cordon nodes, make them NotReady. */
   readonly nodes: NodeControls;

@@ -47,7 +47,10 @@ export function mapMatches(selector: Readonly<Record<string, string>> | undefine
   return Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
 }
 
-/** A node taint. */
+/**
+ * A node taint.
+ * @inline
+ */
 export interface Taint {
   readonly key: string;
   readonly value?: string;
