@@ -14,6 +14,10 @@ describe('README example', () => {
   it('runs and prints what the README says', () => {
     const run = spawnSync(process.execPath, ['--conditions=@kubeception/source', '--import', 'tsx', example], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
+    // the README shows the output verbatim, byte count included, so it cannot go stale
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const shown = /It prints:\n\n```\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(run.stdout).toBe(shown);
     expect(run.stdout).toMatch(/^invalid Cluster demo:\nspec\.workers\[0\]\.memory: must be a Kubernetes quantity such as 4Gi or 512Mi \(got "4gb"\)\n3 CRDs, \d+ bytes of YAML\n$/);
   }, 30_000);
 });
