@@ -27,7 +27,7 @@ import type { Figure } from './figure.js';
 /** The writes one cluster needs at the least. */
 function minimumWrites(name: string): number {
   const cluster = createClusterModel({ providers: [provider] }).validate(kvmClusterInput(name))._unsafeUnwrap();
-  const rendered = renderCluster(kvmCluster(cluster, cluster.spec.provider.kvm!), { network: { network: '10.64.0.0/24', vni: 1 }, flannel: { etcdEndpoints: ['http://etcd:2379'] } });
+  const rendered = renderCluster(kvmCluster(cluster, cluster.spec.provider.kvm!), { network: { network: '10.64.0.0/24', vni: 1 }, flannel: { etcdEndpoints: ['http://etcd:2379'] } })._unsafeUnwrap();
   const certificates = clusterPki(cluster as never).certificates.length;
   const pkiObjects = 1 + certificates;
   // objects + Secret copies + 2 EndpointSlices + PKI objects (each created, finalized, its status

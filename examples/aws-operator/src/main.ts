@@ -37,7 +37,7 @@ export async function main(argv: readonly string[], out: (line: string) => void 
     return 0;
   }
   const world = await startEmbeddedAws();
-  writeFileSync('.aws-operator.kubeconfig', world.fakeKube.kubeconfigYaml);
+  writeFileSync('.aws-operator.kubeconfig', world.fakeKube.kubeconfigYaml, { mode: 0o600 }); // credentials: owner only
   out(`embedded host ${world.fakeKube.url} (kubeconfig: .aws-operator.kubeconfig), fake EC2 ${world.fakeEc2.url}, fake Vault ${world.fakeVault.url}`);
   const operator = createAwsOperator({
     kube: world.operatorKube,

@@ -1,8 +1,8 @@
 /** The aws-operator: the Cluster controller with the AWS driver (and, embedded, the PKI controllers). */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createAwsDriver } from '@kubeception/driver-aws';
-import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki, type VaultClient } from '@kubeception/pki-vault';
-import type { SecretValue } from '@kubeception/sdk';
+import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki, nodeRoles, type VaultClient } from '@kubeception/pki-vault';
+import type { ClusterCoordinates, SecretValue } from '@kubeception/sdk';
 import type { KubeClient } from '@kubeception/sdk/kube';
 import { createClusterController, createManager, type Controller, type LeaderElectionOptions, type Manager } from '@kubeception/sdk/runtime';
 import type { Logger } from 'pino';
@@ -42,9 +42,9 @@ export function createAwsOperator(options: AwsOperatorOptions): Manager {
     ...(boot && bootPki
       ? {
           vaultAddr: boot.vaultAddr,
-          bootToken: (cluster: string) =>
+          bootToken: (cluster: ClusterCoordinates, node: { readonly role: 'master' | 'worker' }) =>
             bootPki
-              .issueClusterToken(cluster, { ttl: '1h', wrapTTL: '10m' })
+              .issueToken({ cluster, roles: nodeRoles(node.role), ttl: '1h', wrapTTL: '10m' })
               .map((t) => t.wrappingToken as SecretValue)
               .mapErr((e) => ({ kind: 'Transient' as const, message: e.message })),
         }

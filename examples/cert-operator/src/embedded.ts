@@ -13,7 +13,7 @@ export interface Embedded {
   readonly fakeVault: StartedFakeVault;
   /** A client for the bootstrap and for watching progress. */
   readonly kube: KubeClient;
-  /** The operator's clients. */
+  /** The operator's clients (its API requests carry the User-Agent `cert-operator`). */
   readonly operatorKube: KubeClient;
   readonly operatorVault: ReturnType<typeof vault>;
   stop(): Promise<void>;
@@ -41,7 +41,7 @@ export async function startEmbedded(): Promise<Embedded> {
     fakeKube,
     fakeVault,
     kube,
-    operatorKube: createKubeClient({ kubeConfig: fakeKube.kubeConfig }),
+    operatorKube: createKubeClient({ kubeConfig: fakeKube.kubeConfig, userAgent: 'cert-operator' }),
     operatorVault: vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true }),
     stop: async () => {
       await fakeVault.close();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { provider as kvm } from '@kubeception/driver-kvm';
 import { createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
-import { ClusterResource, kubeceptionCrds, toYamlDocuments } from '@kubeception/sdk';
+import { ClusterResource, clusterId, kubeceptionCrds, toYamlDocuments } from '@kubeception/sdk';
 import { kubeConfigFromCertificate, RoleResource } from '@kubeception/sdk/kube';
 import { createManager } from '@kubeception/sdk/runtime';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -20,6 +20,8 @@ const UNEXERCISED = [
   // the Cluster controller's CleanupSkipped warning (a provider spec it cannot parse at deletion), and folding a repeated event
   'kubeception-kvm-operator: /events:create',
   'kubeception-kvm-operator: /events:patch',
+  // a host namespace that exists but is not in the cache yet is read live (NamespaceTaken or ours)
+  'kubeception-kvm-operator: /namespaces:get',
   // etcd on a PersistentVolume (etcdStorage.type persistentVolume); the sample uses hostPath
   'kubeception-kvm-operator: /persistentvolumeclaims:create',
   'kubeception-kvm-operator: /persistentvolumeclaims:delete',
@@ -97,11 +99,12 @@ describe('kvm-operator', () => {
     await expect.poll(settled, { timeout: 30_000, interval: 100 }).toEqual(['demo-master-0', 'demo-default-0', 'demo-default-1']);
     // RBAC escalation prevention: writing Role `vm` (and binding it) is allowed only to whoever
     // holds every permission it grants, in its namespace; so these count as used
-    const vmRole = (await world.kube.resource(RoleResource).get('vm', { namespace: SAMPLE.name }))._unsafeUnwrap();
+    const hostNamespace = clusterId(SAMPLE);
+    const vmRole = (await world.kube.resource(RoleResource).get('vm', { namespace: hostNamespace }))._unsafeUnwrap();
     const handedOut: ApiRequest[] = (vmRole.rules ?? []).flatMap((rule) =>
       (rule.apiGroups ?? []).flatMap((group) =>
         (rule.resources ?? []).flatMap((resource) =>
-          rule.verbs.flatMap((verb) => (rule.resourceNames?.length ? rule.resourceNames : [undefined]).map((name) => ({ verb, group, resource, namespace: SAMPLE.name, ...(name ? { name } : {}) }))),
+          rule.verbs.flatMap((verb) => (rule.resourceNames?.length ? rule.resourceNames : [undefined]).map((name) => ({ verb, group, resource, namespace: hostNamespace, ...(name ? { name } : {}) }))),
         ),
       ),
     );

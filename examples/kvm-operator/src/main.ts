@@ -66,7 +66,7 @@ async function runOnHost(config: Extract<Config, { mode: 'host' }>, logger: Logg
 async function runEmbedded(config: Extract<Config, { mode: 'embedded' }>, out: Out, logger: Logger): Promise<number> {
   const world = await startEmbeddedKvm();
   mkdirSync('.kubeception', { recursive: true });
-  writeFileSync(EMBEDDED_KUBECONFIG, world.host.kubeconfigYaml);
+  writeFileSync(EMBEDDED_KUBECONFIG, world.host.kubeconfigYaml, { mode: 0o600 }); // credentials: owner only
   out(`embedded host ${world.host.kube.url} (kubeconfig: ${EMBEDDED_KUBECONFIG}), fake Vault ${world.fakeVault.url}, VM simulator, in-memory flannel store`);
   const operator = createKvmOperator({ ...world.operatorOptions(), logger, handleSignals: !config.once });
   let stopped = false;

@@ -10,16 +10,17 @@ import { kubeceptionCrds, Label } from '@kubeception/sdk';
 import { createKubeClient } from '@kubeception/sdk/kube';
 import { startFakeEc2, startFakeKube, startFakeVault } from '@kubeception/testing';
 import { startOperators } from './operators.js';
-import { pkiMount, type World, type WorldOptions } from './world.js';
+import { idOf, pkiMount, type World, type WorldOptions } from './world.js';
 
 /** Tag the AWS driver puts on everything a Cluster owns. */
-export const ownerTag = (cluster: string): string => `kubeception.io/cluster/${cluster}=owned`;
+export const ownerTag = (cluster: string): string => `kubeception.io/cluster/${idOf(cluster)}=owned`;
 
 /** Starts the fakes and the operators on the AWS driver; `amis` are registered in the fake EC2. */
 export async function startAwsWorld(options: WorldOptions & { readonly amis: readonly string[] }): Promise<World> {
   // the fakes need no SDK updates: keep the SDK's "Node 22 from January 2027" notice off the demo's stderr
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
+  // HTTPS with a bearer token: the demo's API server (Secrets included) answers only its kubeconfig
+  const fakeKube = await startFakeKube({ crds: kubeceptionCrds(), tls: true, bearerToken: true });
   const fakeEc2 = await startFakeEc2({ images: options.amis.map((id) => ({ id, name: 'kubeception-sample' })), instanceDelays: { pendingMs: 200, shuttingDownMs: 200 } });
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h', sealed: options.vaultSealed ?? false });
   const clients = new Map<string, EC2Client>();

@@ -11,7 +11,7 @@ import { kubeceptionCrds, Label } from '@kubeception/sdk';
 import { createKubeClient, isNotFound, NamespaceResource, PodResource } from '@kubeception/sdk/kube';
 import { startFakeVault, startSimulatedHost, startVmSimulator } from '@kubeception/testing';
 import { OPERATOR, startOperators } from './operators.js';
-import { pkiMount, type World, type WorldOptions } from './world.js';
+import { idOf, pkiMount, type World, type WorldOptions } from './world.js';
 
 /** Label of the host nodes that may run VMs (the sample's `nodeSelector`). */
 export const VM_HOST_LABEL = 'kubeception.io/vm-host';
@@ -24,7 +24,8 @@ export async function startKvmWorld(options: WorldOptions): Promise<World> {
   const hosts = Math.max(4, options.nodes + 1);
   const nodes = Array.from({ length: hosts }, (_, i) => ({ name: `host-${i}`, cpu: '32', memory: '128Gi', pods: 250, labels: { [VM_HOST_LABEL]: 'true' } }));
   // a guest powers off on its ACPI shutdown in moments, not in the VM pod's 120 s grace period
-  const host = await startSimulatedHost({ crds: kubeceptionCrds({ providers: [kvmProvider] }), nodes, kubelet: { stopDelayMs: 200 } });
+  // HTTPS with a bearer token: the demo's API server (Secrets included) answers only its kubeconfig
+  const host = await startSimulatedHost({ crds: kubeceptionCrds({ providers: [kvmProvider] }), nodes, kubelet: { stopDelayMs: 200 }, tls: true, bearerToken: true });
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h', sealed: options.vaultSealed ?? false });
   const vms = await startVmSimulator(host);
   const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
@@ -62,7 +63,7 @@ export async function startKvmWorld(options: WorldOptions): Promise<World> {
     machines: (cluster) =>
       kube
         .resource(PodResource)
-        .list({ namespace: cluster })
+        .list({ namespace: idOf(cluster) })
         .map((list) =>
           list.items.flatMap((pod) => {
             const node = pod.metadata.labels?.[Label.Node];
@@ -71,7 +72,7 @@ export async function startKvmWorld(options: WorldOptions): Promise<World> {
         )
         .unwrapOr([]),
     cleanedUp: async (cluster) =>
-      !fakeVault.state.mounts().includes(pkiMount(cluster)) && (await kube.resource(NamespaceResource).get(cluster).match(() => false, isNotFound)),
+      !fakeVault.state.mounts().includes(pkiMount(cluster)) && (await kube.resource(NamespaceResource).get(idOf(cluster)).match(() => false, isNotFound)),
     stop: async () => {
       await operators.stop();
       await vms.stop();

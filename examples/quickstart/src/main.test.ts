@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { ClusterResource } from '@kubeception/sdk';
 import { createKubeClient, kubeConfigFromCertificate } from '@kubeception/sdk/kube';
+import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { main } from './main.js';
 import { parseOptions, type QuickstartOptions } from './options.js';
@@ -18,6 +19,13 @@ function capture() {
   let text = '';
   const output = new Writable({ write: (chunk: Buffer, _enc, done) => ((text += chunk.toString()), done()) });
   return { output, text: () => text.replace(ANSI, ''), lines: () => text.replace(ANSI, '').split('\n') };
+}
+
+/** A client of the demo's API server through the kubeconfig it wrote (HTTPS, its CA, its token). */
+function fromKubeconfig(path: string) {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(path);
+  return createKubeClient({ kubeConfig, qps: 0 });
 }
 
 function tempKubeconfig() {
@@ -40,11 +48,16 @@ describe('quickstart', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^✔ guest nodes Ready: 3\/3/));
     expect(lines).toContainEqual(expect.stringMatching(/^cluster default\/demo: Ready in \d+\.\d s, endpoint api\.demo\.k8s\.example\.com:443$/));
     expect(nodeLines(lines)).toHaveLength(3);
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}certificates \(7, CA demo at Vault pki-demo expires \d{4}-/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}certificates \(7, CA demo at Vault pki-demo-[a-z2-7]{10} expires \d{4}-/));
     expect(lines.filter((l) => /^ {4}demo-[a-z-]+ +expires \d{4}-\d\d-\d\dT/.test(l))).toHaveLength(7);
     expect(lines).toContain('  network: flannel 10.64.0.0/24 VNI 1, pods 10.2.0.0/16');
     expect(lines).toContain(`  kubectl --kubeconfig ${kubeconfigPath} get kc,kca,kcert,pods -A`);
-    expect(readFileSync(kubeconfigPath, 'utf8')).toMatch(/server: http:\/\/127\.0\.0\.1:\d+/);
+    // HTTPS, a token, readable by its owner only
+    const kubeconfig = readFileSync(kubeconfigPath, 'utf8');
+    expect(kubeconfig).toMatch(/server: https:\/\/127\.0\.0\.1:\d+/);
+    expect(kubeconfig).toMatch(/certificate-authority-data: /);
+    expect(kubeconfig).toMatch(/token: [A-Za-z0-9_-]{32}/);
+    expect(statSync(kubeconfigPath).mode & 0o777).toBe(0o600);
   });
 
   it('--workers 3 gives 4 nodes; --clusters 2 follows demo and demo-2', async () => {
@@ -63,8 +76,11 @@ describe('quickstart', () => {
     const stop = new AbortController();
     const run = runQuickstart({ ...once, once: false }, { output: out.output, kubeconfigPath, signal: stop.signal });
     await expect.poll(() => out.text(), { timeout: 30_000, interval: 100 }).toContain('Ctrl-C to stop');
+    const kube = fromKubeconfig(kubeconfigPath);
+    // without the kubeconfig's token the demo's API server answers nobody
     const server = /server: (\S+)/.exec(readFileSync(kubeconfigPath, 'utf8'))![1]!;
-    const kube = createKubeClient({ kubeConfig: kubeConfigFromCertificate({ server }), qps: 0 });
+    const anonymous = createKubeClient({ kubeConfig: kubeConfigFromCertificate({ server }), qps: 0, retry: { maxAttempts: 1 } });
+    expect((await anonymous.resource(ClusterResource).delete('demo', { namespace: 'default' })).isErr()).toBe(true);
     expect((await kube.resource(ClusterResource).delete('demo', { namespace: 'default' })).isOk()).toBe(true);
     await expect.poll(() => out.lines(), { timeout: 30_000, interval: 100 }).toContain('cluster demo deleted: host namespace, network and Vault mount cleaned up');
     stop.abort();
@@ -85,8 +101,7 @@ describe('quickstart', () => {
     expect(lines.filter((l) => /^ {4}prod-eu-[a-z-]+ +expires \d{4}-/.test(l))).toHaveLength(7);
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}network: VPC 10\.10\.0\.0\/16 in eu-west-1 \(1 vpc, .*\), pods 10\.2\.0\.0\/16$/));
     expect(lines).toContain(`  kubectl --kubeconfig ${kubeconfigPath} get kc,kca,kcert -A`);
-    const server = /server: (\S+)/.exec(readFileSync(kubeconfigPath, 'utf8'))![1]!;
-    const kube = createKubeClient({ kubeConfig: kubeConfigFromCertificate({ server }), qps: 0 });
+    const kube = fromKubeconfig(kubeconfigPath);
     expect((await kube.resource(ClusterResource).delete('prod-eu', { namespace: 'default' })).isOk()).toBe(true);
     await expect.poll(() => out.lines(), { timeout: 30_000, interval: 100 }).toContain('cluster prod-eu deleted: EC2 resources and Vault mount cleaned up');
     stop.abort();

@@ -2,7 +2,7 @@
  * `runQuickstart`: the world, the sample Cluster(s), a listr2 task list that follows each
  * Cluster to Ready, the summary, and (without `once`) the wait for Ctrl-C or deletions.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ClusterResource, type ClusterInput } from '@kubeception/sdk';
 import { CustomResourceDefinitionResource } from '@kubeception/sdk/kube';
@@ -15,7 +15,7 @@ import { expectedNodes, sampleClusters } from './sample.js';
 import { watchDeletions } from './deletions.js';
 import { defaultKubeconfigPath } from './repo-root.js';
 import { summaryLines } from './summary.js';
-import type { World } from './world.js';
+import { QUICKSTART_NAMESPACE, type World } from './world.js';
 
 /** Where the output goes and how the run ends; everything has a default for the CLI. */
 export interface QuickstartIo {
@@ -57,7 +57,7 @@ export async function runQuickstart(options: QuickstartOptions, io: QuickstartIo
   const pollMs = io.pollMs ?? 100;
   const started = Date.now();
   const deadline = started + options.timeoutSeconds * 1000;
-  const namespace = 'default';
+  const namespace = QUICKSTART_NAMESPACE;
   const provider = PROVIDERS[options.provider];
   const steps = provider.steps;
   const followed: Followed[] = sampleClusters({ file: provider.sample, count: options.clusters, workers: options.workers }).map((input) => ({ input, name: input.metadata?.name ?? '', createdAt: 0 }));
@@ -158,7 +158,9 @@ export async function runQuickstart(options: QuickstartOptions, io: QuickstartIo
 
 function writeKubeconfig(world: World, io: QuickstartIo): string {
   const path = io.kubeconfigPath ?? defaultKubeconfigPath();
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, world.kubeconfigYaml);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // it holds the API server's token: readable by its owner only, also when it existed before
+  writeFileSync(path, world.kubeconfigYaml, { mode: 0o600 });
+  chmodSync(path, 0o600);
   return io.kubeconfigShownAs ?? path;
 }

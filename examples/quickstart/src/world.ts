@@ -1,4 +1,5 @@
 /** What the quick start needs of an in-process world, whichever provider it runs. */
+import { clusterId } from '@kubeception/sdk';
 import type { KubeClient } from '@kubeception/sdk/kube';
 import type { Logger } from 'pino';
 
@@ -39,5 +40,11 @@ export interface WorldOptions {
   readonly vaultSealed?: boolean;
 }
 
+/** The namespace the quick start creates its Clusters in. */
+export const QUICKSTART_NAMESPACE = 'default';
+
+/** The host-unique ID of a quick-start Cluster (what its Vault mount, host namespace and EC2 tags are named from). */
+export const idOf = (cluster: string): string => clusterId({ namespace: QUICKSTART_NAMESPACE, name: cluster });
+
 /** The Vault mount of a Cluster's PKI. */
-export const pkiMount = (cluster: string): string => `pki-${cluster}/`;
+export const pkiMount = (cluster: string): string => `pki-${idOf(cluster)}/`;

@@ -23,7 +23,8 @@ import {
   type Tag,
 } from '@aws-sdk/client-ec2';
 import type { DriverError, DriverProgress, SecretValue } from '@kubeception/sdk';
-import { ResultAsync, errAsync, okAsync } from 'neverthrow';
+import { ResultAsync, errAsync, okAsync, type Result } from 'neverthrow';
+import { bootFile, userDataText } from './cloud-config.js';
 import { ec2Code, toDriverError } from './ec2-errors.js';
 import { ruleKey, type AwsWorld } from './observe.js';
 import { PendingCreations } from './pending.js';
@@ -31,9 +32,15 @@ import { CONFIG_TAG, NODE_TAG, ROLE_TAG, type Plan, type PlannedNode, type Plann
 
 const DONE_TAG = 'kubeception.io/configured';
 
+/** The node a boot token is minted for: its roles in the cluster's PKI follow from `role`. */
+export interface BootNode {
+  readonly name: string;
+  readonly role: 'master' | 'worker';
+}
+
 /** How nodes get their boot token (see README "Node boot"). */
 export interface BootTokens {
-  readonly mint: (cluster: string, node: string) => ResultAsync<SecretValue, DriverError>;
+  readonly mint: (node: BootNode) => ResultAsync<SecretValue, DriverError>;
   readonly vaultAddr: string;
 }
 
@@ -49,13 +56,13 @@ export function applyPlan(
   const again = (reason: string, factor = 1): DriverProgress => ({ type: 'requeueAfter', ms: Math.max(1, Math.round(pollMs * factor)), reason });
   const send = <T = unknown>(command: object): ResultAsync<T, DriverError> =>
     ResultAsync.fromThrowable(() => ec2.send(command as never) as Promise<T>, toDriverError)();
-  const tagged = (type: ResourceType, role: string, name = `${plan.cluster}-${role}`) => [
+  const tagged = (type: ResourceType, role: string, name = `${plan.id}-${role}`) => [
     { ResourceType: type, Tags: [...Object.entries(plan.tags).map(([Key, Value]): Tag => ({ Key, Value })), { Key: ROLE_TAG, Value: role }, { Key: 'Name', Value: name }] },
   ];
   /** Creates `role` unless a creation of it is still becoming visible. */
   const create = (role: string, what: string, command: object): ResultAsync<DriverProgress, DriverError> => {
-    if (pending.pending(plan.cluster, role)) return okAsync(again(`waiting for the new ${what} to become visible`, 0.5));
-    return send(command).map(() => (pending.record(plan.cluster, role), again(`creating ${what}`)));
+    if (pending.pending(plan.id, role)) return okAsync(again(`waiting for the new ${what} to become visible`, 0.5));
+    return send(command).map(() => (pending.record(plan.id, role), again(`creating ${what}`)));
   };
   const visible = [
     ...(world.vpc ? ['vpc'] : []),
@@ -64,7 +71,7 @@ export function applyPlan(
     ...Object.keys(world.subnets),
     ...Object.keys(world.securityGroups),
   ];
-  pending.seen(plan.cluster, visible);
+  pending.seen(plan.id, visible);
   const markDone = (id: string) => send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: DONE_TAG, Value: 'true' }] }));
 
   const { vpc, gateway, routeTable } = world;
@@ -131,7 +138,7 @@ export function applyPlan(
 
   /** User data: the planned cloud-config, plus the node's single-use wrapped boot token. */
   const userDataOf = (n: PlannedNode): ResultAsync<string, DriverError> =>
-    boot ? boot.mint(plan.cluster, n.name).map((token) => `${n.userData}${bootSection(boot.vaultAddr, token.reveal())}`) : okAsync(n.userData);
+    boot ? boot.mint({ name: n.name, role: n.role }).andThen((token) => withBootFile(n, boot.vaultAddr, token.reveal())) : okAsync(n.userData);
   const run = (n: PlannedNode) =>
     userDataOf(n).andThen((userData) => launch(n, userData)).orElse((e) =>
       // the same ClientToken with other user data (a new boot token after a lost answer): the
@@ -151,7 +158,7 @@ export function applyPlan(
         UserData: Buffer.from(userData).toString('base64'),
         BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: n.rootVolumeGiB, VolumeType: 'gp3', DeleteOnTermination: true } }],
         ...(n.keyName ? { KeyName: n.keyName } : {}),
-        TagSpecifications: [{ ResourceType: 'instance', Tags: [...(tagged('instance', n.role, n.name)[0]?.Tags ?? []), { Key: NODE_TAG, Value: n.name }, { Key: CONFIG_TAG, Value: n.config }, { Key: 'kubeception.io/role', Value: n.role }] }],
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [...(tagged('instance', n.role, n.instanceName)[0]?.Tags ?? []), { Key: NODE_TAG, Value: n.name }, { Key: CONFIG_TAG, Value: n.config }, { Key: 'kubeception.io/role', Value: n.role }] }],
       }),
     );
   const live = (node: string) => (world.instances[node] ?? []).filter((i) => i.state !== 'shutting-down');
@@ -182,7 +189,9 @@ export function applyPlan(
   return okAsync({ type: 'done' });
 }
 
-/** The boot part of a node's user data: where Vault is, and the single-use wrapped token. */
-function bootSection(vaultAddr: string, wrappedToken: string): string {
-  return ['  - path: /etc/kubeception/vault.env', '    permissions: "0600"', '    content: |', `      VAULT_ADDR=${vaultAddr}`, `      VAULT_WRAPPED_TOKEN=${wrappedToken}`, ''].join('\n');
+/** A node's user data with its boot file (Vault's address and the single-use wrapped token), written by `yaml`. */
+function withBootFile(node: PlannedNode, vaultAddr: string, wrappedToken: string): Result<string, DriverError> {
+  return bootFile(vaultAddr, wrappedToken)
+    .map((file) => userDataText({ ...node.cloudConfig, write_files: [...node.cloudConfig.write_files, file] }))
+    .mapErr((e): DriverError => ({ kind: 'Failed', reason: 'Unrenderable', message: e.message, cause: e }));
 }

@@ -22,7 +22,7 @@ import type { AwsWorld } from './observe.js';
 import { ownerTag } from './plan.js';
 
 
-export function cleanupWorld(ec2: EC2Client, cluster: string, world: AwsWorld, pollMs = 1000): ResultAsync<DriverProgress, DriverError> {
+export function cleanupWorld(ec2: EC2Client, clusterId: string, world: AwsWorld, pollMs = 1000): ResultAsync<DriverProgress, DriverError> {
   const again = (reason: string, factor = 1): DriverProgress => ({ type: 'requeueAfter', ms: Math.max(1, Math.round(pollMs * factor)), reason });
   /** Runs deletions; a transient failure of one does not stop the others. */
   const all = (commands: object[], reason: string): ResultAsync<DriverProgress, DriverError> =>
@@ -63,7 +63,7 @@ export function cleanupWorld(ec2: EC2Client, cluster: string, world: AwsWorld, p
     );
   }
   if (world.vpc) return all([new DeleteVpcCommand({ VpcId: world.vpc.id })], 'deleting the VPC');
-  return sweep(ec2, cluster, all, again);
+  return sweep(ec2, clusterId, all, again);
 }
 
 /**
@@ -73,11 +73,11 @@ export function cleanupWorld(ec2: EC2Client, cluster: string, world: AwsWorld, p
  */
 function sweep(
   ec2: EC2Client,
-  cluster: string,
+  clusterId: string,
   all: (commands: object[], reason: string) => ResultAsync<DriverProgress, DriverError>,
   again: (reason: string, factor?: number) => DriverProgress,
 ): ResultAsync<DriverProgress, DriverError> {
-  const described = ResultAsync.fromThrowable(() => ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'key', Values: [ownerTag(cluster)] }] })), toDriverError)();
+  const described = ResultAsync.fromThrowable(() => ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'key', Values: [ownerTag(clusterId)] }] })), toDriverError)();
   return described.andThen((out) => {
     // instances are the first stage's (terminated ones keep their tags for an hour)
     const left = (out.Tags ?? []).flatMap((t) => (t.ResourceId && t.ResourceType && t.ResourceType !== 'instance' ? [{ id: t.ResourceId, type: t.ResourceType }] : []));

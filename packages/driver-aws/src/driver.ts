@@ -1,15 +1,24 @@
 /**
  * `createAwsDriver`: the SDK's `ClusterDriver` on EC2. Everything it creates is tagged
- * `kubeception.io/cluster/<name>=owned`, so observe finds it from the Cluster alone.
+ * `kubeception.io/cluster/<cluster-id>=owned` (the SDK's `clusterId` of the Cluster's namespace
+ * and name), so observe finds it from the Cluster alone, and two Clusters of one name in two
+ * namespaces never see each other's resources.
+ *
+ * Its only refusal, a spec whose user-written values cannot be written into user data or tags
+ * (`Unrenderable`), is made by `preflight`, before the Cluster gets any PKI. It has no ownership
+ * refusal to make there: nothing in the account is found by a name another Cluster could hold,
+ * only by the Cluster's own ownership tag, which users cannot set (`kubeception.io/cluster/…` tags
+ * are refused by the schema).
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { ClusterDriver, DriverCondition, DriverError, Observed, SecretValue } from '@kubeception/sdk';
-import { okAsync, type ResultAsync } from 'neverthrow';
-import { applyPlan } from './apply.js';
+import { clusterId, type ClusterCoordinates, type ClusterDriver, type DriverCondition, type DriverError, type Observed, type SecretValue } from '@kubeception/sdk';
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { applyPlan, type BootNode, type BootTokens } from './apply.js';
 import { cleanupWorld } from './cleanup.js';
 import { observeWorld, type AwsWorld } from './observe.js';
 import { PendingCreations } from './pending.js';
 import { planCluster } from './plan.js';
+import type { Unrenderable } from './cloud-config.js';
 import { provider, type AwsSpec } from './provider-spec.js';
 
 /** Options of {@link createAwsDriver}. */
@@ -19,52 +28,90 @@ export interface AwsDriverOptions {
   /** Base interval between passes while something is being created or deleted. @default 1000 */
   readonly pollMs?: number;
   /**
-   * Mints the boot token of a node: a single-use, short-TTL, response-wrapped Vault token
-   * limited to the cluster's policy (e.g. `pki.issueClusterToken(cluster, { ttl: '1h', wrapTTL: '10m' })`).
-   * It goes into the node's user data with `vaultAddr`; see README "Node boot". @default none
+   * Mints the boot token of a node: a single-use, short-TTL, response-wrapped Vault token that
+   * can issue only the node's own roles of its cluster's PKI, never `admin` (e.g.
+   * `pki.issueToken({ cluster, roles: nodeRoles(node.role), ttl: '1h', wrapTTL: '10m' })` with
+   * `@kubeception/pki-vault`). It goes into the node's user data with `vaultAddr`; see README
+   * "Node boot". @default none
    */
-  readonly bootToken?: (cluster: string, node: string) => ResultAsync<SecretValue, DriverError>;
+  readonly bootToken?: (cluster: ClusterCoordinates, node: BootNode) => ResultAsync<SecretValue, DriverError>;
   /** Vault address nodes use to unwrap their boot token. */
   readonly vaultAddr?: string;
 }
 
+/** The refusal of a Cluster whose plan cannot be rendered. */
+const unrenderable = (error: Unrenderable): DriverError => ({ kind: 'InvalidSpec', reason: 'Unrenderable', terminal: true, message: error.message, cause: error });
+
+/** The boot tokens of a cluster's nodes, minted for the Cluster's coordinates (namespace and name). */
+function bootTokens(options: AwsDriverOptions, cluster: { readonly metadata: { readonly namespace?: string | undefined; readonly name: string } }): BootTokens | undefined {
+  const mint = options.bootToken;
+  if (mint === undefined) return undefined;
+  const coordinates = { namespace: cluster.metadata.namespace ?? '', name: cluster.metadata.name };
+  return { mint: (node) => mint(coordinates, node), vaultAddr: options.vaultAddr ?? '' };
+}
+
+/**
+ * The `aws` driver for the SDK's `createClusterController`: each pass observes the cluster's EC2 resources by
+ * their ownership tag, then creates what the plan lacks (VPC, internet gateway, subnets, route table, security
+ * groups, instances) or, on deletion, removes it in reverse order.
+ *
+ * @example
+ * ```ts
+ * import { EC2Client } from '@aws-sdk/client-ec2';
+ * import { createAwsDriver } from '@kubeception/driver-aws';
+ * import { clusterPki } from '@kubeception/pki-vault';
+ * import { createClusterController } from '@kubeception/sdk/runtime';
+ *
+ * const driver = createAwsDriver({ ec2: (region) => new EC2Client({ region }) });
+ * const controller = createClusterController({ driver, pki: clusterPki });
+ * ```
+ */
 export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpec, AwsWorld> {
   const pending = new PendingCreations();
   const condition = (type: DriverCondition['type'], ok: boolean, reason: string): DriverCondition => ({ type, status: ok ? 'True' : 'False', reason: ok ? 'AsExpected' : 'Provisioning', message: ok ? '' : reason });
   return {
     name: 'aws',
     provider: provider as never,
+    // the plan is pure: a Cluster it cannot be made for is refused before anything (its PKI included) is created
+    preflight: (cluster, spec) => planCluster(cluster, spec).match(() => okAsync(undefined), (e) => errAsync(unrenderable(e))),
     observe: (cluster, spec) =>
-      observeWorld(options.ec2(spec.region), cluster.metadata.name).map((world): Observed<AwsWorld> => {
-        const plan = planCluster(cluster, spec);
-        /** A node is up when an instance with its current launch configuration runs. */
-        const current = (n: (typeof plan.nodes)[number]) => (world.instances[n.name] ?? []).find((i) => i.config === n.config && i.state !== 'shutting-down');
-        const up = (n: (typeof plan.nodes)[number]) => current(n)?.state === 'running';
-        const running = (role: 'master' | 'worker') => plan.nodes.filter((n) => n.role === role).every(up);
-        const masters = plan.nodes.filter((n) => n.role === 'master').map(current);
-        const endpointIp = masters[0]?.publicIp;
-        const network = Boolean(world.gateway?.attachedTo && world.routeTable?.defaultRoute);
-        return {
-          provider: world,
-          conditions: [
-            condition('VpcReady', Boolean(world.vpc), 'creating the VPC'),
-            condition('SubnetsReady', plan.subnets.every((s) => world.subnets[s.role]), `${plan.subnets.filter((s) => !world.subnets[s.role]).length} subnets to create`),
-            condition('SecurityGroupsReady', plan.securityGroups.every((g) => world.securityGroups[g.role]), 'creating security groups'),
-            condition('InstancesReady', plan.nodes.every(up), `${plan.nodes.filter((n) => !up(n)).length} instances not running their current configuration`),
-            condition('InfrastructureReady', Boolean(world.vpc) && plan.subnets.every((s) => world.subnets[s.role]) && plan.securityGroups.every((g) => world.securityGroups[g.role]), 'creating VPC, subnets and security groups'),
-            condition('NetworkReady', network, 'attaching the internet gateway and routes'),
-            condition('ControlPlaneReady', running('master'), 'master instances starting'),
-            condition('WorkersReady', running('worker'), 'worker instances starting'),
-          ],
-          network: { podCIDR: cluster.spec.network.podCIDR },
-          ...(endpointIp ? { endpoint: { host: endpointIp, port: cluster.spec.kubernetes.api.securePort } } : {}),
-          nodes: plan.nodes.flatMap((n) => {
-            const instance = current(n) ?? world.instances[n.name]?.[0];
-            return instance ? [{ name: n.name, role: n.role, ...(n.pool ? { pool: n.pool } : {}), ready: up(n), ...(instance.privateIp ? { address: instance.privateIp } : {}), providerID: `aws:///${instance.zone ?? n.zone}/${instance.id}` }] : [];
-          }),
-        };
+      observeWorld(options.ec2(spec.region), clusterId(cluster.metadata)).map((world): Observed<AwsWorld> => {
+        // a spec that cannot be rendered is refused by apply; observing (and so deleting) goes on
+        const refused = (error: Unrenderable): Observed<AwsWorld> => ({ provider: world, conditions: [{ type: 'InfrastructureReady', status: 'False', reason: 'InvalidSpec', message: error.message }] });
+        return planCluster(cluster, spec).match((plan): Observed<AwsWorld> => {
+          /** A node is up when an instance with its current launch configuration runs. */
+          const current = (n: (typeof plan.nodes)[number]) => (world.instances[n.name] ?? []).find((i) => i.config === n.config && i.state !== 'shutting-down');
+          const up = (n: (typeof plan.nodes)[number]) => current(n)?.state === 'running';
+          const running = (role: 'master' | 'worker') => plan.nodes.filter((n) => n.role === role).every(up);
+          const masters = plan.nodes.filter((n) => n.role === 'master').map(current);
+          const endpointIp = masters[0]?.publicIp;
+          const network = Boolean(world.gateway?.attachedTo && world.routeTable?.defaultRoute);
+          return {
+            provider: world,
+            conditions: [
+              condition('VpcReady', Boolean(world.vpc), 'creating the VPC'),
+              condition('SubnetsReady', plan.subnets.every((s) => world.subnets[s.role]), `${plan.subnets.filter((s) => !world.subnets[s.role]).length} subnets to create`),
+              condition('SecurityGroupsReady', plan.securityGroups.every((g) => world.securityGroups[g.role]), 'creating security groups'),
+              condition('InstancesReady', plan.nodes.every(up), `${plan.nodes.filter((n) => !up(n)).length} instances not running their current configuration`),
+              condition('InfrastructureReady', Boolean(world.vpc) && plan.subnets.every((s) => world.subnets[s.role]) && plan.securityGroups.every((g) => world.securityGroups[g.role]), 'creating VPC, subnets and security groups'),
+              condition('NetworkReady', network, 'attaching the internet gateway and routes'),
+              condition('ControlPlaneReady', running('master'), 'master instances starting'),
+              condition('WorkersReady', running('worker'), 'worker instances starting'),
+            ],
+            network: { podCIDR: cluster.spec.network.podCIDR },
+            ...(endpointIp ? { endpoint: { host: endpointIp, port: cluster.spec.kubernetes.api.securePort } } : {}),
+            nodes: plan.nodes.flatMap((n) => {
+              const instance = current(n) ?? world.instances[n.name]?.[0];
+              return instance ? [{ name: n.name, role: n.role, ...(n.pool ? { pool: n.pool } : {}), ready: up(n), ...(instance.privateIp ? { address: instance.privateIp } : {}), providerID: `aws:///${instance.zone ?? n.zone}/${instance.id}` }] : [];
+            }),
+          };
+        }, refused);
       }),
-    apply: (cluster, spec, observed) => applyPlan(options.ec2(spec.region), planCluster(cluster, spec), observed.provider, options.pollMs, pending, options.bootToken ? { mint: options.bootToken, vaultAddr: options.vaultAddr ?? '' } : undefined),
-    cleanup: (cluster, spec, observed) => (spec === undefined ? okAsync({ type: 'done' as const }) : cleanupWorld(options.ec2(spec.region), cluster.metadata.name, observed.provider, options.pollMs)),
+    apply: (cluster, spec, observed) =>
+      planCluster(cluster, spec).match(
+        (plan) => applyPlan(options.ec2(spec.region), plan, observed.provider, options.pollMs, pending, bootTokens(options, cluster)),
+        (e) => errAsync<never, DriverError>(unrenderable(e)),
+      ),
+    cleanup: (cluster, spec, observed) => (spec === undefined ? okAsync({ type: 'done' as const }) : cleanupWorld(options.ec2(spec.region), clusterId(cluster.metadata), observed.provider, options.pollMs)),
   };
 }

@@ -16,10 +16,18 @@ import { CONFIG_TAG, NODE_TAG, ROLE_TAG, ownerTag } from './plan.js';
 
 /** A cluster's EC2 resources as they are. */
 export interface AwsWorld {
+  /** The cluster's VPC, when it exists. */
   readonly vpc?: { readonly id: string; readonly cidr: string; readonly tags: Record<string, string> };
+  /** The internet gateway and the VPC it is attached to, when it exists. */
   readonly gateway?: { readonly id: string; readonly attachedTo?: string };
+  /** Subnets by role tag (`subnet-public-<zone>`, `subnet-private-<zone>`). */
   readonly subnets: Readonly<Record<string, { readonly id: string; readonly cidr: string; readonly tags: Record<string, string> }>>;
+  /** The public route table: whether it has the default route to the gateway, and its associated subnets. */
   readonly routeTable?: { readonly id: string; readonly defaultRoute: boolean; readonly subnets: readonly string[] };
+  /**
+   * Security groups by role (`sg-master`, `sg-worker`, `sg-ingress`), with their ingress rules as comparable
+   * strings and the rules that reference other groups.
+   */
   readonly securityGroups: Readonly<Record<string, { readonly id: string; readonly rules: readonly string[]; readonly references: readonly GroupReference[] }>>;
   /** Instances by node: usually one; two while a node is being replaced. */
   readonly instances: Readonly<Record<string, readonly ObservedInstance[]>>;
@@ -28,7 +36,10 @@ export interface AwsWorld {
 /** The key under which owned instances without a node tag are observed. */
 export const UNNAMED = '(no node tag)';
 
-/** An instance as observed. */
+/**
+ * An instance as observed.
+ * @inline
+ */
 export interface ObservedInstance {
   readonly id: string;
   readonly state: string;
@@ -39,7 +50,10 @@ export interface ObservedInstance {
   readonly publicIp?: string;
 }
 
-/** An ingress rule whose source is another security group (it blocks deleting that group). */
+/**
+ * An ingress rule whose source is another security group (it blocks deleting that group).
+ * @inline
+ */
 export interface GroupReference {
   readonly protocol: string;
   readonly fromPort: number;
@@ -52,8 +66,9 @@ const tagMap = (tags: Tag[] | undefined) => Object.fromEntries((tags ?? []).map(
 /** A security group rule as a comparable string; `source` is a CIDR or `sg:<group id>`. */
 export const ruleKey = (protocol: string, from: number, to: number, source: string) => `${protocol}:${protocol === '-1' ? 'all' : `${from}-${to}`}:${source}`;
 
-export function observeWorld(ec2: EC2Client, cluster: string): ResultAsync<AwsWorld, DriverError> {
-  const owned: Filter[] = [{ Name: `tag:${ownerTag(cluster)}`, Values: ['owned'] }];
+/** A cluster's EC2 resources: those tagged `kubeception.io/cluster/<cluster-id>=owned` (reads only). */
+export function observeWorld(ec2: EC2Client, clusterId: string): ResultAsync<AwsWorld, DriverError> {
+  const owned: Filter[] = [{ Name: `tag:${ownerTag(clusterId)}`, Values: ['owned'] }];
   const call = <T>(promise: () => Promise<T>) => ResultAsync.fromThrowable(promise, toDriverError)();
   const instances = async () => {
     const found: Record<string, ObservedInstance[]> = {};

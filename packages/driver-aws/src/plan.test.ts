@@ -1,7 +1,7 @@
-import { validateCluster, type Cluster, type Persisted } from '@kubeception/sdk';
+import { clusterId, validateCluster, type Cluster, type Persisted } from '@kubeception/sdk';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { planCluster, subnetCidr } from './plan.js';
+import { ownerTag, planCluster, subnetCidr } from './plan.js';
 import { provider, type AwsSpec } from './provider-spec.js';
 
 const cluster = validateCluster(
@@ -20,7 +20,7 @@ const cluster = validateCluster(
   },
   { providers: [provider] },
 )._unsafeUnwrap() as unknown as Persisted<Cluster>;
-const plan = planCluster(cluster, (cluster.spec.provider as { aws: AwsSpec }).aws);
+const plan = planCluster(cluster, (cluster.spec.provider as { aws: AwsSpec }).aws)._unsafeUnwrap();
 
 describe('planCluster', () => {
   it('puts a public and a private /24 in each zone, without overlap', () => {
@@ -45,7 +45,7 @@ describe('planCluster', () => {
   });
 
   it('gives each node a stable client token (≤ 64 characters) and user data without secrets', () => {
-    const again = planCluster(cluster, (cluster.spec.provider as { aws: AwsSpec }).aws);
+    const again = planCluster(cluster, (cluster.spec.provider as { aws: AwsSpec }).aws)._unsafeUnwrap();
     expect(again.nodes.map((n) => n.clientToken)).toEqual(plan.nodes.map((n) => n.clientToken));
     expect(new Set(plan.nodes.map((n) => n.clientToken)).size).toBe(plan.nodes.length);
     for (const n of plan.nodes) {
@@ -54,8 +54,22 @@ describe('planCluster', () => {
     }
   });
 
-  it('tags everything as owned by the cluster, with the user’s tags', () => {
-    expect(plan.tags).toEqual({ team: 'platform', 'kubeception.io/cluster/prod': 'owned' });
+  it('tags everything as owned by the cluster ID, with the user’s tags', () => {
+    expect(plan.id).toBe(clusterId({ namespace: 'default', name: 'prod' }));
+    expect(plan.id).toBe('prod-fykzzrnenr');
+    expect(plan.tags).toEqual({ team: 'platform', 'kubeception.io/cluster/prod-fykzzrnenr': 'owned' });
+    expect(plan.securityGroups.map((g) => g.name)).toEqual(['prod-fykzzrnenr-master', 'prod-fykzzrnenr-worker', 'prod-fykzzrnenr-ingress']);
+    expect(plan.nodes.map((n) => n.instanceName)).toEqual(['prod-fykzzrnenr-master-0', 'prod-fykzzrnenr-master-1', 'prod-fykzzrnenr-master-2', 'prod-fykzzrnenr-general-0', 'prod-fykzzrnenr-general-1']);
+  });
+
+  it('names nothing in the account after the name alone: a Cluster of the same name in another namespace shares no tag, name or ClientToken', () => {
+    const other = planCluster({ ...cluster, metadata: { ...cluster.metadata, namespace: 'other' } }, (cluster.spec.provider as { aws: AwsSpec }).aws)._unsafeUnwrap();
+    expect(other.id).not.toBe(plan.id);
+    expect(Object.keys(other.tags)).not.toContain(ownerTag(plan.id));
+    const names = (p: typeof plan) => [...p.securityGroups.map((g) => g.name), ...p.nodes.map((n) => n.instanceName), ...p.nodes.map((n) => n.clientToken)];
+    for (const name of names(other)) expect(names(plan)).not.toContain(name);
+    // the guest host names are the Cluster's own business: the same in both
+    expect(other.nodes.map((n) => n.name)).toEqual(plan.nodes.map((n) => n.name));
   });
 
   it('opens exactly the ports the guest needs', () => {
@@ -82,7 +96,7 @@ describe('planCluster', () => {
 
   it('opens SSH only when a key pair is set, and passes the key and root volume to instances', () => {
     const aws = (cluster.spec.provider as { aws: AwsSpec }).aws;
-    const withKey = planCluster(cluster, { ...aws, sshKeyName: 'ops' });
+    const withKey = planCluster(cluster, { ...aws, sshKeyName: 'ops' })._unsafeUnwrap();
     expect(withKey.securityGroups[0]?.rules.at(-1)).toEqual({ protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '0.0.0.0/0' });
     expect(withKey.nodes[0]).toMatchObject({ keyName: 'ops', rootVolumeGiB: 50 });
     expect(plan.securityGroups.flatMap((g) => g.rules).some((r) => r.fromPort === 22)).toBe(false);

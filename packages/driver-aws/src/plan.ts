@@ -3,14 +3,21 @@
  * private /24 subnet per availability zone, the security groups and their rules, and one
  * instance per node. Every resource carries the ownership tag, so all of it is findable from
  * the Cluster alone.
+ *
+ * Everything named in the account is named from the Cluster's ID (the SDK's `clusterId`:
+ * `<name>-<hash of namespace/name>`), never from its name alone, which is unique only in its
+ * namespace: the ownership tag, `Name` tags, security group names and ClientTokens. Two Clusters
+ * `demo` in two namespaces never see, reuse or delete each other's resources.
  */
 import { createHash } from 'node:crypto';
-import { Label, parseCidr, type Cluster, type Persisted } from '@kubeception/sdk';
+import { clusterId, Label, parseCidr, type Cluster, type Persisted } from '@kubeception/sdk';
+import { err, ok, Result } from 'neverthrow';
+import { checkText, nodeCloudConfig, userDataText, type CloudConfig, type Unrenderable } from './cloud-config.js';
 import type { AwsSpec } from './provider-spec.js';
 import { availabilityZones } from './regions.js';
 
-/** Tag marking everything a cluster owns: `kubeception.io/cluster/<name>=owned`. */
-export const ownerTag = (cluster: string) => `kubeception.io/cluster/${cluster}`;
+/** Tag marking everything a cluster owns: `kubeception.io/cluster/<cluster-id>=owned`. */
+export const ownerTag = (clusterId: string) => `kubeception.io/cluster/${clusterId}`;
 /** Tag naming a resource's role in the cluster (`vpc`, `subnet-public-eu-west-1a`, `sg-master`, …). */
 export const ROLE_TAG = 'kubeception.io/resource';
 /** Tag naming the node an instance is (the SDK's `Label.Node`). */
@@ -21,48 +28,85 @@ export const CONFIG_TAG = 'kubeception.io/launch-config';
 /** Default VPC network when `vpcCIDR` is unset: each cluster has its own VPC, so they may repeat. */
 export const DEFAULT_VPC_CIDR = '10.0.0.0/16';
 
+/** A subnet of the cluster's VPC: one public and one private per availability zone. */
 export interface PlannedSubnet {
+  /** Its role tag: `subnet-public-<zone>` or `subnet-private-<zone>`. */
   readonly role: string;
+  /** Availability zone. */
   readonly zone: string;
+  /** The `/24` it covers, inside the VPC's network. */
   readonly cidr: string;
+  /** Whether it routes to the internet gateway. */
   readonly public: boolean;
 }
 
+/** One instance: a master or a worker of a pool. */
 export interface PlannedNode {
+  /** Node name: `<cluster>-master-<i>` or `<cluster>-<pool>-<i>`. */
   readonly name: string;
+  /** Whether it runs the control plane or workloads. */
   readonly role: 'master' | 'worker';
+  /** The worker pool it belongs to (workers only). */
   readonly pool?: string;
+  /** Availability zone (nodes are spread round-robin over the zones). */
   readonly zone: string;
+  /** Role tag of the subnet it is launched in. */
   readonly subnetRole: string;
+  /** EC2 instance type. */
   readonly instanceType: string;
+  /** AMI it boots. */
   readonly ami: string;
   /** Hash of everything the instance is launched with (version, type, image, volume, key, user data). */
   readonly config: string;
   /** Deterministic per node and launch configuration: a retry never launches twice. */
   readonly clientToken: string;
+  /** `Name` tag of its instance: `<cluster-id>-master-<i>` or `<cluster-id>-<pool>-<i>`. */
+  readonly instanceName: string;
+  /** The cloud-config ({@link userData} as an object), to which the boot file is added at launch. */
+  readonly cloudConfig: CloudConfig;
   /** cloud-config; public data only. */
   readonly userData: string;
+  /** Size of the root volume, GiB. */
   readonly rootVolumeGiB: number;
+  /** EC2 key pair for SSH, when `sshKeyName` is set. */
   readonly keyName?: string;
 }
 
 /** An ingress rule: from a CIDR, or from the members of one of the cluster's security groups. */
 export interface PlannedRule {
+  /** `tcp` or `udp`. */
   readonly protocol: string;
+  /** First port of the range. */
   readonly fromPort: number;
+  /** Last port of the range (inclusive). */
   readonly toPort: number;
+  /** Source network, when the rule admits a CIDR. */
   readonly cidr?: string;
+  /** Source security group, when the rule admits the members of one of the cluster's groups. */
   readonly group?: SecurityGroupRole;
 }
 
+/**
+ * Role of one of the cluster's security groups.
+ * @inline
+ */
 export type SecurityGroupRole = 'sg-master' | 'sg-worker' | 'sg-ingress';
 
+/** Everything one Cluster needs on EC2 (see {@link planCluster}). */
 export interface Plan {
+  /** Cluster name. */
   readonly cluster: string;
+  /** The Cluster's ID (`clusterId` of its namespace and name): what names and tags its resources. */
+  readonly id: string;
+  /** Network of the cluster's VPC. */
   readonly vpcCidr: string;
+  /** Availability zones used, in order. */
   readonly zones: readonly string[];
+  /** Subnets, one public and one private per zone. */
   readonly subnets: readonly PlannedSubnet[];
+  /** Security groups (masters, workers, ingress) with their ingress rules. */
   readonly securityGroups: readonly { readonly role: SecurityGroupRole; readonly name: string; readonly rules: readonly PlannedRule[] }[];
+  /** Instances: masters first, then the workers of each pool. */
   readonly nodes: readonly PlannedNode[];
   /** Tags on every resource (ownership, Name added per resource, the user's extra tags). */
   readonly tags: Readonly<Record<string, string>>;
@@ -76,9 +120,13 @@ export function subnetCidr(vpc: string, index: number): string {
   return `${[24, 16, 8, 0].map((s) => Math.floor(first / 2 ** s) % 256).join('.')}/24`;
 }
 
-/** The plan of a validated Cluster with an AWS provider spec. */
-export function planCluster(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec'>, aws: AwsSpec): Plan {
+/**
+ * The plan of a validated Cluster with an AWS provider spec; {@link Unrenderable} when a
+ * user-written value cannot be written into user data (see `cloud-config.ts`).
+ */
+export function planCluster(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec'>, aws: AwsSpec): Result<Plan, Unrenderable> {
   const name = cluster.metadata.name;
+  const id = clusterId(cluster.metadata);
   const zones = aws.availabilityZones.names ?? availabilityZones(aws.region).slice(0, aws.availabilityZones.count ?? 1);
   const vpcCidr = aws.vpcCIDR ?? DEFAULT_VPC_CIDR;
   const subnets = zones.flatMap((zone, i): PlannedSubnet[] => [
@@ -95,47 +143,61 @@ export function planCluster(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec
   const securityGroups = [
     {
       role: 'sg-master' as const,
-      name: `${name}-master`,
+      name: `${id}-master`,
       rules: [tcp(api, api, { cidr: '0.0.0.0/0' }), tcp(2379, 2380, { group: 'sg-master' }), tcp(10250, 10250, { group: 'sg-master' }), ...betweenNodes, ...ssh],
     },
     {
       role: 'sg-worker' as const,
-      name: `${name}-worker`,
+      name: `${id}-worker`,
       rules: [tcp(10250, 10250, { group: 'sg-master' }), tcp(30000, 32767, { cidr: vpcCidr }), ...betweenNodes, ...ssh],
     },
-    { role: 'sg-ingress' as const, name: `${name}-ingress`, rules: [80, 443].map((port) => tcp(port, port, { cidr: '0.0.0.0/0' })) },
+    { role: 'sg-ingress' as const, name: `${id}-ingress`, rules: [80, 443].map((port) => tcp(port, port, { cidr: '0.0.0.0/0' })) },
   ];
-  const node = (nodeName: string, role: 'master' | 'worker', index: number, pool?: string): PlannedNode => {
+  const node = (suffix: string, role: 'master' | 'worker', index: number, pool?: string): Result<PlannedNode, Unrenderable> => {
+    const nodeName = `${name}-${suffix}`;
     const zone = zones[index % zones.length] ?? zones[0] ?? `${aws.region}a`;
     const instance = role === 'master' ? aws.instances.master : aws.instances.worker;
-    const data = userData(name, nodeName, role, cluster.spec.kubernetes.version);
-    const config = createHash('sha256')
-      .update(JSON.stringify([instance.instanceType, instance.ami, aws.rootVolumeSize, aws.sshKeyName ?? '', data]))
-      .digest('hex')
-      .slice(0, 16);
-    return {
-      name: nodeName,
-      role,
-      ...(pool ? { pool } : {}),
-      zone,
-      subnetRole: `subnet-public-${zone}`,
-      instanceType: instance.instanceType,
-      ami: instance.ami,
-      config,
-      clientToken: `kc-${createHash('sha256').update(`${cluster.metadata.uid}/${nodeName}/${config}`).digest('hex').slice(0, 40)}`,
-      userData: data,
-      rootVolumeGiB: aws.rootVolumeSize,
-      ...(aws.sshKeyName ? { keyName: aws.sshKeyName } : {}),
-    };
+    return nodeCloudConfig({ hostname: nodeName, cluster: name, clusterId: id, role, kubernetesVersion: cluster.spec.kubernetes.version }).map((cloudConfig) => {
+      const data = userDataText(cloudConfig);
+      const config = createHash('sha256')
+        .update(JSON.stringify([instance.instanceType, instance.ami, aws.rootVolumeSize, aws.sshKeyName ?? '', data]))
+        .digest('hex')
+        .slice(0, 16);
+      return {
+        name: nodeName,
+        role,
+        ...(pool ? { pool } : {}),
+        zone,
+        subnetRole: `subnet-public-${zone}`,
+        instanceType: instance.instanceType,
+        ami: instance.ami,
+        config,
+        // the ID and the uid: a Cluster deleted and created again under its name launches anew
+        clientToken: `kc-${createHash('sha256').update(`${id}/${cluster.metadata.uid}/${nodeName}/${config}`).digest('hex').slice(0, 40)}`,
+        instanceName: `${id}-${suffix}`,
+        cloudConfig,
+        userData: data,
+        rootVolumeGiB: aws.rootVolumeSize,
+        ...(aws.sshKeyName ? { keyName: aws.sshKeyName } : {}),
+      };
+    });
   };
-  const nodes = [
-    ...Array.from({ length: cluster.spec.masters.replicas }, (_, i) => node(`${name}-master-${i}`, 'master', i)),
-    ...cluster.spec.workers.flatMap((pool) => Array.from({ length: pool.replicas }, (_, i) => node(`${name}-${pool.name}-${i}`, 'worker', i, pool.name))),
-  ];
-  return { cluster: name, vpcCidr, zones, subnets, securityGroups, nodes, tags: { ...aws.tags, [ownerTag(name)]: 'owned' } };
+  const names = Result.combine([
+    dnsLabel(name, 'metadata.name'),
+    dnsLabel(cluster.metadata.namespace, 'metadata.namespace'),
+    ...cluster.spec.workers.map((pool, i) => dnsLabel(pool.name, `spec.workers[${i}].name`)),
+    ...Object.entries(aws.tags).map(([key, value]) => checkText(`${key}${value}`, `spec.provider.aws.tags[${JSON.stringify(key)}]`)),
+  ]);
+  const nodes = names.andThen(() =>
+    Result.combine([
+      ...Array.from({ length: cluster.spec.masters.replicas }, (_, i) => node(`master-${i}`, 'master', i)),
+      ...cluster.spec.workers.flatMap((pool) => Array.from({ length: pool.replicas }, (_, i) => node(`${pool.name}-${i}`, 'worker', i, pool.name))),
+    ]),
+  );
+  return nodes.map((planned) => ({ cluster: name, id, vpcCidr, zones, subnets, securityGroups, nodes: planned, tags: { ...aws.tags, [ownerTag(id)]: 'owned' } }));
 }
 
-/** The instance's cloud-config: host name and role only. Certificates never travel here. */
-function userData(cluster: string, node: string, role: string, version: string): string {
-  return ['#cloud-config', `hostname: ${node}`, 'write_files:', '  - path: /etc/kubeception/node.env', '    content: |', `      CLUSTER=${cluster}`, `      ROLE=${role}`, `      KUBERNETES_VERSION=${version}`, ''].join('\n');
+/** `value` when it is a DNS-1123 label (it names a host, a security group, a tag). */
+function dnsLabel(value: string, field: string): Result<string, Unrenderable> {
+  return /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value) ? ok(value) : err({ kind: 'Unrenderable', field, message: `${field}: ${JSON.stringify(value)} is not a DNS-1123 label` });
 }

@@ -20,6 +20,7 @@ export const AWS_REGIONS = {
   'ap-northeast-1': 3,
   'ap-northeast-2': 4,
 } as const;
+/** A supported AWS region: a key of {@link AWS_REGIONS}. */
 export type AwsRegion = keyof typeof AWS_REGIONS;
 
 /** Availability zone names of a region, in order (`eu-west-1a`, `eu-west-1b`, …). */

@@ -80,6 +80,10 @@ fi
 
 require VM_NAME VM_ROLE VM_CORES VM_MEMORY_MIB VM_DISK_MIB VM_MAC VM_DIR GUEST_IMAGE_CACHE \
   BOOT_CONFIG_PATH BOOT_CONFIG_FW_CFG CERTIFICATE_DIR CERTIFICATE_MOUNT_TAG BRIDGE TAP FLANNEL_SUBNET_FILE HEALTH_PORT
+# VM_NAME goes into dnsmasq's comma-separated --dhcp-host and QEMU's -name: a DNS label only
+[[ "$VM_NAME" =~ ^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$ ]] || die "VM_NAME must be a DNS-1123 label"
+[[ "$VM_MAC" =~ ^([0-9a-f]{2}:){5}[0-9a-f]{2}$ ]] || die "VM_MAC must be a MAC address"
+for dev in "$BRIDGE" "$TAP"; do [[ "$dev" =~ ^[A-Za-z0-9._-]{1,15}$ ]] || die "BRIDGE and TAP must be interface names"; done
 [ -n "${GUEST_DISK:-}" ] || [ -n "${GUEST_KERNEL:-}" ] || die "set GUEST_DISK, or GUEST_KERNEL and GUEST_INITRD"
 [ -z "${GUEST_KERNEL:-}" ] || require GUEST_INITRD
 [ -r "$BOOT_CONFIG_PATH" ] || die "boot config $BOOT_CONFIG_PATH is not readable"
@@ -223,7 +227,7 @@ qemu_args() {
   accel=$(choose_accel)
   if [ "$accel" = kvm ]; then cpu=host; else cpu=max; fi
   log "accelerator $accel, $VM_CORES vCPUs, $VM_MEMORY_MIB MiB"
-  QEMU_ARGS=(-name "$VM_NAME" -machine q35 -accel "$accel" -cpu "$cpu" -smp "$VM_CORES" -m "$VM_MEMORY_MIB"
+  QEMU_ARGS=(-name "$(opt "$VM_NAME")" -machine q35 -accel "$accel" -cpu "$cpu" -smp "$VM_CORES" -m "$VM_MEMORY_MIB"
     -nodefaults -no-user-config -display none
     -chardev stdio,id=console,signal=off -serial chardev:console
     -monitor "unix:$(opt "$MONITOR"),server=on,wait=off" -pidfile "$VM_DIR/qemu.pid"

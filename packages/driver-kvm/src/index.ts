@@ -6,17 +6,21 @@
  * Services, Ingress, PodDisruptionBudgets, flannel), the allocation of each cluster's flannel
  * network and VNI from a host-wide pool (with its ConfigMap ledger), the flannel `NetworkStore`
  * (etcd v3, memory) and the driver itself, {@link createKvmDriver}, for the SDK's
- * `createClusterController`.
+ * `createClusterController`. Everything it names on the host outside the Cluster's namespace (the
+ * host namespace, flannel keys, ledger entries, host paths, bridge and tap devices) is named from
+ * the Cluster's ID (the SDK's `clusterId`), never from its name alone.
  *
  * @example
  * ```ts
  * import { createClusterModel } from '@kubeception/sdk';
  * import { kvmCluster, provider, renderCluster } from '@kubeception/driver-kvm';
  * const cluster = createClusterModel({ providers: [provider] }).validate(obj)._unsafeUnwrap();
- * const { objects } = renderCluster(kvmCluster(cluster, cluster.spec.provider.kvm!), {
+ * const rendered = renderCluster(kvmCluster(cluster, cluster.spec.provider.kvm!), {
  *   network: { network: '10.1.3.0/24', vni: 3 },
  *   flannel: { etcdEndpoints: ['https://flannel-etcd:2379'] },
  * });
+ * // an error value when a user-written string cannot be written safely into a unit, script or flag
+ * rendered.match(({ namespace, objects }) => console.log(namespace, objects.length), (e) => console.error(e.message));
  * ```
  * @packageDocumentation
  */
@@ -26,7 +30,7 @@ export type { KvmSpec } from './provider-spec.js';
 // Network allocation: the pure decision and its ledger (a ConfigMap written with optimistic concurrency)
 export { DEFAULT_NETWORK_POOL, allocateNetwork, releaseNetwork } from './network/allocate.js';
 export type { NetworkAllocation, NetworkAllocationError, NetworkPool, NetworkRequest } from './network/allocate.js';
-export { NETWORK_LEDGER_NAME, createNetworkLedger } from './network/ledger.js';
+export { NETWORK_LEDGER_NAME, createNetworkLedger, ledgerKey, parseLedgerEntry } from './network/ledger.js';
 export type { NetworkLedger, NetworkLedgerError, NetworkLedgerOptions } from './network/ledger.js';
 
 // Flannel network store: the port the driver writes each cluster's flannel config through, in memory and on etcd v3
@@ -49,7 +53,11 @@ export {
   ObjectName,
   QEMU_CPU_OVERHEAD,
   QEMU_MEMORY_OVERHEAD_MIB,
+  DEFAULT_CLUSTER_NAMESPACE,
   bridgeName,
+  clusterOwner,
+  controlCharacter,
+  quoting,
   flannelEtcdPrefix,
   flannelNetworkConfig,
   kvmCluster,
@@ -61,7 +69,7 @@ export {
   renderIgnition,
   renderVmDeployment,
 } from './render/index.js';
-export type { FlannelDaemonSetOptions, FlannelNetwork, FlannelNetworkConfig, KvmCluster, RenderedCluster, RenderInputs, VmEndpoint, VmNode } from './render/index.js';
+export type { FlannelDaemonSetOptions, FlannelNetwork, FlannelNetworkConfig, KvmCluster, Quoting, RenderedCluster, RenderInputs, Unrenderable, VmEndpoint, VmNode } from './render/index.js';
 
 // The driver (I/O): plug into the SDK's createClusterController
 export { createKvmDriver } from './driver/driver.js';
@@ -72,4 +80,5 @@ export type { AdminConnectorOptions, GuestConnector, GuestNode, GuestTarget } fr
 export { DRAIN_STARTED_ANNOTATION } from './driver/apply.js';
 export { planCluster, secretCopies } from './driver/plan.js';
 export type { Plan } from './driver/plan.js';
-export type { GuestView, KvmWorld, VmPod } from './driver/world.js';
+export { namespaceClaim } from './driver/world.js';
+export type { GuestView, KvmWorld, NamespaceClaim, VmPod } from './driver/world.js';

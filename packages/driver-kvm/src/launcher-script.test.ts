@@ -50,6 +50,20 @@ describe('launcher.sh', () => {
     expect(result.stderr).toContain('environment variable VM_NAME is required');
   });
 
+  it.each([
+    ['VM_NAME', 'x,set=evil', 'VM_NAME must be a DNS-1123 label'],
+    ['VM_NAME', 'a$(id)', 'VM_NAME must be a DNS-1123 label'],
+    ['VM_MAC', '52:54:00:00:00:01,x', 'VM_MAC must be a MAC address'],
+    ['TAP', 'tap,script=/x', 'BRIDGE and TAP must be interface names'],
+  ])('refuses %s=%j before using it', (name, value, message) => {
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', VM_NAME: 'demo-master-0', VM_MAC: '52:54:00:12:34:56', BRIDGE: 'br-demo', TAP: 'tap-demo' };
+    for (const variable of ['VM_ROLE', 'VM_CORES', 'VM_MEMORY_MIB', 'VM_DISK_MIB', 'VM_DIR', 'GUEST_IMAGE_CACHE', 'BOOT_CONFIG_PATH', 'BOOT_CONFIG_FW_CFG', 'CERTIFICATE_DIR', 'CERTIFICATE_MOUNT_TAG', 'FLANNEL_SUBNET_FILE', 'HEALTH_PORT', 'GUEST_DISK']) env[variable] ??= tmp;
+    env[name] = value;
+    const result = spawnSync('bash', [SCRIPT], { env, encoding: 'utf8', timeout: 10_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(message);
+  });
+
   it('serves /status, and /healthz and /readyz as 503 while QEMU is not running', () => {
     const env = { VM_DIR: tmp, KC_VM_IP: '10.1.3.2', KC_READY_TCP_PORT: '1' };
     const status = request('/status', env);

@@ -1,6 +1,7 @@
 /**
- * The Certificate controller: issues each component certificate from its cluster's CA into a
- * `kubernetes.io/tls` Secret (owned by the Certificate) and renews it before it expires.
+ * The Certificate controller: issues each component certificate from the CA of its cluster (in
+ * the Certificate's own namespace) into a `kubernetes.io/tls` Secret the Certificate owns, and
+ * renews it before it expires or as soon as it no longer chains to the CA's current root.
  */
 import {
   CertificateAuthorityResource,
@@ -9,20 +10,21 @@ import {
   Finalizer,
   Reason,
   certificateSecretName,
-  formatDuration,
   isTrue,
   validateCertificate,
   type Certificate,
   type CertificateAuthority,
-  type CertificateInput,
   type PkiBackend,
   type Persisted,
 } from '@kubeception/sdk';
-import { SecretResource, type Secret } from '@kubeception/sdk/kube';
-import { cacheIndex, changedBeyondStatusOrFinalizer, createController, done, objectKey, patchConditions, requeueAfter, waitFor, watchKind, withFinalizer, type Controller, type ReconcileContext } from '@kubeception/sdk/runtime';
-import { ResultAsync, errAsync, okAsync } from 'neverthrow';
-import { branch, notReady, reportPkiError, type PkiControllerError } from './conditions.js';
-import { issueReason, renewalTime, ttlWithin } from './renewal.js';
+import { SecretResource } from '@kubeception/sdk/kube';
+import { cacheIndex, changedBeyondStatusOrFinalizer, createController, done, objectKey, waitFor, watchKind, withFinalizer, type Controller } from '@kubeception/sdk/runtime';
+import { notReady } from './conditions.js';
+import { cleanup, issue, keepReady, type Ctx, type IssueDeps } from './certificate-issue.js';
+import { ownedBy, secretConflict, secretPems } from './certificate-secret.js';
+import { BY_CLUSTER, clusterKey, clusterOf } from './pki-index.js';
+import { PkiReason } from './reasons.js';
+import { issueReason } from './renewal.js';
 
 /** Options of {@link createCertificateController}. */
 export interface CertificateControllerOptions {
@@ -36,78 +38,45 @@ export interface CertificateControllerOptions {
   readonly now?: () => Date;
 }
 
-type Ctx = ReconcileContext<Certificate, CertificateInput>;
+type Ca = Persisted<CertificateAuthority>;
 
-/** The caches' index of PKI objects by their cluster (`namespace/name`): a lookup, not a walk of every Certificate or CA. */
-const BY_CLUSTER = 'kubeception.io/clusterRef';
-type ClusterOwned = { readonly metadata: { readonly namespace?: string | undefined }; readonly spec?: { readonly clusterRef?: { readonly name?: string } } };
-const clusterKey = (o: ClusterOwned) => `${o.metadata.namespace ?? ''}/${o.spec?.clusterRef?.name ?? ''}`;
-const clusterOf = (o: ClusterOwned): readonly string[] => (o.spec?.clusterRef?.name ? [clusterKey(o)] : []);
-const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+/** Index of Certificates by the Secret they write (`namespace/secretName`). */
+const BY_SECRET = 'kubeception.io/secretName';
+const secretKeyOf = (cert: { readonly metadata: { readonly namespace?: string | undefined }; readonly spec?: Certificate['spec'] }): readonly string[] =>
+  cert.spec ? [`${cert.metadata.namespace ?? ''}/${certificateSecretName(cert as { spec: Certificate['spec'] })}`] : [];
 
+/** The Certificate's CA: the Ready one of its own namespace for its clusterRef, with its root (one being deleted is not). */
+function authorityOf(cert: Persisted<Certificate>, ctx: Ctx): { ca?: Ca; exists: boolean } {
+  const candidates = ctx.cache(CertificateAuthorityResource).byIndex(BY_CLUSTER, clusterKey(cert));
+  const ready = candidates.find((ca) => isTrue(ca.status?.conditions, ConditionType.Ready) && ca.status?.certificate !== undefined && ca.metadata.deletionTimestamp === undefined);
+  return { ...(ready ? { ca: ready } : {}), exists: candidates.length > 0 };
+}
+
+/** Continues with the CA, the Secret and what to do about them: conflicts and waits end the pass, then issue or confirm. */
+function applyValid(deps: IssueDeps, cert: Persisted<Certificate>, ctx: Ctx) {
+  const { ca, exists } = authorityOf(cert, ctx);
+  const ref = `${cert.spec.clusterRef.name} in namespace ${cert.metadata.namespace}`;
+  if (!exists) return notReady(cert, ctx, PkiReason.AuthorityNotFound, `no CertificateAuthority for cluster ${ref}: a Certificate uses only the CertificateAuthority of its own namespace`).map(() => done());
+  if (ca === undefined) {
+    const message = `waiting for the CertificateAuthority of cluster ${ref} to be Ready`;
+    return notReady(cert, ctx, Reason.Waiting, message).map(() => waitFor(message));
+  }
+  const secret = ctx.cache(SecretResource).get(`${cert.metadata.namespace}/${certificateSecretName(cert)}`);
+  if (secret !== undefined && !ownedBy(secret, cert)) return notReady(cert, ctx, PkiReason.SecretConflict, secretConflict(secret, cert).message).map(() => done());
+  const why = issueReason(cert, secretPems(secret), ca.status?.certificate ?? '', deps.now());
+  return why !== undefined ? issue(deps, cert, ctx, ca, secret, why) : keepReady(deps, cert, ctx);
+}
+
+/**
+ * Creates the Certificate controller.
+ *
+ * @example
+ * ```ts
+ * const controller = createCertificateController({ pki: createVaultPki({ client }) });
+ * ```
+ */
 export function createCertificateController(options: CertificateControllerOptions): Controller {
-  const now = options.now ?? (() => new Date());
-  const { pki } = options;
-
-  const authorityOf = (cert: Persisted<Certificate>, ctx: Ctx): Persisted<CertificateAuthority> | undefined => ctx.cache(CertificateAuthorityResource).byIndex(BY_CLUSTER, clusterKey(cert))[0];
-
-  const issue = (cert: Persisted<Certificate>, ctx: Ctx, ca: Persisted<CertificateAuthority>, why: string) => {
-    const at = now();
-    const ttl = ttlWithin(cert, ca.status?.notAfter ?? '', at);
-    if (ttl === undefined) return notReady(cert, ctx, 'CAExpiring', `the CA expires at ${ca.status?.notAfter}: a new certificate would not outlive renewBefore; rotate the CA`).map(() => done());
-    ctx.log.info({ reason: why }, 'issuing certificate');
-    const request = { cluster: cert.spec.clusterRef.name, role: cert.spec.role, commonName: cert.spec.commonName, dnsNames: cert.spec.dnsNames, ipAddresses: cert.spec.ipAddresses, ttl: formatDuration(ttl) };
-    return branch(
-      pki.issue(request),
-      (issued) => {
-        const secret: Secret = {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          type: 'kubernetes.io/tls',
-          metadata: {
-            name: certificateSecretName(cert),
-            namespace: cert.metadata.namespace,
-            labels: { 'kubeception.io/cluster': cert.spec.clusterRef.name },
-            ownerReferences: [{ apiVersion: cert.apiVersion, kind: cert.kind, name: cert.metadata.name, uid: cert.metadata.uid, controller: true, blockOwnerDeletion: true }],
-          },
-          data: { 'tls.crt': b64([issued.certificate, ...issued.chain].join('\n')), 'tls.key': b64(issued.privateKey.reveal()), 'ca.crt': b64(issued.caCertificate) },
-        };
-        const renewal = renewalTime(cert, issued.notAfter);
-        return ctx.kube
-          .resource(SecretResource)
-          .apply(secret, { fieldManager: 'cert-operator', force: true })
-          .andThen(() =>
-            patchConditions<Certificate>(ctx.client as never, cert, [{ type: ConditionType.Ready, status: 'True', reason: Reason.AsExpected, message: `certificate ${issued.serialNumber} valid until ${issued.notAfter}` }], {
-              observedGeneration: cert.metadata.generation,
-              notBefore: issued.notBefore,
-              notAfter: issued.notAfter,
-              renewalTime: renewal.toISOString(),
-              serialNumber: issued.serialNumber,
-              lastRotation: at.toISOString(),
-            }),
-          )
-          .andThen(() => ResultAsync.fromSafePromise(ctx.events.record(cert, { type: 'Normal', reason: 'Issued', message: `issued certificate ${issued.serialNumber} (${why})` })))
-          .map(() => requeueAfter(Math.max(1000, renewal.getTime() - at.getTime())))
-          .mapErr((cause): PkiControllerError => ({ kind: 'Kube', cause }));
-      },
-      (error) => reportPkiError(cert, ctx, error),
-    );
-  };
-
-  const applyValid = (cert: Persisted<Certificate>, ctx: Ctx) => {
-    const ca = authorityOf(cert, ctx);
-    if (ca === undefined || !isTrue(ca.status?.conditions, ConditionType.Ready)) {
-      const message = `waiting for the CertificateAuthority of cluster ${cert.spec.clusterRef.name} to be Ready`;
-      return notReady(cert, ctx, Reason.Waiting, message).map(() => waitFor(message));
-    }
-    const secret = ctx.cache(SecretResource).get(`${cert.metadata.namespace}/${certificateSecretName(cert)}`);
-    const crt = secret?.data?.['tls.crt'];
-    const why = issueReason(cert, crt === undefined ? undefined : Buffer.from(crt, 'base64').toString('utf8'), now());
-    if (why !== undefined) return issue(cert, ctx, ca, why);
-    const renewal = renewalTime(cert, cert.status?.notAfter ?? '');
-    return okAsync(requeueAfter(Math.max(1000, renewal.getTime() - now().getTime())));
-  };
-
+  const deps: IssueDeps = { pki: options.pki, now: options.now ?? (() => new Date()) };
   return createController({
     name: options.name ?? 'cert-operator',
     resource: CertificateResource,
@@ -115,30 +84,24 @@ export function createCertificateController(options: CertificateControllerOption
     ...(options.namespace ? { namespace: options.namespace } : {}),
     // its own status and finalizer writes queue nothing (a full resync still looks at every Certificate)
     predicate: changedBeyondStatusOrFinalizer(Finalizer.CertOperator),
-    indexes: [cacheIndex({ resource: CertificateResource, name: BY_CLUSTER, fn: clusterOf }), cacheIndex({ resource: CertificateAuthorityResource, name: BY_CLUSTER, fn: clusterOf })],
-    owns: [SecretResource],
+    indexes: [
+      cacheIndex({ resource: CertificateResource, name: BY_CLUSTER, fn: clusterOf }),
+      cacheIndex({ resource: CertificateResource, name: BY_SECRET, fn: secretKeyOf }),
+      cacheIndex({ resource: CertificateAuthorityResource, name: BY_CLUSTER, fn: clusterOf }),
+    ],
     watches: [
-      // a CA becoming Ready (or rotating) concerns every Certificate of its cluster
-      watchKind({
-        resource: CertificateAuthorityResource,
-        map: (ca, certs) => certs.byIndex(BY_CLUSTER, clusterKey(ca)).map((c) => objectKey(c)),
-      }),
+      // a CA becoming Ready, rotating, going or coming back concerns every Certificate of its cluster
+      watchKind({ resource: CertificateAuthorityResource, map: (ca, certs) => certs.byIndex(BY_CLUSTER, clusterKey(ca)).map((c) => objectKey(c)) }),
+      // a Secret changed or gone concerns every Certificate naming it (its owner, and one waiting in SecretConflict)
+      watchKind({ resource: SecretResource, map: (secret, certs) => certs.byIndex(BY_SECRET, objectKey(secret)).map((c) => objectKey(c)) }),
     ],
     reconcile: withFinalizer(Finalizer.CertOperator, {
       apply: (cert, ctx) =>
         validateCertificate(cert).match(
-          () => applyValid(cert, ctx),
+          () => applyValid(deps, cert, ctx),
           (invalid) => notReady(cert, ctx, Reason.InvalidSpec, invalid.message).map(() => done()),
         ),
-      cleanup: (cert, ctx) => {
-        const serial = cert.status?.serialNumber;
-        if (serial === undefined) return okAsync(done());
-        return pki
-          .revoke(cert.spec.clusterRef.name, serial)
-          .map(() => done())
-          .orElse((error) => (error.kind === 'NotFound' || error.kind === 'Invalid' ? okAsync(done()) : errAsync<ReturnType<typeof done>, typeof error>(error)))
-          .orElse((error) => reportPkiError(cert, ctx, error));
-      },
+      cleanup: (cert, ctx) => cleanup(deps, cert, ctx),
     }),
   });
 }

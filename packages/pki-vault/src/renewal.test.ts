@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Certificate, Persisted } from '@kubeception/sdk';
 import { describe, expect, it } from 'vitest';
 import { RENEWAL_JITTER, issueReason, renewalTime, ttlWithin } from './renewal.js';
@@ -31,16 +35,51 @@ describe('renewalTime', () => {
   });
 });
 
+/** Real certificates from openssl: two roots with the same subject (different keys) and leaves. */
+function pki() {
+  const dir = mkdtempSync(join(tmpdir(), 'kc-renewal-'));
+  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const root = (name: string) => {
+    run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-subj', '/CN=demo-ca', '-days', '30');
+    return readFileSync(join(dir, `${name}.pem`), 'utf8');
+  };
+  const leaf = (name: string, ca: string, serial: string) => {
+    run('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', '/CN=api');
+    run('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-set_serial', `0x${serial}`, '-out', `${name}.pem`, '-days', '3');
+    return readFileSync(join(dir, `${name}.pem`), 'utf8');
+  };
+  const a = root('a');
+  const impostor = root('impostor'); // same subject as a, another key
+  return { a, impostor, leafOfA: leaf('leaf-a', 'a', 'aabb'), leafOfImpostor: leaf('leaf-i', 'impostor', 'aabb') };
+}
+
 describe('issueReason', () => {
   const now = new Date('2030-01-01T00:00:00Z');
   const issued = { serialNumber: 'aa:bb', notAfter: '2030-01-04T00:00:00Z', observedGeneration: 1 };
+  const { a, impostor, leafOfA, leafOfImpostor } = pki();
+
   it('issues when there is no Secret or no certificate yet', () => {
-    expect(issueReason(cert('a', issued), undefined, now)).toBe('the Secret is missing');
-    expect(issueReason(cert('a'), 'pem', now)).toBe('no certificate issued yet');
+    expect(issueReason(cert('a', issued), undefined, a, now)).toBe('the Secret is missing');
+    expect(issueReason(cert('a'), { certificate: leafOfA, ca: a }, a, now)).toBe('no certificate issued yet');
   });
 
-  it('issues when the Secret holds another certificate', () => {
-    expect(issueReason(cert('a', issued), 'not a certificate', now)).toBe('the Secret holds certificate unreadable, not aa:bb');
+  it('keeps a certificate the current CA signed, with that CA in ca.crt', () => {
+    expect(issueReason(cert('a', issued), { certificate: `${leafOfA}\n${a}`, ca: a }, a, now)).toBeUndefined();
+  });
+
+  it('re-issues a certificate another root signed, even one with the same issuer name (the signature decides)', () => {
+    expect(issueReason(cert('a', issued), { certificate: leafOfImpostor, ca: a }, a, now)).toBe('the Secret holds a certificate the current CA did not issue');
+    expect(issueReason(cert('a', issued), { certificate: leafOfA, ca: a }, impostor, now)).toBe('the Secret holds a certificate the current CA did not issue');
+    expect(issueReason(cert('a', issued), { certificate: 'not a certificate', ca: a }, a, now)).toBe('the Secret holds a certificate the current CA did not issue');
+  });
+
+  it('re-issues when ca.crt is not the current root', () => {
+    expect(issueReason(cert('a', issued), { certificate: leafOfA, ca: impostor }, a, now)).toBe('the Secret’s ca.crt is not the current CA');
+    expect(issueReason(cert('a', issued), { certificate: leafOfA }, a, now)).toBe('the Secret’s ca.crt is not the current CA');
+  });
+
+  it('re-issues when the Secret holds another certificate than the one recorded', () => {
+    expect(issueReason(cert('a', { ...issued, serialNumber: 'cc:dd' }), { certificate: leafOfA, ca: a }, a, now)).toBe('the Secret holds certificate aa:bb, not cc:dd');
   });
 });
 

@@ -2,6 +2,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { parseDuration, renewBeforeMs, type Certificate, type Persisted } from '@kubeception/sdk';
 import { vaultSerial } from './certificates.js';
+import { firstCertificate, issuedBy, sameCertificate } from './chain.js';
 
 /** Up to this share of renewBefore is subtracted, per certificate, to spread renewals. */
 export const RENEWAL_JITTER = 0.1;
@@ -14,12 +15,25 @@ export function renewalTime(cert: Persisted<Certificate>, notAfter: string): Dat
   return new Date(Date.parse(notAfter) - before - fraction * RENEWAL_JITTER * before);
 }
 
-/** Why the certificate must be issued now, or `undefined` if the current one is good. */
-export function issueReason(cert: Persisted<Certificate>, secretCertificate: string | undefined, now: Date): string | undefined {
+/** What a Certificate's Secret holds, decoded: `tls.crt` (leaf first) and `ca.crt`. */
+export interface SecretPems {
+  readonly certificate?: string;
+  readonly ca?: string;
+}
+
+/**
+ * Why the certificate must be issued now, or `undefined` if the current one is good. The
+ * Secret's leaf must chain to `caPem` (the CertificateAuthority's current root, checked by its
+ * signature) and `ca.crt` must be that root: a rotated or re-created CA re-issues everything.
+ */
+export function issueReason(cert: Persisted<Certificate>, secret: SecretPems | undefined, caPem: string, now: Date): string | undefined {
   const status = cert.status;
-  if (secretCertificate === undefined) return 'the Secret is missing';
+  if (secret?.certificate === undefined) return 'the Secret is missing';
+  const leaf = firstCertificate(secret.certificate);
+  if (leaf === undefined || !issuedBy(leaf, caPem)) return 'the Secret holds a certificate the current CA did not issue';
+  if (secret.ca === undefined || !sameCertificate(secret.ca, caPem)) return 'the Secret’s ca.crt is not the current CA';
   if (status?.serialNumber === undefined || status.notAfter === undefined) return 'no certificate issued yet';
-  const serial = serialOf(secretCertificate);
+  const serial = serialOf(leaf);
   if (serial !== status.serialNumber) return `the Secret holds certificate ${serial ?? 'unreadable'}, not ${status.serialNumber}`;
   // status.observedGeneration is written only when a certificate is issued: the generation it was issued for
   if (status.observedGeneration !== cert.metadata.generation) return 'the spec changed';

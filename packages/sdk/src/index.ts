@@ -98,13 +98,15 @@ export type { ClusterDriver, DriverCondition, DriverConditionType, DriverContext
 
 // PKI backend contract
 export { PkiErrorKind, pkiError } from './pki.js';
-export type { AuthorityInfo, AuthoritySpec, ClusterToken, IssueRequest, IssuedCertificate, PkiBackend, PkiError, RoleSpec } from './pki.js';
+export type { AuthorityInfo, AuthorityOwner, AuthoritySpec, ClusterToken, IssueRequest, IssuedCertificate, PkiBackend, PkiError, RoleSpec, TokenRequest } from './pki.js';
 export { SecretValue } from './secret.js';
 
 // Field helpers for provider schemas
 export { cidr, clusterRef, dnsLabel, dnsSubdomain, duration, quantity, semver, stringMap } from './schema/fields.js';
 export { formatDuration, parseDuration } from './parse/duration.js';
 export { formatBytes, parseQuantity } from './parse/quantity.js';
+export { canonicalQuantity, quantitiesEqual, QuantityError, quantityError } from './parse/canonical-quantity.js';
+export type { CanonicalQuantityOptions } from './parse/canonical-quantity.js';
 export { cidrFrom, cidrsOverlap, parseCidr } from './parse/cidr.js';
 export type { Cidr } from './parse/cidr.js';
 
@@ -114,3 +116,7 @@ export { z } from 'zod';
 // Cluster identity
 export { CLUSTER_ID_HASH_LENGTH, clusterHash, clusterId } from './cluster-id.js';
 export type { ClusterCoordinates } from './cluster-id.js';
+
+// Errors
+export { errorChain, formatError } from './errors.js';
+export type { ErrorLink } from './errors.js';

@@ -100,6 +100,8 @@ export const Reason = {
   Failed: 'Failed',
   /** A condition's status is not known yet. */
   Unknown: 'Unknown',
+  /** A CertificateAuthority or Certificate with the name a Cluster's PKI needs exists and is not the Cluster's: never taken over. */
+  PkiConflict: 'PkiConflict',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 

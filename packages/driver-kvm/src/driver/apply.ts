@@ -1,13 +1,14 @@
 /** Executing a {@link Plan}: the writes of one apply pass (internal). */
 import type { DriverContext, DriverError, DriverProgress, KubeObject } from '@kubeception/sdk';
-import type { KubeClient, KubeError } from '@kubeception/sdk/kube';
+import { NamespaceResource, type KubeClient, type KubeError, type Namespace } from '@kubeception/sdk/kube';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import type { NetworkStore } from '../network/store.js';
+import { clusterOwner, type KvmCluster } from '../render/cluster.js';
 import type { RenderedCluster } from '../render/render-cluster.js';
 import { deleteGuestNode, drainNode, type GuestConnector } from './guest.js';
 import { descriptorOf } from './host.js';
 import type { Plan } from './plan.js';
-import type { KvmWorld } from './world.js';
+import { namespaceClaim, namespaceRefusal, type KvmWorld } from './world.js';
 
 /** Annotation on a VM Deployment being removed: when its node's drain began (ISO time). */
 export const DRAIN_STARTED_ANNOTATION = 'kvm.kubeception.io/drain-started';
@@ -86,20 +87,52 @@ export function forgetGuestNodes(deps: ApplyDeps, world: KvmWorld, rendered: Ren
   return ResultAsync.combine(gone.map((n) => deleteGuestNode(guest, n))).map(() => gone.length);
 }
 
+/**
+ * The cluster's host namespace when the world has none: created, never applied, so a namespace of
+ * that name that exists already but is not labelled as the driver's (so not in its cache) is
+ * never taken over. Such a namespace is adopted only when it is annotated as this Cluster's (the
+ * cache had not seen it yet); otherwise the pass fails with `NamespaceTaken`. `true` when the
+ * Namespace needs no apply in this pass.
+ */
+export function claimNamespace(deps: Pick<ApplyDeps, 'kube' | 'fieldManager'>, world: KvmWorld, rendered: RenderedCluster, cluster: KvmCluster): ResultAsync<boolean, DriverError> {
+  const desired = rendered.objects.find((o): o is Namespace & KubeObject => o.kind === 'Namespace');
+  if (world.namespace !== undefined || desired === undefined) return okAsync(false);
+  const namespaces = deps.kube.resource(NamespaceResource);
+  const owner = { owner: clusterOwner(cluster), uid: cluster.metadata.uid };
+  const adopt = (existing: Namespace): ResultAsync<boolean, DriverError> => {
+    const taken = namespaceRefusal(cluster.id, existing, owner);
+    if (taken !== undefined) return errAsync(taken);
+    // not refused and not ours: a former Cluster's, being deleted (the next pass sees it in the cache and waits)
+    return namespaceClaim(existing, owner) === 'ours' ? okAsync(true) : errAsync({ kind: 'Transient', message: `host namespace ${cluster.id}, left by a former Cluster, is terminating` });
+  };
+  return namespaces
+    .create(desired, { fieldManager: deps.fieldManager })
+    .map(() => true)
+    .orElse((error) => {
+      if (error.kind !== 'AlreadyExists') return errAsync(kubeFailure(`create Namespace ${cluster.id}`)(error));
+      return namespaces
+        .get(cluster.id)
+        .mapErr(kubeFailure(`read Namespace ${cluster.id}`))
+        .andThen(adopt);
+    });
+}
+
 /** Runs a plan; answers the progress of the pass. */
-export function executePlan(deps: ApplyDeps, world: KvmWorld, plan: Plan, rendered: RenderedCluster, cluster: string, context: DriverContext): ResultAsync<DriverProgress, DriverError> {
+export function executePlan(deps: ApplyDeps, world: KvmWorld, plan: Plan, rendered: RenderedCluster, cluster: KvmCluster, context: DriverContext): ResultAsync<DriverProgress, DriverError> {
   const flannelCurrent = world.flannel !== undefined && JSON.stringify(world.flannel) === JSON.stringify(rendered.flannel.config);
-  const flannel = flannelCurrent
-    ? okAsync(undefined)
-    : deps.store
-        .putConfig(rendered.flannel.prefix, rendered.flannel.config)
-        .map(() => undefined)
-        .mapErr((e): DriverError => ({ kind: 'Transient', message: `flannel store: ${e.message}`, cause: e }));
-  return flannel
-    .andThen(() => applyObjects(deps, plan.applies))
+  const flannel = (): ResultAsync<void, DriverError> =>
+    flannelCurrent
+      ? okAsync(undefined)
+      : deps.store
+          .putConfig(rendered.flannel.prefix, rendered.flannel.config)
+          .map(() => undefined)
+          .mapErr((e): DriverError => ({ kind: 'Transient', message: `flannel store: ${e.message}`, cause: e }));
+  return claimNamespace(deps, world, rendered, cluster)
+    .andThen((claimed) => flannel().map(() => claimed))
+    .andThen((claimed) => applyObjects(deps, claimed ? plan.applies.filter((o) => o.kind !== 'Namespace') : plan.applies))
     .andThen(() => deleteObjects(deps.kube, plan.deletes))
     .andThen(() => (plan.removing ? removeVm(deps, world, plan.removing).map((w) => [w]) : okAsync([] as string[])))
-    .andThen((removal) => forgetGuestNodes(deps, world, rendered, cluster).map(() => removal))
+    .andThen((removal) => forgetGuestNodes(deps, world, rendered, cluster.metadata.name).map(() => removal))
     .map((removal): DriverProgress => {
       if (plan.applies.length > 0) context.log.debug({ applied: plan.applies.map((o) => `${o.kind}/${o.metadata?.name}`) }, 'applied host objects');
       const waiting = [...removal, ...plan.waiting];

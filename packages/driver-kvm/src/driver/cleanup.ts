@@ -9,12 +9,12 @@ import type { DaemonSet } from '@kubeception/sdk/kube';
 import { okAsync, type ResultAsync } from 'neverthrow';
 import type { NetworkLedger } from '../network/ledger.js';
 import type { NetworkStore } from '../network/store.js';
-import type { KvmCluster } from '../render/cluster.js';
+import { clusterOwner, type KvmCluster } from '../render/cluster.js';
 import { BRIDGE_CLEANUP_DAEMONSET, flannelEtcdPrefix, renderBridgeCleanupDaemonSet } from '../render/flannel.js';
-import { KvmAnnotation, KvmLabel, ObjectName } from '../render/names.js';
+import { KvmLabel, ObjectName } from '../render/names.js';
 import { applyObjects, deleteObjects } from './apply.js';
 import type { KubeClient } from '@kubeception/sdk/kube';
-import type { KvmWorld } from './world.js';
+import { namespaceClaim, type KvmWorld } from './world.js';
 
 /** What deleting needs. */
 export interface CleanupDeps {
@@ -29,28 +29,29 @@ export interface CleanupDeps {
 
 const wait = (reason: string, recheckMs: number): DriverProgress => ({ type: 'waitFor', reason, recheckAfterMs: recheckMs });
 
-/** Whether a host namespace belongs to this Cluster (or carries no claim). */
-export function ownsNamespace(world: KvmWorld, owner: string): boolean {
-  const claim = world.namespace?.metadata.annotations?.[KvmAnnotation.Cluster];
-  return claim === undefined || claim === owner;
-}
-
-/** One deletion step. */
-export function cleanupCluster(cluster: KvmCluster & { metadata: { namespace: string } }, world: KvmWorld, deps: CleanupDeps): ResultAsync<DriverProgress, DriverError> {
-  const name = cluster.metadata.name;
-  const owner = `${cluster.metadata.namespace}/${name}`;
+/**
+ * One deletion step. Only what is this Cluster's is deleted: its host namespace `<cluster-id>`
+ * and what is in it when the namespace is annotated as its own, its flannel store prefix and its
+ * ledger entry; a namespace of that name that is not its own is never touched.
+ */
+export function cleanupCluster(cluster: KvmCluster, world: KvmWorld, deps: CleanupDeps): ResultAsync<DriverProgress, DriverError> {
+  const owner = clusterOwner(cluster);
   const all = [...world.objects.values()].filter((o) => o.kind !== 'Namespace');
   const step = (objects: readonly KubeObject[], what: string): ResultAsync<DriverProgress, DriverError> | undefined =>
     objects.length === 0 ? undefined : deleteObjects(deps.kube, objects).map(() => wait(`deleting ${objects.length} ${what}`, deps.recheckMs));
   const finish = (): ResultAsync<DriverProgress, DriverError> =>
     deps.store
-      .deletePrefix(flannelEtcdPrefix(name))
+      .deletePrefix(flannelEtcdPrefix(cluster.id))
       .mapErr((e): DriverError => ({ kind: 'Transient', message: `flannel store: ${e.message}`, cause: e }))
       .andThen(() => deps.ledger.release(owner).mapErr((e): DriverError => ({ kind: 'Transient', message: e.message, cause: e })))
-      .andThen(() => (world.namespace ? deleteObjects(deps.kube, [world.namespace]).map(() => wait(`namespace ${name} terminating`, deps.recheckMs)) : okAsync<DriverProgress, DriverError>({ type: 'done' })));
+      .andThen(() => (world.namespace ? deleteObjects(deps.kube, [world.namespace]).map(() => wait(`namespace ${cluster.id} terminating`, deps.recheckMs)) : okAsync<DriverProgress, DriverError>({ type: 'done' })));
 
-  // A namespace claimed by another Cluster is not ours to empty: only release what is ours.
-  if (!ownsNamespace(world, owner)) return deps.ledger.release(owner).mapErr((e): DriverError => ({ kind: 'Transient', message: e.message, cause: e })).map(() => ({ type: 'done' }));
+  // A namespace claimed by another Cluster is not ours to empty (nor is a flannel prefix of its
+  // ID): only our ledger entry is released. One a former Cluster of our name left behind keeps its
+  // network too: its VMs may still run on it, and this Cluster never had anything there.
+  const claim = namespaceClaim(world.namespace, { owner, uid: cluster.metadata.uid });
+  if (claim === 'previous') return okAsync({ type: 'done' });
+  if (claim === 'foreign') return deps.ledger.release(owner).mapErr((e): DriverError => ({ kind: 'Transient', message: e.message, cause: e })).map(() => ({ type: 'done' }));
 
   const vms = all.filter((o) => o.kind === 'Deployment' && o.metadata?.labels?.[KvmLabel.Node] !== undefined);
   const front = all.filter((o) => ['Service', 'EndpointSlice', 'Ingress', 'PodDisruptionBudget'].includes(o.kind ?? ''));
@@ -74,7 +75,10 @@ function bridges(cluster: KvmCluster, world: KvmWorld, deps: CleanupDeps): Resul
   if (!live || world.network === undefined) return undefined;
   const cleanup = world.objects.get(`DaemonSet/${BRIDGE_CLEANUP_DAEMONSET}`) as (DaemonSet & KubeObject) | undefined;
   if (cleanup === undefined) {
-    return applyObjects(deps, [renderBridgeCleanupDaemonSet(cluster, world.network.vni, deps.flannelImage)]).map(() => wait('removing the bridge and VXLAN device from every host', deps.recheckMs));
+    return renderBridgeCleanupDaemonSet(cluster, world.network.vni, deps.flannelImage)
+      .asyncAndThen((daemonSet) => applyObjects(deps, [daemonSet]))
+      .mapErr((e): DriverError => ('kind' in e && e.kind === 'Unrenderable' ? { kind: 'Failed', message: e.message, cause: e } : (e as DriverError)))
+      .map(() => wait('removing the bridge and VXLAN device from every host', deps.recheckMs));
   }
   const status = cleanup.status;
   const clean = status !== undefined && (status.observedGeneration ?? 0) >= (cleanup.metadata?.generation ?? 0) && status.numberReady === status.desiredNumberScheduled;

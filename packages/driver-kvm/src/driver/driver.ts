@@ -1,27 +1,32 @@
 /**
  * `createKvmDriver`: the SDK's `ClusterDriver` for guest clusters as QEMU VMs in pods of the host.
- * Everything it creates lives in host namespace `<cluster>` with the cluster's labels, so observe
- * finds it from the Cluster alone; it reads host objects from the manager's shared caches and
- * writes with server-side apply only what differs.
+ * Everything it creates lives in host namespace `<cluster-id>` (the Cluster's host-unique ID)
+ * with the cluster's labels, so observe finds it from the Cluster alone; it reads host objects
+ * from the manager's shared caches and writes with server-side apply only what differs. It
+ * never writes into, or deletes, a host namespace that is not annotated as its Cluster's. Its
+ * `preflight` refuses, before the Cluster gets any PKI, what `apply` would refuse before writing
+ * anything (`NamespaceTaken`, `Unrenderable`, the network's refusals): see `preflight.ts`.
  */
-import { Label, NodeRole, type ClusterDriver, type KubeObject, type DriverCondition, type DriverError, type DriverWatch, type Observed } from '@kubeception/sdk';
+import { Label, NodeRole, type ClusterDriver, type KubeObject, type DriverCondition, type DriverWatch, type Observed } from '@kubeception/sdk';
 import { ConfigMapResource, PodResource, SecretResource, type KubeClient } from '@kubeception/sdk/kube';
 import { errAsync, okAsync } from 'neverthrow';
 import { DEFAULT_NETWORK_POOL, type NetworkPool } from '../network/allocate.js';
-import { createNetworkLedger, NETWORK_LEDGER_NAME, type NetworkLedgerError } from '../network/ledger.js';
+import { createNetworkLedger, NETWORK_LEDGER_NAME, parseLedgerEntry } from '../network/ledger.js';
 import type { NetworkStore } from '../network/store.js';
 import { provider, type KvmSpec } from '../provider-spec.js';
-import { kvmCluster, type KvmCluster } from '../render/cluster.js';
-import type { FlannelDaemonSetOptions } from '../render/flannel.js';
-import { KvmAnnotation } from '../render/names.js';
+import { clusterOwner, kvmCluster, type KvmCluster } from '../render/cluster.js';
+import type { FlannelDaemonSetOptions, FlannelNetwork } from '../render/flannel.js';
+import { KvmLabel } from '../render/names.js';
+import type { Unrenderable } from '../render/quote.js';
 import { renderCluster, type RenderedCluster } from '../render/render-cluster.js';
 import { executePlan } from './apply.js';
-import { cleanupCluster, ownsNamespace } from './cleanup.js';
+import { cleanupCluster } from './cleanup.js';
 import { adminCertificateConnector, type GuestConnector } from './guest.js';
 import { createGuestWatches } from './guest-watch.js';
-import { CERTIFICATE_SECRETS, clusterOfHostObject, HOST_KINDS, MANAGED, VM_PODS } from './host.js';
+import { CERTIFICATE_SECRETS, clusterOfHostObject, HOST_KINDS, selectionOf, VM_PODS } from './host.js';
 import { planCluster, settled, type Plan } from './plan.js';
-import { guestTarget, observeWorld, type KvmWorld } from './world.js';
+import { ledgerRefusal, networkRequest, preflightCluster, unrenderableRefusal } from './preflight.js';
+import { guestTarget, namespaceClaim, namespaceRefusal, observeWorld, type KvmWorld } from './world.js';
 
 /** Options of {@link createKvmDriver}. */
 export interface KvmDriverOptions {
@@ -56,22 +61,29 @@ export interface KvmDriverOptions {
 
 /** What `observe` hands `apply`: the world and, once a network is known, the rendered cluster and the plan. */
 export interface KvmObservation {
+  /** The cluster's host objects, flannel config and guest nodes as they are. */
   readonly world: KvmWorld;
+  /** The host objects the cluster should have; set once its network is known. */
   readonly rendered?: RenderedCluster;
+  /** What `apply` has to do to get from `world` to `rendered`; set with `rendered`. */
   readonly plan?: Plan;
+  /** Why the Cluster cannot be rendered (a user-written value that cannot be written safely): `apply` refuses it, `cleanup` is not affected. */
+  readonly unrenderable?: Unrenderable;
 }
 
-const condition = (type: DriverCondition['type'], ok: boolean, reason: string, message: string): DriverCondition => ({ type, status: ok ? 'True' : 'False', reason: ok ? 'AsExpected' : reason, message: ok ? '' : message });
+/** A rendering, or why there is none. */
+type RenderOutcome = { readonly value: RenderedCluster } | { readonly error: Unrenderable };
 
-const refusal = (error: NetworkLedgerError): DriverError =>
-  error.kind === 'Kube' || error.kind === 'Contended'
-    ? { kind: 'Transient', message: error.message, cause: error }
-    : { kind: error.kind === 'InvalidPool' || error.kind === 'CorruptLedger' ? 'Failed' : 'InvalidSpec', reason: error.kind, message: error.message, terminal: true, cause: error };
+/** The network rendered before one is allocated: only to find out whether the Cluster renders at all (rendering fails on user-written values alone). */
+const UNALLOCATED: FlannelNetwork = { network: '0.0.0.0/32', vni: 0 };
+
+const condition = (type: DriverCondition['type'], ok: boolean, reason: string, message: string): DriverCondition => ({ type, status: ok ? 'True' : 'False', reason: ok ? 'AsExpected' : reason, message: ok ? '' : message });
 
 /** Creates the KVM driver. */
 export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpec, KvmObservation> {
   const ledgerName = options.ledgerName ?? NETWORK_LEDGER_NAME;
-  const ledger = createNetworkLedger(options.kube, { namespace: options.ledgerNamespace, name: ledgerName, pool: options.networkPool ?? DEFAULT_NETWORK_POOL });
+  const pool = options.networkPool ?? DEFAULT_NETWORK_POOL;
+  const ledger = createNetworkLedger(options.kube, { namespace: options.ledgerNamespace, name: ledgerName, pool });
   const connect = options.guest ?? adminCertificateConnector();
   const fieldManager = options.fieldManager ?? 'kvm-operator';
   const recheckMs = options.recheckMs ?? 2000;
@@ -81,24 +93,32 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
   const deps = { store: options.networkStore, ledgerNamespace: options.ledgerNamespace, ledgerName, connect, guests, ...(options.flannel.etcdTlsSecretName ? { flannelTlsSecret: options.flannel.etcdTlsSecretName } : {}) };
   // rendering (boot configs, their hashes) is most of a pass's CPU and depends on the spec and the
   // network only, while a converging cluster is observed on every change of its host objects: the
-  // last rendering of each cluster is kept and reused while those inputs are the same
-  const rendered = new Map<string, { readonly inputs: string; readonly output: RenderedCluster }>();
-  const render = (kc: KvmCluster, world: KvmWorld): RenderedCluster | undefined => {
-    if (!world.network) return undefined;
-    const key = `${kc.metadata.namespace ?? ''}/${kc.metadata.name}`;
-    const inputs = JSON.stringify([kc, world.network]);
+  // last rendering of each cluster is kept and reused while those inputs are the same (preflight
+  // renders with the network observe then renders with, so the two share one rendering)
+  const rendered = new Map<string, { readonly inputs: string; readonly output: RenderOutcome }>();
+  const render = (kc: KvmCluster, held: FlannelNetwork | undefined): RenderOutcome => {
+    const network = held ?? UNALLOCATED;
+    const key = clusterOwner(kc);
+    const inputs = JSON.stringify([kc, network]);
     const last = rendered.get(key);
     if (last?.inputs === inputs) return last.output;
-    const output = renderCluster(kc, { network: world.network, flannel: options.flannel, ...(options.ingressNamespace ? { ingressNamespace: options.ingressNamespace } : {}) });
+    const output = renderCluster(kc, { network, flannel: options.flannel, ...(options.ingressNamespace ? { ingressNamespace: options.ingressNamespace } : {}) }).match(
+      (value): RenderOutcome => ({ value }),
+      (error): RenderOutcome => ({ error }),
+    );
     rendered.set(key, { inputs, output });
     return output;
   };
 
   const watch = <U extends KubeObject>(w: DriverWatch<U>) => w as unknown as DriverWatch;
   const watches: DriverWatch[] = [
-    ...Object.values(HOST_KINDS).map((resource) => watch({ resource, selection: MANAGED, clusters: clusterOfHostObject })),
+    ...Object.values(HOST_KINDS).map((resource) => {
+      const selection = selectionOf(resource);
+      return watch({ resource, ...(selection ? { selection } : {}), clusters: clusterOfHostObject });
+    }),
     watch({ resource: PodResource, selection: VM_PODS, clusters: clusterOfHostObject }),
-    watch({ resource: SecretResource, selection: CERTIFICATE_SECRETS, clusters: (s) => [{ name: s.metadata.labels?.[Label.Cluster] ?? '', namespace: s.metadata.namespace }] }),
+    // the Clusters' certificate Secrets, and their copies in the host namespaces (which name their Cluster's namespace)
+    watch({ resource: SecretResource, selection: CERTIFICATE_SECRETS, clusters: (s) => [{ name: s.metadata.labels?.[Label.Cluster] ?? '', namespace: s.metadata.labels?.[KvmLabel.ClusterNamespace] ?? s.metadata.namespace }] }),
     // a lost ledger: every Cluster it listed re-derives its entry from its status
     watch({ resource: ConfigMapResource, selection: { namespace: options.ledgerNamespace }, clusters: (cm, deleted) => (deleted && cm.metadata.name === ledgerName ? ledgerOwners(cm.data) : []) }),
     ...(options.flannel.etcdTlsSecretName ? [watch({ resource: SecretResource, selection: { namespace: options.ledgerNamespace }, clusters: () => [] })] : []),
@@ -109,51 +129,72 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
     provider: provider as never,
     watches,
     events: (notify, signal) => guests.start(notify, signal),
+    preflight: (cluster, spec, context) =>
+      preflightCluster(
+        {
+          ledgerNamespace: options.ledgerNamespace,
+          ledgerName,
+          pool,
+          unrenderable: (kc, network) => {
+            const outcome = render(kc, network);
+            return 'error' in outcome ? outcome.error : undefined;
+          },
+        },
+        cluster,
+        kvmCluster(cluster, spec),
+        context,
+      ),
     observe: (cluster, spec, context) =>
       observeWorld(cluster, deps, context).map((world): Observed<KvmObservation> => {
         const kc = kvmCluster(cluster, spec);
-        const rendered = render(kc, world);
+        const outcome = render(kc, world.network);
+        const rendered = world.network !== undefined && 'value' in outcome ? outcome.value : undefined;
+        const unrenderable = 'error' in outcome ? outcome.error : undefined;
         const plan = rendered ? planCluster(kc, world, rendered, [...world.certificates, ...(world.flannelTls ? [world.flannelTls] : [])]) : undefined;
-        return { provider: { world, ...(rendered ? { rendered } : {}), ...(plan ? { plan } : {}) }, ...summarize(kc, world, rendered, plan) };
+        return { provider: { world, ...(rendered ? { rendered } : {}), ...(plan ? { plan } : {}), ...(unrenderable ? { unrenderable } : {}) }, ...summarize(kc, world, rendered, plan, unrenderable) };
       }),
     apply: (cluster, spec, observed, context) => {
-      const { world, rendered, plan } = observed.provider;
-      const owner = `${cluster.metadata.namespace}/${cluster.metadata.name}`;
-      if (!ownsNamespace(world, owner)) {
-        const claim = world.namespace?.metadata.annotations?.[KvmAnnotation.Cluster];
-        return errAsync({ kind: 'Conflict', reason: 'NamespaceTaken', terminal: true, message: `host namespace ${cluster.metadata.name} belongs to Cluster ${claim}; KVM cluster names must be unique across namespaces` });
+      const { world, rendered, plan, unrenderable } = observed.provider;
+      const kc = kvmCluster(cluster, spec);
+      const owner = clusterOwner(kc);
+      const claim = namespaceClaim(world.namespace, { owner, uid: cluster.metadata.uid });
+      if (claim === 'previous' && world.namespace?.metadata.deletionTimestamp !== undefined) {
+        return okAsync({ type: 'waitFor' as const, reason: `host namespace ${kc.id}, left by a former Cluster ${owner}, is terminating`, recheckAfterMs: recheckMs });
       }
+      const taken = namespaceRefusal(kc.id, world.namespace, { owner, uid: cluster.metadata.uid });
+      if (taken !== undefined) return errAsync(taken);
+      if (unrenderable !== undefined) return errAsync(unrenderableRefusal(unrenderable));
       if (!world.ledgered || rendered === undefined || plan === undefined) {
-        const { flannel } = cluster.spec.network;
-        const network = flannel.network ?? world.network?.network;
-        const vni = flannel.vni ?? world.network?.vni;
-        const request = { subnetLen: flannel.subnetLen, ...(network !== undefined ? { network } : {}), ...(vni !== undefined ? { vni } : {}) };
-        return ledger.allocate(owner, request).mapErr(refusal).map(() => ({ type: 'requeueAfter' as const, ms: 50, reason: 'network allocated' }));
+        return ledger
+          .allocate(owner, networkRequest(kc.spec.network.flannel, world.network))
+          .mapErr(ledgerRefusal)
+          .map(() => ({ type: 'requeueAfter' as const, ms: 50, reason: 'network allocated' }));
       }
       // drains and Node deletions dial as the admin, as reading the Nodes does
       const guest = connect(guestTarget(cluster, world.certificates));
-      return executePlan({ kube: options.kube, fieldManager, store: options.networkStore, drainTimeoutMs: options.drainTimeoutMs ?? 300_000, recheckMs, now: options.now ?? (() => new Date()), guest }, world, plan, rendered, cluster.metadata.name, context);
+      return executePlan({ kube: options.kube, fieldManager, store: options.networkStore, drainTimeoutMs: options.drainTimeoutMs ?? 300_000, recheckMs, now: options.now ?? (() => new Date()), guest }, world, plan, rendered, kc, context);
     },
     cleanup: (cluster, spec, observed) => {
       if (spec === undefined) return okAsync({ type: 'done' as const });
-      const kc = kvmCluster(cluster, spec) as KvmCluster & { metadata: { namespace: string } };
-      rendered.delete(`${kc.metadata.namespace}/${kc.metadata.name}`);
-      guests.stop({ name: kc.metadata.name, namespace: kc.metadata.namespace });
+      const kc = kvmCluster(cluster, spec);
+      rendered.delete(clusterOwner(kc));
+      guests.stop({ name: cluster.metadata.name, namespace: cluster.metadata.namespace });
       return cleanupCluster(kc, observed.provider.world, { kube: options.kube, fieldManager, store: options.networkStore, ledger, recheckMs });
     },
   };
 }
 
-/** The Clusters a ledger's data lists (keys `<namespace>.<name>`). */
+/** The Clusters a ledger's data lists. */
 function ledgerOwners(data: Record<string, string> | undefined): { name: string; namespace: string }[] {
-  return Object.keys(data ?? {}).flatMap((key) => {
-    const dot = key.indexOf('.');
-    return dot > 0 ? [{ namespace: key.slice(0, dot), name: key.slice(dot + 1) }] : [];
+  return Object.entries(data ?? {}).flatMap(([key, value]) => {
+    const owner = parseLedgerEntry(key, value)?.owner;
+    const slash = owner?.indexOf('/') ?? -1;
+    return owner !== undefined && slash > 0 ? [{ namespace: owner.slice(0, slash), name: owner.slice(slash + 1) }] : [];
   });
 }
 
 /** Conditions, nodes, network and endpoint of an observation. */
-function summarize(kc: KvmCluster, world: KvmWorld, rendered: RenderedCluster | undefined, plan: Plan | undefined): Omit<Observed<KvmObservation>, 'provider'> {
+function summarize(kc: KvmCluster, world: KvmWorld, rendered: RenderedCluster | undefined, plan: Plan | undefined, unrenderable: Unrenderable | undefined): Omit<Observed<KvmObservation>, 'provider'> {
   const version = kc.spec.kubernetes.version;
   const nodes = rendered?.nodes ?? [];
   const guestNodes = world.guest.reachable ? world.guest.nodes : new Map();
@@ -176,7 +217,9 @@ function summarize(kc: KvmCluster, world: KvmWorld, rendered: RenderedCluster | 
     conditions: [
       // no count or list of the objects left: as their writes reach the cache, every new count
       // would be a status write of the Cluster (what was applied is logged at debug level)
-      condition('InfrastructureReady', rendered !== undefined && shared.length === 0, 'Provisioning', rendered === undefined ? 'allocating the flannel network' : "writing the cluster's host objects"),
+      unrenderable !== undefined
+        ? condition('InfrastructureReady', false, 'InvalidSpec', unrenderable.message)
+        : condition('InfrastructureReady', rendered !== undefined && shared.length === 0, 'Provisioning', rendered === undefined ? 'allocating the flannel network' : "writing the cluster's host objects"),
       condition('NetworkReady', networkReady, 'Provisioning', !world.ledgered ? 'allocating the flannel network' : world.flannel === undefined ? 'writing the flannel config' : 'flanneld starting on the hosts'),
       vmsReady(NodeRole.Master),
       vmsReady(NodeRole.Worker),
@@ -187,7 +230,7 @@ function summarize(kc: KvmCluster, world: KvmWorld, rendered: RenderedCluster | 
       const pod = world.pods.find((p) => p.node === n.name && !p.terminating) ?? world.pods.find((p) => p.node === n.name);
       if (pod === undefined) return [];
       const guest = guestNodes.get(n.name);
-      return [{ name: n.name, role: n.role, ...(n.pool ? { pool: n.pool } : {}), ready: guest?.ready === true && guest.version === version, ...(pod.ip ? { address: pod.ip } : {}), providerID: `kvm://${kc.metadata.name}/${n.name}` }];
+      return [{ name: n.name, role: n.role, ...(n.pool ? { pool: n.pool } : {}), ready: guest?.ready === true && guest.version === version, ...(pod.ip ? { address: pod.ip } : {}), providerID: `kvm://${kc.id}/${n.name}` }];
     }),
   };
 }

@@ -10,6 +10,7 @@ import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 export interface GuestTarget {
   /** The Cluster's name and namespace. */
   readonly name: string;
+  /** The Cluster's namespace. */
   readonly namespace: string;
   /** The guest API as exposed by the host (the Ingress with TLS passthrough). */
   readonly endpoint: { readonly host: string; readonly port: number };
@@ -63,10 +64,13 @@ export function adminCertificateConnector(options: AdminConnectorOptions = {}): 
 
 /** A guest Node as the driver cares about it. */
 export interface GuestNode {
+  /** Node name. */
   readonly name: string;
+  /** Whether the `Ready` condition is True. */
   readonly ready: boolean;
   /** `status.nodeInfo.kubeletVersion` without the `v`. */
   readonly version?: string;
+  /** Whether the node is cordoned (`spec.unschedulable`). */
   readonly unschedulable: boolean;
 }
 

@@ -50,8 +50,19 @@ export function descriptorOf(object: KubeObject): Descriptor {
   return descriptor;
 }
 
-/** Every object the driver writes carries `app.kubernetes.io/managed-by=kvm-operator`; its caches select on it. */
+/** Every object the driver writes carries `app.kubernetes.io/managed-by=kvm-operator`; its caches select on it (but Namespaces': {@link selectionOf}). */
 export const MANAGED = { labelSelector: `${Label.ManagedBy}=${MANAGED_BY}` } as const;
+
+/**
+ * The selection a host kind is cached with: {@link MANAGED}, except Namespaces, cached whole. A
+ * namespace named like a Cluster's host namespace that is not the driver's (it carries no
+ * managed-by label) must be seen to refuse that Cluster (`NamespaceTaken`) before anything is
+ * created for it; observe still reads only the driver's own ({@link managedNamespace}).
+ */
+export const selectionOf = (descriptor: { readonly kind: string }) => (descriptor.kind === 'Namespace' ? undefined : MANAGED);
+
+/** `namespace` when it is labelled as the driver's (what a {@link MANAGED} cache would hold), else `undefined`. */
+export const managedNamespace = <N extends KubeObject>(namespace: N | undefined): N | undefined => (namespace?.metadata?.labels?.[Label.ManagedBy] === MANAGED_BY ? namespace : undefined);
 
 /**
  * The VM pods the driver creates (through their Deployments). Flannel's pods are left out: the
@@ -63,11 +74,15 @@ export const VM_PODS = { labelSelector: `${Label.ManagedBy}=${MANAGED_BY},${KvmL
 /** The component Secrets of Clusters (in the Clusters' namespaces), which the driver copies. */
 export const CERTIFICATE_SECRETS = { labelSelector: Label.Cluster } as const;
 
-/** `Kind/name`: the key of an object within a cluster's namespace. */
+/** `Kind/name`: the key of an object within a cluster's host namespace. */
 export const kindName = (object: KubeObject) => `${object.kind ?? ''}/${object.metadata?.name ?? ''}`;
 
-/** The Cluster a managed host object belongs to: its `kubeception.io/cluster` label (a name; the host namespace is that name). */
-export function clusterOfHostObject(object: Persisted<KubeObject>): { readonly name: string }[] {
+/**
+ * The Cluster a managed host object belongs to: its `kubeception.io/cluster` label (the name) and
+ * {@link KvmLabel.ClusterNamespace} (the namespace; without it, every Cluster of that name).
+ */
+export function clusterOfHostObject(object: Persisted<KubeObject>): { readonly name: string; readonly namespace?: string }[] {
   const name = object.metadata.labels?.[Label.Cluster];
-  return name === undefined ? [] : [{ name }];
+  const namespace = object.metadata.labels?.[KvmLabel.ClusterNamespace];
+  return name === undefined ? [] : [{ name, ...(namespace === undefined ? {} : { namespace }) }];
 }

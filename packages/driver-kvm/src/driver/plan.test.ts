@@ -11,7 +11,7 @@ const sources: Secret[] = [{ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes
 
 /** A world where `cluster` (rendered) runs converged at `version`. */
 function converged(cluster: KvmCluster, version = cluster.spec.kubernetes.version): KvmWorld {
-  const rendered = renderCluster(cluster, sampleInputs);
+  const rendered = renderCluster(cluster, sampleInputs)._unsafeUnwrap();
   const plan = planCluster(cluster, { objects: new Map(), pods: [], certificates: [], ledgered: true, guest: { reachable: false, reason: '' } }, rendered, sources);
   const objects = new Map<string, Persisted<KubeObject>>();
   for (const o of plan.applies) {
@@ -41,18 +41,18 @@ const withSpec = (patch: (spec: Record<string, unknown>) => void): KvmCluster =>
 describe('planCluster', () => {
   it('writes every host object of a new cluster at once, and the Secret copies', () => {
     const cluster = sampleCluster();
-    const rendered = renderCluster(cluster, sampleInputs);
+    const rendered = renderCluster(cluster, sampleInputs)._unsafeUnwrap();
     const plan = planCluster(cluster, { objects: new Map(), pods: [], certificates: [], ledgered: true, guest: { reachable: false, reason: 'no VM' } }, rendered, sources);
     expect(plan.applies[0]?.kind).toBe('Namespace');
     expect(plan.applies.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(expect.arrayContaining(rendered.objects.map((o) => `${o.kind}/${o.metadata?.name}`)));
-    expect(plan.applies.filter((o) => o.kind === 'Secret').map((o) => [o.metadata?.namespace, o.metadata?.name])).toEqual([['demo', 'demo-api']]);
+    expect(plan.applies.filter((o) => o.kind === 'Secret').map((o) => [o.metadata?.namespace, o.metadata?.name])).toEqual([[cluster.id, 'demo-api']]);
     expect(plan.deletes).toEqual([]);
     expect(plan.waiting).toContain('VMs being created');
   });
 
   it('creates a Service’s EndpointSlice with its first VM address, and keeps an existing one following the VMs down to none', () => {
     const cluster = sampleCluster();
-    const rendered = renderCluster(cluster, sampleInputs);
+    const rendered = renderCluster(cluster, sampleInputs)._unsafeUnwrap();
     const slices = (plan: ReturnType<typeof planCluster>) => plan.applies.filter((o) => o.kind === 'EndpointSlice') as unknown as { metadata: { name: string }; endpoints: { addresses: string[] }[] }[];
     const fresh = { objects: new Map<string, Persisted<KubeObject>>(), pods: [], certificates: [], ledgered: true, guest: { reachable: false as const, reason: 'no VM' } };
     expect(slices(planCluster(cluster, fresh, rendered, sources))).toEqual([]);
@@ -67,13 +67,13 @@ describe('planCluster', () => {
 
   it('does nothing in a converged world', () => {
     const cluster = sampleCluster();
-    const plan = planCluster(cluster, converged(cluster), renderCluster(cluster, sampleInputs), sources);
+    const plan = planCluster(cluster, converged(cluster), renderCluster(cluster, sampleInputs)._unsafeUnwrap(), sources);
     expect(plan).toEqual({ applies: [], deletes: [], waiting: [] });
   });
 
   it('marks the wait as on the guest only while a Ready VM pod has no Ready guest Node at its version', () => {
     const cluster = sampleCluster();
-    const rendered = renderCluster(cluster, sampleInputs);
+    const rendered = renderCluster(cluster, sampleInputs)._unsafeUnwrap();
     const world = converged(cluster);
     const first = rendered.nodes[0];
     const guestNodes = (ready: boolean, version: string = cluster.spec.kubernetes.version) =>
@@ -97,7 +97,7 @@ describe('planCluster', () => {
     const edited = structuredClone(deployment);
     edited.spec.template.spec.containers[0]!.resources.limits.memory = '99Gi';
     (world.objects as Map<string, unknown>).set('Deployment/demo-default-1', edited);
-    const plan = planCluster(cluster, world, renderCluster(cluster, sampleInputs), sources);
+    const plan = planCluster(cluster, world, renderCluster(cluster, sampleInputs)._unsafeUnwrap(), sources);
     expect(plan.applies.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(['Deployment/demo-default-1']);
   });
 
@@ -105,13 +105,13 @@ describe('planCluster', () => {
     const old = sampleCluster();
     const next = withSpec((spec) => ((spec.kubernetes as { version: string }).version = '1.32.5'));
     const world = converged(old);
-    const plan = planCluster(next, world, renderCluster(next, sampleInputs), sources);
+    const plan = planCluster(next, world, renderCluster(next, sampleInputs)._unsafeUnwrap(), sources);
     expect(plan.replacing).toBe('demo-master-0');
     expect(new Set(plan.applies.map((o) => o.metadata?.labels?.['kubeception.io/node']))).toEqual(new Set(['demo-master-0']));
     // the master's Deployment is updated but its replacement is not Ready yet: nothing else moves
     const updated = new Map(world.objects);
     for (const o of plan.applies) updated.set(`${o.kind}/${o.metadata?.name}`, { ...o, status: { observedGeneration: 2, replicas: 1, updatedReplicas: 1, readyReplicas: 0 }, metadata: { ...o.metadata, generation: 2 } } as never);
-    const during = planCluster(next, { ...world, objects: updated }, renderCluster(next, sampleInputs), sources);
+    const during = planCluster(next, { ...world, objects: updated }, renderCluster(next, sampleInputs)._unsafeUnwrap(), sources);
     expect(during.replacing).toBeUndefined();
     expect(during.applies).toEqual([]);
     expect(during.waiting[0]).toMatch(/2 VMs to replace, one at a time: waiting for demo-master-0/);
@@ -120,7 +120,7 @@ describe('planCluster', () => {
   it('removes the highest index first and keeps its boot config until the VM is gone', () => {
     const big = sampleCluster();
     const small = withSpec((spec) => ((spec.workers as { replicas: number }[])[0]!.replicas = 0));
-    const plan = planCluster(small, converged(big), renderCluster(small, sampleInputs), sources);
+    const plan = planCluster(small, converged(big), renderCluster(small, sampleInputs)._unsafeUnwrap(), sources);
     expect(plan.removing?.node).toBe('demo-default-1');
     expect(plan.removing?.role).toBe(NodeRole.Worker);
     expect(plan.deletes.map((o) => `${o.kind}/${o.metadata?.name}`)).not.toContain('ConfigMap/demo-default-1-boot');

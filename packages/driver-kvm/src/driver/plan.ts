@@ -39,14 +39,13 @@ export interface Plan {
 const isVmDeployment = (o: KubeObject) => o.kind === 'Deployment' && o.metadata?.labels?.[KvmLabel.Node] !== undefined;
 const nodeOf = (o: KubeObject) => o.metadata?.labels?.[KvmLabel.Node];
 
-/** Copies of the component Secrets into namespace `<cluster>`, where the VM pods mount them. */
+/** Copies of the component Secrets into host namespace `<cluster-id>`, where the VM pods mount them. */
 export function secretCopies(cluster: KvmCluster, sources: readonly Secret[]): Secret[] {
-  const name = cluster.metadata.name;
   return sources.map((s) => ({
     apiVersion: 'v1',
     kind: 'Secret',
     type: s.type ?? 'kubernetes.io/tls',
-    metadata: { name: s.metadata?.name ?? '', namespace: name, labels: clusterLabels(name) },
+    metadata: { name: s.metadata?.name ?? '', namespace: cluster.id, labels: clusterLabels(cluster) },
     data: { ...s.data },
   }));
 }

@@ -2,25 +2,31 @@
  * `observeWorld`: a KVM guest cluster as it is, read from the shared caches of host objects,
  * the flannel store and the guest's own API. Reads only.
  */
-import { Component, Label, NodeRole, SecretValue, type Cluster, type DriverContext, type DriverError, type KubeObject, type Persisted } from '@kubeception/sdk';
+import { clusterId, Component, Label, NodeRole, SecretValue, type Cluster, type DriverContext, type DriverError, type KubeObject, type Persisted } from '@kubeception/sdk';
 import { ConfigMapResource, NamespaceResource, PodResource, SecretResource, type Namespace, type Pod, type Secret } from '@kubeception/sdk/kube';
 import { okAsync, type ResultAsync } from 'neverthrow';
+import { ledgerKey, parseLedgerEntry } from '../network/ledger.js';
 import type { NetworkStore } from '../network/store.js';
 import { flannelEtcdPrefix, type FlannelNetwork, type FlannelNetworkConfig } from '../render/flannel.js';
 import { secretName } from '../render/certificates.js';
 import { KvmAnnotation, KvmLabel } from '../render/names.js';
 import { guestError, guestNodes, type GuestConnector, type GuestNode, type GuestTarget } from './guest.js';
 import type { GuestWatches } from './guest-watch.js';
-import { CERTIFICATE_SECRETS, HOST_KINDS, kindName, MANAGED, VM_PODS } from './host.js';
+import { CERTIFICATE_SECRETS, HOST_KINDS, kindName, MANAGED, managedNamespace, VM_PODS } from './host.js';
 
 /** A VM pod as observed. */
 export interface VmPod {
+  /** Pod name. */
   readonly name: string;
   /** The guest node it runs. */
   readonly node: string;
+  /** Whether the VM is a master or a worker. */
   readonly role: NodeRole;
+  /** The pod's `status.phase`. */
   readonly phase: string;
+  /** Whether the pod is Ready. */
   readonly ready: boolean;
+  /** Whether the pod is being deleted. */
   readonly terminating: boolean;
   /** The VM's address, once the launcher reported it. */
   readonly ip?: string;
@@ -33,10 +39,11 @@ export type GuestView = { readonly reachable: true; readonly nodes: ReadonlyMap<
 
 /** A KVM guest cluster on the host, as observed. */
 export interface KvmWorld {
-  /** Host namespace `<cluster>`, when it exists. */
+  /** Host namespace `<cluster-id>`, when it exists and is labelled as managed by the driver (whoever it belongs to: see `namespaceClaim`). */
   readonly namespace?: Persisted<Namespace>;
-  /** Every managed object in the host namespace (and the Namespace), by `Kind/name`. */
+  /** Every managed object in the host namespace (and the Namespace), by `Kind/name`. Empty while the namespace is not this Cluster's. */
   readonly objects: ReadonlyMap<string, Persisted<KubeObject>>;
+  /** The VM pods in the host namespace. */
   readonly pods: readonly VmPod[];
   /** The cluster's component certificate Secrets, in its own namespace. */
   readonly certificates: readonly Persisted<Secret>[];
@@ -48,7 +55,32 @@ export interface KvmWorld {
   readonly ledgered: boolean;
   /** `<prefix>/config` in the flannel store. */
   readonly flannel?: FlannelNetworkConfig;
+  /** The guest cluster's nodes, or why its API could not be asked. */
   readonly guest: GuestView;
+}
+
+/** Whose a host namespace `<cluster-id>` is, for the Cluster `owner` (`<namespace>/<name>`) with `uid`. */
+export type NamespaceClaim =
+  /** There is none (or none labelled as the driver's). */
+  | 'absent'
+  /** It names this Cluster (and its uid, when it records one). */
+  | 'ours'
+  /** It names this Cluster's namespace and name but another uid: a former Cluster of that name left it. */
+  | 'previous'
+  /** It names another Cluster, or none. */
+  | 'foreign';
+
+/**
+ * Whose a host namespace is: the driver adopts (writes into, deletes) only a namespace whose
+ * {@link KvmAnnotation.Cluster} annotation names the Cluster and whose
+ * {@link KvmAnnotation.ClusterUid}, when recorded, is the Cluster's uid.
+ */
+export function namespaceClaim(namespace: Pick<Namespace, 'metadata'> | undefined, cluster: { readonly owner: string; readonly uid?: string | undefined }): NamespaceClaim {
+  if (namespace === undefined) return 'absent';
+  const annotations = namespace.metadata?.annotations ?? {};
+  if (annotations[KvmAnnotation.Cluster] !== cluster.owner) return 'foreign';
+  const uid = annotations[KvmAnnotation.ClusterUid];
+  return uid === undefined || cluster.uid === undefined || uid === cluster.uid ? 'ours' : 'previous';
 }
 
 /** What observing needs besides the Cluster. */
@@ -65,14 +97,54 @@ export interface ObserveDeps {
 
 const decode = (data: Record<string, string> | undefined, key: string) => (data?.[key] === undefined ? undefined : Buffer.from(data[key], 'base64').toString('utf8'));
 
-/** A ledger entry `{"network","vni"}`; anything else is treated as absent (the ledger itself reports corruption when it writes). */
-function parseEntry(text: string | undefined): FlannelNetwork | undefined {
-  try {
-    const entry = JSON.parse(text ?? 'null') as { network?: unknown; vni?: unknown } | null;
-    return typeof entry?.network === 'string' && typeof entry.vni === 'number' ? { network: entry.network, vni: entry.vni } : undefined;
-  } catch {
-    return undefined;
+/**
+ * The Cluster's ledger entry: under its ID (or, written before cluster IDs, under
+ * `<namespace>.<name>`), and naming it. Anything else is treated as absent (the ledger itself
+ * reports corruption when it writes).
+ */
+function ledgerEntry(data: Record<string, string> | undefined, owner: string): FlannelNetwork | undefined {
+  const [namespace, name] = owner.split('/') as [string, string];
+  for (const key of [ledgerKey(owner), `${namespace}.${name}`]) {
+    const entry = parseLedgerEntry(key, data?.[key]);
+    if (entry?.owner === owner) return { network: entry.network, vni: entry.vni };
   }
+  return undefined;
+}
+
+/** The network a Cluster holds, as far as the host says: `ledgered` when the ledger lists it. */
+export interface HeldNetwork {
+  /** Its ledger entry, else what its `status.network.flannel` recorded (the ledger lost it and it is re-derived). */
+  readonly network?: FlannelNetwork;
+  /** Whether the ledger holds the entry. */
+  readonly ledgered: boolean;
+}
+
+/** The network the Cluster `owner` (`<namespace>/<name>`) holds, from the ledger ConfigMap's data and the Cluster's recorded status (pure). */
+export function heldNetwork(ledger: Record<string, string> | undefined, owner: string, recorded: { readonly network?: string | undefined; readonly vni?: number | undefined } | undefined): HeldNetwork {
+  const ledgered = ledgerEntry(ledger, owner);
+  const network = ledgered ?? (recorded?.network !== undefined && recorded.vni !== undefined ? { network: recorded.network, vni: recorded.vni } : undefined);
+  return { ...(network ? { network } : {}), ledgered: ledgered !== undefined };
+}
+
+/**
+ * The refusal of host namespace `id` for the Cluster `owner` (`<namespace>/<name>`) with `uid`:
+ * `NamespaceTaken` (terminal) when it exists and is not the Cluster's, that is, it belongs to no
+ * Cluster, to another Cluster, or to a former Cluster of the same name that is not being deleted;
+ * `undefined` when it is absent, the Cluster's own, or a former Cluster's on its way out (the
+ * Cluster waits for it). Preflight, apply and the namespace's creation all decide with this one
+ * rule. The message does not name another tenant's Cluster.
+ */
+export function namespaceRefusal(id: string, namespace: Pick<Namespace, 'metadata'> | undefined, cluster: { readonly owner: string; readonly uid?: string | undefined }): DriverError | undefined {
+  const claim = namespaceClaim(namespace, cluster);
+  if (claim === 'absent' || claim === 'ours' || (claim === 'previous' && namespace?.metadata?.deletionTimestamp !== undefined)) return undefined;
+  const annotations = namespace?.metadata?.annotations ?? {};
+  const whose =
+    claim === 'previous'
+      ? `was left by a former Cluster ${annotations[KvmAnnotation.Cluster]} (uid ${annotations[KvmAnnotation.ClusterUid]}); delete it to let this one start`
+      : annotations[KvmAnnotation.Cluster] === undefined
+        ? 'exists and belongs to no Cluster'
+        : 'exists and belongs to another Cluster';
+  return { kind: 'Conflict', reason: 'NamespaceTaken', terminal: true, message: `host namespace ${id} ${whose}; it is not adopted` };
 }
 
 function vmPod(pod: Persisted<Pod>): VmPod {
@@ -108,29 +180,37 @@ export function guestTarget(cluster: Persisted<Cluster>, certificates: readonly 
   };
 }
 
-/** Observes a cluster. Fails only when the flannel store cannot be read. */
+/**
+ * Observes a cluster: its host namespace `<cluster-id>` and what is in it, when that namespace is
+ * this Cluster's (`ours`); nothing of a namespace that is not (it is not read into the world, so
+ * nothing the driver decides from the world touches it). Fails only when the flannel store cannot
+ * be read.
+ */
 export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, context: DriverContext): ResultAsync<KvmWorld, DriverError> {
   const name = cluster.metadata.name;
-  const namespace = context.cache(NamespaceResource, MANAGED).get(name);
+  const id = clusterId(cluster.metadata);
+  const owner = `${cluster.metadata.namespace}/${name}`;
+  const namespace = managedNamespace(context.cache(NamespaceResource).get(id));
+  const mine = namespaceClaim(namespace, { owner, uid: cluster.metadata.uid }) === 'ours';
   const objects = new Map<string, Persisted<KubeObject>>();
   if (namespace) objects.set(kindName(namespace), namespace as Persisted<KubeObject>);
   for (const descriptor of Object.values(HOST_KINDS)) {
-    if (descriptor.scope === 'Cluster') continue;
-    for (const object of context.cache(descriptor, MANAGED).byNamespace(name)) objects.set(kindName(object), object);
+    if (descriptor.scope === 'Cluster' || !mine) continue;
+    for (const object of context.cache(descriptor, MANAGED).byNamespace(id)) objects.set(kindName(object), object);
   }
-  const pods = context
-    .cache(PodResource, VM_PODS)
-    .byNamespace(name)
-    .map(vmPod);
+  const pods = mine
+    ? context
+        .cache(PodResource, VM_PODS)
+        .byNamespace(id)
+        .map(vmPod)
+    : [];
   const secrets = context.cache(SecretResource, CERTIFICATE_SECRETS);
   const certificates = Object.values(Component).flatMap((component) => {
     const secret = secrets.get(`${cluster.metadata.namespace}/${secretName(name, component)}`);
     return secret ? [secret] : [];
   });
   const ledger = context.cache(ConfigMapResource, { namespace: deps.ledgerNamespace }).get(`${deps.ledgerNamespace}/${deps.ledgerName}`);
-  const ledgered = parseEntry(ledger?.data?.[`${cluster.metadata.namespace}.${name}`]);
-  const recorded = cluster.status?.network?.flannel;
-  const network = ledgered ?? (recorded?.network !== undefined && recorded.vni !== undefined ? { network: recorded.network, vni: recorded.vni } : undefined);
+  const { network, ledgered } = heldNetwork(ledger?.data, owner, cluster.status?.network?.flannel);
 
   const flannelTls = deps.flannelTlsSecret === undefined ? undefined : context.cache(SecretResource, { namespace: deps.ledgerNamespace }).get(`${deps.ledgerNamespace}/${deps.flannelTlsSecret}`);
   const guest = (): ResultAsync<GuestView, DriverError> => {
@@ -147,7 +227,7 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
   };
 
   return deps.store
-    .getConfig(flannelEtcdPrefix(name))
+    .getConfig(flannelEtcdPrefix(id))
     .mapErr((e): DriverError => ({ kind: 'Transient', message: `flannel store: ${e.message}`, cause: e }))
     .andThen((flannel) =>
       guest().map((view): KvmWorld => ({
@@ -157,7 +237,7 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
         certificates,
         ...(flannelTls ? { flannelTls } : {}),
         ...(network ? { network } : {}),
-        ledgered: ledgered !== undefined,
+        ledgered,
         ...(flannel ? { flannel } : {}),
         guest: view,
       })),

@@ -35,13 +35,17 @@ export const DEFAULT_NETWORK_POOL: NetworkPool = { network: '10.64.0.0/10', pref
 
 /** One ledger entry: the network a cluster (`<namespace>/<name>`) holds. */
 export interface NetworkAllocation extends FlannelNetwork {
+  /** The Cluster holding the network, `<namespace>/<name>`. */
   readonly owner: string;
 }
 
 /** What a cluster asks for: `spec.network.flannel`. */
 export interface NetworkRequest {
+  /** A specific network to hold; otherwise the next free one of the pool. */
   readonly network?: string | undefined;
+  /** A specific VXLAN VNI to hold; otherwise the next free one of the pool. */
   readonly vni?: number | undefined;
+  /** Prefix length of each node's subnet inside the network. */
   readonly subnetLen: number;
 }
 

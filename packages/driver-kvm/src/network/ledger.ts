@@ -4,10 +4,14 @@
  * so operators racing to allocate never hand out the same network: the loser of a write gets a
  * Conflict, re-reads the ledger and decides again.
  *
- * Each entry is a data key `<namespace>.<name>` of the Cluster (a namespace has no dots, so the
- * key splits unambiguously) holding `{"network":"10.64.0.0/24","vni":1}`. Allocation and release
- * are idempotent: allocating what the ledger holds, or releasing what it does not, writes nothing.
+ * Each entry is a data key `<cluster-id>` (the Cluster's host-unique ID, the SDK's `clusterId`)
+ * holding `{"network":"10.64.0.0/24","vni":1,"cluster":"<namespace>/<name>"}`: the key is named
+ * from the ID like everything else the driver names on the host, and the value says which Cluster
+ * holds it. Entries written before the ID (key `<namespace>.<name>`, no `cluster`) are still read,
+ * and rewritten under the ID with the next write. Allocation and release are idempotent:
+ * allocating what the ledger holds, or releasing what it does not, writes nothing.
  */
+import { clusterId } from '@kubeception/sdk';
 import { ConfigMapResource, type ConfigMap, type KubeClient, type KubeError } from '@kubeception/sdk/kube';
 import { err, errAsync, ok, okAsync, ResultAsync, type Result } from 'neverthrow';
 import { allocateNetwork, DEFAULT_NETWORK_POOL, releaseNetwork, type NetworkAllocation, type NetworkAllocationError, type NetworkPool, type NetworkRequest } from './allocate.js';
@@ -59,6 +63,11 @@ interface Snapshot {
   readonly entries: readonly NetworkAllocation[];
 }
 
+/**
+ * The ledger kept in the ConfigMap `options.name` of `options.namespace` (created on the first write), through
+ * `kube`. Concurrent requests within one process share one read-decide-write round; rounds lost to other writers
+ * are retried up to `options.maxAttempts` times.
+ */
 export function createNetworkLedger(kube: KubeClient, options: NetworkLedgerOptions): NetworkLedger {
   const configMaps = kube.resource(ConfigMapResource);
   const name = options.name ?? NETWORK_LEDGER_NAME;
@@ -72,11 +81,11 @@ export function createNetworkLedger(kube: KubeClient, options: NetworkLedgerOpti
       .get(name, where)
       .map((configMap): ConfigMap | undefined => configMap)
       .orElse((error) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(kubeError(error))))
-      .andThen((configMap) => parseEntries(configMap).map((entries) => ({ configMap, entries })));
+      .andThen((configMap) => parseLedger(configMap).map((entries) => ({ configMap, entries })));
 
   /** Writes `entries` over `snapshot`; `false` when someone else wrote first. */
   const write = (snapshot: Snapshot, entries: readonly NetworkAllocation[]): ResultAsync<boolean, NetworkLedgerError> => {
-    const data = Object.fromEntries(entries.map((entry) => [keyOf(entry.owner), JSON.stringify({ network: entry.network, vni: entry.vni })]));
+    const data = Object.fromEntries(entries.map((entry) => [ledgerKey(entry.owner), ledgerValue(entry)]));
     const written = snapshot.configMap
       ? configMaps.replace({ ...snapshot.configMap, data })
       : configMaps.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: options.namespace, labels: { 'app.kubernetes.io/part-of': 'kubeception' } }, data });
@@ -151,23 +160,49 @@ export function createNetworkLedger(kube: KubeClient, options: NetworkLedgerOpti
   };
 }
 
-const keyOf = (owner: string) => owner.replace('/', '.');
+/** The data key of the Cluster `<namespace>/<name>`'s entry: its cluster ID. */
+export function ledgerKey(owner: string): string {
+  const slash = owner.indexOf('/');
+  return clusterId({ namespace: owner.slice(0, slash), name: owner.slice(slash + 1) });
+}
 
-function parseEntries(configMap: ConfigMap | undefined): Result<readonly NetworkAllocation[], NetworkLedgerError> {
+/** An entry's value: `{"network","vni","cluster"}`. */
+const ledgerValue = (entry: NetworkAllocation) => JSON.stringify({ network: entry.network, vni: entry.vni, cluster: entry.owner });
+
+/**
+ * An entry as stored under `key`: its owner from `cluster` (or, for an entry written before
+ * cluster IDs, from a key `<namespace>.<name>`); `undefined` when it is neither.
+ */
+export function parseLedgerEntry(key: string, value: string | undefined): NetworkAllocation | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value ?? 'null');
+  } catch {
+    return undefined;
+  }
+  const entry = parsed as { network?: unknown; vni?: unknown; cluster?: unknown } | null;
+  if (typeof entry?.network !== 'string' || typeof entry.vni !== 'number') return undefined;
+  const dot = key.indexOf('.');
+  const owner = typeof entry.cluster === 'string' ? entry.cluster : dot > 0 ? `${key.slice(0, dot)}/${key.slice(dot + 1)}` : undefined;
+  // an owner is `<namespace>/<name>`, and stored under its own ID (or its legacy key)
+  if (owner === undefined || !/^[^/]+\/[^/]+$/.test(owner)) return undefined;
+  if (typeof entry.cluster === 'string' && key !== ledgerKey(owner)) return undefined;
+  return { owner, network: entry.network, vni: entry.vni };
+}
+
+/**
+ * Every entry of a ledger ConfigMap (none when there is none), or `CorruptLedger` for the first
+ * key it cannot read: what the ledger decides on before each write, and what the driver's
+ * preflight decides on from its cache (pure).
+ */
+export function parseLedger(configMap: Pick<ConfigMap, 'data'> | undefined): Result<readonly NetworkAllocation[], NetworkLedgerError> {
   const entries: NetworkAllocation[] = [];
   for (const [key, value] of Object.entries(configMap?.data ?? {})) {
-    const dot = key.indexOf('.');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      parsed = undefined;
+    const entry = parseLedgerEntry(key, value);
+    if (entry === undefined || entries.some((e) => e.owner === entry.owner)) {
+      return err({ kind: 'CorruptLedger', key, message: `network ledger entry ${JSON.stringify(key)} is not "<cluster-id>": {"network","vni","cluster":"<namespace>/<name>"} (or a second entry of its cluster); fix or remove it by hand` });
     }
-    const entry = parsed as { network?: unknown; vni?: unknown } | undefined;
-    if (dot < 1 || typeof entry?.network !== 'string' || typeof entry.vni !== 'number') {
-      return err({ kind: 'CorruptLedger', key, message: `network ledger entry ${JSON.stringify(key)} is not "<namespace>.<name>": {"network","vni"}; fix or remove it by hand` });
-    }
-    entries.push({ owner: `${key.slice(0, dot)}/${key.slice(dot + 1)}`, network: entry.network, vni: entry.vni });
+    entries.push(entry);
   }
   return ok(entries);
 }

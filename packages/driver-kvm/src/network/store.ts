@@ -29,7 +29,9 @@ export type NetworkStoreErrorKind = (typeof NetworkStoreErrorKind)[keyof typeof 
 
 /** An error of the flannel store; only `Unavailable` is worth retrying. */
 export interface NetworkStoreError {
+  /** What failed. */
   readonly kind: NetworkStoreErrorKind;
+  /** Human-readable detail. */
   readonly message: string;
   /** The key concerned, when there is one (always for `Corrupt`). */
   readonly key?: string;
@@ -42,6 +44,7 @@ export const DEFAULT_NETWORK_STORE_ROOT = '/kubeception/';
 
 /** A key as the store holds it, with the revision of its last write (etcd's `mod_revision`). */
 export interface RawEntry {
+  /** The stored value. */
   readonly value: string;
   /** Changes whenever the key is written, even with the same value. */
   readonly modRevision: number;

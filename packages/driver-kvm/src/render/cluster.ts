@@ -1,13 +1,25 @@
-/** The Cluster as the renderers see it: validated, defaults applied, the KVM sub-spec typed. */
-import type { Cluster, ClusterSpec } from '@kubeception/sdk';
+/** The Cluster as the renderers see it: validated, defaults applied, the KVM sub-spec typed, its host-unique ID derived. */
+import { clusterId, type Cluster, type ClusterSpec } from '@kubeception/sdk';
 import type { KvmSpec } from '../provider-spec.js';
+
+/** Namespace assumed for a Cluster object without one (as `kubectl` does). */
+export const DEFAULT_CLUSTER_NAMESPACE = 'default';
 
 /**
  * A validated Cluster whose `spec.provider.kvm` is parsed by {@link kvmSpecSchema} (defaults
  * applied). Build one with {@link kvmCluster}.
  */
 export interface KvmCluster {
-  readonly metadata: { readonly name: string; readonly namespace?: string | undefined };
+  /** The Cluster's name, namespace and uid. */
+  readonly metadata: { readonly name: string; readonly namespace?: string | undefined; readonly uid?: string | undefined };
+  /**
+   * The Cluster's host-unique ID (`clusterId` of the SDK: `<name>-<hash of namespace/name>`):
+   * everything the driver names outside the Cluster's own namespace is named from it (the host
+   * namespace, the flannel store prefix, host paths, bridge and tap devices, the ledger entry),
+   * never from the name alone, which is unique only within its namespace.
+   */
+  readonly id: string;
+  /** The Cluster's spec, with the parsed `kvm` provider spec. */
   readonly spec: Omit<ClusterSpec, 'provider'> & { readonly provider: { readonly kvm: KvmSpec } };
 }
 
@@ -21,10 +33,18 @@ export interface KvmCluster {
  * ```ts
  * const cluster = createClusterModel({ providers: [provider] }).validate(obj)._unsafeUnwrap();
  * const kvm = kvmCluster(cluster, cluster.spec.provider.kvm!);
+ * kvm.id; // 'demo-' + 10 base32 characters: the host namespace
  * ```
  */
 export function kvmCluster(cluster: Pick<Cluster<object>, 'metadata' | 'spec'>, kvm: KvmSpec): KvmCluster {
-  const { name, namespace } = cluster.metadata;
+  const { name, namespace, uid } = cluster.metadata;
   if (name === undefined || name === '') throw new Error('kvmCluster: the Cluster has no metadata.name (validate it first)');
-  return { metadata: { name, ...(namespace === undefined ? {} : { namespace }) }, spec: { ...cluster.spec, provider: { kvm } } };
+  return {
+    metadata: { name, ...(namespace === undefined ? {} : { namespace }), ...(uid === undefined ? {} : { uid }) },
+    id: clusterId({ namespace: namespace ?? DEFAULT_CLUSTER_NAMESPACE, name }),
+    spec: { ...cluster.spec, provider: { kvm } },
+  };
 }
+
+/** `<namespace>/<name>` of the Cluster: how the host namespace's annotation and the network ledger name it. */
+export const clusterOwner = (cluster: KvmCluster) => `${cluster.metadata.namespace ?? DEFAULT_CLUSTER_NAMESPACE}/${cluster.metadata.name}`;

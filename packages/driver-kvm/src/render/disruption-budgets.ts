@@ -10,24 +10,24 @@ export const MAX_UNAVAILABLE_PER_POOL = 1;
 /** `<cluster>-master` and `<cluster>-<pool>`, like the node name prefixes. */
 export const disruptionBudgetName = (cluster: string, pool: string) => `${cluster}-${pool}`;
 
-function budget(cluster: string, pool: string, selector: Record<string, string>, labels: Record<string, string>): PodDisruptionBudget {
+function budget(cluster: KvmCluster, pool: string, selector: Record<string, string>, labels: Record<string, string>): PodDisruptionBudget {
+  const name = cluster.metadata.name;
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
-    metadata: objectMeta(cluster, disruptionBudgetName(cluster, pool), { ...clusterLabels(cluster), ...labels }),
-    spec: { maxUnavailable: MAX_UNAVAILABLE_PER_POOL, selector: { matchLabels: { [Label.Cluster]: cluster, ...selector } } },
+    metadata: objectMeta(cluster, disruptionBudgetName(name, pool), { ...clusterLabels(cluster), ...labels }),
+    spec: { maxUnavailable: MAX_UNAVAILABLE_PER_POOL, selector: { matchLabels: { [Label.Cluster]: name, ...selector } } },
   };
 }
 
 /** The masters' budget, then one per worker pool in spec order. */
 export function renderDisruptionBudgets(cluster: KvmCluster): PodDisruptionBudget[] {
-  const name = cluster.metadata.name;
   const masters = { [Label.Role]: NodeRole.Master };
   return [
-    budget(name, NodeRole.Master, masters, masters),
+    budget(cluster, NodeRole.Master, masters, masters),
     ...cluster.spec.workers.map((pool) => {
       const labels = { [Label.Role]: NodeRole.Worker, [Label.Pool]: pool.name };
-      return budget(name, pool.name, labels, labels);
+      return budget(cluster, pool.name, labels, labels);
     }),
   ];
 }

@@ -3,6 +3,7 @@ import type { KvmCluster } from './cluster.js';
 import { nodeLabels, objectMeta } from './names.js';
 import type { VmNode } from './nodes.js';
 import type { PersistentVolumeClaim, Volume } from './objects.js';
+import { canonical } from './vm-resources.js';
 
 /** Name of the etcd volume of a master VM pod. */
 export const ETCD_VOLUME = 'etcd';
@@ -13,7 +14,7 @@ export const DEFAULT_ETCD_HOST_PATH = '/var/lib/kubeception/etcd';
 export const etcdClaimName = (node: string) => `${node}-etcd`;
 
 /**
- * The etcd volume of a master: `hostPath` `<path>/<cluster>/<node>` (created if missing), or
+ * The etcd volume of a master: `hostPath` `<path>/<cluster-id>/<node>` (created if missing), or
  * the node's claim. With `hostPath` the data stays on the host that ran the VM: a master
  * rescheduled elsewhere starts with an empty member directory and must rejoin its peers.
  */
@@ -21,21 +22,20 @@ export function etcdVolume(cluster: KvmCluster, node: VmNode): Volume {
   const storage = cluster.spec.provider.kvm.etcdStorage;
   if (storage.type === 'persistentVolume') return { name: ETCD_VOLUME, persistentVolumeClaim: { claimName: etcdClaimName(node.name) } };
   const root = storage.hostPath?.path ?? DEFAULT_ETCD_HOST_PATH;
-  return { name: ETCD_VOLUME, hostPath: { path: `${root}/${cluster.metadata.name}/${node.name}`, type: 'DirectoryOrCreate' } };
+  return { name: ETCD_VOLUME, hostPath: { path: `${root}/${cluster.id}/${node.name}`, type: 'DirectoryOrCreate' } };
 }
 
 /** The PersistentVolumeClaim `<node>-etcd` of a master, or `undefined` when etcd uses `hostPath` (or for workers). */
 export function renderEtcdClaim(cluster: KvmCluster, node: VmNode): PersistentVolumeClaim | undefined {
   const { persistentVolume, type } = cluster.spec.provider.kvm.etcdStorage;
   if (type !== 'persistentVolume' || persistentVolume === undefined || node.role !== 'master') return undefined;
-  const name = cluster.metadata.name;
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
-    metadata: objectMeta(name, etcdClaimName(node.name), nodeLabels(name, node)),
+    metadata: objectMeta(cluster, etcdClaimName(node.name), nodeLabels(cluster, node)),
     spec: {
       accessModes: ['ReadWriteOnce'],
-      resources: { requests: { storage: persistentVolume.size } },
+      resources: { requests: { storage: canonical(persistentVolume.size, { resourceList: true }) } },
       ...(persistentVolume.storageClassName === undefined ? {} : { storageClassName: persistentVolume.storageClassName }),
     },
   };

@@ -2,13 +2,17 @@
  * The cluster's host network: flannel's network config (written by the driver to the host's
  * flannel store under {@link flannelEtcdPrefix}) and a per-cluster flannel DaemonSet.
  *
- * The DaemonSet lives in namespace `<cluster>` with everything else (one place to find and
+ * The DaemonSet lives in host namespace `<cluster-id>` with everything else (one place to find and
  * delete a cluster; its pods use the host network, so a separate namespace would isolate nothing).
+ * What it touches on the hosts (the bridge, the run directory, the store prefix) is named from
+ * the cluster ID, so two Clusters of one name in two namespaces never share any of it.
  */
 import { Label } from '@kubeception/sdk';
+import type { Result } from 'neverthrow';
 import type { KvmCluster } from './cluster.js';
 import { bridgeName, clusterLabels, flannelRunHostDir, KvmComponent, KvmLabel, ObjectName, objectMeta } from './names.js';
 import type { Container, DaemonSet, PodSpec, Volume } from './objects.js';
+import { quoting, type Quoting, type Unrenderable } from './quote.js';
 
 /** flannel image of the DaemonSet (flanneld and the bridge setup). */
 export const FLANNEL_IMAGE = 'ghcr.io/flannel-io/flannel:v0.26.7';
@@ -23,47 +27,50 @@ export interface FlannelNetwork {
 
 /** flannel's network config (the JSON flanneld reads from `<prefix>/config`). */
 export interface FlannelNetworkConfig {
+  /** The cluster's flannel network (CIDR). */
   readonly Network: string;
+  /** Prefix length of each host's subnet of `Network`. */
   readonly SubnetLen: number;
+  /** The VXLAN backend and its VNI. */
   readonly Backend: { readonly Type: 'vxlan'; readonly VNI: number };
 }
 
-/** `/kubeception/<cluster>/network`: the cluster's key prefix in the host flannel store. */
-export const flannelEtcdPrefix = (cluster: string) => `/kubeception/${cluster}/network`;
+/** `/kubeception/<cluster-id>/network`: the cluster's key prefix in the host flannel store (shared by every Cluster of the host). */
+export const flannelEtcdPrefix = (clusterId: string) => `/kubeception/${clusterId}/network`;
 
 /** `{ Network, SubnetLen, Backend: { Type: 'vxlan', VNI } }`; `SubnetLen` from `spec.network.flannel.subnetLen`. */
 export function flannelNetworkConfig(cluster: KvmCluster, network: FlannelNetwork): FlannelNetworkConfig {
   return { Network: network.network, SubnetLen: cluster.spec.network.flannel.subnetLen, Backend: { Type: 'vxlan', VNI: network.vni } };
 }
 
-/** Options of {@link renderFlannelDaemonSet}. */
+/** Options of the cluster's flanneld DaemonSet. */
 export interface FlannelDaemonSetOptions {
   /** Client URLs of the host flannel store (etcd v3). */
   readonly etcdEndpoints: readonly string[];
-  /** A `kubernetes.io/tls` Secret in namespace `<cluster>` with the host store's client certificate. @default none (plain connection) */
+  /** A `kubernetes.io/tls` Secret in host namespace `<cluster-id>` with the host store's client certificate. @default none (plain connection) */
   readonly etcdTlsSecretName?: string;
-  /** @default {@link FLANNEL_IMAGE} */
+  /** flanneld image. @default `FLANNEL_IMAGE`, the flannel release the driver is tested with */
   readonly image?: string;
 }
 
 const ETCD_TLS_DIR = '/etc/flannel/etcd';
 
-function flanneld(cluster: string, options: FlannelDaemonSetOptions, image: string): Container {
+function flanneld(clusterId: string, options: FlannelDaemonSetOptions, image: string): Container {
   const tlsFlags = options.etcdTlsSecretName === undefined ? [] : [`--etcd-certfile=${ETCD_TLS_DIR}/tls.crt`, `--etcd-keyfile=${ETCD_TLS_DIR}/tls.key`, `--etcd-cafile=${ETCD_TLS_DIR}/ca.crt`];
   return {
     name: 'flanneld',
     image,
     command: ['/opt/bin/flanneld'],
-    args: [`--etcd-endpoints=${options.etcdEndpoints.join(',')}`, `--etcd-prefix=${flannelEtcdPrefix(cluster)}`, '--subnet-file=/run/flannel/subnet.env', '--ip-masq=false', ...tlsFlags],
+    args: [`--etcd-endpoints=${options.etcdEndpoints.join(',')}`, `--etcd-prefix=${flannelEtcdPrefix(clusterId)}`, '--subnet-file=/run/flannel/subnet.env', '--ip-masq=false', ...tlsFlags],
     securityContext: { capabilities: { add: ['NET_ADMIN', 'NET_RAW'] } },
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
     volumeMounts: [{ name: 'run', mountPath: '/run/flannel' }, ...(options.etcdTlsSecretName === undefined ? [] : [{ name: 'etcd-tls', mountPath: ETCD_TLS_DIR, readOnly: true }])],
   };
 }
 
-/** Init container: creates bridge `br-<cluster>` (idempotent); the launcher gives it an address. */
-function bridgeSetup(cluster: string, image: string): Container {
-  const br = bridgeName(cluster);
+/** Init container: creates bridge `br-<cluster-id>` (idempotent); the launcher gives it an address. */
+function bridgeSetup(q: Quoting, clusterId: string, image: string): Container {
+  const br = q.shell(bridgeName(clusterId), 'metadata.name (bridge name)');
   return {
     name: 'bridge',
     image,
@@ -74,26 +81,27 @@ function bridgeSetup(cluster: string, image: string): Container {
 
 /**
  * DaemonSet `flannel` on the VM hosts (`nodeSelector` of the spec): flanneld joins this host to
- * the cluster's VXLAN network and leases it a subnet (written to `/run/flannel/<cluster>/subnet.env`
- * on the host, read by the launcher); the `bridge` init container creates `br-<cluster>`.
+ * the cluster's VXLAN network and leases it a subnet (written to `/run/flannel/<cluster-id>/subnet.env`
+ * on the host, read by the launcher); the `bridge` init container creates `br-<cluster-id>`.
  * Removing the bridge on deletion is the driver's job (flannel never does it).
  */
-export function renderFlannelDaemonSet(cluster: KvmCluster, options: FlannelDaemonSetOptions): DaemonSet {
-  const name = cluster.metadata.name;
+export function renderFlannelDaemonSet(cluster: KvmCluster, options: FlannelDaemonSetOptions): Result<DaemonSet, Unrenderable> {
+  const q = quoting();
   const image = options.image ?? FLANNEL_IMAGE;
   const volumes: Volume[] = [
-    { name: 'run', hostPath: { path: flannelRunHostDir(name), type: 'DirectoryOrCreate' } },
+    { name: 'run', hostPath: { path: flannelRunHostDir(cluster.id), type: 'DirectoryOrCreate' } },
     ...(options.etcdTlsSecretName === undefined ? [] : [{ name: 'etcd-tls', secret: { secretName: options.etcdTlsSecretName, defaultMode: 0o400 } }]),
   ];
-  return hostDaemonSet(cluster, ObjectName.FlannelDaemonSet, KvmComponent.Flannel, {
+  const daemonSet = hostDaemonSet(cluster, ObjectName.FlannelDaemonSet, KvmComponent.Flannel, {
     updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
-    pod: { initContainers: [bridgeSetup(name, image)], containers: [flanneld(name, options, image)], volumes },
+    pod: { initContainers: [bridgeSetup(q, cluster.id, image)], containers: [flanneld(cluster.id, options, image)], volumes },
   });
+  return q.result(daemonSet);
 }
 
 /**
- * A DaemonSet of host-network pods on the cluster's VM hosts (its `nodeSelector`), in namespace
- * `<cluster>`, selected by the cluster and `component`.
+ * A DaemonSet of host-network pods on the cluster's VM hosts (its `nodeSelector`), in host
+ * namespace `<cluster-id>`, selected by the cluster and `component`.
  */
 function hostDaemonSet(cluster: KvmCluster, objectName: string, component: string, parts: { readonly updateStrategy?: NonNullable<DaemonSet['spec']>['updateStrategy']; readonly pod: Pick<PodSpec, 'initContainers' | 'containers' | 'volumes'> }): DaemonSet {
   const name = cluster.metadata.name;
@@ -102,12 +110,12 @@ function hostDaemonSet(cluster: KvmCluster, objectName: string, component: strin
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: objectMeta(name, objectName, { ...clusterLabels(name), [KvmLabel.Component]: component }),
+    metadata: objectMeta(cluster, objectName, { ...clusterLabels(cluster), [KvmLabel.Component]: component }),
     spec: {
       selector: { matchLabels: selector },
       ...(parts.updateStrategy ? { updateStrategy: parts.updateStrategy } : {}),
       template: {
-        metadata: { labels: { ...clusterLabels(name), ...selector } },
+        metadata: { labels: { ...clusterLabels(cluster), ...selector } },
         spec: {
           hostNetwork: true,
           automountServiceAccountToken: false,
@@ -129,10 +137,13 @@ export const BRIDGE_CLEANUP_DAEMONSET = 'bridge-cleanup';
  * `numberReady == desiredNumberScheduled`. flannel never removes them itself, and a preStop hook
  * on flanneld would cut running VMs off on every flanneld restart.
  */
-export function renderBridgeCleanupDaemonSet(cluster: KvmCluster, vni: number, image: string = FLANNEL_IMAGE): DaemonSet {
-  const name = cluster.metadata.name;
-  const script = [`ip link del ${bridgeName(name)} 2>/dev/null || true`, `ip link del flannel.${vni} 2>/dev/null || true`, 'rm -f /run/flannel/subnet.env', 'touch /tmp/clean', 'exec sleep 2147483647'].join('; ');
-  return hostDaemonSet(cluster, BRIDGE_CLEANUP_DAEMONSET, BRIDGE_CLEANUP_DAEMONSET, {
+export function renderBridgeCleanupDaemonSet(cluster: KvmCluster, vni: number, image: string = FLANNEL_IMAGE): Result<DaemonSet, Unrenderable> {
+  const q = quoting();
+  if (!Number.isSafeInteger(vni) || vni < 0) q.refuse('status.network.flannel.vni', `${vni} is not a VNI`);
+  const bridge = q.shell(bridgeName(cluster.id), 'metadata.name (bridge name)');
+  const vxlan = q.shell(`flannel.${vni}`, 'status.network.flannel.vni');
+  const script = [`ip link del ${bridge} 2>/dev/null || true`, `ip link del ${vxlan} 2>/dev/null || true`, 'rm -f /run/flannel/subnet.env', 'touch /tmp/clean', 'exec sleep 2147483647'].join('; ');
+  const daemonSet = hostDaemonSet(cluster, BRIDGE_CLEANUP_DAEMONSET, BRIDGE_CLEANUP_DAEMONSET, {
     pod: {
       containers: [
         {
@@ -145,7 +156,8 @@ export function renderBridgeCleanupDaemonSet(cluster: KvmCluster, vni: number, i
           volumeMounts: [{ name: 'run', mountPath: '/run/flannel' }],
         },
       ],
-      volumes: [{ name: 'run', hostPath: { path: flannelRunHostDir(name), type: 'DirectoryOrCreate' } }],
+      volumes: [{ name: 'run', hostPath: { path: flannelRunHostDir(cluster.id), type: 'DirectoryOrCreate' } }],
     },
   });
+  return q.result(daemonSet);
 }

@@ -1,10 +1,16 @@
-/** systemd units of a guest node: certificate and etcd mounts, binary fetch, etcd, control plane, kubelet. */
+/**
+ * systemd units of a guest node: certificate and etcd mounts, binary fetch, etcd, control plane,
+ * kubelet. Every word of a command line is quoted for systemd (see `quote.ts`), and user-written
+ * values are checked where they are used, with the spec field they come from: a value with a
+ * control character, or a node label that is no Kubernetes label, fails the rendering.
+ */
 import { Component, NodeRole } from '@kubeception/sdk';
 import { certificatePaths } from './certificates.js';
 import type { KvmCluster } from './cluster.js';
 import { clientComponent, ETCD_VERSION, etcdBinDir, GuestPath, kubernetesBinDir } from './guest-files.js';
 import { CERTIFICATE_MOUNT_TAG, ETCD_MOUNT_TAG, LauncherPath } from './launcher.js';
-import { masterNodes, type VmNode } from './nodes.js';
+import { masterNodes, poolPath, type VmNode } from './nodes.js';
+import type { Quoting } from './quote.js';
 
 /** An Ignition v3 systemd unit. */
 export interface IgnitionUnit {
@@ -24,17 +30,17 @@ interface ServiceOptions {
   readonly oneshot?: boolean;
 }
 
-/** A `.service` unit; `after` units are also required. */
-function service(name: string, o: ServiceOptions): IgnitionUnit {
+/** A `.service` unit; `after` units are also required. Each command line word is quoted for systemd. */
+function service(q: Quoting, name: string, o: ServiceOptions): IgnitionUnit {
   const deps = o.after.join(' ');
   const lines = [
     '[Unit]',
-    `Description=${o.description}`,
+    `Description=${q.unitText(o.description, `${name} description`)}`,
     ...(deps ? [`Requires=${deps}`, `After=${deps}`] : []),
     '',
     '[Service]',
     ...(o.oneshot ? ['Type=oneshot', 'RemainAfterExit=yes'] : []),
-    ...o.exec.map(([bin, ...args]) => `ExecStart=${[bin, ...args].join(' \\\n  ')}`),
+    ...o.exec.map((words) => `ExecStart=${words.map((word) => q.systemdArg(word, `${name} command line`)).join(' \\\n  ')}`),
     ...(o.oneshot ? [] : ['Restart=always', 'RestartSec=5']),
     '',
     '[Install]',
@@ -57,9 +63,9 @@ const tls = (prefix: string, component: Component) => {
   return [flag(`${prefix}cert-file`, p.cert), flag(`${prefix}key-file`, p.key), flag(`${prefix}trusted-ca-file`, p.ca)];
 };
 
-function etcdUnit(cluster: KvmCluster, node: VmNode): IgnitionUnit {
+function etcdUnit(q: Quoting, cluster: KvmCluster, node: VmNode): IgnitionUnit {
   const peers = masterNodes(cluster).map((m) => `${m.name}=https://${m.name}:2380`);
-  return service('etcd.service', {
+  return service(q, 'etcd.service', {
     description: `etcd ${ETCD_VERSION}`,
     after: [FETCH_UNIT, CERTS_MOUNT, ETCD_MOUNT],
     exec: [
@@ -72,7 +78,7 @@ function etcdUnit(cluster: KvmCluster, node: VmNode): IgnitionUnit {
         flag('listen-peer-urls', 'https://0.0.0.0:2380'),
         flag('initial-advertise-peer-urls', `https://${node.name}:2380`),
         flag('initial-cluster', peers.join(',')),
-        flag('initial-cluster-token', cluster.metadata.name),
+        flag('initial-cluster-token', cluster.id),
         flag('initial-cluster-state', 'new'),
         flag('client-cert-auth', true),
         flag('peer-client-cert-auth', true),
@@ -83,10 +89,10 @@ function etcdUnit(cluster: KvmCluster, node: VmNode): IgnitionUnit {
   });
 }
 
-function apiServerUnit(cluster: KvmCluster): IgnitionUnit {
+function apiServerUnit(q: Quoting, cluster: KvmCluster): IgnitionUnit {
   const { version, api } = cluster.spec.kubernetes;
   const [apiCert, etcd, sa] = [certificatePaths(Component.Api), certificatePaths(Component.Etcd), certificatePaths(Component.ServiceAccount)];
-  return service('kube-apiserver.service', {
+  return service(q, 'kube-apiserver.service', {
     description: `Kubernetes API server ${version}`,
     after: [FETCH_UNIT, CERTS_MOUNT, 'etcd.service'],
     exec: [
@@ -103,8 +109,8 @@ function apiServerUnit(cluster: KvmCluster): IgnitionUnit {
         flag('client-ca-file', apiCert.ca),
         flag('kubelet-client-certificate', apiCert.cert),
         flag('kubelet-client-key', apiCert.key),
-        flag('service-cluster-ip-range', api.serviceCIDR),
-        flag('service-account-issuer', `https://${api.domain}`),
+        flag('service-cluster-ip-range', q.text(api.serviceCIDR, 'spec.kubernetes.api.serviceCIDR')),
+        flag('service-account-issuer', `https://${q.text(api.domain, 'spec.kubernetes.api.domain')}`),
         flag('service-account-key-file', sa.cert),
         flag('service-account-signing-key-file', sa.key),
         flag('authorization-mode', 'Node,RBAC'),
@@ -115,16 +121,16 @@ function apiServerUnit(cluster: KvmCluster): IgnitionUnit {
   });
 }
 
-function controllerManagerUnit(cluster: KvmCluster): IgnitionUnit {
+function controllerManagerUnit(q: Quoting, cluster: KvmCluster): IgnitionUnit {
   const { version } = cluster.spec.kubernetes;
-  return service('kube-controller-manager.service', {
+  return service(q, 'kube-controller-manager.service', {
     description: `Kubernetes controller manager ${version}`,
     after: [FETCH_UNIT, CERTS_MOUNT, 'kube-apiserver.service'],
     exec: [
       [
         `${kubernetesBinDir(version)}/kube-controller-manager`,
         flag('kubeconfig', `${GuestPath.KubeconfigDir}/controller-manager.json`),
-        flag('cluster-name', cluster.metadata.name),
+        flag('cluster-name', q.text(cluster.metadata.name, 'metadata.name')),
         flag('service-account-private-key-file', certificatePaths(Component.ServiceAccount).key),
         flag('root-ca-file', certificatePaths(Component.Api).ca),
         flag('use-service-account-credentials', true),
@@ -134,19 +140,32 @@ function controllerManagerUnit(cluster: KvmCluster): IgnitionUnit {
   });
 }
 
-function schedulerUnit(cluster: KvmCluster): IgnitionUnit {
+function schedulerUnit(q: Quoting, cluster: KvmCluster): IgnitionUnit {
   const { version } = cluster.spec.kubernetes;
-  return service('kube-scheduler.service', {
+  return service(q, 'kube-scheduler.service', {
     description: `Kubernetes scheduler ${version}`,
     after: [FETCH_UNIT, CERTS_MOUNT, 'kube-apiserver.service'],
     exec: [[`${kubernetesBinDir(version)}/kube-scheduler`, flag('kubeconfig', `${GuestPath.KubeconfigDir}/scheduler.json`), flag('leader-elect', true)]],
   });
 }
 
-function kubeletUnit(cluster: KvmCluster, node: VmNode): IgnitionUnit {
+/**
+ * `--node-labels`: `<key>=<value>` pairs joined by `,`, which the kubelet splits again, so each key
+ * and value must be a Kubernetes label key and value (neither holds `,` or `=`).
+ */
+function nodeLabelsFlag(q: Quoting, cluster: KvmCluster, node: VmNode): string {
+  const pool = node.pool === undefined ? undefined : poolPath(cluster, node.pool);
+  const labels: [string, string, string][] = [
+    ['kubeception.io/role', node.role, 'node role'],
+    ...(node.pool === undefined ? [] : [['kubeception.io/pool', node.pool, `${pool}.name`] as [string, string, string]]),
+    ...Object.entries(node.labels ?? {}).map(([k, v]): [string, string, string] => [k, v, `${pool}.labels[${JSON.stringify(k)}]`]),
+  ];
+  return labels.map(([key, value, field]) => `${q.labelKey(key, `${field} (key)`)}=${q.labelValue(value, field)}`).join(',');
+}
+
+function kubeletUnit(q: Quoting, cluster: KvmCluster, node: VmNode): IgnitionUnit {
   const { version } = cluster.spec.kubernetes;
-  const labels = { 'kubeception.io/role': node.role, ...(node.pool === undefined ? {} : { 'kubeception.io/pool': node.pool }), ...node.labels };
-  return service('kubelet.service', {
+  return service(q, 'kubelet.service', {
     description: `Kubernetes kubelet ${version} (${clientComponent(node.role)} identity)`,
     after: [FETCH_UNIT, CERTS_MOUNT, 'containerd.service'],
     exec: [
@@ -155,7 +174,7 @@ function kubeletUnit(cluster: KvmCluster, node: VmNode): IgnitionUnit {
         flag('config', GuestPath.KubeletConfig),
         flag('kubeconfig', `${GuestPath.KubeconfigDir}/kubelet.json`),
         flag('hostname-override', node.name),
-        flag('node-labels', Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')),
+        flag('node-labels', nodeLabelsFlag(q, cluster, node)),
         ...(node.role === NodeRole.Master ? [flag('register-with-taints', 'node-role.kubernetes.io/control-plane=:NoSchedule')] : []),
       ],
     ],
@@ -165,11 +184,13 @@ function kubeletUnit(cluster: KvmCluster, node: VmNode): IgnitionUnit {
 /** The Kubernetes binaries a node of `role` runs. */
 export const binariesFor = (role: NodeRole) => (role === NodeRole.Master ? ['kubelet', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] : ['kubelet']);
 
-/** Every systemd unit of a node, in a fixed order. */
-export function guestUnits(cluster: KvmCluster, node: VmNode): IgnitionUnit[] {
-  const { version } = cluster.spec.kubernetes;
+/** Every systemd unit of a node, in a fixed order; user-written values pass through `q`. */
+export function guestUnits(q: Quoting, cluster: KvmCluster, node: VmNode): IgnitionUnit[] {
+  // the version names the binaries' directory (and the fetch script's download URLs)
+  const version = q.pathSegment(cluster.spec.kubernetes.version, 'spec.kubernetes.version');
+  const checked: KvmCluster = { ...cluster, spec: { ...cluster.spec, kubernetes: { ...cluster.spec.kubernetes, version: version as typeof cluster.spec.kubernetes.version } } };
   const master = node.role === NodeRole.Master;
-  const fetch = service(FETCH_UNIT, {
+  const fetch = service(q, FETCH_UNIT, {
     description: `Fetch Kubernetes ${version}${master ? ` and etcd ${ETCD_VERSION}` : ''}`,
     after: ['network-online.target'],
     oneshot: true,
@@ -179,7 +200,7 @@ export function guestUnits(cluster: KvmCluster, node: VmNode): IgnitionUnit[] {
     mount(CERTS_MOUNT, CERTIFICATE_MOUNT_TAG, LauncherPath.CertificateDir, true),
     ...(master ? [mount(ETCD_MOUNT, ETCD_MOUNT_TAG, GuestPath.EtcdData, false)] : []),
     fetch,
-    ...(master ? [etcdUnit(cluster, node), apiServerUnit(cluster), controllerManagerUnit(cluster), schedulerUnit(cluster)] : []),
-    kubeletUnit(cluster, node),
+    ...(master ? [etcdUnit(q, checked, node), apiServerUnit(q, checked), controllerManagerUnit(q, checked), schedulerUnit(q, checked)] : []),
+    kubeletUnit(q, checked, node),
   ];
 }

@@ -8,10 +8,10 @@ import { renderCluster } from './render-cluster.js';
 import { decodedIgnition, haCluster, haInputs, sampleCluster, sampleInputs } from './test-fixtures.js';
 
 const cluster = haCluster();
-const configMaps = [renderCluster(sampleCluster(), sampleInputs), renderCluster(cluster, haInputs)].flatMap((r) => r.objects.filter((o): o is ConfigMap => o.kind === 'ConfigMap'));
+const configMaps = [renderCluster(sampleCluster(), sampleInputs)._unsafeUnwrap(), renderCluster(cluster, haInputs)._unsafeUnwrap()].flatMap((r) => r.objects.filter((o): o is ConfigMap => o.kind === 'ConfigMap'));
 const ignition = (name: string) => {
   const node = nodeList(cluster).find((n) => n.name === name) as VmNode;
-  return JSON.parse(renderBootConfigMap(cluster, node).data?.[BOOT_CONFIG_KEY] ?? '') as IgnitionConfig;
+  return JSON.parse(renderBootConfigMap(cluster, node)._unsafeUnwrap().data?.[BOOT_CONFIG_KEY] ?? '') as IgnitionConfig;
 };
 const file = (config: IgnitionConfig, path: string) => {
   const source = config.storage.files.find((f) => f.path === path)?.contents.source ?? '';
@@ -90,6 +90,6 @@ describe('boot ConfigMaps', () => {
 
   it.each(['prod-master-0', 'prod-gpu-0'])('renders %s (decoded file snapshot)', async (name) => {
     const node = nodeList(cluster).find((n) => n.name === name) as VmNode;
-    await expect(decodedIgnition(renderBootConfigMap(cluster, node).data?.[BOOT_CONFIG_KEY] ?? '')).toMatchFileSnapshot(`./__snapshots__/ignition-${name}.txt`);
+    await expect(decodedIgnition(renderBootConfigMap(cluster, node)._unsafeUnwrap().data?.[BOOT_CONFIG_KEY] ?? '')).toMatchFileSnapshot(`./__snapshots__/ignition-${name}.txt`);
   });
 });

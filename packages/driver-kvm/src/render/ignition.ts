@@ -5,12 +5,18 @@
  * No users are configured: the KVM provider spec has no SSH keys field, so none are invented.
  * No secret material is written: certificates reach the guest through the launcher's read-only
  * 9p share, mounted at `/etc/kubernetes/ssl` by the `etc-kubernetes-ssl.mount` unit.
+ *
+ * Every user-written value is quoted for where it lands (see `quote.ts`): a value that cannot be
+ * written safely (a control character, a node label that is no Kubernetes label) makes the
+ * rendering fail with {@link Unrenderable} instead of reaching the guest.
  */
 import { NodeRole } from '@kubeception/sdk';
+import type { Result } from 'neverthrow';
 import type { KvmCluster } from './cluster.js';
 import { fetchScript, GuestPath, kubeconfigFile, kubeletConfigFile, networkUnitFile, nodeEnvFile } from './guest-files.js';
 import { guestUnits, type IgnitionUnit } from './guest-units.js';
 import type { VmNode } from './nodes.js';
+import { quoting, type Quoting, type Unrenderable } from './quote.js';
 
 /** The Ignition spec version rendered. */
 export const IGNITION_VERSION = '3.4.0';
@@ -45,25 +51,27 @@ function file(path: string, text: string, mode = 0o644): IgnitionFile {
   return { path, mode, overwrite: true, contents: { source: dataUrl(text) } };
 }
 
-function kubeconfigs(cluster: KvmCluster, node: VmNode): IgnitionFile[] {
+function kubeconfigs(q: Quoting, cluster: KvmCluster, node: VmNode): IgnitionFile[] {
   const names = node.role === NodeRole.Master ? ['kubelet', 'controller-manager', 'scheduler'] : ['kubelet'];
-  return names.map((name) => file(`${GuestPath.KubeconfigDir}/${name}.json`, kubeconfigFile(cluster, node.role)));
+  return names.map((name) => file(`${GuestPath.KubeconfigDir}/${name}.json`, kubeconfigFile(q, cluster, node.role)));
 }
 
-/** The Ignition config of one node. */
-export function renderIgnition(cluster: KvmCluster, node: VmNode): IgnitionConfig {
-  return {
+/** The Ignition config of one node, or why a user-written value cannot be written into it. */
+export function renderIgnition(cluster: KvmCluster, node: VmNode): Result<IgnitionConfig, Unrenderable> {
+  const q = quoting();
+  const config: IgnitionConfig = {
     ignition: { version: IGNITION_VERSION },
     storage: {
       files: [
-        file(GuestPath.Hostname, `${node.name}\n`),
+        file(GuestPath.Hostname, `${q.dnsLabel(node.name, `node name (from metadata.name${node.pool === undefined ? '' : ' and the pool name'})`)}\n`),
         file(GuestPath.Network, networkUnitFile()),
-        file(GuestPath.NodeEnv, nodeEnvFile(cluster, node)),
+        file(GuestPath.NodeEnv, nodeEnvFile(q, cluster, node)),
         file(GuestPath.Fetch, fetchScript(), 0o755),
-        file(GuestPath.KubeletConfig, kubeletConfigFile(cluster, node.role)),
-        ...kubeconfigs(cluster, node),
+        file(GuestPath.KubeletConfig, kubeletConfigFile(q, cluster, node.role)),
+        ...kubeconfigs(q, cluster, node),
       ],
     },
-    systemd: { units: guestUnits(cluster, node) },
+    systemd: { units: guestUnits(q, cluster, node) },
   };
+  return q.result(config);
 }

@@ -8,13 +8,14 @@
 // Entry point
 export { DEFAULT_INGRESS_NAMESPACE, renderCluster } from './render-cluster.js';
 export type { RenderedCluster, RenderInputs } from './render-cluster.js';
-export { kvmCluster } from './cluster.js';
+export { clusterOwner, DEFAULT_CLUSTER_NAMESPACE, kvmCluster } from './cluster.js';
 export type { KvmCluster } from './cluster.js';
 
 // Names, labels, nodes
 export {
   bridgeName,
   clusterLabels,
+  clusterSelector,
   flannelRunHostDir,
   KvmAnnotation,
   KvmComponent,
@@ -26,8 +27,12 @@ export {
   ObjectName,
   tapName,
 } from './names.js';
-export { masterNodes, nodeList } from './nodes.js';
+export { masterNodes, nodeList, poolPath } from './nodes.js';
 export type { VmNode } from './nodes.js';
+
+// Quoting of user-written values for units, scripts and flags
+export { controlCharacter, isDnsLabel, isLabelKey, isLabelValue, quoting } from './quote.js';
+export type { Quoting, Unrenderable } from './quote.js';
 
 // Individual renderers
 export { NAMESPACE_NAME_LABEL, renderNamespace, renderNetworkPolicy } from './namespace.js';

@@ -13,7 +13,7 @@ export const SSL_PASSTHROUGH_ANNOTATION = 'nginx.ingress.kubernetes.io/ssl-passt
  */
 export function renderApiIngress(cluster: KvmCluster): Ingress {
   const { domain, securePort } = cluster.spec.kubernetes.api;
-  const meta = objectMeta(cluster.metadata.name, ObjectName.ApiIngress);
+  const meta = objectMeta(cluster, ObjectName.ApiIngress);
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',

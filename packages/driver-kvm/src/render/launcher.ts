@@ -42,7 +42,7 @@ export const VM_TERMINATION_GRACE_SECONDS = 120;
 export const LauncherPath = {
   /** Directory of the mounted boot ConfigMap. */
   BootConfigDir: '/etc/kubeception/boot',
-  /** The node's Ignition config (key {@link BOOT_CONFIG_KEY} of the ConfigMap). */
+  /** The node's Ignition config (key `config.ign` of the ConfigMap). */
   BootConfigFile: '/etc/kubeception/boot/config.ign',
   /** Certificates: `<component>/tls.crt`, `tls.key`, `ca.crt`. The same path in the guest. */
   CertificateDir: '/etc/kubernetes/ssl',
@@ -104,7 +104,7 @@ export const LAUNCHER_PORT_RANGE = 20000;
 /**
  * The launcher's health port. VM pods use the host network (the tap must join the host bridge),
  * so ports are offset by the cluster's VNI: clusters on one host never collide as long as their
- * VNIs differ modulo {@link LAUNCHER_PORT_RANGE} (always true for VNIs from the 1–4095 pool).
+ * VNIs differ modulo the 20000 ports reserved for them (always true for VNIs from the 1–4095 pool).
  */
 export function launcherHealthPort(vni: number): number {
   return LAUNCHER_PORT_BASE + (vni % LAUNCHER_PORT_RANGE);

@@ -1,5 +1,5 @@
 /** The cluster's host namespace and the NetworkPolicy isolating it. */
-import type { KvmCluster } from './cluster.js';
+import { clusterOwner, type KvmCluster } from './cluster.js';
 import { clusterLabels, KvmAnnotation, ObjectName, objectMeta } from './names.js';
 import type { Namespace, NetworkPolicy } from './objects.js';
 
@@ -7,25 +7,27 @@ import type { Namespace, NetworkPolicy } from './objects.js';
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
- * Namespace `<cluster>`: cluster-scoped, so it cannot be owned by the (namespaced) Cluster;
- * it carries the {@link KvmAnnotation.Cluster} annotation naming its Cluster instead.
+ * Host namespace `<cluster-id>`: cluster-scoped, so it cannot be owned by the (namespaced) Cluster;
+ * it carries the {@link KvmAnnotation.Cluster} annotation naming its Cluster instead (and
+ * {@link KvmAnnotation.ClusterUid}, when the Cluster's uid is known), which the driver checks
+ * before it writes into the namespace or deletes it.
  * The VM pods are privileged, so the namespace is labelled for the `privileged` Pod Security level.
  */
 export function renderNamespace(cluster: KvmCluster): Namespace {
-  const { name, namespace } = cluster.metadata;
+  const { uid } = cluster.metadata;
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
-      name,
-      labels: { ...clusterLabels(name), 'pod-security.kubernetes.io/enforce': 'privileged' },
-      ...(namespace === undefined ? {} : { annotations: { [KvmAnnotation.Cluster]: `${namespace}/${name}` } }),
+      name: cluster.id,
+      labels: { ...clusterLabels(cluster), 'pod-security.kubernetes.io/enforce': 'privileged' },
+      annotations: { [KvmAnnotation.Cluster]: clusterOwner(cluster), ...(uid === undefined ? {} : { [KvmAnnotation.ClusterUid]: uid }) },
     },
   };
 }
 
 /**
- * NetworkPolicy `isolate`: pods of namespace `<cluster>` accept traffic only from the same
+ * NetworkPolicy `isolate`: pods of host namespace `<cluster-id>` accept traffic only from the same
  * namespace and from the host ingress controller's namespace.
  *
  * Caveat: the VM and flannel pods use the host network, which NetworkPolicies do not govern;
@@ -36,7 +38,7 @@ export function renderNetworkPolicy(cluster: KvmCluster, ingressNamespace: strin
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: objectMeta(cluster.metadata.name, ObjectName.NetworkPolicy),
+    metadata: objectMeta(cluster, ObjectName.NetworkPolicy),
     spec: {
       podSelector: {},
       policyTypes: ['Ingress'],

@@ -74,26 +74,27 @@ describe('flannel', () => {
   });
 
   it('runs flanneld with the cluster prefix after creating the bridge', () => {
-    const ds = renderFlannelDaemonSet(cluster, { etcdEndpoints: ['https://a:2379', 'https://b:2379'], etcdTlsSecretName: 'store-tls' });
+    const ds = renderFlannelDaemonSet(cluster, { etcdEndpoints: ['https://a:2379', 'https://b:2379'], etcdTlsSecretName: 'store-tls' })._unsafeUnwrap();
     const pod = ds.spec?.template.spec;
-    expect(ds.metadata).toMatchObject({ name: 'flannel', namespace: 'prod' });
+    expect(ds.metadata).toMatchObject({ name: 'flannel', namespace: 'prod-azg2vajira' });
     expect(pod?.hostNetwork).toBe(true);
     expect(pod?.nodeSelector).toEqual({ 'kubeception.io/vm-host': 'true' });
-    expect(pod?.initContainers?.[0]?.command?.[2]).toBe('ip link show br-prod >/dev/null 2>&1 || ip link add br-prod type bridge; ip link set br-prod up');
+    expect(pod?.initContainers?.[0]?.command?.[2]).toBe('ip link show br-d6c18381e512 >/dev/null 2>&1 || ip link add br-d6c18381e512 type bridge; ip link set br-d6c18381e512 up');
+    expect(bridgeName(cluster.id)).toBe('br-d6c18381e512');
     expect(pod?.containers[0]?.args).toEqual([
       '--etcd-endpoints=https://a:2379,https://b:2379',
-      '--etcd-prefix=/kubeception/prod/network',
+      '--etcd-prefix=/kubeception/prod-azg2vajira/network',
       '--subnet-file=/run/flannel/subnet.env',
       '--ip-masq=false',
       '--etcd-certfile=/etc/flannel/etcd/tls.crt',
       '--etcd-keyfile=/etc/flannel/etcd/tls.key',
       '--etcd-cafile=/etc/flannel/etcd/ca.crt',
     ]);
-    expect(pod?.volumes?.[0]).toEqual({ name: 'run', hostPath: { path: '/run/flannel/prod', type: 'DirectoryOrCreate' } });
+    expect(pod?.volumes?.[0]).toEqual({ name: 'run', hostPath: { path: '/run/flannel/prod-azg2vajira', type: 'DirectoryOrCreate' } });
   });
 
   it('keeps interface names within the kernel limit', () => {
-    expect([bridgeName('demo'), tapName('demo')]).toEqual(['br-demo', 'tap-demo']);
+    expect([bridgeName('a-bcdefghijk'), tapName('a-bcdefghij')]).toEqual(['br-a-bcdefghijk', 'tap-a-bcdefghij']);
     const long = 'a-very-long-cluster-name-of-forty-chars1';
     expect(bridgeName(long)).toMatch(/^br-[0-9a-f]{12}$/);
     expect(tapName(long)).toMatch(/^tap-[0-9a-f]{11}$/);

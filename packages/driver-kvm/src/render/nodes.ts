@@ -6,11 +6,13 @@ import type { KvmCluster } from './cluster.js';
 export interface VmNode {
   /** `<cluster>-master-<i>` or `<cluster>-<pool>-<i>`: also the Deployment's name and the guest hostname. */
   readonly name: string;
+  /** Master or worker. */
   readonly role: NodeRole;
   /** Worker pool; unset for masters. */
   readonly pool?: string;
   /** Position in its pool (masters: among the masters), from 0. */
   readonly index: number;
+  /** Virtual CPUs of the VM. */
   readonly cpus: number;
   /** Kubernetes quantity, e.g. `4Gi`. */
   readonly memory: string;
@@ -41,6 +43,11 @@ export function nodeList(cluster: KvmCluster): VmNode[] {
       })),
     ),
   ];
+}
+
+/** The spec path of a node's worker pool, for error messages: `spec.workers[<index>]`. */
+export function poolPath(cluster: KvmCluster, pool: string): string {
+  return `spec.workers[${cluster.spec.workers.findIndex((p) => p.name === pool)}]`;
 }
 
 /** The master nodes of a cluster. */

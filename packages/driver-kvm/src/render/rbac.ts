@@ -17,7 +17,7 @@ import type { Role, RoleBinding, ServiceAccount } from './objects.js';
 
 /** ServiceAccount `vm` of the VM pods. */
 export function renderServiceAccount(cluster: KvmCluster): ServiceAccount {
-  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: objectMeta(cluster.metadata.name, ObjectName.ServiceAccount) };
+  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: objectMeta(cluster, ObjectName.ServiceAccount) };
 }
 
 /** Role `vm`: `get` on the cluster's boot ConfigMaps, by name; `get` and `patch` on the namespace's pods (the VM address annotation). */
@@ -25,7 +25,7 @@ export function renderRole(cluster: KvmCluster, nodes: readonly VmNode[]): Role 
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
-    metadata: objectMeta(cluster.metadata.name, ObjectName.Role),
+    metadata: objectMeta(cluster, ObjectName.Role),
     rules: [
       { apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: nodes.map((n) => bootConfigMapName(n.name)) },
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'patch'] },
@@ -35,12 +35,11 @@ export function renderRole(cluster: KvmCluster, nodes: readonly VmNode[]): Role 
 
 /** RoleBinding `vm`: Role `vm` to ServiceAccount `vm`. */
 export function renderRoleBinding(cluster: KvmCluster): RoleBinding {
-  const name = cluster.metadata.name;
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
-    metadata: objectMeta(name, ObjectName.RoleBinding),
+    metadata: objectMeta(cluster, ObjectName.RoleBinding),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: ObjectName.Role },
-    subjects: [{ kind: 'ServiceAccount', name: ObjectName.ServiceAccount, namespace: name }],
+    subjects: [{ kind: 'ServiceAccount', name: ObjectName.ServiceAccount, namespace: cluster.id }],
   };
 }

@@ -1,5 +1,6 @@
 /** `renderCluster`: every host object of a guest cluster, in apply order. */
 import type { KubeObject } from '@kubeception/sdk';
+import { Result } from 'neverthrow';
 import { renderBootConfigMap } from './boot-config.js';
 import type { KvmCluster } from './cluster.js';
 import { renderDisruptionBudgets } from './disruption-budgets.js';
@@ -7,7 +8,8 @@ import { renderEtcdClaim } from './etcd-storage.js';
 import { flannelEtcdPrefix, flannelNetworkConfig, renderFlannelDaemonSet, type FlannelDaemonSetOptions, type FlannelNetwork, type FlannelNetworkConfig } from './flannel.js';
 import { renderApiIngress } from './ingress.js';
 import { renderNamespace, renderNetworkPolicy } from './namespace.js';
-import { nodeList, type VmNode } from './nodes.js';
+import { nodeList, poolPath, type VmNode } from './nodes.js';
+import { quoting, type Unrenderable } from './quote.js';
 import { renderRole, renderRoleBinding, renderServiceAccount } from './rbac.js';
 import { renderServices } from './services.js';
 import { renderVmDeployment } from './vm-deployment.js';
@@ -32,7 +34,7 @@ export interface RenderInputs {
 
 /** The rendered cluster. */
 export interface RenderedCluster {
-  /** Host namespace of the cluster: its name. */
+  /** Host namespace of the cluster: its ID, `<name>-<hash of namespace/name>` ({@link KvmCluster.id}). */
   readonly namespace: string;
   /** Every host object, in apply order (delete in reverse). Owner-less; see {@link renderCluster}. */
   readonly objects: KubeObject[];
@@ -43,9 +45,14 @@ export interface RenderedCluster {
 }
 
 /**
- * Renders the host objects of a KVM guest cluster, all in namespace `<cluster>`, labelled
- * `kubeception.io/cluster=<cluster>` and `app.kubernetes.io/managed-by=kvm-operator`. Pure and
- * deterministic: the same inputs always give deep-equal output.
+ * Renders the host objects of a KVM guest cluster, all in host namespace `<cluster-id>`, labelled
+ * `kubeception.io/cluster=<name>`, `kvm.kubeception.io/cluster-namespace=<namespace>` and
+ * `app.kubernetes.io/managed-by=kvm-operator`. Pure and deterministic: the same inputs always
+ * give deep-equal output.
+ *
+ * Fails with {@link Unrenderable} when a user-written value cannot be written safely where it
+ * lands (a control character anywhere; a name that is no DNS-1123 label; a node label that is no
+ * Kubernetes label): nothing of such a cluster is rendered.
  *
  * Order: Namespace; ServiceAccount, Role, RoleBinding; NetworkPolicy; flannel DaemonSet; per node
  * boot ConfigMap and (masters with `persistentVolume` etcd) PersistentVolumeClaim; per node
@@ -58,27 +65,42 @@ export interface RenderedCluster {
  *
  * @example
  * ```ts
- * const { namespace, objects, flannel } = renderCluster(kvmCluster(cluster, spec), {
+ * const rendered = renderCluster(kvmCluster(cluster, spec), {
  *   network: { network: '10.1.3.0/24', vni: 3 },
  *   flannel: { etcdEndpoints: ['https://etcd.flannel.svc:2379'] },
  * });
+ * if (rendered.isOk()) console.log(rendered.value.namespace); // 'demo-' + 10 base32 characters
  * ```
  */
-export function renderCluster(cluster: KvmCluster, inputs: RenderInputs): RenderedCluster {
-  const name = cluster.metadata.name;
+export function renderCluster(cluster: KvmCluster, inputs: RenderInputs): Result<RenderedCluster, Unrenderable> {
   const nodes = inputs.nodes ?? nodeList(cluster);
-  const objects: KubeObject[] = [
-    renderNamespace(cluster),
-    renderServiceAccount(cluster),
-    renderRole(cluster, nodes),
-    renderRoleBinding(cluster),
-    renderNetworkPolicy(cluster, inputs.ingressNamespace ?? DEFAULT_INGRESS_NAMESPACE),
-    renderFlannelDaemonSet(cluster, inputs.flannel),
-    ...nodes.flatMap((node) => [renderBootConfigMap(cluster, node), ...[renderEtcdClaim(cluster, node)].filter((c) => c !== undefined)]),
-    ...nodes.map((node) => renderVmDeployment(cluster, node, inputs.network.vni)),
-    ...renderServices(cluster),
-    renderApiIngress(cluster),
-    ...renderDisruptionBudgets(cluster),
-  ];
-  return { namespace: name, objects, nodes, flannel: { prefix: flannelEtcdPrefix(name), config: flannelNetworkConfig(cluster, inputs.network) } };
+  // names that become host names, object names and label values
+  const names = quoting();
+  names.dnsLabel(cluster.metadata.name, 'metadata.name');
+  if (cluster.metadata.namespace !== undefined) names.dnsLabel(cluster.metadata.namespace, 'metadata.namespace');
+  names.dnsLabel(cluster.id, 'metadata.name (cluster ID)');
+  for (const pool of cluster.spec.workers) names.dnsLabel(pool.name, `${poolPath(cluster, pool.name)}.name`);
+  const parts = names.result(undefined).andThen(() =>
+    renderFlannelDaemonSet(cluster, inputs.flannel).andThen((flannel) =>
+      Result.combine(nodes.map((node) => renderBootConfigMap(cluster, node))).andThen((bootConfigs) =>
+        Result.combine(nodes.map((node) => renderVmDeployment(cluster, node, inputs.network.vni))).map((deployments) => ({ flannel, bootConfigs, deployments })),
+      ),
+    ),
+  );
+  return parts.map(({ flannel, bootConfigs, deployments }) => {
+    const objects: KubeObject[] = [
+      renderNamespace(cluster),
+      renderServiceAccount(cluster),
+      renderRole(cluster, nodes),
+      renderRoleBinding(cluster),
+      renderNetworkPolicy(cluster, inputs.ingressNamespace ?? DEFAULT_INGRESS_NAMESPACE),
+      flannel,
+      ...nodes.flatMap((node, i) => [bootConfigs[i] as KubeObject, ...[renderEtcdClaim(cluster, node)].filter((c) => c !== undefined)]),
+      ...deployments,
+      ...renderServices(cluster),
+      renderApiIngress(cluster),
+      ...renderDisruptionBudgets(cluster),
+    ];
+    return { namespace: cluster.id, objects, nodes, flannel: { prefix: flannelEtcdPrefix(cluster.id), config: flannelNetworkConfig(cluster, inputs.network) } };
+  });
 }

@@ -6,7 +6,10 @@ import type { KvmCluster } from './cluster.js';
 import { ObjectName, objectMeta } from './names.js';
 import type { EndpointSlice, Service } from './objects.js';
 
-/** The two Services of a cluster. */
+/**
+ * The two Services of a cluster.
+ * @inline
+ */
 export type VmServiceName = typeof ObjectName.MasterService | typeof ObjectName.WorkerService;
 
 /** A Service port. */
@@ -38,7 +41,7 @@ export function renderService(cluster: KvmCluster, service: VmServiceName): Serv
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: objectMeta(cluster.metadata.name, service),
+    metadata: objectMeta(cluster, service),
     spec: { type: 'ClusterIP', ports: portsOf(cluster, service).map((p) => ({ ...p, targetPort: p.port })) },
   };
 }
@@ -50,7 +53,9 @@ export function renderServices(cluster: KvmCluster): Service[] {
 
 /** A VM's address as the launcher reports it. */
 export interface VmEndpoint {
+  /** The guest node (VM) name. */
   readonly node: string;
+  /** The VM's address. */
   readonly ip: string;
   /** Whether the VM pod is Ready. @default true */
   readonly ready?: boolean;
@@ -64,8 +69,7 @@ export const ENDPOINT_SLICE_MANAGER = 'kvm-operator.kubeception.io';
  * name, with the Service's ports.
  */
 export function renderEndpointSlice(cluster: KvmCluster, service: VmServiceName, endpoints: readonly VmEndpoint[]): EndpointSlice {
-  const name = cluster.metadata.name;
-  const meta = objectMeta(name, service);
+  const meta = objectMeta(cluster, service);
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',

@@ -21,8 +21,11 @@ export const sampleCluster = (): KvmCluster =>
   validated(parse(readFileSync(new URL('../../../../examples/samples/valid/cluster-kvm.yaml', import.meta.url), 'utf8')));
 
 /** 3 masters on persistent volumes, two worker pools, a kernel+initrd guest, an extra port. */
-export const haCluster = (etcdStorage: object = { type: 'persistentVolume', persistentVolume: { size: '10Gi', storageClassName: 'fast' } }): KvmCluster =>
-  validated({
+export const haCluster = (etcdStorage?: object): KvmCluster => validated(haObject(etcdStorage));
+
+/** The Cluster object of {@link haCluster}, before validation. */
+export const haObject = (etcdStorage: object = { type: 'persistentVolume', persistentVolume: { size: '10Gi', storageClassName: 'fast' } }) =>
+  ({
     apiVersion: 'kubeception.io/v1alpha1',
     kind: 'Cluster',
     metadata: { name: 'prod', namespace: 'platform' },

@@ -42,7 +42,6 @@ function guestImageEnv(cluster: KvmCluster): Record<string, string> {
 
 /** The launcher's environment, in a fixed order. */
 export function launcherEnv(cluster: KvmCluster, node: VmNode, vni: number): EnvVar[] {
-  const name = cluster.metadata.name;
   const master = node.role === NodeRole.Master;
   const env: Record<string, string> = {
     [LauncherEnv.VmName]: node.name,
@@ -50,7 +49,7 @@ export function launcherEnv(cluster: KvmCluster, node: VmNode, vni: number): Env
     [LauncherEnv.VmCores]: String(node.cpus),
     [LauncherEnv.VmMemoryMib]: String(toMib(node.memory)),
     [LauncherEnv.VmDiskMib]: String(toMib(node.disk)),
-    [LauncherEnv.VmMac]: macAddress(node.name),
+    [LauncherEnv.VmMac]: macAddress(cluster.id, node.name),
     [LauncherEnv.VmDir]: LauncherPath.VmDir,
     ...guestImageEnv(cluster),
     [LauncherEnv.BootConfigPath]: LauncherPath.BootConfigFile,
@@ -58,8 +57,8 @@ export function launcherEnv(cluster: KvmCluster, node: VmNode, vni: number): Env
     [LauncherEnv.CertificateDir]: LauncherPath.CertificateDir,
     [LauncherEnv.CertificateMountTag]: CERTIFICATE_MOUNT_TAG,
     ...(master ? { [LauncherEnv.EtcdDataDir]: LauncherPath.EtcdDir, [LauncherEnv.EtcdMountTag]: ETCD_MOUNT_TAG } : {}),
-    [LauncherEnv.Bridge]: bridgeName(name),
-    [LauncherEnv.Tap]: tapName(name),
+    [LauncherEnv.Bridge]: bridgeName(cluster.id),
+    [LauncherEnv.Tap]: tapName(cluster.id),
     [LauncherEnv.FlannelSubnetFile]: LauncherPath.FlannelSubnetFile,
     [LauncherEnv.HealthPort]: String(launcherHealthPort(vni)),
   };

@@ -10,7 +10,7 @@ import { renderVmDeployment } from './vm-deployment.js';
 const cluster = haCluster();
 const nodes = nodeList(cluster);
 const node = (name: string) => nodes.find((n) => n.name === name) as VmNode;
-const deployment = (name: string, c = cluster) => renderVmDeployment(c, nodeList(c).find((n) => n.name === name) as VmNode, 7);
+const deployment = (name: string, c = cluster) => renderVmDeployment(c, nodeList(c).find((n) => n.name === name) as VmNode, 7)._unsafeUnwrap();
 const pod = (d: Deployment) => d.spec?.template.spec;
 const launcher = (d: Deployment) => pod(d)?.containers[0];
 const volume = (d: Deployment, name: string) => pod(d)?.volumes?.find((v) => v.name === name) as Volume;
@@ -35,8 +35,10 @@ describe('renderVmDeployment', () => {
   });
 
   it.each(nodes.map((n) => [n.name, n] as const))('requests = limits = VM size + overhead for %s', (name, n) => {
-    const mib = { '8Gi': 8192, '4Gi': 4096, '1536Mi': 1536 }[n.memory] ?? NaN;
-    const expected = { cpu: String(n.cpus + QEMU_CPU_OVERHEAD), memory: `${mib + QEMU_MEMORY_OVERHEAD_MIB}Mi` };
+    // VM memory + 512Mi of QEMU overhead, spelled as the API server stores it (2048Mi is 2Gi)
+    expect(QEMU_MEMORY_OVERHEAD_MIB).toBe(512);
+    const memory = { '8Gi': '8704Mi', '4Gi': '4608Mi', '1536Mi': '2Gi' }[n.memory];
+    const expected = { cpu: String(n.cpus + QEMU_CPU_OVERHEAD), memory };
     expect(launcher(deployment(name))?.resources).toEqual({ requests: expected, limits: expected });
   });
 
@@ -59,7 +61,8 @@ describe('renderVmDeployment', () => {
       GUEST_IMAGE_CACHE: '/var/lib/kubeception/images',
       BOOT_CONFIG_PATH: '/etc/kubeception/boot/config.ign',
       CERTIFICATE_DIR: '/etc/kubernetes/ssl',
-      BRIDGE: 'br-prod',
+      BRIDGE: 'br-d6c18381e512',
+      TAP: 'tap-d6c18381e51',
       HEALTH_PORT: '40007',
     });
     expect(env(deployment('prod-gpu-0'))).not.toHaveProperty('ETCD_DATA_DIR');
@@ -93,10 +96,10 @@ describe('renderVmDeployment', () => {
 
   it('gives masters a per-node host directory for etcd when hostPath', () => {
     const sample = sampleCluster();
-    expect(volume(deployment('demo-master-0', sample), 'etcd')).toEqual({ name: 'etcd', hostPath: { path: '/var/lib/kubeception/etcd/demo/demo-master-0', type: 'DirectoryOrCreate' } });
+    expect(volume(deployment('demo-master-0', sample), 'etcd')).toEqual({ name: 'etcd', hostPath: { path: '/var/lib/kubeception/etcd/demo-alemq23dns/demo-master-0', type: 'DirectoryOrCreate' } });
     expect(renderEtcdClaim(sample, nodeList(sample)[0] as VmNode)).toBeUndefined();
     const custom = haCluster({ type: 'hostPath', hostPath: { path: '/data/etcd' } });
-    expect(volume(deployment('prod-master-0', custom), 'etcd').hostPath?.path).toBe('/data/etcd/prod/prod-master-0');
+    expect(volume(deployment('prod-master-0', custom), 'etcd').hostPath?.path).toBe('/data/etcd/prod-azg2vajira/prod-master-0');
   });
 
   it('is ready when the launcher says so', () => {

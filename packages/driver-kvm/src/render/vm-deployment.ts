@@ -1,5 +1,6 @@
 /** One Deployment `<node>` per VM: replicas 1, Recreate, a privileged QEMU launcher on the host network. */
 import { Label, NodeRole } from '@kubeception/sdk';
+import type { Result } from 'neverthrow';
 import { bootConfigHash, bootConfigMapName } from './boot-config.js';
 import { certificateVolume } from './certificates.js';
 import type { KvmCluster } from './cluster.js';
@@ -8,8 +9,9 @@ import { VM_TERMINATION_GRACE_SECONDS } from './launcher.js';
 import { flannelRunHostDir, KvmAnnotation, KvmComponent, KvmLabel, nodeLabels, ObjectName, objectMeta } from './names.js';
 import type { VmNode } from './nodes.js';
 import type { Deployment, PodSpec, Volume } from './objects.js';
+import type { Unrenderable } from './quote.js';
 import { launcherContainer, VmVolume } from './vm-container.js';
-import { toMib } from './vm-resources.js';
+import { canonical, toMib } from './vm-resources.js';
 
 /** Topology key of the VM anti-affinity: at most one VM of a cluster per host node. */
 export const ANTI_AFFINITY_TOPOLOGY_KEY = 'kubernetes.io/hostname';
@@ -32,8 +34,8 @@ function vmVolumes(cluster: KvmCluster, node: VmNode): Volume[] {
     { name: VmVolume.DevKvm, hostPath: { path: '/dev/kvm', type: 'CharDevice' } },
     { name: VmVolume.DevTun, hostPath: { path: '/dev/net/tun', type: 'CharDevice' } },
     { name: VmVolume.Images, hostPath: { path: cluster.spec.provider.kvm.guestImage.cachePath, type: 'DirectoryOrCreate' } },
-    { name: VmVolume.Vm, emptyDir: { sizeLimit: `${toMib(node.disk)}Mi` } },
-    { name: VmVolume.Flannel, hostPath: { path: flannelRunHostDir(name), type: 'DirectoryOrCreate' } },
+    { name: VmVolume.Vm, emptyDir: { sizeLimit: canonical(`${toMib(node.disk)}Mi`) } },
+    { name: VmVolume.Flannel, hostPath: { path: flannelRunHostDir(cluster.id), type: 'DirectoryOrCreate' } },
     ...(node.role === NodeRole.Master ? [etcdVolume(cluster, node)] : []),
   ];
 }
@@ -64,23 +66,23 @@ function vmPodSpec(cluster: KvmCluster, node: VmNode, vni: number): PodSpec {
  * carries the boot config's hash, so a changed boot config (a new version) replaces the VM.
  *
  * `vni` is the cluster's VXLAN network identifier: it offsets the launcher's host port.
+ * Fails when the node's boot config cannot be rendered (see {@link renderIgnition}).
  */
-export function renderVmDeployment(cluster: KvmCluster, node: VmNode, vni: number): Deployment {
-  const name = cluster.metadata.name;
-  const labels = nodeLabels(name, node);
-  return {
+export function renderVmDeployment(cluster: KvmCluster, node: VmNode, vni: number): Result<Deployment, Unrenderable> {
+  const labels = nodeLabels(cluster, node);
+  return bootConfigHash(cluster, node).map((hash) => ({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: objectMeta(name, node.name, labels),
+    metadata: objectMeta(cluster, node.name, labels),
     spec: {
       replicas: 1,
       strategy: { type: 'Recreate' },
       revisionHistoryLimit: 2,
-      selector: { matchLabels: vmDeploymentSelector(name, node.name) },
+      selector: { matchLabels: vmDeploymentSelector(cluster.metadata.name, node.name) },
       template: {
-        metadata: { labels: { ...labels, [KvmLabel.Component]: KvmComponent.Vm }, annotations: { [KvmAnnotation.BootConfigHash]: bootConfigHash(cluster, node), [KvmAnnotation.KubernetesVersion]: cluster.spec.kubernetes.version } },
+        metadata: { labels: { ...labels, [KvmLabel.Component]: KvmComponent.Vm }, annotations: { [KvmAnnotation.BootConfigHash]: hash, [KvmAnnotation.KubernetesVersion]: cluster.spec.kubernetes.version } },
         spec: vmPodSpec(cluster, node, vni),
       },
     },
-  };
+  }));
 }

@@ -22,6 +22,9 @@ import { ConditionType, Reason } from '../vocabulary.js';
 import { deletingStatus, infrastructureStatus, invalidStatus, pendingStatus, refusedStatus } from './cluster-status.js';
 import type { ClusterDriver, DriverContext, DriverError, DriverProgress } from './driver.js';
 
+/** How often a Cluster whose PKI object names are taken looks again (the other object's deletion queues nothing). */
+const FOREIGN_RECHECK_MS = 60_000;
+
 /** The PKI objects a Cluster needs (e.g. `clusterPki` of `@kubeception/pki-vault`). */
 export type DesiredPki = (cluster: Persisted<Cluster>) => { readonly authority: CertificateAuthorityInput; readonly certificates: readonly CertificateInput[] };
 
@@ -75,6 +78,12 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
   const toAction = (progress: DriverProgress): StepOutcome =>
     progress.type === 'done' ? next() : progress.type === 'requeueAfter' ? requeueAfter(progress.ms) : waitFor(progress.reason, progress.recheckAfterMs);
 
+  /** What the CA's own Ready condition says, when it says why it is not Ready (e.g. Vault is sealed). */
+  const caSays = (ca: { status?: { conditions?: readonly { type: string; status: string; message?: string }[] } } | undefined) => {
+    const ready = ca?.status?.conditions?.find((c) => c.type === ConditionType.Ready);
+    return ready?.status === 'False' && ready.message ? `: ${ready.message}` : '';
+  };
+
   /** Applies the PKI objects that differ from the cache; reports CertificatesReady. */
   const certificates = (cluster: Persisted<Cluster>, ctx: Ctx): ResultAsync<StepOutcome, ClusterControllerError> => {
     const { authority, certificates: certs } = options.pki(cluster);
@@ -83,6 +92,16 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     const certCache = ctx.cache(CertificateResource);
     const applyIfChanged = <T extends { metadata: { name?: string }; spec: object }>(desired: T, cached: { spec: object } | undefined, apply: () => ResultAsync<unknown, KubeError>) =>
       cached !== undefined && jsonEqual({ ...cached.spec, ...desired.spec }, cached.spec) ? okAsync(undefined) : apply().map(() => undefined);
+    // a CA or Certificate of the same name that this Cluster does not control is someone else's:
+    // never taken over by a forced apply; reported, and looked at again in a minute
+    const foreign = [
+      { kind: 'CertificateAuthority', object: cas.get(`${namespace}/${authority.metadata.name}`) },
+      ...certs.map((cert) => ({ kind: 'Certificate', object: certCache.get(`${namespace}/${cert.metadata.name}`) })),
+    ].find(({ object }) => object !== undefined && !object.metadata.ownerReferences?.some((ref) => ref.controller === true && ref.uid === cluster.metadata.uid));
+    if (foreign?.object !== undefined) {
+      const message = `${foreign.kind} ${namespace}/${foreign.object.metadata.name} exists and is not controlled by this Cluster; delete or rename it`;
+      return writeStatus(cluster, ctx, refusedStatus(cluster, Reason.PkiConflict, message)).map(() => waitFor(message, FOREIGN_RECHECK_MS));
+    }
     const caReady = isTrue(cas.get(`${namespace}/${authority.metadata.name}`)?.status?.conditions, ConditionType.Ready);
     // the Certificates are created once the CA is Ready: created with it, each would first report
     // that it waits for the CA (a status write of every Certificate, and a wake-up of the Cluster)
@@ -99,13 +118,26 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
       const message = ready
         ? `CA and ${certs.length} certificates Ready`
         : !caReady
-          ? `waiting for CertificateAuthority ${authority.metadata.name} to be Ready`
+          ? `waiting for CertificateAuthority ${authority.metadata.name} to be Ready${caSays(cas.get(`${namespace}/${authority.metadata.name}`))}`
           : `waiting until all ${certs.length} Certificates are Ready`;
       const condition = { type: ConditionType.CertificatesReady, status: ready ? ('True' as const) : ('False' as const), reason: ready ? Reason.AsExpected : Reason.Waiting, message };
       if (ready) return okAsync<StepOutcome, ClusterControllerError>(next());
       return writeStatus(cluster, ctx, pendingStatus(cluster, driver.name, condition)).map(() => waitFor(message));
     });
   };
+
+  /** Terminal driver errors refuse the Cluster: `Ready=False` with the error's reason, and no retry until it changes. */
+  const refuse = (cluster: Persisted<Cluster>, ctx: Ctx, error: DriverError) =>
+    error.terminal ? writeStatus(cluster, ctx, refusedStatus(cluster, error.reason ?? error.kind, error.message)).andThen(() => errAsync(failed(error))) : errAsync(failed(error));
+
+  /** The driver's refusals that must come before any side effect (the PKI step creates a CA and a Vault mount). */
+  const preflight = (cluster: Persisted<Cluster>, ctx: Ctx): ResultAsync<StepOutcome, ClusterControllerError> =>
+    driver.preflight === undefined
+      ? okAsync(next())
+      : driver
+          .preflight(cluster, specOf(cluster), driverContext(ctx))
+          .map(() => next())
+          .orElse((error) => refuse(cluster, ctx, error));
 
   /** Observes, applies one step, writes what it found. */
   const infrastructure = (cluster: Persisted<Cluster>, ctx: Ctx): ResultAsync<StepOutcome, ClusterControllerError> => {
@@ -116,7 +148,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     return driver
       .observe(cluster, spec, context)
       .andThen((observed) => driver.apply(cluster, spec, observed, context).map((progress) => ({ observed, progress })))
-      .orElse((error) => (error.terminal ? writeStatus(cluster, ctx, refusedStatus(withCerts, error.reason ?? error.kind, error.message)).andThen(() => errAsync(failed(error))) : errAsync(failed(error))))
+      .orElse((error) => refuse(withCerts, ctx, error))
       .andThen(({ observed, progress }) => writeStatus(cluster, ctx, infrastructureStatus(withCerts, driver.name, observed, progress)).map(() => toAction(progress)));
   };
 
@@ -155,6 +187,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
   };
 
   const pipeline = steps<Cluster, Cluster, ClusterControllerError>([
+    { name: 'preflight', reconcile: preflight },
     { name: 'certificates', reconcile: certificates, cleanup: removePki },
     { name: 'infrastructure', reconcile: infrastructure, cleanup: teardown },
   ]);

@@ -132,6 +132,14 @@ export interface ClusterDriver<ProviderSpec, ProviderStatus> {
    */
   readonly events?: (notify: (cluster: { readonly name: string; readonly namespace: string }) => void, signal: AbortSignal) => void;
   /**
+   * The checks that can refuse a Cluster before anything is created for it: its host namespace,
+   * network or VNI held by another Cluster, a name another tenant owns. Reads only. A terminal
+   * error refuses the Cluster (`Ready=False` with the error's reason) before the PKI step, so a
+   * refused Cluster gets no CertificateAuthority, no Vault mount and no certificates.
+   * @default none (nothing refuses a valid Cluster before `apply`)
+   */
+  preflight?(cluster: Persisted<Cluster>, spec: ProviderSpec, context: DriverContext): ResultAsync<void, DriverError>;
+  /**
    * Reads the world as it is for the Cluster. Never mutates anything; called on every pass, also while paused or
    * deleting.
    */

@@ -19,7 +19,11 @@ export interface KubeClientOptions {
   readonly retry?: RetryOptions;
   /** Field manager of writes and server-side apply. @default 'kubeception' */
   readonly fieldManager?: string;
-  /** A watch silent for this long (no event, no bookmark) is closed by the client. @default 30_000 (client-node's) */
+  /**
+   * A watch silent for this long (no event, no bookmark) is closed by the client. Real servers send
+   * bookmarks rarely, so the default outlasts their cadence (client-node's own 30 s would drop every
+   * quiet watch twice a minute). @default a minute past the watch's `timeoutSeconds`, else 660_000
+   */
   readonly watchTimeoutMs?: number;
   /**
    * The `User-Agent` of every request: how the API server's audit log (and the fake's request log)
@@ -74,7 +78,8 @@ export function evictionFor(name: string, { namespace, gracePeriodSeconds }: Evi
 export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
   const kubeConfig = options.kubeConfig ?? defaultKubeConfig();
   const defaultNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
-  const configuration = apiConfiguration(kubeConfig, options.userAgent ?? 'kubeception-sdk');
+  const userAgent = options.userAgent ?? 'kubeception-sdk';
+  const configuration = apiConfiguration(kubeConfig, userAgent);
   const core = new CoreV1Api(configuration);
   const ctx: ClientContext = {
     api: new CustomObjectsApi(configuration),
@@ -83,7 +88,8 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
     retry: options.retry ?? {},
     fieldManager: options.fieldManager ?? 'kubeception',
     defaultNamespace,
-    watchTimeoutMs: options.watchTimeoutMs ?? 30_000,
+    ...(options.watchTimeoutMs === undefined ? {} : { watchTimeoutMs: options.watchTimeoutMs }),
+    userAgent,
   };
   const clients = new WeakMap<ResourceDescriptor<KubeObject>, ResourceClient<KubeObject>>();
   return {

@@ -33,7 +33,7 @@ export type {
 export { collectionPath } from './watch.js';
 export type { WatchEvent, WatchOptions } from './watch.js';
 export { KubeErrorKind, ignoreNotFound, isConflict, isNotFound, statusToKubeError, toKubeError } from './errors.js';
-export type { KubeError, KubeStatus, StatusCause } from './errors.js';
+export type { KubeError, KubeErrorBase, KubeStatus, StatusCause } from './errors.js';
 export { retryable } from './request-policy.js';
 export type { Idempotency, RetryOptions } from './request-policy.js';
 export * from './builtins.js';

@@ -113,7 +113,10 @@ export interface ClientContext {
   readonly retry: RetryOptions;
   readonly fieldManager: string;
   readonly defaultNamespace: string;
-  readonly watchTimeoutMs: number;
+  /** The client's inactivity timeout of watches, when set explicitly (else see `watchTimeout`). */
+  readonly watchTimeoutMs?: number;
+  /** The `User-Agent` of every request, watches included. */
+  readonly userAgent: string;
 }
 
 const CONTENT_TYPE = {
@@ -219,10 +222,21 @@ export function resourceClient<T extends KubeObject, I extends KubeObject>(ctx: 
     },
     watch: (options = {}) => watchResource(ctx.config, descriptor as unknown as ResourceDescriptor<T>, options, {
         beforeConnect: () => ctx.limiter.take(),
-        timeoutMs: ctx.watchTimeoutMs,
+        timeoutMs: watchTimeout(ctx.watchTimeoutMs, options.timeoutSeconds),
+        userAgent: ctx.userAgent,
       }),
   };
   return client;
+}
+
+/**
+ * The inactivity timeout of one watch: the client's explicit setting, else a minute past the end
+ * the watch asked the server for (`timeoutSeconds`), else 11 minutes. Real servers send bookmarks
+ * rarely; client-node's own 30 s default would drop every quiet watch twice a minute.
+ */
+function watchTimeout(explicitMs: number | undefined, timeoutSeconds: number | undefined): number {
+  if (explicitMs !== undefined) return explicitMs;
+  return timeoutSeconds === undefined ? 660_000 : (timeoutSeconds + 60) * 1000;
 }
 
 /** The server sets deletionTimestamp only when deletion is deferred (finalizers, graceful pods, namespaces). */

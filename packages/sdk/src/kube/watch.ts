@@ -1,5 +1,5 @@
 /** A watch as an `AsyncIterable` of typed events, over client-node's `Watch`. */
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { Watch, type KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import { AsyncQueue } from '../internal/async-queue.js';
 import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
 import { statusToKubeError, toKubeError, type KubeError, type KubeStatus } from './errors.js';
@@ -30,6 +30,19 @@ export interface WatchOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * `config` for client-node's `Watch`, which builds its request from `applySecurityAuthentication`
+ * alone and so would send undici's User-Agent: the watch names its client like every other request.
+ */
+function withUserAgent(config: KubeConfig, userAgent: string): KubeConfig {
+  const named = Object.create(config) as KubeConfig;
+  named.applySecurityAuthentication = async (context: RequestContext) => {
+    await config.applySecurityAuthentication(context);
+    context.setHeaderParam('User-Agent', userAgent);
+  };
+  return named;
+}
+
 /** The collection path of a kind (`/apis/<group>/<version>[/namespaces/<ns>]/<plural>`). */
 export function collectionPath(descriptor: ResourceDescriptor<KubeObject>, namespace?: string): string {
   const root = descriptor.group === '' ? `/api/${descriptor.version}` : `/apis/${descriptor.group}/${descriptor.version}`;
@@ -45,7 +58,7 @@ export function watchResource<T extends KubeObject>(
   config: KubeConfig,
   descriptor: ResourceDescriptor<T>,
   options: WatchOptions,
-  connection: { readonly beforeConnect: () => Promise<void>; readonly timeoutMs: number },
+  connection: { readonly beforeConnect: () => Promise<void>; readonly timeoutMs: number; readonly userAgent: string },
 ): AsyncIterable<WatchEvent<T>> {
   let controller: AbortController | undefined;
   let stopped = false;
@@ -81,7 +94,7 @@ export function watchResource<T extends KubeObject>(
   };
 
   const open = () => {
-    const watch = new Watch(config);
+    const watch = new Watch(withUserAgent(config, connection.userAgent));
     // client-node 2.0 keeps this TypeScript-private but reads it per watch; it is pinned (~2.0.1).
     (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = connection.timeoutMs;
     return watch.watch(collectionPath(descriptor, options.namespace), query, onEvent, onDone);

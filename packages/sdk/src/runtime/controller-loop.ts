@@ -1,5 +1,6 @@
 /** The running part of a controller: queue, workers, event mapping, resync (internal). */
 import { randomUUID } from 'node:crypto';
+import { formatError } from '../errors.js';
 import { err, type Result } from 'neverthrow';
 import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
 import { ConditionType, Reason } from '../vocabulary.js';
@@ -173,6 +174,7 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
 
 function describe(error: unknown): unknown {
   if (typeof error !== 'object' || error === null) return error;
-  const { kind, message, cause } = error as { kind?: unknown; message?: unknown; cause?: unknown };
-  return { kind, message: message ?? (cause instanceof Error ? cause.message : undefined) };
+  const { kind } = error as { kind?: unknown };
+  // the whole cause chain: the outer kind alone (`ApplyFailed`) would hide what happened
+  return { kind, message: formatError(error) };
 }

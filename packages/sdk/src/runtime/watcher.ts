@@ -6,7 +6,9 @@
  * - after 410 Gone it relists and emits `Deleted` for objects that vanished meanwhile and
  *   `Applied` for those that changed (objects it already had unchanged are not repeated);
  * - failures back off exponentially with jitter; the backoff resets after a healthy period;
- * - a watch with no event or bookmark for `stallTimeoutMs` is abandoned and re-opened;
+ * - each watch asks the server to end it after 5–10 minutes (`timeoutSeconds`, as client-go does)
+ *   and then resumes; a watch with no event or bookmark for `stallTimeoutMs` (longer) is
+ *   abandoned and re-opened;
  * - `state()` tells whether it is synced, backing off, and its last error.
  */
 import { backoffDelay, sleep, type BackoffOptions } from '../internal/backoff.js';
@@ -14,6 +16,12 @@ import type { KubeError } from '../kube/errors.js';
 import type { ResourceClient } from '../kube/resource-client.js';
 import type { KubeObject, Persisted } from '../resource.js';
 import { objectKey } from './store.js';
+
+/** Default of {@link WatcherOptions.stallTimeoutMs}: beyond the longest default server timeout. */
+const DEFAULT_STALL_MS = 660_000;
+/** client-go's reflector: a watch timeout of 5 minutes times (1 + a random fraction). */
+const MIN_SERVER_TIMEOUT_S = 300;
+const serverTimeout = () => Math.floor(MIN_SERVER_TIMEOUT_S * (1 + Math.random()));
 
 /** What a watcher emits. */
 export type WatcherEvent<T extends KubeObject> =
@@ -49,7 +57,17 @@ export interface WatcherOptions {
   readonly pageSize?: number;
   /** Reconnect backoff. @default { baseMs: 200, maxMs: 30_000, jitter: 0.5 } */
   readonly backoff?: BackoffOptions;
-  /** A watch this long without events or bookmarks is re-opened. @default 300_000 */
+  /**
+   * How long the server keeps each watch open before ending it cleanly (`timeoutSeconds`), after
+   * which the watcher resumes from the last version it saw. @default a random 300–600 s per watch,
+   * as client-go's reflector does, so watches of many clients do not end together
+   */
+  readonly serverTimeoutSeconds?: number;
+  /**
+   * A watch this long without events or bookmarks is re-opened (a half-open connection). Longer
+   * than the server's own timeout: real servers send bookmarks rarely (none in minutes on a quiet
+   * watch), so a quiet watch ends by the server, not by this timer. @default 660_000
+   */
   readonly stallTimeoutMs?: number;
   /** The backoff resets after this long without failure. @default 30_000 */
   readonly healthyAfterMs?: number;
@@ -130,13 +148,14 @@ export function watcher<T extends KubeObject>(client: WatchSource<T>, options: W
     let stall: ReturnType<typeof setTimeout> | undefined;
     const armStall = () => {
       clearTimeout(stall);
-      stall = setTimeout(() => abort.abort(), options.stallTimeoutMs ?? 300_000);
+      stall = setTimeout(() => abort.abort(), options.stallTimeoutMs ?? DEFAULT_STALL_MS);
       stall.unref?.();
     };
     const started = performance.now();
     armStall();
     try {
-      for await (const event of client.watch({ ...selection, resourceVersion: state.resourceVersion, allowWatchBookmarks: true, signal: abort.signal })) {
+      const timeoutSeconds = options.serverTimeoutSeconds ?? serverTimeout();
+      for await (const event of client.watch({ ...selection, resourceVersion: state.resourceVersion, allowWatchBookmarks: true, timeoutSeconds, signal: abort.signal })) {
         armStall();
         if (performance.now() - started > (options.healthyAfterMs ?? 30_000) && state.failures > 0) set({ failures: 0 });
         if (event.type === 'ERROR') {

@@ -3,6 +3,7 @@
  * Vault token limited to its cluster's policy; no key, and the token appears nowhere else.
  */
 import { DescribeInstanceAttributeCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { clusterId } from '@kubeception/sdk';
 import { EventResource, createKubeClient } from '@kubeception/sdk/kube';
 import vault from 'node-vault';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -31,7 +32,8 @@ it('puts a single-use wrapped token for the cluster policy in user data, and no 
     const lookup = await root.write('sys/wrapping/lookup', { token });
     expect(lookup.data.creation_ttl).toBeLessThanOrEqual(600); // short-lived
     const unwrapped = await vault({ endpoint: world.fakeVault.url, token, noCustomHTTPVerbs: true }).write('sys/wrapping/unwrap', {});
-    expect(unwrapped.auth.policies).toEqual(['kubeception-booted']); // limited to the cluster
+    expect(unwrapped.auth.policies).toEqual([expect.stringMatching(new RegExp(`^kubeception-${clusterId({ namespace: 'default', name: 'booted' })}-roles-`))]); // limited to the cluster's node roles
+    await expect(vault({ endpoint: world.fakeVault.url, token: unwrapped.auth.client_token, noCustomHTTPVerbs: true }).write(`pki-${clusterId({ namespace: 'default', name: 'booted' })}/issue/admin`, { common_name: 'admin' })).rejects.toMatchObject({ response: { statusCode: 403 } }); // never admin
     await expect(vault({ endpoint: world.fakeVault.url, token, noCustomHTTPVerbs: true }).write('sys/wrapping/unwrap', {})).rejects.toBeDefined(); // single use
   }
   expect(world.logs().length).toBeGreaterThan(0);

@@ -1,4 +1,10 @@
-/** Invalid AWS specs end as Ready=False InvalidSpec with the field path, and nothing is created in EC2. */
+/**
+ * Invalid AWS specs end as Ready=False InvalidSpec with the field path, and nothing is created in
+ * EC2. A valid spec the driver cannot write into user data or tags is refused by its preflight,
+ * before the Cluster gets any PKI.
+ */
+import { CertificateAuthorityResource, CertificateResource, clusterId } from '@kubeception/sdk';
+import { createKubeClient, SecretResource } from '@kubeception/sdk/kube';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AMI, awsCluster, startAwsWorld, type AwsWorld } from './aws-world.js';
 
@@ -33,3 +39,23 @@ it(`reports ${CASES.length} invalid AWS specs with their paths and creates nothi
   expect(mutating).toEqual([]);
   expect(world.fakeEc2.state.userResources()).toEqual([]);
 }, 60_000);
+
+it('refuses an unrenderable spec in preflight: no CertificateAuthority, Certificate, Secret, Vault mount or EC2 resource, and no retry', async () => {
+  const kube = createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0 });
+  const name = 'unrenderable';
+  (await world.clusters().create(awsCluster(name, { tags: { team: 'payments\nowner=mallory' } }) as never))._unsafeUnwrap();
+  await expect
+    .poll(async () => (await world.clusters().get(name, { namespace: 'default' }))._unsafeUnwrap().status?.conditions?.find((c) => c.type === 'Ready'), { timeout: 10_000 })
+    .toMatchObject({ status: 'False', reason: 'Unrenderable', message: expect.stringContaining('spec.provider.aws.tags["team"]: contains the control character U+000A') });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  world.fakeKube.requests.clear();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+
+  const ofCluster = (items: readonly { spec: { clusterRef: { name: string } } }[]) => items.filter((o) => o.spec.clusterRef.name === name);
+  expect(ofCluster((await kube.resource(CertificateAuthorityResource).list({ namespace: 'default' }))._unsafeUnwrap().items)).toEqual([]);
+  expect(ofCluster((await kube.resource(CertificateResource).list({ namespace: 'default' }))._unsafeUnwrap().items)).toEqual([]);
+  expect((await kube.resource(SecretResource).list({ namespace: 'default' }))._unsafeUnwrap().items.filter((s) => s.metadata?.name?.startsWith(`${name}-`))).toEqual([]);
+  expect(world.fakeVault.state.mounts().filter((m) => m.includes(clusterId({ namespace: 'default', name })))).toEqual([]);
+  expect(world.fakeEc2.state.userResources()).toEqual([]);
+  expect(world.fakeKube.requests.count({ resource: 'clusters', name, verb: 'patch' })).toBe(0);
+}, 30_000);

@@ -1,12 +1,12 @@
 /** Changing the Kubernetes version replaces every instance, one node at a time, masters first. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { awsCluster, startAwsWorld, type AwsWorld } from './aws-world.js';
+import { awsCluster, ownerTagOf, startAwsWorld, type AwsWorld } from './aws-world.js';
 
 let world: AwsWorld;
 beforeAll(async () => (world = await startAwsWorld()));
 afterAll(() => world.stop());
 
-const liveInstances = () => world.fakeEc2.state.instances().filter((i) => i.tags['kubeception.io/cluster/versioned'] === 'owned' && i.state !== 'shutting-down' && i.state !== 'terminated');
+const liveInstances = () => world.fakeEc2.state.instances().filter((i) => i.tags[ownerTagOf('versioned')] === 'owned' && i.state !== 'shutting-down' && i.state !== 'terminated');
 
 it('replaces every instance one node at a time, masters first, the new one running before the old goes', async () => {
   (await world.clusters().create(awsCluster('versioned', {}, 2) as never))._unsafeUnwrap();

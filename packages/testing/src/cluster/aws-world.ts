@@ -1,10 +1,10 @@
 /** A fake host, Vault and EC2 with the Cluster controller on the AWS driver, for AWS tests. */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createAwsDriver } from '@kubeception/driver-aws';
-import { ClusterResource, kubeceptionCrds, type Cluster, type ClusterInput, type SecretValue } from '@kubeception/sdk';
+import { ClusterResource, clusterId, kubeceptionCrds, type Cluster, type ClusterCoordinates, type ClusterInput, type SecretValue } from '@kubeception/sdk';
 import { createKubeClient, type ResourceClient } from '@kubeception/sdk/kube';
 import { createClusterController, createManager, type Manager } from '@kubeception/sdk/runtime';
-import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
+import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki, nodeRoles } from '@kubeception/pki-vault';
 import vault from 'node-vault';
 import { pino } from 'pino';
 import { startFakeEc2, type StartedFakeEc2 } from '../fake-ec2/index.js';
@@ -60,8 +60,8 @@ export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsW
           ...(options.bootTokens
             ? {
                 vaultAddr: fakeVault.url,
-                bootToken: (cluster: string) =>
-                  pki.issueClusterToken(cluster, { ttl: '1h', wrapTTL: '10m' }).map((t) => t.wrappingToken as SecretValue).mapErr((e) => ({ kind: 'Transient' as const, message: e.message })),
+                bootToken: (cluster: ClusterCoordinates, node: { readonly role: 'master' | 'worker' }) =>
+                  pki.issueToken({ cluster, roles: nodeRoles(node.role), ttl: '1h', wrapTTL: '10m' }).map((t) => t.wrappingToken as SecretValue).mapErr((e) => ({ kind: 'Transient' as const, message: e.message })),
               }
             : {}),
         }),
@@ -109,7 +109,11 @@ export function awsCluster(name: string, aws: Record<string, unknown> = {}, work
   };
 }
 
-/** Resources of a cluster in the fake account (terminated instances left out). */
-export function ownedBy(fakeEc2: StartedFakeEc2, cluster: string) {
-  return fakeEc2.state.userResources().filter((r) => r.tags[`kubeception.io/cluster/${cluster}`] === 'owned' && !(r.type === 'instance' && (r as { state?: string }).state === 'terminated'));
+/** The tag key marking what the Cluster `namespace/name` owns: `kubeception.io/cluster/<cluster-id>`. */
+export const ownerTagOf = (cluster: string, namespace = 'default') => `kubeception.io/cluster/${clusterId({ namespace, name: cluster })}`;
+
+/** Resources of the Cluster `namespace/cluster` in the fake account, found by its ownership tag (terminated instances left out). */
+export function ownedBy(fakeEc2: StartedFakeEc2, cluster: string, namespace = 'default') {
+  const tag = ownerTagOf(cluster, namespace);
+  return fakeEc2.state.userResources().filter((r) => r.tags[tag] === 'owned' && !(r.type === 'instance' && (r as { state?: string }).state === 'terminated'));
 }

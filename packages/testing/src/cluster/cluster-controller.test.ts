@@ -2,7 +2,7 @@
  * The provider-agnostic Cluster controller with a small sandbox driver, on the fake host with
  * the real PKI controllers and the fake Vault.
  */
-import { CertificateAuthorityResource, CertificateResource, ClusterResource, isTrue, kubeceptionCrds, type Cluster } from '@kubeception/sdk';
+import { CertificateAuthorityResource, CertificateResource, ClusterResource, clusterId, isTrue, kubeceptionCrds, type Cluster } from '@kubeception/sdk';
 import { ConfigMapResource, createKubeClient } from '@kubeception/sdk/kube';
 import { createClusterController, createManager, type Manager } from '@kubeception/sdk/runtime';
 import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
@@ -10,7 +10,7 @@ import vault from 'node-vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeKube, type FakeKube } from '../fake-kube/server.js';
 import { startFakeVault, type StartedFakeVault } from '../fake-vault/index.js';
-import { createSandboxDriver, type SandboxCalls } from './sandbox-driver.js';
+import { createSandboxDriver, SANDBOX_TAKEN_ANNOTATION, type SandboxCalls } from './sandbox-driver.js';
 
 let fakeKube: FakeKube;
 let fakeVault: StartedFakeVault;
@@ -94,7 +94,7 @@ describe('Cluster controller', () => {
     const certs = (await kube().resource(CertificateResource).list({ namespace: 'default', labelSelector: 'kubeception.io/cluster=one' }))._unsafeUnwrap().items;
     expect(certs).toHaveLength(7);
     expect(certs.every((c) => c.metadata.ownerReferences?.[0]?.kind === 'Cluster')).toBe(true);
-    expect(fakeVault.state.mounts()).toContain('pki-one/');
+    expect(fakeVault.state.mounts()).toContain(`pki-${clusterId({ namespace: 'default', name: 'one' })}/`);
   }, 60_000);
 
   it('writes nothing in a steady state', async () => {
@@ -133,6 +133,33 @@ describe('Cluster controller', () => {
     expect(fakeKube.requests.count({ resource: 'clusters', name: 'bad', verb: 'patch' })).toBe(0);
   });
 
+  it('refuses a Cluster the driver’s preflight refuses before creating any PKI: no CA, no certificates, no Vault mount', async () => {
+    (await clusters().create(cluster('taken', { annotations: { [SANDBOX_TAKEN_ANNOTATION]: 'other/taken' } }) as never))._unsafeUnwrap();
+    await expect.poll(async () => (await get('taken')).status?.conditions?.find((c) => c.type === 'Ready')?.reason, { timeout: 10_000 }).toBe('InfrastructureTaken');
+    expect((await get('taken')).status?.conditions?.find((c) => c.type === 'Ready')?.message).toBe('the sandbox of taken belongs to Cluster other/taken');
+    expect((await kube().resource(CertificateAuthorityResource).get('taken', { namespace: 'default' })).isErr()).toBe(true);
+    expect((await kube().resource(CertificateResource).list({ namespace: 'default', labelSelector: 'kubeception.io/cluster=taken' }))._unsafeUnwrap().items).toEqual([]);
+    expect(fakeVault.state.mounts().filter((m) => m.startsWith('pki-taken'))).toEqual([]);
+    expect((await kube().resource(ConfigMapResource).get('taken-infra', { namespace: 'default' })).isErr()).toBe(true);
+    // terminal: not retried until the Cluster changes
+    fakeKube.requests.clear();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fakeKube.requests.count({ resource: 'clusters', name: 'taken', verb: 'patch' })).toBe(0);
+  });
+
+  it('never takes over a Certificate of the same name that it does not control: PkiConflict, nothing written to it', async () => {
+    const squatter = { apiVersion: 'kubeception.io/v1alpha1', kind: 'Certificate', metadata: { name: 'squat-admin', namespace: 'default' }, spec: { clusterRef: { name: 'elsewhere' }, component: 'admin', role: 'admin', commonName: 'admin' } };
+    const created = (await kube().resource(CertificateResource).create(squatter as never))._unsafeUnwrap();
+    (await clusters().create(cluster('squat') as never))._unsafeUnwrap();
+    await expect.poll(async () => (await get('squat')).status?.conditions?.find((c) => c.type === 'Ready')?.reason, { timeout: 10_000 }).toBe('PkiConflict');
+    expect((await get('squat')).status?.conditions?.find((c) => c.type === 'Ready')?.message).toBe('Certificate default/squat-admin exists and is not controlled by this Cluster; delete or rename it');
+    // the Certificate controller reports on it (it serves no Cluster here); the Cluster controller never wrote it
+    const after = (await kube().resource(CertificateResource).get('squat-admin', { namespace: 'default' }))._unsafeUnwrap();
+    expect(after.spec).toEqual(created.spec);
+    expect(after.metadata.ownerReferences).toBeUndefined();
+    expect((after.metadata.managedFields as { manager?: string }[] | undefined)?.map((f) => f.manager)).not.toContain(controllerName);
+  });
+
   it('does nothing for a paused Cluster but report Paused', async () => {
     (await clusters().create(cluster('held', { annotations: { 'kubeception.io/paused': 'true' } }) as never))._unsafeUnwrap();
     await expect.poll(async () => isTrue((await get('held')).status?.conditions, 'Paused'), { timeout: 10_000 }).toBe(true);
@@ -147,6 +174,6 @@ describe('Cluster controller', () => {
     expect(calls.cleanup).toBeGreaterThan(cleanupsBefore);
     expect((await kube().resource(ConfigMapResource).get('one-infra', { namespace: 'default' })).isErr()).toBe(true);
     expect((await kube().resource(CertificateResource).list({ namespace: 'default', labelSelector: 'kubeception.io/cluster=one' }))._unsafeUnwrap().items).toEqual([]);
-    expect(fakeVault.state.mounts()).not.toContain('pki-one/');
+    expect(fakeVault.state.mounts()).not.toContain(`pki-${clusterId({ namespace: 'default', name: 'one' })}/`);
   }, 60_000);
 });

@@ -4,7 +4,10 @@
  */
 import { defineProvider, z, type ClusterDriver, type DriverCondition, type Observed } from '@kubeception/sdk';
 import { ConfigMapResource, type KubeClient } from '@kubeception/sdk/kube';
-import { okAsync } from 'neverthrow';
+import { errAsync, okAsync } from 'neverthrow';
+
+/** A Cluster with this annotation is refused by the sandbox driver's preflight: its value names the holder. */
+export const SANDBOX_TAKEN_ANNOTATION = 'sandbox.kubeception.io/taken-by';
 
 export const sandboxProvider = defineProvider({ name: 'sandbox', specSchema: z.strictObject({ size: z.int().min(1).default(1) }) });
 type Spec = z.output<typeof sandboxProvider.specSchema>;
@@ -23,6 +26,13 @@ export function createSandboxDriver(kube: KubeClient, calls: SandboxCalls = { ob
   return {
     name: 'sandbox',
     provider: sandboxProvider,
+    // a stand-in for a driver's refusals (its namespace or network is another Cluster's)
+    preflight: (cluster) => {
+      const holder = cluster.metadata.annotations?.[SANDBOX_TAKEN_ANNOTATION];
+      return holder === undefined
+        ? okAsync(undefined)
+        : errAsync({ kind: 'Conflict' as const, reason: 'InfrastructureTaken', terminal: true as const, message: `the sandbox of ${cluster.metadata.name} belongs to Cluster ${holder}` });
+    },
     observe: (cluster) => {
       calls.observe++;
       return configMaps

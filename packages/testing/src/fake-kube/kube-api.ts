@@ -4,11 +4,12 @@ import { admitCustomResource, builtinDefaults, namespaceOnCreate, statusOnCreate
 import { CRD_CLEANUP_FINALIZER, crdErrors, crdStatus } from './crd-types.js';
 import { builtinNav, schemaNav, type FieldNav } from './field-nav.js';
 import { applyJsonPatch, applyMergePatch, PatchError } from './json-patch.js';
-import { baseManagedFields, recordUpdate, type WriteContext } from './managed-fields.js';
+import { baseManagedFields, recordUpdate, withStoredTimes, type WriteContext } from './managed-fields.js';
 import { ObjectStore } from './object-store.js';
 import { editable, generateName, keepImmutableMeta, nameErrors, newFinalizersWhileDeleting, newUid, now, specChanged } from './object-meta.js';
 import { hasStatus, Registry, scaleOf } from './registry.js';
 import { apiVersionOf, type ResourceType } from './resource-type.js';
+import { canonicalizeQuantities, goValue, unconvertibleApply, undecodableBody, undecodablePatch } from './quantities.js';
 import { withReplicasOf } from './scale.js';
 import { serverSideApply } from './server-side-apply.js';
 import { alreadyExists, ApiError, badRequest, conflict, forbidden, internalError, invalid, methodNotAllowed, notFound, STALE_OBJECT, unsupportedMediaType } from './status.js';
@@ -105,8 +106,9 @@ export class KubeApi {
     if (mf.length > 0) next.metadata.managedFields = mf;
     else delete next.metadata.managedFields;
     const stored = { ...next, apiVersion: apiVersionOf(rt.group, rt.version) } as StoredObject;
-    if (sameObject(old, stored) || opts.dryRun) return opts.dryRun ? stored : old;
-    return this.commit(rt, stored, old);
+    // a write that changes nothing but managedFields times (a repeated apply) is a no-op
+    if (sameObject(old, withStoredTimes(old, stored))) return old;
+    return opts.dryRun ? stored : this.commit(rt, stored, old);
   }
 
   patch(rt: ResourceType, version: string, namespace: string, name: string, contentType: string, raw: string, opts: WriteOptions, subresource: string): StoredObject {
@@ -127,6 +129,7 @@ export class KubeApi {
       if (e instanceof PatchError) throw patchInvalid(e.message);
       throw e;
     }
+    canonicalizeQuantities(rt, patched, undecodablePatch(() => (type === 'application/strategic-merge-patch+json' ? goValue(patch) : JSON.stringify(patched))));
     return this.update(rt, version, namespace, name, patched, opts, subresource, undefined, true);
   }
 
@@ -153,6 +156,7 @@ export class KubeApi {
     object.apiVersion = apiVersionOf(rt.group, version);
     object.kind = rt.kind;
     object.metadata = { ...(isObject(object.metadata) ? object.metadata : {}), name };
+    canonicalizeQuantities(rt, object, unconvertibleApply(rt, version, config));
     if (!live) {
       if (subresource !== '') throw notFound(rt, name);
       return this.create(rt, version, namespace, object, opts, managedFields);
@@ -180,6 +184,7 @@ export class KubeApi {
       if (obj.metadata.namespace && obj.metadata.namespace !== namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       obj.metadata.namespace = namespace;
     } else delete obj.metadata.namespace;
+    canonicalizeQuantities(rt, obj as JsonObject, undecodableBody(rt, version));
     return obj;
   }
 

@@ -15,7 +15,11 @@ export interface KubeconfigTarget {
   readonly caCertificate?: string;
   /** A client certificate to authenticate with, instead of a token. @default undefined */
   readonly client?: ClientCertificate;
+  /** The bearer token to authenticate with. @default a placeholder the server ignores */
+  readonly token?: string;
 }
+
+const PLACEHOLDER_TOKEN = 'fake-kube-token';
 
 const base64 = (pem: string) => Buffer.from(pem, 'utf8').toString('base64');
 
@@ -27,7 +31,7 @@ export function kubeconfigYaml(target: KubeconfigTarget): string {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: NAME, cluster }],
-    users: [{ name: NAME, user: target.client ? { 'client-certificate-data': base64(target.client.certificate), 'client-key-data': base64(target.client.privateKey) } : { token: 'fake-kube-token' } }],
+    users: [{ name: NAME, user: target.client ? { 'client-certificate-data': base64(target.client.certificate), 'client-key-data': base64(target.client.privateKey) } : { token: target.token ?? PLACEHOLDER_TOKEN } }],
     contexts: [{ name: NAME, context: { cluster: NAME, user: NAME, namespace } }],
     'current-context': NAME,
     preferences: {},
@@ -44,7 +48,7 @@ export function kubeConfigFor(target: KubeconfigTarget): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [cluster],
-    users: [target.client ? { name: NAME, certData: base64(target.client.certificate), keyData: base64(target.client.privateKey) } : { name: NAME, token: 'fake-kube-token' }],
+    users: [target.client ? { name: NAME, certData: base64(target.client.certificate), keyData: base64(target.client.privateKey) } : { name: NAME, token: target.token ?? PLACEHOLDER_TOKEN }],
     contexts: [{ name: NAME, cluster: NAME, user: NAME, namespace }],
     currentContext: NAME,
   });

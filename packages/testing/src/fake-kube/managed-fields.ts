@@ -1,7 +1,7 @@
 /** `metadata.managedFields` bookkeeping for Update operations and shared helpers for apply (internal). */
 import type { FieldNav } from './field-nav.js';
 import { changedSet, existingFieldsV1, fromFieldsV1, type FieldSet } from './field-set.js';
-import { deepEqual, isObject, type JsonObject, type ManagedFieldsEntry } from './types.js';
+import { deepEqual, isObject, type JsonObject, type KubeObject, type ManagedFieldsEntry } from './types.js';
 
 /** Who writes, and where. */
 export interface WriteContext {
@@ -137,4 +137,19 @@ export function baseManagedFields(stored: unknown, requested: unknown): unknown 
   if (deepEqual(normalized, stored)) return stored;
   const real = normalized.filter((e) => isObject(e) && Object.keys(e).length > 0);
   return real.length === 0 ? [] : normalized;
+}
+
+/**
+ * `next` with `old`'s managedFields when its entries are `old`'s but for their times, as
+ * kube-apiserver's `IgnoreManagedFieldsTimestampsTransformer` reverts them: a write whose only
+ * change is a time (an apply of what is already there, in a later second) then compares equal to
+ * `old` and is not written. Otherwise `next` itself.
+ */
+export function withStoredTimes<T extends KubeObject>(old: KubeObject, next: T): T {
+  const before: readonly ManagedFieldsEntry[] = old.metadata.managedFields ?? [];
+  const after: readonly ManagedFieldsEntry[] = next.metadata.managedFields ?? [];
+  if (before.length === 0 || before === after || before.length !== after.length) return next;
+  const untimed = (e: ManagedFieldsEntry | undefined) => ({ ...e, time: undefined });
+  const sameButTimes = after.every((e, i) => e === before[i] || deepEqual(untimed(e), untimed(before[i])));
+  return sameButTimes ? { ...next, metadata: { ...next.metadata, managedFields: before } } : next;
 }

@@ -1,4 +1,5 @@
 /** `startFakeKube`: the HTTP(S) server and its wiring. */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -55,6 +56,14 @@ export interface FakeKubeOptions {
    * (organization `system:masters`); `issueClientCertificate` signs others. @default false
    */
   readonly clientCertificates?: boolean;
+  /**
+   * Authenticate clients by bearer token, as kube-apiserver does with a static token file and
+   * anonymous requests off: a request without `Authorization: Bearer <token>` is answered 401
+   * Unauthorized. `true` generates a random token. The kubeconfigs carry it (without this option
+   * they carry a placeholder the server ignores). Ignored with `clientCertificates`.
+   * @default undefined (any client is served)
+   */
+  readonly bearerToken?: string | true;
   /**
    * Delete pods gracefully like kube-apiserver: a pod bound to a node (and not Succeeded or Failed)
    * is kept with `deletionTimestamp` for its grace period (`gracePeriodSeconds`, else
@@ -121,6 +130,16 @@ function seed(api: KubeApi, options: FakeKubeOptions): void {
     const ns = isObject(obj.metadata) && typeof obj.metadata.namespace === 'string' ? obj.metadata.namespace : (options.namespace ?? 'default');
     api.create(rt, version, rt.namespaced ? ns : '', obj, SEED);
   }
+}
+
+/** The user the request log records for a request authenticated by the bearer token. */
+const TOKEN_USER = 'token-user';
+
+/** Whether the request carries `Authorization: Bearer <token>` (compared in constant time). */
+function bearerMatches(req: IncomingMessage, token: string): boolean {
+  const given = Buffer.from(req.headers.authorization ?? '', 'utf8');
+  const expected = Buffer.from(`Bearer ${token}`, 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** The user of a request over a TLS connection whose client certificate the server's CA signed: its common name. */
@@ -193,6 +212,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
   const { server, caCertificate, pki, admin } = await createServer(options.tls ?? false, options.clientCertificates ?? false, (req, res) => {
     void serve(req, res);
   });
+  const token = options.bearerToken === true ? randomBytes(24).toString('base64url') : options.bearerToken;
   const started = Date.now();
   const api = new KubeApi(options.historySize ?? 10_000);
   api.gracefulPods = options.gracefulPodDeletion ?? false;
@@ -227,6 +247,9 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
         const user = authenticatedUser(req);
         if (user === undefined) throw faultStatus(401, {}, 'Unauthorized');
         record.user = user;
+      } else if (token !== undefined) {
+        if (!bearerMatches(req, token)) throw faultStatus(401, {}, 'Unauthorized');
+        record.user = TOKEN_USER;
       }
       const delayed = await faults.delay(record);
       if (delayed > 0) record.fault = `latency ${delayed}ms`;
@@ -250,7 +273,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     hub.stop();
     throw e;
   }
-  const target = { url: `${caCertificate === undefined ? 'http' : 'https'}://${host}`, namespace: options.namespace ?? 'default', caCertificate, ...(admin ? { client: admin } : {}) };
+  const target = { url: `${caCertificate === undefined ? 'http' : 'https'}://${host}`, namespace: options.namespace ?? 'default', caCertificate, ...(admin ? { client: admin } : {}), ...(token !== undefined ? { token } : {}) };
   const kubeConfig = kubeConfigFor(target);
   return {
     url: target.url,

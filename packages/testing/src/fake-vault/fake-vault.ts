@@ -3,7 +3,8 @@ import { http, type RequestHandler } from 'msw';
 import { createDispatcher, tokenCapabilities } from './dispatch.js';
 import { parseDuration } from './duration.js';
 import { createRequestLog, FaultEngine, type VaultFaults, type VaultRequestLog } from './faults.js';
-import { serveHandlers, type ServedHandlers } from '../serve-handlers.js';
+import type { ServedHandlers } from '../serve-handlers.js';
+import { serveVault } from './serve.js';
 import { VaultState } from './state.js';
 import { sysRoutes } from './sys-routes.js';
 import { authRoutes } from './token-routes.js';
@@ -32,9 +33,13 @@ export interface FakeVaultOptions {
 
 /** A certificate the PKI engine of a mount has stored. */
 export interface FakeVaultCertificate {
+  /** Serial number, colon-separated hex as Vault shows it. */
   readonly serial: string;
+  /** The certificate, PEM. */
   readonly pem: string;
+  /** Expiry. */
   readonly notAfter: Date;
+  /** Whether it has been revoked. */
   readonly revoked: boolean;
 }
 
@@ -70,7 +75,10 @@ export interface FakeVault {
   readonly state: FakeVaultStateView;
   /** Answers one fetch `Request` directly (what the handlers call). */
   handle(request: Request): Promise<Response>;
-  /** Serves the handlers on 127.0.0.1 for clients msw does not intercept. @default port 0 (a free port) */
+  /**
+   * Serves the fake on 127.0.0.1 for clients msw does not intercept (other processes, curl, hvac),
+   * `LIST` requests included; every origin is answered. @default port 0 (a free port)
+   */
   serve(options?: { readonly port?: number }): Promise<ServedHandlers>;
 }
 
@@ -136,7 +144,7 @@ export function createFakeVault(options: FakeVaultOptions = {}): FakeVault {
     requests: log,
     state: stateView(state),
     handle,
-    serve: (serveOptions) => serveHandlers(handlers, serveOptions?.port ?? 0),
+    serve: (serveOptions) => serveVault(handle, serveOptions?.port ?? 0),
   };
 }
 

@@ -26,6 +26,7 @@ export interface VaultFailureSpec extends VaultFaultMatch {
 
 /** Latency to add before matching requests are handled. */
 export interface VaultLatencySpec extends VaultFaultMatch {
+  /** Delay added to each matching request, in milliseconds. */
   readonly ms: number;
   /** How many matching requests are delayed. @default Infinity */
   readonly times?: number;
@@ -59,6 +60,7 @@ export interface VaultRequestRecord {
   readonly method: string;
   /** Path after `/v1/`, without query. */
   readonly path: string;
+  /** Vault's operation for the request (`read`, `list`, `create`, `update`, `delete`, `patch`). */
   readonly operation: Operation;
   /** Status sent. */
   status: number;
@@ -70,10 +72,13 @@ export interface VaultRequestRecord {
 
 /** A filter over records: every given field must match. */
 export interface VaultRequestFilter {
+  /** Only this HTTP method. */
   readonly method?: string;
   /** Path prefix. */
   readonly path?: string;
+  /** Only this Vault operation. */
   readonly operation?: Operation;
+  /** Only answers with this HTTP status. */
   readonly status?: number;
   /** Only records with (true) or without (false) a fault. */
   readonly faulted?: boolean;

@@ -1,6 +1,6 @@
 /**
  * Real X.509 for the PKI engine with `@peculiar/x509`: key pairs (ECDSA or RSA), self-signed
- * roots, CSR parsing, CRLs, serials in Vault's `aa:bb:..` form (internal).
+ * roots, CSR parsing, serials in Vault's `aa:bb:..` form (internal; CRLs are in `pki-crl.ts`).
  *
  * Leaves, issued thousands of times where a root is made once, are built from
  * `@peculiar/asn1-x509` structures and signed with Node's crypto: `@peculiar/x509`'s generator
@@ -311,18 +311,6 @@ export async function parseCsr(pem: string): Promise<ParsedCsr> {
     publicKey: csr.publicKey,
     keyType: alg === 'ECDSA' ? 'ec' : alg.startsWith('RS') ? 'rsa' : 'other',
   };
-}
-
-/** A CRL of the revoked serials, signed by the issuer, PEM. */
-export async function createCrl(issuer: Issuer, revoked: readonly { serial: string; at: Date }[], now: Date, nextUpdate: Date): Promise<x509.X509Crl> {
-  return x509.X509CrlGenerator.create({
-    issuer: issuer.certificate.subjectName,
-    thisUpdate: now,
-    nextUpdate,
-    entries: revoked.map((r) => ({ serialNumber: r.serial.replace(/:/g, ''), revocationDate: r.at })),
-    signingKey: issuer.keys.privateKey,
-    signingAlgorithm: signingAlgorithm(issuer.spec),
-  });
 }
 
 export { x509 };

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { formatRfc3339, parseDuration } from './duration.js';
 import { VaultError } from './errors.js';
-import { createCrl, createLeaf, createRoot, exportLeafKey, exportPrivateKey, formatSerial, generateKeys, generateLeafKeys, keySpec, normalizeSerial, parseCsr, type Issuer, type KeySpec, type LeafKeys } from './pki-crypto.js';
+import { createCrl, type BuiltCrl } from './pki-crl.js';
+import { createLeaf, createRoot, exportLeafKey, exportPrivateKey, formatSerial, generateKeys, generateLeafKeys, keySpec, normalizeSerial, parseCsr, type Issuer, type KeySpec, type LeafKeys } from './pki-crypto.js';
 import { certificateNotAfter, creationBundle, type MountTtls } from './pki-issue.js';
 import { extKeyUsageOids, keyUsageFlags, type Role } from './pki-roles.js';
 import { bool, int, list, str } from './types.js';
@@ -25,6 +26,9 @@ interface IssuerEntry extends Issuer {
 
 type Body = Readonly<Record<string, unknown>>;
 
+/** Vault's default CRL validity (`config/crl` `expiry`). */
+const CRL_EXPIRY_MS = 72 * 3600_000;
+
 function privateKeyFormat(body: Body): 'der' | 'pem' | 'pkcs8' {
   const f = str(body, 'private_key_format', 'der');
   if (!['der', 'pem', 'pkcs8', ''].includes(f)) throw VaultError.badRequest(`unknown private key format "${f}"`);
@@ -36,6 +40,10 @@ export class PkiEngine {
   readonly roles = new Map<string, Role>();
   readonly certs = new Map<string, StoredCert>();
   private issuer: IssuerEntry | undefined;
+  /** The current CRL; Vault stores it and rebuilds it on root generation, revocation, tidy and `crl/rotate`. */
+  private currentCrl: BuiltCrl | undefined;
+  /** The next CRL Number; a new issuer starts a new CRL at 1, like Vault's per-CRL-id counter. */
+  private nextCrlNumber = 1;
 
   constructor(
     private readonly ttls: () => MountTtls,
@@ -72,6 +80,8 @@ export class PkiEngine {
     const pem = cert.toString('pem');
     this.issuer = { certificate: cert, keys, spec, pem, serial: formatSerial(cert.serialNumber), issuerId: randomUUID(), keyId: randomUUID() };
     this.store(this.issuer.serial, pem, notAfter);
+    this.nextCrlNumber = 1;
+    await this.rebuildCrl();
     const data: Record<string, unknown> = {
       certificate: pem,
       issuing_ca: pem,
@@ -89,6 +99,7 @@ export class PkiEngine {
   /** `DELETE root`: forgets the issuer. */
   deleteRoot(): void {
     this.issuer = undefined;
+    this.currentCrl = undefined;
   }
 
   /** `issue/:role` (no CSR: a key pair is generated) and `sign/:role` (CSR). */
@@ -111,21 +122,24 @@ export class PkiEngine {
     return { data, warnings: [...bundle.warnings] };
   }
 
-  /** `revoke`: by `serial_number` or `certificate`. */
-  revoke(body: Body): Record<string, unknown> {
+  /** `revoke`: by `serial_number` or `certificate`; a new revocation rebuilds the CRL. */
+  async revoke(body: Body): Promise<Record<string, unknown>> {
     const raw = str(body, 'serial_number');
     const byPem = str(body, 'certificate');
     const entry = raw !== '' ? this.certs.get(normalizeSerial(raw)) : [...this.certs.values()].find((c) => c.pem.trim() === byPem.trim());
     if (raw === '' && byPem === '') throw VaultError.badRequest('The serial number or certificate to revoke must be provided.');
     if (!entry) throw VaultError.badRequest(`certificate with serial ${raw === '' ? 'in request' : raw} not found`);
     if (this.issuer && entry.serial === this.issuer.serial) throw VaultError.badRequest('adding issuer (id: ' + this.issuer.issuerId + ') to its own CRL is not allowed');
-    entry.revokedAt ??= this.now();
+    if (entry.revokedAt === undefined) {
+      entry.revokedAt = this.now();
+      await this.rebuildCrl();
+    }
     const seconds = Math.floor(entry.revokedAt.getTime() / 1000);
     return { revocation_time: seconds, revocation_time_rfc3339: formatRfc3339(entry.revokedAt), state: 'revoked' };
   }
 
-  /** `tidy`: drops expired certificates (and revoked ones) older than the safety buffer. */
-  tidy(body: Body): { removedCerts: number; removedRevoked: number; warnings: string[] } {
+  /** `tidy`: drops expired certificates (and revoked ones) older than the safety buffer; the CRL is rebuilt when revoked ones went. */
+  async tidy(body: Body): Promise<{ removedCerts: number; removedRevoked: number; warnings: string[] }> {
     const certStore = bool(body, 'tidy_cert_store', false);
     const revoked = bool(body, 'tidy_revoked_certs', false);
     if (!certStore && !revoked) return { removedCerts: 0, removedRevoked: 0, warnings: ['No targets to tidy; specify tidy_cert_store=true or tidy_revoked_certs=true to start a tidy operation.'] };
@@ -141,16 +155,26 @@ export class PkiEngine {
         else removedCerts++;
       }
     }
+    if (removedRevoked > 0 && this.issuer) await this.rebuildCrl();
     return { removedCerts, removedRevoked, warnings: ["Tidy operation successfully started. Any information from the operation will be printed to Vault's server logs."] };
   }
 
-  /** The CRL of revoked certificates, signed by the issuer. */
-  async crl(): Promise<{ pem: string; der: Uint8Array }> {
+  /** The current CRL (`crl`, `crl/pem`, `cert/crl`): the one last built, as Vault serves its stored CRL. */
+  async crl(): Promise<BuiltCrl> {
+    this.requireIssuer();
+    return this.currentCrl ?? this.rebuildCrl();
+  }
+
+  /** Builds a new CRL of the revoked certificates with the next CRL Number (`crl/rotate` and the triggers above). */
+  async rebuildCrl(): Promise<BuiltCrl> {
     const issuer = this.requireIssuer();
+    const number = this.nextCrlNumber++;
     const revoked = [...this.certs.values()].filter((c) => c.revokedAt).map((c) => ({ serial: c.serial, at: c.revokedAt as Date }));
-    const now = this.now();
-    const crl = await createCrl(issuer, revoked, now, new Date(now.getTime() + 72 * 3600_000));
-    return { pem: crl.toString('pem'), der: new Uint8Array(crl.rawData) };
+    const thisUpdate = this.now();
+    const built = await createCrl({ issuer, revoked, number, thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + CRL_EXPIRY_MS) });
+    // concurrent rebuilds may finish out of order: keep the newest, never go back to an older number
+    if (this.issuer === issuer && (this.currentCrl === undefined || this.currentCrl.number < number)) this.currentCrl = built;
+    return built;
   }
 
   private store(serial: string, pem: string, notAfter: Date): void {

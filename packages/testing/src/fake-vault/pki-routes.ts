@@ -34,6 +34,13 @@ function fetchRoutes(pki: PkiEngine): Route[] {
     { pattern: /^crl\/pem$/, unauthenticated: true, read: async () => pemReply((await pki.crl()).pem) },
     { pattern: /^cert\/crl$/, unauthenticated: true, read: async () => ok({ data: { certificate: (await pki.crl()).pem, revocation_time: 0 }, ...MOUNT_TYPE }) },
     {
+      pattern: /^crl\/rotate$/,
+      read: async () => {
+        await pki.rebuildCrl();
+        return ok({ data: { success: true }, ...MOUNT_TYPE });
+      },
+    },
+    {
       pattern: /^cert\/([^/]+)$/,
       unauthenticated: true,
       read: (_req, [serial = '']) => {
@@ -89,11 +96,11 @@ export function pkiRoutes(pki: PkiEngine): Route[] {
     },
     { pattern: /^issue\/([^/]+)$/, write: async (req, [role = '']) => ok({ ...(await pki.issue(role, req.body, false)), ...MOUNT_TYPE }) },
     { pattern: /^sign\/([^/]+)$/, write: async (req, [role = '']) => ok({ ...(await pki.issue(role, req.body, true)), ...MOUNT_TYPE }) },
-    { pattern: /^revoke$/, write: (req) => ok({ data: pki.revoke(req.body), ...MOUNT_TYPE }) },
+    { pattern: /^revoke$/, write: async (req) => ok({ data: await pki.revoke(req.body), ...MOUNT_TYPE }) },
     {
       pattern: /^tidy$/,
-      write: (req) => {
-        const result = pki.tidy(req.body);
+      write: async (req) => {
+        const result = await pki.tidy(req.body);
         lastTidy = { cert_store_deleted_count: result.removedCerts, revoked_cert_deleted_count: result.removedRevoked, state: 'Finished' };
         return { ...ok({ warnings: result.warnings, ...MOUNT_TYPE }), status: 202 };
       },

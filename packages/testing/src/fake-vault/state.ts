@@ -4,6 +4,7 @@ import { VaultError } from './errors.js';
 import { PkiEngine } from './pki-engine.js';
 import { pkiRoutes } from './pki-routes.js';
 import { DEFAULT_POLICY, parsePolicy, type PathRule } from './policy.js';
+import type { TokenRole } from './token-roles.js';
 import { TokenStore } from './token-store.js';
 import type { Route } from './types.js';
 
@@ -55,6 +56,8 @@ export class VaultState {
   readonly policies = new Map<string, StoredPolicy>();
   readonly tokens: TokenStore;
   readonly wraps = new Map<string, WrappedResponse>();
+  /** Token roles (`auth/token/roles/:name`), by lower-case name. */
+  readonly tokenRoles = new Map<string, TokenRole>();
 
   constructor(readonly settings: StateSettings) {
     this.tokens = new TokenStore(settings.now);
@@ -71,15 +74,19 @@ export class VaultState {
       if (key.startsWith(existing) || existing.startsWith(key)) throw VaultError.badRequest(`path is already in use at ${existing}`);
     }
     if (type !== 'pki') throw VaultError.badRequest(`plugin not found in the catalog: ${type}`);
-    const mount: Omit<Mount, 'pki' | 'routes'> = { path: key, type, description, accessor: `pki_${randomUUID().slice(0, 8)}`, uuid: randomUUID(), defaultLeaseTtl: ttls.defaultLeaseTtl ?? 0, maxLeaseTtl: ttls.maxLeaseTtl ?? 0 };
+    // the engine reads the TTLs of the mount entry itself, so `sys/mounts/:path/tune` reaches it
     const pki = new PkiEngine(() => this.ttlsOf(mount), this.settings.now, this.settings.defaultKeyType);
-    this.mounts.set(key, { ...mount, pki, routes: pkiRoutes(pki) });
+    const mount: Mount = { path: key, type, description, accessor: `pki_${randomUUID().slice(0, 8)}`, uuid: randomUUID(), defaultLeaseTtl: ttls.defaultLeaseTtl ?? 0, maxLeaseTtl: ttls.maxLeaseTtl ?? 0, pki, routes: pkiRoutes(pki) };
+    this.mounts.set(key, mount);
   }
 
-  /** The mount's effective TTLs in seconds. */
+  /**
+   * The mount's effective TTLs in seconds, as Vault's `dynamicSystemView.fetchTTLs`: each is the
+   * mount's own when set, else the system's. The default is not capped at the max (Vault caps the
+   * TTL where it is used, e.g. `GetCertificateNotAfter`, with a warning).
+   */
   ttlsOf(mount: Pick<Mount, 'defaultLeaseTtl' | 'maxLeaseTtl'>): { defaultLeaseTtl: number; maxLeaseTtl: number } {
-    const max = mount.maxLeaseTtl || this.settings.maxLeaseTtl;
-    return { defaultLeaseTtl: Math.min(mount.defaultLeaseTtl || this.settings.defaultLeaseTtl, max), maxLeaseTtl: max };
+    return { defaultLeaseTtl: mount.defaultLeaseTtl || this.settings.defaultLeaseTtl, maxLeaseTtl: mount.maxLeaseTtl || this.settings.maxLeaseTtl };
   }
 
   /** The mount serving a request path, and the path inside it. */

@@ -4,6 +4,7 @@ import { INVALID_TOKEN, VaultError } from './errors.js';
 import type { Capability } from './policy.js';
 import type { VaultState } from './state.js';
 import { randomId, type TokenEntry } from './token-store.js';
+import { constrainsPolicies, rolePolicies, tokenRoleRoutes, type TokenRole } from './token-roles.js';
 import { bool, envelope, int, list, noContent, ok, str, type Reply, type Route, type VaultRequest } from './types.js';
 
 const WRAP_INVALID = 'wrapping token is not valid or does not exist';
@@ -45,6 +46,7 @@ function lookupData(state: VaultState, t: TokenEntry): Record<string, unknown> {
     renewable: t.renewable,
     ttl: state.tokens.remaining(t),
     type: 'service',
+    ...(t.role ? { role: t.role } : {}),
   };
 }
 
@@ -62,35 +64,51 @@ function childPolicies(parent: TokenEntry, req: VaultRequest): string[] {
   return [...set].sort();
 }
 
-function createToken(state: VaultState, req: VaultRequest, orphan: boolean): Reply {
-  const parent = req.token as TokenEntry;
-  const isRoot = parent.policies.includes('root');
-  if (req.body.id !== undefined && !isRoot) throw VaultError.badRequest('root or sudo privileges required to specify token id');
-  if ((orphan || bool(req.body, 'no_parent', false)) && !isRoot && req.path.endsWith('/create')) throw VaultError.badRequest('root or sudo privileges required to create orphan token');
-  const numUses = int(req.body, 'num_uses', 0);
-  if (numUses < 0) throw VaultError.badRequest('number of uses cannot be negative');
-  const policies = childPolicies(parent, req);
-  const explicitMaxTtl = parseDuration(req.body.explicit_max_ttl, 'explicit_max_ttl') ?? 0;
-  const warnings: string[] = [];
+/** The new token's policies: the role's rules when it constrains policies, otherwise a subset of the parent's. */
+function policiesFor(parent: TokenEntry, req: VaultRequest, role: TokenRole | undefined): string[] {
+  const policies = role && constrainsPolicies(role) ? rolePolicies(role, parent, req) : childPolicies(parent, req);
+  if (policies.includes('root') && !parent.policies.includes('root')) throw VaultError.badRequest('root tokens may not be created without parent token being root');
+  return policies;
+}
+
+/** TTL and explicit max TTL in seconds, capped like Vault (the lesser explicit max of request and role). */
+function ttlsFor(state: VaultState, req: VaultRequest, policies: readonly string[], role: TokenRole | undefined, warnings: string[]) {
+  const asked = parseDuration(req.body.explicit_max_ttl, 'explicit_max_ttl') ?? 0;
+  const explicitMaxTtl = role?.explicitMaxTtl ? (asked > 0 ? Math.min(asked, role.explicitMaxTtl) : role.explicitMaxTtl) : asked;
   let ttl = parseDuration(req.body.ttl, 'ttl') ?? (policies.includes('root') ? 0 : state.settings.defaultLeaseTtl);
   const cap = explicitMaxTtl > 0 ? Math.min(explicitMaxTtl, state.settings.maxLeaseTtl) : state.settings.maxLeaseTtl;
   if (ttl > cap) {
     warnings.push(`TTL of "${ttl}s" exceeded the effective max_ttl of "${cap}s"; TTL value is capped accordingly`);
     ttl = cap;
   }
-  const isOrphan = orphan || bool(req.body, 'no_parent', false);
+  return { ttl, explicitMaxTtl };
+}
+
+function createToken(state: VaultState, req: VaultRequest, orphan: boolean, role?: TokenRole): Reply {
+  const parent = req.token as TokenEntry;
+  const isRoot = parent.policies.includes('root');
+  if (req.body.id !== undefined && !isRoot) throw VaultError.badRequest('root or sudo privileges required to specify token id');
+  if (!role && (orphan || bool(req.body, 'no_parent', false)) && !isRoot && req.path.endsWith('/create')) throw VaultError.badRequest('root or sudo privileges required to create orphan token');
+  let numUses = int(req.body, 'num_uses', 0);
+  if (numUses < 0) throw VaultError.badRequest('number of uses cannot be negative');
+  if (role && role.numUses > 0 && (numUses === 0 || role.numUses < numUses)) numUses = role.numUses;
+  const policies = policiesFor(parent, req, role);
+  const warnings: string[] = [];
+  const { ttl, explicitMaxTtl } = ttlsFor(state, req, policies, role, warnings);
+  const isOrphan = role ? role.orphan : orphan || bool(req.body, 'no_parent', false);
   const token = state.tokens.create({
     id: req.body.id === undefined ? undefined : String(req.body.id),
     policies,
     parent: isOrphan ? undefined : parent.id,
     displayName: `token${str(req.body, 'display_name') ? `-${str(req.body, 'display_name')}` : ''}`,
-    path: req.path,
+    path: role?.pathSuffix ? `${req.path}/${role.pathSuffix}` : req.path,
     meta: (req.body.meta as Record<string, string> | undefined) ?? null,
     ttl,
     explicitMaxTtl,
-    renewable: bool(req.body, 'renewable', true),
+    renewable: bool(req.body, 'renewable', true) && (role?.renewable ?? true),
     numUses,
     orphan: isOrphan,
+    ...(role ? { role: role.name } : {}),
   });
   return ok({ auth: authBlock(state, token), warnings });
 }
@@ -112,6 +130,7 @@ function tokenRoutes(state: VaultState): Route[] {
   return [
     { pattern: /^auth\/token\/create$/, write: (req) => createToken(state, req, false) },
     { pattern: /^auth\/token\/create-orphan$/, write: (req) => createToken(state, req, true) },
+    ...tokenRoleRoutes(state.tokenRoles, (req, role) => createToken(state, req, false, role)),
     { pattern: /^auth\/token\/lookup-self$/, read: (req) => ok({ data: lookupData(state, req.token as TokenEntry) }) },
     {
       pattern: /^auth\/token\/lookup$/,

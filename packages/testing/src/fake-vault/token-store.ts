@@ -20,10 +20,12 @@ export interface TokenEntry {
   /** Uses left; 0 = unlimited. */
   numUses: number;
   readonly orphan: boolean;
+  /** The token role it was created against (`auth/token/create/<role>`). */
+  readonly role?: string;
 }
 
 /** What a new token is made of. */
-export type TokenSpec = Pick<TokenEntry, 'policies' | 'parent' | 'displayName' | 'path' | 'meta' | 'ttl' | 'explicitMaxTtl' | 'renewable' | 'numUses' | 'orphan'> & {
+export type TokenSpec = Pick<TokenEntry, 'policies' | 'parent' | 'displayName' | 'path' | 'meta' | 'ttl' | 'explicitMaxTtl' | 'renewable' | 'numUses' | 'orphan' | 'role'> & {
   readonly id?: string;
 };
 

@@ -63,3 +63,20 @@ describe('watch through faults', () => {
     }
   });
 });
+
+describe('watch requests', () => {
+  it('carry the client’s User-Agent like every other request (client-node’s Watch would send undici’s)', async () => {
+    const named = createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0, userAgent: 'watch-test/1.0' });
+    fake.requests.clear();
+    const stop = new AbortController();
+    const stream = named.resource(ConfigMapResource).watch({ namespace: 'default', signal: stop.signal });
+    const first = (async () => {
+      for await (const event of stream) return event.type;
+      return undefined;
+    })();
+    await expect.poll(() => fake.requests.filter({ verb: 'watch', resource: 'configmaps' }).length).toBe(1);
+    stop.abort();
+    await first;
+    expect(fake.requests.filter({ verb: 'watch', resource: 'configmaps' }).map((r) => r.userAgent)).toEqual(['watch-test/1.0']);
+  });
+});

@@ -123,7 +123,7 @@ interface GuestEntry {
   retired: boolean;
 }
 
-/** The guests by cluster name: started on a cluster's first VM pod, stopped with its namespace. */
+/** The guests by guest cluster (its host namespace): started on a cluster's first VM pod, stopped with its namespace. */
 export class GuestRegistry {
   private readonly entries = new Map<string, GuestEntry>();
   private readonly inFlight = new Set<Promise<unknown>>();

@@ -6,7 +6,7 @@
 import type { Cluster, Persisted } from '@kubeception/sdk';
 import { createKubeClient, DeploymentResource, PodDisruptionBudgetResource, PodResource } from '@kubeception/sdk/kube';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { kvmClusterInput, startKvmWorld, type KvmWorld } from './kvm-world.js';
+import { hostNamespace, kvmClusterInput, startKvmWorld, type KvmWorld } from './kvm-world.js';
 
 let world: KvmWorld;
 beforeAll(async () => {
@@ -24,7 +24,7 @@ const workers = (replicas: number) => ({ spec: { workers: [{ name: 'pool', repli
 it('evicts through the guest API, says which budget refuses, and removes the VM after the drain timeout', async () => {
   (await world.clusters().create(kvmClusterInput('budgeted', { workers: 2 })))._unsafeUnwrap();
   await expect.poll(ready, { timeout: 30_000, interval: 50 }).toBe(true);
-  const guest = createKubeClient({ kubeConfig: world.vms.kubeConfigFor('budgeted')!, qps: 0 });
+  const guest = createKubeClient({ kubeConfig: world.vms.kubeConfigFor(hostNamespace('budgeted'))!, qps: 0 });
   const workloads = async () => (await guest.resource(PodResource).list({ namespace: 'default', labelSelector: 'app=workload' }))._unsafeUnwrap().items.map((p) => p.metadata.name).sort();
   await expect.poll(workloads, { timeout: 10_000 }).toEqual(['budgeted-pool-0-workload-0', 'budgeted-pool-1-workload-0']);
   // every workload pod must stay: no eviction is allowed
@@ -40,15 +40,15 @@ it('evicts through the guest API, says which budget refuses, and removes the VM 
   expect((await get()).status?.phase).toBe('Provisioning');
   // refused, so the pod and its VM are still there, the node cordoned
   expect(await workloads()).toEqual(['budgeted-pool-0-workload-0', 'budgeted-pool-1-workload-0']);
-  const deployments = async () => (await world.kube.resource(DeploymentResource).list({ namespace: 'budgeted' }))._unsafeUnwrap().items.map((d) => d.metadata.name).sort();
+  const deployments = async () => (await world.kube.resource(DeploymentResource).list({ namespace: hostNamespace('budgeted') }))._unsafeUnwrap().items.map((d) => d.metadata.name).sort();
   expect(await deployments()).toContain('budgeted-pool-1');
-  expect(world.vms.history().some((e) => e.cluster === 'budgeted' && e.node === 'budgeted-pool-1' && e.type === 'node-cordoned')).toBe(true);
+  expect(world.vms.history().some((e) => e.cluster === hostNamespace('budgeted') && e.node === 'budgeted-pool-1' && e.type === 'node-cordoned')).toBe(true);
 
   // after the drain timeout (3 s) the VM goes although the budget never allowed the eviction
   await expect.poll(async () => (await ready()) && (await get()).status?.nodes?.length === 2, { timeout: 20_000, interval: 100 }).toBe(true);
   expect(await deployments()).toEqual(['budgeted-master-0', 'budgeted-pool-0']);
-  const stopped = world.vms.history().find((e) => e.cluster === 'budgeted' && e.node === 'budgeted-pool-1' && e.type === 'vm-stopped');
-  const refusedAt = world.vms.history().find((e) => e.cluster === 'budgeted' && e.node === 'budgeted-pool-1' && e.type === 'node-cordoned');
+  const stopped = world.vms.history().find((e) => e.cluster === hostNamespace('budgeted') && e.node === 'budgeted-pool-1' && e.type === 'vm-stopped');
+  const refusedAt = world.vms.history().find((e) => e.cluster === hostNamespace('budgeted') && e.node === 'budgeted-pool-1' && e.type === 'node-cordoned');
   // host.clock milliseconds: the VM stopped no sooner than the drain timeout after the cordon
   expect(stopped!.at - refusedAt!.at).toBeGreaterThanOrEqual(3_000);
 }, 60_000);

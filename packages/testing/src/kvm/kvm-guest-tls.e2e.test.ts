@@ -5,7 +5,7 @@
  * all go over TLS as the admin certificate's user.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kvmClusterInput, startKvmWorld, type KvmWorld } from './kvm-world.js';
+import { hostNamespace, kvmClusterInput, startKvmWorld, type KvmWorld } from './kvm-world.js';
 
 let world: KvmWorld;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ describe('a KVM guest cluster with an HTTPS API that authenticates by certificat
   it('goes Ready with its guest read over TLS as the admin certificate’s user', async () => {
     (await world.clusters().create(kvmClusterInput('secure', { workers: 2 })))._unsafeUnwrap();
     await expect.poll(() => ready(2), { timeout: 30_000, interval: 50 }).toBe(true);
-    const guest = world.vms.guest('secure')!;
+    const guest = world.vms.guest(hostNamespace('secure'))!;
     expect(guest.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const nodeReads = guest.requests.filter({ resource: 'nodes' });
     expect(nodeReads.length).toBeGreaterThan(0);
@@ -30,7 +30,7 @@ describe('a KVM guest cluster with an HTTPS API that authenticates by certificat
   }, 40_000);
 
   it('drains and removes a worker through the guest API as the admin', async () => {
-    const guest = world.vms.guest('secure')!;
+    const guest = world.vms.guest(hostNamespace('secure'))!;
     guest.requests.clear();
     (await world.clusters().patch('secure', { type: 'merge', body: { spec: { workers: [{ name: 'pool', replicas: 1, cpus: 1, memory: '1Gi', disk: '10Gi' }] } } }, { namespace: 'default' }))._unsafeUnwrap();
     await expect.poll(() => ready(1), { timeout: 30_000, interval: 50 }).toBe(true);

@@ -7,7 +7,7 @@ import { flannelEtcdPrefix } from '@kubeception/driver-kvm';
 import type { ClusterInput } from '@kubeception/sdk';
 import { ConfigMapResource, NamespaceResource } from '@kubeception/sdk/kube';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { kvmClusterInput, OPERATOR_NAMESPACE, startKvmWorld, type KvmWorld } from './kvm-world.js';
+import { hostNamespace, kvmClusterInput, OPERATOR_NAMESPACE, startKvmWorld, type KvmWorld } from './kvm-world.js';
 
 let world: KvmWorld;
 beforeAll(async () => (world = await startKvmWorld({ nodes: 3 })));
@@ -63,9 +63,10 @@ it(`reports ${CASES.length} invalid KVM specs clearly and creates nothing for th
   const namespaces = (await world.kube.resource(NamespaceResource).list())._unsafeUnwrap().items.map((n) => n.metadata?.name);
   const ledger = (await world.kube.resource(ConfigMapResource).get('kubeception-kvm-networks', { namespace: OPERATOR_NAMESPACE }))._unsafeUnwrap();
   for (const i of CASES.keys()) {
-    expect(namespaces).not.toContain(`bad-${i}`);
-    expect(Object.keys(ledger.data ?? {})).not.toContain(`default.bad-${i}`);
-    expect((await world.store.getConfig(flannelEtcdPrefix(`bad-${i}`)))._unsafeUnwrap()).toBeUndefined();
+    expect(namespaces).not.toContain(hostNamespace(`bad-${i}`));
+    expect(Object.keys(ledger.data ?? {})).not.toContain(hostNamespace(`bad-${i}`));
+    expect(Object.values(ledger.data ?? {}).join()).not.toContain(`"default/bad-${i}"`);
+    expect((await world.store.getConfig(flannelEtcdPrefix(hostNamespace(`bad-${i}`))))._unsafeUnwrap()).toBeUndefined();
   }
   world.host.kube.requests.clear();
   await new Promise((resolve) => setTimeout(resolve, 1000));

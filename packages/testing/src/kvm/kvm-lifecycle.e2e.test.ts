@@ -25,9 +25,11 @@ import {
 } from '@kubeception/sdk/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProgram } from '../system/tools.js';
-import { kvmClusterInput, OPERATOR_NAMESPACE, startKvmWorld, type KvmWorld } from './kvm-world.js';
+import { hostNamespace, kvmClusterInput, OPERATOR_NAMESPACE, startKvmWorld, type KvmWorld } from './kvm-world.js';
 
 const run = promisify(execFile);
+/** The host namespace of Cluster default/alpha: its cluster ID, where its VMs run and how the VM simulator knows it. */
+const HOST = hostNamespace('alpha');
 let world: KvmWorld;
 const phases: string[] = [];
 /** Observed statuses in which a role's nodes were said to be Ready while not one of them existed. */
@@ -59,7 +61,7 @@ const ready = async () => {
   return cluster.status?.phase === 'Ready' && cluster.status.observedGeneration === cluster.metadata.generation;
 };
 const waitReady = (timeout = 30_000) => expect.poll(ready, { timeout, interval: 50 }).toBe(true);
-const list = async <T>(resource: Parameters<typeof world.kube.resource>[0], namespace = 'alpha') => ((await world.kube.resource(resource).list({ namespace }))._unsafeUnwrap().items as unknown as T[]);
+const list = async <T>(resource: Parameters<typeof world.kube.resource>[0], namespace = HOST) => ((await world.kube.resource(resource).list({ namespace }))._unsafeUnwrap().items as unknown as T[]);
 const names = (items: readonly { metadata?: { name?: string } }[]) => items.map((i) => i.metadata?.name ?? '').sort();
 const writes = () => ['create', 'update', 'patch', 'delete'].reduce((sum, verb) => sum + world.host.kube.requests.count({ verb }), 0);
 const patchCluster = async (body: object) => (await world.clusters().patch('alpha', { type: 'merge', body }, { namespace: 'default' }))._unsafeUnwrap();
@@ -84,7 +86,7 @@ describe('a KVM guest cluster on the simulated host', () => {
     expect(names(await list<Deployment>(DeploymentResource))).toEqual(['alpha-master-0', 'alpha-pool-0', 'alpha-pool-1', 'alpha-pool-2']);
     expect(names(await list(ServiceResource))).toEqual(['master', 'worker']);
     const slices = await list<{ metadata: { name: string }; endpoints: { addresses: string[] }[] }>(EndpointSliceResource);
-    expect(slices.find((s) => s.metadata.name === 'worker')?.endpoints.map((e) => e.addresses[0])).toEqual(['alpha-pool-0', 'alpha-pool-1', 'alpha-pool-2'].map((n) => world.vms.addressOf('alpha', n)));
+    expect(slices.find((s) => s.metadata.name === 'worker')?.endpoints.map((e) => e.addresses[0])).toEqual(['alpha-pool-0', 'alpha-pool-1', 'alpha-pool-2'].map((n) => world.vms.addressOf(HOST, n)));
     expect(names(await list(ConfigMapResource)).filter((n) => n.endsWith('-boot'))).toHaveLength(4);
     // every certificate a VM pod mounts exists in the pod's namespace, and no ConfigMap holds a key
     const secrets = names(await list(SecretResource));
@@ -96,10 +98,10 @@ describe('a KVM guest cluster on the simulated host', () => {
     const configMaps = await list<{ data?: Record<string, string> }>(ConfigMapResource);
     expect(JSON.stringify(configMaps)).not.toMatch(/PRIVATE KEY/);
     // the flannel config, the ledger entry and the guest's own nodes
-    expect((await world.store.getConfig(flannelEtcdPrefix('alpha')))._unsafeUnwrap()).toEqual({ Network: '10.64.0.0/24', SubnetLen: 30, Backend: { Type: 'vxlan', VNI: 1 } });
+    expect((await world.store.getConfig(flannelEtcdPrefix(HOST)))._unsafeUnwrap()).toEqual({ Network: '10.64.0.0/24', SubnetLen: 30, Backend: { Type: 'vxlan', VNI: 1 } });
     const ledger = (await world.kube.resource(ConfigMapResource).get('kubeception-kvm-networks', { namespace: OPERATOR_NAMESPACE }))._unsafeUnwrap();
-    expect(ledger.data).toEqual({ 'default.alpha': '{"network":"10.64.0.0/24","vni":1}' });
-    expect(world.vms.history().filter((e) => e.cluster === 'alpha' && e.type === 'node-ready')).toHaveLength(4);
+    expect(ledger.data).toEqual({ [HOST]: '{"network":"10.64.0.0/24","vni":1,"cluster":"default/alpha"}' });
+    expect(world.vms.history().filter((e) => e.cluster === HOST && e.type === 'node-ready')).toHaveLength(4);
   }, 60_000);
 
   it('is shown by kubectl get kc', async () => {
@@ -115,7 +117,7 @@ describe('a KVM guest cluster on the simulated host', () => {
   it('makes 0 writes in a steady state, even on a resync, and reads the guest’s Nodes from its watch', async () => {
     await world.vms.settle();
     world.host.kube.requests.clear();
-    const guest = world.vms.guest('alpha');
+    const guest = world.vms.guest(HOST);
     guest?.requests.clear();
     for (const controller of world.clusterControllers) controller.resync();
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -126,11 +128,11 @@ describe('a KVM guest cluster on the simulated host', () => {
 
   it('reverts manual edits: a Deployment’s memory, a deleted Service', async () => {
     const deployments = world.kube.resource(DeploymentResource);
-    const before = (await deployments.get('alpha-pool-1', { namespace: 'alpha' }))._unsafeUnwrap();
+    const before = (await deployments.get('alpha-pool-1', { namespace: HOST }))._unsafeUnwrap();
     const memory = before.spec?.template.spec?.containers[0]?.resources?.limits?.memory;
-    (await deployments.patch('alpha-pool-1', { type: 'json', ops: [{ op: 'replace', path: '/spec/template/spec/containers/0/resources/limits/memory', value: '64Gi' }] }, { namespace: 'alpha' }))._unsafeUnwrap();
-    (await world.kube.resource(ServiceResource).delete('worker', { namespace: 'alpha' }))._unsafeUnwrap();
-    await expect.poll(async () => (await deployments.get('alpha-pool-1', { namespace: 'alpha' }))._unsafeUnwrap().spec?.template.spec?.containers[0]?.resources?.limits?.memory, { timeout: 10_000 }).toBe(memory);
+    (await deployments.patch('alpha-pool-1', { type: 'json', ops: [{ op: 'replace', path: '/spec/template/spec/containers/0/resources/limits/memory', value: '64Gi' }] }, { namespace: HOST }))._unsafeUnwrap();
+    (await world.kube.resource(ServiceResource).delete('worker', { namespace: HOST }))._unsafeUnwrap();
+    await expect.poll(async () => (await deployments.get('alpha-pool-1', { namespace: HOST }))._unsafeUnwrap().spec?.template.spec?.containers[0]?.resources?.limits?.memory, { timeout: 10_000 }).toBe(memory);
     await expect.poll(async () => names(await list(ServiceResource)), { timeout: 10_000 }).toEqual(['master', 'worker']);
     await waitReady();
   }, 30_000);
@@ -138,14 +140,14 @@ describe('a KVM guest cluster on the simulated host', () => {
   it('re-derives a lost network ledger from the Cluster statuses', async () => {
     (await world.kube.resource(ConfigMapResource).delete('kubeception-kvm-networks', { namespace: OPERATOR_NAMESPACE }))._unsafeUnwrap();
     const ledger = async () => (await world.kube.resource(ConfigMapResource).get('kubeception-kvm-networks', { namespace: OPERATOR_NAMESPACE })).map((c) => c.data).unwrapOr(undefined);
-    await expect.poll(ledger, { timeout: 10_000 }).toEqual({ 'default.alpha': '{"network":"10.64.0.0/24","vni":1}' });
+    await expect.poll(ledger, { timeout: 10_000 }).toEqual({ [HOST]: '{"network":"10.64.0.0/24","vni":1,"cluster":"default/alpha"}' });
     expect((await get()).status?.network?.flannel).toEqual({ network: '10.64.0.0/24', vni: 1 });
     await waitReady();
   }, 30_000);
 
   it('follows a re-issued admin certificate: the VMs get it, the guest Node watch restarts with it and the old one closes', async () => {
     await world.vms.settle();
-    const guest = world.vms.guest('alpha')!;
+    const guest = world.vms.guest(HOST)!;
     const secrets = world.kube.resource(SecretResource);
     const adminCert = async () => (await secrets.get('alpha-admin', { namespace: 'default' })).map((s) => s.data?.['tls.crt']).unwrapOr(undefined);
     const old = await adminCert();
@@ -158,7 +160,7 @@ describe('a KVM guest cluster on the simulated host', () => {
     await expect.poll(async () => { const now = await adminCert(); return now !== undefined && now !== old; }, { timeout: 10_000 }).toBe(true);
     const renewed = await adminCert();
     // the copy the VMs mount follows
-    await expect.poll(async () => (await secrets.get(copy!, { namespace: 'alpha' }))._unsafeUnwrap().data?.['tls.crt'], { timeout: 10_000 }).toBe(renewed);
+    await expect.poll(async () => (await secrets.get(copy!, { namespace: HOST }))._unsafeUnwrap().data?.['tls.crt'], { timeout: 10_000 }).toBe(renewed);
     // the driver watches the guest's Nodes anew with the new identity, and closes the old watch
     await expect.poll(() => guest.requests.count({ verb: 'watch', resource: 'nodes' }), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => guest.openWatches(), { timeout: 10_000 }).toBe(open);
@@ -174,7 +176,7 @@ describe('a KVM guest cluster on the simulated host', () => {
     await patchCluster({ spec: { workers: [{ name: 'pool', replicas: 2, cpus: 1, memory: '1Gi', disk: '10Gi' }] } });
     await waitReady();
     expect(names(await list(DeploymentResource))).toEqual(['alpha-master-0', 'alpha-pool-0', 'alpha-pool-1']);
-    const events = world.vms.history().slice(mark).filter((e) => e.cluster === 'alpha');
+    const events = world.vms.history().slice(mark).filter((e) => e.cluster === HOST);
     const stopped = events.filter((e) => e.type === 'vm-stopped').map((e) => e.node);
     expect(stopped).toEqual(['alpha-pool-4', 'alpha-pool-3', 'alpha-pool-2']);
     for (const node of stopped) {
@@ -191,7 +193,7 @@ describe('a KVM guest cluster on the simulated host', () => {
     const mark = world.vms.history().length;
     await patchCluster({ spec: { kubernetes: { version: '1.32.5' } } });
     await expect.poll(async () => (await ready()) && (await get()).status?.nodes?.length === 3, { timeout: 60_000, interval: 50 }).toBe(true);
-    const events = world.vms.history().slice(mark).filter((e) => e.cluster === 'alpha');
+    const events = world.vms.history().slice(mark).filter((e) => e.cluster === HOST);
     // at every observed moment, at most one node is being replaced (its VM stopped and not Ready again at the new version)
     const replacing = new Set<string>();
     let most = 0;
@@ -208,7 +210,7 @@ describe('a KVM guest cluster on the simulated host', () => {
   it('deletes every host object, the network allocation, the flannel config and the Vault mount', async () => {
     (await world.clusters().delete('alpha', { namespace: 'default' }))._unsafeUnwrap();
     await expect.poll(async () => (await world.clusters().get('alpha', { namespace: 'default' })).isErr(), { timeout: 60_000, interval: 100 }).toBe(true);
-    expect((await world.kube.resource(NamespaceResource).get('alpha')).isErr()).toBe(true);
+    expect((await world.kube.resource(NamespaceResource).get(HOST)).isErr()).toBe(true);
     const ledger = (await world.kube.resource(ConfigMapResource).get('kubeception-kvm-networks', { namespace: OPERATOR_NAMESPACE }))._unsafeUnwrap();
     expect(ledger.data ?? {}).toEqual({});
     expect((await world.store.listConfigs())._unsafeUnwrap().size).toBe(0);
@@ -220,5 +222,5 @@ describe('a KVM guest cluster on the simulated host', () => {
 
 /** The guest's Nodes, read in-process (its API server takes only the cluster's certificates). */
 async function listGuestNodes(): Promise<string[]> {
-  return names((await world.vms.guest('alpha')!.localClient().resource(NodeResource).list())._unsafeUnwrap().items);
+  return names((await world.vms.guest(HOST)!.localClient().resource(NodeResource).list())._unsafeUnwrap().items);
 }

@@ -8,7 +8,7 @@
  * API over loopback, as they would in-process) and a few messages: where the fakes listen, each
  * guest API server's kubeconfig as it starts, the host's request log, settle and stop.
  */
-import { ClusterResource, type Cluster, type ClusterInput } from '@kubeception/sdk';
+import { ClusterResource, clusterId, type Cluster, type ClusterInput } from '@kubeception/sdk';
 import { createKubeClient, type KubeClient, type ResourceClient } from '@kubeception/sdk/kube';
 import type { Controller } from '@kubeception/sdk/runtime';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -99,7 +99,7 @@ export async function startKvmWorldInWorker(options: KvmWorldOptions = {}): Prom
     });
   const endpoints = await ready;
   const hostKubeConfig = config(endpoints.hostKubeconfigYaml);
-  const operators = startKvmOperators({ hostKubeConfig, vaultUrl: endpoints.vaultUrl, vaultToken: endpoints.vaultToken, guest: (target) => (target.admin === undefined ? undefined : guests.get(target.name)) }, options);
+  const operators = startKvmOperators({ hostKubeConfig, vaultUrl: endpoints.vaultUrl, vaultToken: endpoints.vaultToken, guest: (target) => (target.admin === undefined ? undefined : guests.get(clusterId(target))) }, options);
   const kube = createKubeClient({ kubeConfig: hostKubeConfig, qps: 0 });
   return {
     kube,

@@ -4,7 +4,7 @@
  */
 import { adminCertificateConnector, createKvmDriver, createMemoryNetworkStore, provider as kvmProvider, type GuestConnector, type NetworkStore } from '@kubeception/driver-kvm';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ClusterResource, kubeceptionCrds, type Cluster, type ClusterInput } from '@kubeception/sdk';
+import { ClusterResource, clusterId, kubeceptionCrds, type Cluster, type ClusterInput } from '@kubeception/sdk';
 import { createKubeClient, NamespaceResource, SecretResource, type KubeClient, type ResourceClient } from '@kubeception/sdk/kube';
 import { createClusterController, createManager, type Controller, type Manager } from '@kubeception/sdk/runtime';
 import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
@@ -169,7 +169,7 @@ export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmW
   const { host, vault: vaultServer, vms } = fakes;
   // HTTPS guests are reached as a real operator reaches them: with the admin certificate, verifying
   // the guest's certificate for the API domain, dialing where the simulator's server listens
-  const guest = options.vms?.guestTls ? adminCertificateConnector({ dial: (target) => vms.guestAddress(target.name) }) : vms.connector();
+  const guest = options.vms?.guestTls ? adminCertificateConnector({ dial: (target) => vms.guestAddress(clusterId(target)) }) : vms.connector();
   const operators = startKvmOperators({ hostKubeConfig: host.kubeConfig, vaultUrl: vaultServer.url, vaultToken: vaultServer.rootToken, guest }, options);
   const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
   return {
@@ -189,12 +189,21 @@ export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmW
   };
 }
 
-/** A small KVM Cluster: 1 master, `workers` workers of 1 CPU / 1Gi. */
-export function kvmClusterInput(name: string, options: { readonly workers?: number; readonly version?: string; readonly kvm?: Record<string, unknown>; readonly flannel?: Record<string, unknown> } = {}): ClusterInput {
+/**
+ * The host namespace of the Cluster `namespace/name` (its cluster ID): where the driver puts its
+ * VMs, and the name the VM simulator knows the guest by.
+ */
+export const hostNamespace = (name: string, namespace = 'default') => clusterId({ namespace, name });
+
+/** A small KVM Cluster (in namespace `default` unless `namespace` is set): 1 master, `workers` workers of 1 CPU / 1Gi. */
+export function kvmClusterInput(
+  name: string,
+  options: { readonly workers?: number; readonly version?: string; readonly kvm?: Record<string, unknown>; readonly flannel?: Record<string, unknown>; readonly namespace?: string } = {},
+): ClusterInput {
   return {
     apiVersion: 'kubeception.io/v1alpha1',
     kind: 'Cluster',
-    metadata: { name, namespace: 'default' },
+    metadata: { name, namespace: options.namespace ?? 'default' },
     spec: {
       provider: { kvm: { nodeSelector: { 'kubeception.io/vm-host': 'true' }, ...options.kvm } },
       kubernetes: { version: options.version ?? '1.33.1', api: { domain: `api.${name}.k8s.example.com` } },

@@ -1,5 +1,6 @@
 /** The KVM network ledger against the fake API server, through the real client. */
 import { createNetworkLedger, NETWORK_LEDGER_NAME } from '@kubeception/driver-kvm';
+import { clusterId } from '@kubeception/sdk';
 import { ConfigMapResource, createKubeClient, NamespaceResource } from '@kubeception/sdk/kube';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeKube, type FakeKube } from '../fake-kube/server.js';
@@ -20,13 +21,35 @@ describe('createNetworkLedger', () => {
     expect((await ledger.allocate('team-a/demo', { subnetLen: 30 }))._unsafeUnwrap()).toEqual({ owner: 'team-a/demo', network: '10.64.0.0/24', vni: 1 });
     expect((await ledger.allocate('team-b/prod', { subnetLen: 30, vni: 42 }))._unsafeUnwrap()).toEqual({ owner: 'team-b/prod', network: '10.64.1.0/24', vni: 42 });
     const stored = await ledgerConfigMap();
+    // keyed by cluster ID (namespace and name), naming the Cluster in the value
     expect(stored.data).toEqual({
-      'team-a.demo': '{"network":"10.64.0.0/24","vni":1}',
-      'team-b.prod': '{"network":"10.64.1.0/24","vni":42}',
+      [clusterId({ namespace: 'team-a', name: 'demo' })]: '{"network":"10.64.0.0/24","vni":1,"cluster":"team-a/demo"}',
+      [clusterId({ namespace: 'team-b', name: 'prod' })]: '{"network":"10.64.1.0/24","vni":42,"cluster":"team-b/prod"}',
     });
     expect((await ledger.allocate('team-a/demo', { subnetLen: 30 }))._unsafeUnwrap().network).toBe('10.64.0.0/24');
     expect((await ledgerConfigMap()).metadata.resourceVersion).toBe(stored.metadata.resourceVersion);
     expect((await ledger.list())._unsafeUnwrap().map((entry) => entry.owner)).toEqual(['team-a/demo', 'team-b/prod']);
+  });
+
+  it('keeps two Clusters of one name in two namespaces apart, and reads entries written before cluster IDs', async () => {
+    await client()
+      .resource(ConfigMapResource)
+      .create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: NETWORK_LEDGER_NAME, namespace: 'kubeception' }, data: { 'default.demo': '{"network":"10.64.0.0/24","vni":1}' } });
+    const ledger = createNetworkLedger(client(), { namespace: 'kubeception' });
+    expect((await ledger.allocate('default/demo', { subnetLen: 30 }))._unsafeUnwrap()).toEqual({ owner: 'default/demo', network: '10.64.0.0/24', vni: 1 });
+    expect((await ledger.allocate('other/demo', { subnetLen: 30 }))._unsafeUnwrap()).toEqual({ owner: 'other/demo', network: '10.64.1.0/24', vni: 2 });
+    // the legacy entry is rewritten under its ID with the next write
+    expect(Object.keys((await ledgerConfigMap()).data ?? {}).sort()).toEqual([clusterId({ namespace: 'default', name: 'demo' }), clusterId({ namespace: 'other', name: 'demo' })].sort());
+    expect((await ledger.release('other/demo')).isOk()).toBe(true);
+    expect((await ledger.list())._unsafeUnwrap()).toEqual([{ owner: 'default/demo', network: '10.64.0.0/24', vni: 1 }]);
+  });
+
+  it('refuses an entry stored under another cluster\'s ID', async () => {
+    const forged = JSON.stringify({ network: '10.64.0.0/24', vni: 1, cluster: 'default/victim' });
+    await client()
+      .resource(ConfigMapResource)
+      .create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: NETWORK_LEDGER_NAME, namespace: 'kubeception' }, data: { [clusterId({ namespace: 'evil', name: 'x' })]: forged } });
+    expect((await createNetworkLedger(client(), { namespace: 'kubeception' }).allocate('ns/b', { subnetLen: 30 }))._unsafeUnwrapErr()).toMatchObject({ kind: 'CorruptLedger' });
   });
 
   it('never hands out one network twice to operators racing on the same ledger', async () => {

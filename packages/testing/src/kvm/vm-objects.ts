@@ -4,9 +4,15 @@ import type { Node, Pod } from '@kubeception/sdk/kube';
 import { nodeConditions } from '../simulated-host/node-object.js';
 import { NODE_STATUS_UNKNOWN, NODE_STATUS_UNKNOWN_MESSAGE, VmPodKey, WORKLOAD_NODE_LABEL } from './vm-vocabulary.js';
 
-/** Who a VM pod is, from its labels and annotations. */
+/** Who a VM pod is, from its namespace, labels and annotations. */
 export interface VmIdentity {
+  /**
+   * The guest cluster: the VM pod's host namespace (`<cluster-id>`), the one name of a guest
+   * cluster that is unique on the host (two Clusters `demo` in two namespaces are two guests).
+   */
   readonly cluster: string;
+  /** The Cluster's name (`kubeception.io/cluster`). */
+  readonly clusterName: string;
   /** The guest node name. */
   readonly node: string;
   readonly role: NodeRole;
@@ -15,16 +21,17 @@ export interface VmIdentity {
   readonly version: string;
 }
 
-/** The identity of a driver VM pod, or undefined when it lacks the cluster or node label. */
+/** The identity of a driver VM pod, or undefined when it lacks a namespace, the cluster or the node label. */
 export function vmIdentity(pod: Pod): VmIdentity | undefined {
   const labels = pod.metadata?.labels ?? {};
-  const cluster = labels[VmPodKey.Cluster];
+  const cluster = pod.metadata?.namespace;
+  const clusterName = labels[VmPodKey.Cluster];
   const node = labels[VmPodKey.Node];
-  if (!cluster || !node) return undefined;
+  if (!cluster || !clusterName || !node) return undefined;
   const pool = labels[VmPodKey.Pool];
   const role = labels[VmPodKey.Role] === NodeRole.Master ? NodeRole.Master : NodeRole.Worker;
   const version = (pod.metadata?.annotations?.[VmPodKey.KubernetesVersion] ?? '0.0.0').replace(/^v/, '');
-  return { cluster, node, role, ...(pool ? { pool } : {}), version };
+  return { cluster, clusterName, node, role, ...(pool ? { pool } : {}), version };
 }
 
 /**

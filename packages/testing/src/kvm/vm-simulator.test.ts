@@ -183,10 +183,10 @@ describe('the VM simulator', () => {
     };
     const cluster = createClusterModel({ providers: [provider] }).validate(sample)._unsafeUnwrap() as any;
     const kvm = kvmCluster(cluster, cluster.spec.provider.kvm);
-    await core.createNamespace({ body: { metadata: { name: 'demo' } } });
-    for (const node of nodeList(kvm)) await apps.createNamespacedDeployment({ namespace: 'demo', body: renderVmDeployment(kvm, node, 3) as V1Deployment });
+    await core.createNamespace({ body: { metadata: { name: kvm.id } } });
+    for (const node of nodeList(kvm)) await apps.createNamespacedDeployment({ namespace: kvm.id, body: renderVmDeployment(kvm, node, 3)._unsafeUnwrap() as V1Deployment });
     await vms!.settle();
-    const nodes = (await vms!.kubeConfigFor('demo')!.makeApiClient(CoreV1Api).listNode()).items;
+    const nodes = (await vms!.kubeConfigFor(kvm.id)!.makeApiClient(CoreV1Api).listNode()).items;
     expect(nodes.map((n) => [n.metadata?.name, ready(n)?.status, n.status?.nodeInfo?.kubeletVersion]).sort()).toEqual([
       ['demo-default-0', 'True', 'v1.33.1'],
       ['demo-default-1', 'True', 'v1.33.1'],
@@ -194,12 +194,12 @@ describe('the VM simulator', () => {
     ]);
 
     // A Node deleted while its VM runs stays gone (a kubelet registers once); the next VM registers it again.
-    const guest = vms!.kubeConfigFor('demo')!.makeApiClient(CoreV1Api);
+    const guest = vms!.kubeConfigFor(kvm.id)!.makeApiClient(CoreV1Api);
     await guest.deleteNode({ name: 'demo-default-1' });
     await vms!.settle();
     expect((await guest.listNode()).items.map((n) => n.metadata?.name)).not.toContain('demo-default-1');
-    const pod = (await core.listNamespacedPod({ namespace: 'demo', labelSelector: `${KvmLabel.Node}=demo-default-1` })).items[0] as V1Pod;
-    await core.deleteNamespacedPod({ namespace: 'demo', name: pod.metadata?.name as string, gracePeriodSeconds: 0 });
+    const pod = (await core.listNamespacedPod({ namespace: kvm.id, labelSelector: `${KvmLabel.Node}=demo-default-1` })).items[0] as V1Pod;
+    await core.deleteNamespacedPod({ namespace: kvm.id, name: pod.metadata?.name as string, gracePeriodSeconds: 0 });
     await vms!.settle();
     expect(ready(await guest.readNode({ name: 'demo-default-1' }))?.status).toBe('True');
   });

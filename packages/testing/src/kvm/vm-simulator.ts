@@ -7,6 +7,10 @@
  *   running) for `addressDelayMs`, it gets the annotation `kvm.kubeception.io/vm-ip`. Cluster `i`
  *   (in order of first sight) owns `10.128.0.0/9`'s i-th /24; nodes get `.2`, `.3`, … in order of
  *   first sight and keep their address across VM replacements.
+ * - **Guest clusters** are told apart by their VM pods' host namespace (the driver's
+ *   `<cluster-id>`): that is the `cluster` of every method and of the history, so two Clusters
+ *   `demo` in two namespaces are two guests. The driver's targets name a Cluster by namespace and
+ *   name; `connector()` maps them with the SDK's `clusterId`.
  * - **Guest API servers**: one plain-HTTP `startFakeKube()` per guest cluster, started when its
  *   first VM pod appears and stopped when its host namespace is gone (`guest`, `kubeConfigFor`).
  * - **Guest Nodes**: an annotated running VM registers its Node (hostname, control-plane role or
@@ -45,7 +49,7 @@
  * ```
  * @packageDocumentation
  */
-import { certificateSecretName, Component } from '@kubeception/sdk';
+import { certificateSecretName, clusterId, Component, Label } from '@kubeception/sdk';
 import { createKubeClient, NamespaceResource, PodResource, SecretResource, type KubeClient, type Node, type Pod } from '@kubeception/sdk/kube';
 import { InformerCache, type InformerEvent } from '@kubeception/sdk/runtime';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -84,14 +88,15 @@ export interface VmSimulatorOptions {
 
 /** A running VM simulator. */
 export interface VmSimulator {
-  /** The kubeconfig of a guest cluster's API server, once started. */
+  /** The kubeconfig of a guest cluster's API server (by host namespace, `<cluster-id>`), once started. */
   kubeConfigFor(cluster: string): KubeConfig | undefined;
   /**
    * A guest connector for the KVM driver (`createKvmDriver({ guest })`): a client of the guest's
-   * API server by cluster name, once it runs and the target carries the admin certificate, as
-   * `adminCertificateConnector` needs (one client per server; the certificate is not checked).
+   * API server by the target Cluster's ID (`clusterId` of its namespace and name), once it runs
+   * and the target carries the admin certificate, as `adminCertificateConnector` needs (one client
+   * per server; the certificate is not checked).
    */
-  connector(): (target: { readonly name: string; readonly admin?: object }) => KubeClient | undefined;
+  connector(): (target: { readonly name: string; readonly namespace: string; readonly admin?: object }) => KubeClient | undefined;
   /** Where a guest's API server listens (127.0.0.1 and its port), once started. */
   guestAddress(cluster: string): { readonly host: string; readonly port: number } | undefined;
   /** The API server of a guest cluster, once started (its faults and request log included). */
@@ -151,7 +156,7 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
   const guests = new GuestRegistry(
     {
       bookmarkIntervalMs: options.guestBookmarkIntervalMs ?? 10_000,
-      ...(options.guestTls ? { serving: (cluster: string, namespace: string) => servingCertificate(client, cluster, namespace) } : {}),
+      ...(options.guestTls ? { serving: (_cluster: string, namespace: string) => servingCertificate(client, namespace) } : {}),
       listener: {
         onNode: (cluster, e) => guestNodeChanged(cluster, e),
         onPod: (cluster, e) => guestPodChanged(cluster, e),
@@ -251,10 +256,11 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
     connector: () => {
       const clients = new Map<string, KubeClient>();
       return (target) => {
-        const kubeConfig = guests.get(target.name)?.kube.kubeConfig;
+        const id = clusterId(target);
+        const kubeConfig = guests.get(id)?.kube.kubeConfig;
         if (kubeConfig === undefined || target.admin === undefined) return undefined;
-        let client = clients.get(target.name);
-        if (client === undefined || client.kubeConfig !== kubeConfig) clients.set(target.name, (client = createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 1 } })));
+        let client = clients.get(id);
+        if (client === undefined || client.kubeConfig !== kubeConfig) clients.set(id, (client = createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 1 } })));
         return client;
       };
     },
@@ -292,10 +298,12 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
   };
 }
 
-/** The `api` certificate of a cluster, from the Secret copy in its host namespace. */
-async function servingCertificate(client: KubeClient, cluster: string, namespace: string): Promise<ServingCertificate> {
+/** The `api` certificate of a cluster, from the Secret copy in its host namespace (`<cluster-name>-api`, the name from its label). */
+async function servingCertificate(client: KubeClient, namespace: string): Promise<ServingCertificate> {
+  const copies = await client.resource(SecretResource).list({ namespace, labelSelector: Label.Cluster }).map((list) => list.items).unwrapOr([]);
+  const cluster = copies.find((s) => s.metadata.labels?.[Label.Cluster] !== undefined)?.metadata.labels?.[Label.Cluster] ?? '';
   const name = certificateSecretName({ spec: { clusterRef: { name: cluster }, component: Component.Api } });
-  const secret = await client.resource(SecretResource).get(name, { namespace }).unwrapOr(undefined);
+  const secret = copies.find((s) => s.metadata.name === name);
   const [certificate, privateKey, caCertificate] = ['tls.crt', 'tls.key', 'ca.crt'].map((key) => Buffer.from(secret?.data?.[key] ?? '', 'base64').toString('utf8'));
   if (!certificate || !privateKey || !caCertificate) throw new Error(`guest ${cluster}: no api certificate in ${namespace}/${name} yet`);
   return { certificate, privateKey, caCertificate };

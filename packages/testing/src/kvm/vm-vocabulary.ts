@@ -54,9 +54,11 @@ export type VmEventType = (typeof VmEventType)[keyof typeof VmEventType];
 export interface VmEvent {
   /** When it was observed, in `host.clock` milliseconds. */
   readonly at: number;
+  /** The guest cluster (the VM pod's `kubeception.io/cluster` label). */
   readonly cluster: string;
   /** The guest node name. */
   readonly node: string;
+  /** What happened. */
   readonly type: VmEventType;
   /** The Kubernetes version of the VM (`vm-started`, `vm-stopped`, `node-ready`). */
   readonly version?: string;

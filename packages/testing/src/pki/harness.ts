@@ -16,6 +16,8 @@ export interface PkiHarness {
   readonly manager: Manager;
   /** Queues every Certificate again (what the resync period does), e.g. after `advance`. */
   resyncCertificates(): void;
+  /** Queues every CertificateAuthority again (what the resync period does), e.g. after changing Vault behind its back. */
+  resyncAuthorities(): void;
   /** Everything the operators logged, as text. */
   readonly logs: () => string;
   /** Moves the shared clock forward. */
@@ -35,9 +37,10 @@ export async function startPkiHarness(): Promise<PkiHarness> {
   let logText = '';
   const sink = new Writable({ write: (chunk: Buffer, _enc, done) => ((logText += chunk.toString()), done()) });
   const certificates = createCertificateController({ pki, now });
+  const authorities = createCertificateAuthorityController({ pki });
   const manager = createManager({
     kube: createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0, retry: { maxAttempts: 1 } }),
-    controllers: [createCertificateAuthorityController({ pki }), certificates],
+    controllers: [authorities, certificates],
     logger: pino({ level: 'debug' }, sink),
     shutdownTimeoutMs: 2_000,
   });
@@ -48,6 +51,7 @@ export async function startPkiHarness(): Promise<PkiHarness> {
     fakeVault,
     manager,
     resyncCertificates: () => certificates.resync(),
+    resyncAuthorities: () => authorities.resync(),
     logs: () => logText,
     advance: (ms) => (offset += ms),
     now,

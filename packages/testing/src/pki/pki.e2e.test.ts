@@ -11,6 +11,7 @@ import {
   CertificateAuthorityResource,
   CertificateResource,
   ClusterResource,
+  clusterId,
   isTrue,
   type Certificate,
   type Persisted,
@@ -25,6 +26,7 @@ beforeAll(async () => (h = await startPkiHarness()));
 afterAll(() => h.stop());
 
 const HOUR = 3_600_000;
+const mount = (name: string) => `pki-${clusterId({ namespace: 'default', name })}`;
 const cluster = (name: string) => ({
   apiVersion: 'kubeception.io/v1alpha1' as const,
   kind: 'Cluster' as const,
@@ -71,8 +73,8 @@ describe('a cluster PKI end to end', () => {
 
   it('makes the CA and the 7 component certificates Ready, one mount per cluster', async () => {
     const ca = (await h.kube.resource(CertificateAuthorityResource).get('alpha', { namespace: 'default' }))._unsafeUnwrap();
-    expect(ca.status).toMatchObject({ mountPath: 'pki-alpha', serialNumber: expect.stringMatching(/^[0-9a-f]{2}(:[0-9a-f]{2})+$/) });
-    expect(h.fakeVault.state.mounts().sort()).toEqual(['pki-alpha/', 'pki-beta/']);
+    expect(ca.status).toMatchObject({ mountPath: mount('alpha'), serialNumber: expect.stringMatching(/^[0-9a-f]{2}(:[0-9a-f]{2})+$/) });
+    expect(h.fakeVault.state.mounts().sort()).toEqual([`${mount('alpha')}/`, `${mount('beta')}/`].sort());
   });
 
   it('writes chains that openssl and X509Certificate accept, with the right SANs, usages and O', async () => {
@@ -100,10 +102,10 @@ describe('a cluster PKI end to end', () => {
     expect(leafA.verify(caB.publicKey)).toBe(false);
 
     const pki = createVaultPki({ client: h.vaultClient() });
-    const token = (await pki.issueClusterToken('alpha', { ttl: '1h' }))._unsafeUnwrap().token?.reveal() ?? '';
+    const token = (await pki.issueToken({ cluster: { namespace: 'default', name: 'alpha' }, roles: ['worker'], ttl: '1h' }))._unsafeUnwrap().token?.reveal() ?? '';
     const asAlpha = h.vaultClient(token);
-    await expect(asAlpha.write('pki-alpha/issue/admin', { common_name: 'admin' })).resolves.toBeDefined();
-    await expect(asAlpha.write('pki-beta/issue/admin', { common_name: 'admin' })).rejects.toMatchObject({ response: { statusCode: 403 } });
+    await expect(asAlpha.write(`${mount('alpha')}/issue/worker`, { common_name: 'worker.alpha.k8s.example.com' })).resolves.toBeDefined();
+    await expect(asAlpha.write(`${mount('beta')}/issue/worker`, { common_name: 'worker.beta.k8s.example.com' })).rejects.toMatchObject({ response: { statusCode: 403 } });
   });
 
   it('ends a certificate its role does not allow as Ready=False with Vault’s reason, without a retry storm', async () => {
@@ -116,7 +118,7 @@ describe('a cluster PKI end to end', () => {
     const condition = async () => (await certs().get('alpha-rogue', { namespace: 'default' }))._unsafeUnwrap().status?.conditions?.find((c) => c.type === 'Ready');
     await expect.poll(async () => (await condition())?.reason, { timeout: 10_000 }).toBe('RoleViolation');
     expect((await condition())?.message).toContain('not allowed by this role');
-    const issues = () => h.fakeVault.requests.filter({ path: 'pki-alpha/issue/etcd' }).length;
+    const issues = () => h.fakeVault.requests.filter({ path: `${mount('alpha')}/issue/etcd` }).length;
     const before = issues();
     await new Promise((r) => setTimeout(r, 500));
     expect(issues() - before).toBe(0);
@@ -166,7 +168,7 @@ describe('a cluster PKI end to end', () => {
 
   it('deleting the CA revokes its certificates and unmounts (no leaked mounts)', async () => {
     await h.kube.resource(CertificateAuthorityResource).delete('beta', { namespace: 'default' });
-    await expect.poll(() => h.fakeVault.state.mounts(), { timeout: 10_000 }).toEqual(['pki-alpha/']);
+    await expect.poll(() => h.fakeVault.state.mounts(), { timeout: 10_000 }).toEqual([`${mount('alpha')}/`]);
     // the mount goes before the finalizer: the CA object follows a moment later
     await expect.poll(async () => (await h.kube.resource(CertificateAuthorityResource).get('beta', { namespace: 'default' })).isErr() && 'gone', { timeout: 10_000 }).toBe('gone');
     expect((await h.kube.resource(CertificateAuthorityResource).get('beta', { namespace: 'default' }))._unsafeUnwrapErr().kind).toBe('NotFound');

@@ -2,7 +2,7 @@
 import type { KubeObject } from '@kubeception/sdk';
 import { ConfigMapResource, createKubeClient, type ConfigMap, type KubeClient } from '@kubeception/sdk/kube';
 import { createStore, objectKey, watcher, type Watcher, type WatcherEvent } from '@kubeception/sdk/runtime';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startFakeKube, type FakeKube } from '../fake-kube/server.js';
 
 type CM = ConfigMap & KubeObject;
@@ -13,17 +13,17 @@ afterEach(async () => {
   await fake.stop();
 });
 
-async function setup(options: { bookmarkIntervalMs?: number; watchTimeoutMs?: number; stallTimeoutMs?: number } = {}) {
+async function setup(options: { bookmarkIntervalMs?: number; watchTimeoutMs?: number; stallTimeoutMs?: number; defaults?: boolean } = {}) {
   fake = await startFakeKube({ bookmarkIntervalMs: options.bookmarkIntervalMs ?? 100 });
   stop = new AbortController();
-  const kube = createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0, retry: { maxAttempts: 1 }, watchTimeoutMs: options.watchTimeoutMs ?? 30_000 });
+  const kube = createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0, retry: { maxAttempts: 1 }, ...(options.defaults ? {} : { watchTimeoutMs: options.watchTimeoutMs ?? 30_000 }) });
   const store = createStore<CM>();
   const events: WatcherEvent<CM>[] = [];
   const w = watcher(kube.resource(ConfigMapResource), {
     namespace: 'default',
     signal: stop.signal,
     backoff: { baseMs: 5, maxMs: 50 },
-    stallTimeoutMs: options.stallTimeoutMs ?? 300_000,
+    ...(options.defaults ? {} : { stallTimeoutMs: options.stallTimeoutMs ?? 300_000 }),
   });
   void (async () => {
     for await (const event of w) {
@@ -136,6 +136,28 @@ describe('watcher', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(fake.requests.count({ verb: 'watch', resource: 'configmaps' })).toBeGreaterThan(2);
     await cms(kube).create({ metadata: { name: 'after-timeouts', namespace: 'default' } });
+    await converged(kube, store);
+  });
+
+  it('with its defaults keeps a quiet watch open without bookmarks for minutes, and asks the server to end it within 5–10', async () => {
+    // a real kube-apiserver sent no bookmark in 130 s on a quiet watch: a 30 s client timeout
+    // dropped and re-opened every watch twice a minute
+    // timers are faked from the start (advancing with real time too), so the watch's own
+    // inactivity timer is one the test can jump past
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
+    onTestFinished(() => void vi.useRealTimers());
+    const { kube, store, watcher: w } = await setup({ bookmarkIntervalMs: 3_600_000, defaults: true });
+    await synced(w);
+    const watches = () => fake.requests.filter({ verb: 'watch', resource: 'configmaps' });
+    await expect.poll(() => watches().length).toBe(1);
+    const timeoutSeconds = Number(new URL(watches()[0]!.url, 'http://x').searchParams.get('timeoutSeconds'));
+    expect(timeoutSeconds).toBeGreaterThanOrEqual(300);
+    expect(timeoutSeconds).toBeLessThan(600);
+    await vi.advanceTimersByTimeAsync(4 * 60_000);
+    vi.useRealTimers();
+    expect(watches()).toHaveLength(1);
+    expect(fake.openWatches()).toBe(1);
+    await cms(kube).create({ metadata: { name: 'after-quiet', namespace: 'default' } });
     await converged(kube, store);
   });
 });

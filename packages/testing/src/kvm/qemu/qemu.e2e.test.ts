@@ -65,7 +65,7 @@ interface Vm {
 }
 
 describe.skipIf(skip !== undefined)('the VM launcher with real QEMU', () => {
-  const rendered = renderCluster(cluster(), { network: { network: '10.1.3.0/24', vni: 3 }, flannel: { etcdEndpoints: ['http://127.0.0.1:2379'] } });
+  const rendered = renderCluster(cluster(), { network: { network: '10.1.3.0/24', vni: 3 }, flannel: { etcdEndpoints: ['http://127.0.0.1:2379'] } })._unsafeUnwrap();
   const tmp = skip === undefined ? mkdtempSync(join(tmpdir(), 'kc-qemu-')) : '';
   const id = Math.random().toString(36).slice(2, 8);
   const vms: Vm[] = [

@@ -1,0 +1,88 @@
+/**
+ * The Certificate controller's steps (internal): issue into the Certificate's own Secret and
+ * record it, or confirm the certificate there is still good; on deletion revoke and delete only
+ * its own Secret.
+ */
+import { ConditionType, Reason, certificateSecretName, formatDuration, type Certificate, type CertificateAuthority, type CertificateInput, type IssuedCertificate, type PkiBackend, type Persisted } from '@kubeception/sdk';
+import { SecretResource, type KubeError, type Secret } from '@kubeception/sdk/kube';
+import { done, patchConditions, requeueAfter, type ReconcileContext } from '@kubeception/sdk/runtime';
+import { ResultAsync, errAsync, okAsync } from 'neverthrow';
+import { sameCertificate } from './chain.js';
+import { branch, notReady, reportPkiError, type PkiControllerError } from './conditions.js';
+import { deleteOwnSecret, writeSecret, type SecretWriteError } from './certificate-secret.js';
+import { coordinates } from './pki-index.js';
+import { PkiReason } from './reasons.js';
+import { renewalTime, ttlWithin } from './renewal.js';
+
+/** The reconcile context of the Certificate controller. */
+export type Ctx = ReconcileContext<Certificate, CertificateInput>;
+type Ca = Persisted<CertificateAuthority>;
+type Cert = Persisted<Certificate>;
+
+/** What the steps need besides the object. */
+export interface IssueDeps {
+  readonly pki: PkiBackend;
+  readonly now: () => Date;
+}
+
+/** How long a Certificate whose issue Vault answered from another root waits before looking again. */
+const AUTHORITY_RECHECK_MS = 30_000;
+
+const kubeError = (cause: KubeError): PkiControllerError => ({ kind: 'Kube', cause });
+
+function recordIssued(cert: Cert, ctx: Ctx, issued: IssuedCertificate, at: Date, why: string) {
+  const renewal = renewalTime(cert, issued.notAfter);
+  const ready = { type: ConditionType.Ready, status: 'True', reason: Reason.AsExpected, message: `certificate ${issued.serialNumber} valid until ${issued.notAfter}` } as const;
+  const facts = { observedGeneration: cert.metadata.generation, notBefore: issued.notBefore, notAfter: issued.notAfter, renewalTime: renewal.toISOString(), serialNumber: issued.serialNumber, lastRotation: at.toISOString() };
+  return patchConditions<Certificate>(ctx.client as never, cert, [ready], facts)
+    .andThen(() => ResultAsync.fromSafePromise(ctx.events.record(cert, { type: 'Normal', reason: 'Issued', message: `issued certificate ${issued.serialNumber} (${why})` })))
+    .map(() => requeueAfter(Math.max(1000, renewal.getTime() - at.getTime())))
+    .mapErr(kubeError);
+}
+
+/** Writes what Vault issued into the Certificate's own Secret, unless Vault signed with another root than the CA reports. */
+function store(cert: Cert, ctx: Ctx, ca: Ca, secret: Persisted<Secret> | undefined, issued: IssuedCertificate, at: Date, why: string) {
+  if (!sameCertificate(issued.caCertificate, ca.status?.certificate ?? '')) {
+    const message = `Vault issued from another root than CertificateAuthority ${ca.metadata.name} reports; waiting for it to report the new root`;
+    return notReady(cert, ctx, PkiReason.AuthorityChanged, message).map(() => requeueAfter(AUTHORITY_RECHECK_MS));
+  }
+  return writeSecret(ctx.kube, cert, secret, issued)
+    .andThen(() => recordIssued(cert, ctx, issued, at, why))
+    .orElse((e: SecretWriteError | PkiControllerError) => (e.kind === 'SecretConflict' ? notReady(cert, ctx, PkiReason.SecretConflict, e.message).map(() => done()) : errAsync(e)));
+}
+
+/** Issues from the CA of the Certificate's namespace (`why` says what made it necessary). */
+export function issue(deps: IssueDeps, cert: Cert, ctx: Ctx, ca: Ca, secret: Persisted<Secret> | undefined, why: string) {
+  const at = deps.now();
+  const ttl = ttlWithin(cert, ca.status?.notAfter ?? '', at);
+  if (ttl === undefined) return notReady(cert, ctx, PkiReason.CAExpiring, `the CA expires at ${ca.status?.notAfter}: a new certificate would not outlive renewBefore; rotate the CA`).map(() => done());
+  ctx.log.info({ reason: why }, 'issuing certificate');
+  const { role, commonName, dnsNames, ipAddresses } = cert.spec;
+  const request = { cluster: coordinates(cert), role, commonName, dnsNames, ipAddresses, ttl: formatDuration(ttl) };
+  return branch(
+    deps.pki.issue(request),
+    (issued) => store(cert, ctx, ca, secret, issued, at, why),
+    (error) => reportPkiError(cert, ctx, error),
+  );
+}
+
+/** Nothing to issue: the certificate in the Secret is good, so the Certificate is Ready (again, after a CA outage). */
+export function keepReady(deps: IssueDeps, cert: Cert, ctx: Ctx) {
+  const renewal = renewalTime(cert, cert.status?.notAfter ?? '');
+  const ready = { type: ConditionType.Ready, status: 'True', reason: Reason.AsExpected, message: `certificate ${cert.status?.serialNumber} valid until ${cert.status?.notAfter}` } as const;
+  return patchConditions<Certificate>(ctx.client as never, cert, [ready])
+    .map(() => requeueAfter(Math.max(1000, renewal.getTime() - deps.now().getTime())))
+    .mapErr(kubeError);
+}
+
+/** On deletion: revokes the certificate, then deletes the Secret if (and only if) it is this Certificate's. */
+export function cleanup(deps: IssueDeps, cert: Cert, ctx: Ctx) {
+  const serial = cert.status?.serialNumber;
+  const revoked = serial === undefined ? okAsync<void, never>(undefined) : deps.pki.revoke(coordinates(cert), serial).orElse((e) => (e.kind === 'NotFound' || e.kind === 'Invalid' ? okAsync(undefined) : errAsync(e)));
+  const secret = ctx.cache(SecretResource).get(`${cert.metadata.namespace}/${certificateSecretName(cert)}`);
+  return branch(
+    revoked,
+    () => deleteOwnSecret(ctx.kube, cert, secret).map(() => done()).mapErr(kubeError),
+    (error) => reportPkiError(cert, ctx, error),
+  );
+}
