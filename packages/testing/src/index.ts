@@ -22,12 +22,19 @@
  *   label index), pagination over consistent snapshots, `resourceVersionMatch`;
  * - watches with history, 410 Gone, bookmarks, selectors, timeouts;
  * - Table output with CRD printer columns (`kubectl get`);
+ * - resource quantities of built-in kinds stored in kube-apiserver's canonical form (`20480Mi` →
+ *   `20Gi`; ResourceList values rounded up to a milli), unparseable quantities refused with
+ *   kube-apiserver's errors, and a write that changes only managedFields times (a repeated apply)
+ *   not written;
+ * - authentication by client certificate (`clientCertificates`) or bearer token (`bearerToken`);
  * - fault injection (`faults`) and a request log (`requests`).
  *
  * ### What it does not model
  * Admission webhooks and admission plugins other than NamespaceLifecycle; authentication other
- * than client certificates (`clientCertificates`: only the common name is read, no revocation)
- * and RBAC authorization (every request is allowed); aggregated APIs and APIService; CEL
+ * than client certificates (`clientCertificates`: only the common name is read, no revocation) and
+ * one static bearer token (`bearerToken`), and RBAC authorization (every request is allowed); JSON
+ * numbers as quantities are read by value (`1e3` → `1k`, where the real server keeps `1e3`), and
+ * custom resources' quantity strings are kept as written (as kube-apiserver keeps them); aggregated APIs and APIService; CEL
  * (`x-kubernetes-validations`), `allOf`/`anyOf`/`oneOf`/`not` and ratcheting in CRD schemas;
  * CRD conversion webhooks (versions differ only in `apiVersion`); most built-in defaulting and
  * validation (only names, a few defaults and the rules listed above); controllers other than
