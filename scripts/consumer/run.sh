@@ -64,6 +64,9 @@ run cjs.cjs
 node duplicate.mjs 2>/dev/null || { echo 'FAIL: two SDK copies in one process went unreported'; exit 1; }
 
 cd types
+# one consumer, checked as each module kind: .ts (this project's package type), .mts (ESM), .cts (CJS)
+cp consumer.ts consumer.mts
+cp consumer.ts consumer.cts
 for m in nodenext node16 bundler node10; do
   if ../node_modules/.bin/tsc -p "tsconfig.$m.json"; then
     echo "types: module $m type-checks ($(node -e 'console.log(require(`./tsconfig.'$m'.json`).files.join(", "))'), skipLibCheck false)"

@@ -1,4 +1,4 @@
-// Type-checked by the consumer test under several module settings (see ../run.sh); never run.
+// Type-checked by the consumer test under several module settings, as .ts, .mts and .cts (see ../run.sh); never run.
 import { clusterId, ClusterResource, kubeceptionCrds, validateCluster, type Cluster, type Persisted } from '@kubeception/sdk';
 import { createKubeClient, SecretResource, type KubeClient, type KubeError, type Secret } from '@kubeception/sdk/kube';
 import { createController, createManager, done, type Controller } from '@kubeception/sdk/runtime';
