@@ -10,13 +10,17 @@ export interface Sample {
   readonly object: { kind: string; [key: string]: unknown };
   /** `# expect: path: message` lines (invalid samples); a path may name a map key, `labels["bad key!"]`. */
   readonly expects: readonly { path: string; message: string }[];
-  /** `# schema: rejects`: the CRD schema alone must refuse this object. */
-  readonly schemaRejects: boolean;
+  /**
+   * `# server: field: message` lines: the causes of the API server's 422 (CRD schema, CEL rules,
+   * name validation), in order, each message given by its start. None: the server accepts it.
+   */
+  readonly server: readonly string[];
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** `# expect: <path>: <message>`; the path runs to the first ': ' outside a quoted key. */
 const EXPECT = /^# expect: ((?:[^\s"]|"(?:[^"\\]|\\.)*")+): (.+)$/gm;
+const SERVER = /^# server: (.+)$/gm;
 
 /** Reads every sample in `valid/` or `invalid/`. */
 export function loadSamples(folder: 'valid' | 'invalid'): Sample[] {
@@ -27,6 +31,7 @@ export function loadSamples(folder: 'valid' | 'invalid'): Sample[] {
     .map((file) => {
       const text = readFileSync(join(dir, file), 'utf8');
       const expects = [...text.matchAll(EXPECT)].map(([, path = '', message = '']) => ({ path, message }));
-      return { file, object: parse(text) as Sample['object'], expects, schemaRejects: /^# schema: rejects$/m.test(text) };
+      const server = [...text.matchAll(SERVER)].map(([, cause = '']) => cause);
+      return { file, object: parse(text) as Sample['object'], expects, server };
     });
 }

@@ -37,7 +37,11 @@ const zones = z
   )
   .meta({
     description: 'Availability zones the nodes are spread over, each with a public and a private subnet: a count or explicit names.',
-    'x-kubernetes-validations': [{ rule: 'has(self.count) != has(self.names)', message: 'set exactly one of count or names' }],
+    'x-kubernetes-validations': [
+      { rule: 'has(self.count) != has(self.names)', message: 'set exactly one of count or names' },
+      // the subnets, and the instances in them, are laid out per zone
+      { rule: 'self == oldSelf', message: 'spec.provider.aws.availabilityZones is immutable' },
+    ],
   });
 
 /** Schema of `spec.provider.aws`. */
@@ -45,9 +49,12 @@ export const awsSpecSchema = z
   .strictObject({
     region: z
       .enum(REGIONS, { error: (i) => `must be a supported AWS region (got ${JSON.stringify(i.input)}); supported: ${REGIONS.join(', ')}` })
-      .meta({ description: 'AWS region the cluster runs in; one of the supported regions.' }),
+      .meta({
+        description: 'AWS region the cluster runs in; one of the supported regions. Fixed once the cluster exists.',
+        'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'spec.provider.aws.region is immutable' }],
+      }),
     availabilityZones: zones.prefault({ count: 1 }),
-    vpcCIDR: cidr(`Network of the cluster VPC: /16 or smaller, with room for a public and a private /${SUBNET_PREFIX} subnet per zone; allocated when unset.`).optional(),
+    vpcCIDR: cidr(`Network of the cluster VPC: /16 or smaller, with room for a public and a private /${SUBNET_PREFIX} subnet per zone; allocated when unset. Fixed once set.`).optional(),
     instances: z
       .strictObject({
         master: instance.meta({ description: 'EC2 instance type and image of the master nodes.' }),
@@ -70,7 +77,16 @@ export const awsSpecSchema = z
         description: `Extra tags put on every EC2 resource of the cluster. Keys are at most 128 characters; aws:…, ${CLUSTER_TAG_PREFIX}… and Name are reserved.`,
       }),
   })
-  .meta({ description: 'Guest cluster on EC2 instances.' });
+  .meta({
+    description: 'Guest cluster on EC2 instances.',
+    'x-kubernetes-validations': [
+      {
+        rule: '!has(oldSelf.vpcCIDR) || (has(self.vpcCIDR) && self.vpcCIDR == oldSelf.vpcCIDR)',
+        message: 'spec.provider.aws.vpcCIDR is immutable once set',
+        fieldPath: '.vpcCIDR',
+      },
+    ],
+  });
 
 /** The parsed `spec.provider.aws`. */
 export type AwsSpec = z.output<typeof awsSpecSchema>;

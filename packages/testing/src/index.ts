@@ -34,8 +34,10 @@
  * than client certificates (`clientCertificates`: only the common name is read, no revocation) and
  * one static bearer token (`bearerToken`), and RBAC authorization (every request is allowed); JSON
  * numbers as quantities are read by value (`1e3` → `1k`, where the real server keeps `1e3`), and
- * custom resources' quantity strings are kept as written (as kube-apiserver keeps them); aggregated APIs and APIService; CEL
- * (`x-kubernetes-validations`), `allOf`/`anyOf`/`oneOf`/`not` and ratcheting in CRD schemas;
+ * custom resources' quantity strings are kept as written (as kube-apiserver keeps them); aggregated
+ * APIs and APIService; `allOf`/`anyOf`/`oneOf`/`not` and ratcheting of plain schema errors in CRD
+ * schemas; CEL cost limits, RE2 (JavaScript regexes stand in) and Kubernetes' CEL libraries (the
+ * CRDs' CEL rules are compiled at creation and evaluated at admission, `oldSelf` included);
  * CRD conversion webhooks (versions differ only in `apiVersion`); most built-in defaulting and
  * validation (only names, a few defaults and the rules listed above); controllers other than
  * the garbage collector, namespace and CRD cleanup (the scheduler, kubelet, Deployment and

@@ -5,6 +5,7 @@ import { SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_INGRESS_VERSION } from '../versi
 import { conditionsSchema } from '../schema/condition.js';
 import { cidr, dnsLabel, dnsSubdomain, duration, observedGeneration, quantity, semver, stringMap } from '../schema/fields.js';
 import { labelMap } from '../schema/labels.js';
+import { immutable, immutableOnceSet, versionSkew, type TransitionRule } from '../schema/transitions.js';
 
 /** Longest allowed cluster name: leaves room for derived names such as `<cluster>-flanneld-etcd-client`. */
 export const MAX_CLUSTER_NAME_LENGTH = 40;
@@ -26,17 +27,25 @@ const kubernetes = z
       .enum(SUPPORTED_KUBERNETES_VERSIONS, {
         error: (i) => `must be one of the supported versions ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')} (got ${JSON.stringify(i.input)})`,
       })
-      .meta({ description: 'Kubernetes version the guest cluster runs, without a leading v; one of the versions this release supports.' }),
+      .meta({
+        description:
+          'Kubernetes version the guest cluster runs, without a leading v; one of the versions this release supports. Changes go up one minor version at a time; patch versions change freely.',
+        'x-kubernetes-validations': versionSkew('spec.kubernetes.version'),
+      }),
     api: z
       .strictObject({
         domain: dnsSubdomain('Domain name of the guest API server: worker nodes and clients connect to it, and its serving certificate names it.'),
         securePort: z.int().min(1).max(65535).default(443).meta({ description: 'TCP port (1-65535) the guest API server serves on.' }),
-        serviceCIDR: cidr('Network of the guest Services (cluster IPs); the cluster DNS service gets its 10th address.').default('172.31.0.0/16'),
+        serviceCIDR: cidr('Network of the guest Services (cluster IPs); the cluster DNS service gets its 10th address. Fixed once the cluster exists.')
+          .default('172.31.0.0/16')
+          .meta({ 'x-kubernetes-validations': [immutable('spec.kubernetes.api.serviceCIDR')] }),
       })
       .meta({ description: 'The guest API server: its domain, port and Service network.' }),
     dns: z
       .strictObject({
-        clusterDomain: dnsSubdomain('DNS domain of the guest Services: <service>.<namespace>.svc.<clusterDomain>.').default('cluster.local'),
+        clusterDomain: dnsSubdomain('DNS domain of the guest Services: <service>.<namespace>.svc.<clusterDomain>. Fixed once the cluster exists.')
+          .default('cluster.local')
+          .meta({ 'x-kubernetes-validations': [immutable('spec.kubernetes.dns.clusterDomain')] }),
       })
       .prefault({})
       .meta({ description: 'DNS inside the guest cluster.' }),
@@ -52,20 +61,26 @@ const ingress = z
 
 const flannel = z
   .strictObject({
-    network: cidr('Host-level VXLAN network of this cluster; allocated from a host-wide pool, without overlap, when unset.').optional(),
+    network: cidr('Host-level VXLAN network of this cluster; allocated from a host-wide pool, without overlap, when unset. Fixed once set.').optional(),
     subnetLen: z
       .int()
       .min(8)
       .max(30)
       .default(30)
-      .meta({ description: "Prefix length (8-30) of the subnet each node gets from the flannel network; longer than the network's own prefix." }),
-    vni: z.int().min(1).max(16_777_215).optional().meta({ description: 'VXLAN network identifier (1-16777215); allocated from a host-wide pool when unset.' }),
+      .meta({
+        description: "Prefix length (8-30) of the subnet each node gets from the flannel network; longer than the network's own prefix. Fixed once the cluster exists.",
+        'x-kubernetes-validations': [immutable('spec.network.flannel.subnetLen')],
+      }),
+    vni: z.int().min(1).max(16_777_215).optional().meta({ description: 'VXLAN network identifier (1-16777215); allocated from a host-wide pool when unset. Fixed once set.' }),
   })
-  .meta({ description: 'Per-cluster flannel VXLAN network joining the VMs on the host; the values in use are reported in status.network.flannel.' });
+  .meta({
+    description: 'Per-cluster flannel VXLAN network joining the VMs on the host; the values in use are reported in status.network.flannel.',
+    'x-kubernetes-validations': [immutableOnceSet('network', 'spec.network.flannel.network'), immutableOnceSet('vni', 'spec.network.flannel.vni')],
+  });
 
 const network = z
   .strictObject({
-    podCIDR: cidr('Network of the guest pods (calico).'),
+    podCIDR: cidr('Network of the guest pods (calico). Fixed once the cluster exists.').meta({ 'x-kubernetes-validations': [immutable('spec.network.podCIDR')] }),
     flannel: flannel.prefault({}),
   })
   .meta({ description: 'Networks of the guest cluster; the pod, Service and flannel networks must not overlap.' });
@@ -124,9 +139,14 @@ export const clusterSpecFields = {
   paused: z.boolean().default(false).meta({ description: 'When true, the operators leave the cluster as it is and only report the Paused condition.' }),
 };
 
-/** Builds the Cluster spec schema around a provider schema. */
-export function clusterSpecSchema<P extends z.ZodType>(provider: P) {
-  return z.strictObject({ provider, ...clusterSpecFields }).meta({ description: 'Desired state of a guest cluster.' });
+/**
+ * Builds the Cluster spec schema around a provider schema; `rules` are CEL rules on the whole
+ * spec (such as the provider transition rule, which names the providers).
+ */
+export function clusterSpecSchema<P extends z.ZodType>(provider: P, rules: readonly TransitionRule[] = []) {
+  return z
+    .strictObject({ provider, ...clusterSpecFields })
+    .meta({ description: 'Desired state of a guest cluster.', ...(rules.length ? { 'x-kubernetes-validations': rules.map((r) => ({ ...r })) } : {}) });
 }
 
 const clusterNode = z

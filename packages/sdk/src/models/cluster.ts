@@ -6,6 +6,7 @@ import { defineResource, type ObjectMeta, type ResourceDescriptor } from '../res
 import type { FieldIssue, ValidationError } from '../validation.js';
 import { type API_VERSION, CATEGORY, ConditionType, GROUP, VERSION } from '../vocabulary.js';
 import { checkCluster } from './cluster-checks.js';
+import type { TransitionRule } from '../schema/transitions.js';
 import { clusterMetadataSchema, clusterSpecSchema, clusterStatusSchema, MAX_CLUSTER_NAME_LENGTH, type clusterSpecFields } from './cluster-spec.js';
 import { validateObject } from './validate.js';
 import { DNS1123_LABEL_PATTERN } from '../parse/names.js';
@@ -102,7 +103,7 @@ export function createClusterModel<const Ps extends readonly ProviderDefinition[
   const { providers } = options;
   const names = providers.map((p) => p.name);
   if (new Set(names).size !== names.length) throw new Error(`duplicate provider names: ${names.join(', ')}`);
-  const spec = clusterSpecSchema(providerSchema(providers));
+  const spec = clusterSpecSchema(providerSchema(providers), [providerFixed(providers)]);
   const resource = defineResource({ ...RESOURCE, metadata: clusterMetadataSchema as z.ZodType<ObjectMeta>, spec, status: clusterStatusSchema });
   const check = (cluster: Cluster) => [...checkCluster(cluster), ...checkProvider(providers, cluster)];
   return {
@@ -142,7 +143,7 @@ function providerSchema(providers: readonly ProviderDefinition[]) {
       return set.length === 0 ? `exactly one provider must be set (${expected}); none is` : `exactly one provider must be set; got ${set.join(' and ')}`;
     },
   });
-  const description = `Where the guest cluster runs: set exactly one provider (${expected}) to its settings.`;
+  const description = `Where the guest cluster runs: set exactly one provider (${expected}) to its settings; the provider cannot change afterwards.`;
   if (providers.length === 0) {
     const settings = z.record(z.string(), z.unknown()).meta({ description: 'Settings of the provider named by the key.' });
     return z
@@ -156,6 +157,17 @@ function providerSchema(providers: readonly ProviderDefinition[]) {
     .strictObject(shape)
     .check(exactlyOne)
     .meta({ description, 'x-kubernetes-validations': [{ rule: `${count} == 1`, message: `exactly one provider must be set (${expected})` }] });
+}
+
+/**
+ * The spec rule that keeps a cluster on its provider (its nodes, networks and certificates live
+ * there): a transition rule on the spec, reported at `spec.provider`.
+ */
+function providerFixed(providers: readonly ProviderDefinition[]): TransitionRule {
+  const rule = providers.length
+    ? providers.map((p) => `has(self.provider.${p.name}) == has(oldSelf.provider.${p.name})`).join(' && ')
+    : 'self.provider.all(k, k in oldSelf.provider) && oldSelf.provider.all(k, k in self.provider)';
+  return { rule, message: 'spec.provider cannot change from one provider to another: a cluster stays where it was created', fieldPath: '.provider' };
 }
 
 function checkProvider(providers: readonly ProviderDefinition[], cluster: Cluster): FieldIssue[] {

@@ -9,7 +9,7 @@ afterAll(() => world.stop());
 const liveInstances = () => world.fakeEc2.state.instances().filter((i) => i.tags[ownerTagOf('versioned')] === 'owned' && i.state !== 'shutting-down' && i.state !== 'terminated');
 
 it('replaces every instance one node at a time, masters first, the new one running before the old goes', async () => {
-  (await world.clusters().create(awsCluster('versioned', {}, 2) as never))._unsafeUnwrap();
+  (await world.clusters().create(awsCluster('versioned', {}, 2, { version: '1.32.5' }) as never))._unsafeUnwrap();
   const ready = async () => (await world.clusters().get('versioned', { namespace: 'default' }))._unsafeUnwrap().status?.phase === 'Ready';
   await expect.poll(ready, { timeout: 45_000, interval: 50 }).toBe(true);
   const before = new Set(liveInstances().map((i) => i.id));
@@ -24,7 +24,7 @@ it('replaces every instance one node at a time, masters first, the new one runni
     fewestRunning = Math.min(fewestRunning, liveInstances().filter((i) => i.state === 'running').length);
   }, 2);
   world.fakeEc2.requests.clear();
-  (await world.clusters().patch('versioned', { type: 'merge', body: { spec: { kubernetes: { version: '1.32.5' } } } }, { namespace: 'default' }))._unsafeUnwrap();
+  (await world.clusters().patch('versioned', { type: 'merge', body: { spec: { kubernetes: { version: '1.33.1' } } } }, { namespace: 'default' }))._unsafeUnwrap();
   await expect.poll(async () => (await ready()) && liveInstances().every((i) => !before.has(i.id)) && liveInstances().length === 3, { timeout: 60_000, interval: 50 }).toBe(true);
   clearInterval(sampler);
 
@@ -37,5 +37,5 @@ it('replaces every instance one node at a time, masters first, the new one runni
   const launched = world.fakeEc2.requests.all().filter((r) => r.action === 'RunInstances' && r.status === 200).map((r) => nodeOf(r.params));
   expect(launched).toEqual(['versioned-master-0', 'versioned-pool-0', 'versioned-pool-1']);
   const status = (await world.clusters().get('versioned', { namespace: 'default' }))._unsafeUnwrap().status;
-  expect(status?.versions).toEqual(['1.32.5', '1.33.1']);
+  expect(status?.versions).toEqual(['1.33.1', '1.32.5']);
 }, 120_000);

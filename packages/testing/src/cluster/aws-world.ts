@@ -93,14 +93,14 @@ export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsW
 }
 
 /** A small AWS Cluster (1 zone, 1 master, `workers` workers). */
-export function awsCluster(name: string, aws: Record<string, unknown> = {}, workers = 1) {
+export function awsCluster(name: string, aws: Record<string, unknown> = {}, workers = 1, options: { readonly version?: string } = {}) {
   return {
     apiVersion: 'kubeception.io/v1alpha1',
     kind: 'Cluster',
     metadata: { name, namespace: 'default' },
     spec: {
       provider: { aws: { region: 'eu-west-1', instances: { master: { instanceType: 'm5.large', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } }, ...aws } },
-      kubernetes: { version: '1.33.1', api: { domain: `api.${name}.example.com` } },
+      kubernetes: { version: options.version ?? '1.33.1', api: { domain: `api.${name}.example.com` } },
       ingress: { domain: `${name}.example.com` },
       network: { podCIDR: '10.2.0.0/16' },
       masters: { replicas: 1, cpus: 2, memory: '8Gi', disk: '50Gi' },

@@ -16,7 +16,9 @@ const sample = (file: string) => {
   object.metadata.namespace = target.namespace;
   return object as never;
 };
-const causes = (error: KubeError) => (error.kind === 'Invalid' ? error.causes.map((c) => `${c.reason} ${c.field}`) : [error.kind]);
+// kube-apiserver ≥ 1.25 adds a `<nil>` cause ("some validation rules were not checked") when schema
+// errors stop its CEL rules; 1.20 has no CEL and never sends it: compared without it
+const causes = (error: KubeError) => (error.kind === 'Invalid' ? error.causes.filter((c) => c.field !== '<nil>').map((c) => `${c.reason} ${c.field}`) : [error.kind]);
 
 describe('our CRDs on the server', () => {
   it('accept every valid sample and apply defaults', async () => {

@@ -1,16 +1,21 @@
 /** Per-kind preparation of objects before they are stored: schema, defaults, status on create (internal). */
+import { ruleTree } from './cel-rules.js';
+import { blocksRules, evaluateRules, RULES_NOT_CHECKED } from './cel-validate.js';
 import { hasStatus } from './registry.js';
 import type { ResourceType } from './resource-type.js';
 import { pruneAndDefault } from './schema-defaults.js';
 import { validateSchema } from './schema-validate.js';
 import { badRequest, invalid } from './status.js';
-import { isObject, type JsonObject, type KubeObject, type StatusCause } from './types.js';
+import { deepEqual, isObject, type JsonObject, type KubeObject, type StatusCause } from './types.js';
 
 /** How unknown fields are reported (`fieldValidation` query parameter). */
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
-/** Prunes, defaults and validates a custom resource against its version's schema (in place). */
-export function admitCustomResource(obj: KubeObject, rt: ResourceType, version: string, mode: FieldValidation, warnings: string[]): void {
+/**
+ * Prunes, defaults and validates a custom resource against its version's schema (in place), then
+ * evaluates its CEL rules (`old`: the stored object, on updates).
+ */
+export function admitCustomResource(obj: KubeObject, rt: ResourceType, version: string, mode: FieldValidation, warnings: string[], old?: KubeObject): void {
   const schema = rt.crd?.versions.get(version)?.schema;
   if (!schema) return;
   const pruned = pruneAndDefault(obj as JsonObject, schema);
@@ -21,8 +26,37 @@ export function admitCustomResource(obj: KubeObject, rt: ResourceType, version: 
   if (mode === 'Warn') for (const p of pruned) warnings.push(`unknown field ${JSON.stringify(p)}`);
   const errs: StatusCause[] = [];
   validateSchema(obj, { ...schema, properties: { ...(isObject(schema.properties) ? schema.properties : {}), metadata: undefined } }, '', errs);
+  const rules = ruleTree(schema);
+  if (rules && blocksRules(errs)) errs.push(RULES_NOT_CHECKED);
+  else if (rules) {
+    const outcome = evaluateRules(rules, obj as JsonObject, old as JsonObject | undefined);
+    errs.push(...outcome.errors);
+    warnings.push(...outcome.warnings);
+  }
   if (errs.length > 0) throw invalid(rt, obj.metadata.name ?? '', errs);
 }
+
+/**
+ * Validation of built-in kinds on update, beyond names: a Secret's `type` is immutable, and an
+ * `immutable` Secret or ConfigMap keeps its data and stays immutable.
+ */
+export function builtinUpdateErrors(rt: ResourceType, old: KubeObject, next: KubeObject): StatusCause[] {
+  if (rt.key !== '/secrets' && rt.key !== '/configmaps') return [];
+  const errs: StatusCause[] = [];
+  if (rt.key === '/secrets' && next.type !== old.type) {
+    errs.push({ reason: 'FieldValueInvalid', field: 'type', message: `Invalid value: ${JSON.stringify(next.type ?? '')}: field is immutable` });
+  }
+  if (old.immutable === true) {
+    const locked = 'field is immutable when `immutable` is set';
+    if (next.immutable !== true) errs.push({ reason: 'FieldValueForbidden', field: 'immutable', message: `Forbidden: ${locked}` });
+    for (const field of rt.key === '/secrets' ? ['data'] : ['data', 'binaryData']) {
+      if (!deepEqual(emptyAsUndefined(old[field]), emptyAsUndefined(next[field]))) errs.push({ reason: 'FieldValueForbidden', field, message: `Forbidden: ${locked}` });
+    }
+  }
+  return errs;
+}
+
+const emptyAsUndefined = (v: unknown): unknown => (isObject(v) && Object.keys(v).length === 0 ? undefined : v);
 
 const ensure = (obj: JsonObject, key: string): JsonObject => {
   if (!isObject(obj[key])) obj[key] = {};

@@ -1,4 +1,5 @@
 /** CustomResourceDefinitions: validation, status and the resource type they serve (internal). */
+import { ruleErrors } from './cel-rules.js';
 import { now } from './object-meta.js';
 import { resourceType, type CrdVersion, type PrinterColumn, type ResourceType, type ScalePaths } from './resource-type.js';
 import { compareKubeVersions } from './registry.js';
@@ -13,7 +14,7 @@ function versionsOf(spec: JsonObject): JsonObject[] {
   return Array.isArray(spec.versions) ? spec.versions.filter(isObject) : [];
 }
 
-/** Validation errors of a CRD (a useful subset of the real server's). */
+/** Validation errors of a CRD (a useful subset of the real server's, including its CEL rules'). */
 export function crdErrors(crd: KubeObject): StatusCause[] {
   const spec = isObject(crd.spec) ? crd.spec : {};
   const names = isObject(spec.names) ? spec.names : {};
@@ -35,6 +36,10 @@ export function crdErrors(crd: KubeObject): StatusCause[] {
     errs.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(versions)}: must have exactly one version marked as storage version`, field: 'spec.versions' });
   }
   versions.forEach((v, i) => errs.push(...scaleErrors(v, `spec.versions[${i}].subresources.scale`)));
+  versions.forEach((v, i) => {
+    const schema = isObject(v.schema) && isObject(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : undefined;
+    if (schema) errs.push(...ruleErrors(schema, `spec.versions[${i}].schema.openAPIV3Schema`));
+  });
   return errs;
 }
 

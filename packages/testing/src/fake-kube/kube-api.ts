@@ -1,6 +1,6 @@
 /** The API semantics behind the HTTP layer: get, create, update, patch (internal). */
 import { parse as parseYaml } from 'yaml';
-import { admitCustomResource, builtinDefaults, namespaceOnCreate, statusOnCreate, type FieldValidation } from './admission.js';
+import { admitCustomResource, builtinDefaults, builtinUpdateErrors, namespaceOnCreate, statusOnCreate, type FieldValidation } from './admission.js';
 import { CRD_CLEANUP_FINALIZER, crdErrors, crdStatus } from './crd-types.js';
 import { builtinNav, schemaNav, type FieldNav } from './field-nav.js';
 import { applyJsonPatch, applyMergePatch, PatchError } from './json-patch.js';
@@ -98,7 +98,7 @@ export class KubeApi {
     const next = this.prepareUpdate(rt, version, old, incoming, subresource);
     const finalizerErrs = newFinalizersWhileDeleting(old, next);
     if (finalizerErrs.length > 0) throw invalid(rt, name, finalizerErrs);
-    this.admit(rt, version, next, opts);
+    this.admit(rt, version, next, opts, this.present(old, rt, version));
     if (rt.key === CRD_KEY) next.status = crdStatus(next, old.status);
     if (specChanged(rt, old, next, hasStatus(rt, version))) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     const base = baseManagedFields(old.metadata.managedFields, incoming.metadata.managedFields);
@@ -213,13 +213,16 @@ export class KubeApi {
     return next;
   }
 
-  private admit(rt: ResourceType, version: string, obj: KubeObject, opts: WriteOptions): void {
+  /** `old`: the stored object, on updates. */
+  private admit(rt: ResourceType, version: string, obj: KubeObject, opts: WriteOptions, old?: KubeObject): void {
     dropEmptyMeta(obj);
     const errs = nameErrors(rt, obj.metadata.name);
     if (errs.length > 0) throw invalid(rt, obj.metadata.name ?? '', errs);
     builtinDefaults(rt, obj);
     namespaceOnCreate(rt, obj);
-    if (rt.crd) admitCustomResource(obj, rt, version, opts.fieldValidation, opts.warnings);
+    const updateErrs = old ? builtinUpdateErrors(rt, old, obj) : [];
+    if (updateErrs.length > 0) throw invalid(rt, obj.metadata.name ?? '', updateErrs);
+    if (rt.crd) admitCustomResource(obj, rt, version, opts.fieldValidation, opts.warnings, old);
     if (rt.key === CRD_KEY) {
       const crdErrs = crdErrors(obj);
       if (crdErrs.length > 0) throw invalid(rt, obj.metadata.name ?? '', crdErrs);

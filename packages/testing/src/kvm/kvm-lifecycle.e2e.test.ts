@@ -68,7 +68,7 @@ const patchCluster = async (body: object) => (await world.clusters().patch('alph
 
 describe('a KVM guest cluster on the simulated host', () => {
   it('goes Pending → Provisioning → Ready with every host object, certificates mounted and guest nodes Ready', async () => {
-    (await world.clusters().create(kvmClusterInput('alpha', { workers: 3 })))._unsafeUnwrap();
+    (await world.clusters().create(kvmClusterInput('alpha', { workers: 3, version: '1.32.5' })))._unsafeUnwrap();
     await waitReady();
     expect(phases.slice(0, 3)).toEqual(['Pending', 'Provisioning', 'Ready']);
     expect(readyWithoutNodes).toEqual([]);
@@ -111,7 +111,7 @@ describe('a KVM guest cluster on the simulated host', () => {
     writeFileSync(join(dir, 'config'), world.host.kubeconfigYaml);
     const { stdout } = await run(kubectl, ['--kubeconfig', join(dir, 'config'), 'get', 'kc', '-n', 'default']);
     expect(stdout).toMatch(/^NAME\s+/);
-    expect(stdout).toMatch(/alpha\s+kvm\s+1\.33\.1\s+Ready/);
+    expect(stdout).toMatch(/alpha\s+kvm\s+1\.32\.5\s+Ready/);
   });
 
   it('makes 0 writes in a steady state, even on a resync, and reads the guest’s Nodes from its watch', async () => {
@@ -191,7 +191,7 @@ describe('a KVM guest cluster on the simulated host', () => {
 
   it('changes the version one node at a time, masters first, each Ready in the guest before the next', async () => {
     const mark = world.vms.history().length;
-    await patchCluster({ spec: { kubernetes: { version: '1.32.5' } } });
+    await patchCluster({ spec: { kubernetes: { version: '1.33.1' } } });
     await expect.poll(async () => (await ready()) && (await get()).status?.nodes?.length === 3, { timeout: 60_000, interval: 50 }).toBe(true);
     const events = world.vms.history().slice(mark).filter((e) => e.cluster === HOST);
     // at every observed moment, at most one node is being replaced (its VM stopped and not Ready again at the new version)
@@ -199,12 +199,12 @@ describe('a KVM guest cluster on the simulated host', () => {
     let most = 0;
     for (const e of events) {
       if (e.type === 'vm-stopped' || e.type === 'node-not-ready') replacing.add(e.node);
-      if (e.type === 'node-ready' && e.version === '1.32.5') replacing.delete(e.node);
+      if (e.type === 'node-ready' && e.version === '1.33.1') replacing.delete(e.node);
       most = Math.max(most, replacing.size);
     }
     expect(most).toBe(1);
-    expect(events.filter((e) => e.type === 'node-ready' && e.version === '1.32.5').map((e) => e.node)).toEqual(['alpha-master-0', 'alpha-pool-0', 'alpha-pool-1']);
-    expect((await get()).status?.versions?.[0]).toBe('1.32.5');
+    expect(events.filter((e) => e.type === 'node-ready' && e.version === '1.33.1').map((e) => e.node)).toEqual(['alpha-master-0', 'alpha-pool-0', 'alpha-pool-1']);
+    expect((await get()).status?.versions?.[0]).toBe('1.33.1');
   }, 90_000);
 
   it('deletes every host object, the network allocation, the flannel config and the Vault mount', async () => {
