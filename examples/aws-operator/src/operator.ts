@@ -23,6 +23,11 @@ export interface AwsOperatorOptions {
   readonly pollMs?: number;
   /** Give nodes single-use wrapped Vault boot tokens (see the driver README, "Node boot"). @default none */
   readonly bootTokens?: { readonly vault: VaultClient; readonly vaultAddr: string };
+  /**
+   * Value of the `kubeception.io/managed-by` tag on everything the driver creates; the IAM policy
+   * (`deploy/iam-policy.json`) must require the same value. @default 'kubeception'
+   */
+  readonly managedBy?: string;
 }
 
 export function createAwsOperator(options: AwsOperatorOptions): Manager {
@@ -39,6 +44,7 @@ export function createAwsOperator(options: AwsOperatorOptions): Manager {
   const driver = createAwsDriver({
     ec2,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    ...(options.managedBy ? { managedBy: options.managedBy } : {}),
     ...(boot && bootPki
       ? {
           vaultAddr: boot.vaultAddr,

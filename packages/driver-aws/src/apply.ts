@@ -34,7 +34,9 @@ const DONE_TAG = 'kubeception.io/configured';
 
 /** The node a boot token is minted for: its roles in the cluster's PKI follow from `role`. */
 export interface BootNode {
+  /** The guest node's name (`<cluster>-master-0`, `<cluster>-<pool>-<i>`). */
   readonly name: string;
+  /** Its role: the token may issue only this role's certificates. */
   readonly role: 'master' | 'worker';
 }
 

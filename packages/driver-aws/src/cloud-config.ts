@@ -11,23 +11,29 @@ import { stringify } from 'yaml';
 
 /** A user-written (or minted) value that cannot be written into user data. */
 export interface Unrenderable {
+  /** The error's kind. */
   readonly kind: 'Unrenderable';
   /** Where the value comes from, e.g. `spec.kubernetes.version`. */
   readonly field: string;
+  /** Why it cannot be written (a control character, a reserved tag). */
   readonly message: string;
 }
 
 /** One `write_files` entry. */
 export interface CloudConfigFile {
+  /** Absolute path on the node. */
   readonly path: string;
   /** Octal mode, e.g. `'0600'`. @default cloud-init's 0644 */
   readonly permissions?: string;
+  /** The file's text. */
   readonly content: string;
 }
 
 /** The parts of a cloud-config rendered here. */
 export interface CloudConfig {
+  /** The node's host name. */
   readonly hostname: string;
+  /** Files written before the node's services start. */
   readonly write_files: readonly CloudConfigFile[];
 }
 

@@ -2,7 +2,8 @@
  * `createAwsDriver`: the SDK's `ClusterDriver` on EC2. Everything it creates is tagged
  * `kubeception.io/cluster/<cluster-id>=owned` (the SDK's `clusterId` of the Cluster's namespace
  * and name), so observe finds it from the Cluster alone, and two Clusters of one name in two
- * namespaces never see each other's resources.
+ * namespaces never see each other's resources; and `kubeception.io/managed-by=<managedBy>`, the
+ * one fixed tag an IAM policy can require of everything the driver creates, changes or deletes.
  *
  * Its only refusal, a spec whose user-written values cannot be written into user data or tags
  * (`Unrenderable`), is made by `preflight`, before the Cluster gets any PKI. It has no ownership
@@ -17,7 +18,7 @@ import { applyPlan, type BootNode, type BootTokens } from './apply.js';
 import { cleanupWorld } from './cleanup.js';
 import { observeWorld, type AwsWorld } from './observe.js';
 import { PendingCreations } from './pending.js';
-import { planCluster } from './plan.js';
+import { DEFAULT_MANAGED_BY, planCluster } from './plan.js';
 import type { Unrenderable } from './cloud-config.js';
 import { provider, type AwsSpec } from './provider-spec.js';
 
@@ -37,6 +38,13 @@ export interface AwsDriverOptions {
   readonly bootToken?: (cluster: ClusterCoordinates, node: BootNode) => ResultAsync<SecretValue, DriverError>;
   /** Vault address nodes use to unwrap their boot token. */
   readonly vaultAddr?: string;
+  /**
+   * Value of the `kubeception.io/managed-by` tag put on everything the driver creates: what the
+   * operator's IAM policy requires (`aws:RequestTag`) to create and (`aws:ResourceTag`) to change
+   * or delete anything. Give each install sharing an account its own value and policy, and they
+   * cannot touch each other's resources. At most 256 characters. @default 'kubeception'
+   */
+  readonly managedBy?: string;
 }
 
 /** The refusal of a Cluster whose plan cannot be rendered. */
@@ -68,17 +76,21 @@ function bootTokens(options: AwsDriverOptions, cluster: { readonly metadata: { r
  */
 export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpec, AwsWorld> {
   const pending = new PendingCreations();
+  const managedBy = options.managedBy ?? DEFAULT_MANAGED_BY;
+  if (managedBy.length === 0 || managedBy.length > 256) throw new Error(`managedBy must be 1 to 256 characters (an EC2 tag value), got ${managedBy.length}`);
+  /** The Cluster's plan, with this driver's `managedBy` tag. */
+  const planOf = (cluster: Parameters<typeof planCluster>[0], spec: AwsSpec) => planCluster(cluster, spec, { managedBy });
   const condition = (type: DriverCondition['type'], ok: boolean, reason: string): DriverCondition => ({ type, status: ok ? 'True' : 'False', reason: ok ? 'AsExpected' : 'Provisioning', message: ok ? '' : reason });
   return {
     name: 'aws',
     provider: provider as never,
     // the plan is pure: a Cluster it cannot be made for is refused before anything (its PKI included) is created
-    preflight: (cluster, spec) => planCluster(cluster, spec).match(() => okAsync(undefined), (e) => errAsync(unrenderable(e))),
+    preflight: (cluster, spec) => planOf(cluster, spec).match(() => okAsync(undefined), (e) => errAsync(unrenderable(e))),
     observe: (cluster, spec) =>
       observeWorld(options.ec2(spec.region), clusterId(cluster.metadata)).map((world): Observed<AwsWorld> => {
         // a spec that cannot be rendered is refused by apply; observing (and so deleting) goes on
         const refused = (error: Unrenderable): Observed<AwsWorld> => ({ provider: world, conditions: [{ type: 'InfrastructureReady', status: 'False', reason: 'InvalidSpec', message: error.message }] });
-        return planCluster(cluster, spec).match((plan): Observed<AwsWorld> => {
+        return planOf(cluster, spec).match((plan): Observed<AwsWorld> => {
           /** A node is up when an instance with its current launch configuration runs. */
           const current = (n: (typeof plan.nodes)[number]) => (world.instances[n.name] ?? []).find((i) => i.config === n.config && i.state !== 'shutting-down');
           const up = (n: (typeof plan.nodes)[number]) => current(n)?.state === 'running';
@@ -108,7 +120,7 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
         }, refused);
       }),
     apply: (cluster, spec, observed) =>
-      planCluster(cluster, spec).match(
+      planOf(cluster, spec).match(
         (plan) => applyPlan(options.ec2(spec.region), plan, observed.provider, options.pollMs, pending, bootTokens(options, cluster)),
         (e) => errAsync<never, DriverError>(unrenderable(e)),
       ),

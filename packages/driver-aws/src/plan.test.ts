@@ -1,7 +1,7 @@
 import { clusterId, validateCluster, type Cluster, type Persisted } from '@kubeception/sdk';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ownerTag, planCluster, subnetCidr } from './plan.js';
+import { MANAGED_BY_TAG, ownerTag, planCluster, subnetCidr } from './plan.js';
 import { provider, type AwsSpec } from './provider-spec.js';
 
 const cluster = validateCluster(
@@ -57,9 +57,20 @@ describe('planCluster', () => {
   it('tags everything as owned by the cluster ID, with the user’s tags', () => {
     expect(plan.id).toBe(clusterId({ namespace: 'default', name: 'prod' }));
     expect(plan.id).toBe('prod-fykzzrnenr');
-    expect(plan.tags).toEqual({ team: 'platform', 'kubeception.io/cluster/prod-fykzzrnenr': 'owned' });
+    expect(plan.tags).toEqual({ team: 'platform', 'kubeception.io/managed-by': 'kubeception', 'kubeception.io/cluster/prod-fykzzrnenr': 'owned' });
     expect(plan.securityGroups.map((g) => g.name)).toEqual(['prod-fykzzrnenr-master', 'prod-fykzzrnenr-worker', 'prod-fykzzrnenr-ingress']);
     expect(plan.nodes.map((n) => n.instanceName)).toEqual(['prod-fykzzrnenr-master-0', 'prod-fykzzrnenr-master-1', 'prod-fykzzrnenr-master-2', 'prod-fykzzrnenr-general-0', 'prod-fykzzrnenr-general-1']);
+  });
+
+  it('tags everything with the one fixed tag an IAM policy can require, which the user cannot set', () => {
+    const aws = (cluster.spec.provider as { aws: AwsSpec }).aws;
+    expect(plan.tags[MANAGED_BY_TAG]).toBe('kubeception');
+    expect(planCluster(cluster, aws, { managedBy: 'staging' })._unsafeUnwrap().tags[MANAGED_BY_TAG]).toBe('staging');
+    expect(planCluster(cluster, { ...aws, tags: { [MANAGED_BY_TAG]: 'me' } })._unsafeUnwrapErr()).toEqual({
+      kind: 'Unrenderable',
+      field: 'spec.provider.aws.tags["kubeception.io/managed-by"]',
+      message: 'spec.provider.aws.tags["kubeception.io/managed-by"]: is set by Kubeception and cannot be overridden',
+    });
   });
 
   it('names nothing in the account after the name alone: a Cluster of the same name in another namespace shares no tag, name or ClientToken', () => {

@@ -2,7 +2,7 @@
  * What a Cluster needs on EC2, computed purely from the Cluster: the VPC, one public and one
  * private /24 subnet per availability zone, the security groups and their rules, and one
  * instance per node. Every resource carries the ownership tag, so all of it is findable from
- * the Cluster alone.
+ * the Cluster alone, and the `kubeception.io/managed-by` tag an IAM policy can require.
  *
  * Everything named in the account is named from the Cluster's ID (the SDK's `clusterId`:
  * `<name>-<hash of namespace/name>`), never from its name alone, which is unique only in its
@@ -18,6 +18,14 @@ import { availabilityZones } from './regions.js';
 
 /** Tag marking everything a cluster owns: `kubeception.io/cluster/<cluster-id>=owned`. */
 export const ownerTag = (clusterId: string) => `kubeception.io/cluster/${clusterId}`;
+/**
+ * Tag on everything the driver creates, with the same value for every cluster: the key an IAM
+ * policy can name in a condition (`aws:ResourceTag/kubeception.io/managed-by`), which the
+ * per-cluster ownership tag, whose key varies, cannot be (see docs/decisions/007).
+ */
+export const MANAGED_BY_TAG = 'kubeception.io/managed-by';
+/** Default value of {@link MANAGED_BY_TAG}: what the aws-operator's IAM policy requires. */
+export const DEFAULT_MANAGED_BY = 'kubeception';
 /** Tag naming a resource's role in the cluster (`vpc`, `subnet-public-eu-west-1a`, `sg-master`, …). */
 export const ROLE_TAG = 'kubeception.io/resource';
 /** Tag naming the node an instance is (the SDK's `Label.Node`). */
@@ -108,8 +116,14 @@ export interface Plan {
   readonly securityGroups: readonly { readonly role: SecurityGroupRole; readonly name: string; readonly rules: readonly PlannedRule[] }[];
   /** Instances: masters first, then the workers of each pool. */
   readonly nodes: readonly PlannedNode[];
-  /** Tags on every resource (ownership, Name added per resource, the user's extra tags). */
+  /** Tags on every resource (the user's extra tags, {@link MANAGED_BY_TAG}, ownership; Name added per resource). */
   readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link planCluster}. */
+export interface PlanOptions {
+  /** Value of the {@link MANAGED_BY_TAG} tag on everything created. @default {@link DEFAULT_MANAGED_BY} */
+  readonly managedBy?: string;
 }
 
 /** The `/24` at `index` inside `vpc` (a /16 to /21). */
@@ -124,7 +138,7 @@ export function subnetCidr(vpc: string, index: number): string {
  * The plan of a validated Cluster with an AWS provider spec; {@link Unrenderable} when a
  * user-written value cannot be written into user data (see `cloud-config.ts`).
  */
-export function planCluster(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec'>, aws: AwsSpec): Result<Plan, Unrenderable> {
+export function planCluster(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec'>, aws: AwsSpec, options: PlanOptions = {}): Result<Plan, Unrenderable> {
   const name = cluster.metadata.name;
   const id = clusterId(cluster.metadata);
   const zones = aws.availabilityZones.names ?? availabilityZones(aws.region).slice(0, aws.availabilityZones.count ?? 1);
@@ -186,7 +200,7 @@ export function planCluster(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec
     dnsLabel(name, 'metadata.name'),
     dnsLabel(cluster.metadata.namespace, 'metadata.namespace'),
     ...cluster.spec.workers.map((pool, i) => dnsLabel(pool.name, `spec.workers[${i}].name`)),
-    ...Object.entries(aws.tags).map(([key, value]) => checkText(`${key}${value}`, `spec.provider.aws.tags[${JSON.stringify(key)}]`)),
+    ...Object.entries(aws.tags).map(([key, value]) => checkText(`${key}${value}`, `spec.provider.aws.tags[${JSON.stringify(key)}]`).andThen(() => notReserved(key))),
   ]);
   const nodes = names.andThen(() =>
     Result.combine([
@@ -194,7 +208,14 @@ export function planCluster(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec
       ...cluster.spec.workers.flatMap((pool) => Array.from({ length: pool.replicas }, (_, i) => node(`${pool.name}-${i}`, 'worker', i, pool.name))),
     ]),
   );
-  return nodes.map((planned) => ({ cluster: name, id, vpcCidr, zones, subnets, securityGroups, nodes: planned, tags: { ...aws.tags, [ownerTag(id)]: 'owned' } }));
+  const tags = { ...aws.tags, [MANAGED_BY_TAG]: options.managedBy ?? DEFAULT_MANAGED_BY, [ownerTag(id)]: 'owned' };
+  return nodes.map((planned) => ({ cluster: name, id, vpcCidr, zones, subnets, securityGroups, nodes: planned, tags }));
+}
+
+/** A user tag may not set {@link MANAGED_BY_TAG}: the driver sets it (the schema reserves the other keys). */
+function notReserved(key: string): Result<string, Unrenderable> {
+  const field = `spec.provider.aws.tags[${JSON.stringify(key)}]`;
+  return key === MANAGED_BY_TAG ? err({ kind: 'Unrenderable', field, message: `${field}: is set by Kubeception and cannot be overridden` }) : ok(key);
 }
 
 /** `value` when it is a DNS-1123 label (it names a host, a security group, a tag). */
