@@ -73,14 +73,16 @@ export type NamespaceClaim =
 /**
  * Whose a host namespace is: the driver adopts (writes into, deletes) only a namespace whose
  * {@link KvmAnnotation.Cluster} annotation names the Cluster and whose
- * {@link KvmAnnotation.ClusterUid}, when recorded, is the Cluster's uid.
+ * {@link KvmAnnotation.ClusterUid} is the Cluster's uid. The driver records both when it creates
+ * the namespace; one without the uid was made by someone else (a forgery), and is not adopted.
  */
 export function namespaceClaim(namespace: Pick<Namespace, 'metadata'> | undefined, cluster: { readonly owner: string; readonly uid?: string | undefined }): NamespaceClaim {
   if (namespace === undefined) return 'absent';
   const annotations = namespace.metadata?.annotations ?? {};
   if (annotations[KvmAnnotation.Cluster] !== cluster.owner) return 'foreign';
   const uid = annotations[KvmAnnotation.ClusterUid];
-  return uid === undefined || cluster.uid === undefined || uid === cluster.uid ? 'ours' : 'previous';
+  if (uid === undefined) return 'foreign';
+  return cluster.uid === undefined || uid === cluster.uid ? 'ours' : 'previous';
 }
 
 /** What observing needs besides the Cluster. */

@@ -65,7 +65,7 @@ describe('allocateNetwork', () => {
       kind: 'NetworkTaken',
       network: '10.64.0.0/24',
       owner: 'ns/a',
-      message: 'spec.network.flannel.network 10.64.0.0/16 overlaps 10.64.0.0/24 of cluster ns/a; choose another or leave it unset to allocate one',
+      message: 'spec.network.flannel.network 10.64.0.0/16 overlaps 10.64.0.0/24, held by another Cluster; choose another or leave it unset to allocate one',
     });
   });
 

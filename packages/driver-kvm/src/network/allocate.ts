@@ -131,7 +131,7 @@ function requestedNetwork(text: string, subnetLen: number, others: readonly Netw
         kind: 'NetworkTaken',
         network: other.network,
         owner: other.owner,
-        message: `spec.network.flannel.network ${text} overlaps ${other.network} of cluster ${other.owner}; choose another or leave it unset to allocate one`,
+        message: `spec.network.flannel.network ${text} overlaps ${other.network}, held by another Cluster; choose another or leave it unset to allocate one`,
       });
     }
   }
@@ -166,7 +166,7 @@ function requestedVni(vni: number, others: readonly NetworkAllocation[]): Result
   const port = launcherHealthPort(vni);
   for (const other of others) {
     if (other.vni === vni) {
-      return err({ kind: 'VniTaken', vni, owner: other.owner, message: `spec.network.flannel.vni ${vni} is taken by cluster ${other.owner}; choose another or leave it unset` });
+      return err({ kind: 'VniTaken', vni, owner: other.owner, message: `spec.network.flannel.vni ${vni} is held by another Cluster; choose another or leave it unset` });
     }
     if (launcherHealthPort(other.vni) === port) {
       return err({

@@ -10,7 +10,7 @@ import type { KubeError } from '../kube/errors.js';
 import { CertificateAuthorityResource, type CertificateAuthorityInput } from '../models/certificate-authority.js';
 import { CertificateResource, type CertificateInput } from '../models/certificate.js';
 import { createClusterModel, type Cluster } from '../models/cluster.js';
-import type { Persisted, ResourceDescriptor } from '../resource.js';
+import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
 import { done, requeueAfter, waitFor, type Action } from '../runtime/action.js';
 import { createController, watchKind, type Controller, type ReconcileContext } from '../runtime/controller.js';
 import { objectKey } from '../runtime/store.js';
@@ -24,6 +24,10 @@ import type { ClusterDriver, DriverContext, DriverError, DriverProgress } from '
 
 /** How often a Cluster whose PKI object names are taken looks again (the other object's deletion queues nothing). */
 const FOREIGN_RECHECK_MS = 60_000;
+
+/** Whether `object`'s controller owner reference is `cluster`. */
+const controls = (cluster: Persisted<Cluster>, object: KubeObject): boolean =>
+  object.metadata?.ownerReferences?.some((ref) => ref.controller === true && ref.uid === cluster.metadata.uid) === true;
 
 /** The PKI objects a Cluster needs (e.g. `clusterPki` of `@kubeception/pki-vault`). */
 export type DesiredPki = (cluster: Persisted<Cluster>) => { readonly authority: CertificateAuthorityInput; readonly certificates: readonly CertificateInput[] };
@@ -97,7 +101,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     const foreign = [
       { kind: 'CertificateAuthority', object: cas.get(`${namespace}/${authority.metadata.name}`) },
       ...certs.map((cert) => ({ kind: 'Certificate', object: certCache.get(`${namespace}/${cert.metadata.name}`) })),
-    ].find(({ object }) => object !== undefined && !object.metadata.ownerReferences?.some((ref) => ref.controller === true && ref.uid === cluster.metadata.uid));
+    ].find(({ object }) => object !== undefined && !controls(cluster, object));
     if (foreign?.object !== undefined) {
       const message = `${foreign.kind} ${namespace}/${foreign.object.metadata.name} exists and is not controlled by this Cluster; delete or rename it`;
       return writeStatus(cluster, ctx, refusedStatus(cluster, Reason.PkiConflict, message)).map(() => waitFor(message, FOREIGN_RECHECK_MS));
@@ -156,9 +160,12 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
   const removePki = (cluster: Persisted<Cluster>, ctx: Ctx): ResultAsync<StepOutcome, ClusterControllerError> => {
     const { authority, certificates: certs } = options.pki(cluster);
     const namespace = cluster.metadata.namespace;
+    // only what this Cluster controls: a same-named object it refused to take over (PkiConflict)
+    // is someone else's, and stays
+    const ours = (object: KubeObject | undefined) => object !== undefined && controls(cluster, object);
     const present = [
-      ...certs.filter((c) => ctx.cache(CertificateResource).get(`${namespace}/${c.metadata.name}`)).map((c) => ({ kind: CertificateResource, name: c.metadata.name ?? '' })),
-      ...(ctx.cache(CertificateAuthorityResource).get(`${namespace}/${authority.metadata.name}`) ? [{ kind: CertificateAuthorityResource, name: authority.metadata.name ?? '' }] : []),
+      ...certs.filter((c) => ours(ctx.cache(CertificateResource).get(`${namespace}/${c.metadata.name}`))).map((c) => ({ kind: CertificateResource, name: c.metadata.name ?? '' })),
+      ...(ours(ctx.cache(CertificateAuthorityResource).get(`${namespace}/${authority.metadata.name}`)) ? [{ kind: CertificateAuthorityResource, name: authority.metadata.name ?? '' }] : []),
     ];
     if (present.length === 0) return okAsync(next());
     const deletes = present.map((p) => ctx.kube.resource(p.kind as typeof CertificateResource).delete(p.name, { namespace }).orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(e))));

@@ -86,15 +86,18 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
     signal,
   });
 
-  /** Reports Paused=True once; reconciles nothing else. */
-  const reportPaused = async (object: Persisted<T>) => {
+  /** Reports Paused=True (paused) or False (resumed after a pause) once each; writes nothing otherwise. */
+  const reportPaused = async (object: Persisted<T>, paused: boolean) => {
     if (resource.statusSchema === undefined) return;
     const conditions = (object as { status?: { conditions?: [] } }).status?.conditions;
-    if (getCondition(conditions, ConditionType.Paused)?.status === 'True') return;
-    const paused = { type: ConditionType.Paused, status: 'True', reason: Reason.Paused, message: 'reconciliation is paused' } as const;
-    await patchConditions(client as never, object as never, [paused]).match(
-      () => log.info({ key: objectKey(object) }, 'paused'),
-      (error) => log.warn({ key: objectKey(object), err: error.message }, 'could not report Paused'),
+    const current = getCondition(conditions, ConditionType.Paused)?.status;
+    if (paused ? current === 'True' : current !== 'True') return;
+    const condition = paused
+      ? ({ type: ConditionType.Paused, status: 'True', reason: Reason.Paused, message: 'reconciliation is paused' } as const)
+      : ({ type: ConditionType.Paused, status: 'False', reason: Reason.AsExpected, message: 'reconciliation resumed' } as const);
+    await patchConditions(client as never, object as never, [condition]).match(
+      () => log.info({ key: objectKey(object) }, paused ? 'paused' : 'resumed'),
+      (error) => log.warn({ key: objectKey(object), err: error.message }, `could not report Paused=${condition.status}`),
     );
   };
 
@@ -102,9 +105,10 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
     const object = informer.store.get(key);
     if (object === undefined) return release();
     if (isPaused(object)) {
-      await reportPaused(object);
+      await reportPaused(object, true);
       return release();
     }
+    await reportPaused(object, false);
     const started = performance.now();
     const abort = new AbortController();
     const onStop = () => abort.abort();

@@ -34,9 +34,9 @@ async function pkiOf(name: string) {
 
 /** [Cluster, how it is in another's way, the reason of its Ready=False, a part of the message]. */
 const CASES: [string, string, string, string][] = [
-  ['net-taken', 'a network another Cluster holds', 'NetworkTaken', 'spec.network.flannel.network 10.77.0.0/24 overlaps 10.77.0.0/24 of cluster default/holder'],
-  ['net-overlap', 'a network overlapping another Cluster’s', 'NetworkTaken', 'spec.network.flannel.network 10.77.0.128/25 overlaps 10.77.0.0/24 of cluster default/holder'],
-  ['vni-taken', 'a VNI another Cluster holds', 'VniTaken', 'spec.network.flannel.vni 777 is taken by cluster default/holder'],
+  ['net-taken', 'a network another Cluster holds', 'NetworkTaken', 'spec.network.flannel.network 10.77.0.0/24 overlaps 10.77.0.0/24, held by another Cluster'],
+  ['net-overlap', 'a network overlapping another Cluster’s', 'NetworkTaken', 'spec.network.flannel.network 10.77.0.128/25 overlaps 10.77.0.0/24, held by another Cluster'],
+  ['vni-taken', 'a VNI another Cluster holds', 'VniTaken', 'spec.network.flannel.vni 777 is held by another Cluster'],
   ['squat', 'an unlabelled host namespace of its ID', 'NamespaceTaken', 'exists and belongs to no Cluster; it is not adopted'],
   ['forged', 'a managed host namespace claimed for another Cluster', 'NamespaceTaken', 'exists and belongs to another Cluster; it is not adopted'],
   ['former', 'a host namespace left by a former Cluster of its name', 'NamespaceTaken', 'was left by a former Cluster default/former (uid uid-of-the-former)'],
