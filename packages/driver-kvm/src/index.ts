@@ -74,6 +74,9 @@ export type { FlannelDaemonSetOptions, FlannelNetwork, FlannelNetworkConfig, Kvm
 // The driver (I/O): plug into the SDK's createClusterController
 export { createKvmDriver } from './driver/driver.js';
 export type { KvmDriverOptions, KvmObservation } from './driver/driver.js';
+export type { EndpointSlice } from './render/objects.js';
+export type { IgnitionConfig, IgnitionFile } from './render/ignition.js';
+export type { IgnitionUnit } from './render/guest-units.js';
 export { adminCertificateConnector, drainNode, guestNodes } from './driver/guest.js';
 export type { DrainProgress } from './driver/guest.js';
 export type { AdminConnectorOptions, GuestConnector, GuestNode, GuestTarget } from './driver/guest.js';

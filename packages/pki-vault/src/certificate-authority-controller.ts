@@ -27,9 +27,11 @@ import { PkiReason } from './reasons.js';
 
 /** Options of {@link createCertificateAuthorityController}. */
 export interface CertificateAuthorityControllerOptions {
+  /** Where the CAs live (e.g. `createVaultPki`). */
   readonly pki: PkiBackend;
   /** @default 'ca-operator' */
   readonly name?: string;
+  /** Only CertificateAuthorities in this namespace. @default every namespace */
   readonly namespace?: string;
   /** @default 2 */
   readonly concurrency?: number;

@@ -28,9 +28,11 @@ import { issueReason } from './renewal.js';
 
 /** Options of {@link createCertificateController}. */
 export interface CertificateControllerOptions {
+  /** Where certificates are issued (e.g. `createVaultPki`). */
   readonly pki: PkiBackend;
   /** @default 'cert-operator' */
   readonly name?: string;
+  /** Only Certificates in this namespace. @default every namespace */
   readonly namespace?: string;
   /** @default 4 */
   readonly concurrency?: number;

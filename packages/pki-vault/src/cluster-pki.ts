@@ -15,11 +15,16 @@ import {
 } from '@kubeception/sdk';
 
 /** What one component's certificate says. */
-interface ComponentCertificate {
+export interface ComponentCertificate {
+  /** The component (`api`, `etcd`, `worker`, `admin`, …): the Certificate's and its role's name. */
   readonly component: string;
+  /** The certificate's common name (for `admin` and `worker`, the Kubernetes user). */
   readonly commonName: string;
+  /** DNS subject alternative names. */
   readonly dnsNames: readonly string[];
+  /** IP subject alternative names. */
   readonly ipAddresses: readonly string[];
+  /** Organizations (for client certificates, the Kubernetes groups). */
   readonly organizations: readonly string[];
 }
 

@@ -38,6 +38,7 @@ export { startTokenRenewal } from './token-renewal.js';
 export type { TokenRenewalOptions, TokenRenewalState } from './token-renewal.js';
 export type { VaultClient } from './vault-client.js';
 export { clusterPki, componentCertificates } from './cluster-pki.js';
+export type { ComponentCertificate } from './cluster-pki.js';
 export { createCertificateAuthorityController } from './certificate-authority-controller.js';
 export type { CertificateAuthorityControllerOptions } from './certificate-authority-controller.js';
 export { createCertificateController } from './certificate-controller.js';

@@ -17,7 +17,9 @@ export function renewalTime(cert: Persisted<Certificate>, notAfter: string): Dat
 
 /** What a Certificate's Secret holds, decoded: `tls.crt` (leaf first) and `ca.crt`. */
 export interface SecretPems {
+  /** `tls.crt`: the leaf, then its chain, PEM. */
   readonly certificate?: string;
+  /** `ca.crt`: the CA certificate, PEM. */
   readonly ca?: string;
 }
 

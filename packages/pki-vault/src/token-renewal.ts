@@ -10,7 +10,9 @@ import { vaultCalls } from './vault-client.js';
 export interface TokenRenewalState {
   /** Seconds left when last seen. */
   readonly ttl?: number;
+  /** Successful renewals so far. */
   readonly renewals: number;
+  /** The latest failed attempt's error, until a renewal succeeds. */
   readonly lastError?: PkiError;
   /** The token does not expire (root) or cannot be renewed: nothing to do. */
   readonly idle: boolean;
@@ -18,6 +20,7 @@ export interface TokenRenewalState {
 
 /** Options of {@link startTokenRenewal}. */
 export interface TokenRenewalOptions {
+  /** Stops the renewal loop. */
   readonly signal: AbortSignal;
   /** Told after every attempt. */
   readonly onState?: (state: TokenRenewalState) => void;
@@ -26,7 +29,10 @@ export interface TokenRenewalOptions {
 }
 
 /** Starts renewing `client`'s token until `signal` aborts. */
-export function startTokenRenewal(client: VaultClient, options: TokenRenewalOptions): { state(): TokenRenewalState } {
+export function startTokenRenewal(client: VaultClient, options: TokenRenewalOptions): {
+  /** What the loop knows now. */
+  state(): TokenRenewalState;
+} {
   const vault = vaultCalls(client);
   let state: TokenRenewalState = { renewals: 0, idle: false };
   const set = (next: Partial<TokenRenewalState>) => {

@@ -30,6 +30,7 @@ export interface VaultPkiOptions {
 
 /** The naming scheme of a backend: everything is named from the cluster ID, never the name alone. */
 export interface Naming {
+  /** The PKI mount of a cluster: `pki-<cluster-id>` with the default prefix. */
   mount(cluster: ClusterCoordinates): string;
   /** The policy of one set of roles (order and repeats do not matter). */
   policy(cluster: ClusterCoordinates, roles: readonly string[]): string;

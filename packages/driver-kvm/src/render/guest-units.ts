@@ -14,8 +14,11 @@ import type { Quoting } from './quote.js';
 
 /** An Ignition v3 systemd unit. */
 export interface IgnitionUnit {
+  /** The unit's file name, e.g. `kubelet.service`. */
   readonly name: string;
+  /** Enabled at boot. */
   readonly enabled: boolean;
+  /** The unit file's text. */
   readonly contents: string;
 }
 

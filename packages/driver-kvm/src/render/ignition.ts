@@ -23,16 +23,23 @@ export const IGNITION_VERSION = '3.4.0';
 
 /** An Ignition v3 file entry. */
 export interface IgnitionFile {
+  /** Absolute path in the guest. */
   readonly path: string;
+  /** File mode, decimal (0644 is 420). */
   readonly mode: number;
+  /** Replace a file already there. */
   readonly overwrite: boolean;
+  /** The contents as a `data:` URL. */
   readonly contents: { readonly source: string };
 }
 
 /** The parts of an Ignition v3.4.0 config rendered here. */
 export interface IgnitionConfig {
+  /** The Ignition spec version, `3.4.0`. */
   readonly ignition: { readonly version: typeof IGNITION_VERSION };
+  /** Files written at first boot. */
   readonly storage: { readonly files: readonly IgnitionFile[] };
+  /** Units installed (and enabled) at first boot. */
   readonly systemd: { readonly units: readonly IgnitionUnit[] };
 }
 

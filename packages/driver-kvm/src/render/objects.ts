@@ -51,7 +51,10 @@ export interface EndpointSlice extends KubeObject {
   apiVersion: 'discovery.k8s.io/v1';
   kind: 'EndpointSlice';
   metadata: { name: string; namespace: string; labels: Record<string, string> };
+  /** Always IPv4 here. */
   addressType: 'IPv4';
+  /** One per VM of the Service, with its address and readiness. */
   endpoints: { addresses: string[]; hostname: string; conditions: { ready: boolean } }[];
+  /** The Service's ports. */
   ports: { name: string; port: number; protocol: string }[];
 }

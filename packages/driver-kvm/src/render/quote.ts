@@ -20,9 +20,11 @@ import { err, ok, type Result } from 'neverthrow';
 
 /** A user-written value that cannot be rendered where it is used. */
 export interface Unrenderable {
+  /** The error's kind. */
   readonly kind: 'Unrenderable';
   /** Where the value comes from, e.g. `spec.workers[0].labels["tier"]`. */
   readonly field: string;
+  /** Why it cannot be rendered (a control character, not a label value, …). */
   readonly message: string;
 }
 
@@ -89,6 +91,7 @@ export interface Quoting {
   dnsLabel(value: string, field: string): string;
   /** A Kubernetes label key or value (`--node-labels` is split on `,` and `=`, which neither may hold). */
   labelKey(value: string, field: string): string;
+  /** A Kubernetes label value, under the same rules as {@link Quoting.labelKey}. */
   labelValue(value: string, field: string): string;
   /** Records a refusal found by the caller. */
   refuse(field: string, message: string): void;
