@@ -122,11 +122,16 @@ function checkVpc({ vpcCIDR, availabilityZones: az }: AwsSpec): FieldIssue[] {
     : [{ path, message: `${vpcCIDR} cannot hold a public and a private /${SUBNET_PREFIX} subnet in each of ${zoneCount} zones: use /${largestPrefix} or larger` }];
 }
 
+/** Tag keys a spec may not set: Kubeception's own. */
+const RESERVED_TAG_PREFIX = 'kubeception.io/';
+
 function checkTags({ tags }: AwsSpec): FieldIssue[] {
   return Object.keys(tags).flatMap((key): FieldIssue[] => {
     const path = `spec.provider.aws.tags[${JSON.stringify(key)}]`;
     if (key.startsWith('aws:')) return [{ path, message: 'tag keys starting with "aws:" are reserved by AWS' }];
-    if (key.startsWith(CLUSTER_TAG_PREFIX) || key === 'Name') return [{ path, message: `is set by Kubeception and cannot be overridden` }];
+    // the whole kubeception.io/ prefix: ownership, managed-by and the driver's own bookkeeping
+    // (configured, node, role, …) must not be forgeable from a spec
+    if (key.startsWith(RESERVED_TAG_PREFIX) || key === 'Name') return [{ path, message: `is set by Kubeception and cannot be overridden` }];
     return key.length > 128 ? [{ path, message: 'tag keys must be at most 128 characters' }] : [];
   });
 }

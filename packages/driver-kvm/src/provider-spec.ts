@@ -5,6 +5,10 @@ import { defineProvider, dnsLabel, dnsSubdomain, parseQuantity, quantity, z, typ
 export const MIN_VM_MEMORY = '1Gi';
 /** Smallest root disk of a VM. */
 export const MIN_VM_DISK = '10Gi';
+/** Largest memory a VM gets: beyond any host node (and beyond what renders as a whole MiB count). */
+export const MAX_VM_MEMORY = '16Ti';
+/** Largest root disk of a VM (an emptyDir on one host node). */
+export const MAX_VM_DISK = '1Pi';
 /** Launcher image used when `launcher.image` is not set. */
 export const DEFAULT_LAUNCHER_IMAGE = 'quay.io/kubeception/qemu-launcher:0.1.0';
 /** Guest OS disk used when `guestImage` is not set. */
@@ -127,14 +131,15 @@ export const provider = defineProvider({
       ...cluster.spec.workers.map((pool, i) => ({ path: `spec.workers[${i}]`, ...pool })),
     ];
     return machines.flatMap((m): FieldIssue[] => [
-      ...atLeast(`${m.path}.memory`, m.memory, MIN_VM_MEMORY, 'a VM'),
-      ...atLeast(`${m.path}.disk`, m.disk, MIN_VM_DISK, 'a VM root disk'),
+      ...within(`${m.path}.memory`, m.memory, MIN_VM_MEMORY, MAX_VM_MEMORY, 'a VM'),
+      ...within(`${m.path}.disk`, m.disk, MIN_VM_DISK, MAX_VM_DISK, 'a VM root disk'),
     ]);
   },
 });
 
-function atLeast(path: string, value: string, minimum: string, what: string): FieldIssue[] {
+function within(path: string, value: string, minimum: string, maximum: string, what: string): FieldIssue[] {
   const got = parseQuantity(value) ?? 0;
-  const min = parseQuantity(minimum) ?? 0;
-  return got >= min ? [] : [{ path, message: `must be at least ${minimum} for ${what} on KVM (got ${value})` }];
+  if (got < (parseQuantity(minimum) ?? 0)) return [{ path, message: `must be at least ${minimum} for ${what} on KVM (got ${value})` }];
+  if (got > (parseQuantity(maximum) ?? Infinity)) return [{ path, message: `must be at most ${maximum} for ${what} on KVM (got ${value})` }];
+  return [];
 }
