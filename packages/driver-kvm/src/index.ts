@@ -74,6 +74,7 @@ export type { FlannelDaemonSetOptions, FlannelNetwork, FlannelNetworkConfig, Kvm
 // The driver (I/O): plug into the SDK's createClusterController
 export { createKvmDriver } from './driver/driver.js';
 export type { KvmDriverOptions, KvmObservation } from './driver/driver.js';
+export type { HostPolicy } from './driver/host-policy.js';
 export type { EndpointSlice } from './render/objects.js';
 export type { IgnitionConfig, IgnitionFile } from './render/ignition.js';
 export type { IgnitionUnit } from './render/guest-units.js';

@@ -25,6 +25,7 @@ import { adminCertificateConnector, type GuestConnector } from './guest.js';
 import { createGuestWatches } from './guest-watch.js';
 import { CERTIFICATE_SECRETS, clusterOfHostObject, HOST_KINDS, selectionOf, VM_PODS } from './host.js';
 import { planCluster, settled, type Plan } from './plan.js';
+import type { HostPolicy } from './host-policy.js';
 import { ledgerRefusal, networkRequest, preflightCluster, unrenderableRefusal } from './preflight.js';
 import { guestTarget, namespaceClaim, namespaceRefusal, observeWorld, type KvmWorld } from './world.js';
 
@@ -57,6 +58,12 @@ export interface KvmDriverOptions {
   readonly recheckMs?: number;
   /** @default () => new Date() */
   readonly now?: () => Date;
+  /**
+   * Which launcher images and host directories Clusters may ask for (the VM pods are privileged):
+   * others are refused before anything is created. @default the default launcher image's
+   * repository, and host paths under `/var/lib/kubeception`
+   */
+  readonly hostPolicy?: HostPolicy;
 }
 
 /** What `observe` hands `apply`: the world and, once a network is known, the rendered cluster and the plan. */
@@ -139,6 +146,7 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
             const outcome = render(kc, network);
             return 'error' in outcome ? outcome.error : undefined;
           },
+          hostPolicy: options.hostPolicy ?? {},
         },
         cluster,
         kvmCluster(cluster, spec),

@@ -3,7 +3,8 @@
  * Cluster. The Cluster controller runs it before the PKI step, so a refused Cluster gets no
  * CertificateAuthority, Vault mount or certificates.
  *
- * Reads only, from the shared caches `observe` reads: the host's Namespaces (cached whole, so a
+ * First the operator's host policy ({@link hostPolicyRefusal}: the launcher image and host paths a
+ * privileged VM pod would get; `LauncherImageNotAllowed`, `HostPathNotAllowed`). Then it reads only, from the shared caches `observe` reads: the host's Namespaces (cached whole, so a
  * namespace of the Cluster's ID that is not the driver's is seen too; no request per pass) and
  * the ledger ConfigMap. Each check is the rule `apply` itself decides with, not a copy of it:
  * - the host namespace: {@link namespaceRefusal} (`NamespaceTaken`);
@@ -26,6 +27,7 @@ import { clusterOwner, type KvmCluster } from '../render/cluster.js';
 import type { FlannelNetwork } from '../render/flannel.js';
 import type { Unrenderable } from '../render/quote.js';
 import { selectionOf } from './host.js';
+import { hostPolicyRefusal, type HostPolicy } from './host-policy.js';
 import { heldNetwork, namespaceRefusal } from './world.js';
 
 /** What preflight needs besides the Cluster. */
@@ -35,6 +37,8 @@ export interface PreflightDeps {
   readonly pool: NetworkPool;
   /** Why the Cluster cannot be rendered with `network` (the driver's cached rendering), or `undefined`. */
   readonly unrenderable: (cluster: KvmCluster, network: FlannelNetwork | undefined) => Unrenderable | undefined;
+  /** The operator's limits on launcher images and host paths. */
+  readonly hostPolicy: HostPolicy;
 }
 
 /** A ledger error as the driver reports it: `Transient` when the API server or racing writers are to blame, else terminal with the error's kind as reason. */
@@ -77,6 +81,7 @@ export function preflightCluster(deps: PreflightDeps, cluster: Persisted<Cluster
     const error = deps.unrenderable(kc, heldNetwork(ledger?.data, owner, recorded).network);
     return error === undefined ? undefined : unrenderableRefusal(error);
   };
-  const refused = namespaceRefusal(kc.id, namespace, { owner, uid: cluster.metadata.uid }) ?? unrenderable() ?? networkRefusal(kc, recorded, ledger?.data, deps.pool);
+  const refused =
+    hostPolicyRefusal(kc, deps.hostPolicy) ?? namespaceRefusal(kc.id, namespace, { owner, uid: cluster.metadata.uid }) ?? unrenderable() ?? networkRefusal(kc, recorded, ledger?.data, deps.pool);
   return refused === undefined ? okAsync(undefined) : errAsync(refused);
 }

@@ -171,21 +171,14 @@ export const KVM_SPEC_CASES: readonly HostileCase[] = [
     knownGap: 'accepted: nodeSelector keys and values are not checked as labels; the VM Deployments get the invalid selector (which a real API server refuses with 422 when the driver writes them)',
     fact: async (ctx) => expect((await vmDeployment(ctx))?.spec?.template.spec?.nodeSelector).toEqual({ 'kubeception.io/vm-host': 'true\nx' }),
   }),
-  specCase('k11', 'host access', 'a launcher image of the tenant’s choosing (runs privileged on the hosts)', kvm({ launcher: { image: 'evil.example.com/rootkit:1' } }), refused('spec.provider.kvm.launcher.image'), {
-    knownGap: 'accepted: the VM Deployments run the tenant’s image as a privileged container with hostNetwork, /dev/kvm and hostPath mounts on the host nodes',
-    fact: async (ctx) => {
-      const deployment = await vmDeployment(ctx);
-      const container = deployment?.spec?.template.spec?.containers[0];
-      expect({ image: container?.image, privileged: container?.securityContext?.privileged, hostNetwork: deployment?.spec?.template.spec?.hostNetwork }).toEqual({ image: 'evil.example.com/rootkit:1', privileged: true, hostNetwork: true });
-    },
+  // the operator's host policy: reported before the Cluster gets anything (no PKI, no VM pods)
+  specCase('k11', 'host access', 'a launcher image of the tenant’s choosing (runs privileged on the hosts)', kvm({ launcher: { image: 'evil.example.com/rootkit:1' } }), { outcome: 'reported', kind: 'Cluster', name: BAD, reason: 'LauncherImageNotAllowed', message: 'evil.example.com/rootkit:1 is not an image this operator runs' }, {
+    also: async ({ tenant }) => expect(await tenant.get('CertificateAuthority', BAD), 'no PKI for a refused Cluster').toBeUndefined(),
   }),
-  specCase('k12', 'host access', 'an image cache path of / (the host’s root into a privileged pod)', kvm({ guestImage: { disk: DEFAULT_GUEST_DISK, cachePath: '/' } }), refused('spec.provider.kvm.guestImage.cachePath'), {
-    knownGap: 'accepted: the host’s / is mounted (hostPath, DirectoryOrCreate) into the privileged VM pods',
-    fact: async (ctx) => {
-      const deployment = await vmDeployment(ctx);
-      expect(deployment?.spec?.template.spec?.volumes?.map((v) => v.hostPath?.path)).toContain('/');
-    },
+  specCase('k12', 'host access', 'an image cache path of / (the host’s root into a privileged pod)', kvm({ guestImage: { disk: DEFAULT_GUEST_DISK, cachePath: '/' } }), { outcome: 'reported', kind: 'Cluster', name: BAD, reason: 'HostPathNotAllowed', message: 'spec.provider.kvm.guestImage.cachePath: / is not under a host directory this operator allows' }, {
+    also: async ({ tenant }) => expect(await tenant.get('CertificateAuthority', BAD), 'no PKI for a refused Cluster').toBeUndefined(),
   }),
+  specCase('k13', 'host access', 'an etcd host path escaping the allowed root with ..', kvm({ etcdStorage: { type: 'hostPath', hostPath: { path: '/var/lib/kubeception/../../../etc' } } }), { outcome: 'reported', kind: 'Cluster', name: BAD, reason: 'HostPathNotAllowed', message: 'spec.provider.kvm.etcdStorage.hostPath.path' }),
 ];
 
 /** The VM Deployment `bad-master-0` the driver rendered for the case's Cluster, once it is there. */
