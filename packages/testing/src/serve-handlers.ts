@@ -48,26 +48,40 @@ async function answer(handlers: readonly RequestHandler[], base: string, req: ht
   res.writeHead(response.status, { ...headers, 'content-length': String(payload.length) }).end(payload);
 }
 
-/** Serves `handlers` on 127.0.0.1 (`port` 0 = a free port). */
-export async function serveHandlers(handlers: readonly RequestHandler[], port = 0): Promise<ServedHandlers> {
-  let base = '';
-  const server = http.createServer((req, res) => {
-    answer(handlers, base, req, res).catch((e: unknown) => {
+/** An HTTP server answering with `handle`; a failure of it answers 500 with `{ errors: [message] }`. */
+export function httpServer(handle: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>): http.Server {
+  return http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errors: [(e as Error).message] }));
     });
   });
+}
+
+/**
+ * Starts `server` on 127.0.0.1 (`port` 0 = a free port); `close` stops it, ends its connections and
+ * then runs `onClose` (for connections the server no longer tracks).
+ */
+export async function listenLocal(server: http.Server, port: number, onClose: () => void = () => undefined): Promise<ServedHandlers> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: base,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
+        onClose();
       }),
   };
+}
+
+/** Serves `handlers` on 127.0.0.1 (`port` 0 = a free port). */
+export async function serveHandlers(handlers: readonly RequestHandler[], port = 0): Promise<ServedHandlers> {
+  let base = '';
+  const served = await listenLocal(httpServer((req, res) => answer(handlers, base, req, res)), port);
+  base = served.url;
+  return served;
 }

@@ -96,22 +96,23 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     const certCache = ctx.cache(CertificateResource);
     const applyIfChanged = <T extends { metadata: { name?: string }; spec: object }>(desired: T, cached: { spec: object } | undefined, apply: () => ResultAsync<unknown, KubeError>) =>
       cached !== undefined && jsonEqual({ ...cached.spec, ...desired.spec }, cached.spec) ? okAsync(undefined) : apply().map(() => undefined);
+    const cachedCa = cas.get(`${namespace}/${authority.metadata.name}`);
     // a CA or Certificate of the same name that this Cluster does not control is someone else's:
     // never taken over by a forced apply; reported, and looked at again in a minute
     const foreign = [
-      { kind: 'CertificateAuthority', object: cas.get(`${namespace}/${authority.metadata.name}`) },
+      { kind: 'CertificateAuthority', object: cachedCa },
       ...certs.map((cert) => ({ kind: 'Certificate', object: certCache.get(`${namespace}/${cert.metadata.name}`) })),
     ].find(({ object }) => object !== undefined && !controls(cluster, object));
     if (foreign?.object !== undefined) {
       const message = `${foreign.kind} ${namespace}/${foreign.object.metadata.name} exists and is not controlled by this Cluster; delete or rename it`;
       return writeStatus(cluster, ctx, refusedStatus(cluster, Reason.PkiConflict, message)).map(() => waitFor(message, FOREIGN_RECHECK_MS));
     }
-    const caReady = isTrue(cas.get(`${namespace}/${authority.metadata.name}`)?.status?.conditions, ConditionType.Ready);
+    const caReady = isTrue(cachedCa?.status?.conditions, ConditionType.Ready);
     // the Certificates are created once the CA is Ready: created with it, each would first report
     // that it waits for the CA (a status write of every Certificate, and a wake-up of the Cluster)
     const wanted = caReady ? certs : certs.filter((cert) => certCache.get(`${namespace}/${cert.metadata.name}`) !== undefined);
     const applies: (() => ResultAsync<unknown, KubeError>)[] = [
-      () => applyIfChanged(authority, cas.get(`${namespace}/${authority.metadata.name}`), () => ctx.kube.resource(CertificateAuthorityResource).apply(authority, { fieldManager, force: true })),
+      () => applyIfChanged(authority, cachedCa, () => ctx.kube.resource(CertificateAuthorityResource).apply(authority, { fieldManager, force: true })),
       ...wanted.map((cert) => () => applyIfChanged(cert, certCache.get(`${namespace}/${cert.metadata.name}`), () => ctx.kube.resource(CertificateResource).apply(cert, { fieldManager, force: true }))),
     ];
     const applied = applies.reduce<ResultAsync<unknown, KubeError>>((chain, step) => chain.andThen(step), okAsync(undefined));
@@ -122,7 +123,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
       const message = ready
         ? `CA and ${certs.length} certificates Ready`
         : !caReady
-          ? `waiting for CertificateAuthority ${authority.metadata.name} to be Ready${caSays(cas.get(`${namespace}/${authority.metadata.name}`))}`
+          ? `waiting for CertificateAuthority ${authority.metadata.name} to be Ready${caSays(cachedCa)}`
           : `waiting until all ${certs.length} Certificates are Ready`;
       const condition = { type: ConditionType.CertificatesReady, status: ready ? ('True' as const) : ('False' as const), reason: ready ? Reason.AsExpected : Reason.Waiting, message };
       if (ready) return okAsync<StepOutcome, ClusterControllerError>(next());

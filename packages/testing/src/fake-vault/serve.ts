@@ -11,8 +11,8 @@
  * is refused (400) — Vault clients do neither.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import type { ServedHandlers } from '../serve-handlers.js';
+import type { Socket } from 'node:net';
+import { httpServer, listenLocal, type ServedHandlers } from '../serve-handlers.js';
 
 /** The fake's front door: one fetch `Request` in, one `Response` out. */
 export type Answer = (request: Request) => Promise<Response>;
@@ -112,12 +112,7 @@ export async function serveVault(answer: Answer, port = 0): Promise<ServedHandle
   let base = '';
   const sockets = new Set<Socket>();
   const takenOver = new WeakSet<Socket>();
-  const server = http.createServer((req, res) => {
-    answerHttp(answer, base, req, res).catch((e: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [(e as Error).message] }));
-    });
-  });
+  const server = httpServer((req, res) => answerHttp(answer, base, req, res));
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -134,18 +129,10 @@ export async function serveVault(answer: Answer, port = 0): Promise<ServedHandle
     if (socket.writable) socket.end(BAD_REQUEST);
     else socket.destroy();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+  // connections taken over for LIST are no longer the server's: ended by hand
+  const served = await listenLocal(server, port, () => {
+    for (const socket of sockets) socket.destroy();
   });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: base,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
+  base = served.url;
+  return served;
 }
