@@ -5,17 +5,18 @@ import { hasStatus } from './registry.js';
 import type { ResourceType } from './resource-type.js';
 import { pruneAndDefault } from './schema-defaults.js';
 import { validateSchema } from './schema-validate.js';
-import { badRequest, invalid } from './status.js';
+import { badRequest } from './status.js';
 import { deepEqual, isObject, type JsonObject, type KubeObject, type StatusCause } from './types.js';
 
 /** How unknown fields are reported (`fieldValidation` query parameter). */
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
 /**
- * Prunes, defaults and validates a custom resource against its version's schema (in place), then
- * evaluates its CEL rules (`old`: the stored object, on updates).
+ * Prunes and defaults a custom resource against its version's schema (in place; 400 for unknown
+ * fields with `Strict`), then appends to `errs` (which holds its metadata's causes) the schema's
+ * causes and, unless a cause so far blocks them, its CEL rules' (`old`: the stored object, on updates).
  */
-export function admitCustomResource(obj: KubeObject, rt: ResourceType, version: string, mode: FieldValidation, warnings: string[], old?: KubeObject): void {
+export function admitCustomResource(obj: KubeObject, rt: ResourceType, version: string, mode: FieldValidation, warnings: string[], errs: StatusCause[], old?: KubeObject): void {
   const schema = rt.crd?.versions.get(version)?.schema;
   if (!schema) return;
   const pruned = pruneAndDefault(obj as JsonObject, schema);
@@ -24,7 +25,6 @@ export function admitCustomResource(obj: KubeObject, rt: ResourceType, version: 
     throw badRequest(`${rt.kind} in version "${version}" cannot be handled as a ${rt.kind}: strict decoding error: ${list}`);
   }
   if (mode === 'Warn') for (const p of pruned) warnings.push(`unknown field ${JSON.stringify(p)}`);
-  const errs: StatusCause[] = [];
   validateSchema(obj, { ...schema, properties: { ...(isObject(schema.properties) ? schema.properties : {}), metadata: undefined } }, '', errs);
   const rules = ruleTree(schema);
   if (rules && blocksRules(errs)) errs.push(RULES_NOT_CHECKED);
@@ -33,11 +33,10 @@ export function admitCustomResource(obj: KubeObject, rt: ResourceType, version: 
     errs.push(...outcome.errors);
     warnings.push(...outcome.warnings);
   }
-  if (errs.length > 0) throw invalid(rt, obj.metadata.name ?? '', errs);
 }
 
 /**
- * Validation of built-in kinds on update, beyond names: a Secret's `type` is immutable, and an
+ * Validation of built-in kinds on update, beyond metadata: a Secret's `type` is immutable, and an
  * `immutable` Secret or ConfigMap keeps its data and stays immutable.
  */
 export function builtinUpdateErrors(rt: ResourceType, old: KubeObject, next: KubeObject): StatusCause[] {

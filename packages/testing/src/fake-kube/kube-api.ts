@@ -6,7 +6,8 @@ import { builtinNav, schemaNav, type FieldNav } from './field-nav.js';
 import { applyJsonPatch, applyMergePatch, PatchError } from './json-patch.js';
 import { baseManagedFields, recordUpdate, withStoredTimes, type WriteContext } from './managed-fields.js';
 import { ObjectStore } from './object-store.js';
-import { editable, generateName, keepImmutableMeta, nameErrors, newFinalizersWhileDeleting, newUid, now, specChanged } from './object-meta.js';
+import { editable, generateName, keepImmutableMeta, newUid, now, specChanged } from './object-meta.js';
+import { objectMetaErrors } from './object-meta-validation.js';
 import { hasStatus, Registry, scaleOf } from './registry.js';
 import { apiVersionOf, type ResourceType } from './resource-type.js';
 import { canonicalizeQuantities, goValue, unconvertibleApply, undecodableBody, undecodablePatch } from './quantities.js';
@@ -96,8 +97,6 @@ export class KubeApi {
     const rv = incoming.metadata.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) throw conflict(rt, name, STALE_OBJECT);
     const next = this.prepareUpdate(rt, version, old, incoming, subresource);
-    const finalizerErrs = newFinalizersWhileDeleting(old, next);
-    if (finalizerErrs.length > 0) throw invalid(rt, name, finalizerErrs);
     this.admit(rt, version, next, opts, this.present(old, rt, version));
     if (rt.key === CRD_KEY) next.status = crdStatus(next, old.status);
     if (specChanged(rt, old, next, hasStatus(rt, version))) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
@@ -213,20 +212,16 @@ export class KubeApi {
     return next;
   }
 
-  /** `old`: the stored object, on updates. */
+  /** Defaults and validates a write (422 with all causes found): metadata first, then the kind's rules. `old`: the stored object, on updates. */
   private admit(rt: ResourceType, version: string, obj: KubeObject, opts: WriteOptions, old?: KubeObject): void {
     dropEmptyMeta(obj);
-    const errs = nameErrors(rt, obj.metadata.name);
-    if (errs.length > 0) throw invalid(rt, obj.metadata.name ?? '', errs);
     builtinDefaults(rt, obj);
     namespaceOnCreate(rt, obj);
-    const updateErrs = old ? builtinUpdateErrors(rt, old, obj) : [];
-    if (updateErrs.length > 0) throw invalid(rt, obj.metadata.name ?? '', updateErrs);
-    if (rt.crd) admitCustomResource(obj, rt, version, opts.fieldValidation, opts.warnings, old);
-    if (rt.key === CRD_KEY) {
-      const crdErrs = crdErrors(obj);
-      if (crdErrs.length > 0) throw invalid(rt, obj.metadata.name ?? '', crdErrs);
-    }
+    const errs = objectMetaErrors(rt, obj.metadata, old?.metadata);
+    if (old) errs.push(...builtinUpdateErrors(rt, old, obj));
+    if (rt.crd) admitCustomResource(obj, rt, version, opts.fieldValidation, opts.warnings, errs, old);
+    if (rt.key === CRD_KEY) errs.push(...crdErrors(obj));
+    if (errs.length > 0) throw invalid(rt, obj.metadata.name ?? '', errs);
   }
 
   /** NamespaceLifecycle: namespaced objects need an existing, non-terminating namespace. */

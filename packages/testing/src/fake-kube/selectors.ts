@@ -1,5 +1,6 @@
 /** Label and field selectors (internal). */
 import { hasLabel, labelsOf, labelValue, type LabelRequirement } from './label-index.js';
+import { qualifiedNameErrors } from './name-formats.js';
 import type { ResourceType } from './resource-type.js';
 import { badRequest } from './status.js';
 import { isObject, type KubeObject } from './types.js';
@@ -8,7 +9,6 @@ import { isObject, type KubeObject } from './types.js';
 export type Selector = (object: KubeObject) => boolean;
 
 const MATCH_ALL: Selector = () => true;
-const KEY_RE = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;
 
 /** Splits on commas outside parentheses. */
 function splitTerms(text: string): string[] {
@@ -28,7 +28,7 @@ function splitTerms(text: string): string[] {
 }
 
 function checkKey(key: string, term: string): string {
-  if (!KEY_RE.test(key)) throw badRequest(`unable to parse requirement: invalid label key "${key}" in "${term}"`);
+  if (qualifiedNameErrors(key).length > 0) throw badRequest(`unable to parse requirement: invalid label key "${key}" in "${term}"`);
   return key;
 }
 

@@ -46,13 +46,40 @@ export const conflict = (rt: Pick<ResourceType, 'group' | 'plural'>, name: strin
 
 export const STALE_OBJECT = 'the object has been modified; please apply your changes to the latest version and try again';
 
-/** 422 Invalid with field causes. */
+/**
+ * 422 Invalid with field causes. The message lists each distinct `<field>: <message>` once, as
+ * kube's error aggregate does; the causes are kept as given.
+ */
 export function invalid(rt: Pick<ResourceType, 'group' | 'kind'>, name: string, causes: readonly StatusCause[]): ApiError {
-  const bodies = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : (c.message ?? '')));
+  const bodies = [...new Set(causes.map((c) => (c.field ? `${c.field}: ${c.message}` : (c.message ?? ''))))];
   const joined = bodies.length === 1 ? bodies[0] : `[${bodies.join(', ')}]`;
   const details: Details = { name, kind: rt.kind, causes: [...causes] };
   if (rt.group !== '') details.group = rt.group;
   return failure(422, 'Invalid', `${qualifiedKind(rt)} "${name}" is invalid: ${joined}`, details);
+}
+
+const GO_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 34: '\\"', 92: '\\\\' };
+/** What Go's `strconv.IsPrint` accepts beyond ASCII: letters, marks, numbers, punctuation and symbols. */
+const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+
+/**
+ * A string as Go's `%q` (`strconv.Quote`) prints it, as kube shows a bad value: `"a\nb"`, control
+ * characters as `\x07`-style or named escapes, unprintable runes as `\u00a0`. (A lone surrogate
+ * stands for the U+FFFD Go's JSON decoder puts in its place.)
+ */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) as number;
+    const escape = GO_ESCAPES[c];
+    if (escape !== undefined) out += escape;
+    else if (c >= 0x20 && c < 0x7f) out += ch;
+    else if (c < 0x80) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else if (c >= 0xd800 && c <= 0xdfff) out += '\ufffd';
+    else if (GO_PRINTABLE.test(ch)) out += ch;
+    else out += c > 0xffff ? `\\U${c.toString(16).padStart(8, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
+  }
+  return `${out}"`;
 }
 
 /** 403: `<resource> "<name>" is forbidden: <why>`. */
