@@ -3,11 +3,12 @@
  * record it, or confirm the certificate there is still good; on deletion revoke and delete only
  * its own Secret.
  */
-import { ConditionType, Reason, certificateSecretName, formatDuration, type Certificate, type CertificateAuthority, type CertificateInput, type IssuedCertificate, type PkiBackend, type Persisted } from '@kubeception/sdk';
+import { ConditionType, PkiErrorKind, Reason, certificateSecretName, formatDuration, type Certificate, type CertificateAuthority, type CertificateInput, type IssuedCertificate, type PkiBackend, type Persisted } from '@kubeception/sdk';
 import { SecretResource, type KubeError, type Secret } from '@kubeception/sdk/kube';
-import { done, patchConditions, requeueAfter, type ReconcileContext } from '@kubeception/sdk/runtime';
+import { done, patchConditions, requeueAfter, type Action, type ReconcileContext } from '@kubeception/sdk/runtime';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { sameCertificate } from './chain.js';
+import { checkRequest, notAsAsked } from './certificate-request.js';
 import { branch, notReady, reportPkiError, type PkiControllerError } from './conditions.js';
 import { deleteOwnSecret, writeSecret, type SecretWriteError } from './certificate-secret.js';
 import { coordinates } from './pki-index.js';
@@ -40,19 +41,43 @@ function recordIssued(cert: Cert, ctx: Ctx, issued: IssuedCertificate, at: Date,
     .mapErr(kubeError);
 }
 
-/** Writes what Vault issued into the Certificate's own Secret, unless Vault signed with another root than the CA reports. */
-function store(cert: Cert, ctx: Ctx, ca: Ca, secret: Persisted<Secret> | undefined, issued: IssuedCertificate, at: Date, why: string) {
+/** Revokes a certificate nobody got (its key is dropped here) and reports why. */
+function refuseIssued(deps: IssueDeps, cert: Cert, ctx: Ctx, issued: IssuedCertificate, message: string) {
+  return deps.pki
+    .revoke(coordinates(cert), issued.serialNumber)
+    .orElse((e) => {
+      ctx.log.warn({ serialNumber: issued.serialNumber, error: e.message }, 'could not revoke a certificate issued with another subject than asked (its key was never stored)');
+      return okAsync<void, never>(undefined);
+    })
+    .andThen(() => notReady(cert, ctx, PkiErrorKind.RoleViolation, message))
+    .map(() => done());
+}
+
+/** Writes what Vault issued into the Certificate's own Secret, unless Vault signed with another root than the CA reports or gave another subject than asked. */
+function store(deps: IssueDeps, cert: Cert, ctx: Ctx, ca: Ca, secret: Persisted<Secret> | undefined, issued: IssuedCertificate, at: Date, why: string) {
   if (!sameCertificate(issued.caCertificate, ca.status?.certificate ?? '')) {
     const message = `Vault issued from another root than CertificateAuthority ${ca.metadata.name} reports; waiting for it to report the new root`;
     return notReady(cert, ctx, PkiReason.AuthorityChanged, message).map(() => requeueAfter(AUTHORITY_RECHECK_MS));
   }
+  const mismatch = notAsAsked(cert, issued);
+  if (mismatch !== undefined) return refuseIssued(deps, cert, ctx, issued, mismatch);
   return writeSecret(ctx.kube, cert, secret, issued)
     .andThen(() => recordIssued(cert, ctx, issued, at, why))
     .orElse((e: SecretWriteError | PkiControllerError) => (e.kind === 'SecretConflict' ? notReady(cert, ctx, PkiReason.SecretConflict, e.message).map(() => done()) : errAsync(e)));
 }
 
-/** Issues from the CA of the Certificate's namespace (`why` says what made it necessary). */
-export function issue(deps: IssueDeps, cert: Cert, ctx: Ctx, ca: Ca, secret: Persisted<Secret> | undefined, why: string) {
+/**
+ * Issues from the CA of the Certificate's namespace (`why` says what made it necessary), after
+ * refusing what the CA cannot give as asked (a lifetime, organizations: `checkRequest`).
+ */
+export function issue(deps: IssueDeps, cert: Cert, ctx: Ctx, ca: Ca, secret: Persisted<Secret> | undefined, why: string): ResultAsync<Action, PkiControllerError> {
+  return checkRequest(cert, ca).match(
+    () => issueChecked(deps, cert, ctx, ca, secret, why),
+    (refusal) => notReady(cert, ctx, refusal.reason, refusal.message).map(() => done()),
+  );
+}
+
+function issueChecked(deps: IssueDeps, cert: Cert, ctx: Ctx, ca: Ca, secret: Persisted<Secret> | undefined, why: string): ResultAsync<Action, PkiControllerError> {
   const at = deps.now();
   const ttl = ttlWithin(cert, ca.status?.notAfter ?? '', at);
   if (ttl === undefined) return notReady(cert, ctx, PkiReason.CAExpiring, `the CA expires at ${ca.status?.notAfter}: a new certificate would not outlive renewBefore; rotate the CA`).map(() => done());
@@ -61,7 +86,7 @@ export function issue(deps: IssueDeps, cert: Cert, ctx: Ctx, ca: Ca, secret: Per
   const request = { cluster: coordinates(cert), role, commonName, dnsNames, ipAddresses, ttl: formatDuration(ttl) };
   return branch(
     deps.pki.issue(request),
-    (issued) => store(cert, ctx, ca, secret, issued, at, why),
+    (issued) => store(deps, cert, ctx, ca, secret, issued, at, why),
     (error) => reportPkiError(cert, ctx, error),
   );
 }

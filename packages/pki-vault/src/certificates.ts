@@ -16,3 +16,14 @@ export function certificateFacts(pem: string): { notBefore: string; notAfter: st
     serialNumber: vaultSerial(cert.serialNumber),
   };
 }
+
+/** The organizations (`O=`) of a PEM certificate's subject, or `undefined` if it cannot be read. */
+export function subjectOrganizations(pem: string): string[] | undefined {
+  try {
+    // the legacy object gives the values unescaped (`subject` escapes `,` and `+` as RFC 2253 does)
+    const o: unknown = new X509Certificate(pem).toLegacyObject().subject.O;
+    return o === undefined ? [] : Array.isArray(o) ? o.map(String) : [String(o)];
+  } catch {
+    return undefined;
+  }
+}
