@@ -1,4 +1,8 @@
-/** The running part of a controller: queue, workers, event mapping, resync (internal). */
+/**
+ * `createController`: a level-based controller. Events only say *which* object to look at; the
+ * reconcile function always gets the object as it is now in the cache. Here: the running part —
+ * queue, workers, event mapping, resync.
+ */
 import { randomUUID } from 'node:crypto';
 import { formatError } from '../errors.js';
 import { err, type Result } from 'neverthrow';
@@ -6,11 +10,34 @@ import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
 import { ConditionType, Reason } from '../vocabulary.js';
 import { getCondition } from '../conditions.js';
 import { done, isTerminal, type Action } from './action.js';
-import type { ControllerEnvironment, ControllerFailure, ControllerOptions, ReconcileContext } from './controller.js';
+import type { Controller, ControllerEnvironment, ControllerFailure, ControllerOptions, ReconcileContext } from './controller.js';
+import { OwnWrites } from './own-writes.js';
 import { isPaused } from './predicates.js';
 import { patchConditions } from './status.js';
 import { objectKey, type Store } from './store.js';
 import { WorkQueue } from './workqueue.js';
+
+/**
+ * Defines a controller.
+ *
+ * @example
+ * ```ts
+ * const controller = createController({
+ *   name: 'certificate-configmaps',
+ *   resource: CertificateResource,
+ *   owns: [ConfigMapResource],
+ *   reconcile: (cert, ctx) => ctx.kube.resource(ConfigMapResource).apply(configMapFor(cert), { fieldManager: 'demo' }).map(() => done()),
+ * });
+ * ```
+ */
+export function createController<T extends KubeObject, I extends KubeObject, E>(options: ControllerOptions<T, I, E>): Controller {
+  let resync: () => void = () => {};
+  return {
+    name: options.name,
+    run: (env) => runController(options, env, (fn) => (resync = fn)),
+    resync: () => resync(),
+  };
+}
 
 export async function runController<T extends KubeObject, I extends KubeObject, E>(
   options: ControllerOptions<T, I, E>,
@@ -42,7 +69,10 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
   unsubscribe.push(
     informer.subscribe((event) => {
       if (event.type === 'Applied' && (event.initial || predicate(event.previous, event.object))) queue.add(objectKey(event.object), event.initial ? 'resync' : 'change');
-      if (event.type === 'Deleted') queue.forget(objectKey(event.object));
+      if (event.type === 'Deleted') {
+        queue.forget(objectKey(event.object));
+        ownWrites.forget(objectKey(event.object));
+      }
     }),
   );
   for (const owned of options.owns ?? []) {
@@ -75,10 +105,12 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
   const resyncTimer = setInterval(resyncAll, options.resyncPeriodMs ?? 36_000_000);
   resyncTimer.unref?.();
 
+  const ownWrites = new OwnWrites(client);
+
   const context = (object: Persisted<T>, signal: AbortSignal): ReconcileContext<T, I> => ({
     controller: name,
     kube: env.kube,
-    client,
+    client: ownWrites.tracked(object),
     store: informer.store,
     cache: (descriptor, sel) => env.informers.get(descriptor, sel).store,
     log: log.child({ key: objectKey(object), reconcileID: randomUUID() }),
@@ -86,29 +118,40 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
     signal,
   });
 
-  /** Reports Paused=True (paused) or False (resumed after a pause) once each; writes nothing otherwise. */
-  const reportPaused = async (object: Persisted<T>, paused: boolean) => {
-    if (resource.statusSchema === undefined) return;
+  /**
+   * Reports Paused=True (paused) or False (resumed after a pause) once each; writes nothing
+   * otherwise. Resolves to the object as written, so that a reconcile after it starts from it
+   * (a status computed from the cached object would write Paused=True back).
+   */
+  const reportPaused = async (object: Persisted<T>, paused: boolean): Promise<Persisted<T>> => {
+    if (resource.statusSchema === undefined) return object;
     const conditions = (object as { status?: { conditions?: [] } }).status?.conditions;
     const current = getCondition(conditions, ConditionType.Paused)?.status;
-    if (paused ? current === 'True' : current !== 'True') return;
+    if (paused ? current === 'True' : current !== 'True') return object;
     const condition = paused
       ? ({ type: ConditionType.Paused, status: 'True', reason: Reason.Paused, message: 'reconciliation is paused' } as const)
       : ({ type: ConditionType.Paused, status: 'False', reason: Reason.AsExpected, message: 'reconciliation resumed' } as const);
-    await patchConditions(client as never, object as never, [condition]).match(
-      () => log.info({ key: objectKey(object) }, paused ? 'paused' : 'resumed'),
-      (error) => log.warn({ key: objectKey(object), err: error.message }, `could not report Paused=${condition.status}`),
+    return patchConditions(ownWrites.tracked(object) as never, object as never, [condition]).match(
+      (written) => {
+        log.info({ key: objectKey(object) }, paused ? 'paused' : 'resumed');
+        return written as Persisted<T>;
+      },
+      (error) => {
+        log.warn({ key: objectKey(object), err: error.message }, `could not report Paused=${condition.status}`);
+        return object;
+      },
     );
   };
 
   const reconcileOnce = async (key: string, release: () => void): Promise<void> => {
-    const object = informer.store.get(key);
-    if (object === undefined) return release();
-    if (isPaused(object)) {
-      await reportPaused(object, true);
+    const stored = informer.store.get(key);
+    if (stored === undefined) return release();
+    const cached = ownWrites.freshest(stored);
+    if (isPaused(cached)) {
+      await reportPaused(cached, true);
       return release();
     }
-    await reportPaused(object, false);
+    const object = await reportPaused(cached, false);
     const started = performance.now();
     const abort = new AbortController();
     const onStop = () => abort.abort();

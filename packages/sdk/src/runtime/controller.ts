@@ -1,6 +1,6 @@
 /**
- * `createController`: a level-based controller. Events only say *which* object to look at;
- * the reconcile function always gets the object as it is now in the cache.
+ * What a controller is made of: its options, the reconcile context, errors and watches. The
+ * loop that runs one (`createController`) is in `controller-loop.ts`.
  */
 import type { Logger } from 'pino';
 import type { ResultAsync } from 'neverthrow';
@@ -13,7 +13,6 @@ import type { InformerCache, Selection } from './informer.js';
 import type { RuntimeMetrics } from './metrics.js';
 import type { IndexFunction, Store } from './store.js';
 import type { WorkQueueOptions } from './workqueue.js';
-import { runController } from './controller-loop.js';
 
 /** What a reconcile function gets besides the object. */
 export interface ReconcileContext<T extends KubeObject, I extends KubeObject = T> {
@@ -153,28 +152,6 @@ export interface Controller {
   run(env: ControllerEnvironment): Promise<void>;
   /** Queues every cached object at low priority (what the resync period does). */
   resync(): void;
-}
-
-/**
- * Defines a controller.
- *
- * @example
- * ```ts
- * const controller = createController({
- *   name: 'certificate-configmaps',
- *   resource: CertificateResource,
- *   owns: [ConfigMapResource],
- *   reconcile: (cert, ctx) => ctx.kube.resource(ConfigMapResource).apply(configMapFor(cert), { fieldManager: 'demo' }).map(() => done()),
- * });
- * ```
- */
-export function createController<T extends KubeObject, I extends KubeObject, E>(options: ControllerOptions<T, I, E>): Controller {
-  let resync: () => void = () => {};
-  return {
-    name: options.name,
-    run: (env) => runController(options, env, (fn) => (resync = fn)),
-    resync: () => resync(),
-  };
 }
 
 /**

@@ -25,7 +25,8 @@ export { done, isTerminal, requeueAfter, waitFor } from './action.js';
 export type { Action, TerminalError } from './action.js';
 
 // Controllers and the manager
-export { cacheIndex, createController, watchKind } from './controller.js';
+export { cacheIndex, watchKind } from './controller.js';
+export { createController } from './controller-loop.js';
 export type { CacheIndex, Controller, ControllerEnvironment, ControllerFailure, ControllerOptions, ErrorPolicy, ReconcileContext, Reconciler, Source, Watch } from './controller.js';
 export { createManager } from './manager.js';
 export type { Manager, ManagerOptions } from './manager.js';
@@ -34,10 +35,6 @@ export type { FinalizerError, FinalizerHandlers } from './finalizer.js';
 export { next, steps } from './steps.js';
 export type { Step, StepError, StepOutcome, Steps } from './steps.js';
 export { changedBeyondStatus, changedBeyondStatusOrFinalizer, isPaused } from './predicates.js';
-
-// The provider-agnostic Cluster controller (drivers plug in; see cluster/contract.md)
-export { createClusterController } from '../cluster/cluster-controller.js';
-export type { ClusterControllerError, ClusterControllerOptions, DesiredPki } from '../cluster/cluster-controller.js';
 
 // Status, events, leader election, metrics
 export { jsonEqual, patchConditions, patchStatusIfChanged } from './status.js';

@@ -254,3 +254,39 @@ describe('controller', () => {
     await expect.poll(() => calls).toBe(2);
   });
 });
+
+describe('read your own writes', () => {
+  /**
+   * A reconcile that counts `data.count` up to a target, one step per pass, each pass requeued
+   * at once. The cache is held stale: the watch is dropped and its reconnect delayed, so the
+   * events of the controller's own writes arrive only much later. Each pass must start from the
+   * previous pass's write, not from the stale cache (which would count 0 → 1 again and again).
+   */
+  it('a reconcile starts from the object its previous pass wrote, while the cache does not show it yet', async () => {
+    await create('counter', { count: '0' });
+    const seen: string[] = [];
+    let target = 0;
+    let enqueue: (key: string) => void = () => {};
+    const controller = createController({
+      name: 'counter',
+      resource: ConfigMapResource,
+      namespace: 'default',
+      sources: [(add) => (enqueue = add)],
+      reconcile: (cm, ctx) => {
+        const count = Number(cm.data?.count ?? '0');
+        seen.push(String(count));
+        if (count >= target) return okAsync(done());
+        return ctx.client.patch(cm.metadata.name, { type: 'merge', body: { data: { count: String(count + 1) } } }, { namespace: 'default' }).map(() => requeueAfter(1));
+      },
+    });
+    h.start([controller]);
+    await expect.poll(() => seen).toEqual(['0']);
+    // from here on, what the controller writes reaches its cache only after the watch comes back (10 s)
+    h.fake.faults.latency({ verb: 'watch', resource: 'configmaps', ms: 10_000 });
+    h.fake.faults.dropWatches();
+    target = 3;
+    enqueue('default/counter');
+    await expect.poll(() => seen, { timeout: 5_000 }).toEqual(['0', '0', '1', '2', '3']);
+    expect((await cms().get('counter', { namespace: 'default' }))._unsafeUnwrap().data).toEqual({ count: '3' });
+  });
+});
