@@ -4,8 +4,9 @@ import { createAwsDriver } from '@kubeception/driver-aws';
 import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki, nodeRoles, type VaultClient } from '@kubeception/pki-vault';
 import type { ClusterCoordinates, SecretValue } from '@kubeception/sdk';
 import type { KubeClient } from '@kubeception/sdk/kube';
-import { createClusterController, createManager, type Controller, type LeaderElectionOptions, type Manager } from '@kubeception/sdk/runtime';
+import { createManager, type Controller, type LeaderElectionOptions, type Manager } from '@kubeception/sdk/runtime';
 import type { Logger } from 'pino';
+import { createClusterController } from '@kubeception/sdk/cluster';
 
 /** Options of {@link createAwsOperator}. */
 export interface AwsOperatorOptions {

@@ -17,7 +17,7 @@ const PKI_ROLE = 'kubeception-kvm-operator-pki';
 
 /** Granted on purpose though the lifecycle below does not use them (README.md, "RBAC"). */
 const UNEXERCISED = [
-  // the Cluster controller's CleanupSkipped warning (a provider spec it cannot parse at deletion), and folding a repeated event
+  // the Cluster controller's CleanupByIdentity warning (a provider spec it cannot parse at deletion), and folding a repeated event
   'kubeception-kvm-operator: /events:create',
   'kubeception-kvm-operator: /events:patch',
   // a host namespace that exists but is not in the cache yet is read live (NamespaceTaken or ours)

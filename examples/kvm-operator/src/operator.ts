@@ -2,8 +2,9 @@
 import { createKvmDriver, type FlannelDaemonSetOptions, type GuestConnector, type NetworkStore } from '@kubeception/driver-kvm';
 import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki, startTokenRenewal, type VaultClient } from '@kubeception/pki-vault';
 import type { KubeClient } from '@kubeception/sdk/kube';
-import { createClusterController, createManager, type Controller, type LeaderElectionOptions, type Manager } from '@kubeception/sdk/runtime';
+import { createManager, type Controller, type LeaderElectionOptions, type Manager } from '@kubeception/sdk/runtime';
 import type { Logger } from 'pino';
+import { createClusterController } from '@kubeception/sdk/cluster';
 
 /** Name of the manager, the Lease, the Cluster controller and the field manager of the driver's writes. */
 export const KVM_OPERATOR = 'kvm-operator';

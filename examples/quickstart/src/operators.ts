@@ -4,11 +4,11 @@
  * in-process host API and fake Vault. Both worlds start them here.
  */
 import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
-import type { ClusterDriver } from '@kubeception/sdk';
 import { createKubeClient, type KubeClient, type KubeClientOptions } from '@kubeception/sdk/kube';
-import { createClusterController, createManager } from '@kubeception/sdk/runtime';
+import { createManager } from '@kubeception/sdk/runtime';
 import vault from 'node-vault';
 import type { WorldOptions } from './world.js';
+import { type ClusterDriver, createClusterController } from '@kubeception/sdk/cluster';
 
 /** Name of the manager and the field manager of the operators' writes. */
 export const OPERATOR = 'quickstart';

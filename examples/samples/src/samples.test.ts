@@ -39,7 +39,8 @@ async function admit(sample: Sample) {
   const client = createKubeClient({ kubeConfig: kube.kubeConfig, qps: 0, retry: { maxAttempts: 1 } });
   const descriptor = { Cluster: clusters.resource, CertificateAuthority: CertificateAuthorityResource, Certificate: CertificateResource }[sample.object.kind];
   const resource = client.resource(descriptor as typeof CertificateResource);
-  const result = await resource.create(sample.object as never);
+  // as client-go sends by default (the annotations are the server's answers to that): unknown fields pruned, not refused
+  const result = await resource.create(sample.object as never, { fieldValidation: 'Warn' });
   if (result.isOk()) (await resource.delete(result.value.metadata.name, { namespace: result.value.metadata.namespace }))._unsafeUnwrap();
   return result;
 }
@@ -95,7 +96,7 @@ describe('invalid samples', () => {
     const error = result.isErr() ? result.error : undefined;
     expect(error?.kind).toBe('Invalid');
     const causes = error?.kind === 'Invalid' ? error.causes.map((c) => `${c.field}: ${c.message}`) : [];
-    expect(causes).toHaveLength(sample.server.length);
+    expect(causes, causes.join("\n")).toHaveLength(sample.server.length);
     sample.server.forEach((expected, i) => expect(causes[i]?.startsWith(expected), `${causes[i]} starts with ${expected}`).toBe(true));
   });
 

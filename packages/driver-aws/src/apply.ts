@@ -22,7 +22,8 @@ import {
   type ResourceType,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import type { DriverError, DriverProgress, SecretValue } from '@kubeception/sdk';
+import type { SecretValue } from '@kubeception/sdk';
+import type { DriverError, DriverProgress } from '@kubeception/sdk/cluster';
 import { ResultAsync, errAsync, okAsync, type Result } from 'neverthrow';
 import { bootFile, userDataText } from './cloud-config.js';
 import { ec2Code, toDriverError } from './ec2-errors.js';

@@ -15,24 +15,31 @@ import {
   TerminateInstancesCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import type { DriverError, DriverProgress } from '@kubeception/sdk';
+import type { DriverError, DriverProgress } from '@kubeception/sdk/cluster';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { toDriverError } from './ec2-errors.js';
 import type { AwsWorld } from './observe.js';
 import { ownerTag } from './plan.js';
 
-
+/** One deletion step for the cluster `clusterId` in the region `ec2` talks to, from what observe found there (`world`). */
 export function cleanupWorld(ec2: EC2Client, clusterId: string, world: AwsWorld, pollMs = 1000): ResultAsync<DriverProgress, DriverError> {
   const again = (reason: string, factor = 1): DriverProgress => ({ type: 'requeueAfter', ms: Math.max(1, Math.round(pollMs * factor)), reason });
-  /** Runs deletions; a transient failure of one does not stop the others. */
+  /**
+   * Runs deletions; a retryable failure of one does not stop the others, and is reported in the
+   * progress reason (the `Deleting` condition); a terminal one (access denied, an account that does
+   * not serve the region) fails the step with its message.
+   */
   const all = (commands: object[], reason: string): ResultAsync<DriverProgress, DriverError> =>
     ResultAsync.combine(
       commands.map((c) =>
         ResultAsync.fromThrowable(() => ec2.send(c as never), toDriverError)()
-          .map(() => true)
-          .orElse((e) => (e.terminal ? errAsync(e) : okAsync(false))),
+          .map((): DriverError | undefined => undefined)
+          .orElse((e) => (e.terminal ? errAsync(e) : okAsync(e))),
       ),
-    ).map((results) => again(results.every(Boolean) ? reason : `${reason} (some are still in use)`));
+    ).map((results) => {
+      const failed = results.filter((e) => e !== undefined);
+      return again(failed.length === 0 ? reason : `${reason} (${failed.length} of ${results.length} to retry: ${failed[0]?.message ?? ''})`);
+    });
 
   const live = Object.values(world.instances).flat().filter((i) => i.state !== 'terminated');
   const running = live.filter((i) => i.state !== 'shutting-down');

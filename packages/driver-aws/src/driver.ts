@@ -5,14 +5,20 @@
  * namespaces never see each other's resources; and `kubeception.io/managed-by=<managedBy>`, the
  * one fixed tag an IAM policy can require of everything the driver creates, changes or deletes.
  *
- * Its only refusal, a spec whose user-written values cannot be written into user data or tags
- * (`Unrenderable`), is made by `preflight`, before the Cluster gets any PKI. It has no ownership
- * refusal to make there: nothing in the account is found by a name another Cluster could hold,
- * only by the Cluster's own ownership tag, which users cannot set (`kubeception.io/cluster/…` tags
- * are refused by the schema).
+ * Its refusals are made by `preflight`, before the Cluster gets any PKI: a spec whose user-written
+ * values cannot be written into user data or tags (`Unrenderable`), and a spec naming another
+ * region than the one its nodes run in (`RegionChanged`, for Clusters written before the CRD made
+ * the region immutable; see region.ts for what the driver can and cannot see of an old region). It
+ * has no ownership refusal to make: nothing in the account is found by a name another Cluster
+ * could hold, only by the Cluster's own ownership tag, which users cannot set
+ * (`kubeception.io/cluster/…` tags are refused by the schema).
+ *
+ * Deleting needs no parsed spec: a Cluster whose `spec.provider.aws` was changed to something
+ * invalid is still cleaned up, its resources found by the ownership tag in the region they are in.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { clusterId, type ClusterCoordinates, type ClusterDriver, type DriverCondition, type DriverError, type Observed, type SecretValue } from '@kubeception/sdk';
+import { clusterId, type Cluster, type ClusterCoordinates, type Persisted, type SecretValue } from '@kubeception/sdk';
+import type { ClusterDriver, DriverError, Observed } from '@kubeception/sdk/cluster';
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { applyPlan, type BootNode, type BootTokens } from './apply.js';
 import { cleanupWorld } from './cleanup.js';
@@ -21,6 +27,8 @@ import { PendingCreations } from './pending.js';
 import { DEFAULT_MANAGED_BY, planCluster } from './plan.js';
 import type { Unrenderable } from './cloud-config.js';
 import { provider, type AwsSpec } from './provider-spec.js';
+import { regionChanged, searchRegion } from './region.js';
+import { reportWorld } from './report.js';
 
 /** Options of {@link createAwsDriver}. */
 export interface AwsDriverOptions {
@@ -68,7 +76,7 @@ function bootTokens(options: AwsDriverOptions, cluster: { readonly metadata: { r
  * import { EC2Client } from '@aws-sdk/client-ec2';
  * import { createAwsDriver } from '@kubeception/driver-aws';
  * import { clusterPki } from '@kubeception/pki-vault';
- * import { createClusterController } from '@kubeception/sdk/runtime';
+ * import { createClusterController } from '@kubeception/sdk/cluster';
  *
  * const driver = createAwsDriver({ ec2: (region) => new EC2Client({ region }) });
  * const controller = createClusterController({ driver, pki: clusterPki });
@@ -80,50 +88,27 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
   if (managedBy.length === 0 || managedBy.length > 256) throw new Error(`managedBy must be 1 to 256 characters (an EC2 tag value), got ${managedBy.length}`);
   /** The Cluster's plan, with this driver's `managedBy` tag. */
   const planOf = (cluster: Parameters<typeof planCluster>[0], spec: AwsSpec) => planCluster(cluster, spec, { managedBy });
-  const condition = (type: DriverCondition['type'], ok: boolean, reason: string): DriverCondition => ({ type, status: ok ? 'True' : 'False', reason: ok ? 'AsExpected' : 'Provisioning', message: ok ? '' : reason });
+  const report = (cluster: Persisted<Cluster>, spec: AwsSpec, world: AwsWorld) => reportWorld(cluster, planOf(cluster, spec), world);
   return {
     name: 'aws',
     provider: provider as never,
-    // the plan is pure: a Cluster it cannot be made for is refused before anything (its PKI included) is created
-    preflight: (cluster, spec) => planOf(cluster, spec).match(() => okAsync(undefined), (e) => errAsync(unrenderable(e))),
+    // the plan is pure: a Cluster it cannot be made for is refused before anything (its PKI included) is created;
+    // so is one whose nodes run in another region than its spec names (written before the CRD fixed the region)
+    preflight: (cluster, spec) =>
+      regionChanged(cluster, spec.region)
+        .andThen(() => planOf(cluster, spec).mapErr(unrenderable))
+        .match(() => okAsync(undefined), (e) => errAsync(e)),
     observe: (cluster, spec) =>
-      observeWorld(options.ec2(spec.region), clusterId(cluster.metadata)).map((world): Observed<AwsWorld> => {
-        // a spec that cannot be rendered is refused by apply; observing (and so deleting) goes on
-        const refused = (error: Unrenderable): Observed<AwsWorld> => ({ provider: world, conditions: [{ type: 'InfrastructureReady', status: 'False', reason: 'InvalidSpec', message: error.message }] });
-        return planOf(cluster, spec).match((plan): Observed<AwsWorld> => {
-          /** A node is up when an instance with its current launch configuration runs. */
-          const current = (n: (typeof plan.nodes)[number]) => (world.instances[n.name] ?? []).find((i) => i.config === n.config && i.state !== 'shutting-down');
-          const up = (n: (typeof plan.nodes)[number]) => current(n)?.state === 'running';
-          const running = (role: 'master' | 'worker') => plan.nodes.filter((n) => n.role === role).every(up);
-          const masters = plan.nodes.filter((n) => n.role === 'master').map(current);
-          const endpointIp = masters[0]?.publicIp;
-          const network = Boolean(world.gateway?.attachedTo && world.routeTable?.defaultRoute);
-          return {
-            provider: world,
-            conditions: [
-              condition('VpcReady', Boolean(world.vpc), 'creating the VPC'),
-              condition('SubnetsReady', plan.subnets.every((s) => world.subnets[s.role]), `${plan.subnets.filter((s) => !world.subnets[s.role]).length} subnets to create`),
-              condition('SecurityGroupsReady', plan.securityGroups.every((g) => world.securityGroups[g.role]), 'creating security groups'),
-              condition('InstancesReady', plan.nodes.every(up), `${plan.nodes.filter((n) => !up(n)).length} instances not running their current configuration`),
-              condition('InfrastructureReady', Boolean(world.vpc) && plan.subnets.every((s) => world.subnets[s.role]) && plan.securityGroups.every((g) => world.securityGroups[g.role]), 'creating VPC, subnets and security groups'),
-              condition('NetworkReady', network, 'attaching the internet gateway and routes'),
-              condition('ControlPlaneReady', running('master'), 'master instances starting'),
-              condition('WorkersReady', running('worker'), 'worker instances starting'),
-            ],
-            network: { podCIDR: cluster.spec.network.podCIDR },
-            ...(endpointIp ? { endpoint: { host: endpointIp, port: cluster.spec.kubernetes.api.securePort } } : {}),
-            nodes: plan.nodes.flatMap((n) => {
-              const instance = current(n) ?? world.instances[n.name]?.[0];
-              return instance ? [{ name: n.name, role: n.role, ...(n.pool ? { pool: n.pool } : {}), ready: up(n), ...(instance.privateIp ? { address: instance.privateIp } : {}), providerID: `aws:///${instance.zone ?? n.zone}/${instance.id}` }] : [];
-            }),
-          };
-        }, refused);
-      }),
+      searchRegion(cluster, spec)
+        .asyncAndThen((region) => observeWorld(options.ec2(region), clusterId(cluster.metadata)))
+        // with no parsed spec (a deletion), what is found by the ownership tag is all there is to report
+        .map((world): Observed<AwsWorld> => (spec === undefined ? { provider: world, conditions: [] } : report(cluster, spec, world))),
     apply: (cluster, spec, observed) =>
       planOf(cluster, spec).match(
         (plan) => applyPlan(options.ec2(spec.region), plan, observed.provider, options.pollMs, pending, bootTokens(options, cluster)),
         (e) => errAsync<never, DriverError>(unrenderable(e)),
       ),
-    cleanup: (cluster, spec, observed) => (spec === undefined ? okAsync({ type: 'done' as const }) : cleanupWorld(options.ec2(spec.region), clusterId(cluster.metadata), observed.provider, options.pollMs)),
+    // with or without a parsed spec: everything is found by the ownership tag, in the region it is in
+    cleanup: (cluster, spec, observed) => searchRegion(cluster, spec).asyncAndThen((region) => cleanupWorld(options.ec2(region), clusterId(cluster.metadata), observed.provider, options.pollMs)),
   };
 }

@@ -1,5 +1,5 @@
 /** EC2 failures as driver errors: the one place SDK exceptions become values. */
-import type { DriverError } from '@kubeception/sdk';
+import type { DriverError } from '@kubeception/sdk/cluster';
 
 const TRANSIENT = /^(RequestLimitExceeded|Throttling|ThrottlingException|InternalError|InternalFailure|ServiceUnavailable|Unavailable|DependencyViolation|IncorrectState|.*\.NotFound)$/;
 const INVALID = /^(InvalidParameter.*|InvalidAMIID\..*|Unsupported.*|InvalidSubnet\.Range|InvalidVpc\.Range|InvalidInstanceType|MissingParameter)$/;

@@ -9,7 +9,7 @@ import {
   type EC2Client,
   type Filter,
 } from '@aws-sdk/client-ec2';
-import type { DriverError } from '@kubeception/sdk';
+import type { DriverError } from '@kubeception/sdk/cluster';
 import { ResultAsync } from 'neverthrow';
 import { toDriverError } from './ec2-errors.js';
 import { CONFIG_TAG, NODE_TAG, ROLE_TAG, ownerTag } from './plan.js';

@@ -61,6 +61,7 @@ export {
   flannelEtcdPrefix,
   flannelNetworkConfig,
   kvmCluster,
+  kvmClusterIdentity,
   launcherHealthPort,
   nodeList,
   renderBootConfigMap,
@@ -69,7 +70,7 @@ export {
   renderIgnition,
   renderVmDeployment,
 } from './render/index.js';
-export type { FlannelDaemonSetOptions, FlannelNetwork, FlannelNetworkConfig, KvmCluster, Quoting, RenderedCluster, RenderInputs, Unrenderable, VmEndpoint, VmNode } from './render/index.js';
+export type { FlannelDaemonSetOptions, FlannelNetwork, FlannelNetworkConfig, KvmCluster, KvmClusterIdentity, Quoting, RenderedCluster, RenderInputs, Unrenderable, VmEndpoint, VmNode } from './render/index.js';
 
 // The driver (I/O): plug into the SDK's createClusterController
 export { createKvmDriver } from './driver/driver.js';
@@ -80,9 +81,9 @@ export type { IgnitionConfig, IgnitionFile } from './render/ignition.js';
 export type { IgnitionUnit } from './render/guest-units.js';
 export { adminCertificateConnector, drainNode, guestNodes } from './driver/guest.js';
 export type { DrainProgress } from './driver/guest.js';
-export type { AdminConnectorOptions, GuestConnector, GuestNode, GuestTarget } from './driver/guest.js';
+export type { AdminConnectorOptions, GuestConnector, GuestNode, GuestTarget, GuestView } from './driver/guest.js';
 export { DRAIN_STARTED_ANNOTATION } from './driver/apply.js';
 export { planCluster, secretCopies } from './driver/plan.js';
 export type { Plan } from './driver/plan.js';
 export { namespaceClaim } from './driver/world.js';
-export type { GuestView, KvmWorld, NamespaceClaim, VmPod } from './driver/world.js';
+export type { KvmWorld, NamespaceClaim, VmPod } from './driver/world.js';

@@ -55,6 +55,35 @@ describe('spec.provider.kvm', () => {
     expect(kvm?.etcdStorage?.properties?.hostPath?.properties?.path?.pattern).toBe('^/[!-~]*$');
   });
 
+  it('accepts a nodeSelector of Kubernetes labels', () => {
+    expect(clusters.validate(cluster({ nodeSelector: { 'kubeception.io/vm-host': 'true', zone: '', 'example.com/rack_1.a': 'A-1' } })).isOk()).toBe(true);
+  });
+
+  it.each([
+    ['a value with a newline', { 'kubeception.io/vm-host': 'true\nx' }, 'Invalid value: "true\\nx": a valid label must be an empty string'],
+    ['a value of 64 characters', { rack: 'v'.repeat(64) }, 'must be no more than 63 characters'],
+    ['a value with $()', { rack: '$(reboot)' }, 'a valid label must be'],
+    ['a key with a space', { 'bad key': 'v' }, 'Invalid value: "bad key": name part must consist of alphanumeric characters'],
+    ['a key with two slashes', { 'a/b/c': 'v' }, 'a qualified name must consist of alphanumeric characters'],
+    ['an empty key', { '': 'v' }, 'Invalid value: ""'],
+  ])('refuses a nodeSelector with %s, naming the entry', (_what, nodeSelector, message) => {
+    const issues = clusters.validate(cluster({ nodeSelector }))._unsafeUnwrapErr().issues;
+    expect(issues.map((i) => i.path.startsWith('spec.provider.kvm.nodeSelector'))).not.toContain(false);
+    expect(issues[0]?.message).toContain(message);
+  });
+
+  it('puts the label rules of worker pools on the nodeSelector in the CRD, so the API server refuses a bad entry', () => {
+    const spec = clusters.crd().spec.versions[0]?.schema.openAPIV3Schema.properties?.spec?.properties;
+    const selector = spec?.provider?.properties?.kvm?.properties?.nodeSelector;
+    const poolLabels = spec?.workers?.items?.properties?.labels;
+    expect(selector?.['x-kubernetes-validations']).toEqual(poolLabels?.['x-kubernetes-validations']);
+    expect(selector?.maxProperties).toBe(poolLabels?.maxProperties);
+    const values = selector?.additionalProperties as { pattern?: string; maxLength?: number } | undefined;
+    const poolValues = poolLabels?.additionalProperties as { pattern?: string; maxLength?: number } | undefined;
+    expect({ pattern: values?.pattern, maxLength: values?.maxLength }).toEqual({ pattern: poolValues?.pattern, maxLength: poolValues?.maxLength });
+    expect(new RegExp(values?.pattern ?? '').test('true\nx')).toBe(false);
+  });
+
   it('refuses VMs below the minimum memory', () => {
     expect(clusters.validate(cluster({}, '768Mi'))._unsafeUnwrapErr().issues).toEqual([
       { path: 'spec.masters.memory', message: 'must be at least 1Gi for a VM on KVM (got 768Mi)' },

@@ -1,5 +1,5 @@
 /** The `spec.provider.kvm` schema: how a guest cluster's VMs run on the host. */
-import { defineProvider, dnsLabel, dnsSubdomain, parseQuantity, quantity, z, type FieldIssue } from '@kubeception/sdk';
+import { defineProvider, dnsLabel, dnsSubdomain, labelMap, parseQuantity, quantity, z, type FieldIssue } from '@kubeception/sdk';
 
 /** Smallest memory a VM gets: below this a Kubernetes node does not boot reliably. */
 export const MIN_VM_MEMORY = '1Gi';
@@ -106,10 +106,7 @@ export const kvmSpecSchema = z
       .meta({ description: 'The container that runs QEMU in each VM pod.' }),
     guestImage: guestImage.prefault({ disk: DEFAULT_GUEST_DISK }),
     etcdStorage: etcdStorage.prefault({}),
-    nodeSelector: z
-      .record(z.string(), z.string().meta({ description: 'Value the host node label must have.' }))
-      .optional()
-      .meta({ description: 'Labels a host node must have to run VMs of this cluster (the nodeSelector of the VM pods and the flannel DaemonSet).' }),
+    nodeSelector: labelMap('Labels a host node must have to run VMs of this cluster (the nodeSelector of the VM pods and the flannel DaemonSet).').optional(),
     ingressClassName: dnsSubdomain('Ingress class of the host that exposes the guest API server (TLS passthrough).').default('nginx'),
     portMappings: z
       .array(portMapping)

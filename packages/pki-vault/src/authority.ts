@@ -5,7 +5,7 @@ import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { certificateFacts } from './certificates.js';
 import { describeOwner, ownerDescription, ownership } from './ownership.js';
 import type { VaultCalls } from './vault-client.js';
-import { nothing, seconds, type Naming } from './vault-pki.js';
+import { nothing, seconds, type Naming } from './vault-naming.js';
 
 type MountEntry = { type?: string; description?: string; config?: { max_lease_ttl?: number } };
 

@@ -28,8 +28,10 @@
  * ```
  * @packageDocumentation
  */
-export { createVaultPki, vaultNaming } from './vault-pki.js';
-export type { Naming, VaultPkiOptions } from './vault-pki.js';
+export { createVaultPki } from './vault-pki.js';
+export type { VaultPkiOptions } from './vault-pki.js';
+export { vaultNaming } from './vault-naming.js';
+export type { Naming } from './vault-naming.js';
 export { PRIVILEGED_ORGANIZATIONS, PRIVILEGED_ROLES, nodeRoles, rolesPolicy } from './tokens.js';
 export { ownerDescription, parseOwner } from './ownership.js';
 export { roleBody } from './issue.js';

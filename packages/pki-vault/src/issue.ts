@@ -3,7 +3,7 @@ import { SecretValue, pkiError, type PkiBackend, type PkiError, type RoleSpec } 
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { certificateFacts } from './certificates.js';
 import type { VaultCalls } from './vault-client.js';
-import { nothing, seconds, type Naming } from './vault-pki.js';
+import { nothing, seconds, type Naming } from './vault-naming.js';
 
 /** The Vault role body for a role spec. Kubernetes CNs are user names, not host names. */
 export function roleBody(role: RoleSpec): Record<string, unknown> {

@@ -7,7 +7,7 @@ import { SecretValue, clusterId, pkiError, type ClusterCoordinates, type PkiBack
 import type { TokenRequest } from '@kubeception/sdk';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import type { VaultCalls } from './vault-client.js';
-import { nothing, seconds, type Naming } from './vault-pki.js';
+import { nothing, seconds, type Naming } from './vault-naming.js';
 
 /** Organizations no minted token may issue for: Kubernetes' superuser group. */
 export const PRIVILEGED_ORGANIZATIONS: readonly string[] = ['system:masters'];

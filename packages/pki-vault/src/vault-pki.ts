@@ -4,13 +4,13 @@
  * roles; certificates are issued per component. Every call is idempotent and writes only
  * what differs from what Vault already has.
  */
-import { createHash } from 'node:crypto';
-import { clusterId, parseDuration, type ClusterCoordinates, type PkiBackend } from '@kubeception/sdk';
-import { okAsync } from 'neverthrow';
+import type { PkiBackend } from '@kubeception/sdk';
 import { authorityCalls } from './authority.js';
 import { issueCalls } from './issue.js';
 import { tokenCalls } from './tokens.js';
 import { vaultCalls, type VaultClient } from './vault-client.js';
+import { vaultNaming } from './vault-naming.js';
+
 
 /** Options of {@link createVaultPki}. */
 export interface VaultPkiOptions {
@@ -26,27 +26,6 @@ export interface VaultPkiOptions {
    * `allowed_policies_glob` (see README "Vault policies"). @default none: `auth/token/create`
    */
   readonly tokenRole?: string;
-}
-
-/** The naming scheme of a backend: everything is named from the cluster ID, never the name alone. */
-export interface Naming {
-  /** The PKI mount of a cluster: `pki-<cluster-id>` with the default prefix. */
-  mount(cluster: ClusterCoordinates): string;
-  /** The policy of one set of roles (order and repeats do not matter). */
-  policy(cluster: ClusterCoordinates, roles: readonly string[]): string;
-}
-
-/** Ten hex characters of SHA-256 (fixed length, so no two inputs share a name by concatenation). */
-function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 10);
-}
-
-/** The naming of {@link createVaultPki} with the given prefixes. */
-export function vaultNaming(options: Pick<VaultPkiOptions, 'mountPrefix' | 'policyPrefix'> = {}): Naming {
-  return {
-    mount: (cluster) => `${options.mountPrefix ?? 'pki-'}${clusterId(cluster)}`,
-    policy: (cluster, roles) => `${options.policyPrefix ?? 'kubeception-'}${clusterId(cluster)}-roles-${shortHash([...new Set(roles)].sort().join(','))}`,
-  };
 }
 
 /**
@@ -66,11 +45,3 @@ export function createVaultPki(options: VaultPkiOptions): PkiBackend {
   const vault = vaultCalls(options.client);
   return { ...authorityCalls(vault, naming), ...issueCalls(vault, naming), ...tokenCalls(vault, naming, options.tokenRole) };
 }
-
-/** Seconds of a Go duration (Vault accepts either; reads answer in seconds). */
-export function seconds(duration: string | undefined): number | undefined {
-  const ms = duration === undefined ? undefined : parseDuration(duration);
-  return ms === undefined ? undefined : Math.round(ms / 1000);
-}
-
-export const nothing = () => okAsync<void, never>(undefined);

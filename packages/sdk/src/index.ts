@@ -93,9 +93,6 @@ export type { CrdsOptions } from './crds.js';
 export { toStructuralSchema } from './schema/openapi.js';
 export type { JSONSchemaProps } from './schema/openapi.js';
 
-// Driver contract (the Cluster controller is in ./runtime)
-export type { ClusterDriver, DriverCondition, DriverConditionType, DriverContext, DriverError, DriverProgress, DriverWatch, Observed } from './cluster/driver.js';
-
 // PKI backend contract
 export { PkiErrorKind, pkiError } from './pki.js';
 export type { AuthorityInfo, AuthorityOwner, AuthoritySpec, ClusterToken, IssueRequest, IssuedCertificate, PkiBackend, PkiError, RoleSpec, TokenRequest } from './pki.js';
@@ -103,6 +100,7 @@ export { SecretValue } from './secret.js';
 
 // Field helpers for provider schemas
 export { cidr, clusterRef, dnsLabel, dnsSubdomain, duration, quantity, semver, stringMap } from './schema/fields.js';
+export { labelMap } from './schema/labels.js';
 export { formatDuration, parseDuration } from './parse/duration.js';
 export { formatBytes, parseQuantity } from './parse/quantity.js';
 export { canonicalQuantity, quantitiesEqual, QuantityError, quantityError } from './parse/canonical-quantity.js';

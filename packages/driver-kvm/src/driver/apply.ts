@@ -1,5 +1,6 @@
 /** Executing a {@link Plan}: the writes of one apply pass (internal). */
-import type { DriverContext, DriverError, DriverProgress, KubeObject } from '@kubeception/sdk';
+import type { KubeObject } from '@kubeception/sdk';
+import type { DriverContext, DriverError, DriverProgress } from '@kubeception/sdk/cluster';
 import { NamespaceResource, type KubeClient, type KubeError, type Namespace } from '@kubeception/sdk/kube';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import type { NetworkStore } from '../network/store.js';

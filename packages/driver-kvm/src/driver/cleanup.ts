@@ -2,14 +2,17 @@
  * `cleanupCluster`: one step of deleting a KVM guest cluster, in reverse order: VMs, Services
  * and Ingress, flannel, the hosts' bridges, the flannel store prefix, the network allocation,
  * the namespace. Each pass starts the first stage that still has something and says what it
- * waits for; a pass that finds everything gone answers `done`.
+ * waits for; a pass that finds everything gone answers `done`. All of it is found from the
+ * Cluster's identity (its ID names the host namespace, the store prefix and the ledger entry) and
+ * the observed world: deleting renders nothing of the Cluster and needs no provider spec.
  */
-import { type DriverError, type DriverProgress, type KubeObject } from '@kubeception/sdk';
+import type { KubeObject } from '@kubeception/sdk';
+import type { DriverError, DriverProgress } from '@kubeception/sdk/cluster';
 import type { DaemonSet } from '@kubeception/sdk/kube';
 import { okAsync, type ResultAsync } from 'neverthrow';
 import type { NetworkLedger } from '../network/ledger.js';
 import type { NetworkStore } from '../network/store.js';
-import { clusterOwner, type KvmCluster } from '../render/cluster.js';
+import { clusterOwner, type KvmClusterIdentity } from '../render/cluster.js';
 import { BRIDGE_CLEANUP_DAEMONSET, flannelEtcdPrefix, renderBridgeCleanupDaemonSet } from '../render/flannel.js';
 import { KvmLabel, ObjectName } from '../render/names.js';
 import { applyObjects, deleteObjects } from './apply.js';
@@ -25,6 +28,11 @@ export interface CleanupDeps {
   readonly recheckMs: number;
   /** Image of the bridge-cleanup DaemonSet. */
   readonly flannelImage?: string;
+  /**
+   * The hosts the bridge cleanup runs on (`spec.provider.kvm.nodeSelector`). @default every host
+   * (a Cluster whose provider spec no longer parses)
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>> | undefined;
 }
 
 const wait = (reason: string, recheckMs: number): DriverProgress => ({ type: 'waitFor', reason, recheckAfterMs: recheckMs });
@@ -34,7 +42,7 @@ const wait = (reason: string, recheckMs: number): DriverProgress => ({ type: 'wa
  * and what is in it when the namespace is annotated as its own, its flannel store prefix and its
  * ledger entry; a namespace of that name that is not its own is never touched.
  */
-export function cleanupCluster(cluster: KvmCluster, world: KvmWorld, deps: CleanupDeps): ResultAsync<DriverProgress, DriverError> {
+export function cleanupCluster(cluster: KvmClusterIdentity, world: KvmWorld, deps: CleanupDeps): ResultAsync<DriverProgress, DriverError> {
   const owner = clusterOwner(cluster);
   const all = [...world.objects.values()].filter((o) => o.kind !== 'Namespace');
   const step = (objects: readonly KubeObject[], what: string): ResultAsync<DriverProgress, DriverError> | undefined =>
@@ -70,12 +78,12 @@ export function cleanupCluster(cluster: KvmCluster, world: KvmWorld, deps: Clean
  * The hosts' bridges: runs the cleanup DaemonSet on every host until it is Ready everywhere
  * (only while the namespace lives; `undefined` once done or impossible).
  */
-function bridges(cluster: KvmCluster, world: KvmWorld, deps: CleanupDeps): ResultAsync<DriverProgress, DriverError> | undefined {
+function bridges(cluster: KvmClusterIdentity, world: KvmWorld, deps: CleanupDeps): ResultAsync<DriverProgress, DriverError> | undefined {
   const live = world.namespace !== undefined && world.namespace.metadata.deletionTimestamp === undefined;
   if (!live || world.network === undefined) return undefined;
   const cleanup = world.objects.get(`DaemonSet/${BRIDGE_CLEANUP_DAEMONSET}`) as (DaemonSet & KubeObject) | undefined;
   if (cleanup === undefined) {
-    return renderBridgeCleanupDaemonSet(cluster, world.network.vni, deps.flannelImage)
+    return renderBridgeCleanupDaemonSet(cluster, world.network.vni, { image: deps.flannelImage, nodeSelector: deps.nodeSelector })
       .asyncAndThen((daemonSet) => applyObjects(deps, [daemonSet]))
       .mapErr((e): DriverError => ('kind' in e && e.kind === 'Unrenderable' ? { kind: 'Failed', message: e.message, cause: e } : (e as DriverError)))
       .map(() => wait('removing the bridge and VXLAN device from every host', deps.recheckMs));

@@ -5,16 +5,20 @@
  * from the manager's shared caches and writes with server-side apply only what differs. It
  * never writes into, or deletes, a host namespace that is not annotated as its Cluster's. Its
  * `preflight` refuses, before the Cluster gets any PKI, what `apply` would refuse before writing
- * anything (`NamespaceTaken`, `Unrenderable`, the network's refusals): see `preflight.ts`.
+ * anything (`NamespaceTaken`, `Unrenderable`, the network's refusals, a changed network
+ * `AllocationImmutable`): see `preflight.ts`. A Cluster refused `NamespaceTaken` is looked at
+ * again when that namespace changes or goes (see `refused-clusters.ts`). Deleting renders nothing
+ * and needs no provider spec: everything is found from the Cluster's ID.
  */
-import { Label, NodeRole, type ClusterDriver, type KubeObject, type DriverCondition, type DriverWatch, type Observed } from '@kubeception/sdk';
-import { ConfigMapResource, PodResource, SecretResource, type KubeClient } from '@kubeception/sdk/kube';
-import { errAsync, okAsync } from 'neverthrow';
+import { Label, NodeRole, type Cluster, type KubeObject, type Persisted } from '@kubeception/sdk';
+import type { ClusterDriver, DriverCondition, DriverContext, DriverError, DriverProgress, DriverWatch, Observed } from '@kubeception/sdk/cluster';
+import { ConfigMapResource, NamespaceResource, PodResource, SecretResource, type KubeClient } from '@kubeception/sdk/kube';
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { DEFAULT_NETWORK_POOL, type NetworkPool } from '../network/allocate.js';
 import { createNetworkLedger, NETWORK_LEDGER_NAME, parseLedgerEntry } from '../network/ledger.js';
 import type { NetworkStore } from '../network/store.js';
 import { provider, type KvmSpec } from '../provider-spec.js';
-import { clusterOwner, kvmCluster, type KvmCluster } from '../render/cluster.js';
+import { clusterOwner, kvmCluster, kvmClusterIdentity, type KvmCluster } from '../render/cluster.js';
 import type { FlannelDaemonSetOptions, FlannelNetwork } from '../render/flannel.js';
 import { KvmLabel } from '../render/names.js';
 import type { Unrenderable } from '../render/quote.js';
@@ -26,7 +30,8 @@ import { createGuestWatches } from './guest-watch.js';
 import { CERTIFICATE_SECRETS, clusterOfHostObject, HOST_KINDS, selectionOf, VM_PODS } from './host.js';
 import { planCluster, settled, type Plan } from './plan.js';
 import type { HostPolicy } from './host-policy.js';
-import { ledgerRefusal, networkRequest, preflightCluster, unrenderableRefusal } from './preflight.js';
+import { allocationRefusal, ledgerRefusal, networkRequest, preflightCluster, unrenderableRefusal, type PreflightDeps } from './preflight.js';
+import { createRefusedClusters } from './refused-clusters.js';
 import { guestTarget, namespaceClaim, namespaceRefusal, observeWorld, type KvmWorld } from './world.js';
 
 /** Options of {@link createKvmDriver}. */
@@ -70,13 +75,14 @@ export interface KvmDriverOptions {
 export interface KvmObservation {
   /** The cluster's host objects, flannel config and guest nodes as they are. */
   readonly world: KvmWorld;
-  /** The host objects the cluster should have; set once its network is known. */
+  /** The host objects the cluster should have; set once its network is known (never while the Cluster is deleted: deleting renders nothing). */
   readonly rendered?: RenderedCluster;
   /** What `apply` has to do to get from `world` to `rendered`; set with `rendered`. */
   readonly plan?: Plan;
   /** Why the Cluster cannot be rendered (a user-written value that cannot be written safely): `apply` refuses it, `cleanup` is not affected. */
   readonly unrenderable?: Unrenderable;
 }
+
 
 /** A rendering, or why there is none. */
 type RenderOutcome = { readonly value: RenderedCluster } | { readonly error: Unrenderable };
@@ -117,11 +123,36 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
     return output;
   };
 
+  // the Clusters refused NamespaceTaken, by the namespace in their way: the Namespace watch queues
+  // one when that namespace changes or goes (a squatter's namespace leads to no Cluster otherwise)
+  const refused = createRefusedClusters();
+  const tracked = <T>(cluster: Persisted<Cluster>, outcome: ResultAsync<T, DriverError>): ResultAsync<T, DriverError> => {
+    const id = kvmClusterIdentity(cluster).id;
+    const note = (error: DriverError | undefined) => {
+      if (error?.reason === 'NamespaceTaken') refused.refused(id, { name: cluster.metadata.name, namespace: cluster.metadata.namespace });
+      else refused.cleared(id);
+    };
+    return outcome.andTee(() => note(undefined)).orTee(note);
+  };
+
+  const preflightDeps: PreflightDeps = {
+    ledgerNamespace: options.ledgerNamespace,
+    ledgerName,
+    pool,
+    unrenderable: (kc, network) => {
+      const outcome = render(kc, network);
+      return 'error' in outcome ? outcome.error : undefined;
+    },
+    hostPolicy: options.hostPolicy ?? {},
+  };
+
   const watch = <U extends KubeObject>(w: DriverWatch<U>) => w as unknown as DriverWatch;
   const watches: DriverWatch[] = [
     ...Object.values(HOST_KINDS).map((resource) => {
       const selection = selectionOf(resource);
-      return watch({ resource, ...(selection ? { selection } : {}), clusters: clusterOfHostObject });
+      const clusters: DriverWatch['clusters'] =
+        resource === NamespaceResource ? (ns, deleted) => [...clusterOfHostObject(ns), ...refused.concerned(ns.metadata.name, deleted)] : clusterOfHostObject;
+      return watch({ resource, ...(selection ? { selection } : {}), clusters });
     }),
     watch({ resource: PodResource, selection: VM_PODS, clusters: clusterOfHostObject }),
     // the Clusters' certificate Secrets, and their copies in the host namespaces (which name their Cluster's namespace)
@@ -136,24 +167,12 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
     provider: provider as never,
     watches,
     events: (notify, signal) => guests.start(notify, signal),
-    preflight: (cluster, spec, context) =>
-      preflightCluster(
-        {
-          ledgerNamespace: options.ledgerNamespace,
-          ledgerName,
-          pool,
-          unrenderable: (kc, network) => {
-            const outcome = render(kc, network);
-            return 'error' in outcome ? outcome.error : undefined;
-          },
-          hostPolicy: options.hostPolicy ?? {},
-        },
-        cluster,
-        kvmCluster(cluster, spec),
-        context,
-      ),
+    preflight: (cluster, spec, context) => tracked(cluster, preflightCluster(preflightDeps, cluster, kvmCluster(cluster, spec), context)),
     observe: (cluster, spec, context) =>
       observeWorld(cluster, deps, context).map((world): Observed<KvmObservation> => {
+        // deleting renders nothing (a spec that no longer parses, or renders, must not keep the
+        // Cluster): cleanup finds everything from the Cluster's ID and the world
+        if (spec === undefined || cluster.metadata.deletionTimestamp !== undefined) return { provider: { world }, conditions: [] };
         const kc = kvmCluster(cluster, spec);
         const outcome = render(kc, world.network);
         const rendered = world.network !== undefined && 'value' in outcome ? outcome.value : undefined;
@@ -161,35 +180,42 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
         const plan = rendered ? planCluster(kc, world, rendered, [...world.certificates, ...(world.flannelTls ? [world.flannelTls] : [])]) : undefined;
         return { provider: { world, ...(rendered ? { rendered } : {}), ...(plan ? { plan } : {}), ...(unrenderable ? { unrenderable } : {}) }, ...summarize(kc, world, rendered, plan, unrenderable) };
       }),
-    apply: (cluster, spec, observed, context) => {
-      const { world, rendered, plan, unrenderable } = observed.provider;
-      const kc = kvmCluster(cluster, spec);
-      const owner = clusterOwner(kc);
-      const claim = namespaceClaim(world.namespace, { owner, uid: cluster.metadata.uid });
-      if (claim === 'previous' && world.namespace?.metadata.deletionTimestamp !== undefined) {
-        return okAsync({ type: 'waitFor' as const, reason: `host namespace ${kc.id}, left by a former Cluster ${owner}, is terminating`, recheckAfterMs: recheckMs });
-      }
-      const taken = namespaceRefusal(kc.id, world.namespace, { owner, uid: cluster.metadata.uid });
-      if (taken !== undefined) return errAsync(taken);
-      if (unrenderable !== undefined) return errAsync(unrenderableRefusal(unrenderable));
-      if (!world.ledgered || rendered === undefined || plan === undefined) {
-        return ledger
-          .allocate(owner, networkRequest(kc.spec.network.flannel, world.network))
-          .mapErr(ledgerRefusal)
-          .map(() => ({ type: 'requeueAfter' as const, ms: 50, reason: 'network allocated' }));
-      }
-      // drains and Node deletions dial as the admin, as reading the Nodes does
-      const guest = connect(guestTarget(cluster, world.certificates));
-      return executePlan({ kube: options.kube, fieldManager, store: options.networkStore, drainTimeoutMs: options.drainTimeoutMs ?? 300_000, recheckMs, now: options.now ?? (() => new Date()), guest }, world, plan, rendered, kc, context);
-    },
+    apply: (cluster, spec, observed, context) => tracked(cluster, applyStep(cluster, spec, observed, context)),
     cleanup: (cluster, spec, observed) => {
-      if (spec === undefined) return okAsync({ type: 'done' as const });
-      const kc = kvmCluster(cluster, spec);
-      rendered.delete(clusterOwner(kc));
+      const identity = kvmClusterIdentity(cluster);
+      rendered.delete(clusterOwner(identity));
+      refused.cleared(identity.id);
       guests.stop({ name: cluster.metadata.name, namespace: cluster.metadata.namespace });
-      return cleanupCluster(kc, observed.provider.world, { kube: options.kube, fieldManager, store: options.networkStore, ledger, recheckMs });
+      const cleanupDeps = { kube: options.kube, fieldManager, store: options.networkStore, ledger, recheckMs, flannelImage: options.flannel.image, nodeSelector: spec?.nodeSelector };
+      return cleanupCluster(identity, observed.provider.world, cleanupDeps);
     },
   };
+
+  /** One step of `apply`: the checks preflight made (the caches may have been behind), the network, then the plan. */
+  function applyStep(cluster: Persisted<Cluster>, spec: KvmSpec, observed: Observed<KvmObservation>, context: DriverContext): ResultAsync<DriverProgress, DriverError> {
+    const { world, rendered, plan, unrenderable } = observed.provider;
+    const kc = kvmCluster(cluster, spec);
+    const owner = clusterOwner(kc);
+    const claim = namespaceClaim(world.namespace, { owner, uid: cluster.metadata.uid });
+    if (claim === 'previous' && world.namespace?.metadata.deletionTimestamp !== undefined) {
+      return okAsync({ type: 'waitFor', reason: `host namespace ${kc.id}, left by a former Cluster ${owner}, is terminating`, recheckAfterMs: recheckMs });
+    }
+    const refusal =
+      namespaceRefusal(kc.id, world.namespace, { owner, uid: cluster.metadata.uid }) ??
+      (unrenderable === undefined ? undefined : unrenderableRefusal(unrenderable)) ??
+      allocationRefusal(kc.spec.network.flannel, world.network);
+    if (refusal !== undefined) return errAsync(refusal);
+    if (!world.ledgered || rendered === undefined || plan === undefined) {
+      return ledger
+        .allocate(owner, networkRequest(kc.spec.network.flannel, world.network))
+        .mapErr(ledgerRefusal)
+        .map((): DriverProgress => ({ type: 'requeueAfter', ms: 50, reason: 'network allocated' }));
+    }
+    // drains and Node deletions dial as the admin, as reading the Nodes does
+    const guest = connect(guestTarget(cluster, world.certificates));
+    const applyDeps = { kube: options.kube, fieldManager, store: options.networkStore, drainTimeoutMs: options.drainTimeoutMs ?? 300_000, recheckMs, now: options.now ?? (() => new Date()), guest };
+    return executePlan(applyDeps, world, plan, rendered, kc, context);
+  }
 }
 
 /** The Clusters a ledger's data lists. */

@@ -7,8 +7,7 @@
 import type { KubeClient, Node } from '@kubeception/sdk/kube';
 import { NodeResource } from '@kubeception/sdk/kube';
 import { startInformer, type Informer, type WatcherState } from '@kubeception/sdk/runtime';
-import { toGuestNode } from './guest.js';
-import type { GuestView } from './world.js';
+import { toGuestNode, type GuestView } from './guest.js';
 
 /** A Cluster, as the driver's `events` name it. */
 export interface ClusterRef {

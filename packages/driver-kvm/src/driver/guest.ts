@@ -2,7 +2,8 @@
  * The guest cluster's own API, reached at the cluster's endpoint with its admin certificate:
  * where the driver reads node readiness and versions, and drains nodes before removing VMs.
  */
-import type { DriverError, SecretValue } from '@kubeception/sdk';
+import type { SecretValue } from '@kubeception/sdk';
+import type { DriverError } from '@kubeception/sdk/cluster';
 import { createKubeClient, kubeConfigFromCertificate, NodeResource, PodResource, type KubeClient, type KubeError, type Node, type Pod } from '@kubeception/sdk/kube';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 
@@ -73,6 +74,9 @@ export interface GuestNode {
   /** Whether the node is cordoned (`spec.unschedulable`). */
   readonly unschedulable: boolean;
 }
+
+/** What the guest API said: its nodes, or why it could not be asked; `watched`: the nodes come from a watch, whose changes queue the Cluster. */
+export type GuestView = { readonly reachable: true; readonly nodes: ReadonlyMap<string, GuestNode>; readonly watched?: true } | { readonly reachable: false; readonly reason: string };
 
 const unreachable = (error: KubeError): DriverError => ({ kind: 'Transient', message: `guest API: ${error.message}`, cause: error });
 

@@ -5,7 +5,7 @@
  * images run and under which host directories the image cache and etcd data may live; a Cluster
  * asking for others is refused in preflight, before anything is created for it.
  */
-import type { DriverError } from '@kubeception/sdk';
+import type { DriverError } from '@kubeception/sdk/cluster';
 import { posix } from 'node:path';
 import { DEFAULT_LAUNCHER_IMAGE } from '../provider-spec.js';
 import type { KvmCluster } from '../render/cluster.js';

@@ -12,16 +12,18 @@
  * - the network: {@link allocateNetwork} over the cached ledger with the request `apply` makes
  *   ({@link networkRequest}), for a Cluster the ledger does not list yet (`NetworkTaken`,
  *   `VniTaken`, `InvalidRequest`, `PoolExhausted`, …). A Cluster that holds its entry passes:
- *   preflight runs on every pass, and what it holds is not refused again.
+ *   preflight runs on every pass, and what it holds is not refused again; unless its spec now
+ *   asks for another network or VNI than it holds (`AllocationImmutable`, {@link allocationRefusal}).
  *
  * `apply` keeps every check: a cache can be behind (a namespace created a moment before the
  * Cluster is then refused by `apply`, which creates the namespace and never adopts one that
  * exists), and the ledger decides on what it reads, not on the cache.
  */
-import type { Cluster, DriverContext, DriverError, Persisted } from '@kubeception/sdk';
+import type { Cluster, Persisted } from '@kubeception/sdk';
+import type { DriverContext, DriverError } from '@kubeception/sdk/cluster';
 import { ConfigMapResource, NamespaceResource } from '@kubeception/sdk/kube';
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
-import { allocateNetwork, type NetworkPool, type NetworkRequest } from '../network/allocate.js';
+import { allocateNetwork, allocationChange, type NetworkPool, type NetworkRequest } from '../network/allocate.js';
 import { parseLedger, type NetworkLedgerError } from '../network/ledger.js';
 import { clusterOwner, type KvmCluster } from '../render/cluster.js';
 import type { FlannelNetwork } from '../render/flannel.js';
@@ -58,14 +60,26 @@ export function networkRequest(flannel: KvmCluster['spec']['network']['flannel']
 }
 
 /**
+ * The refusal of a `spec.network.flannel` that asks for another network or VNI than the one the
+ * Cluster holds (`AllocationImmutable`, terminal): the network is never moved, and nothing is
+ * written until the spec asks for what is held again. `undefined` while nothing is held.
+ */
+export function allocationRefusal(flannel: KvmCluster['spec']['network']['flannel'], held: FlannelNetwork | undefined): DriverError | undefined {
+  const changed = held === undefined ? undefined : allocationChange(held, flannel);
+  return changed === undefined ? undefined : ledgerRefusal(changed);
+}
+
+/**
  * What allocating the Cluster's network would answer on the ledger `data` (pure): `undefined`
- * when the ledger lists the Cluster already or would give it a network, else the refusal, the
- * same `apply` reports.
+ * when the ledger lists the Cluster already with what the spec asks for, or would give it a
+ * network; else the refusal, the same `apply` reports. What the Cluster holds (its ledger entry,
+ * else its recorded status) is never moved: {@link allocationRefusal}.
  */
 export function networkRefusal(cluster: KvmCluster, recorded: Parameters<typeof heldNetwork>[2], data: Record<string, string> | undefined, pool: NetworkPool): DriverError | undefined {
   const owner = clusterOwner(cluster);
   const held = heldNetwork(data, owner, recorded);
-  if (held.ledgered) return undefined;
+  const moved = allocationRefusal(cluster.spec.network.flannel, held.network);
+  if (moved !== undefined || held.ledgered) return moved;
   return parseLedger({ data })
     .andThen((entries) => allocateNetwork(owner, networkRequest(cluster.spec.network.flannel, held.network), entries, pool))
     .match(() => undefined, ledgerRefusal);

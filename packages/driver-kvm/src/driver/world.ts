@@ -2,7 +2,8 @@
  * `observeWorld`: a KVM guest cluster as it is, read from the shared caches of host objects,
  * the flannel store and the guest's own API. Reads only.
  */
-import { clusterId, Component, Label, NodeRole, SecretValue, type Cluster, type DriverContext, type DriverError, type KubeObject, type Persisted } from '@kubeception/sdk';
+import { clusterId, Component, Label, NodeRole, SecretValue, type Cluster, type KubeObject, type Persisted } from '@kubeception/sdk';
+import type { DriverContext, DriverError } from '@kubeception/sdk/cluster';
 import { ConfigMapResource, NamespaceResource, PodResource, SecretResource, type Namespace, type Pod, type Secret } from '@kubeception/sdk/kube';
 import { okAsync, type ResultAsync } from 'neverthrow';
 import { ledgerKey, parseLedgerEntry } from '../network/ledger.js';
@@ -10,7 +11,7 @@ import type { NetworkStore } from '../network/store.js';
 import { flannelEtcdPrefix, type FlannelNetwork, type FlannelNetworkConfig } from '../render/flannel.js';
 import { secretName } from '../render/certificates.js';
 import { KvmAnnotation, KvmLabel } from '../render/names.js';
-import { guestError, guestNodes, type GuestConnector, type GuestNode, type GuestTarget } from './guest.js';
+import { guestError, guestNodes, type GuestConnector, type GuestTarget, type GuestView } from './guest.js';
 import type { GuestWatches } from './guest-watch.js';
 import { CERTIFICATE_SECRETS, HOST_KINDS, kindName, MANAGED, managedNamespace, VM_PODS } from './host.js';
 
@@ -33,9 +34,6 @@ export interface VmPod {
   /** The scheduler's message while the pod cannot be placed. */
   readonly unschedulable?: string;
 }
-
-/** What the guest API said: its nodes, or why it could not be asked; `watched`: the nodes come from a watch, whose changes queue the Cluster. */
-export type GuestView = { readonly reachable: true; readonly nodes: ReadonlyMap<string, GuestNode>; readonly watched?: true } | { readonly reachable: false; readonly reason: string };
 
 /** A KVM guest cluster on the host, as observed. */
 export interface KvmWorld {

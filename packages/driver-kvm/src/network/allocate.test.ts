@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocateNetwork, DEFAULT_NETWORK_POOL, releaseNetwork, type NetworkAllocation, type NetworkPool } from './allocate.js';
+import { allocateNetwork, allocationChange, DEFAULT_NETWORK_POOL, releaseNetwork, type NetworkAllocation, type NetworkPool } from './allocate.js';
 
 const request = { subnetLen: 30 };
 const small: NetworkPool = { network: '10.1.0.0/22', prefix: 24, vnis: { min: 1, max: 3 } };
@@ -28,7 +28,18 @@ describe('allocateNetwork', () => {
     const ledger = fill(['ns/a']);
     const error = allocateNetwork('ns/a', { ...request, network: '10.9.0.0/24', vni: 9 }, ledger)._unsafeUnwrapErr();
     expect(error).toMatchObject({ kind: 'AllocationImmutable', current: { network: '10.64.0.0/24', vni: 1 } });
-    expect(error.message).toBe('spec.network.flannel cannot change once allocated (from network 10.64.0.0/24 to 10.9.0.0/24 and vni 1 to 9); recreate the cluster to move it');
+    expect(error.message).toBe(
+      'spec.network.flannel cannot change once allocated (from network 10.64.0.0/24 to 10.9.0.0/24 and vni 1 to 9); set it back to the allocated value or unset it, or recreate the cluster to move it',
+    );
+  });
+
+  it('finds a change of what is held: a value set to the allocated one (or unset) asks for nothing', () => {
+    const held = { network: '10.64.3.0/24', vni: 4 };
+    expect(allocationChange(held, {})).toBeUndefined();
+    expect(allocationChange(held, { network: '10.64.3.0/24', vni: 4 })).toBeUndefined();
+    expect(allocationChange(held, { network: '10.99.0.0/24' })?.message).toContain('(from network 10.64.3.0/24 to 10.99.0.0/24)');
+    expect(allocationChange(held, { vni: 3999 })?.message).toContain('(from vni 4 to 3999)');
+    expect(allocationChange(held, { vni: 3999 })).toMatchObject({ kind: 'AllocationImmutable', current: held });
   });
 
   it('reuses a released network and VNI, lowest first', () => {

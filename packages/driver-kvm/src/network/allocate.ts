@@ -73,17 +73,8 @@ export function allocateNetwork(
 
   const current = ledger.find((entry) => entry.owner === owner);
   if (current) {
-    const changed: string[] = [];
-    if (request.network !== undefined && request.network !== current.network) changed.push(`network ${current.network} to ${request.network}`);
-    if (request.vni !== undefined && request.vni !== current.vni) changed.push(`vni ${current.vni} to ${request.vni}`);
-    if (changed.length > 0) {
-      return err({
-        kind: 'AllocationImmutable',
-        current: { network: current.network, vni: current.vni },
-        message: `spec.network.flannel cannot change once allocated (from ${changed.join(' and ')}); recreate the cluster to move it`,
-      });
-    }
-    return ok({ allocation: current, created: false });
+    const changed = allocationChange(current, request);
+    return changed === undefined ? ok({ allocation: current, created: false }) : err(changed);
   }
 
   const others = ledger.filter((entry) => entry.owner !== owner);
@@ -91,6 +82,30 @@ export function allocateNetwork(
   return network.andThen((net) =>
     (request.vni === undefined ? freeVni(pool, others) : requestedVni(request.vni, others)).map((vni) => ({ allocation: { owner, network: net, vni }, created: true })),
   );
+}
+
+/**
+ * The refusal of a request that would move the network a cluster holds (`current`): a value
+ * `spec.network.flannel` sets must be the one allocated (a network written another way but the same
+ * range is the same); unset values ask for nothing. `undefined` when the request asks for what it
+ * holds. Moving a live network would cut every VM off, so it is refused, never applied.
+ */
+export function allocationChange(current: FlannelNetwork, request: Pick<NetworkRequest, 'network' | 'vni'>): Extract<NetworkAllocationError, { kind: 'AllocationImmutable' }> | undefined {
+  const changed: string[] = [];
+  if (request.network !== undefined && !sameNetwork(request.network, current.network)) changed.push(`network ${current.network} to ${request.network}`);
+  if (request.vni !== undefined && request.vni !== current.vni) changed.push(`vni ${current.vni} to ${request.vni}`);
+  if (changed.length === 0) return undefined;
+  return {
+    kind: 'AllocationImmutable',
+    current: { network: current.network, vni: current.vni },
+    message: `spec.network.flannel cannot change once allocated (from ${changed.join(' and ')}); set it back to the allocated value or unset it, or recreate the cluster to move it`,
+  };
+}
+
+/** Whether two CIDRs are the same range (as text when either does not parse). */
+function sameNetwork(a: string, b: string): boolean {
+  const [x, y] = [parseCidr(a), parseCidr(b)];
+  return typeof x === 'string' || typeof y === 'string' ? a === b : x.first === y.first && x.prefix === y.prefix;
 }
 
 /** The ledger without `owner`'s entry (what deleting a cluster writes back). */

@@ -1,8 +1,10 @@
 /** Where a master VM keeps etcd: a host directory or a PersistentVolumeClaim, per `etcdStorage`. */
+import { ok, type Result } from 'neverthrow';
 import type { KvmCluster } from './cluster.js';
 import { nodeLabels, objectMeta } from './names.js';
 import type { VmNode } from './nodes.js';
 import type { PersistentVolumeClaim, Volume } from './objects.js';
+import type { Unrenderable } from './quote.js';
 import { canonical } from './vm-resources.js';
 
 /** Name of the etcd volume of a master VM pod. */
@@ -25,18 +27,21 @@ export function etcdVolume(cluster: KvmCluster, node: VmNode): Volume {
   return { name: ETCD_VOLUME, hostPath: { path: `${root}/${cluster.id}/${node.name}`, type: 'DirectoryOrCreate' } };
 }
 
-/** The PersistentVolumeClaim `<node>-etcd` of a master, or `undefined` when etcd uses `hostPath` (or for workers). */
-export function renderEtcdClaim(cluster: KvmCluster, node: VmNode): PersistentVolumeClaim | undefined {
+/**
+ * The PersistentVolumeClaim `<node>-etcd` of a master, or `undefined` when etcd uses `hostPath` (or
+ * for workers); an error when the volume's size is no quantity the API server accepts.
+ */
+export function renderEtcdClaim(cluster: KvmCluster, node: VmNode): Result<PersistentVolumeClaim | undefined, Unrenderable> {
   const { persistentVolume, type } = cluster.spec.provider.kvm.etcdStorage;
-  if (type !== 'persistentVolume' || persistentVolume === undefined || node.role !== 'master') return undefined;
-  return {
+  if (type !== 'persistentVolume' || persistentVolume === undefined || node.role !== 'master') return ok(undefined);
+  return canonical(persistentVolume.size, 'spec.provider.kvm.etcdStorage.persistentVolume.size', { resourceList: true }).map((storage) => ({
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: objectMeta(cluster, etcdClaimName(node.name), nodeLabels(cluster, node)),
     spec: {
       accessModes: ['ReadWriteOnce'],
-      resources: { requests: { storage: canonical(persistentVolume.size, { resourceList: true }) } },
+      resources: { requests: { storage } },
       ...(persistentVolume.storageClassName === undefined ? {} : { storageClassName: persistentVolume.storageClassName }),
     },
-  };
+  }));
 }

@@ -9,7 +9,7 @@
  */
 import { Label } from '@kubeception/sdk';
 import type { Result } from 'neverthrow';
-import type { KvmCluster } from './cluster.js';
+import type { KvmCluster, KvmClusterIdentity } from './cluster.js';
 import { bridgeName, clusterLabels, flannelRunHostDir, KvmComponent, KvmLabel, ObjectName, objectMeta } from './names.js';
 import type { Container, DaemonSet, PodSpec, Volume } from './objects.js';
 import { quoting, type Quoting, type Unrenderable } from './quote.js';
@@ -93,20 +93,29 @@ export function renderFlannelDaemonSet(cluster: KvmCluster, options: FlannelDaem
     ...(options.etcdTlsSecretName === undefined ? [] : [{ name: 'etcd-tls', secret: { secretName: options.etcdTlsSecretName, defaultMode: 0o400 } }]),
   ];
   const daemonSet = hostDaemonSet(cluster, ObjectName.FlannelDaemonSet, KvmComponent.Flannel, {
+    nodeSelector: cluster.spec.provider.kvm.nodeSelector,
     updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
     pod: { initContainers: [bridgeSetup(q, cluster.id, image)], containers: [flanneld(cluster.id, options, image)], volumes },
   });
   return q.result(daemonSet);
 }
 
+/** What sets one host DaemonSet apart from another. */
+interface HostDaemonSetParts {
+  /** The VM hosts (`spec.provider.kvm.nodeSelector`); every host when unset. */
+  readonly nodeSelector: Readonly<Record<string, string>> | undefined;
+  readonly updateStrategy?: NonNullable<DaemonSet['spec']>['updateStrategy'];
+  readonly pod: Pick<PodSpec, 'initContainers' | 'containers' | 'volumes'>;
+}
+
 /**
- * A DaemonSet of host-network pods on the cluster's VM hosts (its `nodeSelector`), in host
+ * A DaemonSet of host-network pods on the cluster's VM hosts (`nodeSelector`), in host
  * namespace `<cluster-id>`, selected by the cluster and `component`.
  */
-function hostDaemonSet(cluster: KvmCluster, objectName: string, component: string, parts: { readonly updateStrategy?: NonNullable<DaemonSet['spec']>['updateStrategy']; readonly pod: Pick<PodSpec, 'initContainers' | 'containers' | 'volumes'> }): DaemonSet {
+function hostDaemonSet(cluster: KvmClusterIdentity, objectName: string, component: string, parts: HostDaemonSetParts): DaemonSet {
   const name = cluster.metadata.name;
   const selector = { [Label.Cluster]: name, [KvmLabel.Component]: component };
-  const { nodeSelector } = cluster.spec.provider.kvm;
+  const { nodeSelector } = parts;
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -130,20 +139,34 @@ function hostDaemonSet(cluster: KvmCluster, objectName: string, component: strin
 /** Name of the DaemonSet that removes a deleted cluster's bridge and VXLAN device from every host. */
 export const BRIDGE_CLEANUP_DAEMONSET = 'bridge-cleanup';
 
+/** Options of {@link renderBridgeCleanupDaemonSet}. */
+export interface BridgeCleanupOptions {
+  /** Image with `ip` and a shell. @default {@link FLANNEL_IMAGE} */
+  readonly image?: string | undefined;
+  /**
+   * The VM hosts (`spec.provider.kvm.nodeSelector`). @default every host node (what a Cluster
+   * whose provider spec no longer parses gets: the script does nothing where there is no bridge)
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>> | undefined;
+}
+
 /**
  * DaemonSet `bridge-cleanup`, run only while a cluster is deleted (after its VMs and flanneld are
  * gone): on every VM host it deletes `br-<cluster>` and flannel's `flannel.<vni>` device and
  * `subnet.env`, then stays Ready, so the driver knows every host is clean when
  * `numberReady == desiredNumberScheduled`. flannel never removes them itself, and a preStop hook
- * on flanneld would cut running VMs off on every flanneld restart.
+ * on flanneld would cut running VMs off on every flanneld restart. Needs only the Cluster's
+ * identity and its VNI: never its provider spec.
  */
-export function renderBridgeCleanupDaemonSet(cluster: KvmCluster, vni: number, image: string = FLANNEL_IMAGE): Result<DaemonSet, Unrenderable> {
+export function renderBridgeCleanupDaemonSet(cluster: KvmClusterIdentity, vni: number, options: BridgeCleanupOptions = {}): Result<DaemonSet, Unrenderable> {
+  const image = options.image ?? FLANNEL_IMAGE;
   const q = quoting();
   if (!Number.isSafeInteger(vni) || vni < 0) q.refuse('status.network.flannel.vni', `${vni} is not a VNI`);
   const bridge = q.shell(bridgeName(cluster.id), 'metadata.name (bridge name)');
   const vxlan = q.shell(`flannel.${vni}`, 'status.network.flannel.vni');
   const script = [`ip link del ${bridge} 2>/dev/null || true`, `ip link del ${vxlan} 2>/dev/null || true`, 'rm -f /run/flannel/subnet.env', 'touch /tmp/clean', 'exec sleep 2147483647'].join('; ');
   const daemonSet = hostDaemonSet(cluster, BRIDGE_CLEANUP_DAEMONSET, BRIDGE_CLEANUP_DAEMONSET, {
+    nodeSelector: options.nodeSelector,
     pod: {
       containers: [
         {

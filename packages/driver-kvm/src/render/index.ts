@@ -8,8 +8,8 @@
 // Entry point
 export { DEFAULT_INGRESS_NAMESPACE, renderCluster } from './render-cluster.js';
 export type { RenderedCluster, RenderInputs } from './render-cluster.js';
-export { clusterOwner, DEFAULT_CLUSTER_NAMESPACE, kvmCluster } from './cluster.js';
-export type { KvmCluster } from './cluster.js';
+export { clusterOwner, DEFAULT_CLUSTER_NAMESPACE, kvmCluster, kvmClusterIdentity } from './cluster.js';
+export type { KvmCluster, KvmClusterIdentity } from './cluster.js';
 
 // Names, labels, nodes
 export {
@@ -44,8 +44,8 @@ export type { IgnitionUnit } from './guest-units.js';
 export { ETCD_VERSION, GuestPath } from './guest-files.js';
 export { ANTI_AFFINITY_TOPOLOGY_KEY, renderVmDeployment, vmDeploymentSelector, vmPodSelector } from './vm-deployment.js';
 export { LAUNCHER_CONTAINER, launcherEnv, VmVolume } from './vm-container.js';
-export { toMib, vmResources } from './vm-resources.js';
-export type { VmResources } from './vm-resources.js';
+export { canonical, toMib, vmSizes } from './vm-resources.js';
+export type { VmResources, VmSizes } from './vm-resources.js';
 export { certificatePaths, CERTIFICATES_VOLUME, componentsFor, MASTER_COMPONENTS, secretName, WORKER_COMPONENTS } from './certificates.js';
 export type { CertificatePaths } from './certificates.js';
 export { DEFAULT_ETCD_HOST_PATH, ETCD_VOLUME, etcdClaimName, etcdVolume, renderEtcdClaim } from './etcd-storage.js';
@@ -54,7 +54,7 @@ export type { ServicePort, VmEndpoint, VmServiceName } from './services.js';
 export { renderApiIngress, SSL_PASSTHROUGH_ANNOTATION } from './ingress.js';
 export { disruptionBudgetName, MAX_UNAVAILABLE_PER_POOL, renderDisruptionBudgets } from './disruption-budgets.js';
 export { BRIDGE_CLEANUP_DAEMONSET, FLANNEL_IMAGE, flannelEtcdPrefix, flannelNetworkConfig, renderBridgeCleanupDaemonSet, renderFlannelDaemonSet } from './flannel.js';
-export type { FlannelDaemonSetOptions, FlannelNetwork, FlannelNetworkConfig } from './flannel.js';
+export type { BridgeCleanupOptions, FlannelDaemonSetOptions, FlannelNetwork, FlannelNetworkConfig } from './flannel.js';
 
 // The launcher contract
 export {

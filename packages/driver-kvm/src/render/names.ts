@@ -1,12 +1,12 @@
 /**
  * Names and labels of host objects. Everything a cluster owns on the host is found from the
  * Cluster alone: host namespace `<cluster-id>` (the Cluster's host-unique ID, see
- * {@link KvmCluster.id}), deterministic object names in it, and the labels below. What lives
+ * {@link KvmClusterIdentity.id}), deterministic object names in it, and the labels below. What lives
  * outside that namespace (host paths, network devices, flannel keys) is named from the ID too.
  */
 import { createHash } from 'node:crypto';
 import { Label, type NodeRole } from '@kubeception/sdk';
-import { DEFAULT_CLUSTER_NAMESPACE, type KvmCluster } from './cluster.js';
+import { DEFAULT_CLUSTER_NAMESPACE, type KvmClusterIdentity } from './cluster.js';
 
 /** Value of `app.kubernetes.io/managed-by` on every rendered object. */
 export const MANAGED_BY = 'kvm-operator';
@@ -69,22 +69,22 @@ export const ObjectName = {
 export type ObjectName = (typeof ObjectName)[keyof typeof ObjectName];
 
 /** The Cluster's coordinates as labels: `kubeception.io/cluster` (its name) and {@link KvmLabel.ClusterNamespace}. */
-export function clusterSelector(cluster: KvmCluster): Record<string, string> {
+export function clusterSelector(cluster: KvmClusterIdentity): Record<string, string> {
   return { [Label.Cluster]: cluster.metadata.name, [KvmLabel.ClusterNamespace]: cluster.metadata.namespace ?? DEFAULT_CLUSTER_NAMESPACE };
 }
 
 /** The Cluster's coordinates and `app.kubernetes.io/managed-by`: on every object. */
-export function clusterLabels(cluster: KvmCluster): Record<string, string> {
+export function clusterLabels(cluster: KvmClusterIdentity): Record<string, string> {
   return { ...clusterSelector(cluster), [Label.ManagedBy]: MANAGED_BY };
 }
 
 /** Labels of a node's objects: the cluster labels plus role, pool (workers) and node. */
-export function nodeLabels(cluster: KvmCluster, node: { readonly name: string; readonly role: NodeRole; readonly pool?: string | undefined }): Record<string, string> {
+export function nodeLabels(cluster: KvmClusterIdentity, node: { readonly name: string; readonly role: NodeRole; readonly pool?: string | undefined }): Record<string, string> {
   return { ...clusterLabels(cluster), [Label.Role]: node.role, ...(node.pool === undefined ? {} : { [Label.Pool]: node.pool }), [KvmLabel.Node]: node.name };
 }
 
 /** Owner-less metadata of an object in host namespace `<cluster-id>`. */
-export function objectMeta(cluster: KvmCluster, name: string, labels: Record<string, string> = clusterLabels(cluster)) {
+export function objectMeta(cluster: KvmClusterIdentity, name: string, labels: Record<string, string> = clusterLabels(cluster)) {
   return { name, namespace: cluster.id, labels };
 }
 

@@ -50,6 +50,11 @@ export function poolPath(cluster: KvmCluster, pool: string): string {
   return `spec.workers[${cluster.spec.workers.findIndex((p) => p.name === pool)}]`;
 }
 
+/** The spec path of a node's size (`spec.masters`, or its pool's `spec.workers[<index>]`), for error messages. */
+export function machinePath(cluster: KvmCluster, node: Pick<VmNode, 'role' | 'pool'>): string {
+  return node.role === NodeRole.Master || node.pool === undefined ? 'spec.masters' : poolPath(cluster, node.pool);
+}
+
 /** The master nodes of a cluster. */
 export function masterNodes(cluster: KvmCluster): VmNode[] {
   return nodeList(cluster).filter((n) => n.role === NodeRole.Master);

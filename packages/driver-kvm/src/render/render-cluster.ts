@@ -52,7 +52,8 @@ export interface RenderedCluster {
  *
  * Fails with {@link Unrenderable} when a user-written value cannot be written safely where it
  * lands (a control character anywhere; a name that is no DNS-1123 label; a node label that is no
- * Kubernetes label): nothing of such a cluster is rendered.
+ * Kubernetes label; a size that is no whole count of MiB): nothing of such a cluster is rendered.
+ * Rendering never throws on what a Cluster holds.
  *
  * Order: Namespace; ServiceAccount, Role, RoleBinding; NetworkPolicy; flannel DaemonSet; per node
  * boot ConfigMap and (masters with `persistentVolume` etcd) PersistentVolumeClaim; per node
@@ -83,11 +84,13 @@ export function renderCluster(cluster: KvmCluster, inputs: RenderInputs): Result
   const parts = names.result(undefined).andThen(() =>
     renderFlannelDaemonSet(cluster, inputs.flannel).andThen((flannel) =>
       Result.combine(nodes.map((node) => renderBootConfigMap(cluster, node))).andThen((bootConfigs) =>
-        Result.combine(nodes.map((node) => renderVmDeployment(cluster, node, inputs.network.vni))).map((deployments) => ({ flannel, bootConfigs, deployments })),
+        Result.combine(nodes.map((node) => renderEtcdClaim(cluster, node))).andThen((claims) =>
+          Result.combine(nodes.map((node) => renderVmDeployment(cluster, node, inputs.network.vni))).map((deployments) => ({ flannel, bootConfigs, claims, deployments })),
+        ),
       ),
     ),
   );
-  return parts.map(({ flannel, bootConfigs, deployments }) => {
+  return parts.map(({ flannel, bootConfigs, claims, deployments }) => {
     const objects: KubeObject[] = [
       renderNamespace(cluster),
       renderServiceAccount(cluster),
@@ -95,7 +98,7 @@ export function renderCluster(cluster: KvmCluster, inputs: RenderInputs): Result
       renderRoleBinding(cluster),
       renderNetworkPolicy(cluster, inputs.ingressNamespace ?? DEFAULT_INGRESS_NAMESPACE),
       flannel,
-      ...nodes.flatMap((node, i) => [bootConfigs[i] as KubeObject, ...[renderEtcdClaim(cluster, node)].filter((c) => c !== undefined)]),
+      ...nodes.flatMap((_, i) => [bootConfigs[i] as KubeObject, ...[claims[i]].filter((c) => c !== undefined)]),
       ...deployments,
       ...renderServices(cluster),
       renderApiIngress(cluster),

@@ -14,7 +14,7 @@ import {
 import { bridgeName, macAddress, tapName } from './names.js';
 import type { VmNode } from './nodes.js';
 import type { Container, EnvVar, VolumeMount } from './objects.js';
-import { toMib, vmResources } from './vm-resources.js';
+import type { VmSizes } from './vm-resources.js';
 
 /** Name of the launcher container. */
 export const LAUNCHER_CONTAINER = 'launcher';
@@ -40,15 +40,15 @@ function guestImageEnv(cluster: KvmCluster): Record<string, string> {
   };
 }
 
-/** The launcher's environment, in a fixed order. */
-export function launcherEnv(cluster: KvmCluster, node: VmNode, vni: number): EnvVar[] {
+/** The launcher's environment, in a fixed order; `sizes` are the node's ({@link vmSizes}). */
+export function launcherEnv(cluster: KvmCluster, node: VmNode, vni: number, sizes: Pick<VmSizes, 'memoryMib' | 'diskMib'>): EnvVar[] {
   const master = node.role === NodeRole.Master;
   const env: Record<string, string> = {
     [LauncherEnv.VmName]: node.name,
     [LauncherEnv.VmRole]: node.role,
     [LauncherEnv.VmCores]: String(node.cpus),
-    [LauncherEnv.VmMemoryMib]: String(toMib(node.memory)),
-    [LauncherEnv.VmDiskMib]: String(toMib(node.disk)),
+    [LauncherEnv.VmMemoryMib]: String(sizes.memoryMib),
+    [LauncherEnv.VmDiskMib]: String(sizes.diskMib),
     [LauncherEnv.VmMac]: macAddress(cluster.id, node.name),
     [LauncherEnv.VmDir]: LauncherPath.VmDir,
     ...guestImageEnv(cluster),
@@ -84,15 +84,15 @@ function launcherMounts(cluster: KvmCluster, node: VmNode): VolumeMount[] {
   ];
 }
 
-/** The privileged QEMU launcher container of a node. */
-export function launcherContainer(cluster: KvmCluster, node: VmNode, vni: number): Container {
+/** The privileged QEMU launcher container of a node; `sizes` are the node's ({@link vmSizes}). */
+export function launcherContainer(cluster: KvmCluster, node: VmNode, vni: number, sizes: VmSizes): Container {
   const port = launcherHealthPort(vni);
   return {
     name: LAUNCHER_CONTAINER,
     image: cluster.spec.provider.kvm.launcher.image,
-    env: launcherEnv(cluster, node, vni),
+    env: launcherEnv(cluster, node, vni, sizes),
     ports: [{ name: 'health', containerPort: port, hostPort: port, protocol: 'TCP' }],
-    resources: vmResources(node),
+    resources: sizes.resources,
     securityContext: { privileged: true },
     volumeMounts: launcherMounts(cluster, node),
     readinessProbe: { httpGet: { path: '/readyz', port: 'health' }, periodSeconds: 10, failureThreshold: 3 },

@@ -89,15 +89,15 @@ describe('renderVmDeployment', () => {
 
   it('gives masters a PersistentVolumeClaim for etcd when persistentVolume', () => {
     expect(volume(deployment('prod-master-1'), 'etcd')).toEqual({ name: 'etcd', persistentVolumeClaim: { claimName: 'prod-master-1-etcd' } });
-    expect(renderEtcdClaim(cluster, node('prod-master-1'))?.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, storageClassName: 'fast' });
-    expect(renderEtcdClaim(cluster, node('prod-general-0'))).toBeUndefined();
+    expect(renderEtcdClaim(cluster, node('prod-master-1'))._unsafeUnwrap()?.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, storageClassName: 'fast' });
+    expect(renderEtcdClaim(cluster, node('prod-general-0'))._unsafeUnwrap()).toBeUndefined();
     expect(volume(deployment('prod-general-0'), 'etcd')).toBeUndefined();
   });
 
   it('gives masters a per-node host directory for etcd when hostPath', () => {
     const sample = sampleCluster();
     expect(volume(deployment('demo-master-0', sample), 'etcd')).toEqual({ name: 'etcd', hostPath: { path: '/var/lib/kubeception/etcd/demo-alemq23dns/demo-master-0', type: 'DirectoryOrCreate' } });
-    expect(renderEtcdClaim(sample, nodeList(sample)[0] as VmNode)).toBeUndefined();
+    expect(renderEtcdClaim(sample, nodeList(sample)[0] as VmNode)._unsafeUnwrap()).toBeUndefined();
     const custom = haCluster({ type: 'hostPath', hostPath: { path: '/data/etcd' } });
     expect(volume(deployment('prod-master-0', custom), 'etcd').hostPath?.path).toBe('/data/etcd/prod-azg2vajira/prod-master-0');
   });

@@ -7,11 +7,11 @@ import type { KvmCluster } from './cluster.js';
 import { etcdVolume } from './etcd-storage.js';
 import { VM_TERMINATION_GRACE_SECONDS } from './launcher.js';
 import { flannelRunHostDir, KvmAnnotation, KvmComponent, KvmLabel, nodeLabels, ObjectName, objectMeta } from './names.js';
-import type { VmNode } from './nodes.js';
+import { machinePath, type VmNode } from './nodes.js';
 import type { Deployment, PodSpec, Volume } from './objects.js';
 import type { Unrenderable } from './quote.js';
 import { launcherContainer, VmVolume } from './vm-container.js';
-import { canonical, toMib } from './vm-resources.js';
+import { vmSizes, type VmSizes } from './vm-resources.js';
 
 /** Topology key of the VM anti-affinity: at most one VM of a cluster per host node. */
 export const ANTI_AFFINITY_TOPOLOGY_KEY = 'kubernetes.io/hostname';
@@ -26,7 +26,7 @@ export function vmDeploymentSelector(cluster: string, node: string): Record<stri
   return { [Label.Cluster]: cluster, [KvmLabel.Node]: node };
 }
 
-function vmVolumes(cluster: KvmCluster, node: VmNode): Volume[] {
+function vmVolumes(cluster: KvmCluster, node: VmNode, sizes: VmSizes): Volume[] {
   const name = cluster.metadata.name;
   return [
     { name: VmVolume.Boot, configMap: { name: bootConfigMapName(node.name) } },
@@ -34,13 +34,13 @@ function vmVolumes(cluster: KvmCluster, node: VmNode): Volume[] {
     { name: VmVolume.DevKvm, hostPath: { path: '/dev/kvm', type: 'CharDevice' } },
     { name: VmVolume.DevTun, hostPath: { path: '/dev/net/tun', type: 'CharDevice' } },
     { name: VmVolume.Images, hostPath: { path: cluster.spec.provider.kvm.guestImage.cachePath, type: 'DirectoryOrCreate' } },
-    { name: VmVolume.Vm, emptyDir: { sizeLimit: canonical(`${toMib(node.disk)}Mi`) } },
+    { name: VmVolume.Vm, emptyDir: { sizeLimit: sizes.diskLimit } },
     { name: VmVolume.Flannel, hostPath: { path: flannelRunHostDir(cluster.id), type: 'DirectoryOrCreate' } },
     ...(node.role === NodeRole.Master ? [etcdVolume(cluster, node)] : []),
   ];
 }
 
-function vmPodSpec(cluster: KvmCluster, node: VmNode, vni: number): PodSpec {
+function vmPodSpec(cluster: KvmCluster, node: VmNode, vni: number, sizes: VmSizes): PodSpec {
   const name = cluster.metadata.name;
   const { nodeSelector } = cluster.spec.provider.kvm;
   return {
@@ -54,8 +54,8 @@ function vmPodSpec(cluster: KvmCluster, node: VmNode, vni: number): PodSpec {
         requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: vmPodSelector(name) }, topologyKey: ANTI_AFFINITY_TOPOLOGY_KEY }],
       },
     },
-    containers: [launcherContainer(cluster, node, vni)],
-    volumes: vmVolumes(cluster, node),
+    containers: [launcherContainer(cluster, node, vni, sizes)],
+    volumes: vmVolumes(cluster, node, sizes),
   };
 }
 
@@ -66,11 +66,12 @@ function vmPodSpec(cluster: KvmCluster, node: VmNode, vni: number): PodSpec {
  * carries the boot config's hash, so a changed boot config (a new version) replaces the VM.
  *
  * `vni` is the cluster's VXLAN network identifier: it offsets the launcher's host port.
- * Fails when the node's boot config cannot be rendered (see {@link renderIgnition}).
+ * Fails when the node's boot config cannot be rendered (see {@link renderIgnition}), or its sizes
+ * (`vmSizes`).
  */
 export function renderVmDeployment(cluster: KvmCluster, node: VmNode, vni: number): Result<Deployment, Unrenderable> {
   const labels = nodeLabels(cluster, node);
-  return bootConfigHash(cluster, node).map((hash) => ({
+  return vmSizes(node, machinePath(cluster, node)).andThen((sizes) => bootConfigHash(cluster, node).map((hash): Deployment => ({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: objectMeta(cluster, node.name, labels),
@@ -81,8 +82,8 @@ export function renderVmDeployment(cluster: KvmCluster, node: VmNode, vni: numbe
       selector: { matchLabels: vmDeploymentSelector(cluster.metadata.name, node.name) },
       template: {
         metadata: { labels: { ...labels, [KvmLabel.Component]: KvmComponent.Vm }, annotations: { [KvmAnnotation.BootConfigHash]: hash, [KvmAnnotation.KubernetesVersion]: cluster.spec.kubernetes.version } },
-        spec: vmPodSpec(cluster, node, vni),
+        spec: vmPodSpec(cluster, node, vni, sizes),
       },
     },
-  }));
+  })));
 }

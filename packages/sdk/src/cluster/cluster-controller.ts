@@ -12,7 +12,8 @@ import { CertificateResource, type CertificateInput } from '../models/certificat
 import { createClusterModel, type Cluster } from '../models/cluster.js';
 import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
 import { done, requeueAfter, waitFor, type Action } from '../runtime/action.js';
-import { createController, watchKind, type Controller, type ReconcileContext } from '../runtime/controller.js';
+import { watchKind, type Controller, type ReconcileContext } from '../runtime/controller.js';
+import { createController } from '../runtime/controller-loop.js';
 import { objectKey } from '../runtime/store.js';
 import { changedBeyondStatusOrFinalizer } from '../runtime/predicates.js';
 import { withFinalizer } from '../runtime/finalizer.js';
@@ -60,7 +61,8 @@ type Ctx = ReconcileContext<Cluster, Cluster>;
  *
  * @example
  * ```ts
- * import { createClusterController, createManager } from '@kubeception/sdk/runtime';
+ * import { createClusterController } from '@kubeception/sdk/cluster';
+ * import { createManager } from '@kubeception/sdk/runtime';
  * import { createKvmDriver } from '@kubeception/driver-kvm';
  * import { clusterPki } from '@kubeception/pki-vault';
  *
@@ -177,18 +179,26 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
   };
 
   const teardown = (cluster: Persisted<Cluster>, ctx: Ctx): ResultAsync<StepOutcome, ClusterControllerError> => {
-    // the cached object has only the CRD's defaults: parse the provider part (defaults applied)
+    // the cached object has only the CRD's defaults: parse the provider part (defaults applied); a
+    // provider part changed to something invalid after resources were created is no reason to leak
+    // them: the driver then finds everything from the Cluster's identity alone
     const parsed = driver.provider.specSchema.safeParse(specOf(cluster));
-    if (!parsed.success) {
-      const message = `spec.provider.${driver.name} is invalid, so its resources cannot be found to delete: ${parsed.error.message}`;
-      return ResultAsync.fromSafePromise(ctx.events.record(cluster, { type: 'Warning', reason: 'CleanupSkipped', message })).map(() => next());
-    }
-    const spec = parsed.data as S;
+    const spec = parsed.success ? (parsed.data as S) : undefined;
     const context = driverContext(ctx);
-    return driver
-      .observe(cluster, spec, context)
+    const warned = parsed.success
+      ? okAsync(undefined)
+      : ResultAsync.fromSafePromise(
+          ctx.events.record(cluster, { type: 'Warning', reason: 'CleanupByIdentity', message: `spec.provider.${driver.name} does not parse (${parsed.error.message}): deleting what the Cluster's identity finds` }),
+        );
+    return warned
+      .andThen(() => driver.observe(cluster, spec, context))
       .andThen((observed) => driver.cleanup(cluster, spec, observed, context))
-      .mapErr(failed)
+      .orElse((error) => {
+        // a deletion is never given up: even a "terminal" error (credentials refused) is shown
+        // in status and retried with backoff, since the finalizer must go once it can
+        const { terminal: _terminal, ...retried } = error;
+        return writeStatus(cluster, ctx, deletingStatus(cluster, `cleanup failed (${error.reason ?? error.kind}): ${error.message}`)).andThen(() => errAsync(failed(retried)));
+      })
       .andThen((progress) =>
         progress.type === 'done' ? okAsync<StepOutcome, ClusterControllerError>(next()) : writeStatus(cluster, ctx, deletingStatus(cluster, progress.reason)).map(() => toAction(progress)),
       );
@@ -230,6 +240,12 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
         apply: (c, x) => validated(c, x, (v) => pipeline.apply(v, x)),
         cleanup: (c, x) => pipeline.cleanup(c, x),
       });
+      // the finalizer is added only once something is about to be created (Cluster API's rule): a
+      // Cluster refused by validation or the driver's preflight holds nothing, and is deleted at
+      // once, whatever its provider can still be asked (a region the account does not serve)
+      if (cluster.metadata.deletionTimestamp === undefined && !(cluster.metadata.finalizers ?? []).includes(finalizer)) {
+        return validated(cluster, ctx, (v) => preflight(v, ctx).andThen((outcome) => (outcome.type === 'next' ? guarded(cluster, ctx) : okAsync(outcome))));
+      }
       return guarded(cluster, ctx);
     },
   });

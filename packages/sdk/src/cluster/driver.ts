@@ -141,11 +141,17 @@ export interface ClusterDriver<ProviderSpec, ProviderStatus> {
   preflight?(cluster: Persisted<Cluster>, spec: ProviderSpec, context: DriverContext): ResultAsync<void, DriverError>;
   /**
    * Reads the world as it is for the Cluster. Never mutates anything; called on every pass, also while paused or
-   * deleting.
+   * deleting. `spec` is `undefined` only while deleting a Cluster whose provider part no longer parses (it was
+   * changed to something invalid after resources were created): observe what can be found from the Cluster's
+   * identity alone (its cluster ID, ownership tags), so that `cleanup` still deletes it all.
    */
-  observe(cluster: Persisted<Cluster>, spec: ProviderSpec, context: DriverContext): ResultAsync<Observed<ProviderStatus>, DriverError>;
+  observe(cluster: Persisted<Cluster>, spec: ProviderSpec | undefined, context: DriverContext): ResultAsync<Observed<ProviderStatus>, DriverError>;
   /** One idempotent, interruptible step toward the desired infrastructure. */
   apply(cluster: Persisted<Cluster>, spec: ProviderSpec, observed: Observed<ProviderStatus>, context: DriverContext): ResultAsync<DriverProgress, DriverError>;
-  /** One idempotent step toward deleting everything `apply` may have created; tolerates `apply` never having run. */
+  /**
+   * One idempotent step toward deleting everything `apply` may have created; tolerates `apply` never having run.
+   * `spec` is `undefined` when the provider part no longer parses: everything is still found from the Cluster's
+   * identity (and `observed`), never skipped.
+   */
   cleanup(cluster: Persisted<Cluster>, spec: ProviderSpec | undefined, observed: Observed<ProviderStatus>, context: DriverContext): ResultAsync<DriverProgress, DriverError>;
 }

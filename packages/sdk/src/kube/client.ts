@@ -5,7 +5,7 @@ import type { KubeObject, ResourceDescriptor } from '../resource.js';
 import { apiConfiguration, defaultKubeConfig } from './api.js';
 import type { KubeError } from './errors.js';
 import { send, type RetryOptions } from './request-policy.js';
-import { resourceClient, type ClientContext, type ResourceClient } from './resource-client.js';
+import { resourceClient, type ClientContext, type FieldValidation, type ResourceClient } from './resource-client.js';
 
 /** Options of {@link createKubeClient}. */
 export interface KubeClientOptions {
@@ -19,6 +19,13 @@ export interface KubeClientOptions {
   readonly retry?: RetryOptions;
   /** Field manager of writes and server-side apply. @default 'kubeception' */
   readonly fieldManager?: string;
+  /**
+   * How writes treat fields the server's schema does not know. `Strict` (kubectl's default) refuses
+   * such a write with 400 naming each field, instead of the server silently pruning it (a custom
+   * resource's `spec.provider.aws` on a host whose CRD knows only `kvm` would otherwise be dropped
+   * and the object run as something it does not say). @default 'Strict'
+   */
+  readonly fieldValidation?: FieldValidation;
   /**
    * A watch silent for this long (no event, no bookmark) is closed by the client. Real servers send
    * bookmarks rarely, so the default outlasts their cadence (client-node's own 30 s would drop every
@@ -87,6 +94,7 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
     limiter: new TokenBucket(options.qps ?? 50, options.burst ?? 100),
     retry: options.retry ?? {},
     fieldManager: options.fieldManager ?? 'kubeception',
+    fieldValidation: options.fieldValidation ?? 'Strict',
     defaultNamespace,
     ...(options.watchTimeoutMs === undefined ? {} : { watchTimeoutMs: options.watchTimeoutMs }),
     userAgent,

@@ -22,6 +22,7 @@ export { defaultKubeConfig, kubeConfigFromCertificate } from './api.js';
 export type { CertificateCredentials } from './api.js';
 export type {
   DeleteOptions,
+  FieldValidation,
   JsonPatchOperation,
   ListOptions,
   ObjectList,

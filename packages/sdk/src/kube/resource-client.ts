@@ -57,10 +57,18 @@ export interface ObjectOptions {
   readonly namespace?: string;
 }
 
+/**
+ * How the API server treats fields its schema does not know (`fieldValidation`): `Strict` refuses
+ * the write (400, naming each field), `Warn` drops them with a warning, `Ignore` drops them.
+ */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
 /** Options of writes. */
 export interface WriteOptions extends ObjectOptions {
   /** @default the client's fieldManager */
   readonly fieldManager?: string;
+  /** @default the client's fieldValidation (`Strict`, as kubectl sends) */
+  readonly fieldValidation?: FieldValidation;
 }
 
 /** Options of delete. */
@@ -112,6 +120,7 @@ export interface ClientContext {
   readonly limiter: TokenBucket;
   readonly retry: RetryOptions;
   readonly fieldManager: string;
+  readonly fieldValidation: FieldValidation;
   readonly defaultNamespace: string;
   /** The client's inactivity timeout of watches, when set explicitly (else see `watchTimeout`). */
   readonly watchTimeoutMs?: number;
@@ -135,6 +144,7 @@ export function resourceClient<T extends KubeObject, I extends KubeObject>(ctx: 
   const run = <R>(call: () => Promise<unknown>, idempotency: Idempotency) =>
     send(call, idempotency, ctx.limiter, ctx.retry) as ResultAsync<R, KubeError>;
   const nameOf = (object: I) => object.metadata?.name ?? '';
+  const writer = (options?: WriteOptions) => ({ fieldManager: options?.fieldManager ?? ctx.fieldManager, fieldValidation: options?.fieldValidation ?? ctx.fieldValidation });
 
   const listPage = (options: ListOptions, token: string | undefined) => {
     const query = {
@@ -165,7 +175,7 @@ export function resourceClient<T extends KubeObject, I extends KubeObject>(ctx: 
       ...base,
       name,
       body,
-      fieldManager: options?.fieldManager ?? ctx.fieldManager,
+      ...writer(options),
       ...(patch.type === 'apply' ? { force: patch.force ?? false } : {}),
     };
     const headers = setHeaderOptions('Content-Type', CONTENT_TYPE[patch.type]);
@@ -180,7 +190,7 @@ export function resourceClient<T extends KubeObject, I extends KubeObject>(ctx: 
   };
 
   const replaceAt = (status: boolean) => (object: I, options?: WriteOptions) => {
-    const request = { ...base, name: nameOf(object), body: object, fieldManager: options?.fieldManager ?? ctx.fieldManager };
+    const request = { ...base, name: nameOf(object), body: object, ...writer(options) };
     const idempotency: Idempotency = object.metadata?.resourceVersion ? 'idempotent' : 'once';
     return run<Persisted<T>>(() => {
       if (!namespaced) return status ? api.replaceClusterCustomObjectStatus(request) : api.replaceClusterCustomObject(request);
@@ -200,7 +210,7 @@ export function resourceClient<T extends KubeObject, I extends KubeObject>(ctx: 
     list: (options = {}) => collect(options, listPage),
     create: (object, options) =>
       run<Persisted<T>>(() => {
-        const request = { ...base, body: object, fieldManager: options?.fieldManager ?? ctx.fieldManager };
+        const request = { ...base, body: object, ...writer(options) };
         return namespaced ? api.createNamespacedCustomObject({ ...request, namespace: ns(options, object) }) : api.createClusterCustomObject(request);
       }, 'once'),
     replace: replaceAt(false),

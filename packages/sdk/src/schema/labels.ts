@@ -100,7 +100,8 @@ const labelValue = z.string().meta({
 });
 
 /**
- * A map of Kubernetes labels: keys and values in label syntax, at most {@link MAX_LABELS}.
+ * A map of Kubernetes labels: keys and values in label syntax, at most 64 entries.
+ * For provider schemas: the CRD gets the same rules (value pattern, key CEL rules, `maxProperties`).
  * Issues name the entry (`labels["bad key!"]`) with the API server's wording.
  */
 export function labelMap(description: string) {

@@ -1,9 +1,10 @@
 /** A fake host, Vault and EC2 with the Cluster controller on the AWS driver, for AWS tests. */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createAwsDriver } from '@kubeception/driver-aws';
-import { ClusterResource, clusterId, kubeceptionCrds, type Cluster, type ClusterCoordinates, type ClusterInput, type SecretValue } from '@kubeception/sdk';
+import { ClusterResource, clusterId, kubeceptionCrds, type Cluster, type ClusterCoordinates, type ClusterInput, type ProviderDefinition, type SecretValue } from '@kubeception/sdk';
 import { createKubeClient, type ResourceClient } from '@kubeception/sdk/kube';
-import { createClusterController, createManager, type Manager } from '@kubeception/sdk/runtime';
+import { createClusterController } from '@kubeception/sdk/cluster';
+import { createManager, type Manager } from '@kubeception/sdk/runtime';
 import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki, nodeRoles } from '@kubeception/pki-vault';
 import vault from 'node-vault';
 import { pino } from 'pino';
@@ -34,10 +35,16 @@ export interface AwsWorldOptions {
   readonly bootTokens?: boolean;
   /** Keep the operators' logs (debug level) for scanning; otherwise they are silent. @default false */
   readonly captureLogs?: boolean;
+  /**
+   * Providers whose sub-specs the host's Cluster CRD includes, with their schemas and CEL rules
+   * (the aws-operator deploys kvm and aws: `deploy/crds.yaml`). @default [] (an open
+   * `spec.provider`: the provider part reaches the operator unchecked, which checks it and reports)
+   */
+  readonly crdProviders?: readonly ProviderDefinition[];
 }
 
 export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsWorld> {
-  const fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
+  const fakeKube = await startFakeKube({ crds: kubeceptionCrds({ providers: options.crdProviders ?? [] }) });
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
   const fakeEc2 = await startFakeEc2({ images: [{ id: AMI, name: 'kubeception-test' }], instanceDelays: { pendingMs: 20, shuttingDownMs: 20 } });
   let hook: SendHook | undefined;

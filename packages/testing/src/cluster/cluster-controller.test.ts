@@ -4,13 +4,14 @@
  */
 import { CertificateAuthorityResource, CertificateResource, ClusterResource, clusterId, isTrue, kubeceptionCrds, type Cluster } from '@kubeception/sdk';
 import { ConfigMapResource, createKubeClient } from '@kubeception/sdk/kube';
-import { createClusterController, createManager, type Manager } from '@kubeception/sdk/runtime';
+import { createManager, type Manager } from '@kubeception/sdk/runtime';
 import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
 import vault from 'node-vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeKube, type FakeKube } from '../fake-kube/server.js';
 import { startFakeVault, type StartedFakeVault } from '../fake-vault/index.js';
 import { createSandboxDriver, SANDBOX_TAKEN_ANNOTATION, type SandboxCalls } from './sandbox-driver.js';
+import { createClusterController } from '@kubeception/sdk/cluster';
 
 let fakeKube: FakeKube;
 let fakeVault: StartedFakeVault;

@@ -2,9 +2,10 @@
  * A tiny driver for testing the Cluster controller: its "infrastructure" is one ConfigMap per
  * Cluster on the host, and its nodes are Ready once the test sets `data.ready` to "true".
  */
-import { defineProvider, z, type ClusterDriver, type DriverCondition, type Observed } from '@kubeception/sdk';
+import { defineProvider, z } from '@kubeception/sdk';
 import { ConfigMapResource, type KubeClient } from '@kubeception/sdk/kube';
 import { errAsync, okAsync } from 'neverthrow';
+import type { ClusterDriver, DriverCondition, Observed } from '@kubeception/sdk/cluster';
 
 /** A Cluster with this annotation is refused by the sandbox driver's preflight: its value names the holder. */
 export const SANDBOX_TAKEN_ANNOTATION = 'sandbox.kubeception.io/taken-by';

@@ -47,11 +47,18 @@ describe('our CRDs on the server', () => {
     expect(error.message).toMatch(/^[A-Za-z]+\.kubeception\.io "[a-z0-9-]+" is invalid: /);
   });
 
-  it('prunes unknown fields instead of storing them', async () => {
+  it('prunes unknown fields instead of storing them (fieldValidation=Warn)', async () => {
     const object = sample('invalid/unknown-field.yaml') as { metadata: { name: string } };
     object.metadata.name = 'pruned';
-    const created = (await target.kube.resource(ClusterResource).create(object as never))._unsafeUnwrap();
+    const created = (await target.kube.resource(ClusterResource).create(object as never, { fieldValidation: 'Warn' }))._unsafeUnwrap();
     expect(created.spec).not.toHaveProperty('master');
+  });
+
+  it('refuses unknown fields with 400, naming them, as the SDK client sends by default (fieldValidation=Strict)', async () => {
+    const object = sample('invalid/unknown-field.yaml') as { metadata: { name: string } };
+    object.metadata.name = 'strict';
+    const error = (await target.kube.resource(ClusterResource).create(object as never))._unsafeUnwrapErr();
+    expect({ code: error.code, message: error.message }).toEqual({ code: 400, message: expect.stringContaining('strict decoding error: unknown field "spec.master"') });
   });
 });
 

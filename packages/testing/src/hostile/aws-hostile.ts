@@ -1,8 +1,12 @@
 /**
  * The AWS world of the hostile suite (internal): the fake host, Vault and EC2 with the real
  * Cluster (AWS driver), CertificateAuthority and Certificate controllers, and a victim
- * `victim/demo` Ready on them.
+ * `victim/demo` Ready on them. The host has the CRDs as the aws-operator deploys them
+ * (`deploy/crds.yaml`: the kvm and aws providers' schemas and CEL rules), so a tenant meets the
+ * API server's checks first.
  */
+import { provider as awsProvider } from '@kubeception/driver-aws';
+import { provider as kvmProvider } from '@kubeception/driver-kvm';
 import { ClusterResource, clusterId } from '@kubeception/sdk';
 import { createKubeClient } from '@kubeception/sdk/kube';
 import { ownedBy, ownerTagOf, startAwsWorld, type AwsWorld } from '../cluster/aws-world.js';
@@ -12,7 +16,7 @@ import { clusterReady, ensureNamespace, pkiSnapshot, VICTIM, type HostileWorld }
 
 /** Starts the AWS world and brings the victim to Ready. */
 export async function startAwsHostileWorld(): Promise<HostileWorld & { readonly aws: AwsWorld }> {
-  const world = await startAwsWorld();
+  const world = await startAwsWorld({ crdProviders: [kvmProvider, awsProvider] });
   const admin = createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0 });
   await ensureNamespace(admin, VICTIM.namespace);
   await admin.resource(ClusterResource).create({ ...awsCluster(VICTIM.name), metadata: { name: VICTIM.name, namespace: VICTIM.namespace } } as never).match(value, fail);

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CertificateAuthorityResource, CertificateResource, ClusterResource, type Condition, type KubeObject, type ObjectMeta } from '@kubeception/sdk';
-import { ConfigMapResource, createKubeClient, DeploymentResource, NamespaceResource, RoleBindingResource, SecretResource, type KubeClient, type KubeError, type Secret } from '@kubeception/sdk/kube';
+import { ConfigMapResource, createKubeClient, DeploymentResource, NamespaceResource, RoleBindingResource, SecretResource, type FieldValidation, type KubeClient, type KubeError, type Secret } from '@kubeception/sdk/kube';
 import { ApiException, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { StartedFakeEc2 } from '../fake-ec2/index.js';
 import type { Json } from './hostile-objects.js';
@@ -206,11 +206,12 @@ export class Tenant {
   }
 
   /** Creates a Kubeception object or a Secret in the tenant's namespace (unless it names another) with the SDK client. */
-  async create(object: KubeObject & { kind: string }): Promise<boolean> {
+  async create(object: KubeObject & { kind: string }, fieldValidation?: FieldValidation): Promise<boolean> {
     const namespaced = { ...object, metadata: { namespace: this.namespace, ...object.metadata } };
     const plain = { Secret: SecretResource, ConfigMap: ConfigMapResource, Deployment: DeploymentResource, RoleBinding: RoleBindingResource } as Record<string, typeof SecretResource>;
     const client = this.kube.resource((plain[object.kind] ?? descriptorOf(object.kind as Made['kind'])) as typeof SecretResource);
-    return this.record(`create ${object.kind} ${namespaced.metadata.name}`, object.kind, await client.create(namespaced as never), namespaced.metadata.name);
+    const created = await client.create(namespaced as never, fieldValidation ? { fieldValidation } : {});
+    return this.record(`create ${object.kind} ${namespaced.metadata.name}${fieldValidation ? ` (fieldValidation=${fieldValidation})` : ''}`, object.kind, created, namespaced.metadata.name);
   }
 
   /** Creates a cluster-scoped Namespace. */

@@ -6,13 +6,14 @@ import { adminCertificateConnector, createKvmDriver, createMemoryNetworkStore, p
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterResource, clusterId, kubeceptionCrds, type Cluster, type ClusterInput } from '@kubeception/sdk';
 import { createKubeClient, NamespaceResource, SecretResource, type KubeClient, type ResourceClient } from '@kubeception/sdk/kube';
-import { createClusterController, createManager, type Controller, type Manager } from '@kubeception/sdk/runtime';
+import { createManager, type Controller, type Manager } from '@kubeception/sdk/runtime';
 import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
 import vault from 'node-vault';
 import { pino } from 'pino';
 import { startFakeVault, type StartedFakeVault } from '../fake-vault/index.js';
 import { startSimulatedHost, type SimulatedHost, type SimulatedNodeSpec } from '../simulated-host/index.js';
 import { startVmSimulator, type VmSimulator, type VmSimulatorOptions } from './vm-simulator.js';
+import { createClusterController } from '@kubeception/sdk/cluster';
 
 /** Namespace of the operators (and the network ledger). */
 export const OPERATOR_NAMESPACE = 'kubeception-system';
