@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { CertificateAuthorityResource, CertificateResource, ClusterResource } from '@kubeception/sdk';
 import { SecretResource } from '@kubeception/sdk/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allReady, clusterInput, createClusterPki, createNamespace, mountOf, pemBlocks, readyOf, secretText, until } from './e2e-support.js';
+import { allReady, clusterInput, createClusterPki, createNamespace, mountOf, opensslVerifies, pemBlocks, readyOf, secretText, until } from './e2e-support.js';
 import { startPkiHarness, type PkiHarness } from './harness.js';
 
 let h: PkiHarness;
@@ -124,4 +124,23 @@ describe('deleting one tenant’s PKI (item 1)', () => {
     expect(leaf.verify(new X509Certificate(mine.status?.certificate ?? '').publicKey)).toBe(true);
     expect(await allReady(h, 'demo', 'default')).toBe(true);
   });
+
+  it('after a same-named Cluster in another namespace is created and deleted, openssl verifies every certificate of the first against its own CA', async () => {
+    const mine = (await caOf('default')).status?.certificate ?? '';
+    await createNamespace(h, 'fifth');
+    await createClusterPki(h, 'demo', 'fifth');
+    await until(() => allReady(h, 'demo', 'fifth'), 30_000, 'fifth/demo Ready');
+    expect(mountOf('demo', 'fifth')).not.toBe(mountOf('demo', 'default'));
+    (await h.kube.resource(ClusterResource).delete('demo', { namespace: 'fifth' }))._unsafeUnwrap();
+    // its CertificateAuthority goes with it (owned by the Cluster), and its finalizer unmounts its PKI
+    await until(async () => (await h.kube.resource(CertificateAuthorityResource).get('demo', { namespace: 'fifth' })).isErr(), 20_000, 'fifth/demo’s CA gone');
+    expect(h.fakeVault.state.mounts()).not.toContain(`${mountOf('demo', 'fifth')}/`);
+    expect((await caOf('default')).status?.certificate).toBe(mine);
+    for (const component of ['api', 'etcd', 'worker', 'admin', 'service-account', 'flanneld-etcd-client', 'calico-etcd-client']) {
+      const leaf = pemBlocks((await secretText(h, `demo-${component}`, 'tls.crt')) ?? '')[0] ?? '';
+      expect(opensslVerifies(mine, leaf), `demo-${component} verifies against default/demo's CA`).toBe(true);
+      expect((await secretText(h, `demo-${component}`, 'ca.crt'))?.trim()).toBe(mine.trim());
+    }
+    expect(await allReady(h, 'demo', 'default')).toBe(true);
+  }, 60_000);
 });
