@@ -2,11 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateCertificate, validateCertificateAuthority, validateCluster, type Certificate, type CertificateAuthority, type Cluster, type Persisted } from '@kubeception/sdk';
+import { validateCertificate, validateCertificateAuthority, type Certificate, type CertificateAuthority, type Persisted } from '@kubeception/sdk';
 import { describe, expect, it } from 'vitest';
 import { checkRequest, notAsAsked } from './certificate-request.js';
 import { subjectOrganizations } from './certificates.js';
-import { clusterPki } from './cluster-pki.js';
 import { ttlWithin } from './renewal.js';
 
 const metadata = (name: string) => ({ name, namespace: 'mallory', uid: `uid-${name}`, resourceVersion: '1', generation: 1, creationTimestamp: '2026-01-01T00:00:00Z' });
@@ -64,27 +63,6 @@ describe('checkRequest: organizations', () => {
     expect(checkRequest(certificate({ role: 'nope', organizations: ['system:masters'] }), ca).isOk()).toBe(true);
   });
 
-  it('accepts every certificate clusterPki makes for a Cluster against its own CertificateAuthority', () => {
-    const cluster = validateCluster({
-      apiVersion: 'kubeception.io/v1alpha1',
-      kind: 'Cluster',
-      metadata: metadata('demo'),
-      spec: {
-        provider: { kvm: {} },
-        kubernetes: { version: '1.33.1', api: { domain: 'api.demo.k8s.example.com' } },
-        ingress: { domain: 'demo.k8s.example.com' },
-        network: { podCIDR: '10.2.0.0/16' },
-        masters: { cpus: 2, memory: '4Gi', disk: '20Gi' },
-      },
-    })._unsafeUnwrap() as Persisted<Cluster>;
-    const { authority, certificates } = clusterPki(cluster);
-    const own = validateCertificateAuthority({ ...authority, metadata: metadata('demo') })._unsafeUnwrap() as Persisted<CertificateAuthority>;
-    for (const c of certificates) {
-      const cert = validateCertificate({ ...c, metadata: metadata(c.metadata.name ?? '') })._unsafeUnwrap() as Persisted<Certificate>;
-      expect(refusal(cert, own), cert.metadata.name).toBeUndefined();
-    }
-    expect(certificates.map((c) => c.spec.organizations)).toContainEqual(['system:masters']); // the admin's, from the admin role
-  });
 });
 
 describe('checkRequest: ttl', () => {

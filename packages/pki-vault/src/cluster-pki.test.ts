@@ -1,5 +1,6 @@
-import { validateCertificate, validateCertificateAuthority, validateCluster, type Cluster, type Persisted } from '@kubeception/sdk';
+import { validateCertificate, validateCertificateAuthority, validateCluster, type Certificate, type CertificateAuthority, type Cluster, type Persisted } from '@kubeception/sdk';
 import { describe, expect, it } from 'vitest';
+import { checkRequest } from './certificate-request.js';
 import { clusterPki } from './cluster-pki.js';
 
 const cluster = validateCluster({
@@ -42,5 +43,15 @@ describe('clusterPki', () => {
     const etcd = authority.spec.roles?.find((r) => r.name === 'etcd');
     expect(etcd).toMatchObject({ allowedDomains: ['etcd.demo.k8s.example.com', 'localhost'], allowBareDomains: true, allowSubdomains: false, allowIPSANs: true });
     expect(authority.spec.roles?.find((r) => r.name === 'admin')).toMatchObject({ allowedDomains: ['admin'], allowIPSANs: false, organizations: ['system:masters'] });
+  });
+
+  it('makes certificates its own CertificateAuthority can issue as asked (checkRequest refuses none)', () => {
+    const meta = (name: string) => ({ ...cluster.metadata, name, uid: `uid-${name}` });
+    const own = validateCertificateAuthority({ ...authority, metadata: meta('demo') })._unsafeUnwrap() as Persisted<CertificateAuthority>;
+    for (const c of certificates) {
+      const cert = validateCertificate({ ...c, metadata: meta(c.metadata.name ?? '') })._unsafeUnwrap() as Persisted<Certificate>;
+      expect(checkRequest(cert, own).isOk(), cert.metadata.name).toBe(true);
+    }
+    expect(certificates.map((c) => c.spec.organizations)).toContainEqual(['system:masters']); // the admin's, from the admin role
   });
 });

@@ -30,6 +30,23 @@ const TAG = 'spec.provider.aws.tags';
 /** The EC2 resources the case's Cluster `name` owns. */
 const owned = ({ tenant, ec2 }: CaseContext, name = NAME) => (ec2 ? ownedBy(ec2, name, tenant.namespace) : []);
 
+/** A case that makes the AWS Cluster `name` Ready, then merges `change` into its `spec.provider.aws`. */
+function readyThenChanged(id: string, what: string, name: string, change: Json, expected: Expectation, extra: Partial<HostileCase> = {}): HostileCase {
+  return {
+    id,
+    what,
+    category: 'spec changes',
+    world: 'aws',
+    send: async ({ tenant }) => {
+      await tenant.create(awsCluster(name) as never);
+      await until(() => tenant.get('Cluster', name), (c) => c?.status?.phase === 'Ready', 30_000);
+      await tenant.patch('Cluster', name, { spec: { provider: { aws: change } } });
+    },
+    expect: expected,
+    ...extra,
+  };
+}
+
 export const AWS_CASES: readonly HostileCase[] = [
   awsCase('w1', 'providers', 'an unknown region', aws({ region: 'mars-north-1' }), refused('spec.provider.aws.region', 'mars-north-1')),
   awsCase('w2', 'providers', 'more zones than the region has (a region the account does not serve)', aws({ region: 'us-west-1', availabilityZones: { count: 3 } }), invalid('spec.provider.aws.availabilityZones.count: us-west-1 has 2 availability zones')),
@@ -62,44 +79,24 @@ export const AWS_CASES: readonly HostileCase[] = [
     },
   }),
   awsCase('e2', 'providers', 'an AMI that does not exist', instances({ ami: 'ami-00000000000000000' }), invalid("InvalidAMIID.NotFound: The image id '[ami-00000000000000000]' does not exist")),
-  {
-    id: 'e3',
-    what: 'the region changed on a Ready Cluster',
-    category: 'spec changes',
-    world: 'aws',
-    send: async ({ tenant }) => {
-      await tenant.create(awsCluster('moved') as never);
-      await until(() => tenant.get('Cluster', 'moved'), (c) => c?.status?.phase === 'Ready', 30_000);
-      await tenant.patch('Cluster', 'moved', { spec: { provider: { aws: { region: 'us-east-1' } } } });
-    },
-    expect: refused('spec.provider.aws.region', 'immutable'),
+  readyThenChanged('e3', 'the region changed on a Ready Cluster', 'moved', { region: 'us-east-1' }, refused('spec.provider.aws.region', 'immutable'), {
     also: async (ctx) => expect(owned(ctx, 'moved').filter((r) => r.region !== 'eu-west-1')).toEqual([]),
-  },
-  {
-    id: 'e4',
-    what: 'the instance type of masters changed to a malformed one on a Ready Cluster',
-    category: 'spec changes',
-    world: 'aws',
-    send: async ({ tenant }) => {
-      await tenant.create(awsCluster('chg') as never);
-      await until(() => tenant.get('Cluster', 'chg'), (c) => c?.status?.phase === 'Ready', 30_000);
-      await tenant.patch('Cluster', 'chg', { spec: { provider: { aws: { instances: { master: { instanceType: 'huge', ami: 'ami-0123456789abcdef0' }, worker: { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0' } } } } } });
-    },
-    expect: refused('spec.provider.aws.instances.master.instanceType'),
-  },
-  {
-    // the provider part no longer parses (the CRD's pattern admits the CIDR, the provider's schema
-    // does not): deleting the Cluster still finds and deletes all of it, by the ownership tag
-    id: 'e5',
-    what: 'the VPC network set on a Ready Cluster to one with host bits set (admitted by the CRD’s pattern, not by the provider’s schema)',
-    category: 'spec changes',
-    world: 'aws',
-    send: async ({ tenant }) => {
-      await tenant.create(awsCluster('cidr') as never);
-      await until(() => tenant.get('Cluster', 'cidr'), (c) => c?.status?.phase === 'Ready', 30_000);
-      await tenant.patch('Cluster', 'cidr', { spec: { provider: { aws: { vpcCIDR: '10.0.0.1/16' } } } });
-    },
-    expect: { outcome: 'reported', kind: 'Cluster', name: 'cidr', reason: 'InvalidSpec', message: 'spec.provider.aws.vpcCIDR: must be a network address' },
-    also: async (ctx) => expect(owned(ctx, 'cidr').map((r) => r.type)).toContain('instance'),
-  },
+  }),
+  readyThenChanged(
+    'e4',
+    'the instance type of masters changed to a malformed one on a Ready Cluster',
+    'chg',
+    { instances: { master: { instanceType: 'huge', ami: 'ami-0123456789abcdef0' }, worker: { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0' } } },
+    refused('spec.provider.aws.instances.master.instanceType'),
+  ),
+  // the provider part no longer parses (the CRD's pattern admits the CIDR, the provider's schema
+  // does not): deleting the Cluster still finds and deletes all of it, by the ownership tag
+  readyThenChanged(
+    'e5',
+    'the VPC network set on a Ready Cluster to one with host bits set (admitted by the CRD’s pattern, not by the provider’s schema)',
+    'cidr',
+    { vpcCIDR: '10.0.0.1/16' },
+    { outcome: 'reported', kind: 'Cluster', name: 'cidr', reason: 'InvalidSpec', message: 'spec.provider.aws.vpcCIDR: must be a network address' },
+    { also: async (ctx) => expect(owned(ctx, 'cidr').map((r) => r.type)).toContain('instance') },
+  ),
 ];
