@@ -1,8 +1,9 @@
 /** `--embedded`: a fake host, a fake EC2 and a fake Vault in-process, with the sample AWS Cluster. */
 import { readFileSync } from 'node:fs';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { ClusterResource, kubeceptionCrds } from '@kubeception/sdk';
-import { createKubeClient, type KubeClient, type KubeError } from '@kubeception/sdk/kube';
+import { provider as awsProvider } from '@kubeception/driver-aws';
+import { ClusterResource, createClusterModel, kubeceptionCrds } from '@kubeception/sdk';
+import { createKubeClient, type KubeClient } from '@kubeception/sdk/kube';
 import { startFakeEc2, startFakeKube, startFakeVault, type FakeKube, type StartedFakeEc2, type StartedFakeVault } from '@kubeception/testing';
 import vault from 'node-vault';
 import { parse } from 'yaml';
@@ -18,19 +19,19 @@ export interface EmbeddedAws {
   stop(): Promise<void>;
 }
 
-const fatal = (what: string) => (error: KubeError): never => {
+const fatal = (what: string) => (error: { readonly message: string }): never => {
   throw new Error(`could not ${what}: ${error.message}`);
 };
 
 /** Starts the fakes and creates the sample AWS Cluster (its AMI is registered in the fake's catalogue). */
 export async function startEmbeddedAws(): Promise<EmbeddedAws> {
-  const sample = parse(readFileSync(new URL('../../samples/valid/cluster-aws.yaml', import.meta.url), 'utf8')) as { spec: { provider: { aws: { instances: { master: { ami: string } } } } } };
-  const ami = sample.spec.provider.aws.instances.master.ami;
+  const sample = createClusterModel({ providers: [awsProvider] }).validate(parse(readFileSync(new URL('../../samples/valid/cluster-aws.yaml', import.meta.url), 'utf8'))).match((c) => c, fatal('read the sample Cluster'));
+  const ami = sample.spec.provider.aws?.instances.master.ami ?? '';
   const fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
   const fakeEc2 = await startFakeEc2({ images: [{ id: ami, name: 'kubeception-sample' }], instanceDelays: { pendingMs: 200, shuttingDownMs: 200 } });
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
   const kube = createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 });
-  await kube.resource(ClusterResource).create(sample as never).match((c) => c, fatal('create the sample Cluster'));
+  await kube.resource(ClusterResource).create(sample).match((c) => c, fatal('create the sample Cluster'));
   const clients = new Map<string, EC2Client>();
   const ec2 = (region: string) => {
     let client = clients.get(region);

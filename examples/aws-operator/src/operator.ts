@@ -57,7 +57,7 @@ export function createAwsOperator(options: AwsOperatorOptions): Manager {
         }
       : {}),
   });
-  const controllers: Controller[] = [createClusterController({ driver, pki: clusterPki as never })];
+  const controllers: Controller[] = [createClusterController({ driver, pki: clusterPki })];
   if (options.vault) {
     const pki = createVaultPki({ client: options.vault });
     controllers.push(createCertificateAuthorityController({ pki }), createCertificateController({ pki }));

@@ -1,7 +1,7 @@
 /** `--embedded`: a fake host and a fake Vault in-process, with a sample Cluster's PKI to make real. */
 import { readFileSync } from 'node:fs';
-import { CertificateAuthorityResource, CertificateResource, ClusterResource, kubeceptionCrds } from '@kubeception/sdk';
-import { createKubeClient, type KubeClient, type KubeError } from '@kubeception/sdk/kube';
+import { CertificateAuthorityResource, CertificateResource, ClusterResource, kubeceptionCrds, validateCluster } from '@kubeception/sdk';
+import { createKubeClient, type KubeClient } from '@kubeception/sdk/kube';
 import { clusterPki } from '@kubeception/pki-vault';
 import { startFakeKube, startFakeVault, type FakeKube, type StartedFakeVault } from '@kubeception/testing';
 import vault from 'node-vault';
@@ -20,7 +20,7 @@ export interface Embedded {
 }
 
 /** The bootstrap cannot go on without this step: fail loudly. */
-const fatal = (what: string) => (error: KubeError): never => {
+const fatal = (what: string) => (error: { readonly message: string }): never => {
   throw new Error(`could not ${what}: ${error.message}`);
 };
 const value = <T>(v: T): T => v;
@@ -30,9 +30,9 @@ export async function startEmbedded(): Promise<Embedded> {
   const fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
   const kube = createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 });
-  const sample = parse(readFileSync(new URL('../../samples/valid/cluster-kvm.yaml', import.meta.url), 'utf8')) as never;
+  const sample = validateCluster(parse(readFileSync(new URL('../../samples/valid/cluster-kvm.yaml', import.meta.url), 'utf8'))).match(value, fatal('read the sample Cluster'));
   const cluster = await kube.resource(ClusterResource).create(sample).match(value, fatal('create the sample Cluster'));
-  const { authority, certificates } = clusterPki(cluster as never);
+  const { authority, certificates } = clusterPki(cluster);
   await kube.resource(CertificateAuthorityResource).create(authority).match(value, fatal('create its CertificateAuthority'));
   for (const certificate of certificates) {
     await kube.resource(CertificateResource).create(certificate).match(value, fatal(`create Certificate ${certificate.metadata.name}`));

@@ -70,7 +70,7 @@ export function createKvmOperator(options: KvmOperatorOptions): KvmOperator {
     ...(options.recheckMs !== undefined ? { recheckMs: options.recheckMs } : {}),
     ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
   });
-  const controllers: Controller[] = [createClusterController({ driver, pki: clusterPki as never, name: KVM_OPERATOR, concurrency: options.concurrency ?? 4 })];
+  const controllers: Controller[] = [createClusterController({ driver, pki: clusterPki, name: KVM_OPERATOR, concurrency: options.concurrency ?? 4 })];
   if (options.withPki) {
     const pki = createVaultPki({ client: options.withPki.vault });
     controllers.push(createCertificateAuthorityController({ pki }), createCertificateController({ pki }));

@@ -30,7 +30,7 @@ export function startOperators<S, P>(options: OperatorsOptions<S, P>): { stop():
     name: OPERATOR,
     kube,
     controllers: [
-      createClusterController({ driver: options.driver(kube), pki: clusterPki as never, name: OPERATOR, concurrency: 8 }),
+      createClusterController({ driver: options.driver(kube), pki: clusterPki, name: OPERATOR, concurrency: 8 }),
       createCertificateAuthorityController({ pki, concurrency: 8 }),
       createCertificateController({ pki, concurrency: 16 }),
     ],

@@ -124,8 +124,8 @@ export async function runQuickstart(options: QuickstartOptions, io: QuickstartIo
     {
       renderer,
       fallbackRenderer: 'simple',
-      rendererOptions: { logger: new ListrLogger({ processOutput }) } as never,
-      fallbackRendererOptions: { logger: new ListrLogger({ processOutput }) } as never,
+      rendererOptions: { logger: new ListrLogger({ processOutput }) },
+      fallbackRendererOptions: { logger: new ListrLogger({ processOutput }) },
       registerSignalListeners: false,
       exitOnError: true,
     },

@@ -18,6 +18,7 @@ import {
   ModifyVpcAttributeCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
+  type _InstanceType,
   type EC2Client,
   type ResourceType,
   type Tag,
@@ -26,7 +27,8 @@ import type { SecretValue } from '@kubeception/sdk';
 import type { DriverError, DriverProgress } from '@kubeception/sdk/cluster';
 import { ResultAsync, errAsync, okAsync, type Result } from 'neverthrow';
 import { bootFile, userDataText } from './cloud-config.js';
-import { ec2Code, toDriverError } from './ec2-errors.js';
+import { sendEc2, type Ec2Command } from './ec2-command.js';
+import { ec2Code } from './ec2-errors.js';
 import { ruleKey, type AwsWorld } from './observe.js';
 import { PendingCreations } from './pending.js';
 import { CONFIG_TAG, NODE_TAG, ROLE_TAG, type Plan, type PlannedNode, type PlannedRule } from './plan.js';
@@ -57,13 +59,12 @@ export function applyPlan(
 ): ResultAsync<DriverProgress, DriverError> {
   /** Ask again after a fraction (`short`) or a multiple of the poll interval. */
   const again = (reason: string, factor = 1): DriverProgress => ({ type: 'requeueAfter', ms: Math.max(1, Math.round(pollMs * factor)), reason });
-  const send = <T = unknown>(command: object): ResultAsync<T, DriverError> =>
-    ResultAsync.fromThrowable(() => ec2.send(command as never) as Promise<T>, toDriverError)();
+  const send = (command: Ec2Command) => sendEc2(ec2, command);
   const tagged = (type: ResourceType, role: string, name = `${plan.id}-${role}`) => [
     { ResourceType: type, Tags: [...Object.entries(plan.tags).map(([Key, Value]): Tag => ({ Key, Value })), { Key: ROLE_TAG, Value: role }, { Key: 'Name', Value: name }] },
   ];
   /** Creates `role` unless a creation of it is still becoming visible. */
-  const create = (role: string, what: string, command: object): ResultAsync<DriverProgress, DriverError> => {
+  const create = (role: string, what: string, command: Ec2Command): ResultAsync<DriverProgress, DriverError> => {
     if (pending.pending(plan.id, role)) return okAsync(again(`waiting for the new ${what} to become visible`, 0.5));
     return send(command).map(() => (pending.record(plan.id, role), again(`creating ${what}`)));
   };
@@ -152,7 +153,8 @@ export function applyPlan(
     send(
       new RunInstancesCommand({
         ImageId: n.ami,
-        InstanceType: n.instanceType as never,
+        // validated as an instance type; the SDK's union lists only the types it knew when built
+        InstanceType: n.instanceType as _InstanceType,
         MinCount: 1,
         MaxCount: 1,
         ClientToken: n.clientToken,

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { DriverError, DriverProgress } from '@kubeception/sdk/cluster';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
+import { sendEc2, type Ec2Command } from './ec2-command.js';
 import { toDriverError } from './ec2-errors.js';
 import type { AwsWorld } from './observe.js';
 import { ownerTag } from './plan.js';
@@ -29,10 +30,10 @@ export function cleanupWorld(ec2: EC2Client, clusterId: string, world: AwsWorld,
    * progress reason (the `Deleting` condition); a terminal one (access denied, an account that does
    * not serve the region) fails the step with its message.
    */
-  const all = (commands: object[], reason: string): ResultAsync<DriverProgress, DriverError> =>
+  const all = (commands: Ec2Command[], reason: string): ResultAsync<DriverProgress, DriverError> =>
     ResultAsync.combine(
       commands.map((c) =>
-        ResultAsync.fromThrowable(() => ec2.send(c as never), toDriverError)()
+        sendEc2(ec2, c)
           .map((): DriverError | undefined => undefined)
           .orElse((e) => (e.terminal ? errAsync(e) : okAsync(e))),
       ),
@@ -81,7 +82,7 @@ export function cleanupWorld(ec2: EC2Client, clusterId: string, world: AwsWorld,
 function sweep(
   ec2: EC2Client,
   clusterId: string,
-  all: (commands: object[], reason: string) => ResultAsync<DriverProgress, DriverError>,
+  all: (commands: Ec2Command[], reason: string) => ResultAsync<DriverProgress, DriverError>,
   again: (reason: string, factor?: number) => DriverProgress,
 ): ResultAsync<DriverProgress, DriverError> {
   const described = ResultAsync.fromThrowable(() => ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'key', Values: [ownerTag(clusterId)] }] })), toDriverError)();
@@ -89,7 +90,7 @@ function sweep(
     // instances are the first stage's (terminated ones keep their tags for an hour)
     const left = (out.Tags ?? []).flatMap((t) => (t.ResourceId && t.ResourceType && t.ResourceType !== 'instance' ? [{ id: t.ResourceId, type: t.ResourceType }] : []));
     if (left.length === 0) return okAsync<DriverProgress, DriverError>({ type: 'done' });
-    const deletes: Record<string, (id: string) => object> = {
+    const deletes: Record<string, (id: string) => Ec2Command> = {
       'security-group': (id) => new DeleteSecurityGroupCommand({ GroupId: id }),
       subnet: (id) => new DeleteSubnetCommand({ SubnetId: id }),
       'route-table': (id) => new DeleteRouteTableCommand({ RouteTableId: id }),
@@ -98,6 +99,6 @@ function sweep(
     };
     const unknown = left.filter((r) => !deletes[r.type]);
     if (unknown.length > 0) return okAsync(again(`cannot delete ${unknown.map((r) => `${r.type} ${r.id}`).join(', ')}: delete them by hand`, 30));
-    return all(left.map((r) => (deletes[r.type] as (id: string) => object)(r.id)), `sweeping ${left.length} leftover resources`);
+    return all(left.flatMap((r) => deletes[r.type]?.(r.id) ?? []), `sweeping ${left.length} leftover resources`);
   });
 }

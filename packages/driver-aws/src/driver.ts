@@ -91,7 +91,7 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
   const report = (cluster: Persisted<Cluster>, spec: AwsSpec, world: AwsWorld) => reportWorld(cluster, planOf(cluster, spec), world);
   return {
     name: 'aws',
-    provider: provider as never,
+    provider,
     // the plan is pure: a Cluster it cannot be made for is refused before anything (its PKI included) is created;
     // so is one whose nodes run in another region than its spec names (written before the CRD fixed the region)
     preflight: (cluster, spec) =>

@@ -69,7 +69,7 @@ function ensureRoles(pki: PkiBackend, ca: Ca): ResultAsync<void, PkiError> {
 function reportReady(ca: Ca, ctx: Ctx, info: AuthorityInfo) {
   const ready = { type: ConditionType.Ready, status: 'True', reason: Reason.AsExpected, message: `CA ${info.serialNumber} in ${info.mountPath}` } as const;
   const facts = { observedGeneration: ca.metadata.generation, mountPath: info.mountPath, certificate: info.certificate, notAfter: info.notAfter, serialNumber: info.serialNumber };
-  return patchConditions<CertificateAuthority>(ctx.client as never, ca, [ready], facts)
+  return patchConditions<CertificateAuthority>(ctx.client, ca, [ready], facts)
     .map(() => done())
     .mapErr((cause): PkiControllerError => ({ kind: 'Kube', cause }));
 }

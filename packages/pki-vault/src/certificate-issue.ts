@@ -35,7 +35,7 @@ function recordIssued(cert: Cert, ctx: Ctx, issued: IssuedCertificate, at: Date,
   const renewal = renewalTime(cert, issued.notAfter);
   const ready = { type: ConditionType.Ready, status: 'True', reason: Reason.AsExpected, message: `certificate ${issued.serialNumber} valid until ${issued.notAfter}` } as const;
   const facts = { observedGeneration: cert.metadata.generation, notBefore: issued.notBefore, notAfter: issued.notAfter, renewalTime: renewal.toISOString(), serialNumber: issued.serialNumber, lastRotation: at.toISOString() };
-  return patchConditions<Certificate>(ctx.client as never, cert, [ready], facts)
+  return patchConditions<Certificate>(ctx.client, cert, [ready], facts)
     .andThen(() => ResultAsync.fromSafePromise(ctx.events.record(cert, { type: 'Normal', reason: 'Issued', message: `issued certificate ${issued.serialNumber} (${why})` })))
     .map(() => requeueAfter(Math.max(1000, renewal.getTime() - at.getTime())))
     .mapErr(kubeError);
@@ -95,7 +95,7 @@ function issueChecked(deps: IssueDeps, cert: Cert, ctx: Ctx, ca: Ca, secret: Per
 export function keepReady(deps: IssueDeps, cert: Cert, ctx: Ctx) {
   const renewal = renewalTime(cert, cert.status?.notAfter ?? '');
   const ready = { type: ConditionType.Ready, status: 'True', reason: Reason.AsExpected, message: `certificate ${cert.status?.serialNumber} valid until ${cert.status?.notAfter}` } as const;
-  return patchConditions<Certificate>(ctx.client as never, cert, [ready])
+  return patchConditions<Certificate>(ctx.client, cert, [ready])
     .map(() => requeueAfter(Math.max(1000, renewal.getTime() - deps.now().getTime())))
     .mapErr(kubeError);
 }

@@ -12,7 +12,7 @@ export type PkiControllerError = { readonly kind: 'Pki'; readonly cause: PkiErro
 
 /** Sets Ready=False with a reason and message; writes only if that changes anything. */
 export function notReady<T extends WithConditions, I extends KubeObject>(object: Persisted<T>, ctx: ReconcileContext<T, I>, reason: string, message: string) {
-  return patchConditions(ctx.client as never, object as never, [{ type: ConditionType.Ready, status: 'False', reason, message }]).mapErr(
+  return patchConditions(ctx.client, object, [{ type: ConditionType.Ready, status: 'False', reason, message }]).mapErr(
     (cause): PkiControllerError => ({ kind: 'Kube', cause }),
   );
 }

@@ -164,7 +164,7 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
 
   return {
     name: 'kvm',
-    provider: provider as never,
+    provider,
     watches,
     events: (notify, signal) => guests.start(notify, signal),
     preflight: (cluster, spec, context) => tracked(cluster, preflightCluster(preflightDeps, cluster, kvmCluster(cluster, spec), context)),

@@ -42,8 +42,7 @@ export function renderNetworkPolicy(cluster: KvmCluster, ingressNamespace: strin
     spec: {
       podSelector: {},
       policyTypes: ['Ingress'],
-      // client-node's model spells `from` as `_from`; the API (and our JSON) uses `from`.
-      ingress: [{ from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ingressNamespace } } }] } as never],
+      ingress: [{ from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ingressNamespace } } }] }],
     },
   };
 }

@@ -16,9 +16,9 @@ import { watchKind, type Controller, type ReconcileContext } from '../runtime/co
 import { createController } from '../runtime/controller-loop.js';
 import { objectKey } from '../runtime/store.js';
 import { changedBeyondStatusOrFinalizer } from '../runtime/predicates.js';
-import { withFinalizer } from '../runtime/finalizer.js';
+import { withFinalizer, type FinalizerError } from '../runtime/finalizer.js';
 import { patchStatusIfChanged, jsonEqual } from '../runtime/status.js';
-import { steps, next, type StepOutcome } from '../runtime/steps.js';
+import { steps, next, type StepError, type StepOutcome } from '../runtime/steps.js';
 import { ConditionType, Reason } from '../vocabulary.js';
 import { deletingStatus, infrastructureStatus, invalidStatus, pendingStatus, refusedStatus } from './cluster-status.js';
 import type { ClusterDriver, DriverContext, DriverError, DriverProgress } from './driver.js';
@@ -78,7 +78,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
   const kube = (cause: KubeError): ClusterControllerError => ({ kind: 'Kube', cause });
   const failed = (cause: DriverError): ClusterControllerError => ({ kind: 'Driver', cause, ...(cause.terminal ? { terminal: true as const } : {}) });
   const writeStatus = (cluster: Persisted<Cluster>, ctx: Ctx, status: NonNullable<Cluster['status']>) =>
-    patchStatusIfChanged(ctx.client as never, cluster, status as never).mapErr(kube);
+    patchStatusIfChanged(ctx.client, cluster, status).mapErr(kube);
   const specOf = (cluster: Persisted<Cluster>) => (cluster.spec.provider as Record<string, unknown>)[driver.name] as S;
   const driverContext = (ctx: Ctx): DriverContext => ({ cache: (descriptor, selection) => ctx.cache(descriptor, selection), log: ctx.log, signal: ctx.signal });
   const toAction = (progress: DriverProgress): StepOutcome =>
@@ -210,8 +210,9 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     { name: 'infrastructure', reconcile: infrastructure, cleanup: teardown },
   ]);
 
-  const validated = (cluster: Persisted<Cluster>, ctx: Ctx, run: (c: Persisted<Cluster>) => ResultAsync<Action, unknown>): ResultAsync<Action, unknown> =>
-    model.validate(cluster).match(
+  /** Runs `run` on the Cluster with its defaults applied, or reports why it is invalid. */
+  const validated = <E>(cluster: Persisted<Cluster>, ctx: Ctx, run: (c: Persisted<Cluster>) => ResultAsync<Action, E>): ResultAsync<Action, E | ClusterControllerError> =>
+    model.validate(cluster).match<ResultAsync<Action, E | ClusterControllerError>>(
       (valid) => run({ ...cluster, spec: valid.spec } as Persisted<Cluster>),
       (invalid) => writeStatus(cluster, ctx, invalidStatus(cluster, invalid.message)).map(() => done()),
     );
@@ -221,7 +222,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     resource: model.resource as unknown as ResourceDescriptor<Cluster, Cluster>,
     concurrency: options.concurrency ?? 4,
     ...(options.namespace ? { namespace: options.namespace } : {}),
-    owns: [CertificateResource, CertificateAuthorityResource] as never,
+    owns: [CertificateResource, CertificateAuthorityResource],
     // the controller's own status and finalizer writes queue nothing: every pass ends in a wait
     // for an event of its PKI objects or the driver's watches, or a timer
     predicate: changedBeyondStatusOrFinalizer(finalizer),
@@ -236,7 +237,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     ...(driver.events ? { sources: [(enqueue: (key: string) => void, signal: AbortSignal) => driver.events?.((ref) => enqueue(`${ref.namespace}/${ref.name}`), signal)] } : {}),
     reconcile: (cluster, ctx) => {
       if ((cluster.spec.provider as Record<string, unknown>)[driver.name] === undefined) return okAsync(done()); // another provider's Cluster
-      const guarded = withFinalizer<Cluster, Cluster, unknown>(finalizer, {
+      const guarded = withFinalizer<Cluster, Cluster, StepError<ClusterControllerError> | ClusterControllerError>(finalizer, {
         apply: (c, x) => validated(c, x, (v) => pipeline.apply(v, x)),
         cleanup: (c, x) => pipeline.cleanup(c, x),
       });
@@ -244,7 +245,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
       // Cluster refused by validation or the driver's preflight holds nothing, and is deleted at
       // once, whatever its provider can still be asked (a region the account does not serve)
       if (cluster.metadata.deletionTimestamp === undefined && !(cluster.metadata.finalizers ?? []).includes(finalizer)) {
-        return validated(cluster, ctx, (v) => preflight(v, ctx).andThen((outcome) => (outcome.type === 'next' ? guarded(cluster, ctx) : okAsync(outcome))));
+        return validated(cluster, ctx, (v) => preflight(v, ctx).andThen<Action, ClusterControllerError | FinalizerError<StepError<ClusterControllerError> | ClusterControllerError>>((outcome) => (outcome.type === 'next' ? guarded(cluster, ctx) : okAsync(outcome))));
       }
       return guarded(cluster, ctx);
     },

@@ -31,13 +31,20 @@ import type {
 } from '@kubernetes/client-node';
 import { defineResource, type KubeObject, type ResourceDescriptor, type ResourceScope } from '../resource.js';
 
-/** A client-node model as JSON: `Date` fields become RFC 3339 strings. */
+/**
+ * The JSON name of a client-node model property: the generator prefixes names that are reserved
+ * words in TypeScript with `_` (`_from`, `_continue`, `_default`, `_enum`, `_not`) and spells
+ * `$ref`/`$schema` as `_ref`/`_schema`; on the wire they are the plain names.
+ */
+type WireName<K> = K extends '_ref' | '_schema' ? `$${K extends `_${infer R}` ? R : never}` : K extends '_from' | '_continue' | '_default' | '_enum' | '_not' ? (K extends `_${infer R}` ? R : never) : K;
+
+/** A client-node model as JSON: `Date` fields become RFC 3339 strings, properties have their wire names. */
 export type Json<T> = T extends Date
   ? string
   : T extends (infer U)[]
     ? Json<U>[]
     : T extends object
-      ? { [K in keyof T]: Json<T[K]> }
+      ? { [K in keyof T as WireName<K>]: Json<T[K]> }
       : T;
 
 /**

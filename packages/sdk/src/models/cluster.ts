@@ -106,10 +106,13 @@ export function createClusterModel<const Ps extends readonly ProviderDefinition[
   const spec = clusterSpecSchema(providerSchema(providers), [providerFixed(providers)]);
   const resource = defineResource({ ...RESOURCE, metadata: clusterMetadataSchema as z.ZodType<ObjectMeta>, spec, status: clusterStatusSchema });
   const check = (cluster: Cluster) => [...checkCluster(cluster), ...checkProvider(providers, cluster)];
+  // the schema is built at run time from `providers`: its static type is the conditional one of
+  // the return type, which TypeScript cannot follow through zod; the two casts say so
+  type Specs = Ps extends readonly [] ? OpenProviderSpecs : ProviderSpecs<Ps>;
   return {
-    resource: resource as never,
+    resource: resource as unknown as ResourceDescriptor<Cluster<Specs>, ClusterInput<Specs>>,
     providers,
-    validate: (input) => validateObject('Cluster', resource.schema as z.ZodType<Cluster>, input, check) as never,
+    validate: (input) => validateObject('Cluster', resource.schema as z.ZodType<Cluster>, input, check).map((cluster) => cluster as Cluster<Specs>),
     crd: () =>
       customResourceDefinition(resource, {
         description: 'A guest Kubernetes cluster: where it runs, its control plane, worker pools, networks and certificate lifetimes.',

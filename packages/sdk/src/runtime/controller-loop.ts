@@ -53,7 +53,7 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
   // before any subscription: the first event's reconcile or map may already look objects up
   for (const index of options.indexes ?? []) {
     const cache = (index.resource as unknown) === resource ? informer : env.informers.get(index.resource, index.selection ?? {});
-    cache.store.addIndex(index.name, index.fn as never);
+    cache.store.addIndex(index.name, index.fn);
   }
   const queue = new WorkQueue({ ...options.queue, observer: env.metrics.queueObserver(name) });
   const log = env.log.child({ controller: name });
@@ -131,7 +131,7 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
     const condition = paused
       ? ({ type: ConditionType.Paused, status: 'True', reason: Reason.Paused, message: 'reconciliation is paused' } as const)
       : ({ type: ConditionType.Paused, status: 'False', reason: Reason.AsExpected, message: 'reconciliation resumed' } as const);
-    return patchConditions(ownWrites.tracked(object) as never, object as never, [condition]).match(
+    return patchConditions(ownWrites.tracked(object), object, [condition]).match(
       (written) => {
         log.info({ key: objectKey(object) }, paused ? 'paused' : 'resumed');
         return written as Persisted<T>;

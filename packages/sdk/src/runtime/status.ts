@@ -49,7 +49,7 @@ export function patchConditions<T extends WithStatus & { status?: { conditions?:
   client: Pick<ResourceClient<T, never>, 'patchStatus'>,
   object: Persisted<T>,
   conditions: readonly Omit<ConditionInput, 'observedGeneration'>[],
-  extra: Omit<NonNullable<T['status']>, 'conditions'> = {} as never,
+  extra: Partial<Omit<NonNullable<T['status']>, 'conditions'>> = {},
 ): ResultAsync<Persisted<T>, KubeError> {
   const generation = object.metadata.generation;
   let list = object.status?.conditions ?? [];
