@@ -1,12 +1,13 @@
 /** What the driver reports of a cluster's EC2 resources against its plan: conditions, endpoint and nodes (pure). */
 import type { Cluster, Persisted } from '@kubeception/sdk';
-import type { DriverCondition, Observed } from '@kubeception/sdk/cluster';
+import { driverCondition, type DriverCondition, type Observed } from '@kubeception/sdk/cluster';
 import type { Result } from 'neverthrow';
 import type { Unrenderable } from './cloud-config.js';
 import type { AwsWorld } from './observe.js';
 import type { Plan, PlannedNode } from './plan.js';
 
-const condition = (type: DriverCondition['type'], ok: boolean, reason: string): DriverCondition => ({ type, status: ok ? 'True' : 'False', reason: ok ? 'AsExpected' : 'Provisioning', message: ok ? '' : reason });
+/** A condition still being provisioned while it does not hold; `waiting` says what for. */
+const condition = (type: DriverCondition['type'], ok: boolean, waiting: string): DriverCondition => driverCondition(type, ok, 'Provisioning', waiting);
 
 /**
  * The Cluster's status as `world` shows it, measured against its plan. A spec that cannot be

@@ -11,7 +11,7 @@
  * and needs no provider spec: everything is found from the Cluster's ID.
  */
 import { Label, NodeRole, type Cluster, type KubeObject, type Persisted } from '@kubeception/sdk';
-import type { ClusterDriver, DriverCondition, DriverContext, DriverError, DriverProgress, DriverWatch, Observed } from '@kubeception/sdk/cluster';
+import { driverCondition, type ClusterDriver, type DriverContext, type DriverError, type DriverProgress, type DriverWatch, type Observed } from '@kubeception/sdk/cluster';
 import { ConfigMapResource, NamespaceResource, PodResource, SecretResource, type KubeClient } from '@kubeception/sdk/kube';
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { DEFAULT_NETWORK_POOL, type NetworkPool } from '../network/allocate.js';
@@ -90,7 +90,6 @@ type RenderOutcome = { readonly value: RenderedCluster } | { readonly error: Unr
 /** The network rendered before one is allocated: only to find out whether the Cluster renders at all (rendering fails on user-written values alone). */
 const UNALLOCATED: FlannelNetwork = { network: '0.0.0.0/32', vni: 0 };
 
-const condition = (type: DriverCondition['type'], ok: boolean, reason: string, message: string): DriverCondition => ({ type, status: ok ? 'True' : 'False', reason: ok ? 'AsExpected' : reason, message: ok ? '' : message });
 
 /** Creates the KVM driver. */
 export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpec, KvmObservation> {
@@ -234,13 +233,13 @@ function summarize(kc: KvmCluster, world: KvmWorld, rendered: RenderedCluster | 
   const guestNodes = world.guest.reachable ? world.guest.nodes : new Map();
   const vmsReady = (role: NodeRole) => {
     // no rendering yet (the network is being allocated): no VM exists, so none is Ready
-    if (rendered === undefined) return condition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', false, 'Provisioning', 'no VMs yet: allocating the flannel network');
+    if (rendered === undefined) return driverCondition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', false, 'Provisioning', 'no VMs yet: allocating the flannel network');
     const mine = nodes.filter((n) => n.role === role);
     const unschedulable = world.pods.find((p) => p.role === role && p.unschedulable !== undefined);
     const notReady = mine.filter((n) => !settled(world, n.name) || (world.guest.reachable && world.guest.nodes.get(n.name)?.version !== version));
-    if (unschedulable) return condition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', false, 'Unschedulable', `VM ${unschedulable.node} cannot be placed: ${unschedulable.unschedulable}`);
+    if (unschedulable) return driverCondition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', false, 'Unschedulable', `VM ${unschedulable.node} cannot be placed: ${unschedulable.unschedulable}`);
     const detail = world.guest.reachable ? `${notReady.length} of ${mine.length} nodes not Ready at v${version} in the guest (${notReady.map((n) => n.name).join(', ')})` : world.guest.reason;
-    return condition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', notReady.length === 0, 'NodesNotReady', detail);
+    return driverCondition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', notReady.length === 0, 'NodesNotReady', detail);
   };
   const shared = plan?.applies.filter((o) => o.metadata?.labels?.['kubeception.io/node'] === undefined && o.kind !== 'EndpointSlice') ?? [];
   const flannelDs = world.objects.get('DaemonSet/flannel') as { status?: { numberReady?: number; desiredNumberScheduled?: number } } | undefined;
@@ -252,9 +251,9 @@ function summarize(kc: KvmCluster, world: KvmWorld, rendered: RenderedCluster | 
       // no count or list of the objects left: as their writes reach the cache, every new count
       // would be a status write of the Cluster (what was applied is logged at debug level)
       unrenderable !== undefined
-        ? condition('InfrastructureReady', false, 'InvalidSpec', unrenderable.message)
-        : condition('InfrastructureReady', rendered !== undefined && shared.length === 0, 'Provisioning', rendered === undefined ? 'allocating the flannel network' : "writing the cluster's host objects"),
-      condition('NetworkReady', networkReady, 'Provisioning', !world.ledgered ? 'allocating the flannel network' : world.flannel === undefined ? 'writing the flannel config' : 'flanneld starting on the hosts'),
+        ? driverCondition('InfrastructureReady', false, 'InvalidSpec', unrenderable.message)
+        : driverCondition('InfrastructureReady', rendered !== undefined && shared.length === 0, 'Provisioning', rendered === undefined ? 'allocating the flannel network' : "writing the cluster's host objects"),
+      driverCondition('NetworkReady', networkReady, 'Provisioning', !world.ledgered ? 'allocating the flannel network' : world.flannel === undefined ? 'writing the flannel config' : 'flanneld starting on the hosts'),
       vmsReady(NodeRole.Master),
       vmsReady(NodeRole.Worker),
     ],

@@ -90,6 +90,19 @@ export interface DriverCondition {
   readonly message?: string;
 }
 
+/**
+ * A driver's report on one condition from whether it holds: `True`/`AsExpected` with no message
+ * when `ok`, else `False` with `reason` and `message`.
+ *
+ * @example
+ * ```ts
+ * driverCondition('NetworkReady', world.gateway !== undefined, 'Provisioning', 'attaching the internet gateway')
+ * ```
+ */
+export function driverCondition(type: DriverCondition['type'], ok: boolean, reason: string, message: string): DriverCondition {
+  return ok ? { type, status: 'True', reason: 'AsExpected', message: '' } : { type, status: 'False', reason, message };
+}
+
 /** What `observe` found: the world as it is, in Cluster-status terms. Reads only. */
 export interface Observed<ProviderStatus> {
   /** The driver's own observation, handed to `apply` and `cleanup` (not written to status). */

@@ -21,4 +21,5 @@ export { createClusterController } from './cluster-controller.js';
 export type { ClusterControllerError, ClusterControllerOptions, DesiredPki } from './cluster-controller.js';
 
 // The driver contract
+export { driverCondition } from './driver.js';
 export type { ClusterDriver, DriverCondition, DriverConditionType, DriverContext, DriverError, DriverProgress, DriverWatch, Observed } from './driver.js';
