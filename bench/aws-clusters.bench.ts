@@ -6,7 +6,7 @@
 import { planCluster, type AwsSpec } from '@kubeception/driver-aws';
 import { validateCluster, type Cluster, type Persisted } from '@kubeception/sdk';
 import { provider } from '@kubeception/driver-aws';
-import { awsCluster, startAwsWorld } from '../packages/testing/src/cluster/aws-world.js';
+import { awsCluster, startAwsWorld } from '@kubeception/tests';
 import type { Figure } from './figure.js';
 
 function minimumCalls(name: string): number {

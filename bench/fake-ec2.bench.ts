@@ -9,12 +9,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateSubnetCommand, CreateVpcCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand, type RunInstancesCommandInput } from '@aws-sdk/client-ec2';
-import { imageId } from '../packages/testing/src/fake-ec2/catalog.js';
-import { startFakeEc2 } from '../packages/testing/src/fake-ec2/fake-ec2.js';
+import { startFakeEc2 } from '@kubeception/testing';
 import type { Figure } from './figure.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' };
 const CLUSTERS = 50;
+/** The one image of the fake's catalogue here, with a fixed id. */
+const AMI = 'ami-0123456789abcdef0';
 
 async function perSecond(count: number, fn: (i: number) => Promise<unknown>): Promise<number> {
   await fn(-1); // warm-up
@@ -52,15 +53,14 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
   const launches = quick ? 200 : 1000;
   const total = quick ? 500 : 2000;
   const describes = quick ? 100 : 300;
-  const ec2 = await startFakeEc2();
+  const ec2 = await startFakeEc2({ images: [{ name: 'flatcar-stable-4152.2.3-hvm', id: AMI }] });
   const sdk = client(ec2.url);
   const figures: Figure[] = [];
   try {
     const vpcId = (await sdk.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc?.VpcId ?? '';
     const subnetId = (await sdk.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.0.0/16', AvailabilityZone: 'us-east-1a' }))).Subnet?.SubnetId ?? '';
-    const ami = imageId({ name: 'flatcar-stable-4152.2.3-hvm' }, 'us-east-1');
     const input = (i: number): RunInstancesCommandInput => ({
-      ImageId: ami,
+      ImageId: AMI,
       InstanceType: 't3.medium',
       MinCount: 1,
       MaxCount: 1,
@@ -71,7 +71,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     const runRate = await perSecond(launches, launch(sdk));
     for (let i = launches; i < total; i++) await launch(sdk)(i);
 
-    const runBody = await capture(ec2.url, { Action: 'RunInstances', ImageId: ami, InstanceType: 't3.medium', MinCount: '1', MaxCount: '1', SubnetId: subnetId, 'TagSpecification.1.ResourceType': 'instance', 'TagSpecification.1.Tag.1.Key': 'kubeception.io/cluster/c0', 'TagSpecification.1.Tag.1.Value': 'owned' });
+    const runBody = await capture(ec2.url, { Action: 'RunInstances', ImageId: AMI, InstanceType: 't3.medium', MinCount: '1', MaxCount: '1', SubnetId: subnetId, 'TagSpecification.1.ResourceType': 'instance', 'TagSpecification.1.Tag.1.Key': 'kubeception.io/cluster/c0', 'TagSpecification.1.Tag.1.Value': 'owned' });
     const filter = { Name: 'tag:kubeception.io/cluster/c7', Values: ['owned'] };
     const describe = (c: EC2Client) => () => c.send(new DescribeInstancesCommand({ Filters: [filter] }));
     const describeRate = await perSecond(describes, describe(sdk));

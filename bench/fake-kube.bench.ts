@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startFakeKube } from '../packages/testing/src/fake-kube/server.js';
+import { startFakeKube } from '@kubeception/testing';
 import type { Figure } from './figure.js';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });

@@ -20,8 +20,7 @@ import { kvmCluster, provider, renderCluster } from '@kubeception/driver-kvm';
 import { ClusterResource, createClusterModel } from '@kubeception/sdk';
 import { startInformer } from '@kubeception/sdk/runtime';
 import { clusterPki } from '@kubeception/pki-vault';
-import { KVM_OPERATOR_AGENT, kvmClusterInput } from '../packages/testing/src/kvm/kvm-world.js';
-import { startKvmWorldInWorker } from '../packages/testing/src/kvm/kvm-world-remote.js';
+import { KVM_OPERATOR_AGENT, kvmClusterInput, startKvmWorldInWorker } from '@kubeception/tests';
 import type { Figure } from './figure.js';
 
 /** The writes one cluster needs at the least. */

@@ -13,7 +13,7 @@ import { createController, createManager, createStore, done } from '@kubeception
 import type { KubeObject, Persisted } from '@kubeception/sdk';
 import { okAsync } from 'neverthrow';
 import { pino } from 'pino';
-import { startFakeKube } from '../packages/testing/src/fake-kube/server.js';
+import { startFakeKube } from '@kubeception/testing';
 import type { Figure } from './figure.js';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });

@@ -7,8 +7,7 @@
  * Running status).
  */
 import { createKubeClient, PodResource, type Pod } from '@kubeception/sdk/kube';
-import { startFakeKube } from '../packages/testing/src/fake-kube/server.js';
-import { startSimulatedHost } from '../packages/testing/src/simulated-host/index.js';
+import { startFakeKube, startSimulatedHost } from '@kubeception/testing';
 import type { Figure } from './figure.js';
 
 const PARALLEL = 64;

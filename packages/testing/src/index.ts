@@ -68,7 +68,8 @@
 // Fake Kubernetes API server
 export { startFakeKube } from './fake-kube/server.js';
 export type { FakeKube, FakeKubeOptions, ServingCertificate } from './fake-kube/server.js';
-export type { ClientCertificate } from './fake-kube/server-certificates.js';
+export type { ClientCertificate, ServerCertificates, ServerNames, ServerPki } from './fake-kube/server-certificates.js';
+export { generateServerCertificates } from './fake-kube/serving-certificates.js';
 
 // Simulated host: nodes, scheduler, kubelet, workload controllers on the fake API server
 export { createSimulatedClock, realClock, startSimulatedHost } from './simulated-host/index.js';
@@ -144,3 +145,13 @@ export type {
 // Fault injection and request log
 export type { FailureSpec, FaultHandle, FaultMatch, Faults, LatencySpec } from './fake-kube/faults.js';
 export type { RequestFilter, RequestLog, RequestRecord } from './fake-kube/request-log.js';
+
+// System tests: find programs, skip or fail without them (KUBECEPTION_SYSTEM_TESTS), a throwaway etcd
+export { findProgram, systemTestGate, systemTestsRequired } from './system/tools.js';
+export { startEtcd } from './system/etcd.js';
+export type { EtcdServer, StartEtcdOptions } from './system/etcd.js';
+export type { TestTls } from './system/test-tls.js';
+
+// A real control plane: etcd, kube-apiserver and kube-controller-manager from KUBEBUILDER_ASSETS (the envtest lane)
+export { EnvtestError, EnvtestErrorKind, envtestGate, findEnvtestAssets, startEnvtest, stripCelRules } from './envtest/index.js';
+export type { Envtest, EnvtestAssetOptions, EnvtestAssets, EnvtestOptions, KubeServer, KubeVersion } from './envtest/index.js';

@@ -1,7 +1,9 @@
 /**
  * The import graph holds the architecture the READMEs draw: the SDK's layers only import
- * downwards (root ← kube ← runtime ← cluster), no source file is part of an import circle, and
- * what a package ships imports only packages it declares.
+ * downwards (root ← kube ← runtime ← cluster), no source file is part of an import circle, what a
+ * package ships imports only packages it declares (and its tests and their support files only
+ * what it declares for tests), and this repository's own suites and the bench use the packages
+ * only through their entry points.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -78,10 +80,17 @@ describe('the import graph', () => {
   });
 });
 
-/** The packages a workspace package's tests import without declaring them (the root's devDependencies, vitest, are everyone's). */
+const isFixture = (file: string): boolean => file.includes('/architecture/fixture/');
+
+/**
+ * The packages a workspace package's tests and their support files (what its entries do not
+ * reach: harnesses, worlds, fixtures) import without declaring them (the root's devDependencies,
+ * vitest, are everyone's).
+ */
 function undeclaredInTests(pkg: WorkspacePackage): string[] {
+  const shipped = graph.reachable(pkg.entries);
   return sourceFiles(join(pkg.dir, 'src'))
-    .filter(isTest)
+    .filter((file) => (isTest(file) || !shipped.has(file)) && !isFixture(file))
     .flatMap((file) =>
       graph
         .of(file)
@@ -96,12 +105,31 @@ describe('tests declare what they import', () => {
   });
 });
 
+/** Relative imports from `files` into a package's `src/`: a way round its front door (`exports`). */
+function pastFrontDoors(files: readonly string[]): string[] {
+  const sources = join(ROOT, 'packages');
+  return files.flatMap((file) =>
+    graph
+      .of(file)
+      .files.filter((target) => target.startsWith(`${sources}/`) && target.slice(sources.length).split('/')[2] === 'src')
+      .map((target) => `${shown(ROOT, file)} imports ${shown(ROOT, target)}`),
+  );
+}
+
+describe('front doors', () => {
+  it("this repository's suites (tests/) and the bench reach the packages only through their entry points", () => {
+    const files = [...sourceFiles(join(ROOT, 'tests/src')), ...sourceFiles(join(ROOT, 'bench'))].filter((file) => !isFixture(file));
+    expect(pastFrontDoors(files)).toEqual([]);
+  });
+});
+
 describe('the checks can fail', () => {
-  it('a circle and an undeclared import are each found', () => {
+  it('a circle, an undeclared import and an import past a front door are each found', () => {
     const fixture = join(ROOT, 'tests/src/architecture/fixture');
     const files = sourceFiles(fixture);
     expect(graph.cycles(files).map((cycle) => cycle.map((file) => shown(fixture, file)))).toEqual([['a.ts', 'b.ts']]);
     const fake: WorkspacePackage = { dir: fixture, name: 'fixture', declared: new Set(['neverthrow']), declaredForTests: new Set(['neverthrow']), entries: [join(fixture, 'a.ts')] };
     expect(undeclared(fake)).toEqual(['tests/src/architecture/fixture/b.ts imports zod']);
+    expect(pastFrontDoors([join(fixture, 'c.ts')])).toEqual(['tests/src/architecture/fixture/c.ts imports packages/sdk/src/index.ts']);
   });
 });

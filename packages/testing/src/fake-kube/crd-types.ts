@@ -38,9 +38,23 @@ export function crdErrors(crd: KubeObject): StatusCause[] {
   versions.forEach((v, i) => errs.push(...scaleErrors(v, `spec.versions[${i}].subresources.scale`)));
   versions.forEach((v, i) => {
     const schema = isObject(v.schema) && isObject(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : undefined;
-    if (schema) errs.push(...ruleErrors(schema, `spec.versions[${i}].schema.openAPIV3Schema`));
+    if (schema) errs.push(...ruleErrors(schema, `spec.versions[${i}].schema.openAPIV3Schema`), ...rootMetadataErrors(schema, `spec.versions[${i}].schema.openAPIV3Schema`));
   });
   return errs;
+}
+
+/**
+ * The root `metadata` schema may only say it is an object (and its `default`), and name `name`
+ * and `generateName`: kube-apiserver checks the rest itself and refuses a CRD that specifies more
+ * (its structural-schema metadata invariants), e.g. a `description`.
+ */
+function rootMetadataErrors(schema: JsonObject, at: string): StatusCause[] {
+  const metadata = isObject(schema.properties) ? schema.properties.metadata : undefined;
+  if (!isObject(metadata)) return [];
+  const properties = isObject(metadata.properties) ? Object.keys(metadata.properties) : [];
+  const extra = Object.keys(metadata).filter((k) => k !== 'type' && k !== 'default' && k !== 'properties');
+  if (extra.length === 0 && properties.every((p) => p === 'name' || p === 'generateName')) return [];
+  return [{ reason: 'FieldValueForbidden', message: 'Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified', field: `${at}.properties[metadata]` }];
 }
 
 const PATH_RE = /^(\.[A-Za-z0-9_-]+)+$/;

@@ -88,7 +88,8 @@ export function localKubeClient(ctx: HandlerContext, kubeConfig: KubeConfig, opt
     defaultNamespace,
     resource<T extends KubeObject, I extends KubeObject = T>(descriptor: ResourceDescriptor<T, I>): ResourceClient<T, I> {
       let client = clients.get(descriptor);
-      if (client === undefined) clients.set(descriptor, (client = localResourceClient(ctx, descriptor as never, defaultNamespace, fieldManager)));
+      if (client === undefined) clients.set(descriptor, (client = localResourceClient(ctx, descriptor, defaultNamespace, fieldManager)));
+      // the cache forgets T and I; the client kept under this descriptor was made for it
       return client as unknown as ResourceClient<T, I>;
     },
     evict(name, options) {

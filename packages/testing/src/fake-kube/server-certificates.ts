@@ -1,8 +1,9 @@
 /**
  * The certificates of a fake served over HTTPS: a self-signed CA and a server certificate for
  * `127.0.0.1` (IP SAN) and `localhost` (DNS SAN), ECDSA P-256, made at start, and client
- * certificates the CA signs on request (internal).
- * Loaded only when `tls` is on, so plain-HTTP users do not load `reflect-metadata`.
+ * certificates the CA signs on request.
+ * Loaded only when `tls` is on or `generateServerCertificates` (./serving-certificates.ts) is
+ * called, so plain-HTTP users do not load `reflect-metadata`.
  */
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
@@ -72,7 +73,9 @@ async function createSigned(ca: x509.X509Certificate, caKeys: KeyPair, keys: Key
 
 /** The names a server certificate is for. */
 export interface ServerNames {
+  /** IP addresses (IP SANs), e.g. `127.0.0.1`. */
   readonly ip: readonly string[];
+  /** DNS names (DNS SANs), e.g. `localhost`. */
   readonly dns: readonly string[];
 }
 
@@ -101,6 +104,7 @@ const pem = async (keys: KeyPair) => x509.PemConverter.encode(await webcrypto.su
 
 /** The server's certificates, and its CA's signing of client certificates. */
 export interface ServerPki extends ServerCertificates {
+  /** Signs a client certificate for `commonName` with `groups` as its organizations (kube-apiserver reads them as user and groups). */
   issueClientCertificate(commonName: string, groups?: readonly string[]): Promise<ClientCertificate>;
 }
 

@@ -2,7 +2,6 @@
  * What the simulated components share (internal): one typed client, one informer (watcher +
  * cache from the SDK runtime) per kind, the clock, and an index of pods by node.
  */
-import type { KubeObject } from '@kubeception/sdk';
 import {
   DaemonSetResource,
   DeploymentResource,
@@ -15,7 +14,7 @@ import {
   type KubeClient,
   type KubeError,
 } from '@kubeception/sdk/kube';
-import { InformerCache, type Informer } from '@kubeception/sdk/runtime';
+import { InformerCache } from '@kubeception/sdk/runtime';
 import type { Clock } from './clock.js';
 import type { Outcome } from './loop.js';
 import { podKey, type StoredPod } from './objects.js';
@@ -44,10 +43,10 @@ export class PodsByNode {
   private readonly byNode = new Map<string, Map<string, StoredPod>>();
   private readonly nodeOf = new Map<string, string>();
 
-  constructor(pods: Informer<KubeObject>) {
+  constructor(pods: Informers['pods']) {
     pods.subscribe((e) => {
       if (e.type === 'Synced') return;
-      const pod = e.object as StoredPod;
+      const pod: StoredPod = e.object;
       const key = podKey(pod);
       const before = this.nodeOf.get(key);
       const after = e.type === 'Deleted' ? undefined : pod.spec?.nodeName || undefined;

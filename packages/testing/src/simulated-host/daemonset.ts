@@ -5,7 +5,7 @@
  * are replaced one at a time; status counts.
  */
 import type { Persisted } from '@kubeception/sdk';
-import { DaemonSetResource, type DaemonSet } from '@kubeception/sdk/kube';
+import { DaemonSetResource, type DaemonSet, type Pod } from '@kubeception/sdk/kube';
 import { jsonEqual, type Store } from '@kubeception/sdk/runtime';
 import { outcomeOf, type SimContext } from './context.js';
 import { Expectations } from './expectations.js';
@@ -62,7 +62,7 @@ export function startDaemonSets(ctx: SimContext): { loop: Loop; idle: () => bool
     const template = ds.spec?.template;
     const affinity = { ...template?.spec?.affinity, nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } };
     const tolerations = [...(template?.spec?.tolerations ?? []), ...DAEMON_TOLERATIONS];
-    return podFor(template, ds.metadata.namespace, `${ds.metadata.name}-`, { [GENERATION]: String(ds.metadata.generation) }, ownerRef(ds, 'DaemonSet', 'apps/v1'), { affinity, tolerations } as never);
+    return podFor(template, ds.metadata.namespace, `${ds.metadata.name}-`, { [GENERATION]: String(ds.metadata.generation) }, ownerRef(ds, 'DaemonSet', 'apps/v1'), { affinity, tolerations });
   };
 
   const reconcile = async (key: string): Promise<Outcome> => {
@@ -73,7 +73,9 @@ export function startDaemonSets(ctx: SimContext): { loop: Loop; idle: () => bool
       return 'done';
     }
     const probe = podSpecFor(ds, '');
-    const eligible = (nodes.store.list() as StoredNode[]).filter((n) => nodeAffinityMatches({ ...probe, spec: { ...probe.spec, affinity: ds.spec?.template?.spec?.affinity } } as never, n) && untoleratedTaint(probe, n) === undefined);
+    // eligibility is judged on the template's own affinity, without the pin to one node's name
+    const unpinned: Pod = { ...probe, spec: { ...probe.spec, affinity: ds.spec?.template?.spec?.affinity } };
+    const eligible = (nodes.store.list() as StoredNode[]).filter((n) => nodeAffinityMatches(unpinned, n) && untoleratedTaint(probe, n) === undefined);
     const eligibleNames = new Set(eligible.map((n) => n.metadata.name));
     const byNode = new Map<string, StoredPod[]>();
     for (const pod of ownedPods(ctx, ds.metadata.uid)) {

@@ -18,8 +18,8 @@ export function resolveIntOrPercent(value: number | string | undefined, total: n
 export function rollingLimits(d: Deployment): { surge: number; unavailable: number } {
   const replicas = d.spec?.replicas ?? 1;
   const ru = d.spec?.strategy?.rollingUpdate;
-  const surge = resolveIntOrPercent(ru?.maxSurge as never, replicas, '25%', true);
-  let unavailable = resolveIntOrPercent(ru?.maxUnavailable as never, replicas, '25%', false);
+  const surge = resolveIntOrPercent(ru?.maxSurge, replicas, '25%', true);
+  let unavailable = resolveIntOrPercent(ru?.maxUnavailable, replicas, '25%', false);
   if (surge === 0 && unavailable === 0) unavailable = 1;
   return { surge, unavailable };
 }
@@ -57,6 +57,6 @@ export function deploymentStatus(d: Persisted<Deployment>, newRs: StoredRs | und
     readyReplicas: sum((rs) => rs.status?.readyReplicas),
     availableReplicas: available,
     unavailableReplicas: Math.max(0, replicas - available),
-    conditions: [availableCondition, progressing] as never,
+    conditions: [availableCondition, progressing],
   };
 }

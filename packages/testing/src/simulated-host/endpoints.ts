@@ -15,8 +15,10 @@ import { canonical } from './pod-status.js';
 
 type StoredService = Persisted<Service>;
 type Subset = NonNullable<Endpoints['subsets']>[number];
+type Address = NonNullable<Subset['addresses']>[number];
+type Port = NonNullable<Subset['ports']>[number];
 
-function portsFor(svc: StoredService, pod: StoredPod) {
+function portsFor(svc: StoredService, pod: StoredPod): Port[] {
   return (svc.spec?.ports ?? []).map((p) => {
     const target = p.targetPort ?? p.port;
     const named = typeof target === 'string' ? pod.spec?.containers.flatMap((c) => c.ports ?? []).find((cp) => cp.name === target)?.containerPort : undefined;
@@ -26,17 +28,17 @@ function portsFor(svc: StoredService, pod: StoredPod) {
 
 /** The subsets of a Service's Endpoints, grouped by port set, sorted for stable output. */
 export function subsetsFor(svc: StoredService, pods: readonly StoredPod[]): Subset[] {
-  const groups = new Map<string, Subset & { addresses: unknown[]; notReadyAddresses: unknown[] }>();
+  const groups = new Map<string, { addresses: Address[]; notReadyAddresses: Address[]; ports: Port[] }>();
   for (const pod of [...pods].sort((a, b) => (a.status?.podIP ?? '').localeCompare(b.status?.podIP ?? ''))) {
     if (!pod.status?.podIP || pod.metadata.deletionTimestamp !== undefined || isFinished(pod)) continue;
     const ports = portsFor(svc, pod);
     const id = canonical(ports);
     let group = groups.get(id);
-    if (group === undefined) groups.set(id, (group = { addresses: [], notReadyAddresses: [], ports } as never));
-    const address = { ip: pod.status.podIP, ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}), targetRef: { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid } };
+    if (group === undefined) groups.set(id, (group = { addresses: [], notReadyAddresses: [], ports }));
+    const address: Address = { ip: pod.status.podIP, ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}), targetRef: { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid } };
     (isReady(pod) || svc.spec?.publishNotReadyAddresses ? group.addresses : group.notReadyAddresses).push(address);
   }
-  return [...groups.values()].map((g) => ({ ...(g.addresses.length ? { addresses: g.addresses } : {}), ...(g.notReadyAddresses.length ? { notReadyAddresses: g.notReadyAddresses } : {}), ...(g.ports?.length ? { ports: g.ports } : {}) }) as Subset);
+  return [...groups.values()].map((g) => ({ ...(g.addresses.length ? { addresses: g.addresses } : {}), ...(g.notReadyAddresses.length ? { notReadyAddresses: g.notReadyAddresses } : {}), ...(g.ports.length ? { ports: g.ports } : {}) }));
 }
 
 /** Starts the Endpoints controller. */

@@ -116,7 +116,7 @@ export async function startSimulatedHost(options: SimulatedHostOptions = {}): Pr
     });
   const client = kube.localClient({ fieldManager: 'kubeception-simulated-host' });
   const informers = startInformers(client, lifetime.signal);
-  const ctx: SimContext = { kube: client, clock, informers, podsByNode: new PodsByNode(informers.pods as never), onError };
+  const ctx: SimContext = { kube: client, clock, informers, podsByNode: new PodsByNode(informers.pods), onError };
   const components: { loop: Loop; idle?: () => boolean }[] = [];
   const noHooks: KubeletHooks = { fail: () => {}, complete: () => {}, crashLoop: () => {}, unready: () => {}, recover: () => {} };
   let hooks = noHooks;

@@ -39,7 +39,7 @@ export function nodeControls(kube: KubeClient, clock: Clock, onRemoved: (name: s
   const editSpec = (name: string, edit: (taints: Taint[], node: Persisted<Node, 'Cluster'>) => { taints: Taint[]; unschedulable?: boolean }, attempts = 5): ResultAsync<Persisted<Node, 'Cluster'>, KubeError> =>
     client.get(name).andThen((node) => {
       const stored = node as Persisted<Node, 'Cluster'>;
-      const change = edit([...((stored.spec?.taints ?? []) as Taint[])], stored);
+      const change = edit([...(stored.spec?.taints ?? [])], stored);
       const spec = { taints: change.taints.length > 0 ? change.taints : null, ...(change.unschedulable !== undefined ? { unschedulable: change.unschedulable || null } : {}) };
       return client
         .patch(name, { type: 'merge', body: { metadata: { resourceVersion: stored.metadata.resourceVersion }, spec } })

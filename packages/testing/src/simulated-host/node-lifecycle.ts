@@ -43,7 +43,7 @@ export function startNodeLifecycle(ctx: SimContext, options: NodeLifecycleOption
   const evictIn = (pod: StoredPod, taints: readonly Taint[]): number | undefined => {
     let soonest: number | undefined;
     for (const taint of taints) {
-      const toleration = tolerationFor(pod.spec?.tolerations as never, taint);
+      const toleration = tolerationFor(pod.spec?.tolerations, taint);
       if (toleration && toleration.tolerationSeconds === undefined) continue;
       const allowed = toleration ? (toleration.tolerationSeconds as number) * 1000 : DEFAULT_TOLERATED.has(taint.key) ? evictionMs : 0;
       const since = taint.timeAdded ? Date.parse(taint.timeAdded) : ctx.clock.now();
@@ -55,7 +55,7 @@ export function startNodeLifecycle(ctx: SimContext, options: NodeLifecycleOption
 
   const reconcile = async (name: string): Promise<Outcome> => {
     const node = nodes.store.get(name) as StoredNode | undefined;
-    const taints = ((node?.spec?.taints ?? []) as Taint[]).filter((t) => t.effect === 'NoExecute');
+    const taints = (node?.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute');
     // a node that is there without a NoExecute taint evicts nothing: every pod event would
     // otherwise walk all of the node's pods
     if (node !== undefined && taints.length === 0) return 'done';

@@ -68,8 +68,8 @@ export function nodeObject(spec: SimulatedNodeSpec, index: number, at: string): 
     ...Object.fromEntries(roles.map((r) => [`node-role.kubernetes.io/${r}`, ''])),
     ...spec.labels,
   };
-  const taints = [...(roles.includes('control-plane') ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] : []), ...(spec.taints ?? [])];
-  if (spec.unschedulable) taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: at } as never);
+  const taints: Taint[] = [...(roles.includes('control-plane') ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] : []), ...(spec.taints ?? [])];
+  if (spec.unschedulable) taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: at });
   const capacity = { cpu: spec.cpu ?? '8', memory: spec.memory ?? '32Gi', pods: String(spec.pods ?? 110), 'ephemeral-storage': '100Gi' };
   const a = spec.allocatable ?? {};
   const allocatable = { ...capacity, ...(a.cpu ? { cpu: a.cpu } : {}), ...(a.memory ? { memory: a.memory } : {}), ...(a.pods !== undefined ? { pods: String(a.pods) } : {}) };

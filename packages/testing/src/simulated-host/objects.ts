@@ -57,17 +57,13 @@ export interface Taint {
   readonly effect: string;
   readonly timeAdded?: string;
 }
-/** A pod toleration. */
-export interface Toleration {
-  readonly key?: string;
-  readonly operator?: string;
-  readonly value?: string;
-  readonly effect?: string;
-  readonly tolerationSeconds?: number;
-}
+/** A pod's spec as JSON. */
+export type PodSpec = NonNullable<Pod['spec']>;
+/** A pod toleration as JSON. */
+export type Toleration = NonNullable<PodSpec['tolerations']>[number];
 
 /** The toleration of `tolerations` that tolerates `taint`, if any. */
-export function tolerationFor(tolerations: readonly Toleration[] | undefined, taint: Taint): Toleration | undefined {
+export function tolerationFor(tolerations: PodSpec['tolerations'], taint: Taint): Toleration | undefined {
   return (tolerations ?? []).find((t) => {
     if (t.effect && t.effect !== taint.effect) return false;
     if (t.operator === 'Exists') return t.key === undefined || t.key === '' || t.key === taint.key;

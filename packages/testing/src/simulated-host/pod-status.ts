@@ -37,23 +37,24 @@ export interface PodRecord {
 type Status = NonNullable<Pod['status']>;
 type Condition = NonNullable<Status['conditions']>[number];
 
+// `lastProbeTime: null` is what a kubelet writes; client-node's model (so the JSON type) has no null
 const cond = (type: string, ok: boolean, since: string, reason?: string): Condition =>
   ({ type, status: ok ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: since, ...(reason && !ok ? { reason } : {}) }) as unknown as Condition;
 
 function containerStatus(c: ContainerRecord, record: PodRecord, ready: boolean): NonNullable<Status['containerStatuses']>[number] {
   const base = { name: c.name, image: c.image, imageID: `sim.kubeception.io/${c.image}`, containerID: c.containerID, restartCount: c.restartCount };
   const last = c.lastTerminated ? { lastState: { terminated: c.lastTerminated } } : { lastState: {} };
-  if (record.mode === 'starting') return { ...base, containerID: undefined, ready: false, started: false, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} } as never;
+  if (record.mode === 'starting') return { ...base, containerID: undefined, ready: false, started: false, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} };
   if (record.mode === 'failed' || record.mode === 'succeeded') {
     const exitCode = record.exitCode ?? (record.mode === 'failed' ? 1 : 0);
     const terminated = { exitCode, reason: record.reason ?? (exitCode === 0 ? 'Completed' : 'Error'), startedAt: c.startedAt, finishedAt: record.finishedAt ?? c.startedAt, containerID: c.containerID };
-    return { ...base, ready: false, started: false, state: { terminated }, ...last } as never;
+    return { ...base, ready: false, started: false, state: { terminated }, ...last };
   }
   if (record.mode === 'crash-loop') {
     const message = `back-off restarting failed container ${c.name} in pod (simulated crash loop)`;
-    return { ...base, ready: false, started: false, state: { waiting: { reason: 'CrashLoopBackOff', message } }, ...last } as never;
+    return { ...base, ready: false, started: false, state: { waiting: { reason: 'CrashLoopBackOff', message } }, ...last };
   }
-  return { ...base, ready, started: true, state: { running: { startedAt: c.startedAt } }, ...last } as never;
+  return { ...base, ready, started: true, state: { running: { startedAt: c.startedAt } }, ...last };
 }
 
 function qosClass(pod: Pod): string {
@@ -86,7 +87,7 @@ export function podStatus(pod: Pod, record: PodRecord, ready: boolean): Status {
     startTime: record.observedAt,
     qosClass: qosClass(pod),
     containerStatuses: [...record.containers.values()].map((c) => containerStatus(c, record, ready)),
-  } as Status;
+  };
   if (record.podIP !== undefined && started) Object.assign(status, { podIP: record.podIP, podIPs: [{ ip: record.podIP }] });
   const inits = pod.spec?.initContainers ?? [];
   if (inits.length > 0) {
@@ -98,7 +99,7 @@ export function podStatus(pod: Pod, record: PodRecord, ready: boolean): Status {
       restartCount: 0,
       started: false,
       state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: record.observedAt, finishedAt: record.observedAt } },
-    })) as never;
+    }));
   }
   return status;
 }

@@ -4,12 +4,12 @@ import { PodResource, type Pod } from '@kubeception/sdk/kube';
 import { canonical } from './pod-status.js';
 import type { SimContext } from './context.js';
 import type { Outcome } from './loop.js';
-import { isActive, isReady, type StoredPod } from './objects.js';
+import { isActive, isReady, type PodSpec, type StoredPod } from './objects.js';
 
 /** A pod template as workloads carry it. */
 export interface PodTemplate {
   readonly metadata?: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
-  readonly spec?: Pod['spec'];
+  readonly spec?: PodSpec;
 }
 
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -45,8 +45,8 @@ export function ownerRef(owner: Persisted<KubeObject>, kind: string, apiVersion:
   return { apiVersion, kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true };
 }
 
-/** The pod a controller creates from a template. */
-export function podFor(template: PodTemplate | undefined, namespace: string, generateName: string, labels: Record<string, string>, owner: ReturnType<typeof ownerRef>, spec: Partial<NonNullable<Pod['spec']>> = {}): Pod {
+/** The pod a controller creates from a template (always with a spec). */
+export function podFor(template: PodTemplate | undefined, namespace: string, generateName: string, labels: Record<string, string>, owner: ReturnType<typeof ownerRef>, spec: Partial<PodSpec> = {}): Pod & { spec: PodSpec } {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -57,7 +57,8 @@ export function podFor(template: PodTemplate | undefined, namespace: string, gen
       ...(template?.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
       ownerReferences: [owner],
     },
-    spec: { restartPolicy: 'Always', terminationGracePeriodSeconds: 30, schedulerName: 'default-scheduler', ...template?.spec, ...spec } as NonNullable<Pod['spec']>,
+    // the template supplies `containers`, but its type does not promise it has a spec
+    spec: { restartPolicy: 'Always', terminationGracePeriodSeconds: 30, schedulerName: 'default-scheduler', ...template?.spec, ...spec } as PodSpec,
   };
 }
 

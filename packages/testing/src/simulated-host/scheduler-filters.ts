@@ -141,14 +141,14 @@ export function nodeAffinityMatches(pod: Pod, node: StoredNode): boolean {
 
 /** The first NoSchedule/NoExecute taint the pod does not tolerate. */
 export function untoleratedTaint(pod: Pod, node: StoredNode): Taint | undefined {
-  const taints = (node.spec?.taints ?? []) as readonly Taint[];
-  return taints.find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && tolerationFor(pod.spec?.tolerations as never, t) === undefined);
+  const taints: readonly Taint[] = node.spec?.taints ?? [];
+  return taints.find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && tolerationFor(pod.spec?.tolerations, t) === undefined);
 }
 
 /** Runs the filters in kube-scheduler's order; `undefined` when the node fits. */
 export function rejectNode(pod: Pod, request: Resources, view: NodeView, inter: InterPod): Rejection | undefined {
   const { node } = view;
-  if (node.spec?.unschedulable && !tolerationFor(pod.spec?.tolerations as never, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) {
+  if (node.spec?.unschedulable && !tolerationFor(pod.spec?.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) {
     return { reasons: ['node(s) were unschedulable'], resolvable: false };
   }
   const taint = untoleratedTaint(pod, node);

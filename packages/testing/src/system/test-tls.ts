@@ -8,10 +8,15 @@ import { createLeaf, createRoot, exportLeafKey, generateKeys, generateLeafKeys, 
 
 /** PEM files for a server requiring client certificates, and one client. */
 export interface TestTls {
+  /** The throwaway CA's certificate, PEM: what clients trust and the server checks clients against. */
   readonly caCert: string;
+  /** The server's certificate (for `127.0.0.1` and `localhost`), PEM. */
   readonly serverCert: string;
+  /** The server's private key, PKCS #8 PEM. */
   readonly serverKey: string;
+  /** A client certificate the CA signed, PEM. */
   readonly clientCert: string;
+  /** The client certificate's private key, PKCS #8 PEM. */
   readonly clientKey: string;
 }
 

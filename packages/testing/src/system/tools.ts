@@ -1,14 +1,13 @@
 /**
- * Tests that drive system programs (etcd, QEMU): find the programs, and decide whether a missing
- * one skips the test (a developer's machine) or fails it (CI, where `.ci/run` installs them).
+ * Tests that drive system programs (etcd, QEMU, kubectl): find the programs, and decide whether a
+ * missing one skips the test (a developer's machine) or fails it (CI, which installs them).
  *
- * `.ci/run` sets `KUBECEPTION_SYSTEM_TESTS=required`; then a missing program fails the suite
- * instead of skipping, so CI can never go green without running these tests.
+ * CI sets `KUBECEPTION_SYSTEM_TESTS=required` (this repository's `.ci/run` does); then a missing
+ * program fails the suite instead of skipping, so CI can never go green without running these tests.
  */
-import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 
-/** Whether system tests must run (`KUBECEPTION_SYSTEM_TESTS=required`, as `.ci/run` sets). */
+/** Whether system tests must run: `KUBECEPTION_SYSTEM_TESTS=required` is set (in CI, where the programs are installed). */
 export const systemTestsRequired = (): boolean => process.env.KUBECEPTION_SYSTEM_TESTS === 'required';
 
 /** The absolute path of `program` on `PATH` (and `/usr/sbin`, `/sbin`), or `undefined`. */
@@ -25,25 +24,26 @@ export function findProgram(program: string): string | undefined {
   return undefined;
 }
 
-/** Whether this process may create network namespaces, bridges and taps (root with `ip`). */
-export function canManageNetworks(): boolean {
-  if (process.getuid?.() !== 0 || findProgram('ip') === undefined) return false;
-  try {
-    execFileSync('ip', ['link', 'show'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * What a system test should do about its programs: `{ run: true }`, or `{ run: false, why }` to
- * skip with a reason. Throws when a program is missing and system tests are required.
+ * skip with a reason. Throws when a program is missing and system tests are required
+ * ({@link systemTestsRequired}).
+ *
+ * @example
+ * ```ts
+ * const gate = systemTestGate(['etcd']);
+ * describe.skipIf(!gate.run)('my store on a real etcd', () => {
+ *   let etcd: EtcdServer;
+ *   beforeAll(async () => (etcd = await startEtcd()));
+ *   afterAll(() => etcd.stop());
+ *   // …
+ * });
+ * ```
  */
 export function systemTestGate(programs: readonly string[]): { readonly run: true } | { readonly run: false; readonly why: string } {
   const missing = programs.filter((p) => findProgram(p) === undefined);
   if (missing.length === 0) return { run: true };
-  const why = `missing ${missing.join(', ')} (install as .ci/run does)`;
+  const why = `missing ${missing.join(', ')} on PATH (install to run these tests)`;
   if (systemTestsRequired()) throw new Error(`KUBECEPTION_SYSTEM_TESTS=required but ${why}`);
   return { run: false, why };
 }

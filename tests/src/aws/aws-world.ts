@@ -1,0 +1,124 @@
+/** A fake host, Vault and EC2 with the Cluster controller on the AWS driver, for AWS tests. */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { createAwsDriver } from '@kubeception/driver-aws';
+import { ClusterResource, clusterId, kubeceptionCrds, type Cluster, type ClusterCoordinates, type ClusterInput, type ProviderDefinition, type SecretValue } from '@kubeception/sdk';
+import { createKubeClient, type ResourceClient } from '@kubeception/sdk/kube';
+import { createClusterController } from '@kubeception/sdk/cluster';
+import { createManager, type Manager } from '@kubeception/sdk/runtime';
+import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki, nodeRoles } from '@kubeception/pki-vault';
+import { startFakeEc2, startFakeKube, startFakeVault, type FakeKube, type StartedFakeEc2, type StartedFakeVault } from '@kubeception/testing';
+import vault from 'node-vault';
+import { pino } from 'pino';
+
+export const AMI = 'ami-0123456789abcdef0';
+
+/** Wraps an EC2 client: `beforeSend` may veto or follow each call (crash injection). */
+export type SendHook = (name: string, run: () => Promise<unknown>) => Promise<unknown>;
+
+export interface AwsWorld {
+  readonly fakeKube: FakeKube;
+  readonly fakeEc2: StartedFakeEc2;
+  readonly fakeVault: StartedFakeVault;
+  readonly manager: Manager;
+  setHook(hook: SendHook | undefined): void;
+  /** The operators' log lines (with `captureLogs`). */
+  logs(): string;
+  clusters(): ResourceClient<Cluster, ClusterInput>;
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startAwsWorld}. */
+export interface AwsWorldOptions {
+  /** Give nodes single-use wrapped Vault boot tokens in their user data. @default false */
+  readonly bootTokens?: boolean;
+  /** Keep the operators' logs (debug level) for scanning; otherwise they are silent. @default false */
+  readonly captureLogs?: boolean;
+  /**
+   * Providers whose sub-specs the host's Cluster CRD includes, with their schemas and CEL rules
+   * (the aws-operator deploys kvm and aws: `deploy/crds.yaml`). @default [] (an open
+   * `spec.provider`: the provider part reaches the operator unchecked, which checks it and reports)
+   */
+  readonly crdProviders?: readonly ProviderDefinition[];
+}
+
+export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsWorld> {
+  const fakeKube = await startFakeKube({ crds: kubeceptionCrds({ providers: options.crdProviders ?? [] }) });
+  const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
+  const fakeEc2 = await startFakeEc2({ images: [{ id: AMI, name: 'kubeception-test' }], instanceDelays: { pendingMs: 20, shuttingDownMs: 20 } });
+  let hook: SendHook | undefined;
+  const logs: string[] = [];
+  const clients = new Map<string, EC2Client>();
+  const ec2 = (region: string) => {
+    let client = clients.get(region);
+    if (!client) clients.set(region, (client = new EC2Client({ region, endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 3 })));
+    const real = client;
+    return { send: (command: object) => (hook ? hook(command.constructor.name, () => real.send(command as never)) : real.send(command as never)) } as unknown as EC2Client;
+  };
+  const pki = createVaultPki({ client: vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true }) });
+  const manager = createManager({
+    kube: createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0, retry: { maxAttempts: 1 } }),
+    controllers: [
+      createClusterController({
+        driver: createAwsDriver({
+          ec2,
+          pollMs: 10,
+          ...(options.bootTokens
+            ? {
+                vaultAddr: fakeVault.url,
+                bootToken: (cluster: ClusterCoordinates, node: { readonly role: 'master' | 'worker' }) =>
+                  pki.issueToken({ cluster, roles: nodeRoles(node.role), ttl: '1h', wrapTTL: '10m' }).map((t) => t.wrappingToken as SecretValue).mapErr((e) => ({ kind: 'Transient' as const, message: e.message })),
+              }
+            : {}),
+        }),
+        pki: clusterPki as never,
+        concurrency: 8,
+      }),
+      createCertificateAuthorityController({ pki }),
+      createCertificateController({ pki }),
+    ],
+    shutdownTimeoutMs: 2000,
+    logger: options.captureLogs ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) }) : pino({ level: 'silent' }), // crash tests fail reconciles on purpose
+  });
+  void manager.start();
+  return {
+    fakeKube,
+    fakeEc2,
+    fakeVault,
+    manager,
+    setHook: (h) => (hook = h),
+    logs: () => logs.join(''),
+    clusters: () => createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 }).resource(ClusterResource),
+    stop: async () => {
+      await manager.stop();
+      await fakeEc2.close();
+      await fakeVault.close();
+      await fakeKube.stop();
+    },
+  };
+}
+
+/** A small AWS Cluster (1 zone, 1 master, `workers` workers). */
+export function awsCluster(name: string, aws: Record<string, unknown> = {}, workers = 1, options: { readonly version?: string } = {}) {
+  return {
+    apiVersion: 'kubeception.io/v1alpha1',
+    kind: 'Cluster',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      provider: { aws: { region: 'eu-west-1', instances: { master: { instanceType: 'm5.large', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } }, ...aws } },
+      kubernetes: { version: options.version ?? '1.33.1', api: { domain: `api.${name}.example.com` } },
+      ingress: { domain: `${name}.example.com` },
+      network: { podCIDR: '10.2.0.0/16' },
+      masters: { replicas: 1, cpus: 2, memory: '8Gi', disk: '50Gi' },
+      workers: workers > 0 ? [{ name: 'pool', replicas: workers, cpus: 2, memory: '8Gi', disk: '50Gi' }] : [],
+    },
+  };
+}
+
+/** The tag key marking what the Cluster `namespace/name` owns: `kubeception.io/cluster/<cluster-id>`. */
+export const ownerTagOf = (cluster: string, namespace = 'default') => `kubeception.io/cluster/${clusterId({ namespace, name: cluster })}`;
+
+/** Resources of the Cluster `namespace/cluster` in the fake account, found by its ownership tag (terminated instances left out). */
+export function ownedBy(fakeEc2: StartedFakeEc2, cluster: string, namespace = 'default') {
+  const tag = ownerTagOf(cluster, namespace);
+  return fakeEc2.state.userResources().filter((r) => r.tags[tag] === 'owned' && !(r.type === 'instance' && (r as { state?: string }).state === 'terminated'));
+}

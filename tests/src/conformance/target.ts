@@ -1,0 +1,70 @@
+/**
+ * The API server a conformance test runs against: a fresh fake by default, or any cluster
+ * when `KUBECEPTION_CONFORMANCE_KUBECONFIG` names a kubeconfig. Tests stay target-agnostic:
+ * they use only the kubeconfig, work in their own namespace, and wait for eventual effects
+ * (garbage collection, namespace deletion) by polling.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { kubeceptionCrds, type CertificateInput } from '@kubeception/sdk';
+import { CustomResourceDefinitionResource, NamespaceResource, createKubeClient, type KubeClient } from '@kubeception/sdk/kube';
+import { startFakeKube } from '@kubeception/testing';
+
+/** A running target and a client for it. */
+export interface Target {
+  readonly kube: KubeClient;
+  readonly kubeConfig: KubeConfig;
+  /** A namespace created for this test file, deleted by `stop`. */
+  readonly namespace: string;
+  stop(): Promise<void>;
+}
+
+/** Starts (or connects to) the target, installs the Kubeception CRDs, creates a namespace. */
+export async function startTarget(name: string): Promise<Target> {
+  const path = process.env.KUBECEPTION_CONFORMANCE_KUBECONFIG;
+  let kubeConfig: KubeConfig;
+  let stopServer = async () => {};
+  if (path) {
+    kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(path);
+  } else {
+    const fake = await startFakeKube();
+    kubeConfig = fake.kubeConfig;
+    stopServer = () => fake.stop();
+  }
+  const kube = createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 1 } });
+  for (const crd of kubeceptionCrds()) {
+    (await kube.resource(CustomResourceDefinitionResource).apply(crd as never, { fieldManager: 'conformance', force: true }))._unsafeUnwrap();
+  }
+  await eventually(async () => (await kube.resource(CustomResourceDefinitionResource).get('certificates.kubeception.io')).isOk());
+  const namespace = `conf-${name}-${Math.random().toString(36).slice(2, 8)}`;
+  (await kube.resource(NamespaceResource).create({ metadata: { name: namespace } }))._unsafeUnwrap();
+  return {
+    kube,
+    kubeConfig,
+    namespace,
+    stop: async () => {
+      await kube.resource(NamespaceResource).delete(namespace);
+      await stopServer();
+    },
+  };
+}
+
+/** Polls `check` until it returns true, for at most `timeoutMs`. Fails the test otherwise. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A valid Certificate (a kind with a status subresource) named `name`. */
+export function certificate(name: string, namespace: string, extra: { spec?: Partial<CertificateInput['spec']>; metadata?: CertificateInput['metadata'] } = {}): CertificateInput {
+  return {
+    apiVersion: 'kubeception.io/v1alpha1',
+    kind: 'Certificate',
+    metadata: { name, namespace, ...extra.metadata },
+    spec: { clusterRef: { name: 'demo' }, component: 'api', role: 'api', commonName: 'api.demo', ...extra.spec },
+  };
+}
