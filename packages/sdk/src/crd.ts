@@ -72,7 +72,8 @@ export function customResourceDefinition(descriptor: ResourceDescriptor<KubeObje
     properties: {
       apiVersion: { type: 'string', description: 'APIVersion of this representation of the object.' },
       kind: { type: 'string', description: 'Kind of the object.' },
-      metadata: { type: 'object', description: 'Standard object metadata: name, namespace, labels, annotations, …' },
+      // kube-apiserver refuses anything but `type` here ("must not specify anything other than name and generateName")
+      metadata: { type: 'object' },
       spec: toStructuralSchema(specSchema),
       ...(statusSchema === undefined ? {} : { status: toStructuralSchema(statusSchema) }),
     },

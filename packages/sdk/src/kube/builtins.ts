@@ -36,7 +36,7 @@ import { defineResource, type KubeObject, type ResourceDescriptor, type Resource
  * words in TypeScript with `_` (`_from`, `_continue`, `_default`, `_enum`, `_not`) and spells
  * `$ref`/`$schema` as `_ref`/`_schema`; on the wire they are the plain names.
  */
-type WireName<K> = K extends '_ref' | '_schema' ? `$${K extends `_${infer R}` ? R : never}` : K extends '_from' | '_continue' | '_default' | '_enum' | '_not' ? (K extends `_${infer R}` ? R : never) : K;
+export type WireName<K> = K extends '_ref' | '_schema' ? `$${K extends `_${infer R}` ? R : never}` : K extends '_from' | '_continue' | '_default' | '_enum' | '_not' ? (K extends `_${infer R}` ? R : never) : K;
 
 /** A client-node model as JSON: `Date` fields become RFC 3339 strings, properties have their wire names. */
 export type Json<T> = T extends Date

@@ -137,106 +137,138 @@ const CONTENT_TYPE = {
 
 /** Builds the client of one kind. */
 export function resourceClient<T extends KubeObject, I extends KubeObject>(ctx: ClientContext, descriptor: ResourceDescriptor<T, I>): ResourceClient<T, I> {
-  const { api } = ctx;
-  const base = { group: descriptor.group, version: descriptor.version, plural: descriptor.plural };
-  const namespaced = descriptor.scope === 'Namespaced';
-  const ns = (options?: ObjectOptions, object?: KubeObject) => options?.namespace ?? object?.metadata?.namespace ?? ctx.defaultNamespace;
-  const run = <R>(call: () => Promise<unknown>, idempotency: Idempotency) =>
-    send(call, idempotency, ctx.limiter, ctx.retry) as ResultAsync<R, KubeError>;
-  const nameOf = (object: I) => object.metadata?.name ?? '';
-  const writer = (options?: WriteOptions) => ({ fieldManager: options?.fieldManager ?? ctx.fieldManager, fieldValidation: options?.fieldValidation ?? ctx.fieldValidation });
-
-  const listPage = (options: ListOptions, token: string | undefined) => {
-    const query = {
-      labelSelector: options.labelSelector,
-      fieldSelector: options.fieldSelector,
-      limit: options.limit ?? 500,
-      _continue: token,
-      resourceVersion: token === undefined ? options.resourceVersion : undefined,
-    };
-    return run<{ items: Persisted<T>[]; metadata?: { resourceVersion?: string; continue?: string } }>(
-      () =>
-        !namespaced
-          ? api.listClusterCustomObject({ ...base, ...query })
-          : options.namespace === undefined
-            ? api.listCustomObjectForAllNamespaces({ group: base.group, version: base.version, resourcePlural: base.plural, ...query })
-            : api.listNamespacedCustomObject({ ...base, namespace: options.namespace, ...query }),
-      'idempotent',
-    ).map((list) => ({
-      items: list.items.map((item) => withKind(descriptor, item)),
-      resourceVersion: list.metadata?.resourceVersion ?? '',
-      ...(list.metadata?.continue ? { continue: list.metadata.continue } : {}),
-    }));
-  };
-
-  const patchAt = (status: boolean) => (name: string, patch: Patch, options?: WriteOptions) => {
-    const body = patch.type === 'json' ? patch.ops : patch.body;
-    const request = {
-      ...base,
-      name,
-      body,
-      ...writer(options),
-      ...(patch.type === 'apply' ? { force: patch.force ?? false } : {}),
-    };
-    const headers = setHeaderOptions('Content-Type', CONTENT_TYPE[patch.type]);
-    const idempotency: Idempotency = patch.type === 'merge' || patch.type === 'apply' ? 'idempotent' : 'once';
-    return run<Persisted<T>>(() => {
-      if (!namespaced) return status ? api.patchClusterCustomObjectStatus(request, headers) : api.patchClusterCustomObject(request, headers);
-      const namespace = ns(options, patch.type === 'json' ? undefined : (patch.body as KubeObject));
-      return status
-        ? api.patchNamespacedCustomObjectStatus({ ...request, namespace }, headers)
-        : api.patchNamespacedCustomObject({ ...request, namespace }, headers);
-    }, idempotency);
-  };
-
-  const replaceAt = (status: boolean) => (object: I, options?: WriteOptions) => {
-    const request = { ...base, name: nameOf(object), body: object, ...writer(options) };
-    const idempotency: Idempotency = object.metadata?.resourceVersion ? 'idempotent' : 'once';
-    return run<Persisted<T>>(() => {
-      if (!namespaced) return status ? api.replaceClusterCustomObjectStatus(request) : api.replaceClusterCustomObject(request);
-      const namespace = ns(options, object);
-      return status ? api.replaceNamespacedCustomObjectStatus({ ...request, namespace }) : api.replaceNamespacedCustomObject({ ...request, namespace });
-    }, idempotency);
-  };
-
-  const client: ResourceClient<T, I> = {
+  const kind: Kind<T, I> = { ctx, descriptor, base: { group: descriptor.group, version: descriptor.version, plural: descriptor.plural }, namespaced: descriptor.scope === 'Namespaced' };
+  const page: PageFn<T> = (options, token) => listPage(kind, options, token);
+  return {
     descriptor,
-    get: (name, options) =>
-      run<Persisted<T>>(
-        () => (namespaced ? api.getNamespacedCustomObject({ ...base, namespace: ns(options), name }) : api.getClusterCustomObject({ ...base, name })),
-        'idempotent',
-      ),
-    listPages: (options = {}) => pages(options, listPage),
-    list: (options = {}) => collect(options, listPage),
-    create: (object, options) =>
-      run<Persisted<T>>(() => {
-        const request = { ...base, body: object, ...writer(options) };
-        return namespaced ? api.createNamespacedCustomObject({ ...request, namespace: ns(options, object) }) : api.createClusterCustomObject(request);
-      }, 'once'),
-    replace: replaceAt(false),
-    replaceStatus: replaceAt(true),
-    patch: patchAt(false),
-    patchStatus: patchAt(true),
-    apply: (object, options) => patchAt(false)(nameOf(object), { type: 'apply', body: object, force: options?.force ?? false }, { ...options, namespace: ns(options, object) }),
-    delete: (name, options) => {
-      const body = {
-        ...(options?.preconditions ? { preconditions: options.preconditions } : {}),
-        ...(options?.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}),
-        ...(options?.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: options.gracePeriodSeconds } : {}),
-      };
-      const request = { ...base, name, body };
-      return run<Persisted<T> | { kind: 'Status' }>(
-        () => (namespaced ? api.deleteNamespacedCustomObject({ ...request, namespace: ns(options) }) : api.deleteClusterCustomObject(request)),
-        'idempotent',
-      ).map((response) => (stillThere(response) ? (response as Persisted<T>) : undefined));
-    },
-    watch: (options = {}) => watchResource(ctx.config, descriptor as unknown as ResourceDescriptor<T>, options, {
+    get: (name, options) => getObject(kind, name, options),
+    listPages: (options = {}) => pages(options, page),
+    list: (options = {}) => collect(options, page),
+    create: (object, options) => createObject(kind, object, options),
+    replace: (object, options) => replaceObject(kind, false, object, options),
+    replaceStatus: (object, options) => replaceObject(kind, true, object, options),
+    patch: (name, patch, options) => patchObject(kind, false, name, patch, options),
+    patchStatus: (name, patch, options) => patchObject(kind, true, name, patch, options),
+    apply: (object, options) => patchObject(kind, false, nameOf(object), { type: 'apply', body: object, force: options?.force ?? false }, { ...options, namespace: ns(kind, options, object) }),
+    delete: (name, options) => deleteObject(kind, name, options),
+    watch: (options = {}) =>
+      watchResource(ctx.config, descriptor as unknown as ResourceDescriptor<T>, options, {
         beforeConnect: () => ctx.limiter.take(),
         timeoutMs: watchTimeout(ctx.watchTimeoutMs, options.timeoutSeconds),
         userAgent: ctx.userAgent,
       }),
   };
-  return client;
+}
+
+/** One kind, as the verbs address it. */
+interface Kind<T extends KubeObject, I extends KubeObject> {
+  readonly ctx: ClientContext;
+  readonly descriptor: ResourceDescriptor<T, I>;
+  /** The path parameters every call shares. */
+  readonly base: { readonly group: string; readonly version: string; readonly plural: string };
+  readonly namespaced: boolean;
+}
+
+/** The namespace a call addresses: the option's, else the object's, else the client's default. */
+function ns(kind: Kind<KubeObject, KubeObject>, options?: ObjectOptions, object?: KubeObject): string {
+  return options?.namespace ?? object?.metadata?.namespace ?? kind.ctx.defaultNamespace;
+}
+
+/** Sends one call through the rate limiter and the retry policy. */
+function run<R>(ctx: ClientContext, call: () => Promise<unknown>, idempotency: Idempotency): ResultAsync<R, KubeError> {
+  return send(call, idempotency, ctx.limiter, ctx.retry) as ResultAsync<R, KubeError>;
+}
+
+const nameOf = (object: KubeObject) => object.metadata?.name ?? '';
+
+/** The field manager and validation of a write: the call's, else the client's. */
+function writer(ctx: ClientContext, options?: WriteOptions) {
+  return { fieldManager: options?.fieldManager ?? ctx.fieldManager, fieldValidation: options?.fieldValidation ?? ctx.fieldValidation };
+}
+
+function getObject<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, name: string, options?: ObjectOptions): ResultAsync<Persisted<T>, KubeError> {
+  const { ctx: { api }, base } = kind;
+  return run<Persisted<T>>(kind.ctx, () => (kind.namespaced ? api.getNamespacedCustomObject({ ...base, namespace: ns(kind, options), name }) : api.getClusterCustomObject({ ...base, name })), 'idempotent');
+}
+
+function listPage<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, options: ListOptions, token: string | undefined): ResultAsync<ObjectList<T>, KubeError> {
+  const { ctx: { api }, base } = kind;
+  const query = {
+    labelSelector: options.labelSelector,
+    fieldSelector: options.fieldSelector,
+    limit: options.limit ?? 500,
+    _continue: token,
+    resourceVersion: token === undefined ? options.resourceVersion : undefined,
+  };
+  return run<{ items: Persisted<T>[]; metadata?: { resourceVersion?: string; continue?: string } }>(
+    kind.ctx,
+    () =>
+      !kind.namespaced
+        ? api.listClusterCustomObject({ ...base, ...query })
+        : options.namespace === undefined
+          ? api.listCustomObjectForAllNamespaces({ group: base.group, version: base.version, resourcePlural: base.plural, ...query })
+          : api.listNamespacedCustomObject({ ...base, namespace: options.namespace, ...query }),
+    'idempotent',
+  ).map((list) => ({
+    items: list.items.map((item) => withKind(kind.descriptor, item)),
+    resourceVersion: list.metadata?.resourceVersion ?? '',
+    ...(list.metadata?.continue ? { continue: list.metadata.continue } : {}),
+  }));
+}
+
+function createObject<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, object: I, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError> {
+  const { ctx: { api }, base } = kind;
+  return run<Persisted<T>>(kind.ctx, () => {
+    const request = { ...base, body: object, ...writer(kind.ctx, options) };
+    return kind.namespaced ? api.createNamespacedCustomObject({ ...request, namespace: ns(kind, options, object) }) : api.createClusterCustomObject(request);
+  }, 'once');
+}
+
+/** PUT of the object or (`status`) its status subresource. */
+function replaceObject<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, status: boolean, object: I, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError> {
+  const { ctx: { api }, base } = kind;
+  const request = { ...base, name: nameOf(object), body: object, ...writer(kind.ctx, options) };
+  const idempotency: Idempotency = object.metadata?.resourceVersion ? 'idempotent' : 'once';
+  return run<Persisted<T>>(kind.ctx, () => {
+    if (!kind.namespaced) return status ? api.replaceClusterCustomObjectStatus(request) : api.replaceClusterCustomObject(request);
+    const namespace = ns(kind, options, object);
+    return status ? api.replaceNamespacedCustomObjectStatus({ ...request, namespace }) : api.replaceNamespacedCustomObject({ ...request, namespace });
+  }, idempotency);
+}
+
+/** PATCH of the object or (`status`) its status subresource; merge patches and applies are retried, others not. */
+function patchObject<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, status: boolean, name: string, patch: Patch, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError> {
+  const { ctx: { api }, base } = kind;
+  const body = patch.type === 'json' ? patch.ops : patch.body;
+  const request = {
+    ...base,
+    name,
+    body,
+    ...writer(kind.ctx, options),
+    ...(patch.type === 'apply' ? { force: patch.force ?? false } : {}),
+  };
+  const headers = setHeaderOptions('Content-Type', CONTENT_TYPE[patch.type]);
+  const idempotency: Idempotency = patch.type === 'merge' || patch.type === 'apply' ? 'idempotent' : 'once';
+  return run<Persisted<T>>(kind.ctx, () => {
+    if (!kind.namespaced) return status ? api.patchClusterCustomObjectStatus(request, headers) : api.patchClusterCustomObject(request, headers);
+    const namespace = ns(kind, options, patch.type === 'json' ? undefined : (patch.body as KubeObject));
+    return status ? api.patchNamespacedCustomObjectStatus({ ...request, namespace }, headers) : api.patchNamespacedCustomObject({ ...request, namespace }, headers);
+  }, idempotency);
+}
+
+function deleteObject<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, name: string, options?: DeleteOptions): ResultAsync<Persisted<T> | undefined, KubeError> {
+  const { ctx: { api }, base } = kind;
+  const body = {
+    ...(options?.preconditions ? { preconditions: options.preconditions } : {}),
+    ...(options?.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}),
+    ...(options?.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: options.gracePeriodSeconds } : {}),
+  };
+  const request = { ...base, name, body };
+  return run<Persisted<T> | { kind: 'Status' }>(
+    kind.ctx,
+    () => (kind.namespaced ? api.deleteNamespacedCustomObject({ ...request, namespace: ns(kind, options) }) : api.deleteClusterCustomObject(request)),
+    'idempotent',
+  ).map((response) => (stillThere(response) ? (response as Persisted<T>) : undefined));
 }
 
 /**

@@ -8,7 +8,7 @@ import { pino, type Logger } from 'pino';
 import { createKubeClient, type KubeClient } from '../kube/client.js';
 import type { KubeObject, ResourceDescriptor } from '../resource.js';
 import type { Controller } from './controller.js';
-import { createEventRecorder } from './events.js';
+import { createEventRecorder, type EventRecorder } from './events.js';
 import { startHttpEndpoint, type HttpEndpoint } from './http-endpoint.js';
 import { InformerCache } from './informer.js';
 import { runLeaderElection, type LeaderElectionOptions } from './leader-election.js';
@@ -67,81 +67,114 @@ export interface Manager {
  * ```
  */
 export function createManager(options: ManagerOptions): Manager {
+  const parts = assemble(options);
+  const { kube, metrics, informers, lifetime, state } = parts;
+  return {
+    metrics,
+    kube,
+    start(signal = new AbortController().signal) {
+      state.finished = runManager(parts, signal);
+      return state.finished;
+    },
+    async stop() {
+      lifetime.abort();
+      await state.finished;
+    },
+    leading: () => state.leading,
+    ready: () => informers.allSynced(),
+    url: () => state.endpoint?.url,
+  };
+}
+
+/** What a manager is made of, and where it is. */
+interface ManagerParts {
+  readonly options: ManagerOptions;
+  readonly kube: KubeClient;
+  readonly metrics: RuntimeMetrics;
+  readonly log: Logger;
+  /** Aborts when the manager stops: every informer and controller runs under it. */
+  readonly lifetime: AbortController;
+  readonly informers: InformerCache;
+  readonly events: EventRecorder;
+  readonly state: { leading: boolean; running: boolean; endpoint: HttpEndpoint | undefined; finished: Promise<void> };
+}
+
+/** Builds the client, metrics, logger, shared informers and event recorder of a manager. */
+function assemble(options: ManagerOptions): ManagerParts {
   const kube = options.kube ?? createKubeClient(options.kubeConfig ? { kubeConfig: options.kubeConfig } : {});
   const metrics = options.metrics ?? new RuntimeMetrics();
   const log = options.logger ?? pino({ level: 'warn' });
   const name = options.name ?? 'kubeception';
   const lifetime = new AbortController();
   setMaxListeners(0, lifetime.signal); // every informer and worker listens to it (and removes its listener)
-  let leading = false;
-  let running = false;
-  let endpoint: HttpEndpoint | undefined;
-  let finished: Promise<void> = Promise.resolve();
-  const onWatcherState = (descriptor: ResourceDescriptor<KubeObject, KubeObject>, state: WatcherState) => {
-    const resource = `${descriptor.plural}.${descriptor.group || 'core'}`;
-    metrics.watcherSynced.set({ resource }, state.synced ? 1 : 0);
-    metrics.watcherFailures.set({ resource }, state.failures);
-    if (state.phase === 'backing-off') log.warn({ resource, err: state.lastError?.message, failures: state.failures }, 'watcher backing off');
-  };
-  const informers = new InformerCache(kube, lifetime.signal, onWatcherState);
+  const informers = new InformerCache(kube, lifetime.signal, (descriptor, state) => reportWatcherState(metrics, log, descriptor, state));
   const events = createEventRecorder(kube, { component: name, onError: (error) => log.warn({ err: error }, 'event not recorded') });
+  return { options, kube, metrics, log, lifetime, informers, events, state: { leading: false, running: false, endpoint: undefined, finished: Promise.resolve() } };
+}
 
-  const runControllers = async (signal: AbortSignal) => {
-    const env = { kube, informers, metrics, log, events, signal, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 30_000 };
-    await Promise.all(options.controllers.map((c) => c.run(env)));
-  };
+/** A watcher's state in the metrics, and in the log when it backs off. */
+function reportWatcherState(metrics: RuntimeMetrics, log: Logger, descriptor: ResourceDescriptor<KubeObject, KubeObject>, state: WatcherState): void {
+  const resource = `${descriptor.plural}.${descriptor.group || 'core'}`;
+  metrics.watcherSynced.set({ resource }, state.synced ? 1 : 0);
+  metrics.watcherFailures.set({ resource }, state.failures);
+  if (state.phase === 'backing-off') log.warn({ resource, err: state.lastError?.message, failures: state.failures }, 'watcher backing off');
+}
 
-  const run = async (signal: AbortSignal) => {
-    running = true;
-    const onSignal = () => lifetime.abort();
-    if (options.handleSignals) {
-      process.once('SIGTERM', onSignal);
-      process.once('SIGINT', onSignal);
-    }
-    signal.addEventListener('abort', onSignal, { once: true });
-    if (options.http) {
-      endpoint = await startHttpEndpoint({
-        port: options.http.port,
-        host: options.http.host ?? '127.0.0.1',
-        registry: metrics.registry,
-        healthy: () => running,
-        ready: () => {
-          const pending = informers.all().filter((i) => !i.state().synced);
-          return { ready: pending.length === 0, detail: `waiting for caches: ${pending.map((i) => i.descriptor.plural).join(', ')}` };
-        },
-      });
-    }
-    try {
-      if (options.leaderElection) {
-        const election = options.leaderElection;
-        metrics.leader.set({ name: election.name }, 0);
-        await runLeaderElection(kube, { ...election, onChange: (now) => ((leading = now), metrics.leader.set({ name: election.name }, now ? 1 : 0), election.onChange?.(now)) }, lifetime.signal, runControllers);
-      } else {
-        leading = true;
-        await runControllers(lifetime.signal);
-      }
-    } finally {
-      leading = false;
-      running = false;
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-      await endpoint?.close();
-    }
-  };
+/** Runs the manager until `signal`, `stop()` or a process signal stops it. */
+async function runManager(parts: ManagerParts, signal: AbortSignal): Promise<void> {
+  const { options, lifetime, state } = parts;
+  state.running = true;
+  const onSignal = () => lifetime.abort();
+  if (options.handleSignals) {
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  signal.addEventListener('abort', onSignal, { once: true });
+  if (options.http) state.endpoint = await startEndpoint(parts, options.http);
+  try {
+    await lead(parts);
+  } finally {
+    state.leading = false;
+    state.running = false;
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    await state.endpoint?.close();
+  }
+}
 
-  return {
-    metrics,
-    kube,
-    start(signal = new AbortController().signal) {
-      finished = run(signal);
-      return finished;
+/** `/metrics`, `/healthz` (running) and `/readyz` (every informer in use synced). */
+function startEndpoint({ metrics, informers, state }: ManagerParts, http: NonNullable<ManagerOptions['http']>): Promise<HttpEndpoint> {
+  return startHttpEndpoint({
+    port: http.port,
+    host: http.host ?? '127.0.0.1',
+    registry: metrics.registry,
+    healthy: () => state.running,
+    ready: () => {
+      const pending = informers.all().filter((i) => !i.state().synced);
+      return { ready: pending.length === 0, detail: `waiting for caches: ${pending.map((i) => i.descriptor.plural).join(', ')}` };
     },
-    async stop() {
-      lifetime.abort();
-      await finished;
-    },
-    leading: () => leading,
-    ready: () => informers.allSynced(),
-    url: () => endpoint?.url,
+  });
+}
+
+/** Runs the controllers while leading (at once, without leader election) until the manager stops. */
+async function lead(parts: ManagerParts): Promise<void> {
+  const { options, kube, metrics, lifetime, state } = parts;
+  const election = options.leaderElection;
+  if (!election) {
+    state.leading = true;
+    return runControllers(parts, lifetime.signal);
+  }
+  metrics.leader.set({ name: election.name }, 0);
+  const onChange = (now: boolean) => {
+    state.leading = now;
+    metrics.leader.set({ name: election.name }, now ? 1 : 0);
+    election.onChange?.(now);
   };
+  await runLeaderElection(kube, { ...election, onChange }, lifetime.signal, (signal) => runControllers(parts, signal));
+}
+
+/** Runs every controller until `signal` aborts. */
+async function runControllers({ options, kube, informers, metrics, log, events }: ManagerParts, signal: AbortSignal): Promise<void> {
+  const env = { kube, informers, metrics, log, events, signal, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 30_000 };
+  await Promise.all(options.controllers.map((c) => c.run(env)));
 }

@@ -73,81 +73,107 @@ export function dropManagedFields<T extends KubeObject>(object: Persisted<T>): P
 
 /** Creates an empty store. */
 export function createStore<T extends KubeObject>(options: StoreOptions<T> = {}): StoreWriter<T> {
-  const objects = new Map<string, Persisted<T>>();
-  const transform = options.transform ?? dropManagedFields;
   const indexes: Record<string, IndexFunction<T>> = {
     namespace: (o) => (o.metadata.namespace ? [o.metadata.namespace] : []),
     label: (o) => Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`),
     owner: (o) => (o.metadata.ownerReferences ?? []).map((r) => r.uid),
     ...options.indexes,
   };
-  const tables = new Map<string, Map<string, Set<string>>>(Object.keys(indexes).map((name) => [name, new Map()]));
+  const cache: Cache<T> = {
+    objects: new Map(),
+    transform: options.transform ?? dropManagedFields,
+    indexes,
+    tables: new Map(Object.keys(indexes).map((name) => [name, new Map()])),
+  };
+  return { reader: readerOf(cache), upsert: (object) => upsert(cache, object), remove: (key) => remove(cache, key) };
+}
 
-  const fileIn = (name: string, fn: IndexFunction<T>, key: string, object: Persisted<T>, add: boolean) => {
-    const table = tables.get(name) as Map<string, Set<string>>;
-    for (const value of fn(object)) {
-      let keys = table.get(value);
-      if (add) {
-        if (keys === undefined) table.set(value, (keys = new Set()));
-        keys.add(key);
-      } else if (keys !== undefined) {
-        keys.delete(key);
-        if (keys.size === 0) table.delete(value);
-      }
-    }
-  };
-  const file = (key: string, object: Persisted<T>, add: boolean) => {
-    for (const [name, fn] of Object.entries(indexes)) fileIn(name, fn, key, object, add);
-  };
-  const lookup = (index: string, value: string): Persisted<T>[] => {
-    const table = tables.get(index);
-    if (table === undefined) throw new Error(`no index named ${JSON.stringify(index)}`);
-    return [...(table.get(value) ?? [])].map((key) => objects.get(key) as Persisted<T>);
-  };
+/** A store's contents, shared by its reader and its writer. */
+interface Cache<T extends KubeObject> {
+  /** The objects by key. */
+  readonly objects: Map<string, Persisted<T>>;
+  readonly transform: (object: Persisted<T>) => Persisted<T>;
+  /** The index functions by index name. */
+  readonly indexes: Record<string, IndexFunction<T>>;
+  /** By index name: the keys filed under each value. */
+  readonly tables: Map<string, Map<string, Set<string>>>;
+}
 
-  const reader: Store<T> = {
+function readerOf<T extends KubeObject>(cache: Cache<T>): Store<T> {
+  const { objects } = cache;
+  return {
     get: (key) => objects.get(key),
     list: () => [...objects.values()],
     get size() {
       return objects.size;
     },
-    byNamespace: (namespace) => lookup('namespace', namespace),
-    // no index of its own (a Set per object would cost most of an object's cache size): one
-    // lookup per namespace the store holds, and one for a cluster-scoped object
-    byName: (name) => {
-      const found = objects.get(name);
-      const out = found && !found.metadata.namespace ? [found] : [];
-      for (const namespace of tables.get('namespace')?.keys() ?? []) {
-        const object = objects.get(`${namespace}/${name}`);
-        if (object !== undefined) out.push(object);
-      }
-      return out;
-    },
-    byLabel: (label, value) => lookup('label', `${label}=${value}`),
-    byOwner: (uid) => lookup('owner', uid),
-    byIndex: lookup,
-    addIndex: (name, fn) => {
-      if (indexes[name] !== undefined) return;
-      indexes[name] = fn;
-      tables.set(name, new Map());
-      for (const [key, object] of objects) fileIn(name, fn, key, object, true);
-    },
+    byNamespace: (namespace) => lookup(cache, 'namespace', namespace),
+    byName: (name) => byName(cache, name),
+    byLabel: (label, value) => lookup(cache, 'label', `${label}=${value}`),
+    byOwner: (uid) => lookup(cache, 'owner', uid),
+    byIndex: (index, value) => lookup(cache, index, value),
+    addIndex: (name, fn) => addIndex(cache, name, fn),
   };
-  return {
-    reader,
-    upsert(object) {
-      const key = objectKey(object);
-      const previous = objects.get(key);
-      if (previous !== undefined) file(key, previous, false);
-      const stored = transform(object);
-      objects.set(key, stored);
-      file(key, stored, true);
-    },
-    remove(key) {
-      const previous = objects.get(key);
-      if (previous === undefined) return;
-      file(key, previous, false);
-      objects.delete(key);
-    },
-  };
+}
+
+function upsert<T extends KubeObject>(cache: Cache<T>, object: Persisted<T>): void {
+  const key = objectKey(object);
+  const previous = cache.objects.get(key);
+  if (previous !== undefined) file(cache, key, previous, false);
+  const stored = cache.transform(object);
+  cache.objects.set(key, stored);
+  file(cache, key, stored, true);
+}
+
+function remove<T extends KubeObject>(cache: Cache<T>, key: string): void {
+  const previous = cache.objects.get(key);
+  if (previous === undefined) return;
+  file(cache, key, previous, false);
+  cache.objects.delete(key);
+}
+
+function lookup<T extends KubeObject>(cache: Cache<T>, index: string, value: string): Persisted<T>[] {
+  const table = cache.tables.get(index);
+  if (table === undefined) throw new Error(`no index named ${JSON.stringify(index)}`);
+  return [...(table.get(value) ?? [])].map((key) => cache.objects.get(key) as Persisted<T>);
+}
+
+/**
+ * No index of its own (a Set per object would cost most of an object's cache size): one lookup
+ * per namespace the store holds, and one for a cluster-scoped object.
+ */
+function byName<T extends KubeObject>({ objects, tables }: Cache<T>, name: string): Persisted<T>[] {
+  const found = objects.get(name);
+  const out = found && !found.metadata.namespace ? [found] : [];
+  for (const namespace of tables.get('namespace')?.keys() ?? []) {
+    const object = objects.get(`${namespace}/${name}`);
+    if (object !== undefined) out.push(object);
+  }
+  return out;
+}
+
+function addIndex<T extends KubeObject>(cache: Cache<T>, name: string, fn: IndexFunction<T>): void {
+  if (cache.indexes[name] !== undefined) return;
+  cache.indexes[name] = fn;
+  cache.tables.set(name, new Map());
+  for (const [key, object] of cache.objects) fileIn(cache, name, fn, key, object, true);
+}
+
+/** Files `object` under (or removes it from) every index. */
+function file<T extends KubeObject>(cache: Cache<T>, key: string, object: Persisted<T>, add: boolean): void {
+  for (const [name, fn] of Object.entries(cache.indexes)) fileIn(cache, name, fn, key, object, add);
+}
+
+function fileIn<T extends KubeObject>(cache: Cache<T>, name: string, fn: IndexFunction<T>, key: string, object: Persisted<T>, add: boolean): void {
+  const table = cache.tables.get(name) as Map<string, Set<string>>;
+  for (const value of fn(object)) {
+    let keys = table.get(value);
+    if (add) {
+      if (keys === undefined) table.set(value, (keys = new Set()));
+      keys.add(key);
+    } else if (keys !== undefined) {
+      keys.delete(key);
+      if (keys.size === 0) table.delete(value);
+    }
+  }
 }

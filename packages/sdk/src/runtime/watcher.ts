@@ -88,114 +88,148 @@ export type WatchSource<T extends KubeObject> = Pick<ResourceClient<T>, 'list' |
 
 /** Starts watching `client`'s kind. Iterate the result to receive events. */
 export function watcher<T extends KubeObject>(client: WatchSource<T>, options: WatcherOptions = {}): Watcher<T> {
-  let state: WatcherState = { synced: false, phase: 'listing', failures: 0, resourceVersion: '' };
-  const set = (patch: Partial<WatcherState>) => {
-    state = { ...state, ...patch };
-    options.onState?.(state);
+  const run: WatcherRun<T> = {
+    client,
+    options,
+    selection: {
+      ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+      ...(options.labelSelector !== undefined ? { labelSelector: options.labelSelector } : {}),
+      ...(options.fieldSelector !== undefined ? { fieldSelector: options.fieldSelector } : {}),
+    },
+    known: new Map(),
+    state: { synced: false, phase: 'listing', failures: 0, resourceVersion: '' },
   };
-  const known = new Map<string, Persisted<T>>();
-  const selection = {
-    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
-    ...(options.labelSelector !== undefined ? { labelSelector: options.labelSelector } : {}),
-    ...(options.fieldSelector !== undefined ? { fieldSelector: options.fieldSelector } : {}),
-  };
-  const stopped = () => options.signal?.aborted === true;
+  const stream = listAndWatch(run);
+  return { state: () => run.state, [Symbol.asyncIterator]: () => stream };
+}
 
-  const fail = async (error: KubeError) => {
-    const failures = state.failures + 1;
-    set({ phase: 'backing-off', lastError: error, failures });
-    await sleep(backoffDelay(failures - 1, { baseMs: 200, maxMs: 30_000, ...options.backoff }), options.signal).catch(() => {});
-  };
+/** What the stages of one watcher share. */
+interface WatcherRun<T extends KubeObject> {
+  readonly client: WatchSource<T>;
+  readonly options: WatcherOptions;
+  readonly selection: Pick<WatcherOptions, 'namespace' | 'labelSelector' | 'fieldSelector'>;
+  /** The objects emitted and not deleted since, by key. */
+  readonly known: Map<string, Persisted<T>>;
+  /** Replaced (never mutated) on every change, through {@link setState}. */
+  state: WatcherState;
+}
 
-  async function* relist(): AsyncGenerator<WatcherEvent<T>, boolean> {
-    set({ phase: 'listing' });
-    const listed = await client.list({ ...selection, limit: options.pageSize ?? 500 }).match(
-      (list) => ({ list }),
-      (error) => ({ error }),
-    );
-    if ('error' in listed) {
-      await fail(listed.error);
-      return false;
+function setState<T extends KubeObject>(run: WatcherRun<T>, patch: Partial<WatcherState>): void {
+  run.state = { ...run.state, ...patch };
+  run.options.onState?.(run.state);
+}
+
+const stopped = <T extends KubeObject>(run: WatcherRun<T>) => run.options.signal?.aborted === true;
+
+/** Records a failure and backs off (until the delay passed or the watcher stops). */
+async function fail<T extends KubeObject>(run: WatcherRun<T>, error: KubeError): Promise<void> {
+  const failures = run.state.failures + 1;
+  setState(run, { phase: 'backing-off', lastError: error, failures });
+  await sleep(backoffDelay(failures - 1, { baseMs: 200, maxMs: 30_000, ...run.options.backoff }), run.options.signal).catch(() => {});
+}
+
+/** Lists, then watches from the list's version, relisting after 410 Gone and after a failed list, until stopped. */
+async function* listAndWatch<T extends KubeObject>(run: WatcherRun<T>): AsyncGenerator<WatcherEvent<T>> {
+  let needList = true;
+  while (!stopped(run)) {
+    if (needList) {
+      needList = !(yield* relist(run));
+      continue;
     }
-    const initial = !state.synced;
-    const seen = new Set<string>();
-    for (const object of listed.list.items) {
-      const key = objectKey(object);
-      seen.add(key);
-      if (known.get(key)?.metadata.resourceVersion === object.metadata.resourceVersion) continue;
-      known.set(key, object);
-      yield { type: 'Applied', object, initial };
-    }
-    for (const [key, object] of known) {
-      if (seen.has(key)) continue;
-      known.delete(key);
-      yield { type: 'Deleted', object };
-    }
-    set({ resourceVersion: listed.list.resourceVersion });
-    if (initial) {
-      set({ synced: true });
-      yield { type: 'Synced' };
-    }
-    return true;
+    needList = (yield* watchOnce(run)) === 'relist';
   }
+  setState(run, { phase: 'stopped' });
+}
 
-  /** Watches from the current version until the stream ends; returns whether to relist. */
-  async function* watchOnce(): AsyncGenerator<WatcherEvent<T>, 'relist' | 'resume'> {
-    set({ phase: 'watching' });
-    const abort = new AbortController();
-    const onStop = () => abort.abort();
-    options.signal?.addEventListener('abort', onStop, { once: true });
-    let stall: ReturnType<typeof setTimeout> | undefined;
-    const armStall = () => {
-      clearTimeout(stall);
-      stall = setTimeout(() => abort.abort(), options.stallTimeoutMs ?? DEFAULT_STALL_MS);
-      stall.unref?.();
-    };
-    const started = performance.now();
-    armStall();
-    try {
-      const timeoutSeconds = options.serverTimeoutSeconds ?? serverTimeout();
-      for await (const event of client.watch({ ...selection, resourceVersion: state.resourceVersion, allowWatchBookmarks: true, timeoutSeconds, signal: abort.signal })) {
-        armStall();
-        if (performance.now() - started > (options.healthyAfterMs ?? 30_000) && state.failures > 0) set({ failures: 0 });
-        if (event.type === 'ERROR') {
-          if (event.error.kind === 'Gone') return 'relist';
-          await fail(event.error);
-          return 'resume';
-        }
-        if (event.type === 'BOOKMARK') {
-          set({ resourceVersion: event.resourceVersion });
-          continue;
-        }
-        const key = objectKey(event.object);
-        set({ resourceVersion: event.object.metadata.resourceVersion });
-        if (event.type === 'DELETED') {
-          if (known.delete(key)) yield { type: 'Deleted', object: event.object };
-        } else if (known.get(key)?.metadata.resourceVersion !== event.object.metadata.resourceVersion) {
-          known.set(key, event.object);
-          yield { type: 'Applied', object: event.object, initial: false };
-        }
+/** Lists every page and emits what changed since the objects known; returns whether the list succeeded. */
+async function* relist<T extends KubeObject>(run: WatcherRun<T>): AsyncGenerator<WatcherEvent<T>, boolean> {
+  setState(run, { phase: 'listing' });
+  const listed = await run.client.list({ ...run.selection, limit: run.options.pageSize ?? 500 }).match(
+    (list) => ({ list }),
+    (error) => ({ error }),
+  );
+  if ('error' in listed) {
+    await fail(run, listed.error);
+    return false;
+  }
+  const initial = !run.state.synced;
+  yield* listChanges(run.known, listed.list.items, initial);
+  setState(run, { resourceVersion: listed.list.resourceVersion });
+  if (initial) {
+    setState(run, { synced: true });
+    yield { type: 'Synced' };
+  }
+  return true;
+}
+
+/**
+ * Brings `known` to `items` (a full list): `Applied` for objects new or at another version,
+ * `Deleted` for known objects the list no longer has.
+ */
+export function* listChanges<T extends KubeObject>(known: Map<string, Persisted<T>>, items: readonly Persisted<T>[], initial: boolean): Generator<WatcherEvent<T>> {
+  const seen = new Set<string>();
+  for (const object of items) {
+    const key = objectKey(object);
+    seen.add(key);
+    if (known.get(key)?.metadata.resourceVersion === object.metadata.resourceVersion) continue;
+    known.set(key, object);
+    yield { type: 'Applied', object, initial };
+  }
+  for (const [key, object] of known) {
+    if (seen.has(key)) continue;
+    known.delete(key);
+    yield { type: 'Deleted', object };
+  }
+}
+
+/** Watches from the current version until the stream ends; returns whether to relist. */
+async function* watchOnce<T extends KubeObject>(run: WatcherRun<T>): AsyncGenerator<WatcherEvent<T>, 'relist' | 'resume'> {
+  const { client, options, known } = run;
+  setState(run, { phase: 'watching' });
+  const abort = new AbortController();
+  const onStop = () => abort.abort();
+  options.signal?.addEventListener('abort', onStop, { once: true });
+  const started = performance.now();
+  const stall = stallTimer(options.stallTimeoutMs ?? DEFAULT_STALL_MS, () => abort.abort());
+  try {
+    const timeoutSeconds = options.serverTimeoutSeconds ?? serverTimeout();
+    for await (const event of client.watch({ ...run.selection, resourceVersion: run.state.resourceVersion, allowWatchBookmarks: true, timeoutSeconds, signal: abort.signal })) {
+      stall.rearm();
+      if (performance.now() - started > (options.healthyAfterMs ?? 30_000) && run.state.failures > 0) setState(run, { failures: 0 });
+      if (event.type === 'ERROR') {
+        if (event.error.kind === 'Gone') return 'relist';
+        await fail(run, event.error);
+        return 'resume';
       }
-      if (performance.now() - started < 1000 && !stopped()) await fail({ kind: 'Transport', code: 0, message: 'watch closed immediately' });
-      return 'resume';
-    } finally {
-      clearTimeout(stall);
-      options.signal?.removeEventListener('abort', onStop);
-    }
-  }
-
-  async function* run(): AsyncGenerator<WatcherEvent<T>> {
-    let needList = true;
-    while (!stopped()) {
-      if (needList) {
-        needList = !(yield* relist());
+      if (event.type === 'BOOKMARK') {
+        setState(run, { resourceVersion: event.resourceVersion });
         continue;
       }
-      needList = (yield* watchOnce()) === 'relist';
+      const key = objectKey(event.object);
+      setState(run, { resourceVersion: event.object.metadata.resourceVersion });
+      if (event.type === 'DELETED') {
+        if (known.delete(key)) yield { type: 'Deleted', object: event.object };
+      } else if (known.get(key)?.metadata.resourceVersion !== event.object.metadata.resourceVersion) {
+        known.set(key, event.object);
+        yield { type: 'Applied', object: event.object, initial: false };
+      }
     }
-    set({ phase: 'stopped' });
+    if (performance.now() - started < 1000 && !stopped(run)) await fail(run, { kind: 'Transport', code: 0, message: 'watch closed immediately' });
+    return 'resume';
+  } finally {
+    stall.clear();
+    options.signal?.removeEventListener('abort', onStop);
   }
+}
 
-  const stream = run();
-  return { state: () => state, [Symbol.asyncIterator]: () => stream };
+/** A timer that calls `onStall` after `ms` unless re-armed first; armed at once. */
+function stallTimer(ms: number, onStall: () => void): { rearm(): void; clear(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const rearm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(onStall, ms);
+    timer.unref?.();
+  };
+  rearm();
+  return { rearm, clear: () => clearTimeout(timer) };
 }

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { validateCluster, type Cluster } from '../../models/cluster.js';
+import type { KubeObject, Persisted } from '../../resource.js';
+import { controls, foreignObject, pkiWaitingFor, specChanged } from './pki.js';
+
+const metadata = { name: 'demo', namespace: 'team-a', uid: 'uid-demo', resourceVersion: '1', generation: 1, creationTimestamp: '2026-01-01T00:00:00Z' };
+const cluster = {
+  ...validateCluster({
+    apiVersion: 'kubeception.io/v1alpha1',
+    kind: 'Cluster',
+    metadata: { name: 'demo' },
+    spec: {
+      provider: { any: {} },
+      kubernetes: { version: '1.33.1', api: { domain: 'api.demo.example.com' } },
+      ingress: { domain: 'demo.example.com' },
+      network: { podCIDR: '10.2.0.0/16' },
+      masters: { cpus: 2, memory: '4Gi', disk: '20Gi' },
+    },
+  })._unsafeUnwrap(),
+  metadata,
+} as Persisted<Cluster>;
+
+const owned = (name: string, owner: { uid: string; controller?: boolean } | undefined) =>
+  ({
+    metadata: {
+      ...metadata,
+      name,
+      uid: `uid-${name}`,
+      ...(owner ? { ownerReferences: [{ apiVersion: 'kubeception.io/v1alpha1', kind: 'Cluster', name: 'demo', ...owner }] } : {}),
+    },
+  }) as Persisted<KubeObject>;
+
+describe('controls', () => {
+  it("is true only for the Cluster's controller owner reference", () => {
+    expect(controls(cluster, owned('ca', { uid: 'uid-demo', controller: true }))).toBe(true);
+    expect(controls(cluster, owned('ca', { uid: 'uid-demo' }))).toBe(false);
+    expect(controls(cluster, owned('ca', { uid: 'uid-other', controller: true }))).toBe(false);
+    expect(controls(cluster, owned('ca', undefined))).toBe(false);
+  });
+});
+
+describe('foreignObject', () => {
+  it('finds the first existing object the Cluster does not control; missing objects are not foreign', () => {
+    const ours = owned('ca', { uid: 'uid-demo', controller: true });
+    const theirs = owned('etcd', { uid: 'uid-other', controller: true });
+    expect(foreignObject(cluster, [{ kind: 'CertificateAuthority', object: ours }, { kind: 'Certificate', object: undefined }])).toBeUndefined();
+    expect(foreignObject(cluster, [{ kind: 'CertificateAuthority', object: ours }, { kind: 'Certificate', object: undefined }, { kind: 'Certificate', object: theirs }])).toEqual({ kind: 'Certificate', object: theirs });
+  });
+});
+
+describe('specChanged', () => {
+  it('is false only when the cached spec already has every field of the desired one (fields others set are kept)', () => {
+    expect(specChanged({ spec: { ttl: '72h' } }, undefined)).toBe(true);
+    expect(specChanged({ spec: { ttl: '72h' } }, { spec: { ttl: '72h', defaulted: true } })).toBe(false);
+    expect(specChanged({ spec: { ttl: '72h' } }, { spec: { ttl: '24h' } })).toBe(true);
+    expect(specChanged({ spec: { ttl: '72h', usages: ['server'] } }, { spec: { ttl: '72h' } })).toBe(true);
+  });
+});
+
+describe('pkiWaitingFor', () => {
+  const ca = (status: string, message?: string) => ({ status: { conditions: [{ type: 'Ready', status, ...(message ? { message } : {}) }] } });
+
+  it('names the CA, and quotes why it is not Ready when it says so', () => {
+    expect(pkiWaitingFor('demo-ca', undefined, false, 8)).toBe('waiting for CertificateAuthority demo-ca to be Ready');
+    expect(pkiWaitingFor('demo-ca', ca('False', 'Vault is sealed'), false, 8)).toBe('waiting for CertificateAuthority demo-ca to be Ready: Vault is sealed');
+    expect(pkiWaitingFor('demo-ca', ca('Unknown', 'starting'), false, 8)).toBe('waiting for CertificateAuthority demo-ca to be Ready');
+  });
+
+  it('does not count down once the CA is Ready', () => {
+    expect(pkiWaitingFor('demo-ca', ca('True'), true, 8)).toBe('waiting until all 8 Certificates are Ready');
+  });
+});
