@@ -30,73 +30,100 @@ type Input = Readonly<Record<string, unknown>>;
 const str = (input: Input, field: string): string | undefined => (typeof input[field] === 'string' ? input[field] : undefined);
 const strs = (input: Input, field: string): readonly string[] => (Array.isArray(input[field]) ? (input[field] as unknown[]).filter((v): v is string => typeof v === 'string') : []);
 
+/** What a rule of {@link RULES} is given: the call, and the requests for the resources it names. */
+interface CallScope {
+  /** `ec2:<Action>`. */
+  readonly action: string;
+  readonly call: Ec2Call;
+  readonly input: Input;
+  /** The ARN of the resource of `type` and `id` in the call's region and account. */
+  arn(type: string, id: string): string;
+  /** An existing resource, with its tags (none when `id` is unset). */
+  existing(type: string, id: string | undefined): AuthorizationRequest[];
+  /** A resource this call creates, with the tags its TagSpecification gives it. */
+  created(type: string): AuthorizationRequest[];
+}
+
+/** The requests of one action. */
+type Rule = (scope: CallScope) => AuthorizationRequest[];
+
+/** An action on existing resources: for each `[type, field]`, the resource of `type` whose id is the input's `field`. */
+const on =
+  (...targets: readonly (readonly [type: string, field: string])[]): Rule =>
+  (s) =>
+    targets.flatMap(([type, field]) => s.existing(type, str(s.input, field)));
+/** An action creating a resource of `type` in the VPC the input names. */
+const createdInVpc =
+  (type: string): Rule =>
+  (s) => [...s.created(type), ...on(['vpc', 'VpcId'])(s)];
+
+/** A launch: the instance, its volume and interface, the subnet and groups it uses, its image and key pair. */
+const runInstances: Rule = (s) => [
+  ...s.created('instance'),
+  ...s.created('volume'),
+  ...s.created('network-interface'),
+  ...s.existing('subnet', str(s.input, 'SubnetId')),
+  ...strs(s.input, 'SecurityGroupIds').flatMap((id) => s.existing('security-group', id)),
+  { action: s.action, resource: `arn:aws:ec2:${s.call.region}::image/${str(s.input, 'ImageId') ?? ''}`, context: {} },
+  ...(str(s.input, 'KeyName') ? [{ action: s.action, resource: s.arn('key-pair', str(s.input, 'KeyName') ?? ''), context: {} }] : []),
+];
+
+/** Tagging existing resources: each with its tags, and the tags asked for. */
+const createTags: Rule = (s) => strs(s.input, 'Resources').flatMap((id) => s.existing(typeOf(id), id).map((r) => ({ ...r, context: { ...r.context, ...requestTags((s.input.Tags ?? []) as Tags) } })));
+
+/** The resources each modelled action authorizes. */
+const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
+  ['CreateVpc', (s) => s.created('vpc')],
+  ['CreateInternetGateway', (s) => s.created('internet-gateway')],
+  ['CreateSubnet', createdInVpc('subnet')],
+  ['CreateRouteTable', createdInVpc('route-table')],
+  ['CreateSecurityGroup', createdInVpc('security-group')],
+  ['RunInstances', runInstances],
+  ['CreateTags', createTags],
+  ['ModifyVpcAttribute', on(['vpc', 'VpcId'])],
+  ['DeleteVpc', on(['vpc', 'VpcId'])],
+  ['ModifySubnetAttribute', on(['subnet', 'SubnetId'])],
+  ['DeleteSubnet', on(['subnet', 'SubnetId'])],
+  ['AttachInternetGateway', on(['internet-gateway', 'InternetGatewayId'], ['vpc', 'VpcId'])],
+  ['DetachInternetGateway', on(['internet-gateway', 'InternetGatewayId'], ['vpc', 'VpcId'])],
+  ['DeleteInternetGateway', on(['internet-gateway', 'InternetGatewayId'])],
+  ['CreateRoute', on(['route-table', 'RouteTableId'], ['internet-gateway', 'GatewayId'])],
+  ['AssociateRouteTable', on(['route-table', 'RouteTableId'], ['subnet', 'SubnetId'], ['internet-gateway', 'GatewayId'])],
+  ['DeleteRouteTable', on(['route-table', 'RouteTableId'])],
+  ['AuthorizeSecurityGroupIngress', on(['security-group', 'GroupId'])],
+  ['RevokeSecurityGroupIngress', on(['security-group', 'GroupId'])],
+  ['DeleteSecurityGroup', on(['security-group', 'GroupId'])],
+  ['TerminateInstances', (s) => strs(s.input, 'InstanceIds').flatMap((id) => s.existing('instance', id))],
+]);
+
 /** The authorization requests one EC2 call makes in `account`. */
 export function authorizationsOf(call: Ec2Call, account: string, tagsOf: TagsOf): AuthorizationRequest[] {
+  const scope = callScope(call, account, tagsOf);
+  const rule = RULES.get(call.action);
+  if (rule !== undefined) return rule(scope);
+  if (call.action.startsWith('Describe')) return [{ action: scope.action, resource: '*', context: {} }];
+  throw new Error(`ec2:${call.action} is not modelled in ec2-authorization.ts: add the resources it authorizes`);
+}
+
+/** The scope of `call` in `account`: resources by ARN, existing ones with the tags `tagsOf` knows. */
+function callScope(call: Ec2Call, account: string, tagsOf: TagsOf): CallScope {
   const action = `ec2:${call.action}`;
   const input = call.input;
   const arn = (type: string, id: string) => `arn:aws:ec2:${call.region}:${account}:${type}/${id}`;
-  /** An existing resource, with its tags. */
-  const existing = (type: string, id: string | undefined): AuthorizationRequest[] =>
-    id === undefined ? [] : [{ action, resource: arn(type, id), context: Object.fromEntries(Object.entries(tagsOf(id) ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v])) }];
-  /** A resource this call creates, with the tags its TagSpecification gives it. */
-  const created = (type: string): AuthorizationRequest[] => {
-    const tags = ((input.TagSpecifications ?? []) as { ResourceType?: string; Tags?: Tags }[]).filter((s) => s.ResourceType === type).flatMap((s) => s.Tags ?? []);
-    const context = requestTags(tags);
-    const resource = arn(type, '*');
-    const tagOnCreate = tags.length > 0 ? [{ action: 'ec2:CreateTags', resource, context: { ...context, 'ec2:CreateAction': call.action } }] : [];
-    return [{ action, resource, context }, ...tagOnCreate];
+  return {
+    action,
+    call,
+    input,
+    arn,
+    existing: (type, id) => (id === undefined ? [] : [{ action, resource: arn(type, id), context: Object.fromEntries(Object.entries(tagsOf(id) ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v])) }]),
+    created: (type) => {
+      const tags = ((input.TagSpecifications ?? []) as { ResourceType?: string; Tags?: Tags }[]).filter((s) => s.ResourceType === type).flatMap((s) => s.Tags ?? []);
+      const context = requestTags(tags);
+      const resource = arn(type, '*');
+      const tagOnCreate = tags.length > 0 ? [{ action: 'ec2:CreateTags', resource, context: { ...context, 'ec2:CreateAction': call.action } }] : [];
+      return [{ action, resource, context }, ...tagOnCreate];
+    },
   };
-
-  switch (call.action) {
-    case 'CreateVpc':
-      return created('vpc');
-    case 'CreateInternetGateway':
-      return created('internet-gateway');
-    case 'CreateSubnet':
-      return [...created('subnet'), ...existing('vpc', str(input, 'VpcId'))];
-    case 'CreateRouteTable':
-      return [...created('route-table'), ...existing('vpc', str(input, 'VpcId'))];
-    case 'CreateSecurityGroup':
-      return [...created('security-group'), ...existing('vpc', str(input, 'VpcId'))];
-    case 'RunInstances':
-      return [
-        ...created('instance'),
-        ...created('volume'),
-        ...created('network-interface'),
-        ...existing('subnet', str(input, 'SubnetId')),
-        ...strs(input, 'SecurityGroupIds').flatMap((id) => existing('security-group', id)),
-        { action, resource: `arn:aws:ec2:${call.region}::image/${str(input, 'ImageId') ?? ''}`, context: {} },
-        ...(str(input, 'KeyName') ? [{ action, resource: arn('key-pair', str(input, 'KeyName') ?? ''), context: {} }] : []),
-      ];
-    case 'CreateTags':
-      return strs(input, 'Resources').flatMap((id) => existing(typeOf(id), id).map((r) => ({ ...r, context: { ...r.context, ...requestTags((input.Tags ?? []) as Tags) } })));
-    case 'ModifyVpcAttribute':
-    case 'DeleteVpc':
-      return existing('vpc', str(input, 'VpcId'));
-    case 'ModifySubnetAttribute':
-    case 'DeleteSubnet':
-      return existing('subnet', str(input, 'SubnetId'));
-    case 'AttachInternetGateway':
-    case 'DetachInternetGateway':
-      return [...existing('internet-gateway', str(input, 'InternetGatewayId')), ...existing('vpc', str(input, 'VpcId'))];
-    case 'DeleteInternetGateway':
-      return existing('internet-gateway', str(input, 'InternetGatewayId'));
-    case 'CreateRoute':
-      return [...existing('route-table', str(input, 'RouteTableId')), ...existing('internet-gateway', str(input, 'GatewayId'))];
-    case 'AssociateRouteTable':
-      return [...existing('route-table', str(input, 'RouteTableId')), ...existing('subnet', str(input, 'SubnetId')), ...existing('internet-gateway', str(input, 'GatewayId'))];
-    case 'DeleteRouteTable':
-      return existing('route-table', str(input, 'RouteTableId'));
-    case 'AuthorizeSecurityGroupIngress':
-    case 'RevokeSecurityGroupIngress':
-    case 'DeleteSecurityGroup':
-      return existing('security-group', str(input, 'GroupId'));
-    case 'TerminateInstances':
-      return strs(input, 'InstanceIds').flatMap((id) => existing('instance', id));
-    default:
-      if (call.action.startsWith('Describe')) return [{ action, resource: '*', context: {} }];
-      throw new Error(`ec2:${call.action} is not modelled in ec2-authorization.ts: add the resources it authorizes`);
-  }
 }
 
 /** `aws:RequestTag/<key>` for each tag, and `aws:TagKeys`. */

@@ -12,10 +12,10 @@ import { decide, list, loadPolicy, type PolicyStatement } from './iam-policy.js'
 const policy = loadPolicy();
 const ACCOUNT = '123456789012';
 
-/** Every EC2 action the driver's code can call (`new XCommand(`), found in its sources. */
+/** Every EC2 action the driver's code can call (`new XCommand(`), found in its sources (subdirectories included). */
 const driverActions = (() => {
   const dir = new URL('../../../packages/driver-aws/src/', import.meta.url);
-  const sources = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+  const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
   const actions = sources.flatMap((f) => [...readFileSync(new URL(f, dir), 'utf8').matchAll(/new (\w+)Command\(/g)].map((m) => `ec2:${m[1] ?? ''}`));
   return [...new Set(actions)].sort();
 })();

@@ -105,7 +105,7 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
         .map((world): Observed<AwsWorld> => (spec === undefined ? { provider: world, conditions: [] } : report(cluster, spec, world))),
     apply: (cluster, spec, observed) =>
       planOf(cluster, spec).match(
-        (plan) => applyPlan(options.ec2(spec.region), plan, observed.provider, options.pollMs, pending, bootTokens(options, cluster)),
+        (plan) => applyPlan({ ec2: options.ec2(spec.region), plan, world: observed.provider, pollMs: options.pollMs, pending, boot: bootTokens(options, cluster) }),
         (e) => errAsync<never, DriverError>(unrenderable(e)),
       ),
     // with or without a parsed spec: everything is found by the ownership tag, in the region it is in

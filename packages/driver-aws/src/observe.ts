@@ -8,6 +8,9 @@ import {
   DescribeVpcsCommand,
   type EC2Client,
   type Filter,
+  type Instance,
+  type RouteTable,
+  type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import type { DriverError } from '@kubeception/sdk/cluster';
 import { ResultAsync } from 'neverthrow';
@@ -70,31 +73,14 @@ export const ruleKey = (protocol: string, from: number, to: number, source: stri
 export function observeWorld(ec2: EC2Client, clusterId: string): ResultAsync<AwsWorld, DriverError> {
   const owned: Filter[] = [{ Name: `tag:${ownerTag(clusterId)}`, Values: ['owned'] }];
   const call = <T>(promise: () => Promise<T>) => ResultAsync.fromThrowable(promise, toDriverError)();
-  const instances = async () => {
-    const found: Record<string, ObservedInstance[]> = {};
-    let token: string | undefined;
-    do {
-      const page = await ec2.send(new DescribeInstancesCommand({ Filters: [...owned, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] }], NextToken: token }));
-      for (const i of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-        const tags = tagMap(i.Tags);
-        const node = tags[NODE_TAG] ?? UNNAMED; // owned but not a node of ours: kept so deletion removes it
-        {
-          const observed = { id: i.InstanceId ?? '', state: i.State?.Name ?? 'unknown', config: tags[CONFIG_TAG] ?? '', ...(i.Placement?.AvailabilityZone ? { zone: i.Placement.AvailabilityZone } : {}), ...(i.PrivateIpAddress ? { privateIp: i.PrivateIpAddress } : {}), ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}) };
-          (found[node] ??= []).push(observed);
-        }
-      }
-      token = page.NextToken;
-    } while (token);
-    return found;
-  };
   return ResultAsync.combine([
     call(() => ec2.send(new DescribeVpcsCommand({ Filters: owned }))),
     call(() => ec2.send(new DescribeInternetGatewaysCommand({ Filters: owned }))),
     call(() => ec2.send(new DescribeSubnetsCommand({ Filters: owned }))),
     call(() => ec2.send(new DescribeRouteTablesCommand({ Filters: owned }))),
     call(() => ec2.send(new DescribeSecurityGroupsCommand({ Filters: owned }))),
-    call(instances),
-  ] as const).map(([vpcs, gateways, subnets, tables, groups, nodes]): AwsWorld => {
+    call(() => describeInstances(ec2, owned)),
+  ] as const).map(([vpcs, gateways, subnets, tables, groups, instances]): AwsWorld => {
     const vpc = vpcs.Vpcs?.[0];
     const gateway = gateways.InternetGateways?.[0];
     const table = tables.RouteTables?.[0];
@@ -102,31 +88,60 @@ export function observeWorld(ec2: EC2Client, clusterId: string): ResultAsync<Aws
       ...(vpc?.VpcId ? { vpc: { id: vpc.VpcId, cidr: vpc.CidrBlock ?? '', tags: tagMap(vpc.Tags) } } : {}),
       ...(gateway?.InternetGatewayId ? { gateway: { id: gateway.InternetGatewayId, ...(gateway.Attachments?.[0]?.VpcId ? { attachedTo: gateway.Attachments[0].VpcId } : {}) } } : {}),
       subnets: Object.fromEntries((subnets.Subnets ?? []).map((s) => [tagMap(s.Tags)[ROLE_TAG] ?? s.SubnetId, { id: s.SubnetId ?? '', cidr: s.CidrBlock ?? '', tags: tagMap(s.Tags) }])),
-      ...(table?.RouteTableId
-        ? {
-            routeTable: {
-              id: table.RouteTableId,
-              defaultRoute: (table.Routes ?? []).some((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.GatewayId),
-              subnets: (table.Associations ?? []).flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
-            },
-          }
-        : {}),
-      securityGroups: Object.fromEntries(
-        (groups.SecurityGroups ?? []).map((g) => [
-          tagMap(g.Tags)[ROLE_TAG] ?? g.GroupId,
-          {
-            id: g.GroupId ?? '',
-            rules: (g.IpPermissions ?? []).flatMap((p) => [
-              ...(p.IpRanges ?? []).map((r) => ruleKey(p.IpProtocol ?? '-1', p.FromPort ?? 0, p.ToPort ?? 65535, r.CidrIp ?? '')),
-              ...(p.UserIdGroupPairs ?? []).map((pair) => ruleKey(p.IpProtocol ?? '-1', p.FromPort ?? 0, p.ToPort ?? 65535, `sg:${pair.GroupId ?? ''}`)),
-            ]),
-            references: (g.IpPermissions ?? []).flatMap((p) =>
-              (p.UserIdGroupPairs ?? []).map((pair) => ({ protocol: p.IpProtocol ?? '-1', fromPort: p.FromPort ?? 0, toPort: p.ToPort ?? 65535, groupId: pair.GroupId ?? '' })),
-            ),
-          },
-        ]),
-      ),
-      instances: nodes,
+      ...(table?.RouteTableId ? { routeTable: observedRouteTable(table.RouteTableId, table) } : {}),
+      securityGroups: Object.fromEntries((groups.SecurityGroups ?? []).map((g) => [tagMap(g.Tags)[ROLE_TAG] ?? g.GroupId, observedSecurityGroup(g)])),
+      instances,
     };
   });
+}
+
+/** The owned instances that are not terminated, by node (every page of DescribeInstances). */
+async function describeInstances(ec2: EC2Client, owned: Filter[]): Promise<Record<string, ObservedInstance[]>> {
+  const found: Record<string, ObservedInstance[]> = {};
+  let token: string | undefined;
+  do {
+    const page = await ec2.send(new DescribeInstancesCommand({ Filters: [...owned, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] }], NextToken: token }));
+    for (const i of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+      const tags = tagMap(i.Tags);
+      const node = tags[NODE_TAG] ?? UNNAMED; // owned but not a node of ours: kept so deletion removes it
+      (found[node] ??= []).push(observedInstance(i, tags));
+    }
+    token = page.NextToken;
+  } while (token);
+  return found;
+}
+
+/** An instance as observed, with its tags. */
+function observedInstance(i: Instance, tags: Record<string, string>): ObservedInstance {
+  return {
+    id: i.InstanceId ?? '',
+    state: i.State?.Name ?? 'unknown',
+    config: tags[CONFIG_TAG] ?? '',
+    ...(i.Placement?.AvailabilityZone ? { zone: i.Placement.AvailabilityZone } : {}),
+    ...(i.PrivateIpAddress ? { privateIp: i.PrivateIpAddress } : {}),
+    ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}),
+  };
+}
+
+/** The route table `id`: whether it has a default route to a gateway, and its associated subnets. */
+function observedRouteTable(id: string, table: RouteTable): NonNullable<AwsWorld['routeTable']> {
+  return {
+    id,
+    defaultRoute: (table.Routes ?? []).some((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.GatewayId),
+    subnets: (table.Associations ?? []).flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
+  };
+}
+
+/** A security group: its ingress rules as comparable strings, and those whose source is another group. */
+function observedSecurityGroup(g: SecurityGroup): AwsWorld['securityGroups'][string] {
+  return {
+    id: g.GroupId ?? '',
+    rules: (g.IpPermissions ?? []).flatMap((p) => [
+      ...(p.IpRanges ?? []).map((r) => ruleKey(p.IpProtocol ?? '-1', p.FromPort ?? 0, p.ToPort ?? 65535, r.CidrIp ?? '')),
+      ...(p.UserIdGroupPairs ?? []).map((pair) => ruleKey(p.IpProtocol ?? '-1', p.FromPort ?? 0, p.ToPort ?? 65535, `sg:${pair.GroupId ?? ''}`)),
+    ]),
+    references: (g.IpPermissions ?? []).flatMap((p) =>
+      (p.UserIdGroupPairs ?? []).map((pair) => ({ protocol: p.IpProtocol ?? '-1', fromPort: p.FromPort ?? 0, toPort: p.ToPort ?? 65535, groupId: pair.GroupId ?? '' })),
+    ),
+  };
 }

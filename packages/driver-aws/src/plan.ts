@@ -143,22 +143,49 @@ export function planCluster(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec
   const id = clusterId(cluster.metadata);
   const zones = aws.availabilityZones.names ?? availabilityZones(aws.region).slice(0, aws.availabilityZones.count ?? 1);
   const vpcCidr = aws.vpcCIDR ?? DEFAULT_VPC_CIDR;
-  const subnets = zones.flatMap((zone, i): PlannedSubnet[] => [
+  const subnets = plannedSubnets(zones, vpcCidr);
+  const securityGroups = plannedSecurityGroups({ id, apiPort: cluster.spec.kubernetes.api.securePort, vpcCidr, ssh: Boolean(aws.sshKeyName) });
+  const nodes = checkNames(cluster, aws).andThen(() => plannedNodes({ cluster, aws, id, zones }));
+  const tags = { ...aws.tags, [MANAGED_BY_TAG]: options.managedBy ?? DEFAULT_MANAGED_BY, [ownerTag(id)]: 'owned' };
+  return nodes.map((planned) => ({ cluster: name, id, vpcCidr, zones, subnets, securityGroups, nodes: planned, tags }));
+}
+
+/** One public and one private `/24` per zone: the public ones first in the VPC's network. */
+function plannedSubnets(zones: readonly string[], vpcCidr: string): PlannedSubnet[] {
+  return zones.flatMap((zone, i): PlannedSubnet[] => [
     { role: `subnet-public-${zone}`, zone, cidr: subnetCidr(vpcCidr, i), public: true },
     { role: `subnet-private-${zone}`, zone, cidr: subnetCidr(vpcCidr, zones.length + i), public: false },
   ]);
-  const api = cluster.spec.kubernetes.api.securePort;
-  const tcp = (fromPort: number, toPort: number, source: { cidr?: string; group?: SecurityGroupRole }): PlannedRule => ({ protocol: 'tcp', fromPort, toPort, ...source });
+}
+
+/** A TCP rule over a port range, from a CIDR or a group. */
+const tcp = (fromPort: number, toPort: number, source: { cidr?: string; group?: SecurityGroupRole }): PlannedRule => ({ protocol: 'tcp', fromPort, toPort, ...source });
+
+/** What the security groups are planned from. */
+interface SecurityGroupInputs {
+  /** The Cluster's ID: the groups' names. */
+  readonly id: string;
+  /** The API server's port, open to everyone on the masters. */
+  readonly apiPort: number;
+  /** The VPC's network: NodePorts are open to it on the workers. */
+  readonly vpcCidr: string;
+  /** Whether SSH is open to everyone (an SSH key is set). */
+  readonly ssh: boolean;
+}
+
+/** The masters', workers' and ingress groups with their ingress rules. */
+function plannedSecurityGroups(inputs: SecurityGroupInputs): Plan['securityGroups'] {
+  const { id, apiPort, vpcCidr } = inputs;
   const betweenNodes = (['sg-master', 'sg-worker'] as const).flatMap((group): PlannedRule[] => [
     { protocol: 'udp', fromPort: 4789, toPort: 4789, group }, // VXLAN (flannel, calico)
     tcp(179, 179, { group }), // calico BGP
   ]);
-  const ssh = aws.sshKeyName ? [tcp(22, 22, { cidr: '0.0.0.0/0' })] : [];
-  const securityGroups = [
+  const ssh = inputs.ssh ? [tcp(22, 22, { cidr: '0.0.0.0/0' })] : [];
+  return [
     {
       role: 'sg-master' as const,
       name: `${id}-master`,
-      rules: [tcp(api, api, { cidr: '0.0.0.0/0' }), tcp(2379, 2380, { group: 'sg-master' }), tcp(10250, 10250, { group: 'sg-master' }), ...betweenNodes, ...ssh],
+      rules: [tcp(apiPort, apiPort, { cidr: '0.0.0.0/0' }), tcp(2379, 2380, { group: 'sg-master' }), tcp(10250, 10250, { group: 'sg-master' }), ...betweenNodes, ...ssh],
     },
     {
       role: 'sg-worker' as const,
@@ -167,49 +194,78 @@ export function planCluster(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec
     },
     { role: 'sg-ingress' as const, name: `${id}-ingress`, rules: [80, 443].map((port) => tcp(port, port, { cidr: '0.0.0.0/0' })) },
   ];
-  const node = (suffix: string, role: 'master' | 'worker', index: number, pool?: string): Result<PlannedNode, Unrenderable> => {
-    const nodeName = `${name}-${suffix}`;
-    const zone = zones[index % zones.length] ?? zones[0] ?? `${aws.region}a`;
-    const instance = role === 'master' ? aws.instances.master : aws.instances.worker;
-    return nodeCloudConfig({ hostname: nodeName, cluster: name, clusterId: id, role, kubernetesVersion: cluster.spec.kubernetes.version }).map((cloudConfig) => {
-      const data = userDataText(cloudConfig);
-      const config = createHash('sha256')
-        .update(JSON.stringify([instance.instanceType, instance.ami, aws.rootVolumeSize, aws.sshKeyName ?? '', data]))
-        .digest('hex')
-        .slice(0, 16);
-      return {
-        name: nodeName,
-        role,
-        ...(pool ? { pool } : {}),
-        zone,
-        subnetRole: `subnet-public-${zone}`,
-        instanceType: instance.instanceType,
-        ami: instance.ami,
-        config,
-        // the ID and the uid: a Cluster deleted and created again under its name launches anew
-        clientToken: `kc-${createHash('sha256').update(`${id}/${cluster.metadata.uid}/${nodeName}/${config}`).digest('hex').slice(0, 40)}`,
-        instanceName: `${id}-${suffix}`,
-        cloudConfig,
-        userData: data,
-        rootVolumeGiB: aws.rootVolumeSize,
-        ...(aws.sshKeyName ? { keyName: aws.sshKeyName } : {}),
-      };
-    });
-  };
-  const names = Result.combine([
-    dnsLabel(name, 'metadata.name'),
+}
+
+/** Every user-written name and tag that ends up in a host name, a group name or a tag: a DNS label, or text user data can hold. */
+function checkNames(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec'>, aws: AwsSpec): Result<string[], Unrenderable> {
+  return Result.combine([
+    dnsLabel(cluster.metadata.name, 'metadata.name'),
     dnsLabel(cluster.metadata.namespace, 'metadata.namespace'),
     ...cluster.spec.workers.map((pool, i) => dnsLabel(pool.name, `spec.workers[${i}].name`)),
     ...Object.entries(aws.tags).map(([key, value]) => checkText(`${key}${value}`, `spec.provider.aws.tags[${JSON.stringify(key)}]`).andThen(() => notReserved(key))),
   ]);
-  const nodes = names.andThen(() =>
-    Result.combine([
-      ...Array.from({ length: cluster.spec.masters.replicas }, (_, i) => node(`master-${i}`, 'master', i)),
-      ...cluster.spec.workers.flatMap((pool) => Array.from({ length: pool.replicas }, (_, i) => node(`${pool.name}-${i}`, 'worker', i, pool.name))),
-    ]),
-  );
-  const tags = { ...aws.tags, [MANAGED_BY_TAG]: options.managedBy ?? DEFAULT_MANAGED_BY, [ownerTag(id)]: 'owned' };
-  return nodes.map((planned) => ({ cluster: name, id, vpcCidr, zones, subnets, securityGroups, nodes: planned, tags }));
+}
+
+/** What every node is planned from. */
+interface NodeInputs {
+  readonly cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec'>;
+  readonly aws: AwsSpec;
+  /** The Cluster's ID. */
+  readonly id: string;
+  /** The zones nodes are spread over, round-robin. */
+  readonly zones: readonly string[];
+}
+
+/** One node's place: its name suffix (`master-0`, `<pool>-1`), role, index in its group, and pool. */
+interface NodeSlot {
+  readonly suffix: string;
+  readonly role: 'master' | 'worker';
+  readonly index: number;
+  readonly pool?: string;
+}
+
+/** The masters, then the workers of each pool. */
+function plannedNodes(inputs: NodeInputs): Result<PlannedNode[], Unrenderable> {
+  const { spec } = inputs.cluster;
+  const slots: NodeSlot[] = [
+    ...Array.from({ length: spec.masters.replicas }, (_, i): NodeSlot => ({ suffix: `master-${i}`, role: 'master', index: i })),
+    ...spec.workers.flatMap((pool) => Array.from({ length: pool.replicas }, (_, i): NodeSlot => ({ suffix: `${pool.name}-${i}`, role: 'worker', index: i, pool: pool.name }))),
+  ];
+  return Result.combine(slots.map((slot) => plannedNode(inputs, slot)));
+}
+
+/** One instance: its cloud-config, the hash of its launch configuration and its ClientToken. */
+function plannedNode(inputs: NodeInputs, slot: NodeSlot): Result<PlannedNode, Unrenderable> {
+  const { cluster, aws, id, zones } = inputs;
+  const { suffix, role, index, pool } = slot;
+  const name = cluster.metadata.name;
+  const nodeName = `${name}-${suffix}`;
+  const zone = zones[index % zones.length] ?? zones[0] ?? `${aws.region}a`;
+  const instance = role === 'master' ? aws.instances.master : aws.instances.worker;
+  return nodeCloudConfig({ hostname: nodeName, cluster: name, clusterId: id, role, kubernetesVersion: cluster.spec.kubernetes.version }).map((cloudConfig) => {
+    const data = userDataText(cloudConfig);
+    const config = createHash('sha256')
+      .update(JSON.stringify([instance.instanceType, instance.ami, aws.rootVolumeSize, aws.sshKeyName ?? '', data]))
+      .digest('hex')
+      .slice(0, 16);
+    return {
+      name: nodeName,
+      role,
+      ...(pool ? { pool } : {}),
+      zone,
+      subnetRole: `subnet-public-${zone}`,
+      instanceType: instance.instanceType,
+      ami: instance.ami,
+      config,
+      // the ID and the uid: a Cluster deleted and created again under its name launches anew
+      clientToken: `kc-${createHash('sha256').update(`${id}/${cluster.metadata.uid}/${nodeName}/${config}`).digest('hex').slice(0, 40)}`,
+      instanceName: `${id}-${suffix}`,
+      cloudConfig,
+      userData: data,
+      rootVolumeGiB: aws.rootVolumeSize,
+      ...(aws.sshKeyName ? { keyName: aws.sshKeyName } : {}),
+    };
+  });
 }
 
 /** A user tag may not set {@link MANAGED_BY_TAG}: the driver sets it (the schema reserves the other keys). */

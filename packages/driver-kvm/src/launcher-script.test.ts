@@ -1,6 +1,6 @@
 /**
  * Fast checks of the launcher script (`../launcher/launcher.sh`) against the contract in
- * `render/launcher.ts`; the real run with QEMU is `packages/testing/src/kvm/qemu/qemu.e2e.test.ts`.
+ * `render/launcher.ts`; the real run with QEMU is `tests/src/kvm/qemu/qemu.e2e.test.ts`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

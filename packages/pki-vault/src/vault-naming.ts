@@ -1,6 +1,6 @@
 /**
  * How the Vault backend names what it creates (from the cluster ID, never the name alone), and
- * the small helpers its call groups (`authority.ts`, `issue.ts`, `tokens.ts`) share.
+ * the small helpers its call groups (`authority.ts`, `mount.ts`, `issue.ts`, `tokens.ts`) share.
  */
 import { createHash } from 'node:crypto';
 import { clusterId, parseDuration, type ClusterCoordinates } from '@kubeception/sdk';

@@ -13,8 +13,9 @@
  */
 import { clusterId } from '@kubeception/sdk';
 import { ConfigMapResource, type ConfigMap, type KubeClient, type KubeError } from '@kubeception/sdk/kube';
-import { err, errAsync, ok, okAsync, ResultAsync, type Result } from 'neverthrow';
+import { err, errAsync, ok, okAsync, type Result, type ResultAsync } from 'neverthrow';
 import { allocateNetwork, DEFAULT_NETWORK_POOL, releaseNetwork, type NetworkAllocation, type NetworkAllocationError, type NetworkPool, type NetworkRequest } from './allocate.js';
+import { createLedgerRounds, type LedgerRoundsOptions } from './ledger-rounds.js';
 
 /** Default name of the ledger ConfigMap. */
 export const NETWORK_LEDGER_NAME = 'kubeception-kvm-networks';
@@ -48,16 +49,7 @@ export interface NetworkLedger {
   list(): ResultAsync<readonly NetworkAllocation[], NetworkLedgerError>;
 }
 
-/** A decision over the current entries: its result, and the entries to write (none: nothing to write). */
-type Decide<T> = (entries: readonly NetworkAllocation[]) => Result<{ value: T; entries?: readonly NetworkAllocation[] | undefined }, NetworkLedgerError>;
-
-/** A request waiting for its round. */
-interface Pending {
-  readonly decide: Decide<unknown>;
-  readonly settle: (result: Result<unknown, NetworkLedgerError>) => void;
-  readonly fail: (error: unknown) => void;
-}
-
+/** The ledger as read: its ConfigMap (none before the first write) and the entries in it. */
 interface Snapshot {
   readonly configMap: ConfigMap | undefined;
   readonly entries: readonly NetworkAllocation[];
@@ -69,85 +61,13 @@ interface Snapshot {
  * are retried up to `options.maxAttempts` times.
  */
 export function createNetworkLedger(kube: KubeClient, options: NetworkLedgerOptions): NetworkLedger {
-  const configMaps = kube.resource(ConfigMapResource);
   const name = options.name ?? NETWORK_LEDGER_NAME;
-  const where = { namespace: options.namespace };
   const pool = options.pool ?? DEFAULT_NETWORK_POOL;
   const maxAttempts = options.maxAttempts ?? 10;
-  const kubeError = (error: KubeError): NetworkLedgerError => ({ kind: 'Kube', error, message: `network ledger ${options.namespace}/${name}: ${error.message}` });
-
-  const read = (): ResultAsync<Snapshot, NetworkLedgerError> =>
-    configMaps
-      .get(name, where)
-      .map((configMap): ConfigMap | undefined => configMap)
-      .orElse((error) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(kubeError(error))))
-      .andThen((configMap) => parseLedger(configMap).map((entries) => ({ configMap, entries })));
-
-  /** Writes `entries` over `snapshot`; `false` when someone else wrote first. */
-  const write = (snapshot: Snapshot, entries: readonly NetworkAllocation[]): ResultAsync<boolean, NetworkLedgerError> => {
-    const data = Object.fromEntries(entries.map((entry) => [ledgerKey(entry.owner), ledgerValue(entry)]));
-    const written = snapshot.configMap
-      ? configMaps.replace({ ...snapshot.configMap, data })
-      : configMaps.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: options.namespace, labels: { 'app.kubernetes.io/part-of': 'kubeception' } }, data });
-    return written.map(() => true).orElse((error) => (error.kind === 'Conflict' || error.kind === 'AlreadyExists' ? okAsync(false) : errAsync(kubeError(error))));
-  };
-
-  /**
-   * One read-decide-write round at a time within this process, for every request waiting when it
-   * starts (group commit): the ledger is read once, each request decided in turn on the entries
-   * the ones before it left, and written once. Its workers would otherwise race each other for the
-   * one ConfigMap (O(n²) conflicts for n at once), and one round per request made n clusters
-   * waiting at once read and write the ledger n times, each worker blocked behind the others;
-   * other processes still race through the resourceVersion. On a conflict the whole round is
-   * decided again on what the winner wrote.
-   */
-  const waiting: Pending[] = [];
-  let draining = false;
-
-  const round = async (batch: readonly Pending[], attempt: number): Promise<void> => {
-    const settleAll = (result: Result<unknown, NetworkLedgerError>) => batch.forEach((p) => p.settle(result));
-    const decided = await read().andThen((snapshot) => {
-      let entries = snapshot.entries;
-      let changed = false;
-      const outcomes = batch.map((p) =>
-        p.decide(entries).map(({ value, entries: next }) => {
-          if (next !== undefined) [entries, changed] = [next, true];
-          return value;
-        }),
-      );
-      return (changed ? write(snapshot, entries) : okAsync(true)).map((written) => ({ written, outcomes }));
-    });
-    const contended: NetworkLedgerError = { kind: 'Contended', attempts: maxAttempts, message: `network ledger ${options.namespace}/${name}: other writers won ${maxAttempts} rounds in a row; will try again later` };
-    await decided.match(
-      ({ written, outcomes }) => {
-        if (written) return batch.forEach((p, i) => p.settle(outcomes[i] as Result<unknown, NetworkLedgerError>));
-        if (attempt < maxAttempts) return round(batch, attempt + 1);
-        return settleAll(err(contended));
-      },
-      (error) => settleAll(err(error)),
-    );
-  };
-
-  const drain = async (): Promise<void> => {
-    draining = true;
-    while (waiting.length > 0) {
-      const batch = waiting.splice(0);
-      // a throw (a bug) rejects this round's requests, as it would a lone request's, and the
-      // requests queued behind it still get their round
-      await round(batch, 1).catch((error: unknown) => batch.forEach((p) => p.fail(error)));
-    }
-    draining = false;
-  };
-
-  /** Queues a decision for the next round. `decide` returns the result and the entries to write (undefined: nothing to write). */
-  const update = <T>(decide: Decide<T>): ResultAsync<T, NetworkLedgerError> =>
-    new ResultAsync(
-      new Promise<Result<T, NetworkLedgerError>>((settle, fail) => {
-        waiting.push({ decide, settle: settle as Pending['settle'], fail });
-        if (!draining) void drain();
-      }),
-    );
-
+  const configMap = ledgerConfigMap(kube, { namespace: options.namespace, name });
+  const contended: NetworkLedgerError = { kind: 'Contended', attempts: maxAttempts, message: `network ledger ${options.namespace}/${name}: other writers won ${maxAttempts} rounds in a row; will try again later` };
+  /** Queues a decision for the next round (group commit: see `ledger-rounds.ts`). `decide` returns the result and the entries to write (undefined: nothing to write). */
+  const update = createLedgerRounds({ ...configMap, maxAttempts, contended });
   return {
     allocate: (owner, request) =>
       update((entries) => allocateNetwork(owner, request, entries, pool).map(({ allocation, created }) => ({ value: allocation, entries: created ? [...entries, allocation] : undefined }))),
@@ -156,8 +76,30 @@ export function createNetworkLedger(kube: KubeClient, options: NetworkLedgerOpti
         const remaining = releaseNetwork(owner, entries);
         return ok({ value: undefined, entries: remaining.length === entries.length ? undefined : remaining });
       }),
-    list: () => read().map((snapshot) => snapshot.entries),
+    list: () => configMap.read().map((snapshot) => snapshot.entries),
   };
+}
+
+/** Reading and writing the ledger ConfigMap `name` of `namespace`. */
+function ledgerConfigMap(kube: KubeClient, where: { readonly namespace: string; readonly name: string }): Pick<LedgerRoundsOptions<Snapshot, NetworkLedgerError>, 'read' | 'write'> {
+  const configMaps = kube.resource(ConfigMapResource);
+  const { namespace, name } = where;
+  const kubeError = (error: KubeError): NetworkLedgerError => ({ kind: 'Kube', error, message: `network ledger ${namespace}/${name}: ${error.message}` });
+  const read = (): ResultAsync<Snapshot, NetworkLedgerError> =>
+    configMaps
+      .get(name, { namespace })
+      .map((configMap): ConfigMap | undefined => configMap)
+      .orElse((error) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(kubeError(error))))
+      .andThen((configMap) => parseLedger(configMap).map((entries) => ({ configMap, entries })));
+  /** Writes `entries` over `snapshot`; `false` when someone else wrote first. */
+  const write = (snapshot: Snapshot, entries: readonly NetworkAllocation[]): ResultAsync<boolean, NetworkLedgerError> => {
+    const data = Object.fromEntries(entries.map((entry) => [ledgerKey(entry.owner), ledgerValue(entry)]));
+    const written = snapshot.configMap
+      ? configMaps.replace({ ...snapshot.configMap, data })
+      : configMaps.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { 'app.kubernetes.io/part-of': 'kubeception' } }, data });
+    return written.map(() => true).orElse((error) => (error.kind === 'Conflict' || error.kind === 'AlreadyExists' ? okAsync(false) : errAsync(kubeError(error))));
+  };
+  return { read, write };
 }
 
 /** The data key of the Cluster `<namespace>/<name>`'s entry: its cluster ID. */

@@ -1,4 +1,4 @@
-/** What the in-memory flannel store adds for tests; the shared behaviour is in packages/testing (network-store-suite). */
+/** What the in-memory flannel store adds for tests; the shared behaviour is in tests/src/kvm/network-store-suite.ts. */
 import { describe, expect, it } from 'vitest';
 import { flannelEtcdPrefix, type FlannelNetworkConfig } from '../render/flannel.js';
 import { createMemoryNetworkStore } from './memory-store.js';

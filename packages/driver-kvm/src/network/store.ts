@@ -5,7 +5,7 @@
  *
  * Production uses etcd v3 ({@link createEtcdNetworkStore}); tests use memory
  * ({@link createMemoryNetworkStore}). Both pass the same behaviour suite
- * (`packages/testing/src/kvm/network-store-suite.ts`).
+ * (`tests/src/kvm/network-store-suite.ts`).
  *
  * Prefixes are given without a trailing slash (`/kubeception/demo/network`); the store adds `/`
  * itself, so `/kubeception/a/` never touches `/kubeception/ab/`. Trailing slashes are ignored.

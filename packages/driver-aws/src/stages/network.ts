@@ -1,0 +1,72 @@
+/**
+ * The network stages of `applyPlan` (internal): the VPC, its internet gateway, the subnets and the
+ * public route table. Each creates what is missing (tagged on creation), then sets what cannot be
+ * set at creation (DNS hostnames, public addresses, the default route, associations).
+ */
+import {
+  AssociateRouteTableCommand,
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  ModifySubnetAttributeCommand,
+  ModifyVpcAttributeCommand,
+} from '@aws-sdk/client-ec2';
+import { ResultAsync } from 'neverthrow';
+import { DONE_TAG, type StageOptions, type StageStep } from './stage.js';
+
+/** The VPC: created, then given DNS hostnames (instances get public DNS names) and marked configured. */
+export function vpcStage(stage: StageOptions): StageStep {
+  const { plan, world } = stage;
+  const vpc = world.vpc;
+  if (!vpc) return stage.create('vpc', 'VPC', new CreateVpcCommand({ CidrBlock: plan.vpcCidr, TagSpecifications: stage.tagged('vpc', 'vpc') }));
+  if (vpc.tags[DONE_TAG] === 'true') return undefined;
+  return stage
+    .send(new ModifyVpcAttributeCommand({ VpcId: vpc.id, EnableDnsHostnames: { Value: true } }))
+    .andThen(() => stage.markDone(vpc.id))
+    .map(() => stage.again('configuring the VPC', 0.01));
+}
+
+/** The internet gateway: created, then attached to the VPC. */
+export function gatewayStage(stage: StageOptions): StageStep {
+  const { vpc, gateway } = stage.world;
+  if (!gateway) return stage.create('igw', 'internet gateway', new CreateInternetGatewayCommand({ TagSpecifications: stage.tagged('internet-gateway', 'igw') }));
+  if (gateway.attachedTo === vpc?.id) return undefined;
+  return stage.send(new AttachInternetGatewayCommand({ InternetGatewayId: gateway.id, VpcId: vpc?.id })).map(() => stage.again('attaching the internet gateway', 0.01));
+}
+
+/** The subnets: every missing one created at once, then the public ones set to give instances public addresses. */
+export function subnetsStage(stage: StageOptions): StageStep {
+  const { plan, world } = stage;
+  const missing = plan.subnets.filter((s) => !world.subnets[s.role]);
+  if (missing.length > 0) {
+    const creates = missing.map((s) =>
+      stage.create(s.role, `subnet ${s.role}`, new CreateSubnetCommand({ VpcId: world.vpc?.id, CidrBlock: s.cidr, AvailabilityZone: s.zone, TagSpecifications: stage.tagged('subnet', s.role) })),
+    );
+    return ResultAsync.combine(creates).map((steps) => steps[0] ?? stage.again('creating subnets'));
+  }
+  const unconfigured = plan.subnets.filter((s) => s.public && world.subnets[s.role]?.tags[DONE_TAG] !== 'true');
+  if (unconfigured.length === 0) return undefined;
+  const ids = unconfigured.map((s) => world.subnets[s.role]?.id ?? '');
+  const configure = ids.map((id) => stage.send(new ModifySubnetAttributeCommand({ SubnetId: id, MapPublicIpOnLaunch: { Value: true } })).andThen(() => stage.markDone(id)));
+  return ResultAsync.combine(configure).map(() => stage.again('configuring public subnets', 0.01));
+}
+
+/** The public route table: created, given the default route to the gateway, then associated with every public subnet. */
+export function routeTableStage(stage: StageOptions): StageStep {
+  const { plan, world } = stage;
+  const { routeTable } = world;
+  if (!routeTable) return stage.create('rt-public', 'route table', new CreateRouteTableCommand({ VpcId: world.vpc?.id, TagSpecifications: stage.tagged('route-table', 'rt-public') }));
+  if (!routeTable.defaultRoute) {
+    return stage.send(new CreateRouteCommand({ RouteTableId: routeTable.id, DestinationCidrBlock: '0.0.0.0/0', GatewayId: world.gateway?.id })).map(() => stage.again('adding the default route', 0.01));
+  }
+  const unassociated = plan.subnets
+    .filter((s) => s.public)
+    .map((s) => world.subnets[s.role]?.id ?? '')
+    .filter((id) => !routeTable.subnets.includes(id));
+  if (unassociated.length === 0) return undefined;
+  const associate = unassociated.map((id) => stage.send(new AssociateRouteTableCommand({ RouteTableId: routeTable.id, SubnetId: id })));
+  return ResultAsync.combine(associate).map(() => stage.again('associating public subnets', 0.01));
+}

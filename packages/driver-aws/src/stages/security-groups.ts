@@ -1,0 +1,55 @@
+/**
+ * The security group stage of `applyPlan` (internal): every missing group created at once, then
+ * every planned ingress rule a group lacks opened (a rule another pass opened meanwhile is fine).
+ */
+import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, type IpPermission } from '@aws-sdk/client-ec2';
+import { ResultAsync, errAsync, okAsync } from 'neverthrow';
+import { ec2Code } from '../ec2-errors.js';
+import { ruleKey, type AwsWorld } from '../observe.js';
+import type { Plan, PlannedRule } from '../plan.js';
+import type { StageOptions, StageStep } from './stage.js';
+
+/** A planned rule its group lacks, with the group's id. */
+export interface MissingRule {
+  readonly id: string;
+  readonly rule: PlannedRule;
+}
+
+/** The security groups: created, then given their rules. */
+export function securityGroupsStage(stage: StageOptions): StageStep {
+  const { plan, world } = stage;
+  const missingGroups = plan.securityGroups.filter((g) => !world.securityGroups[g.role]);
+  if (missingGroups.length > 0) {
+    const creates = missingGroups.map((g) =>
+      stage.create(g.role, `security group ${g.name}`, new CreateSecurityGroupCommand({ GroupName: g.name, Description: `Kubeception ${g.name}`, VpcId: world.vpc?.id, TagSpecifications: stage.tagged('security-group', g.role, g.name) })),
+    );
+    return ResultAsync.combine(creates).map((steps) => steps[0] ?? stage.again('creating security groups'));
+  }
+  const missing = missingRules(plan, world);
+  if (missing.length === 0) return undefined;
+  const authorize = missing.map(({ id, rule }) =>
+    stage
+      .send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [permission(world, rule)] }))
+      .orElse((e) => (ec2Code(e.cause) === 'InvalidPermission.Duplicate' ? okAsync(undefined) : errAsync(e))),
+  );
+  return ResultAsync.combine(authorize).map(() => stage.again('opening security group rules', 0.01));
+}
+
+/** The planned rules the observed groups lack, compared as observe keys them (a group source by its id). */
+export function missingRules(plan: Plan, world: AwsWorld): MissingRule[] {
+  const sourceOf = (r: PlannedRule) => (r.group ? `sg:${world.securityGroups[r.group]?.id ?? ''}` : (r.cidr ?? ''));
+  return plan.securityGroups.flatMap((g) => {
+    const have = world.securityGroups[g.role];
+    return g.rules.filter((r) => !have?.rules.includes(ruleKey(r.protocol, r.fromPort, r.toPort, sourceOf(r)))).map((r) => ({ id: have?.id ?? '', rule: r }));
+  });
+}
+
+/** A planned rule as EC2 takes it: from a CIDR, or from the members of one of the cluster's groups. */
+function permission(world: AwsWorld, rule: PlannedRule): IpPermission {
+  return {
+    IpProtocol: rule.protocol,
+    FromPort: rule.fromPort,
+    ToPort: rule.toPort,
+    ...(rule.group ? { UserIdGroupPairs: [{ GroupId: world.securityGroups[rule.group]?.id }] } : { IpRanges: [{ CidrIp: rule.cidr }] }),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * What every stage of `applyPlan` is given (internal): the plan, the world as observed, the node
+ * boot tokens, and the EC2 moves the stages share — sending a command, creating a tagged resource
+ * once, marking one as configured, and the progress to report.
+ *
+ * Stages run in the order of `applyPlan`'s table, and a stage runs only once every stage before it
+ * is as planned: a stage may rely on what those built (the subnets stage on the VPC, the route
+ * table stage on the internet gateway, the instances on the subnets and security groups).
+ */
+import { CreateTagsCommand, type EC2Client, type ResourceType, type Tag, type TagSpecification } from '@aws-sdk/client-ec2';
+import type { SecretValue } from '@kubeception/sdk';
+import type { DriverError, DriverProgress } from '@kubeception/sdk/cluster';
+import { okAsync, type ResultAsync } from 'neverthrow';
+import { sendEc2, type Ec2Command } from '../ec2-command.js';
+import type { AwsWorld } from '../observe.js';
+import type { PendingCreations } from '../pending.js';
+import { ROLE_TAG, type Plan } from '../plan.js';
+
+/** Tag on a VPC or subnet whose attributes are set (DNS hostnames, public addresses). */
+export const DONE_TAG = 'kubeception.io/configured';
+
+/** The node a boot token is minted for: its roles in the cluster's PKI follow from `role`. */
+export interface BootNode {
+  /** The guest node's name (`<cluster>-master-0`, `<cluster>-<pool>-<i>`). */
+  readonly name: string;
+  /** Its role: the token may issue only this role's certificates. */
+  readonly role: 'master' | 'worker';
+}
+
+/** How nodes get their boot token (see README "Node boot"). */
+export interface BootTokens {
+  readonly mint: (node: BootNode) => ResultAsync<SecretValue, DriverError>;
+  readonly vaultAddr: string;
+}
+
+/** A stage's step toward the plan, or `undefined` when its part of the plan is as planned. */
+export type StageStep = ResultAsync<DriverProgress, DriverError> | undefined;
+
+/** What every stage is given. */
+export interface StageOptions {
+  /** What the Cluster needs. */
+  readonly plan: Plan;
+  /** What observe found. */
+  readonly world: AwsWorld;
+  /** How nodes get their boot token. @default none: the planned user data, without a boot file */
+  readonly boot?: BootTokens | undefined;
+  /** Sends a command. */
+  readonly send: (command: Ec2Command) => ResultAsync<unknown, DriverError>;
+  /** Progress that asks to be called again after `factor` times the poll interval. */
+  readonly again: (reason: string, factor?: number) => DriverProgress;
+  /** Creates the resource of `role` with `command`, unless a creation of it is still becoming visible. */
+  readonly create: (role: string, what: string, command: Ec2Command) => ResultAsync<DriverProgress, DriverError>;
+  /** The tag specification of a resource of `role`: the plan's tags, the role, and `Name` (`<cluster-id>-<role>` unless given). */
+  readonly tagged: (type: ResourceType, role: string, name?: string) => TagSpecification[];
+  /** Tags the resource `id` as configured ({@link DONE_TAG}). */
+  readonly markDone: (id: string) => ResultAsync<unknown, DriverError>;
+}
+
+/** What {@link stageOptions} builds the stages' options from. */
+export interface StageInputs {
+  /** Client of the cluster's region. */
+  readonly ec2: EC2Client;
+  readonly plan: Plan;
+  readonly world: AwsWorld;
+  /** Base interval between passes. */
+  readonly pollMs: number;
+  /** Creations EC2 acknowledged that Describe does not show yet. */
+  readonly pending: PendingCreations;
+  readonly boot?: BootTokens | undefined;
+}
+
+/** The options every stage of one pass is given. */
+export function stageOptions(inputs: StageInputs): StageOptions {
+  const { ec2, plan, world, pollMs, pending, boot } = inputs;
+  const again = (reason: string, factor = 1): DriverProgress => ({ type: 'requeueAfter', ms: Math.max(1, Math.round(pollMs * factor)), reason });
+  const send = (command: Ec2Command) => sendEc2(ec2, command);
+  return {
+    plan,
+    world,
+    boot,
+    send,
+    again,
+    create: (role, what, command) => {
+      if (pending.pending(plan.id, role)) return okAsync(again(`waiting for the new ${what} to become visible`, 0.5));
+      return send(command).map(() => (pending.record(plan.id, role), again(`creating ${what}`)));
+    },
+    tagged: (type, role, name = `${plan.id}-${role}`) => [
+      { ResourceType: type, Tags: [...Object.entries(plan.tags).map(([Key, Value]): Tag => ({ Key, Value })), { Key: ROLE_TAG, Value: role }, { Key: 'Name', Value: name }] },
+    ],
+    markDone: (id) => send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: DONE_TAG, Value: 'true' }] })),
+  };
+}
+
+/** The roles of the stages' resources observe sees (their creations are no longer pending). */
+export function visibleRoles(world: AwsWorld): string[] {
+  return [...(world.vpc ? ['vpc'] : []), ...(world.gateway ? ['igw'] : []), ...(world.routeTable ? ['rt-public'] : []), ...Object.keys(world.subnets), ...Object.keys(world.securityGroups)];
+}

@@ -1,0 +1,93 @@
+/**
+ * What the KVM driver's `observe` reports (internal): the world as found, and once the Cluster's
+ * network is known the rendering and the plan `apply` executes, with the conditions, nodes,
+ * network and endpoint of the Cluster's status. Deleting renders nothing.
+ */
+import { NodeRole, type Cluster, type Persisted } from '@kubeception/sdk';
+import { driverCondition, type Observed } from '@kubeception/sdk/cluster';
+import type { KvmSpec } from '../provider-spec.js';
+import { kvmCluster, type KvmCluster } from '../render/cluster.js';
+import type { Unrenderable } from '../render/quote.js';
+import type { RenderedCluster } from '../render/render-cluster.js';
+import { planCluster, settled, type Plan } from './plan.js';
+import type { RenderCache } from './render-cache.js';
+import type { KvmWorld } from './world.js';
+
+/** What `observe` hands `apply`: the world and, once a network is known, the rendered cluster and the plan. */
+export interface KvmObservation {
+  /** The cluster's host objects, flannel config and guest nodes as they are. */
+  readonly world: KvmWorld;
+  /** The host objects the cluster should have; set once its network is known (never while the Cluster is deleted: deleting renders nothing). */
+  readonly rendered?: RenderedCluster;
+  /** What `apply` has to do to get from `world` to `rendered`; set with `rendered`. */
+  readonly plan?: Plan;
+  /** Why the Cluster cannot be rendered (a user-written value that cannot be written safely): `apply` refuses it, `cleanup` is not affected. */
+  readonly unrenderable?: Unrenderable;
+}
+
+/** What an observation is made from. */
+export interface ObservationInputs {
+  readonly cluster: Persisted<Cluster>;
+  /** The Cluster's provider spec; `undefined` when it no longer parses (a deletion). */
+  readonly spec: KvmSpec | undefined;
+  /** The Cluster's host objects, flannel config and guest nodes as they are. */
+  readonly world: KvmWorld;
+  /** The driver's renderings. */
+  readonly renders: Pick<RenderCache, 'render'>;
+}
+
+/** The observation of a Cluster: its world, and (unless it is being deleted) its rendering, plan and status. */
+export function observation(inputs: ObservationInputs): Observed<KvmObservation> {
+  const { cluster, spec, world } = inputs;
+  // deleting renders nothing (a spec that no longer parses, or renders, must not keep the
+  // Cluster): cleanup finds everything from the Cluster's ID and the world
+  if (spec === undefined || cluster.metadata.deletionTimestamp !== undefined) return { provider: { world }, conditions: [] };
+  const kc = kvmCluster(cluster, spec);
+  const outcome = inputs.renders.render(kc, world.network);
+  const rendered = world.network !== undefined && 'value' in outcome ? outcome.value : undefined;
+  const unrenderable = 'error' in outcome ? outcome.error : undefined;
+  const plan = rendered ? planCluster(kc, world, rendered, [...world.certificates, ...(world.flannelTls ? [world.flannelTls] : [])]) : undefined;
+  return { provider: { world, ...(rendered ? { rendered } : {}), ...(plan ? { plan } : {}), ...(unrenderable ? { unrenderable } : {}) }, ...summarize(kc, world, rendered, plan, unrenderable) };
+}
+
+/** Conditions, nodes, network and endpoint of an observation. */
+function summarize(kc: KvmCluster, world: KvmWorld, rendered: RenderedCluster | undefined, plan: Plan | undefined, unrenderable: Unrenderable | undefined): Omit<Observed<KvmObservation>, 'provider'> {
+  const version = kc.spec.kubernetes.version;
+  const nodes = rendered?.nodes ?? [];
+  const guestNodes = world.guest.reachable ? world.guest.nodes : new Map();
+  const vmsReady = (role: NodeRole) => {
+    // no rendering yet (the network is being allocated): no VM exists, so none is Ready
+    if (rendered === undefined) return driverCondition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', false, 'Provisioning', 'no VMs yet: allocating the flannel network');
+    const mine = nodes.filter((n) => n.role === role);
+    const unschedulable = world.pods.find((p) => p.role === role && p.unschedulable !== undefined);
+    const notReady = mine.filter((n) => !settled(world, n.name) || (world.guest.reachable && world.guest.nodes.get(n.name)?.version !== version));
+    if (unschedulable) return driverCondition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', false, 'Unschedulable', `VM ${unschedulable.node} cannot be placed: ${unschedulable.unschedulable}`);
+    const detail = world.guest.reachable ? `${notReady.length} of ${mine.length} nodes not Ready at v${version} in the guest (${notReady.map((n) => n.name).join(', ')})` : world.guest.reason;
+    return driverCondition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', notReady.length === 0, 'NodesNotReady', detail);
+  };
+  const shared = plan?.applies.filter((o) => o.metadata?.labels?.['kubeception.io/node'] === undefined && o.kind !== 'EndpointSlice') ?? [];
+  const flannelDs = world.objects.get('DaemonSet/flannel') as { status?: { numberReady?: number; desiredNumberScheduled?: number } } | undefined;
+  const flannelReady = flannelDs?.status !== undefined && (flannelDs.status.desiredNumberScheduled ?? 0) > 0 && flannelDs.status.numberReady === flannelDs.status.desiredNumberScheduled;
+  const networkReady = world.ledgered && world.flannel !== undefined && flannelReady;
+  const podCIDR = kc.spec.network.podCIDR;
+  return {
+    conditions: [
+      // no count or list of the objects left: as their writes reach the cache, every new count
+      // would be a status write of the Cluster (what was applied is logged at debug level)
+      unrenderable !== undefined
+        ? driverCondition('InfrastructureReady', false, 'InvalidSpec', unrenderable.message)
+        : driverCondition('InfrastructureReady', rendered !== undefined && shared.length === 0, 'Provisioning', rendered === undefined ? 'allocating the flannel network' : "writing the cluster's host objects"),
+      driverCondition('NetworkReady', networkReady, 'Provisioning', !world.ledgered ? 'allocating the flannel network' : world.flannel === undefined ? 'writing the flannel config' : 'flanneld starting on the hosts'),
+      vmsReady(NodeRole.Master),
+      vmsReady(NodeRole.Worker),
+    ],
+    network: { ...(world.network ? { flannel: { network: world.network.network, vni: world.network.vni } } : {}), podCIDR },
+    ...(world.objects.has('Ingress/api') ? { endpoint: { host: kc.spec.kubernetes.api.domain, port: 443 } } : {}),
+    nodes: nodes.flatMap((n) => {
+      const pod = world.pods.find((p) => p.node === n.name && !p.terminating) ?? world.pods.find((p) => p.node === n.name);
+      if (pod === undefined) return [];
+      const guest = guestNodes.get(n.name);
+      return [{ name: n.name, role: n.role, ...(n.pool ? { pool: n.pool } : {}), ready: guest?.ready === true && guest.version === version, ...(pod.ip ? { address: pod.ip } : {}), providerID: `kvm://${kc.id}/${n.name}` }];
+    }),
+  };
+}
