@@ -10,7 +10,10 @@ import { awsCluster, startAwsWorld } from '@kubeception/tests';
 import type { Figure } from './figure.js';
 
 function minimumCalls(name: string): number {
-  const cluster = validateCluster({ ...awsCluster(name), metadata: { name, namespace: 'default', uid: 'x' } }, { providers: [provider] })._unsafeUnwrap() as unknown as Persisted<Cluster>;
+  const cluster = validateCluster(
+    { ...awsCluster(name), metadata: { name, namespace: 'default', uid: 'x' } },
+    { providers: [provider] },
+  )._unsafeUnwrap() as unknown as Persisted<Cluster>;
   const plan = planCluster(cluster, (cluster.spec.provider as { aws: AwsSpec }).aws)._unsafeUnwrap();
   const publicSubnets = plan.subnets.filter((s) => s.public).length;
   const rules = plan.securityGroups.reduce((sum, g) => sum + g.rules.length, 0);

@@ -8,7 +8,14 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateSubnetCommand, CreateVpcCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand, type RunInstancesCommandInput } from '@aws-sdk/client-ec2';
+import {
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeInstancesCommand,
+  EC2Client,
+  RunInstancesCommand,
+  type RunInstancesCommandInput,
+} from '@aws-sdk/client-ec2';
 import { startFakeEc2 } from '@kubeception/testing';
 import type { Figure } from './figure.js';
 
@@ -28,7 +35,15 @@ async function perSecond(count: number, fn: (i: number) => Promise<unknown>): Pr
 async function fixedServer(body: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': '00000000-0000-0000-0000-000000000000', 'content-length': String(Buffer.byteLength(body)) }).end(body));
+    req.on('end', () =>
+      res
+        .writeHead(200, {
+          'content-type': 'text/xml;charset=UTF-8',
+          'x-amzn-requestid': '00000000-0000-0000-0000-000000000000',
+          'content-length': String(Buffer.byteLength(body)),
+        })
+        .end(body),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -43,7 +58,11 @@ async function fixedServer(body: string): Promise<{ url: string; close(): Promis
 
 /** The fake's raw answer to the same form an SDK call sends. */
 async function capture(url: string, form: Record<string, string>): Promise<string> {
-  const res = await fetch(url, { method: 'POST', headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/ec2/aws4_request' }, body: new URLSearchParams({ Version: '2016-11-15', ...form }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/ec2/aws4_request' },
+    body: new URLSearchParams({ Version: '2016-11-15', ...form }),
+  });
   return res.text();
 }
 
@@ -58,20 +77,39 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
   const figures: Figure[] = [];
   try {
     const vpcId = (await sdk.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc?.VpcId ?? '';
-    const subnetId = (await sdk.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.0.0/16', AvailabilityZone: 'us-east-1a' }))).Subnet?.SubnetId ?? '';
+    const subnetId =
+      (await sdk.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.0.0/16', AvailabilityZone: 'us-east-1a' }))).Subnet?.SubnetId ?? '';
     const input = (i: number): RunInstancesCommandInput => ({
       ImageId: AMI,
       InstanceType: 't3.medium',
       MinCount: 1,
       MaxCount: 1,
       SubnetId: subnetId,
-      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: `kubeception.io/cluster/c${((i % CLUSTERS) + CLUSTERS) % CLUSTERS}`, Value: 'owned' }, { Key: 'Name', Value: `node-${i}` }] }],
+      TagSpecifications: [
+        {
+          ResourceType: 'instance',
+          Tags: [
+            { Key: `kubeception.io/cluster/c${((i % CLUSTERS) + CLUSTERS) % CLUSTERS}`, Value: 'owned' },
+            { Key: 'Name', Value: `node-${i}` },
+          ],
+        },
+      ],
     });
     const launch = (c: EC2Client) => (i: number) => c.send(new RunInstancesCommand(input(i)));
     const runRate = await perSecond(launches, launch(sdk));
     for (let i = launches; i < total; i++) await launch(sdk)(i);
 
-    const runBody = await capture(ec2.url, { Action: 'RunInstances', ImageId: AMI, InstanceType: 't3.medium', MinCount: '1', MaxCount: '1', SubnetId: subnetId, 'TagSpecification.1.ResourceType': 'instance', 'TagSpecification.1.Tag.1.Key': 'kubeception.io/cluster/c0', 'TagSpecification.1.Tag.1.Value': 'owned' });
+    const runBody = await capture(ec2.url, {
+      Action: 'RunInstances',
+      ImageId: AMI,
+      InstanceType: 't3.medium',
+      MinCount: '1',
+      MaxCount: '1',
+      SubnetId: subnetId,
+      'TagSpecification.1.ResourceType': 'instance',
+      'TagSpecification.1.Tag.1.Key': 'kubeception.io/cluster/c0',
+      'TagSpecification.1.Tag.1.Value': 'owned',
+    });
     const filter = { Name: 'tag:kubeception.io/cluster/c7', Values: ['owned'] };
     const describe = (c: EC2Client) => () => c.send(new DescribeInstancesCommand({ Filters: [filter] }));
     const describeRate = await perSecond(describes, describe(sdk));

@@ -16,10 +16,14 @@ function request(base: string, method: string, path: string, body?: unknown): Pr
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const type = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
-    const req = http.request(`${base}${path}`, { method, agent, headers: data ? { 'content-type': type, 'content-length': Buffer.byteLength(data) } : {} }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      `${base}${path}`,
+      { method, agent, headers: data ? { 'content-type': type, 'content-length': Buffer.byteLength(data) } : {} },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -41,7 +45,12 @@ async function throughput(count: number, parallel: number, make: (i: number) => 
 }
 
 async function bareServer(): Promise<{ url: string; broadcast: (lines: string[]) => void; streams: () => number; close: () => Promise<void> }> {
-  const body = JSON.stringify({ kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'x', namespace: 'default', resourceVersion: '1', uid: 'u' }, data: { key: 'v'.repeat(180) } });
+  const body = JSON.stringify({
+    kind: 'ConfigMap',
+    apiVersion: 'v1',
+    metadata: { name: 'x', namespace: 'default', resourceVersion: '1', uid: 'u' },
+    data: { key: 'v'.repeat(180) },
+  });
   const open = new Set<http.ServerResponse>();
   const server = http.createServer((req, res) => {
     if (req.url?.includes('watch=true')) {
@@ -102,7 +111,9 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     await throughput(1000, 8, () => request(fake.url, 'GET', '/api/v1/namespaces/default'));
     const baseline = await throughput(n, 8, bareGet);
     const ns = '/api/v1/namespaces/default/configmaps';
-    const create = await throughput(n, 8, (i) => request(fake.url, 'POST', ns, { metadata: { name: `cm-${i}`, labels: { group: `g${i % 100}` } }, data: { key: 'v'.repeat(180) } }));
+    const create = await throughput(n, 8, (i) =>
+      request(fake.url, 'POST', ns, { metadata: { name: `cm-${i}`, labels: { group: `g${i % 100}` } }, data: { key: 'v'.repeat(180) } }),
+    );
     const get = await throughput(n, 8, (i) => request(fake.url, 'GET', `${ns}/cm-${i}`));
     const update = await throughput(n, 8, (i) => request(fake.url, 'PATCH', `${ns}/cm-${i}`, { data: { key: `u${i}` } }));
     const list = await throughput(quick ? 200 : 1000, 8, (i) => request(fake.url, 'GET', `${ns}?labelSelector=group%3Dg${i % 100}`));
@@ -112,7 +123,8 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     const events = quick ? 200 : 1000;
     const fakeWatchers = await openWatchers(`${fake.url}${ns}?watch=true&resourceVersion=${fake.resourceVersion()}&labelSelector=fanout%3Dyes`, 100);
     let start = performance.now();
-    for (let i = 0; i < events; i++) await request(fake.url, 'POST', ns, { metadata: { name: `fan-${i}`, labels: { fanout: 'yes' } }, data: { key: 'v'.repeat(180) } });
+    for (let i = 0; i < events; i++)
+      await request(fake.url, 'POST', ns, { metadata: { name: `fan-${i}`, labels: { fanout: 'yes' } }, data: { key: 'v'.repeat(180) } });
     while (fakeWatchers.received() < events * 100) await new Promise((r) => setTimeout(r, 5));
     const fanOut = ((events * 100) / (performance.now() - start)) * 1000;
     fakeWatchers.close();
@@ -128,7 +140,13 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     while (bareWatchers.received() < events * 100) await new Promise((r) => setTimeout(r, 5));
     const fanOutBaseline = ((events * 100) / (performance.now() - start)) * 1000;
     bareWatchers.close();
-    figures.push({ name: 'fake API: watch fan-out to 100 watchers', value: fanOut, unit: 'events/s', baseline: fanOutBaseline, ratio: fanOut / fanOutBaseline });
+    figures.push({
+      name: 'fake API: watch fan-out to 100 watchers',
+      value: fanOut,
+      unit: 'events/s',
+      baseline: fanOutBaseline,
+      ratio: fanOut / fanOutBaseline,
+    });
   } finally {
     await fake.stop();
     await bare.close();

@@ -26,7 +26,8 @@ async function perSecond(count: number, fn: (i: number) => Promise<unknown>): Pr
 /** Leaf key pairs Node generates per second for `type`, each followed by one signature of the CA key. */
 async function baseline(type: 'ec' | 'rsa', count: number): Promise<number> {
   const ca = await generateKeys('ec', { namedCurve: 'prime256v1' });
-  const leafKeys = (): Promise<{ privateKey: KeyObject }> => (type === 'ec' ? generateKeys('ec', { namedCurve: 'prime256v1' }) : generateKeys('rsa', { modulusLength: 2048, publicExponent: 0x10001 }));
+  const leafKeys = (): Promise<{ privateKey: KeyObject }> =>
+    type === 'ec' ? generateKeys('ec', { namedCurve: 'prime256v1' }) : generateKeys('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
   return perSecond(count, async () => {
     await leafKeys();
     sign('sha256', randomBytes(TBS_BYTES), { key: ca.privateKey, dsaEncoding: 'der' });
@@ -43,7 +44,10 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     const role = { allowed_domains: 'example.com', allow_subdomains: true, organization: 'system:nodes', ttl: '72h' };
     await client.write('pki-bench/roles/ec', { ...role, key_type: 'ec' });
     await client.write('pki-bench/roles/rsa', { ...role, key_type: 'rsa', key_bits: 2048 });
-    for (const [type, count] of [['ec', quick ? 100 : 500], ['rsa', quick ? 5 : 20]] as const) {
+    for (const [type, count] of [
+      ['ec', quick ? 100 : 500],
+      ['rsa', quick ? 5 : 20],
+    ] as const) {
       const issue = (i: number) => client.write(`pki-bench/issue/${type}`, { common_name: `n${i}.example.com`, ip_sans: '10.0.0.1' });
       const value = await perSecond(count, issue);
       const base = await baseline(type, count);

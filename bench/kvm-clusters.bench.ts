@@ -25,8 +25,13 @@ import type { Figure } from './figure.js';
 
 /** The writes one cluster needs at the least. */
 function minimumWrites(name: string): number {
-  const cluster = createClusterModel({ providers: [provider] }).validate(kvmClusterInput(name))._unsafeUnwrap();
-  const rendered = renderCluster(kvmCluster(cluster, cluster.spec.provider.kvm!), { network: { network: '10.64.0.0/24', vni: 1 }, flannel: { etcdEndpoints: ['http://etcd:2379'] } })._unsafeUnwrap();
+  const cluster = createClusterModel({ providers: [provider] })
+    .validate(kvmClusterInput(name))
+    ._unsafeUnwrap();
+  const rendered = renderCluster(kvmCluster(cluster, cluster.spec.provider.kvm!), {
+    network: { network: '10.64.0.0/24', vni: 1 },
+    flannel: { etcdEndpoints: ['http://etcd:2379'] },
+  })._unsafeUnwrap();
   const certificates = clusterPki(cluster as never).certificates.length;
   const pkiObjects = 1 + certificates;
   // objects + Secret copies + 2 EndpointSlices + PKI objects (each created, finalized, its status
@@ -43,7 +48,15 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
   // 8 large hosts: every cluster runs a flannel pod on every VM host (one flannel client per host
   // per cluster), so more hosts would grow the pods as clusters × hosts; a 1 CPU / 1Gi VM takes
   // 2 CPU / 1.5Gi with QEMU's overhead
-  const world = await startKvmWorldInWorker({ nodes: 8, hostCpu: String(4 * n + 64), hostMemory: `${3 * n + 64}Gi`, hostPods: 2 * n + 100, concurrency: 16, recheckMs: 500, requestLogLimit: 5_000_000 });
+  const world = await startKvmWorldInWorker({
+    nodes: 8,
+    hostCpu: String(4 * n + 64),
+    hostMemory: `${3 * n + 64}Gi`,
+    hostPods: 2 * n + 100,
+    concurrency: 16,
+    recheckMs: 500,
+    requestLogLimit: 5_000_000,
+  });
   try {
     const watching = new AbortController();
     const clusters = startInformer(world.kube, ClusterResource, { namespace: 'default', signal: watching.signal });
@@ -68,7 +81,9 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
           const what = first ? `${first.type}=${first.reason}` : (c.status?.phase ?? 'no status');
           if (c.status?.phase !== 'Ready') waiting.set(what, (waiting.get(what) ?? 0) + 1);
         }
-        process.stderr.write(`  kvm-clusters: ${ready}/${n} Ready after ${((reported - started) / 1000).toFixed(0)} s; waiting: ${[...waiting].map(([w, k]) => `${w} ${k}`).join(', ')}\n`);
+        process.stderr.write(
+          `  kvm-clusters: ${ready}/${n} Ready after ${((reported - started) / 1000).toFixed(0)} s; waiting: ${[...waiting].map(([w, k]) => `${w} ${k}`).join(', ')}\n`,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -15,7 +15,9 @@ const quick = process.argv.includes('--quick');
 const environment = { node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}`, cpus: availableParallelism() };
 console.log(`node ${environment.node} (V8 ${environment.v8}), ${environment.platform}, ${environment.cpus} CPUs${quick ? ', quick sizes' : ''}`);
 const dir = fileURLToPath(new URL('.', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 const figures: Figure[] = [];
 for (const file of files) {
   const mod = (await import(new URL(file, import.meta.url).href)) as { run: (options: { quick: boolean }) => Promise<Figure[]> };
@@ -23,7 +25,12 @@ for (const file of files) {
   figures.push(...produced);
 }
 
-const rows = figures.map((f) => [f.name, `${format(f.value)} ${f.unit}`, f.baseline === undefined ? '' : `${format(f.baseline)} ${f.unit}`, f.ratio === undefined ? "" : `${f.ratio >= 0.1 ? f.ratio.toFixed(2) : f.ratio.toPrecision(2)}×`]);
+const rows = figures.map((f) => [
+  f.name,
+  `${format(f.value)} ${f.unit}`,
+  f.baseline === undefined ? '' : `${format(f.baseline)} ${f.unit}`,
+  f.ratio === undefined ? '' : `${f.ratio >= 0.1 ? f.ratio.toFixed(2) : f.ratio.toPrecision(2)}×`,
+]);
 const header = ['figure', 'value', 'baseline', 'ratio'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
 for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));

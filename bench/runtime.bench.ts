@@ -20,10 +20,14 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 const post = (url: string, body: object) =>
   new Promise<void>((resolve, reject) => {
     const data = JSON.stringify(body);
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve());
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -80,7 +84,11 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
         return okAsync(done());
       },
     });
-    const manager = createManager({ kube: createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 }), controllers: [controller], logger: pino({ level: 'silent' }) });
+    const manager = createManager({
+      kube: createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 }),
+      controllers: [controller],
+      logger: pino({ level: 'silent' }),
+    });
     start = performance.now();
     void manager.start();
     await until(() => reconciles >= n);
@@ -101,12 +109,20 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     const latency = (seen: Map<string, number>) => [...created].reduce((sum, [name, t]) => sum + Math.max(0, (seen.get(name) ?? t) - t), 0) / created.size;
     const oursLatency = latency(reconciled);
     const theirsLatency = latency(informerSeen);
-    figures.push({ name: 'latency: create response → handler (mean)', value: oursLatency, unit: 'ms', baseline: theirsLatency, ratio: oursLatency / theirsLatency });
+    figures.push({
+      name: 'latency: create response → handler (mean)',
+      value: oursLatency,
+      unit: 'ms',
+      baseline: theirsLatency,
+      ratio: oursLatency / theirsLatency,
+    });
     await informer.stop();
     await manager.stop();
 
     // Cache memory per object.
-    const texts = (await createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 }).resource(ConfigMapResource).list({ namespace: 'default' }))._unsafeUnwrap().items.map((item) => JSON.stringify(item));
+    const texts = (await createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 }).resource(ConfigMapResource).list({ namespace: 'default' }))
+      ._unsafeUnwrap()
+      .items.map((item) => JSON.stringify(item));
     const json = texts.reduce((sum, text) => sum + text.length, 0) / texts.length;
     const gcOf = (globalThis as { gc?: (options?: object) => void }).gc;
     // a synchronous full collection: a plain gc() on Node 24 left garbage unswept at the first reading

@@ -12,13 +12,20 @@ import type { Figure } from './figure.js';
 
 const PARALLEL = 64;
 
-const pod = (i: number): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${i}`, namespace: 'default', labels: { app: 'bench' } }, spec: { containers: [{ name: 'c', image: 'app:1', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } });
+const pod = (i: number): Pod => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: `p-${i}`, namespace: 'default', labels: { app: 'bench' } },
+  spec: { containers: [{ name: 'c', image: 'app:1', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+});
 
 async function inParallel(count: number, work: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: PARALLEL }, async () => {
-    while (next < count) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
 }
 
 /** The same writes the simulation makes per pod, without any simulation. */
@@ -31,8 +38,15 @@ async function baseline(count: number, nodes: number): Promise<number> {
   await inParallel(count, async (i) => {
     (await created.create(pod(i)))._unsafeUnwrap();
     (await pods.patch(`p-${i}`, { type: 'merge', body: { spec: { nodeName: `node-${(i % nodes) + 1}` } } }))._unsafeUnwrap();
-    (await pods.patchStatus(`p-${i}`, { type: 'merge', body: { status: { conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: at }] } } }))._unsafeUnwrap();
-    const status = { phase: 'Running', podIP: '10.244.0.2', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: at }], containerStatuses: [{ name: 'c', ready: true, restartCount: 0, image: 'app:1', imageID: '', state: { running: { startedAt: at } } }] };
+    (
+      await pods.patchStatus(`p-${i}`, { type: 'merge', body: { status: { conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: at }] } } })
+    )._unsafeUnwrap();
+    const status = {
+      phase: 'Running',
+      podIP: '10.244.0.2',
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: at }],
+      containerStatuses: [{ name: 'c', ready: true, restartCount: 0, image: 'app:1', imageID: '', state: { running: { startedAt: at } } }],
+    };
     (await pods.patchStatus(`p-${i}`, { type: 'json', ops: [{ op: 'replace', path: '/status', value: status }] }))._unsafeUnwrap();
   });
   const rate = (count / (performance.now() - started)) * 1000;

@@ -93,7 +93,9 @@ function validateExports(app, project, packages) {
       const where = `${type.symbolId.packageName}/${type.symbolId.packagePath}`;
       if (warned.has(`${where}:${type.qualifiedName}`)) return;
       warned.add(`${where}:${type.qualifiedName}`);
-      app.logger.validationWarning(`${type.qualifiedName}, defined in ${where}, is referenced by ${owner?.getFriendlyFullName()} but not exported by any entry point`);
+      app.logger.validationWarning(
+        `${type.qualifiedName}, defined in ${where}, is referenced by ${owner?.getFriendlyFullName()} but not exported by any entry point`,
+      );
     },
   });
   for (const reflection of Object.values(project.reflections)) {

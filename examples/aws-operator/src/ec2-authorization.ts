@@ -28,7 +28,8 @@ type Tags = readonly { readonly Key?: string; readonly Value?: string }[];
 type Input = Readonly<Record<string, unknown>>;
 
 const str = (input: Input, field: string): string | undefined => (typeof input[field] === 'string' ? input[field] : undefined);
-const strs = (input: Input, field: string): readonly string[] => (Array.isArray(input[field]) ? (input[field] as unknown[]).filter((v): v is string => typeof v === 'string') : []);
+const strs = (input: Input, field: string): readonly string[] =>
+  Array.isArray(input[field]) ? (input[field] as unknown[]).filter((v): v is string => typeof v === 'string') : [];
 
 /** What a rule of {@link RULES} is given: the call, and the requests for the resources it names. */
 interface CallScope {
@@ -69,7 +70,10 @@ const runInstances: Rule = (s) => [
 ];
 
 /** Tagging existing resources: each with its tags, and the tags asked for. */
-const createTags: Rule = (s) => strs(s.input, 'Resources').flatMap((id) => s.existing(typeOf(id), id).map((r) => ({ ...r, context: { ...r.context, ...requestTags((s.input.Tags ?? []) as Tags) } })));
+const createTags: Rule = (s) =>
+  strs(s.input, 'Resources').flatMap((id) =>
+    s.existing(typeOf(id), id).map((r) => ({ ...r, context: { ...r.context, ...requestTags((s.input.Tags ?? []) as Tags) } })),
+  );
 
 /** The resources each modelled action authorizes. */
 const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
@@ -115,9 +119,14 @@ function callScope(call: Ec2Call, account: string, tagsOf: TagsOf): CallScope {
     call,
     input,
     arn,
-    existing: (type, id) => (id === undefined ? [] : [{ action, resource: arn(type, id), context: Object.fromEntries(Object.entries(tagsOf(id) ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v])) }]),
+    existing: (type, id) =>
+      id === undefined
+        ? []
+        : [{ action, resource: arn(type, id), context: Object.fromEntries(Object.entries(tagsOf(id) ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v])) }],
     created: (type) => {
-      const tags = ((input.TagSpecifications ?? []) as { ResourceType?: string; Tags?: Tags }[]).filter((s) => s.ResourceType === type).flatMap((s) => s.Tags ?? []);
+      const tags = ((input.TagSpecifications ?? []) as { ResourceType?: string; Tags?: Tags }[])
+        .filter((s) => s.ResourceType === type)
+        .flatMap((s) => s.Tags ?? []);
       const context = requestTags(tags);
       const resource = arn(type, '*');
       const tagOnCreate = tags.length > 0 ? [{ action: 'ec2:CreateTags', resource, context: { ...context, 'ec2:CreateAction': call.action } }] : [];
@@ -134,7 +143,16 @@ function requestTags(tags: Tags): RequestContext {
 
 /** The resource type of an EC2 id (`vpc-…`, `subnet-…`, …). */
 function typeOf(id: string): string {
-  const prefixes: Readonly<Record<string, string>> = { vpc: 'vpc', subnet: 'subnet', igw: 'internet-gateway', rtb: 'route-table', sg: 'security-group', i: 'instance', vol: 'volume', eni: 'network-interface' };
+  const prefixes: Readonly<Record<string, string>> = {
+    vpc: 'vpc',
+    subnet: 'subnet',
+    igw: 'internet-gateway',
+    rtb: 'route-table',
+    sg: 'security-group',
+    i: 'instance',
+    vol: 'volume',
+    eni: 'network-interface',
+  };
   const type = prefixes[id.slice(0, id.lastIndexOf('-'))];
   if (!type) throw new Error(`unknown EC2 resource id ${id}`);
   return type;

@@ -19,23 +19,34 @@ export interface EmbeddedAws {
   stop(): Promise<void>;
 }
 
-const fatal = (what: string) => (error: { readonly message: string }): never => {
-  throw new Error(`could not ${what}: ${error.message}`);
-};
+const fatal =
+  (what: string) =>
+  (error: { readonly message: string }): never => {
+    throw new Error(`could not ${what}: ${error.message}`);
+  };
 
 /** Starts the fakes and creates the sample AWS Cluster (its AMI is registered in the fake's catalogue). */
 export async function startEmbeddedAws(): Promise<EmbeddedAws> {
-  const sample = createClusterModel({ providers: [awsProvider] }).validate(parse(readFileSync(new URL('../../samples/valid/cluster-aws.yaml', import.meta.url), 'utf8'))).match((c) => c, fatal('read the sample Cluster'));
+  const sample = createClusterModel({ providers: [awsProvider] })
+    .validate(parse(readFileSync(new URL('../../samples/valid/cluster-aws.yaml', import.meta.url), 'utf8')))
+    .match((c) => c, fatal('read the sample Cluster'));
   const ami = sample.spec.provider.aws?.instances.master.ami ?? '';
   const fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
   const fakeEc2 = await startFakeEc2({ images: [{ id: ami, name: 'kubeception-sample' }], instanceDelays: { pendingMs: 200, shuttingDownMs: 200 } });
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
   const kube = createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 });
-  await kube.resource(ClusterResource).create(sample).match((c) => c, fatal('create the sample Cluster'));
+  await kube
+    .resource(ClusterResource)
+    .create(sample)
+    .match((c) => c, fatal('create the sample Cluster'));
   const clients = new Map<string, EC2Client>();
   const ec2 = (region: string) => {
     let client = clients.get(region);
-    if (!client) clients.set(region, (client = new EC2Client({ region, endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'embedded' } })));
+    if (!client)
+      clients.set(
+        region,
+        (client = new EC2Client({ region, endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'embedded' } })),
+      );
     return client;
   };
   return {

@@ -24,7 +24,12 @@ export interface Enforcement {
 }
 
 /** Enforces `policy` on `client` (in place) against `fakeEc2`'s state; returns what it decides. */
-export function enforcePolicy(client: EC2Client, policy: PolicyDocument, fakeEc2: FakeEc2, enforcement: Enforcement = { denials: [], allowed: [] }): Enforcement {
+export function enforcePolicy(
+  client: EC2Client,
+  policy: PolicyDocument,
+  fakeEc2: FakeEc2,
+  enforcement: Enforcement = { denials: [], allowed: [] },
+): Enforcement {
   const tagsOf = (id: string) => fakeEc2.state.resources({ includeTerminated: true }).find((r) => r.id === id)?.tags;
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -52,5 +57,9 @@ export function enforcePolicy(client: EC2Client, policy: PolicyDocument, fakeEc2
 
 /** EC2's answer to a call IAM refuses, as the SDK throws it. */
 function unauthorized(action: string): Error {
-  return Object.assign(new Error(`You are not authorized to perform this operation. (ec2:${action})`), { name: 'UnauthorizedOperation', $fault: 'client', $metadata: { httpStatusCode: 403 } });
+  return Object.assign(new Error(`You are not authorized to perform this operation. (ec2:${action})`), {
+    name: 'UnauthorizedOperation',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 403 },
+  });
 }

@@ -28,16 +28,36 @@ const conditionKeys = (s: PolicyStatement) => Object.values(s.Condition ?? {}).f
 // two of everything: the operator's (tagged as managed by it) and someone else's
 const MANAGED = { 'kubeception.io/managed-by': 'kubeception', 'kubeception.io/cluster/demo-abcdefghij': 'owned', Name: 'demo-abcdefghij-x' };
 const tagsOf = (id: string) => (id.endsWith('-mine') ? MANAGED : id.endsWith('-theirs') ? { Name: 'payments-prod' } : undefined);
-const tagged = (type: string, tags: Record<string, string> = MANAGED) => ({ TagSpecifications: [{ ResourceType: type, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }] });
-const launch = (subnet: string, group: string) => ({ ImageId: 'ami-0123456789abcdef0', SubnetId: subnet, SecurityGroupIds: [group], KeyName: 'ops', ...tagged('instance') });
+const tagged = (type: string, tags: Record<string, string> = MANAGED) => ({
+  TagSpecifications: [{ ResourceType: type, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+});
+const launch = (subnet: string, group: string) => ({
+  ImageId: 'ami-0123456789abcdef0',
+  SubnetId: subnet,
+  SecurityGroupIds: [group],
+  KeyName: 'ops',
+  ...tagged('instance'),
+});
 
 /** Each mutating action the driver calls: as the driver calls it, and aimed at someone else's resources. */
 const CALLS: Readonly<Record<string, { readonly mine: Ec2Call['input']; readonly theirs: Ec2Call['input']; readonly why: string }>> = {
   CreateVpc: { mine: tagged('vpc'), theirs: tagged('vpc', { Name: 'untracked' }), why: 'a VPC not tagged as managed' },
-  CreateInternetGateway: { mine: tagged('internet-gateway'), theirs: tagged('internet-gateway', { Name: 'untracked' }), why: 'a gateway not tagged as managed' },
+  CreateInternetGateway: {
+    mine: tagged('internet-gateway'),
+    theirs: tagged('internet-gateway', { Name: 'untracked' }),
+    why: 'a gateway not tagged as managed',
+  },
   CreateSubnet: { mine: { VpcId: 'vpc-mine', ...tagged('subnet') }, theirs: { VpcId: 'vpc-theirs', ...tagged('subnet') }, why: 'a subnet in their VPC' },
-  CreateRouteTable: { mine: { VpcId: 'vpc-mine', ...tagged('route-table') }, theirs: { VpcId: 'vpc-theirs', ...tagged('route-table') }, why: 'a route table in their VPC' },
-  CreateSecurityGroup: { mine: { VpcId: 'vpc-mine', ...tagged('security-group') }, theirs: { VpcId: 'vpc-theirs', ...tagged('security-group') }, why: 'a group in their VPC' },
+  CreateRouteTable: {
+    mine: { VpcId: 'vpc-mine', ...tagged('route-table') },
+    theirs: { VpcId: 'vpc-theirs', ...tagged('route-table') },
+    why: 'a route table in their VPC',
+  },
+  CreateSecurityGroup: {
+    mine: { VpcId: 'vpc-mine', ...tagged('security-group') },
+    theirs: { VpcId: 'vpc-theirs', ...tagged('security-group') },
+    why: 'a group in their VPC',
+  },
   RunInstances: { mine: launch('subnet-mine', 'sg-mine'), theirs: launch('subnet-theirs', 'sg-theirs'), why: 'an instance in their subnet and group' },
   CreateTags: {
     mine: { Resources: ['vpc-mine'], Tags: [{ Key: 'kubeception.io/configured', Value: 'true' }] },
@@ -45,17 +65,33 @@ const CALLS: Readonly<Record<string, { readonly mine: Ec2Call['input']; readonly
     why: 'taking their VPC over by tagging it as managed',
   },
   ModifyVpcAttribute: { mine: { VpcId: 'vpc-mine' }, theirs: { VpcId: 'vpc-theirs' }, why: 'changing their VPC' },
-  AttachInternetGateway: { mine: { InternetGatewayId: 'igw-mine', VpcId: 'vpc-mine' }, theirs: { InternetGatewayId: 'igw-mine', VpcId: 'vpc-theirs' }, why: 'opening their VPC to the internet' },
+  AttachInternetGateway: {
+    mine: { InternetGatewayId: 'igw-mine', VpcId: 'vpc-mine' },
+    theirs: { InternetGatewayId: 'igw-mine', VpcId: 'vpc-theirs' },
+    why: 'opening their VPC to the internet',
+  },
   ModifySubnetAttribute: { mine: { SubnetId: 'subnet-mine' }, theirs: { SubnetId: 'subnet-theirs' }, why: 'making their subnet public' },
-  CreateRoute: { mine: { RouteTableId: 'rtb-mine', GatewayId: 'igw-mine' }, theirs: { RouteTableId: 'rtb-theirs', GatewayId: 'igw-mine' }, why: 'routing their subnets to our gateway' },
-  AssociateRouteTable: { mine: { RouteTableId: 'rtb-mine', SubnetId: 'subnet-mine' }, theirs: { RouteTableId: 'rtb-mine', SubnetId: 'subnet-theirs' }, why: 'rerouting their subnet' },
+  CreateRoute: {
+    mine: { RouteTableId: 'rtb-mine', GatewayId: 'igw-mine' },
+    theirs: { RouteTableId: 'rtb-theirs', GatewayId: 'igw-mine' },
+    why: 'routing their subnets to our gateway',
+  },
+  AssociateRouteTable: {
+    mine: { RouteTableId: 'rtb-mine', SubnetId: 'subnet-mine' },
+    theirs: { RouteTableId: 'rtb-mine', SubnetId: 'subnet-theirs' },
+    why: 'rerouting their subnet',
+  },
   AuthorizeSecurityGroupIngress: { mine: { GroupId: 'sg-mine' }, theirs: { GroupId: 'sg-theirs' }, why: 'opening their group' },
   RevokeSecurityGroupIngress: { mine: { GroupId: 'sg-mine' }, theirs: { GroupId: 'sg-theirs' }, why: 'closing their group' },
   TerminateInstances: { mine: { InstanceIds: ['i-mine'] }, theirs: { InstanceIds: ['i-mine', 'i-theirs'] }, why: 'terminating their instance' },
   DeleteSecurityGroup: { mine: { GroupId: 'sg-mine' }, theirs: { GroupId: 'sg-theirs' }, why: 'deleting their group' },
   DeleteSubnet: { mine: { SubnetId: 'subnet-mine' }, theirs: { SubnetId: 'subnet-theirs' }, why: 'deleting their subnet' },
   DeleteRouteTable: { mine: { RouteTableId: 'rtb-mine' }, theirs: { RouteTableId: 'rtb-theirs' }, why: 'deleting their route table' },
-  DetachInternetGateway: { mine: { InternetGatewayId: 'igw-mine', VpcId: 'vpc-mine' }, theirs: { InternetGatewayId: 'igw-theirs', VpcId: 'vpc-theirs' }, why: 'cutting their VPC off' },
+  DetachInternetGateway: {
+    mine: { InternetGatewayId: 'igw-mine', VpcId: 'vpc-mine' },
+    theirs: { InternetGatewayId: 'igw-theirs', VpcId: 'vpc-theirs' },
+    why: 'cutting their VPC off',
+  },
   DeleteInternetGateway: { mine: { InternetGatewayId: 'igw-mine' }, theirs: { InternetGatewayId: 'igw-theirs' }, why: 'deleting their gateway' },
   DeleteVpc: { mine: { VpcId: 'vpc-mine' }, theirs: { VpcId: 'vpc-theirs' }, why: 'deleting their VPC' },
 };
@@ -76,7 +112,10 @@ describe('the IAM policy (deploy/iam-policy.json)', () => {
   it('lets only Describe* act on every resource, and nothing else act without a condition but a launch reading an image or key pair and creating its volume and interface', () => {
     const unconditioned = policy.Statement.filter((s) => s.Effect === 'Allow' && !s.Condition);
     for (const s of policy.Statement.filter((st) => list(st.Resource).includes('*'))) {
-      expect(list(s.Action).filter((a) => !a.startsWith('ec2:Describe')), `statement ${s.Sid ?? '?'} on "*"`).toEqual([]);
+      expect(
+        list(s.Action).filter((a) => !a.startsWith('ec2:Describe')),
+        `statement ${s.Sid ?? '?'} on "*"`,
+      ).toEqual([]);
     }
     for (const s of unconditioned.filter((st) => list(st.Action).some((a) => !a.startsWith('ec2:Describe')))) {
       expect(list(s.Action), `statement ${s.Sid ?? '?'}`).toEqual(['ec2:RunInstances']);
@@ -86,12 +125,18 @@ describe('the IAM policy (deploy/iam-policy.json)', () => {
 
   it('covers every mutating action the driver calls by a statement with a tag condition', () => {
     expect(mutating.length).toBeGreaterThan(10);
-    const uncovered = mutating.filter((action) => !policy.Statement.some((s) => s.Effect === 'Allow' && list(s.Action).includes(action) && conditionKeys(s).some((k) => TAG_CONDITION.test(k))));
+    const uncovered = mutating.filter(
+      (action) => !policy.Statement.some((s) => s.Effect === 'Allow' && list(s.Action).includes(action) && conditionKeys(s).some((k) => TAG_CONDITION.test(k))),
+    );
     expect(uncovered).toEqual([]);
   });
 
   it('allows each mutating call as the driver makes it, on resources tagged as managed', () => {
-    expect(Object.keys(CALLS).map((a) => `ec2:${a}`).sort()).toEqual(mutating);
+    expect(
+      Object.keys(CALLS)
+        .map((a) => `ec2:${a}`)
+        .sort(),
+    ).toEqual(mutating);
     for (const [action, call] of Object.entries(CALLS)) expect(refused(action, call.mine), action).toEqual([]);
   });
 
@@ -105,7 +150,15 @@ describe('the IAM policy (deploy/iam-policy.json)', () => {
     expect(refused('RunInstances', { ...launch('subnet-mine', 'sg-mine'), ...tagged('instance', unowned) })).not.toEqual([]);
     // its own resources: no retagging to another install or cluster, no other tags
     expect(refused('CreateTags', { Resources: ['vpc-mine'], Tags: [{ Key: 'kubeception.io/managed-by', Value: 'other' }] })).not.toEqual([]);
-    expect(refused('CreateTags', { Resources: ['subnet-mine'], Tags: [{ Key: 'kubeception.io/configured', Value: 'true' }, { Key: 'kubeception.io/cluster/other-abcdefghij', Value: 'owned' }] })).not.toEqual([]);
+    expect(
+      refused('CreateTags', {
+        Resources: ['subnet-mine'],
+        Tags: [
+          { Key: 'kubeception.io/configured', Value: 'true' },
+          { Key: 'kubeception.io/cluster/other-abcdefghij', Value: 'owned' },
+        ],
+      }),
+    ).not.toEqual([]);
     expect(refused('CreateTags', { Resources: ['i-mine'], Tags: [{ Key: 'kubeception.io/configured', Value: 'true' }] })).not.toEqual([]);
   });
 

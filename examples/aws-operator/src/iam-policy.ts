@@ -51,7 +51,10 @@ export const list = (v: string | readonly string[] | undefined): readonly string
 
 /** IAM's wildcards: `*` any run of characters, `?` one character. */
 export function like(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\/]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\/]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
 }
 
@@ -67,7 +70,11 @@ const MATCHERS: Readonly<Record<string, (policy: string, value: string) => boole
   StringLike: (p, v) => like(p, v),
   StringEqualsIgnoreCase: (p, v) => p.toLowerCase() === v.toLowerCase(),
 };
-const NEGATED: Readonly<Record<string, string>> = { StringNotEquals: 'StringEquals', StringNotLike: 'StringLike', StringNotEqualsIgnoreCase: 'StringEqualsIgnoreCase' };
+const NEGATED: Readonly<Record<string, string>> = {
+  StringNotEquals: 'StringEquals',
+  StringNotLike: 'StringLike',
+  StringNotEqualsIgnoreCase: 'StringEqualsIgnoreCase',
+};
 
 /** Whether one `operator: { key: values }` entry holds. */
 function holds(operator: string, key: string, wanted: readonly string[], context: RequestContext): boolean {
@@ -76,7 +83,8 @@ function holds(operator: string, key: string, wanted: readonly string[], context
   const [set, base = ''] = operator.includes(':') ? operator.split(':', 2) : [undefined, operator];
   const positive = NEGATED[base] ?? base;
   const match = MATCHERS[positive];
-  if (!match || (set !== undefined && set !== 'ForAllValues' && set !== 'ForAnyValue')) throw new Error(`condition operator ${operator} is not modelled by the tests' evaluator`);
+  if (!match || (set !== undefined && set !== 'ForAllValues' && set !== 'ForAnyValue'))
+    throw new Error(`condition operator ${operator} is not modelled by the tests' evaluator`);
   const one = (v: string) => wanted.some((w) => match(w, v)) !== (positive !== base);
   if (set === 'ForAllValues') return (values ?? []).every(one);
   if (set === 'ForAnyValue') return (values ?? []).some(one);
@@ -89,7 +97,9 @@ function holds(operator: string, key: string, wanted: readonly string[], context
 export function applies(statement: PolicyStatement, request: AuthorizationRequest): boolean {
   if (!list(statement.Action).some((a) => like(a, request.action, true))) return false;
   if (!list(statement.Resource).some((r) => like(r, request.resource))) return false;
-  return Object.entries(statement.Condition ?? {}).every(([operator, keys]) => Object.entries(keys).every(([key, wanted]) => holds(operator, key, list(wanted), request.context)));
+  return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
+    Object.entries(keys).every(([key, wanted]) => holds(operator, key, list(wanted), request.context)),
+  );
 }
 
 /** IAM's decision on one request under one identity-based policy. */

@@ -49,7 +49,14 @@ describe('aws-operator', () => {
     void operator.start();
     const clusters = world.kube.resource(ClusterResource);
     const denied = () => (enforcement.denials.length > 0 ? `the IAM policy refused: ${JSON.stringify(enforcement.denials, null, 2)}` : undefined);
-    await until(async () => (await clusters.get('prod-eu', { namespace: 'default' })).match((c) => c.status?.phase === 'Ready', () => false), denied);
+    await until(
+      async () =>
+        (await clusters.get('prod-eu', { namespace: 'default' })).match(
+          (c) => c.status?.phase === 'Ready',
+          () => false,
+        ),
+      denied,
+    );
     (await clusters.delete('prod-eu', { namespace: 'default' }))._unsafeUnwrap();
     await until(async () => (await clusters.get('prod-eu', { namespace: 'default' })).isErr(), denied);
     await operator.stop();
@@ -57,7 +64,11 @@ describe('aws-operator', () => {
     // every mutating call touched only resources tagged as managed, or created them so tagged
     const mutations = enforcement.allowed.filter((r) => r.resource !== '*' && !/:(image|key-pair|volume|network-interface)\//.test(r.resource));
     expect(mutations.length).toBeGreaterThan(50);
-    for (const r of mutations) expect(r.context['aws:ResourceTag/kubeception.io/managed-by'] ?? r.context['aws:RequestTag/kubeception.io/managed-by'], `${r.action} on ${r.resource}`).toBe('kubeception');
+    for (const r of mutations)
+      expect(
+        r.context['aws:ResourceTag/kubeception.io/managed-by'] ?? r.context['aws:RequestTag/kubeception.io/managed-by'],
+        `${r.action} on ${r.resource}`,
+      ).toBe('kubeception');
     const used = [...new Set(world.fakeEc2.requests.all().map((r) => `ec2:${r.action}`))].sort();
     expect(used).toEqual([...new Set(policy.Statement.flatMap((s) => list(s.Action)))].sort());
     expect(world.fakeEc2.state.userResources()).toEqual([]);

@@ -1,7 +1,14 @@
 /** The aws-operator: the Cluster controller with the AWS driver (and, embedded, the PKI controllers). */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createAwsDriver } from '@kubeception/driver-aws';
-import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki, nodeRoles, type VaultClient } from '@kubeception/pki-vault';
+import {
+  clusterPki,
+  createCertificateAuthorityController,
+  createCertificateController,
+  createVaultPki,
+  nodeRoles,
+  type VaultClient,
+} from '@kubeception/pki-vault';
 import type { ClusterCoordinates, SecretValue } from '@kubeception/sdk';
 import type { KubeClient } from '@kubeception/sdk/kube';
 import { createManager, type Controller, type LeaderElectionOptions, type Manager } from '@kubeception/sdk/runtime';

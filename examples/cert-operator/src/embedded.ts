@@ -20,9 +20,11 @@ export interface Embedded {
 }
 
 /** The bootstrap cannot go on without this step: fail loudly. */
-const fatal = (what: string) => (error: { readonly message: string }): never => {
-  throw new Error(`could not ${what}: ${error.message}`);
-};
+const fatal =
+  (what: string) =>
+  (error: { readonly message: string }): never => {
+    throw new Error(`could not ${what}: ${error.message}`);
+  };
 const value = <T>(v: T): T => v;
 
 /** Starts the fakes and creates the sample KVM Cluster's CertificateAuthority and Certificates. */
@@ -30,12 +32,18 @@ export async function startEmbedded(): Promise<Embedded> {
   const fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
   const kube = createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 });
-  const sample = validateCluster(parse(readFileSync(new URL('../../samples/valid/cluster-kvm.yaml', import.meta.url), 'utf8'))).match(value, fatal('read the sample Cluster'));
+  const sample = validateCluster(parse(readFileSync(new URL('../../samples/valid/cluster-kvm.yaml', import.meta.url), 'utf8'))).match(
+    value,
+    fatal('read the sample Cluster'),
+  );
   const cluster = await kube.resource(ClusterResource).create(sample).match(value, fatal('create the sample Cluster'));
   const { authority, certificates } = clusterPki(cluster);
   await kube.resource(CertificateAuthorityResource).create(authority).match(value, fatal('create its CertificateAuthority'));
   for (const certificate of certificates) {
-    await kube.resource(CertificateResource).create(certificate).match(value, fatal(`create Certificate ${certificate.metadata.name}`));
+    await kube
+      .resource(CertificateResource)
+      .create(certificate)
+      .match(value, fatal(`create Certificate ${certificate.metadata.name}`));
   }
   return {
     fakeKube,

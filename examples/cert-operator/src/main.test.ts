@@ -33,7 +33,9 @@ describe('cert-operator', () => {
     });
     void operator.run();
     const kube = createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0, userAgent: 'rbac-test' }); // the test's own requests, told apart
-    const ready = async () => (await kube.resource(CertificateResource).list({ namespace: 'default' }))._unsafeUnwrap().items.filter((c) => isTrue(c.status?.conditions, 'Ready')).length;
+    const ready = async () =>
+      (await kube.resource(CertificateResource).list({ namespace: 'default' }))._unsafeUnwrap().items.filter((c) => isTrue(c.status?.conditions, 'Ready'))
+        .length;
     await expect.poll(ready, { timeout: 30_000 }).toBe(7);
     // a Secret whose certificate was tampered with is re-issued into the same (owned) Secret: an update
     const etcd = (await kube.resource(SecretResource).get('demo-etcd', { namespace: 'default' }))._unsafeUnwrap();
@@ -52,8 +54,11 @@ describe('cert-operator', () => {
       .map((r) => `${r.group}/${r.resource}${r.subresource ? `/${r.subresource}` : ''}:${r.verb}`);
     const used = new Set(operatorRequests);
     const granted = new Set<string>();
-    for (const doc of parseAllDocuments(deploy('rbac.yaml')).map((d) => d.toJS() as { kind: string; rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[] })) {
-      for (const rule of doc.rules ?? []) for (const g of rule.apiGroups) for (const r of rule.resources) for (const v of rule.verbs) granted.add(`${g}/${r}:${v}`);
+    for (const doc of parseAllDocuments(deploy('rbac.yaml')).map(
+      (d) => d.toJS() as { kind: string; rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[] },
+    )) {
+      for (const rule of doc.rules ?? [])
+        for (const g of rule.apiGroups) for (const r of rule.resources) for (const v of rule.verbs) granted.add(`${g}/${r}:${v}`);
     }
     expect([...used].filter((u) => !granted.has(u))).toEqual([]); // nothing used that is not granted
     const implied = new Set([
@@ -69,7 +74,9 @@ describe('cert-operator', () => {
     void operator.run();
     const certs = createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0 }).resource(CertificateResource);
     await expect
-      .poll(async () => (await certs.list({ namespace: 'default' }))._unsafeUnwrap().items.filter((c) => isTrue(c.status?.conditions, 'Ready')).length, { timeout: 30_000 })
+      .poll(async () => (await certs.list({ namespace: 'default' }))._unsafeUnwrap().items.filter((c) => isTrue(c.status?.conditions, 'Ready')).length, {
+        timeout: 30_000,
+      })
       .toBe(7);
     await operator.stop();
     await world.stop();

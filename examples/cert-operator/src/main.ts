@@ -25,12 +25,15 @@ const USAGE = `Usage: cert-operator [--embedded] [--once] [--verbose]
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], options: { embedded: { type: 'boolean' }, once: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help) return out(USAGE), 0;
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { embedded: { type: 'boolean' }, once: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return (out(USAGE), 0);
   const logger = pino({ level: values.verbose ? 'info' : 'warn' }, process.stderr);
   if (!values.embedded) {
     const { VAULT_ADDR, VAULT_TOKEN } = process.env;
-    if (!VAULT_ADDR || !VAULT_TOKEN) return out(`VAULT_ADDR and VAULT_TOKEN must be set (or use --embedded)\n\n${USAGE}`), 2;
+    if (!VAULT_ADDR || !VAULT_TOKEN) return (out(`VAULT_ADDR and VAULT_TOKEN must be set (or use --embedded)\n\n${USAGE}`), 2);
     const operator = createCertOperator({
       kube: createKubeClient({ userAgent: 'cert-operator' }),
       vault: vault({ endpoint: VAULT_ADDR, token: VAULT_TOKEN, noCustomHTTPVerbs: true }),
@@ -52,7 +55,13 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   let reported = -1;
   let code = 0;
   for (;;) {
-    const list = await world.kube.resource(CertificateResource).list({ namespace: 'default' }).match((l) => l.items, () => []);
+    const list = await world.kube
+      .resource(CertificateResource)
+      .list({ namespace: 'default' })
+      .match(
+        (l) => l.items,
+        () => [],
+      );
     const ready = list.filter((c) => isTrue(c.status?.conditions, 'Ready'));
     if (ready.length !== reported) out(`certificates Ready: ${(reported = ready.length)}/${list.length}`);
     if (ready.length === list.length && list.length > 0) {

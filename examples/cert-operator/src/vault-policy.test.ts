@@ -28,7 +28,9 @@ describe('the operator’s Vault policy', () => {
     const operator = createCertOperator({ kube: world.operatorKube, vault: operatorVault });
     void operator.run();
     const kube = createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0 });
-    const ready = async () => (await kube.resource(CertificateResource).list({ namespace: 'default' }))._unsafeUnwrap().items.filter((c) => isTrue(c.status?.conditions, 'Ready')).length;
+    const ready = async () =>
+      (await kube.resource(CertificateResource).list({ namespace: 'default' }))._unsafeUnwrap().items.filter((c) => isTrue(c.status?.conditions, 'Ready'))
+        .length;
     await expect.poll(ready, { timeout: 30_000 }).toBe(7);
 
     const grant = 'path "*" {\n  capabilities = ["create", "read", "update", "delete", "list", "sudo"]\n}\n';

@@ -3,7 +3,13 @@ import { parseConfig } from './config.js';
 
 describe('parseConfig', () => {
   it('fills host mode from the environment, flags first', () => {
-    const env = { FLANNEL_ETCD_ENDPOINTS: 'https://a:2379, https://b:2379', FLANNEL_ETCD_CA_FILE: '/ca', POD_NAMESPACE: 'ops', VAULT_ADDR: 'https://vault:8200', VAULT_TOKEN: 's.x' };
+    const env = {
+      FLANNEL_ETCD_ENDPOINTS: 'https://a:2379, https://b:2379',
+      FLANNEL_ETCD_CA_FILE: '/ca',
+      POD_NAMESPACE: 'ops',
+      VAULT_ADDR: 'https://vault:8200',
+      VAULT_TOKEN: 's.x',
+    };
     expect(parseConfig(['--with-pki', '--ledger-namespace', 'ledger', '--flannel-etcd-tls-secret', 'etcd-client'], env)._unsafeUnwrap()).toEqual({
       mode: 'host',
       verbose: false,
@@ -12,7 +18,11 @@ describe('parseConfig', () => {
       flannel: { endpoints: ['https://a:2379', 'https://b:2379'], caFile: '/ca', tlsSecret: 'etcd-client' },
       vault: { addr: 'https://vault:8200', token: 's.x' },
     });
-    expect(parseConfig(['--flannel-etcd-endpoints', 'http://c:2379'], env)._unsafeUnwrap()).toMatchObject({ namespace: 'ops', ledgerNamespace: 'ops', flannel: { endpoints: ['http://c:2379'] } });
+    expect(parseConfig(['--flannel-etcd-endpoints', 'http://c:2379'], env)._unsafeUnwrap()).toMatchObject({
+      namespace: 'ops',
+      ledgerNamespace: 'ops',
+      flannel: { endpoints: ['http://c:2379'] },
+    });
   });
 
   it('refuses what cannot work', () => {
@@ -27,6 +37,11 @@ describe('parseConfig', () => {
   });
 
   it('embedded mode needs nothing else', () => {
-    expect(parseConfig(['--embedded', '--once', '--timeout', '30'], {})._unsafeUnwrap()).toEqual({ mode: 'embedded', once: true, timeoutMs: 30_000, verbose: false });
+    expect(parseConfig(['--embedded', '--once', '--timeout', '30'], {})._unsafeUnwrap()).toEqual({
+      mode: 'embedded',
+      once: true,
+      timeoutMs: 30_000,
+      verbose: false,
+    });
   });
 });

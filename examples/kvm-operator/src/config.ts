@@ -90,7 +90,10 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   }
   if (values.once || values.timeout) return err('--once and --timeout go with --embedded');
 
-  const endpoints = (values['flannel-etcd-endpoints'] ?? env.FLANNEL_ETCD_ENDPOINTS ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const endpoints = (values['flannel-etcd-endpoints'] ?? env.FLANNEL_ETCD_ENDPOINTS ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
   if (endpoints.length === 0) return err('the host flannel etcd is needed: --flannel-etcd-endpoints or $FLANNEL_ETCD_ENDPOINTS (or use --embedded)');
   const certFile = values['flannel-etcd-cert-file'] ?? env.FLANNEL_ETCD_CERT_FILE;
   const keyFile = values['flannel-etcd-key-file'] ?? env.FLANNEL_ETCD_KEY_FILE;

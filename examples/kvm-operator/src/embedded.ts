@@ -45,13 +45,15 @@ export interface EmbeddedKvm {
 }
 
 /** The bootstrap cannot go on without this step: fail loudly. */
-const fatal = (what: string) => (error: KubeError): never => {
-  throw new Error(`could not ${what}: ${error.message}`);
-};
+const fatal =
+  (what: string) =>
+  (error: KubeError): never => {
+    throw new Error(`could not ${what}: ${error.message}`);
+  };
 
 /** A client for the in-process fakes: no rate limit, few and short retries. */
-export const embeddedClient = (kubeConfig: KubeConfig): KubeClient => createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, jitter: 0.5 } });
-
+export const embeddedClient = (kubeConfig: KubeConfig): KubeClient =>
+  createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, jitter: 0.5 } });
 
 /** Starts the fakes, creates the operator's namespace and (by default) the sample KVM Cluster. */
 export async function startEmbeddedKvm(options: EmbeddedKvmOptions = {}): Promise<EmbeddedKvm> {
@@ -63,10 +65,16 @@ export async function startEmbeddedKvm(options: EmbeddedKvmOptions = {}): Promis
   const vms = await startVmSimulator(host);
   const store = createMemoryNetworkStore();
   const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
-  await kube.resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: operatorNamespace } }).match((n) => n, fatal(`create namespace ${operatorNamespace}`));
+  await kube
+    .resource(NamespaceResource)
+    .create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: operatorNamespace } })
+    .match((n) => n, fatal(`create namespace ${operatorNamespace}`));
   if (options.sample ?? true) {
     const sample = parse(readFileSync(new URL('../../samples/valid/cluster-kvm.yaml', import.meta.url), 'utf8')) as ClusterInput;
-    await kube.resource(ClusterResource).create(sample).match((c) => c, fatal('create the sample Cluster'));
+    await kube
+      .resource(ClusterResource)
+      .create(sample)
+      .match((c) => c, fatal('create the sample Cluster'));
   }
   const guest = vms.connector();
   const vaultClient = vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true });

@@ -62,7 +62,9 @@ describe('kvm-operator', () => {
   });
 
   it('its --with-pki ClusterRole is the cert-operator’s', () => {
-    expect(clusterRoleRules(deploy('rbac.yaml'), PKI_ROLE)).toEqual(clusterRoleRules(readFileSync(new URL('../../cert-operator/deploy/rbac.yaml', import.meta.url), 'utf8'), 'kubeception-cert-operator'));
+    expect(clusterRoleRules(deploy('rbac.yaml'), PKI_ROLE)).toEqual(
+      clusterRoleRules(readFileSync(new URL('../../cert-operator/deploy/rbac.yaml', import.meta.url), 'utf8'), 'kubeception-cert-operator'),
+    );
   });
 
   /**
@@ -80,7 +82,10 @@ describe('kvm-operator', () => {
     const { withPki, ...options } = world.operatorOptions(kubeConfigFromCertificate({ server: proxy.url }));
     const operator = createKvmOperator({ ...options, leaderElection: { name: KVM_OPERATOR, namespace: world.operatorNamespace, retryPeriodMs: 100 } });
     const pki = createVaultPki({ client: withPki!.vault });
-    const certOperator = createManager({ kube: embeddedClient(world.host.kubeConfig), controllers: [createCertificateAuthorityController({ pki }), createCertificateController({ pki })] });
+    const certOperator = createManager({
+      kube: embeddedClient(world.host.kubeConfig),
+      controllers: [createCertificateAuthorityController({ pki }), createCertificateController({ pki })],
+    });
     onTestFinished(async () => {
       await operator.stop();
       await certOperator.stop();
@@ -91,7 +96,11 @@ describe('kvm-operator', () => {
     void certOperator.start();
 
     const clusters = world.kube.resource(ClusterResource);
-    const get = async () => (await clusters.get(SAMPLE.name, { namespace: SAMPLE.namespace })).match((c) => c, () => undefined);
+    const get = async () =>
+      (await clusters.get(SAMPLE.name, { namespace: SAMPLE.namespace })).match(
+        (c) => c,
+        () => undefined,
+      );
     const settled = async () => {
       const c = await get();
       return c?.status?.phase === 'Ready' && c.status.observedGeneration === c.metadata.generation ? c.status.nodes?.map((n) => n.name) : undefined;
@@ -104,7 +113,15 @@ describe('kvm-operator', () => {
     const handedOut: ApiRequest[] = (vmRole.rules ?? []).flatMap((rule) =>
       (rule.apiGroups ?? []).flatMap((group) =>
         (rule.resources ?? []).flatMap((resource) =>
-          rule.verbs.flatMap((verb) => (rule.resourceNames?.length ? rule.resourceNames : [undefined]).map((name) => ({ verb, group, resource, namespace: hostNamespace, ...(name ? { name } : {}) }))),
+          rule.verbs.flatMap((verb) =>
+            (rule.resourceNames?.length ? rule.resourceNames : [undefined]).map((name) => ({
+              verb,
+              group,
+              resource,
+              namespace: hostNamespace,
+              ...(name ? { name } : {}),
+            })),
+          ),
         ),
       ),
     );
@@ -112,7 +129,12 @@ describe('kvm-operator', () => {
     const workers = (await get())!.spec.workers.map((w) => ({ ...w, replicas: 1 }));
     (await clusters.patch(SAMPLE.name, { type: 'merge', body: { spec: { workers } } }, { namespace: SAMPLE.namespace }))._unsafeUnwrap();
     await expect.poll(settled, { timeout: 30_000, interval: 100 }).toEqual(['demo-master-0', 'demo-default-0']);
-    expect(world.vms.history().filter((e) => e.node === 'demo-default-1').map((e) => e.type)).toEqual(expect.arrayContaining(['node-cordoned', 'pods-drained', 'vm-stopped']));
+    expect(
+      world.vms
+        .history()
+        .filter((e) => e.node === 'demo-default-1')
+        .map((e) => e.type),
+    ).toEqual(expect.arrayContaining(['node-cordoned', 'pods-drained', 'vm-stopped']));
     (await clusters.delete(SAMPLE.name, { namespace: SAMPLE.namespace }))._unsafeUnwrap();
     await expect.poll(async () => (await get()) === undefined, { timeout: 30_000, interval: 100 }).toBe(true);
     await operator.stop();
@@ -122,7 +144,13 @@ describe('kvm-operator', () => {
       .all()
       .filter((r) => proxy.marked(r.url) && r.verb !== 'discovery') // discovery is every account's (system:discovery)
       .flatMap((r) => {
-        const request = { verb: r.verb, group: r.group, resource: r.subresource ? `${r.resource}/${r.subresource}` : r.resource, ...(r.namespace ? { namespace: r.namespace } : {}), ...(r.name ? { name: r.name } : {}) };
+        const request = {
+          verb: r.verb,
+          group: r.group,
+          resource: r.subresource ? `${r.resource}/${r.subresource}` : r.resource,
+          ...(r.namespace ? { namespace: r.namespace } : {}),
+          ...(r.name ? { name: r.name } : {}),
+        };
         // a server-side apply that creates its object (201) is authorized as create as well
         return r.verb === 'patch' && r.code === 201 ? [request, { ...request, verb: 'create' }] : [request];
       });

@@ -27,7 +27,7 @@ export async function main(argv: readonly string[], out: Out = (l) => console.lo
 }
 
 async function run(config: Config, out: Out): Promise<number> {
-  if (config.mode === 'help') return out(USAGE), 0;
+  if (config.mode === 'help') return (out(USAGE), 0);
   const logger = pino({ level: config.verbose ? 'info' : 'warn' }, process.stderr);
   return config.mode === 'embedded' ? runEmbedded(config, out, logger) : runOnHost(config, logger);
 }
@@ -86,7 +86,13 @@ async function follow(world: EmbeddedKvm, config: Extract<Config, { mode: 'embed
   const started = Date.now();
   let last = '';
   while (!stopped()) {
-    const cluster = await world.kube.resource(ClusterResource).get(SAMPLE.name, { namespace: SAMPLE.namespace }).match((c) => c, () => undefined);
+    const cluster = await world.kube
+      .resource(ClusterResource)
+      .get(SAMPLE.name, { namespace: SAMPLE.namespace })
+      .match(
+        (c) => c,
+        () => undefined,
+      );
     const line = progressLine(cluster);
     if (line !== last) out(`cluster ${SAMPLE.name}: ${(last = line)}`);
     if (cluster?.status?.phase === 'Ready') {

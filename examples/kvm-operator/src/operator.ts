@@ -1,6 +1,13 @@
 /** The kvm-operator: the Cluster controller with the KVM driver (and, with `withPki`, the PKI controllers). */
 import { createKvmDriver, type FlannelDaemonSetOptions, type GuestConnector, type NetworkStore } from '@kubeception/driver-kvm';
-import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki, startTokenRenewal, type VaultClient } from '@kubeception/pki-vault';
+import {
+  clusterPki,
+  createCertificateAuthorityController,
+  createCertificateController,
+  createVaultPki,
+  startTokenRenewal,
+  type VaultClient,
+} from '@kubeception/pki-vault';
 import type { KubeClient } from '@kubeception/sdk/kube';
 import { createManager, type Controller, type LeaderElectionOptions, type Manager } from '@kubeception/sdk/runtime';
 import type { Logger } from 'pino';

@@ -21,15 +21,27 @@ export async function startAwsWorld(options: WorldOptions & { readonly amis: rea
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // HTTPS with a bearer token: the demo's API server (Secrets included) answers only its kubeconfig
   const fakeKube = await startFakeKube({ crds: kubeceptionCrds(), tls: true, bearerToken: true });
-  const fakeEc2 = await startFakeEc2({ images: options.amis.map((id) => ({ id, name: 'kubeception-sample' })), instanceDelays: { pendingMs: 200, shuttingDownMs: 200 } });
+  const fakeEc2 = await startFakeEc2({
+    images: options.amis.map((id) => ({ id, name: 'kubeception-sample' })),
+    instanceDelays: { pendingMs: 200, shuttingDownMs: 200 },
+  });
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h', sealed: options.vaultSealed ?? false });
   const clients = new Map<string, EC2Client>();
   const ec2 = (region: string) => {
     let client = clients.get(region);
-    if (!client) clients.set(region, (client = new EC2Client({ region, endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'quickstart' } })));
+    if (!client)
+      clients.set(
+        region,
+        (client = new EC2Client({ region, endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'quickstart' } })),
+      );
     return client;
   };
-  const operators = startOperators({ kubeConfig: fakeKube.kubeConfig, vault: fakeVault, logger: options.logger, driver: () => createAwsDriver({ ec2, pollMs: 100 }) });
+  const operators = startOperators({
+    kubeConfig: fakeKube.kubeConfig,
+    vault: fakeVault,
+    logger: options.logger,
+    driver: () => createAwsDriver({ ec2, pollMs: 100 }),
+  });
   const owned = (cluster: string) => fakeEc2.state.userResources({ tag: ownerTag(cluster) });
   return {
     kube: createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 }),

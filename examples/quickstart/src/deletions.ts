@@ -37,7 +37,13 @@ export async function watchDeletions(world: World, names: readonly string[], opt
   const cleaning = new Set<string>();
   while (!signal?.aborted) {
     for (const name of live) {
-      const gone = await world.kube.resource(ClusterResource).get(name, { namespace: options.namespace }).match(() => false, (e) => isNotFound(e));
+      const gone = await world.kube
+        .resource(ClusterResource)
+        .get(name, { namespace: options.namespace })
+        .match(
+          () => false,
+          (e) => isNotFound(e),
+        );
       if (gone) {
         live.delete(name);
         cleaning.add(name);

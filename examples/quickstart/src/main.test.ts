@@ -82,7 +82,9 @@ describe('quickstart', () => {
     const anonymous = createKubeClient({ kubeConfig: kubeConfigFromCertificate({ server }), qps: 0, retry: { maxAttempts: 1 } });
     expect((await anonymous.resource(ClusterResource).delete('demo', { namespace: 'default' })).isErr()).toBe(true);
     expect((await kube.resource(ClusterResource).delete('demo', { namespace: 'default' })).isOk()).toBe(true);
-    await expect.poll(() => out.lines(), { timeout: 30_000, interval: 100 }).toContain('cluster demo deleted: host namespace, network and Vault mount cleaned up');
+    await expect
+      .poll(() => out.lines(), { timeout: 30_000, interval: 100 })
+      .toContain('cluster demo deleted: host namespace, network and Vault mount cleaned up');
     stop.abort();
     expect(await run).toBe(0);
   });
@@ -94,10 +96,14 @@ describe('quickstart', () => {
     const run = runQuickstart({ ...once, provider: 'aws', once: false }, { output: out.output, kubeconfigPath, signal: stop.signal });
     await expect.poll(() => out.text(), { timeout: 30_000, interval: 100 }).toContain('Ctrl-C to stop');
     const lines = out.lines();
-    expect(lines).toContainEqual(expect.stringMatching(/^✔ infrastructure: 1 vpc, 1 internet-gateway, 6 subnets, 1 route-table, 3 security-groups \(\d+\.\d s\)$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^✔ infrastructure: 1 vpc, 1 internet-gateway, 6 subnets, 1 route-table, 3 security-groups \(\d+\.\d s\)$/),
+    );
     expect(lines).toContainEqual(expect.stringMatching(/^✔ instances running: 6\/6/));
     expect(lines).toContainEqual(expect.stringMatching(/^cluster default\/prod-eu: Ready in \d+\.\d s, endpoint \S+:443$/));
-    expect(lines.filter((l) => /^ {4}prod-eu-(master|general)-\d\s+(master|worker)\s+10\.10\.\d+\.\d+\s+on i-[0-9a-f]+ in eu-west-1[abc]$/.test(l))).toHaveLength(6);
+    expect(
+      lines.filter((l) => /^ {4}prod-eu-(master|general)-\d\s+(master|worker)\s+10\.10\.\d+\.\d+\s+on i-[0-9a-f]+ in eu-west-1[abc]$/.test(l)),
+    ).toHaveLength(6);
     expect(lines.filter((l) => /^ {4}prod-eu-[a-z-]+ +expires \d{4}-/.test(l))).toHaveLength(7);
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}network: VPC 10\.10\.0\.0\/16 in eu-west-1 \(1 vpc, .*\), pods 10\.2\.0\.0\/16$/));
     expect(lines).toContain(`  kubectl --kubeconfig ${kubeconfigPath} get kc,kca,kcert -A`);
@@ -116,7 +122,10 @@ describe('quickstart', () => {
   });
 
   it('parses its command line', async () => {
-    expect(parseOptions(['--workers', '3', '--clusters', '2', '--timeout', '30'], {})).toEqual({ kind: 'run', options: { provider: 'kvm', clusters: 2, workers: 3, once: false, timeoutSeconds: 30, verbose: false } });
+    expect(parseOptions(['--workers', '3', '--clusters', '2', '--timeout', '30'], {})).toEqual({
+      kind: 'run',
+      options: { provider: 'kvm', clusters: 2, workers: 3, once: false, timeoutSeconds: 30, verbose: false },
+    });
     expect(parseOptions([], { CI: 'true' })).toMatchObject({ kind: 'run', options: { once: true } });
     expect(parseOptions(['--workers', 'x'], {})).toEqual({ kind: 'error', message: '--workers must be an integer ≥ 0 (got "x")' });
     expect(parseOptions(['--provider', 'aws'], {})).toMatchObject({ kind: 'run', options: { provider: 'aws' } });
@@ -129,7 +138,11 @@ describe('quickstart', () => {
 
   it('runs as `node … src/main.ts --once` with piped stdout and exits 0', async () => {
     const cwd = fileURLToPath(new URL('..', import.meta.url));
-    const child = spawn(process.execPath, ['--conditions=@kubeception/source', '--import', 'tsx', 'src/main.ts', '--once'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '' } });
+    const child = spawn(process.execPath, ['--conditions=@kubeception/source', '--import', 'tsx', 'src/main.ts', '--once'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: '' },
+    });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

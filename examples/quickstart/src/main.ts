@@ -23,8 +23,8 @@ export type { QuickstartOptions } from './options.js';
 export async function main(argv: readonly string[], io: QuickstartIo = {}): Promise<number> {
   const parsed = parseOptions(argv);
   const output = io.output ?? process.stdout;
-  if (parsed.kind === 'help') return output.write(`${USAGE}\n`), 0;
-  if (parsed.kind === 'error') return output.write(`${parsed.message}\n\n${USAGE}\n`), 2;
+  if (parsed.kind === 'help') return (output.write(`${USAGE}\n`), 0);
+  if (parsed.kind === 'error') return (output.write(`${parsed.message}\n\n${USAGE}\n`), 2);
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);

@@ -34,7 +34,8 @@ Options:
   -h, --help        this text`;
 
 /** Parsed command line: run, print help, or an error message. */
-export type Parsed = { readonly kind: 'run'; readonly options: QuickstartOptions } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
+export type Parsed =
+  { readonly kind: 'run'; readonly options: QuickstartOptions } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
 
 const count = (name: string, value: string | undefined, min: number): number | string | undefined => {
   if (value === undefined) return undefined;

@@ -2,7 +2,17 @@
  * What the quick start waits for, one step at a time: a snapshot of a Cluster and what it owns,
  * and per step a pure check of that snapshot (done or not, and a detail for the task title).
  */
-import { CertificateAuthorityResource, CertificateResource, ClusterResource, isTrue, Label, type Certificate, type CertificateAuthority, type Cluster, type Persisted } from '@kubeception/sdk';
+import {
+  CertificateAuthorityResource,
+  CertificateResource,
+  ClusterResource,
+  isTrue,
+  Label,
+  type Certificate,
+  type CertificateAuthority,
+  type Cluster,
+  type Persisted,
+} from '@kubeception/sdk';
 import type { Machine, World } from './world.js';
 
 /** A Cluster and its objects, read at one moment. */
@@ -22,8 +32,16 @@ export async function readSnapshot(world: World, name: string, namespace: string
   const labelSelector = `${Label.Cluster}=${name}`;
   const [cluster, authorities, certificates, machines] = await Promise.all([
     kube.resource(ClusterResource).get(name, { namespace }).unwrapOr(undefined),
-    kube.resource(CertificateAuthorityResource).list({ namespace, labelSelector }).map((l) => l.items).unwrapOr([]),
-    kube.resource(CertificateResource).list({ namespace, labelSelector }).map((l) => l.items).unwrapOr([]),
+    kube
+      .resource(CertificateAuthorityResource)
+      .list({ namespace, labelSelector })
+      .map((l) => l.items)
+      .unwrapOr([]),
+    kube
+      .resource(CertificateResource)
+      .list({ namespace, labelSelector })
+      .map((l) => l.items)
+      .unwrapOr([]),
     world.machines(name),
   ]);
   return { cluster, authority: authorities[0], certificates, machines, infrastructure: world.infrastructure?.(name) ?? '' };

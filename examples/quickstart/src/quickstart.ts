@@ -58,7 +58,11 @@ function startRun(options: QuickstartOptions, io: QuickstartIo): Run {
   const logger = io.logger ?? pino({ level: options.verbose ? 'debug' : 'silent' }, process.stderr);
   const started = Date.now();
   const provider = PROVIDERS[options.provider];
-  const followed: Followed[] = sampleClusters({ file: provider.sample, count: options.clusters, workers: options.workers }).map((input) => ({ input, name: input.metadata?.name ?? '', createdAt: 0 }));
+  const followed: Followed[] = sampleClusters({ file: provider.sample, count: options.clusters, workers: options.workers }).map((input) => ({
+    input,
+    name: input.metadata?.name ?? '',
+    createdAt: 0,
+  }));
   return {
     options,
     output,
@@ -87,7 +91,11 @@ async function finish(run: Run, io: QuickstartIo, world: World): Promise<void> {
   write(`  kubectl --kubeconfig ${kubeconfig} get ${provider.kubectlKinds} -A`);
   if (!run.options.once) {
     write('running; delete a Cluster with kubectl to see it cleaned up; Ctrl-C to stop');
-    await watchDeletions(world, run.followed.map((c) => c.name), { namespace: run.namespace, signal: io.signal, report: write, cleanedUp: provider.cleanedUp });
+    await watchDeletions(
+      world,
+      run.followed.map((c) => c.name),
+      { namespace: run.namespace, signal: io.signal, report: write, cleanedUp: provider.cleanedUp },
+    );
   }
 }
 

@@ -83,17 +83,34 @@ function setupTasks(run: Run): TopTask[] {
   const { options, provider, followed } = run;
   return [
     {
-      title: options.provider === 'kvm' ? 'start the simulated host, fake Vault, VM simulator and operators' : 'start the fake API server, fake EC2, fake Vault and operators',
+      title:
+        options.provider === 'kvm'
+          ? 'start the simulated host, fake Vault, VM simulator and operators'
+          : 'start the fake API server, fake EC2, fake Vault and operators',
       task: async (c, task) => {
-        c.world = await provider.start({ nodes: run.nodes, logger: run.logger, vaultSealed: run.vaultSealed }, followed.map((f) => f.input));
+        c.world = await provider.start(
+          { nodes: run.nodes, logger: run.logger, vaultSealed: run.vaultSealed },
+          followed.map((f) => f.input),
+        );
         task.title = `${c.world.description} (${seconds(Date.now() - run.started)})`;
       },
     },
     {
       title: 'CRDs installed',
       task: async (c, task) => {
-        const crds = await c.world!.kube.resource(CustomResourceDefinitionResource).list().match((l) => l.items, (e) => { throw new Error(`could not list CRDs: ${e.message}`); });
-        const ours = crds.map((crd) => crd.metadata.name).filter((n) => n.endsWith('.kubeception.io')).sort();
+        const crds = await c
+          .world!.kube.resource(CustomResourceDefinitionResource)
+          .list()
+          .match(
+            (l) => l.items,
+            (e) => {
+              throw new Error(`could not list CRDs: ${e.message}`);
+            },
+          );
+        const ours = crds
+          .map((crd) => crd.metadata.name)
+          .filter((n) => n.endsWith('.kubeception.io'))
+          .sort();
         task.title = `CRDs installed: ${ours.join(', ')}`;
       },
     },
@@ -102,7 +119,15 @@ function setupTasks(run: Run): TopTask[] {
       task: async (c) => {
         for (const cluster of followed) {
           cluster.createdAt = Date.now();
-          await c.world!.kube.resource(ClusterResource).create(cluster.input).match((x) => x, (e) => { throw new Error(`could not create Cluster ${cluster.name}: ${e.message}`); });
+          await c
+            .world!.kube.resource(ClusterResource)
+            .create(cluster.input)
+            .match(
+              (x) => x,
+              (e) => {
+                throw new Error(`could not create Cluster ${cluster.name}: ${e.message}`);
+              },
+            );
         }
       },
     },
@@ -116,7 +141,10 @@ function clusterTasks(run: Run, world: World): ListrTask<Context>[] {
     title: `cluster ${run.namespace}/${cluster.name}`,
     task: (_, task) =>
       task.newListr(
-        provider.steps.map((step) => ({ title: followed.length > 1 ? `${cluster.name}: ${step.title}` : step.title, task: (_c, t) => followStep(run, { world, cluster, step, setTitle: (title) => (t.title = title) }) })),
+        provider.steps.map((step) => ({
+          title: followed.length > 1 ? `${cluster.name}: ${step.title}` : step.title,
+          task: (_c, t) => followStep(run, { world, cluster, step, setTitle: (title) => (t.title = title) }),
+        })),
         { concurrent: false },
       ),
   }));
@@ -144,7 +172,8 @@ async function followStep(run: Run, following: FollowedStep): Promise<void> {
       if (step === steps[steps.length - 1]) cluster.readyInMs = Date.now() - cluster.createdAt;
       return;
     }
-    if (Date.now() > run.deadline) throw new Error(`cluster ${cluster.name} not Ready within ${run.options.timeoutSeconds} s: ${pendingReason(snapshot.cluster)}`);
+    if (Date.now() > run.deadline)
+      throw new Error(`cluster ${cluster.name} not Ready within ${run.options.timeoutSeconds} s: ${pendingReason(snapshot.cluster)}`);
     await sleep(run.pollMs);
   }
 }

@@ -43,8 +43,10 @@ export function crdFields(crd: CustomResourceDefinition): FieldRow[] {
 
 function children(node: JSONSchemaProps, path: string): FieldRow[] {
   const rows: FieldRow[] = [];
-  const add = (childPath: string, schema: JSONSchemaProps, required: boolean) => rows.push({ path: childPath, schema, required }, ...children(schema, childPath));
-  for (const [name, schema] of Object.entries(node.properties ?? {})) add(path === '' ? name : `${path}.${name}`, schema, node.required?.includes(name) ?? false);
+  const add = (childPath: string, schema: JSONSchemaProps, required: boolean) =>
+    rows.push({ path: childPath, schema, required }, ...children(schema, childPath));
+  for (const [name, schema] of Object.entries(node.properties ?? {}))
+    add(path === '' ? name : `${path}.${name}`, schema, node.required?.includes(name) ?? false);
   if (node.items !== undefined) add(`${path}[]`, node.items, false);
   if (typeof node.additionalProperties === 'object') add(`${path}{}`, node.additionalProperties, false);
   return rows;
@@ -127,7 +129,10 @@ function renderColumns(columns: readonly Column[]): string[] {
     '',
     '| Column | Type | JSONPath | Description |',
     '|---|---|---|---|',
-    ...columns.map((c) => `| ${text(c.name)} | ${c.type} | ${code(c.jsonPath)} | ${text(c.description ?? '')}${c.priority ? ` (priority ${c.priority}: \`-o wide\`)` : ''} |`),
+    ...columns.map(
+      (c) =>
+        `| ${text(c.name)} | ${c.type} | ${code(c.jsonPath)} | ${text(c.description ?? '')}${c.priority ? ` (priority ${c.priority}: \`-o wide\`)` : ''} |`,
+    ),
     '',
   ];
 }

@@ -56,7 +56,7 @@ describe('valid samples', () => {
 
   it.each(valid.map((s) => [s.file, s] as const))('%s: validating the validated object changes nothing', (_file, sample) => {
     const once = validate(sample)._unsafeUnwrap();
-    expect(validate({ ...sample, object: structuredClone(once) as unknown as Sample["object"] })._unsafeUnwrap()).toEqual(once);
+    expect(validate({ ...sample, object: structuredClone(once) as unknown as Sample['object'] })._unsafeUnwrap()).toEqual(once);
   });
 
   it.each(valid.map((s) => [s.file, s] as const))('%s: the API server accepts it and defaults it exactly like the SDK', async (_file, sample) => {
@@ -87,23 +87,28 @@ describe('invalid samples', () => {
     sample.expects.forEach((expected, i) => expect(issues[i]?.message).toContain(expected.message));
   });
 
-  it.each(invalid.map((s) => [s.file, s] as const))('%s: the API server refuses it with the annotated causes, or accepts it when none are', async (_file, sample) => {
-    const result = await admit(sample);
-    if (sample.server.length === 0) {
-      expect(result.isOk() ? 'accepted' : result.error.message).toBe('accepted');
-      return;
-    }
-    const error = result.isErr() ? result.error : undefined;
-    expect(error?.kind).toBe('Invalid');
-    const causes = error?.kind === 'Invalid' ? error.causes.map((c) => `${c.field}: ${c.message}`) : [];
-    expect(causes, causes.join("\n")).toHaveLength(sample.server.length);
-    sample.server.forEach((expected, i) => expect(causes[i]?.startsWith(expected), `${causes[i]} starts with ${expected}`).toBe(true));
-  });
+  it.each(invalid.map((s) => [s.file, s] as const))(
+    '%s: the API server refuses it with the annotated causes, or accepts it when none are',
+    async (_file, sample) => {
+      const result = await admit(sample);
+      if (sample.server.length === 0) {
+        expect(result.isOk() ? 'accepted' : result.error.message).toBe('accepted');
+        return;
+      }
+      const error = result.isErr() ? result.error : undefined;
+      expect(error?.kind).toBe('Invalid');
+      const causes = error?.kind === 'Invalid' ? error.causes.map((c) => `${c.field}: ${c.message}`) : [];
+      expect(causes, causes.join('\n')).toHaveLength(sample.server.length);
+      sample.server.forEach((expected, i) => expect(causes[i]?.startsWith(expected), `${causes[i]} starts with ${expected}`).toBe(true));
+    },
+  );
 
   it('has samples that only the SDK catches and samples that only the CEL rules catch on the server', () => {
     expect(invalid.filter((s) => s.server.length === 0).length).toBeGreaterThan(5);
     const cel = invalid.filter((s) => s.server.some((c) => c.includes('Invalid value: "object"')));
-    expect(cel.map((s) => s.file)).toEqual(expect.arrayContaining(['kvm-guest-image-both.yaml', 'provider-duplicate.yaml', 'renew-before-ttl.yaml', 'ttl-beyond-ca.yaml', 'name-too-long.yaml']));
+    expect(cel.map((s) => s.file)).toEqual(
+      expect.arrayContaining(['kvm-guest-image-both.yaml', 'provider-duplicate.yaml', 'renew-before-ttl.yaml', 'ttl-beyond-ca.yaml', 'name-too-long.yaml']),
+    );
   });
 
   it('errors carry the object kind and name and a one-line-per-issue message', () => {

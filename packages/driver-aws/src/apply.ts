@@ -36,7 +36,15 @@ export interface ApplyOptions {
 }
 
 /** The stages, in the order each pass looks at them; each is named after its part of the plan. */
-const STAGES: readonly ((stage: StageOptions) => StageStep)[] = [vpcStage, gatewayStage, subnetsStage, routeTableStage, securityGroupsStage, instancesStage, retirementsStage];
+const STAGES: readonly ((stage: StageOptions) => StageStep)[] = [
+  vpcStage,
+  gatewayStage,
+  subnetsStage,
+  routeTableStage,
+  securityGroupsStage,
+  instancesStage,
+  retirementsStage,
+];
 
 /** One step toward `options.plan`: the first stage's that is not as planned, or `done`. */
 export function applyPlan(options: ApplyOptions): ResultAsync<DriverProgress, DriverError> {

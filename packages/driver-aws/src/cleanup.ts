@@ -42,7 +42,9 @@ export function cleanupWorld(ec2: EC2Client, clusterId: string, world: AwsWorld,
       return again(failed.length === 0 ? reason : `${reason} (${failed.length} of ${results.length} to retry: ${failed[0]?.message ?? ''})`);
     });
 
-  const live = Object.values(world.instances).flat().filter((i) => i.state !== 'terminated');
+  const live = Object.values(world.instances)
+    .flat()
+    .filter((i) => i.state !== 'terminated');
   const running = live.filter((i) => i.state !== 'shutting-down');
   if (running.length > 0) return all([new TerminateInstancesCommand({ InstanceIds: running.map((i) => i.id) })], `terminating ${running.length} instances`);
   if (live.length > 0) return okAsync(again(`waiting for ${live.length} instances to terminate`, 2));
@@ -54,14 +56,27 @@ export function cleanupWorld(ec2: EC2Client, clusterId: string, world: AwsWorld,
       (g) =>
         new RevokeSecurityGroupIngressCommand({
           GroupId: g.id,
-          IpPermissions: g.references.map((r) => ({ IpProtocol: r.protocol, FromPort: r.fromPort, ToPort: r.toPort, UserIdGroupPairs: [{ GroupId: r.groupId }] })),
+          IpPermissions: g.references.map((r) => ({
+            IpProtocol: r.protocol,
+            FromPort: r.fromPort,
+            ToPort: r.toPort,
+            UserIdGroupPairs: [{ GroupId: r.groupId }],
+          })),
         }),
     );
     return all(revokes, `revoking rules between ${referencing.length} security groups`);
   }
-  if (groups.length > 0) return all(groups.map((g) => new DeleteSecurityGroupCommand({ GroupId: g.id })), `deleting ${groups.length} security groups`);
+  if (groups.length > 0)
+    return all(
+      groups.map((g) => new DeleteSecurityGroupCommand({ GroupId: g.id })),
+      `deleting ${groups.length} security groups`,
+    );
   const subnets = Object.values(world.subnets);
-  if (subnets.length > 0) return all(subnets.map((s) => new DeleteSubnetCommand({ SubnetId: s.id })), `deleting ${subnets.length} subnets`);
+  if (subnets.length > 0)
+    return all(
+      subnets.map((s) => new DeleteSubnetCommand({ SubnetId: s.id })),
+      `deleting ${subnets.length} subnets`,
+    );
   if (world.routeTable) return all([new DeleteRouteTableCommand({ RouteTableId: world.routeTable.id })], 'deleting the route table');
   if (world.gateway) {
     const gateway = world.gateway;
@@ -85,10 +100,15 @@ function sweep(
   all: (commands: Ec2Command[], reason: string) => ResultAsync<DriverProgress, DriverError>,
   again: (reason: string, factor?: number) => DriverProgress,
 ): ResultAsync<DriverProgress, DriverError> {
-  const described = ResultAsync.fromThrowable(() => ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'key', Values: [ownerTag(clusterId)] }] })), toDriverError)();
+  const described = ResultAsync.fromThrowable(
+    () => ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'key', Values: [ownerTag(clusterId)] }] })),
+    toDriverError,
+  )();
   return described.andThen((out) => {
     // instances are the first stage's (terminated ones keep their tags for an hour)
-    const left = (out.Tags ?? []).flatMap((t) => (t.ResourceId && t.ResourceType && t.ResourceType !== 'instance' ? [{ id: t.ResourceId, type: t.ResourceType }] : []));
+    const left = (out.Tags ?? []).flatMap((t) =>
+      t.ResourceId && t.ResourceType && t.ResourceType !== 'instance' ? [{ id: t.ResourceId, type: t.ResourceType }] : [],
+    );
     if (left.length === 0) return okAsync<DriverProgress, DriverError>({ type: 'done' });
     const deletes: Record<string, (id: string) => Ec2Command> = {
       'security-group': (id) => new DeleteSecurityGroupCommand({ GroupId: id }),
@@ -99,6 +119,9 @@ function sweep(
     };
     const unknown = left.filter((r) => !deletes[r.type]);
     if (unknown.length > 0) return okAsync(again(`cannot delete ${unknown.map((r) => `${r.type} ${r.id}`).join(', ')}: delete them by hand`, 30));
-    return all(left.flatMap((r) => deletes[r.type]?.(r.id) ?? []), `sweeping ${left.length} leftover resources`);
+    return all(
+      left.flatMap((r) => deletes[r.type]?.(r.id) ?? []),
+      `sweeping ${left.length} leftover resources`,
+    );
   });
 }

@@ -46,7 +46,12 @@ const base = validateCluster(
     kind: 'Cluster',
     metadata: { name: 'prod', namespace: 'default', uid: '11111111-2222-4333-8444-555555555555' },
     spec: {
-      provider: { aws: { region: 'eu-west-1', instances: { master: { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0' }, worker: { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0' } } } },
+      provider: {
+        aws: {
+          region: 'eu-west-1',
+          instances: { master: { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0' }, worker: { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0' } },
+        },
+      },
       kubernetes: { version: '1.33.1', api: { domain: 'api.prod.example.com' } },
       ingress: { domain: 'prod.example.com' },
       network: { podCIDR: '10.2.0.0/16' },
@@ -105,25 +110,39 @@ describe('user data', () => {
       expect(config.hostname).toBe(node.name);
       expect(config.write_files.map((f) => f.path)).toEqual(['/etc/kubeception/node.env']);
       const env = sourced(config.write_files[0]?.content ?? '');
-      expect(env).toEqual({ CLUSTER: cluster.metadata.name, CLUSTER_ID: result.value.id, ROLE: node.role, KUBERNETES_VERSION: cluster.spec.kubernetes.version });
+      expect(env).toEqual({
+        CLUSTER: cluster.metadata.name,
+        CLUSTER_ID: result.value.id,
+        ROLE: node.role,
+        KUBERNETES_VERSION: cluster.spec.kubernetes.version,
+      });
       expect(Object.values(env)).toContain(value);
     }
     expect(existsSync(PWNED)).toBe(false);
     expect(field).toBe('spec.kubernetes.version'); // names are DNS labels: only the version may carry these
   });
 
-  it.each(VALUES.map((v) => [JSON.stringify(v), v] as const))('the boot file with a Vault address or token %s: refused, or read back intact', (_shown, value) => {
-    const node = planCluster(base, aws)._unsafeUnwrap().nodes[0]!;
-    for (const [vaultAddr, token] of [[value, 'hvs.token'], ['https://vault:8200', value]] as const) {
-      const file = bootFile(vaultAddr, token);
-      if (hasControlCharacter(value)) {
-        expect(file._unsafeUnwrapErr().kind).toBe('Unrenderable');
-        continue;
+  it.each(VALUES.map((v) => [JSON.stringify(v), v] as const))(
+    'the boot file with a Vault address or token %s: refused, or read back intact',
+    (_shown, value) => {
+      const node = planCluster(base, aws)._unsafeUnwrap().nodes[0]!;
+      for (const [vaultAddr, token] of [
+        [value, 'hvs.token'],
+        ['https://vault:8200', value],
+      ] as const) {
+        const file = bootFile(vaultAddr, token);
+        if (hasControlCharacter(value)) {
+          expect(file._unsafeUnwrapErr().kind).toBe('Unrenderable');
+          continue;
+        }
+        const config = readUserData(userDataText({ ...node.cloudConfig, write_files: [...node.cloudConfig.write_files, file._unsafeUnwrap()] }));
+        expect(config.write_files.map((f) => [f.path, f.permissions])).toEqual([
+          ['/etc/kubeception/node.env', undefined],
+          ['/etc/kubeception/vault.env', '0600'],
+        ]);
+        expect(sourced(config.write_files[1]?.content ?? '')).toEqual({ VAULT_ADDR: vaultAddr, VAULT_WRAPPED_TOKEN: token });
       }
-      const config = readUserData(userDataText({ ...node.cloudConfig, write_files: [...node.cloudConfig.write_files, file._unsafeUnwrap()] }));
-      expect(config.write_files.map((f) => [f.path, f.permissions])).toEqual([['/etc/kubeception/node.env', undefined], ['/etc/kubeception/vault.env', '0600']]);
-      expect(sourced(config.write_files[1]?.content ?? '')).toEqual({ VAULT_ADDR: vaultAddr, VAULT_WRAPPED_TOKEN: token });
-    }
-    expect(existsSync(PWNED)).toBe(false);
-  });
+      expect(existsSync(PWNED)).toBe(false);
+    },
+  );
 });

@@ -48,7 +48,14 @@ const refuse = (field: string, message: string): Unrenderable => ({ kind: 'Unren
 /** `value` unless it holds a control character. */
 export function checkText(value: string, field: string): Result<string, Unrenderable> {
   const found = CONTROL.exec(value);
-  return found ? err(refuse(field, `contains the control character U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}, which cannot be written into user data`)) : ok(value);
+  return found
+    ? err(
+        refuse(
+          field,
+          `contains the control character U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}, which cannot be written into user data`,
+        ),
+      )
+    : ok(value);
 }
 
 /** `value` as one POSIX shell word: as is when plainly safe, else single-quoted. */
@@ -73,7 +80,9 @@ export interface NodeFacts {
 
 /** The node's cloud-config: host name and `/etc/kubeception/node.env`. Certificates never travel here. */
 export function nodeCloudConfig(node: NodeFacts): Result<CloudConfig, Unrenderable> {
-  const hostname: Result<string, Unrenderable> = DNS_LABEL.test(node.hostname) ? ok(node.hostname) : err(refuse('node name (from metadata.name and the pool name)', `${JSON.stringify(node.hostname)} is not a DNS-1123 label`));
+  const hostname: Result<string, Unrenderable> = DNS_LABEL.test(node.hostname)
+    ? ok(node.hostname)
+    : err(refuse('node name (from metadata.name and the pool name)', `${JSON.stringify(node.hostname)} is not a DNS-1123 label`));
   const env = envFile([
     ['CLUSTER', node.cluster, 'metadata.name'],
     ['CLUSTER_ID', node.clusterId, 'metadata.name'],

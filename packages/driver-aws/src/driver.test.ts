@@ -46,7 +46,9 @@ function cluster(name: string, aws: Record<string, unknown> = {}): Persisted<Clu
       kind: 'Cluster',
       metadata: { name, namespace: 'team-a' },
       spec: {
-        provider: { aws: { region: 'eu-west-1', instances: { master: { instanceType: 'm5.large', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } }, ...aws } },
+        provider: {
+          aws: { region: 'eu-west-1', instances: { master: { instanceType: 'm5.large', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } }, ...aws },
+        },
         kubernetes: { version: '1.33.1', api: { domain: `api.${name}.example.com` } },
         ingress: { domain: `${name}.example.com` },
         network: { podCIDR: '10.2.0.0/16' },
@@ -59,16 +61,21 @@ function cluster(name: string, aws: Record<string, unknown> = {}): Persisted<Clu
 }
 
 /** `c` with its provider part replaced by `aws` as written (not parsed). */
-const rewritten = (c: Persisted<Cluster>, aws: Record<string, unknown>): Persisted<Cluster> => ({ ...c, spec: { ...c.spec, provider: { aws: { ...(c.spec.provider as { aws: object }).aws, ...aws } } } });
+const rewritten = (c: Persisted<Cluster>, aws: Record<string, unknown>): Persisted<Cluster> => ({
+  ...c,
+  spec: { ...c.spec, provider: { aws: { ...(c.spec.provider as { aws: object }).aws, ...aws } } },
+});
 const specOf = (c: Persisted<Cluster>) => (c.spec.provider as { aws: AwsSpec }).aws;
-const owned = (name: string) => fake.state.userResources().filter((r) => r.tags[ownerTag(clusterId({ namespace: 'team-a', name }))] === 'owned' && r.state !== 'terminated');
+const owned = (name: string) =>
+  fake.state.userResources().filter((r) => r.tags[ownerTag(clusterId({ namespace: 'team-a', name }))] === 'owned' && r.state !== 'terminated');
 const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 /** Observes and applies until the driver is done; the Cluster with the nodes observe reported in its status, as the controller writes it. */
 async function build(c: Persisted<Cluster>): Promise<Persisted<Cluster>> {
   for (let pass = 0; pass < 300; pass++, await pause()) {
     const observed = (await driver.observe(c, specOf(c), context))._unsafeUnwrap();
-    if ((await driver.apply(c, specOf(c), observed, context))._unsafeUnwrap().type === 'done') return { ...c, status: { nodes: observed.nodes ?? [] } } as Persisted<Cluster>;
+    if ((await driver.apply(c, specOf(c), observed, context))._unsafeUnwrap().type === 'done')
+      return { ...c, status: { nodes: observed.nodes ?? [] } } as Persisted<Cluster>;
   }
   throw new Error('not built after 300 passes');
 }
@@ -87,7 +94,9 @@ describe('deleting a Cluster whose spec.provider.aws no longer parses', () => {
     const built = await build(cluster('unparsed'));
     expect(owned('unparsed').map((r) => r.type)).toContain('instance');
     // the controller passes no spec: the master instance type no longer parses, and the status is not needed
-    const broken = rewritten({ ...built, status: {} } as Persisted<Cluster>, { instances: { master: { instanceType: 'huge', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } } });
+    const broken = rewritten({ ...built, status: {} } as Persisted<Cluster>, {
+      instances: { master: { instanceType: 'huge', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } },
+    });
     expect(provider.specSchema.safeParse(specOf(broken)).success).toBe(false);
     expect((await driver.observe(broken, undefined, context))._unsafeUnwrap().provider.vpc).toBeDefined();
     await teardown(broken, undefined);
@@ -114,7 +123,7 @@ describe('a region changed on a Cluster written before the CRD fixed it', () => 
     const moved = rewritten(built, { region: 'us-east-1' });
     const refused = (await driver.preflight?.(moved, specOf(moved), context))?._unsafeUnwrapErr();
     expect(refused).toMatchObject({ kind: 'InvalidSpec', reason: 'RegionChanged', terminal: true });
-    expect(refused?.message).toContain('spec.provider.aws.region is us-east-1, but the cluster\'s nodes run in eu-west-1');
+    expect(refused?.message).toContain("spec.provider.aws.region is us-east-1, but the cluster's nodes run in eu-west-1");
     expect((await driver.observe(moved, specOf(moved), context))._unsafeUnwrap().provider.vpc).toBeDefined();
     await teardown(moved, specOf(moved));
     expect(owned('moved')).toEqual([]);
@@ -124,7 +133,10 @@ describe('a region changed on a Cluster written before the CRD fixed it', () => 
   it('is not refused before any node was recorded (nothing tells where it was), nor in the region its nodes run in', async () => {
     const fresh = cluster('fresh', { region: 'us-east-1' });
     expect((await driver.preflight?.(fresh, specOf(fresh), context))?.isOk()).toBe(true);
-    const built = { ...cluster('recorded'), status: { nodes: [{ name: 'recorded-master-0', role: 'master', ready: true, providerID: 'aws:///eu-west-1a/i-0123456789abcdef0' }] } } as Persisted<Cluster>;
+    const built = {
+      ...cluster('recorded'),
+      status: { nodes: [{ name: 'recorded-master-0', role: 'master', ready: true, providerID: 'aws:///eu-west-1a/i-0123456789abcdef0' }] },
+    } as Persisted<Cluster>;
     expect((await driver.preflight?.(built, specOf(built), context))?.isOk()).toBe(true);
   });
 });
@@ -133,7 +145,11 @@ describe('EC2 failures', () => {
   it('an AuthFailure (a region the account does not serve) fails observe and cleanup with its message', async () => {
     const c = cluster('unserved', { region: 'us-west-1' });
     const observed = await driver.observe(c, specOf(c), context);
-    expect(observed._unsafeUnwrapErr()).toMatchObject({ kind: 'Failed', terminal: true, message: expect.stringContaining('AuthFailure: AWS was not able to validate the provided access credentials') });
+    expect(observed._unsafeUnwrapErr()).toMatchObject({
+      kind: 'Failed',
+      terminal: true,
+      message: expect.stringContaining('AuthFailure: AWS was not able to validate the provided access credentials'),
+    });
     const world: AwsWorld = { vpc: { id: 'vpc-0123456789abcdef0', cidr: '10.0.0.0/16', tags: {} }, subnets: {}, securityGroups: {}, instances: {} };
     const cleaned = await driver.cleanup(c, specOf(c), { provider: world, conditions: [] }, context);
     expect(cleaned._unsafeUnwrapErr()).toMatchObject({ kind: 'Failed', terminal: true, message: expect.stringContaining('AuthFailure') });
@@ -144,6 +160,9 @@ describe('EC2 failures', () => {
     const c = cluster('gone');
     const world: AwsWorld = { vpc: { id: 'vpc-0123456789abcdef0', cidr: '10.0.0.0/16', tags: {} }, subnets: {}, securityGroups: {}, instances: {} };
     const progress = (await driver.cleanup(c, specOf(c), { provider: world, conditions: [] }, context))._unsafeUnwrap();
-    expect(progress).toMatchObject({ type: 'requeueAfter', reason: expect.stringContaining("deleting the VPC (1 of 1 to retry: InvalidVpcID.NotFound: The vpc ID 'vpc-0123456789abcdef0' does not exist") });
+    expect(progress).toMatchObject({
+      type: 'requeueAfter',
+      reason: expect.stringContaining("deleting the VPC (1 of 1 to retry: InvalidVpcID.NotFound: The vpc ID 'vpc-0123456789abcdef0' does not exist"),
+    });
   });
 });

@@ -56,10 +56,19 @@ export interface AwsDriverOptions {
 }
 
 /** The refusal of a Cluster whose plan cannot be rendered. */
-const unrenderable = (error: Unrenderable): DriverError => ({ kind: 'InvalidSpec', reason: 'Unrenderable', terminal: true, message: error.message, cause: error });
+const unrenderable = (error: Unrenderable): DriverError => ({
+  kind: 'InvalidSpec',
+  reason: 'Unrenderable',
+  terminal: true,
+  message: error.message,
+  cause: error,
+});
 
 /** The boot tokens of a cluster's nodes, minted for the Cluster's coordinates (namespace and name). */
-function bootTokens(options: AwsDriverOptions, cluster: { readonly metadata: { readonly namespace?: string | undefined; readonly name: string } }): BootTokens | undefined {
+function bootTokens(
+  options: AwsDriverOptions,
+  cluster: { readonly metadata: { readonly namespace?: string | undefined; readonly name: string } },
+): BootTokens | undefined {
   const mint = options.bootToken;
   if (mint === undefined) return undefined;
   const coordinates = { namespace: cluster.metadata.namespace ?? '', name: cluster.metadata.name };
@@ -97,7 +106,10 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
     preflight: (cluster, spec) =>
       regionChanged(cluster, spec.region)
         .andThen(() => planOf(cluster, spec).mapErr(unrenderable))
-        .match(() => okAsync(undefined), (e) => errAsync(e)),
+        .match(
+          () => okAsync(undefined),
+          (e) => errAsync(e),
+        ),
     observe: (cluster, spec) =>
       searchRegion(cluster, spec)
         .asyncAndThen((region) => observeWorld(options.ec2(region), clusterId(cluster.metadata)))
@@ -105,10 +117,12 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
         .map((world): Observed<AwsWorld> => (spec === undefined ? { provider: world, conditions: [] } : report(cluster, spec, world))),
     apply: (cluster, spec, observed) =>
       planOf(cluster, spec).match(
-        (plan) => applyPlan({ ec2: options.ec2(spec.region), plan, world: observed.provider, pollMs: options.pollMs, pending, boot: bootTokens(options, cluster) }),
+        (plan) =>
+          applyPlan({ ec2: options.ec2(spec.region), plan, world: observed.provider, pollMs: options.pollMs, pending, boot: bootTokens(options, cluster) }),
         (e) => errAsync<never, DriverError>(unrenderable(e)),
       ),
     // with or without a parsed spec: everything is found by the ownership tag, in the region it is in
-    cleanup: (cluster, spec, observed) => searchRegion(cluster, spec).asyncAndThen((region) => cleanupWorld(options.ec2(region), clusterId(cluster.metadata), observed.provider, options.pollMs)),
+    cleanup: (cluster, spec, observed) =>
+      searchRegion(cluster, spec).asyncAndThen((region) => cleanupWorld(options.ec2(region), clusterId(cluster.metadata), observed.provider, options.pollMs)),
   };
 }

@@ -1,7 +1,8 @@
 /** EC2 failures as driver errors: the one place SDK exceptions become values. */
 import type { DriverError } from '@kubeception/sdk/cluster';
 
-const TRANSIENT = /^(RequestLimitExceeded|Throttling|ThrottlingException|InternalError|InternalFailure|ServiceUnavailable|Unavailable|DependencyViolation|IncorrectState|.*\.NotFound)$/;
+const TRANSIENT =
+  /^(RequestLimitExceeded|Throttling|ThrottlingException|InternalError|InternalFailure|ServiceUnavailable|Unavailable|DependencyViolation|IncorrectState|.*\.NotFound)$/;
 const INVALID = /^(InvalidParameter.*|InvalidAMIID\..*|Unsupported.*|InvalidSubnet\.Range|InvalidVpc\.Range|InvalidInstanceType|MissingParameter)$/;
 const QUOTA = /^(InstanceLimitExceeded|VcpuLimitExceeded|VpcLimitExceeded|.*LimitExceeded)$/;
 

@@ -86,8 +86,12 @@ export function observeWorld(ec2: EC2Client, clusterId: string): ResultAsync<Aws
     const table = tables.RouteTables?.[0];
     return {
       ...(vpc?.VpcId ? { vpc: { id: vpc.VpcId, cidr: vpc.CidrBlock ?? '', tags: tagMap(vpc.Tags) } } : {}),
-      ...(gateway?.InternetGatewayId ? { gateway: { id: gateway.InternetGatewayId, ...(gateway.Attachments?.[0]?.VpcId ? { attachedTo: gateway.Attachments[0].VpcId } : {}) } } : {}),
-      subnets: Object.fromEntries((subnets.Subnets ?? []).map((s) => [tagMap(s.Tags)[ROLE_TAG] ?? s.SubnetId, { id: s.SubnetId ?? '', cidr: s.CidrBlock ?? '', tags: tagMap(s.Tags) }])),
+      ...(gateway?.InternetGatewayId
+        ? { gateway: { id: gateway.InternetGatewayId, ...(gateway.Attachments?.[0]?.VpcId ? { attachedTo: gateway.Attachments[0].VpcId } : {}) } }
+        : {}),
+      subnets: Object.fromEntries(
+        (subnets.Subnets ?? []).map((s) => [tagMap(s.Tags)[ROLE_TAG] ?? s.SubnetId, { id: s.SubnetId ?? '', cidr: s.CidrBlock ?? '', tags: tagMap(s.Tags) }]),
+      ),
       ...(table?.RouteTableId ? { routeTable: observedRouteTable(table.RouteTableId, table) } : {}),
       securityGroups: Object.fromEntries((groups.SecurityGroups ?? []).map((g) => [tagMap(g.Tags)[ROLE_TAG] ?? g.GroupId, observedSecurityGroup(g)])),
       instances,
@@ -100,7 +104,12 @@ async function describeInstances(ec2: EC2Client, owned: Filter[]): Promise<Recor
   const found: Record<string, ObservedInstance[]> = {};
   let token: string | undefined;
   do {
-    const page = await ec2.send(new DescribeInstancesCommand({ Filters: [...owned, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] }], NextToken: token }));
+    const page = await ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [...owned, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] }],
+        NextToken: token,
+      }),
+    );
     for (const i of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
       const tags = tagMap(i.Tags);
       const node = tags[NODE_TAG] ?? UNNAMED; // owned but not a node of ours: kept so deletion removes it
@@ -141,7 +150,12 @@ function observedSecurityGroup(g: SecurityGroup): AwsWorld['securityGroups'][str
       ...(p.UserIdGroupPairs ?? []).map((pair) => ruleKey(p.IpProtocol ?? '-1', p.FromPort ?? 0, p.ToPort ?? 65535, `sg:${pair.GroupId ?? ''}`)),
     ]),
     references: (g.IpPermissions ?? []).flatMap((p) =>
-      (p.UserIdGroupPairs ?? []).map((pair) => ({ protocol: p.IpProtocol ?? '-1', fromPort: p.FromPort ?? 0, toPort: p.ToPort ?? 65535, groupId: pair.GroupId ?? '' })),
+      (p.UserIdGroupPairs ?? []).map((pair) => ({
+        protocol: p.IpProtocol ?? '-1',
+        fromPort: p.FromPort ?? 0,
+        toPort: p.ToPort ?? 65535,
+        groupId: pair.GroupId ?? '',
+      })),
     ),
   };
 }

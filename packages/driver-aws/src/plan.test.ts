@@ -10,7 +10,18 @@ const cluster = validateCluster(
     kind: 'Cluster',
     metadata: { name: 'prod', namespace: 'default', uid: '11111111-2222-4333-8444-555555555555' },
     spec: {
-      provider: { aws: { region: 'eu-west-1', availabilityZones: { count: 3 }, vpcCIDR: '10.10.0.0/16', instances: { master: { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0' }, worker: { instanceType: 'm5.xlarge', ami: 'ami-0123456789abcdef0' } }, tags: { team: 'platform' } } },
+      provider: {
+        aws: {
+          region: 'eu-west-1',
+          availabilityZones: { count: 3 },
+          vpcCIDR: '10.10.0.0/16',
+          instances: {
+            master: { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0' },
+            worker: { instanceType: 'm5.xlarge', ami: 'ami-0123456789abcdef0' },
+          },
+          tags: { team: 'platform' },
+        },
+      },
       kubernetes: { version: '1.33.1', api: { domain: 'api.prod.example.com' } },
       ingress: { domain: 'prod.example.com' },
       network: { podCIDR: '10.2.0.0/16' },
@@ -59,7 +70,13 @@ describe('planCluster', () => {
     expect(plan.id).toBe('prod-fykzzrnenr');
     expect(plan.tags).toEqual({ team: 'platform', 'kubeception.io/managed-by': 'kubeception', 'kubeception.io/cluster/prod-fykzzrnenr': 'owned' });
     expect(plan.securityGroups.map((g) => g.name)).toEqual(['prod-fykzzrnenr-master', 'prod-fykzzrnenr-worker', 'prod-fykzzrnenr-ingress']);
-    expect(plan.nodes.map((n) => n.instanceName)).toEqual(['prod-fykzzrnenr-master-0', 'prod-fykzzrnenr-master-1', 'prod-fykzzrnenr-master-2', 'prod-fykzzrnenr-general-0', 'prod-fykzzrnenr-general-1']);
+    expect(plan.nodes.map((n) => n.instanceName)).toEqual([
+      'prod-fykzzrnenr-master-0',
+      'prod-fykzzrnenr-master-1',
+      'prod-fykzzrnenr-master-2',
+      'prod-fykzzrnenr-general-0',
+      'prod-fykzzrnenr-general-1',
+    ]);
   });
 
   it('tags everything with the one fixed tag an IAM policy can require, which the user cannot set', () => {
@@ -74,7 +91,10 @@ describe('planCluster', () => {
   });
 
   it('names nothing in the account after the name alone: a Cluster of the same name in another namespace shares no tag, name or ClientToken', () => {
-    const other = planCluster({ ...cluster, metadata: { ...cluster.metadata, namespace: 'other' } }, (cluster.spec.provider as { aws: AwsSpec }).aws)._unsafeUnwrap();
+    const other = planCluster(
+      { ...cluster, metadata: { ...cluster.metadata, namespace: 'other' } },
+      (cluster.spec.provider as { aws: AwsSpec }).aws,
+    )._unsafeUnwrap();
     expect(other.id).not.toBe(plan.id);
     expect(Object.keys(other.tags)).not.toContain(ownerTag(plan.id));
     const names = (p: typeof plan) => [...p.securityGroups.map((g) => g.name), ...p.nodes.map((n) => n.instanceName), ...p.nodes.map((n) => n.clientToken)];
@@ -84,7 +104,8 @@ describe('planCluster', () => {
   });
 
   it('opens exactly the ports the guest needs', () => {
-    const rules = (role: string) => plan.securityGroups.find((g) => g.role === role)?.rules.map((r) => `${r.protocol}/${r.fromPort}-${r.toPort} from ${r.group ?? r.cidr}`);
+    const rules = (role: string) =>
+      plan.securityGroups.find((g) => g.role === role)?.rules.map((r) => `${r.protocol}/${r.fromPort}-${r.toPort} from ${r.group ?? r.cidr}`);
     expect(rules('sg-master')).toEqual([
       'tcp/443-443 from 0.0.0.0/0',
       'tcp/2379-2380 from sg-master',

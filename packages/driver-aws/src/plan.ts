@@ -159,7 +159,12 @@ function plannedSubnets(zones: readonly string[], vpcCidr: string): PlannedSubne
 }
 
 /** A TCP rule over a port range, from a CIDR or a group. */
-const tcp = (fromPort: number, toPort: number, source: { cidr?: string; group?: SecurityGroupRole }): PlannedRule => ({ protocol: 'tcp', fromPort, toPort, ...source });
+const tcp = (fromPort: number, toPort: number, source: { cidr?: string; group?: SecurityGroupRole }): PlannedRule => ({
+  protocol: 'tcp',
+  fromPort,
+  toPort,
+  ...source,
+});
 
 /** What the security groups are planned from. */
 interface SecurityGroupInputs {
@@ -185,7 +190,13 @@ function plannedSecurityGroups(inputs: SecurityGroupInputs): Plan['securityGroup
     {
       role: 'sg-master' as const,
       name: `${id}-master`,
-      rules: [tcp(apiPort, apiPort, { cidr: '0.0.0.0/0' }), tcp(2379, 2380, { group: 'sg-master' }), tcp(10250, 10250, { group: 'sg-master' }), ...betweenNodes, ...ssh],
+      rules: [
+        tcp(apiPort, apiPort, { cidr: '0.0.0.0/0' }),
+        tcp(2379, 2380, { group: 'sg-master' }),
+        tcp(10250, 10250, { group: 'sg-master' }),
+        ...betweenNodes,
+        ...ssh,
+      ],
     },
     {
       role: 'sg-worker' as const,
@@ -202,7 +213,9 @@ function checkNames(cluster: Pick<Persisted<Cluster>, 'metadata' | 'spec'>, aws:
     dnsLabel(cluster.metadata.name, 'metadata.name'),
     dnsLabel(cluster.metadata.namespace, 'metadata.namespace'),
     ...cluster.spec.workers.map((pool, i) => dnsLabel(pool.name, `spec.workers[${i}].name`)),
-    ...Object.entries(aws.tags).map(([key, value]) => checkText(`${key}${value}`, `spec.provider.aws.tags[${JSON.stringify(key)}]`).andThen(() => notReserved(key))),
+    ...Object.entries(aws.tags).map(([key, value]) =>
+      checkText(`${key}${value}`, `spec.provider.aws.tags[${JSON.stringify(key)}]`).andThen(() => notReserved(key)),
+    ),
   ]);
 }
 
@@ -229,7 +242,9 @@ function plannedNodes(inputs: NodeInputs): Result<PlannedNode[], Unrenderable> {
   const { spec } = inputs.cluster;
   const slots: NodeSlot[] = [
     ...Array.from({ length: spec.masters.replicas }, (_, i): NodeSlot => ({ suffix: `master-${i}`, role: 'master', index: i })),
-    ...spec.workers.flatMap((pool) => Array.from({ length: pool.replicas }, (_, i): NodeSlot => ({ suffix: `${pool.name}-${i}`, role: 'worker', index: i, pool: pool.name }))),
+    ...spec.workers.flatMap((pool) =>
+      Array.from({ length: pool.replicas }, (_, i): NodeSlot => ({ suffix: `${pool.name}-${i}`, role: 'worker', index: i, pool: pool.name })),
+    ),
   ];
   return Result.combine(slots.map((slot) => plannedNode(inputs, slot)));
 }
@@ -276,5 +291,7 @@ function notReserved(key: string): Result<string, Unrenderable> {
 
 /** `value` when it is a DNS-1123 label (it names a host, a security group, a tag). */
 function dnsLabel(value: string, field: string): Result<string, Unrenderable> {
-  return /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value) ? ok(value) : err({ kind: 'Unrenderable', field, message: `${field}: ${JSON.stringify(value)} is not a DNS-1123 label` });
+  return /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)
+    ? ok(value)
+    : err({ kind: 'Unrenderable', field, message: `${field}: ${JSON.stringify(value)} is not a DNS-1123 label` });
 }

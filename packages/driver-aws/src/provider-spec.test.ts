@@ -30,13 +30,25 @@ describe('spec.provider.aws', () => {
   });
 
   it.each([
-    [{ availabilityZones: { names: ['us-east-1a'] } }, 'spec.provider.aws.availabilityZones.names[0]', 'is not an availability zone of eu-west-1 (eu-west-1a, eu-west-1b, eu-west-1c)'],
+    [
+      { availabilityZones: { names: ['us-east-1a'] } },
+      'spec.provider.aws.availabilityZones.names[0]',
+      'is not an availability zone of eu-west-1 (eu-west-1a, eu-west-1b, eu-west-1c)',
+    ],
     [{ availabilityZones: { names: ['eu-west-1a', 'eu-west-1a'] } }, 'spec.provider.aws.availabilityZones.names[1]', 'duplicate zone eu-west-1a'],
     [{ availabilityZones: { count: 2, names: ['eu-west-1a'] } }, 'spec.provider.aws.availabilityZones', 'set exactly one of count or names'],
     [{ vpcCIDR: '10.0.0.0/8' }, 'spec.provider.aws.vpcCIDR', 'must be /16 or smaller: EC2 allows no larger VPC (got /8)'],
     [{ tags: { 'aws:owner': 'x' } }, 'spec.provider.aws.tags["aws:owner"]', 'tag keys starting with "aws:" are reserved by AWS'],
-    [{ tags: { 'kubeception.io/cluster/demo': 'owned' } }, 'spec.provider.aws.tags["kubeception.io/cluster/demo"]', 'is set by Kubeception and cannot be overridden'],
-    [{ instances: { ...instances, master: { instanceType: 'large', ami: 'ami-0123456789abcdef0' } } }, 'spec.provider.aws.instances.master.instanceType', 'must be an EC2 instance type such as m5.large (got "large")'],
+    [
+      { tags: { 'kubeception.io/cluster/demo': 'owned' } },
+      'spec.provider.aws.tags["kubeception.io/cluster/demo"]',
+      'is set by Kubeception and cannot be overridden',
+    ],
+    [
+      { instances: { ...instances, master: { instanceType: 'large', ami: 'ami-0123456789abcdef0' } } },
+      'spec.provider.aws.instances.master.instanceType',
+      'must be an EC2 instance type such as m5.large (got "large")',
+    ],
     [{ sshKeyName: 'ops\nkey' }, 'spec.provider.aws.sshKeyName', 'must be printable ASCII characters'],
     [{ tags: { team: 'x'.repeat(257) } }, 'spec.provider.aws.tags.team', 'must be at most 256 characters long'],
   ])('rejects %j', (aws, path, message) => expect(issues(aws)).toEqual([{ path, message }]));

@@ -27,7 +27,12 @@ const zones = z
   .strictObject({
     count: z.int().min(1).max(6).optional().meta({ description: 'Use the first count (1-6) availability zones of the region.' }),
     names: z
-      .array(z.string().regex(/^[a-z]{2}-[a-z]+-[0-9][a-z]$/).meta({ description: 'An availability zone of the region, such as eu-west-1a.' }))
+      .array(
+        z
+          .string()
+          .regex(/^[a-z]{2}-[a-z]+-[0-9][a-z]$/)
+          .meta({ description: 'An availability zone of the region, such as eu-west-1a.' }),
+      )
       .min(1)
       .optional()
       .meta({ description: 'Explicit availability zones of the region, each at most once.' }),
@@ -47,14 +52,14 @@ const zones = z
 /** Schema of `spec.provider.aws`. */
 export const awsSpecSchema = z
   .strictObject({
-    region: z
-      .enum(REGIONS, { error: (i) => `must be a supported AWS region (got ${JSON.stringify(i.input)}); supported: ${REGIONS.join(', ')}` })
-      .meta({
-        description: 'AWS region the cluster runs in; one of the supported regions. Fixed once the cluster exists.',
-        'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'spec.provider.aws.region is immutable' }],
-      }),
+    region: z.enum(REGIONS, { error: (i) => `must be a supported AWS region (got ${JSON.stringify(i.input)}); supported: ${REGIONS.join(', ')}` }).meta({
+      description: 'AWS region the cluster runs in; one of the supported regions. Fixed once the cluster exists.',
+      'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'spec.provider.aws.region is immutable' }],
+    }),
     availabilityZones: zones.prefault({ count: 1 }),
-    vpcCIDR: cidr(`Network of the cluster VPC: /16 or smaller, with room for a public and a private /${SUBNET_PREFIX} subnet per zone; allocated when unset. Fixed once set.`).optional(),
+    vpcCIDR: cidr(
+      `Network of the cluster VPC: /16 or smaller, with room for a public and a private /${SUBNET_PREFIX} subnet per zone; allocated when unset. Fixed once set.`,
+    ).optional(),
     instances: z
       .strictObject({
         master: instance.meta({ description: 'EC2 instance type and image of the master nodes.' }),
@@ -119,7 +124,12 @@ function checkVpc({ vpcCIDR, availabilityZones: az }: AwsSpec): FieldIssue[] {
   const largestPrefix = SUBNET_PREFIX - Math.ceil(Math.log2(2 * zoneCount));
   return net.prefix <= largestPrefix
     ? []
-    : [{ path, message: `${vpcCIDR} cannot hold a public and a private /${SUBNET_PREFIX} subnet in each of ${zoneCount} zones: use /${largestPrefix} or larger` }];
+    : [
+        {
+          path,
+          message: `${vpcCIDR} cannot hold a public and a private /${SUBNET_PREFIX} subnet in each of ${zoneCount} zones: use /${largestPrefix} or larger`,
+        },
+      ];
 }
 
 /** Tag keys a spec may not set: Kubeception's own. */

@@ -41,10 +41,24 @@ export function reportWorld(cluster: Persisted<Cluster>, planned: Result<Plan, U
         nodes: plan.nodes.flatMap((n) => {
           const instance = current(n) ?? world.instances[n.name]?.[0];
           // providerID names the zone, and so the region the cluster's resources are in (see region.ts)
-          return instance ? [{ name: n.name, role: n.role, ...(n.pool ? { pool: n.pool } : {}), ready: up(n), ...(instance.privateIp ? { address: instance.privateIp } : {}), providerID: `aws:///${instance.zone ?? n.zone}/${instance.id}` }] : [];
+          return instance
+            ? [
+                {
+                  name: n.name,
+                  role: n.role,
+                  ...(n.pool ? { pool: n.pool } : {}),
+                  ready: up(n),
+                  ...(instance.privateIp ? { address: instance.privateIp } : {}),
+                  providerID: `aws:///${instance.zone ?? n.zone}/${instance.id}`,
+                },
+              ]
+            : [];
         }),
       };
     },
-    (error): Observed<AwsWorld> => ({ provider: world, conditions: [{ type: 'InfrastructureReady', status: 'False', reason: 'InvalidSpec', message: error.message }] }),
+    (error): Observed<AwsWorld> => ({
+      provider: world,
+      conditions: [{ type: 'InfrastructureReady', status: 'False', reason: 'InvalidSpec', message: error.message }],
+    }),
   );
 }

@@ -70,7 +70,19 @@ export {
   renderIgnition,
   renderVmDeployment,
 } from './render/index.js';
-export type { FlannelDaemonSetOptions, FlannelNetwork, FlannelNetworkConfig, KvmCluster, KvmClusterIdentity, Quoting, RenderedCluster, RenderInputs, Unrenderable, VmEndpoint, VmNode } from './render/index.js';
+export type {
+  FlannelDaemonSetOptions,
+  FlannelNetwork,
+  FlannelNetworkConfig,
+  KvmCluster,
+  KvmClusterIdentity,
+  Quoting,
+  RenderedCluster,
+  RenderInputs,
+  Unrenderable,
+  VmEndpoint,
+  VmNode,
+} from './render/index.js';
 
 // The driver (I/O): plug into the SDK's createClusterController
 export { createKvmDriver } from './driver/driver.js';

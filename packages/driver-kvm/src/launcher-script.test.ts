@@ -17,7 +17,12 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** One HTTP request through `launcher.sh health-request`, as socat runs it per connection. */
 function request(path: string, env: Record<string, string>): string {
-  const result = spawnSync('bash', [SCRIPT, 'health-request'], { input: `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`, env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 10_000 });
+  const result = spawnSync('bash', [SCRIPT, 'health-request'], {
+    input: `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
   return result.stdout;
 }
 
@@ -56,8 +61,29 @@ describe('launcher.sh', () => {
     ['VM_MAC', '52:54:00:00:00:01,x', 'VM_MAC must be a MAC address'],
     ['TAP', 'tap,script=/x', 'BRIDGE and TAP must be interface names'],
   ])('refuses %s=%j before using it', (name, value, message) => {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', VM_NAME: 'demo-master-0', VM_MAC: '52:54:00:12:34:56', BRIDGE: 'br-demo', TAP: 'tap-demo' };
-    for (const variable of ['VM_ROLE', 'VM_CORES', 'VM_MEMORY_MIB', 'VM_DISK_MIB', 'VM_DIR', 'GUEST_IMAGE_CACHE', 'BOOT_CONFIG_PATH', 'BOOT_CONFIG_FW_CFG', 'CERTIFICATE_DIR', 'CERTIFICATE_MOUNT_TAG', 'FLANNEL_SUBNET_FILE', 'HEALTH_PORT', 'GUEST_DISK']) env[variable] ??= tmp;
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      VM_NAME: 'demo-master-0',
+      VM_MAC: '52:54:00:12:34:56',
+      BRIDGE: 'br-demo',
+      TAP: 'tap-demo',
+    };
+    for (const variable of [
+      'VM_ROLE',
+      'VM_CORES',
+      'VM_MEMORY_MIB',
+      'VM_DISK_MIB',
+      'VM_DIR',
+      'GUEST_IMAGE_CACHE',
+      'BOOT_CONFIG_PATH',
+      'BOOT_CONFIG_FW_CFG',
+      'CERTIFICATE_DIR',
+      'CERTIFICATE_MOUNT_TAG',
+      'FLANNEL_SUBNET_FILE',
+      'HEALTH_PORT',
+      'GUEST_DISK',
+    ])
+      env[variable] ??= tmp;
     env[name] = value;
     const result = spawnSync('bash', [SCRIPT], { env, encoding: 'utf8', timeout: 10_000 });
     expect(result.status).toBe(1);

@@ -35,12 +35,32 @@ describe('spec.provider.kvm', () => {
   ])('accepts %s', (_what, kvm) => expect(clusters.validate(cluster(kvm)).isOk()).toBe(true));
 
   it.each([
-    ['a kernel without initrd', { guestImage: { kernel: '/images/vmlinuz' } }, 'spec.provider.kvm.guestImage', 'set either disk, or kernel and initrd together'],
+    [
+      'a kernel without initrd',
+      { guestImage: { kernel: '/images/vmlinuz' } },
+      'spec.provider.kvm.guestImage',
+      'set either disk, or kernel and initrd together',
+    ],
     ['a relative image path', { guestImage: { disk: 'images/x.img' } }, 'spec.provider.kvm.guestImage.disk', 'must be an http(s) URL or an absolute host path'],
-    ['persistentVolume without size', { etcdStorage: { type: 'persistentVolume' } }, 'spec.provider.kvm.etcdStorage.persistentVolume', 'type persistentVolume needs persistentVolume.size'],
+    [
+      'persistentVolume without size',
+      { etcdStorage: { type: 'persistentVolume' } },
+      'spec.provider.kvm.etcdStorage.persistentVolume',
+      'type persistentVolume needs persistentVolume.size',
+    ],
     ['a port out of range', { portMappings: [{ name: 'x', port: 0 }] }, 'spec.provider.kvm.portMappings[0].port', 'must be at least 1'],
-    ['a URL with a newline', { guestImage: { disk: 'https://x.example/a.img\nrm -rf /' } }, 'spec.provider.kvm.guestImage.disk', 'must be an http(s) URL or an absolute host path'],
-    ['a cache path with a space', { guestImage: { disk: '/images/a.img', cachePath: '/var/lib/my images' } }, 'spec.provider.kvm.guestImage.cachePath', 'must be an absolute path'],
+    [
+      'a URL with a newline',
+      { guestImage: { disk: 'https://x.example/a.img\nrm -rf /' } },
+      'spec.provider.kvm.guestImage.disk',
+      'must be an http(s) URL or an absolute host path',
+    ],
+    [
+      'a cache path with a space',
+      { guestImage: { disk: '/images/a.img', cachePath: '/var/lib/my images' } },
+      'spec.provider.kvm.guestImage.cachePath',
+      'must be an absolute path',
+    ],
   ])('rejects %s', (_what, kvm, path, message) => {
     expect(clusters.validate(cluster(kvm))._unsafeUnwrapErr().issues).toEqual([{ path, message }]);
   });

@@ -20,8 +20,15 @@ const IMAGE_PATTERN =
 const imageRef = (description: string) =>
   z
     .string()
-    .meta({ pattern: IMAGE_PATTERN, description: `${description} A container image reference such as quay.io/org/image:1.0, optionally pinned by @sha256 digest.` })
-    .check(z.refine((v: string) => new RegExp(IMAGE_PATTERN).test(v), { error: (i) => `must be a container image reference such as quay.io/org/image:1.0 (got ${JSON.stringify(i.input)})` }));
+    .meta({
+      pattern: IMAGE_PATTERN,
+      description: `${description} A container image reference such as quay.io/org/image:1.0, optionally pinned by @sha256 digest.`,
+    })
+    .check(
+      z.refine((v: string) => new RegExp(IMAGE_PATTERN).test(v), {
+        error: (i) => `must be a container image reference such as quay.io/org/image:1.0 (got ${JSON.stringify(i.input)})`,
+      }),
+    );
 
 /**
  * An http(s) URL or an absolute path on the host: printable ASCII without spaces (the same
@@ -49,14 +56,21 @@ const guestImage = z
     cachePath: absolutePath('Host directory where downloaded images are cached; mounted into every VM pod.').default('/var/lib/kubeception/images'),
   })
   .check(
-    z.refine((g: { kernel?: string; initrd?: string; disk?: string }) => (g.disk !== undefined ? g.kernel === undefined && g.initrd === undefined : g.kernel !== undefined && g.initrd !== undefined), {
-      error: 'set either disk, or kernel and initrd together',
-    }),
+    z.refine(
+      (g: { kernel?: string; initrd?: string; disk?: string }) =>
+        g.disk !== undefined ? g.kernel === undefined && g.initrd === undefined : g.kernel !== undefined && g.initrd !== undefined,
+      {
+        error: 'set either disk, or kernel and initrd together',
+      },
+    ),
   )
   .meta({
     description: 'Guest OS image the VMs boot: a disk, or a kernel and initrd together.',
     'x-kubernetes-validations': [
-      { rule: 'has(self.disk) ? !has(self.kernel) && !has(self.initrd) : has(self.kernel) && has(self.initrd)', message: 'set either disk, or kernel and initrd together' },
+      {
+        rule: 'has(self.disk) ? !has(self.kernel) && !has(self.initrd) : has(self.kernel) && has(self.initrd)',
+        message: 'set either disk, or kernel and initrd together',
+      },
     ],
   });
 
@@ -65,9 +79,13 @@ const etcdStorage = z
     type: z
       .enum(['hostPath', 'persistentVolume'], { error: (i) => `must be hostPath or persistentVolume (got ${JSON.stringify(i.input)})` })
       .default('hostPath')
-      .meta({ description: 'Kind of etcd storage: hostPath (a directory on the host node running the VM) or persistentVolume (a PersistentVolumeClaim per master).' }),
+      .meta({
+        description: 'Kind of etcd storage: hostPath (a directory on the host node running the VM) or persistentVolume (a PersistentVolumeClaim per master).',
+      }),
     hostPath: z
-      .strictObject({ path: absolutePath('Host directory under which each master keeps its etcd data, in <path>/<cluster>/<node>.').default('/var/lib/kubeception/etcd') })
+      .strictObject({
+        path: absolutePath('Host directory under which each master keeps its etcd data, in <path>/<cluster>/<node>.').default('/var/lib/kubeception/etcd'),
+      })
       .optional()
       .meta({ description: 'Settings of type hostPath.' }),
     persistentVolume: z
@@ -86,7 +104,9 @@ const etcdStorage = z
   )
   .meta({
     description: 'Where master VMs keep etcd data.',
-    'x-kubernetes-validations': [{ rule: "self.type != 'persistentVolume' || has(self.persistentVolume)", message: 'type persistentVolume needs persistentVolume.size' }],
+    'x-kubernetes-validations': [
+      { rule: "self.type != 'persistentVolume' || has(self.persistentVolume)", message: 'type persistentVolume needs persistentVolume.size' },
+    ],
   });
 
 const portMapping = z
@@ -111,7 +131,11 @@ export const kvmSpecSchema = z
     portMappings: z
       .array(portMapping)
       .default([])
-      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], description: 'Extra guest ports exposed on the host through the worker Service, keyed by name.' }),
+      .meta({
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+        description: 'Extra guest ports exposed on the host through the worker Service, keyed by name.',
+      }),
   })
   .meta({ description: 'Guest cluster on QEMU/KVM virtual machines in pods of the host cluster.' });
 
@@ -123,10 +147,7 @@ export const provider = defineProvider({
   name: 'kvm',
   specSchema: kvmSpecSchema,
   check: (_spec, cluster) => {
-    const machines = [
-      { path: 'spec.masters', ...cluster.spec.masters },
-      ...cluster.spec.workers.map((pool, i) => ({ path: `spec.workers[${i}]`, ...pool })),
-    ];
+    const machines = [{ path: 'spec.masters', ...cluster.spec.masters }, ...cluster.spec.workers.map((pool, i) => ({ path: `spec.workers[${i}]`, ...pool }))];
     return machines.flatMap((m): FieldIssue[] => [
       ...within(`${m.path}.memory`, m.memory, MIN_VM_MEMORY, MAX_VM_MEMORY, 'a VM'),
       ...within(`${m.path}.disk`, m.disk, MIN_VM_DISK, MAX_VM_DISK, 'a VM root disk'),

@@ -1,5 +1,13 @@
 /** Mounts and root CAs, each mount owned by exactly one CertificateAuthority (internal). */
-import { pkiError, type AuthorityInfo, type AuthorityOwner, type AuthoritySpec, type ClusterCoordinates, type PkiBackend, type PkiError } from '@kubeception/sdk';
+import {
+  pkiError,
+  type AuthorityInfo,
+  type AuthorityOwner,
+  type AuthoritySpec,
+  type ClusterCoordinates,
+  type PkiBackend,
+  type PkiError,
+} from '@kubeception/sdk';
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { certificateFacts } from './certificates.js';
 import { ensureMount, mountAt, type AuthorityDeps } from './mount.js';
@@ -63,11 +71,12 @@ function destroyAuthority(deps: AuthorityDeps, cluster: ClusterCoordinates, owne
 function revokeAll(vault: VaultCalls, path: string, serials: readonly string[]): ResultAsync<void, PkiError> {
   return serials.reduce<ResultAsync<void, PkiError>>(
     (chain, serial) =>
-      chain.andThen(() =>
-        vault
-          .write(`${path}/revoke`, { serial_number: serial })
-          .map(() => undefined)
-          .orElse((e) => (e.kind === 'Invalid' || e.kind === 'NotFound' ? nothing() : errAsync(e))), // already revoked or expired
+      chain.andThen(
+        () =>
+          vault
+            .write(`${path}/revoke`, { serial_number: serial })
+            .map(() => undefined)
+            .orElse((e) => (e.kind === 'Invalid' || e.kind === 'NotFound' ? nothing() : errAsync(e))), // already revoked or expired
       ),
     nothing(),
   );

@@ -19,7 +19,19 @@ import {
   type PkiError,
   type Persisted,
 } from '@kubeception/sdk';
-import { cacheIndex, changedBeyondStatusOrFinalizer, createController, done, objectKey, patchConditions, requeueAfter, watchKind, withFinalizer, type Controller, type ReconcileContext } from '@kubeception/sdk/runtime';
+import {
+  cacheIndex,
+  changedBeyondStatusOrFinalizer,
+  createController,
+  done,
+  objectKey,
+  patchConditions,
+  requeueAfter,
+  watchKind,
+  withFinalizer,
+  type Controller,
+  type ReconcileContext,
+} from '@kubeception/sdk/runtime';
 import { ResultAsync } from 'neverthrow';
 import { branch, notReady, reportPkiError, type PkiControllerError } from './conditions.js';
 import { BY_CLUSTER, clusterKey, clusterOf, coordinates, ownerOf } from './pki-index.js';
@@ -68,7 +80,13 @@ function ensureRoles(pki: PkiBackend, ca: Ca): ResultAsync<void, PkiError> {
 
 function reportReady(ca: Ca, ctx: Ctx, info: AuthorityInfo) {
   const ready = { type: ConditionType.Ready, status: 'True', reason: Reason.AsExpected, message: `CA ${info.serialNumber} in ${info.mountPath}` } as const;
-  const facts = { observedGeneration: ca.metadata.generation, mountPath: info.mountPath, certificate: info.certificate, notAfter: info.notAfter, serialNumber: info.serialNumber };
+  const facts = {
+    observedGeneration: ca.metadata.generation,
+    mountPath: info.mountPath,
+    certificate: info.certificate,
+    notAfter: info.notAfter,
+    serialNumber: info.serialNumber,
+  };
   return patchConditions<CertificateAuthority>(ctx.client, ca, [ready], facts)
     .map(() => done())
     .mapErr((cause): PkiControllerError => ({ kind: 'Kube', cause }));
@@ -82,11 +100,16 @@ function applyValid(pki: PkiBackend, ca: Ca, ctx: Ctx) {
     return notReady(ca, ctx, PkiReason.ClusterNotFound, message).map(() => done()); // the Cluster watch brings it back
   }
   const { commonName, ttl, keyType } = ca.spec;
-  const converged = pki.ensureAuthority({ cluster: coordinates(ca), owner: ownerOf(ca), commonName, ttl, keyType }).andThen((info) => ensureRoles(pki, ca).map(() => info));
+  const converged = pki
+    .ensureAuthority({ cluster: coordinates(ca), owner: ownerOf(ca), commonName, ttl, keyType })
+    .andThen((info) => ensureRoles(pki, ca).map(() => info));
   return branch(
     converged,
     (info) => reportReady(ca, ctx, info),
-    (error) => (error.kind === 'Conflict' ? notReady(ca, ctx, PkiReason.MountConflict, error.message).map(() => requeueAfter(CONFLICT_RECHECK_MS)) : reportPkiError(ca, ctx, error)),
+    (error) =>
+      error.kind === 'Conflict'
+        ? notReady(ca, ctx, PkiReason.MountConflict, error.message).map(() => requeueAfter(CONFLICT_RECHECK_MS))
+        : reportPkiError(ca, ctx, error),
   );
 }
 
@@ -126,7 +149,13 @@ export function createCertificateAuthorityController(options: CertificateAuthori
       watchKind({
         resource: CertificateAuthorityResource,
         ...(options.namespace ? { selection: { namespace: options.namespace } } : {}),
-        map: (gone, cas, deleted) => (deleted ? cas.byIndex(BY_CLUSTER, clusterKey(gone)).filter((ca) => ca.metadata.uid !== gone.metadata.uid).map((ca) => objectKey(ca)) : []),
+        map: (gone, cas, deleted) =>
+          deleted
+            ? cas
+                .byIndex(BY_CLUSTER, clusterKey(gone))
+                .filter((ca) => ca.metadata.uid !== gone.metadata.uid)
+                .map((ca) => objectKey(ca))
+            : [],
       }),
     ],
     reconcile: withFinalizer(Finalizer.CaOperator, {

@@ -18,7 +18,17 @@ import {
   type Persisted,
 } from '@kubeception/sdk';
 import { SecretResource } from '@kubeception/sdk/kube';
-import { cacheIndex, changedBeyondStatusOrFinalizer, createController, done, objectKey, waitFor, watchKind, withFinalizer, type Controller } from '@kubeception/sdk/runtime';
+import {
+  cacheIndex,
+  changedBeyondStatusOrFinalizer,
+  createController,
+  done,
+  objectKey,
+  waitFor,
+  watchKind,
+  withFinalizer,
+  type Controller,
+} from '@kubeception/sdk/runtime';
 import { notReady } from './conditions.js';
 import { cleanup, issue, keepReady, type Ctx, type IssueDeps } from './certificate-issue.js';
 import { ownedBy, secretConflict, secretPems } from './certificate-secret.js';
@@ -50,7 +60,9 @@ const secretKeyOf = (cert: { readonly metadata: { readonly namespace?: string | 
 /** The Certificate's CA: the Ready one of its own namespace for its clusterRef, with its root (one being deleted is not). */
 function authorityOf(cert: Persisted<Certificate>, ctx: Ctx): { ca?: Ca; exists: boolean } {
   const candidates = ctx.cache(CertificateAuthorityResource).byIndex(BY_CLUSTER, clusterKey(cert));
-  const ready = candidates.find((ca) => isTrue(ca.status?.conditions, ConditionType.Ready) && ca.status?.certificate !== undefined && ca.metadata.deletionTimestamp === undefined);
+  const ready = candidates.find(
+    (ca) => isTrue(ca.status?.conditions, ConditionType.Ready) && ca.status?.certificate !== undefined && ca.metadata.deletionTimestamp === undefined,
+  );
   return { ...(ready ? { ca: ready } : {}), exists: candidates.length > 0 };
 }
 
@@ -58,13 +70,20 @@ function authorityOf(cert: Persisted<Certificate>, ctx: Ctx): { ca?: Ca; exists:
 function applyValid(deps: IssueDeps, cert: Persisted<Certificate>, ctx: Ctx) {
   const { ca, exists } = authorityOf(cert, ctx);
   const ref = `${cert.spec.clusterRef.name} in namespace ${cert.metadata.namespace}`;
-  if (!exists) return notReady(cert, ctx, PkiReason.AuthorityNotFound, `no CertificateAuthority for cluster ${ref}: a Certificate uses only the CertificateAuthority of its own namespace`).map(() => done());
+  if (!exists)
+    return notReady(
+      cert,
+      ctx,
+      PkiReason.AuthorityNotFound,
+      `no CertificateAuthority for cluster ${ref}: a Certificate uses only the CertificateAuthority of its own namespace`,
+    ).map(() => done());
   if (ca === undefined) {
     const message = `waiting for the CertificateAuthority of cluster ${ref} to be Ready`;
     return notReady(cert, ctx, Reason.Waiting, message).map(() => waitFor(message));
   }
   const secret = ctx.cache(SecretResource).get(`${cert.metadata.namespace}/${certificateSecretName(cert)}`);
-  if (secret !== undefined && !ownedBy(secret, cert)) return notReady(cert, ctx, PkiReason.SecretConflict, secretConflict(secret, cert).message).map(() => done());
+  if (secret !== undefined && !ownedBy(secret, cert))
+    return notReady(cert, ctx, PkiReason.SecretConflict, secretConflict(secret, cert).message).map(() => done());
   const why = issueReason(cert, secretPems(secret), ca.status?.certificate ?? '', deps.now());
   return why !== undefined ? issue(deps, cert, ctx, ca, secret, why) : keepReady(deps, cert, ctx);
 }

@@ -3,7 +3,19 @@
  * record it, or confirm the certificate there is still good; on deletion revoke and delete only
  * its own Secret.
  */
-import { ConditionType, PkiErrorKind, Reason, certificateSecretName, formatDuration, type Certificate, type CertificateAuthority, type CertificateInput, type IssuedCertificate, type PkiBackend, type Persisted } from '@kubeception/sdk';
+import {
+  ConditionType,
+  PkiErrorKind,
+  Reason,
+  certificateSecretName,
+  formatDuration,
+  type Certificate,
+  type CertificateAuthority,
+  type CertificateInput,
+  type IssuedCertificate,
+  type PkiBackend,
+  type Persisted,
+} from '@kubeception/sdk';
 import { SecretResource, type KubeError, type Secret } from '@kubeception/sdk/kube';
 import { done, patchConditions, requeueAfter, type Action, type ReconcileContext } from '@kubeception/sdk/runtime';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
@@ -33,10 +45,24 @@ const kubeError = (cause: KubeError): PkiControllerError => ({ kind: 'Kube', cau
 
 function recordIssued(cert: Cert, ctx: Ctx, issued: IssuedCertificate, at: Date, why: string) {
   const renewal = renewalTime(cert, issued.notAfter);
-  const ready = { type: ConditionType.Ready, status: 'True', reason: Reason.AsExpected, message: `certificate ${issued.serialNumber} valid until ${issued.notAfter}` } as const;
-  const facts = { observedGeneration: cert.metadata.generation, notBefore: issued.notBefore, notAfter: issued.notAfter, renewalTime: renewal.toISOString(), serialNumber: issued.serialNumber, lastRotation: at.toISOString() };
+  const ready = {
+    type: ConditionType.Ready,
+    status: 'True',
+    reason: Reason.AsExpected,
+    message: `certificate ${issued.serialNumber} valid until ${issued.notAfter}`,
+  } as const;
+  const facts = {
+    observedGeneration: cert.metadata.generation,
+    notBefore: issued.notBefore,
+    notAfter: issued.notAfter,
+    renewalTime: renewal.toISOString(),
+    serialNumber: issued.serialNumber,
+    lastRotation: at.toISOString(),
+  };
   return patchConditions<Certificate>(ctx.client, cert, [ready], facts)
-    .andThen(() => ResultAsync.fromSafePromise(ctx.events.record(cert, { type: 'Normal', reason: 'Issued', message: `issued certificate ${issued.serialNumber} (${why})` })))
+    .andThen(() =>
+      ResultAsync.fromSafePromise(ctx.events.record(cert, { type: 'Normal', reason: 'Issued', message: `issued certificate ${issued.serialNumber} (${why})` })),
+    )
     .map(() => requeueAfter(Math.max(1000, renewal.getTime() - at.getTime())))
     .mapErr(kubeError);
 }
@@ -46,7 +72,10 @@ function refuseIssued(deps: IssueDeps, cert: Cert, ctx: Ctx, issued: IssuedCerti
   return deps.pki
     .revoke(coordinates(cert), issued.serialNumber)
     .orElse((e) => {
-      ctx.log.warn({ serialNumber: issued.serialNumber, error: e.message }, 'could not revoke a certificate issued with another subject than asked (its key was never stored)');
+      ctx.log.warn(
+        { serialNumber: issued.serialNumber, error: e.message },
+        'could not revoke a certificate issued with another subject than asked (its key was never stored)',
+      );
       return okAsync<void, never>(undefined);
     })
     .andThen(() => notReady(cert, ctx, PkiErrorKind.RoleViolation, message))
@@ -63,24 +92,46 @@ function store(deps: IssueDeps, cert: Cert, ctx: Ctx, ca: Ca, secret: Persisted<
   if (mismatch !== undefined) return refuseIssued(deps, cert, ctx, issued, mismatch);
   return writeSecret(ctx.kube, cert, secret, issued)
     .andThen(() => recordIssued(cert, ctx, issued, at, why))
-    .orElse((e: SecretWriteError | PkiControllerError) => (e.kind === 'SecretConflict' ? notReady(cert, ctx, PkiReason.SecretConflict, e.message).map(() => done()) : errAsync(e)));
+    .orElse((e: SecretWriteError | PkiControllerError) =>
+      e.kind === 'SecretConflict' ? notReady(cert, ctx, PkiReason.SecretConflict, e.message).map(() => done()) : errAsync(e),
+    );
 }
 
 /**
  * Issues from the CA of the Certificate's namespace (`why` says what made it necessary), after
  * refusing what the CA cannot give as asked (a lifetime, organizations: `checkRequest`).
  */
-export function issue(deps: IssueDeps, cert: Cert, ctx: Ctx, ca: Ca, secret: Persisted<Secret> | undefined, why: string): ResultAsync<Action, PkiControllerError> {
+export function issue(
+  deps: IssueDeps,
+  cert: Cert,
+  ctx: Ctx,
+  ca: Ca,
+  secret: Persisted<Secret> | undefined,
+  why: string,
+): ResultAsync<Action, PkiControllerError> {
   return checkRequest(cert, ca).match(
     () => issueChecked(deps, cert, ctx, ca, secret, why),
     (refusal) => notReady(cert, ctx, refusal.reason, refusal.message).map(() => done()),
   );
 }
 
-function issueChecked(deps: IssueDeps, cert: Cert, ctx: Ctx, ca: Ca, secret: Persisted<Secret> | undefined, why: string): ResultAsync<Action, PkiControllerError> {
+function issueChecked(
+  deps: IssueDeps,
+  cert: Cert,
+  ctx: Ctx,
+  ca: Ca,
+  secret: Persisted<Secret> | undefined,
+  why: string,
+): ResultAsync<Action, PkiControllerError> {
   const at = deps.now();
   const ttl = ttlWithin(cert, ca.status?.notAfter ?? '', at);
-  if (ttl === undefined) return notReady(cert, ctx, PkiReason.CAExpiring, `the CA expires at ${ca.status?.notAfter}: a new certificate would not outlive renewBefore; rotate the CA`).map(() => done());
+  if (ttl === undefined)
+    return notReady(
+      cert,
+      ctx,
+      PkiReason.CAExpiring,
+      `the CA expires at ${ca.status?.notAfter}: a new certificate would not outlive renewBefore; rotate the CA`,
+    ).map(() => done());
   ctx.log.info({ reason: why }, 'issuing certificate');
   const { role, commonName, dnsNames, ipAddresses } = cert.spec;
   const request = { cluster: coordinates(cert), role, commonName, dnsNames, ipAddresses, ttl: formatDuration(ttl) };
@@ -94,7 +145,12 @@ function issueChecked(deps: IssueDeps, cert: Cert, ctx: Ctx, ca: Ca, secret: Per
 /** Nothing to issue: the certificate in the Secret is good, so the Certificate is Ready (again, after a CA outage). */
 export function keepReady(deps: IssueDeps, cert: Cert, ctx: Ctx) {
   const renewal = renewalTime(cert, cert.status?.notAfter ?? '');
-  const ready = { type: ConditionType.Ready, status: 'True', reason: Reason.AsExpected, message: `certificate ${cert.status?.serialNumber} valid until ${cert.status?.notAfter}` } as const;
+  const ready = {
+    type: ConditionType.Ready,
+    status: 'True',
+    reason: Reason.AsExpected,
+    message: `certificate ${cert.status?.serialNumber} valid until ${cert.status?.notAfter}`,
+  } as const;
   return patchConditions<Certificate>(ctx.client, cert, [ready])
     .map(() => requeueAfter(Math.max(1000, renewal.getTime() - deps.now().getTime())))
     .mapErr(kubeError);
@@ -103,11 +159,17 @@ export function keepReady(deps: IssueDeps, cert: Cert, ctx: Ctx) {
 /** On deletion: revokes the certificate, then deletes the Secret if (and only if) it is this Certificate's. */
 export function cleanup(deps: IssueDeps, cert: Cert, ctx: Ctx) {
   const serial = cert.status?.serialNumber;
-  const revoked = serial === undefined ? okAsync<void, never>(undefined) : deps.pki.revoke(coordinates(cert), serial).orElse((e) => (e.kind === 'NotFound' || e.kind === 'Invalid' ? okAsync(undefined) : errAsync(e)));
+  const revoked =
+    serial === undefined
+      ? okAsync<void, never>(undefined)
+      : deps.pki.revoke(coordinates(cert), serial).orElse((e) => (e.kind === 'NotFound' || e.kind === 'Invalid' ? okAsync(undefined) : errAsync(e)));
   const secret = ctx.cache(SecretResource).get(`${cert.metadata.namespace}/${certificateSecretName(cert)}`);
   return branch(
     revoked,
-    () => deleteOwnSecret(ctx.kube, cert, secret).map(() => done()).mapErr(kubeError),
+    () =>
+      deleteOwnSecret(ctx.kube, cert, secret)
+        .map(() => done())
+        .mapErr(kubeError),
     (error) => reportPkiError(cert, ctx, error),
   );
 }

@@ -8,7 +8,14 @@ import { checkRequest, notAsAsked } from './certificate-request.js';
 import { subjectOrganizations } from './certificates.js';
 import { ttlWithin } from './renewal.js';
 
-const metadata = (name: string) => ({ name, namespace: 'mallory', uid: `uid-${name}`, resourceVersion: '1', generation: 1, creationTimestamp: '2026-01-01T00:00:00Z' });
+const metadata = (name: string) => ({
+  name,
+  namespace: 'mallory',
+  uid: `uid-${name}`,
+  resourceVersion: '1',
+  generation: 1,
+  creationTimestamp: '2026-01-01T00:00:00Z',
+});
 
 /** The hostile suite's fixture CA: a 10-year root, worker (system:nodes) and admin (system:masters) roles of 720h. */
 const ca = validateCertificateAuthority({
@@ -36,18 +43,26 @@ const certificate = (spec: Partial<Certificate['spec']>): Persisted<Certificate>
     spec: { clusterRef: { name: 'own' }, component: 'worker', role: 'worker', commonName: 'w.own.example.com', dnsNames: ['w.own.example.com'], ...spec },
   })._unsafeUnwrap() as Persisted<Certificate>;
 
-const refusal = (cert: Persisted<Certificate>, authority = ca) => checkRequest(cert, authority).match(() => undefined, (r) => r);
+const refusal = (cert: Persisted<Certificate>, authority = ca) =>
+  checkRequest(cert, authority).match(
+    () => undefined,
+    (r) => r,
+  );
 
 describe('checkRequest: organizations', () => {
   it('refuses system:masters from a worker role, naming what was asked and what the role gives', () => {
     const r = refusal(certificate({ organizations: ['system:masters'] }));
     expect(r?.reason).toBe('RoleViolation');
-    expect(r?.message).toContain('spec.organizations: system:masters not allowed by role worker of CertificateAuthority own, which gives organizations system:nodes');
+    expect(r?.message).toContain(
+      'spec.organizations: system:masters not allowed by role worker of CertificateAuthority own, which gives organizations system:nodes',
+    );
     expect(r?.message).toContain('nothing was issued');
   });
 
   it('refuses asking for fewer, more or other organizations than the role gives', () => {
-    expect(refusal(certificate({ role: 'groups', organizations: ['a'] }))?.message).toContain('a not allowed by role groups of CertificateAuthority own, which gives organizations a, b');
+    expect(refusal(certificate({ role: 'groups', organizations: ['a'] }))?.message).toContain(
+      'a not allowed by role groups of CertificateAuthority own, which gives organizations a, b',
+    );
     expect(refusal(certificate({ organizations: ['system:nodes', 'system:masters'] }))?.reason).toBe('RoleViolation');
     expect(refusal(certificate({ role: 'web', organizations: ['team'] }))?.message).toContain('which gives organizations none');
   });
@@ -62,19 +77,24 @@ describe('checkRequest: organizations', () => {
   it('leaves a role the CA does not have to Vault (it answers unknown role)', () => {
     expect(checkRequest(certificate({ role: 'nope', organizations: ['system:masters'] }), ca).isOk()).toBe(true);
   });
-
 });
 
 describe('checkRequest: ttl', () => {
   it('refuses a TTL longer than the CA lives as InvalidSpec, not CAExpiring', () => {
     const r = refusal(certificate({ ttl: '876000h' }));
-    expect(r).toEqual({ reason: 'InvalidSpec', message: "spec.ttl: 876000h is longer than the CA's validity (87600h, CertificateAuthority own); at most 720h (the maxTTL of role worker)" });
+    expect(r).toEqual({
+      reason: 'InvalidSpec',
+      message: "spec.ttl: 876000h is longer than the CA's validity (87600h, CertificateAuthority own); at most 720h (the maxTTL of role worker)",
+    });
     const noMax = refusal(certificate({ role: 'web', ttl: '876000h' }));
     expect(noMax?.message).toBe("spec.ttl: 876000h is longer than the CA's validity (87600h, CertificateAuthority own); at most 87600h");
   });
 
   it('refuses a TTL longer than the role’s maxTTL (Vault would cap it, and renewBefore could outlast the certificate)', () => {
-    expect(refusal(certificate({ ttl: '8760h' }))).toEqual({ reason: 'InvalidSpec', message: 'spec.ttl: 8760h is longer than the maxTTL of role worker; at most 720h' });
+    expect(refusal(certificate({ ttl: '8760h' }))).toEqual({
+      reason: 'InvalidSpec',
+      message: 'spec.ttl: 8760h is longer than the maxTTL of role worker; at most 720h',
+    });
   });
 
   it('accepts a TTL up to the bound', () => {
@@ -93,7 +113,11 @@ describe('checkRequest: ttl', () => {
 function leaf(...organizations: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'kc-request-'));
   const subject = ['/CN=w.own.example.com', ...organizations.map((o) => `/O=${o}`)].join('');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-subj', subject, '-days', '1'], { cwd: dir, stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-subj', subject, '-days', '1'],
+    { cwd: dir, stdio: 'pipe' },
+  );
   return readFileSync(join(dir, 'c.pem'), 'utf8');
 }
 
@@ -118,6 +142,8 @@ describe('what Vault issued', () => {
     expect(notAsAsked(certificate({ organizations: ['system:masters'] }), { certificate: nodes, serialNumber: 'aa:bb' })).toBe(
       'spec.organizations: Vault issued certificate aa:bb under role worker with organizations system:nodes, not system:masters; it was revoked and not written',
     );
-    expect(notAsAsked(certificate({ organizations: ['system:nodes'] }), { certificate: 'garbage', serialNumber: 'aa:bb' })).toContain('with an unreadable subject');
+    expect(notAsAsked(certificate({ organizations: ['system:nodes'] }), { certificate: 'garbage', serialNumber: 'aa:bb' })).toContain(
+      'with an unreadable subject',
+    );
   });
 });

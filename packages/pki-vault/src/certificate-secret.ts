@@ -35,7 +35,10 @@ export function describeSecretOwner(secret: Pick<Secret, 'metadata'>): string {
 /** The conflict to report for a Secret this Certificate does not own. */
 export function secretConflict(secret: Pick<Secret, 'metadata'>, cert: Persisted<Certificate>): SecretConflict {
   const name = certificateSecretName(cert);
-  return { kind: 'SecretConflict', message: `Secret ${name} already exists and belongs to ${describeSecretOwner(secret)}; a Certificate writes only a Secret it created. Choose another spec.secretName or delete that Secret.` };
+  return {
+    kind: 'SecretConflict',
+    message: `Secret ${name} already exists and belongs to ${describeSecretOwner(secret)}; a Certificate writes only a Secret it created. Choose another spec.secretName or delete that Secret.`,
+  };
 }
 
 /** `tls.crt` and `ca.crt` of a Secret, decoded. */
@@ -55,7 +58,9 @@ function secretFor(cert: Persisted<Certificate>, issued: IssuedCertificate): Sec
       name: certificateSecretName(cert),
       namespace: cert.metadata.namespace,
       labels: { 'kubeception.io/cluster': cert.spec.clusterRef.name },
-      ownerReferences: [{ apiVersion: cert.apiVersion, kind: cert.kind, name: cert.metadata.name, uid: cert.metadata.uid, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        { apiVersion: cert.apiVersion, kind: cert.kind, name: cert.metadata.name, uid: cert.metadata.uid, controller: true, blockOwnerDeletion: true },
+      ],
     },
     data: { 'tls.crt': b64([issued.certificate, ...issued.chain].join('\n')), 'tls.key': b64(issued.privateKey.reveal()), 'ca.crt': b64(issued.caCertificate) },
   };
@@ -63,7 +68,11 @@ function secretFor(cert: Persisted<Certificate>, issued: IssuedCertificate): Sec
 
 /** Replaces our own Secret, guarded by its resourceVersion: a Secret changed since it was read is not overwritten (409, retried). */
 function replaceOwn(kube: KubeClient, current: Persisted<Secret>, wanted: Secret): ResultAsync<void, SecretWriteError> {
-  const metadata = { ...current.metadata, labels: { ...current.metadata.labels, ...wanted.metadata?.labels }, ownerReferences: wanted.metadata?.ownerReferences ?? [] };
+  const metadata = {
+    ...current.metadata,
+    labels: { ...current.metadata.labels, ...wanted.metadata?.labels },
+    ownerReferences: wanted.metadata?.ownerReferences ?? [],
+  };
   return kube
     .resource(SecretResource)
     .replace({ ...wanted, metadata }, { fieldManager: FIELD_MANAGER })
@@ -76,7 +85,12 @@ function replaceOwn(kube: KubeClient, current: Persisted<Secret>, wanted: Secret
  * and on AlreadyExists re-reads it and writes only if it is this Certificate's; replaces it when
  * `existing` is ours. The caller has checked `existing` is ours or absent.
  */
-export function writeSecret(kube: KubeClient, cert: Persisted<Certificate>, existing: Persisted<Secret> | undefined, issued: IssuedCertificate): ResultAsync<void, SecretWriteError> {
+export function writeSecret(
+  kube: KubeClient,
+  cert: Persisted<Certificate>,
+  existing: Persisted<Secret> | undefined,
+  issued: IssuedCertificate,
+): ResultAsync<void, SecretWriteError> {
   const wanted = secretFor(cert, issued);
   const secrets = kube.resource(SecretResource);
   if (existing !== undefined) return ownedBy(existing, cert) ? replaceOwn(kube, existing, wanted) : errAsync(secretConflict(existing, cert));

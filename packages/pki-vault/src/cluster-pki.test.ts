@@ -1,4 +1,12 @@
-import { validateCertificate, validateCertificateAuthority, validateCluster, type Certificate, type CertificateAuthority, type Cluster, type Persisted } from '@kubeception/sdk';
+import {
+  validateCertificate,
+  validateCertificateAuthority,
+  validateCluster,
+  type Certificate,
+  type CertificateAuthority,
+  type Cluster,
+  type Persisted,
+} from '@kubeception/sdk';
 import { describe, expect, it } from 'vitest';
 import { checkRequest } from './certificate-request.js';
 import { clusterPki } from './cluster-pki.js';
@@ -21,9 +29,19 @@ describe('clusterPki', () => {
 
   it('makes one CA and the seven standard certificates, all valid and owned by the Cluster', () => {
     expect(validateCertificateAuthority(authority).isOk()).toBe(true);
-    expect(certificates.map((c) => c.spec.component)).toEqual(['api', 'etcd', 'worker', 'admin', 'service-account', 'flanneld-etcd-client', 'calico-etcd-client']);
+    expect(certificates.map((c) => c.spec.component)).toEqual([
+      'api',
+      'etcd',
+      'worker',
+      'admin',
+      'service-account',
+      'flanneld-etcd-client',
+      'calico-etcd-client',
+    ]);
     for (const c of [authority, ...certificates]) {
-      expect(c.metadata.ownerReferences).toEqual([{ apiVersion: 'kubeception.io/v1alpha1', kind: 'Cluster', name: 'demo', uid: 'u-1', controller: true, blockOwnerDeletion: true }]);
+      expect(c.metadata.ownerReferences).toEqual([
+        { apiVersion: 'kubeception.io/v1alpha1', kind: 'Cluster', name: 'demo', uid: 'u-1', controller: true, blockOwnerDeletion: true },
+      ]);
       if (c.kind === 'Certificate') expect(validateCertificate(c).isOk()).toBe(true);
     }
   });
@@ -41,8 +59,17 @@ describe('clusterPki', () => {
 
   it('gives each component a role allowing exactly its own names', () => {
     const etcd = authority.spec.roles?.find((r) => r.name === 'etcd');
-    expect(etcd).toMatchObject({ allowedDomains: ['etcd.demo.k8s.example.com', 'localhost'], allowBareDomains: true, allowSubdomains: false, allowIPSANs: true });
-    expect(authority.spec.roles?.find((r) => r.name === 'admin')).toMatchObject({ allowedDomains: ['admin'], allowIPSANs: false, organizations: ['system:masters'] });
+    expect(etcd).toMatchObject({
+      allowedDomains: ['etcd.demo.k8s.example.com', 'localhost'],
+      allowBareDomains: true,
+      allowSubdomains: false,
+      allowIPSANs: true,
+    });
+    expect(authority.spec.roles?.find((r) => r.name === 'admin')).toMatchObject({
+      allowedDomains: ['admin'],
+      allowIPSANs: false,
+      organizations: ['system:masters'],
+    });
   });
 
   it('makes certificates its own CertificateAuthority can issue as asked (checkRequest refuses none)', () => {

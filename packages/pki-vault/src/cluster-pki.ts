@@ -60,7 +60,14 @@ export function componentCertificates(cluster: Pick<Cluster, 'metadata' | 'spec'
 /** The CertificateAuthority and Certificates a Cluster owns. */
 export function clusterPki(cluster: Persisted<Cluster>): { authority: CertificateAuthorityInput; certificates: CertificateInput[] } {
   const { name, namespace } = cluster.metadata;
-  const owner: OwnerReference = { apiVersion: cluster.apiVersion, kind: cluster.kind, name, uid: cluster.metadata.uid, controller: true, blockOwnerDeletion: true };
+  const owner: OwnerReference = {
+    apiVersion: cluster.apiVersion,
+    kind: cluster.kind,
+    name,
+    uid: cluster.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
   const metadata = (objectName: string) => ({ name: objectName, namespace, labels: { 'kubeception.io/cluster': name }, ownerReferences: [owner] });
   const { caTTL, ttl, renewBefore } = cluster.spec.certificates;
   const components = componentCertificates(cluster);

@@ -40,7 +40,10 @@ export function ensureMount(deps: AuthorityDeps, spec: AuthoritySpec): ResultAsy
   const { vault, naming } = deps;
   const path = naming.mount(spec.cluster);
   const maxTTL = seconds(spec.ttl) ?? 0;
-  const claim = (existing: MountEntry) => mountTuning(path, existing, spec.owner, maxTTL).asyncAndThen((tune) => (tune === undefined ? nothing() : vault.write(`sys/mounts/${path}/tune`, tune).map(() => undefined)));
+  const claim = (existing: MountEntry) =>
+    mountTuning(path, existing, spec.owner, maxTTL).asyncAndThen((tune) =>
+      tune === undefined ? nothing() : vault.write(`sys/mounts/${path}/tune`, tune).map(() => undefined),
+    );
   return mountAt(vault, path).andThen((existing) => {
     if (existing !== undefined) return claim(existing);
     return vault
@@ -60,7 +63,8 @@ export function ensureMount(deps: AuthorityDeps, spec: AuthoritySpec): ResultAsy
  */
 export function mountTuning(path: string, existing: MountEntry, owner: AuthorityOwner, maxTTL: number): Result<Record<string, string> | undefined, PkiError> {
   const relation = existing.type === 'pki' ? ownership(existing.description, owner) : 'foreign';
-  if (relation === 'foreign') return err(pkiError('Conflict', `Vault mount ${path} belongs to ${describeOwner(existing.description)}; nothing was written to it`));
+  if (relation === 'foreign')
+    return err(pkiError('Conflict', `Vault mount ${path} belongs to ${describeOwner(existing.description)}; nothing was written to it`));
   const description: Record<string, string> = relation === 'predecessor' ? { description: ownerDescription(owner) } : {};
   const ttl: Record<string, string> = existing.config?.max_lease_ttl === maxTTL ? {} : { max_lease_ttl: `${maxTTL}s` };
   const tune = { ...description, ...ttl };

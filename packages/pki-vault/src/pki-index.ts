@@ -13,11 +13,17 @@ export const clusterKey = (o: ClusterOwned): string => `${o.metadata.namespace ?
 export const clusterOf = (o: ClusterOwned): readonly string[] => (o.spec?.clusterRef?.name ? [clusterKey(o)] : []);
 
 /** The Cluster an object refers to: its `clusterRef`, in the object's own namespace. */
-export function coordinates(o: { readonly metadata: { readonly namespace?: string | undefined }; readonly spec: { readonly clusterRef: { readonly name: string } } }): ClusterCoordinates {
+export function coordinates(o: {
+  readonly metadata: { readonly namespace?: string | undefined };
+  readonly spec: { readonly clusterRef: { readonly name: string } };
+}): ClusterCoordinates {
   return { namespace: o.metadata.namespace ?? '', name: o.spec.clusterRef.name };
 }
 
 /** A CertificateAuthority as the owner of its PKI. */
-export function ownerOf(ca: { readonly kind: string; readonly metadata: { readonly namespace?: string | undefined; readonly name: string; readonly uid: string } }): AuthorityOwner {
+export function ownerOf(ca: {
+  readonly kind: string;
+  readonly metadata: { readonly namespace?: string | undefined; readonly name: string; readonly uid: string };
+}): AuthorityOwner {
   return { kind: ca.kind, namespace: ca.metadata.namespace ?? '', name: ca.metadata.name, uid: ca.metadata.uid };
 }

@@ -11,7 +11,17 @@ const cert = (uid: string, status?: Certificate['status'], generation = 1): Pers
   apiVersion: 'kubeception.io/v1alpha1',
   kind: 'Certificate',
   metadata: { name: 'c', namespace: 'default', uid, resourceVersion: '1', generation, creationTimestamp: '2026-01-01T00:00:00Z' },
-  spec: { clusterRef: { name: 'demo' }, component: 'api', role: 'api', commonName: 'api', dnsNames: [], ipAddresses: [], organizations: [], ttl: '72h', renewBefore: '48h' },
+  spec: {
+    clusterRef: { name: 'demo' },
+    component: 'api',
+    role: 'api',
+    commonName: 'api',
+    dnsNames: [],
+    ipAddresses: [],
+    organizations: [],
+    ttl: '72h',
+    renewBefore: '48h',
+  },
   ...(status ? { status } : {}),
 });
 
@@ -40,7 +50,23 @@ function pki() {
   const dir = mkdtempSync(join(tmpdir(), 'kc-renewal-'));
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const root = (name: string) => {
-    run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-subj', '/CN=demo-ca', '-days', '30');
+    run(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.pem`,
+      '-subj',
+      '/CN=demo-ca',
+      '-days',
+      '30',
+    );
     return readFileSync(join(dir, `${name}.pem`), 'utf8');
   };
   const leaf = (name: string, ca: string, serial: string) => {
@@ -70,7 +96,9 @@ describe('issueReason', () => {
   it('re-issues a certificate another root signed, even one with the same issuer name (the signature decides)', () => {
     expect(issueReason(cert('a', issued), { certificate: leafOfImpostor, ca: a }, a, now)).toBe('the Secret holds a certificate the current CA did not issue');
     expect(issueReason(cert('a', issued), { certificate: leafOfA, ca: a }, impostor, now)).toBe('the Secret holds a certificate the current CA did not issue');
-    expect(issueReason(cert('a', issued), { certificate: 'not a certificate', ca: a }, a, now)).toBe('the Secret holds a certificate the current CA did not issue');
+    expect(issueReason(cert('a', issued), { certificate: 'not a certificate', ca: a }, a, now)).toBe(
+      'the Secret holds a certificate the current CA did not issue',
+    );
   });
 
   it('re-issues when ca.crt is not the current root', () => {
@@ -79,7 +107,9 @@ describe('issueReason', () => {
   });
 
   it('re-issues when the Secret holds another certificate than the one recorded', () => {
-    expect(issueReason(cert('a', { ...issued, serialNumber: 'cc:dd' }), { certificate: leafOfA, ca: a }, a, now)).toBe('the Secret holds certificate aa:bb, not cc:dd');
+    expect(issueReason(cert('a', { ...issued, serialNumber: 'cc:dd' }), { certificate: leafOfA, ca: a }, a, now)).toBe(
+      'the Secret holds certificate aa:bb, not cc:dd',
+    );
   });
 });
 

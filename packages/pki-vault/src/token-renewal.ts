@@ -29,7 +29,10 @@ export interface TokenRenewalOptions {
 }
 
 /** Starts renewing `client`'s token until `signal` aborts. */
-export function startTokenRenewal(client: VaultClient, options: TokenRenewalOptions): {
+export function startTokenRenewal(
+  client: VaultClient,
+  options: TokenRenewalOptions,
+): {
   /** What the loop knows now. */
   state(): TokenRenewalState;
 } {
@@ -47,13 +50,19 @@ export function startTokenRenewal(client: VaultClient, options: TokenRenewalOpti
     timer.unref?.();
   };
   const tick = async () => {
-    const looked = await vault.read<{ ttl: number; renewable: boolean }>('auth/token/lookup-self').match((r) => r.data, (error) => error);
+    const looked = await vault.read<{ ttl: number; renewable: boolean }>('auth/token/lookup-self').match(
+      (r) => r.data,
+      (error) => error,
+    );
     if ('kind' in looked) {
       set({ lastError: looked });
       return schedule(minDelay * 5);
     }
     if (looked.ttl === 0 || !looked.renewable) return set({ ttl: looked.ttl, idle: true });
-    const renewed = await vault.write<unknown>('auth/token/renew-self', {}).match((r) => r?.auth?.lease_duration ?? looked.ttl, (error) => error);
+    const renewed = await vault.write<unknown>('auth/token/renew-self', {}).match(
+      (r) => r?.auth?.lease_duration ?? looked.ttl,
+      (error) => error,
+    );
     if (typeof renewed !== 'number') {
       set({ lastError: renewed, ttl: looked.ttl });
       return schedule(Math.min(30_000, (looked.ttl * 1000) / 10));

@@ -39,7 +39,8 @@ export function tokenCalls(vault: VaultCalls, naming: Naming, tokenRole: string 
       .andThen((r) => {
         const organizations = [r.data.organization ?? []].flat().flatMap((o) => String(o).split(','));
         const privileged = organizations.map((o) => o.trim()).filter((o) => PRIVILEGED_ORGANIZATIONS.includes(o));
-        if (privileged.length > 0) return errAsync(pkiError('Refused', `role ${path} issues certificates in ${privileged.join(', ')}: no token may be minted for it`));
+        if (privileged.length > 0)
+          return errAsync(pkiError('Refused', `role ${path} issues certificates in ${privileged.join(', ')}: no token may be minted for it`));
         if (r.data.allow_any_name === true) return errAsync(pkiError('Refused', `role ${path} allows any name: no token may be minted for it`));
         return nothing();
       });
@@ -58,8 +59,19 @@ export function tokenCalls(vault: VaultCalls, naming: Naming, tokenRole: string 
   };
 
   const mint = (request: TokenRequest, policy: string) => {
-    const meta = { cluster: `${request.cluster.namespace}/${request.cluster.name}`, cluster_id: clusterId(request.cluster), roles: [...request.roles].sort().join(',') };
-    const body = { policies: [policy], ttl: request.ttl, renewable: true, no_default_policy: true, meta, display_name: `kubeception-${clusterId(request.cluster)}` };
+    const meta = {
+      cluster: `${request.cluster.namespace}/${request.cluster.name}`,
+      cluster_id: clusterId(request.cluster),
+      roles: [...request.roles].sort().join(','),
+    };
+    const body = {
+      policies: [policy],
+      ttl: request.ttl,
+      renewable: true,
+      no_default_policy: true,
+      meta,
+      display_name: `kubeception-${clusterId(request.cluster)}`,
+    };
     const path = tokenRole ? `auth/token/create/${tokenRole}` : 'auth/token/create';
     return vault.write<unknown>(path, body, request.wrapTTL ? { 'X-Vault-Wrap-TTL': request.wrapTTL } : undefined).map((response) => {
       if (response?.wrap_info) return { wrappingToken: new SecretValue(response.wrap_info.token), policies: [policy], ttl: response.wrap_info.ttl };

@@ -11,7 +11,6 @@ import { tokenCalls } from './tokens.js';
 import { vaultCalls, type VaultClient } from './vault-client.js';
 import { vaultNaming } from './vault-naming.js';
 
-
 /** Options of {@link createVaultPki}. */
 export interface VaultPkiOptions {
   /** A node-vault client created with `noCustomHTTPVerbs: true`, holding the operator's token. */

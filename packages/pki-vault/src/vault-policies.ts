@@ -15,7 +15,12 @@ export interface VaultPolicyOptions {
   readonly tokenRole?: string;
 }
 
-const block = (path: string, capabilities: readonly string[]) => [`path "${path}" {`, `  capabilities = [${capabilities.map((c) => `"${c}"`).join(', ')}]`, '}', ''];
+const block = (path: string, capabilities: readonly string[]) => [
+  `path "${path}" {`,
+  `  capabilities = [${capabilities.map((c) => `"${c}"`).join(', ')}]`,
+  '}',
+  '',
+];
 
 /**
  * The operator's policy: enable, read, tune and disable its mounts, and everything inside them

@@ -12,7 +12,9 @@ export function summaryOf(cert: Persisted<Certificate>): ConfigMap {
     metadata: {
       name: `${cert.metadata.name}-summary`,
       namespace: cert.metadata.namespace,
-      ownerReferences: [{ apiVersion: cert.apiVersion, kind: cert.kind, name: cert.metadata.name, uid: cert.metadata.uid, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        { apiVersion: cert.apiVersion, kind: cert.kind, name: cert.metadata.name, uid: cert.metadata.uid, controller: true, blockOwnerDeletion: true },
+      ],
     },
     data: { commonName: cert.spec.commonName, notAfter: cert.status?.notAfter ?? 'not issued yet' },
   };
@@ -27,7 +29,10 @@ export const certificateSummaries = createController({
     const desired = summaryOf(cert);
     const current = ctx.cache(ConfigMapResource).get(`${cert.metadata.namespace}/${desired.metadata?.name}`);
     if (current !== undefined && jsonEqual(current.data, desired.data)) return okAsync(done());
-    return ctx.kube.resource(ConfigMapResource).apply(desired, { fieldManager: 'certificate-summaries', force: true }).map(() => done());
+    return ctx.kube
+      .resource(ConfigMapResource)
+      .apply(desired, { fieldManager: 'certificate-summaries', force: true })
+      .map(() => done());
   },
 });
 

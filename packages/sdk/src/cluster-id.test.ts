@@ -13,7 +13,9 @@ describe('clusterId', () => {
   });
 
   it('cannot be forged by moving a dash between namespace and name', () => {
-    expect(clusterId({ namespace: 'a-b', name: 'c' }).slice(-CLUSTER_ID_HASH_LENGTH)).not.toBe(clusterId({ namespace: 'a', name: 'b-c' }).slice(-CLUSTER_ID_HASH_LENGTH));
+    expect(clusterId({ namespace: 'a-b', name: 'c' }).slice(-CLUSTER_ID_HASH_LENGTH)).not.toBe(
+      clusterId({ namespace: 'a', name: 'b-c' }).slice(-CLUSTER_ID_HASH_LENGTH),
+    );
   });
 
   it('is a DNS-1123 label for the longest Cluster name', () => {

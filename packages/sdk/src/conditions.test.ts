@@ -57,7 +57,11 @@ describe('summarizeReady', () => {
   it('is True when all are True', () => {
     let list = setCondition([], { type: 'CertificatesReady', status: 'True', reason: 'AsExpected' }, t0);
     list = setCondition(list, { type: 'NetworkReady', status: 'True', reason: 'AsExpected' }, t0);
-    expect(getCondition(summarizeReady(list, { of, now: t0, observedGeneration: 4 }), 'Ready')).toMatchObject({ status: 'True', reason: 'AsExpected', observedGeneration: 4 });
+    expect(getCondition(summarizeReady(list, { of, now: t0, observedGeneration: 4 }), 'Ready')).toMatchObject({
+      status: 'True',
+      reason: 'AsExpected',
+      observedGeneration: 4,
+    });
   });
 
   it('is False with the first False reason and every pending message', () => {

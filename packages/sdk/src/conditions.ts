@@ -89,7 +89,11 @@ export function summarizeReady(conditions: readonly Condition[] | undefined, opt
           reason: (pending.find((c) => c.status === ConditionStatus.False) ?? first).reason,
           message: pending.map((c) => `${c.type}: ${c.message || c.reason}`).join('; '),
         };
-  return setCondition(conditions, { ...input, ...(options.observedGeneration === undefined ? {} : { observedGeneration: options.observedGeneration }) }, options.now);
+  return setCondition(
+    conditions,
+    { ...input, ...(options.observedGeneration === undefined ? {} : { observedGeneration: options.observedGeneration }) },
+    options.now,
+  );
 }
 
 function missing(type: string): Condition {

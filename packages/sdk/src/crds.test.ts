@@ -40,7 +40,11 @@ describe.each(crds.map((crd, i) => [`${crd.spec.names.kind}#${i}`, crd] as const
 
   it('uses no junctors (anyOf/oneOf/allOf/not) and no JSON Schema keywords Kubernetes rejects', () => {
     const forbidden = ['anyOf', 'oneOf', 'allOf', 'not', '$ref', 'const', 'definitions', '$defs', 'additionalItems', 'patternProperties', 'dependencies'];
-    const bad = nodes.flatMap(([n, p]) => Object.keys(n).filter((k) => forbidden.includes(k)).map((k) => `${p}: ${k}`));
+    const bad = nodes.flatMap(([n, p]) =>
+      Object.keys(n)
+        .filter((k) => forbidden.includes(k))
+        .map((k) => `${p}: ${k}`),
+    );
     expect(bad).toEqual([]);
   });
 
@@ -101,10 +105,16 @@ describe('kubeceptionCrds', () => {
   });
 
   it('describes every schema node (kubectl explain shows it) but the root metadata, which kube-apiserver describes itself', () => {
-    const undescribed = kubeceptionCrds().flatMap((crd) => nodesOf(crd).filter(([n]) => !n.description).map(([, p]) => p));
+    const undescribed = kubeceptionCrds().flatMap((crd) =>
+      nodesOf(crd)
+        .filter(([n]) => !n.description)
+        .map(([, p]) => p),
+    );
     expect(undescribed).toEqual(kubeceptionCrds().map((crd) => `${crd.spec.names.kind}.metadata`));
     // a real server refuses a CRD whose root metadata schema says more than its type (the envtest lane checks it)
-    expect(kubeceptionCrds().map((crd) => crd.spec.versions[0]?.schema.openAPIV3Schema.properties?.metadata)).toEqual(kubeceptionCrds().map(() => ({ type: 'object' })));
+    expect(kubeceptionCrds().map((crd) => crd.spec.versions[0]?.schema.openAPIV3Schema.properties?.metadata)).toEqual(
+      kubeceptionCrds().map(() => ({ type: 'object' })),
+    );
   });
 
   it('states defaults in descriptions, except for objects whose fields carry them', () => {

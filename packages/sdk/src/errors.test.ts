@@ -3,12 +3,20 @@ import { errorChain, formatError } from './errors.js';
 
 describe('formatError', () => {
   it('says every kind and message of the chain, not only the outer kind', () => {
-    const error = { kind: 'ApplyFailed', cause: { kind: 'Driver', cause: { kind: 'Conflict', message: 'network 10.77.0.0/24 is held by default/holder', cause: new Error('409 from the API server') } } };
+    const error = {
+      kind: 'ApplyFailed',
+      cause: {
+        kind: 'Driver',
+        cause: { kind: 'Conflict', message: 'network 10.77.0.0/24 is held by default/holder', cause: new Error('409 from the API server') },
+      },
+    };
     expect(formatError(error)).toBe('ApplyFailed/Driver/Conflict/Error: network 10.77.0.0/24 is held by default/holder: 409 from the API server');
   });
 
   it('says a message once when a wrapper repeats its cause', () => {
-    expect(formatError({ kind: 'Kube', message: 'secrets "x" not found', cause: { kind: 'NotFound', message: 'secrets "x" not found' } })).toBe('Kube/NotFound: secrets "x" not found');
+    expect(formatError({ kind: 'Kube', message: 'secrets "x" not found', cause: { kind: 'NotFound', message: 'secrets "x" not found' } })).toBe(
+      'Kube/NotFound: secrets "x" not found',
+    );
   });
 
   it('handles plain values, cycles and nothing', () => {

@@ -95,7 +95,18 @@ export type { JSONSchemaProps } from './schema/openapi.js';
 
 // PKI backend contract
 export { PkiErrorKind, pkiError } from './pki.js';
-export type { AuthorityInfo, AuthorityOwner, AuthoritySpec, ClusterToken, IssueRequest, IssuedCertificate, PkiBackend, PkiError, RoleSpec, TokenRequest } from './pki.js';
+export type {
+  AuthorityInfo,
+  AuthorityOwner,
+  AuthoritySpec,
+  ClusterToken,
+  IssueRequest,
+  IssuedCertificate,
+  PkiBackend,
+  PkiError,
+  RoleSpec,
+  TokenRequest,
+} from './pki.js';
 export { SecretValue } from './secret.js';
 
 // Field helpers for provider schemas

@@ -40,9 +40,7 @@ export interface ProviderCheckInput {
  * const model = createClusterModel({ providers: [provider] });
  * ```
  */
-export function defineProvider<const Name extends string, Spec extends z.ZodType>(
-  definition: ProviderDefinition<Name, Spec>,
-): ProviderDefinition<Name, Spec> {
+export function defineProvider<const Name extends string, Spec extends z.ZodType>(definition: ProviderDefinition<Name, Spec>): ProviderDefinition<Name, Spec> {
   if (!/^[a-z][a-z0-9]*$/.test(definition.name)) {
     throw new Error(`provider name ${JSON.stringify(definition.name)} must be a lower-case word`);
   }

@@ -18,6 +18,8 @@ describe('README example', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const shown = /It prints:\n\n```\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(run.stdout).toBe(shown);
-    expect(run.stdout).toMatch(/^invalid Cluster demo:\nspec\.workers\[0\]\.memory: must be a Kubernetes quantity such as 4Gi or 512Mi \(got "4gb"\)\n3 CRDs, \d+ bytes of YAML\n$/);
+    expect(run.stdout).toMatch(
+      /^invalid Cluster demo:\nspec\.workers\[0\]\.memory: must be a Kubernetes quantity such as 4Gi or 512Mi \(got "4gb"\)\n3 CRDs, \d+ bytes of YAML\n$/,
+    );
   }, 30_000);
 });

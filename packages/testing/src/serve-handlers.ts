@@ -81,7 +81,10 @@ export async function listenLocal(server: http.Server, port: number, onClose: ()
 /** Serves `handlers` on 127.0.0.1 (`port` 0 = a free port). */
 export async function serveHandlers(handlers: readonly RequestHandler[], port = 0): Promise<ServedHandlers> {
   let base = '';
-  const served = await listenLocal(httpServer((req, res) => answer(handlers, base, req, res)), port);
+  const served = await listenLocal(
+    httpServer((req, res) => answer(handlers, base, req, res)),
+    port,
+  );
   base = served.url;
   return served;
 }

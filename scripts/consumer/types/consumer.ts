@@ -20,7 +20,10 @@ export async function typed(): Promise<string> {
     reconcile: (cluster: Persisted<Cluster>) => okAsync(done()).map((action) => (cluster.spec.masters.replicas > 0 ? action : action)),
   });
   const backend = createVaultPki({ client: vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true }) });
-  const manager = createManager({ kube, controllers: [controller, createCertificateAuthorityController({ pki: backend }), createCertificateController({ pki: backend })] });
+  const manager = createManager({
+    kube,
+    controllers: [controller, createCertificateAuthorityController({ pki: backend }), createCertificateController({ pki: backend })],
+  });
   const valid = validateCluster({}, { providers: [kvm, aws] });
   void secret;
   void manager;

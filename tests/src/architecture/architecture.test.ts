@@ -15,11 +15,16 @@ const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const graph = new ImportGraph();
 const packages = workspacePackages(ROOT);
 const sdk = join(ROOT, 'packages/sdk/src');
-const ROOT_DEV = new Set(Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> }).devDependencies ?? {}));
+const ROOT_DEV = new Set(
+  Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> }).devDependencies ?? {}),
+);
 
 /** The SDK layers, lowest first: a file may import its own layer and those below. */
 const LAYERS = [
-  { name: 'root', matches: (file: string) => !/\/(kube|runtime|cluster|cli)\//.test(file.slice(sdk.length)) && !file.endsWith('/cli.ts') && !file.endsWith('/cli-entry.ts') },
+  {
+    name: 'root',
+    matches: (file: string) => !/\/(kube|runtime|cluster|cli)\//.test(file.slice(sdk.length)) && !file.endsWith('/cli.ts') && !file.endsWith('/cli-entry.ts'),
+  },
   { name: 'kube', matches: (file: string) => file.startsWith(`${sdk}/kube/`) },
   { name: 'runtime', matches: (file: string) => file.startsWith(`${sdk}/runtime/`) },
   { name: 'cluster', matches: (file: string) => file.startsWith(`${sdk}/cluster/`) },
@@ -52,13 +57,15 @@ function undeclared(pkg: WorkspacePackage): string[] {
 describe('the import graph', () => {
   it('finds the workspace packages and their entry points', () => {
     const names = packages.map((p) => p.name);
-    expect(names).toEqual(expect.arrayContaining(['@kubeception/sdk', '@kubeception/driver-kvm', '@kubeception/driver-aws', '@kubeception/pki-vault', '@kubeception/testing']));
-    expect(packages.find((p) => p.name === '@kubeception/sdk')?.entries.map((e) => shown(ROOT, e)).sort()).toEqual([
-      'packages/sdk/src/cluster/index.ts',
-      'packages/sdk/src/index.ts',
-      'packages/sdk/src/kube/index.ts',
-      'packages/sdk/src/runtime/index.ts',
-    ]);
+    expect(names).toEqual(
+      expect.arrayContaining(['@kubeception/sdk', '@kubeception/driver-kvm', '@kubeception/driver-aws', '@kubeception/pki-vault', '@kubeception/testing']),
+    );
+    expect(
+      packages
+        .find((p) => p.name === '@kubeception/sdk')
+        ?.entries.map((e) => shown(ROOT, e))
+        .sort(),
+    ).toEqual(['packages/sdk/src/cluster/index.ts', 'packages/sdk/src/index.ts', 'packages/sdk/src/kube/index.ts', 'packages/sdk/src/runtime/index.ts']);
   });
 
   it('the SDK imports only downwards: root ← kube ← runtime ← cluster', () => {
@@ -75,9 +82,12 @@ describe('the import graph', () => {
     expect(graph.cycles(files).map((cycle) => cycle.map((file) => shown(ROOT, file)))).toEqual([]);
   });
 
-  it.each(packages.filter((p) => p.entries.length > 0).map((p) => [p.name, p] as const))('%s: what it ships imports only declared dependencies', (_name, pkg) => {
-    expect(undeclared(pkg)).toEqual([]);
-  });
+  it.each(packages.filter((p) => p.entries.length > 0).map((p) => [p.name, p] as const))(
+    '%s: what it ships imports only declared dependencies',
+    (_name, pkg) => {
+      expect(undeclared(pkg)).toEqual([]);
+    },
+  );
 });
 
 const isFixture = (file: string): boolean => file.includes('/architecture/fixture/');
@@ -128,7 +138,13 @@ describe('the checks can fail', () => {
     const fixture = join(ROOT, 'tests/src/architecture/fixture');
     const files = sourceFiles(fixture);
     expect(graph.cycles(files).map((cycle) => cycle.map((file) => shown(fixture, file)))).toEqual([['a.ts', 'b.ts']]);
-    const fake: WorkspacePackage = { dir: fixture, name: 'fixture', declared: new Set(['neverthrow']), declaredForTests: new Set(['neverthrow']), entries: [join(fixture, 'a.ts')] };
+    const fake: WorkspacePackage = {
+      dir: fixture,
+      name: 'fixture',
+      declared: new Set(['neverthrow']),
+      declaredForTests: new Set(['neverthrow']),
+      entries: [join(fixture, 'a.ts')],
+    };
     expect(undeclared(fake)).toEqual(['tests/src/architecture/fixture/b.ts imports zod']);
     expect(pastFrontDoors([join(fixture, 'c.ts')])).toEqual(['tests/src/architecture/fixture/c.ts imports packages/sdk/src/index.ts']);
   });

@@ -15,7 +15,9 @@ afterAll(() => world.stop());
 
 it('puts a single-use wrapped token for the cluster policy in user data, and no secret in logs, events or status', async () => {
   (await world.clusters().create(awsCluster('booted', {}, 1) as never))._unsafeUnwrap();
-  await expect.poll(async () => (await world.clusters().get('booted', { namespace: 'default' }))._unsafeUnwrap().status?.phase, { timeout: 45_000, interval: 50 }).toBe('Ready');
+  await expect
+    .poll(async () => (await world.clusters().get('booted', { namespace: 'default' }))._unsafeUnwrap().status?.phase, { timeout: 45_000, interval: 50 })
+    .toBe('Ready');
 
   const ec2 = new EC2Client({ region: 'eu-west-1', endpoint: world.fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
   const instances = ownedBy(world.fakeEc2, 'booted').filter((r) => r.type === 'instance');
@@ -33,7 +35,12 @@ it('puts a single-use wrapped token for the cluster policy in user data, and no 
     expect(lookup.data.creation_ttl).toBeLessThanOrEqual(600); // short-lived
     const unwrapped = await vault({ endpoint: world.fakeVault.url, token, noCustomHTTPVerbs: true }).write('sys/wrapping/unwrap', {});
     expect(unwrapped.auth.policies).toEqual([expect.stringMatching(new RegExp(`^kubeception-${clusterId({ namespace: 'default', name: 'booted' })}-roles-`))]); // limited to the cluster's node roles
-    await expect(vault({ endpoint: world.fakeVault.url, token: unwrapped.auth.client_token, noCustomHTTPVerbs: true }).write(`pki-${clusterId({ namespace: 'default', name: 'booted' })}/issue/admin`, { common_name: 'admin' })).rejects.toMatchObject({ response: { statusCode: 403 } }); // never admin
+    await expect(
+      vault({ endpoint: world.fakeVault.url, token: unwrapped.auth.client_token, noCustomHTTPVerbs: true }).write(
+        `pki-${clusterId({ namespace: 'default', name: 'booted' })}/issue/admin`,
+        { common_name: 'admin' },
+      ),
+    ).rejects.toMatchObject({ response: { statusCode: 403 } }); // never admin
     await expect(vault({ endpoint: world.fakeVault.url, token, noCustomHTTPVerbs: true }).write('sys/wrapping/unwrap', {})).rejects.toBeDefined(); // single use
   }
   expect(world.logs().length).toBeGreaterThan(0);

@@ -13,7 +13,9 @@ afterAll(() => world.stop());
 
 async function lifecycle(name: string): Promise<{ types: Record<string, number>; instances: number }> {
   (await world.clusters().create(awsCluster(name) as never))._unsafeUnwrap();
-  await expect.poll(async () => (await world.clusters().get(name, { namespace: 'default' }))._unsafeUnwrap().status?.phase, { timeout: 30_000, interval: 20 }).toBe('Ready');
+  await expect
+    .poll(async () => (await world.clusters().get(name, { namespace: 'default' }))._unsafeUnwrap().status?.phase, { timeout: 30_000, interval: 20 })
+    .toBe('Ready');
   const owned = ownedBy(world.fakeEc2, name);
   const types: Record<string, number> = {};
   for (const r of owned) types[r.type] = (types[r.type] ?? 0) + 1;

@@ -21,7 +21,10 @@ const inNamespace = (namespace: string) => {
   return { ...cluster, metadata: { ...cluster.metadata, namespace } };
 };
 const phase = async (namespace: string) => (await world.clusters().get('demo', { namespace })).map((c) => c.status?.phase).unwrapOr('gone');
-const snapshot = (namespace: string) => ownedBy(world.fakeEc2, 'demo', namespace).map((r) => `${r.type} ${r.id} ${JSON.stringify(r.tags)}`).sort();
+const snapshot = (namespace: string) =>
+  ownedBy(world.fakeEc2, 'demo', namespace)
+    .map((r) => `${r.type} ${r.id} ${JSON.stringify(r.tags)}`)
+    .sort();
 
 describe('two Clusters named demo in two namespaces on one account', () => {
   it('each owns its own resources, tagged, named and launched under its cluster ID', async () => {
@@ -31,7 +34,18 @@ describe('two Clusters named demo in two namespaces on one account', () => {
 
     const [mine, theirs] = [ownedBy(world.fakeEc2, 'demo', 'default'), ownedBy(world.fakeEc2, 'demo', 'other')];
     const types = (rs: typeof mine) => rs.map((r) => r.type).sort();
-    expect(types(mine)).toEqual(['instance', 'instance', 'internet-gateway', 'route-table', 'security-group', 'security-group', 'security-group', 'subnet', 'subnet', 'vpc']);
+    expect(types(mine)).toEqual([
+      'instance',
+      'instance',
+      'internet-gateway',
+      'route-table',
+      'security-group',
+      'security-group',
+      'security-group',
+      'subnet',
+      'subnet',
+      'vpc',
+    ]);
     expect(types(theirs)).toEqual(types(mine));
     // disjoint: no resource carries both ownership tags, and every one of the account's is one of theirs
     expect(mine.filter((r) => theirs.some((t) => t.id === r.id))).toEqual([]);
@@ -49,7 +63,11 @@ describe('two Clusters named demo in two namespaces on one account', () => {
     expect(launches).toHaveLength(4);
     expect(new Set(launches.map((r) => r.params.ClientToken)).size).toBe(4);
     // the security groups are named from the IDs too
-    const groups = world.fakeEc2.requests.all().filter((r) => r.action === 'CreateSecurityGroup' && r.status === 200).map((r) => r.params.GroupName).sort();
+    const groups = world.fakeEc2.requests
+      .all()
+      .filter((r) => r.action === 'CreateSecurityGroup' && r.status === 200)
+      .map((r) => r.params.GroupName)
+      .sort();
     expect(groups).toEqual([...['master', 'worker', 'ingress'].flatMap((role) => [`${ids.default}-${role}`, `${ids.other}-${role}`])].sort());
   }, 90_000);
 
@@ -62,7 +80,10 @@ describe('two Clusters named demo in two namespaces on one account', () => {
     expect(await phase('default')).toBe('Ready');
     // no delete or terminate ever named one of its resources
     const kept = new Set(before.map((line) => line.split(' ')[1]));
-    const touched = world.fakeEc2.requests.all().filter((r) => /^(Terminate|Delete|Detach|Revoke)/.test(r.action)).flatMap((r) => Object.values(r.params));
+    const touched = world.fakeEc2.requests
+      .all()
+      .filter((r) => /^(Terminate|Delete|Detach|Revoke)/.test(r.action))
+      .flatMap((r) => Object.values(r.params));
     expect(touched.filter((value) => kept.has(value))).toEqual([]);
   }, 90_000);
 });

@@ -23,14 +23,20 @@ it('creates, scales, upgrades and deletes without duplicates under eventual cons
   world.fakeEc2.faults.eventualConsistency({ describeCalls: 3 });
   world.fakeEc2.faults.throttle({ probability: 0.2 });
   (await world.clusters().create(awsCluster('flaky', { availabilityZones: { count: 2 } }, 2, { version: '1.32.5' }) as never))._unsafeUnwrap();
-  await expect.poll(async () => (await world.clusters().get('flaky', { namespace: 'default' }))._unsafeUnwrap().status?.phase, { timeout: 60_000, interval: 100 }).toBe('Ready');
+  await expect
+    .poll(async () => (await world.clusters().get('flaky', { namespace: 'default' }))._unsafeUnwrap().status?.phase, { timeout: 60_000, interval: 100 })
+    .toBe('Ready');
   const types: Record<string, number> = {};
   for (const r of ownedBy(world.fakeEc2, 'flaky')) types[r.type] = (types[r.type] ?? 0) + 1;
   expect(types).toEqual({ vpc: 1, 'internet-gateway': 1, subnet: 4, 'route-table': 1, 'security-group': 3, instance: 3 });
   expect(world.fakeEc2.requests.all().filter((r) => r.fault === 'throttle').length).toBeGreaterThan(0);
 
   const current = (await world.clusters().get('flaky', { namespace: 'default' }))._unsafeUnwrap();
-  (await world.clusters().patch('flaky', { type: 'merge', body: { spec: { workers: current.spec.workers.map((w) => ({ ...w, replicas: 3 })) } } }, { namespace: 'default' }))._unsafeUnwrap();
+  (
+    await world
+      .clusters()
+      .patch('flaky', { type: 'merge', body: { spec: { workers: current.spec.workers.map((w) => ({ ...w, replicas: 3 })) } } }, { namespace: 'default' })
+  )._unsafeUnwrap();
   await settled(4, '1.32.5');
   (await world.clusters().patch('flaky', { type: 'merge', body: { spec: { kubernetes: { version: '1.33.1' } } } }, { namespace: 'default' }))._unsafeUnwrap();
   await settled(4, '1.33.1');

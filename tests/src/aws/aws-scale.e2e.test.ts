@@ -9,10 +9,13 @@ afterAll(() => world.stop());
 const running = () => ownedBy(world.fakeEc2, 'scaled').filter((r) => r.type === 'instance' && (r as { state?: string }).state === 'running').length;
 const readyWith = async (nodes: number) => {
   await expect
-    .poll(async () => {
-      const status = (await world.clusters().get('scaled', { namespace: 'default' }))._unsafeUnwrap().status;
-      return status?.phase === 'Ready' && status.nodes?.length === nodes && running() === nodes;
-    }, { timeout: 45_000, interval: 100 })
+    .poll(
+      async () => {
+        const status = (await world.clusters().get('scaled', { namespace: 'default' }))._unsafeUnwrap().status;
+        return status?.phase === 'Ready' && status.nodes?.length === nodes && running() === nodes;
+      },
+      { timeout: 45_000, interval: 100 },
+    )
     .toBe(true);
 };
 const scaleWorkers = async (replicas: number) => {
@@ -33,6 +36,9 @@ it('scales 3 → 5 → 2 nodes, removing one instance at a time, highest index f
   expect(terminations.map((r) => Object.keys(r.params).filter((k) => k.startsWith('InstanceId.')).length)).toEqual([1, 1, 1]);
   const nodeOf = new Map(world.fakeEc2.state.instances({ includeTerminated: true }).map((i) => [i.id, i.tags['kubeception.io/node']]));
   expect(terminations.map((r) => nodeOf.get(r.params['InstanceId.1'] ?? ''))).toEqual(['scaled-pool-3', 'scaled-pool-2', 'scaled-pool-1']);
-  const names = (await world.clusters().get('scaled', { namespace: 'default' }))._unsafeUnwrap().status?.nodes?.map((n) => n.name).sort();
+  const names = (await world.clusters().get('scaled', { namespace: 'default' }))
+    ._unsafeUnwrap()
+    .status?.nodes?.map((n) => n.name)
+    .sort();
   expect(names).toEqual(['scaled-master-0', 'scaled-pool-0']);
 }, 120_000);

@@ -6,7 +6,8 @@ let world: AwsWorld;
 beforeAll(async () => (world = await startAwsWorld()));
 afterAll(() => world.stop());
 
-const liveInstances = () => world.fakeEc2.state.instances().filter((i) => i.tags[ownerTagOf('versioned')] === 'owned' && i.state !== 'shutting-down' && i.state !== 'terminated');
+const liveInstances = () =>
+  world.fakeEc2.state.instances().filter((i) => i.tags[ownerTagOf('versioned')] === 'owned' && i.state !== 'shutting-down' && i.state !== 'terminated');
 
 it('replaces every instance one node at a time, masters first, the new one running before the old goes', async () => {
   (await world.clusters().create(awsCluster('versioned', {}, 2, { version: '1.32.5' }) as never))._unsafeUnwrap();
@@ -24,8 +25,12 @@ it('replaces every instance one node at a time, masters first, the new one runni
     fewestRunning = Math.min(fewestRunning, liveInstances().filter((i) => i.state === 'running').length);
   }, 2);
   world.fakeEc2.requests.clear();
-  (await world.clusters().patch('versioned', { type: 'merge', body: { spec: { kubernetes: { version: '1.33.1' } } } }, { namespace: 'default' }))._unsafeUnwrap();
-  await expect.poll(async () => (await ready()) && liveInstances().every((i) => !before.has(i.id)) && liveInstances().length === 3, { timeout: 60_000, interval: 50 }).toBe(true);
+  (
+    await world.clusters().patch('versioned', { type: 'merge', body: { spec: { kubernetes: { version: '1.33.1' } } } }, { namespace: 'default' })
+  )._unsafeUnwrap();
+  await expect
+    .poll(async () => (await ready()) && liveInstances().every((i) => !before.has(i.id)) && liveInstances().length === 3, { timeout: 60_000, interval: 50 })
+    .toBe(true);
   clearInterval(sampler);
 
   expect(mostNodesInReplacement).toBeLessThanOrEqual(1); // never two nodes replaced at once
@@ -34,7 +39,10 @@ it('replaces every instance one node at a time, masters first, the new one runni
     const key = Object.entries(params).find(([k, v]) => /^TagSpecification\.1\.Tag\.\d+\.Key$/.test(k) && v === 'kubeception.io/node')?.[0];
     return key ? params[key.replace(/Key$/, 'Value')] : undefined;
   };
-  const launched = world.fakeEc2.requests.all().filter((r) => r.action === 'RunInstances' && r.status === 200).map((r) => nodeOf(r.params));
+  const launched = world.fakeEc2.requests
+    .all()
+    .filter((r) => r.action === 'RunInstances' && r.status === 200)
+    .map((r) => nodeOf(r.params));
   expect(launched).toEqual(['versioned-master-0', 'versioned-pool-0', 'versioned-pool-1']);
   const status = (await world.clusters().get('versioned', { namespace: 'default' }))._unsafeUnwrap().status;
   expect(status?.versions).toEqual(['1.33.1', '1.32.5']);

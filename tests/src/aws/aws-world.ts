@@ -1,7 +1,16 @@
 /** A fake host, Vault and EC2 with the Cluster controller on the AWS driver, for AWS tests. */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createAwsDriver } from '@kubeception/driver-aws';
-import { ClusterResource, clusterId, kubeceptionCrds, type Cluster, type ClusterCoordinates, type ClusterInput, type ProviderDefinition, type SecretValue } from '@kubeception/sdk';
+import {
+  ClusterResource,
+  clusterId,
+  kubeceptionCrds,
+  type Cluster,
+  type ClusterCoordinates,
+  type ClusterInput,
+  type ProviderDefinition,
+  type SecretValue,
+} from '@kubeception/sdk';
 import { createKubeClient, type ResourceClient } from '@kubeception/sdk/kube';
 import { createClusterController } from '@kubeception/sdk/cluster';
 import { createManager, type Manager } from '@kubeception/sdk/runtime';
@@ -50,9 +59,15 @@ export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsW
   const clients = new Map<string, EC2Client>();
   const ec2 = (region: string) => {
     let client = clients.get(region);
-    if (!client) clients.set(region, (client = new EC2Client({ region, endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 3 })));
+    if (!client)
+      clients.set(
+        region,
+        (client = new EC2Client({ region, endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 3 })),
+      );
     const real = client;
-    return { send: (command: object) => (hook ? hook(command.constructor.name, () => real.send(command as never)) : real.send(command as never)) } as unknown as EC2Client;
+    return {
+      send: (command: object) => (hook ? hook(command.constructor.name, () => real.send(command as never)) : real.send(command as never)),
+    } as unknown as EC2Client;
   };
   const pki = createVaultPki({ client: vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true }) });
   const manager = createManager({
@@ -66,7 +81,10 @@ export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsW
             ? {
                 vaultAddr: fakeVault.url,
                 bootToken: (cluster: ClusterCoordinates, node: { readonly role: 'master' | 'worker' }) =>
-                  pki.issueToken({ cluster, roles: nodeRoles(node.role), ttl: '1h', wrapTTL: '10m' }).map((t) => t.wrappingToken as SecretValue).mapErr((e) => ({ kind: 'Transient' as const, message: e.message })),
+                  pki
+                    .issueToken({ cluster, roles: nodeRoles(node.role), ttl: '1h', wrapTTL: '10m' })
+                    .map((t) => t.wrappingToken as SecretValue)
+                    .mapErr((e) => ({ kind: 'Transient' as const, message: e.message })),
               }
             : {}),
         }),
@@ -104,7 +122,9 @@ export function awsCluster(name: string, aws: Record<string, unknown> = {}, work
     kind: 'Cluster',
     metadata: { name, namespace: 'default' },
     spec: {
-      provider: { aws: { region: 'eu-west-1', instances: { master: { instanceType: 'm5.large', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } }, ...aws } },
+      provider: {
+        aws: { region: 'eu-west-1', instances: { master: { instanceType: 'm5.large', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } }, ...aws },
+      },
       kubernetes: { version: options.version ?? '1.33.1', api: { domain: `api.${name}.example.com` } },
       ingress: { domain: `${name}.example.com` },
       network: { podCIDR: '10.2.0.0/16' },

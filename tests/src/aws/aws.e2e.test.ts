@@ -18,10 +18,19 @@ describe('a Cluster on AWS', () => {
     (await world.clusters().create(awsCluster('prod', { availabilityZones: { count: 2 }, vpcCIDR: '10.10.0.0/16' }, 2) as never))._unsafeUnwrap();
     await expect.poll(async () => (await get()).status?.phase, { timeout: 45_000, interval: 100 }).toBe('Ready');
     const status = (await get()).status;
-    for (const type of ['Ready', 'VpcReady', 'SubnetsReady', 'SecurityGroupsReady', 'InstancesReady']) expect(isTrue(status?.conditions, type), type).toBe(true);
-    expect(status?.nodes?.map((n) => `${n.name}:${n.role}:${n.ready}`).sort()).toEqual(['prod-master-0:master:true', 'prod-pool-0:worker:true', 'prod-pool-1:worker:true']);
+    for (const type of ['Ready', 'VpcReady', 'SubnetsReady', 'SecurityGroupsReady', 'InstancesReady'])
+      expect(isTrue(status?.conditions, type), type).toBe(true);
+    expect(status?.nodes?.map((n) => `${n.name}:${n.role}:${n.ready}`).sort()).toEqual([
+      'prod-master-0:master:true',
+      'prod-pool-0:worker:true',
+      'prod-pool-1:worker:true',
+    ]);
     for (const node of status?.nodes ?? []) expect(node.providerID).toMatch(/^aws:\/\/\/eu-west-1[ab]\/i-[0-9a-f]+$/);
-    const roles = world.fakeEc2.state.instances().filter((i) => i.tags[ownerTagOf('prod')] === 'owned').map((i) => i.tags['kubeception.io/role']).sort();
+    const roles = world.fakeEc2.state
+      .instances()
+      .filter((i) => i.tags[ownerTagOf('prod')] === 'owned')
+      .map((i) => i.tags['kubeception.io/role'])
+      .sort();
     expect(roles).toEqual(['master', 'worker', 'worker']);
     const types: Record<string, number> = {};
     for (const r of ownedBy(world.fakeEc2, 'prod')) types[r.type] = (types[r.type] ?? 0) + 1;
@@ -36,7 +45,16 @@ describe('a Cluster on AWS', () => {
     // a stray instance tagged as owned by the cluster, but no node of it (e.g. started by hand)
     const subnet = ownedBy(world.fakeEc2, 'prod').find((r) => r.type === 'subnet')?.id;
     const ec2 = new EC2Client({ region: 'eu-west-1', endpoint: world.fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
-    await ec2.send(new RunInstancesCommand({ ImageId: AMI, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, SubnetId: subnet, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: ownerTagOf('prod'), Value: 'owned' }] }] }));
+    await ec2.send(
+      new RunInstancesCommand({
+        ImageId: AMI,
+        InstanceType: 'm5.large',
+        MinCount: 1,
+        MaxCount: 1,
+        SubnetId: subnet,
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: ownerTagOf('prod'), Value: 'owned' }] }],
+      }),
+    );
     (await world.clusters().delete('prod', { namespace: 'default' }))._unsafeUnwrap();
     await expect.poll(async () => (await world.clusters().get('prod', { namespace: 'default' })).isErr(), { timeout: 45_000, interval: 100 }).toBe(true);
     expect(ownedBy(world.fakeEc2, 'prod')).toEqual([]);

@@ -42,7 +42,8 @@ afterAll(async () => {
 
 const kube = () => createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 });
 const clusters = () => kube().resource(ClusterResource);
-const get = async (name: string) => (await clusters().get(name, { namespace: 'default' }))._unsafeUnwrap() as unknown as Cluster & { metadata: { name: string } };
+const get = async (name: string) =>
+  (await clusters().get(name, { namespace: 'default' }))._unsafeUnwrap() as unknown as Cluster & { metadata: { name: string } };
 const cluster = (name: string, extra: { podCIDR?: string; annotations?: Record<string, string> } = {}) => ({
   apiVersion: 'kubeception.io/v1alpha1' as const,
   kind: 'Cluster' as const,
@@ -55,7 +56,10 @@ const cluster = (name: string, extra: { podCIDR?: string; annotations?: Record<s
     masters: { cpus: 2, memory: '4Gi', disk: '20Gi' },
   },
 });
-const makeReady = (name: string) => kube().resource(ConfigMapResource).patch(`${name}-infra`, { type: 'merge', body: { data: { ready: 'true' } } }, { namespace: 'default' });
+const makeReady = (name: string) =>
+  kube()
+    .resource(ConfigMapResource)
+    .patch(`${name}-infra`, { type: 'merge', body: { data: { ready: 'true' } } }, { namespace: 'default' });
 
 describe('Cluster controller', () => {
   it('goes Pending → Provisioning → Ready, with its PKI owned by the Cluster', async () => {
@@ -74,8 +78,11 @@ describe('Cluster controller', () => {
       }
     })();
     void (async () => {
-      for await (const e of kube().resource(CertificateResource).watch({ namespace: 'default', labelSelector: 'kubeception.io/cluster=one', signal: stop.signal })) {
-        if (e.type === 'ADDED' || e.type === 'MODIFIED') for (const c of e.object.status?.conditions ?? []) if (c.type === 'Ready') certificateReasons.add(`${c.status}/${c.reason}`);
+      for await (const e of kube()
+        .resource(CertificateResource)
+        .watch({ namespace: 'default', labelSelector: 'kubeception.io/cluster=one', signal: stop.signal })) {
+        if (e.type === 'ADDED' || e.type === 'MODIFIED')
+          for (const c of e.object.status?.conditions ?? []) if (c.type === 'Ready') certificateReasons.add(`${c.status}/${c.reason}`);
       }
     })();
     (await clusters().create(cluster('one') as never))._unsafeUnwrap();
@@ -87,11 +94,21 @@ describe('Cluster controller', () => {
     // the Certificates come once the CA is Ready: none ever waits for it; and the Cluster's
     // messages do not count down ("n of 8"), so issuing them is no status write of the Cluster
     expect([...certificateReasons]).toEqual(['True/AsExpected']);
-    expect([...certificateMessages].every((m) => m === 'waiting for CertificateAuthority one to be Ready' || m === 'waiting until all 7 Certificates are Ready'), [...certificateMessages].join('; ')).toBe(true);
+    expect(
+      [...certificateMessages].every((m) => m === 'waiting for CertificateAuthority one to be Ready' || m === 'waiting until all 7 Certificates are Ready'),
+      [...certificateMessages].join('; '),
+    ).toBe(true);
     const status = (await get('one')).status;
-    expect(status).toMatchObject({ provider: 'sandbox', versions: ['1.33.1'], endpoint: { host: 'api.one.example.com', port: 443 }, nodes: [{ name: 'one-master-0', role: 'master', ready: true }] });
-    for (const type of ['Ready', 'CertificatesReady', 'InfrastructureReady', 'NetworkReady', 'ControlPlaneReady', 'WorkersReady']) expect(isTrue(status?.conditions, type), type).toBe(true);
-    const certs = (await kube().resource(CertificateResource).list({ namespace: 'default', labelSelector: 'kubeception.io/cluster=one' }))._unsafeUnwrap().items;
+    expect(status).toMatchObject({
+      provider: 'sandbox',
+      versions: ['1.33.1'],
+      endpoint: { host: 'api.one.example.com', port: 443 },
+      nodes: [{ name: 'one-master-0', role: 'master', ready: true }],
+    });
+    for (const type of ['Ready', 'CertificatesReady', 'InfrastructureReady', 'NetworkReady', 'ControlPlaneReady', 'WorkersReady'])
+      expect(isTrue(status?.conditions, type), type).toBe(true);
+    const certs = (await kube().resource(CertificateResource).list({ namespace: 'default', labelSelector: 'kubeception.io/cluster=one' }))._unsafeUnwrap()
+      .items;
     expect(certs).toHaveLength(7);
     expect(certs.every((c) => c.metadata.ownerReferences?.[0]?.kind === 'Cluster')).toBe(true);
     expect(fakeVault.state.mounts()).toContain(`pki-${clusterId({ namespace: 'default', name: 'one' })}/`);
@@ -102,7 +119,10 @@ describe('Cluster controller', () => {
     await new Promise((r) => setTimeout(r, 300));
     fakeKube.requests.clear();
     await new Promise((r) => setTimeout(r, 500)); // the sandbox rechecks; nothing changes
-    const writes = ['create', 'update', 'patch', 'delete'].reduce((sum, verb) => sum + fakeKube.requests.count({ verb, resource: 'clusters' }) + fakeKube.requests.count({ verb, resource: 'certificates' }), 0);
+    const writes = ['create', 'update', 'patch', 'delete'].reduce(
+      (sum, verb) => sum + fakeKube.requests.count({ verb, resource: 'clusters' }) + fakeKube.requests.count({ verb, resource: 'certificates' }),
+      0,
+    );
     expect(writes).toBe(0);
   });
 
@@ -125,7 +145,9 @@ describe('Cluster controller', () => {
     await expect.poll(async () => (await get('bad')).status?.conditions?.find((c) => c.type === 'Ready')?.reason, { timeout: 10_000 }).toBe('InvalidSpec');
     const status = (await get('bad')).status;
     expect(status?.phase).toBe('Failed');
-    expect(status?.conditions?.find((c) => c.type === 'Ready')?.message).toContain('spec.kubernetes.api.serviceCIDR: 172.31.0.0/16 overlaps spec.network.podCIDR');
+    expect(status?.conditions?.find((c) => c.type === 'Ready')?.message).toContain(
+      'spec.kubernetes.api.serviceCIDR: 172.31.0.0/16 overlaps spec.network.podCIDR',
+    );
     expect((await kube().resource(CertificateAuthorityResource).get('bad', { namespace: 'default' })).isErr()).toBe(true);
     expect((await kube().resource(ConfigMapResource).get('bad-infra', { namespace: 'default' })).isErr()).toBe(true);
     fakeKube.requests.clear();
@@ -135,10 +157,14 @@ describe('Cluster controller', () => {
 
   it('refuses a Cluster the driver’s preflight refuses before creating any PKI: no CA, no certificates, no Vault mount', async () => {
     (await clusters().create(cluster('taken', { annotations: { [SANDBOX_TAKEN_ANNOTATION]: 'other/taken' } }) as never))._unsafeUnwrap();
-    await expect.poll(async () => (await get('taken')).status?.conditions?.find((c) => c.type === 'Ready')?.reason, { timeout: 10_000 }).toBe('InfrastructureTaken');
+    await expect
+      .poll(async () => (await get('taken')).status?.conditions?.find((c) => c.type === 'Ready')?.reason, { timeout: 10_000 })
+      .toBe('InfrastructureTaken');
     expect((await get('taken')).status?.conditions?.find((c) => c.type === 'Ready')?.message).toBe('the sandbox of taken belongs to Cluster other/taken');
     expect((await kube().resource(CertificateAuthorityResource).get('taken', { namespace: 'default' })).isErr()).toBe(true);
-    expect((await kube().resource(CertificateResource).list({ namespace: 'default', labelSelector: 'kubeception.io/cluster=taken' }))._unsafeUnwrap().items).toEqual([]);
+    expect(
+      (await kube().resource(CertificateResource).list({ namespace: 'default', labelSelector: 'kubeception.io/cluster=taken' }))._unsafeUnwrap().items,
+    ).toEqual([]);
     expect(fakeVault.state.mounts().filter((m) => m.startsWith('pki-taken'))).toEqual([]);
     expect((await kube().resource(ConfigMapResource).get('taken-infra', { namespace: 'default' })).isErr()).toBe(true);
     // terminal: not retried until the Cluster changes
@@ -148,11 +174,22 @@ describe('Cluster controller', () => {
   });
 
   it('never takes over a Certificate of the same name that it does not control: PkiConflict, nothing written to it', async () => {
-    const squatter = { apiVersion: 'kubeception.io/v1alpha1', kind: 'Certificate', metadata: { name: 'squat-admin', namespace: 'default' }, spec: { clusterRef: { name: 'elsewhere' }, component: 'admin', role: 'admin', commonName: 'admin' } };
-    const created = (await kube().resource(CertificateResource).create(squatter as never))._unsafeUnwrap();
+    const squatter = {
+      apiVersion: 'kubeception.io/v1alpha1',
+      kind: 'Certificate',
+      metadata: { name: 'squat-admin', namespace: 'default' },
+      spec: { clusterRef: { name: 'elsewhere' }, component: 'admin', role: 'admin', commonName: 'admin' },
+    };
+    const created = (
+      await kube()
+        .resource(CertificateResource)
+        .create(squatter as never)
+    )._unsafeUnwrap();
     (await clusters().create(cluster('squat') as never))._unsafeUnwrap();
     await expect.poll(async () => (await get('squat')).status?.conditions?.find((c) => c.type === 'Ready')?.reason, { timeout: 10_000 }).toBe('PkiConflict');
-    expect((await get('squat')).status?.conditions?.find((c) => c.type === 'Ready')?.message).toBe('Certificate default/squat-admin exists and is not controlled by this Cluster; delete or rename it');
+    expect((await get('squat')).status?.conditions?.find((c) => c.type === 'Ready')?.message).toBe(
+      'Certificate default/squat-admin exists and is not controlled by this Cluster; delete or rename it',
+    );
     // the Certificate controller reports on it (it serves no Cluster here); the Cluster controller never wrote it
     const after = (await kube().resource(CertificateResource).get('squat-admin', { namespace: 'default' }))._unsafeUnwrap();
     expect(after.spec).toEqual(created.spec);
@@ -173,7 +210,9 @@ describe('Cluster controller', () => {
     await expect.poll(async () => (await clusters().get('one', { namespace: 'default' })).isErr(), { timeout: 30_000 }).toBe(true);
     expect(calls.cleanup).toBeGreaterThan(cleanupsBefore);
     expect((await kube().resource(ConfigMapResource).get('one-infra', { namespace: 'default' })).isErr()).toBe(true);
-    expect((await kube().resource(CertificateResource).list({ namespace: 'default', labelSelector: 'kubeception.io/cluster=one' }))._unsafeUnwrap().items).toEqual([]);
+    expect(
+      (await kube().resource(CertificateResource).list({ namespace: 'default', labelSelector: 'kubeception.io/cluster=one' }))._unsafeUnwrap().items,
+    ).toEqual([]);
     expect(fakeVault.state.mounts()).not.toContain(`pki-${clusterId({ namespace: 'default', name: 'one' })}/`);
   }, 60_000);
 });

@@ -32,7 +32,12 @@ export function createSandboxDriver(kube: KubeClient, calls: SandboxCalls = { ob
       const holder = cluster.metadata.annotations?.[SANDBOX_TAKEN_ANNOTATION];
       return holder === undefined
         ? okAsync(undefined)
-        : errAsync({ kind: 'Conflict' as const, reason: 'InfrastructureTaken', terminal: true as const, message: `the sandbox of ${cluster.metadata.name} belongs to Cluster ${holder}` });
+        : errAsync({
+            kind: 'Conflict' as const,
+            reason: 'InfrastructureTaken',
+            terminal: true as const,
+            message: `the sandbox of ${cluster.metadata.name} belongs to Cluster ${holder}`,
+          });
     },
     observe: (cluster) => {
       calls.observe++;
@@ -41,10 +46,20 @@ export function createSandboxDriver(kube: KubeClient, calls: SandboxCalls = { ob
         .map((cm) => ({ exists: true, ready: cm.data?.ready === 'true' }))
         .orElse(() => okAsync({ exists: false, ready: false }))
         .map((status): Observed<SandboxStatus> => {
-          const cond = (type: DriverCondition['type'], ok: boolean, reason: string): DriverCondition => ({ type, status: ok ? 'True' : 'False', reason: ok ? 'AsExpected' : reason, message: ok ? '' : reason });
+          const cond = (type: DriverCondition['type'], ok: boolean, reason: string): DriverCondition => ({
+            type,
+            status: ok ? 'True' : 'False',
+            reason: ok ? 'AsExpected' : reason,
+            message: ok ? '' : reason,
+          });
           return {
             provider: status,
-            conditions: [cond('InfrastructureReady', status.exists, 'Creating'), cond('NetworkReady', status.exists, 'Creating'), cond('ControlPlaneReady', status.ready, 'Booting'), cond('WorkersReady', status.ready, 'Booting')],
+            conditions: [
+              cond('InfrastructureReady', status.exists, 'Creating'),
+              cond('NetworkReady', status.exists, 'Creating'),
+              cond('ControlPlaneReady', status.ready, 'Booting'),
+              cond('WorkersReady', status.ready, 'Booting'),
+            ],
             ...(status.exists ? { network: { podCIDR: cluster.spec.network.podCIDR }, endpoint: { host: cluster.spec.kubernetes.api.domain, port: 443 } } : {}),
             ...(status.ready ? { nodes: [{ name: `${cluster.metadata.name}-master-0`, role: 'master' as const, ready: true }] } : {}),
           };
@@ -53,12 +68,17 @@ export function createSandboxDriver(kube: KubeClient, calls: SandboxCalls = { ob
     },
     apply: (cluster, _spec, observed) => {
       calls.apply++;
-      if (observed.provider.exists) return okAsync(observed.provider.ready ? { type: 'done' as const } : { type: 'waitFor' as const, reason: 'nodes booting', recheckAfterMs: 100 });
+      if (observed.provider.exists)
+        return okAsync(observed.provider.ready ? { type: 'done' as const } : { type: 'waitFor' as const, reason: 'nodes booting', recheckAfterMs: 100 });
       const owner = { apiVersion: cluster.apiVersion, kind: cluster.kind, name: cluster.metadata.name, uid: cluster.metadata.uid, controller: true };
       return configMaps
         .create({ metadata: { name: name(cluster), namespace: cluster.metadata.namespace, ownerReferences: [owner] }, data: { ready: 'false' } })
         .map(() => ({ type: 'requeueAfter' as const, ms: 10, reason: 'infrastructure created' }))
-        .orElse((e) => (e.kind === 'AlreadyExists' ? okAsync({ type: 'requeueAfter' as const, ms: 10, reason: 'exists' }) : okAsync({ type: 'requeueAfter' as const, ms: 100, reason: e.message })));
+        .orElse((e) =>
+          e.kind === 'AlreadyExists'
+            ? okAsync({ type: 'requeueAfter' as const, ms: 10, reason: 'exists' })
+            : okAsync({ type: 'requeueAfter' as const, ms: 100, reason: e.message }),
+        );
     },
     cleanup: (cluster, _spec, observed) => {
       calls.cleanup++;

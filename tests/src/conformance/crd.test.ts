@@ -12,13 +12,16 @@ afterAll(() => target.stop());
 
 const ns = () => target.namespace;
 const sample = (file: string) => {
-  const object = parse(readFileSync(new URL(`../../../examples/samples/${file}`, import.meta.url), 'utf8')) as { metadata: { namespace?: string; name: string } };
+  const object = parse(readFileSync(new URL(`../../../examples/samples/${file}`, import.meta.url), 'utf8')) as {
+    metadata: { namespace?: string; name: string };
+  };
   object.metadata.namespace = target.namespace;
   return object as never;
 };
 // kube-apiserver ≥ 1.25 adds a `<nil>` cause ("some validation rules were not checked") when schema
 // errors stop its CEL rules; 1.20 has no CEL and never sends it: compared without it
-const causes = (error: KubeError) => (error.kind === 'Invalid' ? error.causes.filter((c) => c.field !== '<nil>').map((c) => `${c.reason} ${c.field}`) : [error.kind]);
+const causes = (error: KubeError) =>
+  error.kind === 'Invalid' ? error.causes.filter((c) => c.field !== '<nil>').map((c) => `${c.reason} ${c.field}`) : [error.kind];
 
 describe('our CRDs on the server', () => {
   it('accept every valid sample and apply defaults', async () => {
@@ -58,7 +61,10 @@ describe('our CRDs on the server', () => {
     const object = sample('invalid/unknown-field.yaml') as { metadata: { name: string } };
     object.metadata.name = 'strict';
     const error = (await target.kube.resource(ClusterResource).create(object as never))._unsafeUnwrapErr();
-    expect({ code: error.code, message: error.message }).toEqual({ code: 400, message: expect.stringContaining('strict decoding error: unknown field "spec.master"') });
+    expect({ code: error.code, message: error.message }).toEqual({
+      code: 400,
+      message: expect.stringContaining('strict decoding error: unknown field "spec.master"'),
+    });
   });
 });
 
@@ -98,11 +104,26 @@ describe('CRD lifecycle', () => {
     const groups = (await apis.getAPIVersions()).groups.map((g) => g.name);
     expect(groups).toContain('conformance.kubeception.io');
 
-    (await widgets.create({ apiVersion: 'conformance.kubeception.io/v1', kind: 'Widget', metadata: { name: 'w', namespace: ns() }, spec: { size: 2 } }))._unsafeUnwrap();
-    const invalid = await widgets.create({ apiVersion: 'conformance.kubeception.io/v1', kind: 'Widget', metadata: { name: 'v', namespace: ns() }, spec: { size: 0 } });
+    (
+      await widgets.create({ apiVersion: 'conformance.kubeception.io/v1', kind: 'Widget', metadata: { name: 'w', namespace: ns() }, spec: { size: 2 } })
+    )._unsafeUnwrap();
+    const invalid = await widgets.create({
+      apiVersion: 'conformance.kubeception.io/v1',
+      kind: 'Widget',
+      metadata: { name: 'v', namespace: ns() },
+      spec: { size: 0 },
+    });
     expect(causes(invalid._unsafeUnwrapErr())).toEqual(['FieldValueInvalid spec.size']);
 
     (await target.kube.resource(CustomResourceDefinitionResource).delete(crd.metadata.name))._unsafeUnwrap();
-    await eventually(async () => (await widgets.list({ namespace: ns() })).match(() => false, (e) => e.kind === 'NotFound'), 10_000, 'widgets to stop being served');
+    await eventually(
+      async () =>
+        (await widgets.list({ namespace: ns() })).match(
+          () => false,
+          (e) => e.kind === 'NotFound',
+        ),
+      10_000,
+      'widgets to stop being served',
+    );
   });
 });

@@ -10,13 +10,29 @@ afterAll(() => target.stop());
 const ns = () => target.namespace;
 const certs = () => target.kube.resource(CertificateResource);
 const configMaps = () => target.kube.resource(ConfigMapResource);
-const gone = (name: string, namespace = ns()) => async () => (await configMaps().get(name, { namespace })).match(() => false, (e) => e.kind === 'NotFound');
+const gone =
+  (name: string, namespace = ns()) =>
+  async () =>
+    (await configMaps().get(name, { namespace })).match(
+      () => false,
+      (e) => e.kind === 'NotFound',
+    );
 
-async function configMap(name: string, owner?: { kind: string; name: string; uid: string; apiVersion: string; blockOwnerDeletion?: boolean }, namespace = ns()) {
+async function configMap(
+  name: string,
+  owner?: { kind: string; name: string; uid: string; apiVersion: string; blockOwnerDeletion?: boolean },
+  namespace = ns(),
+) {
   const body: ConfigMap = { metadata: { name, namespace, ...(owner ? { ownerReferences: [{ ...owner, controller: true }] } : {}) }, data: {} };
   return (await configMaps().create(body))._unsafeUnwrap();
 }
-const ownerRef = (cm: { metadata: { name: string; uid: string } }, block = false) => ({ apiVersion: 'v1', kind: 'ConfigMap', name: cm.metadata.name, uid: cm.metadata.uid, blockOwnerDeletion: block });
+const ownerRef = (cm: { metadata: { name: string; uid: string } }, block = false) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  name: cm.metadata.name,
+  uid: cm.metadata.uid,
+  blockOwnerDeletion: block,
+});
 
 describe('delete', () => {
   it('removes an object without finalizers at once', async () => {

@@ -117,7 +117,9 @@ describe('status subresource', () => {
 
   it('changes only status through /status, without bumping generation', async () => {
     const created = (await certs.create(certificate('s2', ns())))._unsafeUnwrap();
-    const updated = (await certs.replaceStatus({ ...created, spec: { ...created.spec, commonName: 'ignored' }, status: { serialNumber: 'aa' } }))._unsafeUnwrap();
+    const updated = (
+      await certs.replaceStatus({ ...created, spec: { ...created.spec, commonName: 'ignored' }, status: { serialNumber: 'aa' } })
+    )._unsafeUnwrap();
     expect(updated.status).toEqual({ serialNumber: 'aa' });
     expect(updated.spec.commonName).toBe('api.demo');
     expect(updated.metadata.generation).toBe(1);
@@ -143,7 +145,7 @@ describe('concurrent writers', () => {
     const versions: string[] = [];
     let conflicts = 0;
     const writer = async () => {
-      for (let done = 0; done < 100; ) {
+      for (let done = 0; done < 100;) {
         const current = (await configMaps.get('counter', { namespace: ns() }))._unsafeUnwrap();
         const next = { ...current, data: { n: String(Number(current.data?.n) + 1) } };
         const result = await configMaps.replace(next);

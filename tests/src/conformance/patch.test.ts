@@ -22,7 +22,14 @@ function deployment(name: string): Deployment {
         metadata: { labels: { app: name } },
         spec: {
           containers: [
-            { name: 'a', image: 'a:1', env: [{ name: 'X', value: '1' }, { name: 'Y', value: '2' }] },
+            {
+              name: 'a',
+              image: 'a:1',
+              env: [
+                { name: 'X', value: '1' },
+                { name: 'Y', value: '2' },
+              ],
+            },
             { name: 'b', image: 'b:1' },
           ],
         },
@@ -59,7 +66,13 @@ describe('JSON patch (RFC 6902)', () => {
     const patched = (
       await certs().patch(
         'j1',
-        { type: 'json', ops: [{ op: 'add', path: '/spec/dnsNames/-', value: 'b' }, { op: 'replace', path: '/spec/commonName', value: 'cn' }] },
+        {
+          type: 'json',
+          ops: [
+            { op: 'add', path: '/spec/dnsNames/-', value: 'b' },
+            { op: 'replace', path: '/spec/commonName', value: 'cn' },
+          ],
+        },
         { namespace: ns() },
       )
     )._unsafeUnwrap();
@@ -70,7 +83,13 @@ describe('JSON patch (RFC 6902)', () => {
     await certs().create(certificate('j2', ns()));
     const result = await certs().patch(
       'j2',
-      { type: 'json', ops: [{ op: 'replace', path: '/spec/commonName', value: 'x' }, { op: 'test', path: '/spec/role', value: 'other' }] },
+      {
+        type: 'json',
+        ops: [
+          { op: 'replace', path: '/spec/commonName', value: 'x' },
+          { op: 'test', path: '/spec/role', value: 'other' },
+        ],
+      },
       { namespace: ns() },
     );
     expect(result.isErr()).toBe(true);
@@ -82,7 +101,13 @@ describe('JSON patch (RFC 6902)', () => {
     await certs().patch('j3', { type: 'merge', body: { metadata: { labels: { bump: '1' } } } }, { namespace: ns() });
     const stale = await certs().patch(
       'j3',
-      { type: 'json', ops: [{ op: 'test', path: '/metadata/resourceVersion', value: created.metadata.resourceVersion }, { op: 'replace', path: '/spec/commonName', value: 'x' }] },
+      {
+        type: 'json',
+        ops: [
+          { op: 'test', path: '/metadata/resourceVersion', value: created.metadata.resourceVersion },
+          { op: 'replace', path: '/spec/commonName', value: 'x' },
+        ],
+      },
       { namespace: ns() },
     );
     expect(stale.isErr()).toBe(true);
@@ -92,11 +117,29 @@ describe('JSON patch (RFC 6902)', () => {
 describe('strategic merge patch', () => {
   it('merges containers by name and env by name', async () => {
     (await deployments().create(deployment('smp')))._unsafeUnwrap();
-    const patch = { spec: { template: { spec: { containers: [{ name: 'a', env: [{ name: 'Y', value: '3' }] }, { name: 'c', image: 'c:1' }] } } } };
+    const patch = {
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: 'a', env: [{ name: 'Y', value: '3' }] },
+              { name: 'c', image: 'c:1' },
+            ],
+          },
+        },
+      },
+    };
     const patched = (await deployments().patch('smp', { type: 'strategic', body: patch }, { namespace: ns() }))._unsafeUnwrap();
     const containers = patched.spec?.template.spec?.containers ?? [];
-    expect(containers.map((c) => [c.name, c.image])).toEqual([['a', 'a:1'], ['b', 'b:1'], ['c', 'c:1']]);
-    expect(containers[0]?.env).toEqual([{ name: 'X', value: '1' }, { name: 'Y', value: '3' }]);
+    expect(containers.map((c) => [c.name, c.image])).toEqual([
+      ['a', 'a:1'],
+      ['b', 'b:1'],
+      ['c', 'c:1'],
+    ]);
+    expect(containers[0]?.env).toEqual([
+      { name: 'X', value: '1' },
+      { name: 'Y', value: '3' },
+    ]);
   });
 
   it('deletes a list element with $patch: delete', async () => {
@@ -108,7 +151,9 @@ describe('strategic merge patch', () => {
 
   it('bumps generation of a Deployment on a template change only', async () => {
     (await deployments().create(deployment('smp-gen')))._unsafeUnwrap();
-    const labelled = (await deployments().patch('smp-gen', { type: 'strategic', body: { metadata: { labels: { x: '1' } } } }, { namespace: ns() }))._unsafeUnwrap();
+    const labelled = (
+      await deployments().patch('smp-gen', { type: 'strategic', body: { metadata: { labels: { x: '1' } } } }, { namespace: ns() })
+    )._unsafeUnwrap();
     expect(labelled.metadata.generation).toBe(1);
     const changed = (await deployments().patch('smp-gen', { type: 'strategic', body: { spec: { replicas: 3 } } }, { namespace: ns() }))._unsafeUnwrap();
     expect(changed.metadata.generation).toBe(2);
@@ -159,7 +204,9 @@ describe('server-side apply', () => {
 
   it('records an Update manager for non-apply writes', async () => {
     await certs().apply(intent('a7', {}), { fieldManager: 'alice' });
-    const patched = (await certs().patch('a7', { type: 'merge', body: { spec: { dnsNames: ['z'] } } }, { namespace: ns(), fieldManager: 'carol' }))._unsafeUnwrap();
+    const patched = (
+      await certs().patch('a7', { type: 'merge', body: { spec: { dnsNames: ['z'] } } }, { namespace: ns(), fieldManager: 'carol' })
+    )._unsafeUnwrap();
     const managers = (patched.metadata.managedFields as { manager: string; operation: string }[]).map((m) => `${m.manager}/${m.operation}`);
     expect(managers.sort()).toEqual(['alice/Apply', 'carol/Update']);
   });

@@ -60,7 +60,11 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_0
 }
 
 /** A valid Certificate (a kind with a status subresource) named `name`. */
-export function certificate(name: string, namespace: string, extra: { spec?: Partial<CertificateInput['spec']>; metadata?: CertificateInput['metadata'] } = {}): CertificateInput {
+export function certificate(
+  name: string,
+  namespace: string,
+  extra: { spec?: Partial<CertificateInput['spec']>; metadata?: CertificateInput['metadata'] } = {},
+): CertificateInput {
   return {
     apiVersion: 'kubeception.io/v1alpha1',
     kind: 'Certificate',

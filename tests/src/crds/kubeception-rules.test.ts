@@ -47,7 +47,9 @@ function kvmCluster(name: string): Obj {
 function awsCluster(name: string): Obj {
   const c = kvmCluster(name);
   const instance = { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0' };
-  c.spec.provider = { aws: { region: 'eu-west-1', availabilityZones: { count: 2 }, vpcCIDR: '10.10.0.0/16', instances: { master: instance, worker: instance } } };
+  c.spec.provider = {
+    aws: { region: 'eu-west-1', availabilityZones: { count: 2 }, vpcCIDR: '10.10.0.0/16', instances: { master: instance, worker: instance } },
+  };
   return c;
 }
 
@@ -208,7 +210,13 @@ const PROVIDER_FIXED = 'spec.provider cannot change from one provider to another
 const withVersion = (version: string) => (name: string) => edit(kvmCluster(name), (c) => (c.spec.kubernetes.version = version));
 
 const transitionCases: TransitionCase[] = [
-  { message: 'spec.network.podCIDR is immutable', make: kvmCluster, patch: merge({ spec: { network: { podCIDR: '10.3.0.0/16' } } }), field: 'spec.network.podCIDR', type: 'string' },
+  {
+    message: 'spec.network.podCIDR is immutable',
+    make: kvmCluster,
+    patch: merge({ spec: { network: { podCIDR: '10.3.0.0/16' } } }),
+    field: 'spec.network.podCIDR',
+    type: 'string',
+  },
   {
     message: 'spec.network.flannel.network is immutable once set',
     make: kvmCluster,
@@ -216,7 +224,13 @@ const transitionCases: TransitionCase[] = [
     field: 'spec.network.flannel.network',
     type: 'object',
   },
-  { message: 'spec.network.flannel.vni is immutable once set', make: kvmCluster, patch: merge({ spec: { network: { flannel: { vni: 8 } } } }), field: 'spec.network.flannel.vni', type: 'object' },
+  {
+    message: 'spec.network.flannel.vni is immutable once set',
+    make: kvmCluster,
+    patch: merge({ spec: { network: { flannel: { vni: 8 } } } }),
+    field: 'spec.network.flannel.vni',
+    type: 'object',
+  },
   {
     message: 'spec.network.flannel.subnetLen is immutable',
     make: kvmCluster,
@@ -238,8 +252,20 @@ const transitionCases: TransitionCase[] = [
     field: 'spec.kubernetes.dns.clusterDomain',
     type: 'string',
   },
-  { message: PROVIDER_FIXED, make: kvmCluster, patch: merge({ spec: { provider: { kvm: null, aws: awsCluster('x').spec.provider.aws } } }), field: 'spec.provider', type: 'object' },
-  { message: 'spec.provider.aws.region is immutable', make: awsCluster, patch: merge({ spec: { provider: { aws: { region: 'eu-central-1' } } } }), field: 'spec.provider.aws.region', type: 'string' },
+  {
+    message: PROVIDER_FIXED,
+    make: kvmCluster,
+    patch: merge({ spec: { provider: { kvm: null, aws: awsCluster('x').spec.provider.aws } } }),
+    field: 'spec.provider',
+    type: 'object',
+  },
+  {
+    message: 'spec.provider.aws.region is immutable',
+    make: awsCluster,
+    patch: merge({ spec: { provider: { aws: { region: 'eu-central-1' } } } }),
+    field: 'spec.provider.aws.region',
+    type: 'string',
+  },
   {
     message: 'spec.provider.aws.availabilityZones is immutable',
     make: awsCluster,
@@ -300,11 +326,13 @@ describe('Cluster fields fixed after creation', () => {
   });
 
   it('accepts updates the rules allow: other fields, values set for the first time, one minor version up', async () => {
-    const name = await stored((n) => edit(awsCluster(n), (c) => {
-      c.spec.kubernetes.version = '1.31.9';
-      delete c.spec.network.flannel;
-      delete c.spec.provider.aws.vpcCIDR;
-    }));
+    const name = await stored((n) =>
+      edit(awsCluster(n), (c) => {
+        c.spec.kubernetes.version = '1.31.9';
+        delete c.spec.network.flannel;
+        delete c.spec.provider.aws.vpcCIDR;
+      }),
+    );
     const patch = (body: object) => clusters().patch(name, merge(body), { namespace: 'default' });
     const steps = [
       { spec: { workers: [{ name: 'general', replicas: 3, cpus: 4, memory: '8Gi', disk: '40Gi' }], paused: true } },
@@ -332,13 +360,17 @@ describe('Cluster fields fixed after creation', () => {
     );
     const intent = edit(withVersion('1.33.1')(name), (c) => (c.spec.network.podCIDR = '10.4.0.0/16'));
     const applied = await refused(clusters().apply(intent as never, { fieldManager: 'test', force: true }));
-    expect(applied.causes).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.network.podCIDR', message: 'Invalid value: "string": spec.network.podCIDR is immutable' }]);
+    expect(applied.causes).toEqual([
+      { reason: 'FieldValueInvalid', field: 'spec.network.podCIDR', message: 'Invalid value: "string": spec.network.podCIDR is immutable' },
+    ]);
   });
 
   it('keeps the provider with an open provider map too (no provider registered)', async () => {
     const open = await startFakeKube({ crds: kubeceptionCrds() });
     try {
-      const openClusters = createKubeClient({ kubeConfig: open.kubeConfig, qps: 0, retry: { maxAttempts: 1 } }).resource(createClusterModel({ providers: [] }).resource);
+      const openClusters = createKubeClient({ kubeConfig: open.kubeConfig, qps: 0, retry: { maxAttempts: 1 } }).resource(
+        createClusterModel({ providers: [] }).resource,
+      );
       (await openClusters.create(kvmCluster('open') as never))._unsafeUnwrap();
       const moved = await refused(openClusters.patch('open', merge({ spec: { provider: { kvm: null, sandbox: { size: 1 } } } }), { namespace: 'default' }));
       expect(moved.causes).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.provider', message: `Invalid value: "object": ${PROVIDER_FIXED}` }]);
@@ -351,7 +383,9 @@ describe('Cluster fields fixed after creation', () => {
 
   it('leaves status writes alone: spec rules see an unchanged spec', async () => {
     const name = await stored(kvmCluster);
-    const result = await clusters().patchStatus(name, merge({ status: { phase: 'Provisioning', network: { podCIDR: '10.2.0.0/16' } } }), { namespace: 'default' });
+    const result = await clusters().patchStatus(name, merge({ status: { phase: 'Provisioning', network: { podCIDR: '10.2.0.0/16' } } }), {
+      namespace: 'default',
+    });
     expect(result.isOk() ? 'accepted' : result.error.message).toBe('accepted');
   });
 });

@@ -19,7 +19,10 @@ export async function startAwsHostileWorld(): Promise<HostileWorld & { readonly 
   const world = await startAwsWorld({ crdProviders: [kvmProvider, awsProvider] });
   const admin = createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0 });
   await ensureNamespace(admin, VICTIM.namespace);
-  await admin.resource(ClusterResource).create({ ...awsCluster(VICTIM.name), metadata: { name: VICTIM.name, namespace: VICTIM.namespace } } as never).match(value, fail);
+  await admin
+    .resource(ClusterResource)
+    .create({ ...awsCluster(VICTIM.name), metadata: { name: VICTIM.name, namespace: VICTIM.namespace } } as never)
+    .match(value, fail);
   await clusterReady(admin, VICTIM.namespace, VICTIM.name, 30_000);
   const ec2 = () =>
     ownedBy(world.fakeEc2, VICTIM.name, VICTIM.namespace)
@@ -36,7 +39,9 @@ export async function startAwsHostileWorld(): Promise<HostileWorld & { readonly 
     victim: { ...VICTIM, id: clusterId(VICTIM) },
     snapshot: async () => ({ ...(await pkiSnapshot(admin, world.fakeVault)), ec2: ec2() }),
     leftoversOutside: async (clusters) => {
-      const left = clusters.flatMap((c) => ownedBy(world.fakeEc2, c.name, c.namespace).map((r) => `EC2 ${r.type} ${r.id} tagged ${ownerTagOf(c.name, c.namespace)}`));
+      const left = clusters.flatMap((c) =>
+        ownedBy(world.fakeEc2, c.name, c.namespace).map((r) => `EC2 ${r.type} ${r.id} tagged ${ownerTagOf(c.name, c.namespace)}`),
+      );
       return [...new Set(left)];
     },
     stop: () => world.stop(),

@@ -23,10 +23,18 @@ async function checkReported(e: Reported, ctx: CaseContext, timeoutMs: number): 
   const read = (name: string) => ctx.tenant.get(e.kind, name) as Promise<Conditioned | undefined>;
   if (typeof e.name === 'string') {
     const name = e.name;
-    const object = await until(() => read(name), (o) => says(conditionOf(o, type), e), timeoutMs);
+    const object = await until(
+      () => read(name),
+      (o) => says(conditionOf(o, type), e),
+      timeoutMs,
+    );
     expect(object, `${e.kind} ${name} exists`).toBeDefined();
     const condition = conditionOf(object, type);
-    expect(condition, `${e.kind} ${name} condition ${type}`).toMatchObject({ status: e.status ?? 'False', reason: e.reason, message: expect.stringContaining(e.message) });
+    expect(condition, `${e.kind} ${name} condition ${type}`).toMatchObject({
+      status: e.status ?? 'False',
+      reason: e.reason,
+      message: expect.stringContaining(e.message),
+    });
     for (const text of e.notInMessage ?? []) expect(condition?.message, `the message of ${e.kind} ${name}`).not.toContain(text);
     if (e.kind === 'Cluster' && type === 'Ready' && e.reason !== 'Unschedulable') expect(object?.status?.phase, `the phase of Cluster ${name}`).toBe('Failed');
     return;
@@ -37,7 +45,10 @@ async function checkReported(e: Reported, ctx: CaseContext, timeoutMs: number): 
   const objects = await until(() => Promise.all(names.map(read)), settled, timeoutMs);
   const reporting = names.filter((_, i) => says(conditionOf(objects[i], type), e));
   expect(reporting, `exactly one of ${names.join(', ')} reports ${e.reason}`).toHaveLength(1);
-  expect(names.filter((_, i) => conditionOf(objects[i], type)?.status === 'True'), 'the others are Ready').toHaveLength(names.length - 1);
+  expect(
+    names.filter((_, i) => conditionOf(objects[i], type)?.status === 'True'),
+    'the others are Ready',
+  ).toHaveLength(names.length - 1);
 }
 
 /** Asserts a case's expectation (its outcome, then its `also`). */
@@ -55,11 +66,15 @@ export async function checkExpectation(c: HostileCase, ctx: CaseContext, timeout
       expect(await tenant.get(last.kind as ConditionedKind, last.name), `${last.kind} ${last.name} was stored`).toBeUndefined();
     }
   } else {
-    expect(tenant.attempts.filter((a) => a.error !== undefined), 'the API server accepted every write of the case').toEqual([]);
+    expect(
+      tenant.attempts.filter((a) => a.error !== undefined),
+      'the API server accepted every write of the case',
+    ).toEqual([]);
     if (e.outcome === 'reported') await checkReported(e, ctx, timeoutMs);
     if (e.outcome === 'accepted') {
       const ready = (o: Conditioned | undefined) =>
-        conditionOf(o, 'Ready')?.status === 'True' && (e.kind !== 'Cluster' || (o?.status?.phase === 'Ready' && o.status.observedGeneration === o.metadata.generation));
+        conditionOf(o, 'Ready')?.status === 'True' &&
+        (e.kind !== 'Cluster' || (o?.status?.phase === 'Ready' && o.status.observedGeneration === o.metadata.generation));
       const object = await until(() => tenant.get(e.kind, e.name) as Promise<Conditioned | undefined>, ready, timeoutMs);
       expect(conditionOf(object, 'Ready'), `${e.kind} ${e.name} Ready`).toMatchObject({ status: 'True' });
       expect(ready(object), `${e.kind} ${e.name} Ready at its generation`).toBe(true);

@@ -62,7 +62,13 @@ beforeAll(async () => {
       const world = worldOf(c);
       const namespace = namespaceOf(c);
       await ensureNamespace(world.admin, namespace);
-      const ctx: CaseContext = { tenant: new Tenant(namespace, world.kubeConfig), admin: world.admin, victim: world.victim, vault: world.vault, ...(world.ec2 ? { ec2: world.ec2 } : {}) };
+      const ctx: CaseContext = {
+        tenant: new Tenant(namespace, world.kubeConfig),
+        admin: world.admin,
+        victim: world.victim,
+        vault: world.vault,
+        ...(world.ec2 ? { ec2: world.ec2 } : {}),
+      };
       contexts.set(c.id, ctx);
       await c.send(ctx).catch((error: unknown) => sendErrors.set(c.id, error));
       baits.set(c.id, await baitState(world, namespace, c.bait ?? []));
@@ -72,12 +78,20 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  const rows = CASES.map((c) => ({ id: c.id, world: c.world, outcome: c.expect.outcome, gap: c.knownGap !== undefined, verdict: verdicts.get(c.id) ?? 'not run' }));
+  const rows = CASES.map((c) => ({
+    id: c.id,
+    world: c.world,
+    outcome: c.expect.outcome,
+    gap: c.knownGap !== undefined,
+    verdict: verdicts.get(c.id) ?? 'not run',
+  }));
   const count = (f: (r: (typeof rows)[number]) => boolean) => rows.filter(f).length;
   console.log(
     [
       `hostile input: ${rows.length} cases (${count((r) => r.world === 'kvm')} KVM, ${count((r) => r.world === 'aws')} AWS)`,
-      ...(['refused', 'reported', 'accepted', 'ignored'] as const).map((o) => `  ${o.padEnd(9)} ${String(count((r) => r.outcome === o && !r.gap)).padStart(3)} as expected`),
+      ...(['refused', 'reported', 'accepted', 'ignored'] as const).map(
+        (o) => `  ${o.padEnd(9)} ${String(count((r) => r.outcome === o && !r.gap)).padStart(3)} as expected`,
+      ),
       `  known gaps ${String(count((r) => r.gap)).padStart(2)} in the outcome, ${CASES.filter((c) => c.cleanupGap).length} in the cleanup`,
       `  failed    ${String(count((r) => r.verdict === 'failed')).padStart(3)} in the outcome, ${CASES.filter((c) => cleanups.get(c.id) !== 'held').length} in the cleanup`,
       ...CASES.filter((c) => c.knownGap).map((c) => `    gap ${c.id} ${c.what}: ${c.knownGap}`),
@@ -131,7 +145,8 @@ describe('outcomes', () => {
         writes.set(key, (writes.get(key) ?? 0) + 1);
       }
       const asks = new Map<string, number>();
-      for (const r of world.vault.requests.all().slice(mark.vault)) asks.set(`${name} vault ${r.method} ${r.path}`, (asks.get(`${name} vault ${r.method} ${r.path}`) ?? 0) + 1);
+      for (const r of world.vault.requests.all().slice(mark.vault))
+        asks.set(`${name} vault ${r.method} ${r.path}`, (asks.get(`${name} vault ${r.method} ${r.path}`) ?? 0) + 1);
       busy.push(...[...writes, ...asks].filter(([, n]) => n > 3).map(([key, n]) => `${key} ×${n}`));
     }
     expect(busy, 'written or asked more than 3 times in one quiet second').toEqual([]);
@@ -180,7 +195,11 @@ describe('at the end', () => {
       const writes = world.requests
         .all()
         .slice(mark.kube)
-        .filter((r) => !['get', 'list', 'watch', 'discovery'].includes(r.verb) && (r.namespace === VICTIM.namespace || r.namespace === id || (r.resource === 'namespaces' && r.name === id)));
+        .filter(
+          (r) =>
+            !['get', 'list', 'watch', 'discovery'].includes(r.verb) &&
+            (r.namespace === VICTIM.namespace || r.namespace === id || (r.resource === 'namespaces' && r.name === id)),
+        );
       expect(writes.map((r) => `${r.verb} ${r.resource} ${r.namespace}/${r.name} by ${r.userAgent}`)).toEqual([]);
       const vaultWrites = world.vault.requests
         .all()
@@ -193,7 +212,9 @@ describe('at the end', () => {
   it('kvm: the fixture tenant’s own CA kept its mount and roles through the cases against it', async () => {
     const world = worlds.get('kvm') as HostileWorld;
     const mount = `pki-${clusterId({ namespace: FIXTURE.namespace, name: FIXTURE.cluster })}`;
-    expect((await vaultMounts(world.vault))[`${mount}/`]).toMatch(new RegExp(`^kubeception.io/CertificateAuthority ${FIXTURE.namespace}/${FIXTURE.cluster} uid=`));
+    expect((await vaultMounts(world.vault))[`${mount}/`]).toMatch(
+      new RegExp(`^kubeception.io/CertificateAuthority ${FIXTURE.namespace}/${FIXTURE.cluster} uid=`),
+    );
     expect(world.vault.state.roles(mount).sort()).toEqual(['admin', 'worker']);
   });
 });

@@ -6,7 +6,18 @@
  */
 import { createHash } from 'node:crypto';
 import { CertificateAuthorityResource, CertificateResource, ClusterResource, type Condition, type KubeObject, type ObjectMeta } from '@kubeception/sdk';
-import { ConfigMapResource, createKubeClient, DeploymentResource, NamespaceResource, RoleBindingResource, SecretResource, type FieldValidation, type KubeClient, type KubeError, type Secret } from '@kubeception/sdk/kube';
+import {
+  ConfigMapResource,
+  createKubeClient,
+  DeploymentResource,
+  NamespaceResource,
+  RoleBindingResource,
+  SecretResource,
+  type FieldValidation,
+  type KubeClient,
+  type KubeError,
+  type Secret,
+} from '@kubeception/sdk/kube';
 import type { StartedFakeEc2, StartedFakeVault } from '@kubeception/testing';
 import { ApiException, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Json } from './hostile-objects.js';
@@ -164,7 +175,8 @@ const DESCRIPTORS = { Cluster: ClusterResource, CertificateAuthority: Certificat
 const PLURALS = { Cluster: 'clusters', CertificateAuthority: 'certificateauthorities', Certificate: 'certificates' } as const;
 
 /** The Cluster an object is or names. */
-const clusterOfObject = (object: KubeObject) => (object.kind === 'Cluster' ? (object.metadata?.name ?? '') : ((object as { spec?: { clusterRef?: { name?: string } } }).spec?.clusterRef?.name ?? ''));
+const clusterOfObject = (object: KubeObject) =>
+  object.kind === 'Cluster' ? (object.metadata?.name ?? '') : ((object as { spec?: { clusterRef?: { name?: string } } }).spec?.clusterRef?.name ?? '');
 
 /** The SDK descriptor of a Kubeception kind. */
 export const descriptorOf = (kind: Made['kind']) => DESCRIPTORS[kind] as unknown as typeof ClusterResource;
@@ -189,7 +201,12 @@ export class Tenant {
     return this.attempts.at(-1);
   }
 
-  private record<T extends KubeObject>(what: string, kind: string | undefined, result: { isOk(): boolean; value?: T; error?: KubeError }, name?: string): boolean {
+  private record<T extends KubeObject>(
+    what: string,
+    kind: string | undefined,
+    result: { isOk(): boolean; value?: T; error?: KubeError },
+    name?: string,
+  ): boolean {
     const target = { ...(kind === undefined ? {} : { kind }), ...(name === undefined ? {} : { name }) };
     if (result.isOk()) {
       const object = result.value as KubeObject;
@@ -207,20 +224,38 @@ export class Tenant {
   /** Creates a Kubeception object or a Secret in the tenant's namespace (unless it names another) with the SDK client. */
   async create(object: KubeObject & { kind: string }, fieldValidation?: FieldValidation): Promise<boolean> {
     const namespaced = { ...object, metadata: { namespace: this.namespace, ...object.metadata } };
-    const plain = { Secret: SecretResource, ConfigMap: ConfigMapResource, Deployment: DeploymentResource, RoleBinding: RoleBindingResource } as Record<string, typeof SecretResource>;
+    const plain = { Secret: SecretResource, ConfigMap: ConfigMapResource, Deployment: DeploymentResource, RoleBinding: RoleBindingResource } as Record<
+      string,
+      typeof SecretResource
+    >;
     const client = this.kube.resource((plain[object.kind] ?? descriptorOf(object.kind as Made['kind'])) as typeof SecretResource);
     const created = await client.create(namespaced as never, fieldValidation ? { fieldValidation } : {});
-    return this.record(`create ${object.kind} ${namespaced.metadata.name}${fieldValidation ? ` (fieldValidation=${fieldValidation})` : ''}`, object.kind, created, namespaced.metadata.name);
+    return this.record(
+      `create ${object.kind} ${namespaced.metadata.name}${fieldValidation ? ` (fieldValidation=${fieldValidation})` : ''}`,
+      object.kind,
+      created,
+      namespaced.metadata.name,
+    );
   }
 
   /** Creates a cluster-scoped Namespace. */
   async createNamespace(name: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}): Promise<boolean> {
-    return this.record(`create Namespace ${name}`, 'Namespace', await this.kube.resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } }), name);
+    return this.record(
+      `create Namespace ${name}`,
+      'Namespace',
+      await this.kube.resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } }),
+      name,
+    );
   }
 
   /** A JSON merge patch of one of the tenant's Kubeception objects. */
   async patch(kind: Made['kind'], name: string, body: object): Promise<boolean> {
-    return this.record(`patch ${kind} ${name}`, kind, await this.kube.resource(descriptorOf(kind)).patch(name, { type: 'merge', body }, { namespace: this.namespace }), name);
+    return this.record(
+      `patch ${kind} ${name}`,
+      kind,
+      await this.kube.resource(descriptorOf(kind)).patch(name, { type: 'merge', body }, { namespace: this.namespace }),
+      name,
+    );
   }
 
   /** Creates with client-node and `fieldValidation=Strict`, as kubectl does by default. */
@@ -228,7 +263,14 @@ export class Tenant {
     const what = `create ${object.kind} ${object.metadata?.name} (fieldValidation=Strict)`;
     try {
       const body = { ...object, metadata: { namespace: this.namespace, ...object.metadata } };
-      const created = (await this.custom.createNamespacedCustomObject({ group: 'kubeception.io', version: 'v1alpha1', namespace: this.namespace, plural: PLURALS[object.kind], body, fieldValidation: 'Strict' })) as KubeObject;
+      const created = (await this.custom.createNamespacedCustomObject({
+        group: 'kubeception.io',
+        version: 'v1alpha1',
+        namespace: this.namespace,
+        plural: PLURALS[object.kind],
+        body,
+        fieldValidation: 'Strict',
+      })) as KubeObject;
       this.made.push({ kind: object.kind, name: created.metadata?.name ?? '', uid: created.metadata?.uid ?? '', cluster: clusterOfObject(created) });
       this.attempts.push({ what, kind: object.kind, name: object.metadata?.name ?? '' });
       return true;
@@ -266,12 +308,27 @@ export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean
 
 /** SHA-256 of a Secret's data (its keys and values): what "unchanged" compares, without the keys themselves. */
 export const dataHash = (secret: Pick<Secret, 'data' | 'type'> | undefined) =>
-  secret === undefined ? 'absent' : createHash('sha256').update(JSON.stringify([secret.type, Object.entries(secret.data ?? {}).sort()])).digest('hex').slice(0, 16);
+  secret === undefined
+    ? 'absent'
+    : createHash('sha256')
+        .update(JSON.stringify([secret.type, Object.entries(secret.data ?? {}).sort()]))
+        .digest('hex')
+        .slice(0, 16);
 
 /** A minimal kubernetes.io/tls-looking Secret (bait). */
-export function baitSecret(name: string, type: string, extra: { labels?: Record<string, string>; data?: Record<string, string> } = {}): Secret & { kind: 'Secret' } {
+export function baitSecret(
+  name: string,
+  type: string,
+  extra: { labels?: Record<string, string>; data?: Record<string, string> } = {},
+): Secret & { kind: 'Secret' } {
   const b64 = (text: string) => Buffer.from(text).toString('base64');
-  const data = extra.data ?? (type === 'kubernetes.io/dockerconfigjson' ? { '.dockerconfigjson': b64('{"auths":{}}') } : type === 'kubernetes.io/tls' ? { 'tls.crt': b64('not a certificate'), 'tls.key': b64('not a key') } : { password: b64('hunter2') });
+  const data =
+    extra.data ??
+    (type === 'kubernetes.io/dockerconfigjson'
+      ? { '.dockerconfigjson': b64('{"auths":{}}') }
+      : type === 'kubernetes.io/tls'
+        ? { 'tls.crt': b64('not a certificate'), 'tls.key': b64('not a key') }
+        : { password: b64('hunter2') });
   return { apiVersion: 'v1', kind: 'Secret', type, metadata: { name, ...(extra.labels ? { labels: extra.labels } : {}) }, data };
 }
 

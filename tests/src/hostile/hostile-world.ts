@@ -42,7 +42,11 @@ async function vaultRead(vault: StartedFakeVault, path: string): Promise<unknown
 /** The mounts Vault has, with the owner each records. */
 export async function vaultMounts(vault: StartedFakeVault): Promise<Record<string, string>> {
   const mounts = (await vaultRead(vault, 'sys/mounts')) as Record<string, { type?: string; description?: string }>;
-  return Object.fromEntries(Object.entries(mounts).filter(([, m]) => m.type === 'pki').map(([path, m]) => [path, m.description ?? '']));
+  return Object.fromEntries(
+    Object.entries(mounts)
+      .filter(([, m]) => m.type === 'pki')
+      .map(([path, m]) => [path, m.description ?? '']),
+  );
 }
 
 /** The victim's PKI as the host and Vault have it: objects with their versions, Secret data hashes, the mount, its roles, certificates and policies. */
@@ -55,7 +59,9 @@ export async function pkiSnapshot(admin: KubeClient, vault: StartedFakeVault): P
   const certificates = (await admin.resource(CertificateResource).list({ namespace }).match(value, fail)).items;
   const secrets = (await admin.resource(SecretResource).list({ namespace }).match(value, fail)).items;
   const roles = vault.state.roles(mount);
-  const roleData = Object.fromEntries(await Promise.all(roles.map(async (role) => [role, JSON.stringify(await vaultRead(vault, `${mount}/roles/${role}`))] as const)));
+  const roleData = Object.fromEntries(
+    await Promise.all(roles.map(async (role) => [role, JSON.stringify(await vaultRead(vault, `${mount}/roles/${role}`))] as const)),
+  );
   const issued = vault.state.certificates(mount);
   return {
     cluster: `${rv(cluster)} ${cluster.status?.phase}`,
@@ -86,7 +92,11 @@ export function clustersOf(tenant: Tenant, keep: readonly string[] = []): { name
 
 /** Lets what a tenant made go even where its operator cannot finish its cleanup (after a cleanup gap was shown). */
 export async function dropFinalizers(admin: KubeClient, tenant: Tenant): Promise<void> {
-  await Promise.all(tenant.made.map((m) => admin.resource(descriptorOf(m.kind)).patch(m.name, { type: 'merge', body: { metadata: { finalizers: null } } }, { namespace: tenant.namespace })));
+  await Promise.all(
+    tenant.made.map((m) =>
+      admin.resource(descriptorOf(m.kind)).patch(m.name, { type: 'merge', body: { metadata: { finalizers: null } } }, { namespace: tenant.namespace }),
+    ),
+  );
 }
 
 /** Deletes what a tenant made (its Kubeception objects), without waiting. */
@@ -101,7 +111,13 @@ export async function deleteMade(tenant: Tenant): Promise<void> {
  * Bait Secrets must be there, unchanged and owned by nobody. `keep`: Clusters of the namespace that
  * are not the case's (the fixture tenant's), whose PKI stays.
  */
-export async function leftovers(world: HostileWorld, tenant: Tenant, bait: ReadonlyMap<string, string>, keep: readonly string[] = [], timeoutMs = 20_000): Promise<string[]> {
+export async function leftovers(
+  world: HostileWorld,
+  tenant: Tenant,
+  bait: ReadonlyMap<string, string>,
+  keep: readonly string[] = [],
+  timeoutMs = 20_000,
+): Promise<string[]> {
   const left = (await stillThere(tenant, timeoutMs)).map((m) => `${m.kind} ${m.name} still exists`);
   const uids = new Set(tenant.made.map((m) => m.uid));
   const clusters = clustersOf(tenant, keep);
@@ -113,7 +129,9 @@ export async function leftovers(world: HostileWorld, tenant: Tenant, bait: Reado
       if (now !== bait.get(name)) left.push(`bait Secret ${name} changed: ${bait.get(name)} → ${now}`);
       continue;
     }
-    const written = (secret.metadata?.ownerReferences ?? []).some((r) => uids.has(r.uid)) || clusters.some((c) => secret.metadata?.labels?.['kubeception.io/cluster'] === c.name);
+    const written =
+      (secret.metadata?.ownerReferences ?? []).some((r) => uids.has(r.uid)) ||
+      clusters.some((c) => secret.metadata?.labels?.['kubeception.io/cluster'] === c.name);
     if (written) left.push(`Secret ${name} (written for the case) still exists`);
   }
   for (const name of bait.keys()) if (!secrets.some((s) => s.metadata?.name === name)) left.push(`bait Secret ${name} was deleted`);

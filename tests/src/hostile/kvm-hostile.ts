@@ -6,7 +6,15 @@
  */
 import { flannelEtcdPrefix, KvmAnnotation, NETWORK_LEDGER_NAME, parseLedgerEntry } from '@kubeception/driver-kvm';
 import { ClusterResource, clusterId, type KubeObject } from '@kubeception/sdk';
-import { ConfigMapResource, DaemonSetResource, DeploymentResource, NamespaceResource, SecretResource, ServiceResource, type KubeClient } from '@kubeception/sdk/kube';
+import {
+  ConfigMapResource,
+  DaemonSetResource,
+  DeploymentResource,
+  NamespaceResource,
+  SecretResource,
+  ServiceResource,
+  type KubeClient,
+} from '@kubeception/sdk/kube';
 import { OPERATOR_NAMESPACE, startKvmWorld, type KvmWorld } from '../kvm/kvm-world.js';
 import { certificateAuthority, kvmCluster } from './hostile-objects.js';
 import { clusterReady, ensureNamespace, pkiSnapshot, VICTIM, type HostileWorld } from './hostile-world.js';
@@ -24,7 +32,9 @@ async function ledgerData(admin: KubeClient): Promise<Record<string, string>> {
 /** What the victim has on the host besides its PKI: its host namespace and the objects in it, its ledger entry and flannel config. */
 async function hostSnapshot(world: KvmWorld, id: string): Promise<Record<string, unknown>> {
   const namespace = await world.kube.resource(NamespaceResource).get(id).match(value, none);
-  const list = async (descriptor: typeof DeploymentResource | typeof ConfigMapResource | typeof SecretResource | typeof ServiceResource | typeof DaemonSetResource) =>
+  const list = async (
+    descriptor: typeof DeploymentResource | typeof ConfigMapResource | typeof SecretResource | typeof ServiceResource | typeof DaemonSetResource,
+  ) =>
     ((await world.kube.resource(descriptor as typeof DeploymentResource).list({ namespace: id })).unwrapOr({ items: [] }).items as KubeObject[]).map(rv).sort();
   return {
     hostNamespace: namespace ? `${rv(namespace)} ${JSON.stringify(namespace.metadata.annotations)}` : 'absent',
@@ -45,7 +55,10 @@ export async function startKvmHostileWorld(): Promise<HostileWorld & { readonly 
   const admin = world.kube;
   const id = clusterId(VICTIM);
   await ensureNamespace(admin, VICTIM.namespace);
-  await admin.resource(ClusterResource).create({ ...kvmCluster(VICTIM.name), metadata: { name: VICTIM.name, namespace: VICTIM.namespace } } as never).match(value, fail);
+  await admin
+    .resource(ClusterResource)
+    .create({ ...kvmCluster(VICTIM.name), metadata: { name: VICTIM.name, namespace: VICTIM.namespace } } as never)
+    .match(value, fail);
 
   // the fixture tenant: its own CA, for a Cluster of its own the operators leave alone (paused)
   await ensureNamespace(admin, FIXTURE.namespace);
@@ -77,9 +90,19 @@ export async function startKvmHostileWorld(): Promise<HostileWorld & { readonly 
       const ledger = await ledgerData(admin);
       for (const cluster of clusters) {
         const cid = clusterId(cluster);
-        if ((await admin.resource(NamespaceResource).get(cid).match(() => true, () => false))) left.push(`host namespace ${cid}`);
+        if (
+          await admin
+            .resource(NamespaceResource)
+            .get(cid)
+            .match(
+              () => true,
+              () => false,
+            )
+        )
+          left.push(`host namespace ${cid}`);
         if ((await world.store.getConfig(flannelEtcdPrefix(cid)).match(value, fail)) !== undefined) left.push(`flannel config of ${cid}`);
-        for (const [key, value] of Object.entries(ledger)) if (parseLedgerEntry(key, value)?.owner === `${cluster.namespace}/${cluster.name}`) left.push(`ledger entry ${key}`);
+        for (const [key, value] of Object.entries(ledger))
+          if (parseLedgerEntry(key, value)?.owner === `${cluster.namespace}/${cluster.name}`) left.push(`ledger entry ${key}`);
       }
       // host namespaces claimed for any Cluster of the case's namespace
       const owners = clusters.map((c) => c.namespace);

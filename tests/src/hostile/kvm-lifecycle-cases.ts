@@ -18,7 +18,14 @@ const nextId = ({ tenant }: CaseContext) => clusterId({ namespace: tenant.namesp
 const readyOf = (o: LooseObject | undefined) => o?.status?.conditions?.find((c) => c.type === 'Ready');
 
 /** A squat of the Cluster `next`'s host namespace, then the Cluster (a bystander's move after the squatter's). */
-function squatCase(id: string, what: string, labels: Record<string, string>, annotations: (ctx: CaseContext) => Record<string, string>, expected: Expectation, extra: Partial<HostileCase> = {}): HostileCase {
+function squatCase(
+  id: string,
+  what: string,
+  labels: Record<string, string>,
+  annotations: (ctx: CaseContext) => Record<string, string>,
+  expected: Expectation,
+  extra: Partial<HostileCase> = {},
+): HostileCase {
   return {
     id,
     what,
@@ -35,7 +42,14 @@ function squatCase(id: string, what: string, labels: Record<string, string>, ann
 }
 
 /** A Cluster `chg` brought to `when` (allocated: its network is recorded; ready), then changed by a merge patch of its spec. */
-function changeCase(id: string, what: string, when: 'allocated' | 'ready', change: (ctx: CaseContext) => Json, expected: Expectation, extra: Partial<HostileCase> & { readonly edit?: Edit } = {}): HostileCase {
+function changeCase(
+  id: string,
+  what: string,
+  when: 'allocated' | 'ready',
+  change: (ctx: CaseContext) => Json,
+  expected: Expectation,
+  extra: Partial<HostileCase> & { readonly edit?: Edit } = {},
+): HostileCase {
   const { edit, ...rest } = extra;
   return {
     id,
@@ -45,7 +59,9 @@ function changeCase(id: string, what: string, when: 'allocated' | 'ready', chang
     send: async (ctx) => {
       await ctx.tenant.create(kvmCluster('chg', edit) as never);
       const reached = (c: Awaited<ReturnType<typeof ctx.tenant.get>>) =>
-        when === 'allocated' ? c?.status?.network?.flannel?.vni !== undefined : c?.status?.phase === 'Ready' && c.status.observedGeneration === c.metadata.generation;
+        when === 'allocated'
+          ? c?.status?.network?.flannel?.vni !== undefined
+          : c?.status?.phase === 'Ready' && c.status.observedGeneration === c.metadata.generation;
       const cluster = await until(() => ctx.tenant.get('Cluster', 'chg'), reached, 30_000);
       if (!reached(cluster)) throw new Error(`Cluster chg did not get ${when}: ${JSON.stringify(cluster?.status?.conditions)}`);
       deployments.set(ctx.tenant.namespace, await vmVersions(ctx));
@@ -61,12 +77,22 @@ async function vmVersions({ admin, tenant }: CaseContext): Promise<string[]> {
   const items = await admin
     .resource(DeploymentResource)
     .list({ namespace: clusterId({ namespace: tenant.namespace, name: 'chg' }) })
-    .match((list) => list.items, () => []);
+    .match(
+      (list) => list.items,
+      () => [],
+    );
   return items.map((d) => `${d.metadata?.name}@${d.metadata?.resourceVersion}`).sort();
 }
 const deployments = new Map<string, string[]>();
-const vmsUntouched = async (ctx: CaseContext) => expect(await vmVersions(ctx), 'the VMs of the Cluster are as they were').toEqual(deployments.get(ctx.tenant.namespace));
-const immutable: Expectation = { outcome: 'reported', kind: 'Cluster', name: 'chg', reason: 'AllocationImmutable', message: 'spec.network.flannel cannot change once allocated' };
+const vmsUntouched = async (ctx: CaseContext) =>
+  expect(await vmVersions(ctx), 'the VMs of the Cluster are as they were').toEqual(deployments.get(ctx.tenant.namespace));
+const immutable: Expectation = {
+  outcome: 'reported',
+  kind: 'Cluster',
+  name: 'chg',
+  reason: 'AllocationImmutable',
+  message: 'spec.network.flannel cannot change once allocated',
+};
 
 /** The flannel network the Cluster `chg` holds (its status). */
 const heldNetwork = async ({ tenant }: CaseContext) => (await tenant.get('Cluster', 'chg'))?.status?.network?.flannel;
@@ -81,7 +107,13 @@ export const KVM_LIFECYCLE_CASES: readonly HostileCase[] = [
     send: async ({ tenant, victim }) => void (await tenant.createNamespace(victim.id)),
     expect: refused('', 'already exists', 409),
   },
-  squatCase('q2', 'an unlabelled Namespace squatting a future Cluster’s host namespace', {}, () => ({}), { outcome: 'reported', kind: 'Cluster', name: NEXT, reason: 'NamespaceTaken', message: 'exists and belongs to no Cluster; it is not adopted' }),
+  squatCase('q2', 'an unlabelled Namespace squatting a future Cluster’s host namespace', {}, () => ({}), {
+    outcome: 'reported',
+    kind: 'Cluster',
+    name: NEXT,
+    reason: 'NamespaceTaken',
+    message: 'exists and belongs to no Cluster; it is not adopted',
+  }),
   squatCase(
     'q3',
     'a Namespace forged as a future Cluster’s (its annotation, no uid) with the squatter’s RoleBinding in it',
@@ -91,24 +123,41 @@ export const KVM_LIFECYCLE_CASES: readonly HostileCase[] = [
     {
       send: async (ctx) => {
         await ctx.tenant.createNamespace(nextId(ctx), MANAGED, { [KvmAnnotation.Cluster]: `${ctx.tenant.namespace}/${NEXT}` });
-        const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'squatter', namespace: nextId(ctx) }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }, subjects: [{ kind: 'User', name: 'mallory' }] };
+        const binding = {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: 'squatter', namespace: nextId(ctx) },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+          subjects: [{ kind: 'User', name: 'mallory' }],
+        };
         await ctx.tenant.create(binding as never);
         await ctx.tenant.create(kvmCluster(NEXT) as never);
       },
       // nothing of the Cluster's is written beside the squatter's RoleBinding
       also: async (ctx) => {
-        const copies = (await ctx.admin.resource(SecretResource).list({ namespace: nextId(ctx) }).match(value, fail)).items.map((s) => s.metadata?.name);
+        const copies = (
+          await ctx.admin
+            .resource(SecretResource)
+            .list({ namespace: nextId(ctx) })
+            .match(value, fail)
+        ).items.map((s) => s.metadata?.name);
         expect(copies).not.toContain(`${NEXT}-admin`);
       },
     },
   ),
-  squatCase('q4', 'a Namespace forged as left by a former Cluster of that name', MANAGED, ({ tenant }) => ({ [KvmAnnotation.Cluster]: `${tenant.namespace}/${NEXT}`, [KvmAnnotation.ClusterUid]: 'not-yours' }), {
-    outcome: 'reported',
-    kind: 'Cluster',
-    name: NEXT,
-    reason: 'NamespaceTaken',
-    message: 'was left by a former Cluster',
-  }),
+  squatCase(
+    'q4',
+    'a Namespace forged as left by a former Cluster of that name',
+    MANAGED,
+    ({ tenant }) => ({ [KvmAnnotation.Cluster]: `${tenant.namespace}/${NEXT}`, [KvmAnnotation.ClusterUid]: 'not-yours' }),
+    {
+      outcome: 'reported',
+      kind: 'Cluster',
+      name: NEXT,
+      reason: 'NamespaceTaken',
+      message: 'was left by a former Cluster',
+    },
+  ),
   {
     id: 'q5',
     what: 'a squatted host namespace, then deleted by the squatter: the refused Cluster goes on',
@@ -117,7 +166,11 @@ export const KVM_LIFECYCLE_CASES: readonly HostileCase[] = [
     send: async (ctx) => {
       await ctx.tenant.createNamespace(nextId(ctx));
       await ctx.tenant.create(kvmCluster(NEXT) as never);
-      await until(() => ctx.tenant.get('Cluster', NEXT), (c) => readyOf(c)?.reason === 'NamespaceTaken', 20_000);
+      await until(
+        () => ctx.tenant.get('Cluster', NEXT),
+        (c) => readyOf(c)?.reason === 'NamespaceTaken',
+        20_000,
+      );
       await ctx.admin.resource(NamespaceResource).delete(nextId(ctx)).match(value, fail);
     },
     expect: { outcome: 'accepted', kind: 'Cluster', name: NEXT },
@@ -129,7 +182,8 @@ export const KVM_LIFECYCLE_CASES: readonly HostileCase[] = [
     what: 'an invalid Cluster paused by annotation',
     category: 'paused',
     world: 'kvm',
-    send: async ({ tenant }) => void (await tenant.create(kvmCluster(BAD, (s) => (s.masters.memory = '512Mi'), { annotations: { 'kubeception.io/paused': 'true' } }) as never)),
+    send: async ({ tenant }) =>
+      void (await tenant.create(kvmCluster(BAD, (s) => (s.masters.memory = '512Mi'), { annotations: { 'kubeception.io/paused': 'true' } }) as never)),
     expect: { outcome: 'reported', kind: 'Cluster', name: BAD, type: 'Paused', status: 'True', reason: 'Paused', message: 'reconciliation is paused' },
     also: async ({ tenant }) => expect(readyOf(await tenant.get('Cluster', BAD))).toBeUndefined(),
   },
@@ -149,48 +203,125 @@ export const KVM_LIFECYCLE_CASES: readonly HostileCase[] = [
     world: 'kvm',
     send: async ({ tenant }) => {
       await tenant.create(kvmCluster(BAD, (s) => (s.masters.memory = '512Mi'), { annotations: { 'kubeception.io/paused': 'true' } }) as never);
-      await until(() => tenant.get('Cluster', BAD), (c) => c?.status?.conditions?.some((x) => x.type === 'Paused') === true, 20_000);
+      await until(
+        () => tenant.get('Cluster', BAD),
+        (c) => c?.status?.conditions?.some((x) => x.type === 'Paused') === true,
+        20_000,
+      );
       await tenant.patch('Cluster', BAD, { metadata: { annotations: { 'kubeception.io/paused': null } } });
     },
     expect: invalid('spec.masters.memory'),
-    also: async ({ tenant }) => expect((await tenant.get('Cluster', BAD))?.status?.conditions?.find((c) => c.type === 'Paused')?.status, 'Paused after unpausing').toBe('False'),
+    also: async ({ tenant }) =>
+      expect((await tenant.get('Cluster', BAD))?.status?.conditions?.find((c) => c.type === 'Paused')?.status, 'Paused after unpausing').toBe('False'),
   },
   {
     id: 'z4',
     what: 'a paused annotation of "false" pauses nothing',
     category: 'paused',
     world: 'kvm',
-    send: async ({ tenant }) => void (await tenant.create(kvmCluster(BAD, (s) => (s.masters.memory = '512Mi'), { annotations: { 'kubeception.io/paused': 'false' } }) as never)),
+    send: async ({ tenant }) =>
+      void (await tenant.create(kvmCluster(BAD, (s) => (s.masters.memory = '512Mi'), { annotations: { 'kubeception.io/paused': 'false' } }) as never)),
     expect: invalid('spec.masters.memory'),
   },
 
   // spec changes after creation
   // refused terminally by the driver's preflight: the network it holds stays (and so do its VMs)
-  changeCase('sc1', 'the flannel network changed after it was allocated', 'allocated', () => ({ network: { flannel: { network: '10.99.0.0/24' } } }), immutable, {
-    also: async (ctx) => expect((await heldNetwork(ctx))?.network, 'the allocated network').toMatch(/^10\.64\./),
-  }),
+  changeCase(
+    'sc1',
+    'the flannel network changed after it was allocated',
+    'allocated',
+    () => ({ network: { flannel: { network: '10.99.0.0/24' } } }),
+    immutable,
+    {
+      also: async (ctx) => expect((await heldNetwork(ctx))?.network, 'the allocated network').toMatch(/^10\.64\./),
+    },
+  ),
   changeCase('sc2', 'the flannel VNI changed after it was allocated', 'allocated', () => ({ network: { flannel: { vni: 3999 } } }), immutable, {
     also: async (ctx) => expect((await heldNetwork(ctx))?.vni, 'the allocated VNI').toBeLessThan(3999),
   }),
-  changeCase('sc3', 'the flannel network changed to the victim’s after allocation', 'allocated', ({ victim }) => ({ network: { flannel: { network: victim.network } } }), immutable, {
-    also: async (ctx) => {
-      const held = (await heldNetwork(ctx))?.network;
-      expect(held, 'the allocated network').toMatch(/^10\.64\./);
-      expect(held).not.toBe(ctx.victim.network);
+  changeCase(
+    'sc3',
+    'the flannel network changed to the victim’s after allocation',
+    'allocated',
+    ({ victim }) => ({ network: { flannel: { network: victim.network } } }),
+    immutable,
+    {
+      also: async (ctx) => {
+        const held = (await heldNetwork(ctx))?.network;
+        expect(held, 'the allocated network').toMatch(/^10\.64\./);
+        expect(held).not.toBe(ctx.victim.network);
+      },
     },
-  }),
-  changeCase('sc4', 'the pod CIDR changed on a Ready Cluster', 'ready', () => ({ network: { podCIDR: '10.3.0.0/16' } }), refused('spec.network.podCIDR', 'spec.network.podCIDR is immutable'), { also: vmsUntouched }),
-  changeCase('sc5', 'a version downgrade by two minors on a Ready Cluster', 'ready', () => ({ kubernetes: { version: '1.31.9' } }), refused('spec.kubernetes.version', 'downgrades are not supported'), { also: vmsUntouched }),
-  changeCase('sc10', 'a version upgrade skipping a minor on a Ready Cluster', 'ready', () => ({ kubernetes: { version: '1.33.1' } }), refused('spec.kubernetes.version', 'may rise by one minor version at a time'), { also: vmsUntouched, edit: (s) => (s.kubernetes.version = '1.31.9') }),
-  changeCase('sc11', 'the service CIDR changed on a Ready Cluster', 'ready', () => ({ kubernetes: { api: { serviceCIDR: '172.30.0.0/16' } } }), refused('spec.kubernetes.api.serviceCIDR', 'is immutable'), { also: vmsUntouched }),
-  changeCase('sc6', 'a worker pool renamed on a Ready Cluster', 'ready', () => ({ workers: [{ name: 'renamed', replicas: 1, cpus: 1, memory: '1Gi', disk: DISK }] }), { outcome: 'accepted', kind: 'Cluster', name: 'chg' }, {
-    also: async ({ tenant }) => expect((await tenant.get('Cluster', 'chg'))?.status?.nodes?.map((n) => n.name).sort()).toEqual(['chg-master-0', 'chg-renamed-0']),
-  }),
-  changeCase('sc7', 'a master memory below the minimum on a Ready Cluster', 'ready', () => ({ masters: { memory: '512Mi' } }), invalid('spec.masters.memory', 'chg'), { also: vmsUntouched }),
-  changeCase('sc9', 'etcd storage switched to a persistent volume of size 0 on a Ready Cluster (an invalid provider spec)', 'ready', () => ({ provider: { kvm: { etcdStorage: { type: 'persistentVolume', persistentVolume: { size: '0' } } } } }), invalid('spec.provider.kvm.etcdStorage.persistentVolume.size', 'chg'), {
-    also: vmsUntouched,
-  }),
-  changeCase('sc8', '100-year certificates on a Ready Cluster', 'ready', () => ({ certificates: { ttl: '876000h' } }), refused('spec.certificates', 'ttl must be shorter than caTTL'), { also: vmsUntouched }),
+  ),
+  changeCase(
+    'sc4',
+    'the pod CIDR changed on a Ready Cluster',
+    'ready',
+    () => ({ network: { podCIDR: '10.3.0.0/16' } }),
+    refused('spec.network.podCIDR', 'spec.network.podCIDR is immutable'),
+    { also: vmsUntouched },
+  ),
+  changeCase(
+    'sc5',
+    'a version downgrade by two minors on a Ready Cluster',
+    'ready',
+    () => ({ kubernetes: { version: '1.31.9' } }),
+    refused('spec.kubernetes.version', 'downgrades are not supported'),
+    { also: vmsUntouched },
+  ),
+  changeCase(
+    'sc10',
+    'a version upgrade skipping a minor on a Ready Cluster',
+    'ready',
+    () => ({ kubernetes: { version: '1.33.1' } }),
+    refused('spec.kubernetes.version', 'may rise by one minor version at a time'),
+    { also: vmsUntouched, edit: (s) => (s.kubernetes.version = '1.31.9') },
+  ),
+  changeCase(
+    'sc11',
+    'the service CIDR changed on a Ready Cluster',
+    'ready',
+    () => ({ kubernetes: { api: { serviceCIDR: '172.30.0.0/16' } } }),
+    refused('spec.kubernetes.api.serviceCIDR', 'is immutable'),
+    { also: vmsUntouched },
+  ),
+  changeCase(
+    'sc6',
+    'a worker pool renamed on a Ready Cluster',
+    'ready',
+    () => ({ workers: [{ name: 'renamed', replicas: 1, cpus: 1, memory: '1Gi', disk: DISK }] }),
+    { outcome: 'accepted', kind: 'Cluster', name: 'chg' },
+    {
+      also: async ({ tenant }) =>
+        expect((await tenant.get('Cluster', 'chg'))?.status?.nodes?.map((n) => n.name).sort()).toEqual(['chg-master-0', 'chg-renamed-0']),
+    },
+  ),
+  changeCase(
+    'sc7',
+    'a master memory below the minimum on a Ready Cluster',
+    'ready',
+    () => ({ masters: { memory: '512Mi' } }),
+    invalid('spec.masters.memory', 'chg'),
+    { also: vmsUntouched },
+  ),
+  changeCase(
+    'sc9',
+    'etcd storage switched to a persistent volume of size 0 on a Ready Cluster (an invalid provider spec)',
+    'ready',
+    () => ({ provider: { kvm: { etcdStorage: { type: 'persistentVolume', persistentVolume: { size: '0' } } } } }),
+    invalid('spec.provider.kvm.etcdStorage.persistentVolume.size', 'chg'),
+    {
+      also: vmsUntouched,
+    },
+  ),
+  changeCase(
+    'sc8',
+    '100-year certificates on a Ready Cluster',
+    'ready',
+    () => ({ certificates: { ttl: '876000h' } }),
+    refused('spec.certificates', 'ttl must be shorter than caTTL'),
+    { also: vmsUntouched },
+  ),
 
   // plain objects forged to look like the victim's
   {
@@ -199,9 +330,17 @@ export const KVM_LIFECYCLE_CASES: readonly HostileCase[] = [
     category: 'forged objects',
     world: 'kvm',
     send: async ({ tenant, victim }) =>
-      void (await tenant.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: NETWORK_LEDGER_NAME }, data: { [victim.id]: JSON.stringify({ network: '10.99.0.0/24', vni: 4000, cluster: 'victim/demo' }) } } as never)),
+      void (await tenant.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: NETWORK_LEDGER_NAME },
+        data: { [victim.id]: JSON.stringify({ network: '10.99.0.0/24', vni: 4000, cluster: 'victim/demo' }) },
+      } as never)),
     expect: { outcome: 'ignored' },
-    also: async ({ admin, tenant }) => expect((await admin.resource(ConfigMapResource).get(NETWORK_LEDGER_NAME, { namespace: tenant.namespace }).match(value, fail)).metadata.resourceVersion).toBeDefined(),
+    also: async ({ admin, tenant }) =>
+      expect(
+        (await admin.resource(ConfigMapResource).get(NETWORK_LEDGER_NAME, { namespace: tenant.namespace }).match(value, fail)).metadata.resourceVersion,
+      ).toBeDefined(),
   },
   {
     id: 'f2',
@@ -225,15 +364,33 @@ export const KVM_LIFECYCLE_CASES: readonly HostileCase[] = [
     category: 'forged objects',
     world: 'kvm',
     send: async ({ tenant }) => {
-      const labels = { 'app.kubernetes.io/managed-by': MANAGED_BY, 'kubeception.io/cluster': 'demo', 'kvm.kubeception.io/cluster-namespace': 'victim', 'kubeception.io/node': 'demo-master-0' };
+      const labels = {
+        'app.kubernetes.io/managed-by': MANAGED_BY,
+        'kubeception.io/cluster': 'demo',
+        'kvm.kubeception.io/cluster-namespace': 'victim',
+        'kubeception.io/node': 'demo-master-0',
+      };
       await tenant.create({
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: 'demo-master-0', labels },
-        spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'sleep', image: 'busybox' }] } } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [{ name: 'sleep', image: 'busybox' }] } },
+        },
       } as never);
     },
     expect: { outcome: 'ignored' },
-    also: async ({ admin, tenant }) => expect((await admin.resource(DeploymentResource).get('demo-master-0', { namespace: tenant.namespace }).match(() => true, () => false))).toBe(true),
+    also: async ({ admin, tenant }) =>
+      expect(
+        await admin
+          .resource(DeploymentResource)
+          .get('demo-master-0', { namespace: tenant.namespace })
+          .match(
+            () => true,
+            () => false,
+          ),
+      ).toBe(true),
   },
 ];

@@ -27,50 +27,92 @@ const cm = (name: string) => ({ metadata: { name, namespace: 'default' }, data: 
 describe('every KubeError kind', () => {
   const cases: [KubeError['kind'], () => Promise<KubeError>][] = [
     ['NotFound', async () => (await configMaps().get('missing', { namespace: 'default' }))._unsafeUnwrapErr()],
-    ['AlreadyExists', async () => {
-      await configMaps().create(cm('twice'));
-      return (await configMaps().create(cm('twice')))._unsafeUnwrapErr();
-    }],
-    ['Conflict', async () => {
-      const first = (await configMaps().create(cm('stale')))._unsafeUnwrap();
-      await configMaps().replace({ ...first, data: { a: '1' } });
-      return (await configMaps().replace({ ...first, data: { a: '2' } }))._unsafeUnwrapErr();
-    }],
-    ['Invalid', async () => (await kube.resource(CertificateResource).create({ apiVersion: 'kubeception.io/v1alpha1', kind: 'Certificate', metadata: { name: 'x', namespace: 'default' }, spec: {} as never }))._unsafeUnwrapErr()],
-    ['BadRequest', async () => {
-      fake.faults.fail({ verb: 'create', resource: 'configmaps', status: 400 });
-      return (await configMaps().create(cm('bad')))._unsafeUnwrapErr();
-    }],
-    ['Unauthorized', async () => {
-      fake.faults.fail({ verb: 'get', resource: 'configmaps', status: 401 });
-      return (await configMaps().get('any', { namespace: 'default' }))._unsafeUnwrapErr();
-    }],
-    ['Forbidden', async () => {
-      fake.faults.fail({ verb: 'get', resource: 'configmaps', status: 403 });
-      return (await configMaps().get('any', { namespace: 'default' }))._unsafeUnwrapErr();
-    }],
-    ['Gone', async () => {
-      fake.faults.fail({ verb: 'list', resource: 'configmaps', status: 410 });
-      return (await configMaps().list({ namespace: 'default' }))._unsafeUnwrapErr();
-    }],
-    ['TooManyRequests', async () => {
-      fake.faults.fail({ verb: 'get', resource: 'configmaps', status: 429, retryAfterSeconds: 7 });
-      return (await noRetry().get('any', { namespace: 'default' }))._unsafeUnwrapErr();
-    }],
-    ['Timeout', async () => {
-      fake.faults.fail({ verb: 'get', resource: 'configmaps', status: 504, times: 10 });
-      return (await configMaps().get('any', { namespace: 'default' }))._unsafeUnwrapErr();
-    }],
-    ['ServerError', async () => {
-      fake.faults.fail({ verb: 'create', resource: 'configmaps', status: 500 });
-      return (await configMaps().create(cm('boom')))._unsafeUnwrapErr();
-    }],
-    ['Transport', async () => {
-      const dead = await startFakeKube();
-      const config = dead.kubeConfig;
-      await dead.stop();
-      return (await createKubeClient({ kubeConfig: config, qps: 0, retry: { maxAttempts: 1 } }).resource(ConfigMapResource).get('x'))._unsafeUnwrapErr();
-    }],
+    [
+      'AlreadyExists',
+      async () => {
+        await configMaps().create(cm('twice'));
+        return (await configMaps().create(cm('twice')))._unsafeUnwrapErr();
+      },
+    ],
+    [
+      'Conflict',
+      async () => {
+        const first = (await configMaps().create(cm('stale')))._unsafeUnwrap();
+        await configMaps().replace({ ...first, data: { a: '1' } });
+        return (await configMaps().replace({ ...first, data: { a: '2' } }))._unsafeUnwrapErr();
+      },
+    ],
+    [
+      'Invalid',
+      async () =>
+        (
+          await kube
+            .resource(CertificateResource)
+            .create({ apiVersion: 'kubeception.io/v1alpha1', kind: 'Certificate', metadata: { name: 'x', namespace: 'default' }, spec: {} as never })
+        )._unsafeUnwrapErr(),
+    ],
+    [
+      'BadRequest',
+      async () => {
+        fake.faults.fail({ verb: 'create', resource: 'configmaps', status: 400 });
+        return (await configMaps().create(cm('bad')))._unsafeUnwrapErr();
+      },
+    ],
+    [
+      'Unauthorized',
+      async () => {
+        fake.faults.fail({ verb: 'get', resource: 'configmaps', status: 401 });
+        return (await configMaps().get('any', { namespace: 'default' }))._unsafeUnwrapErr();
+      },
+    ],
+    [
+      'Forbidden',
+      async () => {
+        fake.faults.fail({ verb: 'get', resource: 'configmaps', status: 403 });
+        return (await configMaps().get('any', { namespace: 'default' }))._unsafeUnwrapErr();
+      },
+    ],
+    [
+      'Gone',
+      async () => {
+        fake.faults.fail({ verb: 'list', resource: 'configmaps', status: 410 });
+        return (await configMaps().list({ namespace: 'default' }))._unsafeUnwrapErr();
+      },
+    ],
+    [
+      'TooManyRequests',
+      async () => {
+        fake.faults.fail({ verb: 'get', resource: 'configmaps', status: 429, retryAfterSeconds: 7 });
+        return (await noRetry().get('any', { namespace: 'default' }))._unsafeUnwrapErr();
+      },
+    ],
+    [
+      'Timeout',
+      async () => {
+        fake.faults.fail({ verb: 'get', resource: 'configmaps', status: 504, times: 10 });
+        return (await configMaps().get('any', { namespace: 'default' }))._unsafeUnwrapErr();
+      },
+    ],
+    [
+      'ServerError',
+      async () => {
+        fake.faults.fail({ verb: 'create', resource: 'configmaps', status: 500 });
+        return (await configMaps().create(cm('boom')))._unsafeUnwrapErr();
+      },
+    ],
+    [
+      'Transport',
+      async () => {
+        const dead = await startFakeKube();
+        const config = dead.kubeConfig;
+        await dead.stop();
+        return (
+          await createKubeClient({ kubeConfig: config, qps: 0, retry: { maxAttempts: 1 } })
+            .resource(ConfigMapResource)
+            .get('x')
+        )._unsafeUnwrapErr();
+      },
+    ],
   ];
 
   it.each(cases)('%s', async (kind, produce) => {

@@ -35,7 +35,12 @@ describe('adminCertificateConnector', () => {
     const first = await target('admin');
     const client = connect(first)!;
     guest.requests.clear();
-    expect((await guestNodes(client))._unsafeUnwrap().map((n) => n.name).sort()).toEqual(['demo-master-0', 'demo-worker-0']);
+    expect(
+      (await guestNodes(client))
+        ._unsafeUnwrap()
+        .map((n) => n.name)
+        .sort(),
+    ).toEqual(['demo-master-0', 'demo-worker-0']);
     expect(connect({ ...first })).toBe(client);
 
     const renewed = await target('admin-renewed');
@@ -65,14 +70,22 @@ describe('adminCertificateConnector', () => {
     // a guest serving a certificate for its API domain only, as a guest's kube-apiserver does
     const domain = 'api.tls-demo.k8s.example.com';
     const pki = await generateServerCertificates({ ip: [], dns: [domain] });
-    const served = await startFakeKube({ tls: { certificate: pki.certificate, privateKey: pki.privateKey, caCertificate: pki.caCertificate }, clientCertificates: true });
+    const served = await startFakeKube({
+      tls: { certificate: pki.certificate, privateKey: pki.privateKey, caCertificate: pki.caCertificate },
+      clientCertificates: true,
+    });
     try {
       const cert = await pki.issueClientCertificate('admin', ['system:masters']);
       const { port } = new URL(served.url);
       const admin = { certPem: cert.certificate, keyPem: new SecretValue(cert.privateKey), caPem: pki.caCertificate };
       const at = (host: string) => ({ name: 'tls-demo', namespace: 'default', endpoint: { host, port: 443 }, admin });
       const dial = () => ({ host: '127.0.0.1', port: Number(port) });
-      (await served.localClient().resource(NodeResource).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'tls-demo-master-0' } }))._unsafeUnwrap();
+      (
+        await served
+          .localClient()
+          .resource(NodeResource)
+          .create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'tls-demo-master-0' } })
+      )._unsafeUnwrap();
 
       const nodes = await guestNodes(adminCertificateConnector({ dial })(at(domain))!);
       expect(nodes._unsafeUnwrap().map((n) => n.name)).toEqual(['tls-demo-master-0']);

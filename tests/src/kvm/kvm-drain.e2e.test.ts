@@ -25,22 +25,38 @@ it('evicts through the guest API, says which budget refuses, and removes the VM 
   (await world.clusters().create(kvmClusterInput('budgeted', { workers: 2 })))._unsafeUnwrap();
   await expect.poll(ready, { timeout: 30_000, interval: 50 }).toBe(true);
   const guest = createKubeClient({ kubeConfig: world.vms.kubeConfigFor(hostNamespace('budgeted'))!, qps: 0 });
-  const workloads = async () => (await guest.resource(PodResource).list({ namespace: 'default', labelSelector: 'app=workload' }))._unsafeUnwrap().items.map((p) => p.metadata.name).sort();
+  const workloads = async () =>
+    (await guest.resource(PodResource).list({ namespace: 'default', labelSelector: 'app=workload' }))
+      ._unsafeUnwrap()
+      .items.map((p) => p.metadata.name)
+      .sort();
   await expect.poll(workloads, { timeout: 10_000 }).toEqual(['budgeted-pool-0-workload-0', 'budgeted-pool-1-workload-0']);
   // every workload pod must stay: no eviction is allowed
-  (await guest.resource(PodDisruptionBudgetResource).create({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'workload', namespace: 'default' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'workload' } } } }))._unsafeUnwrap();
+  (
+    await guest.resource(PodDisruptionBudgetResource).create({
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'workload', namespace: 'default' },
+      spec: { minAvailable: 2, selector: { matchLabels: { app: 'workload' } } },
+    })
+  )._unsafeUnwrap();
 
   (await world.clusters().patch('budgeted', { type: 'merge', body: workers(1) }, { namespace: 'default' }))._unsafeUnwrap();
   const readyCondition = async () => (await get()).status?.conditions?.find((c) => c.type === 'Ready');
   await expect.poll(readyCondition, { timeout: 10_000, interval: 50 }).toMatchObject({
     status: 'False',
     reason: 'Progressing',
-    message: 'draining budgeted-pool-1: 1 pods left; eviction refused: default/budgeted-pool-1-workload-0: The disruption budget workload needs 2 healthy pods and has 2 currently',
+    message:
+      'draining budgeted-pool-1: 1 pods left; eviction refused: default/budgeted-pool-1-workload-0: The disruption budget workload needs 2 healthy pods and has 2 currently',
   });
   expect((await get()).status?.phase).toBe('Provisioning');
   // refused, so the pod and its VM are still there, the node cordoned
   expect(await workloads()).toEqual(['budgeted-pool-0-workload-0', 'budgeted-pool-1-workload-0']);
-  const deployments = async () => (await world.kube.resource(DeploymentResource).list({ namespace: hostNamespace('budgeted') }))._unsafeUnwrap().items.map((d) => d.metadata.name).sort();
+  const deployments = async () =>
+    (await world.kube.resource(DeploymentResource).list({ namespace: hostNamespace('budgeted') }))
+      ._unsafeUnwrap()
+      .items.map((d) => d.metadata.name)
+      .sort();
   expect(await deployments()).toContain('budgeted-pool-1');
   expect(world.vms.history().some((e) => e.cluster === hostNamespace('budgeted') && e.node === 'budgeted-pool-1' && e.type === 'node-cordoned')).toBe(true);
 

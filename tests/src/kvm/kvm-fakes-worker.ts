@@ -40,7 +40,13 @@ port.on('message', (request: FakesRequest) => {
   };
   answer().then(
     (value) => port.postMessage({ type: 'answer', id: request.id, value } satisfies FakesReply),
-    (error: unknown) => port.postMessage({ type: 'answer', id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies FakesReply),
+    (error: unknown) =>
+      port.postMessage({ type: 'answer', id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies FakesReply),
   );
 });
-port.postMessage({ type: 'ready', hostKubeconfigYaml: fakes.host.kubeconfigYaml, vaultUrl: fakes.vault.url, vaultToken: fakes.vault.rootToken } satisfies FakesReply);
+port.postMessage({
+  type: 'ready',
+  hostKubeconfigYaml: fakes.host.kubeconfigYaml,
+  vaultUrl: fakes.vault.url,
+  vaultToken: fakes.vault.rootToken,
+} satisfies FakesReply);

@@ -15,7 +15,11 @@ afterAll(() => world.stop());
 
 const ready = async (workers: number) => {
   const cluster = (await world.clusters().get('secure', { namespace: 'default' }))._unsafeUnwrap();
-  return cluster.status?.phase === 'Ready' && cluster.status.observedGeneration === cluster.metadata.generation && (cluster.status.nodes ?? []).length === workers + 1;
+  return (
+    cluster.status?.phase === 'Ready' &&
+    cluster.status.observedGeneration === cluster.metadata.generation &&
+    (cluster.status.nodes ?? []).length === workers + 1
+  );
 };
 
 describe('a KVM guest cluster with an HTTPS API that authenticates by certificate', () => {
@@ -32,11 +36,21 @@ describe('a KVM guest cluster with an HTTPS API that authenticates by certificat
   it('drains and removes a worker through the guest API as the admin', async () => {
     const guest = world.vms.guest(hostNamespace('secure'))!;
     guest.requests.clear();
-    (await world.clusters().patch('secure', { type: 'merge', body: { spec: { workers: [{ name: 'pool', replicas: 1, cpus: 1, memory: '1Gi', disk: '10Gi' }] } } }, { namespace: 'default' }))._unsafeUnwrap();
+    (
+      await world
+        .clusters()
+        .patch(
+          'secure',
+          { type: 'merge', body: { spec: { workers: [{ name: 'pool', replicas: 1, cpus: 1, memory: '1Gi', disk: '10Gi' }] } } },
+          { namespace: 'default' },
+        )
+    )._unsafeUnwrap();
     await expect.poll(() => ready(1), { timeout: 30_000, interval: 50 }).toBe(true);
     // cordon (a Node patch), evictions, and the removed VM's Node deleted: each as the admin
     const writes = guest.requests.all().filter((r) => ['patch', 'create', 'delete'].includes(r.verb));
-    expect(writes.map((r) => `${r.verb} ${r.resource}${r.subresource ? `/${r.subresource}` : ''}`)).toEqual(expect.arrayContaining(['patch nodes', 'create pods/eviction', 'delete nodes']));
+    expect(writes.map((r) => `${r.verb} ${r.resource}${r.subresource ? `/${r.subresource}` : ''}`)).toEqual(
+      expect.arrayContaining(['patch nodes', 'create pods/eviction', 'delete nodes']),
+    );
     expect(new Set(writes.map((r) => r.user))).toEqual(new Set(['admin']));
     expect(guest.requests.count({ code: 401 })).toBe(0);
   }, 40_000);

@@ -26,10 +26,15 @@ const ready = async (namespace: string) => {
   return cluster.status?.phase === 'Ready' && cluster.status.observedGeneration === cluster.metadata.generation;
 };
 const deployments = async (namespace: string) =>
-  (await world.kube.resource(DeploymentResource).list({ namespace }))._unsafeUnwrap().items.map((d: Deployment) => `${d.metadata?.name}@${d.metadata?.uid}/${d.metadata?.resourceVersion}`).sort();
-const ledger = async () => (await world.kube.resource(ConfigMapResource).get('kubeception-kvm-networks', { namespace: OPERATOR_NAMESPACE }))._unsafeUnwrap().data ?? {};
+  (await world.kube.resource(DeploymentResource).list({ namespace }))
+    ._unsafeUnwrap()
+    .items.map((d: Deployment) => `${d.metadata?.name}@${d.metadata?.uid}/${d.metadata?.resourceVersion}`)
+    .sort();
+const ledger = async () =>
+  (await world.kube.resource(ConfigMapResource).get('kubeception-kvm-networks', { namespace: OPERATOR_NAMESPACE }))._unsafeUnwrap().data ?? {};
 const flannelConfig = async (host: string): Promise<FlannelNetworkConfig | undefined> => (await world.store.getConfig(flannelEtcdPrefix(host)))._unsafeUnwrap();
-const guestNodes = async (host: string) => ((await world.vms.guest(host)?.localClient().resource(NodeResource).list())?._unsafeUnwrap().items ?? []).map((n) => n.metadata?.name).sort();
+const guestNodes = async (host: string) =>
+  ((await world.vms.guest(host)?.localClient().resource(NodeResource).list())?._unsafeUnwrap().items ?? []).map((n) => n.metadata?.name).sort();
 
 describe('two Clusters named demo in two namespaces', () => {
   it('both become Ready, each in its own host namespace, network, flannel config, ledger entry and guest', async () => {
@@ -46,7 +51,10 @@ describe('two Clusters named demo in two namespaces', () => {
     expect(mine.status?.network?.flannel?.vni).not.toBe(theirs.status?.network?.flannel?.vni);
 
     // one host namespace each, annotated with its Cluster
-    for (const [host, owner] of [[DEFAULT_HOST, 'default/demo'], [OTHER_HOST, 'other/demo']] as const) {
+    for (const [host, owner] of [
+      [DEFAULT_HOST, 'default/demo'],
+      [OTHER_HOST, 'other/demo'],
+    ] as const) {
       const namespace = (await world.kube.resource(NamespaceResource).get(host))._unsafeUnwrap();
       expect(namespace.metadata.annotations?.[KvmAnnotation.Cluster]).toBe(owner);
       expect(await deployments(host)).toHaveLength(2);
@@ -80,7 +88,12 @@ describe('two Clusters named demo in two namespaces', () => {
 
   it('deleting one leaves the other untouched', async () => {
     await world.vms.settle();
-    const before = { deployments: await deployments(DEFAULT_HOST), flannel: await flannelConfig(DEFAULT_HOST), entry: (await ledger())[DEFAULT_HOST], nodes: await guestNodes(DEFAULT_HOST) };
+    const before = {
+      deployments: await deployments(DEFAULT_HOST),
+      flannel: await flannelConfig(DEFAULT_HOST),
+      entry: (await ledger())[DEFAULT_HOST],
+      nodes: await guestNodes(DEFAULT_HOST),
+    };
     (await world.clusters().delete('demo', { namespace: 'other' }))._unsafeUnwrap();
     await expect.poll(async () => (await world.clusters().get('demo', { namespace: 'other' })).isErr(), { timeout: 60_000, interval: 100 }).toBe(true);
 
@@ -100,26 +113,35 @@ describe('two Clusters named demo in two namespaces', () => {
 describe('a host namespace that is not the Cluster’s', () => {
   it.each([
     ['an unlabelled namespace of the same name', 'squat', {}, {}],
-    ['a managed namespace claimed for another Cluster', 'forged', { 'app.kubernetes.io/managed-by': 'kvm-operator', 'kubeception.io/cluster': 'forged' }, { [KvmAnnotation.Cluster]: 'someone/else' }],
-  ])('is refused as NamespaceTaken and left as it was: %s', async (_what, name, labels, annotations) => {
-    const host = hostNamespace(name);
-    const namespaces = world.kube.resource(NamespaceResource);
-    const created = (await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: host, labels, annotations } }))._unsafeUnwrap();
-    (await world.clusters().create(kvmClusterInput(name)))._unsafeUnwrap();
-    await expect
-      .poll(async () => (await get('default', name)).status?.conditions?.find((c) => c.type === 'Ready'), { timeout: 20_000, interval: 100 })
-      .toMatchObject({ status: 'False', reason: 'NamespaceTaken', message: expect.stringContaining(host) });
-    const after = (await namespaces.get(host))._unsafeUnwrap();
-    expect(after.metadata.resourceVersion).toBe(created.metadata.resourceVersion);
-    expect(await deployments(host)).toEqual([]);
-    expect(await flannelConfig(host)).toBeUndefined();
+    [
+      'a managed namespace claimed for another Cluster',
+      'forged',
+      { 'app.kubernetes.io/managed-by': 'kvm-operator', 'kubeception.io/cluster': 'forged' },
+      { [KvmAnnotation.Cluster]: 'someone/else' },
+    ],
+  ])(
+    'is refused as NamespaceTaken and left as it was: %s',
+    async (_what, name, labels, annotations) => {
+      const host = hostNamespace(name);
+      const namespaces = world.kube.resource(NamespaceResource);
+      const created = (await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: host, labels, annotations } }))._unsafeUnwrap();
+      (await world.clusters().create(kvmClusterInput(name)))._unsafeUnwrap();
+      await expect
+        .poll(async () => (await get('default', name)).status?.conditions?.find((c) => c.type === 'Ready'), { timeout: 20_000, interval: 100 })
+        .toMatchObject({ status: 'False', reason: 'NamespaceTaken', message: expect.stringContaining(host) });
+      const after = (await namespaces.get(host))._unsafeUnwrap();
+      expect(after.metadata.resourceVersion).toBe(created.metadata.resourceVersion);
+      expect(await deployments(host)).toEqual([]);
+      expect(await flannelConfig(host)).toBeUndefined();
 
-    // deleting the Cluster deletes nothing of that namespace
-    (await world.clusters().delete(name, { namespace: 'default' }))._unsafeUnwrap();
-    await expect.poll(async () => (await world.clusters().get(name, { namespace: 'default' })).isErr(), { timeout: 30_000, interval: 100 }).toBe(true);
-    const left = (await namespaces.get(host))._unsafeUnwrap();
-    expect(left.metadata.resourceVersion).toBe(created.metadata.resourceVersion);
-    expect(left.metadata.deletionTimestamp).toBeUndefined();
-    expect(Object.keys(await ledger())).not.toContain(host);
-  }, 60_000);
+      // deleting the Cluster deletes nothing of that namespace
+      (await world.clusters().delete(name, { namespace: 'default' }))._unsafeUnwrap();
+      await expect.poll(async () => (await world.clusters().get(name, { namespace: 'default' })).isErr(), { timeout: 30_000, interval: 100 }).toBe(true);
+      const left = (await namespaces.get(host))._unsafeUnwrap();
+      expect(left.metadata.resourceVersion).toBe(created.metadata.resourceVersion);
+      expect(left.metadata.deletionTimestamp).toBeUndefined();
+      expect(Object.keys(await ledger())).not.toContain(host);
+    },
+    60_000,
+  );
 });

@@ -14,20 +14,38 @@ beforeAll(async () => (world = await startKvmWorld({ nodes: 3 })));
 afterAll(() => world.stop());
 
 type Edit = (spec: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
-const kvm = (patch: Record<string, unknown>): Edit => (spec) => Object.assign(spec.provider.kvm, patch);
+const kvm =
+  (patch: Record<string, unknown>): Edit =>
+  (spec) =>
+    Object.assign(spec.provider.kvm, patch);
 
 /** [what, edit, reason, message]: the reason of Ready=False (or 'Rejected' at the API server) and a part of the message. */
 const CASES: [string, Edit, string, string][] = [
   ['memory below the minimum', (s) => (s.masters.memory = '512Mi'), 'InvalidSpec', 'spec.masters.memory: must be at least 1Gi for a VM on KVM (got 512Mi)'],
-  ['a root disk below the minimum', (s) => (s.workers[0].disk = '5Gi'), 'InvalidSpec', 'spec.workers[0].disk: must be at least 10Gi for a VM root disk on KVM (got 5Gi)'],
+  [
+    'a root disk below the minimum',
+    (s) => (s.workers[0].disk = '5Gi'),
+    'InvalidSpec',
+    'spec.workers[0].disk: must be at least 10Gi for a VM root disk on KVM (got 5Gi)',
+  ],
   ['an unknown etcd storage type', kvm({ etcdStorage: { type: 'nfs' } }), 'any', 'etcdStorage.type'],
   ['persistentVolume storage without a size', kvm({ etcdStorage: { type: 'persistentVolume' } }), 'any', 'type persistentVolume needs persistentVolume.size'],
   ['a bad launcher image reference', kvm({ launcher: { image: 'Not An Image!' } }), 'any', 'launcher.image'],
-  ['a disk and a kernel together', kvm({ guestImage: { disk: '/images/a.img', kernel: '/images/vmlinuz', initrd: '/images/initrd' } }), 'any', 'set either disk, or kernel and initrd together'],
+  [
+    'a disk and a kernel together',
+    kvm({ guestImage: { disk: '/images/a.img', kernel: '/images/vmlinuz', initrd: '/images/initrd' } }),
+    'any',
+    'set either disk, or kernel and initrd together',
+  ],
   ['a relative guest image path', kvm({ guestImage: { disk: 'images/flatcar.img' } }), 'any', 'guestImage.disk'],
   ['a port mapping out of range', kvm({ portMappings: [{ name: 'ssh', port: 70000 }] }), 'any', 'portMappings[0].port'],
   ['an ingress class that is no DNS name', kvm({ ingressClassName: 'Not_Valid' }), 'any', 'ingressClassName'],
-  ['a pool too large for the flannel network', (s) => ((s.network.flannel = { network: '10.99.0.0/29', subnetLen: 30 }), (s.workers[0].replicas = 3)), 'InvalidSpec', 'holds 2 /30 host subnets, fewer than the cluster'],
+  [
+    'a pool too large for the flannel network',
+    (s) => ((s.network.flannel = { network: '10.99.0.0/29', subnetLen: 30 }), (s.workers[0].replicas = 3)),
+    'InvalidSpec',
+    'holds 2 /30 host subnets, fewer than the cluster',
+  ],
   ['a network another cluster holds', (s) => (s.network.flannel = { network: '10.77.0.0/24' }), 'NetworkTaken', '10.77.0.0/24'],
   ['a VNI another cluster holds', (s) => (s.network.flannel = { vni: 777 }), 'VniTaken', '777'],
   ['a network overlapping another cluster’s', (s) => (s.network.flannel = { network: '10.77.0.128/25' }), 'NetworkTaken', '10.77.0.0/24'],
@@ -36,7 +54,9 @@ const CASES: [string, Edit, string, string][] = [
 it(`reports ${CASES.length} invalid KVM specs clearly and creates nothing for them`, async () => {
   // the cluster holding the network and VNI the last cases ask for
   (await world.clusters().create(kvmClusterInput('holder', { flannel: { network: '10.77.0.0/24', vni: 777 } })))._unsafeUnwrap();
-  await expect.poll(async () => (await world.clusters().get('holder', { namespace: 'default' }))._unsafeUnwrap().status?.network?.flannel, { timeout: 20_000 }).toEqual({ network: '10.77.0.0/24', vni: 777 });
+  await expect
+    .poll(async () => (await world.clusters().get('holder', { namespace: 'default' }))._unsafeUnwrap().status?.network?.flannel, { timeout: 20_000 })
+    .toEqual({ network: '10.77.0.0/24', vni: 777 });
 
   const outcomes: string[] = [];
   for (const [i, [what, edit]] of CASES.entries()) {
@@ -53,7 +73,10 @@ it(`reports ${CASES.length} invalid KVM specs clearly and creates nothing for th
       continue;
     }
     await expect
-      .poll(async () => (await world.clusters().get(`bad-${i}`, { namespace: 'default' }))._unsafeUnwrap().status?.conditions?.find((c) => c.type === 'Ready'), { timeout: 10_000 })
+      .poll(
+        async () => (await world.clusters().get(`bad-${i}`, { namespace: 'default' }))._unsafeUnwrap().status?.conditions?.find((c) => c.type === 'Ready'),
+        { timeout: 10_000 },
+      )
       .toMatchObject({ status: 'False', ...(reason === 'any' ? {} : { reason }), message: expect.stringContaining(message) });
     expect((await world.clusters().get(`bad-${i}`, { namespace: 'default' }))._unsafeUnwrap().status?.phase, what).toBe('Failed');
   }

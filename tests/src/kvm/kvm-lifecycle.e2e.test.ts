@@ -43,7 +43,10 @@ beforeAll(async () => {
       const status = (event as { object?: Persisted<Cluster> }).object?.status;
       const phase = status?.phase;
       if (phase !== undefined && phases.at(-1) !== phase) phases.push(phase);
-      for (const [type, role] of [['ControlPlaneReady', 'master'], ['WorkersReady', 'worker']] as const) {
+      for (const [type, role] of [
+        ['ControlPlaneReady', 'master'],
+        ['WorkersReady', 'worker'],
+      ] as const) {
         const said = status?.conditions?.find((c) => c.type === type)?.status === 'True';
         if (said && !(status?.nodes ?? []).some((n) => n.role === role)) readyWithoutNodes.push(`${type} in phase ${phase}`);
       }
@@ -61,7 +64,8 @@ const ready = async () => {
   return cluster.status?.phase === 'Ready' && cluster.status.observedGeneration === cluster.metadata.generation;
 };
 const waitReady = (timeout = 30_000) => expect.poll(ready, { timeout, interval: 50 }).toBe(true);
-const list = async <T>(resource: Parameters<typeof world.kube.resource>[0], namespace = HOST) => ((await world.kube.resource(resource).list({ namespace }))._unsafeUnwrap().items as unknown as T[]);
+const list = async <T>(resource: Parameters<typeof world.kube.resource>[0], namespace = HOST) =>
+  (await world.kube.resource(resource).list({ namespace }))._unsafeUnwrap().items as unknown as T[];
 const names = (items: readonly { metadata?: { name?: string } }[]) => items.map((i) => i.metadata?.name ?? '').sort();
 const writes = () => ['create', 'update', 'patch', 'delete'].reduce((sum, verb) => sum + world.host.kube.requests.count({ verb }), 0);
 const patchCluster = async (body: object) => (await world.clusters().patch('alpha', { type: 'merge', body }, { namespace: 'default' }))._unsafeUnwrap();
@@ -86,7 +90,9 @@ describe('a KVM guest cluster on the simulated host', () => {
     expect(names(await list<Deployment>(DeploymentResource))).toEqual(['alpha-master-0', 'alpha-pool-0', 'alpha-pool-1', 'alpha-pool-2']);
     expect(names(await list(ServiceResource))).toEqual(['master', 'worker']);
     const slices = await list<{ metadata: { name: string }; endpoints: { addresses: string[] }[] }>(EndpointSliceResource);
-    expect(slices.find((s) => s.metadata.name === 'worker')?.endpoints.map((e) => e.addresses[0])).toEqual(['alpha-pool-0', 'alpha-pool-1', 'alpha-pool-2'].map((n) => world.vms.addressOf(HOST, n)));
+    expect(slices.find((s) => s.metadata.name === 'worker')?.endpoints.map((e) => e.addresses[0])).toEqual(
+      ['alpha-pool-0', 'alpha-pool-1', 'alpha-pool-2'].map((n) => world.vms.addressOf(HOST, n)),
+    );
     expect(names(await list(ConfigMapResource)).filter((n) => n.endsWith('-boot'))).toHaveLength(4);
     // every certificate a VM pod mounts exists in the pod's namespace, and no ConfigMap holds a key
     const secrets = names(await list(SecretResource));
@@ -98,7 +104,11 @@ describe('a KVM guest cluster on the simulated host', () => {
     const configMaps = await list<{ data?: Record<string, string> }>(ConfigMapResource);
     expect(JSON.stringify(configMaps)).not.toMatch(/PRIVATE KEY/);
     // the flannel config, the ledger entry and the guest's own nodes
-    expect((await world.store.getConfig(flannelEtcdPrefix(HOST)))._unsafeUnwrap()).toEqual({ Network: '10.64.0.0/24', SubnetLen: 30, Backend: { Type: 'vxlan', VNI: 1 } });
+    expect((await world.store.getConfig(flannelEtcdPrefix(HOST)))._unsafeUnwrap()).toEqual({
+      Network: '10.64.0.0/24',
+      SubnetLen: 30,
+      Backend: { Type: 'vxlan', VNI: 1 },
+    });
     const ledger = (await world.kube.resource(ConfigMapResource).get('kubeception-kvm-networks', { namespace: OPERATOR_NAMESPACE }))._unsafeUnwrap();
     expect(ledger.data).toEqual({ [HOST]: '{"network":"10.64.0.0/24","vni":1,"cluster":"default/alpha"}' });
     expect(world.vms.history().filter((e) => e.cluster === HOST && e.type === 'node-ready')).toHaveLength(4);
@@ -130,16 +140,28 @@ describe('a KVM guest cluster on the simulated host', () => {
     const deployments = world.kube.resource(DeploymentResource);
     const before = (await deployments.get('alpha-pool-1', { namespace: HOST }))._unsafeUnwrap();
     const memory = before.spec?.template.spec?.containers[0]?.resources?.limits?.memory;
-    (await deployments.patch('alpha-pool-1', { type: 'json', ops: [{ op: 'replace', path: '/spec/template/spec/containers/0/resources/limits/memory', value: '64Gi' }] }, { namespace: HOST }))._unsafeUnwrap();
+    (
+      await deployments.patch(
+        'alpha-pool-1',
+        { type: 'json', ops: [{ op: 'replace', path: '/spec/template/spec/containers/0/resources/limits/memory', value: '64Gi' }] },
+        { namespace: HOST },
+      )
+    )._unsafeUnwrap();
     (await world.kube.resource(ServiceResource).delete('worker', { namespace: HOST }))._unsafeUnwrap();
-    await expect.poll(async () => (await deployments.get('alpha-pool-1', { namespace: HOST }))._unsafeUnwrap().spec?.template.spec?.containers[0]?.resources?.limits?.memory, { timeout: 10_000 }).toBe(memory);
+    await expect
+      .poll(
+        async () => (await deployments.get('alpha-pool-1', { namespace: HOST }))._unsafeUnwrap().spec?.template.spec?.containers[0]?.resources?.limits?.memory,
+        { timeout: 10_000 },
+      )
+      .toBe(memory);
     await expect.poll(async () => names(await list(ServiceResource)), { timeout: 10_000 }).toEqual(['master', 'worker']);
     await waitReady();
   }, 30_000);
 
   it('re-derives a lost network ledger from the Cluster statuses', async () => {
     (await world.kube.resource(ConfigMapResource).delete('kubeception-kvm-networks', { namespace: OPERATOR_NAMESPACE }))._unsafeUnwrap();
-    const ledger = async () => (await world.kube.resource(ConfigMapResource).get('kubeception-kvm-networks', { namespace: OPERATOR_NAMESPACE })).map((c) => c.data).unwrapOr(undefined);
+    const ledger = async () =>
+      (await world.kube.resource(ConfigMapResource).get('kubeception-kvm-networks', { namespace: OPERATOR_NAMESPACE })).map((c) => c.data).unwrapOr(undefined);
     await expect.poll(ledger, { timeout: 10_000 }).toEqual({ [HOST]: '{"network":"10.64.0.0/24","vni":1,"cluster":"default/alpha"}' });
     expect((await get()).status?.network?.flannel).toEqual({ network: '10.64.0.0/24', vni: 1 });
     await waitReady();
@@ -151,13 +173,22 @@ describe('a KVM guest cluster on the simulated host', () => {
     const secrets = world.kube.resource(SecretResource);
     const adminCert = async () => (await secrets.get('alpha-admin', { namespace: 'default' })).map((s) => s.data?.['tls.crt']).unwrapOr(undefined);
     const old = await adminCert();
-    const copy = (await list<{ metadata: { name: string }; data?: Record<string, string> }>(SecretResource)).find((s) => s.data?.['tls.crt'] === old)?.metadata.name;
+    const copy = (await list<{ metadata: { name: string }; data?: Record<string, string> }>(SecretResource)).find((s) => s.data?.['tls.crt'] === old)?.metadata
+      .name;
     expect(copy).toBeDefined();
     const open = guest.openWatches();
     guest.requests.clear();
     // a lost Secret is re-issued: a new certificate (cert-manager does the same)
     (await secrets.delete('alpha-admin', { namespace: 'default' }))._unsafeUnwrap();
-    await expect.poll(async () => { const now = await adminCert(); return now !== undefined && now !== old; }, { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const now = await adminCert();
+          return now !== undefined && now !== old;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
     const renewed = await adminCert();
     // the copy the VMs mount follows
     await expect.poll(async () => (await secrets.get(copy!, { namespace: HOST }))._unsafeUnwrap().data?.['tls.crt'], { timeout: 10_000 }).toBe(renewed);
@@ -171,12 +202,22 @@ describe('a KVM guest cluster on the simulated host', () => {
   it('scales workers 3 → 5 → 2, draining each node before its VM goes, highest index first', async () => {
     await patchCluster({ spec: { workers: [{ name: 'pool', replicas: 5, cpus: 1, memory: '1Gi', disk: '10Gi' }] } });
     await waitReady();
-    expect((await get()).status?.nodes?.map((n) => n.name)).toEqual(['alpha-master-0', 'alpha-pool-0', 'alpha-pool-1', 'alpha-pool-2', 'alpha-pool-3', 'alpha-pool-4']);
+    expect((await get()).status?.nodes?.map((n) => n.name)).toEqual([
+      'alpha-master-0',
+      'alpha-pool-0',
+      'alpha-pool-1',
+      'alpha-pool-2',
+      'alpha-pool-3',
+      'alpha-pool-4',
+    ]);
     const mark = world.vms.history().length;
     await patchCluster({ spec: { workers: [{ name: 'pool', replicas: 2, cpus: 1, memory: '1Gi', disk: '10Gi' }] } });
     await waitReady();
     expect(names(await list(DeploymentResource))).toEqual(['alpha-master-0', 'alpha-pool-0', 'alpha-pool-1']);
-    const events = world.vms.history().slice(mark).filter((e) => e.cluster === HOST);
+    const events = world.vms
+      .history()
+      .slice(mark)
+      .filter((e) => e.cluster === HOST);
     const stopped = events.filter((e) => e.type === 'vm-stopped').map((e) => e.node);
     expect(stopped).toEqual(['alpha-pool-4', 'alpha-pool-3', 'alpha-pool-2']);
     for (const node of stopped) {
@@ -193,7 +234,10 @@ describe('a KVM guest cluster on the simulated host', () => {
     const mark = world.vms.history().length;
     await patchCluster({ spec: { kubernetes: { version: '1.33.1' } } });
     await expect.poll(async () => (await ready()) && (await get()).status?.nodes?.length === 3, { timeout: 60_000, interval: 50 }).toBe(true);
-    const events = world.vms.history().slice(mark).filter((e) => e.cluster === HOST);
+    const events = world.vms
+      .history()
+      .slice(mark)
+      .filter((e) => e.cluster === HOST);
     // at every observed moment, at most one node is being replaced (its VM stopped and not Ready again at the new version)
     const replacing = new Set<string>();
     let most = 0;
@@ -203,7 +247,11 @@ describe('a KVM guest cluster on the simulated host', () => {
       most = Math.max(most, replacing.size);
     }
     expect(most).toBe(1);
-    expect(events.filter((e) => e.type === 'node-ready' && e.version === '1.33.1').map((e) => e.node)).toEqual(['alpha-master-0', 'alpha-pool-0', 'alpha-pool-1']);
+    expect(events.filter((e) => e.type === 'node-ready' && e.version === '1.33.1').map((e) => e.node)).toEqual([
+      'alpha-master-0',
+      'alpha-pool-0',
+      'alpha-pool-1',
+    ]);
     expect((await get()).status?.versions?.[0]).toBe('1.33.1');
   }, 90_000);
 
@@ -215,7 +263,9 @@ describe('a KVM guest cluster on the simulated host', () => {
     expect(ledger.data ?? {}).toEqual({});
     expect((await world.store.listConfigs())._unsafeUnwrap().size).toBe(0);
     expect(world.vault.state.mounts()).toEqual([]);
-    const leftovers = (await world.kube.resource(SecretResource).list({ namespace: 'default' }))._unsafeUnwrap().items.filter((s) => s.metadata?.labels?.['kubeception.io/cluster'] === 'alpha');
+    const leftovers = (await world.kube.resource(SecretResource).list({ namespace: 'default' }))
+      ._unsafeUnwrap()
+      .items.filter((s) => s.metadata?.labels?.['kubeception.io/cluster'] === 'alpha');
     expect(leftovers).toEqual([]);
   }, 90_000);
 });

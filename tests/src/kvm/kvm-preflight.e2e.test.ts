@@ -21,9 +21,15 @@ const readyOf = async (name: string) => (await get(name)).status?.conditions?.fi
 
 /** Everything the PKI step would have made for the Cluster `name` in `default`, as the host and Vault show it. */
 async function pkiOf(name: string) {
-  const authorities = (await world.kube.resource(CertificateAuthorityResource).list({ namespace: 'default' }))._unsafeUnwrap().items.filter((a) => a.spec.clusterRef.name === name);
-  const certificates = (await world.kube.resource(CertificateResource).list({ namespace: 'default' }))._unsafeUnwrap().items.filter((c) => c.spec.clusterRef.name === name);
-  const secrets = (await world.kube.resource(SecretResource).list({ namespace: 'default' }))._unsafeUnwrap().items.filter((s) => s.metadata?.name?.startsWith(`${name}-`) || s.metadata?.labels?.['kubeception.io/cluster'] === name);
+  const authorities = (await world.kube.resource(CertificateAuthorityResource).list({ namespace: 'default' }))
+    ._unsafeUnwrap()
+    .items.filter((a) => a.spec.clusterRef.name === name);
+  const certificates = (await world.kube.resource(CertificateResource).list({ namespace: 'default' }))
+    ._unsafeUnwrap()
+    .items.filter((c) => c.spec.clusterRef.name === name);
+  const secrets = (await world.kube.resource(SecretResource).list({ namespace: 'default' }))
+    ._unsafeUnwrap()
+    .items.filter((s) => s.metadata?.name?.startsWith(`${name}-`) || s.metadata?.labels?.['kubeception.io/cluster'] === name);
   return {
     authorities: authorities.map((a) => a.metadata.name),
     certificates: certificates.map((c) => c.metadata.name),
@@ -35,7 +41,12 @@ async function pkiOf(name: string) {
 /** [Cluster, how it is in another's way, the reason of its Ready=False, a part of the message]. */
 const CASES: [string, string, string, string][] = [
   ['net-taken', 'a network another Cluster holds', 'NetworkTaken', 'spec.network.flannel.network 10.77.0.0/24 overlaps 10.77.0.0/24, held by another Cluster'],
-  ['net-overlap', 'a network overlapping another Cluster’s', 'NetworkTaken', 'spec.network.flannel.network 10.77.0.128/25 overlaps 10.77.0.0/24, held by another Cluster'],
+  [
+    'net-overlap',
+    'a network overlapping another Cluster’s',
+    'NetworkTaken',
+    'spec.network.flannel.network 10.77.0.128/25 overlaps 10.77.0.0/24, held by another Cluster',
+  ],
   ['vni-taken', 'a VNI another Cluster holds', 'VniTaken', 'spec.network.flannel.vni 777 is held by another Cluster'],
   ['squat', 'an unlabelled host namespace of its ID', 'NamespaceTaken', 'exists and belongs to no Cluster; it is not adopted'],
   ['forged', 'a managed host namespace claimed for another Cluster', 'NamespaceTaken', 'exists and belongs to another Cluster; it is not adopted'],
@@ -63,14 +74,22 @@ it('refuses Clusters whose network, VNI or host namespace is taken before they g
     ['forged', managed, { [KvmAnnotation.Cluster]: 'someone/else' }],
     ['former', managed, { [KvmAnnotation.Cluster]: 'default/former', [KvmAnnotation.ClusterUid]: 'uid-of-the-former' }],
   ] as const) {
-    const created = (await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: hostNamespace(name), labels, annotations } }))._unsafeUnwrap();
+    const created = (
+      await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: hostNamespace(name), labels, annotations } })
+    )._unsafeUnwrap();
     versions.set(name, created.metadata.resourceVersion);
   }
-  const flannel: Record<string, Record<string, unknown>> = { 'net-taken': { network: '10.77.0.0/24' }, 'net-overlap': { network: '10.77.0.128/25' }, 'vni-taken': { vni: 777 } };
+  const flannel: Record<string, Record<string, unknown>> = {
+    'net-taken': { network: '10.77.0.0/24' },
+    'net-overlap': { network: '10.77.0.128/25' },
+    'vni-taken': { vni: 777 },
+  };
   for (const [name] of CASES) (await world.clusters().create(kvmClusterInput(name, flannel[name] ? { flannel: flannel[name] } : {})))._unsafeUnwrap();
 
   for (const [name, what, reason, message] of CASES) {
-    await expect.poll(() => readyOf(name), { timeout: 20_000, interval: 100 }).toMatchObject({ status: 'False', reason, message: expect.stringContaining(message) });
+    await expect
+      .poll(() => readyOf(name), { timeout: 20_000, interval: 100 })
+      .toMatchObject({ status: 'False', reason, message: expect.stringContaining(message) });
     expect((await get(name)).status?.phase, what).toBe('Failed');
   }
   // a moment for anything a refusal did not stop (the PKI controllers, a retry) to show

@@ -18,7 +18,8 @@ import { Worker } from 'node:worker_threads';
 import { startKvmOperators, type KvmWorldOptions } from './kvm-world.js';
 
 /** What the parent asks of the fakes' thread. */
-export type FakesOp = { readonly op: 'requests' } | { readonly op: 'clearRequests' } | { readonly op: 'settle'; readonly timeoutMs: number } | { readonly op: 'stop' };
+export type FakesOp =
+  { readonly op: 'requests' } | { readonly op: 'clearRequests' } | { readonly op: 'settle'; readonly timeoutMs: number } | { readonly op: 'stop' };
 /** A request of the parent to the fakes' thread. */
 export type FakesRequest = { readonly id: number } & FakesOp;
 
@@ -82,7 +83,8 @@ export async function startKvmWorldInWorker(options: KvmWorldOptions = {}): Prom
     worker.once('error', reject);
     worker.on('message', (message: FakesReply) => {
       if (message.type === 'ready') resolve(message);
-      else if (message.type === 'guest') guests.set(message.name, createKubeClient({ kubeConfig: config(message.kubeconfigYaml), qps: 0, retry: { maxAttempts: 1 } }));
+      else if (message.type === 'guest')
+        guests.set(message.name, createKubeClient({ kubeConfig: config(message.kubeconfigYaml), qps: 0, retry: { maxAttempts: 1 } }));
       else {
         const waiter = pending.get(message.id);
         pending.delete(message.id);
@@ -99,7 +101,15 @@ export async function startKvmWorldInWorker(options: KvmWorldOptions = {}): Prom
     });
   const endpoints = await ready;
   const hostKubeConfig = config(endpoints.hostKubeconfigYaml);
-  const operators = startKvmOperators({ hostKubeConfig, vaultUrl: endpoints.vaultUrl, vaultToken: endpoints.vaultToken, guest: (target) => (target.admin === undefined ? undefined : guests.get(clusterId(target))) }, options);
+  const operators = startKvmOperators(
+    {
+      hostKubeConfig,
+      vaultUrl: endpoints.vaultUrl,
+      vaultToken: endpoints.vaultToken,
+      guest: (target) => (target.admin === undefined ? undefined : guests.get(clusterId(target))),
+    },
+    options,
+  );
   const kube = createKubeClient({ kubeConfig: hostKubeConfig, qps: 0 });
   return {
     kube,

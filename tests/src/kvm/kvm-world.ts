@@ -2,13 +2,29 @@
  * A simulated host, fake Vault, the VM simulator and the Cluster controller on the KVM driver,
  * for KVM tests and benches: kubeception inside the test suite.
  */
-import { adminCertificateConnector, createKvmDriver, createMemoryNetworkStore, provider as kvmProvider, type GuestConnector, type NetworkStore } from '@kubeception/driver-kvm';
+import {
+  adminCertificateConnector,
+  createKvmDriver,
+  createMemoryNetworkStore,
+  provider as kvmProvider,
+  type GuestConnector,
+  type NetworkStore,
+} from '@kubeception/driver-kvm';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterResource, clusterId, kubeceptionCrds, type Cluster, type ClusterInput } from '@kubeception/sdk';
 import { createKubeClient, NamespaceResource, SecretResource, type KubeClient, type ResourceClient } from '@kubeception/sdk/kube';
 import { createManager, type Controller, type Manager } from '@kubeception/sdk/runtime';
 import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
-import { startFakeVault, startSimulatedHost, startVmSimulator, type SimulatedHost, type SimulatedNodeSpec, type StartedFakeVault, type VmSimulator, type VmSimulatorOptions } from '@kubeception/testing';
+import {
+  startFakeVault,
+  startSimulatedHost,
+  startVmSimulator,
+  type SimulatedHost,
+  type SimulatedNodeSpec,
+  type StartedFakeVault,
+  type VmSimulator,
+  type VmSimulatorOptions,
+} from '@kubeception/testing';
 import vault from 'node-vault';
 import { pino } from 'pino';
 import { createClusterController } from '@kubeception/sdk/cluster';
@@ -74,9 +90,20 @@ export interface KvmFakes {
 
 /** Starts the fakes of a KVM world, without operators. */
 export async function startKvmFakes(options: KvmWorldOptions = {}): Promise<KvmFakes> {
-  const nodes: SimulatedNodeSpec[] = Array.from({ length: options.nodes ?? 4 }, (_, i) => ({ name: `host-${i}`, cpu: options.hostCpu ?? '8', memory: options.hostMemory ?? '32Gi', pods: options.hostPods ?? 250, labels: { 'kubeception.io/vm-host': 'true' } }));
+  const nodes: SimulatedNodeSpec[] = Array.from({ length: options.nodes ?? 4 }, (_, i) => ({
+    name: `host-${i}`,
+    cpu: options.hostCpu ?? '8',
+    memory: options.hostMemory ?? '32Gi',
+    pods: options.hostPods ?? 250,
+    labels: { 'kubeception.io/vm-host': 'true' },
+  }));
   // a guest powers off on ACPI shutdown in moments, not the 120 s grace period
-  const host = await startSimulatedHost({ crds: kubeceptionCrds({ providers: [kvmProvider] }), nodes, kubelet: { stopDelayMs: options.vmStopMs ?? 200 }, ...(options.requestLogLimit ? { requestLogLimit: options.requestLogLimit } : {}) });
+  const host = await startSimulatedHost({
+    crds: kubeceptionCrds({ providers: [kvmProvider] }),
+    nodes,
+    kubelet: { stopDelayMs: options.vmStopMs ?? 200 },
+    ...(options.requestLogLimit ? { requestLogLimit: options.requestLogLimit } : {}),
+  });
   const vault = await startFakeVault({ maxLeaseTtl: '876000h' });
   const vms = await startVmSimulator(host, options.vms);
   const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
@@ -88,7 +115,11 @@ export async function startKvmFakes(options: KvmWorldOptions = {}): Promise<KvmF
     kind: 'Secret',
     type: 'kubernetes.io/tls',
     metadata: { name: FLANNEL_TLS_SECRET, namespace: OPERATOR_NAMESPACE },
-    data: { 'tls.crt': Buffer.from('flannel client certificate').toString('base64'), 'tls.key': Buffer.from('flannel client key').toString('base64'), 'ca.crt': Buffer.from('etcd CA').toString('base64') },
+    data: {
+      'tls.crt': Buffer.from('flannel client certificate').toString('base64'),
+      'tls.key': Buffer.from('flannel client key').toString('base64'),
+      'ca.crt': Buffer.from('etcd CA').toString('base64'),
+    },
   });
   flannelTls._unsafeUnwrap();
   return {
@@ -131,7 +162,12 @@ export function startKvmOperators(fakes: KvmFakeEndpoints, options: KvmWorldOpti
   const logger = options.captureLogs ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) }) : pino({ level: 'silent' });
   const clusterControllers: Controller[] = [];
   const managers = Array.from({ length: options.replicas ?? 1 }, (_, replica) => {
-    const operatorKube = createKubeClient({ kubeConfig: fakes.hostKubeConfig, qps: 0, retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, jitter: 0.5 }, userAgent: `${KVM_OPERATOR_AGENT}/${replica}` });
+    const operatorKube = createKubeClient({
+      kubeConfig: fakes.hostKubeConfig,
+      qps: 0,
+      retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, jitter: 0.5 },
+      userAgent: `${KVM_OPERATOR_AGENT}/${replica}`,
+    });
     const controllers: Controller[] = [
       createClusterController({
         driver: createKvmDriver({
@@ -143,7 +179,9 @@ export function startKvmOperators(fakes: KvmFakeEndpoints, options: KvmWorldOpti
           drainTimeoutMs: options.drainTimeoutMs ?? 300_000,
           recheckMs: options.recheckMs ?? 200,
         }),
-        pki: (options.pki === 'authority-only' ? (c: Parameters<typeof clusterPki>[0]) => ({ authority: clusterPki(c).authority, certificates: [] }) : clusterPki) as never,
+        pki: (options.pki === 'authority-only'
+          ? (c: Parameters<typeof clusterPki>[0]) => ({ authority: clusterPki(c).authority, certificates: [] })
+          : clusterPki) as never,
         concurrency: options.concurrency ?? 8,
       }),
       ...(replica === 0 ? [createCertificateAuthorityController({ pki, concurrency: 8 }), createCertificateController({ pki, concurrency: 16 })] : []),
@@ -197,7 +235,13 @@ export const hostNamespace = (name: string, namespace = 'default') => clusterId(
 /** A small KVM Cluster (in namespace `default` unless `namespace` is set): 1 master, `workers` workers of 1 CPU / 1Gi. */
 export function kvmClusterInput(
   name: string,
-  options: { readonly workers?: number; readonly version?: string; readonly kvm?: Record<string, unknown>; readonly flannel?: Record<string, unknown>; readonly namespace?: string } = {},
+  options: {
+    readonly workers?: number;
+    readonly version?: string;
+    readonly kvm?: Record<string, unknown>;
+    readonly flannel?: Record<string, unknown>;
+    readonly namespace?: string;
+  } = {},
 ): ClusterInput {
   return {
     apiVersion: 'kubeception.io/v1alpha1',

@@ -8,7 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 let fake: FakeKube;
 beforeEach(async () => {
   fake = await startFakeKube();
-  await client().resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeception' } });
+  await client()
+    .resource(NamespaceResource)
+    .create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeception' } });
 });
 afterEach(() => fake.stop());
 
@@ -19,7 +21,11 @@ describe('createNetworkLedger', () => {
   it('records allocations in its ConfigMap and writes nothing when they are already there', async () => {
     const ledger = createNetworkLedger(client(), { namespace: 'kubeception' });
     expect((await ledger.allocate('team-a/demo', { subnetLen: 30 }))._unsafeUnwrap()).toEqual({ owner: 'team-a/demo', network: '10.64.0.0/24', vni: 1 });
-    expect((await ledger.allocate('team-b/prod', { subnetLen: 30, vni: 42 }))._unsafeUnwrap()).toEqual({ owner: 'team-b/prod', network: '10.64.1.0/24', vni: 42 });
+    expect((await ledger.allocate('team-b/prod', { subnetLen: 30, vni: 42 }))._unsafeUnwrap()).toEqual({
+      owner: 'team-b/prod',
+      network: '10.64.1.0/24',
+      vni: 42,
+    });
     const stored = await ledgerConfigMap();
     // keyed by cluster ID (namespace and name), naming the Cluster in the value
     expect(stored.data).toEqual({
@@ -34,27 +40,43 @@ describe('createNetworkLedger', () => {
   it('keeps two Clusters of one name in two namespaces apart, and reads entries written before cluster IDs', async () => {
     await client()
       .resource(ConfigMapResource)
-      .create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: NETWORK_LEDGER_NAME, namespace: 'kubeception' }, data: { 'default.demo': '{"network":"10.64.0.0/24","vni":1}' } });
+      .create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: NETWORK_LEDGER_NAME, namespace: 'kubeception' },
+        data: { 'default.demo': '{"network":"10.64.0.0/24","vni":1}' },
+      });
     const ledger = createNetworkLedger(client(), { namespace: 'kubeception' });
     expect((await ledger.allocate('default/demo', { subnetLen: 30 }))._unsafeUnwrap()).toEqual({ owner: 'default/demo', network: '10.64.0.0/24', vni: 1 });
     expect((await ledger.allocate('other/demo', { subnetLen: 30 }))._unsafeUnwrap()).toEqual({ owner: 'other/demo', network: '10.64.1.0/24', vni: 2 });
     // the legacy entry is rewritten under its ID with the next write
-    expect(Object.keys((await ledgerConfigMap()).data ?? {}).sort()).toEqual([clusterId({ namespace: 'default', name: 'demo' }), clusterId({ namespace: 'other', name: 'demo' })].sort());
+    expect(Object.keys((await ledgerConfigMap()).data ?? {}).sort()).toEqual(
+      [clusterId({ namespace: 'default', name: 'demo' }), clusterId({ namespace: 'other', name: 'demo' })].sort(),
+    );
     expect((await ledger.release('other/demo')).isOk()).toBe(true);
     expect((await ledger.list())._unsafeUnwrap()).toEqual([{ owner: 'default/demo', network: '10.64.0.0/24', vni: 1 }]);
   });
 
-  it('refuses an entry stored under another cluster\'s ID', async () => {
+  it("refuses an entry stored under another cluster's ID", async () => {
     const forged = JSON.stringify({ network: '10.64.0.0/24', vni: 1, cluster: 'default/victim' });
     await client()
       .resource(ConfigMapResource)
-      .create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: NETWORK_LEDGER_NAME, namespace: 'kubeception' }, data: { [clusterId({ namespace: 'evil', name: 'x' })]: forged } });
-    expect((await createNetworkLedger(client(), { namespace: 'kubeception' }).allocate('ns/b', { subnetLen: 30 }))._unsafeUnwrapErr()).toMatchObject({ kind: 'CorruptLedger' });
+      .create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: NETWORK_LEDGER_NAME, namespace: 'kubeception' },
+        data: { [clusterId({ namespace: 'evil', name: 'x' })]: forged },
+      });
+    expect((await createNetworkLedger(client(), { namespace: 'kubeception' }).allocate('ns/b', { subnetLen: 30 }))._unsafeUnwrapErr()).toMatchObject({
+      kind: 'CorruptLedger',
+    });
   });
 
   it('never hands out one network twice to operators racing on the same ledger', async () => {
     const owners = Array.from({ length: 24 }, (_, i) => `ns${i % 4}/cluster-${i}`);
-    const results = await Promise.all(owners.map((owner) => createNetworkLedger(client(), { namespace: 'kubeception', maxAttempts: 50 }).allocate(owner, { subnetLen: 30 })));
+    const results = await Promise.all(
+      owners.map((owner) => createNetworkLedger(client(), { namespace: 'kubeception', maxAttempts: 50 }).allocate(owner, { subnetLen: 30 })),
+    );
     const allocations = results.map((result) => result._unsafeUnwrap());
     expect(new Set(allocations.map((entry) => entry.network)).size).toBe(owners.length);
     expect(new Set(allocations.map((entry) => entry.vni)).size).toBe(owners.length);
@@ -67,7 +89,11 @@ describe('createNetworkLedger', () => {
     await ledger.allocate('ns/first', { subnetLen: 30 });
     fake.requests.clear();
     const owners = Array.from({ length: 50 }, (_, i) => `ns/c${i}`);
-    const results = await Promise.all([...owners.map((owner) => ledger.allocate(owner, { subnetLen: 30 })), ledger.allocate('ns/bad', { subnetLen: 30, network: '10.64.0.0/24' }), ledger.release('ns/first')]);
+    const results = await Promise.all([
+      ...owners.map((owner) => ledger.allocate(owner, { subnetLen: 30 })),
+      ledger.allocate('ns/bad', { subnetLen: 30, network: '10.64.0.0/24' }),
+      ledger.release('ns/first'),
+    ]);
     const allocations = results.slice(0, owners.length).map((result) => result._unsafeUnwrap() as { network: string; vni: number });
     expect(new Set(allocations.map((entry) => entry.network)).size).toBe(owners.length);
     expect(new Set(allocations.map((entry) => entry.vni)).size).toBe(owners.length);
@@ -95,7 +121,10 @@ describe('createNetworkLedger', () => {
     const ledger = createNetworkLedger(client(), { namespace: 'kubeception' });
     await ledger.allocate('ns/a', { subnetLen: 30 });
     const version = (await ledgerConfigMap()).metadata.resourceVersion;
-    expect((await ledger.allocate('ns/b', { subnetLen: 30, network: '10.64.0.0/16' }))._unsafeUnwrapErr()).toMatchObject({ kind: 'NetworkTaken', owner: 'ns/a' });
+    expect((await ledger.allocate('ns/b', { subnetLen: 30, network: '10.64.0.0/16' }))._unsafeUnwrapErr()).toMatchObject({
+      kind: 'NetworkTaken',
+      owner: 'ns/a',
+    });
     expect((await ledgerConfigMap()).metadata.resourceVersion).toBe(version);
   });
 

@@ -9,7 +9,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 /** Makes an empty store, isolated from every other store it made (e.g. its own etcd namespace). */
 export type MakeNetworkStore = () => NetworkStore | Promise<NetworkStore>;
 
-const config = (vni: number, network = `10.64.${vni}.0/24`): FlannelNetworkConfig => ({ Network: network, SubnetLen: 28, Backend: { Type: 'vxlan', VNI: vni } });
+const config = (vni: number, network = `10.64.${vni}.0/24`): FlannelNetworkConfig => ({
+  Network: network,
+  SubnetLen: 28,
+  Backend: { Type: 'vxlan', VNI: vni },
+});
 /** The Ok value of `call()`; throws (failing the test) with the store's error otherwise. */
 const value = <T>(call: () => ResultAsync<T, NetworkStoreError>): Promise<T> =>
   call().match(
@@ -87,7 +91,12 @@ export function networkStoreSuite(name: string, makeStore: MakeNetworkStore): vo
       await value(() => store.raw.put('/kubeception/a-config', 'not mine'));
 
       expect(await value(() => store.deletePrefix(a))).toEqual({ deleted: 3 });
-      expect(await value(() => store.raw.keys('/kubeception/'))).toEqual(['/kubeception/a-config', `${ab}/config`, `${ab}/subnets/10.64.7.0-28`, `${ab}/subnets/10.64.7.16-28`]);
+      expect(await value(() => store.raw.keys('/kubeception/'))).toEqual([
+        '/kubeception/a-config',
+        `${ab}/config`,
+        `${ab}/subnets/10.64.7.0-28`,
+        `${ab}/subnets/10.64.7.16-28`,
+      ]);
       expect(await value(() => store.getConfig(a))).toBeUndefined();
       expect(await value(() => store.getConfig(ab))).toEqual(config(2));
 
@@ -115,7 +124,12 @@ export function networkStoreSuite(name: string, makeStore: MakeNetworkStore): vo
     });
 
     it('reports a stored value that is not a flannel config as Corrupt, and repairs it on put', async () => {
-      for (const text of ['not json', '{"Network":"10.64.0.0/24"}', JSON.stringify({ ...config(1), Backend: { Type: 'udp', VNI: 1 } }), JSON.stringify({ ...config(1), Network: '10.64.0.0/33' })]) {
+      for (const text of [
+        'not json',
+        '{"Network":"10.64.0.0/24"}',
+        JSON.stringify({ ...config(1), Backend: { Type: 'udp', VNI: 1 } }),
+        JSON.stringify({ ...config(1), Network: '10.64.0.0/33' }),
+      ]) {
         await value(() => store.raw.put(`${demo}/config`, text));
         const error = await failure(() => store.getConfig(demo));
         expect(error).toMatchObject({ kind: 'Corrupt', key: `${demo}/config` });

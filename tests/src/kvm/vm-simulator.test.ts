@@ -1,7 +1,17 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test objects are plain wire JSON */
 import { createClusterModel, Label } from '@kubeception/sdk';
 import { KvmAnnotation, KvmComponent, KvmLabel, kvmCluster, nodeList, provider, renderVmDeployment } from '@kubeception/driver-kvm';
-import { createSimulatedClock, startSimulatedHost, startVmSimulator, VmPodKey, type SimulatedClock, type SimulatedHost, type SimulatedHostOptions, type VmEvent, type VmSimulator } from '@kubeception/testing';
+import {
+  createSimulatedClock,
+  startSimulatedHost,
+  startVmSimulator,
+  VmPodKey,
+  type SimulatedClock,
+  type SimulatedHost,
+  type SimulatedHostOptions,
+  type VmEvent,
+  type VmSimulator,
+} from '@kubeception/testing';
 import { AppsV1Api, CoreV1Api, type V1Deployment, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -27,7 +37,13 @@ function vmDeployment(cluster: string, node: string, version: string, pool?: str
         metadata: { labels: { ...labels, [KvmLabel.Component]: KvmComponent.Vm }, annotations: { [KvmAnnotation.KubernetesVersion]: version } },
         spec: {
           terminationGracePeriodSeconds: 10,
-          affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { [Label.Cluster]: cluster, [KvmLabel.Component]: KvmComponent.Vm } }, topologyKey: 'kubernetes.io/hostname' }] } },
+          affinity: {
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                { labelSelector: { matchLabels: { [Label.Cluster]: cluster, [KvmLabel.Component]: KvmComponent.Vm } }, topologyKey: 'kubernetes.io/hostname' },
+              ],
+            },
+          },
           containers: [{ name: 'launcher', image: 'registry.example/qemu-launcher:1' }],
         },
       },
@@ -46,7 +62,12 @@ async function start(clock: SimulatedClock, options: SimulatedHostOptions = {}) 
 
 describe('the VM simulator', () => {
   it('uses the driver’s label and annotation names', () => {
-    expect(VmPodKey).toMatchObject({ Component: KvmLabel.Component, Node: KvmLabel.Node, VmIp: KvmAnnotation.VmIp, KubernetesVersion: KvmAnnotation.KubernetesVersion });
+    expect(VmPodKey).toMatchObject({
+      Component: KvmLabel.Component,
+      Node: KvmLabel.Node,
+      VmIp: KvmAnnotation.VmIp,
+      KubernetesVersion: KvmAnnotation.KubernetesVersion,
+    });
   });
 
   it('annotates VMs, registers guest Nodes, replaces them on a new version, records cordons, drains and stops', async () => {
@@ -58,7 +79,8 @@ describe('the VM simulator', () => {
     await vms!.settle();
 
     const vmPods = async () => (await core.listNamespacedPod({ namespace: 'demo', labelSelector: `${KvmLabel.Component}=vm` })).items;
-    const ipOf = (pods: V1Pod[], node: string) => pods.find((p) => p.metadata?.labels?.[KvmLabel.Node] === node && !p.metadata?.deletionTimestamp)?.metadata?.annotations?.[KvmAnnotation.VmIp];
+    const ipOf = (pods: V1Pod[], node: string) =>
+      pods.find((p) => p.metadata?.labels?.[KvmLabel.Node] === node && !p.metadata?.deletionTimestamp)?.metadata?.annotations?.[KvmAnnotation.VmIp];
     const workerIp = vms!.addressOf('demo', 'demo-general-0');
     expect(ipOf(await vmPods(), 'demo-master-0')).toBe('10.128.0.2');
     expect(ipOf(await vmPods(), 'demo-general-0')).toBe(workerIp);
@@ -76,7 +98,11 @@ describe('the VM simulator', () => {
     expect(workloads.map((p) => [p.spec?.nodeName, p.status?.phase])).toEqual([['demo-general-0', 'Running']]);
 
     // A new version: Recreate stops the old VM (10 s grace period), the Node goes Unknown, then the new VM makes it Ready.
-    await apps.patchNamespacedDeployment({ namespace: 'demo', name: 'demo-general-0', body: [{ op: 'replace', path: `/spec/template/metadata/annotations/${KvmAnnotation.KubernetesVersion.replace('/', '~1')}`, value: '1.34.0' }] });
+    await apps.patchNamespacedDeployment({
+      namespace: 'demo',
+      name: 'demo-general-0',
+      body: [{ op: 'replace', path: `/spec/template/metadata/annotations/${KvmAnnotation.KubernetesVersion.replace('/', '~1')}`, value: '1.34.0' }],
+    });
     await vms!.settle();
     const stopping = ready(await guest.readNode({ name: 'demo-general-0' }));
     expect(stopping).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
@@ -145,7 +171,10 @@ describe('the VM simulator', () => {
     await clock.advance(15_000);
     await vms.settle();
     expect(ready(await guest.readNode({ name: 'slow-pool-0' }))?.status).toBe('True');
-    expect((await guest.listNamespacedPod({ namespace: 'default' })).items.map((p) => p.metadata?.name)).toEqual(['slow-pool-0-workload-0', 'slow-pool-0-workload-1']);
+    expect((await guest.listNamespacedPod({ namespace: 'default' })).items.map((p) => p.metadata?.name)).toEqual([
+      'slow-pool-0-workload-0',
+      'slow-pool-0-workload-1',
+    ]);
 
     host.kubelet.fail('slow', (await pod()).metadata?.name as string);
     await vms.settle();
@@ -178,10 +207,13 @@ describe('the VM simulator', () => {
         workers: [{ name: 'default', replicas: 2, cpus: 2, memory: '4Gi', disk: '20Gi' }],
       },
     };
-    const cluster = createClusterModel({ providers: [provider] }).validate(sample)._unsafeUnwrap() as any;
+    const cluster = createClusterModel({ providers: [provider] })
+      .validate(sample)
+      ._unsafeUnwrap() as any;
     const kvm = kvmCluster(cluster, cluster.spec.provider.kvm);
     await core.createNamespace({ body: { metadata: { name: kvm.id } } });
-    for (const node of nodeList(kvm)) await apps.createNamespacedDeployment({ namespace: kvm.id, body: renderVmDeployment(kvm, node, 3)._unsafeUnwrap() as V1Deployment });
+    for (const node of nodeList(kvm))
+      await apps.createNamespacedDeployment({ namespace: kvm.id, body: renderVmDeployment(kvm, node, 3)._unsafeUnwrap() as V1Deployment });
     await vms!.settle();
     const nodes = (await vms!.kubeConfigFor(kvm.id)!.makeApiClient(CoreV1Api).listNode()).items;
     expect(nodes.map((n) => [n.metadata?.name, ready(n)?.status, n.status?.nodeInfo?.kubeletVersion]).sort()).toEqual([

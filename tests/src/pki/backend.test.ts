@@ -14,8 +14,22 @@ const pki = () => createVaultPki({ client: client() });
 const at = (name: string, namespace = 'default') => ({ namespace, name });
 const mountOf = (name: string, namespace = 'default') => `pki-${clusterId(at(name, namespace))}`;
 const owner = (name: string, namespace = 'default', uid = `uid-${namespace}-${name}`) => ({ namespace, name, uid });
-const authority = (name: string, namespace = 'default', by = owner(name, namespace)) => ({ cluster: at(name, namespace), owner: by, commonName: `${name}.example.com`, ttl: '87600h', keyType: 'ec' as const });
-const role = (name: string, namespace = 'default') => ({ cluster: at(name, namespace), name: 'web', allowedDomains: ['web.example.com'], allowSubdomains: false, allowBareDomains: true, allowIPSANs: false, organizations: ['team'] });
+const authority = (name: string, namespace = 'default', by = owner(name, namespace)) => ({
+  cluster: at(name, namespace),
+  owner: by,
+  commonName: `${name}.example.com`,
+  ttl: '87600h',
+  keyType: 'ec' as const,
+});
+const role = (name: string, namespace = 'default') => ({
+  cluster: at(name, namespace),
+  name: 'web',
+  allowedDomains: ['web.example.com'],
+  allowSubdomains: false,
+  allowBareDomains: true,
+  allowIPSANs: false,
+  organizations: ['team'],
+});
 const writes = (path: string) => fake.requests.filter({ path }).filter((r) => r.method !== 'GET').length;
 
 describe('createVaultPki', () => {
@@ -45,19 +59,30 @@ describe('createVaultPki', () => {
   it('issues within the role, and reports a role violation as a terminal RoleViolation with Vault’s words', async () => {
     await pki().ensureAuthority(authority('three'));
     await pki().ensureRole(role('three'));
-    const issued = (await pki().issue({ cluster: at('three'), role: 'web', commonName: 'web.example.com', dnsNames: [], ipAddresses: [], ttl: '1h' }))._unsafeUnwrap();
+    const issued = (
+      await pki().issue({ cluster: at('three'), role: 'web', commonName: 'web.example.com', dnsNames: [], ipAddresses: [], ttl: '1h' })
+    )._unsafeUnwrap();
     expect(issued.serialNumber).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2})+$/);
     expect(JSON.stringify(issued)).not.toContain('PRIVATE KEY');
     expect(issued.privateKey.reveal()).toContain('PRIVATE KEY');
-    const refused = (await pki().issue({ cluster: at('three'), role: 'web', commonName: 'evil.example.com', dnsNames: [], ipAddresses: [], ttl: '1h' }))._unsafeUnwrapErr();
-    expect(refused).toMatchObject({ kind: 'RoleViolation', terminal: true, message: expect.stringContaining('common name evil.example.com not allowed by this role') });
+    const refused = (
+      await pki().issue({ cluster: at('three'), role: 'web', commonName: 'evil.example.com', dnsNames: [], ipAddresses: [], ttl: '1h' })
+    )._unsafeUnwrapErr();
+    expect(refused).toMatchObject({
+      kind: 'RoleViolation',
+      terminal: true,
+      message: expect.stringContaining('common name evil.example.com not allowed by this role'),
+    });
   });
 
   it('maps sealed Vault, missing permissions and an unreachable Vault to their kinds', async () => {
     fake.faults.seal();
     expect((await pki().authorityInfo(at('one')))._unsafeUnwrapErr()).toMatchObject({ kind: 'Sealed' });
     fake.faults.unseal();
-    expect((await createVaultPki({ client: client('not-a-token') }).ensureAuthority(authority('x')))._unsafeUnwrapErr()).toMatchObject({ kind: 'PermissionDenied', terminal: true });
+    expect((await createVaultPki({ client: client('not-a-token') }).ensureAuthority(authority('x')))._unsafeUnwrapErr()).toMatchObject({
+      kind: 'PermissionDenied',
+      terminal: true,
+    });
     const dead = createVaultPki({ client: vault({ endpoint: 'http://127.0.0.1:1', token: 't', noCustomHTTPVerbs: true }) });
     expect((await dead.authorityInfo(at('one')))._unsafeUnwrapErr()).toMatchObject({ kind: 'Unavailable' });
   });
@@ -85,7 +110,11 @@ describe('one owner per mount', () => {
     const before = fake.requests.all().filter((r) => r.method !== 'GET').length;
     const intruder = owner('other-ca', 'default', 'uid-intruder');
     const refused = (await pki().ensureAuthority(authority('six', 'default', intruder)))._unsafeUnwrapErr();
-    expect(refused).toMatchObject({ kind: 'Conflict', terminal: true, message: expect.stringContaining('belongs to CertificateAuthority default/six (uid uid-default-six)') });
+    expect(refused).toMatchObject({
+      kind: 'Conflict',
+      terminal: true,
+      message: expect.stringContaining('belongs to CertificateAuthority default/six (uid uid-default-six)'),
+    });
     (await pki().destroyAuthority(at('six'), intruder))._unsafeUnwrap();
     expect(fake.requests.all().filter((r) => r.method !== 'GET').length).toBe(before);
     expect(fake.state.mounts()).toContain(`${mountOf('six')}/`);
@@ -93,7 +122,10 @@ describe('one owner per mount', () => {
 
   it('answers Conflict for a mount at its path that kubeception did not make', async () => {
     await client().mount({ mount_point: mountOf('seven'), type: 'pki', description: 'the security team’s PKI' });
-    expect((await pki().ensureAuthority(authority('seven')))._unsafeUnwrapErr()).toMatchObject({ kind: 'Conflict', message: expect.stringContaining('something not managed by kubeception') });
+    expect((await pki().ensureAuthority(authority('seven')))._unsafeUnwrapErr()).toMatchObject({
+      kind: 'Conflict',
+      message: expect.stringContaining('something not managed by kubeception'),
+    });
   });
 
   it('lets a new object of the same name adopt the mount its deleted predecessor left (names are unique)', async () => {

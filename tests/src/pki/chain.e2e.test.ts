@@ -3,7 +3,15 @@
  * After the CA is deleted and re-created (with a new root), and after the root is rotated in
  * Vault, every Secret is re-issued and `openssl verify` accepts it against the new root.
  */
-import { CertificateAuthorityResource, CertificateResource, ClusterResource, isTrue, type CertificateAuthority, type Cluster, type Persisted } from '@kubeception/sdk';
+import {
+  CertificateAuthorityResource,
+  CertificateResource,
+  ClusterResource,
+  isTrue,
+  type CertificateAuthority,
+  type Cluster,
+  type Persisted,
+} from '@kubeception/sdk';
 import { clusterPki } from '@kubeception/pki-vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allReady, createClusterPki, mountOf, opensslVerifies, pemBlocks, secretText, until } from './e2e-support.js';
@@ -19,7 +27,11 @@ afterAll(() => h.stop());
 
 const COMPONENTS = ['api', 'etcd', 'worker', 'admin', 'service-account', 'flanneld-etcd-client', 'calico-etcd-client'];
 const cas = () => h.kube.resource(CertificateAuthorityResource);
-const root = async () => (await cas().get('rot', { namespace: 'default' })).match((ca: Persisted<CertificateAuthority>) => (isTrue(ca.status?.conditions, 'Ready') ? ca.status?.certificate : undefined), () => undefined);
+const root = async () =>
+  (await cas().get('rot', { namespace: 'default' })).match(
+    (ca: Persisted<CertificateAuthority>) => (isTrue(ca.status?.conditions, 'Ready') ? ca.status?.certificate : undefined),
+    () => undefined,
+  );
 
 /** Every component Secret's leaf verifies against `caPem` with openssl, and ca.crt is that root. */
 async function everySecretChainsTo(caPem: string): Promise<boolean> {
@@ -32,7 +44,10 @@ async function everySecretChainsTo(caPem: string): Promise<boolean> {
 }
 
 const readyNames = async () =>
-  (await h.kube.resource(CertificateResource).list({ namespace: 'default', labelSelector: 'kubeception.io/cluster=rot' }))._unsafeUnwrap().items.filter((c) => isTrue(c.status?.conditions, 'Ready')).map((c) => c.metadata.name);
+  (await h.kube.resource(CertificateResource).list({ namespace: 'default', labelSelector: 'kubeception.io/cluster=rot' }))
+    ._unsafeUnwrap()
+    .items.filter((c) => isTrue(c.status?.conditions, 'Ready'))
+    .map((c) => c.metadata.name);
 
 describe('certificates follow their CA', () => {
   it('start out chained to the CA', async () => {

@@ -26,45 +26,66 @@ export const clusterInput = (name: string, namespace = 'default') => ({
 export const mountOf = (name: string, namespace = 'default') => `pki-${clusterId({ namespace, name })}`;
 
 /** The scenario cannot go on without this step: fail loudly. */
-const fatal = (what: string) => (error: { readonly message: string }): never => {
-  throw new Error(`could not ${what}: ${error.message}`);
-};
+const fatal =
+  (what: string) =>
+  (error: { readonly message: string }): never => {
+    throw new Error(`could not ${what}: ${error.message}`);
+  };
 const value = <T>(v: T): T => v;
 
 /** Creates a namespace on the fake host (objects cannot live in one that does not exist). */
 export async function createNamespace(h: PkiHarness, name: string): Promise<void> {
-  await h.kube.resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }).match(() => undefined, fatal(`create namespace ${name}`));
+  await h.kube
+    .resource(NamespaceResource)
+    .create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })
+    .match(() => undefined, fatal(`create namespace ${name}`));
 }
 
 /** Creates the Cluster (unless `clusterToo` is false) and the CertificateAuthority and Certificates `clusterPki` makes for it. */
 export async function createClusterPki(h: PkiHarness, name: string, namespace = 'default', clusterToo = true) {
   const created = clusterToo
-    ? await h.kube.resource(ClusterResource).create(clusterInput(name, namespace) as never).match(value, fatal(`create Cluster ${name}`))
+    ? await h.kube
+        .resource(ClusterResource)
+        .create(clusterInput(name, namespace) as never)
+        .match(value, fatal(`create Cluster ${name}`))
     : { ...clusterInput(name, namespace), metadata: { name, namespace, uid: `not-a-cluster-${namespace}-${name}`, resourceVersion: '1', generation: 1 } };
   const made = clusterPki(created as never);
   // without a Cluster there is no owner (the garbage collector would delete what an absent uid owns)
   const unowned = <T extends { metadata: object }>(o: T): T => (clusterToo ? o : { ...o, metadata: { ...o.metadata, ownerReferences: [] } });
   const pki = { authority: unowned(made.authority), certificates: made.certificates.map(unowned) };
   await h.kube.resource(CertificateAuthorityResource).create(pki.authority).match(value, fatal('create the CertificateAuthority'));
-  for (const c of pki.certificates) await h.kube.resource(CertificateResource).create(c).match(value, fatal(`create Certificate ${c.metadata.name}`));
+  for (const c of pki.certificates)
+    await h.kube
+      .resource(CertificateResource)
+      .create(c)
+      .match(value, fatal(`create Certificate ${c.metadata.name}`));
   return pki;
 }
 
 /** The Ready condition of a CertificateAuthority or Certificate (undefined when it is gone). */
 export async function readyOf(h: PkiHarness, kind: 'ca' | 'cert', name: string, namespace = 'default'): Promise<Condition | undefined> {
   const client = kind === 'ca' ? h.kube.resource(CertificateAuthorityResource) : h.kube.resource(CertificateResource);
-  return (await client.get(name, { namespace })).match((o) => getCondition(o.status?.conditions, 'Ready'), () => undefined);
+  return (await client.get(name, { namespace })).match(
+    (o) => getCondition(o.status?.conditions, 'Ready'),
+    () => undefined,
+  );
 }
 
 /** Whether all 7 component Certificates of a cluster are Ready. */
 export async function allReady(h: PkiHarness, name: string, namespace = 'default'): Promise<boolean> {
-  const list = await h.kube.resource(CertificateResource).list({ namespace, labelSelector: `kubeception.io/cluster=${name}` }).match((l) => l.items, fatal('list Certificates'));
+  const list = await h.kube
+    .resource(CertificateResource)
+    .list({ namespace, labelSelector: `kubeception.io/cluster=${name}` })
+    .match((l) => l.items, fatal('list Certificates'));
   return list.length === 7 && list.every((c) => isTrue(c.status?.conditions, 'Ready'));
 }
 
 /** A key of a Secret, decoded; undefined when the Secret or key is missing. */
 export async function secretText(h: PkiHarness, name: string, key: string, namespace = 'default'): Promise<string | undefined> {
-  return (await h.kube.resource(SecretResource).get(name, { namespace })).match((s) => (s.data?.[key] === undefined ? undefined : Buffer.from(s.data[key], 'base64').toString()), () => undefined);
+  return (await h.kube.resource(SecretResource).get(name, { namespace })).match(
+    (s) => (s.data?.[key] === undefined ? undefined : Buffer.from(s.data[key], 'base64').toString()),
+    () => undefined,
+  );
 }
 
 /** The PEM certificates of a bundle, in order (the leaf of `tls.crt` first). */
@@ -76,7 +97,9 @@ export function opensslVerifies(caPem: string, leafPem: string): boolean {
   writeFileSync(join(dir, 'ca.pem'), caPem);
   writeFileSync(join(dir, 'leaf.pem'), leafPem);
   try {
-    return execFileSync('openssl', ['verify', '-CAfile', join(dir, 'ca.pem'), join(dir, 'leaf.pem')], { stdio: 'pipe' }).toString().includes('OK');
+    return execFileSync('openssl', ['verify', '-CAfile', join(dir, 'ca.pem'), join(dir, 'leaf.pem')], { stdio: 'pipe' })
+      .toString()
+      .includes('OK');
   } catch {
     return false;
   }

@@ -28,14 +28,25 @@ const rogueCa = (name: string, namespace: string) => ({
   apiVersion: 'kubeception.io/v1alpha1' as const,
   kind: 'CertificateAuthority' as const,
   metadata: { name, namespace },
-  spec: { clusterRef: { name: 'demo' }, commonName: 'rogue', roles: [{ name: 'admin', allowedDomains: ['rogue.example.com'], allowBareDomains: true, organizations: ['system:masters'] }] },
+  spec: {
+    clusterRef: { name: 'demo' },
+    commonName: 'rogue',
+    roles: [{ name: 'admin', allowedDomains: ['rogue.example.com'], allowBareDomains: true, organizations: ['system:masters'] }],
+  },
 });
 
 const rogueCert = (namespace: string) => ({
   apiVersion: 'kubeception.io/v1alpha1' as const,
   kind: 'Certificate' as const,
   metadata: { name: 'rogue-admin', namespace },
-  spec: { clusterRef: { name: 'demo' }, component: 'admin', role: 'admin', commonName: 'rogue.example.com', organizations: ['system:masters'], secretName: 'rogue-admin' },
+  spec: {
+    clusterRef: { name: 'demo' },
+    component: 'admin',
+    role: 'admin',
+    commonName: 'rogue.example.com',
+    organizations: ['system:masters'],
+    secretName: 'rogue-admin',
+  },
 });
 
 describe('two namespaces, one Cluster name (item 1)', () => {
@@ -115,7 +126,11 @@ describe('deleting one tenant’s PKI (item 1)', () => {
   it('leaves the other tenant’s mount, CA and certificates as they were', async () => {
     const mine = await caOf('default');
     await h.kube.resource(CertificateAuthorityResource).delete('demo', { namespace: 'other' });
-    await until(async () => (await h.kube.resource(CertificateAuthorityResource).get('demo', { namespace: 'other' })).isErr(), 10_000, 'the other tenant’s CA gone');
+    await until(
+      async () => (await h.kube.resource(CertificateAuthorityResource).get('demo', { namespace: 'other' })).isErr(),
+      10_000,
+      'the other tenant’s CA gone',
+    );
     expect(h.fakeVault.state.mounts()).not.toContain(`${mountOf('demo', 'other')}/`);
     expect(h.fakeVault.state.mounts()).toContain(`${mine.status?.mountPath}/`);
     expect(h.fakeVault.state.certificates(mine.status?.mountPath ?? '').every((c) => !c.revoked)).toBe(true);

@@ -14,14 +14,25 @@ const client = (token = fake.rootToken) => vault({ endpoint: fake.url, token, no
 const demo = { namespace: 'default', name: 'demo' };
 const other = { namespace: 'other', name: 'demo' };
 const mount = (c: typeof demo) => `pki-${clusterId(c)}`;
-const role = (cluster: typeof demo, name: string, organizations: string[], allowedDomains = [name]) => ({ cluster, name, allowedDomains, allowSubdomains: false, allowBareDomains: true, allowIPSANs: false, organizations });
+const role = (cluster: typeof demo, name: string, organizations: string[], allowedDomains = [name]) => ({
+  cluster,
+  name,
+  allowedDomains,
+  allowSubdomains: false,
+  allowBareDomains: true,
+  allowIPSANs: false,
+  organizations,
+});
 
 beforeAll(async () => {
   fake = await startFakeVault({ maxLeaseTtl: '876000h' });
   const pki = createVaultPki({ client: client() });
   for (const cluster of [demo, other]) {
-    (await pki.ensureAuthority({ cluster, owner: { ...cluster, uid: `uid-${cluster.namespace}` }, commonName: 'demo', ttl: '87600h', keyType: 'ec' }))._unsafeUnwrap();
-    for (const r of [role(cluster, 'admin', ['system:masters']), role(cluster, 'worker', ['system:nodes']), role(cluster, 'ops', ['system:masters'], ['ops'])]) (await pki.ensureRole(r))._unsafeUnwrap();
+    (
+      await pki.ensureAuthority({ cluster, owner: { ...cluster, uid: `uid-${cluster.namespace}` }, commonName: 'demo', ttl: '87600h', keyType: 'ec' })
+    )._unsafeUnwrap();
+    for (const r of [role(cluster, 'admin', ['system:masters']), role(cluster, 'worker', ['system:nodes']), role(cluster, 'ops', ['system:masters'], ['ops'])])
+      (await pki.ensureRole(r))._unsafeUnwrap();
   }
 });
 afterAll(() => fake.close());
@@ -65,16 +76,22 @@ describe('issueToken', () => {
   it('works for a minter holding only the documented policy, through the token role, wrapped', async () => {
     await client().write('sys/policy/node-token-minter', { policy: tokenMinterPolicy() });
     await client().write('auth/token/roles/kubeception-nodes', nodeTokenRole());
-    const minter = ((await client().write('auth/token/create', { policies: ['node-token-minter'], no_default_policy: true })) as { auth: { client_token: string } }).auth.client_token;
+    const minter = (
+      (await client().write('auth/token/create', { policies: ['node-token-minter'], no_default_policy: true })) as { auth: { client_token: string } }
+    ).auth.client_token;
     const pki = createVaultPki({ client: client(minter), tokenRole: 'kubeception-nodes' });
     const wrapped = (await pki.issueToken({ cluster: demo, roles: ['worker'], ttl: '1h', wrapTTL: '5m' }))._unsafeUnwrap();
     expect(wrapped.token).toBeUndefined();
-    const unwrapped = (await client(wrapped.wrappingToken?.reveal()).write('sys/wrapping/unwrap', {})) as { auth: { client_token: string; policies: string[]; orphan: boolean } };
+    const unwrapped = (await client(wrapped.wrappingToken?.reveal()).write('sys/wrapping/unwrap', {})) as {
+      auth: { client_token: string; policies: string[]; orphan: boolean };
+    };
     expect(unwrapped.auth).toMatchObject({ policies: wrapped.policies, orphan: true });
     await expect(client(unwrapped.auth.client_token).write(`${mount(demo)}/issue/worker`, { common_name: 'worker' })).resolves.toBeDefined();
     // the minter itself can neither create tokens outside the role nor mint the role a policy outside the prefix
     await expect(client(minter).write('auth/token/create', { policies: [wrapped.policies[0]] })).rejects.toMatchObject({ response: { statusCode: 403 } });
-    await expect(client(minter).write('auth/token/create/kubeception-nodes', { policies: ['node-token-minter'] })).rejects.toMatchObject({ response: { statusCode: 400 } });
+    await expect(client(minter).write('auth/token/create/kubeception-nodes', { policies: ['node-token-minter'] })).rejects.toMatchObject({
+      response: { statusCode: 400 },
+    });
     await expect(client(minter).write(`${mount(demo)}/issue/admin`, { common_name: 'admin' })).rejects.toMatchObject({ response: { statusCode: 403 } });
   });
 });

@@ -7,15 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CertificateAuthorityResource,
-  CertificateResource,
-  ClusterResource,
-  clusterId,
-  isTrue,
-  type Certificate,
-  type Persisted,
-} from '@kubeception/sdk';
+import { CertificateAuthorityResource, CertificateResource, ClusterResource, clusterId, isTrue, type Certificate, type Persisted } from '@kubeception/sdk';
 import { ConfigMapResource, EventResource, SecretResource } from '@kubeception/sdk/kube';
 import { clusterPki, createVaultPki } from '@kubeception/pki-vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +33,10 @@ const cluster = (name: string) => ({
 });
 const certs = () => h.kube.resource(CertificateResource);
 const secretPem = async (name: string, key: 'tls.crt' | 'ca.crt' | 'tls.key') =>
-  (await h.kube.resource(SecretResource).get(name, { namespace: 'default' })).match((s) => Buffer.from(s.data?.[key] ?? '', 'base64').toString(), () => undefined);
+  (await h.kube.resource(SecretResource).get(name, { namespace: 'default' })).match(
+    (s) => Buffer.from(s.data?.[key] ?? '', 'base64').toString(),
+    () => undefined,
+  );
 const allReady = async (name: string) => {
   const list = (await certs().list({ namespace: 'default', labelSelector: `kubeception.io/cluster=${name}` }))._unsafeUnwrap().items;
   return list.length === 7 && list.every((c) => isTrue(c.status?.conditions, 'Ready'));
@@ -102,10 +97,13 @@ describe('a cluster PKI end to end', () => {
     expect(leafA.verify(caB.publicKey)).toBe(false);
 
     const pki = createVaultPki({ client: h.vaultClient() });
-    const token = (await pki.issueToken({ cluster: { namespace: 'default', name: 'alpha' }, roles: ['worker'], ttl: '1h' }))._unsafeUnwrap().token?.reveal() ?? '';
+    const token =
+      (await pki.issueToken({ cluster: { namespace: 'default', name: 'alpha' }, roles: ['worker'], ttl: '1h' }))._unsafeUnwrap().token?.reveal() ?? '';
     const asAlpha = h.vaultClient(token);
     await expect(asAlpha.write(`${mount('alpha')}/issue/worker`, { common_name: 'worker.alpha.k8s.example.com' })).resolves.toBeDefined();
-    await expect(asAlpha.write(`${mount('beta')}/issue/worker`, { common_name: 'worker.beta.k8s.example.com' })).rejects.toMatchObject({ response: { statusCode: 403 } });
+    await expect(asAlpha.write(`${mount('beta')}/issue/worker`, { common_name: 'worker.beta.k8s.example.com' })).rejects.toMatchObject({
+      response: { statusCode: 403 },
+    });
   });
 
   it('ends a certificate its role does not allow as Ready=False with Vault’s reason, without a retry storm', async () => {
@@ -115,7 +113,8 @@ describe('a cluster PKI end to end', () => {
       metadata: { name: 'alpha-rogue', namespace: 'default' },
       spec: { clusterRef: { name: 'alpha' }, component: 'rogue', role: 'etcd', commonName: 'evil.example.com' },
     });
-    const condition = async () => (await certs().get('alpha-rogue', { namespace: 'default' }))._unsafeUnwrap().status?.conditions?.find((c) => c.type === 'Ready');
+    const condition = async () =>
+      (await certs().get('alpha-rogue', { namespace: 'default' }))._unsafeUnwrap().status?.conditions?.find((c) => c.type === 'Ready');
     await expect.poll(async () => (await condition())?.reason, { timeout: 10_000 }).toBe('RoleViolation');
     expect((await condition())?.message).toContain('not allowed by this role');
     const issues = () => h.fakeVault.requests.filter({ path: `${mount('alpha')}/issue/etcd` }).length;
@@ -128,7 +127,9 @@ describe('a cluster PKI end to end', () => {
     const before = (await certs().get('alpha-worker', { namespace: 'default' }))._unsafeUnwrap() as Persisted<Certificate>;
     h.advance(60 * HOUR); // 72h certificates renew 24h (+ jitter) before expiry
     h.resyncCertificates();
-    await expect.poll(async () => (await certs().get('alpha-worker', { namespace: 'default' }))._unsafeUnwrap().status?.serialNumber, { timeout: 10_000 }).not.toBe(before.status?.serialNumber);
+    await expect
+      .poll(async () => (await certs().get('alpha-worker', { namespace: 'default' }))._unsafeUnwrap().status?.serialNumber, { timeout: 10_000 })
+      .not.toBe(before.status?.serialNumber);
     const serial = (await certs().get('alpha-worker', { namespace: 'default' }))._unsafeUnwrap().status?.serialNumber;
     const inSecret = new X509Certificate(pemBlocks((await secretPem('alpha-worker', 'tls.crt')) ?? '')[0] ?? '').serialNumber.toLowerCase();
     expect(inSecret.match(/../g)?.join(':')).toBe(serial);
@@ -147,9 +148,13 @@ describe('a cluster PKI end to end', () => {
       metadata: { name: 'alpha-extra', namespace: 'default' },
       spec: { clusterRef: { name: 'alpha' }, component: 'extra', role: 'admin', commonName: 'admin', organizations: ['system:masters'] },
     });
-    await expect.poll(async () => (await certs().get('alpha-extra', { namespace: 'default' }))._unsafeUnwrap().status?.conditions?.[0]?.reason, { timeout: 10_000 }).toBe('RetryingSealed');
+    await expect
+      .poll(async () => (await certs().get('alpha-extra', { namespace: 'default' }))._unsafeUnwrap().status?.conditions?.[0]?.reason, { timeout: 10_000 })
+      .toBe('RetryingSealed');
     h.fakeVault.faults.unseal();
-    await expect.poll(async () => isTrue((await certs().get('alpha-extra', { namespace: 'default' }))._unsafeUnwrap().status?.conditions, 'Ready'), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(async () => isTrue((await certs().get('alpha-extra', { namespace: 'default' }))._unsafeUnwrap().status?.conditions, 'Ready'), { timeout: 15_000 })
+      .toBe(true);
   });
 
   it('never shows a private key in logs, events, status, ConfigMaps or specs', async () => {
@@ -170,7 +175,9 @@ describe('a cluster PKI end to end', () => {
     await h.kube.resource(CertificateAuthorityResource).delete('beta', { namespace: 'default' });
     await expect.poll(() => h.fakeVault.state.mounts(), { timeout: 10_000 }).toEqual([`${mount('alpha')}/`]);
     // the mount goes before the finalizer: the CA object follows a moment later
-    await expect.poll(async () => (await h.kube.resource(CertificateAuthorityResource).get('beta', { namespace: 'default' })).isErr() && 'gone', { timeout: 10_000 }).toBe('gone');
+    await expect
+      .poll(async () => (await h.kube.resource(CertificateAuthorityResource).get('beta', { namespace: 'default' })).isErr() && 'gone', { timeout: 10_000 })
+      .toBe('gone');
     expect((await h.kube.resource(CertificateAuthorityResource).get('beta', { namespace: 'default' }))._unsafeUnwrapErr().kind).toBe('NotFound');
   });
 });

@@ -23,9 +23,17 @@ const certificate = (name: string, secretName: string): CertificateInput => ({
   apiVersion: 'kubeception.io/v1alpha1',
   kind: 'Certificate',
   metadata: { name, namespace: 'default' },
-  spec: { clusterRef: { name: 'victim' }, component: 'worker', role: 'worker', commonName: 'worker.victim.k8s.example.com', organizations: ['system:nodes'], secretName },
+  spec: {
+    clusterRef: { name: 'victim' },
+    component: 'worker',
+    role: 'worker',
+    commonName: 'worker.victim.k8s.example.com',
+    organizations: ['system:nodes'],
+    secretName,
+  },
 });
-const gone = (name: string) => until(async () => (await h.kube.resource(CertificateResource).get(name, { namespace: 'default' })).isErr(), 10_000, `Certificate ${name} gone`);
+const gone = (name: string) =>
+  until(async () => (await h.kube.resource(CertificateResource).get(name, { namespace: 'default' })).isErr(), 10_000, `Certificate ${name} gone`);
 /** Secret writes (not reads) since `from`. */
 const secretWrites = (name: string, from: number) =>
   h.fakeKube.requests
@@ -51,7 +59,13 @@ describe('a Certificate naming a Secret it does not own', () => {
   });
 
   it('does not take over an unrelated Secret, and deleting it leaves that Secret (item 5)', async () => {
-    await secrets().create({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 'app-config', namespace: 'default' }, data: { password: Buffer.from('hunter2').toString('base64') } });
+    await secrets().create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'Opaque',
+      metadata: { name: 'app-config', namespace: 'default' },
+      data: { password: Buffer.from('hunter2').toString('base64') },
+    });
     const before = await secret('app-config');
     await h.kube.resource(CertificateResource).create(certificate('grabber', 'app-config'));
     await expect.poll(async () => (await readyOf(h, 'cert', 'grabber'))?.reason, { timeout: 10_000 }).toBe('SecretConflict');
@@ -59,7 +73,12 @@ describe('a Certificate naming a Secret it does not own', () => {
     await h.kube.resource(CertificateResource).delete('grabber', { namespace: 'default' });
     await gone('grabber');
     const after = await secret('app-config');
-    expect({ uid: after.metadata.uid, type: after.type, data: after.data, owners: after.metadata.ownerReferences ?? [] }).toEqual({ uid: before.metadata.uid, type: 'Opaque', data: before.data, owners: [] });
+    expect({ uid: after.metadata.uid, type: after.type, data: after.data, owners: after.metadata.ownerReferences ?? [] }).toEqual({
+      uid: before.metadata.uid,
+      type: 'Opaque',
+      data: before.data,
+      owners: [],
+    });
   });
 
   it('lets the first of two Certificates for one Secret have it; the later one conflicts and nothing fights (item 6)', async () => {

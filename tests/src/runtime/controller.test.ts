@@ -20,13 +20,20 @@ describe('controller', () => {
   it('reconciles each object with its current state from the cache', async () => {
     const seen: string[] = [];
     await create('a', { v: '1' });
-    h.start([createController({ name: 'c', resource: ConfigMapResource, namespace: 'default', reconcile: (o) => (seen.push(`${o.metadata.name}:${o.data?.v}`), okAsync(done())) })]);
+    h.start([
+      createController({
+        name: 'c',
+        resource: ConfigMapResource,
+        namespace: 'default',
+        reconcile: (o) => (seen.push(`${o.metadata.name}:${o.data?.v}`), okAsync(done())),
+      }),
+    ]);
     await expect.poll(() => seen).toContain('a:1');
     await cms().patch('a', { type: 'merge', body: { data: { v: '2' } } }, { namespace: 'default' });
     await expect.poll(() => seen).toContain('a:2');
   });
 
-  it('defines its indexes before the first reconcile and map, on its own cache and on another kind\'s', async () => {
+  it("defines its indexes before the first reconcile and map, on its own cache and on another kind's", async () => {
     await create('cfg', { team: 'blue' });
     (await h.kube.resource(SecretResource).create({ metadata: { name: 'key', namespace: 'default', labels: { team: 'blue' } }, data: {} }))._unsafeUnwrap();
     const found: string[] = [];
@@ -40,9 +47,19 @@ describe('controller', () => {
           cacheIndex({ resource: SecretResource, name: 'team', fn: (o) => (o.metadata.labels?.team ? [o.metadata.labels.team] : []) }),
         ],
         // a lookup through an undefined index throws: these run from the very first event
-        watches: [watchKind({ resource: SecretResource, map: (secret, configs) => configs.byIndex('team', secret.metadata.labels?.team ?? '').map((c) => `default/${c.metadata.name}`) })],
+        watches: [
+          watchKind({
+            resource: SecretResource,
+            map: (secret, configs) => configs.byIndex('team', secret.metadata.labels?.team ?? '').map((c) => `default/${c.metadata.name}`),
+          }),
+        ],
         reconcile: (o, ctx) => {
-          found.push(...ctx.cache(SecretResource).byIndex('team', o.data?.team ?? '').map((k) => `${o.metadata.name}->${k.metadata.name}`));
+          found.push(
+            ...ctx
+              .cache(SecretResource)
+              .byIndex('team', o.data?.team ?? '')
+              .map((k) => `${o.metadata.name}->${k.metadata.name}`),
+          );
           return okAsync(done());
         },
       }),
@@ -124,7 +141,14 @@ describe('controller', () => {
   it('does not retry terminal errors', async () => {
     await create('terminal');
     let calls = 0;
-    h.start([createController({ name: 't', resource: ConfigMapResource, namespace: 'default', reconcile: () => (calls++, errAsync({ kind: 'Bad', terminal: true as const })) })]);
+    h.start([
+      createController({
+        name: 't',
+        resource: ConfigMapResource,
+        namespace: 'default',
+        reconcile: () => (calls++, errAsync({ kind: 'Bad', terminal: true as const })),
+      }),
+    ]);
     await expect.poll(() => calls).toBe(1);
     await sleep(200);
     expect(calls).toBe(1);
@@ -162,7 +186,9 @@ describe('controller', () => {
           signals.push(ctx.signal);
           if (signals.length > 1) return okAsync(done());
           // a reconcile that honours its signal: it ends when aborted
-          return ResultAsync.fromSafePromise(new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()))).andThen(() => errAsync({ kind: 'Aborted' }));
+          return ResultAsync.fromSafePromise(new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()))).andThen(() =>
+            errAsync({ kind: 'Aborted' }),
+          );
         },
       }),
     ]);
@@ -174,15 +200,24 @@ describe('controller', () => {
   it('requeues after the time asked for', async () => {
     await create('later');
     let calls = 0;
-    h.start([createController({ name: 'later', resource: ConfigMapResource, namespace: 'default', reconcile: () => (calls++, okAsync(calls < 3 ? requeueAfter(30) : done())) })]);
+    h.start([
+      createController({
+        name: 'later',
+        resource: ConfigMapResource,
+        namespace: 'default',
+        reconcile: () => (calls++, okAsync(calls < 3 ? requeueAfter(30) : done())),
+      }),
+    ]);
     await expect.poll(() => calls).toBe(3);
   });
 
   it('skips paused objects (annotation)', async () => {
-    await (await cms().create({ metadata: { name: 'paused', namespace: 'default', annotations: { 'kubeception.io/paused': 'true' } } }));
+    await await cms().create({ metadata: { name: 'paused', namespace: 'default', annotations: { 'kubeception.io/paused': 'true' } } });
     await create('active');
     const seen: string[] = [];
-    h.start([createController({ name: 'pause', resource: ConfigMapResource, namespace: 'default', reconcile: (o) => (seen.push(o.metadata.name), okAsync(done())) })]);
+    h.start([
+      createController({ name: 'pause', resource: ConfigMapResource, namespace: 'default', reconcile: (o) => (seen.push(o.metadata.name), okAsync(done())) }),
+    ]);
     await expect.poll(() => seen).toContain('active');
     await sleep(100);
     expect(seen).not.toContain('paused');
@@ -276,7 +311,9 @@ describe('read your own writes', () => {
         const count = Number(cm.data?.count ?? '0');
         seen.push(String(count));
         if (count >= target) return okAsync(done());
-        return ctx.client.patch(cm.metadata.name, { type: 'merge', body: { data: { count: String(count + 1) } } }, { namespace: 'default' }).map(() => requeueAfter(1));
+        return ctx.client
+          .patch(cm.metadata.name, { type: 'merge', body: { data: { count: String(count + 1) } } }, { namespace: 'default' })
+          .map(() => requeueAfter(1));
       },
     });
     h.start([controller]);

@@ -12,8 +12,17 @@ afterEach(() => h.stop());
 it('keeps a summary ConfigMap per Certificate, updates it, writes nothing when unchanged, and lets GC remove it', async () => {
   h.start([certificateSummaries]);
   const certs = h.kube.resource(CertificateResource);
-  const summary = async () => (await h.kube.resource(ConfigMapResource).get('web-summary', { namespace: 'default' })).match((cm) => cm.data, () => undefined);
-  await certs.create({ apiVersion: 'kubeception.io/v1alpha1', kind: 'Certificate', metadata: { name: 'web', namespace: 'default' }, spec: { clusterRef: { name: 'demo' }, component: 'api', role: 'api', commonName: 'web.demo' } });
+  const summary = async () =>
+    (await h.kube.resource(ConfigMapResource).get('web-summary', { namespace: 'default' })).match(
+      (cm) => cm.data,
+      () => undefined,
+    );
+  await certs.create({
+    apiVersion: 'kubeception.io/v1alpha1',
+    kind: 'Certificate',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { clusterRef: { name: 'demo' }, component: 'api', role: 'api', commonName: 'web.demo' },
+  });
   await expect.poll(summary).toEqual({ commonName: 'web.demo', notAfter: 'not issued yet' });
 
   await certs.patchStatus('web', { type: 'merge', body: { status: { notAfter: '2030-01-01T00:00:00Z' } } }, { namespace: 'default' });

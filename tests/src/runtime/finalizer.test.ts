@@ -16,7 +16,11 @@ const cert = (name: string, finalizers?: string[]): CertificateInput => ({
   metadata: { name, namespace: 'default', ...(finalizers ? { finalizers } : {}) },
   spec: { clusterRef: { name: 'demo' }, component: 'api', role: 'api', commonName: 'api.demo' },
 });
-const gone = async (name: string) => (await certs().get(name, { namespace: 'default' })).match(() => false, (e) => e.kind === 'NotFound');
+const gone = async (name: string) =>
+  (await certs().get(name, { namespace: 'default' })).match(
+    () => false,
+    (e) => e.kind === 'NotFound',
+  );
 
 function finalized(log: string[], cleanup?: () => ResultAsync<ReturnType<typeof done>, unknown>): Controller {
   return createController({
@@ -46,11 +50,7 @@ describe('withFinalizer', () => {
   it('after a crash between cleanup and finalizer removal, re-runs cleanup and removes the finalizer once', async () => {
     const log: string[] = [];
     let crash: () => Promise<void> = async () => {};
-    const first = h.start([
-      finalized(log, () =>
-        ResultAsync.fromSafePromise(crash()).andThen(() => errAsync({ kind: 'Crashed' })),
-      ),
-    ]);
+    const first = h.start([finalized(log, () => ResultAsync.fromSafePromise(crash()).andThen(() => errAsync({ kind: 'Crashed' })))]);
     crash = async () => {
       void first.stop(); // the process dies right after the cleanup's side effects
       await new Promise((r) => setTimeout(r, 50));

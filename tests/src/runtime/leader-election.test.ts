@@ -20,12 +20,21 @@ const election = (identity: string, extra: Partial<LeaderElectionOptions> = {}):
 });
 
 function candidate(identity: string, reconciledBy: string[], extra: Partial<LeaderElectionOptions> = {}): Manager {
-  const controller = createController({ name: `c-${identity}`, resource: CertificateResource, reconcile: () => (reconciledBy.push(identity), okAsync(done())) });
+  const controller = createController({
+    name: `c-${identity}`,
+    resource: CertificateResource,
+    reconcile: () => (reconciledBy.push(identity), okAsync(done())),
+  });
   return h.start([controller], { leaderElection: election(identity, extra) });
 }
 
 async function createCert(name: string) {
-  await h.kube.resource(CertificateResource).create({ apiVersion: 'kubeception.io/v1alpha1', kind: 'Certificate', metadata: { name, namespace: 'default' }, spec: { clusterRef: { name: 'demo' }, component: 'api', role: 'api', commonName: name } });
+  await h.kube.resource(CertificateResource).create({
+    apiVersion: 'kubeception.io/v1alpha1',
+    kind: 'Certificate',
+    metadata: { name, namespace: 'default' },
+    spec: { clusterRef: { name: 'demo' }, component: 'api', role: 'api', commonName: name },
+  });
 }
 
 describe('leader election', () => {

@@ -17,10 +17,10 @@ const get = async (url: string) => {
 describe('manager HTTP endpoint', () => {
   it('/readyz answers 503 until the caches have synced, then 200; /healthz 200', async () => {
     h.fake.faults.pause();
-    const manager = h.start(
-      [createController({ name: 'ready', resource: CertificateResource, reconcile: () => okAsync(done()) })],
-      { http: { port: 0 }, leaderElection: false },
-    );
+    const manager = h.start([createController({ name: 'ready', resource: CertificateResource, reconcile: () => okAsync(done()) })], {
+      http: { port: 0 },
+      leaderElection: false,
+    });
     await expect.poll(() => manager.url()).toBeDefined();
     const url = manager.url() as string;
     expect(await get(`${url}/healthz`)).toEqual({ status: 200, text: 'ok' });
@@ -73,7 +73,9 @@ describe('manager HTTP endpoint', () => {
 
 describe('event recorder', () => {
   it('writes a core/v1 Event and folds repeats into its count', async () => {
-    const cm = (await h.kube.resource(ConfigMapResource).create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'evented', namespace: 'default' } }))._unsafeUnwrap();
+    const cm = (
+      await h.kube.resource(ConfigMapResource).create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'evented', namespace: 'default' } })
+    )._unsafeUnwrap();
     const recorder = createEventRecorder(h.kube, { component: 'test-operator' });
     await recorder.record(cm, { type: 'Normal', reason: 'Synced', message: 'all good' });
     await recorder.record(cm, { type: 'Normal', reason: 'Synced', message: 'all good' });
@@ -81,11 +83,18 @@ describe('event recorder', () => {
     const events = (await h.kube.resource(EventResource).list({ namespace: 'default' }))._unsafeUnwrap().items;
     const synced = events.find((e) => e.reason === 'Synced');
     expect(events).toHaveLength(2);
-    expect(synced).toMatchObject({ count: 2, type: 'Normal', involvedObject: { kind: 'ConfigMap', name: 'evented', uid: cm.metadata.uid }, source: { component: 'test-operator' } });
+    expect(synced).toMatchObject({
+      count: 2,
+      type: 'Normal',
+      involvedObject: { kind: 'ConfigMap', name: 'evented', uid: cm.metadata.uid },
+      source: { component: 'test-operator' },
+    });
   });
 
   it('drops events past the per-object burst', async () => {
-    const cm = (await h.kube.resource(ConfigMapResource).create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'noisy', namespace: 'default' } }))._unsafeUnwrap();
+    const cm = (
+      await h.kube.resource(ConfigMapResource).create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'noisy', namespace: 'default' } })
+    )._unsafeUnwrap();
     const recorder = createEventRecorder(h.kube, { component: 'test-operator', burst: 3 });
     for (let i = 0; i < 10; i++) await recorder.record(cm, { type: 'Normal', reason: 'Tick', message: `tick ${i}` });
     expect((await h.kube.resource(EventResource).list({ namespace: 'default' }))._unsafeUnwrap().items).toHaveLength(3);

@@ -10,7 +10,14 @@ afterEach(() => h.stop());
 it('after convergence, a full resync of 1,000 objects makes 0 write requests', async () => {
   const certs = h.kube.resource(CertificateResource);
   for (let i = 0; i < 1000; i++) {
-    (await certs.create({ apiVersion: 'kubeception.io/v1alpha1', kind: 'Certificate', metadata: { name: `c${i}`, namespace: 'default' }, spec: { clusterRef: { name: 'demo' }, component: 'api', role: 'api', commonName: `c${i}` } }))._unsafeUnwrap();
+    (
+      await certs.create({
+        apiVersion: 'kubeception.io/v1alpha1',
+        kind: 'Certificate',
+        metadata: { name: `c${i}`, namespace: 'default' },
+        spec: { clusterRef: { name: 'demo' }, component: 'api', role: 'api', commonName: `c${i}` },
+      })
+    )._unsafeUnwrap();
   }
   let reconciles = 0;
   const controller = createController({
@@ -23,7 +30,8 @@ it('after convergence, a full resync of 1,000 objects makes 0 write requests', a
     },
   });
   h.start([controller]);
-  const ready = async () => (await certs.list({ namespace: 'default' }))._unsafeUnwrap().items.filter((c) => c.status?.conditions?.[0]?.status === 'True').length;
+  const ready = async () =>
+    (await certs.list({ namespace: 'default' }))._unsafeUnwrap().items.filter((c) => c.status?.conditions?.[0]?.status === 'True').length;
   await expect.poll(ready, { timeout: 30_000, interval: 200 }).toBe(1000);
   await new Promise((r) => setTimeout(r, 300)); // the status writes' own watch events arrive and are filtered
 

@@ -16,7 +16,12 @@ afterEach(async () => {
 async function setup(options: { bookmarkIntervalMs?: number; watchTimeoutMs?: number; stallTimeoutMs?: number; defaults?: boolean } = {}) {
   fake = await startFakeKube({ bookmarkIntervalMs: options.bookmarkIntervalMs ?? 100 });
   stop = new AbortController();
-  const kube = createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0, retry: { maxAttempts: 1 }, ...(options.defaults ? {} : { watchTimeoutMs: options.watchTimeoutMs ?? 30_000 }) });
+  const kube = createKubeClient({
+    kubeConfig: fake.kubeConfig,
+    qps: 0,
+    retry: { maxAttempts: 1 },
+    ...(options.defaults ? {} : { watchTimeoutMs: options.watchTimeoutMs ?? 30_000 }),
+  });
   const store = createStore<CM>();
   const events: WatcherEvent<CM>[] = [];
   const w = watcher(kube.resource(ConfigMapResource), {
@@ -51,13 +56,16 @@ describe('watcher', () => {
   it('lists, reports Synced after the initial objects, then follows changes', async () => {
     fake = await startFakeKube();
     await fake.stop(); // replaced below with objects present at start
-    fake = await startFakeKube({ objects: [1, 2, 3].map((i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `pre-${i}`, namespace: 'default' } })) });
+    fake = await startFakeKube({
+      objects: [1, 2, 3].map((i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `pre-${i}`, namespace: 'default' } })),
+    });
     const kube = createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 });
     stop = new AbortController();
     const events: string[] = [];
     const w = watcher(kube.resource(ConfigMapResource), { namespace: 'default', signal: stop.signal });
     void (async () => {
-      for await (const e of w) events.push(e.type === 'Synced' ? 'Synced' : `${e.type}${e.type === 'Applied' && e.initial ? '(initial)' : ''} ${e.object.metadata.name}`);
+      for await (const e of w)
+        events.push(e.type === 'Synced' ? 'Synced' : `${e.type}${e.type === 'Applied' && e.initial ? '(initial)' : ''} ${e.object.metadata.name}`);
     })();
     await synced(w);
     (await cms(kube).create({ metadata: { name: 'later', namespace: 'default' } }))._unsafeUnwrap();
@@ -110,7 +118,12 @@ describe('watcher', () => {
     const kube = createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0, retry: { maxAttempts: 1 } });
     stop = new AbortController();
     const states: string[] = [];
-    const w = watcher(kube.resource(ConfigMapResource), { namespace: 'default', signal: stop.signal, backoff: { baseMs: 1, maxMs: 10 }, onState: (s) => states.push(s.phase) });
+    const w = watcher(kube.resource(ConfigMapResource), {
+      namespace: 'default',
+      signal: stop.signal,
+      backoff: { baseMs: 1, maxMs: 10 },
+      onState: (s) => states.push(s.phase),
+    });
     void (async () => {
       for await (const _ of w) void _;
     })();

@@ -27,7 +27,13 @@ export async function startMarkingProxy(target: string, marker: string): Promise
     const path = req.url ?? '/';
     // appended as is, so the rest of the query keeps the client's own encoding
     const forward = http.request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: `${path}${path.includes('?') ? '&' : '?'}${mark}`, headers: { ...req.headers, host: upstream.host } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: `${path}${path.includes('?') ? '&' : '?'}${mark}`,
+        headers: { ...req.headers, host: upstream.host },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         res.flushHeaders(); // a watch's headers before its first event

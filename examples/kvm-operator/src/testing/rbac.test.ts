@@ -38,11 +38,13 @@ describe('RBAC check', () => {
     ]);
     const ledger = { verb: 'update', group: '', resource: 'configmaps', namespace: 'ops', name: 'ledger' };
     expect(denied(grants, [ledger, { verb: 'list', group: '', resource: 'pods', namespace: 'a' }])).toEqual([]);
-    expect(denied(grants, [{ ...ledger, name: 'other' }, { ...ledger, namespace: 'elsewhere' }, { verb: 'list', group: '', resource: 'pods/log' }])).toEqual([
-      '/configmaps:update in elsewhere',
-      '/configmaps:update in ops',
-      '/pods/log:list',
-    ]);
+    expect(
+      denied(grants, [
+        { ...ledger, name: 'other' },
+        { ...ledger, namespace: 'elsewhere' },
+        { verb: 'list', group: '', resource: 'pods/log' },
+      ]),
+    ).toEqual(['/configmaps:update in elsewhere', '/configmaps:update in ops', '/pods/log:list']);
   });
 
   it('reports each verb granted that no request used', () => {

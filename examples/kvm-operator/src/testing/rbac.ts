@@ -41,8 +41,10 @@ interface Manifest {
 /** Every rule bound to the ServiceAccount `namespace/name` by the manifests (YAML documents). */
 export function grantsFor(manifests: string, account: { readonly name: string; readonly namespace: string }): Grant[] {
   const docs = parseAllDocuments(manifests).map((d) => d.toJS() as Manifest);
-  const role = (kind: string, name: string, namespace?: string) => docs.find((d) => d.kind === kind && d.metadata.name === name && (kind === 'ClusterRole' || d.metadata.namespace === namespace));
-  const bindsAccount = (d: Manifest) => d.subjects?.some((s) => s.kind === 'ServiceAccount' && s.name === account.name && s.namespace === account.namespace) ?? false;
+  const role = (kind: string, name: string, namespace?: string) =>
+    docs.find((d) => d.kind === kind && d.metadata.name === name && (kind === 'ClusterRole' || d.metadata.namespace === namespace));
+  const bindsAccount = (d: Manifest) =>
+    d.subjects?.some((s) => s.kind === 'ServiceAccount' && s.name === account.name && s.namespace === account.namespace) ?? false;
   return docs
     .filter((d) => (d.kind === 'ClusterRoleBinding' || d.kind === 'RoleBinding') && bindsAccount(d))
     .flatMap((binding) => {
@@ -69,7 +71,9 @@ export const permission = (r: Pick<ApiRequest, 'group' | 'resource' | 'verb'>) =
 
 /** Requests no grant allows, as `group/resource:verb` (sorted, without repeats). */
 export function denied(grants: readonly Grant[], requests: readonly ApiRequest[]): string[] {
-  return [...new Set(requests.filter((r) => !grants.some((g) => allows(g, r))).map((r) => `${permission(r)}${r.namespace ? ` in ${r.namespace}` : ''}`))].sort();
+  return [
+    ...new Set(requests.filter((r) => !grants.some((g) => allows(g, r))).map((r) => `${permission(r)}${r.namespace ? ` in ${r.namespace}` : ''}`)),
+  ].sort();
 }
 
 /** Each verb on each resource a grant gives that no request used, as `role: group/resource:verb`. */

@@ -57,13 +57,20 @@ describe('instancesStage', () => {
 
   it('replaces outdated nodes one at a time, masters first, launching the new instance before the old one goes', async () => {
     await bench.converge(instancesStage);
-    const bigger = testPlan('nodes', { aws: { instances: { master: { instanceType: 'm5.xlarge', ami: AMI }, worker: { instanceType: 'm5.xlarge', ami: AMI } } } });
+    const bigger = testPlan('nodes', {
+      aws: { instances: { master: { instanceType: 'm5.xlarge', ami: AMI }, worker: { instanceType: 'm5.xlarge', ami: AMI } } },
+    });
     const reasons = await bench.converge(instancesStage, { plan: bigger });
     const moves = reasons.filter((r) => !r.startsWith('waiting'));
     expect(moves).toEqual(['nodes-master-0', 'nodes-pool-0', 'nodes-pool-1'].flatMap((node) => [`replacing ${node}`, `retiring the old ${node}`]));
     expect(instances().map((i) => i.instanceType)).toEqual(['m5.xlarge', 'm5.xlarge', 'm5.xlarge']);
     const log = bench.fake.requests.all().filter((r) => r.action === 'RunInstances' || r.action === 'TerminateInstances');
-    expect(log.map((r) => r.action)).toEqual(['RunInstances', 'RunInstances', 'RunInstances', ...Array.from({ length: 3 }, () => ['RunInstances', 'TerminateInstances']).flat()]);
+    expect(log.map((r) => r.action)).toEqual([
+      'RunInstances',
+      'RunInstances',
+      'RunInstances',
+      ...Array.from({ length: 3 }, () => ['RunInstances', 'TerminateInstances']).flat(),
+    ]);
   });
 });
 
@@ -83,7 +90,17 @@ describe('retirementsStage', () => {
 
 describe('liveInstances', () => {
   it("is a node's instances that are not shutting down", () => {
-    const world = { subnets: {}, securityGroups: {}, instances: { a: [{ id: 'i-1', state: 'running', config: 'x' }, { id: 'i-2', state: 'shutting-down', config: 'y' }, { id: 'i-3', state: 'pending', config: 'x' }] } };
+    const world = {
+      subnets: {},
+      securityGroups: {},
+      instances: {
+        a: [
+          { id: 'i-1', state: 'running', config: 'x' },
+          { id: 'i-2', state: 'shutting-down', config: 'y' },
+          { id: 'i-3', state: 'pending', config: 'x' },
+        ],
+      },
+    };
     expect(liveInstances(world, 'a').map((i) => i.id)).toEqual(['i-1', 'i-3']);
     expect(liveInstances(world, 'b')).toEqual([]);
   });

@@ -25,7 +25,8 @@ export function instancesStage(stage: StageOptions): StageStep {
   // outdated nodes (a changed version, type, image, …): one at a time, masters first; new instance before the old goes
   const outdated = plan.nodes.find((n) => liveInstances(world, n.name).some((i) => i.config !== n.config));
   if (!outdated) return undefined;
-  if (!liveInstances(world, outdated.name).some((i) => i.config === outdated.config)) return launchNode(stage, outdated).map(() => stage.again(`replacing ${outdated.name}`, 2));
+  if (!liveInstances(world, outdated.name).some((i) => i.config === outdated.config))
+    return launchNode(stage, outdated).map(() => stage.again(`replacing ${outdated.name}`, 2));
   const old = liveInstances(world, outdated.name).filter((i) => i.config !== outdated.config);
   return stage.send(new TerminateInstancesCommand({ InstanceIds: old.map((i) => i.id) })).map(() => stage.again(`retiring the old ${outdated.name}`, 2));
 }
@@ -38,7 +39,9 @@ export function retirementsStage(stage: StageOptions): StageStep {
     .filter((node) => !wanted.has(node) && liveInstances(world, node).length > 0)
     .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
   if (extra === undefined) return undefined;
-  return stage.send(new TerminateInstancesCommand({ InstanceIds: liveInstances(world, extra).map((i) => i.id) })).map(() => stage.again(`removing ${extra}`, 2));
+  return stage
+    .send(new TerminateInstancesCommand({ InstanceIds: liveInstances(world, extra).map((i) => i.id) }))
+    .map(() => stage.again(`removing ${extra}`, 2));
 }
 
 /** A node's instances that are not shutting down. */
@@ -66,7 +69,12 @@ function userDataOf(stage: StageOptions, node: PlannedNode): ResultAsync<string,
 /** RunInstances of `node` in its subnet and its role's security group, tagged as the node with its launch configuration. */
 function runInstance(stage: StageOptions, node: PlannedNode, userData: string): ResultAsync<unknown, DriverError> {
   const { world } = stage;
-  const tags = [...(stage.tagged('instance', node.role, node.instanceName)[0]?.Tags ?? []), { Key: NODE_TAG, Value: node.name }, { Key: CONFIG_TAG, Value: node.config }, { Key: 'kubeception.io/role', Value: node.role }];
+  const tags = [
+    ...(stage.tagged('instance', node.role, node.instanceName)[0]?.Tags ?? []),
+    { Key: NODE_TAG, Value: node.name },
+    { Key: CONFIG_TAG, Value: node.config },
+    { Key: 'kubeception.io/role', Value: node.role },
+  ];
   return stage.send(
     new RunInstancesCommand({
       ImageId: node.ami,

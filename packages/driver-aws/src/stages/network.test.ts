@@ -11,7 +11,8 @@ beforeEach(async () => {
 });
 afterEach(() => bench.close());
 
-const owned = (type: 'vpc' | 'internet-gateway' | 'subnet' | 'route-table') => bench.fake.state.userResources({ type, tag: `${ownerTag(bench.plan.id)}=owned` });
+const owned = (type: 'vpc' | 'internet-gateway' | 'subnet' | 'route-table') =>
+  bench.fake.state.userResources({ type, tag: `${ownerTag(bench.plan.id)}=owned` });
 
 describe('vpcStage', () => {
   it('creates the VPC tagged on creation, then turns on DNS hostnames and marks it configured', async () => {
@@ -47,7 +48,12 @@ describe('subnetsStage', () => {
     expect(await bench.converge(subnetsStage)).toEqual(['creating subnet subnet-public-eu-west-1a', 'configuring public subnets']);
     expect(bench.fake.requests.count({ action: 'CreateSubnet' })).toBe(4);
     const subnets = owned('subnet');
-    expect(subnets.filter((s) => s.tags[DONE_TAG] === 'true').map((s) => s.tags[ROLE_TAG]).sort()).toEqual(['subnet-public-eu-west-1a', 'subnet-public-eu-west-1b']);
+    expect(
+      subnets
+        .filter((s) => s.tags[DONE_TAG] === 'true')
+        .map((s) => s.tags[ROLE_TAG])
+        .sort(),
+    ).toEqual(['subnet-public-eu-west-1a', 'subnet-public-eu-west-1b']);
     expect(bench.fake.requests.all().filter((r) => r.action === 'ModifySubnetAttribute')).toHaveLength(2);
   });
 });

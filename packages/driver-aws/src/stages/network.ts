@@ -32,9 +32,12 @@ export function vpcStage(stage: StageOptions): StageStep {
 /** The internet gateway: created, then attached to the VPC. */
 export function gatewayStage(stage: StageOptions): StageStep {
   const { vpc, gateway } = stage.world;
-  if (!gateway) return stage.create('igw', 'internet gateway', new CreateInternetGatewayCommand({ TagSpecifications: stage.tagged('internet-gateway', 'igw') }));
+  if (!gateway)
+    return stage.create('igw', 'internet gateway', new CreateInternetGatewayCommand({ TagSpecifications: stage.tagged('internet-gateway', 'igw') }));
   if (gateway.attachedTo === vpc?.id) return undefined;
-  return stage.send(new AttachInternetGatewayCommand({ InternetGatewayId: gateway.id, VpcId: vpc?.id })).map(() => stage.again('attaching the internet gateway', 0.01));
+  return stage
+    .send(new AttachInternetGatewayCommand({ InternetGatewayId: gateway.id, VpcId: vpc?.id }))
+    .map(() => stage.again('attaching the internet gateway', 0.01));
 }
 
 /** The subnets: every missing one created at once, then the public ones set to give instances public addresses. */
@@ -43,14 +46,20 @@ export function subnetsStage(stage: StageOptions): StageStep {
   const missing = plan.subnets.filter((s) => !world.subnets[s.role]);
   if (missing.length > 0) {
     const creates = missing.map((s) =>
-      stage.create(s.role, `subnet ${s.role}`, new CreateSubnetCommand({ VpcId: world.vpc?.id, CidrBlock: s.cidr, AvailabilityZone: s.zone, TagSpecifications: stage.tagged('subnet', s.role) })),
+      stage.create(
+        s.role,
+        `subnet ${s.role}`,
+        new CreateSubnetCommand({ VpcId: world.vpc?.id, CidrBlock: s.cidr, AvailabilityZone: s.zone, TagSpecifications: stage.tagged('subnet', s.role) }),
+      ),
     );
     return ResultAsync.combine(creates).map((steps) => steps[0] ?? stage.again('creating subnets'));
   }
   const unconfigured = plan.subnets.filter((s) => s.public && world.subnets[s.role]?.tags[DONE_TAG] !== 'true');
   if (unconfigured.length === 0) return undefined;
   const ids = unconfigured.map((s) => world.subnets[s.role]?.id ?? '');
-  const configure = ids.map((id) => stage.send(new ModifySubnetAttributeCommand({ SubnetId: id, MapPublicIpOnLaunch: { Value: true } })).andThen(() => stage.markDone(id)));
+  const configure = ids.map((id) =>
+    stage.send(new ModifySubnetAttributeCommand({ SubnetId: id, MapPublicIpOnLaunch: { Value: true } })).andThen(() => stage.markDone(id)),
+  );
   return ResultAsync.combine(configure).map(() => stage.again('configuring public subnets', 0.01));
 }
 
@@ -58,9 +67,16 @@ export function subnetsStage(stage: StageOptions): StageStep {
 export function routeTableStage(stage: StageOptions): StageStep {
   const { plan, world } = stage;
   const { routeTable } = world;
-  if (!routeTable) return stage.create('rt-public', 'route table', new CreateRouteTableCommand({ VpcId: world.vpc?.id, TagSpecifications: stage.tagged('route-table', 'rt-public') }));
+  if (!routeTable)
+    return stage.create(
+      'rt-public',
+      'route table',
+      new CreateRouteTableCommand({ VpcId: world.vpc?.id, TagSpecifications: stage.tagged('route-table', 'rt-public') }),
+    );
   if (!routeTable.defaultRoute) {
-    return stage.send(new CreateRouteCommand({ RouteTableId: routeTable.id, DestinationCidrBlock: '0.0.0.0/0', GatewayId: world.gateway?.id })).map(() => stage.again('adding the default route', 0.01));
+    return stage
+      .send(new CreateRouteCommand({ RouteTableId: routeTable.id, DestinationCidrBlock: '0.0.0.0/0', GatewayId: world.gateway?.id }))
+      .map(() => stage.again('adding the default route', 0.01));
   }
   const unassociated = plan.subnets
     .filter((s) => s.public)

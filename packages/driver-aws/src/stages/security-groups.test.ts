@@ -46,7 +46,10 @@ describe('missingRules', () => {
     },
   });
   /** A group's planned rules as observe keys them, with the test world's group ids. */
-  const keys = (group: typeof master) => (group?.rules ?? []).map((r) => ruleKey(r.protocol, r.fromPort, r.toPort, r.group ? `sg:${{ 'sg-master': 'sg-m', 'sg-worker': 'sg-w', 'sg-ingress': 'sg-i' }[r.group]}` : (r.cidr ?? '')));
+  const keys = (group: typeof master) =>
+    (group?.rules ?? []).map((r) =>
+      ruleKey(r.protocol, r.fromPort, r.toPort, r.group ? `sg:${{ 'sg-master': 'sg-m', 'sg-worker': 'sg-w', 'sg-ingress': 'sg-i' }[r.group]}` : (r.cidr ?? '')),
+    );
 
   it('is every planned rule, with its group id, when the groups have none', () => {
     const missing = missingRules(plan, world({}));
@@ -66,7 +69,11 @@ describe('missingRules', () => {
   });
 
   it('takes rules of a group observe does not see as missing, with no id', () => {
-    const partial: AwsWorld = { subnets: {}, instances: {}, securityGroups: { 'sg-master': { id: 'sg-m', rules: keys(master), references: [] }, 'sg-worker': { id: 'sg-w', rules: keys(worker), references: [] } } };
+    const partial: AwsWorld = {
+      subnets: {},
+      instances: {},
+      securityGroups: { 'sg-master': { id: 'sg-m', rules: keys(master), references: [] }, 'sg-worker': { id: 'sg-w', rules: keys(worker), references: [] } },
+    };
     expect(missingRules(plan, partial).map((m) => m.id)).toEqual((ingress?.rules ?? []).map(() => ''));
   });
 });

@@ -21,7 +21,16 @@ export function securityGroupsStage(stage: StageOptions): StageStep {
   const missingGroups = plan.securityGroups.filter((g) => !world.securityGroups[g.role]);
   if (missingGroups.length > 0) {
     const creates = missingGroups.map((g) =>
-      stage.create(g.role, `security group ${g.name}`, new CreateSecurityGroupCommand({ GroupName: g.name, Description: `Kubeception ${g.name}`, VpcId: world.vpc?.id, TagSpecifications: stage.tagged('security-group', g.role, g.name) })),
+      stage.create(
+        g.role,
+        `security group ${g.name}`,
+        new CreateSecurityGroupCommand({
+          GroupName: g.name,
+          Description: `Kubeception ${g.name}`,
+          VpcId: world.vpc?.id,
+          TagSpecifications: stage.tagged('security-group', g.role, g.name),
+        }),
+      ),
     );
     return ResultAsync.combine(creates).map((steps) => steps[0] ?? stage.again('creating security groups'));
   }

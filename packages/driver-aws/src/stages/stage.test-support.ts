@@ -60,7 +60,13 @@ export function testPlan(name: string, options: TestCluster = {}): Plan {
     kind: 'Cluster',
     metadata: { name, namespace: 'demo', uid: `uid-${name}` },
     spec: {
-      provider: { aws: { region: 'eu-west-1', instances: { master: { instanceType: 'm5.large', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } }, ...options.aws } },
+      provider: {
+        aws: {
+          region: 'eu-west-1',
+          instances: { master: { instanceType: 'm5.large', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } },
+          ...options.aws,
+        },
+      },
       kubernetes: { version: '1.33.1', api: { domain: `api.${name}.example.com` } },
       ingress: { domain: `${name}.example.com` },
       network: { podCIDR: '10.2.0.0/16' },
@@ -76,8 +82,16 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 /** A fake EC2 (instances pending and shutting down for 5 ms) and the plan of `demo/<name>`. */
 export async function startStageBench(name: string, cluster: TestCluster = {}): Promise<StageBench> {
-  const fake = await startFakeEc2({ images: [{ id: AMI, name: 'kubeception-test' }], instanceDelays: { pendingMs: 5, shuttingDownMs: 5, terminatedRetentionMs: 1 } });
-  const ec2 = new EC2Client({ region: 'eu-west-1', endpoint: fake.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 1 });
+  const fake = await startFakeEc2({
+    images: [{ id: AMI, name: 'kubeception-test' }],
+    instanceDelays: { pendingMs: 5, shuttingDownMs: 5, terminatedRetentionMs: 1 },
+  });
+  const ec2 = new EC2Client({
+    region: 'eu-west-1',
+    endpoint: fake.url,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    maxAttempts: 1,
+  });
   const plan = testPlan(name, cluster);
   const pending = new PendingCreations();
   const observe = async () => (await observeWorld(ec2, plan.id))._unsafeUnwrap();

@@ -85,7 +85,10 @@ export function stageOptions(inputs: StageInputs): StageOptions {
       return send(command).map(() => (pending.record(plan.id, role), again(`creating ${what}`)));
     },
     tagged: (type, role, name = `${plan.id}-${role}`) => [
-      { ResourceType: type, Tags: [...Object.entries(plan.tags).map(([Key, Value]): Tag => ({ Key, Value })), { Key: ROLE_TAG, Value: role }, { Key: 'Name', Value: name }] },
+      {
+        ResourceType: type,
+        Tags: [...Object.entries(plan.tags).map(([Key, Value]): Tag => ({ Key, Value })), { Key: ROLE_TAG, Value: role }, { Key: 'Name', Value: name }],
+      },
     ],
     markDone: (id) => send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: DONE_TAG, Value: 'true' }] })),
   };
@@ -93,5 +96,11 @@ export function stageOptions(inputs: StageInputs): StageOptions {
 
 /** The roles of the stages' resources observe sees (their creations are no longer pending). */
 export function visibleRoles(world: AwsWorld): string[] {
-  return [...(world.vpc ? ['vpc'] : []), ...(world.gateway ? ['igw'] : []), ...(world.routeTable ? ['rt-public'] : []), ...Object.keys(world.subnets), ...Object.keys(world.securityGroups)];
+  return [
+    ...(world.vpc ? ['vpc'] : []),
+    ...(world.gateway ? ['igw'] : []),
+    ...(world.routeTable ? ['rt-public'] : []),
+    ...Object.keys(world.subnets),
+    ...Object.keys(world.securityGroups),
+  ];
 }

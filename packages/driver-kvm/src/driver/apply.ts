@@ -25,14 +25,26 @@ export interface ApplyDeps {
   readonly guest: ReturnType<GuestConnector>;
 }
 
-export const kubeFailure = (what: string) => (error: KubeError): DriverError => ({ kind: error.kind === 'Forbidden' || error.kind === 'Invalid' ? 'Failed' : 'Transient', message: `${what}: ${error.message}`, cause: error });
+export const kubeFailure =
+  (what: string) =>
+  (error: KubeError): DriverError => ({
+    kind: error.kind === 'Forbidden' || error.kind === 'Invalid' ? 'Failed' : 'Transient',
+    message: `${what}: ${error.message}`,
+    cause: error,
+  });
 const ignoreMissing = (error: KubeError) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(error));
 
 /** Server-side applies objects (the Namespace first, the rest at once). */
 export function applyObjects(deps: Pick<ApplyDeps, 'kube' | 'fieldManager'>, objects: readonly KubeObject[]): ResultAsync<number, DriverError> {
-  const one = (o: KubeObject) => deps.kube.resource(descriptorOf(o)).apply(o, { fieldManager: deps.fieldManager, force: true }).mapErr(kubeFailure(`apply ${o.kind} ${o.metadata?.name}`));
+  const one = (o: KubeObject) =>
+    deps.kube
+      .resource(descriptorOf(o))
+      .apply(o, { fieldManager: deps.fieldManager, force: true })
+      .mapErr(kubeFailure(`apply ${o.kind} ${o.metadata?.name}`));
   const [first, rest] = objects[0]?.kind === 'Namespace' ? [objects.slice(0, 1), objects.slice(1)] : [[], objects];
-  return ResultAsync.combine(first.map(one)).andThen(() => ResultAsync.combine(rest.map(one))).map(() => objects.length);
+  return ResultAsync.combine(first.map(one))
+    .andThen(() => ResultAsync.combine(rest.map(one)))
+    .map(() => objects.length);
 }
 
 /** Deletes objects (already gone is fine). */
@@ -66,14 +78,19 @@ export function removeVm(deps: ApplyDeps, world: KvmWorld, removing: NonNullable
       ? okAsync(undefined)
       : deps.kube
           .resource(descriptorOf(deployment))
-          .patch(deployment.metadata?.name ?? '', { type: 'merge', body: { metadata: { annotations: { [DRAIN_STARTED_ANNOTATION]: deps.now().toISOString() } } } }, { namespace: deployment.metadata?.namespace ?? '' })
+          .patch(
+            deployment.metadata?.name ?? '',
+            { type: 'merge', body: { metadata: { annotations: { [DRAIN_STARTED_ANNOTATION]: deps.now().toISOString() } } } },
+            { namespace: deployment.metadata?.namespace ?? '' },
+          )
           .map(() => undefined)
           .mapErr(kubeFailure(`mark the drain of ${node}`));
   return mark
     .andThen(() => drainNode(deps.guest!, guestNode))
     .andThen(({ left, blocked }) => {
       if (left === 0) return deleteVm();
-      const refused = blocked.length > 0 ? `; eviction refused: ${blocked.slice(0, 3).join('; ')}${blocked.length > 3 ? ` and ${blocked.length - 3} more` : ''}` : '';
+      const refused =
+        blocked.length > 0 ? `; eviction refused: ${blocked.slice(0, 3).join('; ')}${blocked.length > 3 ? ` and ${blocked.length - 3} more` : ''}` : '';
       return okAsync(`draining ${node}: ${left} pods left${refused}`);
     });
 }
@@ -95,7 +112,12 @@ export function forgetGuestNodes(deps: ApplyDeps, world: KvmWorld, rendered: Ren
  * cache had not seen it yet); otherwise the pass fails with `NamespaceTaken`. `true` when the
  * Namespace needs no apply in this pass.
  */
-export function claimNamespace(deps: Pick<ApplyDeps, 'kube' | 'fieldManager'>, world: KvmWorld, rendered: RenderedCluster, cluster: KvmCluster): ResultAsync<boolean, DriverError> {
+export function claimNamespace(
+  deps: Pick<ApplyDeps, 'kube' | 'fieldManager'>,
+  world: KvmWorld,
+  rendered: RenderedCluster,
+  cluster: KvmCluster,
+): ResultAsync<boolean, DriverError> {
   const desired = rendered.objects.find((o): o is Namespace & KubeObject => o.kind === 'Namespace');
   if (world.namespace !== undefined || desired === undefined) return okAsync(false);
   const namespaces = deps.kube.resource(NamespaceResource);
@@ -104,7 +126,9 @@ export function claimNamespace(deps: Pick<ApplyDeps, 'kube' | 'fieldManager'>, w
     const taken = namespaceRefusal(cluster.id, existing, owner);
     if (taken !== undefined) return errAsync(taken);
     // not refused and not ours: a former Cluster's, being deleted (the next pass sees it in the cache and waits)
-    return namespaceClaim(existing, owner) === 'ours' ? okAsync(true) : errAsync({ kind: 'Transient', message: `host namespace ${cluster.id}, left by a former Cluster, is terminating` });
+    return namespaceClaim(existing, owner) === 'ours'
+      ? okAsync(true)
+      : errAsync({ kind: 'Transient', message: `host namespace ${cluster.id}, left by a former Cluster, is terminating` });
   };
   return namespaces
     .create(desired, { fieldManager: deps.fieldManager })
@@ -119,7 +143,14 @@ export function claimNamespace(deps: Pick<ApplyDeps, 'kube' | 'fieldManager'>, w
 }
 
 /** Runs a plan; answers the progress of the pass. */
-export function executePlan(deps: ApplyDeps, world: KvmWorld, plan: Plan, rendered: RenderedCluster, cluster: KvmCluster, context: DriverContext): ResultAsync<DriverProgress, DriverError> {
+export function executePlan(
+  deps: ApplyDeps,
+  world: KvmWorld,
+  plan: Plan,
+  rendered: RenderedCluster,
+  cluster: KvmCluster,
+  context: DriverContext,
+): ResultAsync<DriverProgress, DriverError> {
   const flannelCurrent = world.flannel !== undefined && JSON.stringify(world.flannel) === JSON.stringify(rendered.flannel.config);
   const flannel = (): ResultAsync<void, DriverError> =>
     flannelCurrent
@@ -148,4 +179,3 @@ export function executePlan(deps: ApplyDeps, world: KvmWorld, plan: Plan, render
       return wrote || removal.length > 0 || guestPolled ? { type: 'waitFor', reason, recheckAfterMs: deps.recheckMs } : { type: 'waitFor', reason };
     });
 }
-

@@ -52,14 +52,22 @@ export function cleanupCluster(cluster: KvmClusterIdentity, world: KvmWorld, dep
       .deletePrefix(flannelEtcdPrefix(cluster.id))
       .mapErr((e): DriverError => ({ kind: 'Transient', message: `flannel store: ${e.message}`, cause: e }))
       .andThen(() => deps.ledger.release(owner).mapErr((e): DriverError => ({ kind: 'Transient', message: e.message, cause: e })))
-      .andThen(() => (world.namespace ? deleteObjects(deps.kube, [world.namespace]).map(() => wait(`namespace ${cluster.id} terminating`, deps.recheckMs)) : okAsync<DriverProgress, DriverError>({ type: 'done' })));
+      .andThen(() =>
+        world.namespace
+          ? deleteObjects(deps.kube, [world.namespace]).map(() => wait(`namespace ${cluster.id} terminating`, deps.recheckMs))
+          : okAsync<DriverProgress, DriverError>({ type: 'done' }),
+      );
 
   // A namespace claimed by another Cluster is not ours to empty (nor is a flannel prefix of its
   // ID): only our ledger entry is released. One a former Cluster of our name left behind keeps its
   // network too: its VMs may still run on it, and this Cluster never had anything there.
   const claim = namespaceClaim(world.namespace, { owner, uid: cluster.metadata.uid });
   if (claim === 'previous') return okAsync({ type: 'done' });
-  if (claim === 'foreign') return deps.ledger.release(owner).mapErr((e): DriverError => ({ kind: 'Transient', message: e.message, cause: e })).map(() => ({ type: 'done' }));
+  if (claim === 'foreign')
+    return deps.ledger
+      .release(owner)
+      .mapErr((e): DriverError => ({ kind: 'Transient', message: e.message, cause: e }))
+      .map(() => ({ type: 'done' }));
 
   const vms = all.filter((o) => o.kind === 'Deployment' && o.metadata?.labels?.[KvmLabel.Node] !== undefined);
   const front = all.filter((o) => ['Service', 'EndpointSlice', 'Ingress', 'PodDisruptionBudget'].includes(o.kind ?? ''));
@@ -89,7 +97,7 @@ function bridges(cluster: KvmClusterIdentity, world: KvmWorld, deps: CleanupDeps
       .map(() => wait('removing the bridge and VXLAN device from every host', deps.recheckMs));
   }
   const status = cleanup.status;
-  const clean = status !== undefined && (status.observedGeneration ?? 0) >= (cleanup.metadata?.generation ?? 0) && status.numberReady === status.desiredNumberScheduled;
+  const clean =
+    status !== undefined && (status.observedGeneration ?? 0) >= (cleanup.metadata?.generation ?? 0) && status.numberReady === status.desiredNumberScheduled;
   return clean ? undefined : okAsync(wait(`bridge cleanup on ${status?.numberReady ?? 0} of ${status?.desiredNumberScheduled ?? '?'} hosts`, deps.recheckMs));
 }
-

@@ -3,7 +3,9 @@ import { contains } from './contains.js';
 
 describe('contains', () => {
   it('accepts extra fields the server added', () => {
-    expect(contains({ metadata: { name: 'a', uid: 'u' }, spec: { replicas: 1, paused: false } }, { metadata: { name: 'a' }, spec: { replicas: 1 } })).toBe(true);
+    expect(contains({ metadata: { name: 'a', uid: 'u' }, spec: { replicas: 1, paused: false } }, { metadata: { name: 'a' }, spec: { replicas: 1 } })).toBe(
+      true,
+    );
   });
   it('sees a changed scalar, a missing field and a changed type', () => {
     expect(contains({ spec: { replicas: 2 } }, { spec: { replicas: 1 } })).toBe(false);
@@ -13,7 +15,17 @@ describe('contains', () => {
   });
   it('compares arrays element by element and by length', () => {
     const desired = { ports: [{ port: 80 }, { port: 443 }] };
-    expect(contains({ ports: [{ port: 80, protocol: 'TCP' }, { port: 443, protocol: 'TCP' }] }, desired)).toBe(true);
+    expect(
+      contains(
+        {
+          ports: [
+            { port: 80, protocol: 'TCP' },
+            { port: 443, protocol: 'TCP' },
+          ],
+        },
+        desired,
+      ),
+    ).toBe(true);
     expect(contains({ ports: [{ port: 80 }] }, desired)).toBe(false);
     expect(contains({ ports: [{ port: 80 }, { port: 443 }, { port: 8080 }] }, desired)).toBe(false);
     expect(contains({ ports: [{ port: 443 }, { port: 80 }] }, desired)).toBe(false);

@@ -45,10 +45,16 @@ function cluster(namespace: string, name: string): Persisted<Cluster> {
     },
   };
   const valid = model.validate(object)._unsafeUnwrap();
-  return { ...valid, metadata: { ...valid.metadata, name, namespace, uid: `uid-${namespace}-${name}`, resourceVersion: '1', generation: 1 } } as Persisted<Cluster>;
+  return {
+    ...valid,
+    metadata: { ...valid.metadata, name, namespace, uid: `uid-${namespace}-${name}`, resourceVersion: '1', generation: 1 },
+  } as Persisted<Cluster>;
 }
 const specOf = (c: Persisted<Cluster>) => (c.spec.provider as { kvm: KvmSpec }).kvm;
-const withFlannel = (c: Persisted<Cluster>, flannel: object): Persisted<Cluster> => ({ ...c, spec: { ...c.spec, network: { ...c.spec.network, flannel: { ...c.spec.network.flannel, ...flannel } } } });
+const withFlannel = (c: Persisted<Cluster>, flannel: object): Persisted<Cluster> => ({
+  ...c,
+  spec: { ...c.spec, network: { ...c.spec.network, flannel: { ...c.spec.network.flannel, ...flannel } } },
+});
 const deleting = (c: Persisted<Cluster>): Persisted<Cluster> => ({ ...c, metadata: { ...c.metadata, deletionTimestamp: new Date().toISOString() } });
 const idOf = (c: Persisted<Cluster>) => kvmClusterIdentity(c).id;
 
@@ -66,7 +72,11 @@ const namespaceWatch = () => driver.watches?.find((w) => w.resource === Namespac
 const cachedNamespace = (id: string) => context.cache(NamespaceResource).get(id);
 const ledgerData = () => context.cache(ConfigMapResource, { namespace: OPERATOR }).get(`${OPERATOR}/${NETWORK_LEDGER_NAME}`)?.data ?? {};
 /** Writes by the driver since `mark` (the request log's length). */
-const writesSince = (mark: number) => host.kube.requests.all().slice(mark).filter((r) => r.userAgent.startsWith(AGENT) && !['get', 'list', 'watch', 'discovery'].includes(r.verb));
+const writesSince = (mark: number) =>
+  host.kube.requests
+    .all()
+    .slice(mark)
+    .filter((r) => r.userAgent.startsWith(AGENT) && !['get', 'list', 'watch', 'discovery'].includes(r.verb));
 
 /** One pass as the Cluster controller makes it: preflight, observe, apply. */
 const applyPass = (c: Persisted<Cluster>) =>
@@ -75,7 +85,10 @@ const applyPass = (c: Persisted<Cluster>) =>
     .andThen((observed) => driver.apply(c, specOf(c), observed, context));
 
 beforeAll(async () => {
-  host = await startSimulatedHost({ nodes: [1, 2].map((i) => ({ name: `host-${i}`, labels: { 'kubeception.io/vm-host': 'true' } })), kubelet: { stopDelayMs: 100 } });
+  host = await startSimulatedHost({
+    nodes: [1, 2].map((i) => ({ name: `host-${i}`, labels: { 'kubeception.io/vm-host': 'true' } })),
+    kubelet: { stopDelayMs: 100 },
+  });
   kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0, userAgent: AGENT });
   (await kube.resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR } }))._unsafeUnwrap();
   store = createMemoryNetworkStore();
@@ -98,7 +111,10 @@ describe('a running Cluster', () => {
 
   beforeAll(async () => {
     const vm = (): unknown => context.cache(DaemonSetResource, MANAGED).get(`${idOf(chg)}/flannel`);
-    await until(async () => (await applyPass(chg))._unsafeUnwrap(), () => vm() !== undefined && Object.keys(ledgerData()).length > 0);
+    await until(
+      async () => (await applyPass(chg))._unsafeUnwrap(),
+      () => vm() !== undefined && Object.keys(ledgerData()).length > 0,
+    );
     allocated = (await driver.observe(chg, specOf(chg), context))._unsafeUnwrap().network?.flannel;
   }, 30_000);
 
@@ -114,7 +130,11 @@ describe('a running Cluster', () => {
     const changed = withFlannel(chg, flannel);
     const mark = host.kube.requests.all().length;
     const refused = (await driver.preflight?.(changed, specOf(changed), context))?._unsafeUnwrapErr();
-    expect(refused).toMatchObject({ reason: 'AllocationImmutable', terminal: true, message: expect.stringContaining(`spec.network.flannel cannot change once allocated (from ${field} `) });
+    expect(refused).toMatchObject({
+      reason: 'AllocationImmutable',
+      terminal: true,
+      message: expect.stringContaining(`spec.network.flannel cannot change once allocated (from ${field} `),
+    });
     const observed = (await driver.observe(changed, specOf(changed), context))._unsafeUnwrap();
     expect((await driver.apply(changed, specOf(changed), observed, context))._unsafeUnwrapErr().reason).toBe('AllocationImmutable');
     expect(writesSince(mark)).toEqual([]);
@@ -162,7 +182,10 @@ describe('a Cluster refused NamespaceTaken', () => {
 
   it('is queued by its squatting namespace, and goes on once it is gone', async () => {
     (await kube.resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: id } }))._unsafeUnwrap();
-    await until(async () => cachedNamespace(id), (ns) => ns !== undefined);
+    await until(
+      async () => cachedNamespace(id),
+      (ns) => ns !== undefined,
+    );
     expect((await driver.preflight?.(next, specOf(next), context))?._unsafeUnwrapErr()).toMatchObject({ reason: 'NamespaceTaken', terminal: true });
 
     const squat = cachedNamespace(id);
@@ -171,7 +194,10 @@ describe('a Cluster refused NamespaceTaken', () => {
     expect(namespaceWatch().clusters({ ...squat, metadata: { ...squat.metadata, name: 'unrelated' } }, true)).toEqual([]);
 
     (await kube.resource(NamespaceResource).delete(id))._unsafeUnwrap();
-    await until(async () => cachedNamespace(id), (ns) => ns === undefined);
+    await until(
+      async () => cachedNamespace(id),
+      (ns) => ns === undefined,
+    );
     // the controller maps the namespace's last state, deleted, to the Cluster, which passes now
     expect(namespaceWatch().clusters(squat, true)).toEqual([{ name: 'next', namespace: 'team-b' }]);
     expect((await driver.preflight?.(next, specOf(next), context))?.isOk()).toBe(true);

@@ -99,7 +99,14 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
   const state = driverState(options);
   const { ledgerName, pool, connect, guests, renders, refused } = state;
   const flannelTlsSecret = options.flannel.etcdTlsSecretName;
-  const observeDeps: ObserveDeps = { store: options.networkStore, ledgerNamespace: options.ledgerNamespace, ledgerName, connect, guests, ...(flannelTlsSecret ? { flannelTlsSecret } : {}) };
+  const observeDeps: ObserveDeps = {
+    store: options.networkStore,
+    ledgerNamespace: options.ledgerNamespace,
+    ledgerName,
+    connect,
+    guests,
+    ...(flannelTlsSecret ? { flannelTlsSecret } : {}),
+  };
   const preflightDeps: PreflightDeps = {
     ledgerNamespace: options.ledgerNamespace,
     ledgerName,
@@ -181,7 +188,15 @@ function applyStep(state: KvmDriverState, pass: Pass<KvmSpec> & { readonly conte
   }
   // drains and Node deletions dial as the admin, as reading the Nodes does
   const guest = connect(guestTarget(cluster, world.certificates));
-  const applyDeps = { kube: options.kube, fieldManager, store: options.networkStore, drainTimeoutMs: options.drainTimeoutMs ?? 300_000, recheckMs, now: options.now ?? (() => new Date()), guest };
+  const applyDeps = {
+    kube: options.kube,
+    fieldManager,
+    store: options.networkStore,
+    drainTimeoutMs: options.drainTimeoutMs ?? 300_000,
+    recheckMs,
+    now: options.now ?? (() => new Date()),
+    guest,
+  };
   return executePlan(applyDeps, world, plan, rendered, kc, context);
 }
 
@@ -193,6 +208,14 @@ function cleanupStep(state: KvmDriverState, pass: Pass<KvmSpec | undefined>): Re
   state.renders.forget(clusterOwner(identity));
   state.refused.cleared(identity.id);
   state.guests.stop({ name: cluster.metadata.name, namespace: cluster.metadata.namespace });
-  const cleanupDeps = { kube: options.kube, fieldManager: state.fieldManager, store: options.networkStore, ledger: state.ledger, recheckMs: state.recheckMs, flannelImage: options.flannel.image, nodeSelector: spec?.nodeSelector };
+  const cleanupDeps = {
+    kube: options.kube,
+    fieldManager: state.fieldManager,
+    store: options.networkStore,
+    ledger: state.ledger,
+    recheckMs: state.recheckMs,
+    flannelImage: options.flannel.image,
+    nodeSelector: spec?.nodeSelector,
+  };
   return cleanupCluster(identity, observed.provider.world, cleanupDeps);
 }

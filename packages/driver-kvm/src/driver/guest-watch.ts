@@ -72,10 +72,14 @@ export function createGuestWatches(): GuestWatches {
     start: (listener, signal) => {
       notify = listener;
       stopped = signal;
-      signal.addEventListener('abort', () => {
-        for (const entry of running.values()) entry.abort.abort();
-        running.clear();
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const entry of running.values()) entry.abort.abort();
+          running.clear();
+        },
+        { once: true },
+      );
     },
     nodes: (cluster, client, identity) => {
       if (notify === undefined || stopped?.aborted) return undefined;

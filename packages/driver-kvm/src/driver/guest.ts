@@ -4,7 +4,16 @@
  */
 import type { SecretValue } from '@kubeception/sdk';
 import type { DriverError } from '@kubeception/sdk/cluster';
-import { createKubeClient, kubeConfigFromCertificate, NodeResource, PodResource, type KubeClient, type KubeError, type Node, type Pod } from '@kubeception/sdk/kube';
+import {
+  createKubeClient,
+  kubeConfigFromCertificate,
+  NodeResource,
+  PodResource,
+  type KubeClient,
+  type KubeError,
+  type Node,
+  type Pod,
+} from '@kubeception/sdk/kube';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 
 /** What the driver knows about reaching a guest cluster. */
@@ -76,7 +85,9 @@ export interface GuestNode {
 }
 
 /** What the guest API said: its nodes, or why it could not be asked; `watched`: the nodes come from a watch, whose changes queue the Cluster. */
-export type GuestView = { readonly reachable: true; readonly nodes: ReadonlyMap<string, GuestNode>; readonly watched?: true } | { readonly reachable: false; readonly reason: string };
+export type GuestView =
+  | { readonly reachable: true; readonly nodes: ReadonlyMap<string, GuestNode>; readonly watched?: true }
+  | { readonly reachable: false; readonly reason: string };
 
 const unreachable = (error: KubeError): DriverError => ({ kind: 'Transient', message: `guest API: ${error.message}`, cause: error });
 
@@ -121,7 +132,12 @@ export interface DrainProgress {
  * is tried again on the next pass (the caller's drain timeout bounds the wait). Safe to repeat.
  */
 export function drainNode(guest: KubeClient, node: GuestNode): ResultAsync<DrainProgress, DriverError> {
-  const cordon = node.unschedulable ? okAsync(undefined) : guest.resource(NodeResource).patch(node.name, { type: 'merge', body: { spec: { unschedulable: true } } }).map(() => undefined);
+  const cordon = node.unschedulable
+    ? okAsync(undefined)
+    : guest
+        .resource(NodeResource)
+        .patch(node.name, { type: 'merge', body: { spec: { unschedulable: true } } })
+        .map(() => undefined);
   const pods = guest.resource(PodResource);
   return cordon
     .andThen(() => pods.list({ fieldSelector: `spec.nodeName=${node.name}` }))

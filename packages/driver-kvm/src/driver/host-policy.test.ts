@@ -29,7 +29,9 @@ describe('hostPolicyRefusal', () => {
     for (const image of ['evil.example.com/rootkit:1', 'quay.io/kubeception/qemu-launcher-evil:1', 'quay.io/kubeception/qemu-launcher/evil:1']) {
       expect(hostPolicyRefusal(cluster({ image }), {}), image).toMatchObject({ reason: 'LauncherImageNotAllowed', terminal: true });
     }
-    expect(hostPolicyRefusal(cluster({ image: 'registry.example.com/kubeception/qemu-launcher:0.2.0' }), { launcherImages: ['registry.example.com/kubeception/'] })).toBeUndefined();
+    expect(
+      hostPolicyRefusal(cluster({ image: 'registry.example.com/kubeception/qemu-launcher:0.2.0' }), { launcherImages: ['registry.example.com/kubeception/'] }),
+    ).toBeUndefined();
   });
 
   it('refuses host paths outside the allowed roots, with .. resolved', () => {

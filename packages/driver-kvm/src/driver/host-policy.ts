@@ -50,13 +50,20 @@ export function hostPolicyRefusal(cluster: KvmCluster, policy: HostPolicy): Driv
   const images = policy.launcherImages ?? [imageRepository(DEFAULT_LAUNCHER_IMAGE)];
   const repository = imageRepository(kvm.launcher.image);
   if (!images.some((allowed) => (allowed.endsWith('/') ? repository.startsWith(allowed) : repository === allowed))) {
-    return refusal('LauncherImageNotAllowed', `spec.provider.kvm.launcher.image: ${kvm.launcher.image} is not an image this operator runs (allowed: ${images.join(', ')})`);
+    return refusal(
+      'LauncherImageNotAllowed',
+      `spec.provider.kvm.launcher.image: ${kvm.launcher.image} is not an image this operator runs (allowed: ${images.join(', ')})`,
+    );
   }
   const roots = policy.hostPathRoots ?? DEFAULT_ROOTS;
   const paths = [
     { field: 'spec.provider.kvm.guestImage.cachePath', path: kvm.guestImage.cachePath },
-    ...(kvm.etcdStorage.type === 'hostPath' && kvm.etcdStorage.hostPath ? [{ field: 'spec.provider.kvm.etcdStorage.hostPath.path', path: kvm.etcdStorage.hostPath.path }] : []),
+    ...(kvm.etcdStorage.type === 'hostPath' && kvm.etcdStorage.hostPath
+      ? [{ field: 'spec.provider.kvm.etcdStorage.hostPath.path', path: kvm.etcdStorage.hostPath.path }]
+      : []),
   ];
   const outside = paths.find((p) => !roots.some((root) => under(p.path, root)));
-  return outside === undefined ? undefined : refusal('HostPathNotAllowed', `${outside.field}: ${outside.path} is not under a host directory this operator allows (${roots.join(', ')})`);
+  return outside === undefined
+    ? undefined
+    : refusal('HostPathNotAllowed', `${outside.field}: ${outside.path} is not under a host directory this operator allows (${roots.join(', ')})`);
 }

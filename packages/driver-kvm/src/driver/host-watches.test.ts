@@ -13,11 +13,17 @@ const LEDGER = 'kubeception-kvm-networks';
 
 /** A persisted object of `kind` with `metadata` over a name and namespace. */
 const object = (kind: string, metadata: Partial<Persisted<KubeObject>['metadata']>, data?: Record<string, string>): Persisted<KubeObject> =>
-  ({ apiVersion: 'v1', kind, metadata: { name: 'x', uid: 'u', resourceVersion: '1', generation: 1, ...metadata }, ...(data ? { data } : {}) }) as Persisted<KubeObject>;
+  ({
+    apiVersion: 'v1',
+    kind,
+    metadata: { name: 'x', uid: 'u', resourceVersion: '1', generation: 1, ...metadata },
+    ...(data ? { data } : {}),
+  }) as Persisted<KubeObject>;
 
 const watchesOf = (watches: readonly DriverWatch[], kind: string) => watches.filter((w) => w.resource.kind === kind);
 /** The watch of `kind` with exactly `selection`. */
-const watchOf = (watches: readonly DriverWatch[], kind: string, selection: object) => watchesOf(watches, kind).find((w) => JSON.stringify(w.selection) === JSON.stringify(selection));
+const watchOf = (watches: readonly DriverWatch[], kind: string, selection: object) =>
+  watchesOf(watches, kind).find((w) => JSON.stringify(w.selection) === JSON.stringify(selection));
 
 describe('hostWatches', () => {
   const refused = createRefusedClusters();
@@ -33,7 +39,9 @@ describe('hostWatches', () => {
 
   it('leads a certificate Secret, and its copy in a host namespace, to the Cluster it names', () => {
     const certificates = watchOf(watches, SecretResource.kind, CERTIFICATE_SECRETS);
-    expect(certificates?.clusters(object('Secret', { namespace: 'team-a', labels: { [Label.Cluster]: 'demo' } }), false)).toEqual([{ name: 'demo', namespace: 'team-a' }]);
+    expect(certificates?.clusters(object('Secret', { namespace: 'team-a', labels: { [Label.Cluster]: 'demo' } }), false)).toEqual([
+      { name: 'demo', namespace: 'team-a' },
+    ]);
     const copy = object('Secret', { namespace: 'demo-0123456789', labels: { [Label.Cluster]: 'demo', [KvmLabel.ClusterNamespace]: 'team-a' } });
     expect(certificates?.clusters(copy, false)).toEqual([{ name: 'demo', namespace: 'team-a' }]);
   });
@@ -50,7 +58,9 @@ describe('hostWatches', () => {
     expect(watchOf(watches, SecretResource.kind, { namespace: OPERATOR })).toBeUndefined();
     const withTls = hostWatches({ ledgerNamespace: OPERATOR, ledgerName: LEDGER, flannelTlsSecret: 'flannel-etcd-client', refused });
     expect(withTls).toHaveLength(watches.length + 1);
-    expect(watchOf(withTls, SecretResource.kind, { namespace: OPERATOR })?.clusters(object('Secret', { name: 'flannel-etcd-client', namespace: OPERATOR }), false)).toEqual([]);
+    expect(
+      watchOf(withTls, SecretResource.kind, { namespace: OPERATOR })?.clusters(object('Secret', { name: 'flannel-etcd-client', namespace: OPERATOR }), false),
+    ).toEqual([]);
   });
 });
 

@@ -39,9 +39,17 @@ export function hostWatches(options: HostWatchOptions): DriverWatch[] {
     }),
     watch({ resource: PodResource, selection: VM_PODS, clusters: clusterOfHostObject }),
     // the Clusters' certificate Secrets, and their copies in the host namespaces (which name their Cluster's namespace)
-    watch({ resource: SecretResource, selection: CERTIFICATE_SECRETS, clusters: (s) => [{ name: s.metadata.labels?.[Label.Cluster] ?? '', namespace: s.metadata.labels?.[KvmLabel.ClusterNamespace] ?? s.metadata.namespace }] }),
+    watch({
+      resource: SecretResource,
+      selection: CERTIFICATE_SECRETS,
+      clusters: (s) => [{ name: s.metadata.labels?.[Label.Cluster] ?? '', namespace: s.metadata.labels?.[KvmLabel.ClusterNamespace] ?? s.metadata.namespace }],
+    }),
     // a lost ledger: every Cluster it listed re-derives its entry from its status
-    watch({ resource: ConfigMapResource, selection: { namespace: ledgerNamespace }, clusters: (cm, deleted) => (deleted && cm.metadata.name === ledgerName ? ledgerOwners(cm.data) : []) }),
+    watch({
+      resource: ConfigMapResource,
+      selection: { namespace: ledgerNamespace },
+      clusters: (cm, deleted) => (deleted && cm.metadata.name === ledgerName ? ledgerOwners(cm.data) : []),
+    }),
     ...(options.flannelTlsSecret ? [watch({ resource: SecretResource, selection: { namespace: ledgerNamespace }, clusters: () => [] })] : []),
   ];
 }

@@ -62,7 +62,8 @@ export const MANAGED = { labelSelector: `${Label.ManagedBy}=${MANAGED_BY}` } as 
 export const selectionOf = (descriptor: { readonly kind: string }) => (descriptor.kind === 'Namespace' ? undefined : MANAGED);
 
 /** `namespace` when it is labelled as the driver's (what a {@link MANAGED} cache would hold), else `undefined`. */
-export const managedNamespace = <N extends KubeObject>(namespace: N | undefined): N | undefined => (namespace?.metadata?.labels?.[Label.ManagedBy] === MANAGED_BY ? namespace : undefined);
+export const managedNamespace = <N extends KubeObject>(namespace: N | undefined): N | undefined =>
+  namespace?.metadata?.labels?.[Label.ManagedBy] === MANAGED_BY ? namespace : undefined;
 
 /**
  * The VM pods the driver creates (through their Deployments). Flannel's pods are left out: the

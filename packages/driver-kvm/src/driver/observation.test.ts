@@ -31,7 +31,14 @@ function cluster(name: string): Persisted<Cluster> {
 const specOf = (c: Persisted<Cluster>) => (c.spec.provider as { kvm: KvmSpec }).kvm;
 
 /** A world with nothing on the host yet, holding `network` when given. */
-const world = (network?: KvmWorld['network']): KvmWorld => ({ objects: new Map(), pods: [], certificates: [], ledgered: network !== undefined, ...(network ? { network } : {}), guest: { reachable: false, reason: 'no guest API yet' } });
+const world = (network?: KvmWorld['network']): KvmWorld => ({
+  objects: new Map(),
+  pods: [],
+  certificates: [],
+  ledgered: network !== undefined,
+  ...(network ? { network } : {}),
+  guest: { reachable: false, reason: 'no guest API yet' },
+});
 const renders = () => createRenderCache({ flannel: sampleInputs.flannel });
 const conditionOf = (observed: ReturnType<typeof observation>, type: string) => observed.conditions.find((c) => c.type === type);
 

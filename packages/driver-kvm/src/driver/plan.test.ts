@@ -7,18 +7,37 @@ import type { KvmCluster } from '../render/cluster.js';
 import { planCluster } from './plan.js';
 import type { KvmWorld } from './world.js';
 
-const sources: Secret[] = [{ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'demo-api', namespace: 'default' }, data: { 'tls.crt': 'Y2VydA==' } }];
+const sources: Secret[] = [
+  { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'demo-api', namespace: 'default' }, data: { 'tls.crt': 'Y2VydA==' } },
+];
 
 /** A world where `cluster` (rendered) runs converged at `version`. */
 function converged(cluster: KvmCluster, version = cluster.spec.kubernetes.version): KvmWorld {
   const rendered = renderCluster(cluster, sampleInputs)._unsafeUnwrap();
-  const plan = planCluster(cluster, { objects: new Map(), pods: [], certificates: [], ledgered: true, guest: { reachable: false, reason: '' } }, rendered, sources);
+  const plan = planCluster(
+    cluster,
+    { objects: new Map(), pods: [], certificates: [], ledgered: true, guest: { reachable: false, reason: '' } },
+    rendered,
+    sources,
+  );
   const objects = new Map<string, Persisted<KubeObject>>();
   for (const o of plan.applies) {
     const status = o.kind === 'Deployment' ? { status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1 } } : {};
-    objects.set(`${o.kind}/${o.metadata?.name}`, { ...o, ...status, metadata: { ...o.metadata, generation: 1, uid: 'u', resourceVersion: '1' } } as Persisted<KubeObject>);
+    objects.set(`${o.kind}/${o.metadata?.name}`, {
+      ...o,
+      ...status,
+      metadata: { ...o.metadata, generation: 1, uid: 'u', resourceVersion: '1' },
+    } as Persisted<KubeObject>);
   }
-  const pods = rendered.nodes.map((n, i) => ({ name: `${n.name}-abc`, node: n.name, role: n.role, phase: 'Running', ready: true, terminating: false, ip: `10.1.3.${i + 2}` }));
+  const pods = rendered.nodes.map((n, i) => ({
+    name: `${n.name}-abc`,
+    node: n.name,
+    role: n.role,
+    phase: 'Running',
+    ready: true,
+    terminating: false,
+    ip: `10.1.3.${i + 2}`,
+  }));
   const world: KvmWorld = {
     objects,
     pods,
@@ -42,9 +61,16 @@ describe('planCluster', () => {
   it('writes every host object of a new cluster at once, and the Secret copies', () => {
     const cluster = sampleCluster();
     const rendered = renderCluster(cluster, sampleInputs)._unsafeUnwrap();
-    const plan = planCluster(cluster, { objects: new Map(), pods: [], certificates: [], ledgered: true, guest: { reachable: false, reason: 'no VM' } }, rendered, sources);
+    const plan = planCluster(
+      cluster,
+      { objects: new Map(), pods: [], certificates: [], ledgered: true, guest: { reachable: false, reason: 'no VM' } },
+      rendered,
+      sources,
+    );
     expect(plan.applies[0]?.kind).toBe('Namespace');
-    expect(plan.applies.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(expect.arrayContaining(rendered.objects.map((o) => `${o.kind}/${o.metadata?.name}`)));
+    expect(plan.applies.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(
+      expect.arrayContaining(rendered.objects.map((o) => `${o.kind}/${o.metadata?.name}`)),
+    );
     expect(plan.applies.filter((o) => o.kind === 'Secret').map((o) => [o.metadata?.namespace, o.metadata?.name])).toEqual([[cluster.id, 'demo-api']]);
     expect(plan.deletes).toEqual([]);
     expect(plan.waiting).toContain('VMs being created');
@@ -53,16 +79,31 @@ describe('planCluster', () => {
   it('creates a Service’s EndpointSlice with its first VM address, and keeps an existing one following the VMs down to none', () => {
     const cluster = sampleCluster();
     const rendered = renderCluster(cluster, sampleInputs)._unsafeUnwrap();
-    const slices = (plan: ReturnType<typeof planCluster>) => plan.applies.filter((o) => o.kind === 'EndpointSlice') as unknown as { metadata: { name: string }; endpoints: { addresses: string[] }[] }[];
-    const fresh = { objects: new Map<string, Persisted<KubeObject>>(), pods: [], certificates: [], ledgered: true, guest: { reachable: false as const, reason: 'no VM' } };
+    const slices = (plan: ReturnType<typeof planCluster>) =>
+      plan.applies.filter((o) => o.kind === 'EndpointSlice') as unknown as { metadata: { name: string }; endpoints: { addresses: string[] }[] }[];
+    const fresh = {
+      objects: new Map<string, Persisted<KubeObject>>(),
+      pods: [],
+      certificates: [],
+      ledgered: true,
+      guest: { reachable: false as const, reason: 'no VM' },
+    };
     expect(slices(planCluster(cluster, fresh, rendered, sources))).toEqual([]);
     const master = rendered.nodes.find((n) => n.role === NodeRole.Master)!;
-    const addressed = { ...fresh, pods: [{ name: `${master.name}-abc`, node: master.name, role: master.role, phase: 'Running', ready: false, terminating: false, ip: '10.1.3.2' }] };
-    expect(slices(planCluster(cluster, addressed, rendered, sources)).map((s) => [s.metadata.name, s.endpoints.map((e) => e.addresses[0])])).toEqual([['master', ['10.1.3.2']]]);
+    const addressed = {
+      ...fresh,
+      pods: [{ name: `${master.name}-abc`, node: master.name, role: master.role, phase: 'Running', ready: false, terminating: false, ip: '10.1.3.2' }],
+    };
+    expect(slices(planCluster(cluster, addressed, rendered, sources)).map((s) => [s.metadata.name, s.endpoints.map((e) => e.addresses[0])])).toEqual([
+      ['master', ['10.1.3.2']],
+    ]);
     // every VM gone: the existing slices are emptied, not left with stale addresses
     const world = converged(cluster);
     const emptied = slices(planCluster(cluster, { ...world, pods: [] }, rendered, sources));
-    expect(emptied.map((s) => [s.metadata.name, s.endpoints.length])).toEqual([['master', 0], ['worker', 0]]);
+    expect(emptied.map((s) => [s.metadata.name, s.endpoints.length])).toEqual([
+      ['master', 0],
+      ['worker', 0],
+    ]);
   });
 
   it('does nothing in a converged world', () => {
@@ -77,7 +118,17 @@ describe('planCluster', () => {
     const world = converged(cluster);
     const first = rendered.nodes[0];
     const guestNodes = (ready: boolean, version: string = cluster.spec.kubernetes.version) =>
-      new Map(rendered.nodes.map((n) => [n.name, { name: n.name, ready: n.name === first?.name ? ready : true, version: n.name === first?.name ? version : cluster.spec.kubernetes.version, unschedulable: false }]));
+      new Map(
+        rendered.nodes.map((n) => [
+          n.name,
+          {
+            name: n.name,
+            ready: n.name === first?.name ? ready : true,
+            version: n.name === first?.name ? version : cluster.spec.kubernetes.version,
+            unschedulable: false,
+          },
+        ]),
+      );
     // the pod is Ready, the guest Node is not: no watch will say when it is
     expect(planCluster(cluster, { ...world, guest: { reachable: true, nodes: guestNodes(false) } }, rendered, sources).guestPending).toBe(true);
     expect(planCluster(cluster, { ...world, guest: { reachable: true, nodes: guestNodes(true, '1.0.0') } }, rendered, sources).guestPending).toBe(true);
@@ -93,7 +144,9 @@ describe('planCluster', () => {
   it('reverts a manual edit of an owned field', () => {
     const cluster = sampleCluster();
     const world = converged(cluster);
-    const deployment = world.objects.get('Deployment/demo-default-1') as unknown as { spec: { template: { spec: { containers: { resources: { limits: Record<string, string> } }[] } } } };
+    const deployment = world.objects.get('Deployment/demo-default-1') as unknown as {
+      spec: { template: { spec: { containers: { resources: { limits: Record<string, string> } }[] } } };
+    };
     const edited = structuredClone(deployment);
     edited.spec.template.spec.containers[0]!.resources.limits.memory = '99Gi';
     (world.objects as Map<string, unknown>).set('Deployment/demo-default-1', edited);
@@ -110,7 +163,12 @@ describe('planCluster', () => {
     expect(new Set(plan.applies.map((o) => o.metadata?.labels?.['kubeception.io/node']))).toEqual(new Set(['demo-master-0']));
     // the master's Deployment is updated but its replacement is not Ready yet: nothing else moves
     const updated = new Map(world.objects);
-    for (const o of plan.applies) updated.set(`${o.kind}/${o.metadata?.name}`, { ...o, status: { observedGeneration: 2, replicas: 1, updatedReplicas: 1, readyReplicas: 0 }, metadata: { ...o.metadata, generation: 2 } } as never);
+    for (const o of plan.applies)
+      updated.set(`${o.kind}/${o.metadata?.name}`, {
+        ...o,
+        status: { observedGeneration: 2, replicas: 1, updatedReplicas: 1, readyReplicas: 0 },
+        metadata: { ...o.metadata, generation: 2 },
+      } as never);
     const during = planCluster(next, { ...world, objects: updated }, renderCluster(next, sampleInputs)._unsafeUnwrap(), sources);
     expect(during.replacing).toBeUndefined();
     expect(during.applies).toEqual([]);

@@ -46,7 +46,10 @@ describe('networkRefusal', () => {
 
   it('refuses it against the network its status recorded when the ledger lost the entry', () => {
     const cluster = asking({ vni: 3999 });
-    expect(networkRefusal(cluster, held, {}, DEFAULT_NETWORK_POOL)).toMatchObject({ reason: 'AllocationImmutable', message: expect.stringContaining('vni 3 to 3999') });
+    expect(networkRefusal(cluster, held, {}, DEFAULT_NETWORK_POOL)).toMatchObject({
+      reason: 'AllocationImmutable',
+      message: expect.stringContaining('vni 3 to 3999'),
+    });
   });
 
   it('lets a Cluster pass that asks for what it holds', () => {

@@ -46,11 +46,23 @@ export interface PreflightDeps {
 /** A ledger error as the driver reports it: `Transient` when the API server or racing writers are to blame, else terminal with the error's kind as reason. */
 export function ledgerRefusal(error: NetworkLedgerError): DriverError {
   if (error.kind === 'Kube' || error.kind === 'Contended') return { kind: 'Transient', message: error.message, cause: error };
-  return { kind: error.kind === 'InvalidPool' || error.kind === 'CorruptLedger' ? 'Failed' : 'InvalidSpec', reason: error.kind, message: error.message, terminal: true, cause: error };
+  return {
+    kind: error.kind === 'InvalidPool' || error.kind === 'CorruptLedger' ? 'Failed' : 'InvalidSpec',
+    reason: error.kind,
+    message: error.message,
+    terminal: true,
+    cause: error,
+  };
 }
 
 /** The refusal of a Cluster whose user-written values cannot be rendered safely. */
-export const unrenderableRefusal = (error: Unrenderable): DriverError => ({ kind: 'InvalidSpec', reason: 'Unrenderable', terminal: true, message: error.message, cause: error });
+export const unrenderableRefusal = (error: Unrenderable): DriverError => ({
+  kind: 'InvalidSpec',
+  reason: 'Unrenderable',
+  terminal: true,
+  message: error.message,
+  cause: error,
+});
 
 /** What the Cluster asks the ledger for: `spec.network.flannel`, and for unset values the network it held (re-deriving a lost entry). */
 export function networkRequest(flannel: KvmCluster['spec']['network']['flannel'], held: FlannelNetwork | undefined): NetworkRequest {
@@ -75,7 +87,12 @@ export function allocationRefusal(flannel: KvmCluster['spec']['network']['flanne
  * network; else the refusal, the same `apply` reports. What the Cluster holds (its ledger entry,
  * else its recorded status) is never moved: {@link allocationRefusal}.
  */
-export function networkRefusal(cluster: KvmCluster, recorded: Parameters<typeof heldNetwork>[2], data: Record<string, string> | undefined, pool: NetworkPool): DriverError | undefined {
+export function networkRefusal(
+  cluster: KvmCluster,
+  recorded: Parameters<typeof heldNetwork>[2],
+  data: Record<string, string> | undefined,
+  pool: NetworkPool,
+): DriverError | undefined {
   const owner = clusterOwner(cluster);
   const held = heldNetwork(data, owner, recorded);
   const moved = allocationRefusal(cluster.spec.network.flannel, held.network);
@@ -96,6 +113,9 @@ export function preflightCluster(deps: PreflightDeps, cluster: Persisted<Cluster
     return error === undefined ? undefined : unrenderableRefusal(error);
   };
   const refused =
-    hostPolicyRefusal(kc, deps.hostPolicy) ?? namespaceRefusal(kc.id, namespace, { owner, uid: cluster.metadata.uid }) ?? unrenderable() ?? networkRefusal(kc, recorded, ledger?.data, deps.pool);
+    hostPolicyRefusal(kc, deps.hostPolicy) ??
+    namespaceRefusal(kc.id, namespace, { owner, uid: cluster.metadata.uid }) ??
+    unrenderable() ??
+    networkRefusal(kc, recorded, ledger?.data, deps.pool);
   return refused === undefined ? okAsync(undefined) : errAsync(refused);
 }

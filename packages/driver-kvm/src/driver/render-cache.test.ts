@@ -20,7 +20,10 @@ describe('createRenderCache', () => {
     const moved = cache.render(sampleCluster(), { network: '10.1.4.0/24', vni: 4 });
     expect(moved).not.toBe(first);
     const scaled = sampleCluster();
-    const bigger: KvmCluster = { ...scaled, spec: { ...scaled.spec, masters: { ...scaled.spec.masters, replicas: scaled.spec.masters.replicas === 1 ? 3 : 1 } } };
+    const bigger: KvmCluster = {
+      ...scaled,
+      spec: { ...scaled.spec, masters: { ...scaled.spec.masters, replicas: scaled.spec.masters.replicas === 1 ? 3 : 1 } },
+    };
     expect(cache.render(bigger, network)).not.toBe(moved);
     const again = cache.render(sampleCluster(), network);
     expect(again).not.toBe(first);

@@ -74,7 +74,10 @@ export type NamespaceClaim =
  * {@link KvmAnnotation.ClusterUid} is the Cluster's uid. The driver records both when it creates
  * the namespace; one without the uid was made by someone else (a forgery), and is not adopted.
  */
-export function namespaceClaim(namespace: Pick<Namespace, 'metadata'> | undefined, cluster: { readonly owner: string; readonly uid?: string | undefined }): NamespaceClaim {
+export function namespaceClaim(
+  namespace: Pick<Namespace, 'metadata'> | undefined,
+  cluster: { readonly owner: string; readonly uid?: string | undefined },
+): NamespaceClaim {
   if (namespace === undefined) return 'absent';
   const annotations = namespace.metadata?.annotations ?? {};
   if (annotations[KvmAnnotation.Cluster] !== cluster.owner) return 'foreign';
@@ -95,7 +98,8 @@ export interface ObserveDeps {
   readonly guests?: GuestWatches;
 }
 
-const decode = (data: Record<string, string> | undefined, key: string) => (data?.[key] === undefined ? undefined : Buffer.from(data[key], 'base64').toString('utf8'));
+const decode = (data: Record<string, string> | undefined, key: string) =>
+  data?.[key] === undefined ? undefined : Buffer.from(data[key], 'base64').toString('utf8');
 
 /**
  * The Cluster's ledger entry: under its ID (or, written before cluster IDs, under
@@ -120,7 +124,11 @@ export interface HeldNetwork {
 }
 
 /** The network the Cluster `owner` (`<namespace>/<name>`) holds, from the ledger ConfigMap's data and the Cluster's recorded status (pure). */
-export function heldNetwork(ledger: Record<string, string> | undefined, owner: string, recorded: { readonly network?: string | undefined; readonly vni?: number | undefined } | undefined): HeldNetwork {
+export function heldNetwork(
+  ledger: Record<string, string> | undefined,
+  owner: string,
+  recorded: { readonly network?: string | undefined; readonly vni?: number | undefined } | undefined,
+): HeldNetwork {
   const ledgered = ledgerEntry(ledger, owner);
   const network = ledgered ?? (recorded?.network !== undefined && recorded.vni !== undefined ? { network: recorded.network, vni: recorded.vni } : undefined);
   return { ...(network ? { network } : {}), ledgered: ledgered !== undefined };
@@ -134,7 +142,11 @@ export function heldNetwork(ledger: Record<string, string> | undefined, owner: s
  * Cluster waits for it). Preflight, apply and the namespace's creation all decide with this one
  * rule. The message does not name another tenant's Cluster.
  */
-export function namespaceRefusal(id: string, namespace: Pick<Namespace, 'metadata'> | undefined, cluster: { readonly owner: string; readonly uid?: string | undefined }): DriverError | undefined {
+export function namespaceRefusal(
+  id: string,
+  namespace: Pick<Namespace, 'metadata'> | undefined,
+  cluster: { readonly owner: string; readonly uid?: string | undefined },
+): DriverError | undefined {
   const claim = namespaceClaim(namespace, cluster);
   if (claim === 'absent' || claim === 'ours' || (claim === 'previous' && namespace?.metadata?.deletionTimestamp !== undefined)) return undefined;
   const annotations = namespace?.metadata?.annotations ?? {};
@@ -176,7 +188,15 @@ export function guestTarget(cluster: Persisted<Cluster>, certificates: readonly 
     name,
     namespace: cluster.metadata.namespace,
     endpoint: { host: cluster.spec.kubernetes.api.domain, port: 443 },
-    ...(admin ? { admin: { certPem: decode(admin.data, 'tls.crt') ?? '', keyPem: new SecretValue(decode(admin.data, 'tls.key') ?? ''), caPem: decode(admin.data, 'ca.crt') ?? '' } } : {}),
+    ...(admin
+      ? {
+          admin: {
+            certPem: decode(admin.data, 'tls.crt') ?? '',
+            keyPem: new SecretValue(decode(admin.data, 'tls.key') ?? ''),
+            caPem: decode(admin.data, 'ca.crt') ?? '',
+          },
+        }
+      : {}),
   };
 }
 
@@ -198,12 +218,7 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
     if (descriptor.scope === 'Cluster' || !mine) continue;
     for (const object of context.cache(descriptor, MANAGED).byNamespace(id)) objects.set(kindName(object), object);
   }
-  const pods = mine
-    ? context
-        .cache(PodResource, VM_PODS)
-        .byNamespace(id)
-        .map(vmPod)
-    : [];
+  const pods = mine ? context.cache(PodResource, VM_PODS).byNamespace(id).map(vmPod) : [];
   const secrets = context.cache(SecretResource, CERTIFICATE_SECRETS);
   const certificates = Object.values(Component).flatMap((component) => {
     const secret = secrets.get(`${cluster.metadata.namespace}/${secretName(name, component)}`);
@@ -212,14 +227,20 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
   const ledger = context.cache(ConfigMapResource, { namespace: deps.ledgerNamespace }).get(`${deps.ledgerNamespace}/${deps.ledgerName}`);
   const { network, ledgered } = heldNetwork(ledger?.data, owner, cluster.status?.network?.flannel);
 
-  const flannelTls = deps.flannelTlsSecret === undefined ? undefined : context.cache(SecretResource, { namespace: deps.ledgerNamespace }).get(`${deps.ledgerNamespace}/${deps.flannelTlsSecret}`);
+  const flannelTls =
+    deps.flannelTlsSecret === undefined
+      ? undefined
+      : context.cache(SecretResource, { namespace: deps.ledgerNamespace }).get(`${deps.ledgerNamespace}/${deps.flannelTlsSecret}`);
   const guest = (): ResultAsync<GuestView, DriverError> => {
     if (!pods.some((p) => p.ip !== undefined)) return okAsync({ reachable: false, reason: 'guest API: no VM has an address yet' });
     const target = guestTarget(cluster, certificates);
     const client = deps.connect(target);
     if (client === undefined) return okAsync({ reachable: false, reason: 'the guest API cannot be reached yet (no admin certificate)' });
     // a Cluster being deleted starts no watch (cleanup stopped its own): it lists, if it asks at all
-    const watched = cluster.metadata.deletionTimestamp !== undefined ? undefined : deps.guests?.nodes({ name, namespace: cluster.metadata.namespace }, client, `${target.endpoint.host}\n${target.admin?.certPem ?? ''}`);
+    const watched =
+      cluster.metadata.deletionTimestamp !== undefined
+        ? undefined
+        : deps.guests?.nodes({ name, namespace: cluster.metadata.namespace }, client, `${target.endpoint.host}\n${target.admin?.certPem ?? ''}`);
     if (watched !== undefined) return okAsync<GuestView, DriverError>(watched);
     return guestNodes(client)
       .map((nodes): GuestView => ({ reachable: true, nodes: new Map(nodes.map((n) => [n.name, n])) }))

@@ -66,7 +66,11 @@ describe('allocateNetwork', () => {
       { owner: 'ns/y', network: '10.64.4.0/25', vni: 11 },
       { owner: 'ns/z', network: '192.168.0.0/24', vni: 12 },
     ];
-    expect(fill(['ns/a', 'ns/b'], DEFAULT_NETWORK_POOL, ledger).slice(3).map((entry) => entry.network)).toEqual(['10.64.5.0/24', '10.64.6.0/24']);
+    expect(
+      fill(['ns/a', 'ns/b'], DEFAULT_NETWORK_POOL, ledger)
+        .slice(3)
+        .map((entry) => entry.network),
+    ).toEqual(['10.64.5.0/24', '10.64.6.0/24']);
   });
 
   it('refuses a requested network that overlaps another cluster', () => {
@@ -133,7 +137,11 @@ describe('allocateNetwork', () => {
   it('never overlaps across 1,000 clusters allocated with churn', () => {
     let ledger: readonly NetworkAllocation[] = fill(Array.from({ length: 1000 }, (_, i) => `ns/c${i}`));
     ledger = ledger.filter((_, i) => i % 3 !== 0);
-    ledger = fill(Array.from({ length: 400 }, (_, i) => `ns/d${i}`), DEFAULT_NETWORK_POOL, [...ledger]);
+    ledger = fill(
+      Array.from({ length: 400 }, (_, i) => `ns/d${i}`),
+      DEFAULT_NETWORK_POOL,
+      [...ledger],
+    );
     expect(new Set(ledger.map((entry) => entry.vni)).size).toBe(ledger.length);
     const firsts = ledger.map((entry) => entry.network).sort();
     expect(new Set(firsts).size).toBe(ledger.length);

@@ -78,9 +78,13 @@ export function allocateNetwork(
   }
 
   const others = ledger.filter((entry) => entry.owner !== owner);
-  const network = request.network === undefined ? freeNetwork(poolNet, pool.prefix, request.subnetLen, others) : requestedNetwork(request.network, request.subnetLen, others);
+  const network =
+    request.network === undefined ? freeNetwork(poolNet, pool.prefix, request.subnetLen, others) : requestedNetwork(request.network, request.subnetLen, others);
   return network.andThen((net) =>
-    (request.vni === undefined ? freeVni(pool, others) : requestedVni(request.vni, others)).map((vni) => ({ allocation: { owner, network: net, vni }, created: true })),
+    (request.vni === undefined ? freeVni(pool, others) : requestedVni(request.vni, others)).map((vni) => ({
+      allocation: { owner, network: net, vni },
+      created: true,
+    })),
   );
 }
 
@@ -90,7 +94,10 @@ export function allocateNetwork(
  * range is the same); unset values ask for nothing. `undefined` when the request asks for what it
  * holds. Moving a live network would cut every VM off, so it is refused, never applied.
  */
-export function allocationChange(current: FlannelNetwork, request: Pick<NetworkRequest, 'network' | 'vni'>): Extract<NetworkAllocationError, { kind: 'AllocationImmutable' }> | undefined {
+export function allocationChange(
+  current: FlannelNetwork,
+  request: Pick<NetworkRequest, 'network' | 'vni'>,
+): Extract<NetworkAllocationError, { kind: 'AllocationImmutable' }> | undefined {
   const changed: string[] = [];
   if (request.network !== undefined && !sameNetwork(request.network, current.network)) changed.push(`network ${current.network} to ${request.network}`);
   if (request.vni !== undefined && request.vni !== current.vni) changed.push(`vni ${current.vni} to ${request.vni}`);
@@ -169,7 +176,11 @@ function freeNetwork(poolNet: Cidr, prefix: number, subnetLen: number, others: r
     if (end > candidate) candidate = Math.ceil(end / size) * size;
   }
   if (candidate + size > poolNet.first + poolNet.size) {
-    return err({ kind: 'PoolExhausted', resource: 'network', message: `no free /${prefix} network left in the pool ${poolNet.text} (${others.length} clusters hold networks)` });
+    return err({
+      kind: 'PoolExhausted',
+      resource: 'network',
+      message: `no free /${prefix} network left in the pool ${poolNet.text} (${others.length} clusters hold networks)`,
+    });
   }
   return ok(cidrFrom(candidate, prefix).text);
 }
@@ -181,7 +192,12 @@ function requestedVni(vni: number, others: readonly NetworkAllocation[]): Result
   const port = launcherHealthPort(vni);
   for (const other of others) {
     if (other.vni === vni) {
-      return err({ kind: 'VniTaken', vni, owner: other.owner, message: `spec.network.flannel.vni ${vni} is held by another Cluster; choose another or leave it unset` });
+      return err({
+        kind: 'VniTaken',
+        vni,
+        owner: other.owner,
+        message: `spec.network.flannel.vni ${vni} is held by another Cluster; choose another or leave it unset`,
+      });
     }
     if (launcherHealthPort(other.vni) === port) {
       return err({
@@ -202,5 +218,9 @@ function freeVni(pool: NetworkPool, others: readonly NetworkAllocation[]): Resul
   for (let vni = pool.vnis.min; vni <= pool.vnis.max; vni++) {
     if (!vnis.has(vni) && !ports.has(launcherHealthPort(vni))) return ok(vni);
   }
-  return err({ kind: 'PoolExhausted', resource: 'vni', message: `no free VNI left in the pool ${pool.vnis.min}–${pool.vnis.max} (${others.length} clusters hold VNIs)` });
+  return err({
+    kind: 'PoolExhausted',
+    resource: 'vni',
+    message: `no free VNI left in the pool ${pool.vnis.min}–${pool.vnis.max} (${others.length} clusters hold VNIs)`,
+  });
 }

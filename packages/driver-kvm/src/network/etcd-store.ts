@@ -70,7 +70,8 @@ const toStoreError =
   };
 
 /** Runs `call` (sync throws included) as a ResultAsync with the store's error. */
-const attempt = <T>(what: string, call: () => Promise<T>, key?: string): ResultAsync<T, NetworkStoreError> => ResultAsync.fromThrowable(call, toStoreError(what, key))();
+const attempt = <T>(what: string, call: () => Promise<T>, key?: string): ResultAsync<T, NetworkStoreError> =>
+  ResultAsync.fromThrowable(call, toStoreError(what, key))();
 
 /** The client options: deadlines on unary calls, bounded retries, a breaker per host. */
 function clientOptions(options: EtcdNetworkStoreOptions): IOptions {
@@ -127,7 +128,11 @@ export function createEtcdNetworkStore(options: EtcdNetworkStoreOptions): Networ
       return writeIfUnchanged(key, entry?.modRevision ?? 0, serializeFlannelConfig(config)).andThen((written) => {
         if (written) return okAsync({ written: true });
         if (round < MAX_PUT_ROUNDS) return putConfig(prefix, config, round + 1);
-        return errAsync<{ readonly written: boolean }, NetworkStoreError>({ kind: 'Unavailable', key, message: `${key}: other writers changed it ${MAX_PUT_ROUNDS} times in a row; will retry` });
+        return errAsync<{ readonly written: boolean }, NetworkStoreError>({
+          kind: 'Unavailable',
+          key,
+          message: `${key}: other writers changed it ${MAX_PUT_ROUNDS} times in a row; will retry`,
+        });
       });
     });
   };

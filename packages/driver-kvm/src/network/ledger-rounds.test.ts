@@ -11,8 +11,13 @@ import { decideBatch, type Decide } from './ledger-rounds.js';
 /** What the test decisions fail with: the allocator's refusals, or a refusal of their own. */
 type Refusal = NetworkAllocationError | 'refused';
 
-const allocate = (owner: string): Decide<NetworkAllocation, Refusal> => (entries) =>
-  allocateNetwork(owner, { subnetLen: 30 }, entries, DEFAULT_NETWORK_POOL).map(({ allocation, created }) => ({ value: allocation, entries: created ? [...entries, allocation] : undefined }));
+const allocate =
+  (owner: string): Decide<NetworkAllocation, Refusal> =>
+  (entries) =>
+    allocateNetwork(owner, { subnetLen: 30 }, entries, DEFAULT_NETWORK_POOL).map(({ allocation, created }) => ({
+      value: allocation,
+      entries: created ? [...entries, allocation] : undefined,
+    }));
 const held: NetworkAllocation = { owner: 'team-a/demo', network: '10.64.0.0/24', vni: 1 };
 
 describe('decideBatch', () => {

@@ -70,7 +70,10 @@ export function createLedgerRounds<S extends LedgerRead, E>(options: LedgerRound
 async function round<S extends LedgerRead, E>(options: LedgerRoundsOptions<S, E>, batch: readonly Pending<E>[], attempt: number): Promise<void> {
   const settleAll = (result: Result<unknown, E>) => batch.forEach((p) => p.settle(result));
   const decided = await options.read().andThen((snapshot) => {
-    const { outcomes, entries } = decideBatch(batch.map((p) => p.decide), snapshot.entries);
+    const { outcomes, entries } = decideBatch(
+      batch.map((p) => p.decide),
+      snapshot.entries,
+    );
     return (entries !== undefined ? options.write(snapshot, entries) : okAsync(true)).map((written) => ({ written, outcomes }));
   });
   await decided.match(

@@ -14,7 +14,15 @@
 import { clusterId } from '@kubeception/sdk';
 import { ConfigMapResource, type ConfigMap, type KubeClient, type KubeError } from '@kubeception/sdk/kube';
 import { err, errAsync, ok, okAsync, type Result, type ResultAsync } from 'neverthrow';
-import { allocateNetwork, DEFAULT_NETWORK_POOL, releaseNetwork, type NetworkAllocation, type NetworkAllocationError, type NetworkPool, type NetworkRequest } from './allocate.js';
+import {
+  allocateNetwork,
+  DEFAULT_NETWORK_POOL,
+  releaseNetwork,
+  type NetworkAllocation,
+  type NetworkAllocationError,
+  type NetworkPool,
+  type NetworkRequest,
+} from './allocate.js';
 import { createLedgerRounds, type LedgerRoundsOptions } from './ledger-rounds.js';
 
 /** Default name of the ledger ConfigMap. */
@@ -65,12 +73,21 @@ export function createNetworkLedger(kube: KubeClient, options: NetworkLedgerOpti
   const pool = options.pool ?? DEFAULT_NETWORK_POOL;
   const maxAttempts = options.maxAttempts ?? 10;
   const configMap = ledgerConfigMap(kube, { namespace: options.namespace, name });
-  const contended: NetworkLedgerError = { kind: 'Contended', attempts: maxAttempts, message: `network ledger ${options.namespace}/${name}: other writers won ${maxAttempts} rounds in a row; will try again later` };
+  const contended: NetworkLedgerError = {
+    kind: 'Contended',
+    attempts: maxAttempts,
+    message: `network ledger ${options.namespace}/${name}: other writers won ${maxAttempts} rounds in a row; will try again later`,
+  };
   /** Queues a decision for the next round (group commit: see `ledger-rounds.ts`). `decide` returns the result and the entries to write (undefined: nothing to write). */
   const update = createLedgerRounds({ ...configMap, maxAttempts, contended });
   return {
     allocate: (owner, request) =>
-      update((entries) => allocateNetwork(owner, request, entries, pool).map(({ allocation, created }) => ({ value: allocation, entries: created ? [...entries, allocation] : undefined }))),
+      update((entries) =>
+        allocateNetwork(owner, request, entries, pool).map(({ allocation, created }) => ({
+          value: allocation,
+          entries: created ? [...entries, allocation] : undefined,
+        })),
+      ),
     release: (owner) =>
       update((entries) => {
         const remaining = releaseNetwork(owner, entries);
@@ -81,7 +98,10 @@ export function createNetworkLedger(kube: KubeClient, options: NetworkLedgerOpti
 }
 
 /** Reading and writing the ledger ConfigMap `name` of `namespace`. */
-function ledgerConfigMap(kube: KubeClient, where: { readonly namespace: string; readonly name: string }): Pick<LedgerRoundsOptions<Snapshot, NetworkLedgerError>, 'read' | 'write'> {
+function ledgerConfigMap(
+  kube: KubeClient,
+  where: { readonly namespace: string; readonly name: string },
+): Pick<LedgerRoundsOptions<Snapshot, NetworkLedgerError>, 'read' | 'write'> {
   const configMaps = kube.resource(ConfigMapResource);
   const { namespace, name } = where;
   const kubeError = (error: KubeError): NetworkLedgerError => ({ kind: 'Kube', error, message: `network ledger ${namespace}/${name}: ${error.message}` });
@@ -97,7 +117,9 @@ function ledgerConfigMap(kube: KubeClient, where: { readonly namespace: string; 
     const written = snapshot.configMap
       ? configMaps.replace({ ...snapshot.configMap, data })
       : configMaps.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { 'app.kubernetes.io/part-of': 'kubeception' } }, data });
-    return written.map(() => true).orElse((error) => (error.kind === 'Conflict' || error.kind === 'AlreadyExists' ? okAsync(false) : errAsync(kubeError(error))));
+    return written
+      .map(() => true)
+      .orElse((error) => (error.kind === 'Conflict' || error.kind === 'AlreadyExists' ? okAsync(false) : errAsync(kubeError(error))));
   };
   return { read, write };
 }
@@ -142,7 +164,11 @@ export function parseLedger(configMap: Pick<ConfigMap, 'data'> | undefined): Res
   for (const [key, value] of Object.entries(configMap?.data ?? {})) {
     const entry = parseLedgerEntry(key, value);
     if (entry === undefined || entries.some((e) => e.owner === entry.owner)) {
-      return err({ kind: 'CorruptLedger', key, message: `network ledger entry ${JSON.stringify(key)} is not "<cluster-id>": {"network","vni","cluster":"<namespace>/<name>"} (or a second entry of its cluster); fix or remove it by hand` });
+      return err({
+        kind: 'CorruptLedger',
+        key,
+        message: `network ledger entry ${JSON.stringify(key)} is not "<cluster-id>": {"network","vni","cluster":"<namespace>/<name>"} (or a second entry of its cluster); fix or remove it by hand`,
+      });
     }
     entries.push(entry);
   }

@@ -142,7 +142,10 @@ export function holdsConfig(text: string | undefined, config: FlannelNetworkConf
 }
 
 /** Every config below `root` in `entries` (key → value), parsed; the first corrupt one fails. */
-export function collectConfigs(root: string, entries: Iterable<readonly [string, string]>): Result<ReadonlyMap<string, FlannelNetworkConfig>, NetworkStoreError> {
+export function collectConfigs(
+  root: string,
+  entries: Iterable<readonly [string, string]>,
+): Result<ReadonlyMap<string, FlannelNetworkConfig>, NetworkStoreError> {
   const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return sorted.reduce<Result<Map<string, FlannelNetworkConfig>, NetworkStoreError>>(
     (result, [key, value]) =>

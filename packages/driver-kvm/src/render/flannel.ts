@@ -56,15 +56,27 @@ export interface FlannelDaemonSetOptions {
 const ETCD_TLS_DIR = '/etc/flannel/etcd';
 
 function flanneld(clusterId: string, options: FlannelDaemonSetOptions, image: string): Container {
-  const tlsFlags = options.etcdTlsSecretName === undefined ? [] : [`--etcd-certfile=${ETCD_TLS_DIR}/tls.crt`, `--etcd-keyfile=${ETCD_TLS_DIR}/tls.key`, `--etcd-cafile=${ETCD_TLS_DIR}/ca.crt`];
+  const tlsFlags =
+    options.etcdTlsSecretName === undefined
+      ? []
+      : [`--etcd-certfile=${ETCD_TLS_DIR}/tls.crt`, `--etcd-keyfile=${ETCD_TLS_DIR}/tls.key`, `--etcd-cafile=${ETCD_TLS_DIR}/ca.crt`];
   return {
     name: 'flanneld',
     image,
     command: ['/opt/bin/flanneld'],
-    args: [`--etcd-endpoints=${options.etcdEndpoints.join(',')}`, `--etcd-prefix=${flannelEtcdPrefix(clusterId)}`, '--subnet-file=/run/flannel/subnet.env', '--ip-masq=false', ...tlsFlags],
+    args: [
+      `--etcd-endpoints=${options.etcdEndpoints.join(',')}`,
+      `--etcd-prefix=${flannelEtcdPrefix(clusterId)}`,
+      '--subnet-file=/run/flannel/subnet.env',
+      '--ip-masq=false',
+      ...tlsFlags,
+    ],
     securityContext: { capabilities: { add: ['NET_ADMIN', 'NET_RAW'] } },
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-    volumeMounts: [{ name: 'run', mountPath: '/run/flannel' }, ...(options.etcdTlsSecretName === undefined ? [] : [{ name: 'etcd-tls', mountPath: ETCD_TLS_DIR, readOnly: true }])],
+    volumeMounts: [
+      { name: 'run', mountPath: '/run/flannel' },
+      ...(options.etcdTlsSecretName === undefined ? [] : [{ name: 'etcd-tls', mountPath: ETCD_TLS_DIR, readOnly: true }]),
+    ],
   };
 }
 
@@ -164,7 +176,13 @@ export function renderBridgeCleanupDaemonSet(cluster: KvmClusterIdentity, vni: n
   if (!Number.isSafeInteger(vni) || vni < 0) q.refuse('status.network.flannel.vni', `${vni} is not a VNI`);
   const bridge = q.shell(bridgeName(cluster.id), 'metadata.name (bridge name)');
   const vxlan = q.shell(`flannel.${vni}`, 'status.network.flannel.vni');
-  const script = [`ip link del ${bridge} 2>/dev/null || true`, `ip link del ${vxlan} 2>/dev/null || true`, 'rm -f /run/flannel/subnet.env', 'touch /tmp/clean', 'exec sleep 2147483647'].join('; ');
+  const script = [
+    `ip link del ${bridge} 2>/dev/null || true`,
+    `ip link del ${vxlan} 2>/dev/null || true`,
+    'rm -f /run/flannel/subnet.env',
+    'touch /tmp/clean',
+    'exec sleep 2147483647',
+  ].join('; ');
   const daemonSet = hostDaemonSet(cluster, BRIDGE_CLEANUP_DAEMONSET, BRIDGE_CLEANUP_DAEMONSET, {
     nodeSelector: options.nodeSelector,
     pod: {

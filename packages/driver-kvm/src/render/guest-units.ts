@@ -56,7 +56,20 @@ function service(q: Quoting, name: string, o: ServiceOptions): IgnitionUnit {
 /** A 9p mount of a launcher share. */
 function mount(name: string, tag: string, where: string, readOnly: boolean): IgnitionUnit {
   const options = ['trans=virtio', 'version=9p2000.L', readOnly ? 'ro' : 'rw'].join(',');
-  const contents = ['[Unit]', `Description=Launcher share ${tag}`, '', '[Mount]', `What=${tag}`, `Where=${where}`, 'Type=9p', `Options=${options}`, '', '[Install]', 'WantedBy=local-fs.target', ''];
+  const contents = [
+    '[Unit]',
+    `Description=Launcher share ${tag}`,
+    '',
+    '[Mount]',
+    `What=${tag}`,
+    `Where=${where}`,
+    'Type=9p',
+    `Options=${options}`,
+    '',
+    '[Install]',
+    'WantedBy=local-fs.target',
+    '',
+  ];
   return { name, enabled: true, contents: contents.join('\n') };
 }
 
@@ -185,13 +198,17 @@ function kubeletUnit(q: Quoting, cluster: KvmCluster, node: VmNode): IgnitionUni
 }
 
 /** The Kubernetes binaries a node of `role` runs. */
-export const binariesFor = (role: NodeRole) => (role === NodeRole.Master ? ['kubelet', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] : ['kubelet']);
+export const binariesFor = (role: NodeRole) =>
+  role === NodeRole.Master ? ['kubelet', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] : ['kubelet'];
 
 /** Every systemd unit of a node, in a fixed order; user-written values pass through `q`. */
 export function guestUnits(q: Quoting, cluster: KvmCluster, node: VmNode): IgnitionUnit[] {
   // the version names the binaries' directory (and the fetch script's download URLs)
   const version = q.pathSegment(cluster.spec.kubernetes.version, 'spec.kubernetes.version');
-  const checked: KvmCluster = { ...cluster, spec: { ...cluster.spec, kubernetes: { ...cluster.spec.kubernetes, version: version as typeof cluster.spec.kubernetes.version } } };
+  const checked: KvmCluster = {
+    ...cluster,
+    spec: { ...cluster.spec, kubernetes: { ...cluster.spec.kubernetes, version: version as typeof cluster.spec.kubernetes.version } },
+  };
   const master = node.role === NodeRole.Master;
   const fetch = service(q, FETCH_UNIT, {
     description: `Fetch Kubernetes ${version}${master ? ` and etcd ${ETCD_VERSION}` : ''}`,

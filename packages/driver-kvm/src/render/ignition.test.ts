@@ -8,7 +8,9 @@ import { renderCluster } from './render-cluster.js';
 import { decodedIgnition, haCluster, haInputs, sampleCluster, sampleInputs } from './test-fixtures.js';
 
 const cluster = haCluster();
-const configMaps = [renderCluster(sampleCluster(), sampleInputs)._unsafeUnwrap(), renderCluster(cluster, haInputs)._unsafeUnwrap()].flatMap((r) => r.objects.filter((o): o is ConfigMap => o.kind === 'ConfigMap'));
+const configMaps = [renderCluster(sampleCluster(), sampleInputs)._unsafeUnwrap(), renderCluster(cluster, haInputs)._unsafeUnwrap()].flatMap((r) =>
+  r.objects.filter((o): o is ConfigMap => o.kind === 'ConfigMap'),
+);
 const ignition = (name: string) => {
   const node = nodeList(cluster).find((n) => n.name === name) as VmNode;
   return JSON.parse(renderBootConfigMap(cluster, node)._unsafeUnwrap().data?.[BOOT_CONFIG_KEY] ?? '') as IgnitionConfig;
@@ -71,7 +73,9 @@ describe('boot ConfigMaps', () => {
     expect(api).toContain('--tls-private-key-file=/etc/kubernetes/ssl/api/tls.key');
     expect(api).toContain('--secure-port=6443');
     const etcd = master.systemd.units.find((u) => u.name === 'etcd.service')?.contents ?? '';
-    expect(etcd).toContain('--initial-cluster=prod-master-0=https://prod-master-0:2380,prod-master-1=https://prod-master-1:2380,prod-master-2=https://prod-master-2:2380');
+    expect(etcd).toContain(
+      '--initial-cluster=prod-master-0=https://prod-master-0:2380,prod-master-1=https://prod-master-1:2380,prod-master-2=https://prod-master-2:2380',
+    );
   });
 
   it('points kubeconfigs at certificate paths and the right API server', () => {
@@ -79,7 +83,10 @@ describe('boot ConfigMaps', () => {
       clusters: [{ cluster: { server: 'https://api.prod.example.com:6443', 'certificate-authority': '/etc/kubernetes/ssl/worker/ca.crt' } }],
       users: [{ user: { 'client-certificate': '/etc/kubernetes/ssl/worker/tls.crt', 'client-key': '/etc/kubernetes/ssl/worker/tls.key' } }],
     });
-    expect(JSON.parse(file(ignition('prod-master-0'), '/etc/kubernetes/config/kubelet.json'))).toMatchObject({ clusterDNS: ['172.31.0.10'], clusterDomain: 'cluster.local' });
+    expect(JSON.parse(file(ignition('prod-master-0'), '/etc/kubernetes/config/kubelet.json'))).toMatchObject({
+      clusterDNS: ['172.31.0.10'],
+      clusterDomain: 'cluster.local',
+    });
   });
 
   it('encodes data URLs reversibly and readably', () => {
@@ -90,6 +97,8 @@ describe('boot ConfigMaps', () => {
 
   it.each(['prod-master-0', 'prod-gpu-0'])('renders %s (decoded file snapshot)', async (name) => {
     const node = nodeList(cluster).find((n) => n.name === name) as VmNode;
-    await expect(decodedIgnition(renderBootConfigMap(cluster, node)._unsafeUnwrap().data?.[BOOT_CONFIG_KEY] ?? '')).toMatchFileSnapshot(`./__snapshots__/ignition-${name}.txt`);
+    await expect(decodedIgnition(renderBootConfigMap(cluster, node)._unsafeUnwrap().data?.[BOOT_CONFIG_KEY] ?? '')).toMatchFileSnapshot(
+      `./__snapshots__/ignition-${name}.txt`,
+    );
   });
 });

@@ -53,7 +53,14 @@ export { ENDPOINT_SLICE_MANAGER, masterPorts, renderEndpointSlice, renderService
 export type { ServicePort, VmEndpoint, VmServiceName } from './services.js';
 export { renderApiIngress, SSL_PASSTHROUGH_ANNOTATION } from './ingress.js';
 export { disruptionBudgetName, MAX_UNAVAILABLE_PER_POOL, renderDisruptionBudgets } from './disruption-budgets.js';
-export { BRIDGE_CLEANUP_DAEMONSET, FLANNEL_IMAGE, flannelEtcdPrefix, flannelNetworkConfig, renderBridgeCleanupDaemonSet, renderFlannelDaemonSet } from './flannel.js';
+export {
+  BRIDGE_CLEANUP_DAEMONSET,
+  FLANNEL_IMAGE,
+  flannelEtcdPrefix,
+  flannelNetworkConfig,
+  renderBridgeCleanupDaemonSet,
+  renderFlannelDaemonSet,
+} from './flannel.js';
 export type { BridgeCleanupOptions, FlannelDaemonSetOptions, FlannelNetwork, FlannelNetworkConfig } from './flannel.js';
 
 // The launcher contract

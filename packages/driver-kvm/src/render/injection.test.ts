@@ -72,8 +72,11 @@ const CASES = Object.entries(FIELDS).flatMap(([field, edit]) => VALUES.map((valu
 
 const baseline = renderCluster(haCluster(), haInputs)._unsafeUnwrap();
 const ignitions = (rendered: RenderedCluster) =>
-  rendered.objects.filter((o): o is ConfigMap => o.kind === 'ConfigMap').map((cm) => ({ node: cm.metadata?.name ?? '', config: JSON.parse(cm.data?.[BOOT_CONFIG_KEY] ?? '') as IgnitionConfig }));
-const fileText = (config: IgnitionConfig, path: string) => decodeURIComponent(config.storage.files.find((f) => f.path === path)?.contents.source.replace(/^data:,/, '') ?? '');
+  rendered.objects
+    .filter((o): o is ConfigMap => o.kind === 'ConfigMap')
+    .map((cm) => ({ node: cm.metadata?.name ?? '', config: JSON.parse(cm.data?.[BOOT_CONFIG_KEY] ?? '') as IgnitionConfig }));
+const fileText = (config: IgnitionConfig, path: string) =>
+  decodeURIComponent(config.storage.files.find((f) => f.path === path)?.contents.source.replace(/^data:,/, '') ?? '');
 
 /** The shape of a unit: its setting keys per section and the number of words of each command line. */
 function unitShape(contents: string): string[] {
@@ -97,9 +100,15 @@ function sourced(env: string): Record<string, string> {
 function systemdComplaints(units: readonly { name: string; contents: string }[]): string[] {
   const dir = mkdtempSync(join(tmp, 'units-'));
   for (const u of units) writeFileSync(join(dir, u.name), u.contents);
-  const run = spawnSync('systemd-analyze', ['verify', '--man=no', '--generators=no', ...units.filter((u) => u.name.endsWith('.service')).map((u) => join(dir, u.name))], { encoding: 'utf8', timeout: 30_000 });
+  const run = spawnSync(
+    'systemd-analyze',
+    ['verify', '--man=no', '--generators=no', ...units.filter((u) => u.name.endsWith('.service')).map((u) => join(dir, u.name))],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
   if (run.error !== undefined) return []; // not installed: the model above is the check
-  return `${run.stdout}${run.stderr}`.split('\n').filter((line) => line.trim() !== '' && !/not found|is not executable|Failed to create|bad unit file setting|fatal error/.test(line));
+  return `${run.stdout}${run.stderr}`
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/not found|is not executable|Failed to create|bad unit file setting|fatal error/.test(line));
 }
 
 describe('user-written values in units, scripts and flags', () => {
@@ -135,7 +144,10 @@ describe('user-written values in units, scripts and flags', () => {
       const argv = execArgv(unitSettings(kubelet).find((x) => x.key === 'ExecStart')?.value ?? '');
       const flag = argv.find((w) => w.startsWith('--node-labels='))?.slice('--node-labels='.length) ?? '';
       const pool = kc.spec.workers.find((p) => node.startsWith(`${kc.metadata.name}-${p.name}-`));
-      const expected = { 'kubeception.io/role': node.includes('-master-') ? 'master' : 'worker', ...(pool ? { 'kubeception.io/pool': pool.name, ...pool.labels } : {}) };
+      const expected = {
+        'kubeception.io/role': node.includes('-master-') ? 'master' : 'worker',
+        ...(pool ? { 'kubeception.io/pool': pool.name, ...pool.labels } : {}),
+      };
       expect(Object.fromEntries(flag.split(',').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])), node).toEqual(expected);
       // node.env reads back as the values, and sourcing it runs nothing
       const env = sourced(fileText(config, GuestPath.NodeEnv));
@@ -179,13 +191,20 @@ describe('user-written values in units, scripts and flags', () => {
     writeFileSync(join(bin, 'ip'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a" >> "${log}"; done\nprintf '\\n' >> "${log}"\nexit 1\n`, { mode: 0o755 });
     for (const id of ["a'b", 'a b', '$(id)', '`x`', 'a;b']) {
       const cluster = { ...haCluster(), id } as KvmCluster;
-      const setup = (renderFlannelDaemonSet(cluster, haInputs.flannel)._unsafeUnwrap() as DaemonSet).spec?.template.spec?.initContainers?.[0]?.command?.[2] ?? '';
+      const setup =
+        (renderFlannelDaemonSet(cluster, haInputs.flannel)._unsafeUnwrap() as DaemonSet).spec?.template.spec?.initContainers?.[0]?.command?.[2] ?? '';
       const cleanup = (renderBridgeCleanupDaemonSet(cluster, 7)._unsafeUnwrap() as DaemonSet).spec?.template.spec?.containers[0]?.command?.[2] ?? '';
-      for (const script of [setup, cleanup.replace('exec sleep 2147483647', 'true').replace('touch /tmp/clean', 'true').replace('rm -f /run/flannel/subnet.env', 'true')]) {
+      for (const script of [
+        setup,
+        cleanup.replace('exec sleep 2147483647', 'true').replace('touch /tmp/clean', 'true').replace('rm -f /run/flannel/subnet.env', 'true'),
+      ]) {
         rmSync(log, { force: true });
         expect(spawnSync('sh', ['-n', '-c', script]).status, script).toBe(0);
         spawnSync('sh', ['-c', script], { env: { PATH: `${bin}:${process.env.PATH}` } });
-        const calls = spawnSync('cat', [log], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((line) => line.split('\0').slice(0, -1));
+        const calls = spawnSync('cat', [log], { encoding: 'utf8' })
+          .stdout.split('\n')
+          .filter(Boolean)
+          .map((line) => line.split('\0').slice(0, -1));
         expect(calls.length, script).toBeGreaterThan(0);
         for (const call of calls.filter((c) => c[1] !== 'del' || c[2] !== 'flannel.7')) expect(call[2], `${id}: ${script}`).toBe(bridgeName(id));
       }

@@ -79,7 +79,10 @@ export function clusterLabels(cluster: KvmClusterIdentity): Record<string, strin
 }
 
 /** Labels of a node's objects: the cluster labels plus role, pool (workers) and node. */
-export function nodeLabels(cluster: KvmClusterIdentity, node: { readonly name: string; readonly role: NodeRole; readonly pool?: string | undefined }): Record<string, string> {
+export function nodeLabels(
+  cluster: KvmClusterIdentity,
+  node: { readonly name: string; readonly role: NodeRole; readonly pool?: string | undefined },
+): Record<string, string> {
   return { ...clusterLabels(cluster), [Label.Role]: node.role, ...(node.pool === undefined ? {} : { [Label.Pool]: node.pool }), [KvmLabel.Node]: node.name };
 }
 

@@ -37,7 +37,11 @@ describe('Services and EndpointSlices', () => {
       { node: 'prod-master-1', ip: '10.1.7.6' },
       { node: 'prod-master-0', ip: '10.1.7.2', ready: false },
     ]);
-    expect(slice.metadata.labels).toMatchObject({ 'kubernetes.io/service-name': 'master', 'endpointslice.kubernetes.io/managed-by': 'kvm-operator.kubeception.io', [Label.Cluster]: 'prod' });
+    expect(slice.metadata.labels).toMatchObject({
+      'kubernetes.io/service-name': 'master',
+      'endpointslice.kubernetes.io/managed-by': 'kvm-operator.kubeception.io',
+      [Label.Cluster]: 'prod',
+    });
     expect(slice.endpoints).toEqual([
       { addresses: ['10.1.7.2'], hostname: 'prod-master-0', conditions: { ready: false } },
       { addresses: ['10.1.7.6'], hostname: 'prod-master-1', conditions: { ready: true } },
@@ -70,7 +74,11 @@ describe('NetworkPolicy', () => {
 
 describe('flannel', () => {
   it('renders the network config from the allocation and subnetLen', () => {
-    expect(flannelNetworkConfig(cluster, { network: '10.1.7.0/24', vni: 7 })).toEqual({ Network: '10.1.7.0/24', SubnetLen: 30, Backend: { Type: 'vxlan', VNI: 7 } });
+    expect(flannelNetworkConfig(cluster, { network: '10.1.7.0/24', vni: 7 })).toEqual({
+      Network: '10.1.7.0/24',
+      SubnetLen: 30,
+      Backend: { Type: 'vxlan', VNI: 7 },
+    });
   });
 
   it('runs flanneld with the cluster prefix after creating the bridge', () => {
@@ -79,7 +87,9 @@ describe('flannel', () => {
     expect(ds.metadata).toMatchObject({ name: 'flannel', namespace: 'prod-azg2vajira' });
     expect(pod?.hostNetwork).toBe(true);
     expect(pod?.nodeSelector).toEqual({ 'kubeception.io/vm-host': 'true' });
-    expect(pod?.initContainers?.[0]?.command?.[2]).toBe('ip link show br-d6c18381e512 >/dev/null 2>&1 || ip link add br-d6c18381e512 type bridge; ip link set br-d6c18381e512 up');
+    expect(pod?.initContainers?.[0]?.command?.[2]).toBe(
+      'ip link show br-d6c18381e512 >/dev/null 2>&1 || ip link add br-d6c18381e512 type bridge; ip link set br-d6c18381e512 up',
+    );
     expect(bridgeName(cluster.id)).toBe('br-d6c18381e512');
     expect(pod?.containers[0]?.args).toEqual([
       '--etcd-endpoints=https://a:2379,https://b:2379',

@@ -5,16 +5,7 @@
 import type { KubeObject } from '@kubeception/sdk';
 import type { Deployment, PodDisruptionBudgetResource, RoleBindingResource, RoleResource } from '@kubeception/sdk/kube';
 
-export type {
-  ConfigMap,
-  DaemonSet,
-  Deployment,
-  Ingress,
-  Namespace,
-  NetworkPolicy,
-  Service,
-  ServiceAccount,
-} from '@kubeception/sdk/kube';
+export type { ConfigMap, DaemonSet, Deployment, Ingress, Namespace, NetworkPolicy, Service, ServiceAccount } from '@kubeception/sdk/kube';
 
 /** `rbac.authorization.k8s.io/v1` Role. */
 export type Role = NonNullable<(typeof RoleResource)['__type']>;

@@ -117,9 +117,21 @@ export function quoting(): Quoting {
   return {
     text: (value, field) => guarded(value, field, id),
     systemdArg: (value, field) => guarded(value, field, systemdWord),
-    unitText: (value, field) => guarded(value, field, (v) => v.replace(/%/g, '%%'), (v) => (v.endsWith('\\') ? 'ends with a backslash, which would continue the line' : undefined)),
+    unitText: (value, field) =>
+      guarded(
+        value,
+        field,
+        (v) => v.replace(/%/g, '%%'),
+        (v) => (v.endsWith('\\') ? 'ends with a backslash, which would continue the line' : undefined),
+      ),
     shell: (value, field) => guarded(value, field, shellWord),
-    pathSegment: (value, field) => guarded(value, field, id, shape((v) => /^[0-9A-Za-z._+-]+$/.test(v) && v !== '.' && v !== '..', 'a path segment (letters, digits, ".", "_", "+" and "-")')),
+    pathSegment: (value, field) =>
+      guarded(
+        value,
+        field,
+        id,
+        shape((v) => /^[0-9A-Za-z._+-]+$/.test(v) && v !== '.' && v !== '..', 'a path segment (letters, digits, ".", "_", "+" and "-")'),
+      ),
     dnsLabel: (value, field) => guarded(value, field, id, shape(isDnsLabel, 'a DNS-1123 label (lower-case letters, digits and "-", at most 63)')),
     labelKey: (value, field) => guarded(value, field, id, shape(isLabelKey, 'a Kubernetes label key')),
     labelValue: (value, field) => guarded(value, field, id, shape(isLabelValue, 'a Kubernetes label value')),

@@ -34,7 +34,11 @@ describe('renderCluster', () => {
       expect(o.metadata?.name, where).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
       if (CLUSTER_SCOPED.has(o.kind ?? '')) expect(o.metadata?.namespace, where).toBeUndefined();
       else expect(o.metadata?.namespace, where).toBe(rendered.namespace);
-      expect(o.metadata?.labels, where).toMatchObject({ [Label.Cluster]: rendered.nodes[0]?.name.replace(/-master-0$/, ''), [KvmLabel.ClusterNamespace]: expect.any(String), [Label.ManagedBy]: MANAGED_BY });
+      expect(o.metadata?.labels, where).toMatchObject({
+        [Label.Cluster]: rendered.nodes[0]?.name.replace(/-master-0$/, ''),
+        [KvmLabel.ClusterNamespace]: expect.any(String),
+        [Label.ManagedBy]: MANAGED_BY,
+      });
       expect(o.metadata?.ownerReferences, where).toBeUndefined();
     }
   });
@@ -89,7 +93,10 @@ describe('renderCluster', () => {
     expect(ha.namespace).toBe(clusterId({ namespace: 'platform', name: 'prod' }));
     expect(ha.namespace).toBe('prod-azg2vajira');
     expect(ha.objects[0]?.metadata?.name).toBe('prod-azg2vajira');
-    expect(ha.flannel).toEqual({ prefix: '/kubeception/prod-azg2vajira/network', config: { Network: '10.1.7.0/24', SubnetLen: 30, Backend: { Type: 'vxlan', VNI: 7 } } });
+    expect(ha.flannel).toEqual({
+      prefix: '/kubeception/prod-azg2vajira/network',
+      config: { Network: '10.1.7.0/24', SubnetLen: 30, Backend: { Type: 'vxlan', VNI: 7 } },
+    });
     // the same name in another namespace: another host namespace, prefix, bridge and host paths
     const other = validated({ ...haObject(), metadata: { name: 'prod', namespace: 'staging' } });
     const theirs = renderCluster(other, haInputs)._unsafeUnwrap();
@@ -103,12 +110,17 @@ describe('renderCluster', () => {
   it('records the Cluster (and its uid, when known) on the Namespace', () => {
     expect(ha.objects[0]?.metadata?.annotations).toEqual({ 'kvm.kubeception.io/cluster': 'platform/prod' });
     const withUid = { ...haCluster(), metadata: { name: 'prod', namespace: 'platform', uid: 'u-1' } };
-    expect(renderCluster(withUid, haInputs)._unsafeUnwrap().objects[0]?.metadata?.annotations).toEqual({ 'kvm.kubeception.io/cluster': 'platform/prod', 'kvm.kubeception.io/cluster-uid': 'u-1' });
+    expect(renderCluster(withUid, haInputs)._unsafeUnwrap().objects[0]?.metadata?.annotations).toEqual({
+      'kvm.kubeception.io/cluster': 'platform/prod',
+      'kvm.kubeception.io/cluster-uid': 'u-1',
+    });
   });
 
   it('renders only the nodes it is given', () => {
     const nodes = ha.nodes.filter((n) => n.name !== 'prod-general-1');
-    const names = renderCluster(haCluster(), { ...haInputs, nodes })._unsafeUnwrap().objects.map((o) => o.metadata?.name);
+    const names = renderCluster(haCluster(), { ...haInputs, nodes })
+      ._unsafeUnwrap()
+      .objects.map((o) => o.metadata?.name);
     expect(names).not.toContain('prod-general-1');
     expect(names).not.toContain('prod-general-1-boot');
   });

@@ -5,7 +5,14 @@ import { renderBootConfigMap } from './boot-config.js';
 import type { KvmCluster } from './cluster.js';
 import { renderDisruptionBudgets } from './disruption-budgets.js';
 import { renderEtcdClaim } from './etcd-storage.js';
-import { flannelEtcdPrefix, flannelNetworkConfig, renderFlannelDaemonSet, type FlannelDaemonSetOptions, type FlannelNetwork, type FlannelNetworkConfig } from './flannel.js';
+import {
+  flannelEtcdPrefix,
+  flannelNetworkConfig,
+  renderFlannelDaemonSet,
+  type FlannelDaemonSetOptions,
+  type FlannelNetwork,
+  type FlannelNetworkConfig,
+} from './flannel.js';
 import { renderApiIngress } from './ingress.js';
 import { renderNamespace, renderNetworkPolicy } from './namespace.js';
 import { nodeList, poolPath, type VmNode } from './nodes.js';
@@ -85,7 +92,12 @@ export function renderCluster(cluster: KvmCluster, inputs: RenderInputs): Result
     renderFlannelDaemonSet(cluster, inputs.flannel).andThen((flannel) =>
       Result.combine(nodes.map((node) => renderBootConfigMap(cluster, node))).andThen((bootConfigs) =>
         Result.combine(nodes.map((node) => renderEtcdClaim(cluster, node))).andThen((claims) =>
-          Result.combine(nodes.map((node) => renderVmDeployment(cluster, node, inputs.network.vni))).map((deployments) => ({ flannel, bootConfigs, claims, deployments })),
+          Result.combine(nodes.map((node) => renderVmDeployment(cluster, node, inputs.network.vni))).map((deployments) => ({
+            flannel,
+            bootConfigs,
+            claims,
+            deployments,
+          })),
         ),
       ),
     ),

@@ -24,32 +24,31 @@ export const sampleCluster = (): KvmCluster =>
 export const haCluster = (etcdStorage?: object): KvmCluster => validated(haObject(etcdStorage));
 
 /** The Cluster object of {@link haCluster}, before validation. */
-export const haObject = (etcdStorage: object = { type: 'persistentVolume', persistentVolume: { size: '10Gi', storageClassName: 'fast' } }) =>
-  ({
-    apiVersion: 'kubeception.io/v1alpha1',
-    kind: 'Cluster',
-    metadata: { name: 'prod', namespace: 'platform' },
-    spec: {
-      provider: {
-        kvm: {
-          launcher: { image: 'registry.example.com/kubeception/qemu-launcher:0.2.0' },
-          guestImage: { kernel: '/images/vmlinuz', initrd: 'https://images.example.com/initrd.img' },
-          etcdStorage,
-          nodeSelector: { 'kubeception.io/vm-host': 'true' },
-          ingressClassName: 'public',
-          portMappings: [{ name: 'ssh', port: 22 }],
-        },
+export const haObject = (etcdStorage: object = { type: 'persistentVolume', persistentVolume: { size: '10Gi', storageClassName: 'fast' } }) => ({
+  apiVersion: 'kubeception.io/v1alpha1',
+  kind: 'Cluster',
+  metadata: { name: 'prod', namespace: 'platform' },
+  spec: {
+    provider: {
+      kvm: {
+        launcher: { image: 'registry.example.com/kubeception/qemu-launcher:0.2.0' },
+        guestImage: { kernel: '/images/vmlinuz', initrd: 'https://images.example.com/initrd.img' },
+        etcdStorage,
+        nodeSelector: { 'kubeception.io/vm-host': 'true' },
+        ingressClassName: 'public',
+        portMappings: [{ name: 'ssh', port: 22 }],
       },
-      kubernetes: { version: '1.33.1', api: { domain: 'api.prod.example.com', securePort: 6443 } },
-      ingress: { domain: 'prod.example.com' },
-      network: { podCIDR: '10.2.0.0/16' },
-      masters: { replicas: 3, cpus: 4, memory: '8Gi', disk: '40Gi' },
-      workers: [
-        { name: 'general', replicas: 2, cpus: 2, memory: '4Gi', disk: '20Gi' },
-        { name: 'gpu', replicas: 1, cpus: 8, memory: '1536Mi', disk: '100Gi', labels: { 'example.com/gpu': 'true' } },
-      ],
     },
-  });
+    kubernetes: { version: '1.33.1', api: { domain: 'api.prod.example.com', securePort: 6443 } },
+    ingress: { domain: 'prod.example.com' },
+    network: { podCIDR: '10.2.0.0/16' },
+    masters: { replicas: 3, cpus: 4, memory: '8Gi', disk: '40Gi' },
+    workers: [
+      { name: 'general', replicas: 2, cpus: 2, memory: '4Gi', disk: '20Gi' },
+      { name: 'gpu', replicas: 1, cpus: 8, memory: '1536Mi', disk: '100Gi', labels: { 'example.com/gpu': 'true' } },
+    ],
+  },
+});
 
 /** Inputs of the sample render. */
 export const sampleInputs: RenderInputs = {
@@ -72,7 +71,10 @@ export function toYaml(rendered: RenderedCluster): string {
 
 /** An Ignition config with every `data:` URL decoded, for a readable snapshot. */
 export function decodedIgnition(json: string): string {
-  const config = JSON.parse(json) as { storage: { files: { path: string; mode: number; contents: { source: string } }[] }; systemd: { units: { name: string; contents: string }[] } };
+  const config = JSON.parse(json) as {
+    storage: { files: { path: string; mode: number; contents: { source: string } }[] };
+    systemd: { units: { name: string; contents: string }[] };
+  };
   const files = config.storage.files.map((f) => `# file ${f.path} (${f.mode.toString(8)})\n${decodeURIComponent(f.contents.source.replace(/^data:,/, ''))}`);
   const units = config.systemd.units.map((u) => `# unit ${u.name}\n${u.contents}`);
   return [...files, ...units].join('\n');

@@ -3,14 +3,7 @@ import { NodeRole } from '@kubeception/sdk';
 import { CERTIFICATES_VOLUME } from './certificates.js';
 import type { KvmCluster } from './cluster.js';
 import { ETCD_VOLUME } from './etcd-storage.js';
-import {
-  CERTIFICATE_MOUNT_TAG,
-  ETCD_MOUNT_TAG,
-  IGNITION_FW_CFG_NAME,
-  LauncherEnv,
-  LauncherPath,
-  launcherHealthPort,
-} from './launcher.js';
+import { CERTIFICATE_MOUNT_TAG, ETCD_MOUNT_TAG, IGNITION_FW_CFG_NAME, LauncherEnv, LauncherPath, launcherHealthPort } from './launcher.js';
 import { bridgeName, macAddress, tapName } from './names.js';
 import type { VmNode } from './nodes.js';
 import type { Container, EnvVar, VolumeMount } from './objects.js';

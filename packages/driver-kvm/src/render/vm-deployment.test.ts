@@ -82,21 +82,30 @@ describe('renderVmDeployment', () => {
     const d = deployment(name);
     const sources = volume(d, 'certificates').projected?.sources ?? [];
     expect(sources.map((s) => s.secret?.name)).toEqual(components.map((c) => `prod-${c}`));
-    expect(sources.flatMap((s) => s.secret?.items?.map((i) => i.path) ?? [])).toEqual(components.flatMap((c) => [`${c}/tls.crt`, `${c}/tls.key`, `${c}/ca.crt`]));
+    expect(sources.flatMap((s) => s.secret?.items?.map((i) => i.path) ?? [])).toEqual(
+      components.flatMap((c) => [`${c}/tls.crt`, `${c}/tls.key`, `${c}/ca.crt`]),
+    );
     expect(launcher(d)?.volumeMounts).toContainEqual({ name: 'certificates', mountPath: '/etc/kubernetes/ssl', readOnly: true });
     expect(components).toContain(name.includes('master') ? Component.Api : Component.Worker);
   });
 
   it('gives masters a PersistentVolumeClaim for etcd when persistentVolume', () => {
     expect(volume(deployment('prod-master-1'), 'etcd')).toEqual({ name: 'etcd', persistentVolumeClaim: { claimName: 'prod-master-1-etcd' } });
-    expect(renderEtcdClaim(cluster, node('prod-master-1'))._unsafeUnwrap()?.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, storageClassName: 'fast' });
+    expect(renderEtcdClaim(cluster, node('prod-master-1'))._unsafeUnwrap()?.spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '10Gi' } },
+      storageClassName: 'fast',
+    });
     expect(renderEtcdClaim(cluster, node('prod-general-0'))._unsafeUnwrap()).toBeUndefined();
     expect(volume(deployment('prod-general-0'), 'etcd')).toBeUndefined();
   });
 
   it('gives masters a per-node host directory for etcd when hostPath', () => {
     const sample = sampleCluster();
-    expect(volume(deployment('demo-master-0', sample), 'etcd')).toEqual({ name: 'etcd', hostPath: { path: '/var/lib/kubeception/etcd/demo-alemq23dns/demo-master-0', type: 'DirectoryOrCreate' } });
+    expect(volume(deployment('demo-master-0', sample), 'etcd')).toEqual({
+      name: 'etcd',
+      hostPath: { path: '/var/lib/kubeception/etcd/demo-alemq23dns/demo-master-0', type: 'DirectoryOrCreate' },
+    });
     expect(renderEtcdClaim(sample, nodeList(sample)[0] as VmNode)._unsafeUnwrap()).toBeUndefined();
     const custom = haCluster({ type: 'hostPath', hostPath: { path: '/data/etcd' } });
     expect(volume(deployment('prod-master-0', custom), 'etcd').hostPath?.path).toBe('/data/etcd/prod-azg2vajira/prod-master-0');

@@ -71,19 +71,24 @@ function vmPodSpec(cluster: KvmCluster, node: VmNode, vni: number, sizes: VmSize
  */
 export function renderVmDeployment(cluster: KvmCluster, node: VmNode, vni: number): Result<Deployment, Unrenderable> {
   const labels = nodeLabels(cluster, node);
-  return vmSizes(node, machinePath(cluster, node)).andThen((sizes) => bootConfigHash(cluster, node).map((hash): Deployment => ({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: objectMeta(cluster, node.name, labels),
-    spec: {
-      replicas: 1,
-      strategy: { type: 'Recreate' },
-      revisionHistoryLimit: 2,
-      selector: { matchLabels: vmDeploymentSelector(cluster.metadata.name, node.name) },
-      template: {
-        metadata: { labels: { ...labels, [KvmLabel.Component]: KvmComponent.Vm }, annotations: { [KvmAnnotation.BootConfigHash]: hash, [KvmAnnotation.KubernetesVersion]: cluster.spec.kubernetes.version } },
-        spec: vmPodSpec(cluster, node, vni, sizes),
+  return vmSizes(node, machinePath(cluster, node)).andThen((sizes) =>
+    bootConfigHash(cluster, node).map((hash): Deployment => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: objectMeta(cluster, node.name, labels),
+      spec: {
+        replicas: 1,
+        strategy: { type: 'Recreate' },
+        revisionHistoryLimit: 2,
+        selector: { matchLabels: vmDeploymentSelector(cluster.metadata.name, node.name) },
+        template: {
+          metadata: {
+            labels: { ...labels, [KvmLabel.Component]: KvmComponent.Vm },
+            annotations: { [KvmAnnotation.BootConfigHash]: hash, [KvmAnnotation.KubernetesVersion]: cluster.spec.kubernetes.version },
+          },
+          spec: vmPodSpec(cluster, node, vni, sizes),
+        },
       },
-    },
-  })));
+    })),
+  );
 }

@@ -22,9 +22,7 @@ export interface Source {
  */
 export function readSources(path: string, io: CliIo): ResultAsync<Source[], InputError> {
   if (path === STDIN_PATH) {
-    return ResultAsync.fromPromise(readAllText(io.stdin), (error) => toInputError(STDIN_LABEL, error)).map((text) => [
-      { file: STDIN_LABEL, text },
-    ]);
+    return ResultAsync.fromPromise(readAllText(io.stdin), (error) => toInputError(STDIN_LABEL, error)).map((text) => [{ file: STDIN_LABEL, text }]);
   }
   const absolute = resolve(io.cwd, path);
   return ResultAsync.fromPromise(stat(absolute), (error) => toInputError(path, error)).andThen((stats) =>

@@ -33,7 +33,9 @@ export function loadProviders(options: LoadProvidersOptions): ResultAsync<Provid
   const modules = options.modules ?? DEFAULT_PROVIDER_MODULES;
   return ResultAsync.combine(
     modules.map((name) =>
-      importProvider(name, options.cwd).map((p): ProviderDefinition[] => [p]).orElse((error) => (explicit ? errAsync(error) : okAsync([]))),
+      importProvider(name, options.cwd)
+        .map((p): ProviderDefinition[] => [p])
+        .orElse((error) => (explicit ? errAsync(error) : okAsync([]))),
     ),
   ).map((lists) => lists.flat());
 }

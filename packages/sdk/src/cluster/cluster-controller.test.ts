@@ -4,7 +4,9 @@ import { createStore } from '../runtime/store.js';
 import { clusterKeys } from './cluster-controller.js';
 
 const cluster = (namespace: string, name: string) =>
-  ({ metadata: { name, namespace, uid: `uid-${namespace}-${name}`, resourceVersion: '1', generation: 1, creationTimestamp: '2026-01-01T00:00:00Z' } }) as Persisted<KubeObject>;
+  ({
+    metadata: { name, namespace, uid: `uid-${namespace}-${name}`, resourceVersion: '1', generation: 1, creationTimestamp: '2026-01-01T00:00:00Z' },
+  }) as Persisted<KubeObject>;
 
 describe('clusterKeys', () => {
   it('keys a Cluster named with its namespace directly, and one named without by every cached Cluster of the name', () => {

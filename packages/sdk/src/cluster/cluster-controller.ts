@@ -84,7 +84,9 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     // for an event of its PKI objects or the driver's watches, or a timer
     predicate: changedBeyondStatusOrFinalizer(finalizer),
     watches: (driver.watches ?? []).map(clusterWatch),
-    ...(driver.events ? { sources: [(enqueue: (key: string) => void, signal: AbortSignal) => driver.events?.((ref) => enqueue(`${ref.namespace}/${ref.name}`), signal)] } : {}),
+    ...(driver.events
+      ? { sources: [(enqueue: (key: string) => void, signal: AbortSignal) => driver.events?.((ref) => enqueue(`${ref.namespace}/${ref.name}`), signal)] }
+      : {}),
     reconcile: (cluster, ctx) => reconcileCluster({ step, model, finalizer, guarded }, cluster, ctx),
   });
 }
@@ -111,17 +113,30 @@ type GuardedError = FinalizerError<StepError<ClusterControllerError> | ClusterCo
  * validation or the driver's preflight holds nothing, and is deleted at once, whatever its
  * provider can still be asked (a region the account does not serve).
  */
-function reconcileCluster<S, P>(parts: ClusterReconcile<S, P>, cluster: Persisted<Cluster>, ctx: ClusterReconcileContext): ResultAsync<Action, ClusterControllerError | GuardedError> {
+function reconcileCluster<S, P>(
+  parts: ClusterReconcile<S, P>,
+  cluster: Persisted<Cluster>,
+  ctx: ClusterReconcileContext,
+): ResultAsync<Action, ClusterControllerError | GuardedError> {
   const { step, model, finalizer, guarded } = parts;
   if ((cluster.spec.provider as Record<string, unknown>)[step.driver.name] === undefined) return okAsync(done()); // another provider's Cluster
   if (cluster.metadata.deletionTimestamp === undefined && !(cluster.metadata.finalizers ?? []).includes(finalizer)) {
-    return validated(model, cluster, ctx, (v) => preflight(step, v, ctx).andThen<Action, ClusterControllerError | GuardedError>((outcome) => (outcome.type === 'next' ? guarded(cluster, ctx) : okAsync(outcome))));
+    return validated(model, cluster, ctx, (v) =>
+      preflight(step, v, ctx).andThen<Action, ClusterControllerError | GuardedError>((outcome) =>
+        outcome.type === 'next' ? guarded(cluster, ctx) : okAsync(outcome),
+      ),
+    );
   }
   return guarded(cluster, ctx);
 }
 
 /** Runs `run` on the Cluster with its defaults applied, or reports why it is invalid. */
-function validated<E>(model: ClusterValidator, cluster: Persisted<Cluster>, ctx: ClusterReconcileContext, run: (c: Persisted<Cluster>) => ResultAsync<Action, E>): ResultAsync<Action, E | ClusterControllerError> {
+function validated<E>(
+  model: ClusterValidator,
+  cluster: Persisted<Cluster>,
+  ctx: ClusterReconcileContext,
+  run: (c: Persisted<Cluster>) => ResultAsync<Action, E>,
+): ResultAsync<Action, E | ClusterControllerError> {
   return model.validate(cluster).match<ResultAsync<Action, E | ClusterControllerError>>(
     (valid) => run({ ...cluster, spec: valid.spec } as Persisted<Cluster>),
     (invalid) => writeStatus(cluster, ctx, invalidStatus(cluster, invalid.message)).map(() => done()),

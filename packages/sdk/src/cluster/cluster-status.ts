@@ -15,7 +15,11 @@ export const READY_OF = [
 ] as const;
 
 /** Applies condition inputs with the Cluster's generation. */
-export function withConditions(conditions: readonly Condition[] | undefined, inputs: readonly (ConditionInput | DriverCondition)[], generation: number): Condition[] {
+export function withConditions(
+  conditions: readonly Condition[] | undefined,
+  inputs: readonly (ConditionInput | DriverCondition)[],
+  generation: number,
+): Condition[] {
   let list = [...(conditions ?? [])];
   for (const input of inputs) list = setCondition(list, { ...input, observedGeneration: generation });
   return list;
@@ -55,13 +59,23 @@ export function infrastructureStatus(cluster: Persisted<Cluster>, provider: stri
 export function pendingStatus(cluster: Persisted<Cluster>, provider: string, certificates: ConditionInput): ClusterStatus {
   const generation = cluster.metadata.generation;
   const conditions = summarizeReady(withConditions(cluster.status?.conditions, [certificates], generation), { of: READY_OF, observedGeneration: generation });
-  return { ...cluster.status, observedGeneration: generation, provider, phase: cluster.status?.phase === ClusterPhase.Ready ? ClusterPhase.Provisioning : ClusterPhase.Pending, conditions };
+  return {
+    ...cluster.status,
+    observedGeneration: generation,
+    provider,
+    phase: cluster.status?.phase === ClusterPhase.Ready ? ClusterPhase.Provisioning : ClusterPhase.Pending,
+    conditions,
+  };
 }
 
 /** The status of an invalid Cluster: nothing happens until the spec changes. */
 export function invalidStatus(cluster: Persisted<Cluster>, message: string): ClusterStatus {
   const generation = cluster.metadata.generation;
-  const conditions = withConditions(cluster.status?.conditions, [{ type: ConditionType.Ready, status: 'False', reason: Reason.InvalidSpec, message }], generation);
+  const conditions = withConditions(
+    cluster.status?.conditions,
+    [{ type: ConditionType.Ready, status: 'False', reason: Reason.InvalidSpec, message }],
+    generation,
+  );
   return { ...cluster.status, observedGeneration: generation, phase: ClusterPhase.Failed, conditions };
 }
 
@@ -79,6 +93,10 @@ export function refusedStatus(cluster: Persisted<Cluster>, reason: string, messa
 /** The status while deleting, saying what it waits for. */
 export function deletingStatus(cluster: Persisted<Cluster>, waitingFor: string): ClusterStatus {
   const generation = cluster.metadata.generation;
-  const conditions = withConditions(cluster.status?.conditions, [{ type: ConditionType.Deleting, status: 'True', reason: Reason.Deleting, message: waitingFor }], generation);
+  const conditions = withConditions(
+    cluster.status?.conditions,
+    [{ type: ConditionType.Deleting, status: 'True', reason: Reason.Deleting, message: waitingFor }],
+    generation,
+  );
   return { ...cluster.status, phase: ClusterPhase.Deleting, conditions };
 }

@@ -166,5 +166,10 @@ export interface ClusterDriver<ProviderSpec, ProviderStatus> {
    * `spec` is `undefined` when the provider part no longer parses: everything is still found from the Cluster's
    * identity (and `observed`), never skipped.
    */
-  cleanup(cluster: Persisted<Cluster>, spec: ProviderSpec | undefined, observed: Observed<ProviderStatus>, context: DriverContext): ResultAsync<DriverProgress, DriverError>;
+  cleanup(
+    cluster: Persisted<Cluster>,
+    spec: ProviderSpec | undefined,
+    observed: Observed<ProviderStatus>,
+    context: DriverContext,
+  ): ResultAsync<DriverProgress, DriverError>;
 }

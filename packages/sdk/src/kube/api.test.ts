@@ -16,11 +16,16 @@ async function countingServer(): Promise<{ url: string; connections: () => numbe
   return {
     url: `http://127.0.0.1:${port}`,
     connections: () => connections,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
-const get = (api: ReturnType<typeof customObjectsApi>) => api.getNamespacedCustomObject({ group: 'example.io', version: 'v1', namespace: 'default', plural: 'things', name: 'x' });
+const get = (api: ReturnType<typeof customObjectsApi>) =>
+  api.getNamespacedCustomObject({ group: 'example.io', version: 'v1', namespace: 'default', plural: 'things', name: 'x' });
 
 describe('customObjectsApi connections', () => {
   let server: Awaited<ReturnType<typeof countingServer>> | undefined;
@@ -68,14 +73,28 @@ describe('customObjectsApi transport (undici Dispatcher.request instead of fetch
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const api = customObjectsApi(kubeConfigFromCertificate({ server: `http://127.0.0.1:${port}` }), 'kubeception-test');
-    const patched = await api.patchNamespacedCustomObject({ group: 'example.io', version: 'v1', namespace: 'default', plural: 'things', name: 'x', body: { metadata: { labels: { a: 'b' } } }, fieldManager: 'me' });
+    const patched = await api.patchNamespacedCustomObject({
+      group: 'example.io',
+      version: 'v1',
+      namespace: 'default',
+      plural: 'things',
+      name: 'x',
+      body: { metadata: { labels: { a: 'b' } } },
+      fieldManager: 'me',
+    });
     expect(patched).toMatchObject({ kind: 'Thing', metadata: { labels: { écho: 'ünïcode' } } });
     expect(seen).toEqual([
-      { method: 'PATCH', url: '/apis/example.io/v1/namespaces/default/things/x?fieldManager=me', contentType: expect.stringContaining('json') as string, userAgent: 'kubeception-test', body: '{"metadata":{"labels":{"a":"b"}}}' },
+      {
+        method: 'PATCH',
+        url: '/apis/example.io/v1/namespaces/default/things/x?fieldManager=me',
+        contentType: expect.stringContaining('json') as string,
+        userAgent: 'kubeception-test',
+        body: '{"metadata":{"labels":{"a":"b"}}}',
+      },
     ]);
   });
 
-  it('turns an error status into client-node\'s ApiException with the server\'s Status body', async () => {
+  it("turns an error status into client-node's ApiException with the server's Status body", async () => {
     server = http.createServer((_req, res) => {
       res.writeHead(409, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Conflict', code: 409, message: 'the object has been modified' }));
@@ -83,7 +102,10 @@ describe('customObjectsApi transport (undici Dispatcher.request instead of fetch
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const api = customObjectsApi(kubeConfigFromCertificate({ server: `http://127.0.0.1:${port}` }), 'test');
-    const thrown = (await get(api).then(() => undefined, (e: unknown) => e)) as { code?: number; body?: unknown };
+    const thrown = (await get(api).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { code?: number; body?: unknown };
     expect(thrown.code).toBe(409);
     expect(String(thrown.body)).toContain('the object has been modified');
   });
@@ -94,7 +116,10 @@ describe('customObjectsApi transport (undici Dispatcher.request instead of fetch
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const api = customObjectsApi(kubeConfigFromCertificate({ server: `http://127.0.0.1:${port}` }), 'test');
-    const thrown = (await get(api).then(() => undefined, (e: unknown) => e)) as Error & { cause?: { code?: string } };
+    const thrown = (await get(api).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error & { cause?: { code?: string } };
     expect(thrown).toBeInstanceOf(Error);
     expect(thrown.cause?.code).toBe('ECONNREFUSED');
   });

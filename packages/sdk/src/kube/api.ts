@@ -50,8 +50,18 @@ export function kubeConfigFromCertificate(credentials: CertificateCredentials): 
   const config = new KubeConfig();
   const plain = credentials.server.startsWith('http://');
   config.loadFromOptions({
-    clusters: [{ name, server: credentials.server, ...(credentials.caPem ? { caData: b64(credentials.caPem) } : {}), ...(credentials.tlsServerName ? { tlsServerName: credentials.tlsServerName } : {}), skipTLSVerify: plain }],
-    users: [{ name, ...(credentials.certPem ? { certData: b64(credentials.certPem) } : {}), ...(credentials.keyPem ? { keyData: b64(credentials.keyPem) } : {}) }],
+    clusters: [
+      {
+        name,
+        server: credentials.server,
+        ...(credentials.caPem ? { caData: b64(credentials.caPem) } : {}),
+        ...(credentials.tlsServerName ? { tlsServerName: credentials.tlsServerName } : {}),
+        skipTLSVerify: plain,
+      },
+    ],
+    users: [
+      { name, ...(credentials.certPem ? { certData: b64(credentials.certPem) } : {}), ...(credentials.keyPem ? { keyData: b64(credentials.keyPem) } : {}) },
+    ],
     contexts: [{ name, cluster: name, user: name }],
     currentContext: name,
   });
@@ -94,7 +104,18 @@ export function pooledAuthentication(config: KubeConfig): SecurityAuthentication
     const cluster = config.getCurrentCluster();
     const user = config.getCurrentUser();
     if (cluster === null || user?.exec !== undefined || user?.authProvider !== undefined) return undefined;
-    return JSON.stringify([cluster.server, cluster.caData, fileStamp(cluster.caFile), cluster.skipTLSVerify, cluster.tlsServerName, cluster.proxyUrl, user?.certData, fileStamp(user?.certFile), user?.keyData, fileStamp(user?.keyFile)]);
+    return JSON.stringify([
+      cluster.server,
+      cluster.caData,
+      fileStamp(cluster.caFile),
+      cluster.skipTLSVerify,
+      cluster.tlsServerName,
+      cluster.proxyUrl,
+      user?.certData,
+      fileStamp(user?.certFile),
+      user?.keyData,
+      fileStamp(user?.keyFile),
+    ]);
   };
   return {
     getName: () => config.getName(),

@@ -36,16 +36,16 @@ import { defineResource, type KubeObject, type ResourceDescriptor, type Resource
  * words in TypeScript with `_` (`_from`, `_continue`, `_default`, `_enum`, `_not`) and spells
  * `$ref`/`$schema` as `_ref`/`_schema`; on the wire they are the plain names.
  */
-export type WireName<K> = K extends '_ref' | '_schema' ? `$${K extends `_${infer R}` ? R : never}` : K extends '_from' | '_continue' | '_default' | '_enum' | '_not' ? (K extends `_${infer R}` ? R : never) : K;
+export type WireName<K> = K extends '_ref' | '_schema'
+  ? `$${K extends `_${infer R}` ? R : never}`
+  : K extends '_from' | '_continue' | '_default' | '_enum' | '_not'
+    ? K extends `_${infer R}`
+      ? R
+      : never
+    : K;
 
 /** A client-node model as JSON: `Date` fields become RFC 3339 strings, properties have their wire names. */
-export type Json<T> = T extends Date
-  ? string
-  : T extends (infer U)[]
-    ? Json<U>[]
-    : T extends object
-      ? { [K in keyof T as WireName<K>]: Json<T[K]> }
-      : T;
+export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T as WireName<K>]: Json<T[K]> } : T;
 
 /**
  * The descriptor of a built-in kind typed with client-node's model `T` as JSON. A named alias, so
@@ -53,7 +53,14 @@ export type Json<T> = T extends Date
  */
 export type BuiltinDescriptor<T> = ResourceDescriptor<Json<T> & KubeObject>;
 
-function builtin<T>(group: string, version: string, kind: string, plural: string, scope: ResourceScope = 'Namespaced', shortNames: string[] = []): BuiltinDescriptor<T> {
+function builtin<T>(
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  scope: ResourceScope = 'Namespaced',
+  shortNames: string[] = [],
+): BuiltinDescriptor<T> {
   return defineResource({ group, version, kind, plural, scope, shortNames }) as unknown as BuiltinDescriptor<T>;
 }
 
@@ -96,13 +103,21 @@ export const ClusterRoleResource = builtin<V1ClusterRole>('rbac.authorization.k8
 /** Descriptor of `RoleBinding` (`rbac.authorization.k8s.io/v1`, namespaced). */
 export const RoleBindingResource = builtin<V1RoleBinding>('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings');
 /** Descriptor of `ClusterRoleBinding` (`rbac.authorization.k8s.io/v1`, cluster-scoped). */
-export const ClusterRoleBindingResource = builtin<V1ClusterRoleBinding>('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', 'Cluster');
+export const ClusterRoleBindingResource = builtin<V1ClusterRoleBinding>(
+  'rbac.authorization.k8s.io',
+  'v1',
+  'ClusterRoleBinding',
+  'clusterrolebindings',
+  'Cluster',
+);
 /** Descriptor of `PodDisruptionBudget` (`policy/v1`, namespaced, short name `pdb`). */
 export const PodDisruptionBudgetResource = builtin<V1PodDisruptionBudget>('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', 'Namespaced', ['pdb']);
 /** Descriptor of `EndpointSlice` (`discovery.k8s.io/v1`, namespaced). */
 export const EndpointSliceResource = builtin<V1EndpointSlice>('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices');
 /** Descriptor of `PersistentVolumeClaim` (`core/v1`, namespaced, short name `pvc`). */
-export const PersistentVolumeClaimResource = builtin<V1PersistentVolumeClaim>('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', 'Namespaced', ['pvc']);
+export const PersistentVolumeClaimResource = builtin<V1PersistentVolumeClaim>('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', 'Namespaced', [
+  'pvc',
+]);
 /** Descriptor of `Lease` (`coordination.k8s.io/v1`, namespaced). */
 export const LeaseResource = builtin<V1Lease>('coordination.k8s.io', 'v1', 'Lease', 'leases');
 /** Descriptor of `CustomResourceDefinition` (`apiextensions.k8s.io/v1`, cluster-scoped, short names `crd`, `crds`). */

@@ -66,7 +66,12 @@ export interface EvictOptions {
 
 /** The `policy/v1` Eviction that `evict(name, options)` posts for a pod. */
 export function evictionFor(name: string, { namespace, gracePeriodSeconds }: EvictOptions) {
-  return { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace }, ...(gracePeriodSeconds === undefined ? {} : { deleteOptions: { gracePeriodSeconds } }) };
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'Eviction',
+    metadata: { name, namespace },
+    ...(gracePeriodSeconds === undefined ? {} : { deleteOptions: { gracePeriodSeconds } }),
+  };
 }
 
 /**
@@ -114,7 +119,10 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
     },
     evict(name, options) {
       const body = evictionFor(name, options);
-      return send(() => core.createNamespacedPodEviction({ name, namespace: options.namespace, body }), 'once', ctx.limiter, { ...ctx.retry, maxAttempts: 1 }).map(() => undefined);
+      return send(() => core.createNamespacedPodEviction({ name, namespace: options.namespace, body }), 'once', ctx.limiter, {
+        ...ctx.retry,
+        maxAttempts: 1,
+      }).map(() => undefined);
     },
   };
 }

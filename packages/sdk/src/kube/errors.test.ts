@@ -3,13 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { ignoreNotFound, isConflict, statusToKubeError, toKubeError } from './errors.js';
 
 const status = (code: number, reason: string, message: string, details: object = {}) =>
-  new ApiException(code, 'Unsuccessful HTTP Request', JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, details, code }), {});
+  new ApiException(
+    code,
+    'Unsuccessful HTTP Request',
+    JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, details, code }),
+    {},
+  );
 
 describe('toKubeError', () => {
   it.each([
     [404, 'NotFound', 'NotFound', 'clusters.kubeception.io "demo" not found'],
     [409, 'AlreadyExists', 'AlreadyExists', 'clusters.kubeception.io "demo" already exists'],
-    [409, 'Conflict', 'Conflict', 'Operation cannot be fulfilled on clusters.kubeception.io "demo": the object has been modified; please apply your changes to the latest version and try again'],
+    [
+      409,
+      'Conflict',
+      'Conflict',
+      'Operation cannot be fulfilled on clusters.kubeception.io "demo": the object has been modified; please apply your changes to the latest version and try again',
+    ],
     [401, 'Unauthorized', 'Unauthorized', 'Unauthorized'],
     [403, 'Forbidden', 'Forbidden', 'clusters.kubeception.io is forbidden'],
     [410, 'Expired', 'Gone', 'too old resource version: 1 (42)'],
@@ -44,7 +54,12 @@ describe('toKubeError', () => {
 
   it('maps network failures to Transport with the system error code', () => {
     const failed = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' } });
-    expect(toKubeError(failed)).toEqual({ kind: 'Transport', code: 0, message: 'fetch failed: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:1)', cause: failed });
+    expect(toKubeError(failed)).toEqual({
+      kind: 'Transport',
+      code: 0,
+      message: 'fetch failed: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:1)',
+      cause: failed,
+    });
     expect(toKubeError('weird')).toMatchObject({ kind: 'Transport', message: 'weird' });
   });
 

@@ -98,7 +98,13 @@ export interface KubeStatus {
   /** HTTP status code. */
   readonly code?: number;
   /** The object concerned, field causes (422) and retry hints (429). */
-  readonly details?: { readonly name?: string; readonly group?: string; readonly kind?: string; readonly causes?: StatusCause[]; readonly retryAfterSeconds?: number };
+  readonly details?: {
+    readonly name?: string;
+    readonly group?: string;
+    readonly kind?: string;
+    readonly causes?: StatusCause[];
+    readonly retryAfterSeconds?: number;
+  };
 }
 
 /** Converts anything a client-node call threw or rejected with into a {@link KubeError}. */

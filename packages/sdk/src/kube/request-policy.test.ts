@@ -65,7 +65,14 @@ describe('send', () => {
   });
 
   it('turns a synchronous throw into an Err', async () => {
-    const result = await send(() => { throw new TypeError('fetch failed'); }, 'once', unlimited, fast);
+    const result = await send(
+      () => {
+        throw new TypeError('fetch failed');
+      },
+      'once',
+      unlimited,
+      fast,
+    );
     expect(result._unsafeUnwrapErr().kind).toBe('Transport');
   });
 });

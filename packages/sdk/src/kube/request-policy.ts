@@ -26,18 +26,10 @@ export interface RetryOptions extends BackoffOptions {
 export type Idempotency = 'idempotent' | 'once';
 
 /** Runs one API call under the rate limit and retry rules. */
-export function send<T>(
-  call: () => Promise<T>,
-  idempotency: Idempotency,
-  limiter: TokenBucket,
-  retry: RetryOptions,
-): ResultAsync<T, KubeError> {
+export function send<T>(call: () => Promise<T>, idempotency: Idempotency, limiter: TokenBucket, retry: RetryOptions): ResultAsync<T, KubeError> {
   const maxAttempts = retry.maxAttempts ?? 5;
   const attempt = (n: number): ResultAsync<T, KubeError> =>
-    ResultAsync.fromPromise(
-      limiter.take().then(call),
-      toKubeError,
-    ).orElse((error) => {
+    ResultAsync.fromPromise(limiter.take().then(call), toKubeError).orElse((error) => {
       if (n + 1 >= maxAttempts || !retryable(error, idempotency)) return errAsync(error);
       const wait = retryAfterOf(error) ?? backoffDelay(n, retry);
       return ResultAsync.fromSafePromise(sleep(wait)).andThen(() => attempt(n + 1));

@@ -137,7 +137,12 @@ const CONTENT_TYPE = {
 
 /** Builds the client of one kind. */
 export function resourceClient<T extends KubeObject, I extends KubeObject>(ctx: ClientContext, descriptor: ResourceDescriptor<T, I>): ResourceClient<T, I> {
-  const kind: Kind<T, I> = { ctx, descriptor, base: { group: descriptor.group, version: descriptor.version, plural: descriptor.plural }, namespaced: descriptor.scope === 'Namespaced' };
+  const kind: Kind<T, I> = {
+    ctx,
+    descriptor,
+    base: { group: descriptor.group, version: descriptor.version, plural: descriptor.plural },
+    namespaced: descriptor.scope === 'Namespaced',
+  };
   const page: PageFn<T> = (options, token) => listPage(kind, options, token);
   return {
     descriptor,
@@ -149,7 +154,14 @@ export function resourceClient<T extends KubeObject, I extends KubeObject>(ctx: 
     replaceStatus: (object, options) => replaceObject(kind, true, object, options),
     patch: (name, patch, options) => patchObject(kind, false, name, patch, options),
     patchStatus: (name, patch, options) => patchObject(kind, true, name, patch, options),
-    apply: (object, options) => patchObject(kind, false, nameOf(object), { type: 'apply', body: object, force: options?.force ?? false }, { ...options, namespace: ns(kind, options, object) }),
+    apply: (object, options) =>
+      patchObject(
+        kind,
+        false,
+        nameOf(object),
+        { type: 'apply', body: object, force: options?.force ?? false },
+        { ...options, namespace: ns(kind, options, object) },
+      ),
     delete: (name, options) => deleteObject(kind, name, options),
     watch: (options = {}) =>
       watchResource(ctx.config, descriptor as unknown as ResourceDescriptor<T>, options, {
@@ -187,12 +199,26 @@ function writer(ctx: ClientContext, options?: WriteOptions) {
 }
 
 function getObject<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, name: string, options?: ObjectOptions): ResultAsync<Persisted<T>, KubeError> {
-  const { ctx: { api }, base } = kind;
-  return run<Persisted<T>>(kind.ctx, () => (kind.namespaced ? api.getNamespacedCustomObject({ ...base, namespace: ns(kind, options), name }) : api.getClusterCustomObject({ ...base, name })), 'idempotent');
+  const {
+    ctx: { api },
+    base,
+  } = kind;
+  return run<Persisted<T>>(
+    kind.ctx,
+    () => (kind.namespaced ? api.getNamespacedCustomObject({ ...base, namespace: ns(kind, options), name }) : api.getClusterCustomObject({ ...base, name })),
+    'idempotent',
+  );
 }
 
-function listPage<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, options: ListOptions, token: string | undefined): ResultAsync<ObjectList<T>, KubeError> {
-  const { ctx: { api }, base } = kind;
+function listPage<T extends KubeObject, I extends KubeObject>(
+  kind: Kind<T, I>,
+  options: ListOptions,
+  token: string | undefined,
+): ResultAsync<ObjectList<T>, KubeError> {
+  const {
+    ctx: { api },
+    base,
+  } = kind;
   const query = {
     labelSelector: options.labelSelector,
     fieldSelector: options.fieldSelector,
@@ -217,28 +243,56 @@ function listPage<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, 
 }
 
 function createObject<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, object: I, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError> {
-  const { ctx: { api }, base } = kind;
-  return run<Persisted<T>>(kind.ctx, () => {
-    const request = { ...base, body: object, ...writer(kind.ctx, options) };
-    return kind.namespaced ? api.createNamespacedCustomObject({ ...request, namespace: ns(kind, options, object) }) : api.createClusterCustomObject(request);
-  }, 'once');
+  const {
+    ctx: { api },
+    base,
+  } = kind;
+  return run<Persisted<T>>(
+    kind.ctx,
+    () => {
+      const request = { ...base, body: object, ...writer(kind.ctx, options) };
+      return kind.namespaced ? api.createNamespacedCustomObject({ ...request, namespace: ns(kind, options, object) }) : api.createClusterCustomObject(request);
+    },
+    'once',
+  );
 }
 
 /** PUT of the object or (`status`) its status subresource. */
-function replaceObject<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, status: boolean, object: I, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError> {
-  const { ctx: { api }, base } = kind;
+function replaceObject<T extends KubeObject, I extends KubeObject>(
+  kind: Kind<T, I>,
+  status: boolean,
+  object: I,
+  options?: WriteOptions,
+): ResultAsync<Persisted<T>, KubeError> {
+  const {
+    ctx: { api },
+    base,
+  } = kind;
   const request = { ...base, name: nameOf(object), body: object, ...writer(kind.ctx, options) };
   const idempotency: Idempotency = object.metadata?.resourceVersion ? 'idempotent' : 'once';
-  return run<Persisted<T>>(kind.ctx, () => {
-    if (!kind.namespaced) return status ? api.replaceClusterCustomObjectStatus(request) : api.replaceClusterCustomObject(request);
-    const namespace = ns(kind, options, object);
-    return status ? api.replaceNamespacedCustomObjectStatus({ ...request, namespace }) : api.replaceNamespacedCustomObject({ ...request, namespace });
-  }, idempotency);
+  return run<Persisted<T>>(
+    kind.ctx,
+    () => {
+      if (!kind.namespaced) return status ? api.replaceClusterCustomObjectStatus(request) : api.replaceClusterCustomObject(request);
+      const namespace = ns(kind, options, object);
+      return status ? api.replaceNamespacedCustomObjectStatus({ ...request, namespace }) : api.replaceNamespacedCustomObject({ ...request, namespace });
+    },
+    idempotency,
+  );
 }
 
 /** PATCH of the object or (`status`) its status subresource; merge patches and applies are retried, others not. */
-function patchObject<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, status: boolean, name: string, patch: Patch, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError> {
-  const { ctx: { api }, base } = kind;
+function patchObject<T extends KubeObject, I extends KubeObject>(
+  kind: Kind<T, I>,
+  status: boolean,
+  name: string,
+  patch: Patch,
+  options?: WriteOptions,
+): ResultAsync<Persisted<T>, KubeError> {
+  const {
+    ctx: { api },
+    base,
+  } = kind;
   const body = patch.type === 'json' ? patch.ops : patch.body;
   const request = {
     ...base,
@@ -249,15 +303,28 @@ function patchObject<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I
   };
   const headers = setHeaderOptions('Content-Type', CONTENT_TYPE[patch.type]);
   const idempotency: Idempotency = patch.type === 'merge' || patch.type === 'apply' ? 'idempotent' : 'once';
-  return run<Persisted<T>>(kind.ctx, () => {
-    if (!kind.namespaced) return status ? api.patchClusterCustomObjectStatus(request, headers) : api.patchClusterCustomObject(request, headers);
-    const namespace = ns(kind, options, patch.type === 'json' ? undefined : (patch.body as KubeObject));
-    return status ? api.patchNamespacedCustomObjectStatus({ ...request, namespace }, headers) : api.patchNamespacedCustomObject({ ...request, namespace }, headers);
-  }, idempotency);
+  return run<Persisted<T>>(
+    kind.ctx,
+    () => {
+      if (!kind.namespaced) return status ? api.patchClusterCustomObjectStatus(request, headers) : api.patchClusterCustomObject(request, headers);
+      const namespace = ns(kind, options, patch.type === 'json' ? undefined : (patch.body as KubeObject));
+      return status
+        ? api.patchNamespacedCustomObjectStatus({ ...request, namespace }, headers)
+        : api.patchNamespacedCustomObject({ ...request, namespace }, headers);
+    },
+    idempotency,
+  );
 }
 
-function deleteObject<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, name: string, options?: DeleteOptions): ResultAsync<Persisted<T> | undefined, KubeError> {
-  const { ctx: { api }, base } = kind;
+function deleteObject<T extends KubeObject, I extends KubeObject>(
+  kind: Kind<T, I>,
+  name: string,
+  options?: DeleteOptions,
+): ResultAsync<Persisted<T> | undefined, KubeError> {
+  const {
+    ctx: { api },
+    base,
+  } = kind;
   const body = {
     ...(options?.preconditions ? { preconditions: options.preconditions } : {}),
     ...(options?.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}),

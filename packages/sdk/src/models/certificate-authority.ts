@@ -41,7 +41,11 @@ const spec = z
     roles: z
       .array(role)
       .default([])
-      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], description: 'Vault PKI roles of this CA, one per component, keyed by name.' }),
+      .meta({
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+        description: 'Vault PKI roles of this CA, one per component, keyed by name.',
+      }),
   })
   .meta({ description: 'Desired root CA of a guest cluster.' });
 
@@ -136,10 +140,14 @@ function checkRoles(ca: CertificateAuthority): FieldIssue[] {
     seen.add(r.name);
     const ttl = r.ttl === undefined ? undefined : parseDuration(r.ttl);
     const max = r.maxTTL === undefined ? undefined : parseDuration(r.maxTTL);
-    if (ttl !== undefined && max !== undefined && ttl > max) issues.push({ path: `${at}.ttl`, message: `must not be longer than maxTTL (${r.ttl} > ${r.maxTTL})` });
+    if (ttl !== undefined && max !== undefined && ttl > max)
+      issues.push({ path: `${at}.ttl`, message: `must not be longer than maxTTL (${r.ttl} > ${r.maxTTL})` });
     if (max !== undefined && max > caTTL) issues.push({ path: `${at}.maxTTL`, message: `must not be longer than the CA's ttl (${r.maxTTL} > ${ca.spec.ttl})` });
     if ((r.allowedDomains ?? ca.spec.allowedDomains).length === 0 && (r.allowSubdomains || r.allowBareDomains)) {
-      issues.push({ path: `${at}.allowedDomains`, message: 'allows subdomains or bare domains but no domain is allowed (set allowedDomains here or on the CA)' });
+      issues.push({
+        path: `${at}.allowedDomains`,
+        message: 'allows subdomains or bare domains but no domain is allowed (set allowedDomains here or on the CA)',
+      });
     }
     return issues;
   });

@@ -18,10 +18,7 @@ const ipAddress = z
 const spec = z
   .strictObject({
     clusterRef,
-    component: dnsLabel(
-      63,
-      'Component the certificate is for, such as api, etcd, worker, admin, service-account, flanneld-etcd-client or calico-etcd-client.',
-    ),
+    component: dnsLabel(63, 'Component the certificate is for, such as api, etcd, worker, admin, service-account, flanneld-etcd-client or calico-etcd-client.'),
     role: dnsLabel(63, 'Vault role of the cluster CA to issue with: a role name of the CertificateAuthority.'),
     commonName: z.string().min(1).max(64).meta({ description: 'Common name (CN), 1-64 characters; the Kubernetes user name of a client certificate.' }),
     dnsNames: z

@@ -60,12 +60,18 @@ function checkNetworks({ spec }: CheckedCluster): FieldIssue[] {
   const { subnetLen } = spec.network.flannel;
   if (flannel !== undefined) {
     if (subnetLen <= flannel.prefix) {
-      issues.push({ path: 'spec.network.flannel.subnetLen', message: `must be longer than the flannel network's prefix /${flannel.prefix} (got ${subnetLen})` });
+      issues.push({
+        path: 'spec.network.flannel.subnetLen',
+        message: `must be longer than the flannel network's prefix /${flannel.prefix} (got ${subnetLen})`,
+      });
     } else {
       const subnets = 2 ** (subnetLen - flannel.prefix);
       const nodes = spec.masters.replicas + spec.workers.reduce((sum, pool) => sum + pool.replicas, 0);
       if (nodes > subnets) {
-        issues.push({ path: 'spec.network.flannel.network', message: `${flannel.text} holds ${subnets} /${subnetLen} host subnets, fewer than the cluster's ${nodes} nodes` });
+        issues.push({
+          path: 'spec.network.flannel.network',
+          message: `${flannel.text} holds ${subnets} /${subnetLen} host subnets, fewer than the cluster's ${nodes} nodes`,
+        });
       }
     }
   }
@@ -79,7 +85,10 @@ function checkLifetimes({ spec }: CheckedCluster): FieldIssue[] {
     issues.push({ path: 'spec.certificates.ttl', message: `must be shorter than caTTL (${ttl} ≥ ${caTTL}): a certificate cannot outlive its CA` });
   }
   if (renewBefore !== undefined && (parseDuration(renewBefore) ?? 0) >= (parseDuration(ttl) ?? 0)) {
-    issues.push({ path: 'spec.certificates.renewBefore', message: `must be shorter than ttl (${renewBefore} ≥ ${ttl}), or certificates would be renewed forever` });
+    issues.push({
+      path: 'spec.certificates.renewBefore',
+      message: `must be shorter than ttl (${renewBefore} ≥ ${ttl}), or certificates would be renewed forever`,
+    });
   }
   return issues;
 }

@@ -68,10 +68,16 @@ const flannel = z
       .max(30)
       .default(30)
       .meta({
-        description: "Prefix length (8-30) of the subnet each node gets from the flannel network; longer than the network's own prefix. Fixed once the cluster exists.",
+        description:
+          "Prefix length (8-30) of the subnet each node gets from the flannel network; longer than the network's own prefix. Fixed once the cluster exists.",
         'x-kubernetes-validations': [immutable('spec.network.flannel.subnetLen')],
       }),
-    vni: z.int().min(1).max(16_777_215).optional().meta({ description: 'VXLAN network identifier (1-16777215); allocated from a host-wide pool when unset. Fixed once set.' }),
+    vni: z
+      .int()
+      .min(1)
+      .max(16_777_215)
+      .optional()
+      .meta({ description: 'VXLAN network identifier (1-16777215); allocated from a host-wide pool when unset. Fixed once set.' }),
   })
   .meta({
     description: 'Per-cluster flannel VXLAN network joining the VMs on the host; the values in use are reported in status.network.flannel.',
@@ -80,7 +86,9 @@ const flannel = z
 
 const network = z
   .strictObject({
-    podCIDR: cidr('Network of the guest pods (calico). Fixed once the cluster exists.').meta({ 'x-kubernetes-validations': [immutable('spec.network.podCIDR')] }),
+    podCIDR: cidr('Network of the guest pods (calico). Fixed once the cluster exists.').meta({
+      'x-kubernetes-validations': [immutable('spec.network.podCIDR')],
+    }),
     flannel: flannel.prefault({}),
   })
   .meta({ description: 'Networks of the guest cluster; the pod, Service and flannel networks must not overlap.' });

@@ -6,12 +6,7 @@ import { errorMap, fromZodIssues, validationError, type FieldIssue, type Validat
  * Parses `input` with `schema` (applying defaults), then runs the cross-field `check`
  * on the parsed value. Cross-field checks run once every field is well-formed.
  */
-export function validateObject<T>(
-  kind: string,
-  schema: z.ZodType<T>,
-  input: unknown,
-  check?: (value: T) => readonly FieldIssue[],
-): Result<T, ValidationError> {
+export function validateObject<T>(kind: string, schema: z.ZodType<T>, input: unknown, check?: (value: T) => readonly FieldIssue[]): Result<T, ValidationError> {
   const name = nameOf(input);
   const parsed = schema.safeParse(input, { error: errorMap });
   if (!parsed.success) return err(validationError(kind, fromZodIssues(parsed.error.issues), name));

@@ -115,7 +115,14 @@ describe('quantityError', () => {
   });
 
   it('accepts what kube-apiserver accepts', () => {
-    expect(['1Gi', '+.5', '1.', '1E-3', '1e+3', '-9.5000000001Gi'].map(quantityError)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect(['1Gi', '+.5', '1.', '1E-3', '1e+3', '-9.5000000001Gi'].map(quantityError)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(canonicalQuantity('-9.5000000001Gi')).toBe('-10200547328107374183n'); // apimachinery golden test
   });
 });

@@ -30,7 +30,10 @@ export interface ControllerRun<T extends KubeObject, I extends KubeObject, E> {
 }
 
 /** Gets the controller's informer, defines its indexes, and creates its queue, logger and gauges. */
-export function prepareRun<T extends KubeObject, I extends KubeObject, E>(options: ControllerOptions<T, I, E>, env: ControllerEnvironment): ControllerRun<T, I, E> {
+export function prepareRun<T extends KubeObject, I extends KubeObject, E>(
+  options: ControllerOptions<T, I, E>,
+  env: ControllerEnvironment,
+): ControllerRun<T, I, E> {
   const { name, resource } = options;
   const selection = {
     ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),

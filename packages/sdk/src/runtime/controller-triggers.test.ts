@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject, Persisted } from '../resource.js';
 import { controllingOwnerKey, primaryTrigger } from './controller-triggers.js';
 
-const obj = (name: string, extra: { namespace?: string; rv?: string; owners?: { apiVersion: string; kind: string; name: string; controller?: boolean }[] } = {}) =>
+const obj = (
+  name: string,
+  extra: { namespace?: string; rv?: string; owners?: { apiVersion: string; kind: string; name: string; controller?: boolean }[] } = {},
+) =>
   ({
     metadata: {
       name,
@@ -21,7 +24,11 @@ describe('primaryTrigger', () => {
   const never = () => false;
 
   it('queues objects of the initial list at low priority, whatever the predicate says', () => {
-    expect(primaryTrigger({ type: 'Applied', object: obj('a', { namespace: 'ns' }), initial: true }, never)).toEqual({ type: 'queue', key: 'ns/a', priority: 'resync' });
+    expect(primaryTrigger({ type: 'Applied', object: obj('a', { namespace: 'ns' }), initial: true }, never)).toEqual({
+      type: 'queue',
+      key: 'ns/a',
+      priority: 'resync',
+    });
   });
 
   it('queues a change the predicate lets through, with the object before and after', () => {
@@ -48,7 +55,9 @@ describe('controllingOwnerKey', () => {
 
   it('ignores owner references that are not the controller, or of another kind', () => {
     expect(controllingOwnerKey(obj('s', { namespace: 'ns', owners: [{ ...Certificate, name: 'ca' }] }), Certificate)).toBeUndefined();
-    expect(controllingOwnerKey(obj('s', { namespace: 'ns', owners: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', controller: true }] }), Certificate)).toBeUndefined();
+    expect(
+      controllingOwnerKey(obj('s', { namespace: 'ns', owners: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', controller: true }] }), Certificate),
+    ).toBeUndefined();
     expect(controllingOwnerKey(obj('s', { namespace: 'ns' }), Certificate)).toBeUndefined();
   });
 

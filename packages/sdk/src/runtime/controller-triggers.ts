@@ -34,22 +34,36 @@ export interface Triggers {
 }
 
 /** What `event` of the reconciled kind does: queue the object (if `predicate` lets a change through), forget it (deleted), or nothing. */
-export function primaryTrigger<T extends KubeObject>(event: InformerEvent<T>, predicate: (previous: Persisted<T> | undefined, next: Persisted<T>) => boolean): Trigger | undefined {
-  if (event.type === 'Applied' && (event.initial || predicate(event.previous, event.object))) return { type: 'queue', key: objectKey(event.object), priority: event.initial ? 'resync' : 'change' };
+export function primaryTrigger<T extends KubeObject>(
+  event: InformerEvent<T>,
+  predicate: (previous: Persisted<T> | undefined, next: Persisted<T>) => boolean,
+): Trigger | undefined {
+  if (event.type === 'Applied' && (event.initial || predicate(event.previous, event.object)))
+    return { type: 'queue', key: objectKey(event.object), priority: event.initial ? 'resync' : 'change' };
   if (event.type === 'Deleted') return { type: 'forget', key: objectKey(event.object) };
   return undefined;
 }
 
 /** The key of `object`'s controller owner reference when it points at kind `owner` (same kind and API group). */
-export function controllingOwnerKey(object: Persisted<KubeObject>, owner: Pick<ResourceDescriptor<KubeObject, KubeObject>, 'kind' | 'apiVersion'>): string | undefined {
+export function controllingOwnerKey(
+  object: Persisted<KubeObject>,
+  owner: Pick<ResourceDescriptor<KubeObject, KubeObject>, 'kind' | 'apiVersion'>,
+): string | undefined {
   const group = owner.apiVersion.split('/')[0];
   const ref = object.metadata.ownerReferences?.find((r) => r.controller && r.kind === owner.kind && r.apiVersion.split('/')[0] === group);
   return ref === undefined ? undefined : objectKey({ metadata: { namespace: object.metadata.namespace, name: ref.name } });
 }
 
 /** Subscribes to every event that queues a key, starts the sources, and starts the resync timer (also handed to `exposeResync`). */
-export function subscribeTriggers<T extends KubeObject, I extends KubeObject, E>(run: ControllerRun<T, I, E>, exposeResync: (fn: () => void) => void): Triggers {
-  const subscriptions = [subscribePrimary(run), ...(run.options.owns ?? []).map((owned) => subscribeOwned(run, owned)), ...(run.options.watches ?? []).map((watch) => subscribeWatch(run, watch))];
+export function subscribeTriggers<T extends KubeObject, I extends KubeObject, E>(
+  run: ControllerRun<T, I, E>,
+  exposeResync: (fn: () => void) => void,
+): Triggers {
+  const subscriptions = [
+    subscribePrimary(run),
+    ...(run.options.owns ?? []).map((owned) => subscribeOwned(run, owned)),
+    ...(run.options.watches ?? []).map((watch) => subscribeWatch(run, watch)),
+  ];
   for (const source of run.options.sources ?? []) source((key) => run.queue.add(key, 'change'), run.env.signal);
   const stopResync = startResync(run, exposeResync);
   return {
@@ -81,7 +95,10 @@ function subscribePrimary<T extends KubeObject, I extends KubeObject, E>({ optio
   return { synced, unsubscribe };
 }
 
-function subscribeOwned<T extends KubeObject, I extends KubeObject, E>({ options, env, queue }: ControllerRun<T, I, E>, owned: ResourceDescriptor<KubeObject, KubeObject>): Subscription {
+function subscribeOwned<T extends KubeObject, I extends KubeObject, E>(
+  { options, env, queue }: ControllerRun<T, I, E>,
+  owned: ResourceDescriptor<KubeObject, KubeObject>,
+): Subscription {
   const child = env.informers.get(owned, options.namespace !== undefined ? { namespace: options.namespace } : {});
   const synced = child.synced();
   const unsubscribe = child.subscribe((event) => {
@@ -96,13 +113,17 @@ function subscribeWatch<T extends KubeObject, I extends KubeObject, E>({ env, in
   const other = env.informers.get(watch.resource, watch.selection);
   const synced = other.synced();
   const unsubscribe = other.subscribe((event) => {
-    if (event.type !== 'Synced') for (const key of watch.map(event.object, informer.store as unknown as Store<KubeObject>, event.type === 'Deleted')) queue.add(key, 'change');
+    if (event.type !== 'Synced')
+      for (const key of watch.map(event.object, informer.store as unknown as Store<KubeObject>, event.type === 'Deleted')) queue.add(key, 'change');
   });
   return { synced, unsubscribe };
 }
 
 /** Queues every cached object at low priority every `resyncPeriodMs`; returns what stops it. */
-function startResync<T extends KubeObject, I extends KubeObject, E>({ options, informer, queue }: ControllerRun<T, I, E>, exposeResync: (fn: () => void) => void): () => void {
+function startResync<T extends KubeObject, I extends KubeObject, E>(
+  { options, informer, queue }: ControllerRun<T, I, E>,
+  exposeResync: (fn: () => void) => void,
+): () => void {
   const resyncAll = () => {
     for (const object of informer.store.list()) queue.add(objectKey(object), 'resync');
   };

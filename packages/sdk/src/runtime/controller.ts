@@ -41,9 +41,7 @@ export type Reconciler<T extends KubeObject, I extends KubeObject, E> = (object:
 export type ErrorPolicy<T extends KubeObject, E> = (error: E | ControllerFailure, object: Persisted<T>) => Action | 'backoff';
 
 /** Failures the controller itself reports to the error policy. */
-export type ControllerFailure =
-  | { readonly kind: 'ReconcileThrew'; readonly cause: unknown }
-  | { readonly kind: 'ReconcileTimedOut'; readonly afterMs: number };
+export type ControllerFailure = { readonly kind: 'ReconcileThrew'; readonly cause: unknown } | { readonly kind: 'ReconcileTimedOut'; readonly afterMs: number };
 
 /**
  * Maps an object of a watched kind to keys (`namespace/name`) of the reconciled kind; `primary`

@@ -61,7 +61,10 @@ export function createEventRecorder(kube: KubeClient, options: EventRecorderOpti
         previous.count++;
         const folded = await events
           .patch(previous.name, { type: 'merge', body: { count: previous.count, lastTimestamp: now } }, { namespace: previous.namespace })
-          .match(() => true, () => false);
+          .match(
+            () => true,
+            () => false,
+          );
         if (folded) return;
         seen.delete(key); // the event expired or was deleted: write a new one
       }

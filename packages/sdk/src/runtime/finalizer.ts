@@ -65,12 +65,20 @@ export function withFinalizer<T extends KubeObject, I extends KubeObject, E>(
   };
 }
 
-function addFinalizer<T extends KubeObject, I extends KubeObject, E>(object: Persisted<T>, ctx: ReconcileContext<T, I>, name: string): ResultAsync<Persisted<T>, FinalizerError<E>> {
+function addFinalizer<T extends KubeObject, I extends KubeObject, E>(
+  object: Persisted<T>,
+  ctx: ReconcileContext<T, I>,
+  name: string,
+): ResultAsync<Persisted<T>, FinalizerError<E>> {
   const finalizers = [...(object.metadata.finalizers ?? []), name];
   return patchMeta(object, ctx, finalizers).mapErr((cause) => ({ kind: 'AddFinalizer', cause }) as const);
 }
 
-function removeFinalizer<T extends KubeObject, I extends KubeObject, E>(object: Persisted<T>, ctx: ReconcileContext<T, I>, name: string): ResultAsync<Action, FinalizerError<E>> {
+function removeFinalizer<T extends KubeObject, I extends KubeObject, E>(
+  object: Persisted<T>,
+  ctx: ReconcileContext<T, I>,
+  name: string,
+): ResultAsync<Action, FinalizerError<E>> {
   const finalizers = (object.metadata.finalizers ?? []).filter((f) => f !== name);
   return patchMeta(object, ctx, finalizers)
     .orElse((cause) => (cause.kind === 'NotFound' ? okAsync(object) : errAsync(cause)))

@@ -27,7 +27,18 @@ export type { Action, TerminalError } from './action.js';
 // Controllers and the manager
 export { cacheIndex, watchKind } from './controller.js';
 export { createController } from './controller-loop.js';
-export type { CacheIndex, Controller, ControllerEnvironment, ControllerFailure, ControllerOptions, ErrorPolicy, ReconcileContext, Reconciler, Source, Watch } from './controller.js';
+export type {
+  CacheIndex,
+  Controller,
+  ControllerEnvironment,
+  ControllerFailure,
+  ControllerOptions,
+  ErrorPolicy,
+  ReconcileContext,
+  Reconciler,
+  Source,
+  Watch,
+} from './controller.js';
 export { createManager } from './manager.js';
 export type { Manager, ManagerOptions } from './manager.js';
 export { withFinalizer } from './finalizer.js';

@@ -109,12 +109,23 @@ function tryAcquireOrRenew(candidate: Candidate): Promise<boolean> {
   const { leases, options } = candidate;
   const now = new Date();
   const create = () =>
-    leases.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: options.name, namespace: options.namespace }, spec: specAt(candidate, now) });
+    leases.create({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: options.name, namespace: options.namespace },
+      spec: specAt(candidate, now),
+    });
   return leases
     .get(options.name, { namespace: options.namespace })
     .match(
       (lease) => takeOrRenew(candidate, lease, now),
-      (error) => (error.kind === 'NotFound' ? create().match(() => true, () => false) : Promise.resolve(false)),
+      (error) =>
+        error.kind === 'NotFound'
+          ? create().match(
+              () => true,
+              () => false,
+            )
+          : Promise.resolve(false),
     )
     .then((held) => held); // flattens the nested promise of the match handlers
 }
@@ -152,10 +163,12 @@ function release({ leases, options, identity }: Candidate): Promise<void> {
       async (lease) => {
         if (lease.spec?.holderIdentity !== identity) return;
         const now = microTime();
-        await leases.replace({ ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now } } as Lease).match(
-          () => undefined,
-          () => undefined, // the lease then simply expires
-        );
+        await leases
+          .replace({ ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now } } as Lease)
+          .match(
+            () => undefined,
+            () => undefined, // the lease then simply expires
+          );
       },
       () => undefined,
     )

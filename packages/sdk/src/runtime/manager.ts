@@ -109,7 +109,16 @@ function assemble(options: ManagerOptions): ManagerParts {
   setMaxListeners(0, lifetime.signal); // every informer and worker listens to it (and removes its listener)
   const informers = new InformerCache(kube, lifetime.signal, (descriptor, state) => reportWatcherState(metrics, log, descriptor, state));
   const events = createEventRecorder(kube, { component: name, onError: (error) => log.warn({ err: error }, 'event not recorded') });
-  return { options, kube, metrics, log, lifetime, informers, events, state: { leading: false, running: false, endpoint: undefined, finished: Promise.resolve() } };
+  return {
+    options,
+    kube,
+    metrics,
+    log,
+    lifetime,
+    informers,
+    events,
+    state: { leading: false, running: false, endpoint: undefined, finished: Promise.resolve() },
+  };
 }
 
 /** A watcher's state in the metrics, and in the log when it backs off. */

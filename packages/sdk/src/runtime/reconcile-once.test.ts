@@ -17,9 +17,12 @@ describe('bounded', () => {
 
   it('turns a throw (also a synchronous one) into ReconcileThrew', async () => {
     const cause = new Error('bug');
-    const thrown = await bounded<never>(() => {
-      throw cause;
-    }, { timeoutMs: 1_000, stop: never, onEnd: () => {} });
+    const thrown = await bounded<never>(
+      () => {
+        throw cause;
+      },
+      { timeoutMs: 1_000, stop: never, onEnd: () => {} },
+    );
     expect(thrown).toEqual(err({ kind: 'ReconcileThrew', cause }));
     const rejected = await bounded<never>(() => Promise.reject(cause), { timeoutMs: 1_000, stop: never, onEnd: () => {} });
     expect(rejected).toEqual(err({ kind: 'ReconcileThrew', cause }));

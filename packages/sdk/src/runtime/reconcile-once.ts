@@ -39,7 +39,11 @@ export interface ReconcileLimits {
 }
 
 /** Reconciles the object of `key`; calls `release` once the reconcile (if any) has ended. */
-export async function reconcileOnce<T extends KubeObject, I extends KubeObject, E>(run: ControllerRun<T, I, E>, key: string, release: () => void): Promise<void> {
+export async function reconcileOnce<T extends KubeObject, I extends KubeObject, E>(
+  run: ControllerRun<T, I, E>,
+  key: string,
+  release: () => void,
+): Promise<void> {
   const stored = run.informer.store.get(key);
   if (stored === undefined) return release();
   const cached = run.ownWrites.freshest(stored);
@@ -63,7 +67,10 @@ export async function reconcileOnce<T extends KubeObject, I extends KubeObject, 
  * Resolves to its result, to `ReconcileThrew` if it throws, or to `ReconcileTimedOut` once the time
  * is up (the reconcile may still be running then: `limits.onEnd` tells when it ends).
  */
-export async function bounded<E>(reconcile: (signal: AbortSignal) => PromiseLike<Result<Action, E>>, limits: ReconcileLimits): Promise<Result<Action, E | ControllerFailure>> {
+export async function bounded<E>(
+  reconcile: (signal: AbortSignal) => PromiseLike<Result<Action, E>>,
+  limits: ReconcileLimits,
+): Promise<Result<Action, E | ControllerFailure>> {
   const abort = new AbortController();
   const onStop = () => abort.abort();
   limits.stop.addEventListener('abort', onStop, { once: true });
@@ -99,12 +106,20 @@ export function schedule(queue: Pick<WorkQueue, 'addAfter'>, key: string, action
 }
 
 /** Reports the Paused condition, for kinds with a status. */
-function reportPausedOf<T extends KubeObject, I extends KubeObject, E>(run: ControllerRun<T, I, E>, object: Persisted<T>, paused: boolean): Promise<Persisted<T>> {
+function reportPausedOf<T extends KubeObject, I extends KubeObject, E>(
+  run: ControllerRun<T, I, E>,
+  object: Persisted<T>,
+  paused: boolean,
+): Promise<Persisted<T>> {
   if (run.options.resource.statusSchema === undefined) return Promise.resolve(object);
   return reportPaused(run.ownWrites.tracked(object), object, paused, run.log);
 }
 
-function reconcileContext<T extends KubeObject, I extends KubeObject, E>(run: ControllerRun<T, I, E>, object: Persisted<T>, signal: AbortSignal): ReconcileContext<T, I> {
+function reconcileContext<T extends KubeObject, I extends KubeObject, E>(
+  run: ControllerRun<T, I, E>,
+  object: Persisted<T>,
+  signal: AbortSignal,
+): ReconcileContext<T, I> {
   const { options, env, informer, ownWrites, log } = run;
   return {
     controller: options.name,
@@ -119,7 +134,12 @@ function reconcileContext<T extends KubeObject, I extends KubeObject, E>(run: Co
 }
 
 /** Records the outcome, and schedules the key as the action or the error policy says. */
-function settle<T extends KubeObject, I extends KubeObject, E>(run: ControllerRun<T, I, E>, key: string, object: Persisted<T>, outcome: Result<Action, E | ControllerFailure>): void {
+function settle<T extends KubeObject, I extends KubeObject, E>(
+  run: ControllerRun<T, I, E>,
+  key: string,
+  object: Persisted<T>,
+  outcome: Result<Action, E | ControllerFailure>,
+): void {
   const { options, env, queue, log } = run;
   const controller = options.name;
   outcome.match(

@@ -5,12 +5,18 @@ import type { Patch } from '../kube/resource-client.js';
 import type { KubeObject, Persisted } from '../resource.js';
 import { pausedCondition, reportPaused } from './report-paused.js';
 
-type Paused = KubeObject & { status?: { conditions?: { type: string; status: 'True' | 'False'; reason: string; message: string; lastTransitionTime: string; observedGeneration?: number }[] } };
+type Paused = KubeObject & {
+  status?: {
+    conditions?: { type: string; status: 'True' | 'False'; reason: string; message: string; lastTransitionTime: string; observedGeneration?: number }[];
+  };
+};
 
 const log = pino({ level: 'silent' });
 const object = (paused?: 'True' | 'False'): Persisted<Paused> => ({
   metadata: { name: 'a', namespace: 'ns', uid: 'u', resourceVersion: '1', generation: 3, creationTimestamp: '2026-01-01T00:00:00Z' },
-  ...(paused === undefined ? {} : { status: { conditions: [{ type: 'Paused', status: paused, reason: 'Paused', message: '', lastTransitionTime: '2026-01-01T00:00:00Z' }] } }),
+  ...(paused === undefined
+    ? {}
+    : { status: { conditions: [{ type: 'Paused', status: paused, reason: 'Paused', message: '', lastTransitionTime: '2026-01-01T00:00:00Z' }] } }),
 });
 
 describe('pausedCondition', () => {

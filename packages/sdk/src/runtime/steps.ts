@@ -48,32 +48,37 @@ export interface Steps<T extends KubeObject, I extends KubeObject, E> {
 }
 
 /** Builds apply (in order) and cleanup (in reverse) from a list of steps. */
-export function steps<T extends KubeObject, I extends KubeObject, E>(list: readonly Step<T, I, E>[], options: { readonly metrics?: RuntimeMetrics } = {}): Steps<T, I, E> {
-  const run = (phase: 'apply' | 'cleanup', ordered: readonly Step<T, I, E>[]): Reconciler<T, I, StepError<E>> => (object, ctx) => {
-    const go = (index: number): ResultAsync<Action, StepError<E>> => {
-      const step = ordered[index];
-      if (step === undefined) return okAsync(done());
-      const fn = phase === 'apply' ? step.reconcile : step.cleanup;
-      if (fn === undefined) return go(index + 1);
-      const started = performance.now();
-      const labels = { controller: ctx.controller, step: step.name, phase };
-      return fn(object, ctx)
-        .map((outcome) => {
-          const seconds = (performance.now() - started) / 1000;
-          options.metrics?.stepTime.observe(labels, seconds);
-          options.metrics?.stepTotal.inc({ ...labels, result: outcome.type });
-          ctx.log.debug({ step: step.name, phase, outcome: outcome.type, ms: Math.round(seconds * 1000) }, 'step');
-          return outcome;
-        })
-        .mapErr((cause): StepError<E> => {
-          options.metrics?.stepTotal.inc({ ...labels, result: 'error' });
-          ctx.log.debug({ step: step.name, phase }, 'step failed');
-          const terminal = typeof cause === 'object' && cause !== null && (cause as { terminal?: unknown }).terminal === true;
-          return { kind: 'StepFailed', step: step.name, phase, cause, ...(terminal ? { terminal: true as const } : {}) };
-        })
-        .andThen((outcome) => (outcome.type === 'next' ? go(index + 1) : okAsync(outcome)));
+export function steps<T extends KubeObject, I extends KubeObject, E>(
+  list: readonly Step<T, I, E>[],
+  options: { readonly metrics?: RuntimeMetrics } = {},
+): Steps<T, I, E> {
+  const run =
+    (phase: 'apply' | 'cleanup', ordered: readonly Step<T, I, E>[]): Reconciler<T, I, StepError<E>> =>
+    (object, ctx) => {
+      const go = (index: number): ResultAsync<Action, StepError<E>> => {
+        const step = ordered[index];
+        if (step === undefined) return okAsync(done());
+        const fn = phase === 'apply' ? step.reconcile : step.cleanup;
+        if (fn === undefined) return go(index + 1);
+        const started = performance.now();
+        const labels = { controller: ctx.controller, step: step.name, phase };
+        return fn(object, ctx)
+          .map((outcome) => {
+            const seconds = (performance.now() - started) / 1000;
+            options.metrics?.stepTime.observe(labels, seconds);
+            options.metrics?.stepTotal.inc({ ...labels, result: outcome.type });
+            ctx.log.debug({ step: step.name, phase, outcome: outcome.type, ms: Math.round(seconds * 1000) }, 'step');
+            return outcome;
+          })
+          .mapErr((cause): StepError<E> => {
+            options.metrics?.stepTotal.inc({ ...labels, result: 'error' });
+            ctx.log.debug({ step: step.name, phase }, 'step failed');
+            const terminal = typeof cause === 'object' && cause !== null && (cause as { terminal?: unknown }).terminal === true;
+            return { kind: 'StepFailed', step: step.name, phase, cause, ...(terminal ? { terminal: true as const } : {}) };
+          })
+          .andThen((outcome) => (outcome.type === 'next' ? go(index + 1) : okAsync(outcome)));
+      };
+      return go(0);
     };
-    return go(0);
-  };
   return { apply: run('apply', list), cleanup: run('cleanup', [...list].reverse()) };
 }

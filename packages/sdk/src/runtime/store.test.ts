@@ -29,7 +29,12 @@ describe('store', () => {
     const { reader, upsert, remove } = createStore();
     upsert(obj('a', { labels: { app: 'x' }, owner: 'o1' }));
     upsert(obj('b', { namespace: 'other', labels: { app: 'x' } }));
-    expect(reader.byLabel('app', 'x').map((o) => o.metadata.name).sort()).toEqual(['a', 'b']);
+    expect(
+      reader
+        .byLabel('app', 'x')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['a', 'b']);
     expect(reader.byNamespace('other').map((o) => o.metadata.name)).toEqual(['b']);
     expect(reader.byOwner('o1').map((o) => o.metadata.name)).toEqual(['a']);
     upsert(obj('a', { namespace: 'other' }));

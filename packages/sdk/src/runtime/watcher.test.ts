@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject, Persisted } from '../resource.js';
 import { listChanges } from './watcher.js';
 
-const obj = (name: string, rv: string) => ({ metadata: { name, namespace: 'ns', uid: `uid-${name}`, resourceVersion: rv, generation: 1 } }) as Persisted<KubeObject>;
+const obj = (name: string, rv: string) =>
+  ({ metadata: { name, namespace: 'ns', uid: `uid-${name}`, resourceVersion: rv, generation: 1 } }) as Persisted<KubeObject>;
 
 describe('listChanges', () => {
   it('emits every object of a first list as initial, and keeps them', () => {

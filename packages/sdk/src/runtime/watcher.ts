@@ -166,7 +166,11 @@ async function* relist<T extends KubeObject>(run: WatcherRun<T>): AsyncGenerator
  * Brings `known` to `items` (a full list): `Applied` for objects new or at another version,
  * `Deleted` for known objects the list no longer has.
  */
-export function* listChanges<T extends KubeObject>(known: Map<string, Persisted<T>>, items: readonly Persisted<T>[], initial: boolean): Generator<WatcherEvent<T>> {
+export function* listChanges<T extends KubeObject>(
+  known: Map<string, Persisted<T>>,
+  items: readonly Persisted<T>[],
+  initial: boolean,
+): Generator<WatcherEvent<T>> {
   const seen = new Set<string>();
   for (const object of items) {
     const key = objectKey(object);
@@ -193,7 +197,13 @@ async function* watchOnce<T extends KubeObject>(run: WatcherRun<T>): AsyncGenera
   const stall = stallTimer(options.stallTimeoutMs ?? DEFAULT_STALL_MS, () => abort.abort());
   try {
     const timeoutSeconds = options.serverTimeoutSeconds ?? serverTimeout();
-    for await (const event of client.watch({ ...run.selection, resourceVersion: run.state.resourceVersion, allowWatchBookmarks: true, timeoutSeconds, signal: abort.signal })) {
+    for await (const event of client.watch({
+      ...run.selection,
+      resourceVersion: run.state.resourceVersion,
+      allowWatchBookmarks: true,
+      timeoutSeconds,
+      signal: abort.signal,
+    })) {
       stall.rearm();
       if (performance.now() - started > (options.healthyAfterMs ?? 30_000) && run.state.failures > 0) setState(run, { failures: 0 });
       if (event.type === 'ERROR') {

@@ -114,7 +114,14 @@ describe('WorkQueue', () => {
 
   it('reports depth, adds, waits and work to an observer', async () => {
     const seen: string[] = [];
-    const q = new WorkQueue({ observer: { added: (p) => seen.push(`add:${p}`), depth: (d) => seen.push(`depth:${d}`), started: () => seen.push('start'), finished: () => seen.push('finish') } });
+    const q = new WorkQueue({
+      observer: {
+        added: (p) => seen.push(`add:${p}`),
+        depth: (d) => seen.push(`depth:${d}`),
+        started: () => seen.push('start'),
+        finished: () => seen.push('finish'),
+      },
+    });
     q.add('a', 'resync');
     q.done((await q.get()) as string);
     expect(seen).toEqual(['add:resync', 'depth:1', 'depth:0', 'start', 'finish']);

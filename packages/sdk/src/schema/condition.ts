@@ -31,10 +31,8 @@ export const conditionSchema = z
 export type Condition = z.output<typeof conditionSchema>;
 
 /** `status.conditions`: a list keyed by `type`. */
-export const conditionsSchema = z
-  .array(conditionSchema)
-  .meta({
-    description: 'Latest observations of the state of the object, one per condition type.',
-    'x-kubernetes-list-type': 'map',
-    'x-kubernetes-list-map-keys': ['type'],
-  });
+export const conditionsSchema = z.array(conditionSchema).meta({
+  description: 'Latest observations of the state of the object, one per condition type.',
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': ['type'],
+});

@@ -8,13 +8,7 @@
 import { z } from 'zod';
 import { parseCidr } from '../parse/cidr.js';
 import { DURATION_PATTERN, parseDuration } from '../parse/duration.js';
-import {
-  DNS1123_LABEL_PATTERN,
-  DNS1123_SUBDOMAIN_PATTERN,
-  SEMVER_PATTERN,
-  dns1123LabelProblem,
-  dns1123SubdomainProblem,
-} from '../parse/names.js';
+import { DNS1123_LABEL_PATTERN, DNS1123_SUBDOMAIN_PATTERN, SEMVER_PATTERN, dns1123LabelProblem, dns1123SubdomainProblem } from '../parse/names.js';
 import { QUANTITY_PATTERN, parseQuantity } from '../parse/quantity.js';
 import { IPV4_CIDR_PATTERN } from '../parse/cidr.js';
 

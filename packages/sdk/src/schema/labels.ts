@@ -31,8 +31,7 @@ export const LABEL_VALUE_PATTERN = `^${LABEL_VALUE_FMT}$`;
  * The CRD regex of a whole label key: optional subdomain prefix and '/', then a name of at most
  * 63 characters. Written without backslashes (`[.]`) so it needs no escaping in a CEL string.
  */
-export const LABEL_KEY_PATTERN =
-  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$';
+export const LABEL_KEY_PATTERN = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$';
 /** The CRD regex bounding the prefix of a label key (the name part is bounded by {@link LABEL_KEY_PATTERN}). */
 export const LABEL_KEY_PREFIX_PATTERN = `^[^/]{0,${LABEL_PREFIX_MAX_LENGTH}}(/|$)`;
 
@@ -58,7 +57,8 @@ export function labelKeyProblems(key: string): string[] {
     else {
       if (prefix.length > LABEL_PREFIX_MAX_LENGTH) problems.push(`prefix part ${maxLengthError(LABEL_PREFIX_MAX_LENGTH)}`);
       if (!DNS1123_SUBDOMAIN.test(prefix)) {
-        const message = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+        const message =
+          "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
         problems.push(`prefix part ${regexError(message, DNS1123_SUBDOMAIN_FMT, 'example.com')}`);
       }
     }
@@ -74,7 +74,8 @@ export function labelValueProblems(value: string): string[] {
   const problems: string[] = [];
   if (value.length > LABEL_NAME_MAX_LENGTH) problems.push(maxLengthError(LABEL_NAME_MAX_LENGTH));
   if (!LABEL_VALUE.test(value)) {
-    const message = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+    const message =
+      "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
     problems.push(regexError(message, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
   }
   return problems;

@@ -40,7 +40,8 @@ export interface KubeVersion {
 }
 
 /** How to get the binaries, for error messages. */
-export const BUILD_HINT = 'build them with scripts/envtest/build-kube-apiserver.sh (Kubernetes 1.20.2 from Debian\'s source package), then export KUBEBUILDER_ASSETS="$(scripts/envtest/build-kube-apiserver.sh)"';
+export const BUILD_HINT =
+  'build them with scripts/envtest/build-kube-apiserver.sh (Kubernetes 1.20.2 from Debian\'s source package), then export KUBEBUILDER_ASSETS="$(scripts/envtest/build-kube-apiserver.sh)"';
 
 const executable = (path: string): boolean => {
   try {
@@ -88,7 +89,10 @@ export function binaryVersion(program: string): Promise<KubeVersion> {
     execFile(program, ['--version'], { timeout: 10_000 }, (error, stdout) => {
       const version = parseKubeVersion(stdout.replace(/^Kubernetes\s+/, ''));
       if (version !== undefined) resolve(version);
-      else reject(new EnvtestError(EnvtestErrorKind.ProcessExited, `${program} --version printed no version (${error?.message ?? stdout.trim()})`, { cause: error }));
+      else
+        reject(
+          new EnvtestError(EnvtestErrorKind.ProcessExited, `${program} --version printed no version (${error?.message ?? stdout.trim()})`, { cause: error }),
+        );
     });
   });
 }

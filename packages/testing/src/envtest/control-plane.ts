@@ -41,7 +41,10 @@ async function startListening(spec: ComponentSpec): Promise<Listening> {
     const port = await freePort();
     const proc = await startProcess(spec.name, spec.program, spec.args(port));
     try {
-      await waitUntil(`${spec.name} on port ${port}`, () => spec.ready(port), { timeoutMs: spec.readyTimeoutMs, abort: () => (proc.exited() ? exitedError(proc) : undefined) });
+      await waitUntil(`${spec.name} on port ${port}`, () => spec.ready(port), {
+        timeoutMs: spec.readyTimeoutMs,
+        abort: () => (proc.exited() ? exitedError(proc) : undefined),
+      });
       return { process: proc, port };
     } catch (error) {
       await proc.stop(spec.stopTimeoutMs);

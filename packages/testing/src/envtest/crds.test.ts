@@ -40,7 +40,13 @@ describe('stripCelRules', () => {
     const stripped = stripCelRules(crd);
     const text = JSON.stringify(stripped);
     expect(text.match(/x-kubernetes-validations/g)).toEqual(['x-kubernetes-validations']); // only the default value's key
-    expect(JSON.parse(JSON.stringify(crd).replaceAll(`"x-kubernetes-validations":${JSON.stringify(rules)},`, '').replaceAll(`,"x-kubernetes-validations":${JSON.stringify(rules)}`, ''))).toEqual(stripped);
+    expect(
+      JSON.parse(
+        JSON.stringify(crd)
+          .replaceAll(`"x-kubernetes-validations":${JSON.stringify(rules)},`, '')
+          .replaceAll(`,"x-kubernetes-validations":${JSON.stringify(rules)}`, ''),
+      ),
+    ).toEqual(stripped);
   });
 
   it('leaves its argument alone', () => {

@@ -77,7 +77,12 @@ const gadgetCrd = {
             properties: {
               spec: {
                 type: 'object',
-                properties: { label: { type: 'string' }, count: { type: 'integer', minimum: 0 }, on: { type: 'boolean' }, tags: { type: 'object', additionalProperties: { type: 'string' } } },
+                properties: {
+                  label: { type: 'string' },
+                  count: { type: 'integer', minimum: 0 },
+                  on: { type: 'boolean' },
+                  tags: { type: 'object', additionalProperties: { type: 'string' } },
+                },
                 'x-kubernetes-validations': [{ rule: 'self.count <= 10', message: 'at most ten' }],
               },
             },
@@ -92,7 +97,9 @@ it('names KUBEBUILDER_ASSETS and the build script when the binaries are missing'
   const failure = await startEnvtest({ binaryAssetsDirectory: '/nonexistent/kubeception-envtest' }).catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(EnvtestError);
   expect((failure as EnvtestError).kind).toBe(EnvtestErrorKind.BinariesMissing);
-  expect((failure as EnvtestError).message).toMatch(/missing kube-apiserver, kube-controller-manager.*KUBEBUILDER_ASSETS=.*scripts\/envtest\/build-kube-apiserver\.sh/s);
+  expect((failure as EnvtestError).message).toMatch(
+    /missing kube-apiserver, kube-controller-manager.*KUBEBUILDER_ASSETS=.*scripts\/envtest\/build-kube-apiserver\.sh/s,
+  );
 });
 
 const gate = envtestGate();
@@ -132,13 +139,27 @@ describe.skipIf(!gate.run)(`startEnvtest on a real control plane${gate.run ? '' 
   it('installs kubeceptionCrds() as made, and refuses a CRD whose root metadata schema says more than its type, as the fake does', async () => {
     // kubeceptionCrds() once put a description there: every kube-apiserver refuses that
     const [cluster] = kubeceptionCrds();
-    const versions = cluster!.spec.versions.map((v) => ({ ...v, schema: { openAPIV3Schema: { ...v.schema.openAPIV3Schema, properties: { ...v.schema.openAPIV3Schema.properties, metadata: { type: 'object', description: 'object metadata' } } } } }));
-    const described = { ...cluster, metadata: { name: 'clusters.refused.kubeception.io' }, spec: { ...cluster!.spec, group: 'refused.kubeception.io', versions } };
+    const versions = cluster!.spec.versions.map((v) => ({
+      ...v,
+      schema: {
+        openAPIV3Schema: {
+          ...v.schema.openAPIV3Schema,
+          properties: { ...v.schema.openAPIV3Schema.properties, metadata: { type: 'object', description: 'object metadata' } },
+        },
+      },
+    }));
+    const described = {
+      ...cluster,
+      metadata: { name: 'clusters.refused.kubeception.io' },
+      spec: { ...cluster!.spec, group: 'refused.kubeception.io', versions },
+    };
     const refusal = /properties\[metadata\]: Forbidden: must not specify anything other than name and generateName/;
     await expect(kube.installCrds([described])).rejects.toThrow(refusal);
     const fake = await startFakeKube();
     try {
-      await expect(fake.kubeConfig.makeApiClient(ApiextensionsV1Api).createCustomResourceDefinition({ body: described as V1CustomResourceDefinition })).rejects.toThrow(refusal);
+      await expect(
+        fake.kubeConfig.makeApiClient(ApiextensionsV1Api).createCustomResourceDefinition({ body: described as V1CustomResourceDefinition }),
+      ).rejects.toThrow(refusal);
     } finally {
       await fake.stop();
     }
@@ -149,7 +170,11 @@ describe.skipIf(!gate.run)(`startEnvtest on a real control plane${gate.run ? '' 
     const cluster = sampleCluster('envtest-demo', 'envtest');
     const created: any = await objects.create(cluster as any);
     expect(created.metadata.uid).toBeTruthy();
-    const read: any = await objects.read({ apiVersion: cluster.apiVersion as string, kind: 'Cluster', metadata: { name: 'envtest-demo', namespace: 'envtest' } });
+    const read: any = await objects.read({
+      apiVersion: cluster.apiVersion as string,
+      kind: 'Cluster',
+      metadata: { name: 'envtest-demo', namespace: 'envtest' },
+    });
     expect(read.spec).toMatchObject(cluster.spec as object); // and the schema's defaults
     expect(read.spec.kubernetes.dns).toEqual({ clusterDomain: 'cluster.local' });
   });
@@ -157,10 +182,20 @@ describe.skipIf(!gate.run)(`startEnvtest on a real control plane${gate.run ? '' 
   it('keeps "", 0 and false in a custom object (and, on 1.20, no CEL rule is enforced)', async () => {
     const objects = KubernetesObjectApi.makeApiClient(kube.kubeConfig);
     const spec = { label: '', count: 0, on: false, tags: { a: '' } };
-    const created: any = await objects.create({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'zeroes', namespace: 'envtest' }, spec } as any);
+    const created: any = await objects.create({
+      apiVersion: 'example.com/v1',
+      kind: 'Gadget',
+      metadata: { name: 'zeroes', namespace: 'envtest' },
+      spec,
+    } as any);
     expect(created.spec).toEqual(spec);
     if (kube.stripsCelRules) {
-      const over: any = await objects.create({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'over', namespace: 'envtest' }, spec: { count: 11 } } as any);
+      const over: any = await objects.create({
+        apiVersion: 'example.com/v1',
+        kind: 'Gadget',
+        metadata: { name: 'over', namespace: 'envtest' },
+        spec: { count: 11 },
+      } as any);
       expect(over.spec.count).toBe(11);
     }
   });
@@ -171,7 +206,9 @@ describe.skipIf(!gate.run)(`startEnvtest on a real control plane${gate.run ? '' 
     const ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata?.uid ?? '' }];
     await core.createNamespacedConfigMap({ namespace: 'envtest', body: { metadata: { name: 'owned', ownerReferences } } });
     await core.deleteNamespacedConfigMap({ name: 'owner', namespace: 'envtest' });
-    await eventually('the owned ConfigMap is collected', () => core.readNamespacedConfigMap({ name: 'owned', namespace: 'envtest' }).then(() => false, notFound));
+    await eventually('the owned ConfigMap is collected', () =>
+      core.readNamespacedConfigMap({ name: 'owned', namespace: 'envtest' }).then(() => false, notFound),
+    );
   }, 90_000);
 
   it('finishes deleting a namespace and its contents (namespace controller)', async () => {
@@ -184,20 +221,30 @@ describe.skipIf(!gate.run)(`startEnvtest on a real control plane${gate.run ? '' 
 });
 
 describe.skipIf(!gate.run)('stopping a control plane', () => {
-  it('leaves no process behind, and stop() can be called twice', async () => {
-    const kube = await startEnvtest();
-    const pids = kube.processes().map((p) => p.pid);
-    expect(pids.every(alive)).toBe(true);
-    await kube.stop();
-    await kube.stop();
-    expect(pids.filter(alive)).toEqual([]);
-  }, START_MS);
+  it(
+    'leaves no process behind, and stop() can be called twice',
+    async () => {
+      const kube = await startEnvtest();
+      const pids = kube.processes().map((p) => p.pid);
+      expect(pids.every(alive)).toBe(true);
+      await kube.stop();
+      await kube.stop();
+      expect(pids.filter(alive)).toEqual([]);
+    },
+    START_MS,
+  );
 
-  it('stops what it started when a start fails (a refused CRD)', async () => {
-    const program = gate.run ? gate.assets.kubeApiServer : '';
-    const before = new Set(pidsRunning(program));
-    const failure = await startEnvtest({ crds: [{ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'broken' } }] }).catch((error: unknown) => error);
-    expect((failure as EnvtestError).kind).toBe(EnvtestErrorKind.SeedFailed);
-    expect(pidsRunning(program).filter((pid) => !before.has(pid))).toEqual([]);
-  }, START_MS);
+  it(
+    'stops what it started when a start fails (a refused CRD)',
+    async () => {
+      const program = gate.run ? gate.assets.kubeApiServer : '';
+      const before = new Set(pidsRunning(program));
+      const failure = await startEnvtest({
+        crds: [{ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'broken' } }],
+      }).catch((error: unknown) => error);
+      expect((failure as EnvtestError).kind).toBe(EnvtestErrorKind.SeedFailed);
+      expect(pidsRunning(program).filter((pid) => !before.has(pid))).toEqual([]);
+    },
+    START_MS,
+  );
 });

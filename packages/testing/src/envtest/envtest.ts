@@ -118,7 +118,11 @@ async function createObjects(kubeConfig: KubeConfig, objects: readonly object[])
     try {
       await client.create(spec);
     } catch (error) {
-      throw new EnvtestError(EnvtestErrorKind.SeedFailed, `creating ${spec.kind ?? '?'} ${spec.metadata?.name ?? '?'} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new EnvtestError(
+        EnvtestErrorKind.SeedFailed,
+        `creating ${spec.kind ?? '?'} ${spec.metadata?.name ?? '?'} failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   }
 }
@@ -139,7 +143,8 @@ function waitForSystemNamespaces(request: AdminHttp, timeoutMs: number): Promise
 async function seed(request: AdminHttp, install: (crds: readonly object[]) => Promise<void>, kubeConfig: KubeConfig, options: EnvtestOptions): Promise<void> {
   for (const name of options.namespaces ?? []) {
     const created = await request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-    if (created.status !== 201 && created.status !== 409) throw new EnvtestError(EnvtestErrorKind.SeedFailed, `creating namespace ${name} answered ${created.status}: ${created.body}`);
+    if (created.status !== 201 && created.status !== 409)
+      throw new EnvtestError(EnvtestErrorKind.SeedFailed, `creating namespace ${name} answered ${created.status}: ${created.body}`);
   }
   await install(options.crds ?? []);
   await createObjects(kubeConfig, options.objects ?? []);
@@ -203,7 +208,16 @@ export async function startEnvtest(options: EnvtestOptions = {}): Promise<Envtes
   try {
     etcd = await startEtcd({ program: assets.etcd, readyTimeoutMs, stopTimeoutMs });
     const pki = await writeControlPlanePki(dir);
-    const apiServer = await startApiServer({ program: assets.kubeApiServer, version: binVersion, etcdUrl: etcd.url, dir, pki, extraFlags: options.apiServerFlags ?? [], readyTimeoutMs, stopTimeoutMs });
+    const apiServer = await startApiServer({
+      program: assets.kubeApiServer,
+      version: binVersion,
+      etcdUrl: etcd.url,
+      dir,
+      pki,
+      extraFlags: options.apiServerFlags ?? [],
+      readyTimeoutMs,
+      stopTimeoutMs,
+    });
     components.push(apiServer);
     const { request, url } = apiServer;
     const version = await serverVersion(request);
@@ -211,7 +225,18 @@ export async function startEnvtest(options: EnvtestOptions = {}): Promise<Envtes
     const target = { url, namespace: options.namespace ?? 'default', caCertificate: pki.pki.caCertificate, client: pki.admin };
     const yaml = kubeconfigYaml(target);
     if (controllers.length > 0 && assets.kubeControllerManager !== undefined) {
-      components.push(await startControllerManager({ program: assets.kubeControllerManager, version: binVersion, dir, kubeconfigYaml: yaml, controllers, extraFlags: options.controllerManagerFlags ?? [], readyTimeoutMs, stopTimeoutMs }));
+      components.push(
+        await startControllerManager({
+          program: assets.kubeControllerManager,
+          version: binVersion,
+          dir,
+          kubeconfigYaml: yaml,
+          controllers,
+          extraFlags: options.controllerManagerFlags ?? [],
+          readyTimeoutMs,
+          stopTimeoutMs,
+        }),
+      );
     }
     const stripsCelRules = options.stripCelRules ?? (version.major === 1 && version.minor < 25);
     const install = (crds: readonly object[]) => installCrds(request, stripsCelRules ? crds.map((crd) => stripCelRules(crd)) : crds, readyTimeoutMs);
@@ -230,7 +255,8 @@ export async function startEnvtest(options: EnvtestOptions = {}): Promise<Envtes
       processes: () => [{ name: 'etcd', pid: started.pid }, ...components.map((c) => ({ name: c.process.name, pid: c.process.pid }))],
       logs,
       installCrds: install,
-      issueClientCertificate: (commonName: string, groups?: readonly string[]): Promise<ClientCertificate> => pki.pki.issueClientCertificate(commonName, groups),
+      issueClientCertificate: (commonName: string, groups?: readonly string[]): Promise<ClientCertificate> =>
+        pki.pki.issueClientCertificate(commonName, groups),
       stop,
     };
   } catch (error) {

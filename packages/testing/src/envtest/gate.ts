@@ -18,7 +18,9 @@ import { findEnvtestAssets, type EnvtestAssetOptions, type EnvtestAssets } from 
  * });
  * ```
  */
-export function envtestGate(options: EnvtestAssetOptions = {}): { readonly run: true; readonly assets: EnvtestAssets } | { readonly run: false; readonly why: string } {
+export function envtestGate(
+  options: EnvtestAssetOptions = {},
+): { readonly run: true; readonly assets: EnvtestAssets } | { readonly run: false; readonly why: string } {
   return findEnvtestAssets(options).match(
     (assets) => ({ run: true, assets }) as const,
     (error) => {

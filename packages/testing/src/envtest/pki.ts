@@ -27,7 +27,11 @@ export interface ControlPlanePki {
 export async function writeControlPlanePki(dir: string): Promise<ControlPlanePki> {
   const [pki, serviceAccount] = await Promise.all([
     generateServerCertificates(),
-    promisify(generateKeyPair)('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }),
+    promisify(generateKeyPair)('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    }),
   ]);
   const admin = await pki.issueClientCertificate('kubernetes-admin', ['system:masters']);
   const files = {

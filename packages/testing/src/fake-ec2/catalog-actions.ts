@@ -29,9 +29,21 @@ const describeAvailabilityZones: Action = (ctx) => {
   if (unknown.length > 0) throw invalidValue(`Invalid availability zone: [${unknown.join(', ')}]`);
   const filters = filtersOf(ctx.params);
   checkFilters(filters, ZONE_FILTERS);
-  const found = zones.filter((z) => (names.length === 0 || names.includes(z.name)) && (ids.length === 0 || ids.includes(z.id)) && matches(z, new Map(), filters, ZONE_FILTERS));
+  const found = zones.filter(
+    (z) => (names.length === 0 || names.includes(z.name)) && (ids.length === 0 || ids.includes(z.id)) && matches(z, new Map(), filters, ZONE_FILTERS),
+  );
   return {
-    availabilityZoneInfo: found.map((z) => ({ zoneName: z.name, zoneState: 'available', regionName: z.region, zoneId: z.id, zoneType: 'availability-zone', optInStatus: 'opt-in-not-required', groupName: z.region, networkBorderGroup: z.region, messageSet: [] })),
+    availabilityZoneInfo: found.map((z) => ({
+      zoneName: z.name,
+      zoneState: 'available',
+      regionName: z.region,
+      zoneId: z.id,
+      zoneType: 'availability-zone',
+      optInStatus: 'opt-in-not-required',
+      groupName: z.region,
+      networkBorderGroup: z.region,
+      messageSet: [],
+    })),
   };
 };
 
@@ -79,7 +91,12 @@ const describeImages: Action = (ctx) => {
   const owners = ctx.params.list('Owner').map((o) => (o === 'amazon' ? '137112412989' : o === 'self' ? ctx.settings.accountId : o));
   const filters = filtersOf(ctx.params);
   checkFilters(filters, IMAGE_FILTERS);
-  const found = images.filter((i) => (ids.length === 0 || ids.includes(i.imageId)) && (owners.length === 0 || owners.includes(i.ownerId ?? '137112412989')) && matches(i, new Map(), filters, IMAGE_FILTERS));
+  const found = images.filter(
+    (i) =>
+      (ids.length === 0 || ids.includes(i.imageId)) &&
+      (owners.length === 0 || owners.includes(i.ownerId ?? '137112412989')) &&
+      matches(i, new Map(), filters, IMAGE_FILTERS),
+  );
   const { page, nextToken } = paginate(found, ctx.params);
   return {
     imagesSet: page.map((i) => ({

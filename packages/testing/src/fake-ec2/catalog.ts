@@ -28,17 +28,51 @@ export const DEFAULT_REGIONS: Readonly<Record<string, readonly string[]>> = {
 /** Images when no `images` option is given (a small catalogue, ids per region). */
 export const DEFAULT_IMAGES: readonly FakeEc2Image[] = [
   { name: 'flatcar-stable-4152.2.3-hvm', ownerId: '075585003325', description: 'Flatcar Container Linux stable 4152.2.3 (HVM)' },
-  { name: 'flatcar-stable-4152.2.3-arm64-hvm', ownerId: '075585003325', architecture: 'arm64', description: 'Flatcar Container Linux stable 4152.2.3 (HVM, arm64)' },
+  {
+    name: 'flatcar-stable-4152.2.3-arm64-hvm',
+    ownerId: '075585003325',
+    architecture: 'arm64',
+    description: 'Flatcar Container Linux stable 4152.2.3 (HVM, arm64)',
+  },
   { name: 'al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64', description: 'Amazon Linux 2023 AMI 2023.6.20241212.0 x86_64 HVM kernel-6.1' },
-  { name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20241206', ownerId: '099720109477', description: 'Canonical, Ubuntu, 24.04, amd64 noble image' },
+  {
+    name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20241206',
+    ownerId: '099720109477',
+    description: 'Canonical, Ubuntu, 24.04, amd64 noble image',
+  },
 ];
 
 /** Instance types when no `instanceTypes` option is given. */
 export const DEFAULT_INSTANCE_TYPES: readonly string[] = [
-  't3.nano', 't3.micro', 't3.small', 't3.medium', 't3.large', 't3.xlarge', 't3.2xlarge',
-  't4g.micro', 't4g.small', 't4g.medium', 't4g.large',
-  'm5.large', 'm5.xlarge', 'm5.2xlarge', 'm5.4xlarge', 'm6i.large', 'm6i.xlarge', 'm6i.2xlarge', 'm7g.large', 'm7g.xlarge',
-  'c5.large', 'c5.xlarge', 'c5.2xlarge', 'c6i.large', 'c6i.xlarge', 'r5.large', 'r5.xlarge', 'r6i.large', 'm1.small',
+  't3.nano',
+  't3.micro',
+  't3.small',
+  't3.medium',
+  't3.large',
+  't3.xlarge',
+  't3.2xlarge',
+  't4g.micro',
+  't4g.small',
+  't4g.medium',
+  't4g.large',
+  'm5.large',
+  'm5.xlarge',
+  'm5.2xlarge',
+  'm5.4xlarge',
+  'm6i.large',
+  'm6i.xlarge',
+  'm6i.2xlarge',
+  'm7g.large',
+  'm7g.xlarge',
+  'c5.large',
+  'c5.xlarge',
+  'c5.2xlarge',
+  'c6i.large',
+  'c6i.xlarge',
+  'r5.large',
+  'r5.xlarge',
+  'r6i.large',
+  'm1.small',
 ];
 
 /** The id of a catalogue image in a region. */

@@ -83,7 +83,14 @@ export function createDispatcher(deps: DispatchDeps): (request: Request) => Prom
   const fallback = Object.keys(deps.settings.regions)[0] ?? 'us-east-1';
   return async (request) => {
     const params = Params.parse(await queryOf(request));
-    const record: MutableRecord = { action: params.get('Action') ?? '', region: regionOf(request, fallback), params: summary(params), status: 0, requestId: randomUUID(), at: deps.now() };
+    const record: MutableRecord = {
+      action: params.get('Action') ?? '',
+      region: regionOf(request, fallback),
+      params: summary(params),
+      status: 0,
+      requestId: randomUUID(),
+      at: deps.now(),
+    };
     try {
       const body = await run(deps, params, record);
       record.status = 200;

@@ -67,7 +67,8 @@ export function invalidCidr(value: string, parameter = 'cidrBlock'): Ec2Error {
 
 /** The default wording of an injected failure by status. */
 export function injectedError(status: number, code?: string, message?: string): Ec2Error {
-  if (code === 'RequestLimitExceeded' || (code === undefined && status === 429)) return new Ec2Error('RequestLimitExceeded', message ?? 'Request limit exceeded.', status);
+  if (code === 'RequestLimitExceeded' || (code === undefined && status === 429))
+    return new Ec2Error('RequestLimitExceeded', message ?? 'Request limit exceeded.', status);
   if (code !== undefined) return new Ec2Error(code, message ?? code, status);
   if (status === 503) return new Ec2Error('Unavailable', message ?? 'The service is unavailable. Please try again shortly.', 503);
   if (status >= 500) return new Ec2Error('InternalError', message ?? 'An internal error has occurred', status);

@@ -75,7 +75,16 @@ export interface StartedFakeEc2 extends FakeEc2 {
   close(): Promise<void>;
 }
 
-const ACTIONS: Readonly<Record<string, Action>> = { ...vpcActions, ...subnetActions, ...gatewayActions, ...routeTableActions, ...securityGroupActions, ...instanceActions, ...tagActions, ...catalogActions };
+const ACTIONS: Readonly<Record<string, Action>> = {
+  ...vpcActions,
+  ...subnetActions,
+  ...gatewayActions,
+  ...routeTableActions,
+  ...securityGroupActions,
+  ...instanceActions,
+  ...tagActions,
+  ...catalogActions,
+};
 
 /** Every EC2 action the fake answers. */
 export const FAKE_EC2_ACTIONS: readonly string[] = Object.keys(ACTIONS).sort();
@@ -120,7 +129,14 @@ export function createFakeEc2(options: FakeEc2Options = {}): FakeEc2 {
       return handle(request);
     }),
   ];
-  const fallback = http.all(/.*/, () => new Response(errorXml('InvalidAction', 'The request is not an EC2 Query request (no Action).', 'fake-ec2'), { status: 400, headers: { 'content-type': 'text/xml;charset=UTF-8' } }));
+  const fallback = http.all(
+    /.*/,
+    () =>
+      new Response(errorXml('InvalidAction', 'The request is not an EC2 Query request (no Action).', 'fake-ec2'), {
+        status: 400,
+        headers: { 'content-type': 'text/xml;charset=UTF-8' },
+      }),
+  );
   return {
     handlers,
     accountId: settings.accountId,

@@ -1,4 +1,12 @@
-import { CreateSubnetCommand, CreateVpcCommand, DescribeInstancesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeInstancesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageId } from './catalog.js';
 import { startFakeEc2, type StartedFakeEc2 } from './fake-ec2.js';
@@ -27,7 +35,7 @@ describe('faults and the request log (in-process)', () => {
     expect((await c.send(new DescribeVpcsCommand({ VpcIds: [later] }))).Vpcs).toHaveLength(1);
   });
 
-  it('throttles with RequestLimitExceeded (503) and the SDK\'s retry recovers', async () => {
+  it("throttles with RequestLimitExceeded (503) and the SDK's retry recovers", async () => {
     t.ec2.requests.clear();
     t.ec2.faults.throttle({ action: 'DescribeVpcs', times: 1 });
     expect(await failure(c.send(new DescribeVpcsCommand({})))).toEqual({ code: 'RequestLimitExceeded', message: 'Request limit exceeded.', status: 503 });
@@ -66,10 +74,23 @@ describe('faults and the request log (in-process)', () => {
     expect(text).toContain(`<requestId>${ok.headers.get('x-amzn-requestid')}</requestId>`);
     const bad = await post('Action=LaunchRockets&Version=2016-11-15');
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toMatch(/<Response><Errors><Error><Code>InvalidAction<\/Code><Message>The action LaunchRockets is not valid for this web service.<\/Message><\/Error><\/Errors><RequestID>[0-9a-f-]{36}<\/RequestID><\/Response>/);
-    const dry = await t.ec2.handle(new Request(ENDPOINT, { method: 'POST', body: new URLSearchParams({ Action: 'CreateVpc', Version: '2016-11-15', CidrBlock: '10.0.0.0/16', DryRun: 'true' }) }));
+    expect(await bad.text()).toMatch(
+      /<Response><Errors><Error><Code>InvalidAction<\/Code><Message>The action LaunchRockets is not valid for this web service.<\/Message><\/Error><\/Errors><RequestID>[0-9a-f-]{36}<\/RequestID><\/Response>/,
+    );
+    const dry = await t.ec2.handle(
+      new Request(ENDPOINT, {
+        method: 'POST',
+        body: new URLSearchParams({ Action: 'CreateVpc', Version: '2016-11-15', CidrBlock: '10.0.0.0/16', DryRun: 'true' }),
+      }),
+    );
     expect([dry.status, (await dry.text()).includes('<Code>DryRunOperation</Code>')]).toEqual([412, true]);
-    expect(t.ec2.requests.all().at(-1)).toMatchObject({ action: 'CreateVpc', region: 'us-east-1', status: 412, code: 'DryRunOperation', params: { CidrBlock: '10.0.0.0/16', DryRun: 'true' } });
+    expect(t.ec2.requests.all().at(-1)).toMatchObject({
+      action: 'CreateVpc',
+      region: 'us-east-1',
+      status: 412,
+      code: 'DryRunOperation',
+      params: { CidrBlock: '10.0.0.0/16', DryRun: 'true' },
+    });
   });
 });
 
@@ -81,12 +102,22 @@ describe('probabilistic faults (own fake)', () => {
       const client = local.client();
       const rule = local.ec2.faults.fail({ action: 'DescribeInstances', status: 503, probability: 0.5 });
       const results: string[] = [];
-      for (let i = 0; i < 4; i++) results.push(await client.send(new DescribeInstancesCommand({})).then(() => 'ok', (e: Error) => e.name));
+      for (let i = 0; i < 4; i++)
+        results.push(
+          await client.send(new DescribeInstancesCommand({})).then(
+            () => 'ok',
+            (e: Error) => e.name,
+          ),
+        );
       expect(results).toEqual(['Unavailable', 'ok', 'Unavailable', 'ok']);
       expect(local.ec2.requests.count({ action: 'DescribeInstances', status: 503 })).toBe(2);
       rule.cancel();
       local.ec2.faults.fail({ status: 400, code: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.' });
-      expect(await failure(client.send(new DescribeVpcsCommand({})))).toEqual({ code: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.', status: 400 });
+      expect(await failure(client.send(new DescribeVpcsCommand({})))).toEqual({
+        code: 'UnauthorizedOperation',
+        message: 'You are not authorized to perform this operation.',
+        status: 400,
+      });
       local.ec2.faults.latency({ action: 'DescribeVpcs', ms: 5, times: 1 });
       await client.send(new DescribeVpcsCommand({}));
       expect(local.ec2.requests.filter({ action: 'DescribeVpcs' }).map((r) => r.fault)).toEqual(['fail 400', 'latency 5ms']);
@@ -95,7 +126,6 @@ describe('probabilistic faults (own fake)', () => {
       local.close();
     }
   });
-
 });
 
 describe('served on a real port', () => {
@@ -109,10 +139,15 @@ describe('served on a real port', () => {
     expect(ec2.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const client = new EC2Client({ region: 'eu-west-1', endpoint: ec2.url, credentials: CREDENTIALS, maxAttempts: 1 });
     try {
-      const { Vpc } = await client.send(new CreateVpcCommand({ CidrBlock: '172.16.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'served' }] }] }));
+      const { Vpc } = await client.send(
+        new CreateVpcCommand({ CidrBlock: '172.16.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'served' }] }] }),
+      );
       expect(Vpc?.OwnerId).toBe('210987654321');
       expect((await client.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: ['served'] }] }))).Vpcs).toHaveLength(1);
-      expect(await failure(client.send(new DescribeVpcsCommand({ VpcIds: ['vpc-00000000000000000'] })))).toMatchObject({ code: 'InvalidVpcID.NotFound', status: 400 });
+      expect(await failure(client.send(new DescribeVpcsCommand({ VpcIds: ['vpc-00000000000000000'] })))).toMatchObject({
+        code: 'InvalidVpcID.NotFound',
+        status: 400,
+      });
       ec2.faults.throttle();
       expect(await failure(client.send(new DescribeVpcsCommand({})))).toMatchObject({ code: 'RequestLimitExceeded', status: 503 });
       expect(ec2.requests.count({ region: 'eu-west-1' })).toBe(4);

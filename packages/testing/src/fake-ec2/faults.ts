@@ -126,7 +126,8 @@ interface Rule<S> {
 
 type Target = { readonly action: string; readonly region: string };
 
-const asList = <T>(v: T | readonly T[] | undefined): readonly T[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? (v as readonly T[]) : [v as T]);
+const asList = <T>(v: T | readonly T[] | undefined): readonly T[] | undefined =>
+  v === undefined ? undefined : Array.isArray(v) ? (v as readonly T[]) : [v as T];
 
 function applies(m: Ec2FaultMatch, t: Target): boolean {
   const actions = asList(m.action);

@@ -23,7 +23,14 @@ function renderGateway(ctx: ActionContext, g: InternetGateway): XmlObject {
 }
 
 const createInternetGateway: Action = (ctx) => {
-  const gateway = ctx.region.add<InternetGateway>({ type: 'internet-gateway', id: newId('igw'), tags: tagsOnCreate(ctx.params, 'internet-gateway'), createdAt: ctx.now, hiddenFor: ctx.hiddenFor('internet-gateway'), vpcId: undefined });
+  const gateway = ctx.region.add<InternetGateway>({
+    type: 'internet-gateway',
+    id: newId('igw'),
+    tags: tagsOnCreate(ctx.params, 'internet-gateway'),
+    createdAt: ctx.now,
+    hiddenFor: ctx.hiddenFor('internet-gateway'),
+    vpcId: undefined,
+  });
   return { internetGateway: renderGateway(ctx, gateway) };
 };
 
@@ -41,7 +48,11 @@ const detachInternetGateway: Action = (ctx) => {
   const vpc = lookup(ctx, 'vpc', ctx.params.required('VpcId'));
   if (gateway.vpcId !== vpc.id) throw new Ec2Error('Gateway.NotAttached', `resource ${gateway.id} is not attached to network ${vpc.id}`);
   const mapped = ctx.region.list('instance').some((i) => i.vpcId === vpc.id && i.publicIp !== undefined && isLive(i, ctx.now, ctx.settings.delays));
-  if (mapped) throw new Ec2Error('DependencyViolation', `Network ${vpc.id} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`);
+  if (mapped)
+    throw new Ec2Error(
+      'DependencyViolation',
+      `Network ${vpc.id} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`,
+    );
   gateway.vpcId = undefined;
   return RETURN_TRUE;
 };

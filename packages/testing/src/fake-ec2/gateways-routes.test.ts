@@ -28,25 +28,48 @@ describe('internet gateways', () => {
   });
   afterAll(() => t.close());
 
-  it('creates, attaches, detaches and deletes a gateway with EC2\'s errors on the way', async () => {
+  it("creates, attaches, detaches and deletes a gateway with EC2's errors on the way", async () => {
     const { vpcId } = await network(c);
-    const { InternetGateway } = await c.send(new CreateInternetGatewayCommand({ TagSpecifications: [{ ResourceType: 'internet-gateway', Tags: [{ Key: 'Name', Value: 'gw' }] }] }));
+    const { InternetGateway } = await c.send(
+      new CreateInternetGatewayCommand({ TagSpecifications: [{ ResourceType: 'internet-gateway', Tags: [{ Key: 'Name', Value: 'gw' }] }] }),
+    );
     const igw = InternetGateway?.InternetGatewayId ?? '';
     expect(igw).toMatch(/^igw-[0-9a-f]{17}$/);
     expect(InternetGateway?.Attachments).toEqual([]);
-    expect(await failure(c.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId })))).toEqual({ code: 'Gateway.NotAttached', message: `resource ${igw} is not attached to network ${vpcId}`, status: 400 });
+    expect(await failure(c.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId })))).toEqual({
+      code: 'Gateway.NotAttached',
+      message: `resource ${igw} is not attached to network ${vpcId}`,
+      status: 400,
+    });
     await c.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
-    expect(await failure(c.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId })))).toEqual({ code: 'Resource.AlreadyAssociated', message: `resource ${igw} is already attached to network ${vpcId}`, status: 400 });
+    expect(await failure(c.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId })))).toEqual({
+      code: 'Resource.AlreadyAssociated',
+      message: `resource ${igw} is already attached to network ${vpcId}`,
+      status: 400,
+    });
     const second = (await c.send(new CreateInternetGatewayCommand({}))).InternetGateway?.InternetGatewayId ?? '';
-    expect(await failure(c.send(new AttachInternetGatewayCommand({ InternetGatewayId: second, VpcId: vpcId })))).toMatchObject({ code: 'InvalidParameterValue', message: `Network ${vpcId} already has an internet gateway attached` });
+    expect(await failure(c.send(new AttachInternetGatewayCommand({ InternetGatewayId: second, VpcId: vpcId })))).toMatchObject({
+      code: 'InvalidParameterValue',
+      message: `Network ${vpcId} already has an internet gateway attached`,
+    });
     const described = await c.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpcId] }] }));
-    expect(described.InternetGateways?.map((g) => [g.InternetGatewayId, g.Attachments, g.Tags])).toEqual([[igw, [{ VpcId: vpcId, State: 'available' }], [{ Key: 'Name', Value: 'gw' }]]]);
-    expect(await failure(c.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igw })))).toEqual({ code: 'DependencyViolation', message: `The internetGateway '${igw}' has dependencies and cannot be deleted.`, status: 400 });
+    expect(described.InternetGateways?.map((g) => [g.InternetGatewayId, g.Attachments, g.Tags])).toEqual([
+      [igw, [{ VpcId: vpcId, State: 'available' }], [{ Key: 'Name', Value: 'gw' }]],
+    ]);
+    expect(await failure(c.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igw })))).toEqual({
+      code: 'DependencyViolation',
+      message: `The internetGateway '${igw}' has dependencies and cannot be deleted.`,
+      status: 400,
+    });
     expect(await failure(c.send(new DeleteVpcCommand({ VpcId: vpcId })))).toMatchObject({ code: 'DependencyViolation' });
     await c.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
     await c.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igw }));
     await c.send(new DeleteInternetGatewayCommand({ InternetGatewayId: second }));
-    expect(await failure(c.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [igw] })))).toEqual({ code: 'InvalidInternetGatewayID.NotFound', message: `The internetGateway ID '${igw}' does not exist`, status: 400 });
+    expect(await failure(c.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [igw] })))).toEqual({
+      code: 'InvalidInternetGatewayID.NotFound',
+      message: `The internetGateway ID '${igw}' does not exist`,
+      status: 400,
+    });
   });
 });
 
@@ -62,41 +85,80 @@ describe('route tables', () => {
   it('routes to a gateway, associates subnets and refuses to delete an associated table', async () => {
     const { vpcId, subnetId } = await network(c, 'us-west-2a');
     const igw = (await c.send(new CreateInternetGatewayCommand({}))).InternetGateway?.InternetGatewayId ?? '';
-    const { RouteTable } = await c.send(new CreateRouteTableCommand({ VpcId: vpcId, TagSpecifications: [{ ResourceType: 'route-table', Tags: [{ Key: 'tier', Value: 'public' }] }] }));
+    const { RouteTable } = await c.send(
+      new CreateRouteTableCommand({ VpcId: vpcId, TagSpecifications: [{ ResourceType: 'route-table', Tags: [{ Key: 'tier', Value: 'public' }] }] }),
+    );
     const rtb = RouteTable?.RouteTableId ?? '';
     expect(RouteTable?.Routes).toEqual([expect.objectContaining({ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', Origin: 'CreateRouteTable' })]);
-    expect(await failure(c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw })))).toMatchObject({ code: 'InvalidParameterValue', message: `route table ${rtb} and network gateway ${igw} belong to different networks` });
+    expect(await failure(c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw })))).toMatchObject({
+      code: 'InvalidParameterValue',
+      message: `route table ${rtb} and network gateway ${igw} belong to different networks`,
+    });
     await c.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
     await c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw }));
-    expect(await failure(c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw })))).toEqual({ code: 'RouteAlreadyExists', message: 'The route identified by 0.0.0.0/0 already exists.', status: 400 });
-    expect(await failure(c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/99', GatewayId: igw })))).toMatchObject({ code: 'InvalidParameterValue', message: 'Value (0.0.0.0/99) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.' });
-    expect(await failure(c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '1.0.0.0/8', GatewayId: 'igw-00000000000000000' })))).toMatchObject({ code: 'InvalidGatewayID.NotFound' });
+    expect(await failure(c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw })))).toEqual({
+      code: 'RouteAlreadyExists',
+      message: 'The route identified by 0.0.0.0/0 already exists.',
+      status: 400,
+    });
+    expect(await failure(c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/99', GatewayId: igw })))).toMatchObject({
+      code: 'InvalidParameterValue',
+      message: 'Value (0.0.0.0/99) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.',
+    });
+    expect(
+      await failure(c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '1.0.0.0/8', GatewayId: 'igw-00000000000000000' }))),
+    ).toMatchObject({ code: 'InvalidGatewayID.NotFound' });
 
     const { AssociationId } = await c.send(new AssociateRouteTableCommand({ RouteTableId: rtb, SubnetId: subnetId }));
     expect(AssociationId).toMatch(/^rtbassoc-/);
     const other = (await c.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable?.RouteTableId ?? '';
-    expect(await failure(c.send(new AssociateRouteTableCommand({ RouteTableId: other, SubnetId: subnetId })))).toMatchObject({ code: 'Resource.AlreadyAssociated' });
+    expect(await failure(c.send(new AssociateRouteTableCommand({ RouteTableId: other, SubnetId: subnetId })))).toMatchObject({
+      code: 'Resource.AlreadyAssociated',
+    });
     const bySubnet = await c.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }));
     expect(bySubnet.RouteTables?.map((r) => r.RouteTableId)).toEqual([rtb]);
     expect(bySubnet.RouteTables?.[0]?.Routes?.map((r) => [r.DestinationCidrBlock, r.GatewayId, r.State])).toEqual([
       ['10.0.0.0/16', 'local', 'active'],
       ['0.0.0.0/0', igw, 'active'],
     ]);
-    expect(await failure(c.send(new DeleteRouteTableCommand({ RouteTableId: rtb })))).toEqual({ code: 'DependencyViolation', message: `The routeTable '${rtb}' has dependencies and cannot be deleted.`, status: 400 });
+    expect(await failure(c.send(new DeleteRouteTableCommand({ RouteTableId: rtb })))).toEqual({
+      code: 'DependencyViolation',
+      message: `The routeTable '${rtb}' has dependencies and cannot be deleted.`,
+      status: 400,
+    });
 
     await c.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
     const blackhole = await c.send(new DescribeRouteTablesCommand({ RouteTableIds: [rtb] }));
     expect(blackhole.RouteTables?.[0]?.Routes?.[1]?.State).toBe('blackhole');
 
     await c.send(new DisassociateRouteTableCommand({ AssociationId }));
-    expect(await failure(c.send(new DisassociateRouteTableCommand({ AssociationId })))).toEqual({ code: 'InvalidAssociationID.NotFound', message: `The association ID '${AssociationId}' does not exist`, status: 400 });
+    expect(await failure(c.send(new DisassociateRouteTableCommand({ AssociationId })))).toEqual({
+      code: 'InvalidAssociationID.NotFound',
+      message: `The association ID '${AssociationId}' does not exist`,
+      status: 400,
+    });
     await c.send(new DeleteRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0' }));
     await c.send(new DeleteRouteTableCommand({ RouteTableId: rtb }));
-    expect(await failure(c.send(new DeleteRouteTableCommand({ RouteTableId: rtb })))).toEqual({ code: 'InvalidRouteTableID.NotFound', message: `The routeTable ID '${rtb}' does not exist`, status: 400 });
+    expect(await failure(c.send(new DeleteRouteTableCommand({ RouteTableId: rtb })))).toEqual({
+      code: 'InvalidRouteTableID.NotFound',
+      message: `The routeTable ID '${rtb}' does not exist`,
+      status: 400,
+    });
 
-    const main = (await c.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'association.main', Values: ['true'] }] }))).RouteTables?.[0];
+    const main = (
+      await c.send(
+        new DescribeRouteTablesCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpcId] },
+            { Name: 'association.main', Values: ['true'] },
+          ],
+        }),
+      )
+    ).RouteTables?.[0];
     expect(await failure(c.send(new DeleteRouteTableCommand({ RouteTableId: main?.RouteTableId })))).toMatchObject({ code: 'DependencyViolation' });
-    expect(await failure(c.send(new DisassociateRouteTableCommand({ AssociationId: main?.Associations?.[0]?.RouteTableAssociationId })))).toMatchObject({ code: 'InvalidParameterValue' });
+    expect(await failure(c.send(new DisassociateRouteTableCommand({ AssociationId: main?.Associations?.[0]?.RouteTableAssociationId })))).toMatchObject({
+      code: 'InvalidParameterValue',
+    });
     expect(await failure(c.send(new DeleteVpcCommand({ VpcId: vpcId })))).toMatchObject({ code: 'DependencyViolation' }); // subnet, table `other`
     await c.send(new DeleteRouteTableCommand({ RouteTableId: other }));
     await c.send(new DeleteSubnetCommand({ SubnetId: subnetId }));

@@ -36,7 +36,8 @@ const describeInstances: Action = (ctx) => {
   const filters = filtersOf(ctx.params);
   checkFilters(filters, table);
   const ids = ctx.params.list('InstanceId');
-  if (ids.length > 0 && ctx.params.get('MaxResults') !== undefined) throw new Ec2Error('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
+  if (ids.length > 0 && ctx.params.get('MaxResults') !== undefined)
+    throw new Ec2Error('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
   const found = visible(ctx, 'instance', ids).filter((i) => matches(i, i.tags, filters, table));
   const { page, nextToken } = paginate(found, ctx.params);
   return { reservationSet: renderReservations(ctx, page), nextToken };

@@ -35,7 +35,8 @@ export function isLive(instance: Instance, now: number, delays: InstanceDelays):
 /** Forgets instances terminated longer than the retention ago. */
 export function sweepTerminated(region: RegionState, now: number, delays: InstanceDelays): void {
   for (const i of region.list('instance')) {
-    if (i.terminateRequestedAt !== undefined && now >= i.terminateRequestedAt + delays.shuttingDownMs + delays.terminatedRetentionMs) region.resources.delete(i.id);
+    if (i.terminateRequestedAt !== undefined && now >= i.terminateRequestedAt + delays.shuttingDownMs + delays.terminatedRetentionMs)
+      region.resources.delete(i.id);
   }
 }
 

@@ -12,7 +12,10 @@ export function privateDnsName(region: string, ip: string): string {
 }
 
 function gmt(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' GMT');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' GMT');
 }
 
 /** One `instancesSet` item. */
@@ -41,7 +44,11 @@ export function renderInstance(ctx: ActionContext, i: Instance): XmlObject {
     ipAddress: gone ? undefined : i.publicIp,
     sourceDestCheck: true,
     groupSet: groups,
-    stateReason: stopping ? { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' } : state === 'pending' ? { code: 'pending', message: 'pending' } : undefined,
+    stateReason: stopping
+      ? { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' }
+      : state === 'pending'
+        ? { code: 'pending', message: 'pending' }
+        : undefined,
     architecture: i.architecture,
     rootDeviceType: 'ebs',
     rootDeviceName: '/dev/xvda',
@@ -79,5 +86,10 @@ export function renderReservations(ctx: ActionContext, instances: readonly Insta
     if (last && last.reservationId === i.reservationId) last.items.push(i);
     else out.push({ reservationId: i.reservationId, items: [i] });
   }
-  return out.map((r) => ({ reservationId: r.reservationId, ownerId: ctx.settings.accountId, groupSet: [], instancesSet: r.items.map((i) => renderInstance(ctx, i)) }));
+  return out.map((r) => ({
+    reservationId: r.reservationId,
+    ownerId: ctx.settings.accountId,
+    groupSet: [],
+    instancesSet: r.items.map((i) => renderInstance(ctx, i)),
+  }));
 }

@@ -29,16 +29,31 @@ describe('instances', () => {
     t = inProcess({ instanceDelays: { pendingMs: 30_000, shuttingDownMs: 60_000, terminatedRetentionMs: 600_000 } });
     c = t.client();
     net = await network(c);
-    ami = (await c.send(new DescribeImagesCommand({ Filters: [{ Name: 'name', Values: ['flatcar-stable-*'] }, { Name: 'architecture', Values: ['x86_64'] }] }))).Images?.[0]?.ImageId ?? '';
+    ami =
+      (
+        await c.send(
+          new DescribeImagesCommand({
+            Filters: [
+              { Name: 'name', Values: ['flatcar-stable-*'] },
+              { Name: 'architecture', Values: ['x86_64'] },
+            ],
+          }),
+        )
+      ).Images?.[0]?.ImageId ?? '';
   });
   afterAll(() => t.close());
 
-  const run = (input: Partial<RunInstancesCommandInput> = {}) => c.send(new RunInstancesCommand({ ImageId: ami, InstanceType: 't3.medium', MinCount: 1, MaxCount: 1, SubnetId: net.subnetId, ...input }));
+  const run = (input: Partial<RunInstancesCommandInput> = {}) =>
+    c.send(new RunInstancesCommand({ ImageId: ami, InstanceType: 't3.medium', MinCount: 1, MaxCount: 1, SubnetId: net.subnetId, ...input }));
   const describeAll = async (input: ConstructorParameters<typeof DescribeInstancesCommand>[0] = {}): Promise<Instance[]> =>
     ((await c.send(new DescribeInstancesCommand(input))).Reservations ?? []).flatMap((r) => r.Instances ?? []);
 
   it('runs instances pending → running and terminates them shutting-down → terminated on the simulated clock', async () => {
-    const launched = await run({ MaxCount: 2, TagSpecifications: tags({ 'kubeception.io/cluster/a': 'owned', role: 'master' }), UserData: Buffer.from('#!/bin/sh\necho hi\n').toString('base64') });
+    const launched = await run({
+      MaxCount: 2,
+      TagSpecifications: tags({ 'kubeception.io/cluster/a': 'owned', role: 'master' }),
+      UserData: Buffer.from('#!/bin/sh\necho hi\n').toString('base64'),
+    });
     expect(launched.ReservationId).toMatch(/^r-/);
     expect(launched.Instances?.map((i) => [i.State?.Name, i.State?.Code, i.AmiLaunchIndex, i.SubnetId, i.VpcId, i.Placement?.AvailabilityZone])).toEqual([
       ['pending', 0, 0, net.subnetId, net.vpcId, 'us-east-1a'],
@@ -53,18 +68,31 @@ describe('instances', () => {
     expect((await describeAll({ InstanceIds: ids })).map((i) => i.State?.Name)).toEqual(['running', 'running']);
 
     const terminated = await c.send(new TerminateInstancesCommand({ InstanceIds: [ids[0] ?? ''] }));
-    expect(terminated.TerminatingInstances?.[0]).toMatchObject({ InstanceId: ids[0], PreviousState: { Name: 'running', Code: 16 }, CurrentState: { Name: 'shutting-down', Code: 32 } });
+    expect(terminated.TerminatingInstances?.[0]).toMatchObject({
+      InstanceId: ids[0],
+      PreviousState: { Name: 'running', Code: 16 },
+      CurrentState: { Name: 'shutting-down', Code: 32 },
+    });
     await t.clock.advance(60_000);
     const [gone] = await describeAll({ InstanceIds: [ids[0] ?? ''] });
     expect(gone).toMatchObject({ State: { Name: 'terminated', Code: 48 }, StateReason: { Code: 'Client.UserInitiatedShutdown' } });
     expect(gone?.PrivateIpAddress).toBeUndefined();
-    expect((await c.send(new TerminateInstancesCommand({ InstanceIds: [ids[0] ?? ''] }))).TerminatingInstances?.[0]).toMatchObject({ PreviousState: { Name: 'terminated' }, CurrentState: { Name: 'terminated' } });
-    expect(t.ec2.state.instances({ tag: 'kubeception.io/cluster/a=owned' }).map((i) => [i.id, i.state, i.userData])).toEqual([[ids[1], 'running', '#!/bin/sh\necho hi\n']]);
+    expect((await c.send(new TerminateInstancesCommand({ InstanceIds: [ids[0] ?? ''] }))).TerminatingInstances?.[0]).toMatchObject({
+      PreviousState: { Name: 'terminated' },
+      CurrentState: { Name: 'terminated' },
+    });
+    expect(t.ec2.state.instances({ tag: 'kubeception.io/cluster/a=owned' }).map((i) => [i.id, i.state, i.userData])).toEqual([
+      [ids[1], 'running', '#!/bin/sh\necho hi\n'],
+    ]);
     const attr = await c.send(new DescribeInstanceAttributeCommand({ InstanceId: ids[1], Attribute: 'userData' }));
     expect(Buffer.from(attr.UserData?.Value ?? '', 'base64').toString()).toBe('#!/bin/sh\necho hi\n');
 
     await t.clock.advance(600_000); // retention over: the terminated instance is forgotten
-    expect(await failure(c.send(new DescribeInstancesCommand({ InstanceIds: [ids[0] ?? ''] })))).toEqual({ code: 'InvalidInstanceID.NotFound', message: `The instance ID '${ids[0]}' does not exist`, status: 400 });
+    expect(await failure(c.send(new DescribeInstancesCommand({ InstanceIds: [ids[0] ?? ''] })))).toEqual({
+      code: 'InvalidInstanceID.NotFound',
+      message: `The instance ID '${ids[0]}' does not exist`,
+      status: 400,
+    });
     await c.send(new TerminateInstancesCommand({ InstanceIds: [ids[1] ?? ''] }));
   });
 
@@ -74,10 +102,37 @@ describe('instances', () => {
     const other = (await run({ TagSpecifications: tags({ 'kubeception.io/cluster/g': 'owned' }) })).Instances?.[0]?.InstanceId;
     const ids = (is: Instance[]) => is.map((i) => i.InstanceId);
     expect(ids(await describeAll({ Filters: [{ Name: 'tag:kubeception.io/cluster/f', Values: ['owned'] }] }))).toEqual([a, b]);
-    expect(ids(await describeAll({ Filters: [{ Name: 'tag:kubeception.io/cluster/f', Values: ['owned'] }, { Name: 'tag:kubeception.io/role', Values: ['master', 'nope'] }] }))).toEqual([b]);
-    expect(ids(await describeAll({ Filters: [{ Name: 'tag-key', Values: ['kubeception.io/cluster/*'] }, { Name: 'instance-state-name', Values: ['pending'] }] }))).toEqual([a, b, other]);
+    expect(
+      ids(
+        await describeAll({
+          Filters: [
+            { Name: 'tag:kubeception.io/cluster/f', Values: ['owned'] },
+            { Name: 'tag:kubeception.io/role', Values: ['master', 'nope'] },
+          ],
+        }),
+      ),
+    ).toEqual([b]);
+    expect(
+      ids(
+        await describeAll({
+          Filters: [
+            { Name: 'tag-key', Values: ['kubeception.io/cluster/*'] },
+            { Name: 'instance-state-name', Values: ['pending'] },
+          ],
+        }),
+      ),
+    ).toEqual([a, b, other]);
     await c.send(new TerminateInstancesCommand({ InstanceIds: [other ?? ''] }));
-    expect(ids(await describeAll({ Filters: [{ Name: 'instance-state-name', Values: ['pending', 'running'] }, { Name: 'vpc-id', Values: [net.vpcId] }] }))).toEqual([a, b]);
+    expect(
+      ids(
+        await describeAll({
+          Filters: [
+            { Name: 'instance-state-name', Values: ['pending', 'running'] },
+            { Name: 'vpc-id', Values: [net.vpcId] },
+          ],
+        }),
+      ),
+    ).toEqual([a, b]);
     expect(await describeAll({ Filters: [{ Name: 'vpc-id', Values: ['vpc-00000000000000000'] }] })).toEqual([]);
     await c.send(new TerminateInstancesCommand({ InstanceIds: [a ?? '', b ?? ''] }));
   });
@@ -95,7 +150,11 @@ describe('instances', () => {
     } while (token);
     expect(pages).toBe(2);
     expect(new Set(seen).size).toBe(7);
-    expect(await failure(c.send(new DescribeInstancesCommand({ MaxResults: 5, InstanceIds: [seen[0] ?? ''] })))).toEqual({ code: 'InvalidParameterCombination', message: 'The parameter instancesSet cannot be used with the parameter maxResults', status: 400 });
+    expect(await failure(c.send(new DescribeInstancesCommand({ MaxResults: 5, InstanceIds: [seen[0] ?? ''] })))).toEqual({
+      code: 'InvalidParameterCombination',
+      message: 'The parameter instancesSet cannot be used with the parameter maxResults',
+      status: 400,
+    });
     expect(await failure(c.send(new DescribeInstancesCommand({ MaxResults: 1001 })))).toMatchObject({ code: 'InvalidParameterValue' });
     await c.send(new TerminateInstancesCommand({ InstanceIds: seen }));
   });
@@ -106,7 +165,11 @@ describe('instances', () => {
     expect(again.ReservationId).toBe(first.ReservationId);
     expect(again.Instances?.map((i) => i.InstanceId)).toEqual(first.Instances?.map((i) => i.InstanceId));
     expect(t.ec2.state.instances({ tag: 'n=a' })).toHaveLength(1);
-    expect(await failure(run({ ClientToken: 'node-a-gen-1', InstanceType: 't3.large', TagSpecifications: tags({ n: 'a' }) }))).toEqual({ code: 'IdempotentParameterMismatch', message: 'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).', status: 400 });
+    expect(await failure(run({ ClientToken: 'node-a-gen-1', InstanceType: 't3.large', TagSpecifications: tags({ n: 'a' }) }))).toEqual({
+      code: 'IdempotentParameterMismatch',
+      message: 'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).',
+      status: 400,
+    });
     await c.send(new TerminateInstancesCommand({ InstanceIds: [first.Instances?.[0]?.InstanceId ?? ''] }));
     await t.clock.advance(60_000);
     expect(await failure(run({ ClientToken: 'node-a-gen-1', TagSpecifications: tags({ n: 'a' }) }))).toMatchObject({ code: 'IdempotentInstanceTerminated' });
@@ -115,17 +178,35 @@ describe('instances', () => {
   });
 
   it('holds subnets, groups and public addresses until terminated (DependencyViolation)', async () => {
-    const subnetId = (await c.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: '10.0.2.0/28', AvailabilityZone: 'us-east-1b' }))).Subnet?.SubnetId ?? '';
+    const subnetId =
+      (await c.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: '10.0.2.0/28', AvailabilityZone: 'us-east-1b' }))).Subnet?.SubnetId ?? '';
     const groupId = (await c.send(new CreateSecurityGroupCommand({ GroupName: 'nodes', Description: 'nodes', VpcId: net.vpcId }))).GroupId ?? '';
     const igw = (await c.send(new CreateInternetGatewayCommand({}))).InternetGateway?.InternetGatewayId ?? '';
     await c.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: net.vpcId }));
-    const launched = await run({ SubnetId: undefined, NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnetId, Groups: [groupId], AssociatePublicIpAddress: true }], MinCount: 2, MaxCount: 20 });
+    const launched = await run({
+      SubnetId: undefined,
+      NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnetId, Groups: [groupId], AssociatePublicIpAddress: true }],
+      MinCount: 2,
+      MaxCount: 20,
+    });
     expect(launched.Instances).toHaveLength(11); // a /28 has 16 addresses, 5 reserved
     expect(launched.Instances?.[0]?.PublicIpAddress).toMatch(/^3\./);
     expect(await failure(run({ SubnetId: subnetId }))).toMatchObject({ code: 'InsufficientFreeAddressesInSubnet' });
-    expect(await failure(c.send(new DeleteSubnetCommand({ SubnetId: subnetId })))).toEqual({ code: 'DependencyViolation', message: `The subnet '${subnetId}' has dependencies and cannot be deleted.`, status: 400 });
-    expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: groupId })))).toEqual({ code: 'DependencyViolation', message: `resource ${groupId} has a dependent object`, status: 400 });
-    expect(await failure(c.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: net.vpcId })))).toEqual({ code: 'DependencyViolation', message: `Network ${net.vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`, status: 400 });
+    expect(await failure(c.send(new DeleteSubnetCommand({ SubnetId: subnetId })))).toEqual({
+      code: 'DependencyViolation',
+      message: `The subnet '${subnetId}' has dependencies and cannot be deleted.`,
+      status: 400,
+    });
+    expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: groupId })))).toEqual({
+      code: 'DependencyViolation',
+      message: `resource ${groupId} has a dependent object`,
+      status: 400,
+    });
+    expect(await failure(c.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: net.vpcId })))).toEqual({
+      code: 'DependencyViolation',
+      message: `Network ${net.vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`,
+      status: 400,
+    });
     await c.send(new TerminateInstancesCommand({ InstanceIds: launched.Instances?.map((i) => i.InstanceId ?? '') }));
     expect(await failure(c.send(new DeleteSubnetCommand({ SubnetId: subnetId })))).toMatchObject({ code: 'DependencyViolation' }); // still shutting down
     await t.clock.advance(60_000);
@@ -134,17 +215,37 @@ describe('instances', () => {
     await c.send(new DeleteSubnetCommand({ SubnetId: subnetId }));
   });
 
-  it('answers EC2\'s errors for bad launches and unknown instances', async () => {
-    expect(await failure(run({ ImageId: 'ami-0000000000000000a' }))).toEqual({ code: 'InvalidAMIID.NotFound', message: "The image id '[ami-0000000000000000a]' does not exist", status: 400 });
+  it("answers EC2's errors for bad launches and unknown instances", async () => {
+    expect(await failure(run({ ImageId: 'ami-0000000000000000a' }))).toEqual({
+      code: 'InvalidAMIID.NotFound',
+      message: "The image id '[ami-0000000000000000a]' does not exist",
+      status: 400,
+    });
     expect(await failure(run({ ImageId: 'flatcar' }))).toMatchObject({ code: 'InvalidAMIID.Malformed' });
-    expect(await failure(run({ InstanceType: 'x9.huge' as never }))).toEqual({ code: 'InvalidParameterValue', message: "Invalid value 'x9.huge' for InstanceType.", status: 400 });
+    expect(await failure(run({ InstanceType: 'x9.huge' as never }))).toEqual({
+      code: 'InvalidParameterValue',
+      message: "Invalid value 'x9.huge' for InstanceType.",
+      status: 400,
+    });
     expect(await failure(run({ SubnetId: undefined }))).toMatchObject({ code: 'VPCIdNotSpecified' });
     expect(await failure(run({ SubnetId: 'subnet-00000000000000000' }))).toMatchObject({ code: 'InvalidSubnetID.NotFound' });
     expect(await failure(run({ SecurityGroupIds: ['sg-00000000000000000'] }))).toMatchObject({ code: 'InvalidGroup.NotFound' });
     expect(await failure(run({ MinCount: 3, MaxCount: 2 }))).toMatchObject({ code: 'InvalidParameterValue' });
     expect(await failure(run({ UserData: 'not base64!' }))).toMatchObject({ code: 'InvalidParameterValue' });
-    expect(await failure(run({ TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }] }))).toEqual({ code: 'InvalidParameterValue', message: "'vpc' is not a valid taggable resource type for this operation.", status: 400 });
-    expect(await failure(c.send(new TerminateInstancesCommand({ InstanceIds: ['i-0000000000000000a', 'i-0000000000000000b'] })))).toEqual({ code: 'InvalidInstanceID.NotFound', message: "The instance IDs 'i-0000000000000000a, i-0000000000000000b' do not exist", status: 400 });
-    expect(await failure(c.send(new DescribeInstancesCommand({ InstanceIds: ['abc'] })))).toEqual({ code: 'InvalidInstanceID.Malformed', message: 'Invalid id: "abc"', status: 400 });
+    expect(await failure(run({ TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }] }))).toEqual({
+      code: 'InvalidParameterValue',
+      message: "'vpc' is not a valid taggable resource type for this operation.",
+      status: 400,
+    });
+    expect(await failure(c.send(new TerminateInstancesCommand({ InstanceIds: ['i-0000000000000000a', 'i-0000000000000000b'] })))).toEqual({
+      code: 'InvalidInstanceID.NotFound',
+      message: "The instance IDs 'i-0000000000000000a, i-0000000000000000b' do not exist",
+      status: 400,
+    });
+    expect(await failure(c.send(new DescribeInstancesCommand({ InstanceIds: ['abc'] })))).toEqual({
+      code: 'InvalidInstanceID.Malformed',
+      message: 'Invalid id: "abc"',
+      status: 400,
+    });
   });
 });

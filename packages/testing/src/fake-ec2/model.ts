@@ -133,7 +133,9 @@ export interface TokenRecord {
 
 /** A new random id: `prefix-` + 17 hex digits (8 for associations and rules, like EC2). */
 export function newId(prefix: string, digits = 17): string {
-  return `${prefix}-${randomBytes(Math.ceil(digits / 2)).toString('hex').slice(0, digits)}`;
+  return `${prefix}-${randomBytes(Math.ceil(digits / 2))
+    .toString('hex')
+    .slice(0, digits)}`;
 }
 
 /** One region of the account. */

@@ -64,7 +64,10 @@ export class Params {
 
   /** Every parameter under this view as `key=value` (sorted), for idempotency fingerprints and the log. */
   entries(): [string, string][] {
-    return [...this.values].filter(([k]) => k.startsWith(this.prefix)).map(([k, v]): [string, string] => [k.slice(this.prefix.length), v]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...this.values]
+      .filter(([k]) => k.startsWith(this.prefix))
+      .map(([k, v]): [string, string] => [k.slice(this.prefix.length), v])
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   private indices(name: string): number[] {

@@ -30,7 +30,13 @@ function renderTable(ctx: ActionContext, t: RouteTable): XmlObject {
     vpcId: t.vpcId,
     ownerId: ctx.settings.accountId,
     routeSet: t.routes.map((r) => ({ destinationCidrBlock: r.destination, gatewayId: r.gatewayId, state: routeState(ctx, t, r), origin: r.origin })),
-    associationSet: t.associations.map((a) => ({ routeTableAssociationId: a.id, routeTableId: t.id, subnetId: a.subnetId, main: a.main, associationState: { state: 'associated' } })),
+    associationSet: t.associations.map((a) => ({
+      routeTableAssociationId: a.id,
+      routeTableId: t.id,
+      subnetId: a.subnetId,
+      main: a.main,
+      associationState: { state: 'associated' },
+    })),
     propagatingVgwSet: [],
     tagSet: tagSet(t.tags),
   };
@@ -38,14 +44,24 @@ function renderTable(ctx: ActionContext, t: RouteTable): XmlObject {
 
 const createRouteTable: Action = (ctx) => {
   const vpc = lookup(ctx, 'vpc', ctx.params.required('VpcId'));
-  const table = ctx.region.add<RouteTable>({ type: 'route-table', id: newId('rtb'), tags: tagsOnCreate(ctx.params, 'route-table'), createdAt: ctx.now, hiddenFor: ctx.hiddenFor('route-table'), vpcId: vpc.id, routes: [{ destination: vpc.cidr.text, gatewayId: 'local', origin: 'CreateRouteTable' }], associations: [] });
+  const table = ctx.region.add<RouteTable>({
+    type: 'route-table',
+    id: newId('rtb'),
+    tags: tagsOnCreate(ctx.params, 'route-table'),
+    createdAt: ctx.now,
+    hiddenFor: ctx.hiddenFor('route-table'),
+    vpcId: vpc.id,
+    routes: [{ destination: vpc.cidr.text, gatewayId: 'local', origin: 'CreateRouteTable' }],
+    associations: [],
+  });
   return { routeTable: renderTable(ctx, table) };
 };
 
 const createRoute: Action = (ctx) => {
   const table = lookup(ctx, 'route-table', ctx.params.required('RouteTableId'));
   const text = ctx.params.get('DestinationCidrBlock');
-  if (text === undefined) throw new Ec2Error('MissingParameter', 'The request must contain exactly one of destinationCidrBlock, destinationIpv6CidrBlock or destinationPrefixListId');
+  if (text === undefined)
+    throw new Ec2Error('MissingParameter', 'The request must contain exactly one of destinationCidrBlock, destinationIpv6CidrBlock or destinationPrefixListId');
   const destination = parseCidr(text);
   if (!destination) throw invalidCidr(text, 'destinationCidrBlock');
   const gatewayId = ctx.params.get('GatewayId');
@@ -53,7 +69,8 @@ const createRoute: Action = (ctx) => {
   const gateway = ctx.region.find('internet-gateway', gatewayId);
   if (!gateway) throw new Ec2Error('InvalidGatewayID.NotFound', `The gateway ID '${gatewayId}' does not exist`);
   if (gateway.vpcId !== table.vpcId) throw invalidValue(`route table ${table.id} and network gateway ${gatewayId} belong to different networks`);
-  if (table.routes.some((r) => r.destination === destination.text)) throw new Ec2Error('RouteAlreadyExists', `The route identified by ${destination.text} already exists.`);
+  if (table.routes.some((r) => r.destination === destination.text))
+    throw new Ec2Error('RouteAlreadyExists', `The route identified by ${destination.text} already exists.`);
   table.routes.push({ destination: destination.text, gatewayId, origin: 'CreateRoute' });
   return RETURN_TRUE;
 };
@@ -73,7 +90,8 @@ const associateRouteTable: Action = (ctx) => {
   const subnet = lookup(ctx, 'subnet', ctx.params.required('SubnetId'));
   if (subnet.vpcId !== table.vpcId) throw invalidValue(`Route table ${table.id} and subnet ${subnet.id} belong to different networks`);
   const existing = ctx.region.list('route-table').find((t) => t.associations.some((a) => a.subnetId === subnet.id));
-  if (existing) throw new Ec2Error('Resource.AlreadyAssociated', `the specified association for route table ${existing.id} conflicts with an existing association`);
+  if (existing)
+    throw new Ec2Error('Resource.AlreadyAssociated', `the specified association for route table ${existing.id} conflicts with an existing association`);
   const association = { id: newId('rtbassoc'), subnetId: subnet.id, main: false };
   table.associations.push(association);
   return { associationId: association.id, associationState: { state: 'associated' } };

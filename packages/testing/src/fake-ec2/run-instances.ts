@@ -86,7 +86,11 @@ function addresses(ctx: ActionContext, subnet: Subnet, min: number, max: number)
     used.add(ip);
     out.push(formatIp(ip));
   }
-  if (out.length < min) throw new Ec2Error('InsufficientFreeAddressesInSubnet', `There are not enough free addresses in subnet '${subnet.id}' to satisfy the requested number of instances.`);
+  if (out.length < min)
+    throw new Ec2Error(
+      'InsufficientFreeAddressesInSubnet',
+      `There are not enough free addresses in subnet '${subnet.id}' to satisfy the requested number of instances.`,
+    );
   return out;
 }
 
@@ -100,7 +104,8 @@ function launch(ctx: ActionContext, token: string | undefined): XmlObject {
   if (subnetId === undefined) throw new Ec2Error('VPCIdNotSpecified', NO_DEFAULT_VPC);
   const subnet = lookup(ctx, 'subnet', subnetId);
   const zone = ctx.params.get('Placement.AvailabilityZone');
-  if (zone !== undefined && zone !== subnet.zone) throw invalidValue(`Value (${zone}) for parameter availabilityZone is invalid. Subnet ${subnet.id} is in availability zone ${subnet.zone}`);
+  if (zone !== undefined && zone !== subnet.zone)
+    throw invalidValue(`Value (${zone}) for parameter availabilityZone is invalid. Subnet ${subnet.id} is in availability zone ${subnet.zone}`);
   const sgs = groups(ctx, subnet, nic);
   const data = userData(ctx);
   const tags = tagsOnCreate(ctx.params, 'instance', ['instance', 'volume', 'network-interface', 'spot-instances-request']);

@@ -45,9 +45,29 @@ const createSecurityGroup: Action = (ctx) => {
   if (name.startsWith('sg-')) throw invalidValue('Group names may not be in the format sg-*.');
   if (name === 'default') throw invalidValue('Cannot use reserved security group name: default');
   if (name.length > 255 || description.length > 255) throw invalidValue('Group name and description may be at most 255 characters');
-  if (ctx.region.list('security-group').some((g) => g.vpcId === vpc.id && g.name === name)) throw new Ec2Error('InvalidGroup.Duplicate', `The security group '${name}' already exists for VPC '${vpc.id}'`);
-  const group = ctx.region.add<SecurityGroup>({ type: 'security-group', id: newId('sg'), tags: tagsOnCreate(ctx.params, 'security-group'), createdAt: ctx.now, hiddenFor: ctx.hiddenFor('security-group'), vpcId: vpc.id, name, description, ingress: [], egress: [] });
-  group.egress.push({ id: newId('sgr'), protocol: '-1', fromPort: undefined, toPort: undefined, cidr: '0.0.0.0/0', groupId: undefined, description: undefined });
+  if (ctx.region.list('security-group').some((g) => g.vpcId === vpc.id && g.name === name))
+    throw new Ec2Error('InvalidGroup.Duplicate', `The security group '${name}' already exists for VPC '${vpc.id}'`);
+  const group = ctx.region.add<SecurityGroup>({
+    type: 'security-group',
+    id: newId('sg'),
+    tags: tagsOnCreate(ctx.params, 'security-group'),
+    createdAt: ctx.now,
+    hiddenFor: ctx.hiddenFor('security-group'),
+    vpcId: vpc.id,
+    name,
+    description,
+    ingress: [],
+    egress: [],
+  });
+  group.egress.push({
+    id: newId('sgr'),
+    protocol: '-1',
+    fromPort: undefined,
+    toPort: undefined,
+    cidr: '0.0.0.0/0',
+    groupId: undefined,
+    description: undefined,
+  });
   return { return: true, groupId: group.id, securityGroupArn: renderGroup(ctx, group).securityGroupArn, tagSet: tagSet(group.tags) };
 };
 
@@ -57,7 +77,10 @@ function groupOf(ctx: ActionContext): SecurityGroup {
   const name = ctx.params.get('GroupName');
   if (name === undefined) throw new Ec2Error('MissingParameter', 'The request must contain the parameter groupName or groupId');
   const found = ctx.region.list('security-group').filter((g) => g.name === name);
-  if (found.length !== 1) throw found.length === 0 ? notFound('security-group', [name]) : new Ec2Error('VPCIdNotSpecified', 'No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.');
+  if (found.length !== 1)
+    throw found.length === 0
+      ? notFound('security-group', [name])
+      : new Ec2Error('VPCIdNotSpecified', 'No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.');
   return found[0] as SecurityGroup;
 }
 
@@ -82,7 +105,11 @@ function revoke(egress: boolean): Action {
     const wanted = ruleIds.length > 0 ? list.filter((r) => ruleIds.includes(r.id)) : parseRules(ctx, ctx.params);
     const known = wanted.filter((w) => list.some((r) => sameRule(r, w)));
     if (known.length === 0) throw new Ec2Error('InvalidPermission.NotFound', 'The specified rule does not exist in this security group.');
-    for (const w of known) list.splice(list.findIndex((r) => sameRule(r, w)), 1);
+    for (const w of known)
+      list.splice(
+        list.findIndex((r) => sameRule(r, w)),
+        1,
+      );
     const unknown = wanted.filter((w) => !known.includes(w));
     return { return: true, unknownIpPermissionSet: unknown.length > 0 ? renderPermissions(ctx, unknown) : undefined };
   };
@@ -109,7 +136,10 @@ const describeSecurityGroups: Action = (ctx) => {
     if (missingName !== undefined) throw notFound('security-group', [missingName]);
     found = found.filter((g) => names.includes(g.name));
   }
-  const { page, nextToken } = paginate(found.filter((g) => matches(g, g.tags, filters, table)), ctx.params);
+  const { page, nextToken } = paginate(
+    found.filter((g) => matches(g, g.tags, filters, table)),
+    ctx.params,
+  );
   return { securityGroupInfo: page.map((g) => renderGroup(ctx, g)), nextToken };
 };
 

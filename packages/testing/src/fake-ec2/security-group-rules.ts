@@ -5,11 +5,22 @@ import { newId, type Rule, type SecurityGroup } from './model.js';
 import type { Params } from './params.js';
 import type { XmlObject, XmlValue } from './xml.js';
 
-const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', all: '-1', '-1': '-1', tcp: 'tcp', udp: 'udp', icmp: 'icmp', icmpv6: 'icmpv6' };
+const PROTOCOL_NAMES: Record<string, string> = {
+  '6': 'tcp',
+  '17': 'udp',
+  '1': 'icmp',
+  all: '-1',
+  '-1': '-1',
+  tcp: 'tcp',
+  udp: 'udp',
+  icmp: 'icmp',
+  icmpv6: 'icmpv6',
+};
 
 function protocolOf(raw: string): string {
   const p = PROTOCOL_NAMES[raw.toLowerCase()] ?? raw;
-  if (p !== '-1' && !['tcp', 'udp', 'icmp', 'icmpv6'].includes(p) && !/^\d+$/.test(p)) throw invalidValue(`Invalid value '${raw}' for IP protocol. Unknown protocol.`);
+  if (p !== '-1' && !['tcp', 'udp', 'icmp', 'icmpv6'].includes(p) && !/^\d+$/.test(p))
+    throw invalidValue(`Invalid value '${raw}' for IP protocol. Unknown protocol.`);
   return p;
 }
 
@@ -18,7 +29,8 @@ function ports(p: Params, protocol: string): { fromPort: number | undefined; toP
   const fromPort = p.int('FromPort');
   const toPort = p.int('ToPort');
   if (fromPort === undefined || toPort === undefined) throw invalidValue('Invalid value for portRange. Must specify both from and to ports with TCP/UDP.');
-  if (protocol !== 'icmp' && (fromPort < 0 || toPort > 65535 || fromPort > toPort)) throw invalidValue(`Invalid value for portRange. Must be between 0 and 65535 (${fromPort}-${toPort}).`);
+  if (protocol !== 'icmp' && (fromPort < 0 || toPort > 65535 || fromPort > toPort))
+    throw invalidValue(`Invalid value for portRange. Must be between 0 and 65535 (${fromPort}-${toPort}).`);
   return { fromPort, toPort };
 }
 

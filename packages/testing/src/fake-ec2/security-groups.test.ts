@@ -24,39 +24,99 @@ describe('security groups', () => {
   });
   afterAll(() => t.close());
 
-  const create = async (name: string) => (await c.send(new CreateSecurityGroupCommand({ GroupName: name, Description: `${name} nodes`, VpcId: vpcId, TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'role', Value: name }] }] }))).GroupId ?? '';
+  const create = async (name: string) =>
+    (
+      await c.send(
+        new CreateSecurityGroupCommand({
+          GroupName: name,
+          Description: `${name} nodes`,
+          VpcId: vpcId,
+          TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'role', Value: name }] }],
+        }),
+      )
+    ).GroupId ?? '';
 
   it('creates groups with an allow-all egress rule, refusing duplicates and reserved names', async () => {
     const master = await create('master');
     expect(master).toMatch(/^sg-[0-9a-f]{17}$/);
     const { SecurityGroups } = await c.send(new DescribeSecurityGroupsCommand({ GroupIds: [master] }));
-    expect(SecurityGroups?.[0]).toMatchObject({ GroupName: 'master', Description: 'master nodes', VpcId: vpcId, IpPermissions: [], IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], Tags: [{ Key: 'role', Value: 'master' }] });
-    expect(await failure(c.send(new CreateSecurityGroupCommand({ GroupName: 'master', Description: 'x', VpcId: vpcId })))).toEqual({ code: 'InvalidGroup.Duplicate', message: `The security group 'master' already exists for VPC '${vpcId}'`, status: 400 });
-    expect(await failure(c.send(new CreateSecurityGroupCommand({ GroupName: 'default', Description: 'x', VpcId: vpcId })))).toMatchObject({ code: 'InvalidParameterValue' });
+    expect(SecurityGroups?.[0]).toMatchObject({
+      GroupName: 'master',
+      Description: 'master nodes',
+      VpcId: vpcId,
+      IpPermissions: [],
+      IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      Tags: [{ Key: 'role', Value: 'master' }],
+    });
+    expect(await failure(c.send(new CreateSecurityGroupCommand({ GroupName: 'master', Description: 'x', VpcId: vpcId })))).toEqual({
+      code: 'InvalidGroup.Duplicate',
+      message: `The security group 'master' already exists for VPC '${vpcId}'`,
+      status: 400,
+    });
+    expect(await failure(c.send(new CreateSecurityGroupCommand({ GroupName: 'default', Description: 'x', VpcId: vpcId })))).toMatchObject({
+      code: 'InvalidParameterValue',
+    });
     expect(await failure(c.send(new CreateSecurityGroupCommand({ GroupName: 'x', Description: 'x' })))).toMatchObject({ code: 'VPCIdNotSpecified' });
     expect(await failure(c.send(new CreateSecurityGroupCommand({ GroupName: 'x', VpcId: vpcId } as never)))).toMatchObject({ code: 'MissingParameter' });
   });
 
-  it('authorizes and revokes ingress and egress rules with EC2\'s duplicate wording', async () => {
+  it("authorizes and revokes ingress and egress rules with EC2's duplicate wording", async () => {
     const worker = await create('worker');
     const ingress = await create('ingress');
-    const rules = await c.send(new AuthorizeSecurityGroupIngressCommand({
-      GroupId: worker,
-      IpPermissions: [
-        { IpProtocol: 'tcp', FromPort: 10250, ToPort: 10250, UserIdGroupPairs: [{ GroupId: ingress, Description: 'kubelet' }] },
-        { IpProtocol: 'tcp', FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: '10.0.0.0/16' }, { CidrIp: '192.168.0.0/24' }] },
-        { IpProtocol: 'udp', FromPort: 4789, ToPort: 4789, UserIdGroupPairs: [{ GroupId: worker }] },
-      ],
-    }));
+    const rules = await c.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: worker,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 10250, ToPort: 10250, UserIdGroupPairs: [{ GroupId: ingress, Description: 'kubelet' }] },
+          { IpProtocol: 'tcp', FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: '10.0.0.0/16' }, { CidrIp: '192.168.0.0/24' }] },
+          { IpProtocol: 'udp', FromPort: 4789, ToPort: 4789, UserIdGroupPairs: [{ GroupId: worker }] },
+        ],
+      }),
+    );
     expect(rules.Return).toBe(true);
     expect(rules.SecurityGroupRules).toHaveLength(4);
-    expect(rules.SecurityGroupRules?.[0]).toMatchObject({ GroupId: worker, IsEgress: false, IpProtocol: 'tcp', FromPort: 10250, ToPort: 10250, ReferencedGroupInfo: { GroupId: ingress }, Description: 'kubelet' });
-    const dup = await failure(c.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: worker, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: '10.0.0.0/16' }] }] })));
-    expect(dup).toEqual({ code: 'InvalidPermission.Duplicate', message: 'the specified rule "peer: 10.0.0.0/16, TCP, from port: 30000, to port: 32767, ALLOW" already exists', status: 400 });
-    const allEgress = await failure(c.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: worker, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] })));
+    expect(rules.SecurityGroupRules?.[0]).toMatchObject({
+      GroupId: worker,
+      IsEgress: false,
+      IpProtocol: 'tcp',
+      FromPort: 10250,
+      ToPort: 10250,
+      ReferencedGroupInfo: { GroupId: ingress },
+      Description: 'kubelet',
+    });
+    const dup = await failure(
+      c.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: worker,
+          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: '10.0.0.0/16' }] }],
+        }),
+      ),
+    );
+    expect(dup).toEqual({
+      code: 'InvalidPermission.Duplicate',
+      message: 'the specified rule "peer: 10.0.0.0/16, TCP, from port: 30000, to port: 32767, ALLOW" already exists',
+      status: 400,
+    });
+    const allEgress = await failure(
+      c.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: worker, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] })),
+    );
     expect(allEgress.message).toBe('the specified rule "peer: 0.0.0.0/0, ALL, ALLOW" already exists');
-    await c.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: worker, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: ingress }] }] }));
-    expect(await failure(c.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: worker, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1, ToPort: 2, UserIdGroupPairs: [{ GroupId: 'sg-00000000000000000' }] }] })))).toEqual({ code: 'InvalidGroup.NotFound', message: "The security group 'sg-00000000000000000' does not exist", status: 400 });
+    await c.send(
+      new AuthorizeSecurityGroupEgressCommand({
+        GroupId: worker,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: ingress }] }],
+      }),
+    );
+    expect(
+      await failure(
+        c.send(
+          new AuthorizeSecurityGroupIngressCommand({
+            GroupId: worker,
+            IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1, ToPort: 2, UserIdGroupPairs: [{ GroupId: 'sg-00000000000000000' }] }],
+          }),
+        ),
+      ),
+    ).toEqual({ code: 'InvalidGroup.NotFound', message: "The security group 'sg-00000000000000000' does not exist", status: 400 });
 
     const described = (await c.send(new DescribeSecurityGroupsCommand({ GroupIds: [worker] }))).SecurityGroups?.[0];
     expect(described?.IpPermissions?.find((p) => p.FromPort === 30000)?.IpRanges?.map((r) => r.CidrIp)).toEqual(['10.0.0.0/16', '192.168.0.0/24']);
@@ -64,22 +124,62 @@ describe('security groups', () => {
     const byRef = await c.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'ip-permission.group-id', Values: [ingress] }] }));
     expect(byRef.SecurityGroups?.map((g) => g.GroupName)).toEqual(['worker']);
 
-    await c.send(new RevokeSecurityGroupIngressCommand({ GroupId: worker, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: '192.168.0.0/24' }] }] }));
-    expect(await failure(c.send(new RevokeSecurityGroupIngressCommand({ GroupId: worker, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: '192.168.0.0/24' }] }] })))).toEqual({ code: 'InvalidPermission.NotFound', message: 'The specified rule does not exist in this security group.', status: 400 });
+    await c.send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: worker,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: '192.168.0.0/24' }] }],
+      }),
+    );
+    expect(
+      await failure(
+        c.send(
+          new RevokeSecurityGroupIngressCommand({
+            GroupId: worker,
+            IpPermissions: [{ IpProtocol: 'tcp', FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: '192.168.0.0/24' }] }],
+          }),
+        ),
+      ),
+    ).toEqual({ code: 'InvalidPermission.NotFound', message: 'The specified rule does not exist in this security group.', status: 400 });
     const ruleId = rules.SecurityGroupRules?.[0]?.SecurityGroupRuleId ?? '';
     await c.send(new RevokeSecurityGroupIngressCommand({ GroupId: worker, SecurityGroupRuleIds: [ruleId] }));
 
     // `worker` still references `ingress` in an egress rule: ingress cannot go yet
-    expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: ingress })))).toEqual({ code: 'DependencyViolation', message: `resource ${ingress} has a dependent object`, status: 400 });
-    await c.send(new RevokeSecurityGroupEgressCommand({ GroupId: worker, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: ingress }] }] }));
+    expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: ingress })))).toEqual({
+      code: 'DependencyViolation',
+      message: `resource ${ingress} has a dependent object`,
+      status: 400,
+    });
+    await c.send(
+      new RevokeSecurityGroupEgressCommand({
+        GroupId: worker,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: ingress }] }],
+      }),
+    );
     await c.send(new DeleteSecurityGroupCommand({ GroupId: ingress }));
-    expect(await failure(c.send(new DescribeSecurityGroupsCommand({ GroupIds: [ingress] })))).toEqual({ code: 'InvalidGroup.NotFound', message: `The security group '${ingress}' does not exist`, status: 400 });
+    expect(await failure(c.send(new DescribeSecurityGroupsCommand({ GroupIds: [ingress] })))).toEqual({
+      code: 'InvalidGroup.NotFound',
+      message: `The security group '${ingress}' does not exist`,
+      status: 400,
+    });
   });
 
   it('never deletes the default group, and keeps the VPC until its groups are gone', async () => {
-    const def = (await c.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: ['default'] }] }))).SecurityGroups?.[0];
+    const def = (
+      await c.send(
+        new DescribeSecurityGroupsCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpcId] },
+            { Name: 'group-name', Values: ['default'] },
+          ],
+        }),
+      )
+    ).SecurityGroups?.[0];
     expect(def?.IpPermissions?.[0]?.UserIdGroupPairs?.[0]?.GroupId).toBe(def?.GroupId);
-    expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: def?.GroupId })))).toEqual({ code: 'CannotDelete', message: `the specified group: "${def?.GroupId}" name: "default" cannot be deleted by a user`, status: 400 });
+    expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: def?.GroupId })))).toEqual({
+      code: 'CannotDelete',
+      message: `the specified group: "${def?.GroupId}" name: "default" cannot be deleted by a user`,
+      status: 400,
+    });
     expect(await failure(c.send(new DeleteVpcCommand({ VpcId: vpcId })))).toMatchObject({ code: 'DependencyViolation' });
     expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: 'bogus' })))).toMatchObject({ code: 'InvalidGroupId.Malformed' });
   });
@@ -87,7 +187,11 @@ describe('security groups', () => {
   it('keeps a VPC whose only dependency is a security group (DependencyViolation)', async () => {
     const lone = (await c.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc?.VpcId ?? '';
     const groupId = (await c.send(new CreateSecurityGroupCommand({ GroupName: 'only', Description: 'only', VpcId: lone }))).GroupId ?? '';
-    expect(await failure(c.send(new DeleteVpcCommand({ VpcId: lone })))).toEqual({ code: 'DependencyViolation', message: `The vpc '${lone}' has dependencies and cannot be deleted.`, status: 400 });
+    expect(await failure(c.send(new DeleteVpcCommand({ VpcId: lone })))).toEqual({
+      code: 'DependencyViolation',
+      message: `The vpc '${lone}' has dependencies and cannot be deleted.`,
+      status: 400,
+    });
     await c.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
     await c.send(new DeleteVpcCommand({ VpcId: lone }));
     expect(t.ec2.state.resources().filter((r) => r.vpcId === lone)).toEqual([]);

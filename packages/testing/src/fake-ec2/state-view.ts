@@ -98,7 +98,8 @@ export function stateView(regions: ReadonlyMap<string, RegionState>, now: () => 
     return out;
   };
   const resources = (filter?: FakeEc2ResourceFilter) => select(filter).map(({ region, r, t }) => toView(region, r, t));
-  const isDefaultPart = (r: Resource) => (r.type === 'route-table' && r.associations.some((a) => a.main)) || (r.type === 'security-group' && r.name === 'default');
+  const isDefaultPart = (r: Resource) =>
+    (r.type === 'route-table' && r.associations.some((a) => a.main)) || (r.type === 'security-group' && r.name === 'default');
   return {
     resources,
     byType(filter) {
@@ -123,6 +124,9 @@ export function stateView(regions: ReadonlyMap<string, RegionState>, now: () => 
         };
       }),
     count: (filter) => select(filter).length,
-    userResources: (filter) => select(filter).filter(({ r }) => !isDefaultPart(r)).map(({ region, r, t }) => toView(region, r, t)),
+    userResources: (filter) =>
+      select(filter)
+        .filter(({ r }) => !isDefaultPart(r))
+        .map(({ region, r, t }) => toView(region, r, t)),
   };
 }

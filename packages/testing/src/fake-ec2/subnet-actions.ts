@@ -56,7 +56,9 @@ function zoneFor(ctx: ActionContext): { zone: string; zoneId: string } {
   const index = byName !== undefined ? zones.indexOf(byName) : byId !== undefined ? ids.indexOf(byId) : ctx.region.list('subnet').length % zones.length;
   if (index < 0) {
     const given = byName ?? byId ?? '';
-    throw invalidValue(`Value (${given}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: ${zones.join(', ')}.`);
+    throw invalidValue(
+      `Value (${given}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: ${zones.join(', ')}.`,
+    );
   }
   return { zone: zones[index] ?? '', zoneId: ids[index] ?? '' };
 }
@@ -68,8 +70,19 @@ const createSubnet: Action = (ctx) => {
   const cidr = parseCidr(text);
   if (!cidr) throw invalidCidr(text);
   if (cidr.prefix < 16 || cidr.prefix > 28 || !contains(vpc.cidr, cidr)) throw new Ec2Error('InvalidSubnet.Range', `The CIDR '${text}' is invalid.`);
-  if (ctx.region.list('subnet').some((s) => s.vpcId === vpc.id && overlaps(s.cidr, cidr))) throw new Ec2Error('InvalidSubnet.Conflict', `The CIDR '${text}' conflicts with another subnet`);
-  const subnet = ctx.region.add<Subnet>({ type: 'subnet', id: newId('subnet'), tags: tagsOnCreate(ctx.params, 'subnet'), createdAt: ctx.now, hiddenFor: ctx.hiddenFor('subnet'), vpcId: vpc.id, cidr, ...zoneFor(ctx), mapPublicIpOnLaunch: false });
+  if (ctx.region.list('subnet').some((s) => s.vpcId === vpc.id && overlaps(s.cidr, cidr)))
+    throw new Ec2Error('InvalidSubnet.Conflict', `The CIDR '${text}' conflicts with another subnet`);
+  const subnet = ctx.region.add<Subnet>({
+    type: 'subnet',
+    id: newId('subnet'),
+    tags: tagsOnCreate(ctx.params, 'subnet'),
+    createdAt: ctx.now,
+    hiddenFor: ctx.hiddenFor('subnet'),
+    vpcId: vpc.id,
+    cidr,
+    ...zoneFor(ctx),
+    mapPublicIpOnLaunch: false,
+  });
   return { subnet: { ...renderSubnet(ctx, subnet), state: 'pending' } };
 };
 

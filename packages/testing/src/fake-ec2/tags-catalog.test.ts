@@ -24,14 +24,34 @@ describe('tags', () => {
   afterAll(() => t.close());
 
   it('creates, describes and deletes tags', async () => {
-    await c.send(new CreateTagsCommand({ Resources: [vpcId], Tags: [{ Key: 'Name', Value: 'net' }, { Key: 'kubeception.io/cluster/x', Value: 'owned' }, { Key: 'empty', Value: '' }] }));
+    await c.send(
+      new CreateTagsCommand({
+        Resources: [vpcId],
+        Tags: [
+          { Key: 'Name', Value: 'net' },
+          { Key: 'kubeception.io/cluster/x', Value: 'owned' },
+          { Key: 'empty', Value: '' },
+        ],
+      }),
+    );
     const described = await c.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [vpcId] }] }));
     expect(described.Tags).toEqual([
       { ResourceId: vpcId, ResourceType: 'vpc', Key: 'Name', Value: 'net' },
       { ResourceId: vpcId, ResourceType: 'vpc', Key: 'kubeception.io/cluster/x', Value: 'owned' },
       { ResourceId: vpcId, ResourceType: 'vpc', Key: 'empty', Value: '' },
     ]);
-    expect((await c.send(new DescribeTagsCommand({ Filters: [{ Name: 'key', Values: ['kubeception.io/*'] }, { Name: 'resource-type', Values: ['vpc'] }] }))).Tags?.map((x) => x.Key)).toEqual(['kubeception.io/cluster/x']);
+    expect(
+      (
+        await c.send(
+          new DescribeTagsCommand({
+            Filters: [
+              { Name: 'key', Values: ['kubeception.io/*'] },
+              { Name: 'resource-type', Values: ['vpc'] },
+            ],
+          }),
+        )
+      ).Tags?.map((x) => x.Key),
+    ).toEqual(['kubeception.io/cluster/x']);
     expect((await c.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag-value', Values: ['owned'] }] }))).Vpcs?.map((v) => v.VpcId)).toEqual([vpcId]);
     await c.send(new DeleteTagsCommand({ Resources: [vpcId], Tags: [{ Key: 'Name', Value: 'other' }, { Key: 'empty' }] }));
     expect(t.ec2.state.resources({ type: 'vpc' })[0]?.tags).toEqual({ Name: 'net', 'kubeception.io/cluster/x': 'owned' });
@@ -49,10 +69,18 @@ describe('tags', () => {
     await c.send(new DeleteTagsCommand({ Resources: [vpcId] }));
   });
 
-  it('answers EC2\'s errors for bad ids and tags', async () => {
-    expect(await failure(c.send(new CreateTagsCommand({ Resources: ['foo-123'], Tags: [{ Key: 'a', Value: 'b' }] })))).toEqual({ code: 'InvalidID', message: "The ID 'foo-123' is not valid", status: 400 });
-    expect(await failure(c.send(new CreateTagsCommand({ Resources: ['i-0123456789abcdef0'], Tags: [{ Key: 'a', Value: 'b' }] })))).toMatchObject({ code: 'InvalidInstanceID.NotFound' });
-    expect(await failure(c.send(new CreateTagsCommand({ Resources: [vpcId], Tags: [{ Key: 'aws:x', Value: 'b' }] })))).toMatchObject({ code: 'InvalidParameterValue' });
+  it("answers EC2's errors for bad ids and tags", async () => {
+    expect(await failure(c.send(new CreateTagsCommand({ Resources: ['foo-123'], Tags: [{ Key: 'a', Value: 'b' }] })))).toEqual({
+      code: 'InvalidID',
+      message: "The ID 'foo-123' is not valid",
+      status: 400,
+    });
+    expect(await failure(c.send(new CreateTagsCommand({ Resources: ['i-0123456789abcdef0'], Tags: [{ Key: 'a', Value: 'b' }] })))).toMatchObject({
+      code: 'InvalidInstanceID.NotFound',
+    });
+    expect(await failure(c.send(new CreateTagsCommand({ Resources: [vpcId], Tags: [{ Key: 'aws:x', Value: 'b' }] })))).toMatchObject({
+      code: 'InvalidParameterValue',
+    });
     const many = Array.from({ length: 51 }, (_, i) => ({ Key: `t${i}`, Value: '' }));
     expect(await failure(c.send(new CreateTagsCommand({ Resources: [vpcId], Tags: many })))).toMatchObject({ code: 'TagLimitExceeded' });
     await c.send(new DeleteTagsCommand({ Resources: [vpcId] }));
@@ -62,7 +90,11 @@ describe('tags', () => {
     const other = t.client('us-east-1');
     expect((await other.send(new DescribeVpcsCommand({}))).Vpcs).toEqual([]);
     expect(await failure(other.send(new DescribeVpcsCommand({ VpcIds: [vpcId] })))).toMatchObject({ code: 'InvalidVpcID.NotFound' });
-    expect(await failure(t.client('mars-north-1').send(new DescribeVpcsCommand({})))).toEqual({ code: 'AuthFailure', message: 'AWS was not able to validate the provided access credentials', status: 401 });
+    expect(await failure(t.client('mars-north-1').send(new DescribeVpcsCommand({})))).toEqual({
+      code: 'AuthFailure',
+      message: 'AWS was not able to validate the provided access credentials',
+      status: 401,
+    });
   });
 });
 
@@ -82,7 +114,9 @@ describe('catalogue', () => {
       ['eu-west-1c', 'euw1-az3', 'available', 'eu-west-1'],
     ]);
     expect((await c.send(new DescribeAvailabilityZonesCommand({ ZoneNames: ['eu-west-1b'] }))).AvailabilityZones).toHaveLength(1);
-    expect((await c.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'zone-id', Values: ['euw1-az3'] }] }))).AvailabilityZones?.[0]?.ZoneName).toBe('eu-west-1c');
+    expect(
+      (await c.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'zone-id', Values: ['euw1-az3'] }] }))).AvailabilityZones?.[0]?.ZoneName,
+    ).toBe('eu-west-1c');
     expect(await failure(c.send(new DescribeAvailabilityZonesCommand({ ZoneNames: ['eu-west-1z'] })))).toMatchObject({ code: 'InvalidParameterValue' });
     const regions = await c.send(new DescribeRegionsCommand({}));
     expect(regions.Regions?.map((r) => [r.RegionName, r.Endpoint])).toEqual([
@@ -100,6 +134,8 @@ describe('catalogue', () => {
     ]);
     const us = await t.client('us-east-1').send(new DescribeImagesCommand({ Filters: [{ Name: 'name', Values: ['flatcar-stable-4152.2.3-hvm'] }] }));
     expect(us.Images?.[0]?.ImageId).not.toBe(eu.Images?.[0]?.ImageId);
-    expect(await failure(t.client('us-east-1').send(new DescribeImagesCommand({ ImageIds: [eu.Images?.[0]?.ImageId ?? ''] })))).toMatchObject({ code: 'InvalidAMIID.NotFound' });
+    expect(await failure(t.client('us-east-1').send(new DescribeImagesCommand({ ImageIds: [eu.Images?.[0]?.ImageId ?? ''] })))).toMatchObject({
+      code: 'InvalidAMIID.NotFound',
+    });
   });
 });

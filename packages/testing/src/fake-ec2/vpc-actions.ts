@@ -47,10 +47,40 @@ const createVpc: Action = (ctx) => {
   const tenancy = ctx.params.get('InstanceTenancy');
   if (tenancy !== undefined && tenancy !== 'default') throw new Ec2Error('UnsupportedTenancy', `The tenancy value ${tenancy} is not supported.`);
   const base = { createdAt: ctx.now };
-  const vpc = ctx.region.add<Vpc>({ ...base, type: 'vpc', id: newId('vpc'), tags: tagsOnCreate(ctx.params, 'vpc'), hiddenFor: ctx.hiddenFor('vpc'), cidr, cidrAssociationId: newId('vpc-cidr-assoc', 8), enableDnsSupport: true, enableDnsHostnames: false });
-  ctx.region.add({ ...base, type: 'route-table', id: newId('rtb'), tags: new Map(), hiddenFor: ctx.hiddenFor('route-table'), vpcId: vpc.id, routes: [{ destination: cidr.text, gatewayId: 'local', origin: 'CreateRouteTable' }], associations: [{ id: newId('rtbassoc'), subnetId: undefined, main: true }] });
+  const vpc = ctx.region.add<Vpc>({
+    ...base,
+    type: 'vpc',
+    id: newId('vpc'),
+    tags: tagsOnCreate(ctx.params, 'vpc'),
+    hiddenFor: ctx.hiddenFor('vpc'),
+    cidr,
+    cidrAssociationId: newId('vpc-cidr-assoc', 8),
+    enableDnsSupport: true,
+    enableDnsHostnames: false,
+  });
+  ctx.region.add({
+    ...base,
+    type: 'route-table',
+    id: newId('rtb'),
+    tags: new Map(),
+    hiddenFor: ctx.hiddenFor('route-table'),
+    vpcId: vpc.id,
+    routes: [{ destination: cidr.text, gatewayId: 'local', origin: 'CreateRouteTable' }],
+    associations: [{ id: newId('rtbassoc'), subnetId: undefined, main: true }],
+  });
   const sgId = newId('sg');
-  ctx.region.add({ ...base, type: 'security-group', id: sgId, tags: new Map(), hiddenFor: ctx.hiddenFor('security-group'), vpcId: vpc.id, name: 'default', description: 'default VPC security group', ingress: [allowAll({ groupId: sgId })], egress: [allowAll({ cidr: '0.0.0.0/0' })] });
+  ctx.region.add({
+    ...base,
+    type: 'security-group',
+    id: sgId,
+    tags: new Map(),
+    hiddenFor: ctx.hiddenFor('security-group'),
+    vpcId: vpc.id,
+    name: 'default',
+    description: 'default VPC security group',
+    ingress: [allowAll({ groupId: sgId })],
+    egress: [allowAll({ cidr: '0.0.0.0/0' })],
+  });
   return { vpc: { ...renderVpc(ctx, vpc), state: 'pending' } };
 };
 
@@ -85,7 +115,8 @@ const modifyVpcAttribute: Action = (ctx) => {
   const vpc = lookup(ctx, 'vpc', ctx.params.required('VpcId'));
   const given = (Object.keys(VPC_ATTRIBUTES) as (keyof typeof VPC_ATTRIBUTES)[]).filter((k) => ctx.params.get(`${k}.Value`) !== undefined);
   if (given.length === 0) throw new Ec2Error('InvalidParameterCombination', 'No attributes specified.');
-  if (given.length > 1) throw new Ec2Error('InvalidParameterCombination', `Fields for multiple attribute types specified: ${given.map((k) => VPC_ATTRIBUTES[k]).join(', ')}`);
+  if (given.length > 1)
+    throw new Ec2Error('InvalidParameterCombination', `Fields for multiple attribute types specified: ${given.map((k) => VPC_ATTRIBUTES[k]).join(', ')}`);
   const key = given[0] as keyof typeof VPC_ATTRIBUTES;
   const value = ctx.params.bool(`${key}.Value`, false);
   if (key === 'EnableDnsHostnames' && value && !vpc.enableDnsSupport) throw invalidValue('Cannot enable DNS hostnames if DNS support is disabled.');
@@ -96,7 +127,8 @@ const modifyVpcAttribute: Action = (ctx) => {
 const describeVpcAttribute: Action = (ctx) => {
   const vpc = lookup(ctx, 'vpc', ctx.params.required('VpcId'));
   const attribute = ctx.params.required('Attribute');
-  if (attribute !== 'enableDnsSupport' && attribute !== 'enableDnsHostnames') throw invalidValue(`Value (${attribute}) for parameter attribute is invalid. Unknown attribute.`);
+  if (attribute !== 'enableDnsSupport' && attribute !== 'enableDnsHostnames')
+    throw invalidValue(`Value (${attribute}) for parameter attribute is invalid. Unknown attribute.`);
   return { vpcId: vpc.id, [attribute]: { value: vpc[attribute] } };
 };
 

@@ -25,7 +25,9 @@ describe('VPCs and subnets', () => {
   afterAll(() => t.close());
 
   it('creates a VPC with tags, its main route table and default security group', async () => {
-    const { Vpc } = await c.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'a' }] }] }));
+    const { Vpc } = await c.send(
+      new CreateVpcCommand({ CidrBlock: '10.1.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'a' }] }] }),
+    );
     expect(Vpc).toMatchObject({ CidrBlock: '10.1.0.0/16', State: 'pending', OwnerId: '123456789012', IsDefault: false, Tags: [{ Key: 'Name', Value: 'a' }] });
     expect(Vpc?.VpcId).toMatch(/^vpc-[0-9a-f]{17}$/);
     const { Vpcs } = await c.send(new DescribeVpcsCommand({ VpcIds: [Vpc?.VpcId ?? ''] }));
@@ -40,8 +42,15 @@ describe('VPCs and subnets', () => {
   });
 
   it('validates VPC CIDRs', async () => {
-    expect(await failure(c.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/8' })))).toEqual({ code: 'InvalidVpc.Range', message: "The CIDR '10.0.0.0/8' is invalid.", status: 400 });
-    expect(await failure(c.send(new CreateVpcCommand({ CidrBlock: '10.0.0.1/16' })))).toMatchObject({ code: 'InvalidParameterValue', message: 'Value (10.0.0.1/16) for parameter cidrBlock is invalid. This is not a valid CIDR block.' });
+    expect(await failure(c.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/8' })))).toEqual({
+      code: 'InvalidVpc.Range',
+      message: "The CIDR '10.0.0.0/8' is invalid.",
+      status: 400,
+    });
+    expect(await failure(c.send(new CreateVpcCommand({ CidrBlock: '10.0.0.1/16' })))).toMatchObject({
+      code: 'InvalidParameterValue',
+      message: 'Value (10.0.0.1/16) for parameter cidrBlock is invalid. This is not a valid CIDR block.',
+    });
     expect(await failure(c.send(new CreateVpcCommand({ CidrBlock: 'nonsense' })))).toMatchObject({ code: 'InvalidParameterValue' });
     expect(await failure(c.send(new CreateVpcCommand({})))).toMatchObject({ code: 'MissingParameter' });
   });
@@ -52,36 +61,88 @@ describe('VPCs and subnets', () => {
     await c.send(new ModifyVpcAttributeCommand({ VpcId, EnableDnsHostnames: { Value: true } }));
     expect((await c.send(new DescribeVpcAttributeCommand({ VpcId, Attribute: 'enableDnsHostnames' }))).EnableDnsHostnames?.Value).toBe(true);
     expect((await c.send(new DescribeVpcAttributeCommand({ VpcId, Attribute: 'enableDnsSupport' }))).EnableDnsSupport?.Value).toBe(true);
-    expect(await failure(c.send(new ModifyVpcAttributeCommand({ VpcId, EnableDnsHostnames: { Value: true }, EnableDnsSupport: { Value: true } })))).toMatchObject({ code: 'InvalidParameterCombination' });
-    expect(await failure(c.send(new ModifyVpcAttributeCommand({ VpcId: 'vpc-00000000000000000', EnableDnsSupport: { Value: true } })))).toEqual({ code: 'InvalidVpcID.NotFound', message: "The vpc ID 'vpc-00000000000000000' does not exist", status: 400 });
+    expect(
+      await failure(c.send(new ModifyVpcAttributeCommand({ VpcId, EnableDnsHostnames: { Value: true }, EnableDnsSupport: { Value: true } }))),
+    ).toMatchObject({ code: 'InvalidParameterCombination' });
+    expect(await failure(c.send(new ModifyVpcAttributeCommand({ VpcId: 'vpc-00000000000000000', EnableDnsSupport: { Value: true } })))).toEqual({
+      code: 'InvalidVpcID.NotFound',
+      message: "The vpc ID 'vpc-00000000000000000' does not exist",
+      status: 400,
+    });
   });
 
-  it('creates subnets inside the VPC, without overlap, in the region\'s zones', async () => {
+  it("creates subnets inside the VPC, without overlap, in the region's zones", async () => {
     const { Vpc } = await c.send(new CreateVpcCommand({ CidrBlock: '10.3.0.0/16' }));
     const VpcId = Vpc?.VpcId ?? '';
-    const { Subnet } = await c.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.3.0.0/24', AvailabilityZone: 'us-east-1b', TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'role', Value: 'public' }] }] }));
-    expect(Subnet).toMatchObject({ VpcId, CidrBlock: '10.3.0.0/24', AvailabilityZone: 'us-east-1b', AvailabilityZoneId: 'use1-az2', AvailableIpAddressCount: 251, MapPublicIpOnLaunch: false, Tags: [{ Key: 'role', Value: 'public' }] });
+    const { Subnet } = await c.send(
+      new CreateSubnetCommand({
+        VpcId,
+        CidrBlock: '10.3.0.0/24',
+        AvailabilityZone: 'us-east-1b',
+        TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'role', Value: 'public' }] }],
+      }),
+    );
+    expect(Subnet).toMatchObject({
+      VpcId,
+      CidrBlock: '10.3.0.0/24',
+      AvailabilityZone: 'us-east-1b',
+      AvailabilityZoneId: 'use1-az2',
+      AvailableIpAddressCount: 251,
+      MapPublicIpOnLaunch: false,
+      Tags: [{ Key: 'role', Value: 'public' }],
+    });
     await c.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.3.1.0/24', AvailabilityZone: 'us-east-1c' }));
-    expect(await failure(c.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.3.0.128/25' })))).toEqual({ code: 'InvalidSubnet.Conflict', message: "The CIDR '10.3.0.128/25' conflicts with another subnet", status: 400 });
-    expect(await failure(c.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.4.0.0/24' })))).toMatchObject({ code: 'InvalidSubnet.Range', message: "The CIDR '10.4.0.0/24' is invalid." });
-    expect(await failure(c.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.3.9.0/28', AvailabilityZone: 'us-east-1z' })))).toMatchObject({ code: 'InvalidParameterValue', message: expect.stringContaining('Subnets can currently only be created in the following availability zones: us-east-1a, us-east-1b') });
-    expect(await failure(c.send(new CreateSubnetCommand({ VpcId: 'vpc-0123456789abcdef0', CidrBlock: '10.3.2.0/24' })))).toMatchObject({ code: 'InvalidVpcID.NotFound' });
-    const byZone = await c.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [VpcId] }, { Name: 'availability-zone', Values: ['us-east-1c'] }] }));
+    expect(await failure(c.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.3.0.128/25' })))).toEqual({
+      code: 'InvalidSubnet.Conflict',
+      message: "The CIDR '10.3.0.128/25' conflicts with another subnet",
+      status: 400,
+    });
+    expect(await failure(c.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.4.0.0/24' })))).toMatchObject({
+      code: 'InvalidSubnet.Range',
+      message: "The CIDR '10.4.0.0/24' is invalid.",
+    });
+    expect(await failure(c.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.3.9.0/28', AvailabilityZone: 'us-east-1z' })))).toMatchObject({
+      code: 'InvalidParameterValue',
+      message: expect.stringContaining('Subnets can currently only be created in the following availability zones: us-east-1a, us-east-1b'),
+    });
+    expect(await failure(c.send(new CreateSubnetCommand({ VpcId: 'vpc-0123456789abcdef0', CidrBlock: '10.3.2.0/24' })))).toMatchObject({
+      code: 'InvalidVpcID.NotFound',
+    });
+    const byZone = await c.send(
+      new DescribeSubnetsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [VpcId] },
+          { Name: 'availability-zone', Values: ['us-east-1c'] },
+        ],
+      }),
+    );
     expect(byZone.Subnets?.map((s) => s.CidrBlock)).toEqual(['10.3.1.0/24']);
     const byTag = await c.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'tag:role', Values: ['pub*'] }] }));
     expect(byTag.Subnets?.map((s) => s.SubnetId)).toEqual([Subnet?.SubnetId]);
     await c.send(new ModifySubnetAttributeCommand({ SubnetId: Subnet?.SubnetId, MapPublicIpOnLaunch: { Value: true } }));
     expect((await c.send(new DescribeSubnetsCommand({ SubnetIds: [Subnet?.SubnetId ?? ''] }))).Subnets?.[0]?.MapPublicIpOnLaunch).toBe(true);
-    expect(await failure(c.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'no-such-filter', Values: ['x'] }] })))).toEqual({ code: 'InvalidParameterValue', message: "The filter 'no-such-filter' is invalid", status: 400 });
+    expect(await failure(c.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'no-such-filter', Values: ['x'] }] })))).toEqual({
+      code: 'InvalidParameterValue',
+      message: "The filter 'no-such-filter' is invalid",
+      status: 400,
+    });
   });
 
   it('refuses to delete a VPC with subnets (DependencyViolation), then deletes it with its default parts', async () => {
     const { Vpc } = await c.send(new CreateVpcCommand({ CidrBlock: '10.5.0.0/16' }));
     const VpcId = Vpc?.VpcId ?? '';
     const { Subnet } = await c.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.5.0.0/24' }));
-    expect(await failure(c.send(new DeleteVpcCommand({ VpcId })))).toEqual({ code: 'DependencyViolation', message: `The vpc '${VpcId}' has dependencies and cannot be deleted.`, status: 400 });
+    expect(await failure(c.send(new DeleteVpcCommand({ VpcId })))).toEqual({
+      code: 'DependencyViolation',
+      message: `The vpc '${VpcId}' has dependencies and cannot be deleted.`,
+      status: 400,
+    });
     await c.send(new DeleteSubnetCommand({ SubnetId: Subnet?.SubnetId }));
-    expect(await failure(c.send(new DeleteSubnetCommand({ SubnetId: Subnet?.SubnetId })))).toEqual({ code: 'InvalidSubnetID.NotFound', message: `The subnet ID '${Subnet?.SubnetId}' does not exist`, status: 400 });
+    expect(await failure(c.send(new DeleteSubnetCommand({ SubnetId: Subnet?.SubnetId })))).toEqual({
+      code: 'InvalidSubnetID.NotFound',
+      message: `The subnet ID '${Subnet?.SubnetId}' does not exist`,
+      status: 400,
+    });
     await c.send(new DeleteVpcCommand({ VpcId }));
     expect(t.ec2.state.resources().filter((r) => r.vpcId === VpcId)).toEqual([]);
     expect(await failure(c.send(new DescribeVpcsCommand({ VpcIds: [VpcId] })))).toMatchObject({ code: 'InvalidVpcID.NotFound' });

@@ -16,7 +16,15 @@ export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
  * fields with `Strict`), then appends to `errs` (which holds its metadata's causes) the schema's
  * causes and, unless a cause so far blocks them, its CEL rules' (`old`: the stored object, on updates).
  */
-export function admitCustomResource(obj: KubeObject, rt: ResourceType, version: string, mode: FieldValidation, warnings: string[], errs: StatusCause[], old?: KubeObject): void {
+export function admitCustomResource(
+  obj: KubeObject,
+  rt: ResourceType,
+  version: string,
+  mode: FieldValidation,
+  warnings: string[],
+  errs: StatusCause[],
+  old?: KubeObject,
+): void {
   const schema = rt.crd?.versions.get(version)?.schema;
   if (!schema) return;
   const pruned = pruneAndDefault(obj as JsonObject, schema);
@@ -49,7 +57,8 @@ export function builtinUpdateErrors(rt: ResourceType, old: KubeObject, next: Kub
     const locked = 'field is immutable when `immutable` is set';
     if (next.immutable !== true) errs.push({ reason: 'FieldValueForbidden', field: 'immutable', message: `Forbidden: ${locked}` });
     for (const field of rt.key === '/secrets' ? ['data'] : ['data', 'binaryData']) {
-      if (!deepEqual(emptyAsUndefined(old[field]), emptyAsUndefined(next[field]))) errs.push({ reason: 'FieldValueForbidden', field, message: `Forbidden: ${locked}` });
+      if (!deepEqual(emptyAsUndefined(old[field]), emptyAsUndefined(next[field])))
+        errs.push({ reason: 'FieldValueForbidden', field, message: `Forbidden: ${locked}` });
     }
   }
   return errs;

@@ -53,21 +53,36 @@ describe('a fake API server that requires the bearer token its kubeconfigs carry
       const failure = await kc
         .makeApiClient(CoreV1Api)
         .listNamespacedSecret({ namespace: 'default' })
-        .then(() => undefined, (e: unknown) => e);
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(failure).toBeInstanceOf(ApiException);
       expect((failure as ApiException<string>).code).toBe(401);
     }
     for (const authorization of [undefined, 'Bearer wrong', `Basic ${kube.kubeConfig.getCurrentUser()?.token ?? ''}`]) {
       const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
-        const req = https.get(`${kube.url}/api/v1/namespaces/default/secrets`, { ca: kube.caCertificate, headers: authorization ? { authorization } : {} }, (res) => {
-          let body = '';
-          res.on('data', (d: Buffer) => (body += d.toString()));
-          res.on('end', () => resolve({ ...(res.statusCode === undefined ? {} : { status: res.statusCode }), body }));
-        });
+        const req = https.get(
+          `${kube.url}/api/v1/namespaces/default/secrets`,
+          { ca: kube.caCertificate, headers: authorization ? { authorization } : {} },
+          (res) => {
+            let body = '';
+            res.on('data', (d: Buffer) => (body += d.toString()));
+            res.on('end', () => resolve({ ...(res.statusCode === undefined ? {} : { status: res.statusCode }), body }));
+          },
+        );
         req.on('error', reject);
       });
       expect(answer.status).toBe(401);
-      expect(JSON.parse(answer.body)).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      expect(JSON.parse(answer.body)).toEqual({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Unauthorized',
+        reason: 'Unauthorized',
+        code: 401,
+      });
     }
   });
 
@@ -78,6 +93,8 @@ describe('a fake API server that requires the bearer token its kubeconfigs carry
     writeFileSync(bad, kube.kubeconfigYaml.replace(/token: .*/, 'token: nope'), { mode: 0o600 });
     const { stdout } = await run('kubectl', ['--kubeconfig', good, 'get', 'configmaps', 'by-token', '-o', 'name']);
     expect(stdout.trim()).toBe('configmap/by-token');
-    await expect(run('kubectl', ['--kubeconfig', bad, 'get', 'configmaps'])).rejects.toMatchObject({ stderr: expect.stringMatching(/Unauthorized|must be logged in/) });
+    await expect(run('kubectl', ['--kubeconfig', bad, 'get', 'configmaps'])).rejects.toMatchObject({
+      stderr: expect.stringMatching(/Unauthorized|must be logged in/),
+    });
   });
 });

@@ -41,7 +41,14 @@ const ROWS: Row[] = [
   ['policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', 'ns', { short: ['pdb'], status: true, gen: true }],
   ['coordination.k8s.io', 'v1', 'leases', 'Lease', 'ns'],
   ['events.k8s.io', 'v1', 'events', 'Event', 'ns', { short: ['ev'] }],
-  ['apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', 'cluster', { short: ['crd', 'crds'], cat: ['api-extensions'], status: true, gen: true }],
+  [
+    'apiextensions.k8s.io',
+    'v1',
+    'customresourcedefinitions',
+    'CustomResourceDefinition',
+    'cluster',
+    { short: ['crd', 'crds'], cat: ['api-extensions'], status: true, gen: true },
+  ],
 ];
 
 /** The built-in resource types, in discovery order. */

@@ -58,7 +58,9 @@ describe('Secret and ConfigMap updates', () => {
   it('keeps the data of an immutable Secret or ConfigMap, and keeps it immutable', async () => {
     await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'frozen' }, immutable: true, data: { a: 'YQ==' } } });
     const secret = await status(core.patchNamespacedSecret({ namespace, name: 'frozen', body: { data: { a: 'Yg==' }, immutable: false } }, merge));
-    expect(secret.message).toBe('Secret "frozen" is invalid: [immutable: Forbidden: field is immutable when `immutable` is set, data: Forbidden: field is immutable when `immutable` is set]');
+    expect(secret.message).toBe(
+      'Secret "frozen" is invalid: [immutable: Forbidden: field is immutable when `immutable` is set, data: Forbidden: field is immutable when `immutable` is set]',
+    );
     await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'frozen' }, immutable: true, data: { a: '1' } } });
     const map = await status(core.patchNamespacedConfigMap({ namespace, name: 'frozen', body: { data: { a: '2' } } }, merge));
     expect(map.causes).toEqual([{ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'data' }]);
@@ -78,8 +80,13 @@ describe.skipIf(!hasKubectl)('a CEL refusal through kubectl', () => {
       const args = ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache')];
       writeFileSync(join(dir, 'cluster.json'), JSON.stringify(sampleCluster('fixed')));
       await run('kubectl', [...args, 'create', '-f', join(dir, 'cluster.json')], { timeout: 15_000 });
-      const patch = run('kubectl', [...args, 'patch', 'kc', 'fixed', '--type', 'merge', '-p', '{"spec":{"network":{"podCIDR":"10.3.0.0/16"}}}'], { timeout: 15_000 });
-      const error = (await patch.then(() => undefined, (e: { stderr: string }) => e)) as { stderr: string } | undefined;
+      const patch = run('kubectl', [...args, 'patch', 'kc', 'fixed', '--type', 'merge', '-p', '{"spec":{"network":{"podCIDR":"10.3.0.0/16"}}}'], {
+        timeout: 15_000,
+      });
+      const error = (await patch.then(
+        () => undefined,
+        (e: { stderr: string }) => e,
+      )) as { stderr: string } | undefined;
       expect(error?.stderr).toBe('The Cluster "fixed" is invalid: spec.network.podCIDR: Invalid value: "string": spec.network.podCIDR is immutable\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -28,17 +28,29 @@ const spec = {
     name: { type: 'string', pattern: '^[a-z-]+$' },
     extra: { type: 'string' },
     tags: { type: 'array', items: { type: 'string' }, default: [] },
-    size: { 'x-kubernetes-int-or-string': true, ...rules({ rule: "type(self) == int ? self <= 10 : self.endsWith('%')", message: 'size must be at most 10 or a percentage' }) },
+    size: {
+      'x-kubernetes-int-or-string': true,
+      ...rules({ rule: "type(self) == int ? self <= 10 : self.endsWith('%')", message: 'size must be at most 10 or a percentage' }),
+    },
     owner: { type: 'string', ...rules({ rule: 'self == oldSelf', message: 'owner is immutable' }) },
     nickname: {
       type: 'string',
-      ...rules({ rule: 'oldSelf.hasValue() ? self.size() >= oldSelf.value().size() : self.size() <= 3', message: 'nickname starts short and only grows', optionalOldSelf: true }),
+      ...rules({
+        rule: 'oldSelf.hasValue() ? self.size() >= oldSelf.value().size() : self.size() <= 3',
+        message: 'nickname starts short and only grows',
+        optionalOldSelf: true,
+      }),
     },
     ports: {
       type: 'array',
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['name'],
-      items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, port: { type: 'integer' } }, ...rules({ rule: 'self.port == oldSelf.port', message: 'a named port keeps its number' }) },
+      items: {
+        type: 'object',
+        required: ['name'],
+        properties: { name: { type: 'string' }, port: { type: 'integer' } },
+        ...rules({ rule: 'self.port == oldSelf.port', message: 'a named port keeps its number' }),
+      },
     },
     limits: { type: 'object', additionalProperties: { type: 'integer', ...rules({ rule: 'self >= 0', message: 'must not be negative' }) } },
     deadline: { type: 'string', format: 'date-time', ...rules({ rule: "self > timestamp('2020-01-01T00:00:00Z')", message: 'deadline must be after 2020' }) },
@@ -72,7 +84,12 @@ function releaseCrd(): object {
           name: 'v1',
           served: true,
           storage: true,
-          schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { version: { type: 'string', ...rules(...(version?.['x-kubernetes-validations'] ?? [])) } } } } } },
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: { spec: { type: 'object', properties: { version: { type: 'string', ...rules(...(version?.['x-kubernetes-validations'] ?? [])) } } } },
+            },
+          },
         },
       ],
     },
@@ -88,7 +105,12 @@ beforeAll(async () => {
 afterAll(() => kube.stop());
 
 const PATH = '/apis/example.com/v1/namespaces/default/gadgets';
-const gadget = (name: string, s: object) => ({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name, namespace: 'default' }, spec: { min: 1, max: 2, ratio: 0.5, ...s } });
+const gadget = (name: string, s: object) => ({
+  apiVersion: 'example.com/v1',
+  kind: 'Gadget',
+  metadata: { name, namespace: 'default' },
+  spec: { min: 1, max: 2, ratio: 0.5, ...s },
+});
 
 async function rejection(write: Promise<unknown>): Promise<any> {
   try {
@@ -104,7 +126,9 @@ const mergePatch = (name: string, body: object, path = PATH) => raw(kube, 'PATCH
 
 describe('CEL rules at admission', () => {
   it('accepts an object every rule holds for', async () => {
-    const created = (await objects.create(gadget('fine', { name: 'g-one', tags: ['primary', 'b'], size: '50%', limits: { cpu: 2 }, deadline: '2030-01-01T00:00:00Z' }) as KubernetesObject)) as any;
+    const created = (await objects.create(
+      gadget('fine', { name: 'g-one', tags: ['primary', 'b'], size: '50%', limits: { cpu: 2 }, deadline: '2030-01-01T00:00:00Z' }) as KubernetesObject,
+    )) as any;
     expect(created.spec.name).toBe('g-one');
   });
 
@@ -117,11 +141,17 @@ describe('CEL rules at admission', () => {
       'FieldValueForbidden spec.name: Forbidden: name must start with g-',
       `FieldValueInvalid spec: Invalid value: "object": failed rule: self.tags.exists_one(t, t == 'primary') || self.tags.size() == 0`,
     ]);
-    expect(body.message).toBe(`Gadget.example.com "bad" is invalid: [${causesOf(body).map((c) => c.slice(c.indexOf(' ') + 1)).join(', ')}]`);
+    expect(body.message).toBe(
+      `Gadget.example.com "bad" is invalid: [${causesOf(body)
+        .map((c) => c.slice(c.indexOf(' ') + 1))
+        .join(', ')}]`,
+    );
   });
 
   it('types values as the schema says: int, double, int-or-string as dyn, maps by key, date-time as timestamp', async () => {
-    const body = await rejection(objects.create(gadget('typed', { size: 11, limits: { cpu: 1, memory: -1 }, deadline: '2019-06-01T00:00:00Z' }) as KubernetesObject));
+    const body = await rejection(
+      objects.create(gadget('typed', { size: 11, limits: { cpu: 1, memory: -1 }, deadline: '2019-06-01T00:00:00Z' }) as KubernetesObject),
+    );
     expect(causesOf(body)).toEqual([
       'FieldValueInvalid spec.size: Invalid value: "": size must be at most 10 or a percentage',
       'FieldValueInvalid spec.limits[memory]: Invalid value: "integer": must not be negative',
@@ -136,8 +166,30 @@ describe('CEL rules at admission', () => {
 
   it('runs transition rules only on updates with an old value, optionalOldSelf ones always', async () => {
     expect((await raw(kube, 'POST', PATH, gadget('moving', { owner: 'ann', nickname: 'abc', ports: [{ name: 'http', port: 80 }] }))).status).toBe(201);
-    expect((await mergePatch('moving', { spec: { owner: 'ann', nickname: 'abcd', ports: [{ name: 'http', port: 80 }, { name: 'dns', port: 53 }] } })).status).toBe(200);
-    const changed = await mergePatch('moving', { spec: { owner: 'bob', nickname: 'ab', ports: [{ name: 'dns', port: 54 }, { name: 'http', port: 80 }] } });
+    expect(
+      (
+        await mergePatch('moving', {
+          spec: {
+            owner: 'ann',
+            nickname: 'abcd',
+            ports: [
+              { name: 'http', port: 80 },
+              { name: 'dns', port: 53 },
+            ],
+          },
+        })
+      ).status,
+    ).toBe(200);
+    const changed = await mergePatch('moving', {
+      spec: {
+        owner: 'bob',
+        nickname: 'ab',
+        ports: [
+          { name: 'dns', port: 54 },
+          { name: 'http', port: 80 },
+        ],
+      },
+    });
     expect(changed.status).toBe(422);
     expect(causesOf(changed.json)).toEqual([
       'FieldValueInvalid spec.owner: Invalid value: "string": owner is immutable',
@@ -169,7 +221,9 @@ describe('CEL rules at admission', () => {
   it('ratchets: a rule added later warns about an unchanged bad value and refuses a new one', async () => {
     expect((await raw(kube, 'POST', PATH, gadget('legacy', { name: 'g-long-name' }))).status).toBe(201);
     const crd = (await raw(kube, 'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com')).json;
-    crd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.name['x-kubernetes-validations'] = [{ rule: 'self.size() <= 5', message: 'name is too long' }];
+    crd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.name['x-kubernetes-validations'] = [
+      { rule: 'self.size() <= 5', message: 'name is too long' },
+    ];
     expect((await raw(kube, 'PUT', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com', crd)).status).toBe(200);
 
     const unchanged = await mergePatch('legacy', { spec: { max: 3 } });

@@ -48,7 +48,12 @@ const goRule = (rule: string, extra = '') =>
 
 describe('CRD creation compiles the CEL rules', () => {
   it('accepts rules that compile, and serves the kind', async () => {
-    const res = await raw(kube, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd('goods', [{ rule: 'self.min >= 0 && self.tags.all(t, t.size() < 10)' }]));
+    const res = await raw(
+      kube,
+      'POST',
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      crd('goods', [{ rule: 'self.min >= 0 && self.tags.all(t, t.size() < 10)' }]),
+    );
     expect(res.status).toBe(201);
     expect((await raw(kube, 'GET', '/apis/example.com/v1/namespaces/default/goods')).status).toBe(200);
   });
@@ -58,7 +63,9 @@ describe('CRD creation compiles the CEL rules', () => {
     expect(rest).toEqual([]);
     expect(cause?.field).toBe(`${SPEC}.x-kubernetes-validations[0].rule`);
     expect(cause?.reason).toBe('FieldValueInvalid');
-    expect(cause?.message).toBe(`Invalid value: ${goRule('self.nope == 1')}: compilation failed: ERROR: <input>:1:6: No such key: nope\n | self.nope == 1\n | .....^`);
+    expect(cause?.message).toBe(
+      `Invalid value: ${goRule('self.nope == 1')}: compilation failed: ERROR: <input>:1:6: No such key: nope\n | self.nope == 1\n | .....^`,
+    );
   });
 
   it('refuses syntax errors, wrong operand types and unknown variables', async () => {
@@ -69,7 +76,12 @@ describe('CRD creation compiles the CEL rules', () => {
   });
 
   it('refuses a rule that is not a bool, and a constant pattern that does not compile', async () => {
-    const list = await causes(crd('nonbool', [{ rule: 'self.min', message: 'm' }, { rule: "self.name.matches('[')", message: 'm' }]));
+    const list = await causes(
+      crd('nonbool', [
+        { rule: 'self.min', message: 'm' },
+        { rule: "self.name.matches('[')", message: 'm' },
+      ]),
+    );
     expect(list.map((c) => c.message)).toEqual([
       `Invalid value: ${goRule('self.min', 'm')}: cel expression must evaluate to a bool`,
       expect.stringMatching(/: program instantiation failed: error parsing regexp: .*\[/),
@@ -78,7 +90,10 @@ describe('CRD creation compiles the CEL rules', () => {
 
   it('sees only metadata.name and generateName at the root, like kube', async () => {
     const body = crd('metas', []) as any;
-    body.spec.versions[0].schema.openAPIV3Schema['x-kubernetes-validations'] = [{ rule: 'self.metadata.name.size() < 10' }, { rule: "has(self.metadata.labels) || self.kind == 'Meta'" }];
+    body.spec.versions[0].schema.openAPIV3Schema['x-kubernetes-validations'] = [
+      { rule: 'self.metadata.name.size() < 10' },
+      { rule: "has(self.metadata.labels) || self.kind == 'Meta'" },
+    ];
     const [cause, ...rest] = await causes(body);
     expect(rest).toEqual([]);
     expect(cause?.field).toBe('spec.versions[0].schema.openAPIV3Schema.x-kubernetes-validations[1].rule');
@@ -107,16 +122,28 @@ describe('CRD creation compiles the CEL rules', () => {
     expect(list.map((c) => [c.field, c.reason, c.message])).toEqual([
       [at(0, 'rule'), 'FieldValueRequired', 'Required value: rule is not specified'],
       [at(1, 'message'), 'FieldValueInvalid', 'Invalid value: "two\\nlines": message must not contain line breaks'],
-      [at(2, 'reason'), 'FieldValueNotSupported', 'Unsupported value: "FieldValueWrong": supported values: "FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"'],
+      [
+        at(2, 'reason'),
+        'FieldValueNotSupported',
+        'Unsupported value: "FieldValueWrong": supported values: "FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"',
+      ],
       [at(3, 'fieldPath'), 'FieldValueInvalid', 'Invalid value: ".nope": fieldPath must be a valid path: does not refer to a valid field'],
     ]);
   });
 
   it('compiles messageExpression (only once the rules of the node are well formed, as kube does)', async () => {
-    const list = await causes(crd('messages', [{ rule: 'self.min > 0', messageExpression: 'self.min' }, { rule: 'self.min > 0', messageExpression: "'min is ' + self.nope" }]));
+    const list = await causes(
+      crd('messages', [
+        { rule: 'self.min > 0', messageExpression: 'self.min' },
+        { rule: 'self.min > 0', messageExpression: "'min is ' + self.nope" },
+      ]),
+    );
     expect(list.map((c) => [c.field, c.message.replace(/^Invalid value: apiextensions\.ValidationRule\{.*?\}: /, '')])).toEqual([
       [`${SPEC}.x-kubernetes-validations[0].messageExpression`, 'messageExpression must evaluate to a string'],
-      [`${SPEC}.x-kubernetes-validations[1].messageExpression`, expect.stringMatching(/^messageExpression compilation failed: ERROR: <input>:1:18: No such key: nope/)],
+      [
+        `${SPEC}.x-kubernetes-validations[1].messageExpression`,
+        expect.stringMatching(/^messageExpression compilation failed: ERROR: <input>:1:18: No such key: nope/),
+      ],
     ]);
   });
 
@@ -124,7 +151,9 @@ describe('CRD creation compiles the CEL rules', () => {
     const created = await raw(kube, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd('laters', [{ rule: 'self.min > 0' }]));
     expect(created.status).toBe(201);
     const patch = [{ op: 'add', path: '/spec/versions/0/schema/openAPIV3Schema/properties/spec/x-kubernetes-validations/-', value: { rule: 'self.max > 0' } }];
-    const res = await raw(kube, 'PATCH', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/laters.example.com', patch, { 'Content-Type': 'application/json-patch+json' });
+    const res = await raw(kube, 'PATCH', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/laters.example.com', patch, {
+      'Content-Type': 'application/json-patch+json',
+    });
     expect(res.status).toBe(422);
     expect(res.json.details.causes[0].field).toBe(`${SPEC}.x-kubernetes-validations[1].rule`);
   });

@@ -77,7 +77,8 @@ export function ruleErrors(schema: JsonObject, at: string): StatusCause[] {
     const local = rules.flatMap((r, i) => ruleShapeErrors(node, r, `${path}.x-kubernetes-validations[${i}]`));
     errs.push(...local);
     if (local.length === 0 && tree) for (const c of tree.rules) errs.push(...c.errors.map((e) => e(at)));
-    for (const [k, sub] of Object.entries(isObject(node.properties) ? node.properties : {})) if (isObject(sub)) walk(sub, tree?.properties.get(k), `${path}.properties[${k}]`);
+    for (const [k, sub] of Object.entries(isObject(node.properties) ? node.properties : {}))
+      if (isObject(sub)) walk(sub, tree?.properties.get(k), `${path}.properties[${k}]`);
     if (isObject(node.items)) walk(node.items, tree?.items, `${path}.items`);
     if (isObject(node.additionalProperties)) walk(node.additionalProperties, tree?.additionalProperties, `${path}.additionalProperties`);
   };
@@ -91,7 +92,8 @@ function hasRules(node: JsonObject): boolean {
   return subs.some((s) => isObject(s) && hasRules(s));
 }
 
-const validationsOf = (node: JsonObject): JsonObject[] => (Array.isArray(node['x-kubernetes-validations']) ? node['x-kubernetes-validations'].filter(isObject) : []);
+const validationsOf = (node: JsonObject): JsonObject[] =>
+  Array.isArray(node['x-kubernetes-validations']) ? node['x-kubernetes-validations'].filter(isObject) : [];
 
 /**
  * `path` is relative to the schema root; `uncorrelatable` is the first list items on the way
@@ -106,21 +108,44 @@ function build(node: JsonObject, types: SchemaTypes, path: string, uncorrelatabl
     const child = isObject(sub) ? build(sub, types, `${path}.properties[${k}]`, uncorrelatable) : undefined;
     if (child) properties.set(k, child);
   }
-  const mapKeys = node['x-kubernetes-list-type'] === 'map' && Array.isArray(node['x-kubernetes-list-map-keys']) ? (node['x-kubernetes-list-map-keys'] as string[]) : undefined;
+  const mapKeys =
+    node['x-kubernetes-list-type'] === 'map' && Array.isArray(node['x-kubernetes-list-map-keys'])
+      ? (node['x-kubernetes-list-map-keys'] as string[])
+      : undefined;
   const itemsPath = `${path}.items`;
   const items = isObject(node.items) ? build(node.items, types, itemsPath, uncorrelatable ?? (mapKeys ? undefined : itemsPath)) : undefined;
   const additional = isObject(node.additionalProperties) ? build(node.additionalProperties, types, `${path}.additionalProperties`, uncorrelatable) : undefined;
-  return { type: str(node.type), decl, rules, properties, ...(items ? { items } : {}), ...(additional ? { additionalProperties: additional } : {}), ...(mapKeys ? { mapKeys } : {}) };
+  return {
+    type: str(node.type),
+    decl,
+    rules,
+    properties,
+    ...(items ? { items } : {}),
+    ...(additional ? { additionalProperties: additional } : {}),
+    ...(mapKeys ? { mapKeys } : {}),
+  };
 }
 
-function compileRule(rule: JsonObject, node: JsonObject, decl: Decl | undefined, base: Environment, at: string, uncorrelatable: string | undefined): CompiledRule {
+function compileRule(
+  rule: JsonObject,
+  node: JsonObject,
+  decl: Decl | undefined,
+  base: Environment,
+  at: string,
+  uncorrelatable: string | undefined,
+): CompiledRule {
   const optionalOldSelf = rule.optionalOldSelf === true;
   const fieldPath = str(rule.fieldPath).trim() === '' ? '' : (normalizeFieldPath(str(rule.fieldPath), node) ?? '');
   const none = { rule, transition: false, optionalOldSelf, fieldPath };
   const text = str(rule.rule);
   if (text.trim() === '' || decl === undefined) return { ...none, errors: [] };
-  const env = base.clone().registerVariable('self', decl.type).registerVariable('oldSelf', optionalOldSelf ? `optional<${decl.type}>` : decl.type);
-  const invalidRule = (field: string, detail: string) => (root: string): StatusCause => ({ reason: 'FieldValueInvalid', field: `${root}${at}.${field}`, message: `Invalid value: ${goRule(rule)}: ${detail}` });
+  const env = base
+    .clone()
+    .registerVariable('self', decl.type)
+    .registerVariable('oldSelf', optionalOldSelf ? `optional<${decl.type}>` : decl.type);
+  const invalidRule =
+    (field: string, detail: string) =>
+    (root: string): StatusCause => ({ reason: 'FieldValueInvalid', field: `${root}${at}.${field}`, message: `Invalid value: ${goRule(rule)}: ${detail}` });
   const checked = env.check(text);
   if (!checked.valid) return { ...none, errors: [invalidRule('rule', `compilation failed: ${celIssue(text, checked.error)}`)] };
   if (checked.type !== 'bool') return { ...none, errors: [invalidRule('rule', 'cel expression must evaluate to a bool')] };
@@ -155,18 +180,43 @@ function ruleShapeErrors(node: JsonObject, rule: JsonObject, at: string): Status
   const text = str(rule.rule).trim();
   const message = str(rule.message);
   if (text === '') errs.push({ reason: 'FieldValueRequired', field: `${at}.rule`, message: 'Required value: rule is not specified' });
-  else if (message !== '' && message.trim() === '') errs.push({ reason: 'FieldValueInvalid', field: `${at}.message`, message: `Invalid value: ${JSON.stringify(message)}: message must be non-empty if specified` });
-  else if (NEWLINES.test(message.trim())) errs.push({ reason: 'FieldValueInvalid', field: `${at}.message`, message: `Invalid value: ${JSON.stringify(message)}: message must not contain line breaks` });
-  else if (NEWLINES.test(text) && message.trim() === '') errs.push({ reason: 'FieldValueRequired', field: `${at}.message`, message: 'Required value: message must be specified if rule contains line breaks' });
+  else if (message !== '' && message.trim() === '')
+    errs.push({
+      reason: 'FieldValueInvalid',
+      field: `${at}.message`,
+      message: `Invalid value: ${JSON.stringify(message)}: message must be non-empty if specified`,
+    });
+  else if (NEWLINES.test(message.trim()))
+    errs.push({
+      reason: 'FieldValueInvalid',
+      field: `${at}.message`,
+      message: `Invalid value: ${JSON.stringify(message)}: message must not contain line breaks`,
+    });
+  else if (NEWLINES.test(text) && message.trim() === '')
+    errs.push({ reason: 'FieldValueRequired', field: `${at}.message`, message: 'Required value: message must be specified if rule contains line breaks' });
   const messageExpression = str(rule.messageExpression);
-  if (messageExpression !== '' && messageExpression.trim() === '') errs.push({ reason: 'FieldValueRequired', field: `${at}.messageExpression`, message: 'Required value: messageExpression must be non-empty if specified' });
+  if (messageExpression !== '' && messageExpression.trim() === '')
+    errs.push({ reason: 'FieldValueRequired', field: `${at}.messageExpression`, message: 'Required value: messageExpression must be non-empty if specified' });
   if (rule.reason !== undefined && !REASONS.includes(str(rule.reason))) {
-    errs.push({ reason: 'FieldValueNotSupported', field: `${at}.reason`, message: `Unsupported value: ${JSON.stringify(rule.reason)}: supported values: ${REASONS.map((r) => JSON.stringify(r)).join(', ')}` });
+    errs.push({
+      reason: 'FieldValueNotSupported',
+      field: `${at}.reason`,
+      message: `Unsupported value: ${JSON.stringify(rule.reason)}: supported values: ${REASONS.map((r) => JSON.stringify(r)).join(', ')}`,
+    });
   }
   const fieldPath = str(rule.fieldPath);
-  if (fieldPath !== '' && fieldPath.trim() === '') errs.push({ reason: 'FieldValueInvalid', field: `${at}.fieldPath`, message: `Invalid value: ${JSON.stringify(fieldPath)}: fieldPath must be non-empty if specified` });
+  if (fieldPath !== '' && fieldPath.trim() === '')
+    errs.push({
+      reason: 'FieldValueInvalid',
+      field: `${at}.fieldPath`,
+      message: `Invalid value: ${JSON.stringify(fieldPath)}: fieldPath must be non-empty if specified`,
+    });
   else if (fieldPath !== '' && normalizeFieldPath(fieldPath, node) === undefined) {
-    errs.push({ reason: 'FieldValueInvalid', field: `${at}.fieldPath`, message: `Invalid value: ${JSON.stringify(fieldPath)}: fieldPath must be a valid path: does not refer to a valid field` });
+    errs.push({
+      reason: 'FieldValueInvalid',
+      field: `${at}.fieldPath`,
+      message: `Invalid value: ${JSON.stringify(fieldPath)}: fieldPath must be a valid path: does not refer to a valid field`,
+    });
   }
   return errs;
 }

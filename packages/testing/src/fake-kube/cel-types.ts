@@ -45,7 +45,29 @@ export interface SchemaTypes {
   declOf(node: JsonObject): Decl | undefined;
 }
 
-const RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
+const RESERVED = new Set([
+  'true',
+  'false',
+  'null',
+  'in',
+  'as',
+  'break',
+  'const',
+  'continue',
+  'else',
+  'for',
+  'function',
+  'if',
+  'import',
+  'let',
+  'loop',
+  'package',
+  'namespace',
+  'return',
+  'var',
+  'void',
+  'while',
+]);
 const ESCAPES: Record<string, string> = { __: '__underscores__', '.': '__dot__', '-': '__dash__', '/': '__slash__' };
 
 /** A property name as a CEL field name (kube's `Escape`), or undefined when it cannot be one. */
@@ -157,7 +179,11 @@ export function toCel(value: unknown, decl: Decl): unknown {
     case 'list':
       return Array.isArray(value) ? value.filter((v) => v !== null).map((v) => toCel(v, decl.elem)) : [];
     case 'map':
-      return new Map(Object.entries(isObject(value) ? value : {}).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, toCel(v, decl.elem)]));
+      return new Map(
+        Object.entries(isObject(value) ? value : {})
+          .filter(([, v]) => v !== null && v !== undefined)
+          .map(([k, v]) => [k, toCel(v, decl.elem)]),
+      );
     case 'scalar':
       return scalar(value, decl.type);
   }

@@ -19,7 +19,10 @@ let kube: FakeKube;
 let other: FakeKube;
 let dir: string;
 beforeAll(async () => {
-  [kube, other] = await Promise.all([startFakeKube({ tls: true, clientCertificates: true, namespaces: ['default', 'auth'] }), startFakeKube({ tls: true, clientCertificates: true })]);
+  [kube, other] = await Promise.all([
+    startFakeKube({ tls: true, clientCertificates: true, namespaces: ['default', 'auth'] }),
+    startFakeKube({ tls: true, clientCertificates: true }),
+  ]);
   dir = mkdtempSync(join(tmpdir(), 'fake-kube-client-certs-'));
 });
 afterAll(async () => {
@@ -44,9 +47,16 @@ describe('a fake API server that authenticates clients by certificate', () => {
     const alice = await kube.issueClientCertificate('alice', ['developers']);
     const client = createKubeClient({ kubeConfig: as(alice), qps: 0 });
     kube.requests.clear();
-    (await client.resource(ConfigMapResource).create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'by-alice', namespace: 'auth' } }))._unsafeUnwrap();
+    (
+      await client.resource(ConfigMapResource).create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'by-alice', namespace: 'auth' } })
+    )._unsafeUnwrap();
     const events: string[] = [];
-    const watch = await new Watch(as(alice)).watch('/api/v1/namespaces/auth/configmaps', {}, (type, obj: { metadata?: { name?: string } }) => events.push(`${type} ${obj.metadata?.name}`), () => undefined);
+    const watch = await new Watch(as(alice)).watch(
+      '/api/v1/namespaces/auth/configmaps',
+      {},
+      (type, obj: { metadata?: { name?: string } }) => events.push(`${type} ${obj.metadata?.name}`),
+      () => undefined,
+    );
     await eventually(() => (events.length === 2 ? true : undefined));
     watch.abort();
     expect(events.sort()).toEqual(['ADDED by-admin', 'ADDED by-alice']);
@@ -64,21 +74,41 @@ describe('a fake API server that authenticates clients by certificate', () => {
     const stranger = await other.issueClientCertificate('mallory', ['system:masters']);
     kube.requests.clear();
     for (const config of [tokenOnly, as(stranger)]) {
-      const error = await config.makeApiClient(CoreV1Api).listNamespace().then(() => undefined, (e: unknown) => e);
+      const error = await config
+        .makeApiClient(CoreV1Api)
+        .listNamespace()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error).toBeInstanceOf(ApiException);
       expect((error as ApiException<unknown>).code).toBe(401);
     }
     // client-node drops a 401's body; the body is kube-apiserver's Status
     const answer = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
-      https.get(`${kube.url}/api/v1/namespaces`, { ca: kube.caCertificate }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode, body }));
-      }).on('error', reject);
+      https
+        .get(`${kube.url}/api/v1/namespaces`, { ca: kube.caCertificate }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode, body }));
+        })
+        .on('error', reject);
     });
     expect(answer.status).toBe(401);
-    expect(JSON.parse(answer.body)).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
-    expect(kube.requests.all().map((r) => [r.code, r.user])).toEqual([[401, undefined], [401, undefined], [401, undefined]]);
+    expect(JSON.parse(answer.body)).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Unauthorized',
+      reason: 'Unauthorized',
+      code: 401,
+    });
+    expect(kube.requests.all().map((r) => [r.code, r.user])).toEqual([
+      [401, undefined],
+      [401, undefined],
+      [401, undefined],
+    ]);
     // the other server's own certificate works there
     await expect(as(stranger, other).makeApiClient(CoreV1Api).listNamespace()).resolves.toBeDefined();
   });
@@ -95,7 +125,10 @@ describe('a fake API server that authenticates clients by certificate', () => {
 
   it('serves with a given certificate and verifies clients against its CA, which its kubeconfigs carry', async () => {
     const pki = await generateServerCertificates();
-    const given = await startFakeKube({ tls: { certificate: pki.certificate, privateKey: pki.privateKey, caCertificate: pki.caCertificate }, clientCertificates: true });
+    const given = await startFakeKube({
+      tls: { certificate: pki.certificate, privateKey: pki.privateKey, caCertificate: pki.caCertificate },
+      clientCertificates: true,
+    });
     try {
       expect(given.caCertificate).toBe(pki.caCertificate);
       expect(Buffer.from(given.kubeConfig.getCurrentCluster()?.caData ?? '', 'base64').toString()).toBe(pki.caCertificate);
@@ -108,12 +141,15 @@ describe('a fake API server that authenticates clients by certificate', () => {
     }
   });
 
-  it.skipIf(!hasKubectl)(hasKubectl ? 'serves kubectl with the client certificate from the kubeconfig' : 'serves kubectl (skipped: kubectl is not on PATH)', async () => {
-    const file = join(dir, 'kubeconfig');
-    writeFileSync(file, kube.kubeconfigYaml);
-    kube.requests.clear();
-    const { stdout } = await run('kubectl', ['--kubeconfig', file, 'get', 'configmaps', '-n', 'auth', '-o', 'name']);
-    expect(stdout.split('\n').filter((l) => l !== '')).toEqual(['configmap/by-admin', 'configmap/by-alice']);
-    expect(kube.requests.filter({ verb: 'list', resource: 'configmaps' }).map((r) => r.user)).toEqual(['kubernetes-admin']);
-  });
+  it.skipIf(!hasKubectl)(
+    hasKubectl ? 'serves kubectl with the client certificate from the kubeconfig' : 'serves kubectl (skipped: kubectl is not on PATH)',
+    async () => {
+      const file = join(dir, 'kubeconfig');
+      writeFileSync(file, kube.kubeconfigYaml);
+      kube.requests.clear();
+      const { stdout } = await run('kubectl', ['--kubeconfig', file, 'get', 'configmaps', '-n', 'auth', '-o', 'name']);
+      expect(stdout.split('\n').filter((l) => l !== '')).toEqual(['configmap/by-admin', 'configmap/by-alice']);
+      expect(kube.requests.filter({ verb: 'list', resource: 'configmaps' }).map((r) => r.user)).toEqual(['kubernetes-admin']);
+    },
+  );
 });

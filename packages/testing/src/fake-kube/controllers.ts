@@ -27,7 +27,10 @@ export class Controllers {
   private stopped = false;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly api: KubeApi, private readonly onCrdRemoved: (key: string) => void) {
+  constructor(
+    private readonly api: KubeApi,
+    private readonly onCrdRemoved: (key: string) => void,
+  ) {
     this.unsubscribe = api.store.subscribe((e) => this.observe(e));
   }
 
@@ -149,7 +152,9 @@ export class Controllers {
       const hasDependents = this.api.store.dependentsOf(d.object.metadata.uid).length > 0;
       this.delete(drt, d.object, blocking && hasDependents ? 'Foreground' : undefined);
     }
-    const blockers = this.api.store.dependentsOf(uid).filter((d) => d.object.metadata.ownerReferences?.some((r) => r.uid === uid && r.blockOwnerDeletion === true));
+    const blockers = this.api.store
+      .dependentsOf(uid)
+      .filter((d) => d.object.metadata.ownerReferences?.some((r) => r.uid === uid && r.blockOwnerDeletion === true));
     const latest = this.api.store.getByUid(uid)?.object;
     if (blockers.length === 0 && latest) removeFinalizer(this.api, rt, latest, FOREGROUND);
   }

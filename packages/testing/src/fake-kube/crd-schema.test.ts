@@ -37,8 +37,11 @@ describe('CRD validation through the server', () => {
     expect(body.code).toBe(422);
     expect(body.reason).toBe('Invalid');
     // the CRD has CEL rules, which an enum error keeps from running: kube adds a cause without a field
-    const notChecked = 'Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
-    expect(body.message).toBe(`Cluster.kubeception.io "enum" is invalid: [spec.masters.replicas: Unsupported value: 2: supported values: "1", "3", "5", <nil>: ${notChecked}]`);
+    const notChecked =
+      'Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
+    expect(body.message).toBe(
+      `Cluster.kubeception.io "enum" is invalid: [spec.masters.replicas: Unsupported value: 2: supported values: "1", "3", "5", <nil>: ${notChecked}]`,
+    );
     expect(body.details).toEqual({
       name: 'enum',
       group: 'kubeception.io',
@@ -55,7 +58,10 @@ describe('CRD validation through the server', () => {
       withSpec('many', (s) => {
         delete s.network.podCIDR;
         s.kubernetes.api.securePort = 0;
-        s.workers = [{ name: 'ok', replicas: 1, cpus: 1, memory: '1Gi', disk: '1Gi' }, { name: 'Bad Pool', replicas: 'x', cpus: 1, memory: '1Gi', disk: '1Gi' }];
+        s.workers = [
+          { name: 'ok', replicas: 1, cpus: 1, memory: '1Gi', disk: '1Gi' },
+          { name: 'Bad Pool', replicas: 'x', cpus: 1, memory: '1Gi', disk: '1Gi' },
+        ];
       }),
     );
     const fields = body.details.causes.map((c: StatusCause) => `${c.field}|${c.reason}`);
@@ -107,7 +113,13 @@ describe('CRD validation through the server', () => {
 
   it('validates status writes against the schema', async () => {
     await objects.create(sampleCluster('status') as KubernetesObject);
-    const res = await raw(kube, 'PATCH', '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/status/status', { status: { phase: 'Sleeping' } }, { 'Content-Type': 'application/merge-patch+json' });
+    const res = await raw(
+      kube,
+      'PATCH',
+      '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/status/status',
+      { status: { phase: 'Sleeping' } },
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
     expect(res.status).toBe(422);
     expect(res.json.details.causes[0]).toMatchObject({ field: 'status.phase', reason: 'FieldValueNotSupported' });
   });
@@ -122,9 +134,15 @@ describe('schema validator', () => {
 
   it('checks string constraints and formats', () => {
     expect(check('', { type: 'string', minLength: 1 })[0]?.message).toBe('Invalid value: "": spec in body should be at least 1 chars long');
-    expect(check('abcd', { type: 'string', maxLength: 3 })[0]).toEqual({ reason: 'FieldValueTooLong', field: 'spec', message: 'Too long: may not be more than 3 bytes' });
-    expect(check('A', { type: 'string', pattern: '^[a-z]+$' })[0]?.message).toBe("Invalid value: \"A\": spec in body should match '^[a-z]+$'");
-    expect(check('yesterday', { type: 'string', format: 'date-time' })[0]?.message).toBe('Invalid value: "yesterday": spec in body must be of type date-time: "yesterday"');
+    expect(check('abcd', { type: 'string', maxLength: 3 })[0]).toEqual({
+      reason: 'FieldValueTooLong',
+      field: 'spec',
+      message: 'Too long: may not be more than 3 bytes',
+    });
+    expect(check('A', { type: 'string', pattern: '^[a-z]+$' })[0]?.message).toBe('Invalid value: "A": spec in body should match \'^[a-z]+$\'');
+    expect(check('yesterday', { type: 'string', format: 'date-time' })[0]?.message).toBe(
+      'Invalid value: "yesterday": spec in body must be of type date-time: "yesterday"',
+    );
     expect(check('2025-01-01T00:00:00Z', { type: 'string', format: 'date-time' })).toEqual([]);
   });
 
@@ -138,7 +156,15 @@ describe('schema validator', () => {
   });
 
   it('defaults only where the parent exists', () => {
-    const schema = { type: 'object', properties: { spec: { type: 'object', properties: { a: { type: 'object', properties: { b: { type: 'integer', default: 1 } } }, c: { type: 'string', default: 'x' } } } } };
+    const schema = {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: { a: { type: 'object', properties: { b: { type: 'integer', default: 1 } } }, c: { type: 'string', default: 'x' } },
+        },
+      },
+    };
     const absent = { apiVersion: 'v', kind: 'K', metadata: {} };
     pruneAndDefault(absent, schema);
     expect(absent).toEqual({ apiVersion: 'v', kind: 'K', metadata: {} });

@@ -24,21 +24,42 @@ export function crdErrors(crd: KubeObject): StatusCause[] {
   if (!str(names.plural)) required('spec.names.plural');
   if (!str(names.kind)) required('spec.names.kind');
   if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') {
-    errs.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(str(spec.scope))}: supported values: "Cluster", "Namespaced"`, field: 'spec.scope' });
+    errs.push({
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: ${JSON.stringify(str(spec.scope))}: supported values: "Cluster", "Namespaced"`,
+      field: 'spec.scope',
+    });
   }
   const expected = `${str(names.plural)}.${str(spec.group)}`;
   if (crd.metadata.name !== expected) {
-    errs.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(crd.metadata.name ?? '')}: must be spec.names.plural+"."+spec.group`, field: 'metadata.name' });
+    errs.push({
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${JSON.stringify(crd.metadata.name ?? '')}: must be spec.names.plural+"."+spec.group`,
+      field: 'metadata.name',
+    });
   }
   const versions = versionsOf(spec);
-  if (versions.length === 0) errs.push({ reason: 'FieldValueInvalid', message: 'Invalid value: "null": must have exactly one version marked as storage version', field: 'spec.versions' });
+  if (versions.length === 0)
+    errs.push({
+      reason: 'FieldValueInvalid',
+      message: 'Invalid value: "null": must have exactly one version marked as storage version',
+      field: 'spec.versions',
+    });
   else if (versions.filter((v) => v.storage === true).length !== 1) {
-    errs.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(versions)}: must have exactly one version marked as storage version`, field: 'spec.versions' });
+    errs.push({
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${JSON.stringify(versions)}: must have exactly one version marked as storage version`,
+      field: 'spec.versions',
+    });
   }
   versions.forEach((v, i) => errs.push(...scaleErrors(v, `spec.versions[${i}].subresources.scale`)));
   versions.forEach((v, i) => {
     const schema = isObject(v.schema) && isObject(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : undefined;
-    if (schema) errs.push(...ruleErrors(schema, `spec.versions[${i}].schema.openAPIV3Schema`), ...rootMetadataErrors(schema, `spec.versions[${i}].schema.openAPIV3Schema`));
+    if (schema)
+      errs.push(
+        ...ruleErrors(schema, `spec.versions[${i}].schema.openAPIV3Schema`),
+        ...rootMetadataErrors(schema, `spec.versions[${i}].schema.openAPIV3Schema`),
+      );
   });
   return errs;
 }
@@ -54,7 +75,13 @@ function rootMetadataErrors(schema: JsonObject, at: string): StatusCause[] {
   const properties = isObject(metadata.properties) ? Object.keys(metadata.properties) : [];
   const extra = Object.keys(metadata).filter((k) => k !== 'type' && k !== 'default' && k !== 'properties');
   if (extra.length === 0 && properties.every((p) => p === 'name' || p === 'generateName')) return [];
-  return [{ reason: 'FieldValueForbidden', message: 'Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified', field: `${at}.properties[metadata]` }];
+  return [
+    {
+      reason: 'FieldValueForbidden',
+      message: 'Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified',
+      field: `${at}.properties[metadata]`,
+    },
+  ];
 }
 
 const PATH_RE = /^(\.[A-Za-z0-9_-]+)+$/;
@@ -97,10 +124,22 @@ export function crdStatus(crd: KubeObject, existing: unknown): JsonObject {
   const stored = isObject(existing) && Array.isArray(existing.storedVersions) ? (existing.storedVersions as string[]) : [];
   const conditions: JsonObject[] = [
     { type: 'NamesAccepted', status: 'True', lastTransitionTime: since('NamesAccepted'), reason: 'NoConflicts', message: 'no conflicts found' },
-    { type: 'Established', status: 'True', lastTransitionTime: since('Established'), reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+    {
+      type: 'Established',
+      status: 'True',
+      lastTransitionTime: since('Established'),
+      reason: 'InitialNamesAccepted',
+      message: 'the initial names have been accepted',
+    },
   ];
   if (crd.metadata.deletionTimestamp !== undefined) {
-    conditions.push({ type: 'Terminating', status: 'True', lastTransitionTime: since('Terminating'), reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' });
+    conditions.push({
+      type: 'Terminating',
+      status: 'True',
+      lastTransitionTime: since('Terminating'),
+      reason: 'InstanceDeletionInProgress',
+      message: 'CustomResource deletion is in progress',
+    });
   }
   const storedVersions = [...new Set([...stored, str(storage?.name)])].filter((v) => v !== '');
   return { conditions, acceptedNames, storedVersions };
@@ -108,7 +147,13 @@ export function crdStatus(crd: KubeObject, existing: unknown): JsonObject {
 
 function columnsOf(v: JsonObject): PrinterColumn[] {
   const cols = Array.isArray(v.additionalPrinterColumns) ? v.additionalPrinterColumns.filter(isObject) : [];
-  return cols.map((c) => ({ name: str(c.name), type: str(c.type), jsonPath: str(c.jsonPath), format: str(c.format), priority: typeof c.priority === 'number' ? c.priority : 0 }));
+  return cols.map((c) => ({
+    name: str(c.name),
+    type: str(c.type),
+    jsonPath: str(c.jsonPath),
+    format: str(c.format),
+    priority: typeof c.priority === 'number' ? c.priority : 0,
+  }));
 }
 
 /** The resource a CRD serves (undefined when it serves no version). */
@@ -122,7 +167,12 @@ export function crdResourceType(crd: KubeObject): ResourceType | undefined {
   for (const v of served) {
     const schema = isObject(v.schema) && isObject(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : undefined;
     const scale = scaleOfVersion(v);
-    versions.set(str(v.name), { schema, printerColumns: columnsOf(v), status: isObject(v.subresources) && isObject(v.subresources.status), ...(scale ? { scale } : {}) });
+    versions.set(str(v.name), {
+      schema,
+      printerColumns: columnsOf(v),
+      status: isObject(v.subresources) && isObject(v.subresources.status),
+      ...(scale ? { scale } : {}),
+    });
   }
   const kind = str(names.kind);
   return resourceType({

@@ -13,7 +13,8 @@ beforeAll(async () => {
 afterAll(() => kube.stop());
 
 const ns = 'del';
-const create = (name: string, extra: Partial<V1ConfigMap['metadata']> = {}) => core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name, ...extra } } });
+const create = (name: string, extra: Partial<V1ConfigMap['metadata']> = {}) =>
+  core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name, ...extra } } });
 const read = async (name: string) => {
   try {
     return await core.readNamespacedConfigMap({ namespace: ns, name });
@@ -48,9 +49,17 @@ describe('finalizers', () => {
   it('forbids adding finalizers to an object being deleted', async () => {
     await create('nofin', { finalizers: ['test/a'] });
     await core.deleteNamespacedConfigMap({ namespace: ns, name: 'nofin' });
-    const res = await raw(kube, 'PATCH', `/api/v1/namespaces/${ns}/configmaps/nofin`, { metadata: { finalizers: ['test/a', 'test/new'] } }, { 'Content-Type': 'application/merge-patch+json' });
+    const res = await raw(
+      kube,
+      'PATCH',
+      `/api/v1/namespaces/${ns}/configmaps/nofin`,
+      { metadata: { finalizers: ['test/a', 'test/new'] } },
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
     expect(res.status).toBe(422);
-    expect(res.json.message).toBe('ConfigMap "nofin" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"test/new"}');
+    expect(res.json.message).toBe(
+      'ConfigMap "nofin" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"test/new"}',
+    );
   });
 
   it('answers an immediate delete with a Success Status', async () => {
@@ -63,10 +72,14 @@ describe('finalizers', () => {
     const cm = await create('pre');
     const bad = await raw(kube, 'DELETE', `/api/v1/namespaces/${ns}/configmaps/pre`, { preconditions: { uid: 'other' } });
     expect(bad.status).toBe(409);
-    expect(bad.json.message).toBe(`Operation cannot be fulfilled on configmaps "pre": Precondition failed: UID in precondition: other, UID in object meta: ${cm.metadata?.uid}`);
+    expect(bad.json.message).toBe(
+      `Operation cannot be fulfilled on configmaps "pre": Precondition failed: UID in precondition: other, UID in object meta: ${cm.metadata?.uid}`,
+    );
     const staleRv = await raw(kube, 'DELETE', `/api/v1/namespaces/${ns}/configmaps/pre`, { preconditions: { resourceVersion: '1' } });
     expect(staleRv.status).toBe(409);
-    const ok = await raw(kube, 'DELETE', `/api/v1/namespaces/${ns}/configmaps/pre?gracePeriodSeconds=0`, { preconditions: { uid: cm.metadata?.uid, resourceVersion: cm.metadata?.resourceVersion } });
+    const ok = await raw(kube, 'DELETE', `/api/v1/namespaces/${ns}/configmaps/pre?gracePeriodSeconds=0`, {
+      preconditions: { uid: cm.metadata?.uid, resourceVersion: cm.metadata?.resourceVersion },
+    });
     expect(ok.status).toBe(200);
   });
 });

@@ -29,11 +29,15 @@ export function deleteOptionsOf(body: unknown, query: URLSearchParams): DeleteOp
   const b: JsonObject = isObject(body) ? body : {};
   const policy = (query.get('propagationPolicy') ?? b.propagationPolicy) as unknown;
   if (policy !== undefined && policy !== null && policy !== 'Foreground' && policy !== 'Background' && policy !== 'Orphan') {
-    throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan", "nil"`);
+    throw badRequest(
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan", "nil"`,
+    );
   }
   const grace = query.get('gracePeriodSeconds') ?? b.gracePeriodSeconds;
   const orphan = query.get('orphanDependents') ?? b.orphanDependents;
-  const opts: { -readonly [K in keyof DeleteOptions]: DeleteOptions[K] } = { dryRun: query.getAll('dryRun').includes('All') || (Array.isArray(b.dryRun) && b.dryRun.includes('All')) };
+  const opts: { -readonly [K in keyof DeleteOptions]: DeleteOptions[K] } = {
+    dryRun: query.getAll('dryRun').includes('All') || (Array.isArray(b.dryRun) && b.dryRun.includes('All')),
+  };
   if (policy) opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
   if (grace !== undefined && grace !== null) opts.gracePeriodSeconds = Number(grace);
   if (orphan !== undefined && orphan !== null) opts.orphanDependents = orphan === true || orphan === 'true';
@@ -53,7 +57,11 @@ function checkPreconditions(rt: ResourceType, obj: StoredObject, opts: DeleteOpt
     throw conflict(rt, obj.metadata.name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
   }
   if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
-    throw conflict(rt, obj.metadata.name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
+    throw conflict(
+      rt,
+      obj.metadata.name,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
+    );
   }
 }
 

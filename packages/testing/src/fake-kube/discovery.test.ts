@@ -19,7 +19,18 @@ describe('discovery', () => {
     expect(core.versions).toEqual(['v1']);
     const groups = await kube.kubeConfig.makeApiClient(ApisApi).getAPIVersions();
     const names = groups.groups.map((g) => g.name);
-    for (const g of ['apps', 'batch', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'policy', 'coordination.k8s.io', 'events.k8s.io', 'discovery.k8s.io', 'apiextensions.k8s.io']) expect(names).toContain(g);
+    for (const g of [
+      'apps',
+      'batch',
+      'networking.k8s.io',
+      'rbac.authorization.k8s.io',
+      'policy',
+      'coordination.k8s.io',
+      'events.k8s.io',
+      'discovery.k8s.io',
+      'apiextensions.k8s.io',
+    ])
+      expect(names).toContain(g);
   });
 
   it('lists resources with verbs, scope, short names, categories and status subresources', async () => {
@@ -67,7 +78,12 @@ describe('discovery', () => {
     const crd = kubeceptionCrds()[2] as any;
     await ext.createCustomResourceDefinition({ body: crd });
     const path = '/apis/kubeception.io/v1alpha1/namespaces/default/certificates';
-    const cert = { apiVersion: 'kubeception.io/v1alpha1', kind: 'Certificate', metadata: { name: 'held', finalizers: ['test/hold'] }, spec: { clusterRef: { name: 'demo' }, component: 'api', role: 'api', commonName: 'api.demo' } };
+    const cert = {
+      apiVersion: 'kubeception.io/v1alpha1',
+      kind: 'Certificate',
+      metadata: { name: 'held', finalizers: ['test/hold'] },
+      spec: { clusterRef: { name: 'demo' }, component: 'api', role: 'api', commonName: 'api.demo' },
+    };
     expect((await raw(kube, 'POST', path, cert)).status).toBe(201);
     await ext.deleteCustomResourceDefinition({ name: crd.metadata.name });
     const terminating = await eventually(async () => {

@@ -49,7 +49,13 @@ describe('EndpointSlices (discovery.k8s.io/v1)', () => {
     expect(all.items).toHaveLength(2);
 
     const applied = await api.patchNamespacedEndpointSlice(
-      { namespace: 'default', name: 'master', body: slice('master', 'master', ['10.128.0.2', '10.128.0.5']), fieldManager: 'kvm-operator.kubeception.io', force: true },
+      {
+        namespace: 'default',
+        name: 'master',
+        body: slice('master', 'master', ['10.128.0.2', '10.128.0.5']),
+        fieldManager: 'kvm-operator.kubeception.io',
+        force: true,
+      },
       setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
     );
     expect(applied.endpoints?.map((e) => e.addresses[0])).toEqual(['10.128.0.2', '10.128.0.5']);

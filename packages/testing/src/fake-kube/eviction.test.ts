@@ -26,8 +26,15 @@ beforeEach(async () => {
 });
 
 /** A pod of app `app`, Running and Ready (or not), bound to node n1. */
-async function pod(api: CoreV1Api, name: string, { app = 'web', ready = true, phase = 'Running', owner }: { app?: string; ready?: boolean; phase?: string; owner?: V1OwnerReference } = {}): Promise<void> {
-  const body: V1Pod = { metadata: { name, labels: { app }, ...(owner ? { ownerReferences: [owner] } : {}) }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'i' }] } };
+async function pod(
+  api: CoreV1Api,
+  name: string,
+  { app = 'web', ready = true, phase = 'Running', owner }: { app?: string; ready?: boolean; phase?: string; owner?: V1OwnerReference } = {},
+): Promise<void> {
+  const body: V1Pod = {
+    metadata: { name, labels: { app }, ...(owner ? { ownerReferences: [owner] } : {}) },
+    spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'i' }] },
+  };
   await api.createNamespacedPod({ namespace: ns, body });
   const status = { phase, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] };
   const current = await api.readNamespacedPod({ namespace: ns, name });
@@ -39,9 +46,17 @@ async function budget(name: string, spec: Partial<NonNullable<V1PodDisruptionBud
 }
 
 /** Evicts through client-node; answers the HTTP code and the Status body. */
-async function evict(name: string, api: CoreV1Api = core, deleteOptions?: object): Promise<{ code: number; body: { status?: string; message?: string; reason?: string; details?: { causes?: { reason?: string; message?: string }[] } } }> {
+async function evict(
+  name: string,
+  api: CoreV1Api = core,
+  deleteOptions?: object,
+): Promise<{ code: number; body: { status?: string; message?: string; reason?: string; details?: { causes?: { reason?: string; message?: string }[] } } }> {
   try {
-    await api.createNamespacedPodEviction({ namespace: ns, name, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: ns }, ...(deleteOptions ? { deleteOptions } : {}) } });
+    await api.createNamespacedPodEviction({
+      namespace: ns,
+      name,
+      body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: ns }, ...(deleteOptions ? { deleteOptions } : {}) },
+    });
     return { code: 201, body: { status: 'Success' } };
   } catch (e) {
     if (!(e instanceof ApiException)) throw e;
@@ -54,7 +69,13 @@ const names = async (api: CoreV1Api = core) => (await api.listNamespacedPod({ na
 describe('pods/eviction on the fake API server', () => {
   it('is in discovery as policy/v1 Eviction with the create verb', async () => {
     const list = await core.getAPIResources();
-    expect(list.resources.find((r) => r.name === 'pods/eviction')).toMatchObject({ group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'], namespaced: true });
+    expect(list.resources.find((r) => r.name === 'pods/eviction')).toMatchObject({
+      group: 'policy',
+      version: 'v1',
+      kind: 'Eviction',
+      verbs: ['create'],
+      namespaced: true,
+    });
   });
 
   it('deletes a pod no budget covers, and answers 404 and 400 like the real server', async () => {
@@ -64,12 +85,14 @@ describe('pods/eviction on the fake API server', () => {
     expect(await names()).toEqual([]);
     expect((await evict('a')).code).toBe(404);
     await pod(core, 'b');
-    const mismatched = await core.createNamespacedPodEviction({ namespace: ns, name: 'b', body: { metadata: { name: 'not-b' } } }).catch((e: ApiException<string>) => e);
+    const mismatched = await core
+      .createNamespacedPodEviction({ namespace: ns, name: 'b', body: { metadata: { name: 'not-b' } } })
+      .catch((e: ApiException<string>) => e);
     expect((mismatched as ApiException<string>).code).toBe(400);
     expect(String((mismatched as ApiException<string>).body)).toContain('name in URL does not match name in Eviction object');
   });
 
-  it('refuses with 429 and the budget\'s numbers once the budget allows no disruption', async () => {
+  it("refuses with 429 and the budget's numbers once the budget allows no disruption", async () => {
     for (const name of ['w1', 'w2', 'w3']) await pod(core, name);
     await budget('web', { minAvailable: 2 });
     expect((await evict('w1')).code).toBe(201);
@@ -88,11 +111,18 @@ describe('pods/eviction on the fake API server', () => {
     expect(await names()).toEqual(['w3', 'w4']);
   });
 
-  it('takes maxUnavailable percentages of the controllers\' replicas, rounded up; a bare pod allows none', async () => {
+  it("takes maxUnavailable percentages of the controllers' replicas, rounded up; a bare pod allows none", async () => {
     const apps = kube.kubeConfig.makeApiClient(AppsV1Api);
     const rs = await apps.createNamespacedReplicaSet({
       namespace: ns,
-      body: { metadata: { name: 'web' }, spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } },
+      body: {
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 3,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+        },
+      },
     });
     const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: rs.metadata!.uid!, controller: true };
     for (const name of ['p1', 'p2', 'p3']) await pod(core, name, { owner });
@@ -127,7 +157,11 @@ describe('pods/eviction on the fake API server', () => {
     await pod(core, 'db-sick', { app: 'db', ready: false });
     await budget('db', { minAvailable: 1 }, 'db');
     expect((await evict('db-sick')).code).toBe(429);
-    await policy.patchNamespacedPodDisruptionBudget({ namespace: ns, name: 'db', body: [{ op: 'add', path: '/spec/unhealthyPodEvictionPolicy', value: 'AlwaysAllow' }] });
+    await policy.patchNamespacedPodDisruptionBudget({
+      namespace: ns,
+      name: 'db',
+      body: [{ op: 'add', path: '/spec/unhealthyPodEvictionPolicy', value: 'AlwaysAllow' }],
+    });
     expect((await evict('db-sick')).code).toBe(201);
   });
 
@@ -136,15 +170,21 @@ describe('pods/eviction on the fake API server', () => {
     await budget('one', { minAvailable: 0 });
     await budget('two', { maxUnavailable: 1 });
     const answer = await evict('x');
-    expect(answer).toMatchObject({ code: 500, body: { message: 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.' } });
+    expect(answer).toMatchObject({
+      code: 500,
+      body: { message: 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.' },
+    });
     expect(await names()).toEqual(['x']);
   });
 
-  it('deletes gracefully with the Eviction\'s deleteOptions; a terminating pod no longer counts as healthy', async () => {
+  it("deletes gracefully with the Eviction's deleteOptions; a terminating pod no longer counts as healthy", async () => {
     const api = graceful.kubeConfig.makeApiClient(CoreV1Api);
     await api.createNamespace({ body: { metadata: { name: ns } } });
     for (const name of ['g1', 'g2']) await pod(api, name);
-    await graceful.kubeConfig.makeApiClient(PolicyV1Api).createNamespacedPodDisruptionBudget({ namespace: ns, body: { metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, minAvailable: 1 } } });
+    await graceful.kubeConfig.makeApiClient(PolicyV1Api).createNamespacedPodDisruptionBudget({
+      namespace: ns,
+      body: { metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, minAvailable: 1 } },
+    });
     expect((await evict('g1', api, { gracePeriodSeconds: 30 })).code).toBe(201);
     const terminating = await api.readNamespacedPod({ namespace: ns, name: 'g1' });
     expect(terminating.metadata?.deletionGracePeriodSeconds).toBe(30);
@@ -154,7 +194,7 @@ describe('pods/eviction on the fake API server', () => {
   });
 });
 
-describe('KubeClient.evict (SDK over HTTP, and the fake\'s local client)', () => {
+describe("KubeClient.evict (SDK over HTTP, and the fake's local client)", () => {
   const clients: [string, () => KubeClient][] = [
     ['HTTP', () => createKubeClient({ kubeConfig: kube.kubeConfig, qps: 0 })],
     ['local', () => kube.localClient()],
@@ -167,7 +207,9 @@ describe('KubeClient.evict (SDK over HTTP, and the fake\'s local client)', () =>
       expect((await sdk.evict('a1', { namespace: ns })).isOk()).toBe(true);
       const refused = (await sdk.evict('a2', { namespace: ns }))._unsafeUnwrapErr();
       expect(refused).toMatchObject({ kind: 'TooManyRequests', code: 429 });
-      expect(refused.kind === 'TooManyRequests' && refused.status?.details?.causes?.[0]?.message).toBe('The disruption budget web needs 1 healthy pods and has 1 currently');
+      expect(refused.kind === 'TooManyRequests' && refused.status?.details?.causes?.[0]?.message).toBe(
+        'The disruption budget web needs 1 healthy pods and has 1 currently',
+      );
       expect((await sdk.evict('gone', { namespace: ns }))._unsafeUnwrapErr().kind).toBe('NotFound');
       expect((await sdk.resource(PodResource).list({ namespace: ns }))._unsafeUnwrap().items.map((p) => p.metadata.name)).toEqual(['a2']);
     });

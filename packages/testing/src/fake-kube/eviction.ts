@@ -107,7 +107,16 @@ function budgetOf(api: KubeApi, namespace: string, pdb: KubeObject, pods: readon
 }
 
 const failure = (code: number, message: string, reason?: string, details?: Status['details']): ApiError =>
-  new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, ...(reason ? { reason } : {}), ...(details ? { details } : {}), code });
+  new ApiError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    ...(reason ? { reason } : {}),
+    ...(details ? { details } : {}),
+    code,
+  });
 
 function tooManyRequests(pdb: string, desired: number, current: number): ApiError {
   return failure(429, "Cannot evict pod as it would violate the pod's disruption budget.", 'TooManyRequests', {

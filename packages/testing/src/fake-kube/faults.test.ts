@@ -59,10 +59,12 @@ describe('faults', () => {
     expect((await codeOf(get())).body.reason).toBe('ServiceUnavailable');
     kube.faults.fail({ resource: 'configmaps', status: 409 });
     const conflict = await codeOf(get());
-    expect(conflict.body.message).toBe('Operation cannot be fulfilled on configmaps "target": the object has been modified; please apply your changes to the latest version and try again');
+    expect(conflict.body.message).toBe(
+      'Operation cannot be fulfilled on configmaps "target": the object has been modified; please apply your changes to the latest version and try again',
+    );
   });
 
-  it('records who asked: the client\'s User-Agent', async () => {
+  it("records who asked: the client's User-Agent", async () => {
     kube.requests.clear();
     await get();
     const sdk = createKubeClient({ kubeConfig: kube.kubeConfig, userAgent: 'kvm-operator/0.1.0' });
@@ -92,7 +94,12 @@ describe('faults', () => {
 
   it('drops open watches', async () => {
     let ended: unknown;
-    await new Watch(kube.kubeConfig).watch('/api/v1/namespaces/default/configmaps', { resourceVersion: kube.resourceVersion() }, () => {}, (err) => (ended = err ?? 'closed'));
+    await new Watch(kube.kubeConfig).watch(
+      '/api/v1/namespaces/default/configmaps',
+      { resourceVersion: kube.resourceVersion() },
+      () => {},
+      (err) => (ended = err ?? 'closed'),
+    );
     await new Promise((r) => setTimeout(r, 20));
     expect(kube.faults.dropWatches()).toBe(1);
     await new Promise((r) => setTimeout(r, 50));
@@ -102,7 +109,12 @@ describe('faults', () => {
   it('fails watch requests on demand', async () => {
     kube.faults.fail({ verb: 'watch', status: 410 });
     let ended: any;
-    await new Watch(kube.kubeConfig).watch('/api/v1/namespaces/default/configmaps', {}, () => {}, (err) => (ended = err));
+    await new Watch(kube.kubeConfig).watch(
+      '/api/v1/namespaces/default/configmaps',
+      {},
+      () => {},
+      (err) => (ended = err),
+    );
     await new Promise((r) => setTimeout(r, 50));
     expect(String(ended)).toMatch(/410|Gone/);
   });

@@ -21,7 +21,19 @@ export function keyElement(item: JsonObject, keys: readonly string[]): string {
 
 /** Which fields of an object server-side apply counts at all. */
 const SKIP_ROOT = new Set(['apiVersion', 'kind']);
-const SKIP_META = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink', 'generateName']);
+const SKIP_META = new Set([
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+  'generateName',
+]);
 
 /** Top-level entries that count, given the status-subresource rules. */
 export function countedEntries(obj: JsonObject, scope: (top: string) => boolean): [string, unknown][] {
@@ -70,7 +82,8 @@ export function changedSet(old: JsonObject | undefined, next: JsonObject, nav: F
   const out: FieldSet = new Set();
   for (const [k, v] of countedEntries(next, scope)) {
     if (k === 'metadata') {
-      for (const [mk, mv] of countedMeta(v)) walkChanged(isObject(old?.metadata) ? old.metadata[mk] : undefined, mv, nav.field('metadata').field(mk), ['f:metadata', `f:${mk}`], out);
+      for (const [mk, mv] of countedMeta(v))
+        walkChanged(isObject(old?.metadata) ? old.metadata[mk] : undefined, mv, nav.field('metadata').field(mk), ['f:metadata', `f:${mk}`], out);
     } else walkChanged(old?.[k], v, nav.field(k), [`f:${k}`], out);
   }
   return out;
@@ -179,7 +192,9 @@ export function humanPath(path: string): string {
       if (el.startsWith('f:')) return `.${body}`;
       if (el.startsWith('k:')) {
         const key = JSON.parse(body) as JsonObject;
-        return `[${Object.entries(key).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+        return `[${Object.entries(key)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(',')}]`;
       }
       if (el.startsWith('v:')) return `[=${body}]`;
       return `[${body}]`;

@@ -36,7 +36,13 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
 }
 
 /** Raw JSON request to the fake (for wire-level assertions). */
-export async function raw(kube: FakeKube, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: any }> {
+export async function raw(
+  kube: FakeKube,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; json: any }> {
   const init: RequestInit = { method, headers: { 'Content-Type': 'application/json', ...headers } };
   if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
   const res = await fetch(`${kube.url}${path}`, init);
@@ -51,7 +57,9 @@ export async function raw(kube: FakeKube, method: string, path: string, body?: u
 }
 
 /** A CRD whose v1 has a scale subresource over `.spec.size`, `.status.ready` and `.status.selector`. */
-export function widgetCrd(scale: object = { specReplicasPath: '.spec.size', statusReplicasPath: '.status.ready', labelSelectorPath: '.status.selector' }): object {
+export function widgetCrd(
+  scale: object = { specReplicasPath: '.spec.size', statusReplicasPath: '.status.ready', labelSelectorPath: '.status.selector' },
+): object {
   const schema = {
     type: 'object',
     properties: {

@@ -24,7 +24,13 @@ export interface HandlerContext {
 }
 
 /** Handles one resource request; returns the HTTP status sent. */
-export async function handleResource(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<number> {
+export async function handleResource(
+  ctx: HandlerContext,
+  r: ResourceRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+): Promise<number> {
   if (r.subresource === 'scale') return scale(ctx, r, req, res, query);
   if (r.subresource === 'eviction' && r.rt.key === '/pods') return eviction(ctx, r, req, res, query);
   if (r.subresource !== '' && r.subresource !== 'status' && !(r.subresource === 'finalize' && r.rt.key === '/namespaces')) throw pathNotFound();
@@ -47,10 +53,20 @@ export async function handleResource(ctx: HandlerContext, r: ResourceRoute, req:
   }
 }
 
-function sendObject(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, code: number, obj: KubeObject, headers: Record<string, string>, query: URLSearchParams): number {
+function sendObject(
+  ctx: HandlerContext,
+  r: ResourceRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  code: number,
+  obj: KubeObject,
+  headers: Record<string, string>,
+  query: URLSearchParams,
+): number {
   const presented = ctx.api.present(obj, r.rt, r.version);
   const rendering = renderingOf(req.headers.accept);
-  if (rendering === 'table') sendJson(res, code, toTable(r.rt, r.version, [presented], { resourceVersion: obj.metadata.resourceVersion }, query.get('includeObject')), headers);
+  if (rendering === 'table')
+    sendJson(res, code, toTable(r.rt, r.version, [presented], { resourceVersion: obj.metadata.resourceVersion }, query.get('includeObject')), headers);
   else if (rendering === 'metadata') sendJson(res, code, partialMetadata(presented), headers);
   else sendJson(res, code, presented, headers);
   return code;
@@ -78,7 +94,8 @@ function list(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: 
   const items = page.items.map((o) => ctx.api.present(o, r.rt, r.version));
   const rendering = renderingOf(req.headers.accept);
   if (rendering === 'table') sendJson(res, 200, toTable(r.rt, r.version, items, page.metadata, query.get('includeObject')));
-  else if (rendering === 'metadata') sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: page.metadata, items: items.map(partialMetadata) });
+  else if (rendering === 'metadata')
+    sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: page.metadata, items: items.map(partialMetadata) });
   else sendJson(res, 200, { kind: r.rt.listKind, apiVersion: apiVersionOf(r.rt.group, r.version), metadata: page.metadata, items });
   return 200;
 }
@@ -102,10 +119,17 @@ function watch(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res:
 
 function writeOptions(req: IncomingMessage, query: URLSearchParams): WriteOptions {
   const fv = query.get('fieldValidation') ?? 'Warn';
-  if (fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore') throw badRequest(`fieldValidation: Unsupported value: ${JSON.stringify(fv)}: supported values: "Ignore", "Warn", "Strict"`);
+  if (fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore')
+    throw badRequest(`fieldValidation: Unsupported value: ${JSON.stringify(fv)}: supported values: "Ignore", "Warn", "Strict"`);
   const ua = req.headers['user-agent'] ?? '';
   const manager = query.get('fieldManager') ?? (ua.split('/')[0] || 'unknown');
-  return { manager, dryRun: query.getAll('dryRun').includes('All'), fieldValidation: fv as FieldValidation, force: query.get('force') === 'true', warnings: [] };
+  return {
+    manager,
+    dryRun: query.getAll('dryRun').includes('All'),
+    fieldValidation: fv as FieldValidation,
+    force: query.get('force') === 'true',
+    warnings: [],
+  };
 }
 
 async function write(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<number> {
@@ -161,9 +185,25 @@ async function remove(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessag
   const opts = deleteOptionsOf(raw.trim() === '' ? {} : JSON.parse(raw), query);
   const ns = r.namespace ?? '';
   if (r.verb === 'deletecollection') {
-    const page = ctx.lister.list({ rt: r.rt, namespace: r.namespace, ...selectorFor(r, query), filtered: true, limit: undefined, continueToken: null, resourceVersion: null, resourceVersionMatch: null });
-    const items = page.items.map((o) => ctx.api.present(deleteObject(ctx.api, r.rt, o.metadata.namespace ?? '', o.metadata.name, opts).object, r.rt, r.version));
-    sendJson(res, 200, { kind: r.rt.listKind, apiVersion: apiVersionOf(r.rt.group, r.version), metadata: { resourceVersion: String(ctx.api.store.revision) }, items });
+    const page = ctx.lister.list({
+      rt: r.rt,
+      namespace: r.namespace,
+      ...selectorFor(r, query),
+      filtered: true,
+      limit: undefined,
+      continueToken: null,
+      resourceVersion: null,
+      resourceVersionMatch: null,
+    });
+    const items = page.items.map((o) =>
+      ctx.api.present(deleteObject(ctx.api, r.rt, o.metadata.namespace ?? '', o.metadata.name, opts).object, r.rt, r.version),
+    );
+    sendJson(res, 200, {
+      kind: r.rt.listKind,
+      apiVersion: apiVersionOf(r.rt.group, r.version),
+      metadata: { resourceVersion: String(ctx.api.store.revision) },
+      items,
+    });
     return 200;
   }
   const result = deleteObject(ctx.api, r.rt, ns, r.name as string, opts);

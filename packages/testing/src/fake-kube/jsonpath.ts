@@ -4,7 +4,8 @@
  */
 import { isObject } from './types.js';
 
-type Step = { kind: 'field'; name: string } | { kind: 'index'; i: number } | { kind: 'all' } | { kind: 'filter'; path: string[]; op: '==' | '!='; value: unknown };
+type Step =
+  { kind: 'field'; name: string } | { kind: 'index'; i: number } | { kind: 'all' } | { kind: 'filter'; path: string[]; op: '==' | '!='; value: unknown };
 
 function parse(expr: string): Step[] {
   let s = expr.trim();

@@ -13,7 +13,19 @@ import { apiVersionOf, type ResourceType } from './resource-type.js';
 import { canonicalizeQuantities, goValue, unconvertibleApply, undecodableBody, undecodablePatch } from './quantities.js';
 import { withReplicasOf } from './scale.js';
 import { serverSideApply } from './server-side-apply.js';
-import { alreadyExists, ApiError, badRequest, conflict, forbidden, internalError, invalid, methodNotAllowed, notFound, STALE_OBJECT, unsupportedMediaType } from './status.js';
+import {
+  alreadyExists,
+  ApiError,
+  badRequest,
+  conflict,
+  forbidden,
+  internalError,
+  invalid,
+  methodNotAllowed,
+  notFound,
+  STALE_OBJECT,
+  unsupportedMediaType,
+} from './status.js';
 import { applyStrategicMergePatch } from './strategic-merge.js';
 import { deepEqual, isObject, type JsonObject, type KubeObject, type ManagedFieldsEntry, type StoredObject } from './types.js';
 
@@ -67,7 +79,8 @@ export class KubeApi {
     const obj = this.incoming(rt, version, namespace, body);
     if (obj.metadata.resourceVersion) throw internalError('resourceVersion should not be set on objects to be created');
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
-    for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'resourceVersion'] as const) delete obj.metadata[k];
+    for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'resourceVersion'] as const)
+      delete obj.metadata[k];
     this.checkNamespace(rt, obj);
     statusOnCreate(rt, version, obj);
     this.admit(rt, version, obj, opts);
@@ -88,7 +101,17 @@ export class KubeApi {
   }
 
   /** `owned`: the body is a fresh object of the caller's that may be written to (not copied). */
-  update(rt: ResourceType, version: string, namespace: string, name: string, body: unknown, opts: WriteOptions, subresource: string, preset?: ManagedFieldsEntry[], owned = false): StoredObject {
+  update(
+    rt: ResourceType,
+    version: string,
+    namespace: string,
+    name: string,
+    body: unknown,
+    opts: WriteOptions,
+    subresource: string,
+    preset?: ManagedFieldsEntry[],
+    owned = false,
+  ): StoredObject {
     const old = this.get(rt, namespace, name);
     const incoming = this.incoming(rt, version, namespace, body, owned);
     if (incoming.metadata.name !== undefined && incoming.metadata.name !== name) {
@@ -101,7 +124,16 @@ export class KubeApi {
     if (rt.key === CRD_KEY) next.status = crdStatus(next, old.status);
     if (specChanged(rt, old, next, hasStatus(rt, version))) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     const base = baseManagedFields(old.metadata.managedFields, incoming.metadata.managedFields);
-    const mf = preset ?? recordUpdate(base, this.present(old, rt, version), next as JsonObject, this.nav(rt, version), this.scope(rt, version, subresource), this.context(rt, version, subresource, opts));
+    const mf =
+      preset ??
+      recordUpdate(
+        base,
+        this.present(old, rt, version),
+        next as JsonObject,
+        this.nav(rt, version),
+        this.scope(rt, version, subresource),
+        this.context(rt, version, subresource, opts),
+      );
     if (mf.length > 0) next.metadata.managedFields = mf;
     else delete next.metadata.managedFields;
     const stored = { ...next, apiVersion: apiVersionOf(rt.group, rt.version) } as StoredObject;
@@ -110,9 +142,19 @@ export class KubeApi {
     return opts.dryRun ? stored : this.commit(rt, stored, old);
   }
 
-  patch(rt: ResourceType, version: string, namespace: string, name: string, contentType: string, raw: string, opts: WriteOptions, subresource: string): StoredObject {
+  patch(
+    rt: ResourceType,
+    version: string,
+    namespace: string,
+    name: string,
+    contentType: string,
+    raw: string,
+    opts: WriteOptions,
+    subresource: string,
+  ): StoredObject {
     const type = contentType.split(';')[0]?.trim() ?? '';
-    if (type === 'application/apply-patch+yaml' || type === 'application/apply-patch+cbor') return this.apply(rt, version, namespace, name, raw, opts, subresource);
+    if (type === 'application/apply-patch+yaml' || type === 'application/apply-patch+cbor')
+      return this.apply(rt, version, namespace, name, raw, opts, subresource);
     const stored = this.present(this.get(rt, namespace, name), rt, version);
     // the patched copy leaves managedFields out unless the patch is about them: the write keeps
     // the stored ones when the request has none, and copying them twice costs as much as the rest
@@ -128,12 +170,17 @@ export class KubeApi {
       if (e instanceof PatchError) throw patchInvalid(e.message);
       throw e;
     }
-    canonicalizeQuantities(rt, patched, undecodablePatch(() => (type === 'application/strategic-merge-patch+json' ? goValue(patch) : JSON.stringify(patched))));
+    canonicalizeQuantities(
+      rt,
+      patched,
+      undecodablePatch(() => (type === 'application/strategic-merge-patch+json' ? goValue(patch) : JSON.stringify(patched))),
+    );
     return this.update(rt, version, namespace, name, patched, opts, subresource, undefined, true);
   }
 
   private apply(rt: ResourceType, version: string, namespace: string, name: string, raw: string, opts: WriteOptions, subresource: string): StoredObject {
-    if (!opts.manager || opts.manager === '') throw patchInvalid('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    if (!opts.manager || opts.manager === '')
+      throw patchInvalid('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     let config: unknown;
     try {
       config = parseApplyBody(raw);
@@ -145,7 +192,8 @@ export class KubeApi {
     if (config.kind !== rt.kind || config.apiVersion !== apiVersionOf(rt.group, version)) {
       throw badRequest(`invalid object type: ${String(config.apiVersion ?? '')}, Kind=${String(config.kind ?? '')}`);
     }
-    if (meta.name !== undefined && meta.name !== name) throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
+    if (meta.name !== undefined && meta.name !== name)
+      throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
     const stored = this.store.get(rt.key, rt.namespaced ? namespace : '', name);
     const live = stored ? this.present(stored, rt, version) : undefined;
     if (typeof meta.resourceVersion === 'string' && live && meta.resourceVersion !== live.metadata.resourceVersion) throw conflict(rt, name, STALE_OBJECT);
@@ -176,11 +224,13 @@ export class KubeApi {
     if (!isObject(body)) throw badRequest('the body of the request is not a JSON object');
     const obj = owned ? (body as KubeObject) : editable({ ...body, metadata: isObject(body.metadata) ? body.metadata : {} } as KubeObject);
     if (!isObject(obj.metadata)) obj.metadata = {};
-    if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== rt.kind) throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${rt.kind})`);
+    if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== rt.kind)
+      throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${rt.kind})`);
     obj.apiVersion = apiVersionOf(rt.group, version);
     obj.kind = rt.kind;
     if (rt.namespaced) {
-      if (obj.metadata.namespace && obj.metadata.namespace !== namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      if (obj.metadata.namespace && obj.metadata.namespace !== namespace)
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       obj.metadata.namespace = namespace;
     } else delete obj.metadata.namespace;
     canonicalizeQuantities(rt, obj as JsonObject, undecodableBody(rt, version));

@@ -26,12 +26,20 @@ const base64 = (pem: string) => Buffer.from(pem, 'utf8').toString('base64');
 /** The kubeconfig YAML kubectl reads: the CA when there is one, else TLS verification off (plain HTTP). */
 export function kubeconfigYaml(target: KubeconfigTarget): string {
   const { url, namespace, caCertificate } = target;
-  const cluster = caCertificate === undefined ? { server: url, 'insecure-skip-tls-verify': true } : { server: url, 'certificate-authority-data': base64(caCertificate) };
+  const cluster =
+    caCertificate === undefined ? { server: url, 'insecure-skip-tls-verify': true } : { server: url, 'certificate-authority-data': base64(caCertificate) };
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: NAME, cluster }],
-    users: [{ name: NAME, user: target.client ? { 'client-certificate-data': base64(target.client.certificate), 'client-key-data': base64(target.client.privateKey) } : { token: target.token ?? PLACEHOLDER_TOKEN } }],
+    users: [
+      {
+        name: NAME,
+        user: target.client
+          ? { 'client-certificate-data': base64(target.client.certificate), 'client-key-data': base64(target.client.privateKey) }
+          : { token: target.token ?? PLACEHOLDER_TOKEN },
+      },
+    ],
     contexts: [{ name: NAME, context: { cluster: NAME, user: NAME, namespace } }],
     'current-context': NAME,
     preferences: {},
@@ -44,11 +52,18 @@ export function kubeconfigYaml(target: KubeconfigTarget): string {
  */
 export function kubeConfigFor(target: KubeconfigTarget): KubeConfig {
   const { url, namespace, caCertificate } = target;
-  const cluster = caCertificate === undefined ? { name: NAME, server: url, skipTLSVerify: true } : { name: NAME, server: url, caData: base64(caCertificate), skipTLSVerify: false };
+  const cluster =
+    caCertificate === undefined
+      ? { name: NAME, server: url, skipTLSVerify: true }
+      : { name: NAME, server: url, caData: base64(caCertificate), skipTLSVerify: false };
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [cluster],
-    users: [target.client ? { name: NAME, certData: base64(target.client.certificate), keyData: base64(target.client.privateKey) } : { name: NAME, token: target.token ?? PLACEHOLDER_TOKEN }],
+    users: [
+      target.client
+        ? { name: NAME, certData: base64(target.client.certificate), keyData: base64(target.client.privateKey) }
+        : { name: NAME, token: target.token ?? PLACEHOLDER_TOKEN },
+    ],
     contexts: [{ name: NAME, cluster: NAME, user: NAME, namespace }],
     currentContext: NAME,
   });

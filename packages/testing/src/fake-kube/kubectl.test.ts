@@ -48,8 +48,16 @@ describe.skipIf(!hasKubectl)(hasKubectl ? 'the real kubectl' : 'the real kubectl
     watcher.stdout.on('data', (d: Buffer) => (watched += d.toString()));
     try {
       await eventually(() => (watched.includes('demo') ? true : undefined), 10_000);
-      const status = { status: { phase: 'Ready', provider: 'kvm', conditions: [{ type: 'Ready', status: 'True', reason: 'Converged', message: 'ready', lastTransitionTime: '2025-01-01T00:00:00Z' }] } };
-      expect(await kubectl('patch', 'kc', 'demo', '--subresource', 'status', '--type', 'merge', '-p', JSON.stringify(status))).toBe('cluster.kubeception.io/demo patched\n');
+      const status = {
+        status: {
+          phase: 'Ready',
+          provider: 'kvm',
+          conditions: [{ type: 'Ready', status: 'True', reason: 'Converged', message: 'ready', lastTransitionTime: '2025-01-01T00:00:00Z' }],
+        },
+      };
+      expect(await kubectl('patch', 'kc', 'demo', '--subresource', 'status', '--type', 'merge', '-p', JSON.stringify(status))).toBe(
+        'cluster.kubeception.io/demo patched\n',
+      );
       expect(await kubectl('wait', '--for=condition=Ready', 'kc/demo', '--timeout', '10s')).toBe('cluster.kubeception.io/demo condition met\n');
       await eventually(() => (/demo\s+kvm\s+1\.32\.5\s+Ready\s+True/.test(watched) ? true : undefined), 10_000);
     } finally {

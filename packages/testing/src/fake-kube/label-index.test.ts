@@ -50,14 +50,28 @@ function counted(text: string): { selector: Selector; requirements: ListQuery['r
 
 function list(text: string, namespace: string | undefined, extra: Partial<ListQuery> = {}) {
   const c = counted(text);
-  const page = lister.list({ rt: cms, namespace, selector: c.selector, requirements: c.requirements, filtered: true, limit: undefined, continueToken: null, resourceVersion: null, resourceVersionMatch: null, ...extra });
+  const page = lister.list({
+    rt: cms,
+    namespace,
+    selector: c.selector,
+    requirements: c.requirements,
+    filtered: true,
+    limit: undefined,
+    continueToken: null,
+    resourceVersion: null,
+    resourceVersionMatch: null,
+    ...extra,
+  });
   return { names: page.items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`), examined: c.calls(), page };
 }
 
 /** The answer of a full scan, for comparison. */
 function scan(text: string, namespace: string | undefined): string[] {
   const { selector } = parseLabelQuery(text);
-  return api.store.list(cms.key, namespace).filter((o) => selector(o)).map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+  return api.store
+    .list(cms.key, namespace)
+    .filter((o) => selector(o))
+    .map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
 }
 
 describe('lists with an indexed label selector', () => {
@@ -91,7 +105,11 @@ describe('lists with an indexed label selector', () => {
     api.create(cms, 'v1', 'big', { metadata: { name: 'cm-0000a', labels: { group: 'g3' } } }, OPTS);
     const second = list('group=g3', 'big', { limit: 20, continueToken: first.page.metadata.continue as string });
     expect(second.examined).toBe(0);
-    expect(second.names).toEqual(scan('group=g3', 'big').filter((n) => n !== 'big/cm-0000a').slice(20, 40));
+    expect(second.names).toEqual(
+      scan('group=g3', 'big')
+        .filter((n) => n !== 'big/cm-0000a')
+        .slice(20, 40),
+    );
     expect(second.page.metadata.resourceVersion).toBe(first.page.metadata.resourceVersion);
   });
 
@@ -142,7 +160,17 @@ describe('a watch without a resourceVersion', () => {
   beforeAll(async () => {
     hub = new WatchHub(api, 60_000);
     server = http.createServer((_req, res) => {
-      const spec = { rt: cms, version: 'v1', namespace: 'big', rendering: 'json' as const, includeObject: null, bookmarks: false, resourceVersion: null, sendInitialEvents: false, timeoutSeconds: 0 };
+      const spec = {
+        rt: cms,
+        version: 'v1',
+        namespace: 'big',
+        rendering: 'json' as const,
+        includeObject: null,
+        bookmarks: false,
+        resourceVersion: null,
+        sendInitialEvents: false,
+        timeoutSeconds: 0,
+      };
       hub.start(httpWatchSink(res), { ...spec, selector: selector.selector, requirements: selector.requirements });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -155,7 +183,10 @@ describe('a watch without a resourceVersion', () => {
   it('takes its initial state from the index', async () => {
     selector = counted('group=g9');
     const body = await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)).text();
-    const names = body.split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { type: string; object: KubeObject }).object.metadata.name);
+    const names = body
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => (JSON.parse(l) as { type: string; object: KubeObject }).object.metadata.name);
     expect(selector.calls()).toBe(50);
     expect(names.map((n) => `big/${n}`)).toEqual(scan('group=g9', 'big'));
   });

@@ -64,8 +64,13 @@ describe('field selectors', () => {
     expect(names((await core.listNamespacedPod({ namespace: 'l1', fieldSelector: 'spec.nodeName=n1' })).items)).toEqual(['p1']);
     expect(names((await core.listNamespacedPod({ namespace: 'l1', fieldSelector: 'spec.nodeName=' })).items)).toEqual(['p2']);
     expect(names((await core.listNamespacedPod({ namespace: 'l1', fieldSelector: 'status.phase=Pending' })).items)).toEqual(['p1', 'p2']);
-    await core.createNamespacedEvent({ namespace: 'l1', body: { metadata: { name: 'ev1' }, involvedObject: { kind: 'Pod', name: 'p1', namespace: 'l1' }, reason: 'Test' } });
-    expect(names((await core.listNamespacedEvent({ namespace: 'l1', fieldSelector: 'involvedObject.kind=Pod,involvedObject.name=p1' })).items)).toEqual(['ev1']);
+    await core.createNamespacedEvent({
+      namespace: 'l1',
+      body: { metadata: { name: 'ev1' }, involvedObject: { kind: 'Pod', name: 'p1', namespace: 'l1' }, reason: 'Test' },
+    });
+    expect(names((await core.listNamespacedEvent({ namespace: 'l1', fieldSelector: 'involvedObject.kind=Pod,involvedObject.name=p1' })).items)).toEqual([
+      'ev1',
+    ]);
   });
 
   it('rejects unsupported fields like the real server', async () => {

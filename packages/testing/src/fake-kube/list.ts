@@ -42,7 +42,10 @@ export class Lister {
   private readonly snapshots = new Map<string, Snapshot>();
   private seq = 0;
 
-  constructor(private readonly api: KubeApi, private readonly maxSnapshots = 256) {}
+  constructor(
+    private readonly api: KubeApi,
+    private readonly maxSnapshots = 256,
+  ) {}
 
   clear(): void {
     this.snapshots.clear();

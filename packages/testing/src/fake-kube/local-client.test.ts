@@ -17,14 +17,26 @@ beforeAll(async () => {
 });
 afterAll(() => kube.stop());
 
-const cm = (name: string, namespace: string, data: Record<string, string> = {}, labels: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels }, data });
+const cm = (name: string, namespace: string, data: Record<string, string> = {}, labels: Record<string, string> = {}) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace, labels },
+  data,
+});
 /** What an error says, without what differs per call (uids). */
 const said = (e: KubeError) => ({ kind: e.kind, code: e.code, message: e.message.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<uid>') });
 /** An object without what differs per write. */
 const shape = (o: KubeObject | undefined) => {
   if (o === undefined) return undefined;
   const { uid: _u, resourceVersion: _r, creationTimestamp: _c, managedFields, deletionTimestamp, ...metadata } = o.metadata ?? {};
-  return { ...o, metadata: { ...metadata, deleting: deletionTimestamp !== undefined, managers: ((managedFields ?? []) as { manager?: string; operation?: string }[]).map((m) => `${m.manager}:${m.operation}`) } };
+  return {
+    ...o,
+    metadata: {
+      ...metadata,
+      deleting: deletionTimestamp !== undefined,
+      managers: ((managedFields ?? []) as { manager?: string; operation?: string }[]).map((m) => `${m.manager}:${m.operation}`),
+    },
+  };
 };
 
 /** Runs `calls` with each client on its own namespace and returns both outcomes. */
@@ -32,7 +44,7 @@ async function both<R>(calls: (client: KubeClient, namespace: string) => Promise
   return [await calls(local, 'a'), await calls(http, 'b')];
 }
 
-const first = async <T,>(events: AsyncIterable<T>, n: number): Promise<T[]> => {
+const first = async <T>(events: AsyncIterable<T>, n: number): Promise<T[]> => {
   const seen: T[] = [];
   for await (const e of events) {
     seen.push(e);
@@ -41,7 +53,12 @@ const first = async <T,>(events: AsyncIterable<T>, n: number): Promise<T[]> => {
   return seen;
 };
 
-const eventShape = (e: WatchEvent<KubeObject>) => (e.type === 'ERROR' ? { type: e.type, kind: e.error.kind } : e.type === 'BOOKMARK' ? { type: e.type } : { type: e.type, name: e.object.metadata.name, data: (e.object as { data?: unknown }).data });
+const eventShape = (e: WatchEvent<KubeObject>) =>
+  e.type === 'ERROR'
+    ? { type: e.type, kind: e.error.kind }
+    : e.type === 'BOOKMARK'
+      ? { type: e.type }
+      : { type: e.type, name: e.object.metadata.name, data: (e.object as { data?: unknown }).data };
 
 describe('localClient', () => {
   it('creates, reads, applies and updates like the HTTP client, errors included', async () => {
@@ -60,7 +77,9 @@ describe('localClient', () => {
     });
     expect(l.stale.isErr() && l.stale.error.kind).toBe('Conflict');
     expect(l.applied.isErr() && l.applied.error.kind).toBe('Conflict');
-    expect(JSON.stringify(l).replaceAll('"a"', '"ns"').replaceAll('namespaces/a/', 'namespaces/ns/')).toBe(JSON.stringify(h).replaceAll('"b"', '"ns"').replaceAll('namespaces/b/', 'namespaces/ns/'));
+    expect(JSON.stringify(l).replaceAll('"a"', '"ns"').replaceAll('namespaces/a/', 'namespaces/ns/')).toBe(
+      JSON.stringify(h).replaceAll('"b"', '"ns"').replaceAll('namespaces/b/', 'namespaces/ns/'),
+    );
   });
 
   it('lists by selector and page like the HTTP client', async () => {
@@ -69,7 +88,8 @@ describe('localClient', () => {
       for (let i = 0; i < 5; i++) (await maps.create(cm(`l-${i}`, ns, {}, { team: i % 2 === 0 ? 'even' : 'odd' })))._unsafeUnwrap();
       const even = (await maps.list({ namespace: ns, labelSelector: 'team=even' }))._unsafeUnwrap().items.map((o) => o.metadata.name);
       const pages: string[][] = [];
-      for await (const page of maps.listPages({ namespace: ns, labelSelector: 'team', limit: 2 })) pages.push(page._unsafeUnwrap().items.map((o) => o.metadata.name));
+      for await (const page of maps.listPages({ namespace: ns, labelSelector: 'team', limit: 2 }))
+        pages.push(page._unsafeUnwrap().items.map((o) => o.metadata.name));
       return { even, pages };
     });
     expect(l).toEqual({ even: ['l-0', 'l-2', 'l-4'], pages: [['l-0', 'l-1'], ['l-2', 'l-3'], ['l-4']] });

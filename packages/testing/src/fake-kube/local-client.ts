@@ -104,7 +104,12 @@ export function localKubeClient(ctx: HandlerContext, kubeConfig: KubeConfig, opt
   };
 }
 
-function localResourceClient<T extends KubeObject, I extends KubeObject>(ctx: HandlerContext, descriptor: ResourceDescriptor<T, I>, defaultNamespace: string, fieldManager: string): ResourceClient<T, I> {
+function localResourceClient<T extends KubeObject, I extends KubeObject>(
+  ctx: HandlerContext,
+  descriptor: ResourceDescriptor<T, I>,
+  defaultNamespace: string,
+  fieldManager: string,
+): ResourceClient<T, I> {
   const { api } = ctx;
   const { group, version, plural } = descriptor;
   // looked up per call: a CRD may be installed (or deleted) after the client was made
@@ -113,10 +118,17 @@ function localResourceClient<T extends KubeObject, I extends KubeObject>(ctx: Ha
     if (rt === undefined) throw pathNotFound();
     return rt;
   };
-  const namespaceOf = (rt: ResourceType, options?: ObjectOptions, object?: KubeObject) => (rt.namespaced ? (options?.namespace ?? object?.metadata?.namespace ?? defaultNamespace) : '');
+  const namespaceOf = (rt: ResourceType, options?: ObjectOptions, object?: KubeObject) =>
+    rt.namespaced ? (options?.namespace ?? object?.metadata?.namespace ?? defaultNamespace) : '';
   // the store's objects are frozen: handed out as they are, like a cache's objects in controller-runtime
   const out = (rt: ResourceType, obj: StoredObject) => api.present(obj, rt, version) as Persisted<T>;
-  const writeOptions = (options?: WriteOptions, force = false): ApiWriteOptions => ({ manager: options?.fieldManager ?? fieldManager, dryRun: false, fieldValidation: 'Warn', force, warnings: [] });
+  const writeOptions = (options?: WriteOptions, force = false): ApiWriteOptions => ({
+    manager: options?.fieldManager ?? fieldManager,
+    dryRun: false,
+    fieldValidation: 'Warn',
+    force,
+    warnings: [],
+  });
 
   const listPage = (options: ListOptions, token: string | undefined): ObjectList<T> => {
     const rt = rtOf();
@@ -155,7 +167,19 @@ function localResourceClient<T extends KubeObject, I extends KubeObject>(ctx: Ha
       const rt = rtOf();
       const body = patch.type === 'json' ? patch.ops : patch.body;
       const ns = namespaceOf(rt, options, patch.type === 'json' ? undefined : (patch.body as KubeObject));
-      return out(rt, api.patch(rt, version, ns, name, CONTENT_TYPE[patch.type], JSON.stringify(body), writeOptions(options, patch.type === 'apply' && (patch.force ?? false)), subresource));
+      return out(
+        rt,
+        api.patch(
+          rt,
+          version,
+          ns,
+          name,
+          CONTENT_TYPE[patch.type],
+          JSON.stringify(body),
+          writeOptions(options, patch.type === 'apply' && (patch.force ?? false)),
+          subresource,
+        ),
+      );
     });
 
   const replaceAt = (subresource: string) => (object: I, options?: WriteOptions) =>
@@ -193,7 +217,12 @@ function localResourceClient<T extends KubeObject, I extends KubeObject>(ctx: Ha
     replaceStatus: replaceAt('status'),
     patch: patchAt(''),
     patchStatus: patchAt('status'),
-    apply: (object, options) => patchAt('')(object.metadata?.name ?? '', { type: 'apply', body: object, force: options?.force ?? false }, { ...options, namespace: options?.namespace ?? object.metadata?.namespace }),
+    apply: (object, options) =>
+      patchAt('')(
+        object.metadata?.name ?? '',
+        { type: 'apply', body: object, force: options?.force ?? false },
+        { ...options, namespace: options?.namespace ?? object.metadata?.namespace },
+      ),
     delete: (name, options?: DeleteOptions) =>
       call(() => {
         const rt = rtOf();

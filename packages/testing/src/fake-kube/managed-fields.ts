@@ -36,7 +36,17 @@ export function decodeOwnership(entries: unknown, keep?: (entry: JsonObject) => 
   return entries.filter(isObject).flatMap((e): Ownership[] => {
     if (typeof e.manager !== 'string' || (e.operation !== 'Apply' && e.operation !== 'Update')) return [];
     const kept = keep?.(e) === true;
-    return [{ manager: e.manager, operation: e.operation, apiVersion: String(e.apiVersion ?? ''), subresource: String(e.subresource ?? ''), time: typeof e.time === 'string' ? e.time : undefined, set: kept ? new Set() : fromFieldsV1(e.fieldsV1), ...(kept ? { kept: e } : {}) }];
+    return [
+      {
+        manager: e.manager,
+        operation: e.operation,
+        apiVersion: String(e.apiVersion ?? ''),
+        subresource: String(e.subresource ?? ''),
+        time: typeof e.time === 'string' ? e.time : undefined,
+        set: kept ? new Set() : fromFieldsV1(e.fieldsV1),
+        ...(kept ? { kept: e } : {}),
+      },
+    ];
   });
 }
 
@@ -60,7 +70,10 @@ export function encodeOwnership(owners: readonly Ownership[], object: JsonObject
 
 /** The owner entry matching a manager/operation/subresource, created when missing. */
 export function ownerFor(owners: Ownership[], ctx: WriteContext, operation: 'Apply' | 'Update'): Ownership {
-  let own = owners.find((o) => o.manager === ctx.manager && o.operation === operation && o.subresource === ctx.subresource && (operation === 'Apply' || o.apiVersion === ctx.apiVersion));
+  let own = owners.find(
+    (o) =>
+      o.manager === ctx.manager && o.operation === operation && o.subresource === ctx.subresource && (operation === 'Apply' || o.apiVersion === ctx.apiVersion),
+  );
   if (!own) {
     own = { manager: ctx.manager, operation, apiVersion: ctx.apiVersion, subresource: ctx.subresource, time: ctx.time, set: new Set() };
     owners.push(own);

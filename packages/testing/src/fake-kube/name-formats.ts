@@ -19,7 +19,8 @@ const QUALIFIED_NAME = whole(QUALIFIED_NAME_FMT);
 const LABEL_VALUE = whole(LABEL_VALUE_FMT);
 
 const QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const LABEL_VALUE_MSG =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 const maxLenError = (max: number): string => `must be no more than ${max} characters`;
@@ -35,7 +36,13 @@ export function dns1123SubdomainErrors(value: string): string[] {
   const errs: string[] = [];
   if (bytes(value) > 253) errs.push(maxLenError(253));
   if (!DNS1123_SUBDOMAIN.test(value)) {
-    errs.push(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_FMT, 'example.com'));
+    errs.push(
+      regexError(
+        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+        DNS1123_SUBDOMAIN_FMT,
+        'example.com',
+      ),
+    );
   }
   return errs;
 }
@@ -46,7 +53,15 @@ export function dns1123LabelErrors(value: string): string[] {
   if (bytes(value) > 63) errs.push(maxLenError(63));
   if (DNS1123_LABEL.test(value)) return errs;
   if (DNS1123_SUBDOMAIN.test(value)) errs.push('must not contain dots');
-  else errs.push(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", DNS1123_LABEL_FMT, 'my-name', '123-abc'));
+  else
+    errs.push(
+      regexError(
+        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+        DNS1123_LABEL_FMT,
+        'my-name',
+        '123-abc',
+      ),
+    );
   return errs;
 }
 
@@ -55,7 +70,14 @@ export function dns1035LabelErrors(value: string): string[] {
   const errs: string[] = [];
   if (bytes(value) > 63) errs.push(maxLenError(63));
   if (!DNS1035_LABEL.test(value)) {
-    errs.push(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", DNS1035_LABEL_FMT, 'my-name', 'abc-123'));
+    errs.push(
+      regexError(
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+        DNS1035_LABEL_FMT,
+        'my-name',
+        'abc-123',
+      ),
+    );
   }
   return errs;
 }
@@ -67,7 +89,9 @@ export function dns1035LabelErrors(value: string): string[] {
 export function qualifiedNameErrors(value: string): string[] {
   const parts = value.split('/');
   if (parts.length > 2) {
-    return [`a qualified name ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
+    return [
+      `a qualified name ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+    ];
   }
   const errs: string[] = [];
   const name = parts.length === 2 ? (parts[1] as string) : value;

@@ -65,7 +65,9 @@ describe('labels', () => {
   });
 
   it('checks the prefix of a key as a DNS subdomain and the name part for emptiness', async () => {
-    const res = await failure(custom.createNamespacedCustomObject({ ...clusters, body: cluster('prefix', { labels: { 'Example.com/app': 'x', 'example.com/': 'y' } }) }));
+    const res = await failure(
+      custom.createNamespacedCustomObject({ ...clusters, body: cluster('prefix', { labels: { 'Example.com/app': 'x', 'example.com/': 'y' } }) }),
+    );
     expect(res.details.causes.map((c: any) => c.message)).toEqual([
       `Invalid value: "Example.com/app": prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
       'Invalid value: "example.com/": name part must be non-empty',
@@ -77,7 +79,9 @@ describe('labels', () => {
     const long = 'v'.repeat(64);
     const res = await failure(custom.createNamespacedCustomObject({ ...clusters, body: cluster('long', { labels: { app: long } }) }));
     expect(res.message).toBe(`Cluster.kubeception.io "long" is invalid: metadata.labels: Invalid value: "${long}": must be no more than 63 characters`);
-    expect(res.details.causes).toEqual([{ reason: 'FieldValueInvalid', message: `Invalid value: "${long}": must be no more than 63 characters`, field: 'metadata.labels' }]);
+    expect(res.details.causes).toEqual([
+      { reason: 'FieldValueInvalid', message: `Invalid value: "${long}": must be no more than 63 characters`, field: 'metadata.labels' },
+    ]);
   });
 
   it('refuses an invalid label on built-in kinds too', async () => {
@@ -85,7 +89,11 @@ describe('labels', () => {
     expect(res).toEqual({
       code: 422,
       message: `ConfigMap "cm" is invalid: metadata.labels: Invalid value: "-web": ${LABEL_VALUE_RULE}`,
-      details: { name: 'cm', kind: 'ConfigMap', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: "-web": ${LABEL_VALUE_RULE}`, field: 'metadata.labels' }] },
+      details: {
+        name: 'cm',
+        kind: 'ConfigMap',
+        causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: "-web": ${LABEL_VALUE_RULE}`, field: 'metadata.labels' }],
+      },
     });
   });
 
@@ -98,7 +106,9 @@ describe('labels', () => {
 
 describe('annotations, finalizers, owner references and generateName', () => {
   it('refuses an annotation key that is not a qualified name, ignoring case', async () => {
-    const res = await failure(core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'ann', annotations: { 'Example.COM/Note': 'fine', 'a/b/c': 'x' } } } }));
+    const res = await failure(
+      core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'ann', annotations: { 'Example.COM/Note': 'fine', 'a/b/c': 'x' } } } }),
+    );
     expect(res.details.causes).toEqual([
       {
         reason: 'FieldValueInvalid',
@@ -111,16 +121,24 @@ describe('annotations, finalizers, owner references and generateName', () => {
   it('refuses annotations over 256 KiB in total', async () => {
     const res = await failure(core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'big', annotations: { big: 'x'.repeat(256 * 1024) } } } }));
     expect(res.message).toBe('ConfigMap "big" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes');
-    expect(res.details.causes).toEqual([{ reason: 'FieldValueTooLong', message: 'Too long: may not be more than 262144 bytes', field: 'metadata.annotations' }]);
+    expect(res.details.causes).toEqual([
+      { reason: 'FieldValueTooLong', message: 'Too long: may not be more than 262144 bytes', field: 'metadata.annotations' },
+    ]);
   });
 
   it('refuses finalizers that are not qualified names, and orphan with foregroundDeletion', async () => {
-    const res = await failure(custom.createNamespacedCustomObject({ ...clusters, body: cluster('fin', { finalizers: ['kubeception.io/x', 'no good', 'orphan', 'foregroundDeletion'] }) }));
+    const res = await failure(
+      custom.createNamespacedCustomObject({
+        ...clusters,
+        body: cluster('fin', { finalizers: ['kubeception.io/x', 'no good', 'orphan', 'foregroundDeletion'] }),
+      }),
+    );
     expect(res.details.causes).toEqual([
       { reason: 'FieldValueInvalid', message: `Invalid value: "no good": ${NAME_PART_RULE}`, field: 'metadata.finalizers' },
       {
         reason: 'FieldValueInvalid',
-        message: 'Invalid value: []string{"kubeception.io/x", "no good", "orphan", "foregroundDeletion"}: finalizer orphan and foregroundDeletion cannot be both set',
+        message:
+          'Invalid value: []string{"kubeception.io/x", "no good", "orphan", "foregroundDeletion"}: finalizer orphan and foregroundDeletion cannot be both set',
         field: 'metadata.finalizers',
       },
     ]);
@@ -135,7 +153,12 @@ describe('annotations, finalizers, owner references and generateName', () => {
     expect(res.details.causes.map((c: any) => [c.field, c.message])).toEqual([
       ['metadata.ownerReferences.apiVersion', 'Invalid value: "kubeception.io/": version must not be empty'],
       ['metadata.ownerReferences.uid', 'Invalid value: "": uid must not be empty'],
-      ['metadata.ownerReferences', expect.stringMatching(/^Invalid value: \[\]v1\.OwnerReference\{v1\.OwnerReference\{APIVersion:"kubeception\.io\/", Kind:"Cluster", Name:"a", UID:"", Controller:\(\*bool\)\(0x[0-9a-f]+\).*: Only one reference can have Controller set to true\. Found "true" in references for Cluster\/a and ConfigMap\/b$/)],
+      [
+        'metadata.ownerReferences',
+        expect.stringMatching(
+          /^Invalid value: \[\]v1\.OwnerReference\{v1\.OwnerReference\{APIVersion:"kubeception\.io\/", Kind:"Cluster", Name:"a", UID:"", Controller:\(\*bool\)\(0x[0-9a-f]+\).*: Only one reference can have Controller set to true\. Found "true" in references for Cluster\/a and ConfigMap\/b$/,
+        ),
+      ],
     ]);
   });
 
@@ -164,13 +187,37 @@ describe('updates and patches', () => {
     const created = (await custom.createNamespacedCustomObject({ ...clusters, body: cluster('upd', { labels: { team: 'a' } }) })) as any;
     const cause = { reason: 'FieldValueInvalid', message: `Invalid value: "a b": ${LABEL_VALUE_RULE}`, field: 'metadata.labels' };
 
-    const replaced = await failure(custom.replaceNamespacedCustomObject({ ...clusters, name: 'upd', body: { ...created, metadata: { ...created.metadata, labels: { team: 'a b' } } } }));
+    const replaced = await failure(
+      custom.replaceNamespacedCustomObject({ ...clusters, name: 'upd', body: { ...created, metadata: { ...created.metadata, labels: { team: 'a b' } } } }),
+    );
     expect(replaced).toMatchObject({ code: 422, details: { causes: [cause] } });
 
-    const merged = await failure(objects.patch({ apiVersion: 'kubeception.io/v1alpha1', kind: 'Cluster', metadata: { name: 'upd', namespace, labels: { team: 'a b' } } } as KubernetesObject, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch));
-    expect(merged).toMatchObject({ code: 422, message: `Cluster.kubeception.io "upd" is invalid: metadata.labels: ${cause.message}`, details: { causes: [cause] } });
+    const merged = await failure(
+      objects.patch(
+        { apiVersion: 'kubeception.io/v1alpha1', kind: 'Cluster', metadata: { name: 'upd', namespace, labels: { team: 'a b' } } } as KubernetesObject,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        PatchStrategy.MergePatch,
+      ),
+    );
+    expect(merged).toMatchObject({
+      code: 422,
+      message: `Cluster.kubeception.io "upd" is invalid: metadata.labels: ${cause.message}`,
+      details: { causes: [cause] },
+    });
 
-    const applied = await failure(objects.patch({ apiVersion: 'kubeception.io/v1alpha1', kind: 'Cluster', metadata: { name: 'upd', namespace, labels: { team: 'a b' } } } as KubernetesObject, undefined, undefined, 'tester', true, PatchStrategy.ServerSideApply));
+    const applied = await failure(
+      objects.patch(
+        { apiVersion: 'kubeception.io/v1alpha1', kind: 'Cluster', metadata: { name: 'upd', namespace, labels: { team: 'a b' } } } as KubernetesObject,
+        undefined,
+        undefined,
+        'tester',
+        true,
+        PatchStrategy.ServerSideApply,
+      ),
+    );
     expect(applied).toMatchObject({ code: 422, details: { causes: [cause] } });
 
     const stored = (await custom.getNamespacedCustomObject({ ...clusters, name: 'upd' })) as any;
@@ -179,14 +226,27 @@ describe('updates and patches', () => {
   });
 
   it('refuses an apply that creates an object with an invalid label, and a JSON patch on a built-in kind', async () => {
-    const applied = await failure(objects.patch(cluster('applied', { labels: { team: 'a\tb' } }) as KubernetesObject, undefined, undefined, 'tester', true, PatchStrategy.ServerSideApply));
-    expect(applied).toMatchObject({ code: 422, details: { causes: [{ field: 'metadata.labels', message: String.raw`Invalid value: "a\tb": ` + LABEL_VALUE_RULE }] } });
+    const applied = await failure(
+      objects.patch(cluster('applied', { labels: { team: 'a\tb' } }) as KubernetesObject, undefined, undefined, 'tester', true, PatchStrategy.ServerSideApply),
+    );
+    expect(applied).toMatchObject({
+      code: 422,
+      details: { causes: [{ field: 'metadata.labels', message: String.raw`Invalid value: "a\tb": ` + LABEL_VALUE_RULE }] },
+    });
     expect((await raw(kube, 'GET', `/apis/kubeception.io/v1alpha1/namespaces/${namespace}/clusters/applied`)).status).toBe(404);
 
     await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'jp' } } });
-    const res = await raw(kube, 'PATCH', `/api/v1/namespaces/${namespace}/configmaps/jp`, [{ op: 'add', path: '/metadata/labels', value: { 'bad key!': 'x' } }], { 'Content-Type': 'application/json-patch+json' });
+    const res = await raw(
+      kube,
+      'PATCH',
+      `/api/v1/namespaces/${namespace}/configmaps/jp`,
+      [{ op: 'add', path: '/metadata/labels', value: { 'bad key!': 'x' } }],
+      { 'Content-Type': 'application/json-patch+json' },
+    );
     expect(res.status).toBe(422);
-    expect(res.json.details.causes).toEqual([{ reason: 'FieldValueInvalid', message: `Invalid value: "bad key!": ${NAME_PART_RULE}`, field: 'metadata.labels' }]);
+    expect(res.json.details.causes).toEqual([
+      { reason: 'FieldValueInvalid', message: `Invalid value: "bad key!": ${NAME_PART_RULE}`, field: 'metadata.labels' },
+    ]);
   });
 
   it('puts metadata causes before schema causes in one 422', async () => {

@@ -48,9 +48,14 @@ function nameRuleOf(rt: ResourceType): NameRule {
   return subdomainName;
 }
 
-const invalidValue = (field: string, shown: string, detail: string): StatusCause => ({ reason: 'FieldValueInvalid', message: `Invalid value: ${shown}: ${detail}`, field });
+const invalidValue = (field: string, shown: string, detail: string): StatusCause => ({
+  reason: 'FieldValueInvalid',
+  message: `Invalid value: ${shown}: ${detail}`,
+  field,
+});
 const invalidString = (field: string, value: string, detail: string): StatusCause => invalidValue(field, goQuote(value), detail);
-const stringEntries = (map: unknown): [string, string][] => (isObject(map) ? Object.entries(map).filter((e): e is [string, string] => typeof e[1] === 'string') : []);
+const stringEntries = (map: unknown): [string, string][] =>
+  isObject(map) ? Object.entries(map).filter((e): e is [string, string] => typeof e[1] === 'string') : [];
 const strings = (list: unknown): string[] => (Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
@@ -122,10 +127,18 @@ function ownerReferenceErrors(list: unknown): StatusCause[] {
     if (kind === '') errs.push(invalidString(`${at}.kind`, kind, 'kind must not be empty'));
     if (name === '') errs.push(invalidString(`${at}.name`, name, 'name must not be empty'));
     if (uid === '') errs.push(invalidString(`${at}.uid`, uid, 'uid must not be empty'));
-    if (group === '' && version === 'v1' && kind === 'Event') errs.push(invalidValue(at, ownerReferenceString(ref), '/v1, Kind=Event is disallowed from being an owner'));
+    if (group === '' && version === 'v1' && kind === 'Event')
+      errs.push(invalidValue(at, ownerReferenceString(ref), '/v1, Kind=Event is disallowed from being an owner'));
     if (ref.controller !== true) continue;
     if (firstController === '') firstController = `${kind}/${name}`;
-    else errs.push(invalidValue(at, goOwnerReferences(refs), `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${kind}/${name}`));
+    else
+      errs.push(
+        invalidValue(
+          at,
+          goOwnerReferences(refs),
+          `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${kind}/${name}`,
+        ),
+      );
   }
   return errs;
 }
@@ -134,7 +147,9 @@ function finalizerErrors(list: unknown): StatusCause[] {
   const finalizers = strings(list);
   const errs = finalizers.flatMap((f) => qualifiedNameErrors(f).map((m) => invalidString('metadata.finalizers', f, m)));
   if (finalizers.includes('orphan') && finalizers.includes('foregroundDeletion')) {
-    errs.push(invalidValue('metadata.finalizers', `[]string{${finalizers.map(goQuote).join(', ')}}`, 'finalizer orphan and foregroundDeletion cannot be both set'));
+    errs.push(
+      invalidValue('metadata.finalizers', `[]string{${finalizers.map(goQuote).join(', ')}}`, 'finalizer orphan and foregroundDeletion cannot be both set'),
+    );
   }
   return errs;
 }
@@ -146,7 +161,13 @@ function newFinalizersWhileDeleting(old: ObjectMeta, next: ObjectMeta): StatusCa
   const extra = [...new Set(strings(next.finalizers))].filter((f) => !before.has(f)).sort();
   if (extra.length === 0) return [];
   const list = `[]string{${extra.map(goQuote).join(', ')}}`;
-  return [{ reason: 'FieldValueForbidden', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${list}`, field: 'metadata.finalizers' }];
+  return [
+    {
+      reason: 'FieldValueForbidden',
+      message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${list}`,
+      field: 'metadata.finalizers',
+    },
+  ];
 }
 
 /**

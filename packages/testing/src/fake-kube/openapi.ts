@@ -28,7 +28,11 @@ export function openApiV3Doc(registry: Registry, group: string, version: string)
         operationId: `patch${rt.kind}`,
         'x-kubernetes-action': 'patch',
         'x-kubernetes-group-version-kind': { group, version, kind: rt.kind },
-        parameters: ['dryRun', 'fieldManager', 'fieldValidation', 'force'].map((name) => ({ name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true } })),
+        parameters: ['dryRun', 'fieldManager', 'fieldValidation', 'force'].map((name) => ({
+          name,
+          in: 'query',
+          schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true },
+        })),
         requestBody: { content, required: true },
         responses: { '200': { description: 'OK' } },
       },

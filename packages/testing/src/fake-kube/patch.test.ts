@@ -41,19 +41,30 @@ function deployment(name: string, containers: object[]): V1Deployment {
 describe('JSON and merge patches', () => {
   it('applies a JSON patch and bumps generation', async () => {
     await objects.create(sampleCluster('jp') as KubernetesObject);
-    const res = await raw(kube, 'PATCH', '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/jp', [{ op: 'replace', path: '/spec/masters/replicas', value: 3 }], { 'Content-Type': 'application/json-patch+json' });
+    const res = await raw(
+      kube,
+      'PATCH',
+      '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/jp',
+      [{ op: 'replace', path: '/spec/masters/replicas', value: 3 }],
+      { 'Content-Type': 'application/json-patch+json' },
+    );
     expect(res.json.spec.masters.replicas).toBe(3);
     expect(res.json.metadata.generation).toBe(2);
   });
 
   it('fails a JSON patch whose test op fails with 422', async () => {
-    const res = await raw(kube, 'PATCH', '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/jp', [{ op: 'test', path: '/spec/paused', value: true }], { 'Content-Type': 'application/json-patch+json' });
+    const res = await raw(kube, 'PATCH', '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/jp', [{ op: 'test', path: '/spec/paused', value: true }], {
+      'Content-Type': 'application/json-patch+json',
+    });
     expect(res.status).toBe(422);
   });
 
   it('applies a merge patch where null deletes', async () => {
     await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'mp', labels: { a: '1', b: '2' } }, data: { x: '1' } } });
-    const out = await patch({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mp', namespace: 'default', labels: { a: null, c: '3' } } }, PatchStrategy.MergePatch);
+    const out = await patch(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mp', namespace: 'default', labels: { a: null, c: '3' } } },
+      PatchStrategy.MergePatch,
+    );
     expect(out.metadata.labels).toEqual({ b: '2', c: '3' });
     expect(out.data).toEqual({ x: '1' });
   });
@@ -61,7 +72,17 @@ describe('JSON and merge patches', () => {
   it('rejects a patch with a stale resourceVersion', async () => {
     const cm = await core.readNamespacedConfigMap({ namespace: 'default', name: 'mp' });
     await patch({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mp', namespace: 'default' }, data: { x: '2' } }, PatchStrategy.MergePatch);
-    const err = await failure(patch({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mp', namespace: 'default', resourceVersion: cm.metadata?.resourceVersion }, data: { x: '3' } }, PatchStrategy.MergePatch));
+    const err = await failure(
+      patch(
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'mp', namespace: 'default', resourceVersion: cm.metadata?.resourceVersion },
+          data: { x: '3' },
+        },
+        PatchStrategy.MergePatch,
+      ),
+    );
     expect(err.code).toBe(409);
   });
 });
@@ -80,7 +101,21 @@ describe('strategic merge patch', () => {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: 'smp', namespace: 'default' },
-        spec: { template: { spec: { containers: [{ name: 'app', image: 'app:2', env: [{ name: 'B', value: '2' }], ports: [{ containerPort: 443 }], volumeMounts: [{ name: 'w', mountPath: '/b' }] }] } } },
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: 'app',
+                  image: 'app:2',
+                  env: [{ name: 'B', value: '2' }],
+                  ports: [{ containerPort: 443 }],
+                  volumeMounts: [{ name: 'w', mountPath: '/b' }],
+                },
+              ],
+            },
+          },
+        },
       },
       PatchStrategy.StrategicMergePatch,
     );
@@ -106,27 +141,49 @@ describe('strategic merge patch', () => {
 
   it('merges metadata.finalizers as a set and removes with $deleteFromPrimitiveList', async () => {
     await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'fin', finalizers: ['a/x'] } } });
-    const added = await patch({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fin', namespace: 'default', finalizers: ['b/y'] } }, PatchStrategy.StrategicMergePatch);
+    const added = await patch(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fin', namespace: 'default', finalizers: ['b/y'] } },
+      PatchStrategy.StrategicMergePatch,
+    );
     expect(added.metadata.finalizers).toEqual(['a/x', 'b/y']);
     const removed = await smp('/api/v1/namespaces/default/configmaps/fin', { metadata: { '$deleteFromPrimitiveList/finalizers': ['a/x', 'b/y'] } });
     expect(removed.metadata.finalizers).toBeUndefined();
   });
 
   it('is refused for custom resources with 415', async () => {
-    const res = await raw(kube, 'PATCH', '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/jp', { spec: {} }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    const res = await raw(
+      kube,
+      'PATCH',
+      '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/jp',
+      { spec: {} },
+      { 'Content-Type': 'application/strategic-merge-patch+json' },
+    );
     expect(res.status).toBe(415);
-    expect(res.json.message).toBe('the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+    expect(res.json.message).toBe(
+      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+    );
   });
 });
 
 describe('server-side apply', () => {
-  const cm = (data: Record<string, string>, extra: object = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa', namespace: 'default', ...extra }, data });
+  const cm = (data: Record<string, string>, extra: object = {}) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'ssa', namespace: 'default', ...extra },
+    data,
+  });
 
   it('creates on first apply and records the manager', async () => {
     const out = await patch(cm({ a: '1', b: '2' }), PatchStrategy.ServerSideApply, 'alpha');
     expect(out.data).toEqual({ a: '1', b: '2' });
     expect(out.metadata.managedFields).toEqual([
-      expect.objectContaining({ manager: 'alpha', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {}, 'f:b': {} } } }),
+      expect.objectContaining({
+        manager: 'alpha',
+        operation: 'Apply',
+        apiVersion: 'v1',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { 'f:a': {}, 'f:b': {} } },
+      }),
     ]);
   });
 
@@ -158,7 +215,12 @@ describe('server-side apply', () => {
   });
 
   it('names Update managers with their apiVersion in conflicts', async () => {
-    await core.patchNamespacedConfigMap({ namespace: 'default', name: 'ssa', fieldManager: 'editor', body: [{ op: 'replace', path: '/data/b', value: 'edited' }] });
+    await core.patchNamespacedConfigMap({
+      namespace: 'default',
+      name: 'ssa',
+      fieldManager: 'editor',
+      body: [{ op: 'replace', path: '/data/b', value: 'edited' }],
+    });
     const err = await failure(patch(cm({ b: '3' }), PatchStrategy.ServerSideApply, 'alpha'));
     expect(err.message).toBe('Apply failed with 1 conflict: conflict with "editor" using v1: .data.b');
   });
@@ -176,19 +238,34 @@ describe('server-side apply', () => {
 
   it('applies status through the status subresource only', async () => {
     await objects.create(sampleCluster('ssa-status') as KubernetesObject);
-    const res = await raw(kube, 'PATCH', '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/ssa-status/status?fieldManager=op&force=true', { apiVersion: 'kubeception.io/v1alpha1', kind: 'Cluster', metadata: { name: 'ssa-status' }, spec: { paused: true }, status: { phase: 'Ready' } }, { 'Content-Type': 'application/apply-patch+yaml' });
+    const res = await raw(
+      kube,
+      'PATCH',
+      '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/ssa-status/status?fieldManager=op&force=true',
+      { apiVersion: 'kubeception.io/v1alpha1', kind: 'Cluster', metadata: { name: 'ssa-status' }, spec: { paused: true }, status: { phase: 'Ready' } },
+      { 'Content-Type': 'application/apply-patch+yaml' },
+    );
     expect(res.status).toBe(200);
     expect(res.json.status.phase).toBe('Ready');
     expect(res.json.spec.paused).toBe(false);
-    expect(res.json.metadata.managedFields.find((m: any) => m.manager === 'op')).toMatchObject({ subresource: 'status', fieldsV1: { 'f:status': { 'f:phase': {} } } });
+    expect(res.json.metadata.managedFields.find((m: any) => m.manager === 'op')).toMatchObject({
+      subresource: 'status',
+      fieldsV1: { 'f:status': { 'f:phase': {} } },
+    });
   });
 
   it('keeps the entries of managers whose fields an update leaves alone, and takes or drops the rest', async () => {
     const name = 'ssa-owners';
-    const body = (replicas: number, labels: object) => ({ ...deployment(name, [{ name: 'app', image: 'app:1' }]), metadata: { name, namespace: 'default', labels }, spec: { ...deployment(name, []).spec, replicas, template: deployment(name, [{ name: 'app', image: 'app:1' }]).spec!.template } });
+    const body = (replicas: number, labels: object) => ({
+      ...deployment(name, [{ name: 'app', image: 'app:1' }]),
+      metadata: { name, namespace: 'default', labels },
+      spec: { ...deployment(name, []).spec, replicas, template: deployment(name, [{ name: 'app', image: 'app:1' }]).spec!.template },
+    });
     const path = `/apis/apps/v1/namespaces/default/deployments/${name}`;
     const merge = { 'Content-Type': PatchStrategy.MergePatch };
-    const applied = (await raw(kube, 'PATCH', `${path}?fieldManager=owner`, body(2, { team: 'a', tier: 'web' }), { 'Content-Type': PatchStrategy.ServerSideApply })).json;
+    const applied = (
+      await raw(kube, 'PATCH', `${path}?fieldManager=owner`, body(2, { team: 'a', tier: 'web' }), { 'Content-Type': PatchStrategy.ServerSideApply })
+    ).json;
     const owner = applied.metadata.managedFields.find((m: any) => m.manager === 'owner');
     // a status write: the applier's entry comes back as it was
     const status = (await raw(kube, 'PATCH', `${path}/status?fieldManager=status-writer`, { status: { replicas: 2, readyReplicas: 1 } }, merge)).json;
@@ -206,7 +283,13 @@ describe('server-side apply', () => {
   });
 
   it('requires a field manager', async () => {
-    const res = await raw(kube, 'PATCH', '/api/v1/namespaces/default/configmaps/ssa', { apiVersion: 'v1', kind: 'ConfigMap' }, { 'Content-Type': 'application/apply-patch+yaml', 'User-Agent': '' });
+    const res = await raw(
+      kube,
+      'PATCH',
+      '/api/v1/namespaces/default/configmaps/ssa',
+      { apiVersion: 'v1', kind: 'ConfigMap' },
+      { 'Content-Type': 'application/apply-patch+yaml', 'User-Agent': '' },
+    );
     expect([201, 200, 422]).toContain(res.status);
   });
 });

@@ -37,7 +37,8 @@ function vmDeployment(name: string, memory = MEMORY, sizeLimit = MEMORY): V1Depl
   };
 }
 
-const apply = (body: object) => objects.patch(body as KubernetesObject, undefined, undefined, 'kvm-driver', true, PatchStrategy.ServerSideApply) as Promise<any>;
+const apply = (body: object) =>
+  objects.patch(body as KubernetesObject, undefined, undefined, 'kvm-driver', true, PatchStrategy.ServerSideApply) as Promise<any>;
 const quantitiesOf = (d: any) => ({ resources: d.spec.template.spec.containers[0].resources, sizeLimit: d.spec.template.spec.volumes[0].emptyDir.sizeLimit });
 const CANONICAL = { resources: { requests: { cpu: '500m', memory: '20Gi' }, limits: { memory: '20Gi' } }, sizeLimit: '20Gi' };
 /** Resolves in the next wall-clock second: managedFields times have a second's precision. */
@@ -79,8 +80,24 @@ describe('quantities of built-in kinds', () => {
 
   it('canonicalizes a patched object, values of a ResourceList rounded up to a milli first', async () => {
     await apps.createNamespacedDeployment({ namespace: 'default', body: vmDeployment('patched') });
-    const patch = { spec: { template: { spec: { containers: [{ name: 'vm', resources: { requests: { cpu: '1.0001', memory: '1.5Gi' } } }], volumes: [{ name: 'vm', emptyDir: { sizeLimit: '1.0001' } }] } } } };
-    const patched = await objects.patch({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'patched', namespace: 'default' }, ...patch } as KubernetesObject, undefined, undefined, undefined, undefined, PatchStrategy.StrategicMergePatch);
+    const patch = {
+      spec: {
+        template: {
+          spec: {
+            containers: [{ name: 'vm', resources: { requests: { cpu: '1.0001', memory: '1.5Gi' } } }],
+            volumes: [{ name: 'vm', emptyDir: { sizeLimit: '1.0001' } }],
+          },
+        },
+      },
+    };
+    const patched = await objects.patch(
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'patched', namespace: 'default' }, ...patch } as KubernetesObject,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      PatchStrategy.StrategicMergePatch,
+    );
     expect(quantitiesOf(patched)).toEqual({ resources: { requests: { cpu: '1001m', memory: '1536Mi' }, limits: { memory: '20Gi' } }, sizeLimit: '1000100u' });
   });
 
@@ -113,17 +130,32 @@ describe('quantities of built-in kinds', () => {
 
   it('refuses a patch with an invalid quantity with 422 on field patch', async () => {
     await apps.createNamespacedDeployment({ namespace: 'default', body: vmDeployment('bad-patch') });
-    const res = await raw(kube, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/bad-patch', [{ op: 'replace', path: '/spec/template/spec/volumes/0/emptyDir/sizeLimit', value: '1ki' }], {
-      'Content-Type': 'application/json-patch+json',
-    });
+    const res = await raw(
+      kube,
+      'PATCH',
+      '/apis/apps/v1/namespaces/default/deployments/bad-patch',
+      [{ op: 'replace', path: '/spec/template/spec/volumes/0/emptyDir/sizeLimit', value: '1ki' }],
+      {
+        'Content-Type': 'application/json-patch+json',
+      },
+    );
     expect(res.status).toBe(422);
     expect(res.json).toMatchObject({ reason: 'Invalid', code: 422, details: { causes: [{ reason: 'FieldValueInvalid', field: 'patch' }] } });
     expect(res.json.message).toMatch(/^ "" is invalid: patch: Invalid value: "\{.*\}": unable to parse quantity's suffix$/);
     // a strategic merge patch is shown as Go prints the decoded patch, its valid quantities as sent
     const spec = { containers: [{ name: 'vm', resources: { requests: { cpu: '0.5' } } }], volumes: [{ name: 'vm', emptyDir: { sizeLimit: true } }] };
-    const merge = await raw(kube, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/bad-patch', { spec: { template: { spec } } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
-    const shown = 'map[spec:map[template:map[spec:map[containers:[map[name:vm resources:map[requests:map[cpu:0.5]]]] volumes:[map[emptyDir:map[sizeLimit:true] name:vm]]]]]]';
-    expect(merge.json.message).toBe(` "" is invalid: patch: Invalid value: "${shown}": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
+    const merge = await raw(
+      kube,
+      'PATCH',
+      '/apis/apps/v1/namespaces/default/deployments/bad-patch',
+      { spec: { template: { spec } } },
+      { 'Content-Type': 'application/strategic-merge-patch+json' },
+    );
+    const shown =
+      'map[spec:map[template:map[spec:map[containers:[map[name:vm resources:map[requests:map[cpu:0.5]]]] volumes:[map[emptyDir:map[sizeLimit:true] name:vm]]]]]]';
+    expect(merge.json.message).toBe(
+      ` "" is invalid: patch: Invalid value: "${shown}": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+    );
     expect(quantitiesOf(await apps.readNamespacedDeployment({ namespace: 'default', name: 'bad-patch' }))).toEqual(CANONICAL);
   });
 

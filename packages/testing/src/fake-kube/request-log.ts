@@ -38,7 +38,9 @@ export interface RequestRecord {
 }
 
 /** A filter over records: every given field must match. */
-export type RequestFilter = Partial<Pick<RequestRecord, 'verb' | 'resource' | 'group' | 'namespace' | 'name' | 'subresource' | 'code' | 'method' | 'userAgent' | 'user'>> & {
+export type RequestFilter = Partial<
+  Pick<RequestRecord, 'verb' | 'resource' | 'group' | 'namespace' | 'name' | 'subresource' | 'code' | 'method' | 'userAgent' | 'user'>
+> & {
   /** Only records with (true) or without (false) an injected fault. */
   readonly faulted?: boolean;
 };

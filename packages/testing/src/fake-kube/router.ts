@@ -73,7 +73,10 @@ function verbOf(method: string, hasName: boolean, watch: boolean): string {
 
 /** Routes a request; throws a 404 Status for unknown resources. */
 export function route(method: string, pathname: string, query: URLSearchParams, registry: Registry): ResourceRoute | DocRoute {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = pathname
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   const isApi = parts[0] === 'api' && parts.length > 2;
   const isApis = parts[0] === 'apis' && parts.length > 3;
   if (!isApi && !isApis) {
@@ -87,5 +90,13 @@ export function route(method: string, pathname: string, query: URLSearchParams, 
   if (p.namespace !== undefined && !rt.namespaced) throw pathNotFound();
   const watch = p.legacyWatch || query.get('watch') === 'true' || query.get('watch') === '1';
   const hasName = p.name !== undefined && p.name !== '';
-  return { kind: 'resource', rt, version: p.version, namespace: p.namespace, name: hasName ? p.name : undefined, subresource: p.subresource, verb: verbOf(method, hasName, watch && method === 'GET') };
+  return {
+    kind: 'resource',
+    rt,
+    version: p.version,
+    namespace: p.namespace,
+    name: hasName ? p.name : undefined,
+    subresource: p.subresource,
+    verb: verbOf(method, hasName, watch && method === 'GET'),
+  };
 }

@@ -27,14 +27,29 @@ describe('the scale subresource of custom resources', () => {
 
   it('reads spec, status and selector from the CRD paths', async () => {
     await objects.createNamespacedCustomObject({ group: 'example.com', version: 'v1', namespace: 'default', plural: 'widgets', body: widget('w', 1) });
-    expect((await raw(kube, 'GET', `${BASE}/w/scale`)).json).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name: 'w', namespace: 'default' }, spec: { replicas: 1 }, status: { replicas: 0 } });
-    await objects.patchNamespacedCustomObjectStatus({ group: 'example.com', version: 'v1', namespace: 'default', plural: 'widgets', name: 'w', body: { status: { ready: 1, selector: 'app=w' } } }, merge);
+    expect((await raw(kube, 'GET', `${BASE}/w/scale`)).json).toMatchObject({
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: { name: 'w', namespace: 'default' },
+      spec: { replicas: 1 },
+      status: { replicas: 0 },
+    });
+    await objects.patchNamespacedCustomObjectStatus(
+      { group: 'example.com', version: 'v1', namespace: 'default', plural: 'widgets', name: 'w', body: { status: { ready: 1, selector: 'app=w' } } },
+      merge,
+    );
     const scale = (await raw(kube, 'GET', `${BASE}/w/scale`)).json;
     const w = (await raw(kube, 'GET', `${BASE}/w`)).json;
     expect(scale).toEqual({
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
-      metadata: { name: 'w', namespace: 'default', uid: w.metadata.uid, resourceVersion: w.metadata.resourceVersion, creationTimestamp: w.metadata.creationTimestamp },
+      metadata: {
+        name: 'w',
+        namespace: 'default',
+        uid: w.metadata.uid,
+        resourceVersion: w.metadata.resourceVersion,
+        creationTimestamp: w.metadata.creationTimestamp,
+      },
       spec: { replicas: 1 },
       status: { replicas: 1, selector: 'app=w' },
     });
@@ -45,16 +60,23 @@ describe('the scale subresource of custom resources', () => {
     expect(put.json.spec).toEqual({ replicas: 3 });
     const patched = await raw(kube, 'PATCH', `${BASE}/w/scale`, { spec: { replicas: 4 } }, { 'Content-Type': PatchStrategy.MergePatch });
     expect(patched.json.spec).toEqual({ replicas: 4 });
-    const json = await raw(kube, 'PATCH', `${BASE}/w/scale`, [{ op: 'replace', path: '/spec/replicas', value: 5 }], { 'Content-Type': PatchStrategy.JsonPatch });
+    const json = await raw(kube, 'PATCH', `${BASE}/w/scale`, [{ op: 'replace', path: '/spec/replicas', value: 5 }], {
+      'Content-Type': PatchStrategy.JsonPatch,
+    });
     expect(json.json.spec).toEqual({ replicas: 5 });
     const w = (await raw(kube, 'GET', `${BASE}/w`)).json;
     expect(w.spec).toEqual({ size: 5, color: 'red' });
     expect(w.status).toEqual({ ready: 1, selector: 'app=w' });
     expect(w.metadata.generation).toBe(4);
     expect(json.json.metadata.resourceVersion).toBe(w.metadata.resourceVersion);
-    const stale = await raw(kube, 'PUT', `${BASE}/w/scale`, { metadata: { name: 'w', resourceVersion: put.json.metadata.resourceVersion }, spec: { replicas: 1 } });
+    const stale = await raw(kube, 'PUT', `${BASE}/w/scale`, {
+      metadata: { name: 'w', resourceVersion: put.json.metadata.resourceVersion },
+      spec: { replicas: 1 },
+    });
     expect(stale.status).toBe(409);
-    expect(stale.json.message).toBe('Operation cannot be fulfilled on widgets.example.com "w": the object has been modified; please apply your changes to the latest version and try again');
+    expect(stale.json.message).toBe(
+      'Operation cannot be fulfilled on widgets.example.com "w": the object has been modified; please apply your changes to the latest version and try again',
+    );
   });
 
   it('validates the written replicas against the schema and refuses strategic merge patches', async () => {
@@ -63,7 +85,13 @@ describe('the scale subresource of custom resources', () => {
     expect(tooMany.json.message).toMatch(/^Widget\.example\.com "w" is invalid: spec\.size: /);
     const smp = await raw(kube, 'PATCH', `${BASE}/w/scale`, { spec: { replicas: 2 } }, { 'Content-Type': PatchStrategy.StrategicMergePatch });
     expect(smp.status).toBe(415);
-    const applied = await raw(kube, 'PATCH', `${BASE}/w/scale?fieldManager=scaler&force=true`, { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'w' }, spec: { replicas: 2 } }, { 'Content-Type': PatchStrategy.ServerSideApply });
+    const applied = await raw(
+      kube,
+      'PATCH',
+      `${BASE}/w/scale?fieldManager=scaler&force=true`,
+      { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'w' }, spec: { replicas: 2 } },
+      { 'Content-Type': PatchStrategy.ServerSideApply },
+    );
     expect(applied.json.spec).toEqual({ replicas: 2 });
     expect((await raw(kube, 'GET', `${BASE}/w`)).json.spec.size).toBe(2);
   });

@@ -37,8 +37,14 @@ describe.skipIf(!hasKubectl)(hasKubectl ? 'kubectl scale' : 'kubectl scale (skip
     args = ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache')];
     const labels = { app: 'x' };
     const template = { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'app:1' }] } };
-    await apps.createNamespacedDeployment({ namespace: 'default', body: { metadata: { name: 'x' }, spec: { replicas: 1, selector: { matchLabels: labels }, template } } });
-    await apps.createNamespacedReplicaSet({ namespace: 'default', body: { metadata: { name: 'rs' }, spec: { replicas: 1, selector: { matchLabels: labels }, template } } });
+    await apps.createNamespacedDeployment({
+      namespace: 'default',
+      body: { metadata: { name: 'x' }, spec: { replicas: 1, selector: { matchLabels: labels }, template } },
+    });
+    await apps.createNamespacedReplicaSet({
+      namespace: 'default',
+      body: { metadata: { name: 'rs' }, spec: { replicas: 1, selector: { matchLabels: labels }, template } },
+    });
   });
   afterAll(async () => {
     await kube.stop();
@@ -65,7 +71,10 @@ describe.skipIf(!hasKubectl)(hasKubectl ? 'kubectl scale' : 'kubectl scale (skip
   it('scales ReplicaSets and custom resources, and shows the Scale with get --subresource', async () => {
     expect(await kubectl('scale', 'rs', 'rs', '--replicas=4')).toBe('replicaset.apps/rs scaled\n');
     expect((await apps.readNamespacedReplicaSet({ namespace: 'default', name: 'rs' })).spec?.replicas).toBe(4);
-    writeFileSync(join(dir, 'widget.yaml'), stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' }, spec: { size: 1 } }));
+    writeFileSync(
+      join(dir, 'widget.yaml'),
+      stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' }, spec: { size: 1 } }),
+    );
     expect(await kubectl('apply', '-f', join(dir, 'widget.yaml'))).toBe('widget.example.com/w created\n');
     expect(await kubectl('scale', 'widget/w', '--replicas=3')).toBe('widget.example.com/w scaled\n');
     expect((await raw(kube, 'GET', '/apis/example.com/v1/namespaces/default/widgets/w')).json.spec.size).toBe(3);

@@ -73,9 +73,11 @@ function checked(t: Target, parent: StoredObject, scale: unknown): JsonObject {
   if (scale.apiVersion !== undefined && scale.apiVersion !== '' && scale.apiVersion !== SCALE_API_VERSION) {
     throw badRequest(`the API version in the data (${String(scale.apiVersion)}) does not match the expected API version (${SCALE_API_VERSION})`);
   }
-  if (scale.kind !== undefined && scale.kind !== '' && scale.kind !== 'Scale') throw badRequest(`the kind in the data (${String(scale.kind)}) does not match the expected kind (Scale)`);
+  if (scale.kind !== undefined && scale.kind !== '' && scale.kind !== 'Scale')
+    throw badRequest(`the kind in the data (${String(scale.kind)}) does not match the expected kind (Scale)`);
   const meta = isObject(scale.metadata) ? scale.metadata : {};
-  if (meta.name !== undefined && meta.name !== '' && meta.name !== t.name) throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${t.name})`);
+  if (meta.name !== undefined && meta.name !== '' && meta.name !== t.name)
+    throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${t.name})`);
   if (t.rt.namespaced && meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== t.namespace) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
@@ -104,7 +106,8 @@ function apply(t: Target, raw: string, opts: WriteOptions): JsonObject {
     throw badRequest(`error decoding YAML: ${(e as Error).message}`);
   }
   if (!isObject(config)) throw badRequest('error decoding YAML: the apply configuration is not an object');
-  if (config.apiVersion !== SCALE_API_VERSION || config.kind !== 'Scale') throw badRequest(`invalid object type: ${String(config.apiVersion ?? '')}, Kind=${String(config.kind ?? '')}`);
+  if (config.apiVersion !== SCALE_API_VERSION || config.kind !== 'Scale')
+    throw badRequest(`invalid object type: ${String(config.apiVersion ?? '')}, Kind=${String(config.kind ?? '')}`);
   const meta = checked(t, parentOf(t), config);
   const replicas = isObject(config.spec) && config.spec.replicas !== undefined ? desiredReplicas(config, t.name) : undefined;
   const parentConfig = parentWrite(t.rt, apiVersionOf(t.rt.group, t.version), t.name, t.paths, replicas, meta.resourceVersion);

@@ -105,16 +105,27 @@ export function desiredReplicas(scale: JsonObject, name: string): number {
   if (value === undefined || value === null) return 0;
   if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > INT32_MAX) {
     const what = typeof value === 'number' ? `number ${value}` : Array.isArray(value) ? 'array' : typeof value;
-    throw badRequest(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${what} into Go struct field ScaleSpec.spec.replicas of type int32`);
+    throw badRequest(
+      `Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${what} into Go struct field ScaleSpec.spec.replicas of type int32`,
+    );
   }
   if (value < 0) {
-    throw invalid({ group: 'autoscaling', kind: 'Scale' }, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${value}: must be greater than or equal to 0`, field: 'spec.replicas' }]);
+    throw invalid({ group: 'autoscaling', kind: 'Scale' }, name, [
+      { reason: 'FieldValueInvalid', message: `Invalid value: ${value}: must be greater than or equal to 0`, field: 'spec.replicas' },
+    ]);
   }
   return value;
 }
 
 /** A parent-shaped object carrying only what a scale write changes: the replicas (and a resourceVersion precondition). */
-export function parentWrite(rt: { kind: string }, apiVersion: string, name: string, paths: ScalePaths, replicas: number | undefined, resourceVersion: unknown): KubeObject {
+export function parentWrite(
+  rt: { kind: string },
+  apiVersion: string,
+  name: string,
+  paths: ScalePaths,
+  replicas: number | undefined,
+  resourceVersion: unknown,
+): KubeObject {
   const obj: KubeObject = { apiVersion, kind: rt.kind, metadata: { name } };
   if (typeof resourceVersion === 'string' && resourceVersion !== '') obj.metadata.resourceVersion = resourceVersion;
   if (replicas !== undefined) writePath(obj as JsonObject, paths.specReplicasPath, replicas);

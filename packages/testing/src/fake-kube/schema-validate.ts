@@ -90,7 +90,9 @@ function validateString(value: string, schema: JsonObject, path: string, errs: S
   }
   const check = typeof schema.format === 'string' ? FORMATS[schema.format] : undefined;
   if (check && !check(value)) {
-    errs.push(cause('FieldValueInvalid', path, `Invalid value: ${formatValue(value)}: ${path} in body must be of type ${String(schema.format)}: ${formatValue(value)}`));
+    errs.push(
+      cause('FieldValueInvalid', path, `Invalid value: ${formatValue(value)}: ${path} in body must be of type ${String(schema.format)}: ${formatValue(value)}`),
+    );
   }
 }
 
@@ -120,7 +122,8 @@ function validateArray(value: unknown[], schema: JsonObject, path: string, errs:
   }
   if (schema.uniqueItems === true || schema['x-kubernetes-list-type'] === 'set') {
     value.forEach((item, i) => {
-      if (value.findIndex((other) => deepEqual(other, item)) < i) errs.push(cause('FieldValueDuplicate', index(path, i), `Duplicate value: ${formatValue(item)}`));
+      if (value.findIndex((other) => deepEqual(other, item)) < i)
+        errs.push(cause('FieldValueDuplicate', index(path, i), `Duplicate value: ${formatValue(item)}`));
     });
   }
   const keys = schema['x-kubernetes-list-map-keys'];

@@ -39,7 +39,12 @@ interface LabelTerm {
 }
 
 function setTerm(key: string, op: string, list: string): LabelTerm {
-  const values = new Set(list.split(',').map((v) => v.trim()).filter((v) => v !== ''));
+  const values = new Set(
+    list
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
+  );
   if (op === 'notin') return { match: (o) => !values.has(labelValue(o, key) as string) };
   return { match: (o) => values.has(labelValue(o, key) as string), index: { key, values: [...values] } };
 }
@@ -98,9 +103,39 @@ export function parseLabelSelector(text: string | null): Selector {
 
 const COMMON = ['metadata.name', 'metadata.namespace'];
 const FIELDS: Record<string, readonly string[]> = {
-  '/pods': ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
-  '/events': ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
-  'events.k8s.io/events': ['regarding.kind', 'regarding.namespace', 'regarding.name', 'regarding.uid', 'regarding.apiVersion', 'reason', 'reportingController', 'type'],
+  '/pods': [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'spec.hostNetwork',
+    'status.phase',
+    'status.podIP',
+    'status.nominatedNodeName',
+  ],
+  '/events': [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
+  'events.k8s.io/events': [
+    'regarding.kind',
+    'regarding.namespace',
+    'regarding.name',
+    'regarding.uid',
+    'regarding.apiVersion',
+    'reason',
+    'reportingController',
+    'type',
+  ],
   '/secrets': ['type'],
   '/namespaces': ['status.phase'],
   '/nodes': ['spec.unschedulable'],

@@ -53,7 +53,14 @@ async function createCa(keys: KeyPair): Promise<x509.X509Certificate> {
 }
 
 /** A certificate the CA signs for `keys`: not a CA, for digital signatures, with `usage` and `extra` extensions. */
-async function createSigned(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPair, subject: x509.Name | string, usage: x509.ExtendedKeyUsage, extra: x509.Extension[]): Promise<x509.X509Certificate> {
+async function createSigned(
+  ca: x509.X509Certificate,
+  caKeys: KeyPair,
+  keys: KeyPair,
+  subject: x509.Name | string,
+  usage: x509.ExtendedKeyUsage,
+  extra: x509.Extension[],
+): Promise<x509.X509Certificate> {
   return x509.X509CertificateGenerator.create({
     subject,
     issuer: ca.subject,
@@ -83,8 +90,14 @@ const LOCAL: ServerNames = { ip: ['127.0.0.1'], dns: ['localhost'] };
 
 /** The server certificate: for 127.0.0.1 and localhost, unless told other names. */
 async function createLeaf(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPair, names: ServerNames): Promise<x509.X509Certificate> {
-  const sans = new x509.SubjectAlternativeNameExtension([...names.ip.map((value) => ({ type: 'ip' as const, value })), ...names.dns.map((value) => ({ type: 'dns' as const, value }))]);
-  return createSigned(ca, caKeys, keys, 'CN=fake-kube-apiserver', x509.ExtendedKeyUsage.serverAuth, [sans, await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)]);
+  const sans = new x509.SubjectAlternativeNameExtension([
+    ...names.ip.map((value) => ({ type: 'ip' as const, value })),
+    ...names.dns.map((value) => ({ type: 'dns' as const, value })),
+  ]);
+  return createSigned(ca, caKeys, keys, 'CN=fake-kube-apiserver', x509.ExtendedKeyUsage.serverAuth, [
+    sans,
+    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+  ]);
 }
 
 /** A client certificate and its private key (PKCS #8), PEM. */
@@ -97,7 +110,14 @@ export interface ClientCertificate {
 
 /** A client certificate for `commonName` with `groups` as its organizations, as kube-apiserver's x509 authenticator reads them. */
 function createClient(ca: x509.X509Certificate, caKeys: KeyPair, keys: KeyPair, commonName: string, groups: readonly string[]): Promise<x509.X509Certificate> {
-  return createSigned(ca, caKeys, keys, new x509.Name([{ CN: [commonName] }, ...groups.map((group) => ({ O: [group] }))]), x509.ExtendedKeyUsage.clientAuth, []);
+  return createSigned(
+    ca,
+    caKeys,
+    keys,
+    new x509.Name([{ CN: [commonName] }, ...groups.map((group) => ({ O: [group] }))]),
+    x509.ExtendedKeyUsage.clientAuth,
+    [],
+  );
 }
 
 const pem = async (keys: KeyPair) => x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');

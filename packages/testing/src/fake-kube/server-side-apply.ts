@@ -69,7 +69,8 @@ function mergeConfig(live: JsonObject, config: JsonObject, nav: FieldNav, scope:
     if (k === 'apiVersion' || k === 'kind' || !scope(k)) continue;
     if (k === 'metadata' && isObject(v)) {
       const meta = isObject(out.metadata) ? out.metadata : {};
-      for (const [mk, mv] of Object.entries(v)) if (mk !== 'managedFields' && mk !== 'resourceVersion') meta[mk] = mergeValue(meta[mk], mv, nav.field('metadata').field(mk));
+      for (const [mk, mv] of Object.entries(v))
+        if (mk !== 'managedFields' && mk !== 'resourceVersion') meta[mk] = mergeValue(meta[mk], mv, nav.field('metadata').field(mk));
       out.metadata = meta;
     } else out[k] = mergeValue(out[k], v, nav.field(k));
   }
@@ -82,7 +83,10 @@ function mergeValue(live: unknown, value: unknown, nav: FieldNav): unknown {
     if (lt.type === 'atomic') return clone(value);
     const out = Array.isArray(live) ? [...live] : [];
     for (const item of value) {
-      const at = lt.type === 'map' && isObject(item) ? out.findIndex((e) => isObject(e) && lt.keys.every((k) => deepEqual(e[k], item[k]))) : out.findIndex((e) => deepEqual(e, item));
+      const at =
+        lt.type === 'map' && isObject(item)
+          ? out.findIndex((e) => isObject(e) && lt.keys.every((k) => deepEqual(e[k], item[k])))
+          : out.findIndex((e) => deepEqual(e, item));
       if (at < 0) out.push(clone(item));
       else if (lt.type === 'map') out[at] = mergeValue(out[at], item, nav.items());
     }

@@ -123,7 +123,8 @@ function seed(api: KubeApi, options: FakeKubeOptions): void {
   const crdRt = api.registry.find('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
   for (const crd of options.crds ?? []) if (crdRt) api.create(crdRt, 'v1', '', crd, SEED);
   for (const obj of options.objects ?? []) {
-    if (!isObject(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') throw new Error('startFakeKube: objects need apiVersion and kind');
+    if (!isObject(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string')
+      throw new Error('startFakeKube: objects need apiVersion and kind');
     const [group, version] = obj.apiVersion.includes('/') ? (obj.apiVersion.split('/') as [string, string]) : ['', obj.apiVersion];
     const rt = api.registry.findKind(group, obj.kind);
     if (!rt) throw new Error(`startFakeKube: unknown kind ${obj.apiVersion} ${obj.kind}`);
@@ -273,7 +274,13 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     hub.stop();
     throw e;
   }
-  const target = { url: `${caCertificate === undefined ? 'http' : 'https'}://${host}`, namespace: options.namespace ?? 'default', caCertificate, ...(admin ? { client: admin } : {}), ...(token !== undefined ? { token } : {}) };
+  const target = {
+    url: `${caCertificate === undefined ? 'http' : 'https'}://${host}`,
+    namespace: options.namespace ?? 'default',
+    caCertificate,
+    ...(admin ? { client: admin } : {}),
+    ...(token !== undefined ? { token } : {}),
+  };
   const kubeConfig = kubeConfigFor(target);
   return {
     url: target.url,
@@ -285,7 +292,8 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     resourceVersion: () => String(api.store.revision),
     openWatches: () => hub.size,
     issueClientCertificate: async (commonName, groups) => {
-      if (!options.clientCertificates || pki === undefined) throw new Error('issueClientCertificate needs startFakeKube({ tls: true, clientCertificates: true }) (a given serving certificate brings no CA key)');
+      if (!options.clientCertificates || pki === undefined)
+        throw new Error('issueClientCertificate needs startFakeKube({ tls: true, clientCertificates: true }) (a given serving certificate brings no CA key)');
       return pki.issueClientCertificate(commonName, groups);
     },
     localClient: (clientOptions) => localKubeClient(ctx, kubeConfig, clientOptions),

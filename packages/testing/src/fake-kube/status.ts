@@ -133,7 +133,9 @@ export function faultStatus(code: number, target: { rt?: ResourceType; name?: st
     case 415:
       return unsupportedMediaType(message ?? 'the body of the request was in an unknown format');
     case 422:
-      return rt ? invalid(rt, name, [{ reason: 'FieldValueInvalid', message: message ?? 'Invalid value: injected fault' }]) : failure(422, 'Invalid', message ?? 'injected fault');
+      return rt
+        ? invalid(rt, name, [{ reason: 'FieldValueInvalid', message: message ?? 'Invalid value: injected fault' }])
+        : failure(422, 'Invalid', message ?? 'injected fault');
     default:
       return failure(code, undefined, message ?? `injected fault ${code}`);
   }

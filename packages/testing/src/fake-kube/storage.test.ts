@@ -50,9 +50,18 @@ describe('object storage', () => {
   });
 
   it('answers 404 NotFound with the real wording', async () => {
-    const { code, body } = await statusOf(custom.getNamespacedCustomObject({ group: 'kubeception.io', version: 'v1alpha1', namespace: 'storage', plural: 'clusters', name: 'x' }));
+    const { code, body } = await statusOf(
+      custom.getNamespacedCustomObject({ group: 'kubeception.io', version: 'v1alpha1', namespace: 'storage', plural: 'clusters', name: 'x' }),
+    );
     expect(code).toBe(404);
-    expect(body).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'NotFound', message: 'clusters.kubeception.io "x" not found', details: { name: 'x', group: 'kubeception.io', kind: 'clusters' }, code: 404 });
+    expect(body).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'NotFound',
+      message: 'clusters.kubeception.io "x" not found',
+      details: { name: 'x', group: 'kubeception.io', kind: 'clusters' },
+      code: 404,
+    });
     const core404 = await statusOf(core.readNamespacedConfigMap({ namespace: 'storage', name: 'nope' }));
     expect(core404.body.message).toBe('configmaps "nope" not found');
   });
@@ -70,7 +79,9 @@ describe('object storage', () => {
     const { code, body } = await statusOf(core.replaceNamespacedConfigMap({ namespace: 'storage', name: 'stale', body: { ...cm, data: { a: '3' } } }));
     expect(code).toBe(409);
     expect(body.reason).toBe('Conflict');
-    expect(body.message).toBe('Operation cannot be fulfilled on configmaps "stale": the object has been modified; please apply your changes to the latest version and try again');
+    expect(body.message).toBe(
+      'Operation cannot be fulfilled on configmaps "stale": the object has been modified; please apply your changes to the latest version and try again',
+    );
   });
 
   it('lets exactly one of concurrent writers win per resourceVersion', async () => {
@@ -132,7 +143,12 @@ describe('generation and the status subresource', () => {
       namespace: 'storage',
       plural: 'clusters',
       name: 'st',
-      body: { ...c, metadata: { ...c.metadata, labels: { ignored: 'yes' } }, spec: { ...c.spec, paused: true }, status: { phase: 'Provisioning', observedGeneration: 1 } },
+      body: {
+        ...c,
+        metadata: { ...c.metadata, labels: { ignored: 'yes' } },
+        spec: { ...c.spec, paused: true },
+        status: { phase: 'Provisioning', observedGeneration: 1 },
+      },
     });
     expect(out).toMatchObject({ status: { phase: 'Provisioning' }, spec: { paused: false }, metadata: { generation: 1 } });
     expect((out as any).metadata.labels).toBeUndefined();

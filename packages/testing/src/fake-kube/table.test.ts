@@ -11,8 +11,21 @@ describe('Table output', () => {
     const kube = await startWithCrds();
     try {
       await raw(kube, 'POST', '/apis/kubeception.io/v1alpha1/namespaces/default/clusters', sampleCluster('t1'));
-      const status = { phase: 'Ready', provider: 'kvm', conditions: [{ type: 'Paused', status: 'False', reason: 'NotPaused', message: '', lastTransitionTime: '2025-01-01T00:00:00Z' }, { type: 'Ready', status: 'True', reason: 'Converged', message: 'ok', lastTransitionTime: '2025-01-01T00:00:00Z' }] };
-      const patched = await raw(kube, 'PATCH', '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/t1/status', { status }, { 'Content-Type': 'application/merge-patch+json' });
+      const status = {
+        phase: 'Ready',
+        provider: 'kvm',
+        conditions: [
+          { type: 'Paused', status: 'False', reason: 'NotPaused', message: '', lastTransitionTime: '2025-01-01T00:00:00Z' },
+          { type: 'Ready', status: 'True', reason: 'Converged', message: 'ok', lastTransitionTime: '2025-01-01T00:00:00Z' },
+        ],
+      };
+      const patched = await raw(
+        kube,
+        'PATCH',
+        '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/t1/status',
+        { status },
+        { 'Content-Type': 'application/merge-patch+json' },
+      );
       expect(patched.status).toBe(200);
       const table = (await raw(kube, 'GET', '/apis/kubeception.io/v1alpha1/namespaces/default/clusters', undefined, { Accept: TABLE })).json;
       expect(table.kind).toBe('Table');
@@ -20,12 +33,14 @@ describe('Table output', () => {
       expect(table.rows[0].cells.slice(0, 5)).toEqual(['t1', 'kvm', '1.32.5', 'Ready', 'True']);
       expect(table.rows[0].cells[5]).toMatch(/^\d+s$/);
       expect(table.rows[0].object).toMatchObject({ kind: 'PartialObjectMetadata', metadata: { name: 't1' } });
-      const one = (await raw(kube, 'GET', '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/t1?includeObject=Object', undefined, { Accept: TABLE })).json;
+      const one = (await raw(kube, 'GET', '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/t1?includeObject=Object', undefined, { Accept: TABLE }))
+        .json;
       expect(one.rows[0].object.spec.kubernetes.version).toBe('1.32.5');
       const ns = (await raw(kube, 'GET', '/api/v1/namespaces', undefined, { Accept: TABLE })).json;
       expect(ns.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Status', 'Age']);
       expect(ns.rows[0].cells.slice(0, 2)).toEqual(['default', 'Active']);
-      const meta = (await raw(kube, 'GET', '/api/v1/namespaces', undefined, { Accept: 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io' })).json;
+      const meta = (await raw(kube, 'GET', '/api/v1/namespaces', undefined, { Accept: 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io' }))
+        .json;
       expect(meta.kind).toBe('PartialObjectMetadataList');
     } finally {
       await kube.stop();
@@ -33,7 +48,15 @@ describe('Table output', () => {
   });
 
   it('evaluates the JSONPath subset printer columns use', () => {
-    const obj = { status: { conditions: [{ type: 'A', status: 'False' }, { type: 'Ready', status: 'True' }] }, spec: { list: [1, 2], 'a.b': 'x' } };
+    const obj = {
+      status: {
+        conditions: [
+          { type: 'A', status: 'False' },
+          { type: 'Ready', status: 'True' },
+        ],
+      },
+      spec: { list: [1, 2], 'a.b': 'x' },
+    };
     expect(jsonPath('.status.conditions[?(@.type=="Ready")].status', obj)).toEqual(['True']);
     expect(jsonPath('{.spec.list[1]}', obj)).toEqual([2]);
     expect(jsonPath(".spec['a.b']", obj)).toEqual(['x']);

@@ -9,7 +9,12 @@ export type Rendering = 'json' | 'table' | 'metadata';
 /** Picks the rendering from an Accept header. */
 export function renderingOf(accept: string | undefined): Rendering {
   for (const part of (accept ?? '').split(',')) {
-    const params = new Map(part.split(';').slice(1).map((p) => p.trim().split('=') as [string, string]));
+    const params = new Map(
+      part
+        .split(';')
+        .slice(1)
+        .map((p) => p.trim().split('=') as [string, string]),
+    );
     if (params.get('g') !== 'meta.k8s.io' || (params.get('v') !== 'v1' && params.get('v') !== 'v1beta1')) continue;
     const as = params.get('as');
     if (as === 'Table') return 'table';
@@ -37,8 +42,20 @@ export function humanDuration(ms: number): string {
   return `${Math.floor(days / 365)}y`;
 }
 
-const NAME_COLUMN = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names', priority: 0 };
-const AGE: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.' };
+const NAME_COLUMN = {
+  name: 'Name',
+  type: 'string',
+  format: 'name',
+  description:
+    'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
+  priority: 0,
+};
+const AGE: PrinterColumn = {
+  name: 'Age',
+  type: 'date',
+  jsonPath: '.metadata.creationTimestamp',
+  description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+};
 
 function columnsOf(rt: ResourceType, version: string): PrinterColumn[] {
   if (rt.crd) {
@@ -74,7 +91,10 @@ export function partialMetadata(obj: KubeObject): JsonObject {
 /** A `meta.k8s.io/v1` Table of objects. */
 export function toTable(rt: ResourceType, version: string, objects: readonly KubeObject[], listMeta: JsonObject, includeObject: string | null): JsonObject {
   const cols = columnsOf(rt, version);
-  const columnDefinitions = [NAME_COLUMN, ...cols.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 }))];
+  const columnDefinitions = [
+    NAME_COLUMN,
+    ...cols.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 })),
+  ];
   const rows = objects.map((obj) => {
     const row: JsonObject = { cells: [obj.metadata.name, ...cols.map((c) => cell(c, obj))] };
     if (includeObject !== 'None') row.object = includeObject === 'Object' ? obj : partialMetadata(obj);

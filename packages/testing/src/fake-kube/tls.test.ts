@@ -46,7 +46,8 @@ function servedCertificate(url: string): Promise<string> {
 /** The error and its causes, flattened to `message (code)` lines. */
 function causes(e: unknown): string {
   const out: string[] = [];
-  for (let cur = e as { message?: string; code?: unknown; cause?: unknown } | undefined; cur; cur = cur.cause as typeof cur) out.push(`${cur.message ?? ''} (${String(cur.code)})`);
+  for (let cur = e as { message?: string; code?: unknown; cause?: unknown } | undefined; cur; cur = cur.cause as typeof cur)
+    out.push(`${cur.message ?? ''} (${String(cur.code)})`);
   return out.join('\n');
 }
 
@@ -79,7 +80,13 @@ describe('HTTPS with a generated CA', () => {
       contexts: [{ name: 'no-ca', cluster: 'no-ca', user: 'u' }],
       currentContext: 'no-ca',
     });
-    const error = await kc.makeApiClient(CoreV1Api).listNamespace().then(() => undefined, (e: unknown) => e);
+    const error = await kc
+      .makeApiClient(CoreV1Api)
+      .listNamespace()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeDefined();
     expect(error).not.toBeInstanceOf(ApiException);
     expect(causes(error)).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|unable to verify|self[- ]signed/i);
@@ -87,7 +94,11 @@ describe('HTTPS with a generated CA', () => {
 
   it("serves the SDK's client (Dispatcher.request on client-node's TLS agent) with the CA, and refuses it without", async () => {
     const trusted = createKubeClient({ kubeConfig: kubeConfigFromCertificate({ server: kube.url, caPem: kube.caCertificate }), qps: 0 });
-    (await trusted.resource(ConfigMapResource).create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'sdk-over-tls', namespace: 'secure' }, data: { a: 'b' } }))._unsafeUnwrap();
+    (
+      await trusted
+        .resource(ConfigMapResource)
+        .create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'sdk-over-tls', namespace: 'secure' }, data: { a: 'b' } })
+    )._unsafeUnwrap();
     expect((await trusted.resource(ConfigMapResource).get('sdk-over-tls', { namespace: 'secure' }))._unsafeUnwrap().data).toEqual({ a: 'b' });
     const untrusted = createKubeClient({ kubeConfig: kubeConfigFromCertificate({ server: kube.url }), qps: 0, retry: { maxAttempts: 1 } });
     const refused = (await untrusted.resource(ConfigMapResource).get('sdk-over-tls', { namespace: 'secure' }))._unsafeUnwrapErr();
@@ -99,7 +110,12 @@ describe('HTTPS with a generated CA', () => {
     const events: string[] = [];
     let finish: (v: unknown) => void = () => {};
     const done = new Promise((r) => (finish = r));
-    const ctl = await new Watch(kube.kubeConfig).watch('/api/v1/namespaces/secure/configmaps', { resourceVersion: kube.resourceVersion() }, (type, obj: { metadata?: { name?: string } }) => events.push(`${type} ${obj.metadata?.name}`), (err) => finish(err ?? 'closed'));
+    const ctl = await new Watch(kube.kubeConfig).watch(
+      '/api/v1/namespaces/secure/configmaps',
+      { resourceVersion: kube.resourceVersion() },
+      (type, obj: { metadata?: { name?: string } }) => events.push(`${type} ${obj.metadata?.name}`),
+      (err) => finish(err ?? 'closed'),
+    );
     try {
       await core.createNamespacedConfigMap({ namespace: 'secure', body: { metadata: { name: 'watched' } } });
       await eventually(() => (events.includes('ADDED watched') ? true : undefined));
@@ -109,7 +125,10 @@ describe('HTTPS with a generated CA', () => {
       ctl.abort();
     }
     kube.faults.fail({ verb: 'get', resource: 'configmaps', name: 'watched', status: 503, times: 1 });
-    const failed = await core.readNamespacedConfigMap({ namespace: 'secure', name: 'watched' }).then(() => 200, (e: unknown) => (e instanceof ApiException ? e.code : e));
+    const failed = await core.readNamespacedConfigMap({ namespace: 'secure', name: 'watched' }).then(
+      () => 200,
+      (e: unknown) => (e instanceof ApiException ? e.code : e),
+    );
     expect(failed).toBe(503);
     expect(kube.requests.filter({ verb: 'get', resource: 'configmaps', name: 'watched' }).map((r) => [r.code, r.fault])).toEqual([[503, 'status 503']]);
   });
@@ -128,7 +147,16 @@ describe('HTTPS with a generated CA', () => {
   it.skipIf(!hasOpenssl)(hasOpenssl ? 'passes openssl verify' : 'passes openssl verify (skipped: openssl is not on PATH)', async () => {
     writeFileSync(join(dir, 'ca.pem'), kube.caCertificate as string);
     writeFileSync(join(dir, 'server.pem'), await servedCertificate(kube.url));
-    const { stdout } = await run('openssl', ['verify', '-purpose', 'sslserver', '-verify_ip', '127.0.0.1', '-CAfile', join(dir, 'ca.pem'), join(dir, 'server.pem')]);
+    const { stdout } = await run('openssl', [
+      'verify',
+      '-purpose',
+      'sslserver',
+      '-verify_ip',
+      '127.0.0.1',
+      '-CAfile',
+      join(dir, 'ca.pem'),
+      join(dir, 'server.pem'),
+    ]);
     expect(stdout.trim()).toBe(`${join(dir, 'server.pem')}: OK`);
   });
 
@@ -140,7 +168,10 @@ describe('HTTPS with a generated CA', () => {
     const withoutCa = parse(kube.kubeconfigYaml);
     delete withoutCa.clusters[0].cluster['certificate-authority-data'];
     writeFileSync(join(dir, 'kubeconfig-no-ca'), stringify(withoutCa));
-    const refused = await run('kubectl', ['--kubeconfig', join(dir, 'kubeconfig-no-ca'), ...args.slice(2)], { timeout: 15_000 }).then(() => '', (e: { stderr?: string }) => e.stderr ?? '');
+    const refused = await run('kubectl', ['--kubeconfig', join(dir, 'kubeconfig-no-ca'), ...args.slice(2)], { timeout: 15_000 }).then(
+      () => '',
+      (e: { stderr?: string }) => e.stderr ?? '',
+    );
     expect(refused).toMatch(/x509: certificate signed by unknown authority/);
   });
 });

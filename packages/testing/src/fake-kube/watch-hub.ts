@@ -80,7 +80,10 @@ export class WatchHub {
   private readonly bookmarkTimer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly api: KubeApi, bookmarkIntervalMs: number) {
+  constructor(
+    private readonly api: KubeApi,
+    bookmarkIntervalMs: number,
+  ) {
     this.unsubscribe = api.store.subscribe((e) => this.fanOut(e));
     this.bookmarkTimer = setInterval(() => this.bookmarkAll(), bookmarkIntervalMs);
     this.bookmarkTimer.unref();

@@ -27,7 +27,12 @@ async function watch(path: string, params: Record<string, string | number | bool
   const events: Seen[] = [];
   let finish: (v: unknown) => void = () => {};
   const done = new Promise((r) => (finish = r));
-  const ctl = await new Watch(kube.kubeConfig).watch(path, params, (type, object) => events.push({ type, name: object?.metadata?.name, rv: object?.metadata?.resourceVersion, object }), (err) => finish(err ?? 'closed'));
+  const ctl = await new Watch(kube.kubeConfig).watch(
+    path,
+    params,
+    (type, object) => events.push({ type, name: object?.metadata?.name, rv: object?.metadata?.resourceVersion, object }),
+    (err) => finish(err ?? 'closed'),
+  );
   controllers.push(ctl);
   return { events, done };
 }
@@ -70,7 +75,13 @@ describe('watch', () => {
     await done;
     expect(events).toHaveLength(1);
     expect(events[0]?.type).toBe('ERROR');
-    expect(events[0]?.object).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Expired', code: 410, message: `too old resource version: ${rv} (${kube.resourceVersion()})` });
+    expect(events[0]?.object).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'Expired',
+      code: 410,
+      message: `too old resource version: ${rv} (${kube.resourceVersion()})`,
+    });
   });
 
   it('expires versions that fell out of the bounded history', async () => {
@@ -113,7 +124,12 @@ describe('watch', () => {
 
   it('marks the end of initial events for sendInitialEvents', async () => {
     await cm('i-1');
-    const { events } = await watch('/api/v1/namespaces/w/configmaps', { sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: true, fieldSelector: 'metadata.name=i-1' });
+    const { events } = await watch('/api/v1/namespaces/w/configmaps', {
+      sendInitialEvents: true,
+      resourceVersionMatch: 'NotOlderThan',
+      allowWatchBookmarks: true,
+      fieldSelector: 'metadata.name=i-1',
+    });
     await eventually(() => (events.length >= 2 ? true : undefined));
     expect(events[0]).toMatchObject({ type: 'ADDED', name: 'i-1' });
     expect(events[1]?.object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });

@@ -113,7 +113,15 @@ async function process(deps: DispatchDeps, request: Request, url: URL, record: M
   if (!found) throw VaultError.noRoute(record.path);
   const handler = handlerFor(found.route, record.operation);
   if (!handler) throw VaultError.unsupported();
-  const req: VaultRequest = { method: record.method, path: record.path, operation: record.operation, query: url.searchParams, body, headers: request.headers, token };
+  const req: VaultRequest = {
+    method: record.method,
+    path: record.path,
+    operation: record.operation,
+    query: url.searchParams,
+    body,
+    headers: request.headers,
+    token,
+  };
   const reply = await handler(req, found.params);
   const wrapTtl = parseDuration(request.headers.get('x-vault-wrap-ttl') ?? undefined, 'wrap_ttl');
   if (wrapTtl && reply.status === 200 && reply.body && typeof reply.body === 'object') {

@@ -99,7 +99,8 @@ function stateView(state: VaultState): FakeVaultStateView {
   return {
     mounts: () => [...state.mounts.keys()].sort(),
     roles: (mount) => [...(engine(mount)?.roles.keys() ?? [])].sort(),
-    certificates: (mount) => [...(engine(mount)?.certs.values() ?? [])].map((c) => ({ serial: c.serial, pem: c.pem, notAfter: c.notAfter, revoked: c.revokedAt !== undefined })),
+    certificates: (mount) =>
+      [...(engine(mount)?.certs.values() ?? [])].map((c) => ({ serial: c.serial, pem: c.pem, notAfter: c.notAfter, revoked: c.revokedAt !== undefined })),
     policies: () => [...state.policies.keys()].sort(),
     tokenCount: () => state.tokens.all().length,
     sealed: () => state.sealed,

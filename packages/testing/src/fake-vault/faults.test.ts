@@ -84,7 +84,10 @@ describe('served on a real port', () => {
     const issued = await root.write('pki-s/issue/r', { common_name: 'a.example.com' });
     expect(issued.data.serial_number).toMatch(/^[0-9a-f:]+$/);
     expect((await root.list('pki-s/roles')).data.keys).toEqual(['r']);
-    expect(await failure(root.write('pki-s/issue/r', { common_name: 'evil.org' }))).toEqual({ status: 400, message: 'common name evil.org not allowed by this role' });
+    expect(await failure(root.write('pki-s/issue/r', { common_name: 'evil.org' }))).toEqual({
+      status: 400,
+      message: 'common name evil.org not allowed by this role',
+    });
     const raw = await fetch(`${vault.url}/v1/pki-s/ca_chain`);
     expect(await raw.text()).toBe((await root.read('pki-s/cert/ca')).data.certificate);
     expect(vault.requests.count({ path: 'pki-s/issue/r' })).toBe(2);

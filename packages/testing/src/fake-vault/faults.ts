@@ -101,7 +101,8 @@ interface Rule<S> {
   remaining: number;
 }
 
-const asList = <T>(v: T | readonly T[] | undefined): readonly T[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? (v as readonly T[]) : [v as T]);
+const asList = <T>(v: T | readonly T[] | undefined): readonly T[] | undefined =>
+  v === undefined ? undefined : Array.isArray(v) ? (v as readonly T[]) : [v as T];
 
 function matches(m: VaultFaultMatch, r: Pick<VaultRequestRecord, 'method' | 'path' | 'operation'>): boolean {
   if (m.path !== undefined && !r.path.startsWith(m.path.replace(/^\/+/, ''))) return false;

@@ -81,5 +81,14 @@ export type { FakeVault, FakeVaultCertificate, FakeVaultOptions, FakeVaultStateV
 export type { ServedHandlers } from '../serve-handlers.js';
 
 // Fault injection and request log
-export type { VaultFailureSpec, VaultFaultHandle, VaultFaultMatch, VaultFaults, VaultLatencySpec, VaultRequestFilter, VaultRequestLog, VaultRequestRecord } from './faults.js';
+export type {
+  VaultFailureSpec,
+  VaultFaultHandle,
+  VaultFaultMatch,
+  VaultFaults,
+  VaultLatencySpec,
+  VaultRequestFilter,
+  VaultRequestLog,
+  VaultRequestRecord,
+} from './faults.js';
 export type { Operation as VaultOperation } from './types.js';

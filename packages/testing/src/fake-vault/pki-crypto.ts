@@ -100,7 +100,12 @@ export function formatSerial(hex: string): string {
 
 /** Accepts `aa:bb`, `aa-bb` or `aabb`; returns `aa:bb`. */
 export function normalizeSerial(serial: string): string {
-  return formatSerial(serial.replace(/[:-]/g, '').toLowerCase().replace(/^(00)+(?=..)/, ''));
+  return formatSerial(
+    serial
+      .replace(/[:-]/g, '')
+      .toLowerCase()
+      .replace(/^(00)+(?=..)/, ''),
+  );
 }
 
 function subjectName(s: SubjectSpec): x509.JsonName {
@@ -216,7 +221,11 @@ interface SigningIssuer {
   readonly algorithmDer: Buffer;
 }
 
-const SIGNATURE_OIDS: Readonly<Record<string, string>> = { 'SHA-256': '1.2.840.10045.4.3.2', 'SHA-384': '1.2.840.10045.4.3.3', 'SHA-512': '1.2.840.10045.4.3.4' };
+const SIGNATURE_OIDS: Readonly<Record<string, string>> = {
+  'SHA-256': '1.2.840.10045.4.3.2',
+  'SHA-384': '1.2.840.10045.4.3.3',
+  'SHA-512': '1.2.840.10045.4.3.4',
+};
 const signingIssuers = new WeakMap<Issuer, SigningIssuer>();
 
 function signingIssuer(issuer: Issuer): SigningIssuer {
@@ -224,7 +233,10 @@ function signingIssuer(issuer: Issuer): SigningIssuer {
   if (known === undefined) {
     const hash = issuer.spec.type === 'ec' ? (CURVES[issuer.spec.bits]?.hash ?? 'SHA-256') : 'SHA-256';
     // ECDSA signature algorithms have no parameters; sha256WithRSAEncryption has an explicit NULL
-    const algorithm = issuer.spec.type === 'ec' ? new asn.AlgorithmIdentifier({ algorithm: SIGNATURE_OIDS[hash] ?? '1.2.840.10045.4.3.2' }) : new asn.AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: null });
+    const algorithm =
+      issuer.spec.type === 'ec'
+        ? new asn.AlgorithmIdentifier({ algorithm: SIGNATURE_OIDS[hash] ?? '1.2.840.10045.4.3.2' })
+        : new asn.AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: null });
     const ski = issuer.certificate.getExtension(x509.SubjectKeyIdentifierExtension);
     known = {
       name: AsnConvert.parse(issuer.certificate.subjectName.toArrayBuffer(), asn.Name),
@@ -248,15 +260,19 @@ function derTlv(tag: number, content: Buffer): Buffer {
 }
 
 const hexBytes = (hex: string): ArrayBuffer => new Uint8Array(Buffer.from(hex, 'hex')).buffer;
-const extension = (id: string, critical: boolean, value: unknown) => new asn.Extension({ extnID: id, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+const extension = (id: string, critical: boolean, value: unknown) =>
+  new asn.Extension({ extnID: id, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
 
 /** Creates a leaf certificate signed by the issuer. */
 export function createLeaf(p: LeafParams): Leaf {
   const issuer = signingIssuer(p.issuer);
   const spki = AsnConvert.parse(p.publicKey, asn.SubjectPublicKeyInfo);
   // the key identifier of RFC 5280 §4.2.1.2 (1): SHA-1 of the subject public key's bits
-  const extensions = [extension(asn.id_ce_subjectKeyIdentifier, false, new asn.SubjectKeyIdentifier(createHash('sha1').update(new Uint8Array(spki.subjectPublicKey)).digest()))];
-  if (issuer.keyId) extensions.push(extension(asn.id_ce_authorityKeyIdentifier, false, new asn.AuthorityKeyIdentifier({ keyIdentifier: new asn.KeyIdentifier(issuer.keyId) })));
+  const extensions = [
+    extension(asn.id_ce_subjectKeyIdentifier, false, new asn.SubjectKeyIdentifier(createHash('sha1').update(new Uint8Array(spki.subjectPublicKey)).digest())),
+  ];
+  if (issuer.keyId)
+    extensions.push(extension(asn.id_ce_authorityKeyIdentifier, false, new asn.AuthorityKeyIdentifier({ keyIdentifier: new asn.KeyIdentifier(issuer.keyId) })));
   if (p.keyUsage !== 0) extensions.push(extension(asn.id_ce_keyUsage, true, new asn.KeyUsage(p.keyUsage)));
   if (p.extKeyUsage.length > 0) extensions.push(extension(asn.id_ce_extKeyUsage, false, new asn.ExtendedKeyUsage([...p.extKeyUsage])));
   const names = [

@@ -3,7 +3,21 @@ import { randomUUID } from 'node:crypto';
 import { formatRfc3339, parseDuration } from './duration.js';
 import { VaultError } from './errors.js';
 import { createCrl, type BuiltCrl } from './pki-crl.js';
-import { createLeaf, createRoot, exportLeafKey, exportPrivateKey, formatSerial, generateKeys, generateLeafKeys, keySpec, normalizeSerial, parseCsr, type Issuer, type KeySpec, type LeafKeys } from './pki-crypto.js';
+import {
+  createLeaf,
+  createRoot,
+  exportLeafKey,
+  exportPrivateKey,
+  formatSerial,
+  generateKeys,
+  generateLeafKeys,
+  keySpec,
+  normalizeSerial,
+  parseCsr,
+  type Issuer,
+  type KeySpec,
+  type LeafKeys,
+} from './pki-crypto.js';
 import { certificateNotAfter, creationBundle, type MountTtls } from './pki-issue.js';
 import { extKeyUsageOids, keyUsageFlags, type Role } from './pki-roles.js';
 import { bool, int, list, str } from './types.js';
@@ -61,7 +75,10 @@ export class PkiEngine {
   async generateRoot(type: string, body: Body): Promise<{ data: Record<string, unknown>; warnings: string[] }> {
     if (type !== 'internal' && type !== 'exported') throw VaultError.badRequest(`invalid type: ${type}`);
     const commonName = str(body, 'common_name');
-    if (commonName === '') throw VaultError.badRequest('the common_name field is required, or must be provided in a CSR with "use_csr_common_name" set to true, unless "require_cn" is set to false');
+    if (commonName === '')
+      throw VaultError.badRequest(
+        'the common_name field is required, or must be provided in a CSR with "use_csr_common_name" set to true, unless "require_cn" is set to false',
+      );
     const spec = keySpec(str(body, 'key_type', this.defaultKeyType), int(body, 'key_bits', 0));
     const now = this.now();
     const { notAfter, warnings } = certificateNotAfter({ ttl: 0, max_ttl: 0 }, body, this.ttls(), now, undefined);
@@ -92,7 +109,8 @@ export class PkiEngine {
       key_id: this.issuer.keyId,
       key_name: '',
     };
-    if (type === 'exported') Object.assign(data, { private_key: await exportPrivateKey(keys.privateKey, spec, privateKeyFormat(body)), private_key_type: spec.type });
+    if (type === 'exported')
+      Object.assign(data, { private_key: await exportPrivateKey(keys.privateKey, spec, privateKeyFormat(body)), private_key_type: spec.type });
     return { data, warnings };
   }
 
@@ -114,10 +132,25 @@ export class PkiEngine {
     const spec: KeySpec = { type: role.key_type === 'rsa' ? 'rsa' : 'ec', bits: role.key_bits || 256 };
     const keys = csr ? undefined : await generateLeafKeys(spec);
     const publicKey = csr ? csr.publicKey.rawData : (keys as LeafKeys).publicKey;
-    const { pem, serialNumber } = createLeaf({ issuer, publicKey, subject: bundle.subject, sans: bundle.sans, notBefore: bundle.notBefore, notAfter: bundle.notAfter, keyUsage: keyUsageFlags(role), extKeyUsage: extKeyUsageOids(role) });
+    const { pem, serialNumber } = createLeaf({
+      issuer,
+      publicKey,
+      subject: bundle.subject,
+      sans: bundle.sans,
+      notBefore: bundle.notBefore,
+      notAfter: bundle.notAfter,
+      keyUsage: keyUsageFlags(role),
+      extKeyUsage: extKeyUsageOids(role),
+    });
     const serial = formatSerial(serialNumber);
     if (!role.no_store) this.store(serial, pem, bundle.notAfter);
-    const data: Record<string, unknown> = { certificate: pem, issuing_ca: issuer.pem, ca_chain: [issuer.pem], serial_number: serial, expiration: Math.floor(bundle.notAfter.getTime() / 1000) };
+    const data: Record<string, unknown> = {
+      certificate: pem,
+      issuing_ca: issuer.pem,
+      ca_chain: [issuer.pem],
+      serial_number: serial,
+      expiration: Math.floor(bundle.notAfter.getTime() / 1000),
+    };
     if (keys) Object.assign(data, { private_key: exportLeafKey(keys.privateKey, spec, privateKeyFormat(body)), private_key_type: spec.type });
     return { data, warnings: [...bundle.warnings] };
   }
@@ -129,7 +162,8 @@ export class PkiEngine {
     const entry = raw !== '' ? this.certs.get(normalizeSerial(raw)) : [...this.certs.values()].find((c) => c.pem.trim() === byPem.trim());
     if (raw === '' && byPem === '') throw VaultError.badRequest('The serial number or certificate to revoke must be provided.');
     if (!entry) throw VaultError.badRequest(`certificate with serial ${raw === '' ? 'in request' : raw} not found`);
-    if (this.issuer && entry.serial === this.issuer.serial) throw VaultError.badRequest('adding issuer (id: ' + this.issuer.issuerId + ') to its own CRL is not allowed');
+    if (this.issuer && entry.serial === this.issuer.serial)
+      throw VaultError.badRequest('adding issuer (id: ' + this.issuer.issuerId + ') to its own CRL is not allowed');
     if (entry.revokedAt === undefined) {
       entry.revokedAt = this.now();
       await this.rebuildCrl();
@@ -142,7 +176,12 @@ export class PkiEngine {
   async tidy(body: Body): Promise<{ removedCerts: number; removedRevoked: number; warnings: string[] }> {
     const certStore = bool(body, 'tidy_cert_store', false);
     const revoked = bool(body, 'tidy_revoked_certs', false);
-    if (!certStore && !revoked) return { removedCerts: 0, removedRevoked: 0, warnings: ['No targets to tidy; specify tidy_cert_store=true or tidy_revoked_certs=true to start a tidy operation.'] };
+    if (!certStore && !revoked)
+      return {
+        removedCerts: 0,
+        removedRevoked: 0,
+        warnings: ['No targets to tidy; specify tidy_cert_store=true or tidy_revoked_certs=true to start a tidy operation.'],
+      };
     const buffer = (parseDuration(body.safety_buffer, 'safety_buffer') ?? 72 * 3600) * 1000;
     const cutoff = this.now().getTime() - buffer;
     let removedCerts = 0;
@@ -156,7 +195,11 @@ export class PkiEngine {
       }
     }
     if (removedRevoked > 0 && this.issuer) await this.rebuildCrl();
-    return { removedCerts, removedRevoked, warnings: ["Tidy operation successfully started. Any information from the operation will be printed to Vault's server logs."] };
+    return {
+      removedCerts,
+      removedRevoked,
+      warnings: ["Tidy operation successfully started. Any information from the operation will be printed to Vault's server logs."],
+    };
   }
 
   /** The current CRL (`crl`, `crl/pem`, `cert/crl`): the one last built, as Vault serves its stored CRL. */
@@ -181,4 +224,3 @@ export class PkiEngine {
     this.certs.set(serial, { serial, pem, notAfter, revokedAt: undefined });
   }
 }
-

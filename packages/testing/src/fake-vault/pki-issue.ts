@@ -26,7 +26,8 @@ export interface CreationBundle {
   readonly warnings: readonly string[];
 }
 
-const CN_REQUIRED = 'the common_name field is required, or must be provided in a CSR with "use_csr_common_name" set to true, unless "require_cn" is set to false';
+const CN_REQUIRED =
+  'the common_name field is required, or must be provided in a CSR with "use_csr_common_name" set to true, unless "require_cn" is set to false';
 
 function addHostname(names: string[], value: string): void {
   const ascii = toAscii(value);
@@ -87,7 +88,8 @@ export function certificateNotAfter(
   const warnings: string[] = [];
   let ttl = parseDuration(body.ttl, 'ttl') ?? 0;
   const notAfterText = str(body, 'not_after');
-  if (ttl > 0 && notAfterText !== '') throw VaultError.badRequest('Either ttl or not_after should be provided. Both should not be provided in the same request.');
+  if (ttl > 0 && notAfterText !== '')
+    throw VaultError.badRequest('Either ttl or not_after should be provided. Both should not be provided in the same request.');
   if (ttl === 0 && role.ttl > 0) ttl = role.ttl;
   const maxTtl = role.max_ttl > 0 ? role.max_ttl : mount.maxLeaseTtl;
   if (ttl === 0) ttl = mount.defaultLeaseTtl;

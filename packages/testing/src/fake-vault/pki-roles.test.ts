@@ -9,13 +9,26 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const issue = (role: string, body: Record<string, unknown>) => t.root.write(`pki-r/issue/${role}`, body) as Promise<{ data: { certificate: string }; warnings: string[] | null }>;
+const issue = (role: string, body: Record<string, unknown>) =>
+  t.root.write(`pki-r/issue/${role}`, body) as Promise<{ data: { certificate: string }; warnings: string[] | null }>;
 
 describe('roles CRUD', () => {
   it('creates, reads, lists (GET ?list=1) and deletes roles', async () => {
     await t.root.write('pki-r/roles/crud', { allowed_domains: ['a.io', 'b.io'], organization: 'org-1', ttl: '1h', max_ttl: '2h' });
     const role = (await t.root.read('pki-r/roles/crud')).data;
-    expect(role).toMatchObject({ allowed_domains: ['a.io', 'b.io'], organization: ['org-1'], ttl: 3600, max_ttl: 7200, key_type: 'ec', key_bits: 256, allow_localhost: true, enforce_hostnames: true, allow_ip_sans: true, server_flag: true, client_flag: true });
+    expect(role).toMatchObject({
+      allowed_domains: ['a.io', 'b.io'],
+      organization: ['org-1'],
+      ttl: 3600,
+      max_ttl: 7200,
+      key_type: 'ec',
+      key_bits: 256,
+      allow_localhost: true,
+      enforce_hostnames: true,
+      allow_ip_sans: true,
+      server_flag: true,
+      client_flag: true,
+    });
     expect((await t.root.list('pki-r/roles')).data.keys).toContain('crud');
     await t.root.delete('pki-r/roles/crud');
     expect(await failure(t.root.read('pki-r/roles/crud'))).toEqual({ status: 404, message: 'Status 404' });
@@ -27,23 +40,73 @@ type Case = readonly [name: string, role: Record<string, unknown>, request: Reco
 
 const CASES: readonly Case[] = [
   ['allowed_domains + allow_subdomains: subdomain', { allowed_domains: 'example.com', allow_subdomains: true }, { common_name: 'a.b.example.com' }],
-  ['allow_subdomains does not allow the bare domain', { allowed_domains: 'example.com', allow_subdomains: true }, { common_name: 'example.com' }, 'common name example.com not allowed by this role'],
+  [
+    'allow_subdomains does not allow the bare domain',
+    { allowed_domains: 'example.com', allow_subdomains: true },
+    { common_name: 'example.com' },
+    'common name example.com not allowed by this role',
+  ],
   ['allow_bare_domains: bare domain', { allowed_domains: 'example.com', allow_bare_domains: true }, { common_name: 'example.com' }],
-  ['allow_bare_domains alone refuses subdomains', { allowed_domains: 'example.com', allow_bare_domains: true }, { common_name: 'x.example.com' }, 'common name x.example.com not allowed by this role'],
-  ['suffix without a dot is not a subdomain', { allowed_domains: 'example.com', allow_subdomains: true }, { common_name: 'badexample.com' }, 'common name badexample.com not allowed by this role'],
+  [
+    'allow_bare_domains alone refuses subdomains',
+    { allowed_domains: 'example.com', allow_bare_domains: true },
+    { common_name: 'x.example.com' },
+    'common name x.example.com not allowed by this role',
+  ],
+  [
+    'suffix without a dot is not a subdomain',
+    { allowed_domains: 'example.com', allow_subdomains: true },
+    { common_name: 'badexample.com' },
+    'common name badexample.com not allowed by this role',
+  ],
   ['allow_glob_domains: glob match', { allowed_domains: 'node-*.cluster.local', allow_glob_domains: true }, { common_name: 'node-7.cluster.local' }],
-  ['allow_glob_domains off: glob is literal', { allowed_domains: 'node-*.cluster.local' }, { common_name: 'node-7.cluster.local' }, 'common name node-7.cluster.local not allowed by this role'],
+  [
+    'allow_glob_domains off: glob is literal',
+    { allowed_domains: 'node-*.cluster.local' },
+    { common_name: 'node-7.cluster.local' },
+    'common name node-7.cluster.local not allowed by this role',
+  ],
   ['allow_localhost (default true)', { allowed_domains: 'example.com' }, { common_name: 'localhost' }],
-  ['allow_localhost false', { allowed_domains: 'example.com', allow_localhost: false }, { common_name: 'localhost' }, 'common name localhost not allowed by this role'],
-  ['alt_names are checked', { allowed_domains: 'example.com', allow_subdomains: true }, { common_name: 'a.example.com', alt_names: 'b.example.com,evil.org' }, 'subject alternate name evil.org not allowed by this role'],
+  [
+    'allow_localhost false',
+    { allowed_domains: 'example.com', allow_localhost: false },
+    { common_name: 'localhost' },
+    'common name localhost not allowed by this role',
+  ],
+  [
+    'alt_names are checked',
+    { allowed_domains: 'example.com', allow_subdomains: true },
+    { common_name: 'a.example.com', alt_names: 'b.example.com,evil.org' },
+    'subject alternate name evil.org not allowed by this role',
+  ],
   ['allow_ip_sans (default true)', { allowed_domains: 'example.com', allow_subdomains: true }, { common_name: 'a.example.com', ip_sans: '10.0.0.1' }],
-  ['allow_ip_sans false', { allowed_domains: 'example.com', allow_subdomains: true, allow_ip_sans: false }, { common_name: 'a.example.com', ip_sans: '10.0.0.1,10.0.0.2' }, 'IP Subject Alternative Names are not allowed in this role, but was provided [10.0.0.1 10.0.0.2]'],
-  ['invalid IP SAN', { allowed_domains: 'example.com', allow_subdomains: true }, { common_name: 'a.example.com', ip_sans: 'not-an-ip' }, 'the value "not-an-ip" is not a valid IP address'],
-  ['enforce_hostnames refuses non-hostnames', { allow_any_name: true }, { common_name: 'system:kube-proxy' }, 'common name system:kube-proxy not allowed by this role'],
+  [
+    'allow_ip_sans false',
+    { allowed_domains: 'example.com', allow_subdomains: true, allow_ip_sans: false },
+    { common_name: 'a.example.com', ip_sans: '10.0.0.1,10.0.0.2' },
+    'IP Subject Alternative Names are not allowed in this role, but was provided [10.0.0.1 10.0.0.2]',
+  ],
+  [
+    'invalid IP SAN',
+    { allowed_domains: 'example.com', allow_subdomains: true },
+    { common_name: 'a.example.com', ip_sans: 'not-an-ip' },
+    'the value "not-an-ip" is not a valid IP address',
+  ],
+  [
+    'enforce_hostnames refuses non-hostnames',
+    { allow_any_name: true },
+    { common_name: 'system:kube-proxy' },
+    'common name system:kube-proxy not allowed by this role',
+  ],
   ['enforce_hostnames false allows them', { allow_any_name: true, enforce_hostnames: false }, { common_name: 'system:kube-proxy' }],
   ['allow_any_name', { allow_any_name: true }, { common_name: 'anything.example.org' }],
   ['wildcards under allow_subdomains', { allowed_domains: 'example.com', allow_subdomains: true }, { common_name: '*.example.com' }],
-  ['common name required', { allow_any_name: true }, {}, 'the common_name field is required, or must be provided in a CSR with "use_csr_common_name" set to true, unless "require_cn" is set to false'],
+  [
+    'common name required',
+    { allow_any_name: true },
+    {},
+    'the common_name field is required, or must be provided in a CSR with "use_csr_common_name" set to true, unless "require_cn" is set to false',
+  ],
 ];
 
 describe('role rules, allowed and refused, with Vault wording', () => {
@@ -79,7 +142,9 @@ describe('TTLs', () => {
       now += 60 * 3600_000; // 40 h of CA life left, role asks for 48 h
       const refused = await failure(clocked.root.write('pki-c/issue/r', { common_name: 'a.io' }));
       expect(refused.status).toBe(400);
-      expect(refused.message).toMatch(/^cannot satisfy request, as TTL would result in notAfter of \S+ that is beyond the expiration of the CA certificate at \S+$/);
+      expect(refused.message).toMatch(
+        /^cannot satisfy request, as TTL would result in notAfter of \S+ that is beyond the expiration of the CA certificate at \S+$/,
+      );
       expect(refused.message).toContain(caNotAfter.toISOString().replace('.000Z', 'Z'));
       const fits = (await clocked.root.write('pki-c/issue/r', { common_name: 'a.io', ttl: '24h' })) as { data: { expiration: number } };
       expect(fits.data.expiration * 1000).toBeLessThanOrEqual(caNotAfter.getTime());

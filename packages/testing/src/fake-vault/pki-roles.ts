@@ -106,5 +106,12 @@ export function extKeyUsageOids(role: Role): string[] {
 
 /** The role as `GET roles/:name` returns it. */
 export function roleData(role: Role): Record<string, unknown> {
-  return { ...role, issuer_ref: 'default', generate_lease: false, signature_bits: role.key_type === 'rsa' ? 256 : 0, basic_constraints_valid_for_non_ca: false, cn_validations: ['email', 'hostname'] };
+  return {
+    ...role,
+    issuer_ref: 'default',
+    generate_lease: false,
+    signature_bits: role.key_type === 'rsa' ? 256 : 0,
+    basic_constraints_valid_for_non_ca: false,
+    cn_validations: ['email', 'hostname'],
+  };
 }

@@ -19,20 +19,40 @@ function pemReply(pem: string): Reply {
 
 function certData(pem: string, revokedAt: Date | undefined): Reply {
   const revocation = revokedAt ? Math.floor(revokedAt.getTime() / 1000) : 0;
-  return ok({ data: { certificate: pem, revocation_time: revocation, revocation_time_rfc3339: revokedAt ? revokedAt.toISOString().replace(/\.\d+Z$/, 'Z') : '', ca_chain: null }, ...MOUNT_TYPE });
+  return ok({
+    data: {
+      certificate: pem,
+      revocation_time: revocation,
+      revocation_time_rfc3339: revokedAt ? revokedAt.toISOString().replace(/\.\d+Z$/, 'Z') : '',
+      ca_chain: null,
+    },
+    ...MOUNT_TYPE,
+  });
 }
 
 function fetchRoutes(pki: PkiEngine): Route[] {
   const caPem = () => pki.requireIssuer().pem;
   return [
-    { pattern: /^ca$/, unauthenticated: true, read: () => ({ status: 200, raw: { contentType: 'application/pkix-cert', data: new Uint8Array(pki.requireIssuer().certificate.rawData) } }) },
+    {
+      pattern: /^ca$/,
+      unauthenticated: true,
+      read: () => ({ status: 200, raw: { contentType: 'application/pkix-cert', data: new Uint8Array(pki.requireIssuer().certificate.rawData) } }),
+    },
     { pattern: /^ca\/pem$/, unauthenticated: true, read: () => pemReply(caPem()) },
     { pattern: /^ca_chain$/, unauthenticated: true, read: () => pemReply(caPem()) },
     { pattern: /^cert\/ca$/, unauthenticated: true, read: () => certData(caPem(), undefined) },
-    { pattern: /^cert\/ca_chain$/, unauthenticated: true, read: () => ok({ data: { certificate: caPem(), ca_chain: [caPem()], revocation_time: 0 }, ...MOUNT_TYPE }) },
+    {
+      pattern: /^cert\/ca_chain$/,
+      unauthenticated: true,
+      read: () => ok({ data: { certificate: caPem(), ca_chain: [caPem()], revocation_time: 0 }, ...MOUNT_TYPE }),
+    },
     { pattern: /^crl$/, unauthenticated: true, read: async () => ({ status: 200, raw: { contentType: 'application/pkix-crl', data: (await pki.crl()).der } }) },
     { pattern: /^crl\/pem$/, unauthenticated: true, read: async () => pemReply((await pki.crl()).pem) },
-    { pattern: /^cert\/crl$/, unauthenticated: true, read: async () => ok({ data: { certificate: (await pki.crl()).pem, revocation_time: 0 }, ...MOUNT_TYPE }) },
+    {
+      pattern: /^cert\/crl$/,
+      unauthenticated: true,
+      read: async () => ok({ data: { certificate: (await pki.crl()).pem, revocation_time: 0 }, ...MOUNT_TYPE }),
+    },
     {
       pattern: /^crl\/rotate$/,
       read: async () => {

@@ -7,7 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeys, keySpec, x509 } from './pki-crypto.js';
 import { failure, inProcess, setupPki, type InProcess } from './test-support.js';
 
-type Issued = { data: { certificate: string; issuing_ca: string; ca_chain: string[]; private_key: string; private_key_type: string; serial_number: string; expiration: number }; warnings: string[] | null };
+type Issued = {
+  data: {
+    certificate: string;
+    issuing_ca: string;
+    ca_chain: string[];
+    private_key: string;
+    private_key_type: string;
+    serial_number: string;
+    expiration: number;
+  };
+  warnings: string[] | null;
+};
 
 const hasOpenssl = (() => {
   try {
@@ -79,7 +90,11 @@ describe('root CA', () => {
 
 describe('issue', () => {
   it('issues an ECDSA P-256 leaf with SANs, key usage, EKU, O and a chain to the CA', async () => {
-    const res = (await t.root.write('pki-a/issue/api', { common_name: 'api.example.com', alt_names: 'kubernetes.example.com', ip_sans: '10.0.0.1,127.0.0.1' })) as Issued;
+    const res = (await t.root.write('pki-a/issue/api', {
+      common_name: 'api.example.com',
+      alt_names: 'kubernetes.example.com',
+      ip_sans: '10.0.0.1,127.0.0.1',
+    })) as Issued;
     const leaf = new X509Certificate(res.data.certificate);
     const ca = new X509Certificate(caPem);
     expect(leaf.subject.split('\n')).toEqual(['O=system:masters', 'CN=api.example.com']);
@@ -112,9 +127,13 @@ describe('issue', () => {
   });
 
   it('signs leaves with an RSA root (sha256WithRSAEncryption) and a P-384 root (ecdsa-with-SHA384)', async () => {
-    for (const [mount, root] of [['pki-rsa', { key_type: 'rsa', key_bits: 2048 }], ['pki-p384', { key_type: 'ec', key_bits: 384 }]] as const) {
+    for (const [mount, root] of [
+      ['pki-rsa', { key_type: 'rsa', key_bits: 2048 }],
+      ['pki-p384', { key_type: 'ec', key_bits: 384 }],
+    ] as const) {
       await t.root.mount({ mount_point: mount, type: 'pki', config: { max_lease_ttl: '87600h' } });
-      const ca = (await t.root.write(`${mount}/root/generate/internal`, { common_name: `${mount}.example.com`, ttl: '8760h', ...root })).data.certificate as string;
+      const ca = (await t.root.write(`${mount}/root/generate/internal`, { common_name: `${mount}.example.com`, ttl: '8760h', ...root })).data
+        .certificate as string;
       await t.root.write(`${mount}/roles/web`, { allowed_domains: 'example.com', allow_subdomains: true, key_type: 'ec' });
       const res = (await t.root.write(`${mount}/issue/web`, { common_name: 'w.example.com', ip_sans: '10.1.2.3' })) as Issued;
       const leaf = new X509Certificate(res.data.certificate);
@@ -122,7 +141,9 @@ describe('issue', () => {
       expect(leaf.checkIssued(new X509Certificate(ca))).toBe(true);
       expect(leaf.subjectAltName).toBe('DNS:w.example.com, IP Address:10.1.2.3');
       const parsed = new x509.X509Certificate(res.data.certificate);
-      expect(parsed.signatureAlgorithm).toMatchObject(root.key_type === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } } : { name: 'ECDSA', hash: { name: 'SHA-384' } });
+      expect(parsed.signatureAlgorithm).toMatchObject(
+        root.key_type === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } } : { name: 'ECDSA', hash: { name: 'SHA-384' } },
+      );
       expect(res.data.private_key).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
     }
   });
@@ -146,7 +167,12 @@ describe('issue', () => {
       name: 'CN=worker.example.com',
       keys,
       signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-      extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'w1.example.com' }, { type: 'ip', value: '10.1.0.1' }])],
+      extensions: [
+        new x509.SubjectAlternativeNameExtension([
+          { type: 'dns', value: 'w1.example.com' },
+          { type: 'ip', value: '10.1.0.1' },
+        ]),
+      ],
     });
     const res = (await t.root.write('pki-a/sign/api', { csr: csr.toString('pem') })) as Issued;
     expect(res.data.private_key).toBeUndefined();
@@ -155,7 +181,10 @@ describe('issue', () => {
     const spki = Buffer.from(await globalThis.crypto.subtle.exportKey('spki', keys.publicKey));
     expect(leaf.publicKey.export({ type: 'spki', format: 'der' }).equals(spki)).toBe(true);
     const bad = await x509.Pkcs10CertificateRequestGenerator.create({ name: 'CN=evil.org', keys, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } });
-    expect(await failure(t.root.write('pki-a/sign/api', { csr: bad.toString('pem') }))).toEqual({ status: 400, message: 'common name evil.org not allowed by this role' });
+    expect(await failure(t.root.write('pki-a/sign/api', { csr: bad.toString('pem') }))).toEqual({
+      status: 400,
+      message: 'common name evil.org not allowed by this role',
+    });
     expect(await failure(t.root.write('pki-a/sign/rsa', { csr: csr.toString('pem') }))).toEqual({ status: 400, message: 'role requires keys of type rsa' });
   });
 });
@@ -171,7 +200,10 @@ describe('revoke, CRL, tidy', () => {
     const crl = new x509.X509Crl(await (await fetch('http://vault.test:8200/v1/pki-a/crl/pem')).text());
     expect(crl.entries.map((e) => e.serialNumber.toLowerCase())).toEqual([res.data.serial_number.replace(/:/g, '')]);
     expect(await crl.verify({ publicKey: await new x509.X509Certificate(caPem).publicKey.export() })).toBe(true);
-    expect(await failure(t.root.write('pki-a/revoke', { serial_number: '01:02' }))).toEqual({ status: 400, message: 'certificate with serial 01:02 not found' });
+    expect(await failure(t.root.write('pki-a/revoke', { serial_number: '01:02' }))).toEqual({
+      status: 400,
+      message: 'certificate with serial 01:02 not found',
+    });
   });
 
   it('tidy removes expired certificates past the safety buffer', async () => {

@@ -61,7 +61,19 @@ export class VaultState {
 
   constructor(readonly settings: StateSettings) {
     this.tokens = new TokenStore(settings.now);
-    this.tokens.create({ id: settings.rootToken, policies: ['root'], parent: undefined, displayName: 'root', path: 'auth/token/root', meta: null, ttl: 0, explicitMaxTtl: 0, renewable: false, numUses: 0, orphan: true });
+    this.tokens.create({
+      id: settings.rootToken,
+      policies: ['root'],
+      parent: undefined,
+      displayName: 'root',
+      path: 'auth/token/root',
+      meta: null,
+      ttl: 0,
+      explicitMaxTtl: 0,
+      renewable: false,
+      numUses: 0,
+      orphan: true,
+    });
     this.policies.set('default', { text: DEFAULT_POLICY, rules: parsePolicy(DEFAULT_POLICY) });
   }
 
@@ -76,7 +88,17 @@ export class VaultState {
     if (type !== 'pki') throw VaultError.badRequest(`plugin not found in the catalog: ${type}`);
     // the engine reads the TTLs of the mount entry itself, so `sys/mounts/:path/tune` reaches it
     const pki = new PkiEngine(() => this.ttlsOf(mount), this.settings.now, this.settings.defaultKeyType);
-    const mount: Mount = { path: key, type, description, accessor: `pki_${randomUUID().slice(0, 8)}`, uuid: randomUUID(), defaultLeaseTtl: ttls.defaultLeaseTtl ?? 0, maxLeaseTtl: ttls.maxLeaseTtl ?? 0, pki, routes: pkiRoutes(pki) };
+    const mount: Mount = {
+      path: key,
+      type,
+      description,
+      accessor: `pki_${randomUUID().slice(0, 8)}`,
+      uuid: randomUUID(),
+      defaultLeaseTtl: ttls.defaultLeaseTtl ?? 0,
+      maxLeaseTtl: ttls.maxLeaseTtl ?? 0,
+      pki,
+      routes: pkiRoutes(pki),
+    };
     this.mounts.set(key, mount);
   }
 

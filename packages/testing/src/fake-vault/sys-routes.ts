@@ -24,10 +24,28 @@ function healthBody(state: VaultState): Record<string, unknown> {
 }
 
 function sealStatus(state: VaultState): Reply {
-  return { status: 200, body: { type: 'shamir', initialized: true, sealed: state.sealed, t: 1, n: 1, progress: 0, nonce: '', version: FAKE_VERSION, migration: false, recovery_seal: false, storage_type: 'inmem' } };
+  return {
+    status: 200,
+    body: {
+      type: 'shamir',
+      initialized: true,
+      sealed: state.sealed,
+      t: 1,
+      n: 1,
+      progress: 0,
+      nonce: '',
+      version: FAKE_VERSION,
+      migration: false,
+      recovery_seal: false,
+      storage_type: 'inmem',
+    },
+  };
 }
 
-function mountEntry(state: VaultState, m: Pick<Mount, 'type' | 'description' | 'accessor' | 'uuid' | 'defaultLeaseTtl' | 'maxLeaseTtl'>): Record<string, unknown> {
+function mountEntry(
+  state: VaultState,
+  m: Pick<Mount, 'type' | 'description' | 'accessor' | 'uuid' | 'defaultLeaseTtl' | 'maxLeaseTtl'>,
+): Record<string, unknown> {
   return {
     accessor: m.accessor,
     config: { default_lease_ttl: m.defaultLeaseTtl, force_no_cache: false, max_lease_ttl: m.maxLeaseTtl },
@@ -51,7 +69,8 @@ const SYSTEM_MOUNTS = [
 
 function listMounts(state: VaultState): Reply {
   const entries: Record<string, unknown> = {};
-  for (const s of SYSTEM_MOUNTS) entries[s.path] = mountEntry(state, { ...s, accessor: `${s.type}_fake`, uuid: `${s.type}-fake`, defaultLeaseTtl: 0, maxLeaseTtl: 0 });
+  for (const s of SYSTEM_MOUNTS)
+    entries[s.path] = mountEntry(state, { ...s, accessor: `${s.type}_fake`, uuid: `${s.type}-fake`, defaultLeaseTtl: 0, maxLeaseTtl: 0 });
   for (const m of state.mounts.values()) entries[m.path] = mountEntry(state, m);
   return { status: 200, body: { ...entries, ...envelope({ data: entries }) } };
 }
@@ -89,7 +108,10 @@ function mountRoutes(state: VaultState): Route[] {
       read: (_req, [path = '']) => ok({ data: mountEntry(state, findMount(state, path, `No secret engine mount at ${path.replace(/\/+$/, '')}/`)) }),
       write: (req, [path = '']) => {
         const config = (req.body.config ?? {}) as Record<string, unknown>;
-        const ttls = { defaultLeaseTtl: parseDuration(config.default_lease_ttl, 'default_lease_ttl'), maxLeaseTtl: parseDuration(config.max_lease_ttl, 'max_lease_ttl') };
+        const ttls = {
+          defaultLeaseTtl: parseDuration(config.default_lease_ttl, 'default_lease_ttl'),
+          maxLeaseTtl: parseDuration(config.max_lease_ttl, 'max_lease_ttl'),
+        };
         state.enable(path, str(req.body, 'type'), str(req.body, 'description'), ttls);
         return noContent();
       },
@@ -125,7 +147,13 @@ function policyRoutes(state: VaultState): Route[] {
     return p?.text ?? '';
   };
   return [
-    { pattern: /^sys\/policy$/, read: () => ({ status: 200, body: { policies: policyNames(state), keys: policyNames(state), ...envelope({ data: { policies: policyNames(state), keys: policyNames(state) } }) } }) },
+    {
+      pattern: /^sys\/policy$/,
+      read: () => ({
+        status: 200,
+        body: { policies: policyNames(state), keys: policyNames(state), ...envelope({ data: { policies: policyNames(state), keys: policyNames(state) } }) },
+      }),
+    },
     {
       pattern: /^sys\/policy\/([^/]+)$/,
       exists: ([name = '']) => state.policies.has(name.toLowerCase()),

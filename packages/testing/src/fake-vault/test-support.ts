@@ -38,9 +38,16 @@ export async function failure(p: Promise<unknown>): Promise<{ status: number | u
 }
 
 /** Mounts `pki` at `mount`, generates an internal root and writes roles. */
-export async function setupPki(root: VaultClient, mount: string, roles: Record<string, Record<string, unknown>> = {}, rootOptions: Record<string, unknown> = {}): Promise<string> {
+export async function setupPki(
+  root: VaultClient,
+  mount: string,
+  roles: Record<string, Record<string, unknown>> = {},
+  rootOptions: Record<string, unknown> = {},
+): Promise<string> {
   await root.mount({ mount_point: mount, type: 'pki', config: { max_lease_ttl: '87600h' } });
-  const ca = (await root.write(`${mount}/root/generate/internal`, { common_name: `${mount}-ca`, ttl: '87600h', ...rootOptions })) as { data: { certificate: string } };
+  const ca = (await root.write(`${mount}/root/generate/internal`, { common_name: `${mount}-ca`, ttl: '87600h', ...rootOptions })) as {
+    data: { certificate: string };
+  };
   for (const [name, role] of Object.entries(roles)) await root.write(`${mount}/roles/${name}`, role);
   return ca.data.certificate;
 }

@@ -27,7 +27,14 @@ afterAll(() => t.close());
 describe('token roles', () => {
   it('stores and reads a role', async () => {
     const role = (await t.root.read('auth/token/roles/nodes')) as { data: Record<string, unknown> };
-    expect(role.data).toMatchObject({ name: 'nodes', allowed_policies_glob: ['kubeception-*'], disallowed_policies: ['kubeception-admin'], orphan: true, token_explicit_max_ttl: 86_400, token_no_default_policy: true });
+    expect(role.data).toMatchObject({
+      name: 'nodes',
+      allowed_policies_glob: ['kubeception-*'],
+      disallowed_policies: ['kubeception-admin'],
+      orphan: true,
+      token_explicit_max_ttl: 86_400,
+      token_no_default_policy: true,
+    });
     expect(((await t.root.read('auth/token/roles?list=true')) as { data: { keys: string[] } }).data.keys).toEqual(['nodes']);
   });
 
@@ -41,8 +48,14 @@ describe('token roles', () => {
 
   it('refuses policies outside the glob, disallowed ones, and root, with Vault’s words', async () => {
     const asMinter = t.client(minter);
-    expect(await failure(asMinter.write('auth/token/create/nodes', { policies: ['minter'] }))).toMatchObject({ status: 400, message: expect.stringContaining("must be subset of the role's allowed policies") });
-    expect(await failure(asMinter.write('auth/token/create/nodes', { policies: ['kubeception-admin'] }))).toEqual({ status: 400, message: 'token policy "kubeception-admin" is disallowed by this role' });
+    expect(await failure(asMinter.write('auth/token/create/nodes', { policies: ['minter'] }))).toMatchObject({
+      status: 400,
+      message: expect.stringContaining("must be subset of the role's allowed policies"),
+    });
+    expect(await failure(asMinter.write('auth/token/create/nodes', { policies: ['kubeception-admin'] }))).toEqual({
+      status: 400,
+      message: 'token policy "kubeception-admin" is disallowed by this role',
+    });
     expect(await failure(asMinter.write('auth/token/create/nodes', { policies: ['root'] }))).toMatchObject({ status: 400 });
     expect(await failure(asMinter.write('auth/token/create/nope', { policies: ['kubeception-a'] }))).toMatchObject({ status: 403 }); // no ACL on another role
     expect(await failure(t.root.write('auth/token/create/nope', { policies: ['kubeception-a'] }))).toEqual({ status: 400, message: 'unknown role nope' });

@@ -35,7 +35,12 @@ export function sanitizePolicies(policies: readonly string[], addDefault: boolea
 
 /** go-glob's match: `*` stands for any run of characters, anywhere in the pattern. */
 export function globMatches(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return regex.test(value);
 }
 
@@ -57,7 +62,9 @@ export function rolePolicies(role: TokenRole, parent: TokenEntry, req: VaultRequ
     const globs = sanitizePolicies(role.allowedPoliciesGlob, false);
     if (policies.length === 0) policies = allowed;
     else if (policies.some((p) => !inList(allowed, globs, p))) {
-      throw VaultError.badRequest(`token policies (${JSON.stringify(policies)}) must be subset of the role's allowed policies (${JSON.stringify(allowed)}) or glob policies (${JSON.stringify(globs)})`);
+      throw VaultError.badRequest(
+        `token policies (${JSON.stringify(policies)}) must be subset of the role's allowed policies (${JSON.stringify(allowed)}) or glob policies (${JSON.stringify(globs)})`,
+      );
     }
   } else if (policies.length === 0) policies = sanitizePolicies(parent.policies, addDefault);
   const refused = policies.find((p) => inList(role.disallowedPolicies, role.disallowedPoliciesGlob, p));

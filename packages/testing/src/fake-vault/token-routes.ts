@@ -67,7 +67,8 @@ function childPolicies(parent: TokenEntry, req: VaultRequest): string[] {
 /** The new token's policies: the role's rules when it constrains policies, otherwise a subset of the parent's. */
 function policiesFor(parent: TokenEntry, req: VaultRequest, role: TokenRole | undefined): string[] {
   const policies = role && constrainsPolicies(role) ? rolePolicies(role, parent, req) : childPolicies(parent, req);
-  if (policies.includes('root') && !parent.policies.includes('root')) throw VaultError.badRequest('root tokens may not be created without parent token being root');
+  if (policies.includes('root') && !parent.policies.includes('root'))
+    throw VaultError.badRequest('root tokens may not be created without parent token being root');
   return policies;
 }
 
@@ -88,7 +89,8 @@ function createToken(state: VaultState, req: VaultRequest, orphan: boolean, role
   const parent = req.token as TokenEntry;
   const isRoot = parent.policies.includes('root');
   if (req.body.id !== undefined && !isRoot) throw VaultError.badRequest('root or sudo privileges required to specify token id');
-  if (!role && (orphan || bool(req.body, 'no_parent', false)) && !isRoot && req.path.endsWith('/create')) throw VaultError.badRequest('root or sudo privileges required to create orphan token');
+  if (!role && (orphan || bool(req.body, 'no_parent', false)) && !isRoot && req.path.endsWith('/create'))
+    throw VaultError.badRequest('root or sudo privileges required to create orphan token');
   let numUses = int(req.body, 'num_uses', 0);
   if (numUses < 0) throw VaultError.badRequest('number of uses cannot be negative');
   if (role && role.numUses > 0 && (numUses === 0 || role.numUses < numUses)) numUses = role.numUses;

@@ -25,7 +25,10 @@ export interface TokenEntry {
 }
 
 /** What a new token is made of. */
-export type TokenSpec = Pick<TokenEntry, 'policies' | 'parent' | 'displayName' | 'path' | 'meta' | 'ttl' | 'explicitMaxTtl' | 'renewable' | 'numUses' | 'orphan' | 'role'> & {
+export type TokenSpec = Pick<
+  TokenEntry,
+  'policies' | 'parent' | 'displayName' | 'path' | 'meta' | 'ttl' | 'explicitMaxTtl' | 'renewable' | 'numUses' | 'orphan' | 'role'
+> & {
   readonly id?: string;
 };
 

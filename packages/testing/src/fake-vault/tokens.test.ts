@@ -14,7 +14,10 @@ beforeAll(async () => {
   t = inProcess({ now: () => new Date(now) });
   await setupPki(t.root, 'pki-a', { web: { allow_any_name: true } });
   await setupPki(t.root, 'pki-b', { web: { allow_any_name: true } });
-  await t.root.addPolicy({ name: 'cluster-a', rules: 'path "pki-a/issue/*" {\n  capabilities = ["update"]\n}\n# the CA is public anyway\npath "pki-a/cert/ca" { capabilities = ["read"] }' });
+  await t.root.addPolicy({
+    name: 'cluster-a',
+    rules: 'path "pki-a/issue/*" {\n  capabilities = ["update"]\n}\n# the CA is public anyway\npath "pki-a/cert/ca" { capabilities = ["read"] }',
+  });
 });
 afterAll(() => t.close());
 
@@ -28,7 +31,14 @@ describe('tokens', () => {
     const auth = await mint({ policies: ['cluster-a'], ttl: '1h', renewable: true });
     expect(auth).toMatchObject({ policies: ['cluster-a', 'default'], lease_duration: 3600, renewable: true });
     const self = (await t.client(auth.client_token).tokenLookupSelf()).data;
-    expect(self).toMatchObject({ id: auth.client_token, policies: ['cluster-a', 'default'], ttl: 3600, creation_ttl: 3600, path: 'auth/token/create', renewable: true });
+    expect(self).toMatchObject({
+      id: auth.client_token,
+      policies: ['cluster-a', 'default'],
+      ttl: 3600,
+      creation_ttl: 3600,
+      path: 'auth/token/create',
+      renewable: true,
+    });
     const rootSelf = (await t.root.tokenLookupSelf()).data;
     expect(rootSelf).toMatchObject({ policies: ['root'], ttl: 0, expire_time: null });
   });
@@ -56,7 +66,10 @@ describe('tokens', () => {
     await t.root.addPolicy({ name: 'minter', rules: 'path "auth/token/create" { capabilities = ["update"] }' });
     const parent = await mint({ policies: ['minter', 'cluster-a'] });
     const child = ((await t.client(parent.client_token).tokenCreate({ policies: ['cluster-a'] })) as Auth).auth;
-    expect(await failure(t.client(parent.client_token).tokenCreate({ policies: ['root'] }))).toEqual({ status: 400, message: 'child policies must be subset of parent' });
+    expect(await failure(t.client(parent.client_token).tokenCreate({ policies: ['root'] }))).toEqual({
+      status: 400,
+      message: 'child policies must be subset of parent',
+    });
     await t.root.tokenRevoke({ token: parent.client_token });
     expect(await failure(t.client(child.client_token).tokenLookupSelf())).toEqual({ status: 403, message: INVALID_TOKEN });
   });
@@ -93,13 +106,19 @@ describe('policies', () => {
   });
 
   it('applies Vault’s glob semantics and priorities', () => {
-    const rules = [parsePolicy('path "secret/*" { capabilities = ["read"] }\npath "secret/+/x" { capabilities = ["update"] }\npath "secret/deny/x" { capabilities = ["deny"] }')];
+    const rules = [
+      parsePolicy(
+        'path "secret/*" { capabilities = ["read"] }\npath "secret/+/x" { capabilities = ["update"] }\npath "secret/deny/x" { capabilities = ["deny"] }',
+      ),
+    ];
     expect([...capabilitiesFor(rules, 'secret/a/b/c')]).toEqual(['read']);
     expect([...capabilitiesFor(rules, 'secret/a/x')]).toEqual(['update']);
     expect([...capabilitiesFor(rules, 'secret/deny/x')]).toEqual([]);
     expect([...capabilitiesFor(rules, 'other/a')]).toEqual([]);
     expect([...capabilitiesFor([parsePolicy('path "pki-a/issue/*" { capabilities = ["update"] }')], 'pki-ab/issue/x')]).toEqual([]);
-    expect([...capabilitiesFor([parsePolicy('path "pki-*" { capabilities = ["list"] }'), parsePolicy('path "pki-a/*" { capabilities = ["read"] }')], 'pki-a/x')]).toEqual(['read']);
+    expect([
+      ...capabilitiesFor([parsePolicy('path "pki-*" { capabilities = ["list"] }'), parsePolicy('path "pki-a/*" { capabilities = ["read"] }')], 'pki-a/x'),
+    ]).toEqual(['read']);
   });
 
   it('answers sys/capabilities-self', async () => {

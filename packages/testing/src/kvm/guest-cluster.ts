@@ -99,9 +99,15 @@ export class GuestCluster {
     const lists = this.client
       .resource(NodeResource)
       .list()
-      .andThen((nodes) => this.client.resource(PodResource).list().map((pods) => ({ nodes, pods })));
+      .andThen((nodes) =>
+        this.client
+          .resource(PodResource)
+          .list()
+          .map((pods) => ({ nodes, pods })),
+      );
     const verified = await lists.match(
-      ({ nodes, pods }) => (mirrors(this.nodes.store, nodes.items) && mirrors(this.pods.store, pods.items) ? Math.min(num(nodes.resourceVersion), num(pods.resourceVersion)) : 0),
+      ({ nodes, pods }) =>
+        mirrors(this.nodes.store, nodes.items) && mirrors(this.pods.store, pods.items) ? Math.min(num(nodes.resourceVersion), num(pods.resourceVersion)) : 0,
       () => 0,
     );
     this.verifiedAt = Math.max(this.verifiedAt, verified);

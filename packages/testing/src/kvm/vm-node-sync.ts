@@ -11,7 +11,18 @@ import { timestamp, type Clock } from '../simulated-host/clock.js';
 import type { Outcome } from '../simulated-host/loop.js';
 import type { GuestCluster, GuestRegistry } from './guest-cluster.js';
 import type { VmAddressBook } from './vm-addresses.js';
-import { guestNode, guestNodeLabels, guestNodeStatus, isVmUp, unknownConditions, vmIdentity, workloadPod, workloadPodStatus, type GuestNodeFacts, type VmIdentity } from './vm-objects.js';
+import {
+  guestNode,
+  guestNodeLabels,
+  guestNodeStatus,
+  isVmUp,
+  unknownConditions,
+  vmIdentity,
+  workloadPod,
+  workloadPodStatus,
+  type GuestNodeFacts,
+  type VmIdentity,
+} from './vm-objects.js';
 import { VmEventType, VmPodKey, type VmEvent } from './vm-vocabulary.js';
 
 /** What the simulator knows about one guest node. */
@@ -113,7 +124,11 @@ async function vmUp(ctx: SyncContext, state: NodeState, pod: Pod): Promise<Outco
   if (ip === undefined) return 'done';
   if (pod.metadata?.annotations?.[VmPodKey.VmIp] !== ip) {
     const annotated = await ctx.podClient
-      .patch(pod.metadata?.name ?? '', { type: 'merge', body: { metadata: { annotations: { [VmPodKey.VmIp]: ip } } } }, { namespace: pod.metadata?.namespace ?? '' })
+      .patch(
+        pod.metadata?.name ?? '',
+        { type: 'merge', body: { metadata: { annotations: { [VmPodKey.VmIp]: ip } } } },
+        { namespace: pod.metadata?.namespace ?? '' },
+      )
       .match((): Outcome => 'done', failed(ctx, state, 'annotate'));
     if (annotated !== 'done') return annotated;
   }
@@ -148,10 +163,13 @@ function writeNode(ctx: SyncContext, state: NodeState, guest: GuestCluster, fact
   const write = guest.nodes.store.get(state.node)
     ? update().orElse((e) => (e.kind === 'NotFound' ? create() : errAsync(e)))
     : create().orElse((e) => (e.kind === 'AlreadyExists' ? update() : errAsync(e)));
-  return write.match((stored): Outcome => {
-    guest.noteWrite(stored);
-    return 'done';
-  }, failed(ctx, state, 'guest-node', guest));
+  return write.match(
+    (stored): Outcome => {
+      guest.noteWrite(stored);
+      return 'done';
+    },
+    failed(ctx, state, 'guest-node', guest),
+  );
 }
 
 /** Creates the worker's workload pods (once per node name; deleted ones are not made again). */
@@ -165,11 +183,18 @@ async function makeWorkloads(ctx: SyncContext, state: NodeState, guest: GuestClu
     const made = await pods
       .create(pod)
       .orElse((e) => (e.kind === 'AlreadyExists' ? pods.get(pod.metadata.name, { namespace: 'default' }) : errAsync(e)))
-      .andThen((created) => (created.status?.phase === 'Running' ? okAsync(created) : pods.patchStatus(pod.metadata.name, { type: 'merge', body: { status: workloadPodStatus(ip, at) } }, { namespace: 'default' })))
-      .match((stored): Outcome => {
-        guest.noteWrite(stored);
-        return 'done';
-      }, failed(ctx, state, 'workload', guest));
+      .andThen((created) =>
+        created.status?.phase === 'Running'
+          ? okAsync(created)
+          : pods.patchStatus(pod.metadata.name, { type: 'merge', body: { status: workloadPodStatus(ip, at) } }, { namespace: 'default' }),
+      )
+      .match(
+        (stored): Outcome => {
+          guest.noteWrite(stored);
+          return 'done';
+        },
+        failed(ctx, state, 'workload', guest),
+      );
     if (made !== 'done') return made;
   }
   state.workloadsMade = true;

@@ -142,6 +142,8 @@ export function workloadPodStatus(hostIP: string, at: string): NonNullable<Pod['
     hostIP,
     startTime: at,
     conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map(condition),
-    containerStatuses: [{ name: 'app', image: 'registry.k8s.io/pause:3.10', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: at } } }],
+    containerStatuses: [
+      { name: 'app', image: 'registry.k8s.io/pause:3.10', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: at } } },
+    ],
   } as unknown as NonNullable<Pod['status']>;
 }

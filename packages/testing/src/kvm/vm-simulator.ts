@@ -224,7 +224,8 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
       return;
     }
     const cordoned = e.object.spec?.unschedulable === true;
-    if (cordoned !== (e.previous?.spec?.unschedulable === true)) record({ cluster, node, type: cordoned ? VmEventType.NodeCordoned : VmEventType.NodeUncordoned });
+    if (cordoned !== (e.previous?.spec?.unschedulable === true))
+      record({ cluster, node, type: cordoned ? VmEventType.NodeCordoned : VmEventType.NodeUncordoned });
   }
 
   function guestPodChanged(cluster: string, e: InformerEvent<Pod>): void {
@@ -260,7 +261,8 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
         const kubeConfig = guests.get(id)?.kube.kubeConfig;
         if (kubeConfig === undefined || target.admin === undefined) return undefined;
         let client = clients.get(id);
-        if (client === undefined || client.kubeConfig !== kubeConfig) clients.set(id, (client = createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 1 } })));
+        if (client === undefined || client.kubeConfig !== kubeConfig)
+          clients.set(id, (client = createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 1 } })));
         return client;
       };
     },
@@ -300,11 +302,17 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
 
 /** The `api` certificate of a cluster, from the Secret copy in its host namespace (`<cluster-name>-api`, the name from its label). */
 async function servingCertificate(client: KubeClient, namespace: string): Promise<ServingCertificate> {
-  const copies = await client.resource(SecretResource).list({ namespace, labelSelector: Label.Cluster }).map((list) => list.items).unwrapOr([]);
+  const copies = await client
+    .resource(SecretResource)
+    .list({ namespace, labelSelector: Label.Cluster })
+    .map((list) => list.items)
+    .unwrapOr([]);
   const cluster = copies.find((s) => s.metadata.labels?.[Label.Cluster] !== undefined)?.metadata.labels?.[Label.Cluster] ?? '';
   const name = certificateSecretName({ spec: { clusterRef: { name: cluster }, component: Component.Api } });
   const secret = copies.find((s) => s.metadata.name === name);
-  const [certificate, privateKey, caCertificate] = ['tls.crt', 'tls.key', 'ca.crt'].map((key) => Buffer.from(secret?.data?.[key] ?? '', 'base64').toString('utf8'));
+  const [certificate, privateKey, caCertificate] = ['tls.crt', 'tls.key', 'ca.crt'].map((key) =>
+    Buffer.from(secret?.data?.[key] ?? '', 'base64').toString('utf8'),
+  );
   if (!certificate || !privateKey || !caCertificate) throw new Error(`guest ${cluster}: no api certificate in ${namespace}/${name} yet`);
   return { certificate, privateKey, caCertificate };
 }

@@ -60,9 +60,21 @@ export function startDaemonSets(ctx: SimContext): { loop: Loop; idle: () => bool
 
   const podSpecFor = (ds: StoredDs, node: string) => {
     const template = ds.spec?.template;
-    const affinity = { ...template?.spec?.affinity, nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } };
+    const affinity = {
+      ...template?.spec?.affinity,
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] },
+      },
+    };
     const tolerations = [...(template?.spec?.tolerations ?? []), ...DAEMON_TOLERATIONS];
-    return podFor(template, ds.metadata.namespace, `${ds.metadata.name}-`, { [GENERATION]: String(ds.metadata.generation) }, ownerRef(ds, 'DaemonSet', 'apps/v1'), { affinity, tolerations });
+    return podFor(
+      template,
+      ds.metadata.namespace,
+      `${ds.metadata.name}-`,
+      { [GENERATION]: String(ds.metadata.generation) },
+      ownerRef(ds, 'DaemonSet', 'apps/v1'),
+      { affinity, tolerations },
+    );
   };
 
   const reconcile = async (key: string): Promise<Outcome> => {
@@ -97,7 +109,11 @@ export function startDaemonSets(ctx: SimContext): { loop: Loop; idle: () => bool
     expectations.deleted(key, remove);
     const deleted = await deletePods(ctx, 'daemonset', key, remove);
     const status = statusOf(ds, eligibleNames, byNode, current);
-    const write = jsonEqual({ ...ds.status, ...status }, ds.status ?? {}) ? 'done' : await client.patchStatus(ds.metadata.name, { type: 'merge', body: { status } }, { namespace: ds.metadata.namespace }).match(...outcomeOf(ctx, 'daemonset', key));
+    const write = jsonEqual({ ...ds.status, ...status }, ds.status ?? {})
+      ? 'done'
+      : await client
+          .patchStatus(ds.metadata.name, { type: 'merge', body: { status } }, { namespace: ds.metadata.namespace })
+          .match(...outcomeOf(ctx, 'daemonset', key));
     return [created.outcome, deleted, write].includes('retry') ? 'retry' : 'done';
   };
 

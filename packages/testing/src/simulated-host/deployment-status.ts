@@ -33,7 +33,12 @@ const condition = (type: string, status: boolean, reason: string, message: strin
 };
 
 /** The status of a Deployment from its ReplicaSets' statuses. */
-export function deploymentStatus(d: Persisted<Deployment>, newRs: StoredRs | undefined, all: readonly StoredRs[], at: string): NonNullable<Deployment['status']> {
+export function deploymentStatus(
+  d: Persisted<Deployment>,
+  newRs: StoredRs | undefined,
+  all: readonly StoredRs[],
+  at: string,
+): NonNullable<Deployment['status']> {
   const sum = (f: (rs: StoredRs) => number | undefined) => all.reduce((n, rs) => n + (f(rs) ?? 0), 0);
   const replicas = d.spec?.replicas ?? 1;
   const available = sum((rs) => rs.status?.availableReplicas);

@@ -24,7 +24,8 @@ describe('Deployment with required anti-affinity', () => {
     expect(scheduledCondition(pending[0]!)).toMatchObject({
       status: 'False',
       reason: 'Unschedulable',
-      message: "0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.",
+      message:
+        "0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.",
     });
     const d = await apps.readNamespacedDeployment({ namespace: 'default', name: 'vm' });
     expect(d.status).toMatchObject({ replicas: 3, availableReplicas: 2, unavailableReplicas: 1, observedGeneration: 1 });
@@ -35,7 +36,12 @@ describe('Deployment with required anti-affinity', () => {
     );
     await host.settle();
     const after = await podsOf(host, 'vm');
-    expect(after.filter(isRunningReady).map((p) => p.spec?.nodeName).sort()).toEqual(['node-1', 'node-2', 'node-3']);
+    expect(
+      after
+        .filter(isRunningReady)
+        .map((p) => p.spec?.nodeName)
+        .sort(),
+    ).toEqual(['node-1', 'node-2', 'node-3']);
     const done = await apps.readNamespacedDeployment({ namespace: 'default', name: 'vm' });
     expect(done.status).toMatchObject({ replicas: 3, readyReplicas: 3, availableReplicas: 3, updatedReplicas: 3 });
     expect(done.status?.conditions?.find((c) => c.type === 'Available')?.status).toBe('True');

@@ -140,20 +140,27 @@ export function startDeployments(ctx: SimContext): { loop: Loop } {
       if (step !== undefined) return step;
       if (newRs && revisionOf(newRs) <= Math.max(0, ...old.map(revisionOf))) {
         const revision = String(Math.max(0, ...old.map(revisionOf)) + 1);
-        return rsClient.patch(newRs.metadata.name, { type: 'merge', body: { metadata: { annotations: { [REVISION]: revision } } } }, { namespace: d.metadata.namespace }).match(...outcomeOf(ctx, 'deployment', key));
+        return rsClient
+          .patch(newRs.metadata.name, { type: 'merge', body: { metadata: { annotations: { [REVISION]: revision } } } }, { namespace: d.metadata.namespace })
+          .match(...outcomeOf(ctx, 'deployment', key));
       }
       const history = d.spec?.revisionHistoryLimit ?? 10;
       const idle = old.filter((rs) => specReplicas(rs) === 0 && (rs.status?.replicas ?? 0) === 0).sort((a, b) => revisionOf(a) - revisionOf(b));
-      for (const rs of idle.slice(0, Math.max(0, idle.length - history))) await rsClient.delete(rs.metadata.name, { namespace: rs.metadata.namespace }).match(...outcomeOf(ctx, 'deployment', key));
+      for (const rs of idle.slice(0, Math.max(0, idle.length - history)))
+        await rsClient.delete(rs.metadata.name, { namespace: rs.metadata.namespace }).match(...outcomeOf(ctx, 'deployment', key));
     }
     const status = deploymentStatus(d, newRs, owned, timestamp(ctx.clock));
     if (jsonEqual(status, d.status ?? {})) return 'done';
     const revision = newRs?.metadata.annotations?.[REVISION];
     if (revision !== undefined && d.metadata.annotations?.[REVISION] !== revision) {
-      const annotated = await dClient.patch(d.metadata.name, { type: 'merge', body: { metadata: { annotations: { [REVISION]: revision } } } }, { namespace: d.metadata.namespace }).match(...outcomeOf(ctx, 'deployment', key));
+      const annotated = await dClient
+        .patch(d.metadata.name, { type: 'merge', body: { metadata: { annotations: { [REVISION]: revision } } } }, { namespace: d.metadata.namespace })
+        .match(...outcomeOf(ctx, 'deployment', key));
       if (annotated === 'retry') return 'retry';
     }
-    return dClient.patchStatus(d.metadata.name, { type: 'merge', body: { status } }, { namespace: d.metadata.namespace }).match(...outcomeOf(ctx, 'deployment', key));
+    return dClient
+      .patchStatus(d.metadata.name, { type: 'merge', body: { status } }, { namespace: d.metadata.namespace })
+      .match(...outcomeOf(ctx, 'deployment', key));
   };
 
   const loop = new Loop({ name: 'deployment', clock: ctx.clock, reconcile, concurrency: 2, onError: ctx.onError });

@@ -22,7 +22,12 @@ function portsFor(svc: StoredService, pod: StoredPod): Port[] {
   return (svc.spec?.ports ?? []).map((p) => {
     const target = p.targetPort ?? p.port;
     const named = typeof target === 'string' ? pod.spec?.containers.flatMap((c) => c.ports ?? []).find((cp) => cp.name === target)?.containerPort : undefined;
-    return { ...(p.name ? { name: p.name } : {}), port: typeof target === 'number' ? target : (named ?? Number(target)), protocol: p.protocol ?? 'TCP', ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) };
+    return {
+      ...(p.name ? { name: p.name } : {}),
+      port: typeof target === 'number' ? target : (named ?? Number(target)),
+      protocol: p.protocol ?? 'TCP',
+      ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
+    };
   });
 }
 
@@ -35,10 +40,18 @@ export function subsetsFor(svc: StoredService, pods: readonly StoredPod[]): Subs
     const id = canonical(ports);
     let group = groups.get(id);
     if (group === undefined) groups.set(id, (group = { addresses: [], notReadyAddresses: [], ports }));
-    const address: Address = { ip: pod.status.podIP, ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}), targetRef: { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid } };
+    const address: Address = {
+      ip: pod.status.podIP,
+      ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
+      targetRef: { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid },
+    };
     (isReady(pod) || svc.spec?.publishNotReadyAddresses ? group.addresses : group.notReadyAddresses).push(address);
   }
-  return [...groups.values()].map((g) => ({ ...(g.addresses.length ? { addresses: g.addresses } : {}), ...(g.notReadyAddresses.length ? { notReadyAddresses: g.notReadyAddresses } : {}), ...(g.ports.length ? { ports: g.ports } : {}) }));
+  return [...groups.values()].map((g) => ({
+    ...(g.addresses.length ? { addresses: g.addresses } : {}),
+    ...(g.notReadyAddresses.length ? { notReadyAddresses: g.notReadyAddresses } : {}),
+    ...(g.ports.length ? { ports: g.ports } : {}),
+  }));
 }
 
 /** Starts the Endpoints controller. */
@@ -66,7 +79,9 @@ export function startEndpoints(ctx: SimContext): { loop: Loop } {
     const current = endpoints.store.get(key);
     if (!svc || svc.metadata.deletionTimestamp !== undefined) {
       const managed = current?.metadata.labels?.['endpoints.kubeception.io/simulated'] === 'true';
-      return managed && current ? client.delete(current.metadata.name, { namespace: current.metadata.namespace }).match(...outcomeOf(ctx, 'endpoints', key)) : 'done';
+      return managed && current
+        ? client.delete(current.metadata.name, { namespace: current.metadata.namespace }).match(...outcomeOf(ctx, 'endpoints', key))
+        : 'done';
     }
     if (!svc.spec?.selector || Object.keys(svc.spec.selector).length === 0) return 'done';
     const selected = (pods.store.byNamespace(svc.metadata.namespace) as StoredPod[]).filter((p) => mapMatches(svc.spec?.selector, p.metadata.labels));
@@ -76,11 +91,18 @@ export function startEndpoints(ctx: SimContext): { loop: Loop } {
     const body: Endpoints = {
       apiVersion: 'v1',
       kind: 'Endpoints',
-      metadata: { name: svc.metadata.name, namespace: svc.metadata.namespace, labels, annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': timestamp(ctx.clock) } },
+      metadata: {
+        name: svc.metadata.name,
+        namespace: svc.metadata.namespace,
+        labels,
+        annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': timestamp(ctx.clock) },
+      },
       subsets,
     };
     if (!current) return client.create(body).match(...outcomeOf(ctx, 'endpoints', key));
-    return client.replace({ ...body, metadata: { ...body.metadata, resourceVersion: current.metadata.resourceVersion } }).match(...outcomeOf(ctx, 'endpoints', key));
+    return client
+      .replace({ ...body, metadata: { ...body.metadata, resourceVersion: current.metadata.resourceVersion } })
+      .match(...outcomeOf(ctx, 'endpoints', key));
   };
 
   const loop = new Loop({ name: 'endpoints', clock: ctx.clock, reconcile, concurrency: 2, onError: ctx.onError });

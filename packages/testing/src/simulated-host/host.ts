@@ -87,7 +87,8 @@ export interface SimulatedHost {
   stop(): Promise<void>;
 }
 
-const on = (switches: ControllerSwitches | false | undefined, name: keyof Omit<ControllerSwitches, 'nodeLifecycle'>) => switches !== false && switches?.[name] !== false;
+const on = (switches: ControllerSwitches | false | undefined, name: keyof Omit<ControllerSwitches, 'nodeLifecycle'>) =>
+  switches !== false && switches?.[name] !== false;
 
 /**
  * Starts a simulated host cluster: the fake API server (or `options.kube`), Nodes, and the

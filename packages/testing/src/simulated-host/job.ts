@@ -60,8 +60,15 @@ export function startJobs(ctx: SimContext): { loop: Loop; idle: () => boolean } 
       outcome = await deletePods(ctx, 'job', key, active);
     } else if (!done && !complete && !failedOut) {
       const want = Math.min(parallelism, completions - succeeded) - active.length;
-      const labels = { 'batch.kubernetes.io/controller-uid': job.metadata.uid, 'batch.kubernetes.io/job-name': job.metadata.name, 'controller-uid': job.metadata.uid, 'job-name': job.metadata.name };
-      const bodies = Array.from({ length: Math.max(0, want) }, () => podFor(job.spec?.template, job.metadata.namespace, `${job.metadata.name}-`, labels, ownerRef(job, 'Job', 'batch/v1')));
+      const labels = {
+        'batch.kubernetes.io/controller-uid': job.metadata.uid,
+        'batch.kubernetes.io/job-name': job.metadata.name,
+        'controller-uid': job.metadata.uid,
+        'job-name': job.metadata.name,
+      };
+      const bodies = Array.from({ length: Math.max(0, want) }, () =>
+        podFor(job.spec?.template, job.metadata.namespace, `${job.metadata.name}-`, labels, ownerRef(job, 'Job', 'batch/v1')),
+      );
       const created = await createPods(ctx, 'job', key, bodies);
       expectations.created(key, created.created);
       outcome = created.outcome;
@@ -74,10 +81,29 @@ export function startJobs(ctx: SimContext): { loop: Loop; idle: () => boolean } 
       succeeded,
       failed,
       terminating: all.filter((p) => p.metadata.deletionTimestamp !== undefined).length,
-      ...(done ? {} : complete ? { completionTime: at, conditions: [...finish('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods'), ...finish('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods')] } : failedOut ? { conditions: [...finish('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'), ...finish('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')] } : {}),
+      ...(done
+        ? {}
+        : complete
+          ? {
+              completionTime: at,
+              conditions: [
+                ...finish('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods'),
+                ...finish('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods'),
+              ],
+            }
+          : failedOut
+            ? {
+                conditions: [
+                  ...finish('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
+                  ...finish('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
+                ],
+              }
+            : {}),
     };
     if (jsonEqual({ ...job.status, ...status }, job.status ?? {})) return outcome;
-    const write = await client.patchStatus(job.metadata.name, { type: 'merge', body: { status } }, { namespace: job.metadata.namespace }).match(...outcomeOf(ctx, 'job', key));
+    const write = await client
+      .patchStatus(job.metadata.name, { type: 'merge', body: { status } }, { namespace: job.metadata.namespace })
+      .match(...outcomeOf(ctx, 'job', key));
     return outcome === 'retry' ? 'retry' : write;
   };
 

@@ -47,9 +47,9 @@ describe.skipIf(kubectlPath === undefined)('driven by kubectl', () => {
     await host.settle();
     const pending = (await podsOf(host, 'vm')).filter((p) => p.status?.phase === 'Pending');
     expect(pending).toHaveLength(1);
-    expect(await kubectl('get', 'pods', '-l', 'app=vm', '--field-selector=status.phase=Pending', '-o', 'jsonpath={.items[0].status.conditions[0].message}')).toMatch(
-      /^0\/2 nodes are available: 2 node\(s\) didn't match pod anti-affinity rules\./,
-    );
+    expect(
+      await kubectl('get', 'pods', '-l', 'app=vm', '--field-selector=status.phase=Pending', '-o', 'jsonpath={.items[0].status.conditions[0].message}'),
+    ).toMatch(/^0\/2 nodes are available: 2 node\(s\) didn't match pod anti-affinity rules\./);
     await host.nodes.add();
     expect(await kubectl('rollout', 'status', 'deployment/vm', '--timeout=20s')).toContain('successfully rolled out');
     expect(await kubectl('get', 'deployment', 'vm', '-o', 'jsonpath={.status.readyReplicas}')).toBe('3');

@@ -65,7 +65,9 @@ export function startKubelet(ctx: SimContext, options: KubeletOptions = {}): { l
     if (record) return record;
     const hostIP = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '';
     const at = timestamp(ctx.clock);
-    const containers = new Map<string, ContainerRecord>((pod.spec?.containers ?? []).map((c) => [c.name, { name: c.name, image: c.image ?? '', restartCount: 0, containerID: newContainerId(), startedAt: at }]));
+    const containers = new Map<string, ContainerRecord>(
+      (pod.spec?.containers ?? []).map((c) => [c.name, { name: c.name, image: c.image ?? '', restartCount: 0, containerID: newContainerId(), startedAt: at }]),
+    );
     record = { uid: pod.metadata.uid, node: node.metadata.name, hostIP, mode: 'starting', observedAt: at, containers };
     records.set(key, record);
     return record;
@@ -115,8 +117,7 @@ export function startKubelet(ctx: SimContext, options: KubeletOptions = {}): { l
     else if (d.kind === 'recover') {
       record.mode = 'running';
       crashes.delete(record.uid);
-    }
-    else if (record.mode !== 'crash-loop') {
+    } else if (record.mode !== 'crash-loop') {
       record.mode = 'crash-loop';
       crashes.set(record.uid, { next: Date.parse(at), backoff: 10_000 });
     }
@@ -159,7 +160,9 @@ export function startKubelet(ctx: SimContext, options: KubeletOptions = {}): { l
       loop.addAfter(key, wait);
       return 'done';
     }
-    return client.delete(pod.metadata.name, { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }).match(...outcomeOf(ctx, 'kubelet', key));
+    return client
+      .delete(pod.metadata.name, { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } })
+      .match(...outcomeOf(ctx, 'kubelet', key));
   };
 
   const sync = async (key: string): Promise<Outcome> => {
@@ -177,10 +180,12 @@ export function startKubelet(ctx: SimContext, options: KubeletOptions = {}): { l
     const status = podStatus(pod, record, ready);
     if (jsonEqual(status, pod.status)) return 'done';
     const [, onError] = outcomeOf(ctx, 'kubelet', key);
-    return client.patchStatus(pod.metadata.name, { type: 'json', ops: [{ op: 'replace', path: '/status', value: status }] }, { namespace: pod.metadata.namespace }).match((stored): Outcome => {
-      lastWritten.set(key, rv(stored));
-      return 'done';
-    }, onError);
+    return client
+      .patchStatus(pod.metadata.name, { type: 'json', ops: [{ op: 'replace', path: '/status', value: status }] }, { namespace: pod.metadata.namespace })
+      .match((stored): Outcome => {
+        lastWritten.set(key, rv(stored));
+        return 'done';
+      }, onError);
   };
 
   const loop = new Loop({ name: 'kubelet', clock: ctx.clock, reconcile: sync, concurrency: options.concurrency ?? 4, onError: ctx.onError });

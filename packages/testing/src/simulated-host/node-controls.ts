@@ -36,11 +36,18 @@ export function nodeControls(kube: KubeClient, clock: Clock, onRemoved: (name: s
   let next = 0;
 
   /** Read-modify-write of the taints and spec, retried on conflict. */
-  const editSpec = (name: string, edit: (taints: Taint[], node: Persisted<Node, 'Cluster'>) => { taints: Taint[]; unschedulable?: boolean }, attempts = 5): ResultAsync<Persisted<Node, 'Cluster'>, KubeError> =>
+  const editSpec = (
+    name: string,
+    edit: (taints: Taint[], node: Persisted<Node, 'Cluster'>) => { taints: Taint[]; unschedulable?: boolean },
+    attempts = 5,
+  ): ResultAsync<Persisted<Node, 'Cluster'>, KubeError> =>
     client.get(name).andThen((node) => {
       const stored = node as Persisted<Node, 'Cluster'>;
       const change = edit([...(stored.spec?.taints ?? [])], stored);
-      const spec = { taints: change.taints.length > 0 ? change.taints : null, ...(change.unschedulable !== undefined ? { unschedulable: change.unschedulable || null } : {}) };
+      const spec = {
+        taints: change.taints.length > 0 ? change.taints : null,
+        ...(change.unschedulable !== undefined ? { unschedulable: change.unschedulable || null } : {}),
+      };
       return client
         .patch(name, { type: 'merge', body: { metadata: { resourceVersion: stored.metadata.resourceVersion }, spec } })
         .map((n) => n as Persisted<Node, 'Cluster'>)
@@ -66,7 +73,10 @@ export function nodeControls(kube: KubeClient, clock: Clock, onRemoved: (name: s
       });
     },
     cordon: (name) =>
-      editSpec(name, (taints) => ({ taints: withTaints((t) => t.key !== UNSCHEDULABLE, [{ key: UNSCHEDULABLE, effect: 'NoSchedule', timeAdded: timestamp(clock) }])(taints), unschedulable: true })),
+      editSpec(name, (taints) => ({
+        taints: withTaints((t) => t.key !== UNSCHEDULABLE, [{ key: UNSCHEDULABLE, effect: 'NoSchedule', timeAdded: timestamp(clock) }])(taints),
+        unschedulable: true,
+      })),
     uncordon: (name) => editSpec(name, (taints) => ({ taints: taints.filter((t) => t.key !== UNSCHEDULABLE), unschedulable: false })),
     setReady(name, ready) {
       const at = timestamp(clock);

@@ -81,7 +81,11 @@ export function startNodeLifecycle(ctx: SimContext, options: NodeLifecycleOption
   };
 
   const remove = (pod: StoredPod, gracePeriodSeconds: number | undefined): Promise<Outcome> => {
-    const options = { namespace: pod.metadata.namespace, preconditions: { uid: pod.metadata.uid }, ...(gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }) };
+    const options = {
+      namespace: pod.metadata.namespace,
+      preconditions: { uid: pod.metadata.uid },
+      ...(gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }),
+    };
     return client.delete(pod.metadata.name, options).match(...outcomeOf(ctx, 'node-lifecycle', `${pod.metadata.namespace}/${pod.metadata.name}`));
   };
 

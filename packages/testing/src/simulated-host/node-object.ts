@@ -50,7 +50,14 @@ export function nodeConditions(ready: boolean, at: string): NonNullable<Node['st
     ok('PIDPressure', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
     ready
       ? { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: at, lastTransitionTime: at }
-      : { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'container runtime network not ready: simulated', lastHeartbeatTime: at, lastTransitionTime: at },
+      : {
+          type: 'Ready',
+          status: 'False',
+          reason: 'KubeletNotReady',
+          message: 'container runtime network not ready: simulated',
+          lastHeartbeatTime: at,
+          lastTransitionTime: at,
+        },
   ];
 }
 
@@ -68,17 +75,31 @@ export function nodeObject(spec: SimulatedNodeSpec, index: number, at: string): 
     ...Object.fromEntries(roles.map((r) => [`node-role.kubernetes.io/${r}`, ''])),
     ...spec.labels,
   };
-  const taints: Taint[] = [...(roles.includes('control-plane') ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] : []), ...(spec.taints ?? [])];
+  const taints: Taint[] = [
+    ...(roles.includes('control-plane') ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] : []),
+    ...(spec.taints ?? []),
+  ];
   if (spec.unschedulable) taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: at });
   const capacity = { cpu: spec.cpu ?? '8', memory: spec.memory ?? '32Gi', pods: String(spec.pods ?? 110), 'ephemeral-storage': '100Gi' };
   const a = spec.allocatable ?? {};
-  const allocatable = { ...capacity, ...(a.cpu ? { cpu: a.cpu } : {}), ...(a.memory ? { memory: a.memory } : {}), ...(a.pods !== undefined ? { pods: String(a.pods) } : {}) };
+  const allocatable = {
+    ...capacity,
+    ...(a.cpu ? { cpu: a.cpu } : {}),
+    ...(a.memory ? { memory: a.memory } : {}),
+    ...(a.pods !== undefined ? { pods: String(a.pods) } : {}),
+  };
   const cidr = podCidrOf(index);
   return {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { name, labels, annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'simulation.kubeception.io/index': String(index) } },
-    spec: { podCIDR: cidr, podCIDRs: [cidr], providerID: `kubeception-sim://${name}`, ...(taints.length > 0 ? { taints } : {}), ...(spec.unschedulable ? { unschedulable: true } : {}) },
+    spec: {
+      podCIDR: cidr,
+      podCIDRs: [cidr],
+      providerID: `kubeception-sim://${name}`,
+      ...(taints.length > 0 ? { taints } : {}),
+      ...(spec.unschedulable ? { unschedulable: true } : {}),
+    },
     status: {
       capacity,
       allocatable,

@@ -14,7 +14,10 @@ const start = async (nodes: number) => (host = await startSimulatedHost({ nodes,
 
 const daemonSet: V1DaemonSet = {
   metadata: { name: 'agent' },
-  spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } } },
+  spec: {
+    selector: { matchLabels: { app: 'agent' } },
+    template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } },
+  },
 };
 
 describe('nodes', () => {
@@ -22,10 +25,20 @@ describe('nodes', () => {
     const h = await start(2);
     await clients(h).apps.createNamespacedDaemonSet({ namespace: 'default', body: daemonSet });
     await h.settle();
-    expect((await podsOf(h, 'agent')).filter(isRunningReady).map((p) => p.spec?.nodeName).sort()).toEqual(['node-1', 'node-2']);
+    expect(
+      (await podsOf(h, 'agent'))
+        .filter(isRunningReady)
+        .map((p) => p.spec?.nodeName)
+        .sort(),
+    ).toEqual(['node-1', 'node-2']);
     expect((await h.nodes.add()).isOk()).toBe(true);
     await h.settle();
-    expect((await podsOf(h, 'agent')).filter(isRunningReady).map((p) => p.spec?.nodeName).sort()).toEqual(['node-1', 'node-2', 'node-3']);
+    expect(
+      (await podsOf(h, 'agent'))
+        .filter(isRunningReady)
+        .map((p) => p.spec?.nodeName)
+        .sort(),
+    ).toEqual(['node-1', 'node-2', 'node-3']);
     const ds = await clients(h).apps.readNamespacedDaemonSet({ namespace: 'default', name: 'agent' });
     expect(ds.status).toMatchObject({ desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 3, numberAvailable: 3, updatedNumberScheduled: 3 });
 
@@ -86,7 +99,10 @@ describe('nodes', () => {
   });
 
   it('requests exceeding allocatable leave the pod Pending with Insufficient reasons', async () => {
-    host = await startSimulatedHost({ nodes: [{ cpu: '2', memory: '4Gi' }, { cpu: '4', memory: '2Gi' }, { roles: ['control-plane'] }], clock: createSimulatedClock() });
+    host = await startSimulatedHost({
+      nodes: [{ cpu: '2', memory: '4Gi' }, { cpu: '4', memory: '2Gi' }, { roles: ['control-plane'] }],
+      clock: createSimulatedClock(),
+    });
     const resources = { requests: { cpu: '3', memory: '3Gi' } };
     await clients(host).apps.createNamespacedDeployment({ namespace: 'default', body: deployment('big', 1, { resources }) });
     await host.settle();

@@ -44,10 +44,17 @@ const cond = (type: string, ok: boolean, since: string, reason?: string): Condit
 function containerStatus(c: ContainerRecord, record: PodRecord, ready: boolean): NonNullable<Status['containerStatuses']>[number] {
   const base = { name: c.name, image: c.image, imageID: `sim.kubeception.io/${c.image}`, containerID: c.containerID, restartCount: c.restartCount };
   const last = c.lastTerminated ? { lastState: { terminated: c.lastTerminated } } : { lastState: {} };
-  if (record.mode === 'starting') return { ...base, containerID: undefined, ready: false, started: false, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} };
+  if (record.mode === 'starting')
+    return { ...base, containerID: undefined, ready: false, started: false, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} };
   if (record.mode === 'failed' || record.mode === 'succeeded') {
     const exitCode = record.exitCode ?? (record.mode === 'failed' ? 1 : 0);
-    const terminated = { exitCode, reason: record.reason ?? (exitCode === 0 ? 'Completed' : 'Error'), startedAt: c.startedAt, finishedAt: record.finishedAt ?? c.startedAt, containerID: c.containerID };
+    const terminated = {
+      exitCode,
+      reason: record.reason ?? (exitCode === 0 ? 'Completed' : 'Error'),
+      startedAt: c.startedAt,
+      finishedAt: record.finishedAt ?? c.startedAt,
+      containerID: c.containerID,
+    };
     return { ...base, ready: false, started: false, state: { terminated }, ...last };
   }
   if (record.mode === 'crash-loop') {
@@ -61,7 +68,11 @@ function qosClass(pod: Pod): string {
   const containers = pod.spec?.containers ?? [];
   const any = containers.some((c) => Object.keys(c.resources?.requests ?? {}).length > 0 || Object.keys(c.resources?.limits ?? {}).length > 0);
   if (!any) return 'BestEffort';
-  const guaranteed = containers.every((c) => ['cpu', 'memory'].every((r) => c.resources?.limits?.[r] !== undefined && (c.resources?.requests?.[r] ?? c.resources?.limits?.[r]) === c.resources?.limits?.[r]));
+  const guaranteed = containers.every((c) =>
+    ['cpu', 'memory'].every(
+      (r) => c.resources?.limits?.[r] !== undefined && (c.resources?.requests?.[r] ?? c.resources?.limits?.[r]) === c.resources?.limits?.[r],
+    ),
+  );
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
@@ -109,7 +120,10 @@ export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

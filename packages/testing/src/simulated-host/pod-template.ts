@@ -46,7 +46,14 @@ export function ownerRef(owner: Persisted<KubeObject>, kind: string, apiVersion:
 }
 
 /** The pod a controller creates from a template (always with a spec). */
-export function podFor(template: PodTemplate | undefined, namespace: string, generateName: string, labels: Record<string, string>, owner: ReturnType<typeof ownerRef>, spec: Partial<PodSpec> = {}): Pod & { spec: PodSpec } {
+export function podFor(
+  template: PodTemplate | undefined,
+  namespace: string,
+  generateName: string,
+  labels: Record<string, string>,
+  owner: ReturnType<typeof ownerRef>,
+  spec: Partial<PodSpec> = {},
+): Pod & { spec: PodSpec } {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -81,7 +88,9 @@ export async function createPods(ctx: SimContext, component: string, key: string
 /** Deletes pods concurrently (graceful); returns `retry` if any deletion failed. */
 export async function deletePods(ctx: SimContext, component: string, key: string, pods: readonly StoredPod[]): Promise<Outcome> {
   const client = ctx.kube.resource(PodResource);
-  const results = await Promise.all(pods.map((p) => client.delete(p.metadata.name, { namespace: p.metadata.namespace, preconditions: { uid: p.metadata.uid } })));
+  const results = await Promise.all(
+    pods.map((p) => client.delete(p.metadata.name, { namespace: p.metadata.namespace, preconditions: { uid: p.metadata.uid } })),
+  );
   return results.every((r) => r.isOk() || r.error.kind === 'NotFound') ? 'done' : 'retry';
 }
 
@@ -101,6 +110,8 @@ export function deletionOrder(a: StoredPod, b: StoredPod): number {
 
 /** Active pods owned (as controller) by `uid`, from the pod cache. */
 export function ownedPods(ctx: SimContext, uid: string, all = false): StoredPod[] {
-  const owned = (ctx.informers.pods.store.byOwner(uid) as StoredPod[]).filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === uid && r.controller === true));
+  const owned = (ctx.informers.pods.store.byOwner(uid) as StoredPod[]).filter((p) =>
+    p.metadata.ownerReferences?.some((r) => r.uid === uid && r.controller === true),
+  );
   return all ? owned : owned.filter(isActive);
 }

@@ -57,7 +57,9 @@ export function startReplicaSets(ctx: SimContext): { loop: Loop; idle: () => boo
     let outcome: Outcome = 'done';
     if (active.length < want) {
       const owner = ownerRef(rs, 'ReplicaSet', 'apps/v1');
-      const bodies = Array.from({ length: Math.min(want - active.length, BURST) }, () => podFor(rs.spec?.template, rs.metadata.namespace, `${rs.metadata.name}-`, {}, owner));
+      const bodies = Array.from({ length: Math.min(want - active.length, BURST) }, () =>
+        podFor(rs.spec?.template, rs.metadata.namespace, `${rs.metadata.name}-`, {}, owner),
+      );
       const done = await createPods(ctx, 'replicaset', key, bodies);
       expectations.created(key, done.created);
       outcome = done.outcome;
@@ -68,7 +70,9 @@ export function startReplicaSets(ctx: SimContext): { loop: Loop; idle: () => boo
     }
     const next = status(rs, active);
     if (jsonEqual({ ...rs.status, ...next }, rs.status ?? {})) return outcome;
-    const write = await client.patchStatus(rs.metadata.name, { type: 'merge', body: { status: next } }, { namespace: rs.metadata.namespace }).match(...outcomeOf(ctx, 'replicaset', key));
+    const write = await client
+      .patchStatus(rs.metadata.name, { type: 'merge', body: { status: next } }, { namespace: rs.metadata.namespace })
+      .match(...outcomeOf(ctx, 'replicaset', key));
     return outcome === 'retry' ? 'retry' : write;
   };
 

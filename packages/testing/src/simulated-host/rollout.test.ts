@@ -68,7 +68,9 @@ describe('Deployment rollouts', () => {
     await clients(h).apps.patchNamespacedDeployment({ namespace: 'default', name: 'api', body: newImage('api') });
     await h.settle();
     watch.stop();
-    expect((await podsOf(h, 'api')).filter((p) => p.metadata?.deletionTimestamp === undefined && isRunningReady(p)).map((p) => p.spec?.containers[0]?.image)).toEqual(Array(3).fill('registry.example/api:2'));
+    expect(
+      (await podsOf(h, 'api')).filter((p) => p.metadata?.deletionTimestamp === undefined && isRunningReady(p)).map((p) => p.spec?.containers[0]?.image),
+    ).toEqual(Array(3).fill('registry.example/api:2'));
     expect(watch.violations).toEqual([]);
   });
 

@@ -92,7 +92,8 @@ export function interPodFor(pod: Pod, placed: PlacedPods, nodeLabels: ReadonlyMa
     for (const { pod: other, node } of placed.inNamespace(namespace)) {
       const labels = nodeLabels.get(node);
       if (labels === undefined) continue;
-      for (const term of anti) if (labels[term.topologyKey] !== undefined && termMatches(term, pod, other)) antiBlocked.add(`${term.topologyKey}=${labels[term.topologyKey]}`);
+      for (const term of anti)
+        if (labels[term.topologyKey] !== undefined && termMatches(term, pod, other)) antiBlocked.add(`${term.topologyKey}=${labels[term.topologyKey]}`);
       aff.forEach((term, i) => {
         if (labels[term.topologyKey] !== undefined && termMatches(term, pod, other)) affDomains[i]?.add(labels[term.topologyKey] as string);
       });
@@ -185,9 +186,14 @@ export function fitErrorMessage(total: number, rejections: readonly Rejection[])
   const histogram = (entries: readonly string[]) => {
     const counts = new Map<string, number>();
     for (const e of entries) counts.set(e, (counts.get(e) ?? 0) + 1);
-    return [...counts].map(([reason, n]) => `${n} ${reason}`).sort().join(', ');
+    return [...counts]
+      .map(([reason, n]) => `${n} ${reason}`)
+      .sort()
+      .join(', ');
   };
   const reasons = histogram(rejections.flatMap((r) => r.reasons));
-  const preemption = histogram(rejections.map((r) => (r.resolvable ? 'No preemption victims found for incoming pod' : 'Preemption is not helpful for scheduling')));
+  const preemption = histogram(
+    rejections.map((r) => (r.resolvable ? 'No preemption victims found for incoming pod' : 'Preemption is not helpful for scheduling')),
+  );
   return `0/${total} nodes are available: ${reasons}. preemption: 0/${total} nodes are available: ${preemption}.`;
 }

@@ -10,7 +10,19 @@ import { timestamp } from './clock.js';
 import type { SimContext } from './context.js';
 import { Loop, type Outcome } from './loop.js';
 import { controllerUid, isFinished, isTerminating, podKey, requestsOf, type Resources, type StoredPod } from './objects.js';
-import { fitErrorMessage, interPodFor, rejectNode, scoreNode, termNamespaces, termsOf, type InterPod, type NodeView, type Placed, type PlacedPods, type Rejection } from './scheduler-filters.js';
+import {
+  fitErrorMessage,
+  interPodFor,
+  rejectNode,
+  scoreNode,
+  termNamespaces,
+  termsOf,
+  type InterPod,
+  type NodeView,
+  type Placed,
+  type PlacedPods,
+  type Rejection,
+} from './scheduler-filters.js';
 
 /** Options of the simulated scheduler. */
 export interface SchedulerOptions {
@@ -133,9 +145,20 @@ export function startScheduler(ctx: SimContext, options: SchedulerOptions = {}):
     unschedulable.add(podKey(pod));
     const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (current?.status === 'False' && current.message === message) return 'done';
-    const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: timestamp(ctx.clock) };
+    const condition = {
+      type: 'PodScheduled',
+      status: 'False',
+      reason: 'Unschedulable',
+      message,
+      lastProbeTime: null,
+      lastTransitionTime: timestamp(ctx.clock),
+    };
     const others = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-    const write = client.patchStatus(pod.metadata.name, { type: 'merge', body: { status: { conditions: [...others, condition] } } }, { namespace: pod.metadata.namespace });
+    const write = client.patchStatus(
+      pod.metadata.name,
+      { type: 'merge', body: { status: { conditions: [...others, condition] } } },
+      { namespace: pod.metadata.namespace },
+    );
     const result = await write;
     return result.isOk() || result.error.kind === 'NotFound' ? 'done' : 'retry';
   };
@@ -165,7 +188,10 @@ export function startScheduler(ctx: SimContext, options: SchedulerOptions = {}):
     if (!pod || pod.spec?.nodeName || isTerminating(pod) || assumed.has(key) || !ours(pod)) return 'done';
     const all = views();
     const request = requestsOf(pod);
-    const inter = hasInterPodRules(pod) || placements.withRules > 0 ? interPodFor(pod, placements, new Map(all.map((v) => [v.node.metadata.name, v.node.metadata.labels ?? {}]))) : NO_RULES;
+    const inter =
+      hasInterPodRules(pod) || placements.withRules > 0
+        ? interPodFor(pod, placements, new Map(all.map((v) => [v.node.metadata.name, v.node.metadata.labels ?? {}])))
+        : NO_RULES;
     const rejections: Rejection[] = [];
     let best: { view: NodeView; score: [number, number, string] } | undefined;
     for (const view of all) {
@@ -175,7 +201,12 @@ export function startScheduler(ctx: SimContext, options: SchedulerOptions = {}):
         continue;
       }
       const score = scoreNode(pod, request, view);
-      if (!best || score[0] < best.score[0] || (score[0] === best.score[0] && (score[1] < best.score[1] || (score[1] === best.score[1] && score[2] < best.score[2])))) best = { view, score };
+      if (
+        !best ||
+        score[0] < best.score[0] ||
+        (score[0] === best.score[0] && (score[1] < best.score[1] || (score[1] === best.score[1] && score[2] < best.score[2])))
+      )
+        best = { view, score };
     }
     if (!best) return markUnschedulable(pod, fitErrorMessage(all.length, rejections));
     const node = best.view.node.metadata.name;

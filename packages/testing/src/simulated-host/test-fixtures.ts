@@ -26,7 +26,9 @@ export function deployment(name: string, replicas: number, extra: { strategy?: a
 
 /** Required anti-affinity: at most one `app=<name>` pod per node. */
 export const onePerNode = (name: string) => ({
-  podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: name } }, topologyKey: 'kubernetes.io/hostname' }] },
+  podAntiAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: name } }, topologyKey: 'kubernetes.io/hostname' }],
+  },
 });
 
 /** Typed clients of a host. */
@@ -39,11 +41,16 @@ export async function podsOf(host: SimulatedHost, name: string, namespace = 'def
   return (await clients(host).core.listNamespacedPod({ namespace, labelSelector: `app=${name}` })).items;
 }
 
-export const isRunningReady = (p: V1Pod): boolean => p.status?.phase === 'Running' && (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+export const isRunningReady = (p: V1Pod): boolean =>
+  p.status?.phase === 'Running' && (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 export const scheduledCondition = (p: V1Pod) => p.status?.conditions?.find((c) => c.type === 'PodScheduled');
 
 /** Lists the pods of `app=<name>`, then watches them and checks `invariant` after every event. */
-export async function watchPods(host: SimulatedHost, name: string, invariant: (pods: ReadonlyMap<string, V1Pod>) => string | undefined): Promise<{ violations: string[]; events: () => number; stop: () => void }> {
+export async function watchPods(
+  host: SimulatedHost,
+  name: string,
+  invariant: (pods: ReadonlyMap<string, V1Pod>) => string | undefined,
+): Promise<{ violations: string[]; events: () => number; stop: () => void }> {
   const client = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 }).resource(PodResource);
   const abort = new AbortController();
   const list = await client.list({ namespace: 'default', labelSelector: `app=${name}` }).match(
@@ -66,4 +73,5 @@ export async function watchPods(host: SimulatedHost, name: string, invariant: (p
   return { violations, events: () => events, stop: () => abort.abort() };
 }
 
-const describe = (p: V1Pod) => `${p.status?.phase}${p.metadata?.deletionTimestamp ? ', terminating' : ''}${isRunningReady(p) ? ', ready' : ''} rv ${p.metadata?.resourceVersion}`;
+const describe = (p: V1Pod) =>
+  `${p.status?.phase}${p.metadata?.deletionTimestamp ? ', terminating' : ''}${isRunningReady(p) ? ', ready' : ''} rv ${p.metadata?.resourceVersion}`;

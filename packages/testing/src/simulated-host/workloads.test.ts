@@ -11,8 +11,14 @@ afterEach(async () => {
 });
 
 const addresses = (ep: V1Endpoints) => ({
-  ready: (ep.subsets ?? []).flatMap((s) => s.addresses ?? []).map((a) => a.targetRef?.name).sort(),
-  notReady: (ep.subsets ?? []).flatMap((s) => s.notReadyAddresses ?? []).map((a) => a.targetRef?.name).sort(),
+  ready: (ep.subsets ?? [])
+    .flatMap((s) => s.addresses ?? [])
+    .map((a) => a.targetRef?.name)
+    .sort(),
+  notReady: (ep.subsets ?? [])
+    .flatMap((s) => s.notReadyAddresses ?? [])
+    .map((a) => a.targetRef?.name)
+    .sort(),
 });
 
 describe('workloads', () => {
@@ -20,7 +26,10 @@ describe('workloads', () => {
     host = await startSimulatedHost({ nodes: 2, clock: createSimulatedClock() });
     const { core, apps } = clients(host);
     await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('web', 2) });
-    await core.createNamespacedService({ namespace: 'default', body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } } });
+    await core.createNamespacedService({
+      namespace: 'default',
+      body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+    });
     await host.settle();
     const pods = (await podsOf(host, 'web')).map((p) => p.metadata?.name as string).sort();
     const ep = await core.readNamespacedEndpoints({ namespace: 'default', name: 'web' });
@@ -40,7 +49,10 @@ describe('workloads', () => {
     const clock = createSimulatedClock();
     host = await startSimulatedHost({ nodes: 1, clock, kubelet: { startDelayMs: 5_000 } });
     const { core } = clients(host);
-    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'p', labels: { app: 'p' } }, spec: { terminationGracePeriodSeconds: 10, containers: [{ name: 'c', image: 'img:1' }] } } });
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'p', labels: { app: 'p' } }, spec: { terminationGracePeriodSeconds: 10, containers: [{ name: 'c', image: 'img:1' }] } },
+    });
     await host.settle();
     const starting = await core.readNamespacedPod({ namespace: 'default', name: 'p' });
     expect(starting.status?.phase).toBe('Pending');
@@ -52,14 +64,23 @@ describe('workloads', () => {
 
     await core.patchNamespacedPod({ namespace: 'default', name: 'p', body: [{ op: 'replace', path: '/spec/containers/0/image', value: 'img:2' }] });
     await host.settle();
-    expect((await core.readNamespacedPod({ namespace: 'default', name: 'p' })).status?.containerStatuses?.[0]).toMatchObject({ image: 'img:2', restartCount: 1, ready: true });
+    expect((await core.readNamespacedPod({ namespace: 'default', name: 'p' })).status?.containerStatuses?.[0]).toMatchObject({
+      image: 'img:2',
+      restartCount: 1,
+      ready: true,
+    });
 
     host.kubelet.crashLoop('default', 'p');
     await host.settle();
     await clock.advance(10_000);
     await host.settle();
     const crashing = (await core.readNamespacedPod({ namespace: 'default', name: 'p' })).status?.containerStatuses?.[0];
-    expect(crashing).toMatchObject({ restartCount: 3, ready: false, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error' } } });
+    expect(crashing).toMatchObject({
+      restartCount: 3,
+      ready: false,
+      state: { waiting: { reason: 'CrashLoopBackOff' } },
+      lastState: { terminated: { exitCode: 1, reason: 'Error' } },
+    });
 
     host.kubelet.fail('default', 'p', { exitCode: 137, reason: 'OOMKilled' });
     await host.settle();
@@ -67,7 +88,10 @@ describe('workloads', () => {
     expect(failed.status?.phase).toBe('Failed');
     expect(failed.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
 
-    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'q' }, spec: { terminationGracePeriodSeconds: 10, containers: [{ name: 'c', image: 'img:1' }] } } });
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'q' }, spec: { terminationGracePeriodSeconds: 10, containers: [{ name: 'c', image: 'img:1' }] } },
+    });
     await host.settle();
     await clock.advance(5_000);
     await host.settle();
@@ -86,7 +110,10 @@ describe('workloads', () => {
     const batch = host.kubeConfig.makeApiClient(BatchV1Api);
     await batch.createNamespacedJob({
       namespace: 'default',
-      body: { metadata: { name: 'migrate' }, spec: { completions: 3, parallelism: 2, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'migrate:1' }] } } } },
+      body: {
+        metadata: { name: 'migrate' },
+        spec: { completions: 3, parallelism: 2, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'migrate:1' }] } } },
+      },
     });
     await host.settle();
     const job = await batch.readNamespacedJob({ namespace: 'default', name: 'migrate' });

@@ -135,7 +135,12 @@ async function startOnce(options: StartEtcdOptions): Promise<EtcdServer> {
   if (tls !== undefined) {
     const files = { 'ca.crt': tls.caCert, 'server.crt': tls.serverCert, 'server.key': tls.serverKey };
     for (const [name, pem] of Object.entries(files)) await writeFile(join(root, name), pem, { mode: 0o600 });
-    tlsArgs.push(`--trusted-ca-file=${join(root, 'ca.crt')}`, `--cert-file=${join(root, 'server.crt')}`, `--key-file=${join(root, 'server.key')}`, '--client-cert-auth');
+    tlsArgs.push(
+      `--trusted-ca-file=${join(root, 'ca.crt')}`,
+      `--cert-file=${join(root, 'server.crt')}`,
+      `--key-file=${join(root, 'server.key')}`,
+      '--client-cert-auth',
+    );
   }
   const args = [
     ...tlsArgs,
@@ -179,7 +184,9 @@ async function startOnce(options: StartEtcdOptions): Promise<EtcdServer> {
   while (!(await healthy(url, tls))) {
     if (pid === undefined || exited(child) || Date.now() > deadline) {
       await stop();
-      throw new Error(`etcd on ${url} did not become healthy (${exited(child) ? `exited ${child.exitCode ?? child.signalCode}` : 'timeout'}):\n${lines.join('\n')}`);
+      throw new Error(
+        `etcd on ${url} did not become healthy (${exited(child) ? `exited ${child.exitCode ?? child.signalCode}` : 'timeout'}):\n${lines.join('\n')}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

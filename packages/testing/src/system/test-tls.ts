@@ -26,12 +26,29 @@ export async function createTestTls(commonName = 'kubeception-test-client'): Pro
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(Date.now() + 24 * 3600_000);
   const caKeys = await generateKeys(spec);
-  const ca = await createRoot({ subject: { commonName: 'kubeception test CA' }, sans: { dns: [], ip: [], email: [] }, keys: caKeys, spec, notBefore, notAfter, maxPathLength: 0 });
+  const ca = await createRoot({
+    subject: { commonName: 'kubeception test CA' },
+    sans: { dns: [], ip: [], email: [] },
+    keys: caKeys,
+    spec,
+    notBefore,
+    notAfter,
+    maxPathLength: 0,
+  });
   const issuer = { certificate: ca, keys: caKeys, spec };
   const leaf = async (cn: string, sans: { dns: string[]; ip: string[] }, usages: string[]) => {
     const keys = await generateLeafKeys(spec);
     const usage = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment;
-    const certificate = createLeaf({ issuer, publicKey: keys.publicKey, subject: { commonName: cn }, sans: { ...sans, email: [] }, notBefore, notAfter, keyUsage: usage, extKeyUsage: usages });
+    const certificate = createLeaf({
+      issuer,
+      publicKey: keys.publicKey,
+      subject: { commonName: cn },
+      sans: { ...sans, email: [] },
+      notBefore,
+      notAfter,
+      keyUsage: usage,
+      extKeyUsage: usages,
+    });
     return { cert: certificate.pem, key: exportLeafKey(keys.privateKey, spec, 'pkcs8') };
   };
   const server = await leaf('127.0.0.1', { dns: ['localhost'], ip: ['127.0.0.1'] }, [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]);

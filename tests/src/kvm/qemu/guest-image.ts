@@ -69,7 +69,10 @@ async function currentKernelPackage(cacheDir: string): Promise<string> {
   } catch {
     // fall through to the cache
   }
-  const cached = readdirSync(cacheDir).filter((name) => name.startsWith('linux-image-')).sort().at(-1);
+  const cached = readdirSync(cacheDir)
+    .filter((name) => name.startsWith('linux-image-'))
+    .sort()
+    .at(-1);
   if (cached === undefined) throw new Error('cannot resolve linux-image-amd64 (run apt-get update) and nothing is cached');
   return cached.replace(/-[0-9a-f]{12}$/, '');
 }
@@ -146,7 +149,8 @@ async function buildInitramfs(initrd: string, busybox: string, kernelDir: string
   const root = `${initrd}.root-${process.pid}`;
   rmSync(root, { recursive: true, force: true });
   try {
-    for (const dir of ['bin', 'etc/acpi/PWRF', 'lib/modules', 'proc', 'sys', 'dev', 'run', 'tmp', 'mnt', 'www']) mkdirSync(join(root, dir), { recursive: true });
+    for (const dir of ['bin', 'etc/acpi/PWRF', 'lib/modules', 'proc', 'sys', 'dev', 'run', 'tmp', 'mnt', 'www'])
+      mkdirSync(join(root, dir), { recursive: true });
     copyFileSync(busybox, join(root, 'bin/busybox'));
     chmodSync(join(root, 'bin/busybox'), 0o755);
     symlinkSync('busybox', join(root, 'bin/sh'));

@@ -28,7 +28,8 @@ import { canManageNetworks, createHost, hostGet, hostIp, hostSpawn, killGroup, l
 
 const gate = systemTestGate(['qemu-system-x86_64', 'qemu-img', 'busybox', 'cpio', 'dpkg-deb', 'apt-get', 'ip', 'dnsmasq', 'socat', 'curl']);
 const networks = canManageNetworks();
-if (gate.run && !networks && systemTestsRequired()) throw new Error('KUBECEPTION_SYSTEM_TESTS=required but this process cannot create network namespaces (run as root)');
+if (gate.run && !networks && systemTestsRequired())
+  throw new Error('KUBECEPTION_SYSTEM_TESTS=required but this process cannot create network namespaces (run as root)');
 const skip = !gate.run ? gate.why : networks ? undefined : 'needs root to create network namespaces';
 if (skip !== undefined) console.warn(`QEMU launcher tests skipped: ${skip}`);
 
@@ -45,7 +46,9 @@ const MTU = 1450;
 function cluster() {
   const sample = parse(readFileSync(SAMPLE, 'utf8')) as { spec: { provider: { kvm: Record<string, unknown> } } };
   sample.spec.provider.kvm.guestImage = { kernel: KERNEL_URL, initrd: INITRD };
-  const validated = createClusterModel({ providers: [provider] }).validate(sample)._unsafeUnwrap();
+  const validated = createClusterModel({ providers: [provider] })
+    .validate(sample)
+    ._unsafeUnwrap();
   if (validated.spec.provider.kvm === undefined) throw new Error('not a KVM cluster');
   return kvmCluster(validated, validated.spec.provider.kvm);
 }
@@ -64,12 +67,29 @@ interface Vm {
 }
 
 describe.skipIf(skip !== undefined)('the VM launcher with real QEMU', () => {
-  const rendered = renderCluster(cluster(), { network: { network: '10.1.3.0/24', vni: 3 }, flannel: { etcdEndpoints: ['http://127.0.0.1:2379'] } })._unsafeUnwrap();
+  const rendered = renderCluster(cluster(), {
+    network: { network: '10.1.3.0/24', vni: 3 },
+    flannel: { etcdEndpoints: ['http://127.0.0.1:2379'] },
+  })._unsafeUnwrap();
   const tmp = skip === undefined ? mkdtempSync(join(tmpdir(), 'kc-qemu-')) : '';
   const id = Math.random().toString(36).slice(2, 8);
   const vms: Vm[] = [
-    { node: 'demo-master-0', subnet: '10.1.3.0/30', bridgeIp: '10.1.3.1', vmIp: '10.1.3.2', pod: 'demo-master-0-5d8f9-abcde', host: { netns: `kc-test-${id}-a`, root: join(tmp, 'host-a') } },
-    { node: 'demo-default-0', subnet: '10.1.3.4/30', bridgeIp: '10.1.3.5', vmIp: '10.1.3.6', pod: 'demo-default-0-7c4b2-fghij', host: { netns: `kc-test-${id}-b`, root: join(tmp, 'host-b') } },
+    {
+      node: 'demo-master-0',
+      subnet: '10.1.3.0/30',
+      bridgeIp: '10.1.3.1',
+      vmIp: '10.1.3.2',
+      pod: 'demo-master-0-5d8f9-abcde',
+      host: { netns: `kc-test-${id}-a`, root: join(tmp, 'host-a') },
+    },
+    {
+      node: 'demo-default-0',
+      subnet: '10.1.3.4/30',
+      bridgeIp: '10.1.3.5',
+      vmIp: '10.1.3.6',
+      pod: 'demo-default-0-7c4b2-fghij',
+      host: { netns: `kc-test-${id}-b`, root: join(tmp, 'host-b') },
+    },
   ];
   const helpers: number[] = [];
   let kube: FakeKube | undefined;
@@ -82,7 +102,12 @@ describe.skipIf(skip !== undefined)('the VM launcher with real QEMU', () => {
       namespaces: ['default', 'demo'],
       objects: vms.map((vm) => {
         const { deployment } = renderedVm(rendered.objects, vm.node);
-        return { apiVersion: 'v1', kind: 'Pod', metadata: { name: vm.pod, namespace: 'demo', labels: deployment.spec.template.metadata.labels }, spec: deployment.spec.template.spec };
+        return {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: vm.pod, namespace: 'demo', labels: deployment.spec.template.metadata.labels },
+          spec: deployment.spec.template.spec,
+        };
       }),
     });
     bridge = await unixBridge(join(tmp, 'kube.sock'), Number(new URL(kube.url).port));
@@ -92,7 +117,12 @@ describe.skipIf(skip !== undefined)('the VM launcher with real QEMU', () => {
     writeCredentials(kube, tmp, vms);
     for (const [index, vm] of vms.entries()) {
       const peer = vms[1 - index]!;
-      vm.placed = await placeVm(renderedVm(rendered.objects, vm.node), vm.host, { network: '10.1.3.0/24', subnet: `${vm.bridgeIp}/30`, mtu: MTU }, { name: vm.pod, namespace: 'demo' });
+      vm.placed = await placeVm(
+        renderedVm(rendered.objects, vm.node),
+        vm.host,
+        { network: '10.1.3.0/24', subnet: `${vm.bridgeIp}/30`, mtu: MTU },
+        { name: vm.pod, namespace: 'demo' },
+      );
       copyFileSync(guest.initrd, vm.placed.hostPath(INITRD));
       helpers.push(spawnHelper(vm.host, 'busybox', ['httpd', '-f', '-p', '127.0.0.1:8080', '-h', join(guest.kernel, '..')]));
       helpers.push(spawnHelper(vm.host, 'socat', [`TCP-LISTEN:${API_PORT},bind=127.0.0.1,reuseaddr,fork`, `UNIX-CONNECT:${join(tmp, 'kube.sock')}`]));
@@ -104,7 +134,9 @@ describe.skipIf(skip !== undefined)('the VM launcher with real QEMU', () => {
     const boots = await Promise.all(vms.map(async (vm) => [vm, await vm.launcher!.waitFor('init'), await vm.launcher!.waitFor('net')] as const));
     const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
     for (const [vm, init, net] of boots) {
-      console.log(`boot: ${vm.node}: guest init ${seconds(init.atMs)} after the launcher started (guest uptime ${init.fields.uptime}s), DHCP address ${seconds(net.atMs)} (TCG)`);
+      console.log(
+        `boot: ${vm.node}: guest init ${seconds(init.atMs)} after the launcher started (guest uptime ${init.fields.uptime}s), DHCP address ${seconds(net.atMs)} (TCG)`,
+      );
     }
   }, 150_000);
 
@@ -140,7 +172,10 @@ describe.skipIf(skip !== undefined)('the VM launcher with real QEMU', () => {
       if (env.ETCD_MOUNT_TAG === undefined) {
         expect(shares).toEqual([tag]);
       } else {
-        expect(vm.launcher!.events.find((e) => e.event === '9p' && e.fields.tag === env.ETCD_MOUNT_TAG)?.fields).toMatchObject({ mounted: 'yes', writable: 'yes' });
+        expect(vm.launcher!.events.find((e) => e.event === '9p' && e.fields.tag === env.ETCD_MOUNT_TAG)?.fields).toMatchObject({
+          mounted: 'yes',
+          writable: 'yes',
+        });
         expect(readFileSync(join(hostPath(env.ETCD_DATA_DIR!), 'kubeception-guest'), 'utf8')).toBe('written by the guest\n');
       }
     }
@@ -156,7 +191,10 @@ describe.skipIf(skip !== undefined)('the VM launcher with real QEMU', () => {
       expect((await hostGet(vm.host, `${base}/healthz`)).status).toBe(200);
       expect(vm.earlyReadyz).toBe(503);
       expect(await eventually(async () => (await hostGet(vm.host, `${base}/readyz`)).status, 200)).toBe(200);
-      const annotations = await eventually(async () => (await pods.get(vm.pod, { namespace: 'demo' }))._unsafeUnwrap().metadata?.annotations ?? {}, (a) => KvmAnnotation.VmIp in a);
+      const annotations = await eventually(
+        async () => (await pods.get(vm.pod, { namespace: 'demo' }))._unsafeUnwrap().metadata?.annotations ?? {},
+        (a) => KvmAnnotation.VmIp in a,
+      );
       expect(annotations[KvmAnnotation.VmIp]).toBe(vm.vmIp);
     }
   }, 90_000);
@@ -186,7 +224,14 @@ describe.skipIf(skip !== undefined)('the VM launcher with real QEMU', () => {
 
 /** What the kubelet adds to the rendered env (the service account's API address and files), and the test's settings. */
 function podEnv(tokenFile: string, caFile: string): Record<string, string> {
-  return { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(API_PORT), KUBE_TOKEN_FILE: tokenFile, KUBE_CA_FILE: caFile, QEMU_ACCEL: 'tcg', VM_SHUTDOWN_TIMEOUT: '30' };
+  return {
+    KUBERNETES_SERVICE_HOST: '127.0.0.1',
+    KUBERNETES_SERVICE_PORT: String(API_PORT),
+    KUBE_TOKEN_FILE: tokenFile,
+    KUBE_CA_FILE: caFile,
+    QEMU_ACCEL: 'tcg',
+    VM_SHUTDOWN_TIMEOUT: '30',
+  };
 }
 
 /** The service account's token and CA (the fake accepts any token). */

@@ -23,10 +23,18 @@ interface Container {
 interface Volume {
   readonly name: string;
   readonly configMap?: { readonly name: string };
-  readonly projected?: { readonly defaultMode: number; readonly sources: readonly { readonly secret: { readonly items: readonly { readonly path: string }[] } }[] };
+  readonly projected?: {
+    readonly defaultMode: number;
+    readonly sources: readonly { readonly secret: { readonly items: readonly { readonly path: string }[] } }[];
+  };
 }
 interface VmDeployment extends KubeObject {
-  readonly spec: { readonly template: { readonly metadata: { readonly labels: Record<string, string> }; readonly spec: { readonly containers: readonly Container[]; readonly volumes: readonly Volume[] } } };
+  readonly spec: {
+    readonly template: {
+      readonly metadata: { readonly labels: Record<string, string> };
+      readonly spec: { readonly containers: readonly Container[]; readonly volumes: readonly Volume[] };
+    };
+  };
 }
 interface ConfigMap extends KubeObject {
   readonly data: Record<string, string>;

@@ -20,7 +20,8 @@ import type { ClusterDriver, DriverContext, DriverError, DriverProgress } from '
 export type DesiredPki = (cluster: Persisted<Cluster>) => { readonly authority: CertificateAuthorityInput; readonly certificates: readonly CertificateInput[] };
 
 /** Errors of the Cluster controller. */
-export type ClusterControllerError = { readonly kind: 'Kube'; readonly cause: KubeError } | { readonly kind: 'Driver'; readonly cause: DriverError; readonly terminal?: true };
+export type ClusterControllerError =
+  { readonly kind: 'Kube'; readonly cause: KubeError } | { readonly kind: 'Driver'; readonly cause: DriverError; readonly terminal?: true };
 
 /** What every step of one Cluster controller knows. */
 export interface ClusterStepContext<S, P> {
@@ -45,7 +46,11 @@ export const kubeFailed = (cause: KubeError): ClusterControllerError => ({ kind:
 export const driverFailed = (cause: DriverError): ClusterControllerError => ({ kind: 'Driver', cause, ...(cause.terminal ? { terminal: true as const } : {}) });
 
 /** Writes the Cluster's status when it differs from what the Cluster has. */
-export function writeStatus(cluster: Persisted<Cluster>, ctx: ClusterReconcileContext, status: NonNullable<Cluster['status']>): ResultAsync<Persisted<Cluster>, ClusterControllerError> {
+export function writeStatus(
+  cluster: Persisted<Cluster>,
+  ctx: ClusterReconcileContext,
+  status: NonNullable<Cluster['status']>,
+): ResultAsync<Persisted<Cluster>, ClusterControllerError> {
   return patchStatusIfChanged(ctx.client, cluster, status).mapErr(kubeFailed);
 }
 
@@ -66,5 +71,7 @@ export function progressOutcome(progress: DriverProgress): StepOutcome {
 
 /** Terminal driver errors refuse the Cluster: `Ready=False` with the error's reason, and no retry until it changes. */
 export function refuse(cluster: Persisted<Cluster>, ctx: ClusterReconcileContext, error: DriverError): ResultAsync<never, ClusterControllerError> {
-  return error.terminal ? writeStatus(cluster, ctx, refusedStatus(cluster, error.reason ?? error.kind, error.message)).andThen(() => errAsync(driverFailed(error))) : errAsync(driverFailed(error));
+  return error.terminal
+    ? writeStatus(cluster, ctx, refusedStatus(cluster, error.reason ?? error.kind, error.message)).andThen(() => errAsync(driverFailed(error)))
+    : errAsync(driverFailed(error));
 }

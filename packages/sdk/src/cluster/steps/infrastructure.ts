@@ -40,7 +40,9 @@ export function infrastructure<S, P>(step: ClusterStepContext<S, P>, cluster: Pe
     .observe(cluster, spec, context)
     .andThen((observed) => driver.apply(cluster, spec, observed, context).map((progress) => ({ observed, progress })))
     .orElse((error) => refuse(withCerts, ctx, error))
-    .andThen(({ observed, progress }) => writeStatus(cluster, ctx, infrastructureStatus(withCerts, driver.name, observed, progress)).map(() => progressOutcome(progress)));
+    .andThen(({ observed, progress }) =>
+      writeStatus(cluster, ctx, infrastructureStatus(withCerts, driver.name, observed, progress)).map(() => progressOutcome(progress)),
+    );
 }
 
 /** Observes and runs one cleanup step; goes on once the driver has deleted everything. */
@@ -53,19 +55,27 @@ export function teardown<S, P>(step: ClusterStepContext<S, P>, cluster: Persiste
   const warned = parsed.success
     ? okAsync(undefined)
     : ResultAsync.fromSafePromise(
-        ctx.events.record(cluster, { type: 'Warning', reason: 'CleanupByIdentity', message: `spec.provider.${driver.name} does not parse (${parsed.error.message}): deleting what the Cluster's identity finds` }),
+        ctx.events.record(cluster, {
+          type: 'Warning',
+          reason: 'CleanupByIdentity',
+          message: `spec.provider.${driver.name} does not parse (${parsed.error.message}): deleting what the Cluster's identity finds`,
+        }),
       );
   return warned
     .andThen(() => driver.observe(cluster, spec, context))
     .andThen((observed) => driver.cleanup(cluster, spec, observed, context))
     .orElse((error) => cleanupFailed(cluster, ctx, error))
     .andThen((progress) =>
-      progress.type === 'done' ? okAsync<StepOutcome, ClusterControllerError>(next()) : writeStatus(cluster, ctx, deletingStatus(cluster, progress.reason)).map(() => progressOutcome(progress)),
+      progress.type === 'done'
+        ? okAsync<StepOutcome, ClusterControllerError>(next())
+        : writeStatus(cluster, ctx, deletingStatus(cluster, progress.reason)).map(() => progressOutcome(progress)),
     );
 }
 
 /** Shows a failed cleanup in status and fails retryably, whatever the driver's error says (the finalizer must go once it can). */
 function cleanupFailed(cluster: Persisted<Cluster>, ctx: ClusterReconcileContext, error: DriverError): ResultAsync<never, ClusterControllerError> {
   const { terminal: _terminal, ...retried } = error;
-  return writeStatus(cluster, ctx, deletingStatus(cluster, `cleanup failed (${error.reason ?? error.kind}): ${error.message}`)).andThen(() => errAsync(driverFailed(retried)));
+  return writeStatus(cluster, ctx, deletingStatus(cluster, `cleanup failed (${error.reason ?? error.kind}): ${error.message}`)).andThen(() =>
+    errAsync(driverFailed(retried)),
+  );
 }

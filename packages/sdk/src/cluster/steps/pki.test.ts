@@ -43,8 +43,19 @@ describe('foreignObject', () => {
   it('finds the first existing object the Cluster does not control; missing objects are not foreign', () => {
     const ours = owned('ca', { uid: 'uid-demo', controller: true });
     const theirs = owned('etcd', { uid: 'uid-other', controller: true });
-    expect(foreignObject(cluster, [{ kind: 'CertificateAuthority', object: ours }, { kind: 'Certificate', object: undefined }])).toBeUndefined();
-    expect(foreignObject(cluster, [{ kind: 'CertificateAuthority', object: ours }, { kind: 'Certificate', object: undefined }, { kind: 'Certificate', object: theirs }])).toEqual({ kind: 'Certificate', object: theirs });
+    expect(
+      foreignObject(cluster, [
+        { kind: 'CertificateAuthority', object: ours },
+        { kind: 'Certificate', object: undefined },
+      ]),
+    ).toBeUndefined();
+    expect(
+      foreignObject(cluster, [
+        { kind: 'CertificateAuthority', object: ours },
+        { kind: 'Certificate', object: undefined },
+        { kind: 'Certificate', object: theirs },
+      ]),
+    ).toEqual({ kind: 'Certificate', object: theirs });
   });
 });
 

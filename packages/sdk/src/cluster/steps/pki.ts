@@ -67,7 +67,10 @@ export function ensurePki<S, P>(step: ClusterStepContext<S, P>, cluster: Persist
   const certCache = ctx.cache(CertificateResource);
   const cachedCert = (cert: { metadata: { name?: string } }) => certCache.get(`${namespace}/${cert.metadata.name}`);
   const cachedCa = cas.get(`${namespace}/${authority.metadata.name}`);
-  const foreign = foreignObject(cluster, [{ kind: 'CertificateAuthority', object: cachedCa }, ...certificates.map((cert) => ({ kind: 'Certificate', object: cachedCert(cert) }))]);
+  const foreign = foreignObject(cluster, [
+    { kind: 'CertificateAuthority', object: cachedCa },
+    ...certificates.map((cert) => ({ kind: 'Certificate', object: cachedCert(cert) })),
+  ]);
   if (foreign !== undefined) {
     const message = `${foreign.kind} ${namespace}/${foreign.object.metadata.name} exists and is not controlled by this Cluster; delete or rename it`;
     return writeStatus(cluster, ctx, refusedStatus(cluster, Reason.PkiConflict, message)).map(() => waitFor(message, FOREIGN_RECHECK_MS));
@@ -98,11 +101,20 @@ export function removePki<S, P>(step: ClusterStepContext<S, P>, cluster: Persist
   // is someone else's, and stays
   const ours = (object: KubeObject | undefined) => object !== undefined && controls(cluster, object);
   const present = [
-    ...certificates.filter((c) => ours(ctx.cache(CertificateResource).get(`${namespace}/${c.metadata.name}`))).map((c) => ({ kind: CertificateResource, name: c.metadata.name ?? '' })),
-    ...(ours(ctx.cache(CertificateAuthorityResource).get(`${namespace}/${authority.metadata.name}`)) ? [{ kind: CertificateAuthorityResource, name: authority.metadata.name ?? '' }] : []),
+    ...certificates
+      .filter((c) => ours(ctx.cache(CertificateResource).get(`${namespace}/${c.metadata.name}`)))
+      .map((c) => ({ kind: CertificateResource, name: c.metadata.name ?? '' })),
+    ...(ours(ctx.cache(CertificateAuthorityResource).get(`${namespace}/${authority.metadata.name}`))
+      ? [{ kind: CertificateAuthorityResource, name: authority.metadata.name ?? '' }]
+      : []),
   ];
   if (present.length === 0) return okAsync(next());
-  const deletes = present.map((p) => ctx.kube.resource(p.kind as typeof CertificateResource).delete(p.name, { namespace }).orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(e))));
+  const deletes = present.map((p) =>
+    ctx.kube
+      .resource(p.kind as typeof CertificateResource)
+      .delete(p.name, { namespace })
+      .orElse((e) => (e.kind === 'NotFound' ? okAsync(undefined) : errAsync(e))),
+  );
   return ResultAsync.combine(deletes)
     .mapErr(kubeFailed)
     .andThen(() => writeStatus(cluster, ctx, deletingStatus(cluster, `waiting for ${present.length} PKI objects to go`)))
