@@ -18,9 +18,7 @@ const neverthrowCompat = {
           getScope: { value: () => context.sourceCode.getScope(current) },
         });
         const listeners = mustUseResult.create(legacy);
-        return Object.fromEntries(
-          Object.entries(listeners).map(([selector, listener]) => [selector, (node) => ((current = node), listener(node))]),
-        );
+        return Object.fromEntries(Object.entries(listeners).map(([selector, listener]) => [selector, (node) => ((current = node), listener(node))]));
       },
     },
   },
@@ -56,6 +54,20 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': ['error', { selector: 'TSAsExpression > TSNeverKeyword', message: 'no `as never`: type the seam (issue 21)' }],
     },
+  },
+  {
+    // Functions fit on a screen (issue 21): a step that needs more is split into named stages.
+    // The published fakes (packages/testing) are not there yet: their long functions are listed in
+    // the issue's notes, and they join this block when split.
+    files: [
+      'packages/sdk/src/**/*.ts',
+      'packages/driver-kvm/src/**/*.ts',
+      'packages/driver-aws/src/**/*.ts',
+      'packages/pki-vault/src/**/*.ts',
+      'examples/*/src/**/*.ts',
+    ],
+    ignores: ['**/*.test.ts', '**/*.test-d.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }] },
   },
   {
     files: ['**/*.js'],

@@ -2,11 +2,11 @@
 /** aws-operator: against your cluster and AWS account, or `--embedded` on in-process fakes. */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ClusterResource } from '@kubeception/sdk';
+import { ClusterResource, type Cluster } from '@kubeception/sdk';
 import { createKubeClient } from '@kubeception/sdk/kube';
 import vault from 'node-vault';
-import { pino } from 'pino';
-import { startEmbeddedAws } from './embedded.js';
+import { pino, type Logger } from 'pino';
+import { startEmbeddedAws, type EmbeddedAws } from './embedded.js';
 import { createAwsOperator } from './operator.js';
 
 const USAGE = `Usage: aws-operator [--embedded] [--once] [--verbose]
@@ -21,21 +21,42 @@ const USAGE = `Usage: aws-operator [--embedded] [--once] [--verbose]
 `;
 
 export async function main(argv: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], options: { embedded: { type: 'boolean' }, once: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help) return out(USAGE), 0;
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { embedded: { type: 'boolean' }, once: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return (out(USAGE), 0);
   const logger = pino({ level: values.verbose ? 'info' : 'silent' }, process.stderr);
-  if (!values.embedded) {
-    const { VAULT_ADDR, VAULT_TOKEN } = process.env;
-    await createAwsOperator({
-      kube: createKubeClient({ userAgent: 'aws-operator' }),
-      ...(VAULT_ADDR && VAULT_TOKEN ? { bootTokens: { vault: vault({ endpoint: VAULT_ADDR, token: VAULT_TOKEN, noCustomHTTPVerbs: true }), vaultAddr: VAULT_ADDR } } : {}),
-      leaderElection: { name: 'aws-operator', namespace: process.env.POD_NAMESPACE ?? 'kubeception' },
-      http: { port: 8080, host: '0.0.0.0' },
-      logger,
-      handleSignals: true,
-    }).start();
-    return 0;
-  }
+  if (!values.embedded) return runAgainstCluster(logger);
+  return runEmbedded({ once: values.once === true, logger, out });
+}
+
+/** Runs the operator against KUBECONFIG (or in-cluster) and AWS until a signal stops it. */
+async function runAgainstCluster(logger: Logger): Promise<number> {
+  const { VAULT_ADDR, VAULT_TOKEN } = process.env;
+  await createAwsOperator({
+    kube: createKubeClient({ userAgent: 'aws-operator' }),
+    ...(VAULT_ADDR && VAULT_TOKEN
+      ? { bootTokens: { vault: vault({ endpoint: VAULT_ADDR, token: VAULT_TOKEN, noCustomHTTPVerbs: true }), vaultAddr: VAULT_ADDR } }
+      : {}),
+    leaderElection: { name: 'aws-operator', namespace: process.env.POD_NAMESPACE ?? 'kubeception' },
+    http: { port: 8080, host: '0.0.0.0' },
+    logger,
+    handleSignals: true,
+  }).start();
+  return 0;
+}
+
+/** Options of {@link runEmbedded}. */
+interface EmbeddedRun {
+  /** Exit once the Cluster is Ready (or after 120 s) instead of running until a signal. */
+  readonly once: boolean;
+  readonly logger: Logger;
+  readonly out: (line: string) => void;
+}
+
+/** Runs the operator on in-process fakes, reporting the sample Cluster's progress; the exit code. */
+async function runEmbedded({ once, logger, out }: EmbeddedRun): Promise<number> {
   const world = await startEmbeddedAws();
   writeFileSync('.aws-operator.kubeconfig', world.fakeKube.kubeconfigYaml, { mode: 0o600 }); // credentials: owner only
   out(`embedded host ${world.fakeKube.url} (kubeconfig: .aws-operator.kubeconfig), fake EC2 ${world.fakeEc2.url}, fake Vault ${world.fakeVault.url}`);
@@ -45,36 +66,56 @@ export async function main(argv: readonly string[], out: (line: string) => void 
     vault: world.vault,
     bootTokens: { vault: world.vault, vaultAddr: world.fakeVault.url },
     logger,
-    handleSignals: !values.once,
+    handleSignals: !once,
     pollMs: 100,
   });
   const running = operator.start();
+  const code = await followCluster(world, { once, out, running });
+  await operator.stop();
+  await world.stop();
+  return code;
+}
+
+/**
+ * Prints the sample Cluster's phase as it changes, and its nodes once Ready; then returns 0 with
+ * `once`, or waits for `running` (the operator, until a signal). With `once`, 1 after 120 s.
+ */
+async function followCluster(
+  world: EmbeddedAws,
+  { once, out, running }: { readonly once: boolean; readonly out: (line: string) => void; readonly running: Promise<unknown> },
+): Promise<number> {
   const started = Date.now();
   let last = '';
-  let code = 0;
   for (;;) {
-    const cluster = await world.kube.resource(ClusterResource).get('prod-eu', { namespace: 'default' }).match((c) => c, () => undefined);
-    const pending = cluster?.status?.conditions?.filter((c) => c.status !== 'True' && c.type !== 'Ready').map((c) => `${c.type}: ${c.message || c.reason}`) ?? [];
-    const line = `${cluster?.status?.phase ?? 'Pending'}${pending.length ? ` (${pending.join('; ')})` : ''}`;
+    const cluster = await world.kube
+      .resource(ClusterResource)
+      .get('prod-eu', { namespace: 'default' })
+      .match(
+        (c) => c,
+        () => undefined,
+      );
+    const line = phaseLine(cluster);
     if (line !== last) out(`cluster prod-eu: ${(last = line)}`);
     if (cluster?.status?.phase === 'Ready') {
       for (const n of cluster.status.nodes ?? []) out(`  ${n.name.padEnd(20)} ${n.role.padEnd(7)} ${n.address ?? ''}`);
       out(`EC2: ${world.fakeEc2.state.userResources().length} resources; endpoint ${cluster.status.endpoint?.host}:${cluster.status.endpoint?.port}`);
-      if (values.once) break;
+      if (once) return 0;
       out('running; Ctrl-C to stop');
       await running;
-      break;
+      return 0;
     }
-    if (values.once && Date.now() - started > 120_000) {
+    if (once && Date.now() - started > 120_000) {
       out('timed out: the Cluster did not become Ready within 120 s');
-      code = 1;
-      break;
+      return 1;
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  await operator.stop();
-  await world.stop();
-  return code;
+}
+
+/** The Cluster's phase, with the conditions still pending (other than Ready). */
+function phaseLine(cluster: Cluster | undefined): string {
+  const pending = cluster?.status?.conditions?.filter((c) => c.status !== 'True' && c.type !== 'Ready').map((c) => `${c.type}: ${c.message || c.reason}`) ?? [];
+  return `${cluster?.status?.phase ?? 'Pending'}${pending.length ? ` (${pending.join('; ')})` : ''}`;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {

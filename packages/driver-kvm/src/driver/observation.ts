@@ -4,7 +4,7 @@
  * network and endpoint of the Cluster's status. Deleting renders nothing.
  */
 import { NodeRole, type Cluster, type Persisted } from '@kubeception/sdk';
-import { driverCondition, type Observed } from '@kubeception/sdk/cluster';
+import { driverCondition, type DriverCondition, type Observed } from '@kubeception/sdk/cluster';
 import type { KvmSpec } from '../provider-spec.js';
 import { kvmCluster, type KvmCluster } from '../render/cluster.js';
 import type { Unrenderable } from '../render/quote.js';
@@ -47,47 +47,96 @@ export function observation(inputs: ObservationInputs): Observed<KvmObservation>
   const rendered = world.network !== undefined && 'value' in outcome ? outcome.value : undefined;
   const unrenderable = 'error' in outcome ? outcome.error : undefined;
   const plan = rendered ? planCluster(kc, world, rendered, [...world.certificates, ...(world.flannelTls ? [world.flannelTls] : [])]) : undefined;
-  return { provider: { world, ...(rendered ? { rendered } : {}), ...(plan ? { plan } : {}), ...(unrenderable ? { unrenderable } : {}) }, ...summarize(kc, world, rendered, plan, unrenderable) };
+  return {
+    provider: { world, ...(rendered ? { rendered } : {}), ...(plan ? { plan } : {}), ...(unrenderable ? { unrenderable } : {}) },
+    ...summarize(kc, world, rendered, plan, unrenderable),
+  };
 }
 
 /** Conditions, nodes, network and endpoint of an observation. */
-function summarize(kc: KvmCluster, world: KvmWorld, rendered: RenderedCluster | undefined, plan: Plan | undefined, unrenderable: Unrenderable | undefined): Omit<Observed<KvmObservation>, 'provider'> {
-  const version = kc.spec.kubernetes.version;
-  const nodes = rendered?.nodes ?? [];
-  const guestNodes = world.guest.reachable ? world.guest.nodes : new Map();
-  const vmsReady = (role: NodeRole) => {
-    // no rendering yet (the network is being allocated): no VM exists, so none is Ready
-    if (rendered === undefined) return driverCondition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', false, 'Provisioning', 'no VMs yet: allocating the flannel network');
-    const mine = nodes.filter((n) => n.role === role);
-    const unschedulable = world.pods.find((p) => p.role === role && p.unschedulable !== undefined);
-    const notReady = mine.filter((n) => !settled(world, n.name) || (world.guest.reachable && world.guest.nodes.get(n.name)?.version !== version));
-    if (unschedulable) return driverCondition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', false, 'Unschedulable', `VM ${unschedulable.node} cannot be placed: ${unschedulable.unschedulable}`);
-    const detail = world.guest.reachable ? `${notReady.length} of ${mine.length} nodes not Ready at v${version} in the guest (${notReady.map((n) => n.name).join(', ')})` : world.guest.reason;
-    return driverCondition(role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady', notReady.length === 0, 'NodesNotReady', detail);
-  };
-  const shared = plan?.applies.filter((o) => o.metadata?.labels?.['kubeception.io/node'] === undefined && o.kind !== 'EndpointSlice') ?? [];
-  const flannelDs = world.objects.get('DaemonSet/flannel') as { status?: { numberReady?: number; desiredNumberScheduled?: number } } | undefined;
-  const flannelReady = flannelDs?.status !== undefined && (flannelDs.status.desiredNumberScheduled ?? 0) > 0 && flannelDs.status.numberReady === flannelDs.status.desiredNumberScheduled;
-  const networkReady = world.ledgered && world.flannel !== undefined && flannelReady;
+function summarize(
+  kc: KvmCluster,
+  world: KvmWorld,
+  rendered: RenderedCluster | undefined,
+  plan: Plan | undefined,
+  unrenderable: Unrenderable | undefined,
+): Omit<Observed<KvmObservation>, 'provider'> {
   const podCIDR = kc.spec.network.podCIDR;
   return {
     conditions: [
-      // no count or list of the objects left: as their writes reach the cache, every new count
-      // would be a status write of the Cluster (what was applied is logged at debug level)
-      unrenderable !== undefined
-        ? driverCondition('InfrastructureReady', false, 'InvalidSpec', unrenderable.message)
-        : driverCondition('InfrastructureReady', rendered !== undefined && shared.length === 0, 'Provisioning', rendered === undefined ? 'allocating the flannel network' : "writing the cluster's host objects"),
-      driverCondition('NetworkReady', networkReady, 'Provisioning', !world.ledgered ? 'allocating the flannel network' : world.flannel === undefined ? 'writing the flannel config' : 'flanneld starting on the hosts'),
-      vmsReady(NodeRole.Master),
-      vmsReady(NodeRole.Worker),
+      infrastructureReady(rendered, plan, unrenderable),
+      networkReady(world),
+      vmsReady(kc, world, rendered, NodeRole.Master),
+      vmsReady(kc, world, rendered, NodeRole.Worker),
     ],
     network: { ...(world.network ? { flannel: { network: world.network.network, vni: world.network.vni } } : {}), podCIDR },
     ...(world.objects.has('Ingress/api') ? { endpoint: { host: kc.spec.kubernetes.api.domain, port: 443 } } : {}),
-    nodes: nodes.flatMap((n) => {
-      const pod = world.pods.find((p) => p.node === n.name && !p.terminating) ?? world.pods.find((p) => p.node === n.name);
-      if (pod === undefined) return [];
-      const guest = guestNodes.get(n.name);
-      return [{ name: n.name, role: n.role, ...(n.pool ? { pool: n.pool } : {}), ready: guest?.ready === true && guest.version === version, ...(pod.ip ? { address: pod.ip } : {}), providerID: `kvm://${kc.id}/${n.name}` }];
-    }),
+    nodes: statusNodes(kc, world, rendered),
   };
+}
+
+/** `InfrastructureReady`: the cluster's shared host objects are written. */
+function infrastructureReady(rendered: RenderedCluster | undefined, plan: Plan | undefined, unrenderable: Unrenderable | undefined): DriverCondition {
+  // no count or list of the objects left: as their writes reach the cache, every new count
+  // would be a status write of the Cluster (what was applied is logged at debug level)
+  if (unrenderable !== undefined) return driverCondition('InfrastructureReady', false, 'InvalidSpec', unrenderable.message);
+  const shared = plan?.applies.filter((o) => o.metadata?.labels?.['kubeception.io/node'] === undefined && o.kind !== 'EndpointSlice') ?? [];
+  return driverCondition(
+    'InfrastructureReady',
+    rendered !== undefined && shared.length === 0,
+    'Provisioning',
+    rendered === undefined ? 'allocating the flannel network' : "writing the cluster's host objects",
+  );
+}
+
+/** `NetworkReady`: the network is ledgered, its flannel config written and flanneld Ready on every host. */
+function networkReady(world: KvmWorld): DriverCondition {
+  const flannelDs = world.objects.get('DaemonSet/flannel') as { status?: { numberReady?: number; desiredNumberScheduled?: number } } | undefined;
+  const flannelReady =
+    flannelDs?.status !== undefined &&
+    (flannelDs.status.desiredNumberScheduled ?? 0) > 0 &&
+    flannelDs.status.numberReady === flannelDs.status.desiredNumberScheduled;
+  return driverCondition(
+    'NetworkReady',
+    world.ledgered && world.flannel !== undefined && flannelReady,
+    'Provisioning',
+    !world.ledgered ? 'allocating the flannel network' : world.flannel === undefined ? 'writing the flannel config' : 'flanneld starting on the hosts',
+  );
+}
+
+/** `ControlPlaneReady` or `WorkersReady`: every VM of `role` is settled and its guest Node Ready at the cluster's version. */
+function vmsReady(kc: KvmCluster, world: KvmWorld, rendered: RenderedCluster | undefined, role: NodeRole): DriverCondition {
+  const type = role === NodeRole.Master ? 'ControlPlaneReady' : 'WorkersReady';
+  // no rendering yet (the network is being allocated): no VM exists, so none is Ready
+  if (rendered === undefined) return driverCondition(type, false, 'Provisioning', 'no VMs yet: allocating the flannel network');
+  const version = kc.spec.kubernetes.version;
+  const mine = rendered.nodes.filter((n) => n.role === role);
+  const unschedulable = world.pods.find((p) => p.role === role && p.unschedulable !== undefined);
+  if (unschedulable) return driverCondition(type, false, 'Unschedulable', `VM ${unschedulable.node} cannot be placed: ${unschedulable.unschedulable}`);
+  const notReady = mine.filter((n) => !settled(world, n.name) || (world.guest.reachable && world.guest.nodes.get(n.name)?.version !== version));
+  const detail = world.guest.reachable
+    ? `${notReady.length} of ${mine.length} nodes not Ready at v${version} in the guest (${notReady.map((n) => n.name).join(', ')})`
+    : world.guest.reason;
+  return driverCondition(type, notReady.length === 0, 'NodesNotReady', detail);
+}
+
+/** The status nodes: every rendered node that has a VM pod, with its address and guest readiness. */
+function statusNodes(kc: KvmCluster, world: KvmWorld, rendered: RenderedCluster | undefined): NonNullable<Observed<KvmObservation>['nodes']> {
+  const version = kc.spec.kubernetes.version;
+  const guestNodes = world.guest.reachable ? world.guest.nodes : new Map();
+  return (rendered?.nodes ?? []).flatMap((n) => {
+    const pod = world.pods.find((p) => p.node === n.name && !p.terminating) ?? world.pods.find((p) => p.node === n.name);
+    if (pod === undefined) return [];
+    const guest = guestNodes.get(n.name);
+    return [
+      {
+        name: n.name,
+        role: n.role,
+        ...(n.pool ? { pool: n.pool } : {}),
+        ready: guest?.ready === true && guest.version === version,
+        ...(pod.ip ? { address: pod.ip } : {}),
+        providerID: `kvm://${kc.id}/${n.name}`,
+      },
+    ];
+  });
 }

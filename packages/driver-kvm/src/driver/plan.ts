@@ -58,7 +58,11 @@ export function settled(world: KvmWorld, node: string, desired?: KubeObject): bo
   const deployment = world.objects.get(`Deployment/${node}`) as (Deployment & KubeObject) | undefined;
   if (deployment === undefined || (desired !== undefined && !contains(deployment, desired))) return false;
   const status = deployment.status ?? {};
-  const rolledOut = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0) && status.updatedReplicas === 1 && status.readyReplicas === 1 && status.replicas === 1;
+  const rolledOut =
+    (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0) &&
+    status.updatedReplicas === 1 &&
+    status.readyReplicas === 1 &&
+    status.replicas === 1;
   return rolledOut && guestReady(world, node);
 }
 
@@ -75,6 +79,32 @@ const indexOf = (node: string) => Number(/-(\d+)$/.exec(node)?.[1] ?? 0);
 /** Decides one pass. `rendered` is {@link renderCluster}'s output for the allocated network. */
 export function planCluster(cluster: KvmCluster, world: KvmWorld, rendered: RenderedCluster, sources: readonly Secret[]): Plan {
   const desiredNodes = new Map(rendered.nodes.map((n) => [n.name, n]));
+  const { byNode, shared } = groupByNode(rendered);
+  const singles = [...shared, ...secretCopies(cluster, sources), ...endpointSlices(cluster, world, desiredNodes)];
+  const stale = (o: KubeObject) => !contains(world.objects.get(kindName(o)), o);
+  const vms = planVms(world, rendered, byNode, stale);
+  const { extras, removing } = planScaleDown(world, desiredNodes, vms.replacing);
+  const forgotten = world.guest.reachable ? [...world.guest.nodes.keys()].filter((n) => n.startsWith(`${cluster.metadata.name}-`) && !desiredNodes.has(n)) : [];
+  const guestPending = forgotten.length > 0 || [...desiredNodes.keys()].some((node) => podReady(world, node) && !guestReady(world, node));
+  const waiting = [
+    // the component Secrets are named <cluster>-<component>; other sources (the flannel TLS Secret) do not count
+    ...(sources.some((s) => s.metadata?.name?.startsWith(`${cluster.metadata.name}-`)) ? [] : ['the component certificate Secrets']),
+    ...vms.waiting,
+    ...(extras.length > 0 ? [`${extras.length} VMs to remove (${extras.map(nodeOf).join(', ')})`] : []),
+    ...(forgotten.length > 0 ? [`${forgotten.length} guest Nodes of removed VMs to delete (${forgotten.join(', ')})`] : []),
+  ];
+  return {
+    applies: [...singles.filter(stale), ...vms.applies],
+    deletes: orphans(world, new Set([...singles, ...rendered.objects].map(kindName)), extras),
+    ...(vms.replacing ? { replacing: vms.replacing } : {}),
+    ...(removing ? { removing } : {}),
+    waiting,
+    ...(guestPending ? { guestPending: true as const } : {}),
+  };
+}
+
+/** The rendered objects of each node (the Namespace excepted), and the shared ones. */
+function groupByNode(rendered: RenderedCluster): { readonly byNode: ReadonlyMap<string, readonly KubeObject[]>; readonly shared: readonly KubeObject[] } {
   const byNode = new Map<string, KubeObject[]>();
   const shared: KubeObject[] = [];
   for (const object of rendered.objects) {
@@ -82,64 +112,92 @@ export function planCluster(cluster: KvmCluster, world: KvmWorld, rendered: Rend
     if (node !== undefined && object.kind !== 'Namespace') byNode.set(node, [...(byNode.get(node) ?? []), object]);
     else shared.push(object);
   }
+  return { byNode, shared };
+}
+
+/** The EndpointSlices of the master and worker Services, listing the addresses of the desired VMs' pods. */
+function endpointSlices(cluster: KvmCluster, world: KvmWorld, desiredNodes: ReadonlyMap<string, VmNode>): KubeObject[] {
   const vmEndpoints = (role: NodeRole) =>
-    world.pods.filter((p) => p.role === role && p.ip !== undefined && !p.terminating && desiredNodes.has(p.node)).map((p) => ({ node: p.node, ip: p.ip ?? '', ready: p.ready }));
+    world.pods
+      .filter((p) => p.role === role && p.ip !== undefined && !p.terminating && desiredNodes.has(p.node))
+      .map((p) => ({ node: p.node, ip: p.ip ?? '', ready: p.ready }));
   // a Service's EndpointSlice is created with its first VM address, not empty (to be written again
   // moments later); once it exists it follows the VMs, down to none
-  const slices = [renderEndpointSlice(cluster, ObjectName.MasterService, vmEndpoints(NodeRole.Master)), renderEndpointSlice(cluster, ObjectName.WorkerService, vmEndpoints(NodeRole.Worker))].filter(
-    (slice) => slice.endpoints.length > 0 || world.objects.has(kindName(slice)),
-  );
-  const singles = [...shared, ...secretCopies(cluster, sources), ...slices];
-  const stale = (o: KubeObject) => !contains(world.objects.get(kindName(o)), o);
+  return [
+    renderEndpointSlice(cluster, ObjectName.MasterService, vmEndpoints(NodeRole.Master)),
+    renderEndpointSlice(cluster, ObjectName.WorkerService, vmEndpoints(NodeRole.Worker)),
+  ].filter((slice) => slice.endpoints.length > 0 || world.objects.has(kindName(slice)));
+}
 
-  const applies: KubeObject[] = singles.filter(stale);
+/** Whether a node's VM has a Ready pod that is not terminating. */
+const podReady = (world: KvmWorld, node: string) => world.pods.some((p) => p.node === node && p.ready && !p.terminating);
+
+/** The VM part of a pass: create missing VMs at once; replace changed ones one at a time. */
+function planVms(
+  world: KvmWorld,
+  rendered: RenderedCluster,
+  byNode: ReadonlyMap<string, readonly KubeObject[]>,
+  stale: (o: KubeObject) => boolean,
+): { readonly applies: readonly KubeObject[]; readonly replacing: string | undefined; readonly waiting: readonly string[] } {
+  const applies: KubeObject[] = [];
   const waiting: string[] = [];
-  // the component Secrets are named <cluster>-<component>; other sources (the flannel TLS Secret) do not count
-  if (!sources.some((s) => s.metadata?.name?.startsWith(`${cluster.metadata.name}-`))) waiting.push('the component certificate Secrets');
-
-  // VMs: create missing ones at once; replace changed ones one at a time.
-  const desiredDeployment = (node: string) => (byNode.get(node) ?? []).find(isVmDeployment);
   const changed: VmNode[] = [];
   for (const node of rendered.nodes) {
     const objects = byNode.get(node.name) ?? [];
     if (!world.objects.has(`Deployment/${node.name}`)) applies.push(...objects);
     else if (objects.some(stale)) changed.push(node);
   }
-  let replacing: string | undefined;
-  const podReady = (node: string) => world.pods.some((p) => p.node === node && p.ready && !p.terminating);
   const unsettled = rendered.nodes.filter((n) => world.objects.has(`Deployment/${n.name}`) && !settled(world, n.name));
-  for (const node of changed) {
-    const others = unsettled.filter((n) => n.name !== node.name);
-    if (!podReady(node.name) || others.length === 0) {
-      replacing = node.name;
-      applies.push(...(byNode.get(node.name) ?? []).filter(stale));
-      break;
-    }
-  }
-  if (changed.length > 0) waiting.push(replacing ? `replacing VM ${replacing}` : `${changed.length} VMs to replace, one at a time: waiting for ${unsettled.map((n) => n.name).join(', ')}`);
-  const notReady = rendered.nodes.filter((n) => world.objects.has(`Deployment/${n.name}`) && n.name !== replacing && !changed.includes(n) && !settled(world, n.name, desiredDeployment(n.name)));
+  const replaced = changed.find((node) => !podReady(world, node.name) || unsettled.every((n) => n.name === node.name));
+  const replacing = replaced?.name;
+  if (replacing !== undefined) applies.push(...(byNode.get(replacing) ?? []).filter(stale));
+  if (changed.length > 0)
+    waiting.push(
+      replacing ? `replacing VM ${replacing}` : `${changed.length} VMs to replace, one at a time: waiting for ${unsettled.map((n) => n.name).join(', ')}`,
+    );
+  const desiredDeployment = (node: string) => (byNode.get(node) ?? []).find(isVmDeployment);
+  const notReady = rendered.nodes.filter(
+    (n) => world.objects.has(`Deployment/${n.name}`) && n.name !== replacing && !changed.includes(n) && !settled(world, n.name, desiredDeployment(n.name)),
+  );
   if (notReady.length > 0) waiting.push(`${notReady.length} VMs to become Ready in the guest (${notReady.map((n) => n.name).join(', ')})`);
   if (rendered.nodes.some((n) => !world.objects.has(`Deployment/${n.name}`))) waiting.push('VMs being created');
+  return { applies, replacing, waiting };
+}
 
-  // Scale-down: the highest index of the last pool first, one at a time, never during a replacement.
+/** Scale-down: the VMs nothing renders, the highest index of the last pool first; one is removed at a time, never during a replacement. */
+function planScaleDown(
+  world: KvmWorld,
+  desiredNodes: ReadonlyMap<string, VmNode>,
+  replacing: string | undefined,
+): { readonly extras: readonly KubeObject[]; readonly removing: Plan['removing'] } {
   const extras = [...world.objects.values()]
     .filter((o) => isVmDeployment(o) && !desiredNodes.has(nodeOf(o) ?? ''))
-    .sort((a, b) => (a.metadata?.labels?.['kubeception.io/pool'] ?? '').localeCompare(b.metadata?.labels?.['kubeception.io/pool'] ?? '') || indexOf(nodeOf(b) ?? '') - indexOf(nodeOf(a) ?? ''));
+    .sort(
+      (a, b) =>
+        (a.metadata?.labels?.['kubeception.io/pool'] ?? '').localeCompare(b.metadata?.labels?.['kubeception.io/pool'] ?? '') ||
+        indexOf(nodeOf(b) ?? '') - indexOf(nodeOf(a) ?? ''),
+    );
   const extra = extras[0];
   const removing =
     extra !== undefined && replacing === undefined
-      ? { node: nodeOf(extra) ?? '', role: extra.metadata?.labels?.['kubeception.io/role'] === NodeRole.Master ? NodeRole.Master : NodeRole.Worker, deployment: extra }
+      ? {
+          node: nodeOf(extra) ?? '',
+          role: extra.metadata?.labels?.['kubeception.io/role'] === NodeRole.Master ? NodeRole.Master : NodeRole.Worker,
+          deployment: extra,
+        }
       : undefined;
-  if (extras.length > 0) waiting.push(`${extras.length} VMs to remove (${extras.map(nodeOf).join(', ')})`);
-  const forgotten = world.guest.reachable ? [...world.guest.nodes.keys()].filter((n) => n.startsWith(`${cluster.metadata.name}-`) && !desiredNodes.has(n)) : [];
-  if (forgotten.length > 0) waiting.push(`${forgotten.length} guest Nodes of removed VMs to delete (${forgotten.join(', ')})`);
-  const guestPending = forgotten.length > 0 || [...desiredNodes.keys()].some((node) => podReady(node) && !guestReady(world, node));
+  return { extras, removing };
+}
 
-  // Managed objects nothing renders: delete, except VMs (removed above, with a drain) and what belongs to a VM still being removed.
-  const desiredKeys = new Set([...singles, ...rendered.objects].map(kindName));
+/** Managed objects nothing renders, to delete: except VMs (removed with a drain) and what belongs to a VM still being removed. */
+function orphans(world: KvmWorld, desiredKeys: ReadonlySet<string>, extras: readonly KubeObject[]): KubeObject[] {
   const removingNodes = new Set(extras.map(nodeOf));
-  const deletes = [...world.objects.values()].filter(
-    (o) => o.kind !== 'Namespace' && !isVmDeployment(o) && !desiredKeys.has(kindName(o)) && !removingNodes.has(nodeOf(o)) && o.metadata?.name !== BRIDGE_CLEANUP_DAEMONSET,
+  return [...world.objects.values()].filter(
+    (o) =>
+      o.kind !== 'Namespace' &&
+      !isVmDeployment(o) &&
+      !desiredKeys.has(kindName(o)) &&
+      !removingNodes.has(nodeOf(o)) &&
+      o.metadata?.name !== BRIDGE_CLEANUP_DAEMONSET,
   );
-  return { applies, deletes, ...(replacing ? { replacing } : {}), ...(removing ? { removing } : {}), waiting, ...(guestPending ? { guestPending: true as const } : {}) };
 }

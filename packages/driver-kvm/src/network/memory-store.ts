@@ -44,63 +44,86 @@ export interface MemoryNetworkStore extends NetworkStore {
  * ```
  */
 export function createMemoryNetworkStore(options: MemoryNetworkStoreOptions = {}): MemoryNetworkStore {
-  const keys = new Map<string, RawEntry>();
-  let revision = 0;
-  let fault: NetworkStoreErrorKind | undefined;
-  let closed = false;
-
-  const write = (key: string, value: string) => {
-    revision += 1;
-    keys.set(key, { value, modRevision: revision });
+  const state: MemoryState = { keys: new Map(), revision: 0, fault: undefined, closed: false };
+  for (const [key, value] of Object.entries(options.initial ?? {})) write(state, key, value);
+  return {
+    ...configOperations(state),
+    raw: {
+      put: (key, value) => call(state, 'raw.put', () => ok(write(state, key, value))),
+      get: (key) => call(state, 'raw.get', () => ok(state.keys.get(key))),
+      keys: (prefix) => call(state, 'raw.keys', () => ok(keysUnder(state, prefix))),
+    },
+    close: async () => {
+      state.closed = true;
+    },
+    entries: () => new Map([...state.keys].map(([key, entry]) => [key, entry.value])),
+    revision: () => state.revision,
+    setFault: (kind) => {
+      state.fault = kind;
+    },
   };
-  for (const [key, value] of Object.entries(options.initial ?? {})) write(key, value);
+}
 
-  /** Runs `op` (in one step: atomic) unless the store is closed or a fault is set. */
-  const call = <T>(what: string, op: () => Result<T, NetworkStoreError>): ResultAsync<T, NetworkStoreError> => {
-    const result: Result<T, NetworkStoreError> = closed
-      ? err({ kind: 'Failed', message: `memory network store: ${what} after close` })
-      : fault !== undefined
-        ? err({ kind: fault, message: `memory network store: ${what}: injected ${fault}` })
-        : op();
-    return new ResultAsync(Promise.resolve(result));
-  };
-  const keysUnder = (prefix: string) => [...keys.keys()].filter((key) => key.startsWith(prefix)).sort();
+/** The mutable state of one memory store. */
+interface MemoryState {
+  readonly keys: Map<string, RawEntry>;
+  /** Bumped by every write. */
+  revision: number;
+  /** The injected fault every call fails with, if any. */
+  fault: NetworkStoreErrorKind | undefined;
+  closed: boolean;
+}
 
+/** Writes `key`, bumping the store's revision. */
+function write(state: MemoryState, key: string, value: string): void {
+  state.revision += 1;
+  state.keys.set(key, { value, modRevision: state.revision });
+}
+
+/** The keys starting with `prefix`, sorted. */
+function keysUnder(state: MemoryState, prefix: string): string[] {
+  return [...state.keys.keys()].filter((key) => key.startsWith(prefix)).sort();
+}
+
+/** Runs `op` (in one step: atomic) unless the store is closed or a fault is set. */
+function call<T>(state: MemoryState, what: string, op: () => Result<T, NetworkStoreError>): ResultAsync<T, NetworkStoreError> {
+  const result: Result<T, NetworkStoreError> = state.closed
+    ? err({ kind: 'Failed', message: `memory network store: ${what} after close` })
+    : state.fault !== undefined
+      ? err({ kind: state.fault, message: `memory network store: ${what}: injected ${state.fault}` })
+      : op();
+  return new ResultAsync(Promise.resolve(result));
+}
+
+/** The flannel config operations of a {@link NetworkStore} over `state`. */
+function configOperations(state: MemoryState): Pick<NetworkStore, 'getConfig' | 'putConfig' | 'deletePrefix' | 'listConfigs'> {
   return {
     getConfig: (prefix) =>
-      call('getConfig', () => {
+      call(state, 'getConfig', () => {
         const key = configKey(prefix);
-        const entry = keys.get(key);
+        const entry = state.keys.get(key);
         return entry === undefined ? ok(undefined) : parseFlannelConfig(key, entry.value);
       }),
     putConfig: (prefix, config) =>
-      call('putConfig', (): Result<{ readonly written: boolean }, NetworkStoreError> => {
+      call(state, 'putConfig', (): Result<{ readonly written: boolean }, NetworkStoreError> => {
         const key = configKey(prefix);
-        if (holdsConfig(keys.get(key)?.value, config)) return ok({ written: false });
-        write(key, serializeFlannelConfig(config));
+        if (holdsConfig(state.keys.get(key)?.value, config)) return ok({ written: false });
+        write(state, key, serializeFlannelConfig(config));
         return ok({ written: true });
       }),
     deletePrefix: (prefix) =>
-      call('deletePrefix', () => {
-        const doomed = keysUnder(prefixRange(prefix));
-        for (const key of doomed) keys.delete(key);
-        if (doomed.length > 0) revision += 1;
+      call(state, 'deletePrefix', () => {
+        const doomed = keysUnder(state, prefixRange(prefix));
+        for (const key of doomed) state.keys.delete(key);
+        if (doomed.length > 0) state.revision += 1;
         return ok({ deleted: doomed.length });
       }),
     listConfigs: (root = DEFAULT_NETWORK_STORE_ROOT) =>
-      call('listConfigs', () => collectConfigs(root, [...keys].map(([key, entry]) => [key, entry.value] as const))),
-    raw: {
-      put: (key, value) => call('raw.put', () => ok(write(key, value))),
-      get: (key) => call('raw.get', () => ok(keys.get(key))),
-      keys: (prefix) => call('raw.keys', () => ok(keysUnder(prefix))),
-    },
-    close: async () => {
-      closed = true;
-    },
-    entries: () => new Map([...keys].map(([key, entry]) => [key, entry.value])),
-    revision: () => revision,
-    setFault: (kind) => {
-      fault = kind;
-    },
+      call(state, 'listConfigs', () =>
+        collectConfigs(
+          root,
+          [...state.keys].map(([key, entry]) => [key, entry.value] as const),
+        ),
+      ),
   };
 }

@@ -8,8 +8,26 @@ import type { WorkQueueObserver } from './workqueue.js';
 /** Reconcile outcome label, as controller-runtime reports it. */
 export type ReconcileResult = 'success' | 'error' | 'requeue' | 'requeue_after';
 
-const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60];
+const BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9, 10,
+  15, 20, 25, 30, 40, 50, 60,
+];
 const QUEUE_BUCKETS = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 1, 10, 100, 1000];
+
+/** A counter family `name` with `labelNames`, registered with `registry`. */
+function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+/** A gauge family `name` with `labelNames`, registered with `registry`. */
+function gauge<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Gauge<L> {
+  return new Gauge({ name, help, labelNames, registers: [registry] });
+}
+
+/** A histogram family `name` with `labelNames` and `buckets` (seconds), registered with `registry`. */
+function histogram<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[], buckets: readonly number[]): Histogram<L> {
+  return new Histogram({ name, help, labelNames, buckets: [...buckets], registers: [registry] });
+}
 
 /** The metric families of a manager (one registry per manager). */
 export class RuntimeMetrics {
@@ -49,23 +67,49 @@ export class RuntimeMetrics {
   /** Registers every family with `registry` (a new one by default). */
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
-    const registers = [registry];
-    this.reconcileTotal = new Counter({ name: 'controller_runtime_reconcile_total', help: 'Total number of reconciliations per controller', labelNames: ['controller', 'result'], registers });
-    this.reconcileErrors = new Counter({ name: 'controller_runtime_reconcile_errors_total', help: 'Total number of reconciliation errors per controller', labelNames: ['controller'], registers });
-    this.reconcileTime = new Histogram({ name: 'controller_runtime_reconcile_time_seconds', help: 'Length of time per reconciliation per controller', labelNames: ['controller'], buckets: BUCKETS, registers });
-    this.maxConcurrent = new Gauge({ name: 'controller_runtime_max_concurrent_reconciles', help: 'Maximum number of concurrent reconciles per controller', labelNames: ['controller'], registers });
-    this.activeWorkers = new Gauge({ name: 'controller_runtime_active_workers', help: 'Number of currently used workers per controller', labelNames: ['controller'], registers });
     const queue = ['name', 'controller'] as const;
-    this.queueDepth = new Gauge({ name: 'workqueue_depth', help: 'Current depth of workqueue', labelNames: queue, registers });
-    this.queueAdds = new Counter({ name: 'workqueue_adds_total', help: 'Total number of adds handled by workqueue', labelNames: queue, registers });
-    this.queueRetries = new Counter({ name: 'workqueue_retries_total', help: 'Total number of retries handled by workqueue', labelNames: queue, registers });
-    this.queueDuration = new Histogram({ name: 'workqueue_queue_duration_seconds', help: 'How long in seconds an item stays in workqueue before being requested', labelNames: queue, buckets: QUEUE_BUCKETS, registers });
-    this.workDuration = new Histogram({ name: 'workqueue_work_duration_seconds', help: 'How long in seconds processing an item from workqueue takes', labelNames: queue, buckets: QUEUE_BUCKETS, registers });
-    this.leader = new Gauge({ name: 'leader_election_master_status', help: 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master', labelNames: ['name'], registers });
-    this.stepTotal = new Counter({ name: 'kubeception_step_total', help: 'Ordered steps run, by outcome', labelNames: ['controller', 'step', 'phase', 'result'], registers });
-    this.stepTime = new Histogram({ name: 'kubeception_step_time_seconds', help: 'Length of time per step run', labelNames: ['controller', 'step', 'phase'], buckets: BUCKETS, registers });
-    this.watcherSynced = new Gauge({ name: 'kubeception_watcher_synced', help: '1 once a watcher has listed its kind', labelNames: ['resource'], registers });
-    this.watcherFailures = new Gauge({ name: 'kubeception_watcher_failures', help: 'Consecutive failures of a watcher', labelNames: ['resource'], registers });
+    this.reconcileTotal = counter(registry, 'controller_runtime_reconcile_total', 'Total number of reconciliations per controller', ['controller', 'result']);
+    this.reconcileErrors = counter(registry, 'controller_runtime_reconcile_errors_total', 'Total number of reconciliation errors per controller', [
+      'controller',
+    ]);
+    this.reconcileTime = histogram(
+      registry,
+      'controller_runtime_reconcile_time_seconds',
+      'Length of time per reconciliation per controller',
+      ['controller'],
+      BUCKETS,
+    );
+    this.maxConcurrent = gauge(registry, 'controller_runtime_max_concurrent_reconciles', 'Maximum number of concurrent reconciles per controller', [
+      'controller',
+    ]);
+    this.activeWorkers = gauge(registry, 'controller_runtime_active_workers', 'Number of currently used workers per controller', ['controller']);
+    this.queueDepth = gauge(registry, 'workqueue_depth', 'Current depth of workqueue', queue);
+    this.queueAdds = counter(registry, 'workqueue_adds_total', 'Total number of adds handled by workqueue', queue);
+    this.queueRetries = counter(registry, 'workqueue_retries_total', 'Total number of retries handled by workqueue', queue);
+    this.queueDuration = histogram(
+      registry,
+      'workqueue_queue_duration_seconds',
+      'How long in seconds an item stays in workqueue before being requested',
+      queue,
+      QUEUE_BUCKETS,
+    );
+    this.workDuration = histogram(
+      registry,
+      'workqueue_work_duration_seconds',
+      'How long in seconds processing an item from workqueue takes',
+      queue,
+      QUEUE_BUCKETS,
+    );
+    this.leader = gauge(
+      registry,
+      'leader_election_master_status',
+      'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master',
+      ['name'],
+    );
+    this.stepTotal = counter(registry, 'kubeception_step_total', 'Ordered steps run, by outcome', ['controller', 'step', 'phase', 'result']);
+    this.stepTime = histogram(registry, 'kubeception_step_time_seconds', 'Length of time per step run', ['controller', 'step', 'phase'], BUCKETS);
+    this.watcherSynced = gauge(registry, 'kubeception_watcher_synced', '1 once a watcher has listed its kind', ['resource']);
+    this.watcherFailures = gauge(registry, 'kubeception_watcher_failures', 'Consecutive failures of a watcher', ['resource']);
   }
 
   /** A work queue observer feeding the workqueue_* families for `controller`. */
