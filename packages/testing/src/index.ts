@@ -96,51 +96,11 @@ export type { VmSimulator, VmSimulatorOptions } from './kvm/vm-simulator.js';
 export { VmEventType, VmPodKey, WORKLOAD_NODE_LABEL } from './kvm/vm-vocabulary.js';
 export type { VmEvent } from './kvm/vm-vocabulary.js';
 
-// Fake Vault (msw handlers, servable on a port)
-export { createFakeVault, startFakeVault } from './fake-vault/index.js';
-export type {
-  FakeVault,
-  FakeVaultCertificate,
-  FakeVaultOptions,
-  FakeVaultStateView,
-  ServedHandlers,
-  StartedFakeVault,
-  VaultFailureSpec,
-  VaultFaultHandle,
-  VaultFaultMatch,
-  VaultFaults,
-  VaultLatencySpec,
-  VaultOperation,
-  VaultRequestFilter,
-  VaultRequestLog,
-  VaultRequestRecord,
-} from './fake-vault/index.js';
+// Fake Vault (msw handlers, servable on a port): createFakeVault, startFakeVault and their types
+export * from './fake-vault/index.js';
 
-// Fake EC2 (msw handlers for the EC2 Query protocol, servable on a port)
-export { FAKE_EC2_ACTIONS, createFakeEc2, startFakeEc2 } from './fake-ec2/index.js';
-export type {
-  Ec2ConsistencySpec,
-  Ec2FailureSpec,
-  Ec2FaultHandle,
-  Ec2FaultMatch,
-  Ec2Faults,
-  Ec2LatencySpec,
-  Ec2RequestFilter,
-  Ec2RequestLog,
-  Ec2RequestRecord,
-  Ec2ThrottleSpec,
-  FakeEc2,
-  FakeEc2Image,
-  FakeEc2Instance,
-  FakeEc2InstanceDelays,
-  FakeEc2InstanceState,
-  FakeEc2Options,
-  FakeEc2Resource,
-  FakeEc2ResourceFilter,
-  FakeEc2ResourceType,
-  FakeEc2StateView,
-  StartedFakeEc2,
-} from './fake-ec2/index.js';
+// Fake EC2 (msw handlers for the EC2 Query protocol, servable on a port): createFakeEc2, startFakeEc2, FAKE_EC2_ACTIONS and their types
+export * from './fake-ec2/index.js';
 
 // Fault injection and request log
 export type { FailureSpec, FaultHandle, FaultMatch, Faults, LatencySpec } from './fake-kube/faults.js';

@@ -5,17 +5,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Action, ActionContext, Settings } from './context.js';
 import { Ec2Error, injectedError } from './errors.js';
-import type { Ec2RequestRecord, FaultEngine } from './faults.js';
+import type { Ec2FaultEngine } from './faults.js';
 import { sweepTerminated } from './instance-lifecycle.js';
 import type { RegionState } from './model.js';
 import { Params } from './params.js';
+import type { Ec2RequestRecord } from './request-log.js';
 import { errorXml, responseXml } from './xml.js';
 
 /** What the dispatcher needs. */
 export interface DispatchDeps {
   readonly settings: Settings;
   readonly regions: ReadonlyMap<string, RegionState>;
-  readonly faults: FaultEngine;
+  readonly faults: Ec2FaultEngine;
   readonly log: { add(r: Ec2RequestRecord): void };
   readonly now: () => Date;
   readonly actions: Readonly<Record<string, Action>>;
@@ -56,16 +57,8 @@ function xmlResponse(status: number, body: string, requestId: string): Response 
 }
 
 async function run(deps: DispatchDeps, params: Params, record: MutableRecord): Promise<string> {
-  const ms = deps.faults.latencyFor(record);
-  if (ms > 0) {
-    record.fault = `latency ${ms}ms`;
-    await new Promise((r) => setTimeout(r, ms));
-  }
-  const failure = deps.faults.failureFor(record);
-  if (failure) {
-    record.fault = failure.throttle ? 'throttle' : `fail ${failure.status ?? 500}`;
-    throw injectedError(failure.status ?? 500, failure.code, failure.message);
-  }
+  const failure = await deps.faults.inject(record);
+  if (failure) throw injectedError(failure.status ?? 500, failure.code, failure.message);
   const region = deps.regions.get(record.region);
   if (!region) throw new Ec2Error('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
   if (record.action === '') throw new Ec2Error('MissingAction', 'The request must contain the parameter Action');

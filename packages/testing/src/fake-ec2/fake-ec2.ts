@@ -1,14 +1,15 @@
 /** `createFakeEc2` and `startFakeEc2`: wiring state, actions, faults and msw handlers. */
 import { http, type RequestHandler } from 'msw';
-import { serveHandlers, type ServedHandlers } from '../serve-handlers.js';
+import { type MswFake, originPattern, type ServedHandlers, serveHandlers, startServed } from '../shared/index.js';
 import { catalogActions } from './catalog-actions.js';
 import { DEFAULT_IMAGES, DEFAULT_INSTANCE_TYPES, DEFAULT_REGIONS, type FakeEc2Image } from './catalog.js';
 import type { Action, Settings } from './context.js';
 import { createDispatcher, isEc2Request, queryOf } from './dispatch.js';
-import { createRequestLog, type Ec2Faults, type Ec2RequestLog, FaultEngine } from './faults.js';
+import { Ec2FaultEngine, type Ec2Faults } from './faults.js';
 import { gatewayActions } from './gateway-actions.js';
 import { instanceActions } from './instance-actions.js';
 import { RegionState } from './model.js';
+import { createRequestLog, type Ec2RequestLog } from './request-log.js';
 import { routeTableActions } from './route-table-actions.js';
 import { securityGroupActions } from './security-group-actions.js';
 import { type FakeEc2StateView, stateView } from './state-view.js';
@@ -49,31 +50,14 @@ export interface FakeEc2Options {
   readonly requestLogLimit?: number;
 }
 
-/** A fake EC2: msw handlers plus state, faults and the request log. */
-export interface FakeEc2 {
-  /** msw handlers: `setupServer(...ec2.handlers)`. */
-  readonly handlers: readonly RequestHandler[];
+/** A fake EC2: msw handlers plus state, faults (failures, throttling, latency, eventual consistency) and the request log. */
+export interface FakeEc2 extends MswFake<Ec2Faults, Ec2RequestLog, FakeEc2StateView> {
   /** The account id (`ownerId` of everything). */
   readonly accountId: string;
-  /** Fault injection: failures, throttling, latency, eventual consistency. */
-  readonly faults: Ec2Faults;
-  /** Every request answered, in arrival order. */
-  readonly requests: Ec2RequestLog;
-  /** State views for assertions. */
-  readonly state: FakeEc2StateView;
-  /** Answers one fetch `Request` directly (what the handlers call). */
-  handle(request: Request): Promise<Response>;
-  /** Serves the handlers on 127.0.0.1 for clients msw does not intercept. @default port 0 (a free port) */
-  serve(options?: { readonly port?: number }): Promise<ServedHandlers>;
 }
 
-/** A fake EC2 served on a port. */
-export interface StartedFakeEc2 extends FakeEc2 {
-  /** `http://127.0.0.1:<port>`: the SDK's `endpoint`. */
-  readonly url: string;
-  /** Stops the server. */
-  close(): Promise<void>;
-}
+/** A fake EC2 served on a port: `url` (the SDK's `endpoint`) and `close`. */
+export interface StartedFakeEc2 extends FakeEc2, ServedHandlers {}
 
 const ACTIONS: Readonly<Record<string, Action>> = {
   ...vpcActions,
@@ -88,10 +72,6 @@ const ACTIONS: Readonly<Record<string, Action>> = {
 
 /** Every EC2 action the fake answers. */
 export const FAKE_EC2_ACTIONS: readonly string[] = Object.keys(ACTIONS).sort();
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 
 /**
  * Creates a stateful fake EC2 (VPCs, subnets, gateways, route tables, security groups,
@@ -119,12 +99,11 @@ export function createFakeEc2(options: FakeEc2Options = {}): FakeEc2 {
   };
   const regions = new Map(Object.entries(regionsOption).map(([name, zones]) => [name, new RegionState(name, zones)]));
   const now = options.now ?? (() => new Date());
-  const engine = new FaultEngine(options.random ?? Math.random);
+  const engine = new Ec2FaultEngine(options.random ?? Math.random);
   const log = createRequestLog(options.requestLogLimit ?? 10_000);
   const handle = createDispatcher({ settings, regions, faults: engine, log, now, actions: ACTIONS });
-  const pattern = new RegExp(`^${options.origin ? escapeRegExp(options.origin.replace(/\/+$/, '')) : 'https?://[^/]+'}/?(\\?.*)?$`);
   const handlers: RequestHandler[] = [
-    http.all(pattern, async ({ request }) => {
+    http.all(originPattern(options.origin, '/?(\\?.*)?$'), async ({ request }) => {
       if (request.bodyUsed || !isEc2Request(request, await queryOf(request.clone()))) return undefined;
       return handle(request);
     }),
@@ -159,8 +138,6 @@ export function createFakeEc2(options: FakeEc2Options = {}): FakeEc2 {
  * await ec2.close();
  * ```
  */
-export async function startFakeEc2(options: FakeEc2Options & { readonly port?: number } = {}): Promise<StartedFakeEc2> {
-  const ec2 = createFakeEc2(options);
-  const served = await ec2.serve({ port: options.port ?? 0 });
-  return { ...ec2, url: served.url, close: served.close };
+export function startFakeEc2(options: FakeEc2Options & { readonly port?: number } = {}): Promise<StartedFakeEc2> {
+  return startServed(createFakeEc2(options), options.port);
 }

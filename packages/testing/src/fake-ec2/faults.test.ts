@@ -10,16 +10,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageId } from './catalog.js';
 import { startFakeEc2, type StartedFakeEc2 } from './fake-ec2.js';
-import { CREDENTIALS, ENDPOINT, failure, inProcess, type InProcess, network } from './test-support.js';
+import { CREDENTIALS, ec2Error, ENDPOINT, failure, inProcess, inProcessSuite, network } from './test-support.js';
 
 describe('faults and the request log (in-process)', () => {
-  let t: InProcess;
-  let c: EC2Client;
-  beforeAll(() => {
-    t = inProcess();
-    c = t.client();
-  });
-  afterAll(() => t.close());
+  const t = inProcessSuite();
+  const c = t.client();
 
   it('hides new resources from Describe calls for N calls (eventual consistency)', async () => {
     const consistency = t.ec2.faults.eventualConsistency({ describeCalls: 2, types: ['vpc'] });
@@ -38,7 +33,7 @@ describe('faults and the request log (in-process)', () => {
   it("throttles with RequestLimitExceeded (503) and the SDK's retry recovers", async () => {
     t.ec2.requests.clear();
     t.ec2.faults.throttle({ action: 'DescribeVpcs', times: 1 });
-    expect(await failure(c.send(new DescribeVpcsCommand({})))).toEqual({ code: 'RequestLimitExceeded', message: 'Request limit exceeded.', status: 503 });
+    expect(await failure(c.send(new DescribeVpcsCommand({})))).toEqual(ec2Error('RequestLimitExceeded', 'Request limit exceeded.', 503));
     t.ec2.faults.throttle({ action: 'DescribeVpcs', times: 1 });
     const retrying = t.client('us-east-1', { maxAttempts: 3 });
     const out = await retrying.send(new DescribeVpcsCommand({}));
@@ -113,11 +108,9 @@ describe('probabilistic faults (own fake)', () => {
       expect(local.ec2.requests.count({ action: 'DescribeInstances', status: 503 })).toBe(2);
       rule.cancel();
       local.ec2.faults.fail({ status: 400, code: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.' });
-      expect(await failure(client.send(new DescribeVpcsCommand({})))).toEqual({
-        code: 'UnauthorizedOperation',
-        message: 'You are not authorized to perform this operation.',
-        status: 400,
-      });
+      expect(await failure(client.send(new DescribeVpcsCommand({})))).toEqual(
+        ec2Error('UnauthorizedOperation', 'You are not authorized to perform this operation.'),
+      );
       local.ec2.faults.latency({ action: 'DescribeVpcs', ms: 5, times: 1 });
       await client.send(new DescribeVpcsCommand({}));
       expect(local.ec2.requests.filter({ action: 'DescribeVpcs' }).map((r) => r.fault)).toEqual(['fail 400', 'latency 5ms']);

@@ -1,10 +1,10 @@
 /** Create/Attach/Detach/Delete/DescribeInternetGateways (internal). */
-import { type Action, type ActionContext, lookup, RETURN_TRUE, tagSet, tagsOnCreate, visible } from './context.js';
-import { dependencyViolation, Ec2Error, invalidValue } from './errors.js';
-import { checkFilters, type FilterTable, matches, paginate } from './filters.js';
+import { type Action, type ActionContext, lookup, RETURN_TRUE, tagSet } from './context.js';
+import { Ec2Error, invalidValue } from './errors.js';
+import type { FilterTable } from './filters.js';
 import { isLive } from './instance-lifecycle.js';
-import { type InternetGateway, newId } from './model.js';
-import { filtersOf } from './params.js';
+import type { InternetGateway } from './model.js';
+import { deleteAction, describeAction, newResource } from './resource-actions.js';
 import type { XmlObject } from './xml.js';
 
 const IGW_FILTERS: FilterTable<InternetGateway> = {
@@ -23,14 +23,7 @@ function renderGateway(ctx: ActionContext, g: InternetGateway): XmlObject {
 }
 
 const createInternetGateway: Action = (ctx) => {
-  const gateway = ctx.region.add<InternetGateway>({
-    type: 'internet-gateway',
-    id: newId('igw'),
-    tags: tagsOnCreate(ctx.params, 'internet-gateway'),
-    createdAt: ctx.now,
-    hiddenFor: ctx.hiddenFor('internet-gateway'),
-    vpcId: undefined,
-  });
+  const gateway = ctx.region.add<InternetGateway>({ ...newResource(ctx, 'internet-gateway'), vpcId: undefined });
   return { internetGateway: renderGateway(ctx, gateway) };
 };
 
@@ -57,27 +50,17 @@ const detachInternetGateway: Action = (ctx) => {
   return RETURN_TRUE;
 };
 
-const deleteInternetGateway: Action = (ctx) => {
-  const gateway = lookup(ctx, 'internet-gateway', ctx.params.required('InternetGatewayId'));
-  if (gateway.vpcId !== undefined) throw dependencyViolation('internet-gateway', gateway.id);
-  ctx.region.resources.delete(gateway.id);
-  return RETURN_TRUE;
-};
-
-const describeInternetGateways: Action = (ctx) => {
-  const filters = filtersOf(ctx.params);
-  const table: FilterTable<InternetGateway> = { ...IGW_FILTERS, 'owner-id': () => ctx.settings.accountId };
-  checkFilters(filters, table);
-  const found = visible(ctx, 'internet-gateway', ctx.params.list('InternetGatewayId')).filter((g) => matches(g, g.tags, filters, table));
-  const { page, nextToken } = paginate(found, ctx.params);
-  return { internetGatewaySet: page.map((g) => renderGateway(ctx, g)), nextToken };
-};
-
 /** The internet gateway actions by name. */
 export const gatewayActions: Readonly<Record<string, Action>> = {
   CreateInternetGateway: createInternetGateway,
   AttachInternetGateway: attachInternetGateway,
   DetachInternetGateway: detachInternetGateway,
-  DeleteInternetGateway: deleteInternetGateway,
-  DescribeInternetGateways: describeInternetGateways,
+  DeleteInternetGateway: deleteAction({ type: 'internet-gateway', idParam: 'InternetGatewayId', inUse: (_ctx, g) => g.vpcId !== undefined }),
+  DescribeInternetGateways: describeAction({
+    type: 'internet-gateway',
+    idParam: 'InternetGatewayId',
+    set: 'internetGatewaySet',
+    filters: IGW_FILTERS,
+    render: renderGateway,
+  }),
 };

@@ -14,19 +14,13 @@ import {
   DescribeRouteTablesCommand,
   DetachInternetGatewayCommand,
   DisassociateRouteTableCommand,
-  type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, inProcess, type InProcess, network } from './test-support.js';
+import { describe, expect, it } from 'vitest';
+import { ec2Error, failure, filters, inProcess, inProcessSuite, network } from './test-support.js';
 
 describe('internet gateways', () => {
-  let t: InProcess;
-  let c: EC2Client;
-  beforeAll(() => {
-    t = inProcess();
-    c = t.client();
-  });
-  afterAll(() => t.close());
+  const t = inProcessSuite();
+  const c = t.client();
 
   it("creates, attaches, detaches and deletes a gateway with EC2's errors on the way", async () => {
     const { vpcId } = await network(c);
@@ -36,17 +30,13 @@ describe('internet gateways', () => {
     const igw = InternetGateway?.InternetGatewayId ?? '';
     expect(igw).toMatch(/^igw-[0-9a-f]{17}$/);
     expect(InternetGateway?.Attachments).toEqual([]);
-    expect(await failure(c.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId })))).toEqual({
-      code: 'Gateway.NotAttached',
-      message: `resource ${igw} is not attached to network ${vpcId}`,
-      status: 400,
-    });
+    expect(await failure(c.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId })))).toEqual(
+      ec2Error('Gateway.NotAttached', `resource ${igw} is not attached to network ${vpcId}`),
+    );
     await c.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
-    expect(await failure(c.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId })))).toEqual({
-      code: 'Resource.AlreadyAssociated',
-      message: `resource ${igw} is already attached to network ${vpcId}`,
-      status: 400,
-    });
+    expect(await failure(c.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId })))).toEqual(
+      ec2Error('Resource.AlreadyAssociated', `resource ${igw} is already attached to network ${vpcId}`),
+    );
     const second = (await c.send(new CreateInternetGatewayCommand({}))).InternetGateway?.InternetGatewayId ?? '';
     expect(await failure(c.send(new AttachInternetGatewayCommand({ InternetGatewayId: second, VpcId: vpcId })))).toMatchObject({
       code: 'InvalidParameterValue',
@@ -56,31 +46,22 @@ describe('internet gateways', () => {
     expect(described.InternetGateways?.map((g) => [g.InternetGatewayId, g.Attachments, g.Tags])).toEqual([
       [igw, [{ VpcId: vpcId, State: 'available' }], [{ Key: 'Name', Value: 'gw' }]],
     ]);
-    expect(await failure(c.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igw })))).toEqual({
-      code: 'DependencyViolation',
-      message: `The internetGateway '${igw}' has dependencies and cannot be deleted.`,
-      status: 400,
-    });
+    expect(await failure(c.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igw })))).toEqual(
+      ec2Error('DependencyViolation', `The internetGateway '${igw}' has dependencies and cannot be deleted.`),
+    );
     expect(await failure(c.send(new DeleteVpcCommand({ VpcId: vpcId })))).toMatchObject({ code: 'DependencyViolation' });
     await c.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
     await c.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igw }));
     await c.send(new DeleteInternetGatewayCommand({ InternetGatewayId: second }));
-    expect(await failure(c.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [igw] })))).toEqual({
-      code: 'InvalidInternetGatewayID.NotFound',
-      message: `The internetGateway ID '${igw}' does not exist`,
-      status: 400,
-    });
+    expect(await failure(c.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [igw] })))).toEqual(
+      ec2Error('InvalidInternetGatewayID.NotFound', `The internetGateway ID '${igw}' does not exist`),
+    );
   });
 });
 
 describe('route tables', () => {
-  let t: InProcess;
-  let c: EC2Client;
-  beforeAll(() => {
-    t = inProcess();
-    c = t.client('us-west-2');
-  });
-  afterAll(() => t.close());
+  const t = inProcessSuite();
+  const c = t.client('us-west-2');
 
   it('routes to a gateway, associates subnets and refuses to delete an associated table', async () => {
     const { vpcId, subnetId } = await network(c, 'us-west-2a');
@@ -96,11 +77,9 @@ describe('route tables', () => {
     });
     await c.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
     await c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw }));
-    expect(await failure(c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw })))).toEqual({
-      code: 'RouteAlreadyExists',
-      message: 'The route identified by 0.0.0.0/0 already exists.',
-      status: 400,
-    });
+    expect(await failure(c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw })))).toEqual(
+      ec2Error('RouteAlreadyExists', 'The route identified by 0.0.0.0/0 already exists.'),
+    );
     expect(await failure(c.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/99', GatewayId: igw })))).toMatchObject({
       code: 'InvalidParameterValue',
       message: 'Value (0.0.0.0/99) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.',
@@ -121,40 +100,25 @@ describe('route tables', () => {
       ['10.0.0.0/16', 'local', 'active'],
       ['0.0.0.0/0', igw, 'active'],
     ]);
-    expect(await failure(c.send(new DeleteRouteTableCommand({ RouteTableId: rtb })))).toEqual({
-      code: 'DependencyViolation',
-      message: `The routeTable '${rtb}' has dependencies and cannot be deleted.`,
-      status: 400,
-    });
+    expect(await failure(c.send(new DeleteRouteTableCommand({ RouteTableId: rtb })))).toEqual(
+      ec2Error('DependencyViolation', `The routeTable '${rtb}' has dependencies and cannot be deleted.`),
+    );
 
     await c.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
     const blackhole = await c.send(new DescribeRouteTablesCommand({ RouteTableIds: [rtb] }));
     expect(blackhole.RouteTables?.[0]?.Routes?.[1]?.State).toBe('blackhole');
 
     await c.send(new DisassociateRouteTableCommand({ AssociationId }));
-    expect(await failure(c.send(new DisassociateRouteTableCommand({ AssociationId })))).toEqual({
-      code: 'InvalidAssociationID.NotFound',
-      message: `The association ID '${AssociationId}' does not exist`,
-      status: 400,
-    });
+    expect(await failure(c.send(new DisassociateRouteTableCommand({ AssociationId })))).toEqual(
+      ec2Error('InvalidAssociationID.NotFound', `The association ID '${AssociationId}' does not exist`),
+    );
     await c.send(new DeleteRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0' }));
     await c.send(new DeleteRouteTableCommand({ RouteTableId: rtb }));
-    expect(await failure(c.send(new DeleteRouteTableCommand({ RouteTableId: rtb })))).toEqual({
-      code: 'InvalidRouteTableID.NotFound',
-      message: `The routeTable ID '${rtb}' does not exist`,
-      status: 400,
-    });
+    expect(await failure(c.send(new DeleteRouteTableCommand({ RouteTableId: rtb })))).toEqual(
+      ec2Error('InvalidRouteTableID.NotFound', `The routeTable ID '${rtb}' does not exist`),
+    );
 
-    const main = (
-      await c.send(
-        new DescribeRouteTablesCommand({
-          Filters: [
-            { Name: 'vpc-id', Values: [vpcId] },
-            { Name: 'association.main', Values: ['true'] },
-          ],
-        }),
-      )
-    ).RouteTables?.[0];
+    const main = (await c.send(new DescribeRouteTablesCommand({ Filters: filters({ 'vpc-id': vpcId, 'association.main': 'true' }) }))).RouteTables?.[0];
     expect(await failure(c.send(new DeleteRouteTableCommand({ RouteTableId: main?.RouteTableId })))).toMatchObject({ code: 'DependencyViolation' });
     expect(await failure(c.send(new DisassociateRouteTableCommand({ AssociationId: main?.Associations?.[0]?.RouteTableAssociationId })))).toMatchObject({
       code: 'InvalidParameterValue',

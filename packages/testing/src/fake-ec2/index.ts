@@ -82,15 +82,5 @@ export type { InstanceStateName as FakeEc2InstanceState } from './instance-lifec
 export type { FakeEc2Instance, FakeEc2Resource, FakeEc2ResourceFilter, FakeEc2StateView } from './state-view.js';
 
 // Fault injection and request log
-export type {
-  Ec2ConsistencySpec,
-  Ec2FailureSpec,
-  Ec2FaultHandle,
-  Ec2FaultMatch,
-  Ec2Faults,
-  Ec2LatencySpec,
-  Ec2RequestFilter,
-  Ec2RequestLog,
-  Ec2RequestRecord,
-  Ec2ThrottleSpec,
-} from './faults.js';
+export type { Ec2ConsistencySpec, Ec2FailureSpec, Ec2FaultHandle, Ec2FaultMatch, Ec2Faults, Ec2LatencySpec, Ec2ThrottleSpec } from './faults.js';
+export type { Ec2RequestFilter, Ec2RequestLog, Ec2RequestRecord } from './request-log.js';

@@ -8,40 +8,27 @@ import {
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DetachInternetGatewayCommand,
-  type EC2Client,
   type Instance,
   RunInstancesCommand,
   type RunInstancesCommandInput,
   TerminateInstancesCommand,
   CreateSubnetCommand,
 } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, inProcess, type InProcess, network } from './test-support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ec2Error, failure, filters, inProcessSuite, network } from './test-support.js';
 
 const tags = (pairs: Record<string, string>) => [{ ResourceType: 'instance' as const, Tags: Object.entries(pairs).map(([Key, Value]) => ({ Key, Value })) }];
 
 describe('instances', () => {
-  let t: InProcess;
-  let c: EC2Client;
+  const t = inProcessSuite({ instanceDelays: { pendingMs: 30_000, shuttingDownMs: 60_000, terminatedRetentionMs: 600_000 } });
+  const c = t.client();
   let net: { vpcId: string; subnetId: string };
   let ami: string;
   beforeAll(async () => {
-    t = inProcess({ instanceDelays: { pendingMs: 30_000, shuttingDownMs: 60_000, terminatedRetentionMs: 600_000 } });
-    c = t.client();
     net = await network(c);
-    ami =
-      (
-        await c.send(
-          new DescribeImagesCommand({
-            Filters: [
-              { Name: 'name', Values: ['flatcar-stable-*'] },
-              { Name: 'architecture', Values: ['x86_64'] },
-            ],
-          }),
-        )
-      ).Images?.[0]?.ImageId ?? '';
+    const flatcar = filters({ name: 'flatcar-stable-*', architecture: 'x86_64' });
+    ami = (await c.send(new DescribeImagesCommand({ Filters: flatcar }))).Images?.[0]?.ImageId ?? '';
   });
-  afterAll(() => t.close());
 
   const run = (input: Partial<RunInstancesCommandInput> = {}) =>
     c.send(new RunInstancesCommand({ ImageId: ami, InstanceType: 't3.medium', MinCount: 1, MaxCount: 1, SubnetId: net.subnetId, ...input }));
@@ -88,11 +75,9 @@ describe('instances', () => {
     expect(Buffer.from(attr.UserData?.Value ?? '', 'base64').toString()).toBe('#!/bin/sh\necho hi\n');
 
     await t.clock.advance(600_000); // retention over: the terminated instance is forgotten
-    expect(await failure(c.send(new DescribeInstancesCommand({ InstanceIds: [ids[0] ?? ''] })))).toEqual({
-      code: 'InvalidInstanceID.NotFound',
-      message: `The instance ID '${ids[0]}' does not exist`,
-      status: 400,
-    });
+    expect(await failure(c.send(new DescribeInstancesCommand({ InstanceIds: [ids[0] ?? ''] })))).toEqual(
+      ec2Error('InvalidInstanceID.NotFound', `The instance ID '${ids[0]}' does not exist`),
+    );
     await c.send(new TerminateInstancesCommand({ InstanceIds: [ids[1] ?? ''] }));
   });
 
@@ -102,37 +87,12 @@ describe('instances', () => {
     const other = (await run({ TagSpecifications: tags({ 'kubeception.io/cluster/g': 'owned' }) })).Instances?.[0]?.InstanceId;
     const ids = (is: Instance[]) => is.map((i) => i.InstanceId);
     expect(ids(await describeAll({ Filters: [{ Name: 'tag:kubeception.io/cluster/f', Values: ['owned'] }] }))).toEqual([a, b]);
-    expect(
-      ids(
-        await describeAll({
-          Filters: [
-            { Name: 'tag:kubeception.io/cluster/f', Values: ['owned'] },
-            { Name: 'tag:kubeception.io/role', Values: ['master', 'nope'] },
-          ],
-        }),
-      ),
-    ).toEqual([b]);
-    expect(
-      ids(
-        await describeAll({
-          Filters: [
-            { Name: 'tag-key', Values: ['kubeception.io/cluster/*'] },
-            { Name: 'instance-state-name', Values: ['pending'] },
-          ],
-        }),
-      ),
-    ).toEqual([a, b, other]);
+    expect(ids(await describeAll({ Filters: filters({ 'tag:kubeception.io/cluster/f': 'owned', 'tag:kubeception.io/role': ['master', 'nope'] }) }))).toEqual([
+      b,
+    ]);
+    expect(ids(await describeAll({ Filters: filters({ 'tag-key': 'kubeception.io/cluster/*', 'instance-state-name': 'pending' }) }))).toEqual([a, b, other]);
     await c.send(new TerminateInstancesCommand({ InstanceIds: [other ?? ''] }));
-    expect(
-      ids(
-        await describeAll({
-          Filters: [
-            { Name: 'instance-state-name', Values: ['pending', 'running'] },
-            { Name: 'vpc-id', Values: [net.vpcId] },
-          ],
-        }),
-      ),
-    ).toEqual([a, b]);
+    expect(ids(await describeAll({ Filters: filters({ 'instance-state-name': ['pending', 'running'], 'vpc-id': net.vpcId }) }))).toEqual([a, b]);
     expect(await describeAll({ Filters: [{ Name: 'vpc-id', Values: ['vpc-00000000000000000'] }] })).toEqual([]);
     await c.send(new TerminateInstancesCommand({ InstanceIds: [a ?? '', b ?? ''] }));
   });
@@ -150,11 +110,9 @@ describe('instances', () => {
     } while (token);
     expect(pages).toBe(2);
     expect(new Set(seen).size).toBe(7);
-    expect(await failure(c.send(new DescribeInstancesCommand({ MaxResults: 5, InstanceIds: [seen[0] ?? ''] })))).toEqual({
-      code: 'InvalidParameterCombination',
-      message: 'The parameter instancesSet cannot be used with the parameter maxResults',
-      status: 400,
-    });
+    expect(await failure(c.send(new DescribeInstancesCommand({ MaxResults: 5, InstanceIds: [seen[0] ?? ''] })))).toEqual(
+      ec2Error('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults'),
+    );
     expect(await failure(c.send(new DescribeInstancesCommand({ MaxResults: 1001 })))).toMatchObject({ code: 'InvalidParameterValue' });
     await c.send(new TerminateInstancesCommand({ InstanceIds: seen }));
   });
@@ -165,11 +123,9 @@ describe('instances', () => {
     expect(again.ReservationId).toBe(first.ReservationId);
     expect(again.Instances?.map((i) => i.InstanceId)).toEqual(first.Instances?.map((i) => i.InstanceId));
     expect(t.ec2.state.instances({ tag: 'n=a' })).toHaveLength(1);
-    expect(await failure(run({ ClientToken: 'node-a-gen-1', InstanceType: 't3.large', TagSpecifications: tags({ n: 'a' }) }))).toEqual({
-      code: 'IdempotentParameterMismatch',
-      message: 'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).',
-      status: 400,
-    });
+    expect(await failure(run({ ClientToken: 'node-a-gen-1', InstanceType: 't3.large', TagSpecifications: tags({ n: 'a' }) }))).toEqual(
+      ec2Error('IdempotentParameterMismatch', 'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).'),
+    );
     await c.send(new TerminateInstancesCommand({ InstanceIds: [first.Instances?.[0]?.InstanceId ?? ''] }));
     await t.clock.advance(60_000);
     expect(await failure(run({ ClientToken: 'node-a-gen-1', TagSpecifications: tags({ n: 'a' }) }))).toMatchObject({ code: 'IdempotentInstanceTerminated' });
@@ -192,21 +148,18 @@ describe('instances', () => {
     expect(launched.Instances).toHaveLength(11); // a /28 has 16 addresses, 5 reserved
     expect(launched.Instances?.[0]?.PublicIpAddress).toMatch(/^3\./);
     expect(await failure(run({ SubnetId: subnetId }))).toMatchObject({ code: 'InsufficientFreeAddressesInSubnet' });
-    expect(await failure(c.send(new DeleteSubnetCommand({ SubnetId: subnetId })))).toEqual({
-      code: 'DependencyViolation',
-      message: `The subnet '${subnetId}' has dependencies and cannot be deleted.`,
-      status: 400,
-    });
-    expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: groupId })))).toEqual({
-      code: 'DependencyViolation',
-      message: `resource ${groupId} has a dependent object`,
-      status: 400,
-    });
-    expect(await failure(c.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: net.vpcId })))).toEqual({
-      code: 'DependencyViolation',
-      message: `Network ${net.vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`,
-      status: 400,
-    });
+    expect(await failure(c.send(new DeleteSubnetCommand({ SubnetId: subnetId })))).toEqual(
+      ec2Error('DependencyViolation', `The subnet '${subnetId}' has dependencies and cannot be deleted.`),
+    );
+    expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: groupId })))).toEqual(
+      ec2Error('DependencyViolation', `resource ${groupId} has a dependent object`),
+    );
+    expect(await failure(c.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: net.vpcId })))).toEqual(
+      ec2Error(
+        'DependencyViolation',
+        `Network ${net.vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`,
+      ),
+    );
     await c.send(new TerminateInstancesCommand({ InstanceIds: launched.Instances?.map((i) => i.InstanceId ?? '') }));
     expect(await failure(c.send(new DeleteSubnetCommand({ SubnetId: subnetId })))).toMatchObject({ code: 'DependencyViolation' }); // still shutting down
     await t.clock.advance(60_000);
@@ -216,36 +169,22 @@ describe('instances', () => {
   });
 
   it("answers EC2's errors for bad launches and unknown instances", async () => {
-    expect(await failure(run({ ImageId: 'ami-0000000000000000a' }))).toEqual({
-      code: 'InvalidAMIID.NotFound',
-      message: "The image id '[ami-0000000000000000a]' does not exist",
-      status: 400,
-    });
+    expect(await failure(run({ ImageId: 'ami-0000000000000000a' }))).toEqual(
+      ec2Error('InvalidAMIID.NotFound', "The image id '[ami-0000000000000000a]' does not exist"),
+    );
     expect(await failure(run({ ImageId: 'flatcar' }))).toMatchObject({ code: 'InvalidAMIID.Malformed' });
-    expect(await failure(run({ InstanceType: 'x9.huge' as never }))).toEqual({
-      code: 'InvalidParameterValue',
-      message: "Invalid value 'x9.huge' for InstanceType.",
-      status: 400,
-    });
+    expect(await failure(run({ InstanceType: 'x9.huge' as never }))).toEqual(ec2Error('InvalidParameterValue', "Invalid value 'x9.huge' for InstanceType."));
     expect(await failure(run({ SubnetId: undefined }))).toMatchObject({ code: 'VPCIdNotSpecified' });
     expect(await failure(run({ SubnetId: 'subnet-00000000000000000' }))).toMatchObject({ code: 'InvalidSubnetID.NotFound' });
     expect(await failure(run({ SecurityGroupIds: ['sg-00000000000000000'] }))).toMatchObject({ code: 'InvalidGroup.NotFound' });
     expect(await failure(run({ MinCount: 3, MaxCount: 2 }))).toMatchObject({ code: 'InvalidParameterValue' });
     expect(await failure(run({ UserData: 'not base64!' }))).toMatchObject({ code: 'InvalidParameterValue' });
-    expect(await failure(run({ TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }] }))).toEqual({
-      code: 'InvalidParameterValue',
-      message: "'vpc' is not a valid taggable resource type for this operation.",
-      status: 400,
-    });
-    expect(await failure(c.send(new TerminateInstancesCommand({ InstanceIds: ['i-0000000000000000a', 'i-0000000000000000b'] })))).toEqual({
-      code: 'InvalidInstanceID.NotFound',
-      message: "The instance IDs 'i-0000000000000000a, i-0000000000000000b' do not exist",
-      status: 400,
-    });
-    expect(await failure(c.send(new DescribeInstancesCommand({ InstanceIds: ['abc'] })))).toEqual({
-      code: 'InvalidInstanceID.Malformed',
-      message: 'Invalid id: "abc"',
-      status: 400,
-    });
+    expect(await failure(run({ TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }] }))).toEqual(
+      ec2Error('InvalidParameterValue', "'vpc' is not a valid taggable resource type for this operation."),
+    );
+    expect(await failure(c.send(new TerminateInstancesCommand({ InstanceIds: ['i-0000000000000000a', 'i-0000000000000000b'] })))).toEqual(
+      ec2Error('InvalidInstanceID.NotFound', "The instance IDs 'i-0000000000000000a, i-0000000000000000b' do not exist"),
+    );
+    expect(await failure(c.send(new DescribeInstancesCommand({ InstanceIds: ['abc'] })))).toEqual(ec2Error('InvalidInstanceID.Malformed', 'Invalid id: "abc"'));
   });
 });

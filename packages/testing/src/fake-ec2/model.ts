@@ -1,6 +1,6 @@
 /** The resources the fake keeps, per region of the fake's one account (internal). */
 import { randomBytes } from 'node:crypto';
-import type { Cidr } from './cidr.js';
+import type { Cidr } from '@kubeception/sdk';
 
 /** Resource types the fake models, with EC2's `resource-type` names. */
 export const RESOURCE_TYPES = ['vpc', 'subnet', 'internet-gateway', 'route-table', 'security-group', 'instance'] as const;

@@ -2,7 +2,16 @@
  * Reading EC2 Query parameters (internal): flattened 1-based lists (`InstanceId.1`), structures
  * (`Filter.1.Name`, `Filter.1.Value.1`), booleans and integers, with EC2's errors for bad values.
  */
-import { Ec2Error, invalidValue, missing } from './errors.js';
+import { type Cidr, cidrFrom, parseCidr } from '@kubeception/sdk';
+import { Ec2Error, invalidCidr, invalidValue, missing } from './errors.js';
+
+/** Parses an IPv4 network written canonically (`a.b.c.d/n`, no leading zeros, no host bits); undefined otherwise. */
+export function parseNetwork(text: string): Cidr | undefined {
+  const parsed = parseCidr(text);
+  if (typeof parsed === 'string') return undefined;
+  const canonical = cidrFrom(parsed.first, parsed.prefix);
+  return canonical.text === text ? canonical : undefined;
+}
 
 /** The form parameters of one request, with a view on a nested prefix. */
 export class Params {
@@ -45,6 +54,15 @@ export class Params {
     const n = Number(v);
     if (!Number.isInteger(n)) throw new Ec2Error('InvalidParameterValue', `Invalid value '${v}' for ${name}`);
     return n;
+  }
+
+  /** An IPv4 CIDR block parameter, or undefined (`InvalidParameterValue` when it is not a network). */
+  cidr(name: string): Cidr | undefined {
+    const v = this.get(name);
+    if (v === undefined) return undefined;
+    const block = parseNetwork(v);
+    if (!block) throw invalidCidr(v, `${name.charAt(0).toLowerCase()}${name.slice(1)}`);
+    return block;
   }
 
   /** A nested view: `member('Filter', 1)` reads `Filter.1.*`. */

@@ -1,10 +1,9 @@
 /** CreateRouteTable, CreateRoute, DeleteRoute, Associate/DisassociateRouteTable, Describe/DeleteRouteTable(s) (internal). */
-import { parseCidr } from './cidr.js';
-import { type Action, type ActionContext, lookup, RETURN_TRUE, tagSet, tagsOnCreate, visible } from './context.js';
-import { dependencyViolation, Ec2Error, invalidCidr, invalidValue } from './errors.js';
-import { checkFilters, type FilterTable, matches, paginate } from './filters.js';
+import { type Action, type ActionContext, lookup, RETURN_TRUE, tagSet } from './context.js';
+import { Ec2Error, invalidValue } from './errors.js';
+import type { FilterTable } from './filters.js';
 import { newId, type Route, type RouteTable } from './model.js';
-import { filtersOf } from './params.js';
+import { deleteAction, describeAction, newResource } from './resource-actions.js';
 import type { XmlObject } from './xml.js';
 
 const RTB_FILTERS: FilterTable<RouteTable> = {
@@ -45,11 +44,7 @@ function renderTable(ctx: ActionContext, t: RouteTable): XmlObject {
 const createRouteTable: Action = (ctx) => {
   const vpc = lookup(ctx, 'vpc', ctx.params.required('VpcId'));
   const table = ctx.region.add<RouteTable>({
-    type: 'route-table',
-    id: newId('rtb'),
-    tags: tagsOnCreate(ctx.params, 'route-table'),
-    createdAt: ctx.now,
-    hiddenFor: ctx.hiddenFor('route-table'),
+    ...newResource(ctx, 'route-table'),
     vpcId: vpc.id,
     routes: [{ destination: vpc.cidr.text, gatewayId: 'local', origin: 'CreateRouteTable' }],
     associations: [],
@@ -59,11 +54,9 @@ const createRouteTable: Action = (ctx) => {
 
 const createRoute: Action = (ctx) => {
   const table = lookup(ctx, 'route-table', ctx.params.required('RouteTableId'));
-  const text = ctx.params.get('DestinationCidrBlock');
-  if (text === undefined)
+  const destination = ctx.params.cidr('DestinationCidrBlock');
+  if (!destination)
     throw new Ec2Error('MissingParameter', 'The request must contain exactly one of destinationCidrBlock, destinationIpv6CidrBlock or destinationPrefixListId');
-  const destination = parseCidr(text);
-  if (!destination) throw invalidCidr(text, 'destinationCidrBlock');
   const gatewayId = ctx.params.get('GatewayId');
   if (gatewayId === undefined) throw new Ec2Error('InvalidParameterCombination', 'The fake EC2 models routes to internet gateways only: GatewayId is required');
   const gateway = ctx.region.find('internet-gateway', gatewayId);
@@ -109,22 +102,6 @@ const disassociateRouteTable: Action = (ctx) => {
   throw new Ec2Error('InvalidAssociationID.NotFound', `The association ID '${id}' does not exist`);
 };
 
-const deleteRouteTable: Action = (ctx) => {
-  const table = lookup(ctx, 'route-table', ctx.params.required('RouteTableId'));
-  if (table.associations.length > 0) throw dependencyViolation('route-table', table.id);
-  ctx.region.resources.delete(table.id);
-  return RETURN_TRUE;
-};
-
-const describeRouteTables: Action = (ctx) => {
-  const filters = filtersOf(ctx.params);
-  const table: FilterTable<RouteTable> = { ...RTB_FILTERS, 'owner-id': () => ctx.settings.accountId };
-  checkFilters(filters, table);
-  const found = visible(ctx, 'route-table', ctx.params.list('RouteTableId')).filter((t) => matches(t, t.tags, filters, table));
-  const { page, nextToken } = paginate(found, ctx.params);
-  return { routeTableSet: page.map((t) => renderTable(ctx, t)), nextToken };
-};
-
 /** The route table actions by name. */
 export const routeTableActions: Readonly<Record<string, Action>> = {
   CreateRouteTable: createRouteTable,
@@ -132,6 +109,6 @@ export const routeTableActions: Readonly<Record<string, Action>> = {
   DeleteRoute: deleteRoute,
   AssociateRouteTable: associateRouteTable,
   DisassociateRouteTable: disassociateRouteTable,
-  DeleteRouteTable: deleteRouteTable,
-  DescribeRouteTables: describeRouteTables,
+  DeleteRouteTable: deleteAction({ type: 'route-table', idParam: 'RouteTableId', inUse: (_ctx, t) => t.associations.length > 0 }),
+  DescribeRouteTables: describeAction({ type: 'route-table', idParam: 'RouteTableId', set: 'routeTableSet', filters: RTB_FILTERS, render: renderTable }),
 };

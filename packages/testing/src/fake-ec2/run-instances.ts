@@ -5,14 +5,15 @@
  * terminated is `IdempotentInstanceTerminated`.
  */
 import { randomInt } from 'node:crypto';
-import { containsIp, formatIp, freeAddress, parseIp } from './cidr.js';
+import { type Cidr, cidrFrom, cidrsOverlap } from '@kubeception/sdk';
 import { imageId } from './catalog.js';
 import { type Action, type ActionContext, lookup, tagsOnCreate } from './context.js';
 import { Ec2Error, invalidValue, malformed, missing, notFound } from './errors.js';
 import { stateAt } from './instance-lifecycle.js';
 import { renderInstance } from './instance-render.js';
 import { type Instance, newId, type SecurityGroup, type Subnet } from './model.js';
-import type { Params } from './params.js';
+import { type Params, parseNetwork } from './params.js';
+import { newResource } from './resource-actions.js';
 import { liveInstancesIn } from './subnet-actions.js';
 import type { XmlObject } from './xml.js';
 
@@ -69,22 +70,25 @@ function userData(ctx: ActionContext): string | undefined {
   return data;
 }
 
+/** The addresses of a subnet AWS hands out, lowest first: all but the first four and the last. */
+function* hostAddresses(block: Cidr): Generator<string> {
+  for (let n = block.first + 4; n < block.first + block.size - 1; n++) yield cidrFrom(n, 32).text.replace(/\/32$/, '');
+}
+
 function addresses(ctx: ActionContext, subnet: Subnet, min: number, max: number): string[] {
-  const used = new Set(liveInstancesIn(ctx, subnet.id).map((i) => parseIp(i.privateIp) ?? 0));
+  const used = new Set(liveInstancesIn(ctx, subnet.id).map((i) => i.privateIp));
   const requested = ctx.params.get('PrivateIpAddress');
   if (requested !== undefined) {
-    const ip = parseIp(requested);
-    if (ip === undefined || !containsIp(subnet.cidr, ip)) throw invalidValue(`Address ${requested} does not fall within the subnet's address range`);
-    if (used.has(ip)) throw new Ec2Error('InvalidIPAddress.InUse', `Address ${requested} is in use.`);
+    const single = parseNetwork(`${requested}/32`);
+    if (!single || !cidrsOverlap(subnet.cidr, single)) throw invalidValue(`Address ${requested} does not fall within the subnet's address range`);
+    if (used.has(requested)) throw new Ec2Error('InvalidIPAddress.InUse', `Address ${requested} is in use.`);
     if (max > 1) throw new Ec2Error('InvalidParameterCombination', 'Cannot specify a private IP address when launching more than one instance');
     return [requested];
   }
   const out: string[] = [];
-  while (out.length < max) {
-    const ip = freeAddress(subnet.cidr, used);
-    if (ip === undefined) break;
-    used.add(ip);
-    out.push(formatIp(ip));
+  for (const address of hostAddresses(subnet.cidr)) {
+    if (out.length === max) break;
+    if (!used.has(address)) out.push(address);
   }
   if (out.length < min)
     throw new Ec2Error(
@@ -114,11 +118,7 @@ function launch(ctx: ActionContext, token: string | undefined): XmlObject {
   const reservationId = newId('r');
   const instances = ips.map((privateIp, launchIndex) =>
     ctx.region.add<Instance>({
-      type: 'instance',
-      id: newId('i'),
-      tags: new Map(tags),
-      createdAt: ctx.now,
-      hiddenFor: ctx.hiddenFor('instance'),
+      ...newResource(ctx, 'instance', new Map(tags)),
       reservationId,
       imageId: img.id,
       architecture: img.architecture,

@@ -1,10 +1,10 @@
 /** Create/Delete/DescribeSecurityGroups, Authorize ingress/egress, Revoke ingress/egress (internal). */
-import { type Action, type ActionContext, lookup, RETURN_TRUE, tagSet, tagsOnCreate, visible } from './context.js';
+import { type Action, type ActionContext, lookup, RETURN_TRUE, tagSet } from './context.js';
 import { dependencyViolation, Ec2Error, invalidValue, notFound } from './errors.js';
-import { checkFilters, type FilterTable, matches, paginate } from './filters.js';
+import type { FilterTable } from './filters.js';
 import { isLive } from './instance-lifecycle.js';
 import { newId, type SecurityGroup } from './model.js';
-import { filtersOf } from './params.js';
+import { describeAction, newResource } from './resource-actions.js';
 import { describeRule, parseRules, renderPermissions, renderRuleSet, sameRule } from './security-group-rules.js';
 import type { XmlObject } from './xml.js';
 
@@ -48,11 +48,7 @@ const createSecurityGroup: Action = (ctx) => {
   if (ctx.region.list('security-group').some((g) => g.vpcId === vpc.id && g.name === name))
     throw new Ec2Error('InvalidGroup.Duplicate', `The security group '${name}' already exists for VPC '${vpc.id}'`);
   const group = ctx.region.add<SecurityGroup>({
-    type: 'security-group',
-    id: newId('sg'),
-    tags: tagsOnCreate(ctx.params, 'security-group'),
-    createdAt: ctx.now,
-    hiddenFor: ctx.hiddenFor('security-group'),
+    ...newResource(ctx, 'security-group'),
     vpcId: vpc.id,
     name,
     description,
@@ -125,23 +121,14 @@ const deleteSecurityGroup: Action = (ctx) => {
   return RETURN_TRUE;
 };
 
-const describeSecurityGroups: Action = (ctx) => {
-  const filters = filtersOf(ctx.params);
-  const table: FilterTable<SecurityGroup> = { ...SG_FILTERS, 'owner-id': () => ctx.settings.accountId };
-  checkFilters(filters, table);
+/** The groups named by `GroupName.N` (each must be among `found`), or all of `found`. */
+function byName(ctx: ActionContext, found: SecurityGroup[]): SecurityGroup[] {
   const names = ctx.params.list('GroupName');
-  let found = visible(ctx, 'security-group', ctx.params.list('GroupId'));
-  if (names.length > 0) {
-    const missingName = names.find((n) => !found.some((g) => g.name === n));
-    if (missingName !== undefined) throw notFound('security-group', [missingName]);
-    found = found.filter((g) => names.includes(g.name));
-  }
-  const { page, nextToken } = paginate(
-    found.filter((g) => matches(g, g.tags, filters, table)),
-    ctx.params,
-  );
-  return { securityGroupInfo: page.map((g) => renderGroup(ctx, g)), nextToken };
-};
+  if (names.length === 0) return found;
+  const missingName = names.find((n) => !found.some((g) => g.name === n));
+  if (missingName !== undefined) throw notFound('security-group', [missingName]);
+  return found.filter((g) => names.includes(g.name));
+}
 
 /** The security group actions by name. */
 export const securityGroupActions: Readonly<Record<string, Action>> = {
@@ -151,5 +138,12 @@ export const securityGroupActions: Readonly<Record<string, Action>> = {
   RevokeSecurityGroupIngress: revoke(false),
   RevokeSecurityGroupEgress: revoke(true),
   DeleteSecurityGroup: deleteSecurityGroup,
-  DescribeSecurityGroups: describeSecurityGroups,
+  DescribeSecurityGroups: describeAction({
+    type: 'security-group',
+    idParam: 'GroupId',
+    set: 'securityGroupInfo',
+    filters: SG_FILTERS,
+    render: renderGroup,
+    narrow: byName,
+  }),
 };

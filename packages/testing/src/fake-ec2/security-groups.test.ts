@@ -6,23 +6,26 @@ import {
   DeleteSecurityGroupCommand,
   DeleteVpcCommand,
   DescribeSecurityGroupsCommand,
-  type EC2Client,
+  type IpPermission,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, inProcess, type InProcess, network } from './test-support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ec2Error, failure, filters, inProcessSuite, network } from './test-support.js';
 
 describe('security groups', () => {
-  let t: InProcess;
-  let c: EC2Client;
+  const t = inProcessSuite();
+  const c = t.client();
   let vpcId: string;
-  beforeAll(async () => {
-    t = inProcess();
-    c = t.client();
-    ({ vpcId } = await network(c));
+  beforeAll(async () => ({ vpcId } = await network(c)));
+
+  /** A TCP permission for ports `from`–`to` and one peer: a group (`sg-…`) or a CIDR. */
+  const tcp = (from: number, to: number, peer: string): IpPermission => ({
+    IpProtocol: 'tcp',
+    FromPort: from,
+    ToPort: to,
+    ...(peer.startsWith('sg-') ? { UserIdGroupPairs: [{ GroupId: peer }] } : { IpRanges: [{ CidrIp: peer }] }),
   });
-  afterAll(() => t.close());
 
   const create = async (name: string) =>
     (
@@ -48,11 +51,9 @@ describe('security groups', () => {
       IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
       Tags: [{ Key: 'role', Value: 'master' }],
     });
-    expect(await failure(c.send(new CreateSecurityGroupCommand({ GroupName: 'master', Description: 'x', VpcId: vpcId })))).toEqual({
-      code: 'InvalidGroup.Duplicate',
-      message: `The security group 'master' already exists for VPC '${vpcId}'`,
-      status: 400,
-    });
+    expect(await failure(c.send(new CreateSecurityGroupCommand({ GroupName: 'master', Description: 'x', VpcId: vpcId })))).toEqual(
+      ec2Error('InvalidGroup.Duplicate', `The security group 'master' already exists for VPC '${vpcId}'`),
+    );
     expect(await failure(c.send(new CreateSecurityGroupCommand({ GroupName: 'default', Description: 'x', VpcId: vpcId })))).toMatchObject({
       code: 'InvalidParameterValue',
     });
@@ -84,39 +85,18 @@ describe('security groups', () => {
       ReferencedGroupInfo: { GroupId: ingress },
       Description: 'kubelet',
     });
-    const dup = await failure(
-      c.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId: worker,
-          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: '10.0.0.0/16' }] }],
-        }),
-      ),
+    const dup = await failure(c.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: worker, IpPermissions: [tcp(30000, 32767, '10.0.0.0/16')] })));
+    expect(dup).toEqual(
+      ec2Error('InvalidPermission.Duplicate', 'the specified rule "peer: 10.0.0.0/16, TCP, from port: 30000, to port: 32767, ALLOW" already exists'),
     );
-    expect(dup).toEqual({
-      code: 'InvalidPermission.Duplicate',
-      message: 'the specified rule "peer: 10.0.0.0/16, TCP, from port: 30000, to port: 32767, ALLOW" already exists',
-      status: 400,
-    });
     const allEgress = await failure(
       c.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: worker, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] })),
     );
     expect(allEgress.message).toBe('the specified rule "peer: 0.0.0.0/0, ALL, ALLOW" already exists');
-    await c.send(
-      new AuthorizeSecurityGroupEgressCommand({
-        GroupId: worker,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: ingress }] }],
-      }),
+    await c.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: worker, IpPermissions: [tcp(443, 443, ingress)] }));
+    expect(await failure(c.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: worker, IpPermissions: [tcp(1, 2, 'sg-00000000000000000')] })))).toEqual(
+      ec2Error('InvalidGroup.NotFound', "The security group 'sg-00000000000000000' does not exist"),
     );
-    expect(
-      await failure(
-        c.send(
-          new AuthorizeSecurityGroupIngressCommand({
-            GroupId: worker,
-            IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1, ToPort: 2, UserIdGroupPairs: [{ GroupId: 'sg-00000000000000000' }] }],
-          }),
-        ),
-      ),
-    ).toEqual({ code: 'InvalidGroup.NotFound', message: "The security group 'sg-00000000000000000' does not exist", status: 400 });
 
     const described = (await c.send(new DescribeSecurityGroupsCommand({ GroupIds: [worker] }))).SecurityGroups?.[0];
     expect(described?.IpPermissions?.find((p) => p.FromPort === 30000)?.IpRanges?.map((r) => r.CidrIp)).toEqual(['10.0.0.0/16', '192.168.0.0/24']);
@@ -124,62 +104,30 @@ describe('security groups', () => {
     const byRef = await c.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'ip-permission.group-id', Values: [ingress] }] }));
     expect(byRef.SecurityGroups?.map((g) => g.GroupName)).toEqual(['worker']);
 
-    await c.send(
-      new RevokeSecurityGroupIngressCommand({
-        GroupId: worker,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: '192.168.0.0/24' }] }],
-      }),
+    await c.send(new RevokeSecurityGroupIngressCommand({ GroupId: worker, IpPermissions: [tcp(30000, 32767, '192.168.0.0/24')] }));
+    expect(await failure(c.send(new RevokeSecurityGroupIngressCommand({ GroupId: worker, IpPermissions: [tcp(30000, 32767, '192.168.0.0/24')] })))).toEqual(
+      ec2Error('InvalidPermission.NotFound', 'The specified rule does not exist in this security group.'),
     );
-    expect(
-      await failure(
-        c.send(
-          new RevokeSecurityGroupIngressCommand({
-            GroupId: worker,
-            IpPermissions: [{ IpProtocol: 'tcp', FromPort: 30000, ToPort: 32767, IpRanges: [{ CidrIp: '192.168.0.0/24' }] }],
-          }),
-        ),
-      ),
-    ).toEqual({ code: 'InvalidPermission.NotFound', message: 'The specified rule does not exist in this security group.', status: 400 });
     const ruleId = rules.SecurityGroupRules?.[0]?.SecurityGroupRuleId ?? '';
     await c.send(new RevokeSecurityGroupIngressCommand({ GroupId: worker, SecurityGroupRuleIds: [ruleId] }));
 
     // `worker` still references `ingress` in an egress rule: ingress cannot go yet
-    expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: ingress })))).toEqual({
-      code: 'DependencyViolation',
-      message: `resource ${ingress} has a dependent object`,
-      status: 400,
-    });
-    await c.send(
-      new RevokeSecurityGroupEgressCommand({
-        GroupId: worker,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: ingress }] }],
-      }),
+    expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: ingress })))).toEqual(
+      ec2Error('DependencyViolation', `resource ${ingress} has a dependent object`),
     );
+    await c.send(new RevokeSecurityGroupEgressCommand({ GroupId: worker, IpPermissions: [tcp(443, 443, ingress)] }));
     await c.send(new DeleteSecurityGroupCommand({ GroupId: ingress }));
-    expect(await failure(c.send(new DescribeSecurityGroupsCommand({ GroupIds: [ingress] })))).toEqual({
-      code: 'InvalidGroup.NotFound',
-      message: `The security group '${ingress}' does not exist`,
-      status: 400,
-    });
+    expect(await failure(c.send(new DescribeSecurityGroupsCommand({ GroupIds: [ingress] })))).toEqual(
+      ec2Error('InvalidGroup.NotFound', `The security group '${ingress}' does not exist`),
+    );
   });
 
   it('never deletes the default group, and keeps the VPC until its groups are gone', async () => {
-    const def = (
-      await c.send(
-        new DescribeSecurityGroupsCommand({
-          Filters: [
-            { Name: 'vpc-id', Values: [vpcId] },
-            { Name: 'group-name', Values: ['default'] },
-          ],
-        }),
-      )
-    ).SecurityGroups?.[0];
+    const def = (await c.send(new DescribeSecurityGroupsCommand({ Filters: filters({ 'vpc-id': vpcId, 'group-name': 'default' }) }))).SecurityGroups?.[0];
     expect(def?.IpPermissions?.[0]?.UserIdGroupPairs?.[0]?.GroupId).toBe(def?.GroupId);
-    expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: def?.GroupId })))).toEqual({
-      code: 'CannotDelete',
-      message: `the specified group: "${def?.GroupId}" name: "default" cannot be deleted by a user`,
-      status: 400,
-    });
+    expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: def?.GroupId })))).toEqual(
+      ec2Error('CannotDelete', `the specified group: "${def?.GroupId}" name: "default" cannot be deleted by a user`),
+    );
     expect(await failure(c.send(new DeleteVpcCommand({ VpcId: vpcId })))).toMatchObject({ code: 'DependencyViolation' });
     expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: 'bogus' })))).toMatchObject({ code: 'InvalidGroupId.Malformed' });
   });
@@ -187,11 +135,9 @@ describe('security groups', () => {
   it('keeps a VPC whose only dependency is a security group (DependencyViolation)', async () => {
     const lone = (await c.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc?.VpcId ?? '';
     const groupId = (await c.send(new CreateSecurityGroupCommand({ GroupName: 'only', Description: 'only', VpcId: lone }))).GroupId ?? '';
-    expect(await failure(c.send(new DeleteVpcCommand({ VpcId: lone })))).toEqual({
-      code: 'DependencyViolation',
-      message: `The vpc '${lone}' has dependencies and cannot be deleted.`,
-      status: 400,
-    });
+    expect(await failure(c.send(new DeleteVpcCommand({ VpcId: lone })))).toEqual(
+      ec2Error('DependencyViolation', `The vpc '${lone}' has dependencies and cannot be deleted.`),
+    );
     await c.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
     await c.send(new DeleteVpcCommand({ VpcId: lone }));
     expect(t.ec2.state.resources().filter((r) => r.vpcId === lone)).toEqual([]);

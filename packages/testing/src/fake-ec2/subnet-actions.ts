@@ -1,12 +1,12 @@
 /** CreateSubnet, DescribeSubnets, DeleteSubnet, ModifySubnetAttribute (internal). */
-import { contains, overlaps, parseCidr, RESERVED_PER_SUBNET } from './cidr.js';
+import { cidrsOverlap } from '@kubeception/sdk';
 import { zoneId } from './catalog.js';
-import { type Action, type ActionContext, lookup, RETURN_TRUE, tagSet, tagsOnCreate, visible } from './context.js';
-import { dependencyViolation, Ec2Error, invalidCidr, invalidValue, missing } from './errors.js';
-import { checkFilters, type FilterTable, matches, paginate } from './filters.js';
+import { type Action, type ActionContext, lookup, RETURN_TRUE, tagSet } from './context.js';
+import { Ec2Error, invalidValue, missing } from './errors.js';
+import type { FilterTable } from './filters.js';
 import { isLive } from './instance-lifecycle.js';
-import { newId, type Subnet } from './model.js';
-import { filtersOf } from './params.js';
+import type { Subnet } from './model.js';
+import { deleteAction, describeAction, newResource } from './resource-actions.js';
 import type { XmlObject } from './xml.js';
 
 const SUBNET_FILTERS: FilterTable<Subnet> = {
@@ -23,6 +23,9 @@ const SUBNET_FILTERS: FilterTable<Subnet> = {
   defaultForAz: () => 'false',
   'map-public-ip-on-launch': (s) => s.mapPublicIpOnLaunch,
 };
+
+/** Addresses AWS reserves in every subnet: the first four and the last. */
+const RESERVED_PER_SUBNET = 5;
 
 /** Instances that still hold an address in the subnet. */
 export function liveInstancesIn(ctx: ActionContext, subnetId: string) {
@@ -65,19 +68,14 @@ function zoneFor(ctx: ActionContext): { zone: string; zoneId: string } {
 
 const createSubnet: Action = (ctx) => {
   const vpc = lookup(ctx, 'vpc', ctx.params.required('VpcId'));
-  const text = ctx.params.get('CidrBlock');
-  if (text === undefined) throw missing('CidrBlock');
-  const cidr = parseCidr(text);
-  if (!cidr) throw invalidCidr(text);
-  if (cidr.prefix < 16 || cidr.prefix > 28 || !contains(vpc.cidr, cidr)) throw new Ec2Error('InvalidSubnet.Range', `The CIDR '${text}' is invalid.`);
-  if (ctx.region.list('subnet').some((s) => s.vpcId === vpc.id && overlaps(s.cidr, cidr)))
-    throw new Ec2Error('InvalidSubnet.Conflict', `The CIDR '${text}' conflicts with another subnet`);
+  const cidr = ctx.params.cidr('CidrBlock');
+  if (!cidr) throw missing('CidrBlock');
+  const inVpc = cidr.prefix >= vpc.cidr.prefix && cidrsOverlap(vpc.cidr, cidr);
+  if (cidr.prefix < 16 || cidr.prefix > 28 || !inVpc) throw new Ec2Error('InvalidSubnet.Range', `The CIDR '${cidr.text}' is invalid.`);
+  if (ctx.region.list('subnet').some((s) => s.vpcId === vpc.id && cidrsOverlap(s.cidr, cidr)))
+    throw new Ec2Error('InvalidSubnet.Conflict', `The CIDR '${cidr.text}' conflicts with another subnet`);
   const subnet = ctx.region.add<Subnet>({
-    type: 'subnet',
-    id: newId('subnet'),
-    tags: tagsOnCreate(ctx.params, 'subnet'),
-    createdAt: ctx.now,
-    hiddenFor: ctx.hiddenFor('subnet'),
+    ...newResource(ctx, 'subnet'),
     vpcId: vpc.id,
     cidr,
     ...zoneFor(ctx),
@@ -86,25 +84,13 @@ const createSubnet: Action = (ctx) => {
   return { subnet: { ...renderSubnet(ctx, subnet), state: 'pending' } };
 };
 
-const describeSubnets: Action = (ctx) => {
-  const filters = filtersOf(ctx.params);
-  const table: FilterTable<Subnet> = { ...SUBNET_FILTERS, 'owner-id': () => ctx.settings.accountId };
-  checkFilters(filters, table);
-  const found = visible(ctx, 'subnet', ctx.params.list('SubnetId')).filter((s) => matches(s, s.tags, filters, table));
-  const { page, nextToken } = paginate(found, ctx.params);
-  return { subnetSet: page.map((s) => renderSubnet(ctx, s)), nextToken };
-};
-
-const deleteSubnet: Action = (ctx) => {
-  const subnet = lookup(ctx, 'subnet', ctx.params.required('SubnetId'));
-  if (liveInstancesIn(ctx, subnet.id).length > 0) throw dependencyViolation('subnet', subnet.id);
+/** Drops the subnet's route table association. */
+function disassociate(ctx: ActionContext, subnet: Subnet): void {
   for (const t of ctx.region.list('route-table')) {
     const i = t.associations.findIndex((a) => a.subnetId === subnet.id);
     if (i >= 0) t.associations.splice(i, 1);
   }
-  ctx.region.resources.delete(subnet.id);
-  return RETURN_TRUE;
-};
+}
 
 const modifySubnetAttribute: Action = (ctx) => {
   const subnet = lookup(ctx, 'subnet', ctx.params.required('SubnetId'));
@@ -121,7 +107,7 @@ const modifySubnetAttribute: Action = (ctx) => {
 /** The subnet actions by name. */
 export const subnetActions: Readonly<Record<string, Action>> = {
   CreateSubnet: createSubnet,
-  DescribeSubnets: describeSubnets,
-  DeleteSubnet: deleteSubnet,
+  DescribeSubnets: describeAction({ type: 'subnet', idParam: 'SubnetId', set: 'subnetSet', filters: SUBNET_FILTERS, render: renderSubnet }),
+  DeleteSubnet: deleteAction({ type: 'subnet', idParam: 'SubnetId', inUse: (ctx, s) => liveInstancesIn(ctx, s.id).length > 0, cleanup: disassociate }),
   ModifySubnetAttribute: modifySubnetAttribute,
 };

@@ -7,21 +7,17 @@ import {
   DescribeRegionsCommand,
   DescribeTagsCommand,
   DescribeVpcsCommand,
-  type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, inProcess, type InProcess } from './test-support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ec2Error, failure, filters, inProcessSuite } from './test-support.js';
 
 describe('tags', () => {
-  let t: InProcess;
-  let c: EC2Client;
+  const t = inProcessSuite();
+  const c = t.client('eu-central-1');
   let vpcId: string;
   beforeAll(async () => {
-    t = inProcess();
-    c = t.client('eu-central-1');
     vpcId = (await c.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc?.VpcId ?? '';
   });
-  afterAll(() => t.close());
 
   it('creates, describes and deletes tags', async () => {
     await c.send(
@@ -40,18 +36,9 @@ describe('tags', () => {
       { ResourceId: vpcId, ResourceType: 'vpc', Key: 'kubeception.io/cluster/x', Value: 'owned' },
       { ResourceId: vpcId, ResourceType: 'vpc', Key: 'empty', Value: '' },
     ]);
-    expect(
-      (
-        await c.send(
-          new DescribeTagsCommand({
-            Filters: [
-              { Name: 'key', Values: ['kubeception.io/*'] },
-              { Name: 'resource-type', Values: ['vpc'] },
-            ],
-          }),
-        )
-      ).Tags?.map((x) => x.Key),
-    ).toEqual(['kubeception.io/cluster/x']);
+    expect((await c.send(new DescribeTagsCommand({ Filters: filters({ key: 'kubeception.io/*', 'resource-type': 'vpc' }) }))).Tags?.map((x) => x.Key)).toEqual([
+      'kubeception.io/cluster/x',
+    ]);
     expect((await c.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag-value', Values: ['owned'] }] }))).Vpcs?.map((v) => v.VpcId)).toEqual([vpcId]);
     await c.send(new DeleteTagsCommand({ Resources: [vpcId], Tags: [{ Key: 'Name', Value: 'other' }, { Key: 'empty' }] }));
     expect(t.ec2.state.resources({ type: 'vpc' })[0]?.tags).toEqual({ Name: 'net', 'kubeception.io/cluster/x': 'owned' });
@@ -70,11 +57,9 @@ describe('tags', () => {
   });
 
   it("answers EC2's errors for bad ids and tags", async () => {
-    expect(await failure(c.send(new CreateTagsCommand({ Resources: ['foo-123'], Tags: [{ Key: 'a', Value: 'b' }] })))).toEqual({
-      code: 'InvalidID',
-      message: "The ID 'foo-123' is not valid",
-      status: 400,
-    });
+    expect(await failure(c.send(new CreateTagsCommand({ Resources: ['foo-123'], Tags: [{ Key: 'a', Value: 'b' }] })))).toEqual(
+      ec2Error('InvalidID', "The ID 'foo-123' is not valid"),
+    );
     expect(await failure(c.send(new CreateTagsCommand({ Resources: ['i-0123456789abcdef0'], Tags: [{ Key: 'a', Value: 'b' }] })))).toMatchObject({
       code: 'InvalidInstanceID.NotFound',
     });
@@ -90,20 +75,14 @@ describe('tags', () => {
     const other = t.client('us-east-1');
     expect((await other.send(new DescribeVpcsCommand({}))).Vpcs).toEqual([]);
     expect(await failure(other.send(new DescribeVpcsCommand({ VpcIds: [vpcId] })))).toMatchObject({ code: 'InvalidVpcID.NotFound' });
-    expect(await failure(t.client('mars-north-1').send(new DescribeVpcsCommand({})))).toEqual({
-      code: 'AuthFailure',
-      message: 'AWS was not able to validate the provided access credentials',
-      status: 401,
-    });
+    expect(await failure(t.client('mars-north-1').send(new DescribeVpcsCommand({})))).toEqual(
+      ec2Error('AuthFailure', 'AWS was not able to validate the provided access credentials', 401),
+    );
   });
 });
 
 describe('catalogue', () => {
-  let t: InProcess;
-  beforeAll(() => {
-    t = inProcess({ regions: { 'eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], 'us-east-1': ['us-east-1a', 'us-east-1b'] } });
-  });
-  afterAll(() => t.close());
+  const t = inProcessSuite({ regions: { 'eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], 'us-east-1': ['us-east-1a', 'us-east-1b'] } });
 
   it('describes availability zones and regions', async () => {
     const c = t.client('eu-west-1');

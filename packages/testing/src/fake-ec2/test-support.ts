@@ -1,6 +1,7 @@
 /** Helpers for the fake EC2's own tests: real SDK clients in-process through msw (internal). */
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { setupServer } from 'msw/node';
+import { afterAll, beforeAll } from 'vitest';
 import { createSimulatedClock, type SimulatedClock } from '../simulated-host/clock.js';
 import { createFakeEc2, type FakeEc2, type FakeEc2Options } from './fake-ec2.js';
 
@@ -19,12 +20,11 @@ export interface InProcess {
   close(): void;
 }
 
-/** Starts msw with the fake's handlers. */
-export function inProcess(options: FakeEc2Options = {}): InProcess {
+/** The fake and its clients, msw not yet listening. */
+function create(options: FakeEc2Options): InProcess & { listen(): void } {
   const clock = createSimulatedClock({ start: Date.parse('2026-01-01T00:00:00Z') });
   const ec2 = createFakeEc2({ now: () => new Date(clock.now()), ...options });
   const server = setupServer(...ec2.handlers);
-  server.listen({ onUnhandledRequest: 'error' });
   const clients: EC2Client[] = [];
   const client = (region = 'us-east-1', config: Partial<EC2ClientConfig> = {}) => {
     const c = new EC2Client({ region, endpoint: ENDPOINT, credentials: CREDENTIALS, maxAttempts: 1, ...config });
@@ -35,11 +35,37 @@ export function inProcess(options: FakeEc2Options = {}): InProcess {
     ec2,
     clock,
     client,
+    listen: () => server.listen({ onUnhandledRequest: 'error' }),
     close: () => {
       for (const c of clients) c.destroy();
       server.close();
     },
   };
+}
+
+/** Starts msw with the fake's handlers. */
+export function inProcess(options: FakeEc2Options = {}): InProcess {
+  const t = create(options);
+  t.listen();
+  return t;
+}
+
+/** A fake for the enclosing `describe` block: msw listens from its `beforeAll` and closes in its `afterAll`. */
+export function inProcessSuite(options: FakeEc2Options = {}): InProcess {
+  const t = create(options);
+  beforeAll(() => t.listen());
+  afterAll(() => t.close());
+  return t;
+}
+
+/** An EC2 error as {@link failure} reads it. */
+export function ec2Error(code: string, message: string, status = 400): { code: string; message: string; status: number } {
+  return { code, message, status };
+}
+
+/** `Filters` of a Describe call: a value or several per name. */
+export function filters(values: Readonly<Record<string, string | readonly string[]>>): { Name: string; Values: string[] }[] {
+  return Object.entries(values).map(([Name, value]) => ({ Name, Values: typeof value === 'string' ? [value] : [...value] }));
 }
 
 /** The error code (`name`), message and HTTP status of a rejected SDK call. */

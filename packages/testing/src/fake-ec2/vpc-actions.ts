@@ -1,11 +1,10 @@
 /** CreateVpc, DescribeVpcs, DeleteVpc, ModifyVpcAttribute, DescribeVpcAttribute (internal). */
-import { parseCidr } from './cidr.js';
-import { type Action, type ActionContext, lookup, RETURN_TRUE, tagSet, tagsOnCreate, visible } from './context.js';
-import { dependencyViolation, Ec2Error, invalidCidr, invalidValue, missing } from './errors.js';
-import { checkFilters, type FilterTable, matches, paginate } from './filters.js';
+import { type Action, type ActionContext, lookup, RETURN_TRUE, tagSet } from './context.js';
+import { Ec2Error, invalidValue, missing } from './errors.js';
+import type { FilterTable } from './filters.js';
 import { isLive } from './instance-lifecycle.js';
 import { newId, type Rule, type Vpc } from './model.js';
-import { filtersOf } from './params.js';
+import { deleteAction, describeAction, newResource } from './resource-actions.js';
 import type { XmlObject } from './xml.js';
 
 const VPC_FILTERS: FilterTable<Vpc> = {
@@ -39,75 +38,53 @@ function allowAll(peer: { cidr?: string; groupId?: string }): Rule {
 }
 
 const createVpc: Action = (ctx) => {
-  const text = ctx.params.get('CidrBlock');
-  if (text === undefined) throw missing('CidrBlock');
-  const cidr = parseCidr(text);
-  if (!cidr) throw invalidCidr(text);
-  if (cidr.prefix < 16 || cidr.prefix > 28) throw new Ec2Error('InvalidVpc.Range', `The CIDR '${text}' is invalid.`);
+  const cidr = ctx.params.cidr('CidrBlock');
+  if (!cidr) throw missing('CidrBlock');
+  if (cidr.prefix < 16 || cidr.prefix > 28) throw new Ec2Error('InvalidVpc.Range', `The CIDR '${cidr.text}' is invalid.`);
   const tenancy = ctx.params.get('InstanceTenancy');
   if (tenancy !== undefined && tenancy !== 'default') throw new Ec2Error('UnsupportedTenancy', `The tenancy value ${tenancy} is not supported.`);
-  const base = { createdAt: ctx.now };
   const vpc = ctx.region.add<Vpc>({
-    ...base,
-    type: 'vpc',
-    id: newId('vpc'),
-    tags: tagsOnCreate(ctx.params, 'vpc'),
-    hiddenFor: ctx.hiddenFor('vpc'),
+    ...newResource(ctx, 'vpc'),
     cidr,
     cidrAssociationId: newId('vpc-cidr-assoc', 8),
     enableDnsSupport: true,
     enableDnsHostnames: false,
   });
   ctx.region.add({
-    ...base,
-    type: 'route-table',
-    id: newId('rtb'),
-    tags: new Map(),
-    hiddenFor: ctx.hiddenFor('route-table'),
+    ...newResource(ctx, 'route-table', new Map()),
     vpcId: vpc.id,
     routes: [{ destination: cidr.text, gatewayId: 'local', origin: 'CreateRouteTable' }],
     associations: [{ id: newId('rtbassoc'), subnetId: undefined, main: true }],
   });
-  const sgId = newId('sg');
+  const group = newResource(ctx, 'security-group', new Map());
   ctx.region.add({
-    ...base,
-    type: 'security-group',
-    id: sgId,
-    tags: new Map(),
-    hiddenFor: ctx.hiddenFor('security-group'),
+    ...group,
     vpcId: vpc.id,
     name: 'default',
     description: 'default VPC security group',
-    ingress: [allowAll({ groupId: sgId })],
+    ingress: [allowAll({ groupId: group.id })],
     egress: [allowAll({ cidr: '0.0.0.0/0' })],
   });
   return { vpc: { ...renderVpc(ctx, vpc), state: 'pending' } };
 };
 
-const describeVpcs: Action = (ctx) => {
-  const filters = filtersOf(ctx.params);
-  const table: FilterTable<Vpc> = { ...VPC_FILTERS, 'owner-id': () => ctx.settings.accountId };
-  checkFilters(filters, table);
-  const found = visible(ctx, 'vpc', ctx.params.list('VpcId')).filter((v) => matches(v, v.tags, filters, table));
-  const { page, nextToken } = paginate(found, ctx.params);
-  return { vpcSet: page.map((v) => renderVpc(ctx, v)), nextToken };
-};
-
-const deleteVpc: Action = (ctx) => {
-  const vpc = lookup(ctx, 'vpc', ctx.params.required('VpcId'));
+/** Whether anything but the VPC's main route table and default security group is still in it. */
+function vpcInUse(ctx: ActionContext, vpc: Vpc): boolean {
   const r = ctx.region;
-  const inUse =
+  return (
     r.list('subnet').some((s) => s.vpcId === vpc.id) ||
     r.list('internet-gateway').some((g) => g.vpcId === vpc.id) ||
     r.list('route-table').some((t) => t.vpcId === vpc.id && !t.associations.some((a) => a.main)) ||
     r.list('security-group').some((g) => g.vpcId === vpc.id && g.name !== 'default') ||
-    r.list('instance').some((i) => i.vpcId === vpc.id && isLive(i, ctx.now, ctx.settings.delays));
-  if (inUse) throw dependencyViolation('vpc', vpc.id);
-  for (const t of r.list('route-table')) if (t.vpcId === vpc.id) r.resources.delete(t.id);
-  for (const g of r.list('security-group')) if (g.vpcId === vpc.id) r.resources.delete(g.id);
-  r.resources.delete(vpc.id);
-  return RETURN_TRUE;
-};
+    r.list('instance').some((i) => i.vpcId === vpc.id && isLive(i, ctx.now, ctx.settings.delays))
+  );
+}
+
+/** Deletes the VPC's main route table and default security group with it. */
+function deleteDefaults(ctx: ActionContext, vpc: Vpc): void {
+  for (const t of ctx.region.list('route-table')) if (t.vpcId === vpc.id) ctx.region.resources.delete(t.id);
+  for (const g of ctx.region.list('security-group')) if (g.vpcId === vpc.id) ctx.region.resources.delete(g.id);
+}
 
 const VPC_ATTRIBUTES = { EnableDnsSupport: 'enableDnsSupport', EnableDnsHostnames: 'enableDnsHostnames' } as const;
 
@@ -135,8 +112,8 @@ const describeVpcAttribute: Action = (ctx) => {
 /** The VPC actions by name. */
 export const vpcActions: Readonly<Record<string, Action>> = {
   CreateVpc: createVpc,
-  DescribeVpcs: describeVpcs,
-  DeleteVpc: deleteVpc,
+  DescribeVpcs: describeAction({ type: 'vpc', idParam: 'VpcId', set: 'vpcSet', filters: VPC_FILTERS, render: renderVpc }),
+  DeleteVpc: deleteAction({ type: 'vpc', idParam: 'VpcId', inUse: vpcInUse, cleanup: deleteDefaults }),
   ModifyVpcAttribute: modifyVpcAttribute,
   DescribeVpcAttribute: describeVpcAttribute,
 };

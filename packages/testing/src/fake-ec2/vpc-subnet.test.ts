@@ -7,22 +7,16 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcsCommand,
-  type EC2Client,
   ModifySubnetAttributeCommand,
   ModifyVpcAttributeCommand,
   DescribeRouteTablesCommand,
 } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, inProcess, type InProcess } from './test-support.js';
+import { describe, expect, it } from 'vitest';
+import { ec2Error, failure, filters, inProcessSuite } from './test-support.js';
 
 describe('VPCs and subnets', () => {
-  let t: InProcess;
-  let c: EC2Client;
-  beforeAll(() => {
-    t = inProcess();
-    c = t.client();
-  });
-  afterAll(() => t.close());
+  const t = inProcessSuite();
+  const c = t.client();
 
   it('creates a VPC with tags, its main route table and default security group', async () => {
     const { Vpc } = await c.send(
@@ -42,11 +36,7 @@ describe('VPCs and subnets', () => {
   });
 
   it('validates VPC CIDRs', async () => {
-    expect(await failure(c.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/8' })))).toEqual({
-      code: 'InvalidVpc.Range',
-      message: "The CIDR '10.0.0.0/8' is invalid.",
-      status: 400,
-    });
+    expect(await failure(c.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/8' })))).toEqual(ec2Error('InvalidVpc.Range', "The CIDR '10.0.0.0/8' is invalid."));
     expect(await failure(c.send(new CreateVpcCommand({ CidrBlock: '10.0.0.1/16' })))).toMatchObject({
       code: 'InvalidParameterValue',
       message: 'Value (10.0.0.1/16) for parameter cidrBlock is invalid. This is not a valid CIDR block.',
@@ -64,11 +54,9 @@ describe('VPCs and subnets', () => {
     expect(
       await failure(c.send(new ModifyVpcAttributeCommand({ VpcId, EnableDnsHostnames: { Value: true }, EnableDnsSupport: { Value: true } }))),
     ).toMatchObject({ code: 'InvalidParameterCombination' });
-    expect(await failure(c.send(new ModifyVpcAttributeCommand({ VpcId: 'vpc-00000000000000000', EnableDnsSupport: { Value: true } })))).toEqual({
-      code: 'InvalidVpcID.NotFound',
-      message: "The vpc ID 'vpc-00000000000000000' does not exist",
-      status: 400,
-    });
+    expect(await failure(c.send(new ModifyVpcAttributeCommand({ VpcId: 'vpc-00000000000000000', EnableDnsSupport: { Value: true } })))).toEqual(
+      ec2Error('InvalidVpcID.NotFound', "The vpc ID 'vpc-00000000000000000' does not exist"),
+    );
   });
 
   it("creates subnets inside the VPC, without overlap, in the region's zones", async () => {
@@ -92,11 +80,9 @@ describe('VPCs and subnets', () => {
       Tags: [{ Key: 'role', Value: 'public' }],
     });
     await c.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.3.1.0/24', AvailabilityZone: 'us-east-1c' }));
-    expect(await failure(c.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.3.0.128/25' })))).toEqual({
-      code: 'InvalidSubnet.Conflict',
-      message: "The CIDR '10.3.0.128/25' conflicts with another subnet",
-      status: 400,
-    });
+    expect(await failure(c.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.3.0.128/25' })))).toEqual(
+      ec2Error('InvalidSubnet.Conflict', "The CIDR '10.3.0.128/25' conflicts with another subnet"),
+    );
     expect(await failure(c.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.4.0.0/24' })))).toMatchObject({
       code: 'InvalidSubnet.Range',
       message: "The CIDR '10.4.0.0/24' is invalid.",
@@ -108,41 +94,28 @@ describe('VPCs and subnets', () => {
     expect(await failure(c.send(new CreateSubnetCommand({ VpcId: 'vpc-0123456789abcdef0', CidrBlock: '10.3.2.0/24' })))).toMatchObject({
       code: 'InvalidVpcID.NotFound',
     });
-    const byZone = await c.send(
-      new DescribeSubnetsCommand({
-        Filters: [
-          { Name: 'vpc-id', Values: [VpcId] },
-          { Name: 'availability-zone', Values: ['us-east-1c'] },
-        ],
-      }),
-    );
+    const byZone = await c.send(new DescribeSubnetsCommand({ Filters: filters({ 'vpc-id': VpcId, 'availability-zone': 'us-east-1c' }) }));
     expect(byZone.Subnets?.map((s) => s.CidrBlock)).toEqual(['10.3.1.0/24']);
     const byTag = await c.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'tag:role', Values: ['pub*'] }] }));
     expect(byTag.Subnets?.map((s) => s.SubnetId)).toEqual([Subnet?.SubnetId]);
     await c.send(new ModifySubnetAttributeCommand({ SubnetId: Subnet?.SubnetId, MapPublicIpOnLaunch: { Value: true } }));
     expect((await c.send(new DescribeSubnetsCommand({ SubnetIds: [Subnet?.SubnetId ?? ''] }))).Subnets?.[0]?.MapPublicIpOnLaunch).toBe(true);
-    expect(await failure(c.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'no-such-filter', Values: ['x'] }] })))).toEqual({
-      code: 'InvalidParameterValue',
-      message: "The filter 'no-such-filter' is invalid",
-      status: 400,
-    });
+    expect(await failure(c.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'no-such-filter', Values: ['x'] }] })))).toEqual(
+      ec2Error('InvalidParameterValue', "The filter 'no-such-filter' is invalid"),
+    );
   });
 
   it('refuses to delete a VPC with subnets (DependencyViolation), then deletes it with its default parts', async () => {
     const { Vpc } = await c.send(new CreateVpcCommand({ CidrBlock: '10.5.0.0/16' }));
     const VpcId = Vpc?.VpcId ?? '';
     const { Subnet } = await c.send(new CreateSubnetCommand({ VpcId, CidrBlock: '10.5.0.0/24' }));
-    expect(await failure(c.send(new DeleteVpcCommand({ VpcId })))).toEqual({
-      code: 'DependencyViolation',
-      message: `The vpc '${VpcId}' has dependencies and cannot be deleted.`,
-      status: 400,
-    });
+    expect(await failure(c.send(new DeleteVpcCommand({ VpcId })))).toEqual(
+      ec2Error('DependencyViolation', `The vpc '${VpcId}' has dependencies and cannot be deleted.`),
+    );
     await c.send(new DeleteSubnetCommand({ SubnetId: Subnet?.SubnetId }));
-    expect(await failure(c.send(new DeleteSubnetCommand({ SubnetId: Subnet?.SubnetId })))).toEqual({
-      code: 'InvalidSubnetID.NotFound',
-      message: `The subnet ID '${Subnet?.SubnetId}' does not exist`,
-      status: 400,
-    });
+    expect(await failure(c.send(new DeleteSubnetCommand({ SubnetId: Subnet?.SubnetId })))).toEqual(
+      ec2Error('InvalidSubnetID.NotFound', `The subnet ID '${Subnet?.SubnetId}' does not exist`),
+    );
     await c.send(new DeleteVpcCommand({ VpcId }));
     expect(t.ec2.state.resources().filter((r) => r.vpcId === VpcId)).toEqual([]);
     expect(await failure(c.send(new DescribeVpcsCommand({ VpcIds: [VpcId] })))).toMatchObject({ code: 'InvalidVpcID.NotFound' });

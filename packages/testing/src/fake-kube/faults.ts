@@ -1,4 +1,5 @@
 /** Fault injection: failing requests, latency, dropped watches, compaction, pause. */
+import { type FaultProtocol, FaultInjector, type LatencyRule, oneOf, type RuleFaults } from '../shared/index.js';
 import type { RequestRecord } from './request-log.js';
 
 /** Which requests a fault applies to; every given field must match. */
@@ -28,27 +29,12 @@ export interface FailureSpec extends FaultMatch {
 }
 
 /** Latency to add. */
-export interface LatencySpec extends FaultMatch {
-  /** Milliseconds before the request is handled. */
-  readonly ms: number;
-  /** How many matching requests are delayed. @default Infinity */
-  readonly times?: number;
-}
+export interface LatencySpec extends FaultMatch, LatencyRule {}
 
-/** A handle to remove one injected fault early. */
-export interface FaultHandle {
-  /** Requests still to be affected. */
-  readonly remaining: number;
-  /** Removes the fault. */
-  cancel(): void;
-}
+export type { FaultHandle } from '../shared/index.js';
 
 /** Fault injection on a running fake server. */
-export interface Faults {
-  /** Fails the next `times` requests matching `spec` with `spec.status`. */
-  fail(spec: FailureSpec): FaultHandle;
-  /** Delays matching requests. */
-  latency(spec: LatencySpec): FaultHandle;
+export interface Faults extends RuleFaults<FailureSpec, LatencySpec> {
   /** Destroys every open watch connection now; returns how many were dropped. */
   dropWatches(): number;
   /** Forgets the event history: watches from any earlier resourceVersion get 410 Gone; continue tokens expire. */
@@ -61,34 +47,21 @@ export interface Faults {
   clear(): void;
 }
 
-interface Rule<S> {
-  readonly spec: S;
-  remaining: number;
-}
+/** The Kubernetes API's side of fault injection: the match, and the log's `status <code>`. */
+const KUBE_FAULTS: FaultProtocol<FailureSpec, LatencySpec, RequestRecord> = {
+  applies: (m, r) =>
+    oneOf(m.verb, r.verb) &&
+    oneOf(m.resource, r.resource) &&
+    oneOf(m.namespace, r.namespace) &&
+    oneOf(m.name, r.name) &&
+    oneOf(m.subresource, r.subresource ?? ''),
+  describe: (failure) => `status ${failure.status}`,
+};
 
-function matches(m: FaultMatch, r: RequestRecord): boolean {
-  if (m.verb !== undefined && !(typeof m.verb === 'string' ? [m.verb] : m.verb).includes(r.verb)) return false;
-  if (m.resource !== undefined && m.resource !== r.resource) return false;
-  if (m.namespace !== undefined && m.namespace !== r.namespace) return false;
-  if (m.name !== undefined && m.name !== r.name) return false;
-  if (m.subresource !== undefined && m.subresource !== (r.subresource ?? '')) return false;
-  return true;
-}
-
-/** The fault engine the server consults on each request (internal). */
-export class FaultEngine implements Faults {
-  private failures: Rule<FailureSpec>[] = [];
-  private latencies: Rule<LatencySpec>[] = [];
-  private paused: (() => void)[] | undefined;
-
-  constructor(private readonly hooks: { dropWatches(): number; compact(): void }) {}
-
-  fail(spec: FailureSpec): FaultHandle {
-    return this.add(this.failures, spec, spec.times ?? 1);
-  }
-
-  latency(spec: LatencySpec): FaultHandle {
-    return this.add(this.latencies, spec, spec.times ?? Infinity);
+/** The fault engine the server consults on each request (internal): `delay`, then `failureFor`. */
+export class FaultEngine extends FaultInjector<FailureSpec, LatencySpec, RequestRecord> implements Faults {
+  constructor(private readonly hooks: { dropWatches(): number; compact(): void }) {
+    super(KUBE_FAULTS);
   }
 
   dropWatches(): number {
@@ -97,54 +70,5 @@ export class FaultEngine implements Faults {
 
   compact(): void {
     this.hooks.compact();
-  }
-
-  pause(): void {
-    this.paused ??= [];
-  }
-
-  resume(): void {
-    const waiting = this.paused ?? [];
-    this.paused = undefined;
-    for (const release of waiting) release();
-  }
-
-  clear(): void {
-    this.failures = [];
-    this.latencies = [];
-    this.resume();
-  }
-
-  /** Waits while paused, then for any matching latency. */
-  async delay(r: RequestRecord): Promise<number> {
-    const paused = this.paused;
-    if (paused) await new Promise<void>((resolve) => paused.push(resolve));
-    const rule = this.take(this.latencies, r);
-    if (rule) await new Promise((resolve) => setTimeout(resolve, rule.spec.ms));
-    return rule?.spec.ms ?? 0;
-  }
-
-  /** The failure to answer with, if any (consumes one use). */
-  failureFor(r: RequestRecord): FailureSpec | undefined {
-    return this.take(this.failures, r)?.spec;
-  }
-
-  private add<S extends FaultMatch>(list: Rule<S>[], spec: S, times: number): FaultHandle {
-    const rule: Rule<S> = { spec, remaining: times };
-    list.push(rule);
-    return {
-      get remaining() {
-        return rule.remaining;
-      },
-      cancel: () => {
-        rule.remaining = 0;
-      },
-    };
-  }
-
-  private take<S extends FaultMatch>(list: Rule<S>[], r: RequestRecord): Rule<S> | undefined {
-    const rule = list.find((x) => x.remaining > 0 && matches(x.spec, r));
-    if (rule) rule.remaining--;
-    return rule;
   }
 }

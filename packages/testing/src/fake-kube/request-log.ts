@@ -1,5 +1,5 @@
 /** The request log tests assert on. */
-import { boundedLog } from '../bounded-log.js';
+import { requestLog, type RequestLogView } from '../shared/index.js';
 
 /** What one request was, in API terms. */
 export interface RequestRecord {
@@ -46,20 +46,12 @@ export type RequestFilter = Partial<
 };
 
 /** The request log: every request the server answered, in arrival order. */
-export interface RequestLog {
-  /** All records so far (a copy). */
-  all(): RequestRecord[];
-  /** Records matching a filter. */
+export interface RequestLog extends RequestLogView<RequestRecord, RequestFilter> {
+  /** Records matching a filter (a field given as `undefined` asks for records without it). */
   filter(match: RequestFilter): RequestRecord[];
-  /** Number of records matching a filter. */
-  count(match?: RequestFilter): number;
-  /** Forgets every record. */
-  clear(): void;
 }
 
 /** Creates an empty log (bounded: the oldest records go past `limit`). */
 export function createRequestLog(limit: number): RequestLog & { add(r: RequestRecord): void } {
-  return boundedLog<RequestRecord, RequestFilter>(limit, (r, m) =>
-    Object.entries(m).every(([k, v]) => (k === 'faulted' ? (r.fault !== undefined) === v : (r as unknown as Record<string, unknown>)[k] === v)),
-  );
+  return requestLog<RequestRecord, RequestFilter>(limit, { givenUndefined: 'absent' });
 }

@@ -2,10 +2,11 @@
  * The request pipeline: faults and latency, the seal, routing, token authentication, ACL checks,
  * handlers, response wrapping and the request log (internal).
  */
-import { parseDuration } from './duration.js';
+import { parseVaultDuration } from './duration.js';
 import { INVALID_TOKEN, PERMISSION_DENIED, VaultError } from './errors.js';
-import { failureMessage, type FaultEngine, type VaultRequestRecord } from './faults.js';
+import { injectedFailure, type VaultFaultInjector } from './faults.js';
 import { capabilitiesFor, type Capability } from './policy.js';
+import type { VaultRequestRecord } from './request-log.js';
 import type { VaultState } from './state.js';
 import type { TokenEntry } from './token-store.js';
 import { wrapResponse } from './token-routes.js';
@@ -14,7 +15,7 @@ import type { Handler, Operation, Reply, Route, VaultRequest } from './types.js'
 /** What the dispatcher needs. */
 export interface DispatchDeps {
   readonly state: VaultState;
-  readonly faults: FaultEngine;
+  readonly faults: VaultFaultInjector;
   readonly log: { add(r: VaultRequestRecord): void };
   /** `sys/...` and `auth/token/...` routes (mount routes come from the state). */
   readonly routes: readonly Route[];
@@ -82,17 +83,8 @@ async function readBody(request: Request): Promise<Record<string, unknown>> {
 }
 
 async function applyFaults(deps: DispatchDeps, record: MutableRecord): Promise<void> {
-  const ms = deps.faults.latencyFor(record);
-  if (ms > 0) {
-    record.fault = `latency ${ms}ms`;
-    await new Promise((r) => setTimeout(r, ms));
-  }
-  const failure = deps.faults.failureFor(record);
-  if (failure) {
-    record.fault = `fail ${failure.status}`;
-    const retry = failure.status === 429 || failure.status === 503 ? { 'retry-after': String(failure.retryAfterSeconds ?? 1) } : undefined;
-    throw new VaultError(failure.status, [failure.message ?? failureMessage(failure.status, record.path)], retry);
-  }
+  const failure = await deps.faults.inject(record);
+  if (failure) throw injectedFailure(failure, record.path);
   if (deps.state.sealed && !SEAL_EXEMPT.has(record.path)) {
     record.fault = 'sealed';
     throw VaultError.sealed();
@@ -123,7 +115,7 @@ async function process(deps: DispatchDeps, request: Request, url: URL, record: M
     token,
   };
   const reply = await handler(req, found.params);
-  const wrapTtl = parseDuration(request.headers.get('x-vault-wrap-ttl') ?? undefined, 'wrap_ttl');
+  const wrapTtl = parseVaultDuration(request.headers.get('x-vault-wrap-ttl') ?? undefined, 'wrap_ttl');
   if (wrapTtl && reply.status === 200 && reply.body && typeof reply.body === 'object') {
     return wrapResponse(deps.state, reply.body as Record<string, unknown>, wrapTtl, record.path);
   }

@@ -1,23 +1,21 @@
-/** Vault-style durations: parsing request values and formatting like Go (internal). */
+/** Vault's durations: request values as `parseutil.ParseDurationSecond` reads them, and Go's formats (internal). */
+import { parseDuration as parseGoDuration } from '@kubeception/sdk';
 import { VaultError } from './errors.js';
 
-const UNIT_SECONDS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600, d: 86400 };
-
 /**
- * Parses a duration the way Vault's `parseutil.ParseDurationSecond` does: a number of seconds
- * (number or numeric string) or a Go duration (`72h`, `1h30m`, `90s`, `7d`). Empty → undefined.
+ * Parses a duration the way Vault's `parseutil.ParseDurationSecond` does, into whole seconds: a
+ * number or an integer string is seconds, `<n>d` is days, anything else a Go duration (`72h`,
+ * `1h30m`, `90s`, `1.5h`). Empty → undefined; anything else is a 400 naming `field`.
  */
-export function parseDuration(value: unknown, field = 'ttl'): number | undefined {
+export function parseVaultDuration(value: unknown, field = 'ttl'): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'number' && Number.isFinite(value)) return Math.floor(value);
   if (typeof value !== 'string') throw VaultError.badRequest(`error converting input ${String(value)} for field "${field}"`);
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text);
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
-    throw VaultError.badRequest(`error converting input ${text} for field "${field}": time: invalid duration "${text}"`);
-  }
-  return Math.floor(parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_SECONDS[p[2] ?? 's'] ?? 1), 0));
+  if (/^\d+$/.test(value)) return Number(value);
+  if (/^\d+d$/.test(value)) return Number(value.slice(0, -1)) * 86_400;
+  const ms = parseGoDuration(value);
+  if (ms === undefined) throw VaultError.badRequest(`error converting input ${value} for field "${field}": time: invalid duration "${value}"`);
+  return Math.floor(ms / 1000);
 }
 
 /** Formats whole seconds like Go's `time.Duration.String()`: `72h0m0s`, `30m0s`, `45s`. */

@@ -1,9 +1,10 @@
 /** `createFakeVault` and `startFakeVault`: wiring state, routes, faults and msw handlers. */
-import { http, type RequestHandler } from 'msw';
+import { http } from 'msw';
+import { type MswFake, originPattern, type ServedHandlers, startServed } from '../shared/index.js';
 import { createDispatcher, tokenCapabilities } from './dispatch.js';
-import { parseDuration } from './duration.js';
-import { createRequestLog, FaultEngine, type VaultFaults, type VaultRequestLog } from './faults.js';
-import type { ServedHandlers } from '../serve-handlers.js';
+import { parseVaultDuration } from './duration.js';
+import { type VaultFaults, vaultFaults } from './faults.js';
+import { createRequestLog, type VaultRequestLog } from './request-log.js';
 import { serveVault } from './serve.js';
 import { VaultState } from './state.js';
 import { sysRoutes } from './sys-routes.js';
@@ -59,22 +60,12 @@ export interface FakeVaultStateView {
   sealed(): boolean;
 }
 
-/** A fake Vault: msw handlers plus state, faults and the request log. */
-export interface FakeVault {
-  /** msw handlers: `setupServer(...vault.handlers)`. */
-  readonly handlers: readonly RequestHandler[];
+/** A fake Vault: msw handlers plus state, faults (failures, latency, seal/unseal) and the request log. */
+export interface FakeVault extends MswFake<VaultFaults, VaultRequestLog, FakeVaultStateView> {
   /** The root token. */
   readonly rootToken: string;
   /** The key `sys/unseal` accepts. */
   readonly unsealKey: string;
-  /** Fault injection: failures, latency, seal/unseal. */
-  readonly faults: VaultFaults;
-  /** Every request answered, in arrival order. */
-  readonly requests: VaultRequestLog;
-  /** State views for assertions. */
-  readonly state: FakeVaultStateView;
-  /** Answers one fetch `Request` directly (what the handlers call). */
-  handle(request: Request): Promise<Response>;
   /**
    * Serves the fake on 127.0.0.1 for clients msw does not intercept (other processes, curl, hvac),
    * `LIST` requests included; every origin is answered. @default port 0 (a free port)
@@ -82,17 +73,8 @@ export interface FakeVault {
   serve(options?: { readonly port?: number }): Promise<ServedHandlers>;
 }
 
-/** A fake Vault served on a port. */
-export interface StartedFakeVault extends FakeVault {
-  /** `http://127.0.0.1:<port>` (give it to node-vault as `endpoint`, or as `VAULT_ADDR`). */
-  readonly url: string;
-  /** Stops the server. */
-  close(): Promise<void>;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
+/** A fake Vault served on a port: `url` (give it to node-vault as `endpoint`, or as `VAULT_ADDR`) and `close`. */
+export interface StartedFakeVault extends FakeVault, ServedHandlers {}
 
 function stateView(state: VaultState): FakeVaultStateView {
   const engine = (mount: string) => state.mounts.get(`${mount.replace(/\/+$/, '')}/`)?.pki;
@@ -125,23 +107,21 @@ export function createFakeVault(options: FakeVaultOptions = {}): FakeVault {
   const state = new VaultState({
     now: options.now ?? (() => new Date()),
     rootToken: options.rootToken ?? 'root',
-    defaultLeaseTtl: parseDuration(options.defaultLeaseTtl ?? '768h') ?? 2_764_800,
-    maxLeaseTtl: parseDuration(options.maxLeaseTtl ?? '768h') ?? 2_764_800,
+    defaultLeaseTtl: parseVaultDuration(options.defaultLeaseTtl ?? '768h') ?? 2_764_800,
+    maxLeaseTtl: parseVaultDuration(options.maxLeaseTtl ?? '768h') ?? 2_764_800,
     defaultKeyType: options.defaultKeyType ?? 'ec',
     unsealKey,
   });
   state.sealed = options.sealed ?? false;
-  const engine = new FaultEngine();
+  const faults = vaultFaults({ seal: () => (state.sealed = true), unseal: () => (state.sealed = false) });
   const log = createRequestLog(options.requestLogLimit ?? 10_000);
   const routes = [...sysRoutes(state), ...authRoutes(state, (t, p) => tokenCapabilities(state, t, p))];
-  const handle = createDispatcher({ state, faults: engine, log, routes });
-  const pattern = new RegExp(`^${options.origin ? escapeRegExp(options.origin.replace(/\/+$/, '')) : 'https?://[^/]+'}/v1/`);
-  const handlers: RequestHandler[] = [http.all(pattern, ({ request }) => handle(request))];
+  const handle = createDispatcher({ state, faults: faults.injector, log, routes });
   return {
-    handlers,
+    handlers: [http.all(originPattern(options.origin, '/v1/'), ({ request }) => handle(request))],
     rootToken: state.settings.rootToken,
     unsealKey,
-    faults: engine.api({ seal: () => (state.sealed = true), unseal: () => (state.sealed = false) }),
+    faults: faults.api,
     requests: log,
     state: stateView(state),
     handle,
@@ -160,8 +140,6 @@ export function createFakeVault(options: FakeVaultOptions = {}): FakeVault {
  * await vault.close();
  * ```
  */
-export async function startFakeVault(options: FakeVaultOptions & { readonly port?: number } = {}): Promise<StartedFakeVault> {
-  const vault = createFakeVault(options);
-  const served = await vault.serve({ port: options.port ?? 0 });
-  return { ...vault, url: served.url, close: served.close };
+export function startFakeVault(options: FakeVaultOptions & { readonly port?: number } = {}): Promise<StartedFakeVault> {
+  return startServed(createFakeVault(options), options.port);
 }

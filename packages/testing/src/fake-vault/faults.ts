@@ -1,6 +1,8 @@
-/** Fault injection and the request log of the fake Vault. */
+/** Fault injection on the fake Vault: its match, the seal, and its error answer for an injected failure. */
+import { type FaultHandle, FaultInjector, type FaultProtocol, type LatencyRule, oneOf, type RuleFaults } from '../shared/index.js';
+import { VaultError } from './errors.js';
+import { underPath, upper, type VaultRequestRecord } from './request-log.js';
 import type { Operation } from './types.js';
-import { boundedLog } from '../bounded-log.js';
 
 /** Which requests a fault applies to; every given field must match. */
 export interface VaultFaultMatch {
@@ -25,27 +27,13 @@ export interface VaultFailureSpec extends VaultFaultMatch {
 }
 
 /** Latency to add before matching requests are handled. */
-export interface VaultLatencySpec extends VaultFaultMatch {
-  /** Delay added to each matching request, in milliseconds. */
-  readonly ms: number;
-  /** How many matching requests are delayed. @default Infinity */
-  readonly times?: number;
-}
+export interface VaultLatencySpec extends VaultFaultMatch, LatencyRule {}
 
 /** A handle on one injected fault. */
-export interface VaultFaultHandle {
-  /** Requests still to be affected. */
-  readonly remaining: number;
-  /** Removes the fault. */
-  cancel(): void;
-}
+export type VaultFaultHandle = FaultHandle;
 
 /** Fault injection on the fake. */
-export interface VaultFaults {
-  /** Fails the next `times` matching requests with `status`. */
-  fail(spec: VaultFailureSpec): VaultFaultHandle;
-  /** Delays matching requests by `ms` (real time). */
-  latency(spec: VaultLatencySpec): VaultFaultHandle;
+export interface VaultFaults extends RuleFaults<VaultFailureSpec, VaultLatencySpec> {
   /** Seals Vault: every request but `sys/health`, `sys/seal-status` and `sys/unseal` gets 503 `Vault is sealed`. */
   seal(): void;
   /** Unseals Vault. */
@@ -54,130 +42,41 @@ export interface VaultFaults {
   clear(): void;
 }
 
-/** One request the fake answered. */
-export interface VaultRequestRecord {
-  /** HTTP method as sent. */
-  readonly method: string;
-  /** Path after `/v1/`, without query. */
-  readonly path: string;
-  /** Vault's operation for the request (`read`, `list`, `create`, `update`, `delete`, `patch`). */
-  readonly operation: Operation;
-  /** Status sent. */
-  status: number;
-  /** Set when the answer was an injected fault or a seal (`fail 503`, `latency 20ms`, `sealed`). */
-  fault?: string;
-  /** Time of arrival on the fake's clock. */
-  readonly at: Date;
+/** The parts of a record a fault matches. */
+type Target = Pick<VaultRequestRecord, 'method' | 'path' | 'operation'>;
+
+/** Vault's side of fault injection: the match, and the log's `fail <status>`. */
+const VAULT_FAULTS: FaultProtocol<VaultFailureSpec, VaultLatencySpec, Target> = {
+  applies: (m, r) => (m.path === undefined || underPath(m.path, r.path)) && oneOf(m.method, r.method, upper) && oneOf(m.operation, r.operation),
+  describe: (failure) => `fail ${failure.status}`,
+};
+
+/** The fault injector the dispatcher consults (internal). */
+export type VaultFaultInjector = FaultInjector<VaultFailureSpec, VaultLatencySpec, Target>;
+
+/** The fault injector, and its public face with seal/unseal wired to the state (internal). */
+export function vaultFaults(sealing: { seal(): void; unseal(): void }): { injector: VaultFaultInjector; api: VaultFaults } {
+  const injector = new FaultInjector(VAULT_FAULTS);
+  const api: VaultFaults = {
+    fail: (spec) => injector.fail(spec),
+    latency: (spec) => injector.latency(spec),
+    seal: () => sealing.seal(),
+    unseal: () => sealing.unseal(),
+    clear: () => injector.clear(),
+  };
+  return { injector, api };
 }
 
-/** A filter over records: every given field must match. */
-export interface VaultRequestFilter {
-  /** Only this HTTP method. */
-  readonly method?: string;
-  /** Path prefix. */
-  readonly path?: string;
-  /** Only this Vault operation. */
-  readonly operation?: Operation;
-  /** Only answers with this HTTP status. */
-  readonly status?: number;
-  /** Only records with (true) or without (false) a fault. */
-  readonly faulted?: boolean;
-}
-
-/** The request log. */
-export interface VaultRequestLog {
-  /** Every record so far (a copy). */
-  all(): VaultRequestRecord[];
-  /** Records matching a filter. */
-  filter(match: VaultRequestFilter): VaultRequestRecord[];
-  /** How many records match a filter. */
-  count(match?: VaultRequestFilter): number;
-  /** Forgets every record. */
-  clear(): void;
-}
-
-interface Rule<S> {
-  readonly spec: S;
-  remaining: number;
-}
-
-const asList = <T>(v: T | readonly T[] | undefined): readonly T[] | undefined =>
-  v === undefined ? undefined : Array.isArray(v) ? (v as readonly T[]) : [v as T];
-
-function matches(m: VaultFaultMatch, r: Pick<VaultRequestRecord, 'method' | 'path' | 'operation'>): boolean {
-  if (m.path !== undefined && !r.path.startsWith(m.path.replace(/^\/+/, ''))) return false;
-  const methods = asList(m.method)?.map((x) => x.toUpperCase());
-  if (methods && !methods.includes(r.method.toUpperCase())) return false;
-  const ops = asList(m.operation);
-  return !ops || ops.includes(r.operation);
-}
-
-/** The fault engine the dispatcher consults (internal). */
-export class FaultEngine {
-  private failures: Rule<VaultFailureSpec>[] = [];
-  private latencies: Rule<VaultLatencySpec>[] = [];
-
-  /** The public face, with seal/unseal wired to the state. */
-  api(sealing: { seal(): void; unseal(): void }): VaultFaults {
-    return {
-      fail: (spec) => this.add(this.failures, spec, spec.times ?? 1),
-      latency: (spec) => this.add(this.latencies, spec, spec.times ?? Infinity),
-      seal: () => sealing.seal(),
-      unseal: () => sealing.unseal(),
-      clear: () => {
-        this.failures = [];
-        this.latencies = [];
-      },
-    };
-  }
-
-  /** The latency to apply to a request, if any (consumes one use). */
-  latencyFor(r: Pick<VaultRequestRecord, 'method' | 'path' | 'operation'>): number {
-    return this.take(this.latencies, r)?.ms ?? 0;
-  }
-
-  /** The failure to answer with, if any (consumes one use). */
-  failureFor(r: Pick<VaultRequestRecord, 'method' | 'path' | 'operation'>): VaultFailureSpec | undefined {
-    return this.take(this.failures, r);
-  }
-
-  private add<S extends VaultFaultMatch>(rules: Rule<S>[], spec: S, times: number): VaultFaultHandle {
-    const rule: Rule<S> = { spec, remaining: times };
-    rules.push(rule);
-    return {
-      get remaining() {
-        return rule.remaining;
-      },
-      cancel: () => {
-        rule.remaining = 0;
-      },
-    };
-  }
-
-  private take<S extends VaultFaultMatch>(rules: Rule<S>[], r: Pick<VaultRequestRecord, 'method' | 'path' | 'operation'>): S | undefined {
-    const rule = rules.find((x) => x.remaining > 0 && matches(x.spec, r));
-    if (rule) rule.remaining--;
-    return rule?.spec;
-  }
+/** The error answer of an injected failure: its status and message, `Retry-After` with 429 and 503. */
+export function injectedFailure(failure: VaultFailureSpec, path: string): VaultError {
+  const retry = failure.status === 429 || failure.status === 503 ? { 'retry-after': String(failure.retryAfterSeconds ?? 1) } : undefined;
+  return new VaultError(failure.status, [failure.message ?? failureMessage(failure.status, path)], retry);
 }
 
 /** Default wording of an injected failure. */
-export function failureMessage(status: number, path: string): string {
+function failureMessage(status: number, path: string): string {
   if (status === 429) return `request path "${path}": rate limit quota exceeded`;
   if (status === 503) return 'Vault is temporarily unavailable';
   if (status >= 500) return 'internal error';
   return `injected failure (HTTP ${status})`;
-}
-
-/** Creates an empty request log (the oldest half goes past `limit`). */
-export function createRequestLog(limit: number): VaultRequestLog & { add(r: VaultRequestRecord): void } {
-  return boundedLog<VaultRequestRecord, VaultRequestFilter>(
-    limit,
-    (r, m) =>
-      (m.method === undefined || m.method.toUpperCase() === r.method.toUpperCase()) &&
-      (m.path === undefined || r.path.startsWith(m.path.replace(/^\/+/, ''))) &&
-      (m.operation === undefined || m.operation === r.operation) &&
-      (m.status === undefined || m.status === r.status) &&
-      (m.faulted === undefined || (r.fault !== undefined) === m.faulted),
-  );
 }

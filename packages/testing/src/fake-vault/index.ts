@@ -78,17 +78,9 @@
 // Fake Vault
 export { createFakeVault, startFakeVault } from './fake-vault.js';
 export type { FakeVault, FakeVaultCertificate, FakeVaultOptions, FakeVaultStateView, StartedFakeVault } from './fake-vault.js';
-export type { ServedHandlers } from '../serve-handlers.js';
+export type { ServedHandlers } from '../shared/index.js';
 
 // Fault injection and request log
-export type {
-  VaultFailureSpec,
-  VaultFaultHandle,
-  VaultFaultMatch,
-  VaultFaults,
-  VaultLatencySpec,
-  VaultRequestFilter,
-  VaultRequestLog,
-  VaultRequestRecord,
-} from './faults.js';
+export type { VaultFailureSpec, VaultFaultHandle, VaultFaultMatch, VaultFaults, VaultLatencySpec } from './faults.js';
+export type { VaultRequestFilter, VaultRequestLog, VaultRequestRecord } from './request-log.js';
 export type { Operation as VaultOperation } from './types.js';

@@ -1,6 +1,6 @@
 /** One mounted PKI secrets engine: its issuer, roles and issued certificates (internal). */
 import { randomUUID } from 'node:crypto';
-import { formatRfc3339, parseDuration } from './duration.js';
+import { formatRfc3339, parseVaultDuration } from './duration.js';
 import { VaultError } from './errors.js';
 import { createCrl, type BuiltCrl } from './pki-crl.js';
 import {
@@ -182,7 +182,7 @@ export class PkiEngine {
         removedRevoked: 0,
         warnings: ['No targets to tidy; specify tidy_cert_store=true or tidy_revoked_certs=true to start a tidy operation.'],
       };
-    const buffer = (parseDuration(body.safety_buffer, 'safety_buffer') ?? 72 * 3600) * 1000;
+    const buffer = (parseVaultDuration(body.safety_buffer, 'safety_buffer') ?? 72 * 3600) * 1000;
     const cutoff = this.now().getTime() - buffer;
     let removedCerts = 0;
     let removedRevoked = 0;

@@ -4,7 +4,7 @@
  * the CA's notAfter (internal).
  */
 import { isIP } from 'node:net';
-import { formatGoDuration, formatRfc3339Nano, parseDuration } from './duration.js';
+import { formatGoDuration, formatRfc3339Nano, parseVaultDuration } from './duration.js';
 import { VaultError } from './errors.js';
 import type { ParsedCsr, SanSpec, SubjectSpec } from './pki-crypto.js';
 import { firstDisallowed, HOSTNAME, toAscii } from './pki-names.js';
@@ -86,7 +86,7 @@ export function certificateNotAfter(
   caNotAfter: Date | undefined,
 ): { notAfter: Date; warnings: string[] } {
   const warnings: string[] = [];
-  let ttl = parseDuration(body.ttl, 'ttl') ?? 0;
+  let ttl = parseVaultDuration(body.ttl, 'ttl') ?? 0;
   const notAfterText = str(body, 'not_after');
   if (ttl > 0 && notAfterText !== '')
     throw VaultError.badRequest('Either ttl or not_after should be provided. Both should not be provided in the same request.');

@@ -38,69 +38,45 @@ describe('roles CRUD', () => {
 
 type Case = readonly [name: string, role: Record<string, unknown>, request: Record<string, unknown>, refusal?: string];
 
+/** A case whose common name the role refuses, with Vault's wording. */
+const cnRefused = (name: string, role: Record<string, unknown>, cn: string): Case => [
+  name,
+  role,
+  { common_name: cn },
+  `common name ${cn} not allowed by this role`,
+];
+
+const SUBDOMAINS = { allowed_domains: 'example.com', allow_subdomains: true };
+const BARE = { allowed_domains: 'example.com', allow_bare_domains: true };
+
 const CASES: readonly Case[] = [
-  ['allowed_domains + allow_subdomains: subdomain', { allowed_domains: 'example.com', allow_subdomains: true }, { common_name: 'a.b.example.com' }],
-  [
-    'allow_subdomains does not allow the bare domain',
-    { allowed_domains: 'example.com', allow_subdomains: true },
-    { common_name: 'example.com' },
-    'common name example.com not allowed by this role',
-  ],
-  ['allow_bare_domains: bare domain', { allowed_domains: 'example.com', allow_bare_domains: true }, { common_name: 'example.com' }],
-  [
-    'allow_bare_domains alone refuses subdomains',
-    { allowed_domains: 'example.com', allow_bare_domains: true },
-    { common_name: 'x.example.com' },
-    'common name x.example.com not allowed by this role',
-  ],
-  [
-    'suffix without a dot is not a subdomain',
-    { allowed_domains: 'example.com', allow_subdomains: true },
-    { common_name: 'badexample.com' },
-    'common name badexample.com not allowed by this role',
-  ],
+  ['allowed_domains + allow_subdomains: subdomain', SUBDOMAINS, { common_name: 'a.b.example.com' }],
+  cnRefused('allow_subdomains does not allow the bare domain', SUBDOMAINS, 'example.com'),
+  ['allow_bare_domains: bare domain', BARE, { common_name: 'example.com' }],
+  cnRefused('allow_bare_domains alone refuses subdomains', BARE, 'x.example.com'),
+  cnRefused('suffix without a dot is not a subdomain', SUBDOMAINS, 'badexample.com'),
   ['allow_glob_domains: glob match', { allowed_domains: 'node-*.cluster.local', allow_glob_domains: true }, { common_name: 'node-7.cluster.local' }],
-  [
-    'allow_glob_domains off: glob is literal',
-    { allowed_domains: 'node-*.cluster.local' },
-    { common_name: 'node-7.cluster.local' },
-    'common name node-7.cluster.local not allowed by this role',
-  ],
+  cnRefused('allow_glob_domains off: glob is literal', { allowed_domains: 'node-*.cluster.local' }, 'node-7.cluster.local'),
   ['allow_localhost (default true)', { allowed_domains: 'example.com' }, { common_name: 'localhost' }],
-  [
-    'allow_localhost false',
-    { allowed_domains: 'example.com', allow_localhost: false },
-    { common_name: 'localhost' },
-    'common name localhost not allowed by this role',
-  ],
+  cnRefused('allow_localhost false', { allowed_domains: 'example.com', allow_localhost: false }, 'localhost'),
   [
     'alt_names are checked',
-    { allowed_domains: 'example.com', allow_subdomains: true },
+    SUBDOMAINS,
     { common_name: 'a.example.com', alt_names: 'b.example.com,evil.org' },
     'subject alternate name evil.org not allowed by this role',
   ],
-  ['allow_ip_sans (default true)', { allowed_domains: 'example.com', allow_subdomains: true }, { common_name: 'a.example.com', ip_sans: '10.0.0.1' }],
+  ['allow_ip_sans (default true)', SUBDOMAINS, { common_name: 'a.example.com', ip_sans: '10.0.0.1' }],
   [
     'allow_ip_sans false',
-    { allowed_domains: 'example.com', allow_subdomains: true, allow_ip_sans: false },
+    { ...SUBDOMAINS, allow_ip_sans: false },
     { common_name: 'a.example.com', ip_sans: '10.0.0.1,10.0.0.2' },
     'IP Subject Alternative Names are not allowed in this role, but was provided [10.0.0.1 10.0.0.2]',
   ],
-  [
-    'invalid IP SAN',
-    { allowed_domains: 'example.com', allow_subdomains: true },
-    { common_name: 'a.example.com', ip_sans: 'not-an-ip' },
-    'the value "not-an-ip" is not a valid IP address',
-  ],
-  [
-    'enforce_hostnames refuses non-hostnames',
-    { allow_any_name: true },
-    { common_name: 'system:kube-proxy' },
-    'common name system:kube-proxy not allowed by this role',
-  ],
+  ['invalid IP SAN', SUBDOMAINS, { common_name: 'a.example.com', ip_sans: 'not-an-ip' }, 'the value "not-an-ip" is not a valid IP address'],
+  cnRefused('enforce_hostnames refuses non-hostnames', { allow_any_name: true }, 'system:kube-proxy'),
   ['enforce_hostnames false allows them', { allow_any_name: true, enforce_hostnames: false }, { common_name: 'system:kube-proxy' }],
   ['allow_any_name', { allow_any_name: true }, { common_name: 'anything.example.org' }],
-  ['wildcards under allow_subdomains', { allowed_domains: 'example.com', allow_subdomains: true }, { common_name: '*.example.com' }],
+  ['wildcards under allow_subdomains', SUBDOMAINS, { common_name: '*.example.com' }],
   [
     'common name required',
     { allow_any_name: true },

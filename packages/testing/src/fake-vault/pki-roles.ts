@@ -1,34 +1,47 @@
 /** PKI roles: defaults, parsing a role write, and the role as `roles/:name` reads it (internal). */
-import { parseDuration } from './duration.js';
 import { VaultError } from './errors.js';
 import type { NamePolicy } from './pki-names.js';
 import { keySpec, x509 } from './pki-crypto.js';
-import { bool, int, list } from './types.js';
+import { boolField, durationField, type FieldValues, listField, readFields } from './role-fields.js';
+import { int } from './types.js';
 
-/** A stored role (field names as in Vault's API). */
-export interface Role extends NamePolicy {
-  readonly allow_ip_sans: boolean;
-  readonly server_flag: boolean;
-  readonly client_flag: boolean;
-  readonly code_signing_flag: boolean;
-  readonly email_protection_flag: boolean;
-  readonly key_type: 'ec' | 'rsa' | 'any';
-  readonly key_bits: number;
-  readonly key_usage: readonly string[];
-  readonly ext_key_usage: readonly string[];
+/** The fields of a role write besides the key type and size, with Vault's defaults. */
+const ROLE_FIELDS = {
+  allowed_domains: listField([]),
+  allow_subdomains: boolField(false),
+  allow_bare_domains: boolField(false),
+  allow_glob_domains: boolField(false),
+  allow_localhost: boolField(true),
+  allow_any_name: boolField(false),
+  allow_wildcard_certificates: boolField(true),
+  enforce_hostnames: boolField(true),
+  allow_ip_sans: boolField(true),
+  server_flag: boolField(true),
+  client_flag: boolField(true),
+  code_signing_flag: boolField(false),
+  email_protection_flag: boolField(false),
+  key_usage: listField(['DigitalSignature', 'KeyAgreement', 'KeyEncipherment']),
+  ext_key_usage: listField([]),
   /** Seconds; 0 = the mount's default. */
-  readonly ttl: number;
+  ttl: durationField(0),
   /** Seconds; 0 = the mount's max. */
-  readonly max_ttl: number;
-  readonly not_before_duration: number;
-  readonly organization: readonly string[];
-  readonly ou: readonly string[];
-  readonly country: readonly string[];
-  readonly require_cn: boolean;
-  readonly use_csr_common_name: boolean;
-  readonly use_csr_sans: boolean;
-  readonly no_store: boolean;
-}
+  max_ttl: durationField(0),
+  not_before_duration: durationField(30),
+  organization: listField([]),
+  ou: listField([]),
+  country: listField([]),
+  require_cn: boolField(true),
+  use_csr_common_name: boolField(true),
+  use_csr_sans: boolField(true),
+  no_store: boolField(false),
+};
+
+/** A stored role (field names as in Vault's API); its name policy decides which names it allows. */
+export type Role = FieldValues<typeof ROLE_FIELDS> &
+  NamePolicy & {
+    readonly key_type: 'ec' | 'rsa' | 'any';
+    readonly key_bits: number;
+  };
 
 const KEY_USAGE: Readonly<Record<string, number>> = {
   digitalsignature: x509.KeyUsageFlags.digitalSignature,
@@ -55,35 +68,7 @@ const EXT_KEY_USAGE: Readonly<Record<string, string>> = {
 export function parseRole(body: Readonly<Record<string, unknown>>, defaultKeyType: 'ec' | 'rsa'): Role {
   const keyType = (body.key_type === undefined ? defaultKeyType : String(body.key_type)) as Role['key_type'];
   const bits = keyType === 'any' ? 0 : keySpec(keyType, int(body, 'key_bits', 0)).bits;
-  const role: Role = {
-    allowed_domains: list(body, 'allowed_domains') ?? [],
-    allow_subdomains: bool(body, 'allow_subdomains', false),
-    allow_bare_domains: bool(body, 'allow_bare_domains', false),
-    allow_glob_domains: bool(body, 'allow_glob_domains', false),
-    allow_localhost: bool(body, 'allow_localhost', true),
-    allow_any_name: bool(body, 'allow_any_name', false),
-    allow_wildcard_certificates: bool(body, 'allow_wildcard_certificates', true),
-    enforce_hostnames: bool(body, 'enforce_hostnames', true),
-    allow_ip_sans: bool(body, 'allow_ip_sans', true),
-    server_flag: bool(body, 'server_flag', true),
-    client_flag: bool(body, 'client_flag', true),
-    code_signing_flag: bool(body, 'code_signing_flag', false),
-    email_protection_flag: bool(body, 'email_protection_flag', false),
-    key_type: keyType,
-    key_bits: bits,
-    key_usage: list(body, 'key_usage') ?? ['DigitalSignature', 'KeyAgreement', 'KeyEncipherment'],
-    ext_key_usage: list(body, 'ext_key_usage') ?? [],
-    ttl: parseDuration(body.ttl, 'ttl') ?? 0,
-    max_ttl: parseDuration(body.max_ttl, 'max_ttl') ?? 0,
-    not_before_duration: parseDuration(body.not_before_duration, 'not_before_duration') ?? 30,
-    organization: list(body, 'organization') ?? [],
-    ou: list(body, 'ou') ?? [],
-    country: list(body, 'country') ?? [],
-    require_cn: bool(body, 'require_cn', true),
-    use_csr_common_name: bool(body, 'use_csr_common_name', true),
-    use_csr_sans: bool(body, 'use_csr_sans', true),
-    no_store: bool(body, 'no_store', false),
-  };
+  const role: Role = { ...readFields(ROLE_FIELDS, body), key_type: keyType, key_bits: bits };
   if (!['ec', 'rsa', 'any'].includes(keyType)) throw VaultError.badRequest(`unknown key type ${keyType}`);
   if (role.max_ttl > 0 && role.ttl > role.max_ttl) throw VaultError.badRequest('"ttl" value must be less than "max_ttl" value');
   return role;

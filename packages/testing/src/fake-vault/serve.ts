@@ -12,35 +12,10 @@
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import { httpServer, listenLocal, type ServedHandlers } from '../serve-handlers.js';
-
-/** The fake's front door: one fetch `Request` in, one `Response` out. */
-export type Answer = (request: Request) => Promise<Response>;
+import { type Answer, answerHttp, httpServer, listenLocal, type ServedHandlers } from '../shared/index.js';
 
 const HEAD_END = Buffer.from('\r\n\r\n');
 const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-async function answerHttp(answer: Answer, base: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const body = await readBody(req);
-  const headers = new Headers();
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
-  const method = req.method ?? 'GET';
-  const withBody = method !== 'GET' && method !== 'HEAD' && body.length > 0;
-  const response = await answer(new Request(new URL(req.url ?? '/', base), { method, headers, body: withBody ? body : undefined }));
-  const payload = Buffer.from(await response.arrayBuffer());
-  const out: Record<string, string> = {};
-  response.headers.forEach((value, name) => (out[name] = value));
-  res.writeHead(response.status, { ...out, 'content-length': String(payload.length) }).end(payload);
-}
 
 /** A request head read off the wire: method, target, headers. */
 interface RawHead {

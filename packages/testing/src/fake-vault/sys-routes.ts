@@ -1,5 +1,5 @@
 /** `sys/...`: health, seal, mounts and tuning, policies (internal). */
-import { parseDuration } from './duration.js';
+import { parseVaultDuration } from './duration.js';
 import { VaultError } from './errors.js';
 import { parsePolicy } from './policy.js';
 import type { Mount, VaultState } from './state.js';
@@ -94,8 +94,8 @@ function mountRoutes(state: VaultState): Route[] {
       },
       write: (req, [path = '']) => {
         const m = findMount(state, path);
-        const max = parseDuration(req.body.max_lease_ttl, 'max_lease_ttl');
-        const def = parseDuration(req.body.default_lease_ttl, 'default_lease_ttl');
+        const max = parseVaultDuration(req.body.max_lease_ttl, 'max_lease_ttl');
+        const def = parseVaultDuration(req.body.default_lease_ttl, 'default_lease_ttl');
         if (max !== undefined) m.maxLeaseTtl = max;
         if (def !== undefined) m.defaultLeaseTtl = def;
         if (typeof req.body.description === 'string') m.description = req.body.description;
@@ -109,8 +109,8 @@ function mountRoutes(state: VaultState): Route[] {
       write: (req, [path = '']) => {
         const config = (req.body.config ?? {}) as Record<string, unknown>;
         const ttls = {
-          defaultLeaseTtl: parseDuration(config.default_lease_ttl, 'default_lease_ttl'),
-          maxLeaseTtl: parseDuration(config.max_lease_ttl, 'max_lease_ttl'),
+          defaultLeaseTtl: parseVaultDuration(config.default_lease_ttl, 'default_lease_ttl'),
+          maxLeaseTtl: parseVaultDuration(config.max_lease_ttl, 'max_lease_ttl'),
         };
         state.enable(path, str(req.body, 'type'), str(req.body, 'description'), ttls);
         return noContent();

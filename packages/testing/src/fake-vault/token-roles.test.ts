@@ -1,6 +1,6 @@
 /** Token roles: the policies a role lets a token be created with, as Vault decides them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { globMatches } from './token-roles.js';
+import { glob } from './pki-names.js';
 import { failure, inProcess, type InProcess } from './test-support.js';
 
 type Auth = { auth: { client_token: string; policies: string[]; orphan: boolean; renewable: boolean } };
@@ -66,9 +66,9 @@ describe('token roles', () => {
   });
 
   it('matches go-glob patterns', () => {
-    expect(globMatches('kubeception-*', 'kubeception-demo-x')).toBe(true);
-    expect(globMatches('kubeception-*', 'root')).toBe(false);
-    expect(globMatches('*-admin', 'kubeception-admin')).toBe(true);
-    expect(globMatches('a.b', 'axb')).toBe(false);
+    expect(glob('kubeception-*', 'kubeception-demo-x')).toBe(true);
+    expect(glob('kubeception-*', 'root')).toBe(false);
+    expect(glob('*-admin', 'kubeception-admin')).toBe(true);
+    expect(glob('a.b', 'axb')).toBe(false);
   });
 });

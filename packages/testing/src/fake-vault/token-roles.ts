@@ -4,26 +4,29 @@
  * `disallowed_policies`, `disallowed_policies_glob`, `orphan`, `renewable`,
  * `token_explicit_max_ttl`, `token_no_default_policy`, `token_num_uses`, `path_suffix` (internal).
  */
-import { parseDuration } from './duration.js';
 import { VaultError } from './errors.js';
+import { glob } from './pki-names.js';
+import { boolField, durationField, type FieldValues, intField, listField, readFields, strField } from './role-fields.js';
 import type { TokenEntry } from './token-store.js';
-import { bool, int, list, noContent, ok, str, type Route, type VaultRequest, type Reply } from './types.js';
+import { bool, list, noContent, ok, type Route, type VaultRequest, type Reply } from './types.js';
 
-/** A stored token role. */
-export interface TokenRole {
-  readonly name: string;
-  readonly allowedPolicies: readonly string[];
-  readonly allowedPoliciesGlob: readonly string[];
-  readonly disallowedPolicies: readonly string[];
-  readonly disallowedPoliciesGlob: readonly string[];
-  readonly orphan: boolean;
-  readonly renewable: boolean;
-  /** Seconds; 0 = none. */
-  readonly explicitMaxTtl: number;
-  readonly noDefaultPolicy: boolean;
-  readonly numUses: number;
-  readonly pathSuffix: string;
-}
+/** The fields of a token role write, with Vault's defaults. */
+const TOKEN_ROLE_FIELDS = {
+  allowed_policies: listField([]),
+  allowed_policies_glob: listField([]),
+  disallowed_policies: listField([]),
+  disallowed_policies_glob: listField([]),
+  orphan: boolField(false),
+  renewable: boolField(true),
+  /** Seconds; 0 = none (also written as `explicit_max_ttl`). */
+  token_explicit_max_ttl: durationField(0, 'explicit_max_ttl'),
+  token_no_default_policy: boolField(false),
+  token_num_uses: intField(0),
+  path_suffix: strField(''),
+};
+
+/** A stored token role (field names as in Vault's API). */
+export type TokenRole = FieldValues<typeof TOKEN_ROLE_FIELDS> & { readonly name: string };
 
 /** Vault's `policyutil.SanitizePolicies`: trimmed, lower-case, unique, `default` added on request, `root` alone. */
 export function sanitizePolicies(policies: readonly string[], addDefault: boolean): string[] {
@@ -33,33 +36,22 @@ export function sanitizePolicies(policies: readonly string[], addDefault: boolea
   return [...set].sort();
 }
 
-/** go-glob's match: `*` stands for any run of characters, anywhere in the pattern. */
-export function globMatches(pattern: string, value: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-  return regex.test(value);
-}
-
-const inList = (values: readonly string[], globs: readonly string[], policy: string) => values.includes(policy) || globs.some((g) => globMatches(g, policy));
+const inList = (values: readonly string[], globs: readonly string[], policy: string) => values.includes(policy) || globs.some((g) => glob(g, policy));
 
 /** Whether the role constrains policies itself (then the parent's policies do not bound the token). */
 export function constrainsPolicies(role: TokenRole): boolean {
-  return [role.allowedPolicies, role.allowedPoliciesGlob, role.disallowedPolicies, role.disallowedPoliciesGlob].some((l) => l.length > 0);
+  return [role.allowed_policies, role.allowed_policies_glob, role.disallowed_policies, role.disallowed_policies_glob].some((l) => l.length > 0);
 }
 
 /** The policies of a token created against a role that constrains policies (Vault's rules and messages). */
 export function rolePolicies(role: TokenRole, parent: TokenEntry, req: VaultRequest): string[] {
   const noDefault = bool(req.body, 'no_default_policy', false);
-  const addDefault = !noDefault && !role.noDefaultPolicy && !inList(role.disallowedPolicies, role.disallowedPoliciesGlob, 'default');
+  const addDefault = !noDefault && !role.token_no_default_policy && !inList(role.disallowed_policies, role.disallowed_policies_glob, 'default');
   const asked = list(req.body, 'policies') ?? [];
   let policies = asked.length > 0 ? sanitizePolicies(asked, addDefault) : [];
-  if (role.allowedPolicies.length > 0 || role.allowedPoliciesGlob.length > 0) {
-    const allowed = sanitizePolicies(role.allowedPolicies, addDefault);
-    const globs = sanitizePolicies(role.allowedPoliciesGlob, false);
+  if (role.allowed_policies.length > 0 || role.allowed_policies_glob.length > 0) {
+    const allowed = sanitizePolicies(role.allowed_policies, addDefault);
+    const globs = sanitizePolicies(role.allowed_policies_glob, false);
     if (policies.length === 0) policies = allowed;
     else if (policies.some((p) => !inList(allowed, globs, p))) {
       throw VaultError.badRequest(
@@ -67,46 +59,22 @@ export function rolePolicies(role: TokenRole, parent: TokenEntry, req: VaultRequ
       );
     }
   } else if (policies.length === 0) policies = sanitizePolicies(parent.policies, addDefault);
-  const refused = policies.find((p) => inList(role.disallowedPolicies, role.disallowedPoliciesGlob, p));
+  const refused = policies.find((p) => inList(role.disallowed_policies, role.disallowed_policies_glob, p));
   if (refused !== undefined) throw VaultError.badRequest(`token policy "${refused}" is disallowed by this role`);
   return noDefault ? policies.filter((p) => p !== 'default') : policies;
 }
 
-function writeRole(existing: TokenRole | undefined, name: string, body: Readonly<Record<string, unknown>>): TokenRole {
-  const listOr = (key: string, fallback: readonly string[]) => list(body, key) ?? fallback;
-  return {
-    name,
-    allowedPolicies: listOr('allowed_policies', existing?.allowedPolicies ?? []),
-    allowedPoliciesGlob: listOr('allowed_policies_glob', existing?.allowedPoliciesGlob ?? []),
-    disallowedPolicies: listOr('disallowed_policies', existing?.disallowedPolicies ?? []),
-    disallowedPoliciesGlob: listOr('disallowed_policies_glob', existing?.disallowedPoliciesGlob ?? []),
-    orphan: bool(body, 'orphan', existing?.orphan ?? false),
-    renewable: bool(body, 'renewable', existing?.renewable ?? true),
-    explicitMaxTtl: parseDuration(body.token_explicit_max_ttl ?? body.explicit_max_ttl, 'token_explicit_max_ttl') ?? existing?.explicitMaxTtl ?? 0,
-    noDefaultPolicy: bool(body, 'token_no_default_policy', existing?.noDefaultPolicy ?? false),
-    numUses: int(body, 'token_num_uses', existing?.numUses ?? 0),
-    pathSuffix: str(body, 'path_suffix', existing?.pathSuffix ?? ''),
-  };
-}
-
+/** The role as `GET auth/token/roles/:name` returns it. */
 function roleData(role: TokenRole): Record<string, unknown> {
+  const { token_num_uses, ...fields } = role;
   return {
-    name: role.name,
-    allowed_policies: role.allowedPolicies,
-    allowed_policies_glob: role.allowedPoliciesGlob,
-    disallowed_policies: role.disallowedPolicies,
-    disallowed_policies_glob: role.disallowedPoliciesGlob,
-    orphan: role.orphan,
-    renewable: role.renewable,
-    token_explicit_max_ttl: role.explicitMaxTtl,
-    explicit_max_ttl: role.explicitMaxTtl,
-    token_no_default_policy: role.noDefaultPolicy,
-    path_suffix: role.pathSuffix,
+    ...fields,
+    explicit_max_ttl: role.token_explicit_max_ttl,
     token_type: 'default-service',
     allowed_entity_aliases: null,
     period: 0,
     token_period: 0,
-    ...(role.numUses > 0 ? { token_num_uses: role.numUses } : {}),
+    ...(token_num_uses > 0 ? { token_num_uses } : {}),
   };
 }
 
@@ -124,7 +92,7 @@ export function tokenRoleRoutes(roles: Map<string, TokenRole>, create: (req: Vau
         return ok({ data: roleData(role) });
       },
       write: (req, [name = '']) => {
-        roles.set(named(name), writeRole(roles.get(named(name)), named(name), req.body));
+        roles.set(named(name), { ...readFields(TOKEN_ROLE_FIELDS, req.body, roles.get(named(name))), name: named(name) });
         return noContent();
       },
       delete: (_req, [name = '']) => {

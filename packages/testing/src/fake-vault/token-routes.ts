@@ -1,5 +1,5 @@
 /** `auth/token/...`, `sys/wrapping/...` and `sys/capabilities-self` (internal). */
-import { formatRfc3339Nano, parseDuration } from './duration.js';
+import { formatRfc3339Nano, parseVaultDuration } from './duration.js';
 import { INVALID_TOKEN, VaultError } from './errors.js';
 import type { Capability } from './policy.js';
 import type { VaultState } from './state.js';
@@ -74,9 +74,9 @@ function policiesFor(parent: TokenEntry, req: VaultRequest, role: TokenRole | un
 
 /** TTL and explicit max TTL in seconds, capped like Vault (the lesser explicit max of request and role). */
 function ttlsFor(state: VaultState, req: VaultRequest, policies: readonly string[], role: TokenRole | undefined, warnings: string[]) {
-  const asked = parseDuration(req.body.explicit_max_ttl, 'explicit_max_ttl') ?? 0;
-  const explicitMaxTtl = role?.explicitMaxTtl ? (asked > 0 ? Math.min(asked, role.explicitMaxTtl) : role.explicitMaxTtl) : asked;
-  let ttl = parseDuration(req.body.ttl, 'ttl') ?? (policies.includes('root') ? 0 : state.settings.defaultLeaseTtl);
+  const asked = parseVaultDuration(req.body.explicit_max_ttl, 'explicit_max_ttl') ?? 0;
+  const explicitMaxTtl = role?.token_explicit_max_ttl ? (asked > 0 ? Math.min(asked, role.token_explicit_max_ttl) : role.token_explicit_max_ttl) : asked;
+  let ttl = parseVaultDuration(req.body.ttl, 'ttl') ?? (policies.includes('root') ? 0 : state.settings.defaultLeaseTtl);
   const cap = explicitMaxTtl > 0 ? Math.min(explicitMaxTtl, state.settings.maxLeaseTtl) : state.settings.maxLeaseTtl;
   if (ttl > cap) {
     warnings.push(`TTL of "${ttl}s" exceeded the effective max_ttl of "${cap}s"; TTL value is capped accordingly`);
@@ -93,7 +93,7 @@ function createToken(state: VaultState, req: VaultRequest, orphan: boolean, role
     throw VaultError.badRequest('root or sudo privileges required to create orphan token');
   let numUses = int(req.body, 'num_uses', 0);
   if (numUses < 0) throw VaultError.badRequest('number of uses cannot be negative');
-  if (role && role.numUses > 0 && (numUses === 0 || role.numUses < numUses)) numUses = role.numUses;
+  if (role && role.token_num_uses > 0 && (numUses === 0 || role.token_num_uses < numUses)) numUses = role.token_num_uses;
   const policies = policiesFor(parent, req, role);
   const warnings: string[] = [];
   const { ttl, explicitMaxTtl } = ttlsFor(state, req, policies, role, warnings);
@@ -103,7 +103,7 @@ function createToken(state: VaultState, req: VaultRequest, orphan: boolean, role
     policies,
     parent: isOrphan ? undefined : parent.id,
     displayName: `token${str(req.body, 'display_name') ? `-${str(req.body, 'display_name')}` : ''}`,
-    path: role?.pathSuffix ? `${req.path}/${role.pathSuffix}` : req.path,
+    path: role?.path_suffix ? `${req.path}/${role.path_suffix}` : req.path,
     meta: (req.body.meta as Record<string, string> | undefined) ?? null,
     ttl,
     explicitMaxTtl,
@@ -118,7 +118,7 @@ function createToken(state: VaultState, req: VaultRequest, orphan: boolean, role
 function renew(state: VaultState, t: TokenEntry | undefined, req: VaultRequest): Reply {
   if (!t) throw VaultError.badRequest('token not found');
   if (!t.renewable) throw VaultError.badRequest('lease is not renewable');
-  const increment = parseDuration(req.body.increment, 'increment') ?? t.ttl;
+  const increment = parseVaultDuration(req.body.increment, 'increment') ?? t.ttl;
   state.tokens.renew(t, increment, state.settings.maxLeaseTtl);
   return ok({ auth: authBlock(state, t) });
 }

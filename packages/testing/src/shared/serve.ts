@@ -1,7 +1,7 @@
 /**
- * Serves msw handlers on a real 127.0.0.1 port: each incoming request becomes a fetch `Request`
- * answered by msw's `getResponse`, so clients msw does not intercept (curl, other processes) can
- * talk to the same fake (internal).
+ * Serving a fake on a real 127.0.0.1 port (internal): each incoming request becomes a fetch
+ * `Request` answered by the fake (or by msw's `getResponse` over its handlers), so clients msw
+ * does not intercept (curl, other processes) can talk to the same fake.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,9 @@ export interface ServedHandlers {
   close(): Promise<void>;
 }
 
+/** A fake's front door: one fetch `Request` in, one `Response` out. */
+export type Answer = (request: Request) => Promise<Response>;
+
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -24,24 +27,18 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** The fetch `Request` for an incoming request (every header line kept, as sent). */
 function toRequest(req: http.IncomingMessage, base: string, body: Buffer): Request {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
-  }
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
   const method = req.method ?? 'GET';
   const withBody = method !== 'GET' && method !== 'HEAD' && body.length > 0;
   return new Request(new URL(req.url ?? '/', base), { method, headers, body: withBody ? body : undefined });
 }
 
-async function answer(handlers: readonly RequestHandler[], base: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const request = toRequest(req, base, await readBody(req));
-  const response = await getResponse([...handlers], request);
-  if (!response) {
-    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [] }));
-    return;
-  }
+/** Answers one incoming request with `answer` (`base`: the server's URL, for the request's). */
+export async function answerHttp(answer: Answer, base: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const response = await answer(toRequest(req, base, await readBody(req)));
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => (headers[name] = value));
   const payload = Buffer.from(await response.arrayBuffer());
@@ -78,11 +75,14 @@ export async function listenLocal(server: http.Server, port: number, onClose: ()
   };
 }
 
-/** Serves `handlers` on 127.0.0.1 (`port` 0 = a free port). */
+/** Serves `handlers` on 127.0.0.1 (`port` 0 = a free port); a request no handler takes gets 404 `{ errors: [] }`. */
 export async function serveHandlers(handlers: readonly RequestHandler[], port = 0): Promise<ServedHandlers> {
+  const answer: Answer = async (request) =>
+    (await getResponse([...handlers], request)) ??
+    new Response(JSON.stringify({ errors: [] }), { status: 404, headers: { 'content-type': 'application/json' } });
   let base = '';
   const served = await listenLocal(
-    httpServer((req, res) => answer(handlers, base, req, res)),
+    httpServer((req, res) => answerHttp(answer, base, req, res)),
     port,
   );
   base = served.url;
