@@ -50,17 +50,19 @@
  * @packageDocumentation
  */
 import { certificateSecretName, clusterId, Component, Label } from '@kubeception/sdk';
-import { createKubeClient, NamespaceResource, PodResource, SecretResource, type KubeClient, type Node, type Pod } from '@kubeception/sdk/kube';
-import { InformerCache, type InformerEvent } from '@kubeception/sdk/runtime';
+import { createKubeClient, NamespaceResource, PodResource, SecretResource, type KubeClient } from '@kubeception/sdk/kube';
+import { InformerCache } from '@kubeception/sdk/runtime';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { FakeKube, ServingCertificate } from '../fake-kube/server.js';
-import type { SimulatedHost, SimulationFailure } from '../simulated-host/host.js';
+import { failureLog, type SimulationFailure } from '../simulated-host/failure-log.js';
+import type { SimulatedHost } from '../simulated-host/host.js';
 import { Loop } from '../simulated-host/loop.js';
+import { settleWhen } from '../simulated-host/settle.js';
 import { GuestRegistry } from './guest-cluster.js';
 import { VmAddressBook } from './vm-addresses.js';
-import { newNodeState, nodeKey, syncNode, type NodeState, type SyncContext } from './vm-node-sync.js';
-import { vmIdentity } from './vm-objects.js';
-import { VM_POD_SELECTOR, VmEventType, WORKLOAD_NODE_LABEL, type VmEvent } from './vm-vocabulary.js';
+import { syncNode, type SyncContext } from './vm-node-sync.js';
+import { guestNodeChanged, guestPodChanged, NodeStates, watchHost, type Recorder } from './vm-node-states.js';
+import { VM_POD_SELECTOR, type VmEvent } from './vm-vocabulary.js';
 
 /** Options of {@link startVmSimulator}. Times are in `host.clock` milliseconds. */
 export interface VmSimulatorOptions {
@@ -124,29 +126,10 @@ export interface VmSimulator {
  * Resolves once it has seen the host's current VM pods.
  */
 export async function startVmSimulator(host: SimulatedHost, options: VmSimulatorOptions = {}): Promise<VmSimulator> {
-  const failures: SimulationFailure[] = [];
-  const onError =
-    options.onError ??
-    ((component: string, key: string, error: unknown) => {
-      failures.push({ component, key, error });
-      if (failures.length > 100) failures.shift();
-    });
+  const log = failureLog(options.onError);
   const history: VmEvent[] = [];
-  const record = (event: Omit<VmEvent, 'at'>) => history.push({ at: host.clock.now(), ...event });
-  const states = new Map<string, NodeState>();
-  const byCluster = new Map<string, Set<string>>();
-  const stateOf = (cluster: string, node: string): NodeState => {
-    const key = nodeKey(cluster, node);
-    let state = states.get(key);
-    if (state === undefined) {
-      states.set(key, (state = newNodeState(cluster, node)));
-      let keys = byCluster.get(cluster);
-      if (keys === undefined) byCluster.set(cluster, (keys = new Set()));
-      keys.add(key);
-    }
-    return state;
-  };
-
+  const record: Recorder = (event) => history.push({ at: host.clock.now(), ...event });
+  const states = new NodeStates();
   const lifetime = new AbortController();
   const client = host.kube.localClient({ fieldManager: 'kubeception-vm-simulator' });
   const cache = new InformerCache(client, lifetime.signal);
@@ -158,17 +141,17 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
       bookmarkIntervalMs: options.guestBookmarkIntervalMs ?? 10_000,
       ...(options.guestTls ? { serving: (_cluster: string, namespace: string) => servingCertificate(client, namespace) } : {}),
       listener: {
-        onNode: (cluster, e) => guestNodeChanged(cluster, e),
-        onPod: (cluster, e) => guestPodChanged(cluster, e),
+        onNode: (cluster, e) => guestNodeChanged(states, record, cluster, e),
+        onPod: (cluster, e) => guestPodChanged(states, record, cluster, e),
       },
     },
-    onError,
+    log.onError,
   );
   const loop: Loop = new Loop({
     name: 'vm-simulator',
     clock: host.clock,
     concurrency: options.concurrency ?? 8,
-    onError,
+    onError: log.onError,
     reconcile: async (key) => {
       const state = states.get(key);
       return state ? syncNode(ctx, state) : 'done';
@@ -185,119 +168,86 @@ export async function startVmSimulator(host: SimulatedHost, options: VmSimulator
     workloadPodsPerWorker: options.workloadPodsPerWorker ?? 1,
     record,
     wake: (key, ms) => loop.addAfter(key, ms),
-    onError,
+    onError: log.onError,
   };
-
-  // The two watches are independent: a pod event may arrive after its namespace's deletion.
-  const namespaceGoneAt = new Map<string, number>();
-  pods.subscribe((e) => {
-    if (e.type === 'Synced') return;
-    const identity = vmIdentity(e.object);
-    if (identity === undefined) return;
-    const { namespace, name, resourceVersion } = e.object.metadata;
-    const key = nodeKey(identity.cluster, identity.node);
-    if (e.type === 'Deleted') states.get(key)?.pods.delete(`${namespace}/${name}`);
-    else if (Number(resourceVersion) > (namespaceGoneAt.get(namespace) ?? 0)) {
-      stateOf(identity.cluster, identity.node).pods.add(`${namespace}/${name}`);
-      guests.touch(identity.cluster, namespace);
-    }
-    loop.add(key);
-  });
-  namespaces.subscribe((e) => {
-    if (e.type !== 'Deleted') return;
-    namespaceGoneAt.set(e.object.metadata.name, Number(e.object.metadata.resourceVersion));
-    for (const cluster of guests.retireNamespace(e.object.metadata.name)) {
-      for (const key of byCluster.get(cluster) ?? []) states.delete(key);
-      byCluster.delete(cluster);
-    }
-  });
-
-  function guestNodeChanged(cluster: string, e: InformerEvent<Node>): void {
-    if (e.type === 'Synced') return;
-    const node = e.object.metadata.name;
-    const state = states.get(nodeKey(cluster, node));
-    if (e.type === 'Deleted') {
-      if (state === undefined) return;
-      if (state.vm) state.deletedFor = state.vm.uid;
-      state.reported = undefined;
-      state.written = undefined;
-      return;
-    }
-    const cordoned = e.object.spec?.unschedulable === true;
-    if (cordoned !== (e.previous?.spec?.unschedulable === true))
-      record({ cluster, node, type: cordoned ? VmEventType.NodeCordoned : VmEventType.NodeUncordoned });
-  }
-
-  function guestPodChanged(cluster: string, e: InformerEvent<Pod>): void {
-    if (e.type !== 'Deleted') return;
-    const node = e.object.metadata.labels?.[WORKLOAD_NODE_LABEL];
-    const state = node === undefined ? undefined : states.get(nodeKey(cluster, node));
-    if (state?.workloads === undefined || !state.workloads.delete(e.object.metadata.name)) return;
-    if (state.workloads.size === 0 && !state.drained) {
-      state.drained = true;
-      record({ cluster, node: state.node, type: VmEventType.PodsDrained });
-    }
-  }
-
+  watchHost(pods, namespaces, states, guests, (key) => loop.add(key));
   await Promise.all([pods.synced(), namespaces.synced()]);
   loop.start();
+  return vmSimulator({ host, cache, guests, addresses, history, loop, failures: log.failures, lifetime });
+}
 
-  const hostCaughtUp = () => {
-    const target = Number(host.kube.resourceVersion());
-    return cache.all().every((i) => Number(i.state().resourceVersion) >= target);
-  };
-  const signature = () => {
-    let sum = 0;
-    const all = guests.all();
-    for (const g of all) sum += g.revision();
-    return `${host.kube.resourceVersion()}|${all.length}|${sum}|${history.length}`;
-  };
+/** The parts of a running simulator its handle reads. */
+interface Running {
+  readonly host: SimulatedHost;
+  readonly cache: InformerCache;
+  readonly guests: GuestRegistry;
+  readonly addresses: VmAddressBook;
+  readonly history: readonly VmEvent[];
+  readonly loop: Loop;
+  readonly failures: () => readonly SimulationFailure[];
+  readonly lifetime: AbortController;
+}
+
+/** The handle of a running simulator. */
+function vmSimulator({ host, cache, guests, addresses, history, loop, failures, lifetime }: Running): VmSimulator {
   return {
     kubeConfigFor: (cluster) => guests.get(cluster)?.kube.kubeConfig,
-    connector: () => {
-      const clients = new Map<string, KubeClient>();
-      return (target) => {
-        const id = clusterId(target);
-        const kubeConfig = guests.get(id)?.kube.kubeConfig;
-        if (kubeConfig === undefined || target.admin === undefined) return undefined;
-        let client = clients.get(id);
-        if (client === undefined || client.kubeConfig !== kubeConfig)
-          clients.set(id, (client = createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 1 } })));
-        return client;
-      };
-    },
+    connector: () => guestConnector(guests),
     guest: (cluster) => guests.get(cluster)?.kube,
-    guestAddress: (cluster) => {
-      const url = guests.get(cluster)?.kube.url;
-      if (url === undefined) return undefined;
-      const { hostname, port } = new URL(url);
-      return { host: hostname, port: Number(port) };
-    },
+    guestAddress: (cluster) => addressOf(guests.get(cluster)?.kube.url),
     clusters: () => guests.all().map((g) => g.name),
     addressOf: (cluster, node) => addresses.peek(cluster, node),
     history: () => [...history],
-    async settle({ timeoutMs = 10_000 } = {}) {
-      const deadline = Date.now() + timeoutMs;
-      let stable = 0;
-      let last = '';
-      while (stable < 3) {
+    settle: ({ timeoutMs = 10_000 } = {}) =>
+      settleWhen('VM simulator', timeoutMs, async (deadline) => {
         await host.settle({ timeoutMs: Math.max(1, deadline - Date.now()) });
-        const now = signature();
+        const signature = signatureOf(host, guests, history);
         // Every guest is asked (no short-circuit), so lagging ones start their check at once.
         const guestsCaughtUp = guests.all().reduce((all, g) => g.caughtUp() && all, true);
-        stable = hostCaughtUp() && guestsCaughtUp && loop.idle() && !guests.busy() && now === last ? stable + 1 : 0;
-        last = now;
-        if (Date.now() > deadline) throw new Error(`VM simulator did not settle in ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    },
-    failures: () => [...failures],
+        return { quiet: hostCaughtUp(host, cache) && guestsCaughtUp && loop.idle() && !guests.busy(), signature };
+      }),
+    failures,
     async stop() {
       await loop.stop();
       lifetime.abort();
       await guests.stopAll();
     },
   };
+}
+
+/** Whether the simulator's informers have seen every write to the host so far. */
+function hostCaughtUp(host: SimulatedHost, cache: InformerCache): boolean {
+  const target = Number(host.kube.resourceVersion());
+  return cache.all().every((i) => Number(i.state().resourceVersion) >= target);
+}
+
+/** Changes whenever the host, a guest or the history moves on. */
+function signatureOf(host: SimulatedHost, guests: GuestRegistry, history: readonly VmEvent[]): string {
+  let sum = 0;
+  const all = guests.all();
+  for (const g of all) sum += g.revision();
+  return `${host.kube.resourceVersion()}|${all.length}|${sum}|${history.length}`;
+}
+
+/** A connector of clients to guests by the target Cluster's ID, once the guest runs and the target has an admin certificate (one client per server). */
+function guestConnector(guests: GuestRegistry): ReturnType<VmSimulator['connector']> {
+  const clients = new Map<string, KubeClient>();
+  return (target) => {
+    const id = clusterId(target);
+    const kubeConfig = guests.get(id)?.kube.kubeConfig;
+    if (kubeConfig === undefined || target.admin === undefined) return undefined;
+    let client = clients.get(id);
+    if (client === undefined || client.kubeConfig !== kubeConfig)
+      clients.set(id, (client = createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 1 } })));
+    return client;
+  };
+}
+
+/** Host and port of a server's URL. */
+function addressOf(url: string | undefined): { host: string; port: number } | undefined {
+  if (url === undefined) return undefined;
+  const { hostname, port } = new URL(url);
+  return { host: hostname, port: Number(port) };
 }
 
 /** The `api` certificate of a cluster, from the Secret copy in its host namespace (`<cluster-name>-api`, the name from its label). */

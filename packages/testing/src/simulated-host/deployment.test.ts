@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulatedClock } from './clock.js';
 import { startSimulatedHost, type SimulatedHost } from './host.js';
-import { clients, deployment, isRunningReady, onePerNode, podsOf, scheduledCondition } from './test-fixtures.js';
+import { clients, deployment, isRunningReady, onePerNode, podsOf, readyNodesOf, scheduledCondition } from './test-fixtures.js';
 
 let host: SimulatedHost | undefined;
 afterEach(async () => {
@@ -35,13 +35,7 @@ describe('Deployment with required anti-affinity', () => {
       (error) => expect.fail(error.message),
     );
     await host.settle();
-    const after = await podsOf(host, 'vm');
-    expect(
-      after
-        .filter(isRunningReady)
-        .map((p) => p.spec?.nodeName)
-        .sort(),
-    ).toEqual(['node-1', 'node-2', 'node-3']);
+    expect(await readyNodesOf(host, 'vm')).toEqual(['node-1', 'node-2', 'node-3']);
     const done = await apps.readNamespacedDeployment({ namespace: 'default', name: 'vm' });
     expect(done.status).toMatchObject({ replicas: 3, readyReplicas: 3, availableReplicas: 3, updatedReplicas: 3 });
     expect(done.status?.conditions?.find((c) => c.type === 'Available')?.status).toBe('True');

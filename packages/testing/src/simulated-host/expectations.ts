@@ -5,6 +5,7 @@
  * `ttlMs` of wall time in case an event is never seen (the pod was created and deleted at once).
  */
 import type { Store } from '@kubeception/sdk/runtime';
+import type { Pod } from '@kubeception/sdk/kube';
 import type { StoredPod } from './objects.js';
 
 interface Entry {
@@ -12,6 +13,7 @@ interface Entry {
   readonly at: number;
 }
 
+/** The pod creations and deletions each owner (`namespace/name`) waits to see in the cache. */
 export class Expectations {
   private readonly pending = new Map<string, Map<string, Entry>>();
 
@@ -28,7 +30,7 @@ export class Expectations {
   }
 
   /** Whether everything `owner` expected is in the cache (satisfied entries are dropped). */
-  satisfied(owner: string, pods: Store<StoredPod>): boolean {
+  satisfied(owner: string, pods: Pick<Store<Pod>, 'get'>): boolean {
     const entries = this.pending.get(owner);
     if (entries === undefined) return true;
     const now = performance.now();

@@ -1,6 +1,7 @@
 /** `startSimulatedHost`: the fake API server plus simulated nodes, scheduler, kubelet and controllers. */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { realClock, type Clock } from './clock.js';
+import { failureLog, type SimulationFailure } from './failure-log.js';
 import { PodsByNode, startInformers, type SimContext } from './context.js';
 import { startDaemonSets } from './daemonset.js';
 import { startDeployments } from './deployment.js';
@@ -14,7 +15,10 @@ import { startNodeLifecycle, type NodeLifecycleOptions } from './node-lifecycle.
 import type { SimulatedNodeSpec } from './node-object.js';
 import { startReplicaSets } from './replicaset.js';
 import { startScheduler, type SchedulerOptions } from './scheduler.js';
+import { settleWhen } from './settle.js';
 import { startFakeKube, type FakeKube, type FakeKubeOptions } from '../fake-kube/server.js';
+
+export type { SimulationFailure } from './failure-log.js';
 
 /** Which workload controllers run; each is on unless set to `false`. */
 export interface ControllerSwitches {
@@ -48,16 +52,6 @@ export interface SimulatedHostOptions extends FakeKubeOptions {
   readonly clock?: Clock;
   /** Told about unexpected failures of simulated components (they are retried). @default kept in `failures()` */
   readonly onError?: (component: string, key: string, error: unknown) => void;
-}
-
-/** A failure a simulated component met (and retried). */
-export interface SimulationFailure {
-  /** The component that failed, e.g. `deployment`, `kubelet`, `node-lifecycle`. */
-  readonly component: string;
-  /** The object it was working on (`namespace/name`). */
-  readonly key: string;
-  /** What it met. */
-  readonly error: unknown;
 }
 
 /** A running simulated host cluster. */
@@ -108,46 +102,18 @@ export async function startSimulatedHost(options: SimulatedHostOptions = {}): Pr
   const kube = options.kube ?? (await startFakeKube({ bookmarkIntervalMs: 50, gracefulPodDeletion: true, ...options }));
   const clock = options.clock ?? realClock();
   const lifetime = new AbortController();
-  const failures: SimulationFailure[] = [];
-  const onError =
-    options.onError ??
-    ((component: string, key: string, error: unknown) => {
-      failures.push({ component, key, error });
-      if (failures.length > 100) failures.shift();
-    });
+  const log = failureLog(options.onError);
   const client = kube.localClient({ fieldManager: 'kubeception-simulated-host' });
   const informers = startInformers(client, lifetime.signal);
-  const ctx: SimContext = { kube: client, clock, informers, podsByNode: new PodsByNode(informers.pods), onError };
-  const components: { loop: Loop; idle?: () => boolean }[] = [];
-  const noHooks: KubeletHooks = { fail: () => {}, complete: () => {}, crashLoop: () => {}, unready: () => {}, recover: () => {} };
-  let hooks = noHooks;
-  if (options.scheduler !== false) components.push(startScheduler(ctx, options.scheduler ?? {}));
-  if (options.kubelet !== false) {
-    const kubelet = startKubelet(ctx, options.kubelet ?? {});
-    hooks = kubelet.hooks;
-    components.push(kubelet);
-  }
-  const c = options.controllers;
-  let nodeRemoved: (name: string) => void = () => {};
-  if (c !== false && c?.nodeLifecycle !== false) {
-    const lifecycle = startNodeLifecycle(ctx, c?.nodeLifecycle ?? {});
-    nodeRemoved = lifecycle.nodeRemoved;
-    components.push(lifecycle);
-  }
-  if (on(c, 'deployments')) components.push(startDeployments(ctx));
-  if (on(c, 'replicaSets')) components.push(startReplicaSets(ctx));
-  if (on(c, 'daemonSets')) components.push(startDaemonSets(ctx));
-  if (on(c, 'jobs')) components.push(startJobs(ctx));
-  if (on(c, 'endpoints')) components.push(startEndpoints(ctx));
+  const ctx: SimContext = { kube: client, clock, informers, podsByNode: new PodsByNode(informers.pods), onError: log.onError };
+  const running = startComponents(ctx, options);
   const stopAll = async () => {
     lifetime.abort();
-    await Promise.all(components.map((x) => x.loop.stop()));
+    await Promise.all(running.components.map((x) => x.loop.stop()));
     if (!options.kube) await kube.stop();
   };
-
-  const nodes = nodeControls(client, clock, (name) => nodeRemoved(name));
-  const specs = typeof options.nodes === 'number' || options.nodes === undefined ? Array.from({ length: options.nodes ?? 3 }, () => ({})) : options.nodes;
-  const failed = await addAll(nodes, specs).match(
+  const nodes = nodeControls(client, clock, (name) => running.nodeRemoved(name));
+  const failed = await addAll(nodes, initialNodes(options.nodes)).match(
     () => undefined,
     (error) => error.message,
   );
@@ -156,30 +122,62 @@ export async function startSimulatedHost(options: SimulatedHostOptions = {}): Pr
     throw new Error(`startSimulatedHost: could not create nodes: ${failed}`);
   }
   await Promise.all(informers.all().map((i) => i.synced()));
-  for (const x of components) x.loop.start();
-
-  const idle = () => components.every((x) => (x.idle ?? (() => x.loop.idle()))());
+  for (const x of running.components) x.loop.start();
+  const idle = () => running.components.every((x) => x.idle());
+  const settle = ({ timeoutMs = 10_000 } = {}) =>
+    settleWhen('simulated host', timeoutMs, () => {
+      const target = kube.resourceVersion();
+      const caughtUp = informers.all().every((i) => Number(i.state().resourceVersion) >= Number(target));
+      return { quiet: caughtUp && idle(), signature: target };
+    });
   return {
     kube,
     kubeConfig: kube.kubeConfig,
     kubeconfigYaml: kube.kubeconfigYaml,
     clock,
     nodes,
-    kubelet: hooks,
-    async settle({ timeoutMs = 10_000 } = {}) {
-      const deadline = Date.now() + timeoutMs;
-      let stable = 0;
-      let last = '';
-      while (stable < 3) {
-        const target = kube.resourceVersion();
-        const caughtUp = informers.all().every((i) => Number(i.state().resourceVersion) >= Number(target));
-        stable = caughtUp && idle() && target === last ? stable + 1 : 0;
-        last = target;
-        if (Date.now() > deadline) throw new Error(`simulated host did not settle in ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    },
-    failures: () => [...failures],
+    kubelet: running.hooks,
+    settle,
+    failures: log.failures,
     stop: stopAll,
   };
 }
+
+/** A running component: its loop, and whether it has nothing to do. */
+interface Component {
+  readonly loop: Loop;
+  readonly idle: () => boolean;
+}
+
+const NO_HOOKS: KubeletHooks = { fail: () => {}, complete: () => {}, crashLoop: () => {}, unready: () => {}, recover: () => {} };
+
+/** Starts the components the options turn on (their loops start once the informers have synced). */
+function startComponents(ctx: SimContext, options: SimulatedHostOptions) {
+  const components: Component[] = [];
+  const add = (component: { loop: Loop; idle?: () => boolean }) =>
+    components.push({ loop: component.loop, idle: component.idle ?? (() => component.loop.idle()) });
+  let hooks = NO_HOOKS;
+  let nodeRemoved: (name: string) => void = () => {};
+  if (options.scheduler !== false) add(startScheduler(ctx, options.scheduler ?? {}));
+  if (options.kubelet !== false) {
+    const kubelet = startKubelet(ctx, options.kubelet ?? {});
+    hooks = kubelet.hooks;
+    add(kubelet);
+  }
+  const c = options.controllers;
+  if (c !== false && c?.nodeLifecycle !== false) {
+    const lifecycle = startNodeLifecycle(ctx, c?.nodeLifecycle ?? {});
+    nodeRemoved = lifecycle.nodeRemoved;
+    add(lifecycle);
+  }
+  if (on(c, 'deployments')) add(startDeployments(ctx));
+  if (on(c, 'replicaSets')) add(startReplicaSets(ctx));
+  if (on(c, 'daemonSets')) add(startDaemonSets(ctx));
+  if (on(c, 'jobs')) add(startJobs(ctx));
+  if (on(c, 'endpoints')) add(startEndpoints(ctx));
+  return { components, hooks, nodeRemoved };
+}
+
+/** The node specs to start with: `count` default nodes, or the specs given. */
+const initialNodes = (nodes: SimulatedHostOptions['nodes']): readonly SimulatedNodeSpec[] =>
+  typeof nodes === 'number' || nodes === undefined ? Array.from({ length: nodes ?? 3 }, () => ({})) : nodes;

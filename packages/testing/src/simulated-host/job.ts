@@ -4,109 +4,110 @@
  */
 import type { Persisted } from '@kubeception/sdk';
 import { JobResource, type Job } from '@kubeception/sdk/kube';
-import { jsonEqual, type Store } from '@kubeception/sdk/runtime';
 import { timestamp } from './clock.js';
-import { outcomeOf, type SimContext } from './context.js';
-import { Expectations } from './expectations.js';
-import { Loop, type Outcome } from './loop.js';
-import { controllerUid, isActive, isReady, type StoredPod } from './objects.js';
+import type { SimContext } from './context.js';
+import type { Expectations } from './expectations.js';
+import { worstOf, type Outcome } from './loop.js';
+import { isActive, isReady, type StoredPod } from './objects.js';
 import { createPods, deletePods, ownedPods, ownerRef, podFor } from './pod-template.js';
+import { startPodController, writeStatus, type WorkloadController } from './workload-controller.js';
 
-type StoredJob = Persisted<Job>;
+/** A Job as the cache holds it. */
+export type StoredJob = Persisted<Job>;
+const NAME = 'job';
 
 /** Starts the Job controller. */
-export function startJobs(ctx: SimContext): { loop: Loop; idle: () => boolean } {
-  const { jobs, pods } = ctx.informers;
-  const client = ctx.kube.resource(JobResource);
-  const expectations = new Expectations();
-  const byUid = new Map<string, string>();
-
-  jobs.subscribe((e) => {
-    if (e.type === 'Synced') return;
-    const key = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
-    if (e.type === 'Deleted') byUid.delete(e.object.metadata.uid);
-    else {
-      byUid.set(e.object.metadata.uid, key);
-      loop.add(key);
-    }
+export function startJobs(ctx: SimContext): WorkloadController {
+  return startPodController(ctx, {
+    name: NAME,
+    informer: ctx.informers.jobs,
+    concurrency: 2,
+    reconcile: (key, job, expectations) => reconcileJob(ctx, expectations, key, job),
   });
-  pods.subscribe((e) => {
-    const key = e.type === 'Synced' ? undefined : byUid.get(controllerUid(e.object) ?? '');
-    if (key) loop.add(key);
-  });
+}
 
-  const finishedCondition = (job: StoredJob) => job.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+async function reconcileJob(ctx: SimContext, expectations: Expectations, key: string, job: StoredJob): Promise<Outcome> {
+  const all = ownedPods(ctx, job.metadata.uid, true);
+  const progress = jobProgress(job, all);
+  const at = timestamp(ctx.clock);
+  const pods = await syncJobPods(ctx, expectations, key, job, progress);
+  const write = await writeStatus(ctx, ctx.kube.resource(JobResource), NAME, key, job, jobStatus(job, all, progress, at));
+  return worstOf([pods, write]);
+}
 
-  const reconcile = async (key: string): Promise<Outcome> => {
-    const job = jobs.store.get(key) as StoredJob | undefined;
-    if (!job || job.metadata.deletionTimestamp !== undefined) return 'done';
-    if (!expectations.satisfied(key, pods.store as unknown as Store<StoredPod>)) {
-      setTimeout(() => loop.add(key), 3_100).unref();
-      return 'done';
-    }
-    const all = ownedPods(ctx, job.metadata.uid, true);
-    const active = all.filter(isActive);
-    const succeeded = all.filter((p) => p.status?.phase === 'Succeeded').length;
-    const failed = all.filter((p) => p.status?.phase === 'Failed').length;
-    const completions = job.spec?.completions ?? 1;
-    const parallelism = job.spec?.parallelism ?? 1;
-    const at = timestamp(ctx.clock);
-    const done = finishedCondition(job) !== undefined;
-    const complete = succeeded >= completions;
-    const failedOut = failed > (job.spec?.backoffLimit ?? 6);
-    let outcome: Outcome = 'done';
-    if ((done || complete || failedOut || job.spec?.suspend) && active.length > 0) {
-      expectations.deleted(key, active);
-      outcome = await deletePods(ctx, 'job', key, active);
-    } else if (!done && !complete && !failedOut) {
-      const want = Math.min(parallelism, completions - succeeded) - active.length;
-      const labels = {
-        'batch.kubernetes.io/controller-uid': job.metadata.uid,
-        'batch.kubernetes.io/job-name': job.metadata.name,
-        'controller-uid': job.metadata.uid,
-        'job-name': job.metadata.name,
-      };
-      const bodies = Array.from({ length: Math.max(0, want) }, () =>
-        podFor(job.spec?.template, job.metadata.namespace, `${job.metadata.name}-`, labels, ownerRef(job, 'Job', 'batch/v1')),
-      );
-      const created = await createPods(ctx, 'job', key, bodies);
-      expectations.created(key, created.created);
-      outcome = created.outcome;
-    }
-    const finish = (type: string, reason: string, message: string) => [{ type, status: 'True', reason, message, lastProbeTime: at, lastTransitionTime: at }];
-    const status = {
-      ...(job.status?.startTime ? {} : { startTime: at }),
-      active: active.length,
-      ready: active.filter(isReady).length,
-      succeeded,
-      failed,
-      terminating: all.filter((p) => p.metadata.deletionTimestamp !== undefined).length,
-      ...(done
-        ? {}
-        : complete
-          ? {
-              completionTime: at,
-              conditions: [
-                ...finish('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods'),
-                ...finish('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods'),
-              ],
-            }
-          : failedOut
-            ? {
-                conditions: [
-                  ...finish('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
-                  ...finish('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
-                ],
-              }
-            : {}),
-    };
-    if (jsonEqual({ ...job.status, ...status }, job.status ?? {})) return outcome;
-    const write = await client
-      .patchStatus(job.metadata.name, { type: 'merge', body: { status } }, { namespace: job.metadata.namespace })
-      .match(...outcomeOf(ctx, 'job', key));
-    return outcome === 'retry' ? 'retry' : write;
+/** Where a Job stands, from its pods. */
+export interface JobProgress {
+  readonly active: readonly StoredPod[];
+  readonly succeeded: number;
+  readonly failed: number;
+  /** A Complete or Failed condition is already True. */
+  readonly done: boolean;
+  /** `completions` pods succeeded. */
+  readonly complete: boolean;
+  /** More than `backoffLimit` pods failed. */
+  readonly failedOut: boolean;
+}
+
+/** Where a Job stands, from all its pods (finished ones included). */
+export function jobProgress(job: StoredJob, all: readonly StoredPod[]): JobProgress {
+  const succeeded = all.filter((p) => p.status?.phase === 'Succeeded').length;
+  const failed = all.filter((p) => p.status?.phase === 'Failed').length;
+  return {
+    active: all.filter(isActive),
+    succeeded,
+    failed,
+    done: job.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') ?? false,
+    complete: succeeded >= (job.spec?.completions ?? 1),
+    failedOut: failed > (job.spec?.backoffLimit ?? 6),
   };
+}
 
-  const loop = new Loop({ name: 'job', clock: ctx.clock, reconcile, concurrency: 2, onError: ctx.onError });
-  return { loop, idle: () => loop.idle() && expectations.size() === 0 };
+/** Deletes the active pods of a finished or suspended Job, or creates pods up to `parallelism`. */
+async function syncJobPods(ctx: SimContext, expectations: Expectations, key: string, job: StoredJob, progress: JobProgress): Promise<Outcome> {
+  const { active, succeeded, done, complete, failedOut } = progress;
+  if ((done || complete || failedOut || job.spec?.suspend) && active.length > 0) {
+    expectations.deleted(key, active);
+    return deletePods(ctx, NAME, key, active);
+  }
+  if (done || complete || failedOut) return 'done';
+  const want = Math.min(job.spec?.parallelism ?? 1, (job.spec?.completions ?? 1) - succeeded) - active.length;
+  const labels = {
+    'batch.kubernetes.io/controller-uid': job.metadata.uid,
+    'batch.kubernetes.io/job-name': job.metadata.name,
+    'controller-uid': job.metadata.uid,
+    'job-name': job.metadata.name,
+  };
+  const bodies = Array.from({ length: Math.max(0, want) }, () =>
+    podFor(job.spec?.template, job.metadata.namespace, `${job.metadata.name}-`, labels, ownerRef(job, 'Job', 'batch/v1')),
+  );
+  const created = await createPods(ctx, NAME, key, bodies);
+  expectations.created(key, created.created);
+  return created.outcome;
+}
+
+/** The status of a Job: counts, its start, and once it is over the conditions saying how (`at`: now). */
+export function jobStatus(job: StoredJob, all: readonly StoredPod[], progress: JobProgress, at: string) {
+  const { active, succeeded, failed } = progress;
+  return {
+    ...(job.status?.startTime ? {} : { startTime: at }),
+    active: active.length,
+    ready: active.filter(isReady).length,
+    succeeded,
+    failed,
+    terminating: all.filter((p) => p.metadata.deletionTimestamp !== undefined).length,
+    ...outcomeStatus(progress, at),
+  };
+}
+
+type JobCondition = { type: string; status: string; reason: string; message: string; lastProbeTime: string; lastTransitionTime: string };
+
+function outcomeStatus({ done, complete, failedOut }: JobProgress, at: string): { completionTime?: string; conditions?: JobCondition[] } {
+  const conditions = (reason: string, message: string, ...types: string[]): JobCondition[] =>
+    types.map((type) => ({ type, status: 'True', reason, message, lastProbeTime: at, lastTransitionTime: at }));
+  if (done) return {};
+  if (complete) {
+    return { completionTime: at, conditions: conditions('CompletionsReached', 'Reached expected number of succeeded pods', 'SuccessCriteriaMet', 'Complete') };
+  }
+  if (failedOut) return { conditions: conditions('BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'FailureTarget', 'Failed') };
+  return {};
 }

@@ -1,13 +1,16 @@
 /**
  * A control loop of the simulation (internal): a `WorkQueue` of keys from the SDK runtime, worked
  * by one or more workers calling `reconcile(key)`, with clock-driven requeues. Events come from
- * the shared informers (see `informers.ts`); the loop only knows keys.
+ * the shared informers (see `context.ts`); the loop only knows keys.
  */
 import { WorkQueue } from '@kubeception/sdk/runtime';
 import type { Clock } from './clock.js';
 
 /** What a reconcile asks for: nothing more, or a retry with back-off. */
 export type Outcome = 'done' | 'retry';
+
+/** `retry` if any of the outcomes is. */
+export const worstOf = (outcomes: readonly Outcome[]): Outcome => (outcomes.includes('retry') ? 'retry' : 'done');
 
 /** Options of a {@link Loop}. */
 export interface LoopOptions {

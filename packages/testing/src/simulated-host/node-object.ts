@@ -65,7 +65,39 @@ export function nodeConditions(ready: boolean, at: string): NonNullable<Node['st
 export function nodeObject(spec: SimulatedNodeSpec, index: number, at: string): Node & { metadata: { name: string } } {
   const name = spec.name ?? `node-${index + 1}`;
   const roles = spec.roles ?? ['worker'];
-  const labels: Record<string, string> = {
+  const taints = nodeTaints(spec, roles, at);
+  const cidr = podCidrOf(index);
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: nodeLabels(spec, name, roles, index),
+      annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'simulation.kubeception.io/index': String(index) },
+    },
+    spec: {
+      podCIDR: cidr,
+      podCIDRs: [cidr],
+      providerID: `kubeception-sim://${name}`,
+      ...(taints.length > 0 ? { taints } : {}),
+      ...(spec.unschedulable ? { unschedulable: true } : {}),
+    },
+    status: {
+      ...nodeResources(spec),
+      conditions: nodeConditions(true, at),
+      addresses: [
+        { type: 'InternalIP', address: nodeIpOf(index) },
+        { type: 'Hostname', address: name },
+      ],
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      nodeInfo: nodeInfo(index),
+    },
+  } as Node & { metadata: { name: string } };
+}
+
+/** The well-known labels (hostname, os, arch, zone, region, roles) and the spec's own. */
+function nodeLabels(spec: SimulatedNodeSpec, name: string, roles: readonly string[], index: number): Record<string, string> {
+  return {
     'kubernetes.io/hostname': name,
     'kubernetes.io/os': 'linux',
     'kubernetes.io/arch': 'amd64',
@@ -75,11 +107,20 @@ export function nodeObject(spec: SimulatedNodeSpec, index: number, at: string): 
     ...Object.fromEntries(roles.map((r) => [`node-role.kubernetes.io/${r}`, ''])),
     ...spec.labels,
   };
+}
+
+/** The control-plane taint (for that role), the spec's taints, and the unschedulable taint of a cordoned node. */
+function nodeTaints(spec: SimulatedNodeSpec, roles: readonly string[], at: string): Taint[] {
   const taints: Taint[] = [
     ...(roles.includes('control-plane') ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] : []),
     ...(spec.taints ?? []),
   ];
   if (spec.unschedulable) taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: at });
+  return taints;
+}
+
+/** Capacity, and allocatable: the capacity less what the spec takes off. */
+function nodeResources(spec: SimulatedNodeSpec) {
   const capacity = { cpu: spec.cpu ?? '8', memory: spec.memory ?? '32Gi', pods: String(spec.pods ?? 110), 'ephemeral-storage': '100Gi' };
   const a = spec.allocatable ?? {};
   const allocatable = {
@@ -88,39 +129,18 @@ export function nodeObject(spec: SimulatedNodeSpec, index: number, at: string): 
     ...(a.memory ? { memory: a.memory } : {}),
     ...(a.pods !== undefined ? { pods: String(a.pods) } : {}),
   };
-  const cidr = podCidrOf(index);
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name, labels, annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'simulation.kubeception.io/index': String(index) } },
-    spec: {
-      podCIDR: cidr,
-      podCIDRs: [cidr],
-      providerID: `kubeception-sim://${name}`,
-      ...(taints.length > 0 ? { taints } : {}),
-      ...(spec.unschedulable ? { unschedulable: true } : {}),
-    },
-    status: {
-      capacity,
-      allocatable,
-      conditions: nodeConditions(true, at),
-      addresses: [
-        { type: 'InternalIP', address: nodeIpOf(index) },
-        { type: 'Hostname', address: name },
-      ],
-      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
-      nodeInfo: {
-        architecture: 'amd64',
-        operatingSystem: 'linux',
-        osImage: 'Kubeception simulated node',
-        kernelVersion: '6.1.0-sim',
-        kubeletVersion: 'v1.32.0',
-        kubeProxyVersion: 'v1.32.0',
-        containerRuntimeVersion: 'containerd://1.7.0-sim',
-        machineID: `sim-${index}`,
-        systemUUID: `sim-${index}`,
-        bootID: `sim-${index}`,
-      },
-    },
-  } as Node & { metadata: { name: string } };
+  return { capacity, allocatable };
 }
+
+const nodeInfo = (index: number) => ({
+  architecture: 'amd64',
+  operatingSystem: 'linux',
+  osImage: 'Kubeception simulated node',
+  kernelVersion: '6.1.0-sim',
+  kubeletVersion: 'v1.32.0',
+  kubeProxyVersion: 'v1.32.0',
+  containerRuntimeVersion: 'containerd://1.7.0-sim',
+  machineID: `sim-${index}`,
+  systemUUID: `sim-${index}`,
+  bootID: `sim-${index}`,
+});

@@ -2,7 +2,7 @@ import type { V1DaemonSet } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulatedClock, type SimulatedClock } from './clock.js';
 import { startSimulatedHost, type SimulatedHost } from './host.js';
-import { clients, deployment, isRunningReady, podsOf, scheduledCondition } from './test-fixtures.js';
+import { clients, deployment, isRunningReady, podsOf, readyNodesOf, scheduledCondition } from './test-fixtures.js';
 
 let host: SimulatedHost | undefined;
 let clock: SimulatedClock;
@@ -25,20 +25,10 @@ describe('nodes', () => {
     const h = await start(2);
     await clients(h).apps.createNamespacedDaemonSet({ namespace: 'default', body: daemonSet });
     await h.settle();
-    expect(
-      (await podsOf(h, 'agent'))
-        .filter(isRunningReady)
-        .map((p) => p.spec?.nodeName)
-        .sort(),
-    ).toEqual(['node-1', 'node-2']);
+    expect(await readyNodesOf(h, 'agent')).toEqual(['node-1', 'node-2']);
     expect((await h.nodes.add()).isOk()).toBe(true);
     await h.settle();
-    expect(
-      (await podsOf(h, 'agent'))
-        .filter(isRunningReady)
-        .map((p) => p.spec?.nodeName)
-        .sort(),
-    ).toEqual(['node-1', 'node-2', 'node-3']);
+    expect(await readyNodesOf(h, 'agent')).toEqual(['node-1', 'node-2', 'node-3']);
     const ds = await clients(h).apps.readNamespacedDaemonSet({ namespace: 'default', name: 'agent' });
     expect(ds.status).toMatchObject({ desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 3, numberAvailable: 3, updatedNumberScheduled: 3 });
 

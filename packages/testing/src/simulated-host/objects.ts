@@ -2,7 +2,9 @@
 import { parseQuantity, type Persisted } from '@kubeception/sdk';
 import type { Node, Pod } from '@kubeception/sdk/kube';
 
+/** A pod as the informer cache holds it. */
 export type StoredPod = Persisted<Pod>;
+/** A Node as the informer cache holds it. */
 export type StoredNode = Persisted<Node, 'Cluster'>;
 
 /** A `metav1.LabelSelector` as JSON. */

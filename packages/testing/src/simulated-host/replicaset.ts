@@ -1,81 +1,61 @@
 /** The ReplicaSet controller (internal): keeps `spec.replicas` active pods and reports status. */
-import { ReplicaSetResource, type ReplicaSet } from '@kubeception/sdk/kube';
 import type { Persisted } from '@kubeception/sdk';
-import { jsonEqual, type Store } from '@kubeception/sdk/runtime';
-import { outcomeOf, type SimContext } from './context.js';
-import { Expectations } from './expectations.js';
-import { Loop, type Outcome } from './loop.js';
-import { controllerUid, isAvailable, isReady, type StoredPod } from './objects.js';
+import { ReplicaSetResource, type ReplicaSet } from '@kubeception/sdk/kube';
+import type { SimContext } from './context.js';
+import type { Expectations } from './expectations.js';
+import { worstOf, type Outcome } from './loop.js';
+import { isAvailable, isReady, type StoredPod } from './objects.js';
 import { createPods, deletePods, deletionOrder, ownedPods, ownerRef, podFor } from './pod-template.js';
+import { startPodController, writeStatus, type WorkloadController } from './workload-controller.js';
 
 type StoredRs = Persisted<ReplicaSet>;
+const NAME = 'replicaset';
+/** Pods created by one reconcile at most. */
 const BURST = 500;
 
 /** Starts the ReplicaSet controller. */
-export function startReplicaSets(ctx: SimContext): { loop: Loop; idle: () => boolean } {
-  const { replicasets, pods } = ctx.informers;
-  const client = ctx.kube.resource(ReplicaSetResource);
-  const expectations = new Expectations();
-  const podStore = pods.store as unknown as Store<StoredPod>;
-  const byUid = new Map<string, string>();
-
-  replicasets.subscribe((e) => {
-    if (e.type === 'Synced') return;
-    const key = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
-    if (e.type === 'Deleted') {
-      byUid.delete(e.object.metadata.uid);
-      expectations.clear(key);
-    } else {
-      byUid.set(e.object.metadata.uid, key);
-      loop.add(key);
-    }
+export function startReplicaSets(ctx: SimContext): WorkloadController {
+  return startPodController(ctx, {
+    name: NAME,
+    informer: ctx.informers.replicasets,
+    concurrency: 4,
+    // a ReplicaSet being deleted (foreground) scales to zero
+    whileDeleting: true,
+    reconcile: (key, rs, expectations) => reconcileReplicaSet(ctx, expectations, key, rs),
   });
-  pods.subscribe((e) => {
-    if (e.type === 'Synced') return;
-    const owner = controllerUid(e.object);
-    const key = owner === undefined ? undefined : byUid.get(owner);
-    if (key !== undefined) loop.add(key);
-  });
+}
 
-  const status = (rs: StoredRs, active: readonly StoredPod[]) => ({
+async function reconcileReplicaSet(ctx: SimContext, expectations: Expectations, key: string, rs: StoredRs): Promise<Outcome> {
+  const active = ownedPods(ctx, rs.metadata.uid);
+  const want = rs.metadata.deletionTimestamp === undefined ? (rs.spec?.replicas ?? 1) : 0;
+  const scaled = await scalePods(ctx, expectations, key, rs, active, want);
+  const write = await writeStatus(ctx, ctx.kube.resource(ReplicaSetResource), NAME, key, rs, replicaSetStatus(rs, active));
+  return worstOf([scaled, write]);
+}
+
+/** Creates pods up to `want` (at most {@link BURST} at once) or deletes the surplus, in the real controller's order. */
+async function scalePods(ctx: SimContext, expectations: Expectations, key: string, rs: StoredRs, active: readonly StoredPod[], want: number): Promise<Outcome> {
+  if (active.length < want) {
+    const owner = ownerRef(rs, 'ReplicaSet', 'apps/v1');
+    const bodies = Array.from({ length: Math.min(want - active.length, BURST) }, () =>
+      podFor(rs.spec?.template, rs.metadata.namespace, `${rs.metadata.name}-`, {}, owner),
+    );
+    const done = await createPods(ctx, NAME, key, bodies);
+    expectations.created(key, done.created);
+    return done.outcome;
+  }
+  if (active.length === want) return 'done';
+  const victims = [...active].sort(deletionOrder).slice(0, active.length - want);
+  expectations.deleted(key, victims);
+  return deletePods(ctx, NAME, key, victims);
+}
+
+function replicaSetStatus(rs: StoredRs, active: readonly StoredPod[]) {
+  return {
     replicas: active.length,
     fullyLabeledReplicas: active.length,
     readyReplicas: active.filter(isReady).length,
     availableReplicas: active.filter(isAvailable).length,
     observedGeneration: rs.metadata.generation,
-  });
-
-  const reconcile = async (key: string): Promise<Outcome> => {
-    const rs = replicasets.store.get(key) as StoredRs | undefined;
-    if (!rs) return 'done';
-    if (!expectations.satisfied(key, podStore)) {
-      setTimeout(() => loop.add(key), 3_100).unref();
-      return 'done';
-    }
-    const active = ownedPods(ctx, rs.metadata.uid);
-    const want = rs.metadata.deletionTimestamp === undefined ? (rs.spec?.replicas ?? 1) : 0;
-    let outcome: Outcome = 'done';
-    if (active.length < want) {
-      const owner = ownerRef(rs, 'ReplicaSet', 'apps/v1');
-      const bodies = Array.from({ length: Math.min(want - active.length, BURST) }, () =>
-        podFor(rs.spec?.template, rs.metadata.namespace, `${rs.metadata.name}-`, {}, owner),
-      );
-      const done = await createPods(ctx, 'replicaset', key, bodies);
-      expectations.created(key, done.created);
-      outcome = done.outcome;
-    } else if (active.length > want) {
-      const victims = [...active].sort(deletionOrder).slice(0, active.length - want);
-      expectations.deleted(key, victims);
-      outcome = await deletePods(ctx, 'replicaset', key, victims);
-    }
-    const next = status(rs, active);
-    if (jsonEqual({ ...rs.status, ...next }, rs.status ?? {})) return outcome;
-    const write = await client
-      .patchStatus(rs.metadata.name, { type: 'merge', body: { status: next } }, { namespace: rs.metadata.namespace })
-      .match(...outcomeOf(ctx, 'replicaset', key));
-    return outcome === 'retry' ? 'retry' : write;
   };
-
-  const loop = new Loop({ name: 'replicaset', clock: ctx.clock, reconcile, concurrency: 4, onError: ctx.onError });
-  return { loop, idle: () => loop.idle() && expectations.size() === 0 };
 }

@@ -41,8 +41,18 @@ export async function podsOf(host: SimulatedHost, name: string, namespace = 'def
   return (await clients(host).core.listNamespacedPod({ namespace, labelSelector: `app=${name}` })).items;
 }
 
+/** Whether a pod is Running with Ready=True. */
 export const isRunningReady = (p: V1Pod): boolean =>
   p.status?.phase === 'Running' && (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+
+/** The nodes of the Running and Ready pods of `app=<name>` in `default`, sorted. */
+export async function readyNodesOf(host: SimulatedHost, name: string): Promise<string[]> {
+  return (await podsOf(host, name))
+    .filter(isRunningReady)
+    .map((p) => p.spec?.nodeName ?? '')
+    .sort();
+}
+/** A pod's PodScheduled condition. */
 export const scheduledCondition = (p: V1Pod) => p.status?.conditions?.find((c) => c.type === 'PodScheduled');
 
 /** Lists the pods of `app=<name>`, then watches them and checks `invariant` after every event. */
