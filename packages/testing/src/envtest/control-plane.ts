@@ -57,17 +57,29 @@ async function startListening(spec: ComponentSpec): Promise<Listening> {
   }
 }
 
-/** Where and how the API server runs. */
-export interface ApiServerSpec {
+/** What starting either component takes, besides its own settings. */
+export interface ComponentOptions {
   readonly program: string;
   /** The binary's version: flags removed in later versions are passed only to older ones. */
   readonly version: KubeVersion;
-  readonly etcdUrl: string;
+  /** The control plane's temporary folder (certificates, kubeconfigs). */
   readonly dir: string;
-  readonly pki: ControlPlanePki;
+  /** Flags after the defaults. */
   readonly extraFlags: readonly string[];
   readonly readyTimeoutMs: number;
   readonly stopTimeoutMs: number;
+}
+
+/** Where and how the API server runs. */
+export interface ApiServerSpec extends ComponentOptions {
+  readonly etcdUrl: string;
+  readonly pki: ControlPlanePki;
+}
+
+/** A running kube-apiserver: its URL and a client authenticated as the admin. */
+export interface ApiServer extends Listening {
+  readonly request: AdminHttp;
+  readonly url: string;
 }
 
 /** kube-apiserver's flags: what controller-runtime's envtest passes, plus the service-account keys 1.20 requires. */
@@ -96,7 +108,7 @@ function apiServerFlags(spec: ApiServerSpec, port: number): string[] {
 }
 
 /** Starts kube-apiserver and waits until `/readyz` answers 200 to the admin. */
-export async function startApiServer(spec: ApiServerSpec): Promise<Listening & { readonly request: AdminHttp; readonly url: string }> {
+export async function startApiServer(spec: ApiServerSpec): Promise<ApiServer> {
   const tls = { caCertificate: spec.pki.pki.caCertificate, client: spec.pki.admin };
   const listening = await startListening({
     name: 'kube-apiserver',
@@ -114,17 +126,11 @@ export async function startApiServer(spec: ApiServerSpec): Promise<Listening & {
 }
 
 /** Where and how the controller manager runs. */
-export interface ControllerManagerSpec {
-  readonly program: string;
-  readonly version: KubeVersion;
-  readonly dir: string;
+export interface ControllerManagerSpec extends ComponentOptions {
   /** The admin kubeconfig (YAML) it talks to the API server with. */
   readonly kubeconfigYaml: string;
   /** Its `--controllers`. */
   readonly controllers: readonly string[];
-  readonly extraFlags: readonly string[];
-  readonly readyTimeoutMs: number;
-  readonly stopTimeoutMs: number;
 }
 
 /** Starts kube-controller-manager with only `controllers`, and waits until `/healthz` answers 200. */

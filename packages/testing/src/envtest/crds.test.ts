@@ -1,39 +1,25 @@
 import { kubeceptionCrds } from '@kubeception/sdk';
 import { describe, expect, it } from 'vitest';
 import { stripCelRules } from './crds.js';
+import { testCrd } from '../fake-kube/fixtures.js';
 
 const rules = [{ rule: 'self.a <= self.b', message: 'a after b' }];
 
-const crd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'things.example.com' },
-  spec: {
-    group: 'example.com',
-    versions: [
-      {
-        name: 'v1',
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            'x-kubernetes-validations': rules,
-            properties: {
-              spec: {
-                type: 'object',
-                properties: {
-                  list: { type: 'array', items: { type: 'object', 'x-kubernetes-validations': rules } },
-                  map: { type: 'object', additionalProperties: { type: 'string', 'x-kubernetes-validations': rules } },
-                  // data, not schema: kept as written
-                  raw: { type: 'object', default: { 'x-kubernetes-validations': 'kept' }, 'x-kubernetes-preserve-unknown-fields': true },
-                },
-              },
-            },
-          },
-        },
+const crd = testCrd('Thing', {
+  type: 'object',
+  'x-kubernetes-validations': rules,
+  properties: {
+    spec: {
+      type: 'object',
+      properties: {
+        list: { type: 'array', items: { type: 'object', 'x-kubernetes-validations': rules } },
+        map: { type: 'object', additionalProperties: { type: 'string', 'x-kubernetes-validations': rules } },
+        // data, not schema: kept as written
+        raw: { type: 'object', default: { 'x-kubernetes-validations': 'kept' }, 'x-kubernetes-preserve-unknown-fields': true },
       },
-    ],
+    },
   },
-};
+});
 
 describe('stripCelRules', () => {
   it('removes x-kubernetes-validations at every depth and keeps everything else', () => {

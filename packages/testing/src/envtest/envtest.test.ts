@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { kubeceptionCrds } from '@kubeception/sdk';
 import { ApiException, ApiextensionsV1Api, CoreV1Api, KubernetesObjectApi, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sampleCluster } from '../fake-kube/fixtures.js';
+import { objectSchema, sampleCluster, testCrd } from '../fake-kube/fixtures.js';
 import { startFakeKube } from '../fake-kube/server.js';
 import { startEnvtest, type Envtest, type KubeServer } from './envtest.js';
 import { EnvtestError, EnvtestErrorKind } from './errors.js';
@@ -58,40 +58,19 @@ async function configMapRoundTrip(server: KubeServer, namespace: string): Promis
 }
 
 /** A CRD with a string and an integer field, to check "" and 0 are values (the build's validator patch). */
-const gadgetCrd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'gadgets.example.com' },
-  spec: {
-    group: 'example.com',
-    names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
-    scope: 'Namespaced',
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                properties: {
-                  label: { type: 'string' },
-                  count: { type: 'integer', minimum: 0 },
-                  on: { type: 'boolean' },
-                  tags: { type: 'object', additionalProperties: { type: 'string' } },
-                },
-                'x-kubernetes-validations': [{ rule: 'self.count <= 10', message: 'at most ten' }],
-              },
-            },
-          },
-        },
-      },
-    ],
-  },
-};
+const gadgetCrd = testCrd(
+  'Gadget',
+  objectSchema({
+    type: 'object',
+    properties: {
+      label: { type: 'string' },
+      count: { type: 'integer', minimum: 0 },
+      on: { type: 'boolean' },
+      tags: { type: 'object', additionalProperties: { type: 'string' } },
+    },
+    'x-kubernetes-validations': [{ rule: 'self.count <= 10', message: 'at most ten' }],
+  }),
+);
 
 it('names KUBEBUILDER_ASSETS and the build script when the binaries are missing', async () => {
   const failure = await startEnvtest({ binaryAssetsDirectory: '/nonexistent/kubeception-envtest' }).catch((error: unknown) => error);

@@ -32,21 +32,18 @@
  *
  * @packageDocumentation
  */
-import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { FakeKube } from '../fake-kube/server.js';
-import { kubeConfigFor, kubeconfigYaml } from '../fake-kube/kubeconfig.js';
+import { kubeConfigFor, kubeconfigYaml, type KubeconfigTarget } from '../fake-kube/kubeconfig.js';
 import type { ClientCertificate } from '../fake-kube/server-certificates.js';
 import { startEtcd, type EtcdServer } from '../system/etcd.js';
+import { createTempDir, type TempDir } from '../system/temp-dir.js';
 import { waitUntil, type AdminHttp } from './admin-http.js';
 import { binaryVersion, findEnvtestAssets, parseKubeVersion, type EnvtestAssetOptions, type EnvtestAssets, type KubeVersion } from './assets.js';
-import { startApiServer, startControllerManager, type Listening } from './control-plane.js';
+import { startApiServer, startControllerManager, type ApiServer, type Listening } from './control-plane.js';
 import { installCrds, stripCelRules } from './crds.js';
 import { EnvtestError, EnvtestErrorKind } from './errors.js';
-import { writeControlPlanePki } from './pki.js';
+import { writeControlPlanePki, type ControlPlanePki } from './pki.js';
 
 /** What `startFakeKube()` and `startEnvtest()` both return: enough to run one test body against either. */
 export type KubeServer = Pick<FakeKube, 'url' | 'caCertificate' | 'kubeConfig' | 'kubeconfigYaml' | 'issueClientCertificate' | 'stop'>;
@@ -150,6 +147,116 @@ async function seed(request: AdminHttp, install: (crds: readonly object[]) => Pr
   await createObjects(kubeConfig, options.objects ?? []);
 }
 
+/** How this control plane runs: from the options, with their defaults. */
+interface Settings {
+  readonly assets: EnvtestAssets;
+  /** The binary's version (flags differ between versions). */
+  readonly binVersion: KubeVersion;
+  readonly controllers: readonly string[];
+  readonly readyTimeoutMs: number;
+  readonly stopTimeoutMs: number;
+}
+
+/** Finds the binaries (throws `BinariesMissing`) and reads kube-apiserver's version. */
+async function settingsOf(options: EnvtestOptions): Promise<Settings> {
+  const controllers = options.controllers === false ? [] : (options.controllers ?? DEFAULT_CONTROLLERS);
+  const assets = findEnvtestAssets({ ...options, controllerManager: controllers.length > 0 }).match(
+    (found) => found,
+    (error) => {
+      throw error;
+    },
+  );
+  const binVersion = await binaryVersion(assets.kubeApiServer);
+  return { assets, binVersion, controllers, readyTimeoutMs: options.readyTimeoutMs ?? 60_000, stopTimeoutMs: options.stopTimeoutMs ?? 10_000 };
+}
+
+/** What has been started so far: stopped in reverse order (the controller manager first, etcd last: nobody logs errors about a peer gone first). */
+class Started {
+  etcd: EtcdServer | undefined;
+  readonly components: Listening[] = [];
+  private stopped: Promise<void> | undefined;
+
+  constructor(
+    private readonly dir: TempDir,
+    private readonly stopTimeoutMs: number,
+  ) {}
+
+  /** Stops every process and removes the temporary folder. Safe to call twice. */
+  stop(): Promise<void> {
+    return (this.stopped ??= (async () => {
+      for (const component of [...this.components].reverse()) await component.process.stop(this.stopTimeoutMs);
+      await this.etcd?.stop();
+      await this.dir.remove();
+    })());
+  }
+
+  /** The last log lines of every component. */
+  logs(): string {
+    const etcd = this.etcd ? [`== etcd ==\n${this.etcd.log()}`] : [];
+    return [...etcd, ...this.components.map((c) => `== ${c.process.name} ==\n${c.process.log()}`)].join('\n');
+  }
+}
+
+/** The running control plane, before seeding. */
+interface ControlPlane {
+  readonly etcd: EtcdServer;
+  readonly apiServer: ApiServer;
+  readonly pki: ControlPlanePki;
+  readonly version: KubeVersion;
+  readonly target: KubeconfigTarget & { readonly caCertificate: string };
+  readonly kubeconfigYaml: string;
+}
+
+/** Starts etcd and kube-apiserver, waits for the system namespaces, then starts kube-controller-manager (when it runs any controller). */
+async function startControlPlane(options: EnvtestOptions, settings: Settings, dir: string, started: Started): Promise<ControlPlane> {
+  const { assets, readyTimeoutMs, stopTimeoutMs } = settings;
+  const common = { version: settings.binVersion, dir, readyTimeoutMs, stopTimeoutMs };
+  const etcd = (started.etcd = await startEtcd({ program: assets.etcd, readyTimeoutMs, stopTimeoutMs }));
+  const pki = await writeControlPlanePki(dir);
+  const apiServer = await startApiServer({ ...common, program: assets.kubeApiServer, etcdUrl: etcd.url, pki, extraFlags: options.apiServerFlags ?? [] });
+  started.components.push(apiServer);
+  const version = await serverVersion(apiServer.request);
+  await waitForSystemNamespaces(apiServer.request, readyTimeoutMs);
+  const target = { url: apiServer.url, namespace: options.namespace ?? 'default', caCertificate: pki.pki.caCertificate, client: pki.admin };
+  const yaml = kubeconfigYaml(target);
+  if (settings.controllers.length > 0 && assets.kubeControllerManager !== undefined) {
+    const controllerManager = await startControllerManager({
+      ...common,
+      program: assets.kubeControllerManager,
+      kubeconfigYaml: yaml,
+      controllers: settings.controllers,
+      extraFlags: options.controllerManagerFlags ?? [],
+    });
+    started.components.push(controllerManager);
+  }
+  return { etcd, apiServer, pki, version, target, kubeconfigYaml: yaml };
+}
+
+/** Seeds the control plane with the options' namespaces, CRDs and objects, and returns its handle. */
+async function seededHandle(options: EnvtestOptions, settings: Settings, plane: ControlPlane, started: Started): Promise<Envtest> {
+  const { request } = plane.apiServer;
+  const { version, pki } = plane;
+  const stripsCelRules = options.stripCelRules ?? (version.major === 1 && version.minor < 25);
+  const install = (crds: readonly object[]) => installCrds(request, stripsCelRules ? crds.map((crd) => stripCelRules(crd)) : crds, settings.readyTimeoutMs);
+  const kubeConfig = kubeConfigFor(plane.target);
+  await seed(request, install, kubeConfig, options);
+  return {
+    url: plane.apiServer.url,
+    caCertificate: pki.pki.caCertificate,
+    kubeConfig,
+    kubeconfigYaml: plane.kubeconfigYaml,
+    version,
+    stripsCelRules,
+    assets: settings.assets,
+    etcdUrl: plane.etcd.url,
+    processes: () => [{ name: 'etcd', pid: plane.etcd.pid }, ...started.components.map((c) => ({ name: c.process.name, pid: c.process.pid }))],
+    logs: () => started.logs(),
+    installCrds: install,
+    issueClientCertificate: (commonName: string, groups?: readonly string[]): Promise<ClientCertificate> => pki.pki.issueClientCertificate(commonName, groups),
+    stop: () => started.stop(),
+  };
+}
+
 /**
  * Starts a real etcd, kube-apiserver and kube-controller-manager (see the module documentation).
  * Throws an {@link EnvtestError}: `BinariesMissing` (naming `KUBEBUILDER_ASSETS` and the build
@@ -171,96 +278,14 @@ async function seed(request: AdminHttp, install: (crds: readonly object[]) => Pr
  * ```
  */
 export async function startEnvtest(options: EnvtestOptions = {}): Promise<Envtest> {
-  const controllers = options.controllers === false ? [] : (options.controllers ?? DEFAULT_CONTROLLERS);
-  const assets = findEnvtestAssets({ ...options, controllerManager: controllers.length > 0 }).match(
-    (found) => found,
-    (error) => {
-      throw error;
-    },
-  );
-  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
-  const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
-  const binVersion = await binaryVersion(assets.kubeApiServer);
-
-  const dir = await mkdtemp(join(tmpdir(), 'kubeception-envtest-'));
-  // nobody called stop() (the processes are killed by their own exit hooks): at least drop the keys and data
-  const removeOnExit = () => {
-    try {
-      rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // a process still writing into it: leave it to the OS's tmp cleaning
-    }
-  };
-  process.once('exit', removeOnExit);
-  let etcd: EtcdServer | undefined;
-  const components: Listening[] = [];
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      // the controller manager first, etcd last: nobody logs errors about a peer gone first
-      for (const component of [...components].reverse()) await component.process.stop(stopTimeoutMs);
-      await etcd?.stop();
-      await rm(dir, { recursive: true, force: true });
-      process.removeListener('exit', removeOnExit);
-    })());
-  const logs = () => [...(etcd ? [`== etcd ==\n${etcd.log()}`] : []), ...components.map((c) => `== ${c.process.name} ==\n${c.process.log()}`)].join('\n');
-
+  const settings = await settingsOf(options);
+  // removed by stop(), or, if nobody calls it, when the process exits (the processes are killed by their own exit hooks)
+  const dir = await createTempDir('kubeception-envtest-');
+  const started = new Started(dir, settings.stopTimeoutMs);
   try {
-    etcd = await startEtcd({ program: assets.etcd, readyTimeoutMs, stopTimeoutMs });
-    const pki = await writeControlPlanePki(dir);
-    const apiServer = await startApiServer({
-      program: assets.kubeApiServer,
-      version: binVersion,
-      etcdUrl: etcd.url,
-      dir,
-      pki,
-      extraFlags: options.apiServerFlags ?? [],
-      readyTimeoutMs,
-      stopTimeoutMs,
-    });
-    components.push(apiServer);
-    const { request, url } = apiServer;
-    const version = await serverVersion(request);
-    await waitForSystemNamespaces(request, readyTimeoutMs);
-    const target = { url, namespace: options.namespace ?? 'default', caCertificate: pki.pki.caCertificate, client: pki.admin };
-    const yaml = kubeconfigYaml(target);
-    if (controllers.length > 0 && assets.kubeControllerManager !== undefined) {
-      components.push(
-        await startControllerManager({
-          program: assets.kubeControllerManager,
-          version: binVersion,
-          dir,
-          kubeconfigYaml: yaml,
-          controllers,
-          extraFlags: options.controllerManagerFlags ?? [],
-          readyTimeoutMs,
-          stopTimeoutMs,
-        }),
-      );
-    }
-    const stripsCelRules = options.stripCelRules ?? (version.major === 1 && version.minor < 25);
-    const install = (crds: readonly object[]) => installCrds(request, stripsCelRules ? crds.map((crd) => stripCelRules(crd)) : crds, readyTimeoutMs);
-    const kubeConfig = kubeConfigFor(target);
-    await seed(request, install, kubeConfig, options);
-    const started = etcd;
-    return {
-      url,
-      caCertificate: pki.pki.caCertificate,
-      kubeConfig,
-      kubeconfigYaml: yaml,
-      version,
-      stripsCelRules,
-      assets,
-      etcdUrl: started.url,
-      processes: () => [{ name: 'etcd', pid: started.pid }, ...components.map((c) => ({ name: c.process.name, pid: c.process.pid }))],
-      logs,
-      installCrds: install,
-      issueClientCertificate: (commonName: string, groups?: readonly string[]): Promise<ClientCertificate> =>
-        pki.pki.issueClientCertificate(commonName, groups),
-      stop,
-    };
+    return await seededHandle(options, settings, await startControlPlane(options, settings, dir.path, started), started);
   } catch (error) {
-    await stop();
+    await started.stop();
     throw error;
   }
 }

@@ -2,19 +2,16 @@
  * Bearer-token authentication of the fake API server (`bearerToken`), with client-node, the SDK's
  * client and kubectl. Over HTTPS: kubectl (client-go) sends no bearer token to a plain-HTTP server.
  */
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ConfigMapResource, createKubeClient } from '@kubeception/sdk/kube';
 import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeKube, type FakeKube } from './server.js';
+import { UNAUTHORIZED, httpsGet, rejectionOf, run, runs } from './fixtures.js';
 
-const run = promisify(execFile);
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+const hasKubectl = runs('kubectl', 'version', '--client');
 
 let kube: FakeKube;
 let dir: string;
@@ -50,39 +47,17 @@ describe('a fake API server that requires the bearer token its kubeconfigs carry
 
   it('answers 401 with kube-apiserver’s Status to a wrong token and to none, Secrets included', async () => {
     for (const kc of [withToken('wrong'), withToken('')]) {
-      const failure = await kc
-        .makeApiClient(CoreV1Api)
-        .listNamespacedSecret({ namespace: 'default' })
-        .then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+      const failure = await rejectionOf(kc.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace: 'default' }));
       expect(failure).toBeInstanceOf(ApiException);
       expect((failure as ApiException<string>).code).toBe(401);
     }
     for (const authorization of [undefined, 'Bearer wrong', `Basic ${kube.kubeConfig.getCurrentUser()?.token ?? ''}`]) {
-      const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
-        const req = https.get(
-          `${kube.url}/api/v1/namespaces/default/secrets`,
-          { ca: kube.caCertificate, headers: authorization ? { authorization } : {} },
-          (res) => {
-            let body = '';
-            res.on('data', (d: Buffer) => (body += d.toString()));
-            res.on('end', () => resolve({ ...(res.statusCode === undefined ? {} : { status: res.statusCode }), body }));
-          },
-        );
-        req.on('error', reject);
+      const answer = await httpsGet(`${kube.url}/api/v1/namespaces/default/secrets`, {
+        ca: kube.caCertificate,
+        headers: authorization ? { authorization } : {},
       });
       expect(answer.status).toBe(401);
-      expect(JSON.parse(answer.body)).toEqual({
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: 'Unauthorized',
-        reason: 'Unauthorized',
-        code: 401,
-      });
+      expect(JSON.parse(answer.body)).toEqual(UNAUTHORIZED);
     }
   });
 

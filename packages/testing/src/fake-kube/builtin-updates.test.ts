@@ -2,22 +2,17 @@
  * Update validation of built-in kinds the fake models (a Secret's type, immutable Secrets and
  * ConfigMaps) through client-node, and a CEL refusal as the real kubectl prints it.
  */
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { ApiException, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { kubeceptionCrds } from '@kubeception/sdk';
+import { PatchStrategy, setHeaderOptions, type CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleCluster } from './fixtures.js';
-import { startFakeKube, type FakeKube } from './server.js';
+import { apiFailure, run, runs, sampleCluster, startWithCrds } from './fixtures.js';
+import type { FakeKube } from './server.js';
 
-let kube: FakeKube;
-let core: CoreV1Api;
+let kube: FakeKube, core: CoreV1Api;
 beforeAll(async () => {
-  kube = await startFakeKube({ crds: kubeceptionCrds() });
-  core = kube.kubeConfig.makeApiClient(CoreV1Api);
+  ({ kube, core } = await startWithCrds());
 });
 afterAll(() => kube.stop());
 
@@ -25,16 +20,8 @@ const namespace = 'default';
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 async function status(write: Promise<unknown>): Promise<{ code: number; message: string; causes: unknown[] }> {
-  try {
-    await write;
-  } catch (e) {
-    if (e instanceof ApiException) {
-      const body = JSON.parse(e.body as string) as { message: string; details?: { causes?: unknown[] } };
-      return { code: e.code, message: body.message, causes: body.details?.causes ?? [] };
-    }
-    throw e;
-  }
-  throw new Error('expected a rejection');
+  const { code, message, details } = await apiFailure(write);
+  return { code, message, causes: details?.causes ?? [] };
 }
 
 const tls = { 'tls.crt': Buffer.from('cert').toString('base64'), 'tls.key': Buffer.from('key').toString('base64') };
@@ -69,8 +56,7 @@ describe('Secret and ConfigMap updates', () => {
   });
 });
 
-const run = promisify(execFile);
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+const hasKubectl = runs('kubectl', 'version', '--client');
 
 describe.skipIf(!hasKubectl)('a CEL refusal through kubectl', () => {
   it('prints the rule message for a change of a fixed field', async () => {

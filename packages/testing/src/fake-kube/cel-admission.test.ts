@@ -4,11 +4,11 @@
  * `oldSelf`, messages, field paths, reasons, evaluation errors, ratcheting, and rules skipped
  * after schema errors, worded as kube-apiserver words them.
  */
-import { ApiException, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { PatchStrategy, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
 import { createClusterModel } from '@kubeception/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raw } from './fixtures.js';
-import { startFakeKube, type FakeKube } from './server.js';
+import { apiFailure, objectSchema, raw, rawPatch, startWithClients, testCrd } from './fixtures.js';
+import type { FakeKube } from './server.js';
 
 const rules = (...r: object[]) => ({ 'x-kubernetes-validations': r });
 
@@ -57,50 +57,21 @@ const spec = {
   },
 };
 
-const gadgetCrd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'gadgets.example.com' },
-  spec: {
-    group: 'example.com',
-    names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
-    scope: 'Namespaced',
-    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec } } } }],
-  },
-};
+const gadgetCrd = testCrd('Gadget', objectSchema(spec));
 
 /** A CRD whose `spec.version` carries the Cluster CRD's version skew rules, on a plain string (no enum). */
 function releaseCrd(): object {
   const cluster = createClusterModel({ providers: [] }).crd().spec.versions[0]?.schema.openAPIV3Schema;
   const version = cluster?.properties?.spec?.properties?.kubernetes?.properties?.version;
-  return {
-    ...gadgetCrd,
-    metadata: { name: 'releases.example.com' },
-    spec: {
-      ...gadgetCrd.spec,
-      names: { plural: 'releases', singular: 'release', kind: 'Release' },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: { spec: { type: 'object', properties: { version: { type: 'string', ...rules(...(version?.['x-kubernetes-validations'] ?? [])) } } } },
-            },
-          },
-        },
-      ],
-    },
-  };
+  return testCrd(
+    'Release',
+    objectSchema({ type: 'object', properties: { version: { type: 'string', ...rules(...(version?.['x-kubernetes-validations'] ?? [])) } } }),
+  );
 }
 
-let kube: FakeKube;
-let objects: KubernetesObjectApi;
+let kube: FakeKube, objects: KubernetesObjectApi;
 beforeAll(async () => {
-  kube = await startFakeKube({ crds: [gadgetCrd, releaseCrd()] });
-  objects = KubernetesObjectApi.makeApiClient(kube.kubeConfig);
+  ({ kube, objects } = await startWithClients({ crds: [gadgetCrd, releaseCrd()] }));
 });
 afterAll(() => kube.stop());
 
@@ -112,17 +83,10 @@ const gadget = (name: string, s: object) => ({
   spec: { min: 1, max: 2, ratio: 0.5, ...s },
 });
 
-async function rejection(write: Promise<unknown>): Promise<any> {
-  try {
-    await write;
-  } catch (e) {
-    if (e instanceof ApiException) return { code: e.code, ...JSON.parse(e.body as string) };
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
+/** A list of named ports. */
+const ports = (...named: [string, number][]) => named.map(([name, port]) => ({ name, port }));
 const causesOf = (body: any): string[] => body.details.causes.map((c: any) => `${c.reason} ${c.field}: ${c.message}`);
-const mergePatch = (name: string, body: object, path = PATH) => raw(kube, 'PATCH', `${path}/${name}`, body, { 'Content-Type': 'application/merge-patch+json' });
+const mergePatch = (name: string, body: object, path = PATH) => rawPatch(kube, PatchStrategy.MergePatch, `${path}/${name}`, body);
 
 describe('CEL rules at admission', () => {
   it('accepts an object every rule holds for', async () => {
@@ -133,7 +97,7 @@ describe('CEL rules at admission', () => {
   });
 
   it('reports each false rule at its node, with message, messageExpression, fieldPath, reason or the default message', async () => {
-    const body = await rejection(objects.create(gadget('bad', { min: 3, max: 2, ratio: 1.5, name: 'x', tags: ['a'] }) as KubernetesObject));
+    const body = await apiFailure(objects.create(gadget('bad', { min: 3, max: 2, ratio: 1.5, name: 'x', tags: ['a'] }) as KubernetesObject));
     expect(body.code).toBe(422);
     expect(causesOf(body)).toEqual([
       'FieldValueInvalid spec: Invalid value: "object": min must not exceed max',
@@ -149,7 +113,7 @@ describe('CEL rules at admission', () => {
   });
 
   it('types values as the schema says: int, double, int-or-string as dyn, maps by key, date-time as timestamp', async () => {
-    const body = await rejection(
+    const body = await apiFailure(
       objects.create(gadget('typed', { size: 11, limits: { cpu: 1, memory: -1 }, deadline: '2019-06-01T00:00:00Z' }) as KubernetesObject),
     );
     expect(causesOf(body)).toEqual([
@@ -160,7 +124,7 @@ describe('CEL rules at admission', () => {
   });
 
   it('words evaluation errors like kube', async () => {
-    const body = await rejection(objects.create(gadget('missing', { min: 99, max: 100 }) as KubernetesObject));
+    const body = await apiFailure(objects.create(gadget('missing', { min: 99, max: 100 }) as KubernetesObject));
     expect(causesOf(body)).toEqual(['FieldValueInvalid spec: Invalid value: "object": no such key: extra evaluating rule: extra is needed with min 99']);
   });
 
@@ -169,26 +133,12 @@ describe('CEL rules at admission', () => {
     expect(
       (
         await mergePatch('moving', {
-          spec: {
-            owner: 'ann',
-            nickname: 'abcd',
-            ports: [
-              { name: 'http', port: 80 },
-              { name: 'dns', port: 53 },
-            ],
-          },
+          spec: { owner: 'ann', nickname: 'abcd', ports: ports(['http', 80], ['dns', 53]) },
         })
       ).status,
     ).toBe(200);
     const changed = await mergePatch('moving', {
-      spec: {
-        owner: 'bob',
-        nickname: 'ab',
-        ports: [
-          { name: 'dns', port: 54 },
-          { name: 'http', port: 80 },
-        ],
-      },
+      spec: { owner: 'bob', nickname: 'ab', ports: ports(['dns', 54], ['http', 80]) },
     });
     expect(changed.status).toBe(422);
     expect(causesOf(changed.json)).toEqual([
@@ -204,13 +154,13 @@ describe('CEL rules at admission', () => {
   });
 
   it('skips the rules after type, required, enum or size errors, and says so', async () => {
-    const body = await rejection(objects.create(gadget('shapeless', { min: 'one', max: 0 }) as KubernetesObject));
+    const body = await apiFailure(objects.create(gadget('shapeless', { min: 'one', max: 0 }) as KubernetesObject));
     expect(causesOf(body)).toEqual([
       'FieldValueTypeInvalid spec.min: Invalid value: "string": spec.min in body must be of type integer: "string"',
       'FieldValueInvalid <nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
     ]);
     // a pattern error does not block them
-    const pattern = await rejection(objects.create(gadget('patterned', { name: 'G1', min: 5, max: 1 }) as KubernetesObject));
+    const pattern = await apiFailure(objects.create(gadget('patterned', { name: 'G1', min: 5, max: 1 }) as KubernetesObject));
     expect(causesOf(pattern)).toEqual([
       `FieldValueInvalid spec.name: Invalid value: "G1": spec.name in body should match '^[a-z-]+$'`,
       'FieldValueInvalid spec: Invalid value: "object": min must not exceed max',

@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped wire JSON */
 /** CRDs whose CEL rules do not compile are refused at creation, as kube-apiserver refuses them. */
+import { PatchStrategy } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raw } from './fixtures.js';
+import { objectSchema, raw, rawPatch, testCrd } from './fixtures.js';
 import { startFakeKube, type FakeKube } from './server.js';
 
 let kube: FakeKube;
@@ -23,17 +24,7 @@ function crd(plural: string, rules: object[], itemRules: object[] = []): object 
       tags: { type: 'array', items: { type: 'string', ...(itemRules.length ? { 'x-kubernetes-validations': itemRules } : {}) } },
     },
   };
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.example.com` },
-    spec: {
-      group: 'example.com',
-      names: { plural, kind: plural[0]?.toUpperCase() + plural.slice(1, -1) },
-      scope: 'Namespaced',
-      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec } } } }],
-    },
-  };
+  return testCrd(plural[0]?.toUpperCase() + plural.slice(1, -1), objectSchema(spec), { plural });
 }
 
 async function causes(body: object): Promise<{ field: string; message: string; reason: string }[]> {
@@ -151,9 +142,7 @@ describe('CRD creation compiles the CEL rules', () => {
     const created = await raw(kube, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd('laters', [{ rule: 'self.min > 0' }]));
     expect(created.status).toBe(201);
     const patch = [{ op: 'add', path: '/spec/versions/0/schema/openAPIV3Schema/properties/spec/x-kubernetes-validations/-', value: { rule: 'self.max > 0' } }];
-    const res = await raw(kube, 'PATCH', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/laters.example.com', patch, {
-      'Content-Type': 'application/json-patch+json',
-    });
+    const res = await rawPatch(kube, PatchStrategy.JsonPatch, '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/laters.example.com', patch);
     expect(res.status).toBe(422);
     expect(res.json.details.causes[0].field).toBe(`${SPEC}.x-kubernetes-validations[1].rule`);
   });

@@ -1,19 +1,15 @@
 /** X.509 client authentication of the fake API server (`clientCertificates`), with client-node, the SDK's client and kubectl. */
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ConfigMapResource, createKubeClient, kubeConfigFromCertificate } from '@kubeception/sdk/kube';
-import { ApiException, CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from './fixtures.js';
+import { UNAUTHORIZED, eventually, httpsGet, rejectionOf, run, runs, tokenKubeConfig } from './fixtures.js';
 import { generateServerCertificates } from './server-certificates.js';
 import { startFakeKube, type FakeKube } from './server.js';
 
-const run = promisify(execFile);
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+const hasKubectl = runs('kubectl', 'version', '--client');
 
 let kube: FakeKube;
 let other: FakeKube;
@@ -64,46 +60,18 @@ describe('a fake API server that authenticates clients by certificate', () => {
   });
 
   it('answers 401 Unauthorized, in kube-apiserver’s words, to a client without a certificate or with one another CA signed', async () => {
-    const tokenOnly = new KubeConfig();
-    tokenOnly.loadFromOptions({
-      clusters: [{ name: 'c', server: kube.url, caData: Buffer.from(kube.caCertificate!).toString('base64') }],
-      users: [{ name: 'u', token: 'a-token' }],
-      contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
-      currentContext: 'c',
-    });
+    const tokenOnly = tokenKubeConfig(kube.url, 'a-token', kube.caCertificate);
     const stranger = await other.issueClientCertificate('mallory', ['system:masters']);
     kube.requests.clear();
     for (const config of [tokenOnly, as(stranger)]) {
-      const error = await config
-        .makeApiClient(CoreV1Api)
-        .listNamespace()
-        .then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+      const error = await rejectionOf(config.makeApiClient(CoreV1Api).listNamespace());
       expect(error).toBeInstanceOf(ApiException);
       expect((error as ApiException<unknown>).code).toBe(401);
     }
     // client-node drops a 401's body; the body is kube-apiserver's Status
-    const answer = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
-      https
-        .get(`${kube.url}/api/v1/namespaces`, { ca: kube.caCertificate }, (res) => {
-          let body = '';
-          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode, body }));
-        })
-        .on('error', reject);
-    });
+    const answer = await httpsGet(`${kube.url}/api/v1/namespaces`, { ca: kube.caCertificate });
     expect(answer.status).toBe(401);
-    expect(JSON.parse(answer.body)).toEqual({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: 'Unauthorized',
-      reason: 'Unauthorized',
-      code: 401,
-    });
+    expect(JSON.parse(answer.body)).toEqual(UNAUTHORIZED);
     expect(kube.requests.all().map((r) => [r.code, r.user])).toEqual([
       [401, undefined],
       [401, undefined],

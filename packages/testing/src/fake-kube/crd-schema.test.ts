@@ -1,29 +1,19 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped wire JSON */
-import { ApiException, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { PatchStrategy, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raw, sampleCluster, startWithCrds } from './fixtures.js';
+import { apiFailure, raw, rawPatch, sampleCluster, startWithCrds } from './fixtures.js';
 import { pruneAndDefault } from './schema-defaults.js';
 import { validateSchema } from './schema-validate.js';
 import type { FakeKube } from './server.js';
 import type { StatusCause } from './types.js';
 
-let kube: FakeKube;
-let objects: KubernetesObjectApi;
+let kube: FakeKube, objects: KubernetesObjectApi;
 beforeAll(async () => {
-  kube = await startWithCrds();
-  objects = KubernetesObjectApi.makeApiClient(kube.kubeConfig);
+  ({ kube, objects } = await startWithCrds());
 });
 afterAll(() => kube.stop());
 
-async function rejection(obj: object): Promise<any> {
-  try {
-    await objects.create(obj as KubernetesObject);
-  } catch (e) {
-    if (e instanceof ApiException) return { code: e.code, ...JSON.parse(e.body as string) };
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (obj: object): Promise<any> => apiFailure(objects.create(obj as KubernetesObject));
 
 const withSpec = (name: string, patch: (spec: any) => void) => {
   const c = sampleCluster(name) as any;
@@ -113,13 +103,9 @@ describe('CRD validation through the server', () => {
 
   it('validates status writes against the schema', async () => {
     await objects.create(sampleCluster('status') as KubernetesObject);
-    const res = await raw(
-      kube,
-      'PATCH',
-      '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/status/status',
-      { status: { phase: 'Sleeping' } },
-      { 'Content-Type': 'application/merge-patch+json' },
-    );
+    const res = await rawPatch(kube, PatchStrategy.MergePatch, '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/status/status', {
+      status: { phase: 'Sleeping' },
+    });
     expect(res.status).toBe(422);
     expect(res.json.details.causes[0]).toMatchObject({ field: 'status.phase', reason: 'FieldValueNotSupported' });
   });

@@ -1,28 +1,19 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped wire JSON */
-import { ApiException, CoreV1Api, type V1ConfigMap, type V1OwnerReference } from '@kubernetes/client-node';
+import { PatchStrategy, type CoreV1Api, type V1ConfigMap, type V1OwnerReference } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, raw } from './fixtures.js';
-import { startFakeKube, type FakeKube } from './server.js';
+import { eventually, raw, rawPatch, startWithClients, unlessNotFound } from './fixtures.js';
+import type { FakeKube } from './server.js';
 
-let kube: FakeKube;
-let core: CoreV1Api;
+let kube: FakeKube, core: CoreV1Api;
 beforeAll(async () => {
-  kube = await startFakeKube({ namespaces: ['default', 'kube-system', 'kube-public', 'del'] });
-  core = kube.kubeConfig.makeApiClient(CoreV1Api);
+  ({ kube, core } = await startWithClients({ namespaces: ['default', 'kube-system', 'kube-public', 'del'] }));
 });
 afterAll(() => kube.stop());
 
 const ns = 'del';
 const create = (name: string, extra: Partial<V1ConfigMap['metadata']> = {}) =>
   core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name, ...extra } } });
-const read = async (name: string) => {
-  try {
-    return await core.readNamespacedConfigMap({ namespace: ns, name });
-  } catch (e) {
-    if (e instanceof ApiException && e.code === 404) return undefined;
-    throw e;
-  }
-};
+const read = (name: string) => unlessNotFound(core.readNamespacedConfigMap({ namespace: ns, name }));
 const gone = (name: string) => eventually(async () => ((await read(name)) === undefined ? true : undefined));
 const ref = (owner: V1ConfigMap, blockOwnerDeletion?: boolean): V1OwnerReference => ({
   apiVersion: 'v1',
@@ -49,13 +40,9 @@ describe('finalizers', () => {
   it('forbids adding finalizers to an object being deleted', async () => {
     await create('nofin', { finalizers: ['test/a'] });
     await core.deleteNamespacedConfigMap({ namespace: ns, name: 'nofin' });
-    const res = await raw(
-      kube,
-      'PATCH',
-      `/api/v1/namespaces/${ns}/configmaps/nofin`,
-      { metadata: { finalizers: ['test/a', 'test/new'] } },
-      { 'Content-Type': 'application/merge-patch+json' },
-    );
+    const res = await rawPatch(kube, PatchStrategy.MergePatch, `/api/v1/namespaces/${ns}/configmaps/nofin`, {
+      metadata: { finalizers: ['test/a', 'test/new'] },
+    });
     expect(res.status).toBe(422);
     expect(res.json.message).toBe(
       'ConfigMap "nofin" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"test/new"}',
@@ -158,14 +145,7 @@ describe('namespace deletion', () => {
     await core.createNamespacedSecret({ namespace: 'doomed', body: { metadata: { name: 'held', finalizers: ['test/hold'] } } });
     const deleted = await core.deleteNamespace({ name: 'doomed' });
     expect((deleted as any).status?.phase).toBe('Terminating');
-    const readNs = async () => {
-      try {
-        return await core.readNamespace({ name: 'doomed' });
-      } catch (e) {
-        if (e instanceof ApiException && e.code === 404) return undefined;
-        throw e;
-      }
-    };
+    const readNs = () => unlessNotFound(core.readNamespace({ name: 'doomed' }));
     await eventually(async () => ((await core.listNamespacedConfigMap({ namespace: 'doomed' })).items.length === 0 ? true : undefined));
     const ns1 = await readNs();
     expect(ns1?.status?.phase).toBe('Terminating');

@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped wire JSON */
 import { kubeceptionCrds } from '@kubeception/sdk';
-import { ApiextensionsV1Api, ApisApi, CoreApi, KubernetesObjectApi, VersionApi, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, ApisApi, CoreApi, KubernetesObjectApi, PatchStrategy, VersionApi, type KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, raw, sampleCluster } from './fixtures.js';
+import { eventually, raw, rawPatch, sampleCluster } from './fixtures.js';
 import { startFakeKube, type FakeKube } from './server.js';
 
 let kube: FakeKube;
@@ -93,7 +93,7 @@ describe('discovery', () => {
     expect(terminating.metadata.finalizers).toEqual(['test/hold']);
     const create = await raw(kube, 'POST', path, { ...cert, metadata: { name: 'late' } });
     expect(create.status).toBe(405);
-    expect((await raw(kube, 'PATCH', `${path}/held`, { metadata: { finalizers: null } }, { 'Content-Type': 'application/merge-patch+json' })).status).toBe(200);
+    expect((await rawPatch(kube, PatchStrategy.MergePatch, `${path}/held`, { metadata: { finalizers: null } })).status).toBe(200);
     await eventually(async () => ((await raw(kube, 'GET', '/apis/kubeception.io/v1alpha1')).status === 404 ? true : undefined));
   });
 

@@ -1,15 +1,12 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DiscoveryV1Api, PatchStrategy, setHeaderOptions, type V1EndpointSlice } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raw } from './fixtures.js';
+import { raw, run, runs } from './fixtures.js';
 import { startFakeKube, type FakeKube } from './server.js';
 
-const run = promisify(execFile);
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+const hasKubectl = runs('kubectl', 'version', '--client');
 
 let kube: FakeKube;
 beforeAll(async () => {

@@ -1,17 +1,13 @@
 import { PodResource, createKubeClient, type KubeClient } from '@kubeception/sdk/kube';
 import { ApiException, AppsV1Api, CoreV1Api, PolicyV1Api, type V1OwnerReference, type V1Pod, type V1PodDisruptionBudget } from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startWithClients } from './fixtures.js';
 import { startFakeKube, type FakeKube } from './server.js';
 
-let kube: FakeKube;
-let core: CoreV1Api;
-let policy: PolicyV1Api;
-let graceful: FakeKube;
+let kube: FakeKube, core: CoreV1Api, policy: PolicyV1Api, graceful: FakeKube;
 beforeAll(async () => {
-  kube = await startFakeKube();
+  ({ kube, core, policy } = await startWithClients());
   graceful = await startFakeKube({ gracefulPodDeletion: true });
-  core = kube.kubeConfig.makeApiClient(CoreV1Api);
-  policy = kube.kubeConfig.makeApiClient(PolicyV1Api);
 });
 afterAll(async () => {
   await kube.stop();

@@ -1,14 +1,12 @@
-import { ApiException, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWithClients, unlessNotFound } from './fixtures.js';
 import { startFakeKube, type FakeKube } from './server.js';
 
-let kube: FakeKube;
-let plain: FakeKube;
-let core: CoreV1Api;
+let kube: FakeKube, plain: FakeKube, core: CoreV1Api;
 beforeAll(async () => {
-  kube = await startFakeKube({ gracefulPodDeletion: true });
+  ({ kube, core } = await startWithClients({ gracefulPodDeletion: true }));
   plain = await startFakeKube();
-  core = kube.kubeConfig.makeApiClient(CoreV1Api);
 });
 afterAll(async () => {
   await kube.stop();
@@ -19,14 +17,7 @@ const pod = (name: string, spec: Partial<NonNullable<V1Pod['spec']>> = {}, final
   metadata: { name, ...(finalizers ? { finalizers } : {}) },
   spec: { containers: [{ name: 'c', image: 'i' }], ...spec },
 });
-const read = async (api: CoreV1Api, name: string) => {
-  try {
-    return await api.readNamespacedPod({ namespace: 'default', name });
-  } catch (e) {
-    if (e instanceof ApiException && e.code === 404) return undefined;
-    throw e;
-  }
-};
+const read = (api: CoreV1Api, name: string) => unlessNotFound(api.readNamespacedPod({ namespace: 'default', name }));
 
 describe('graceful pod deletion (gracefulPodDeletion: true)', () => {
   it('keeps a bound pod for its grace period until deleted with gracePeriodSeconds 0', async () => {

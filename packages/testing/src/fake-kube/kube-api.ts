@@ -1,6 +1,6 @@
 /** The API semantics behind the HTTP layer: get, create, update, patch (internal). */
-import { parse as parseYaml } from 'yaml';
 import { admitCustomResource, builtinDefaults, builtinUpdateErrors, namespaceOnCreate, statusOnCreate, type FieldValidation } from './admission.js';
+import { applyConfiguration } from './apply-configuration.js';
 import { CRD_CLEANUP_FINALIZER, crdErrors, crdStatus } from './crd-types.js';
 import { builtinNav, schemaNav, type FieldNav } from './field-nav.js';
 import { applyJsonPatch, applyMergePatch, PatchError } from './json-patch.js';
@@ -181,17 +181,8 @@ export class KubeApi {
   private apply(rt: ResourceType, version: string, namespace: string, name: string, raw: string, opts: WriteOptions, subresource: string): StoredObject {
     if (!opts.manager || opts.manager === '')
       throw patchInvalid('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-    let config: unknown;
-    try {
-      config = parseApplyBody(raw);
-    } catch (e) {
-      throw badRequest(`error decoding YAML: ${(e as Error).message}`);
-    }
-    if (!isObject(config)) throw badRequest('error decoding YAML: the apply configuration is not an object');
+    const config = applyConfiguration(raw, apiVersionOf(rt.group, version), rt.kind);
     const meta = isObject(config.metadata) ? config.metadata : {};
-    if (config.kind !== rt.kind || config.apiVersion !== apiVersionOf(rt.group, version)) {
-      throw badRequest(`invalid object type: ${String(config.apiVersion ?? '')}, Kind=${String(config.kind ?? '')}`);
-    }
     if (meta.name !== undefined && meta.name !== name)
       throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
     const stored = this.store.get(rt.key, rt.namespaced ? namespace : '', name);
@@ -330,19 +321,4 @@ export function acceptedPatchTypes(rt: ResourceType): string {
 /** 422 for a patch that cannot be applied. */
 export function patchInvalid(message: string): ApiError {
   return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Invalid', code: 422 });
-}
-
-/**
- * An apply body: YAML, of which JSON is a subset. Clients (client-node, kubectl) send JSON, which
- * `JSON.parse` reads many times faster than a YAML parser; anything else is read as YAML.
- */
-function parseApplyBody(raw: string): unknown {
-  if (raw.trimStart().startsWith('{')) {
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      // not JSON after all (YAML flow style): the YAML parser decides
-    }
-  }
-  return parseYaml(raw);
 }

@@ -1,16 +1,14 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { kubeceptionCrds, toYamlDocuments } from '@kubeception/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { eventually, sampleCluster } from './fixtures.js';
+import { eventually, run, runs, sampleCluster } from './fixtures.js';
 import { startFakeKube, type FakeKube } from './server.js';
 
-const run = promisify(execFile);
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+const hasKubectl = runs('kubectl', 'version', '--client');
 
 describe.skipIf(!hasKubectl)(hasKubectl ? 'the real kubectl' : 'the real kubectl (skipped: kubectl is not on PATH)', () => {
   let kube: FakeKube;

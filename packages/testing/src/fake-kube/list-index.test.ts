@@ -3,18 +3,16 @@
  * compaction: every indexed list through the real client equals the unfiltered list filtered
  * with the same selector on this side.
  */
-import { CoreV1Api, PatchStrategy, setHeaderOptions, type V1ConfigMap } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from './fixtures.js';
+import { eventually, startWithClients } from './fixtures.js';
 import { parseLabelSelector } from './selectors.js';
-import { startFakeKube, type FakeKube } from './server.js';
+import type { FakeKube } from './server.js';
 import type { KubeObject } from './types.js';
 
-let kube: FakeKube;
-let core: CoreV1Api;
+let kube: FakeKube, core: CoreV1Api;
 beforeAll(async () => {
-  kube = await startFakeKube({ namespaces: ['default', 'ix-a', 'ix-b'] });
-  core = kube.kubeConfig.makeApiClient(CoreV1Api);
+  ({ kube, core } = await startWithClients({ namespaces: ['default', 'ix-a', 'ix-b'] }));
 });
 afterAll(() => kube.stop());
 

@@ -1,16 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped wire JSON */
-import { ApiException, CoreV1Api } from '@kubernetes/client-node';
+import { ApiException, type CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raw } from './fixtures.js';
+import { raw, startWithClients } from './fixtures.js';
 import { parseLabelSelector } from './selectors.js';
-import { startFakeKube, type FakeKube } from './server.js';
+import type { FakeKube } from './server.js';
 import type { KubeObject } from './types.js';
 
-let kube: FakeKube;
-let core: CoreV1Api;
+let kube: FakeKube, core: CoreV1Api;
 beforeAll(async () => {
-  kube = await startFakeKube({ namespaces: ['default', 'kube-system', 'kube-public', 'l1', 'l2'] });
-  core = kube.kubeConfig.makeApiClient(CoreV1Api);
+  ({ kube, core } = await startWithClients({ namespaces: ['default', 'kube-system', 'kube-public', 'l1', 'l2'] }));
   for (const [ns, name, labels] of [
     ['l1', 'a', { app: 'web', tier: 'front' }],
     ['l1', 'b', { app: 'web', tier: 'back' }],

@@ -3,20 +3,14 @@
  * ObjectMeta validation through client-node: labels, annotations, finalizers, owner references and
  * generateName of custom resources and built-in kinds, on create, replace, merge patch and apply.
  */
-import { ApiException, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { PatchStrategy, type CoreV1Api, type CustomObjectsApi, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raw, sampleCluster, startWithCrds } from './fixtures.js';
+import { apiFailure, raw, rawPatch, sampleCluster, startWithCrds } from './fixtures.js';
 import type { FakeKube } from './server.js';
 
-let kube: FakeKube;
-let core: CoreV1Api;
-let custom: CustomObjectsApi;
-let objects: KubernetesObjectApi;
+let kube: FakeKube, core: CoreV1Api, custom: CustomObjectsApi, objects: KubernetesObjectApi;
 beforeAll(async () => {
-  kube = await startWithCrds({ namespaces: ['default', 'meta'] });
-  core = kube.kubeConfig.makeApiClient(CoreV1Api);
-  custom = kube.kubeConfig.makeApiClient(CustomObjectsApi);
-  objects = KubernetesObjectApi.makeApiClient(kube.kubeConfig);
+  ({ kube, core, custom, objects } = await startWithCrds({ namespaces: ['default', 'meta'] }));
 });
 afterAll(() => kube.stop());
 
@@ -24,16 +18,8 @@ const namespace = 'meta';
 const clusters = { group: 'kubeception.io', version: 'v1alpha1', namespace, plural: 'clusters' };
 
 async function failure(p: Promise<unknown>): Promise<{ code: number; message: string; details: any }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiException) {
-      const body = JSON.parse(e.body as string) as { message: string; details: any };
-      return { code: e.code, message: body.message, details: body.details };
-    }
-    throw e;
-  }
-  throw new Error('expected the request to fail');
+  const { code, message, details } = await apiFailure(p);
+  return { code, message, details };
 }
 
 function cluster(name: string, metadata: Record<string, unknown> = {}): Record<string, any> {
@@ -236,13 +222,9 @@ describe('updates and patches', () => {
     expect((await raw(kube, 'GET', `/apis/kubeception.io/v1alpha1/namespaces/${namespace}/clusters/applied`)).status).toBe(404);
 
     await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'jp' } } });
-    const res = await raw(
-      kube,
-      'PATCH',
-      `/api/v1/namespaces/${namespace}/configmaps/jp`,
-      [{ op: 'add', path: '/metadata/labels', value: { 'bad key!': 'x' } }],
-      { 'Content-Type': 'application/json-patch+json' },
-    );
+    const res = await rawPatch(kube, PatchStrategy.JsonPatch, `/api/v1/namespaces/${namespace}/configmaps/jp`, [
+      { op: 'add', path: '/metadata/labels', value: { 'bad key!': 'x' } },
+    ]);
     expect(res.status).toBe(422);
     expect(res.json.details.causes).toEqual([
       { reason: 'FieldValueInvalid', message: `Invalid value: "bad key!": ${NAME_PART_RULE}`, field: 'metadata.labels' },

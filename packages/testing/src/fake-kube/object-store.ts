@@ -69,18 +69,11 @@ export class ObjectStore {
 
   /** Objects of a resource, in one namespace or all, sorted by namespace then name (like etcd keys). */
   list(key: string, namespace?: string): StoredObject[] {
-    const bucket = this.buckets.get(key);
-    if (!bucket) return [];
-    const spaces = namespace === undefined ? [...bucket.keys()].sort() : [namespace];
-    const out: StoredObject[] = [];
-    for (const ns of spaces) {
-      const names = bucket.get(ns);
-      if (!names) continue;
+    return this.collect(key, namespace, (ns, names) => {
       let sorted = this.sortedNames.get(`${key}\u0000${ns}`);
       if (!sorted) this.sortedNames.set(`${key}\u0000${ns}`, (sorted = [...names.keys()].sort()));
-      for (const n of sorted) out.push(names.get(n) as StoredObject);
-    }
-    return out;
+      return sorted;
+    });
   }
 
   /**
@@ -89,15 +82,26 @@ export class ObjectStore {
    */
   candidates(key: string, namespace: string | undefined, requirements: readonly LabelRequirement[]): StoredObject[] {
     if (requirements.length === 0) return this.list(key, namespace);
+    return this.collect(key, namespace, (ns) => this.labelIndexes.get(`${key}\u0000${ns}`)?.candidates(requirements) ?? []);
+  }
+
+  /**
+   * The objects of a resource, in one namespace or all (namespaces sorted), whose names `namesIn`
+   * picks in each namespace that has objects, in the order it gives them.
+   */
+  private collect(
+    key: string,
+    namespace: string | undefined,
+    namesIn: (namespace: string, names: ReadonlyMap<string, StoredObject>) => Iterable<string>,
+  ): StoredObject[] {
     const bucket = this.buckets.get(key);
     if (!bucket) return [];
     const spaces = namespace === undefined ? [...bucket.keys()].sort() : [namespace];
     const out: StoredObject[] = [];
     for (const ns of spaces) {
       const names = bucket.get(ns);
-      const index = this.labelIndexes.get(`${key}\u0000${ns}`);
-      if (!names || !index) continue;
-      for (const n of index.candidates(requirements)) out.push(names.get(n) as StoredObject);
+      if (!names) continue;
+      for (const n of namesIn(ns, names)) out.push(names.get(n) as StoredObject);
     }
     return out;
   }

@@ -1,33 +1,17 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped wire JSON */
-import { ApiException, AppsV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject, type V1Deployment } from '@kubernetes/client-node';
+import { PatchStrategy, type AppsV1Api, type CoreV1Api, type KubernetesObject, type KubernetesObjectApi, type V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raw, sampleCluster, startWithCrds } from './fixtures.js';
+import { apiFailure, raw, rawPatch, sampleCluster, startWithCrds } from './fixtures.js';
 import type { FakeKube } from './server.js';
 
-let kube: FakeKube;
-let objects: KubernetesObjectApi;
-let core: CoreV1Api;
-let apps: AppsV1Api;
+let kube: FakeKube, objects: KubernetesObjectApi, core: CoreV1Api, apps: AppsV1Api;
 beforeAll(async () => {
-  kube = await startWithCrds();
-  objects = KubernetesObjectApi.makeApiClient(kube.kubeConfig);
-  core = kube.kubeConfig.makeApiClient(CoreV1Api);
-  apps = kube.kubeConfig.makeApiClient(AppsV1Api);
+  ({ kube, objects, core, apps } = await startWithCrds());
 });
 afterAll(() => kube.stop());
 
 const patch = (obj: object, strategy: PatchStrategy, manager?: string, force?: boolean) =>
   objects.patch(obj as KubernetesObject, undefined, undefined, manager, force, strategy) as Promise<any>;
-
-async function failure(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiException) return { code: e.code, ...JSON.parse(e.body as string) };
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 function deployment(name: string, containers: object[]): V1Deployment {
   return {
@@ -41,21 +25,17 @@ function deployment(name: string, containers: object[]): V1Deployment {
 describe('JSON and merge patches', () => {
   it('applies a JSON patch and bumps generation', async () => {
     await objects.create(sampleCluster('jp') as KubernetesObject);
-    const res = await raw(
-      kube,
-      'PATCH',
-      '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/jp',
-      [{ op: 'replace', path: '/spec/masters/replicas', value: 3 }],
-      { 'Content-Type': 'application/json-patch+json' },
-    );
+    const res = await rawPatch(kube, PatchStrategy.JsonPatch, '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/jp', [
+      { op: 'replace', path: '/spec/masters/replicas', value: 3 },
+    ]);
     expect(res.json.spec.masters.replicas).toBe(3);
     expect(res.json.metadata.generation).toBe(2);
   });
 
   it('fails a JSON patch whose test op fails with 422', async () => {
-    const res = await raw(kube, 'PATCH', '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/jp', [{ op: 'test', path: '/spec/paused', value: true }], {
-      'Content-Type': 'application/json-patch+json',
-    });
+    const res = await rawPatch(kube, PatchStrategy.JsonPatch, '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/jp', [
+      { op: 'test', path: '/spec/paused', value: true },
+    ]);
     expect(res.status).toBe(422);
   });
 
@@ -72,7 +52,7 @@ describe('JSON and merge patches', () => {
   it('rejects a patch with a stale resourceVersion', async () => {
     const cm = await core.readNamespacedConfigMap({ namespace: 'default', name: 'mp' });
     await patch({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mp', namespace: 'default' }, data: { x: '2' } }, PatchStrategy.MergePatch);
-    const err = await failure(
+    const err = await apiFailure(
       patch(
         {
           apiVersion: 'v1',
@@ -128,7 +108,7 @@ describe('strategic merge patch', () => {
     expect(out.metadata.generation).toBe(2);
   });
 
-  const smp = async (path: string, body: object) => (await raw(kube, 'PATCH', path, body, { 'Content-Type': 'application/strategic-merge-patch+json' })).json;
+  const smp = async (path: string, body: object) => (await rawPatch(kube, PatchStrategy.StrategicMergePatch, path, body)).json;
 
   it('deletes list items with $patch: delete and replaces atomic lists', async () => {
     // client-node's typed serializer drops `$` directives, so these go over the wire directly.
@@ -151,13 +131,7 @@ describe('strategic merge patch', () => {
   });
 
   it('is refused for custom resources with 415', async () => {
-    const res = await raw(
-      kube,
-      'PATCH',
-      '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/jp',
-      { spec: {} },
-      { 'Content-Type': 'application/strategic-merge-patch+json' },
-    );
+    const res = await rawPatch(kube, PatchStrategy.StrategicMergePatch, '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/jp', { spec: {} });
     expect(res.status).toBe(415);
     expect(res.json.message).toBe(
       'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
@@ -190,7 +164,7 @@ describe('server-side apply', () => {
   it('shares fields with equal values and reports conflicts on changed values', async () => {
     const shared = await patch(cm({ a: '1' }), PatchStrategy.ServerSideApply, 'beta');
     expect(shared.metadata.managedFields.map((m: any) => m.manager)).toEqual(['alpha', 'beta']);
-    const err = await failure(patch(cm({ a: '9', b: '8' }), PatchStrategy.ServerSideApply, 'beta'));
+    const err = await apiFailure(patch(cm({ a: '9', b: '8' }), PatchStrategy.ServerSideApply, 'beta'));
     expect(err.code).toBe(409);
     expect(err.reason).toBe('Conflict');
     expect(err.message).toBe('Apply failed with 2 conflicts: conflicts with "alpha":\n- .data.a\n- .data.b');
@@ -221,7 +195,7 @@ describe('server-side apply', () => {
       fieldManager: 'editor',
       body: [{ op: 'replace', path: '/data/b', value: 'edited' }],
     });
-    const err = await failure(patch(cm({ b: '3' }), PatchStrategy.ServerSideApply, 'alpha'));
+    const err = await apiFailure(patch(cm({ b: '3' }), PatchStrategy.ServerSideApply, 'alpha'));
     expect(err.message).toBe('Apply failed with 1 conflict: conflict with "editor" using v1: .data.b');
   });
 
@@ -230,7 +204,7 @@ describe('server-side apply', () => {
     await patch(dep([{ name: 'app', image: 'app:1' }]), PatchStrategy.ServerSideApply, 'owner');
     const out = await patch(dep([{ name: 'side', image: 'side:1' }]), PatchStrategy.ServerSideApply, 'other');
     expect(out.spec.template.spec.containers.map((c: any) => c.name)).toEqual(['app', 'side']);
-    const err = await failure(patch(dep([{ name: 'app', image: 'app:2' }]), PatchStrategy.ServerSideApply, 'other'));
+    const err = await apiFailure(patch(dep([{ name: 'app', image: 'app:2' }]), PatchStrategy.ServerSideApply, 'other'));
     expect(err.details.causes[0].field).toBe('.spec.template.spec.containers[name="app"].image');
     const owner = out.metadata.managedFields.find((m: any) => m.manager === 'owner');
     expect(owner.fieldsV1['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"app"}']).toEqual({ '.': {}, 'f:image': {}, 'f:name': {} });
@@ -238,12 +212,11 @@ describe('server-side apply', () => {
 
   it('applies status through the status subresource only', async () => {
     await objects.create(sampleCluster('ssa-status') as KubernetesObject);
-    const res = await raw(
+    const res = await rawPatch(
       kube,
-      'PATCH',
+      PatchStrategy.ServerSideApply,
       '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/ssa-status/status?fieldManager=op&force=true',
       { apiVersion: 'kubeception.io/v1alpha1', kind: 'Cluster', metadata: { name: 'ssa-status' }, spec: { paused: true }, status: { phase: 'Ready' } },
-      { 'Content-Type': 'application/apply-patch+yaml' },
     );
     expect(res.status).toBe(200);
     expect(res.json.status.phase).toBe('Ready');
@@ -263,9 +236,7 @@ describe('server-side apply', () => {
     });
     const path = `/apis/apps/v1/namespaces/default/deployments/${name}`;
     const merge = { 'Content-Type': PatchStrategy.MergePatch };
-    const applied = (
-      await raw(kube, 'PATCH', `${path}?fieldManager=owner`, body(2, { team: 'a', tier: 'web' }), { 'Content-Type': PatchStrategy.ServerSideApply })
-    ).json;
+    const applied = (await rawPatch(kube, PatchStrategy.ServerSideApply, `${path}?fieldManager=owner`, body(2, { team: 'a', tier: 'web' }))).json;
     const owner = applied.metadata.managedFields.find((m: any) => m.manager === 'owner');
     // a status write: the applier's entry comes back as it was
     const status = (await raw(kube, 'PATCH', `${path}/status?fieldManager=status-writer`, { status: { replicas: 2, readyReplicas: 1 } }, merge)).json;
@@ -283,12 +254,12 @@ describe('server-side apply', () => {
   });
 
   it('requires a field manager', async () => {
-    const res = await raw(
+    const res = await rawPatch(
       kube,
-      'PATCH',
+      PatchStrategy.ServerSideApply,
       '/api/v1/namespaces/default/configmaps/ssa',
       { apiVersion: 'v1', kind: 'ConfigMap' },
-      { 'Content-Type': 'application/apply-patch+yaml', 'User-Agent': '' },
+      { 'User-Agent': '' },
     );
     expect([201, 200, 422]).toContain(res.status);
   });

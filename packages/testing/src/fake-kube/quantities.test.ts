@@ -1,18 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped wire JSON */
-import { ApiException, AppsV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject, type V1Deployment } from '@kubernetes/client-node';
+import { PatchStrategy, type AppsV1Api, type CoreV1Api, type KubernetesObject, type KubernetesObjectApi, type V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raw, sampleCluster, startWithCrds } from './fixtures.js';
+import { apiFailure, raw, rawPatch, sampleCluster, startWithCrds } from './fixtures.js';
 import type { FakeKube } from './server.js';
 
-let kube: FakeKube;
-let objects: KubernetesObjectApi;
-let apps: AppsV1Api;
-let core: CoreV1Api;
+let kube: FakeKube, objects: KubernetesObjectApi, apps: AppsV1Api, core: CoreV1Api;
 beforeAll(async () => {
-  kube = await startWithCrds();
-  objects = KubernetesObjectApi.makeApiClient(kube.kubeConfig);
-  apps = kube.kubeConfig.makeApiClient(AppsV1Api);
-  core = kube.kubeConfig.makeApiClient(CoreV1Api);
+  ({ kube, objects, apps, core } = await startWithCrds());
 });
 afterAll(() => kube.stop());
 
@@ -43,16 +37,6 @@ const quantitiesOf = (d: any) => ({ resources: d.spec.template.spec.containers[0
 const CANONICAL = { resources: { requests: { cpu: '500m', memory: '20Gi' }, limits: { memory: '20Gi' } }, sizeLimit: '20Gi' };
 /** Resolves in the next wall-clock second: managedFields times have a second's precision. */
 const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1020 - (Date.now() % 1000)));
-
-async function failure(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiException) return { code: e.code, ...JSON.parse(e.body as string) };
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('quantities of built-in kinds', () => {
   it('stores and returns 20480Mi as 20Gi on create', async () => {
@@ -119,7 +103,7 @@ describe('quantities of built-in kinds', () => {
   });
 
   it('refuses a create with an invalid quantity as a body that does not decode (400)', async () => {
-    const err = await failure(apps.createNamespacedDeployment({ namespace: 'default', body: vmDeployment('invalid', '20 Gi') }));
+    const err = await apiFailure(apps.createNamespacedDeployment({ namespace: 'default', body: vmDeployment('invalid', '20 Gi') }));
     expect(err).toMatchObject({
       code: 400,
       reason: 'BadRequest',
@@ -130,27 +114,17 @@ describe('quantities of built-in kinds', () => {
 
   it('refuses a patch with an invalid quantity with 422 on field patch', async () => {
     await apps.createNamespacedDeployment({ namespace: 'default', body: vmDeployment('bad-patch') });
-    const res = await raw(
-      kube,
-      'PATCH',
-      '/apis/apps/v1/namespaces/default/deployments/bad-patch',
-      [{ op: 'replace', path: '/spec/template/spec/volumes/0/emptyDir/sizeLimit', value: '1ki' }],
-      {
-        'Content-Type': 'application/json-patch+json',
-      },
-    );
+    const res = await rawPatch(kube, PatchStrategy.JsonPatch, '/apis/apps/v1/namespaces/default/deployments/bad-patch', [
+      { op: 'replace', path: '/spec/template/spec/volumes/0/emptyDir/sizeLimit', value: '1ki' },
+    ]);
     expect(res.status).toBe(422);
     expect(res.json).toMatchObject({ reason: 'Invalid', code: 422, details: { causes: [{ reason: 'FieldValueInvalid', field: 'patch' }] } });
     expect(res.json.message).toMatch(/^ "" is invalid: patch: Invalid value: "\{.*\}": unable to parse quantity's suffix$/);
     // a strategic merge patch is shown as Go prints the decoded patch, its valid quantities as sent
     const spec = { containers: [{ name: 'vm', resources: { requests: { cpu: '0.5' } } }], volumes: [{ name: 'vm', emptyDir: { sizeLimit: true } }] };
-    const merge = await raw(
-      kube,
-      'PATCH',
-      '/apis/apps/v1/namespaces/default/deployments/bad-patch',
-      { spec: { template: { spec } } },
-      { 'Content-Type': 'application/strategic-merge-patch+json' },
-    );
+    const merge = await rawPatch(kube, PatchStrategy.StrategicMergePatch, '/apis/apps/v1/namespaces/default/deployments/bad-patch', {
+      spec: { template: { spec } },
+    });
     const shown =
       'map[spec:map[template:map[spec:map[containers:[map[name:vm resources:map[requests:map[cpu:0.5]]]] volumes:[map[emptyDir:map[sizeLimit:true] name:vm]]]]]]';
     expect(merge.json.message).toBe(
@@ -160,7 +134,7 @@ describe('quantities of built-in kinds', () => {
   });
 
   it('refuses an apply with an invalid quantity as an object that does not convert (500)', async () => {
-    const err = await failure(apply(vmDeployment('bad-apply', '4MM')));
+    const err = await apiFailure(apply(vmDeployment('bad-apply', '4MM')));
     expect(err).toMatchObject({
       code: 500,
       message: `failed to convert new object (default/bad-apply; apps/v1, Kind=Deployment) to proper version: unable to convert unstructured object to apps/v1, Kind=Deployment: unable to parse quantity's suffix`,

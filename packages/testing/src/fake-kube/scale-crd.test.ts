@@ -1,14 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped wire JSON */
-import { ApiextensionsV1Api, ApiException, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { ApiException, ApiextensionsV1Api, PatchStrategy, setHeaderOptions, type CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raw, widgetCrd } from './fixtures.js';
-import { startFakeKube, type FakeKube } from './server.js';
+import { raw, rawPatch, startWithClients, widgetCrd } from './fixtures.js';
+import type { FakeKube } from './server.js';
 
-let kube: FakeKube;
-let objects: CustomObjectsApi;
+let kube: FakeKube, objects: CustomObjectsApi;
 beforeAll(async () => {
-  kube = await startFakeKube({ crds: [widgetCrd()] });
-  objects = kube.kubeConfig.makeApiClient(CustomObjectsApi);
+  ({ kube, custom: objects } = await startWithClients({ crds: [widgetCrd()] }));
 });
 afterAll(() => kube.stop());
 
@@ -58,11 +56,9 @@ describe('the scale subresource of custom resources', () => {
   it('writes only the spec replicas path, through PUT, merge and JSON patches', async () => {
     const put = await raw(kube, 'PUT', `${BASE}/w/scale`, { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'w' }, spec: { replicas: 3 } });
     expect(put.json.spec).toEqual({ replicas: 3 });
-    const patched = await raw(kube, 'PATCH', `${BASE}/w/scale`, { spec: { replicas: 4 } }, { 'Content-Type': PatchStrategy.MergePatch });
+    const patched = await rawPatch(kube, PatchStrategy.MergePatch, `${BASE}/w/scale`, { spec: { replicas: 4 } });
     expect(patched.json.spec).toEqual({ replicas: 4 });
-    const json = await raw(kube, 'PATCH', `${BASE}/w/scale`, [{ op: 'replace', path: '/spec/replicas', value: 5 }], {
-      'Content-Type': PatchStrategy.JsonPatch,
-    });
+    const json = await rawPatch(kube, PatchStrategy.JsonPatch, `${BASE}/w/scale`, [{ op: 'replace', path: '/spec/replicas', value: 5 }]);
     expect(json.json.spec).toEqual({ replicas: 5 });
     const w = (await raw(kube, 'GET', `${BASE}/w`)).json;
     expect(w.spec).toEqual({ size: 5, color: 'red' });
@@ -80,18 +76,17 @@ describe('the scale subresource of custom resources', () => {
   });
 
   it('validates the written replicas against the schema and refuses strategic merge patches', async () => {
-    const tooMany = await raw(kube, 'PATCH', `${BASE}/w/scale`, { spec: { replicas: 11 } }, { 'Content-Type': PatchStrategy.MergePatch });
+    const tooMany = await rawPatch(kube, PatchStrategy.MergePatch, `${BASE}/w/scale`, { spec: { replicas: 11 } });
     expect(tooMany.status).toBe(422);
     expect(tooMany.json.message).toMatch(/^Widget\.example\.com "w" is invalid: spec\.size: /);
-    const smp = await raw(kube, 'PATCH', `${BASE}/w/scale`, { spec: { replicas: 2 } }, { 'Content-Type': PatchStrategy.StrategicMergePatch });
+    const smp = await rawPatch(kube, PatchStrategy.StrategicMergePatch, `${BASE}/w/scale`, { spec: { replicas: 2 } });
     expect(smp.status).toBe(415);
-    const applied = await raw(
-      kube,
-      'PATCH',
-      `${BASE}/w/scale?fieldManager=scaler&force=true`,
-      { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'w' }, spec: { replicas: 2 } },
-      { 'Content-Type': PatchStrategy.ServerSideApply },
-    );
+    const applied = await rawPatch(kube, PatchStrategy.ServerSideApply, `${BASE}/w/scale?fieldManager=scaler&force=true`, {
+      apiVersion: 'autoscaling/v1',
+      kind: 'Scale',
+      metadata: { name: 'w' },
+      spec: { replicas: 2 },
+    });
     expect(applied.json.spec).toEqual({ replicas: 2 });
     expect((await raw(kube, 'GET', `${BASE}/w`)).json.spec.size).toBe(2);
   });

@@ -1,16 +1,13 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { AppsV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { raw, widgetCrd } from './fixtures.js';
+import { raw, run, runs, widgetCrd } from './fixtures.js';
 import { startFakeKube, type FakeKube } from './server.js';
 
-const run = promisify(execFile);
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+const hasKubectl = runs('kubectl', 'version', '--client');
 
 describe.skipIf(!hasKubectl)(hasKubectl ? 'kubectl scale' : 'kubectl scale (skipped: kubectl is not on PATH)', () => {
   let kube: FakeKube;

@@ -4,7 +4,7 @@
  * and only the parent's desired replicas change, through an ordinary update of the parent (so
  * generation, resourceVersion, managedFields and watches follow) (internal).
  */
-import { parse as parseYaml } from 'yaml';
+import { applyConfiguration } from './apply-configuration.js';
 import { applyJsonPatch, applyMergePatch, PatchError } from './json-patch.js';
 import { acceptedPatchTypes, parseBody, patchInvalid, type KubeApi, type WriteOptions } from './kube-api.js';
 import { scaleOf } from './registry.js';
@@ -99,15 +99,7 @@ function write(t: Target, parent: StoredObject, scale: unknown, opts: WriteOptio
 
 /** Server-side apply of a Scale: applied to the parent as `spec.replicas` only, owned with subresource `scale`. */
 function apply(t: Target, raw: string, opts: WriteOptions): JsonObject {
-  let config: unknown;
-  try {
-    config = parseYaml(raw);
-  } catch (e) {
-    throw badRequest(`error decoding YAML: ${(e as Error).message}`);
-  }
-  if (!isObject(config)) throw badRequest('error decoding YAML: the apply configuration is not an object');
-  if (config.apiVersion !== SCALE_API_VERSION || config.kind !== 'Scale')
-    throw badRequest(`invalid object type: ${String(config.apiVersion ?? '')}, Kind=${String(config.kind ?? '')}`);
+  const config = applyConfiguration(raw, SCALE_API_VERSION, 'Scale');
   const meta = checked(t, parentOf(t), config);
   const replicas = isObject(config.spec) && config.spec.replicas !== undefined ? desiredReplicas(config, t.name) : undefined;
   const parentConfig = parentWrite(t.rt, apiVersionOf(t.rt.group, t.version), t.name, t.paths, replicas, meta.resourceVersion);

@@ -1,29 +1,17 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped wire JSON */
-import { ApiException, AppsV1Api, PatchStrategy, setHeaderOptions, type V1Deployment, type V1Scale } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type AppsV1Api, type V1Deployment, type V1Scale } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raw } from './fixtures.js';
-import { startFakeKube, type FakeKube } from './server.js';
+import { apiFailure, raw, rawPatch, startWithClients } from './fixtures.js';
+import type { FakeKube } from './server.js';
 
-let kube: FakeKube;
-let apps: AppsV1Api;
+let kube: FakeKube, apps: AppsV1Api;
 beforeAll(async () => {
-  kube = await startFakeKube();
-  apps = kube.kubeConfig.makeApiClient(AppsV1Api);
+  ({ kube, apps } = await startWithClients());
 });
 afterAll(() => kube.stop());
 
 const DEPLOY = '/apis/apps/v1/namespaces/default/deployments';
 const as = (strategy: PatchStrategy) => setHeaderOptions('Content-Type', strategy);
-
-async function failure(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiException) return { code: e.code, ...JSON.parse(e.body as string) };
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 function deployment(name: string, replicas: number, selector: object = { matchLabels: { app: name } }): V1Deployment {
   return {
@@ -113,18 +101,15 @@ describe('the scale subresource of Deployments and ReplicaSets', () => {
   it('answers a stale resourceVersion or a foreign uid with 409 Conflict and changes nothing', async () => {
     const scale = await apps.readNamespacedDeploymentScale({ namespace: 'default', name: 'web' });
     await apps.replaceNamespacedDeploymentScale({ namespace: 'default', name: 'web', body: { ...scale, spec: { replicas: 3 } } });
-    const stale = await failure(apps.replaceNamespacedDeploymentScale({ namespace: 'default', name: 'web', body: { ...scale, spec: { replicas: 9 } } }));
+    const stale = await apiFailure(apps.replaceNamespacedDeploymentScale({ namespace: 'default', name: 'web', body: { ...scale, spec: { replicas: 9 } } }));
     expect(stale).toMatchObject({ code: 409, reason: 'Conflict', details: { name: 'web', group: 'apps', kind: 'deployments' } });
     expect(stale.message).toBe(
       'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again',
     );
-    const patched = await raw(
-      kube,
-      'PATCH',
-      `${DEPLOY}/web/scale`,
-      { metadata: { resourceVersion: scale.metadata?.resourceVersion }, spec: { replicas: 9 } },
-      { 'Content-Type': PatchStrategy.MergePatch },
-    );
+    const patched = await rawPatch(kube, PatchStrategy.MergePatch, `${DEPLOY}/web/scale`, {
+      metadata: { resourceVersion: scale.metadata?.resourceVersion },
+      spec: { replicas: 9 },
+    });
     expect(patched.status).toBe(409);
     const uid = await raw(kube, 'PUT', `${DEPLOY}/web/scale`, { metadata: { name: 'web', uid: 'not-mine' }, spec: { replicas: 9 } });
     expect(uid.status).toBe(409);
@@ -144,15 +129,15 @@ describe('the scale subresource of Deployments and ReplicaSets', () => {
     expect(rs.spec?.replicas).toBe(5);
     expect(rs.metadata?.generation).toBe(4);
     expect(rs.metadata?.labels).toEqual({ team: 'a' });
-    const failed = await raw(kube, 'PATCH', '/apis/apps/v1/namespaces/default/replicasets/rs/scale', [{ op: 'test', path: '/spec/replicas', value: 1 }], {
-      'Content-Type': PatchStrategy.JsonPatch,
-    });
+    const failed = await rawPatch(kube, PatchStrategy.JsonPatch, '/apis/apps/v1/namespaces/default/replicasets/rs/scale', [
+      { op: 'test', path: '/spec/replicas', value: 1 },
+    ]);
     expect(failed.status).toBe(422);
   });
 
   it('server-side applies a Scale, with conflicts on replicas owned by another manager', async () => {
     const scale = (replicas: number) => ({ apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'web' }, spec: { replicas } });
-    const conflicted = await failure(
+    const conflicted = await apiFailure(
       apps.patchNamespacedDeploymentScale({ namespace: 'default', name: 'web', body: scale(6), fieldManager: 'hpa' }, as(PatchStrategy.ServerSideApply)),
     );
     expect(conflicted).toMatchObject({ code: 409, reason: 'Conflict', details: { causes: [expect.objectContaining({ field: '.spec.replicas' })] } });
@@ -169,18 +154,12 @@ describe('the scale subresource of Deployments and ReplicaSets', () => {
       subresource: 'scale',
       fieldsV1: { 'f:spec': { 'f:replicas': {} } },
     });
-    const wrongKind = await raw(
-      kube,
-      'PATCH',
-      `${DEPLOY}/web/scale?fieldManager=hpa`,
-      { ...scale(1), kind: 'Deployment' },
-      { 'Content-Type': PatchStrategy.ServerSideApply },
-    );
+    const wrongKind = await rawPatch(kube, PatchStrategy.ServerSideApply, `${DEPLOY}/web/scale?fieldManager=hpa`, { ...scale(1), kind: 'Deployment' });
     expect(wrongKind.status).toBe(400);
   });
 
   it('validates the Scale and the request', async () => {
-    const negative = await raw(kube, 'PATCH', `${DEPLOY}/web/scale`, { spec: { replicas: -1 } }, { 'Content-Type': PatchStrategy.MergePatch });
+    const negative = await rawPatch(kube, PatchStrategy.MergePatch, `${DEPLOY}/web/scale`, { spec: { replicas: -1 } });
     expect(negative.status).toBe(422);
     expect(negative.json).toMatchObject({
       reason: 'Invalid',
@@ -189,9 +168,9 @@ describe('the scale subresource of Deployments and ReplicaSets', () => {
     });
     expect((await raw(kube, 'PUT', `${DEPLOY}/web/scale`, { metadata: { name: 'other' }, spec: { replicas: 1 } })).status).toBe(400);
     expect((await raw(kube, 'PUT', `${DEPLOY}/web/scale`, { spec: { replicas: 'two' } })).status).toBe(400);
-    const missing = await failure(apps.readNamespacedDeploymentScale({ namespace: 'default', name: 'nope' }));
+    const missing = await apiFailure(apps.readNamespacedDeploymentScale({ namespace: 'default', name: 'nope' }));
     expect(missing).toMatchObject({ code: 404, message: 'deployments.apps "nope" not found' });
-    expect((await raw(kube, 'PATCH', `${DEPLOY}/nope/scale`, { spec: { replicas: 1 } }, { 'Content-Type': PatchStrategy.MergePatch })).status).toBe(404);
+    expect((await rawPatch(kube, PatchStrategy.MergePatch, `${DEPLOY}/nope/scale`, { spec: { replicas: 1 } })).status).toBe(404);
     expect((await raw(kube, 'DELETE', `${DEPLOY}/web/scale`)).status).toBe(405);
     expect((await raw(kube, 'GET', '/apis/apps/v1/namespaces/default/daemonsets/x/scale')).status).toBe(404);
     expect((await raw(kube, 'GET', '/api/v1/namespaces/default/configmaps/x/scale')).status).toBe(404);
@@ -218,7 +197,7 @@ describe('the scale subresource of Deployments and ReplicaSets', () => {
     kube.requests.clear();
     kube.faults.fail({ verb: 'patch', resource: 'deployments', subresource: 'scale', status: 503 });
     await apps.patchNamespacedDeployment({ namespace: 'default', name: 'web', body: { metadata: { annotations: { a: 'b' } } } }, as(PatchStrategy.MergePatch));
-    const failed = await failure(
+    const failed = await apiFailure(
       apps.patchNamespacedDeploymentScale({ namespace: 'default', name: 'web', body: { spec: { replicas: 2 } } }, as(PatchStrategy.MergePatch)),
     );
     expect(failed.code).toBe(503);

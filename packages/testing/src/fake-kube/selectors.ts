@@ -174,3 +174,17 @@ export function selectorsOf(query: URLSearchParams, rt: ResourceType): ParsedSel
   if (field === MATCH_ALL) return { selector: label, requirements };
   return { selector: (o) => label(o) && field(o), requirements };
 }
+
+/**
+ * The selectors of a list or watch given as options (the in-process client's), parsed as the
+ * server parses its query; `filtered` when either was given.
+ */
+export function selectionOf(
+  rt: ResourceType,
+  options: { readonly labelSelector?: string; readonly fieldSelector?: string },
+): ParsedSelector & { readonly filtered: boolean } {
+  const query = new URLSearchParams();
+  if (options.labelSelector) query.set('labelSelector', options.labelSelector);
+  if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector);
+  return { ...selectorsOf(query, rt), filtered: query.size > 0 };
+}

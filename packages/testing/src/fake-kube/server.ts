@@ -1,24 +1,20 @@
-/** `startFakeKube`: the HTTP(S) server and its wiring. */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import http, { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+/** `startFakeKube`: the HTTP(S) server and its wiring (serving one request: ./request-handler.ts). */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import type { KubeClient } from '@kubeception/sdk/kube';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Controllers } from './controllers.js';
-import { handleDoc } from './discovery.js';
 import { FaultEngine, type Faults } from './faults.js';
-import { handleResource, type HandlerContext } from './handlers.js';
-import { sendError } from './http-io.js';
+import type { HandlerContext } from './handlers.js';
 import { KubeApi, type WriteOptions } from './kube-api.js';
-import { kubeConfigFor, kubeconfigYaml } from './kubeconfig.js';
+import { kubeConfigFor, kubeconfigYaml, type KubeconfigTarget } from './kubeconfig.js';
 import { Lister } from './list.js';
 import { localKubeClient, type LocalClientOptions } from './local-client.js';
-import { createRequestLog, type RequestLog, type RequestRecord } from './request-log.js';
-import { route, type DocRoute, type ResourceRoute } from './router.js';
+import { requestHandler } from './request-handler.js';
+import { createRequestLog, type RequestLog } from './request-log.js';
 import type { ClientCertificate, ServerPki } from './server-certificates.js';
-import { faultStatus, pathNotFound } from './status.js';
 import { isObject } from './types.js';
 import { WatchHub } from './watch-hub.js';
 
@@ -133,39 +129,12 @@ function seed(api: KubeApi, options: FakeKubeOptions): void {
   }
 }
 
-/** The user the request log records for a request authenticated by the bearer token. */
-const TOKEN_USER = 'token-user';
-
-/** Whether the request carries `Authorization: Bearer <token>` (compared in constant time). */
-function bearerMatches(req: IncomingMessage, token: string): boolean {
-  const given = Buffer.from(req.headers.authorization ?? '', 'utf8');
-  const expected = Buffer.from(`Bearer ${token}`, 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** The user of a request over a TLS connection whose client certificate the server's CA signed: its common name. */
-function authenticatedUser(req: IncomingMessage): string | undefined {
-  const socket = req.socket as TLSSocket;
-  if (!socket.authorized) return undefined;
-  const cn = socket.getPeerCertificate().subject?.CN as string | string[] | undefined;
-  return Array.isArray(cn) ? cn[0] : cn;
-}
-
-function recordOf(req: IncomingMessage, r: ResourceRoute | DocRoute | undefined, started: number): RequestRecord {
-  const isRes = r?.kind === 'resource';
-  return {
-    verb: isRes ? r.verb : 'discovery',
-    resource: isRes ? r.rt.plural : '',
-    group: isRes ? r.rt.group : (r?.group ?? ''),
-    namespace: isRes ? r.namespace : undefined,
-    name: isRes ? r.name : undefined,
-    subresource: isRes && r.subresource !== '' ? r.subresource : undefined,
-    method: req.method ?? 'GET',
-    url: req.url ?? '/',
-    userAgent: req.headers['user-agent'] ?? '',
-    code: 0,
-    at: Date.now() - started,
-  };
+/** The listening part: a plain HTTP or an HTTPS server, and the certificates it made. */
+interface Serving {
+  readonly server: http.Server | https.Server;
+  readonly caCertificate?: string;
+  readonly pki?: ServerPki;
+  readonly admin?: ClientCertificate;
 }
 
 /**
@@ -173,27 +142,94 @@ function recordOf(req: IncomingMessage, r: ResourceRoute | DocRoute | undefined,
  * certificates, it asks each client for one and verifies it against its CA (the request is
  * refused later, with kube-apiserver's 401, not in the handshake).
  */
-async function createServer(
-  tls: boolean | ServingCertificate,
-  clientCertificates: boolean,
-  listener: RequestListener,
-): Promise<{ server: http.Server | https.Server; caCertificate?: string; pki?: ServerPki; admin?: ClientCertificate }> {
-  if (tls === false) return { server: http.createServer(listener) };
+async function createServer(tls: boolean | ServingCertificate, clientCertificates: boolean): Promise<Serving> {
+  if (tls === false) return { server: http.createServer() };
   // a given certificate brings no CA key: nothing to sign client certificates with
   const pki = tls === true ? await (await import('./server-certificates.js')).generateServerCertificates() : undefined;
   const serving = pki ?? (tls as ServingCertificate);
   const verify = clientCertificates ? { ca: serving.caCertificate, requestCert: true, rejectUnauthorized: false } : {};
   const admin = clientCertificates && pki ? await pki.issueClientCertificate('kubernetes-admin', ['system:masters']) : undefined;
-  const server = https.createServer({ cert: serving.certificate, key: serving.privateKey, ...verify }, listener);
+  const server = https.createServer({ cert: serving.certificate, key: serving.privateKey, ...verify });
   return { server, caCertificate: serving.caCertificate, ...(pki ? { pki } : {}), ...(admin ? { admin } : {}) };
 }
 
+/** Listens on 127.0.0.1:`port` (0: a free port); resolves to the port. */
 async function listen(server: http.Server | https.Server, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
   return (server.address() as AddressInfo).port;
+}
+
+/** The in-process API server: the objects, lists, watches, controllers, request log and faults, seeded with the options' namespaces, CRDs and objects. */
+interface Backend {
+  readonly ctx: HandlerContext;
+  readonly controllers: Controllers;
+  readonly log: ReturnType<typeof createRequestLog>;
+  readonly faults: FaultEngine;
+}
+
+/** The backend for `options`; a seed the API refuses throws, with nothing left running. */
+function createBackend(options: FakeKubeOptions): Backend {
+  const api = new KubeApi(options.historySize ?? 10_000);
+  api.gracefulPods = options.gracefulPodDeletion ?? false;
+  const lister = new Lister(api);
+  const hub = new WatchHub(api, options.bookmarkIntervalMs ?? 5_000);
+  const controllers = new Controllers(api, (key) => hub.closeKey(key));
+  const log = createRequestLog(options.requestLogLimit ?? 100_000);
+  const faults = new FaultEngine({
+    dropWatches: () => hub.dropAll(),
+    compact: () => {
+      api.store.compact();
+      lister.clear();
+    },
+  });
+  const backend = { ctx: { api, lister, hub }, controllers, log, faults };
+  try {
+    seed(api, options);
+  } catch (e) {
+    stopBackend(backend);
+    throw e;
+  }
+  return backend;
+}
+
+/** Stops the controllers and closes the watches. */
+function stopBackend(backend: Pick<Backend, 'ctx' | 'controllers'>): void {
+  backend.controllers.stop();
+  backend.ctx.hub.stop();
+}
+
+/** The handle of a listening server at `target`. */
+function fakeKubeHandle(options: FakeKubeOptions, serving: Serving, backend: Backend, target: KubeconfigTarget): FakeKube {
+  const { server, pki } = serving;
+  const { ctx, faults } = backend;
+  const kubeConfig = kubeConfigFor(target);
+  return {
+    url: target.url,
+    caCertificate: target.caCertificate,
+    kubeConfig,
+    kubeconfigYaml: kubeconfigYaml(target),
+    faults,
+    requests: backend.log,
+    resourceVersion: () => String(ctx.api.store.revision),
+    openWatches: () => ctx.hub.size,
+    issueClientCertificate: async (commonName, groups) => {
+      if (!options.clientCertificates || pki === undefined)
+        throw new Error('issueClientCertificate needs startFakeKube({ tls: true, clientCertificates: true }) (a given serving certificate brings no CA key)');
+      return pki.issueClientCertificate(commonName, groups);
+    },
+    localClient: (clientOptions) => localKubeClient(ctx, kubeConfig, clientOptions),
+    async stop() {
+      faults.clear();
+      stopBackend(backend);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
 }
 
 /**
@@ -210,101 +246,24 @@ async function listen(server: http.Server | https.Server, port: number): Promise
 export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
   // First, so that a failure to make certificates leaves nothing running.
   if (options.clientCertificates && !options.tls) throw new Error('startFakeKube: clientCertificates needs tls');
-  const { server, caCertificate, pki, admin } = await createServer(options.tls ?? false, options.clientCertificates ?? false, (req, res) => {
-    void serve(req, res);
-  });
+  const serving = await createServer(options.tls ?? false, options.clientCertificates ?? false);
   const token = options.bearerToken === true ? randomBytes(24).toString('base64url') : options.bearerToken;
   const started = Date.now();
-  const api = new KubeApi(options.historySize ?? 10_000);
-  api.gracefulPods = options.gracefulPodDeletion ?? false;
-  const lister = new Lister(api);
-  const hub = new WatchHub(api, options.bookmarkIntervalMs ?? 5_000);
-  const controllers = new Controllers(api, (key) => hub.closeKey(key));
-  const log = createRequestLog(options.requestLogLimit ?? 100_000);
-  const faults = new FaultEngine({
-    dropWatches: () => hub.dropAll(),
-    compact: () => {
-      api.store.compact();
-      lister.clear();
-    },
-  });
-  seed(api, options);
-  const ctx: HandlerContext = { api, lister, hub };
+  const backend = createBackend(options);
   let host = '127.0.0.1';
-
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    let r: ResourceRoute | DocRoute | undefined;
-    let notFound: unknown;
-    try {
-      r = route(req.method ?? 'GET', url.pathname, url.searchParams, api.registry);
-    } catch (e) {
-      notFound = e;
-    }
-    const record = recordOf(req, r, started);
-    log.add(record);
-    try {
-      if (options.clientCertificates) {
-        const user = authenticatedUser(req);
-        if (user === undefined) throw faultStatus(401, {}, 'Unauthorized');
-        record.user = user;
-      } else if (token !== undefined) {
-        if (!bearerMatches(req, token)) throw faultStatus(401, {}, 'Unauthorized');
-        record.user = TOKEN_USER;
-      }
-      const delayed = await faults.delay(record);
-      if (delayed > 0) record.fault = `latency ${delayed}ms`;
-      const failure = faults.failureFor(record);
-      if (failure) {
-        record.fault = `status ${failure.status}`;
-        const rt = r?.kind === 'resource' ? r.rt : undefined;
-        throw faultStatus(failure.status, rt ? { rt, name: record.name ?? '' } : {}, failure.message, failure.retryAfterSeconds);
-      }
-      if (notFound !== undefined || !r) throw notFound ?? pathNotFound();
-      record.code = r.kind === 'doc' ? handleDoc(r, api.registry, host, res) : await handleResource(ctx, r, req, res, url.searchParams);
-    } catch (e) {
-      record.code = sendError(res, e);
-    }
-  }
-
+  const auth = { clientCertificates: options.clientCertificates ?? false, ...(token !== undefined ? { token } : {}) };
+  serving.server.on('request', requestHandler({ ...backend, auth, started, host: () => host }));
   try {
-    host = `127.0.0.1:${await listen(server, options.port ?? 0)}`;
+    host = `127.0.0.1:${await listen(serving.server, options.port ?? 0)}`;
   } catch (e) {
-    controllers.stop();
-    hub.stop();
+    stopBackend(backend);
     throw e;
   }
-  const target = {
-    url: `${caCertificate === undefined ? 'http' : 'https'}://${host}`,
+  return fakeKubeHandle(options, serving, backend, {
+    url: `${serving.caCertificate === undefined ? 'http' : 'https'}://${host}`,
     namespace: options.namespace ?? 'default',
-    caCertificate,
-    ...(admin ? { client: admin } : {}),
+    caCertificate: serving.caCertificate,
+    ...(serving.admin ? { client: serving.admin } : {}),
     ...(token !== undefined ? { token } : {}),
-  };
-  const kubeConfig = kubeConfigFor(target);
-  return {
-    url: target.url,
-    caCertificate,
-    kubeConfig,
-    kubeconfigYaml: kubeconfigYaml(target),
-    faults,
-    requests: log,
-    resourceVersion: () => String(api.store.revision),
-    openWatches: () => hub.size,
-    issueClientCertificate: async (commonName, groups) => {
-      if (!options.clientCertificates || pki === undefined)
-        throw new Error('issueClientCertificate needs startFakeKube({ tls: true, clientCertificates: true }) (a given serving certificate brings no CA key)');
-      return pki.issueClientCertificate(commonName, groups);
-    },
-    localClient: (clientOptions) => localKubeClient(ctx, kubeConfig, clientOptions),
-    async stop() {
-      faults.clear();
-      controllers.stop();
-      hub.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
-  };
+  });
 }

@@ -1,30 +1,18 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped wire JSON */
-import { ApiException, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, type CoreV1Api, type CustomObjectsApi, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raw, sampleCluster, startWithCrds } from './fixtures.js';
+import { apiFailure, raw, sampleCluster, startWithCrds } from './fixtures.js';
 import type { FakeKube } from './server.js';
 
-let kube: FakeKube;
-let core: CoreV1Api;
-let objects: KubernetesObjectApi;
-let custom: CustomObjectsApi;
-
+let kube: FakeKube, core: CoreV1Api, objects: KubernetesObjectApi, custom: CustomObjectsApi;
 beforeAll(async () => {
-  kube = await startWithCrds({ namespaces: ['default', 'kube-system', 'kube-public', 'storage'] });
-  core = kube.kubeConfig.makeApiClient(CoreV1Api);
-  custom = kube.kubeConfig.makeApiClient(CustomObjectsApi);
-  objects = KubernetesObjectApi.makeApiClient(kube.kubeConfig);
+  ({ kube, core, custom, objects } = await startWithCrds({ namespaces: ['default', 'kube-system', 'kube-public', 'storage'] }));
 });
 afterAll(() => kube.stop());
 
 const statusOf = async (p: Promise<unknown>): Promise<{ code: number; body: any }> => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiException) return { code: e.code, body: JSON.parse(e.body as string) };
-    throw e;
-  }
-  throw new Error('expected the request to fail');
+  const status = await apiFailure(p);
+  return { code: status.code, body: status };
 };
 
 describe('object storage', () => {

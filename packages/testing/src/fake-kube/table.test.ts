@@ -1,14 +1,15 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped wire JSON */
 import { describe, expect, it } from 'vitest';
-import { raw, sampleCluster, startWithCrds } from './fixtures.js';
+import { raw, rawPatch, sampleCluster, startWithCrds } from './fixtures.js';
 import { jsonPath } from './jsonpath.js';
 import { humanDuration } from './table.js';
+import { PatchStrategy } from '@kubernetes/client-node';
 
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
 describe('Table output', () => {
   it('renders CRD printer columns, including condition filters', async () => {
-    const kube = await startWithCrds();
+    const { kube } = await startWithCrds();
     try {
       await raw(kube, 'POST', '/apis/kubeception.io/v1alpha1/namespaces/default/clusters', sampleCluster('t1'));
       const status = {
@@ -19,13 +20,7 @@ describe('Table output', () => {
           { type: 'Ready', status: 'True', reason: 'Converged', message: 'ok', lastTransitionTime: '2025-01-01T00:00:00Z' },
         ],
       };
-      const patched = await raw(
-        kube,
-        'PATCH',
-        '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/t1/status',
-        { status },
-        { 'Content-Type': 'application/merge-patch+json' },
-      );
+      const patched = await rawPatch(kube, PatchStrategy.MergePatch, '/apis/kubeception.io/v1alpha1/namespaces/default/clusters/t1/status', { status });
       expect(patched.status).toBe(200);
       const table = (await raw(kube, 'GET', '/apis/kubeception.io/v1alpha1/namespaces/default/clusters', undefined, { Accept: TABLE })).json;
       expect(table.kind).toBe('Table');

@@ -1,21 +1,17 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { promisify } from 'node:util';
 import { ConfigMapResource, createKubeClient, kubeConfigFromCertificate } from '@kubeception/sdk/kube';
-import { ApiException, CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { eventually } from './fixtures.js';
+import { eventually, rejectionOf, run, runs, tokenKubeConfig } from './fixtures.js';
 import { startFakeKube, type FakeKube } from './server.js';
 
-const run = promisify(execFile);
-const has = (cmd: string, ...args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-const hasKubectl = has('kubectl', 'version', '--client');
-const hasOpenssl = has('openssl', 'version');
+const hasKubectl = runs('kubectl', 'version', '--client');
+const hasOpenssl = runs('openssl', 'version');
 
 let kube: FakeKube;
 let core: CoreV1Api;
@@ -73,20 +69,7 @@ describe('HTTPS with a generated CA', () => {
   });
 
   it('rejects a client whose kubeconfig lacks the CA with a TLS error', async () => {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'no-ca', server: kube.url, skipTLSVerify: false }],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'no-ca', cluster: 'no-ca', user: 'u' }],
-      currentContext: 'no-ca',
-    });
-    const error = await kc
-      .makeApiClient(CoreV1Api)
-      .listNamespace()
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    const error = await rejectionOf(tokenKubeConfig(kube.url, 't').makeApiClient(CoreV1Api).listNamespace());
     expect(error).toBeDefined();
     expect(error).not.toBeInstanceOf(ApiException);
     expect(causes(error)).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|unable to verify|self[- ]signed/i);

@@ -1,15 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped wire JSON */
-import { CoreV1Api, Watch } from '@kubernetes/client-node';
+import { Watch, type CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from './fixtures.js';
-import { startFakeKube, type FakeKube } from './server.js';
+import { eventually, startWithClients } from './fixtures.js';
+import type { FakeKube } from './server.js';
 
-let kube: FakeKube;
-let core: CoreV1Api;
+let kube: FakeKube, core: CoreV1Api;
 const controllers: AbortController[] = [];
 beforeAll(async () => {
-  kube = await startFakeKube({ namespaces: ['default', 'kube-system', 'kube-public', 'w'], bookmarkIntervalMs: 50, historySize: 50 });
-  core = kube.kubeConfig.makeApiClient(CoreV1Api);
+  ({ kube, core } = await startWithClients({ namespaces: ['default', 'kube-system', 'kube-public', 'w'], bookmarkIntervalMs: 50, historySize: 50 }));
 });
 afterEach(() => {
   for (const c of controllers.splice(0)) c.abort();

@@ -1,17 +1,18 @@
 /**
  * A real, throwaway etcd for system tests: one member on two free loopback ports with a
  * temporary data dir, stopped by PID. Never uses fixed ports, since another etcd (or another
- * test's) may already listen on 2379.
+ * test's) may already listen on 2379. The data dir goes on `stop()`, or when the Node.js process
+ * exits if nobody stopped it (as the process does).
  *
  * Gate tests that use it with `systemTestGate(['etcd'])` (./tools.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTempDir } from './temp-dir.js';
 import { createTestTls, type TestTls } from './test-tls.js';
 import { findProgram } from './tools.js';
 
@@ -29,7 +30,10 @@ export interface EtcdServer {
   pause(): Promise<void>;
   /** Resumes a paused process (SIGCONT). */
   resume(): void;
-  /** SIGTERM, then SIGKILL after `stopTimeoutMs`; removes the temporary directory (data, certificates). Safe to call twice. */
+  /**
+   * SIGTERM, then SIGKILL after `stopTimeoutMs`; removes the temporary directory (data, certificates).
+   * Safe to call twice. Without it, both go when the Node.js process exits.
+   */
   stop(): Promise<void>;
 }
 
@@ -122,30 +126,22 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdSer
   throw lastError;
 }
 
-async function startOnce(options: StartEtcdOptions): Promise<EtcdServer> {
-  const program = options.program ?? findProgram('etcd');
-  if (program === undefined) throw new Error('etcd is not installed (apt-get install etcd-server)');
-  const [clientPort, peerPort] = [await freePort(), await freePort()];
-  const tls = options.tls ? await createTestTls() : undefined;
-  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${clientPort}`;
-  const peerUrl = `http://127.0.0.1:${peerPort}`;
-  const root = await mkdtemp(join(tmpdir(), 'kubeception-etcd-'));
-  const dataDir = join(root, 'data');
-  const tlsArgs: string[] = [];
-  if (tls !== undefined) {
-    const files = { 'ca.crt': tls.caCert, 'server.crt': tls.serverCert, 'server.key': tls.serverKey };
-    for (const [name, pem] of Object.entries(files)) await writeFile(join(root, name), pem, { mode: 0o600 });
-    tlsArgs.push(
-      `--trusted-ca-file=${join(root, 'ca.crt')}`,
-      `--cert-file=${join(root, 'server.crt')}`,
-      `--key-file=${join(root, 'server.key')}`,
-      '--client-cert-auth',
-    );
-  }
-  const args = [
+/** Where etcd's mutual-TLS files are. */
+export interface EtcdTlsFiles {
+  readonly caCert: string;
+  readonly serverCert: string;
+  readonly serverKey: string;
+}
+
+/** The flags of a one-member etcd serving clients on `url` and its peer on `peerUrl`, its data in `dataDir`; with `tls`, requiring client certificates. */
+export function etcdArgs(spec: { readonly url: string; readonly peerUrl: string; readonly dataDir: string; readonly tls?: EtcdTlsFiles }): string[] {
+  const { url, peerUrl, tls } = spec;
+  const tlsArgs =
+    tls === undefined ? [] : [`--trusted-ca-file=${tls.caCert}`, `--cert-file=${tls.serverCert}`, `--key-file=${tls.serverKey}`, '--client-cert-auth'];
+  return [
     ...tlsArgs,
     '--name=default',
-    `--data-dir=${dataDir}`,
+    `--data-dir=${spec.dataDir}`,
     `--listen-client-urls=${url}`,
     `--advertise-client-urls=${url}`,
     `--listen-peer-urls=${peerUrl}`,
@@ -155,6 +151,24 @@ async function startOnce(options: StartEtcdOptions): Promise<EtcdServer> {
     '--logger=zap',
     '--log-outputs=stderr',
   ];
+}
+
+/** Writes the server's side of `tls` into `dir` (owner-only). */
+async function writeTlsFiles(dir: string, tls: TestTls): Promise<EtcdTlsFiles> {
+  const files = { caCert: join(dir, 'ca.crt'), serverCert: join(dir, 'server.crt'), serverKey: join(dir, 'server.key') };
+  for (const [name, path] of Object.entries(files)) await writeFile(path, tls[name as keyof EtcdTlsFiles], { mode: 0o600 });
+  return files;
+}
+
+/** A spawned etcd: its last stderr lines kept, killed when this Node.js process exits if nobody stopped it. */
+interface EtcdProcess {
+  readonly child: ChildProcess;
+  log(): string;
+  /** SIGTERM (after SIGCONT, should it be paused), then SIGKILL after `timeoutMs`. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+function spawnEtcd(program: string, args: readonly string[]): EtcdProcess {
   const child = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let lines: string[] = [];
   child.on('error', (error) => (lines = [...lines, `spawn ${program}: ${error.message}`]));
@@ -163,41 +177,67 @@ async function startOnce(options: StartEtcdOptions): Promise<EtcdServer> {
   });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
-  const pid = child.pid;
-
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
+  return {
+    child,
+    log: () => lines.join('\n'),
+    stop: async (timeoutMs) => {
       process.removeListener('exit', killOnExit);
-      if (pid !== undefined && !exited(child)) {
-        child.kill('SIGCONT');
-        child.kill('SIGTERM');
-        if (!(await waitForExit(child, options.stopTimeoutMs ?? 5_000))) {
-          child.kill('SIGKILL');
-          await waitForExit(child, 5_000);
-        }
+      if (child.pid === undefined || exited(child)) return;
+      child.kill('SIGCONT');
+      child.kill('SIGTERM');
+      if (!(await waitForExit(child, timeoutMs))) {
+        child.kill('SIGKILL');
+        await waitForExit(child, 5_000);
       }
-      await rm(root, { recursive: true, force: true });
-    })());
+    },
+  };
+}
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+/** Polls `/health` until etcd answers it; throws (with etcd's log) when it exits first or `timeoutMs` passes. */
+async function waitHealthy(etcd: EtcdProcess, url: string, tls: TestTls | undefined, timeoutMs: number): Promise<void> {
+  const { child } = etcd;
+  const deadline = Date.now() + timeoutMs;
   while (!(await healthy(url, tls))) {
-    if (pid === undefined || exited(child) || Date.now() > deadline) {
-      await stop();
-      throw new Error(
-        `etcd on ${url} did not become healthy (${exited(child) ? `exited ${child.exitCode ?? child.signalCode}` : 'timeout'}):\n${lines.join('\n')}`,
-      );
+    if (child.pid === undefined || exited(child) || Date.now() > deadline) {
+      const why = exited(child) ? `exited ${child.exitCode ?? child.signalCode}` : 'timeout';
+      throw new Error(`etcd on ${url} did not become healthy (${why}):\n${etcd.log()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** One attempt of {@link startEtcd}: stops what it started when etcd does not become healthy. */
+async function startOnce(options: StartEtcdOptions): Promise<EtcdServer> {
+  const program = options.program ?? findProgram('etcd');
+  if (program === undefined) throw new Error('etcd is not installed (apt-get install etcd-server)');
+  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const tls = options.tls ? await createTestTls() : undefined;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${clientPort}`;
+  const root = await createTempDir('kubeception-etcd-');
+  const tlsFiles = tls === undefined ? undefined : await writeTlsFiles(root.path, tls);
+  const dataDir = join(root.path, 'data');
+  const etcd = spawnEtcd(program, etcdArgs({ url, peerUrl: `http://127.0.0.1:${peerPort}`, dataDir, ...(tlsFiles ? { tls: tlsFiles } : {}) }));
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      await etcd.stop(options.stopTimeoutMs ?? 5_000);
+      await root.remove();
+    })());
+  try {
+    await waitHealthy(etcd, url, tls, options.readyTimeoutMs ?? 20_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const { child } = etcd;
   return {
     url,
     ...(tls === undefined ? {} : { tls }),
-    pid: pid as number,
-    log: () => lines.join('\n'),
+    pid: child.pid as number,
+    log: etcd.log,
     pause: async () => {
       child.kill('SIGSTOP');
-      await waitUntilStopped(pid as number);
+      await waitUntilStopped(child.pid as number);
     },
     resume: () => void child.kill('SIGCONT'),
     stop,
