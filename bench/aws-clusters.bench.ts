@@ -3,9 +3,8 @@
  * clusters per second, and EC2 calls per cluster against the minimum a cluster needs (each
  * create, configure and authorize call once, plus one observation of six Describe calls).
  */
-import { planCluster, type AwsSpec } from '@kubeception/driver-aws';
+import { planCluster, provider, type AwsSpec } from '@kubeception/driver-aws';
 import { validateCluster, type Cluster, type Persisted } from '@kubeception/sdk';
-import { provider } from '@kubeception/driver-aws';
 import { awsCluster, startAwsWorld } from '@kubeception/tests';
 import type { Figure } from './figure.js';
 

@@ -68,33 +68,58 @@ async function capture(url: string, form: Record<string, string>): Promise<strin
 
 const client = (endpoint: string) => new EC2Client({ region: 'us-east-1', endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
 
+/** A VPC and a subnet in the fake, and the input of a launch there: one instance tagged as owned by one of {@link CLUSTERS} clusters. */
+async function launchInput(sdk: EC2Client): Promise<{ readonly subnetId: string; input(i: number): RunInstancesCommandInput }> {
+  const vpcId = (await sdk.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc?.VpcId ?? '';
+  const subnetId = (await sdk.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.0.0/16', AvailabilityZone: 'us-east-1a' }))).Subnet?.SubnetId ?? '';
+  const input = (i: number): RunInstancesCommandInput => ({
+    ImageId: AMI,
+    InstanceType: 't3.medium',
+    MinCount: 1,
+    MaxCount: 1,
+    SubnetId: subnetId,
+    TagSpecifications: [
+      {
+        ResourceType: 'instance',
+        Tags: [
+          { Key: `kubeception.io/cluster/c${((i % CLUSTERS) + CLUSTERS) % CLUSTERS}`, Value: 'owned' },
+          { Key: 'Name', Value: `node-${i}` },
+        ],
+      },
+    ],
+  });
+  return { subnetId, input };
+}
+
+/** A call measured on the fake, to measure again on a bare server answering its captured body. */
+type Measured = readonly [name: string, body: string, count: number, call: (c: EC2Client) => (i: number) => Promise<unknown>, value: number];
+
+/** Each measured call's figure, with the same call against a bare server answering the fake's captured body as its baseline. */
+async function againstBaselines(measured: readonly Measured[]): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const [name, body, count, call, value] of measured) {
+    const bare = await fixedServer(body);
+    const baselineClient = client(bare.url);
+    try {
+      const base = await perSecond(count, call(baselineClient));
+      figures.push({ name: `fake EC2: ${name}, @aws-sdk/client-ec2`, value, unit: 'req/s', baseline: base, ratio: value / base });
+    } finally {
+      baselineClient.destroy();
+      await bare.close();
+    }
+  }
+  return figures;
+}
+
+/** The figures of this bench (`quick`: fewer calls). */
 export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
   const launches = quick ? 200 : 1000;
   const total = quick ? 500 : 2000;
   const describes = quick ? 100 : 300;
   const ec2 = await startFakeEc2({ images: [{ name: 'flatcar-stable-4152.2.3-hvm', id: AMI }] });
   const sdk = client(ec2.url);
-  const figures: Figure[] = [];
   try {
-    const vpcId = (await sdk.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc?.VpcId ?? '';
-    const subnetId =
-      (await sdk.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.0.0/16', AvailabilityZone: 'us-east-1a' }))).Subnet?.SubnetId ?? '';
-    const input = (i: number): RunInstancesCommandInput => ({
-      ImageId: AMI,
-      InstanceType: 't3.medium',
-      MinCount: 1,
-      MaxCount: 1,
-      SubnetId: subnetId,
-      TagSpecifications: [
-        {
-          ResourceType: 'instance',
-          Tags: [
-            { Key: `kubeception.io/cluster/c${((i % CLUSTERS) + CLUSTERS) % CLUSTERS}`, Value: 'owned' },
-            { Key: 'Name', Value: `node-${i}` },
-          ],
-        },
-      ],
-    });
+    const { subnetId, input } = await launchInput(sdk);
     const launch = (c: EC2Client) => (i: number) => c.send(new RunInstancesCommand(input(i)));
     const runRate = await perSecond(launches, launch(sdk));
     for (let i = launches; i < total; i++) await launch(sdk)(i);
@@ -114,24 +139,12 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     const describe = (c: EC2Client) => () => c.send(new DescribeInstancesCommand({ Filters: [filter] }));
     const describeRate = await perSecond(describes, describe(sdk));
     const describeBody = await capture(ec2.url, { Action: 'DescribeInstances', 'Filter.1.Name': filter.Name, 'Filter.1.Value.1': 'owned' });
-
-    for (const [name, body, count, fn, value] of [
+    return await againstBaselines([
       [`RunInstances (1 tagged instance per call)`, runBody, launches, launch, runRate],
       [`DescribeInstances (tag filter, ${total / CLUSTERS} of ${total} instances)`, describeBody, describes, describe, describeRate],
-    ] as const) {
-      const bare = await fixedServer(body);
-      const baselineClient = client(bare.url);
-      try {
-        const base = await perSecond(count, fn(baselineClient));
-        figures.push({ name: `fake EC2: ${name}, @aws-sdk/client-ec2`, value, unit: 'req/s', baseline: base, ratio: value / base });
-      } finally {
-        baselineClient.destroy();
-        await bare.close();
-      }
-    }
+    ]);
   } finally {
     sdk.destroy();
     await ec2.close();
   }
-  return figures;
 }

@@ -19,7 +19,7 @@
 import { kvmCluster, provider, renderCluster } from '@kubeception/driver-kvm';
 import { ClusterResource, createClusterModel } from '@kubeception/sdk';
 import { startInformer } from '@kubeception/sdk/runtime';
-import { clusterPki } from '@kubeception/pki-vault';
+import { componentCertificates } from '@kubeception/sdk/cluster';
 import { KVM_OPERATOR_AGENT, kvmClusterInput, startKvmWorldInWorker } from '@kubeception/tests';
 import type { Figure } from './figure.js';
 
@@ -32,7 +32,7 @@ function minimumWrites(name: string): number {
     network: { network: '10.64.0.0/24', vni: 1 },
     flannel: { etcdEndpoints: ['http://etcd:2379'] },
   })._unsafeUnwrap();
-  const certificates = clusterPki(cluster as never).certificates.length;
+  const certificates = componentCertificates(cluster).length;
   const pkiObjects = 1 + certificates;
   // objects + Secret copies + 2 EndpointSlices + PKI objects (each created, finalized, its status
   // written) + the certificates' Secrets + ledger entry + finalizer + 3 status writes

@@ -49,110 +49,135 @@ async function createMany(url: string, prefix: string, n: number, set: string, c
   );
 }
 
+type FakeKube = Awaited<ReturnType<typeof startFakeKube>>;
+
+/** A consumer of the ConfigMaps of `default`: when it first saw each, and how to stop it. */
+interface Consumer {
+  /** Objects/s of its initial sync of the `n` existing ConfigMaps. */
+  readonly syncRate: number;
+  /** When each ConfigMap reached its handler first (`performance.now()`), by name. */
+  readonly seen: Map<string, number>;
+  stop(): Promise<void>;
+}
+
+/** A plain client-node informer on the ConfigMaps of `default`, once it has handed over the `n` existing ones. */
+async function startPlainInformer(fake: FakeKube, n: number): Promise<Consumer> {
+  let adds = 0;
+  const start = performance.now();
+  const path = '/api/v1/namespaces/default/configmaps';
+  const core = fake.kubeConfig.makeApiClient((await import('@kubernetes/client-node')).CoreV1Api);
+  const informer = makeInformer<V1ConfigMap>(fake.kubeConfig, path, () => core.listNamespacedConfigMap({ namespace: 'default' }));
+  const seen = new Map<string, number>();
+  informer.on('add', (cm) => {
+    adds++;
+    seen.set(cm.metadata?.name ?? '', performance.now());
+  });
+  await informer.start();
+  await until(() => adds >= n);
+  return { syncRate: (n / (performance.now() - start)) * 1000, seen, stop: () => informer.stop() };
+}
+
+/** Our controller (no-op reconciles) on the ConfigMaps of `default`, once it has reconciled the `n` existing ones. */
+async function startOurController(fake: FakeKube, n: number): Promise<Consumer> {
+  let reconciles = 0;
+  const seen = new Map<string, number>();
+  const controller = createController({
+    name: 'bench',
+    resource: ConfigMapResource,
+    namespace: 'default',
+    concurrency: 4,
+    reconcile: (cm) => {
+      reconciles++;
+      if (!seen.has(cm.metadata.name)) seen.set(cm.metadata.name, performance.now());
+      return okAsync(done());
+    },
+  });
+  const manager = createManager({
+    kube: createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 }),
+    controllers: [controller],
+    logger: pino({ level: 'silent' }),
+  });
+  const start = performance.now();
+  void manager.start();
+  await until(() => reconciles >= n);
+  return { syncRate: (n / (performance.now() - start)) * 1000, seen, stop: () => manager.stop() };
+}
+
+/** `n` ConfigMaps created while both consumers watch: events/s to the last handler, and mean latency from each create's response. */
+async function watchEvents(fake: FakeKube, n: number, ours: Consumer, theirs: Consumer): Promise<Figure[]> {
+  const created = new Map<string, number>();
+  const start = performance.now();
+  await createMany(fake.url, 'live', n, 'live', created);
+  await until(() => ours.seen.size >= 2 * n && theirs.seen.size >= 2 * n);
+  const last = (seen: Map<string, number>) => Math.max(...[...created.keys()].map((k) => seen.get(k) ?? 0));
+  const oursRate = (n / (last(ours.seen) - start)) * 1000;
+  const theirsRate = (n / (last(theirs.seen) - start)) * 1000;
+  const latency = (seen: Map<string, number>) => [...created].reduce((sum, [name, t]) => sum + Math.max(0, (seen.get(name) ?? t) - t), 0) / created.size;
+  const oursLatency = latency(ours.seen);
+  const theirsLatency = latency(theirs.seen);
+  return [
+    { name: `watch events (${n} creates) → handler`, value: oursRate, unit: 'events/s', baseline: theirsRate, ratio: oursRate / theirsRate },
+    { name: 'latency: create response → handler (mean)', value: oursLatency, unit: 'ms', baseline: theirsLatency, ratio: oursLatency / theirsLatency },
+  ];
+}
+
+/** Heap bytes per object of a filled store against the objects' JSON size; none without `--expose-gc`. */
+async function cacheMemory(fake: FakeKube): Promise<Figure[]> {
+  const texts = (await createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 }).resource(ConfigMapResource).list({ namespace: 'default' }))
+    ._unsafeUnwrap()
+    .items.map((item) => JSON.stringify(item));
+  const json = texts.reduce((sum, text) => sum + text.length, 0) / texts.length;
+  const gcOf = (globalThis as { gc?: (options?: object) => void }).gc;
+  if (!gcOf) return [];
+  // a synchronous full collection: a plain gc() on Node 24 left garbage unswept at the first reading;
+  // several, with turns of the event loop between them, so the earlier phases' garbage is gone before the first reading
+  const settle = async () => {
+    for (let i = 0; i < 4; i++) {
+      gcOf({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  // what the filled store retains: the heap with it, less the heap once it is dropped (reading
+  // before and after filling went negative on Node 24: other garbage is freed meanwhile)
+  let store: ReturnType<typeof createStore> | undefined = createStore();
+  for (const text of texts) store.upsert(JSON.parse(text) as Persisted<KubeObject>);
+  const size = store.reader.size;
+  await settle();
+  const filled = process.memoryUsage().heapUsed;
+  store = undefined;
+  await settle();
+  const perObject = (filled - process.memoryUsage().heapUsed) / size;
+  // `texts` stays alive through both readings (V8 frees a value after its last use)
+  if (texts.length !== size) throw new Error('every object is in the store');
+  return [{ name: 'cache memory per object (heap)', value: perObject, unit: 'bytes', baseline: json, ratio: perObject / json }];
+}
+
+/** The figures of this bench (`quick`: over 1000 objects instead of 10 000). */
 export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
   const n = quick ? 1000 : 10_000;
   const fake = await startFakeKube({ historySize: n * 4 });
-  const figures: Figure[] = [];
   try {
     await createMany(fake.url, 'initial', n, 'initial');
-
-    // Initial sync: plain informer, then our controller.
-    let informerAdds = 0;
-    let start = performance.now();
-    const path = '/api/v1/namespaces/default/configmaps';
-    const core = fake.kubeConfig.makeApiClient((await import('@kubernetes/client-node')).CoreV1Api);
-    const informer = makeInformer<V1ConfigMap>(fake.kubeConfig, path, () => core.listNamespacedConfigMap({ namespace: 'default' }));
-    const informerSeen = new Map<string, number>();
-    informer.on('add', (cm) => {
-      informerAdds++;
-      informerSeen.set(cm.metadata?.name ?? '', performance.now());
-    });
-    await informer.start();
-    await until(() => informerAdds >= n);
-    const informerSync = (n / (performance.now() - start)) * 1000;
-
-    let reconciles = 0;
-    const reconciled = new Map<string, number>();
-    const controller = createController({
-      name: 'bench',
-      resource: ConfigMapResource,
-      namespace: 'default',
-      concurrency: 4,
-      reconcile: (cm) => {
-        reconciles++;
-        if (!reconciled.has(cm.metadata.name)) reconciled.set(cm.metadata.name, performance.now());
-        return okAsync(done());
+    // initial sync: plain informer, then our controller
+    const theirs = await startPlainInformer(fake, n);
+    const ours = await startOurController(fake, n);
+    const figures: Figure[] = [
+      {
+        name: `initial sync of ${n} objects → handler`,
+        value: ours.syncRate,
+        unit: 'objects/s',
+        baseline: theirs.syncRate,
+        ratio: ours.syncRate / theirs.syncRate,
       },
-    });
-    const manager = createManager({
-      kube: createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 }),
-      controllers: [controller],
-      logger: pino({ level: 'silent' }),
-    });
-    start = performance.now();
-    void manager.start();
-    await until(() => reconciles >= n);
-    const ourSync = (n / (performance.now() - start)) * 1000;
-    figures.push({ name: `initial sync of ${n} objects → handler`, value: ourSync, unit: 'objects/s', baseline: informerSync, ratio: ourSync / informerSync });
-    figures.push({ name: `no-op reconciles over ${n} objects`, value: ourSync, unit: 'reconciles/s' });
-
-    // Watch events: both consumers see the same creates.
-    const created = new Map<string, number>();
-    start = performance.now();
-    await createMany(fake.url, 'live', n, 'live', created);
-    await until(() => reconciled.size >= 2 * n && informerSeen.size >= 2 * n);
-    const lastOurs = Math.max(...[...created.keys()].map((k) => reconciled.get(k) ?? 0));
-    const lastTheirs = Math.max(...[...created.keys()].map((k) => informerSeen.get(k) ?? 0));
-    const oursRate = (n / (lastOurs - start)) * 1000;
-    const theirsRate = (n / (lastTheirs - start)) * 1000;
-    figures.push({ name: `watch events (${n} creates) → handler`, value: oursRate, unit: 'events/s', baseline: theirsRate, ratio: oursRate / theirsRate });
-    const latency = (seen: Map<string, number>) => [...created].reduce((sum, [name, t]) => sum + Math.max(0, (seen.get(name) ?? t) - t), 0) / created.size;
-    const oursLatency = latency(reconciled);
-    const theirsLatency = latency(informerSeen);
-    figures.push({
-      name: 'latency: create response → handler (mean)',
-      value: oursLatency,
-      unit: 'ms',
-      baseline: theirsLatency,
-      ratio: oursLatency / theirsLatency,
-    });
-    await informer.stop();
-    await manager.stop();
-
-    // Cache memory per object.
-    const texts = (await createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 }).resource(ConfigMapResource).list({ namespace: 'default' }))
-      ._unsafeUnwrap()
-      .items.map((item) => JSON.stringify(item));
-    const json = texts.reduce((sum, text) => sum + text.length, 0) / texts.length;
-    const gcOf = (globalThis as { gc?: (options?: object) => void }).gc;
-    // a synchronous full collection: a plain gc() on Node 24 left garbage unswept at the first reading
-    const gc = gcOf ? () => gcOf({ type: 'major', execution: 'sync', flavor: 'last-resort' }) : undefined;
-    if (gc) {
-      // several collections with turns of the event loop between them, so the earlier phases'
-      // garbage is gone before the first reading
-      const settle = async () => {
-        for (let i = 0; i < 4; i++) {
-          gc();
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      };
-      // what the filled store retains: the heap with it, less the heap once it is dropped (reading
-      // before and after filling went negative on Node 24: other garbage is freed meanwhile)
-      let store: ReturnType<typeof createStore> | undefined = createStore();
-      for (const text of texts) store.upsert(JSON.parse(text) as Persisted<KubeObject>);
-      const size = store.reader.size;
-      await settle();
-      const filled = process.memoryUsage().heapUsed;
-      store = undefined;
-      await settle();
-      const perObject = (filled - process.memoryUsage().heapUsed) / size;
-      // `texts` stays alive through both readings (V8 frees a value after its last use)
-      if (texts.length !== size) throw new Error('every object is in the store');
-      figures.push({ name: 'cache memory per object (heap)', value: perObject, unit: 'bytes', baseline: json, ratio: perObject / json });
-    }
+      { name: `no-op reconciles over ${n} objects`, value: ours.syncRate, unit: 'reconciles/s' },
+      // watch events: both consumers see the same creates
+      ...(await watchEvents(fake, n, ours, theirs)),
+    ];
+    await theirs.stop();
+    await ours.stop();
+    return [...figures, ...(await cacheMemory(fake))];
   } finally {
     agent.destroy();
     await fake.stop();
   }
-  return figures;
 }

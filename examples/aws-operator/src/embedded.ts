@@ -1,7 +1,7 @@
 /** `--embedded`: a fake host, a fake EC2 and a fake Vault in-process, with the sample AWS Cluster. */
 import { readFileSync } from 'node:fs';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { provider as awsProvider } from '@kubeception/driver-aws';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { ec2Clients, provider as awsProvider } from '@kubeception/driver-aws';
 import { ClusterResource, createClusterModel, kubeceptionCrds } from '@kubeception/sdk';
 import { createKubeClient, type KubeClient } from '@kubeception/sdk/kube';
 import { startFakeEc2, startFakeKube, startFakeVault, type FakeKube, type StartedFakeEc2, type StartedFakeVault } from '@kubeception/testing';
@@ -39,25 +39,17 @@ export async function startEmbeddedAws(): Promise<EmbeddedAws> {
     .resource(ClusterResource)
     .create(sample)
     .match((c) => c, fatal('create the sample Cluster'));
-  const clients = new Map<string, EC2Client>();
-  const ec2 = (region: string) => {
-    let client = clients.get(region);
-    if (!client)
-      clients.set(
-        region,
-        (client = new EC2Client({ region, endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'embedded' } })),
-      );
-    return client;
-  };
+  const clients = ec2Clients({ endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'embedded' } });
   return {
     fakeKube,
     fakeEc2,
     fakeVault,
     kube,
     operatorKube: createKubeClient({ kubeConfig: fakeKube.kubeConfig }),
-    ec2,
+    ec2: clients.forRegion,
     vault: vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true }),
     stop: async () => {
+      clients.destroy();
       await fakeVault.close();
       await fakeEc2.close();
       await fakeKube.stop();

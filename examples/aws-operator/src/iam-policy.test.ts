@@ -39,6 +39,10 @@ const launch = (subnet: string, group: string) => ({
   ...tagged('instance'),
 });
 
+type Owner = 'mine' | 'theirs';
+/** A call as the driver makes it on resources `-mine`, and the same call aimed at resources `-theirs`. */
+const aimed = (input: (owner: Owner) => Ec2Call['input'], why: string) => ({ mine: input('mine'), theirs: input('theirs'), why });
+
 /** Each mutating action the driver calls: as the driver calls it, and aimed at someone else's resources. */
 const CALLS: Readonly<Record<string, { readonly mine: Ec2Call['input']; readonly theirs: Ec2Call['input']; readonly why: string }>> = {
   CreateVpc: { mine: tagged('vpc'), theirs: tagged('vpc', { Name: 'untracked' }), why: 'a VPC not tagged as managed' },
@@ -47,53 +51,29 @@ const CALLS: Readonly<Record<string, { readonly mine: Ec2Call['input']; readonly
     theirs: tagged('internet-gateway', { Name: 'untracked' }),
     why: 'a gateway not tagged as managed',
   },
-  CreateSubnet: { mine: { VpcId: 'vpc-mine', ...tagged('subnet') }, theirs: { VpcId: 'vpc-theirs', ...tagged('subnet') }, why: 'a subnet in their VPC' },
-  CreateRouteTable: {
-    mine: { VpcId: 'vpc-mine', ...tagged('route-table') },
-    theirs: { VpcId: 'vpc-theirs', ...tagged('route-table') },
-    why: 'a route table in their VPC',
-  },
-  CreateSecurityGroup: {
-    mine: { VpcId: 'vpc-mine', ...tagged('security-group') },
-    theirs: { VpcId: 'vpc-theirs', ...tagged('security-group') },
-    why: 'a group in their VPC',
-  },
-  RunInstances: { mine: launch('subnet-mine', 'sg-mine'), theirs: launch('subnet-theirs', 'sg-theirs'), why: 'an instance in their subnet and group' },
+  CreateSubnet: aimed((o) => ({ VpcId: `vpc-${o}`, ...tagged('subnet') }), 'a subnet in their VPC'),
+  CreateRouteTable: aimed((o) => ({ VpcId: `vpc-${o}`, ...tagged('route-table') }), 'a route table in their VPC'),
+  CreateSecurityGroup: aimed((o) => ({ VpcId: `vpc-${o}`, ...tagged('security-group') }), 'a group in their VPC'),
+  RunInstances: aimed((o) => launch(`subnet-${o}`, `sg-${o}`), 'an instance in their subnet and group'),
   CreateTags: {
     mine: { Resources: ['vpc-mine'], Tags: [{ Key: 'kubeception.io/configured', Value: 'true' }] },
     theirs: { Resources: ['vpc-theirs'], Tags: [{ Key: 'kubeception.io/managed-by', Value: 'kubeception' }] },
     why: 'taking their VPC over by tagging it as managed',
   },
-  ModifyVpcAttribute: { mine: { VpcId: 'vpc-mine' }, theirs: { VpcId: 'vpc-theirs' }, why: 'changing their VPC' },
-  AttachInternetGateway: {
-    mine: { InternetGatewayId: 'igw-mine', VpcId: 'vpc-mine' },
-    theirs: { InternetGatewayId: 'igw-mine', VpcId: 'vpc-theirs' },
-    why: 'opening their VPC to the internet',
-  },
-  ModifySubnetAttribute: { mine: { SubnetId: 'subnet-mine' }, theirs: { SubnetId: 'subnet-theirs' }, why: 'making their subnet public' },
-  CreateRoute: {
-    mine: { RouteTableId: 'rtb-mine', GatewayId: 'igw-mine' },
-    theirs: { RouteTableId: 'rtb-theirs', GatewayId: 'igw-mine' },
-    why: 'routing their subnets to our gateway',
-  },
-  AssociateRouteTable: {
-    mine: { RouteTableId: 'rtb-mine', SubnetId: 'subnet-mine' },
-    theirs: { RouteTableId: 'rtb-mine', SubnetId: 'subnet-theirs' },
-    why: 'rerouting their subnet',
-  },
-  AuthorizeSecurityGroupIngress: { mine: { GroupId: 'sg-mine' }, theirs: { GroupId: 'sg-theirs' }, why: 'opening their group' },
-  RevokeSecurityGroupIngress: { mine: { GroupId: 'sg-mine' }, theirs: { GroupId: 'sg-theirs' }, why: 'closing their group' },
+  ModifyVpcAttribute: aimed((o) => ({ VpcId: `vpc-${o}` }), 'changing their VPC'),
+  AttachInternetGateway: aimed((o) => ({ InternetGatewayId: 'igw-mine', VpcId: `vpc-${o}` }), 'opening their VPC to the internet'),
+  ModifySubnetAttribute: aimed((o) => ({ SubnetId: `subnet-${o}` }), 'making their subnet public'),
+  CreateRoute: aimed((o) => ({ RouteTableId: `rtb-${o}`, GatewayId: 'igw-mine' }), 'routing their subnets to our gateway'),
+  AssociateRouteTable: aimed((o) => ({ RouteTableId: 'rtb-mine', SubnetId: `subnet-${o}` }), 'rerouting their subnet'),
+  AuthorizeSecurityGroupIngress: aimed((o) => ({ GroupId: `sg-${o}` }), 'opening their group'),
+  RevokeSecurityGroupIngress: aimed((o) => ({ GroupId: `sg-${o}` }), 'closing their group'),
   TerminateInstances: { mine: { InstanceIds: ['i-mine'] }, theirs: { InstanceIds: ['i-mine', 'i-theirs'] }, why: 'terminating their instance' },
-  DeleteSecurityGroup: { mine: { GroupId: 'sg-mine' }, theirs: { GroupId: 'sg-theirs' }, why: 'deleting their group' },
-  DeleteSubnet: { mine: { SubnetId: 'subnet-mine' }, theirs: { SubnetId: 'subnet-theirs' }, why: 'deleting their subnet' },
-  DeleteRouteTable: { mine: { RouteTableId: 'rtb-mine' }, theirs: { RouteTableId: 'rtb-theirs' }, why: 'deleting their route table' },
-  DetachInternetGateway: {
-    mine: { InternetGatewayId: 'igw-mine', VpcId: 'vpc-mine' },
-    theirs: { InternetGatewayId: 'igw-theirs', VpcId: 'vpc-theirs' },
-    why: 'cutting their VPC off',
-  },
-  DeleteInternetGateway: { mine: { InternetGatewayId: 'igw-mine' }, theirs: { InternetGatewayId: 'igw-theirs' }, why: 'deleting their gateway' },
-  DeleteVpc: { mine: { VpcId: 'vpc-mine' }, theirs: { VpcId: 'vpc-theirs' }, why: 'deleting their VPC' },
+  DeleteSecurityGroup: aimed((o) => ({ GroupId: `sg-${o}` }), 'deleting their group'),
+  DeleteSubnet: aimed((o) => ({ SubnetId: `subnet-${o}` }), 'deleting their subnet'),
+  DeleteRouteTable: aimed((o) => ({ RouteTableId: `rtb-${o}` }), 'deleting their route table'),
+  DetachInternetGateway: aimed((o) => ({ InternetGatewayId: `igw-${o}`, VpcId: `vpc-${o}` }), 'cutting their VPC off'),
+  DeleteInternetGateway: aimed((o) => ({ InternetGatewayId: `igw-${o}` }), 'deleting their gateway'),
+  DeleteVpc: aimed((o) => ({ VpcId: `vpc-${o}` }), 'deleting their VPC'),
 };
 
 /** The requests of a call the policy does not allow (none: the call is allowed). */

@@ -8,7 +8,7 @@ import { startEmbeddedAws } from './embedded.js';
 import { enforcePolicy, type Enforcement } from './iam-enforcement.js';
 import { list, loadPolicy } from './iam-policy.js';
 import { main } from './main.js';
-import { createAwsOperator } from './operator.js';
+import { createOperator } from './operator.js';
 
 /** Waits until `check` answers true, failing at once when `fail` has something to say. */
 async function until(check: () => Promise<boolean>, fail: () => string | undefined, timeoutMs = 60_000): Promise<void> {
@@ -45,7 +45,7 @@ describe('aws-operator', () => {
       }
       return client;
     };
-    const operator = createAwsOperator({ kube: world.operatorKube, ec2, vault: world.vault, pollMs: 20 });
+    const operator = createOperator({ kube: world.operatorKube, ec2, withPki: { vault: world.vault }, pollMs: 20 });
     void operator.start();
     const clusters = world.kube.resource(ClusterResource);
     const denied = () => (enforcement.denials.length > 0 ? `the IAM policy refused: ${JSON.stringify(enforcement.denials, null, 2)}` : undefined);
@@ -79,7 +79,7 @@ describe('aws-operator', () => {
     const world = await startEmbeddedAws();
     const enforcement: Enforcement = { denials: [], allowed: [] };
     enforcePolicy(world.ec2('eu-west-1'), loadPolicy(), world.fakeEc2, enforcement); // the sample's region
-    const operator = createAwsOperator({ kube: world.operatorKube, ec2: world.ec2, vault: world.vault, pollMs: 20, managedBy: 'someone-else' });
+    const operator = createOperator({ kube: world.operatorKube, ec2: world.ec2, withPki: { vault: world.vault }, pollMs: 20, managedBy: 'someone-else' });
     void operator.start();
     await expect.poll(() => enforcement.denials.map((d) => d.action), { timeout: 30_000 }).toContain('CreateVpc');
     await operator.stop();

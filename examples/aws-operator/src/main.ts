@@ -7,7 +7,7 @@ import { createKubeClient } from '@kubeception/sdk/kube';
 import vault from 'node-vault';
 import { pino, type Logger } from 'pino';
 import { startEmbeddedAws, type EmbeddedAws } from './embedded.js';
-import { createAwsOperator } from './operator.js';
+import { AWS_OPERATOR, createOperator } from './operator.js';
 
 const USAGE = `Usage: aws-operator [--embedded] [--once] [--verbose]
 
@@ -34,12 +34,12 @@ export async function main(argv: readonly string[], out: (line: string) => void 
 /** Runs the operator against KUBECONFIG (or in-cluster) and AWS until a signal stops it. */
 async function runAgainstCluster(logger: Logger): Promise<number> {
   const { VAULT_ADDR, VAULT_TOKEN } = process.env;
-  await createAwsOperator({
-    kube: createKubeClient({ userAgent: 'aws-operator' }),
+  await createOperator({
+    kube: createKubeClient({ userAgent: AWS_OPERATOR }),
     ...(VAULT_ADDR && VAULT_TOKEN
       ? { bootTokens: { vault: vault({ endpoint: VAULT_ADDR, token: VAULT_TOKEN, noCustomHTTPVerbs: true }), vaultAddr: VAULT_ADDR } }
       : {}),
-    leaderElection: { name: 'aws-operator', namespace: process.env.POD_NAMESPACE ?? 'kubeception' },
+    leaderElection: { name: AWS_OPERATOR, namespace: process.env.POD_NAMESPACE ?? 'kubeception' },
     http: { port: 8080, host: '0.0.0.0' },
     logger,
     handleSignals: true,
@@ -60,10 +60,10 @@ async function runEmbedded({ once, logger, out }: EmbeddedRun): Promise<number> 
   const world = await startEmbeddedAws();
   writeFileSync('.aws-operator.kubeconfig', world.fakeKube.kubeconfigYaml, { mode: 0o600 }); // credentials: owner only
   out(`embedded host ${world.fakeKube.url} (kubeconfig: .aws-operator.kubeconfig), fake EC2 ${world.fakeEc2.url}, fake Vault ${world.fakeVault.url}`);
-  const operator = createAwsOperator({
+  const operator = createOperator({
     kube: world.operatorKube,
     ec2: world.ec2,
-    vault: world.vault,
+    withPki: { vault: world.vault },
     bootTokens: { vault: world.vault, vaultAddr: world.fakeVault.url },
     logger,
     handleSignals: !once,

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { CertificateAuthorityResource, CertificateResource, ClusterResource, kubeceptionCrds, validateCluster } from '@kubeception/sdk';
 import { createKubeClient, type KubeClient } from '@kubeception/sdk/kube';
-import { clusterPki } from '@kubeception/pki-vault';
+import { clusterPki } from '@kubeception/sdk/cluster';
 import { startFakeKube, startFakeVault, type FakeKube, type StartedFakeVault } from '@kubeception/testing';
 import vault from 'node-vault';
 import { parse } from 'yaml';

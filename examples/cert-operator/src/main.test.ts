@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { provider as aws } from '@kubeception/driver-aws';
 import { provider as kvm } from '@kubeception/driver-kvm';
+import { createCertOperator } from '@kubeception/pki-vault';
 import { CertificateAuthorityResource, CertificateResource, clusterId, isTrue, kubeceptionCrds, toYamlDocuments } from '@kubeception/sdk';
 import { SecretResource, createKubeClient } from '@kubeception/sdk/kube';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { startEmbedded } from './embedded.js';
 import { main } from './main.js';
-import { createCertOperator } from './operator.js';
 
 const deploy = (file: string) => readFileSync(new URL(`../deploy/${file}`, import.meta.url), 'utf8');
 
@@ -31,7 +31,7 @@ describe('cert-operator', () => {
       vault: world.operatorVault,
       leaderElection: { name: 'cert-operator', namespace: 'default', retryPeriodMs: 100 },
     });
-    void operator.run();
+    void operator.start();
     const kube = createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0, userAgent: 'rbac-test' }); // the test's own requests, told apart
     const ready = async () =>
       (await kube.resource(CertificateResource).list({ namespace: 'default' }))._unsafeUnwrap().items.filter((c) => isTrue(c.status?.conditions, 'Ready'))
@@ -71,7 +71,7 @@ describe('cert-operator', () => {
   it('reports every Certificate Ready in status on the fake host', async () => {
     const world = await startEmbedded();
     const operator = createCertOperator({ kube: world.operatorKube, vault: world.operatorVault });
-    void operator.run();
+    void operator.start();
     const certs = createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0 }).resource(CertificateResource);
     await expect
       .poll(async () => (await certs.list({ namespace: 'default' }))._unsafeUnwrap().items.filter((c) => isTrue(c.status?.conditions, 'Ready')).length, {

@@ -4,13 +4,12 @@
  * tokens, so a stolen operator token cannot grant itself more.
  */
 import { readFileSync } from 'node:fs';
-import { operatorPolicy } from '@kubeception/pki-vault';
+import { createCertOperator, operatorPolicy } from '@kubeception/pki-vault';
 import { CertificateAuthorityResource, CertificateResource, isTrue } from '@kubeception/sdk';
 import { createKubeClient } from '@kubeception/sdk/kube';
 import vault from 'node-vault';
 import { describe, expect, it } from 'vitest';
 import { startEmbedded } from './embedded.js';
-import { createCertOperator } from './operator.js';
 
 const shipped = readFileSync(new URL('../deploy/vault-policy.hcl', import.meta.url), 'utf8');
 
@@ -26,7 +25,7 @@ describe('the operator’s Vault policy', () => {
     const token = ((await root.write('auth/token/create', { policies: ['cert-operator'], ttl: '1h' })) as { auth: { client_token: string } }).auth.client_token;
     const operatorVault = vault({ endpoint: world.fakeVault.url, token, noCustomHTTPVerbs: true });
     const operator = createCertOperator({ kube: world.operatorKube, vault: operatorVault });
-    void operator.run();
+    void operator.start();
     const kube = createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0 });
     const ready = async () =>
       (await kube.resource(CertificateResource).list({ namespace: 'default' }))._unsafeUnwrap().items.filter((c) => isTrue(c.status?.conditions, 'Ready'))

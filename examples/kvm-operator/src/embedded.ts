@@ -10,7 +10,7 @@ import { createKubeClient, NamespaceResource, type KubeClient, type KubeError } 
 import { startFakeVault, startSimulatedHost, startVmSimulator, type SimulatedHost, type StartedFakeVault, type VmSimulator } from '@kubeception/testing';
 import vault from 'node-vault';
 import { parse } from 'yaml';
-import type { KvmOperatorOptions } from './operator.js';
+import type { OperatorOptions } from './operator.js';
 
 type KubeConfig = KubeClient['kubeConfig'];
 
@@ -39,8 +39,8 @@ export interface EmbeddedKvm {
   /** A client for the bootstrap and for watching progress (not the operator's). */
   readonly kube: KubeClient;
   readonly operatorNamespace: string;
-  /** Everything {@link createKvmOperator} needs on this world, with the operator's own client on `kubeConfig` (default: the host's). */
-  operatorOptions(kubeConfig?: KubeConfig): KvmOperatorOptions;
+  /** Everything `createOperator` needs on this world (the PKI controllers too), with the operator's own client on `kubeConfig` (default: the host's). */
+  operatorOptions(kubeConfig?: KubeConfig): OperatorOptions;
   stop(): Promise<void>;
 }
 

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { provider as kvm } from '@kubeception/driver-kvm';
-import { createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
+import { createKvmOperator, provider as kvm } from '@kubeception/driver-kvm';
+import { createCertOperator } from '@kubeception/pki-vault';
 import { ClusterResource, clusterId, kubeceptionCrds, toYamlDocuments } from '@kubeception/sdk';
 import { kubeConfigFromCertificate, RoleResource } from '@kubeception/sdk/kube';
-import { createManager } from '@kubeception/sdk/runtime';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { embeddedClient, SAMPLE, startEmbeddedKvm } from './embedded.js';
 import { main } from './main.js';
-import { createKvmOperator, KVM_OPERATOR } from './operator.js';
+import { KVM_OPERATOR } from './operator.js';
 import { startMarkingProxy } from './testing/marking-proxy.js';
 import { denied, grantsFor, unused, type ApiRequest, type PolicyRule } from './testing/rbac.js';
 
@@ -81,18 +80,14 @@ describe('kvm-operator', () => {
     const proxy = await startMarkingProxy(world.host.kube.url, KVM_OPERATOR);
     const { withPki, ...options } = world.operatorOptions(kubeConfigFromCertificate({ server: proxy.url }));
     const operator = createKvmOperator({ ...options, leaderElection: { name: KVM_OPERATOR, namespace: world.operatorNamespace, retryPeriodMs: 100 } });
-    const pki = createVaultPki({ client: withPki!.vault });
-    const certOperator = createManager({
-      kube: embeddedClient(world.host.kubeConfig),
-      controllers: [createCertificateAuthorityController({ pki }), createCertificateController({ pki })],
-    });
+    const certOperator = createCertOperator({ kube: embeddedClient(world.host.kubeConfig), vault: withPki!.vault });
     onTestFinished(async () => {
       await operator.stop();
       await certOperator.stop();
       await proxy.close();
       await world.stop();
     });
-    void operator.run();
+    void operator.start();
     void certOperator.start();
 
     const clusters = world.kube.resource(ClusterResource);

@@ -11,7 +11,7 @@ import vault from 'node-vault';
 import { pino, type Logger } from 'pino';
 import { parseConfig, USAGE, type Config } from './config.js';
 import { SAMPLE, startEmbeddedKvm, type EmbeddedKvm } from './embedded.js';
-import { createKvmOperator, KVM_OPERATOR } from './operator.js';
+import { createOperator, KVM_OPERATOR } from './operator.js';
 
 type Out = (line: string) => void;
 
@@ -43,8 +43,8 @@ async function runOnHost(config: Extract<Config, { mode: 'host' }>, logger: Logg
     hosts: flannel.endpoints,
     ...(rootCertificate ? { credentials: { rootCertificate, ...(certChain && privateKey ? { certChain, privateKey } : {}) } } : {}),
   });
-  const operator = createKvmOperator({
-    kube: createKubeClient({ userAgent: 'kvm-operator' }),
+  const operator = createOperator({
+    kube: createKubeClient({ userAgent: KVM_OPERATOR }),
     networkStore: store,
     flannel: { etcdEndpoints: flannel.endpoints, ...(flannel.tlsSecret ? { etcdTlsSecretName: flannel.tlsSecret } : {}) },
     ledgerNamespace: config.ledgerNamespace,
@@ -55,7 +55,7 @@ async function runOnHost(config: Extract<Config, { mode: 'host' }>, logger: Logg
     handleSignals: true,
   });
   try {
-    await operator.run();
+    await operator.start();
   } finally {
     await store.close();
   }
@@ -68,9 +68,9 @@ async function runEmbedded(config: Extract<Config, { mode: 'embedded' }>, out: O
   mkdirSync('.kubeception', { recursive: true });
   writeFileSync(EMBEDDED_KUBECONFIG, world.host.kubeconfigYaml, { mode: 0o600 }); // credentials: owner only
   out(`embedded host ${world.host.kube.url} (kubeconfig: ${EMBEDDED_KUBECONFIG}), fake Vault ${world.fakeVault.url}, VM simulator, in-memory flannel store`);
-  const operator = createKvmOperator({ ...world.operatorOptions(), logger, handleSignals: !config.once });
+  const operator = createOperator({ ...world.operatorOptions(), logger, handleSignals: !config.once });
   let stopped = false;
-  const running = operator.run().finally(() => (stopped = true));
+  const running = operator.start().finally(() => (stopped = true));
   const code = await follow(world, config, out, () => stopped);
   if (code === 0 && !config.once && !stopped) {
     out('running; Ctrl-C to stop');

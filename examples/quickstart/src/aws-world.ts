@@ -1,11 +1,10 @@
 /**
  * `--provider aws`: a fake API server with the Kubeception CRDs, a fake EC2 (the sample's AMI in
  * its catalogue, instances pending for 200 ms) and a fake Vault, with the operators in one SDK
- * manager: the CertificateAuthority and Certificate controllers and the Cluster controller with
- * the AWS driver (what `examples/aws-operator -- --embedded` runs).
+ * manager: driver-aws's `createAwsOperator` (the Cluster controller with the AWS driver) with the
+ * CertificateAuthority and Certificate controllers (what `examples/aws-operator -- --embedded` runs).
  */
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { createAwsDriver } from '@kubeception/driver-aws';
+import { createAwsOperator, ec2Clients } from '@kubeception/driver-aws';
 import { kubeceptionCrds, Label } from '@kubeception/sdk';
 import { createKubeClient } from '@kubeception/sdk/kube';
 import { startFakeEc2, startFakeKube, startFakeVault } from '@kubeception/testing';
@@ -26,22 +25,10 @@ export async function startAwsWorld(options: WorldOptions & { readonly amis: rea
     instanceDelays: { pendingMs: 200, shuttingDownMs: 200 },
   });
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h', sealed: options.vaultSealed ?? false });
-  const clients = new Map<string, EC2Client>();
-  const ec2 = (region: string) => {
-    let client = clients.get(region);
-    if (!client)
-      clients.set(
-        region,
-        (client = new EC2Client({ region, endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'quickstart' } })),
-      );
-    return client;
-  };
-  const operators = startOperators({
-    kubeConfig: fakeKube.kubeConfig,
-    vault: fakeVault,
-    logger: options.logger,
-    driver: () => createAwsDriver({ ec2, pollMs: 100 }),
-  });
+  const clients = ec2Clients({ endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'quickstart' } });
+  const operators = startOperators({ kubeConfig: fakeKube.kubeConfig, vault: fakeVault, logger: options.logger }, (common) =>
+    createAwsOperator({ ...common, ec2: clients.forRegion, pollMs: 100 }),
+  );
   const owned = (cluster: string) => fakeEc2.state.userResources({ tag: ownerTag(cluster) });
   return {
     kube: createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 }),
@@ -56,7 +43,7 @@ export async function startAwsWorld(options: WorldOptions & { readonly amis: rea
     cleanedUp: async (cluster) => !fakeVault.state.mounts().includes(pkiMount(cluster)) && owned(cluster).every((r) => r.state === 'terminated'),
     stop: async () => {
       await operators.stop();
-      for (const client of clients.values()) client.destroy();
+      clients.destroy();
       await fakeEc2.close();
       await fakeVault.close();
       await fakeKube.stop();

@@ -1,16 +1,15 @@
 /**
  * The in-process world of the quick start: a simulated host whose nodes are VM hosts (fake API
  * server with the Kubeception CRDs, scheduler, kubelet, workload controllers), a fake Vault, the
- * VM simulator, an in-memory flannel store, and the operators in one SDK manager: the
- * CertificateAuthority and Certificate controllers of pki-vault and the Cluster controller with
- * the KVM driver (what `examples/kvm-operator` runs with `--with-pki`; that package has no
- * exports, so `operators.ts` wires them again).
+ * VM simulator, an in-memory flannel store, and the operators in one SDK manager: driver-kvm's
+ * `createKvmOperator` (the Cluster controller with the KVM driver) with the CertificateAuthority
+ * and Certificate controllers of pki-vault (what `examples/kvm-operator` runs with `--with-pki`).
  */
-import { createKvmDriver, createMemoryNetworkStore, provider as kvmProvider } from '@kubeception/driver-kvm';
+import { createKvmOperator, createMemoryNetworkStore, provider as kvmProvider, type KvmOperatorOptions } from '@kubeception/driver-kvm';
 import { kubeceptionCrds, Label } from '@kubeception/sdk';
 import { createKubeClient, isNotFound, NamespaceResource, PodResource, type KubeClient } from '@kubeception/sdk/kube';
 import { startFakeVault, startSimulatedHost, startVmSimulator, type VmSimulator } from '@kubeception/testing';
-import { OPERATOR, startOperators } from './operators.js';
+import { startOperators } from './operators.js';
 import { idOf, pkiMount, type Machine, type World, type WorldOptions } from './world.js';
 
 /** Label of the host nodes that may run VMs (the sample's `nodeSelector`). */
@@ -35,12 +34,9 @@ export async function startKvmWorld(options: WorldOptions): Promise<World> {
   const vms = await startVmSimulator(host);
   const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
   await createOperatorNamespace(kube);
-  const operators = startOperators({
-    kubeConfig: host.kubeConfig,
-    vault: fakeVault,
-    logger: options.logger,
-    driver: (operatorKube) => kvmDriver(operatorKube, vms),
-  });
+  const operators = startOperators({ kubeConfig: host.kubeConfig, vault: fakeVault, logger: options.logger }, (common) =>
+    createKvmOperator({ ...common, ...kvmOptions(vms) }),
+  );
   return {
     kube,
     kubeconfigYaml: host.kubeconfigYaml,
@@ -74,19 +70,17 @@ async function createOperatorNamespace(kube: KubeClient): Promise<void> {
     );
 }
 
-/** The KVM driver of the quick start: an in-memory flannel store and the VM simulator's guests. */
-function kvmDriver(operatorKube: KubeClient, vms: VmSimulator) {
-  return createKvmDriver({
-    kube: operatorKube,
+/** The KVM driver's options in the quick start: an in-memory flannel store and the VM simulator's guests. */
+function kvmOptions(vms: VmSimulator) {
+  return {
     networkStore: createMemoryNetworkStore(),
     // what flanneld would be told; nothing dials it here (the memory store stands in for etcd)
     flannel: { etcdEndpoints: [`http://flannel-etcd.${OPERATOR_NAMESPACE}.svc:2379`] },
     ledgerNamespace: OPERATOR_NAMESPACE,
-    fieldManager: OPERATOR,
     guest: vms.connector(),
     recheckMs: 200,
     drainTimeoutMs: 30_000,
-  });
+  } satisfies Partial<KvmOperatorOptions>;
 }
 
 /** The machines of a Cluster: its VM pods in host namespace `<cluster-id>`. */

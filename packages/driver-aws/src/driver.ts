@@ -84,7 +84,7 @@ function bootTokens(
  * ```ts
  * import { EC2Client } from '@aws-sdk/client-ec2';
  * import { createAwsDriver } from '@kubeception/driver-aws';
- * import { clusterPki } from '@kubeception/pki-vault';
+ * import { clusterPki } from '@kubeception/sdk/cluster';
  * import { createClusterController } from '@kubeception/sdk/cluster';
  *
  * const driver = createAwsDriver({ ec2: (region) => new EC2Client({ region }) });

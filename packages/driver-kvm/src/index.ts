@@ -5,8 +5,9 @@
  * host objects (namespace, RBAC, NetworkPolicy, boot ConfigMaps with Ignition, VM Deployments,
  * Services, Ingress, PodDisruptionBudgets, flannel), the allocation of each cluster's flannel
  * network and VNI from a host-wide pool (with its ConfigMap ledger), the flannel `NetworkStore`
- * (etcd v3, memory) and the driver itself, {@link createKvmDriver}, for the SDK's
- * `createClusterController`. Everything it names on the host outside the Cluster's namespace (the
+ * (etcd v3, memory), the driver itself, {@link createKvmDriver}, for the SDK's
+ * `createClusterController`, and the kvm-operator assembled from them, {@link createKvmOperator}
+ * (or {@link kvmOperatorControllers} to run its controller in a manager with others). Everything it names on the host outside the Cluster's namespace (the
  * host namespace, flannel keys, ledger entries, host paths, bridge and tap devices) is named from
  * the Cluster's ID (the SDK's `clusterId`), never from its name alone.
  *
@@ -28,13 +29,13 @@ export { DEFAULT_GUEST_DISK, DEFAULT_LAUNCHER_IMAGE, MIN_VM_DISK, MIN_VM_MEMORY,
 export type { KvmSpec } from './provider-spec.js';
 
 // Network allocation: the pure decision and its ledger (a ConfigMap written with optimistic concurrency)
-export { DEFAULT_NETWORK_POOL, allocateNetwork, releaseNetwork } from './network/allocate.js';
+export { DEFAULT_NETWORK_POOL } from './network/allocate.js';
 export type { NetworkAllocation, NetworkAllocationError, NetworkPool, NetworkRequest } from './network/allocate.js';
-export { NETWORK_LEDGER_NAME, createNetworkLedger, ledgerKey, parseLedgerEntry } from './network/ledger.js';
+export { NETWORK_LEDGER_NAME, createNetworkLedger, parseLedgerEntry } from './network/ledger.js';
 export type { NetworkLedger, NetworkLedgerError, NetworkLedgerOptions } from './network/ledger.js';
 
 // Flannel network store: the port the driver writes each cluster's flannel config through, in memory and on etcd v3
-export { DEFAULT_NETWORK_STORE_ROOT, NetworkStoreErrorKind, parseFlannelConfig } from './network/store.js';
+export { DEFAULT_NETWORK_STORE_ROOT, NetworkStoreErrorKind } from './network/store.js';
 export type { NetworkStore, NetworkStoreError, RawEntry, RawKeyAccess } from './network/store.js';
 export { createMemoryNetworkStore } from './network/memory-store.js';
 export type { MemoryNetworkStore, MemoryNetworkStoreOptions } from './network/memory-store.js';
@@ -51,23 +52,13 @@ export {
   LauncherPath,
   MANAGED_BY,
   ObjectName,
-  QEMU_CPU_OVERHEAD,
-  QEMU_MEMORY_OVERHEAD_MIB,
   DEFAULT_CLUSTER_NAMESPACE,
-  bridgeName,
-  clusterOwner,
-  controlCharacter,
   quoting,
   flannelEtcdPrefix,
-  flannelNetworkConfig,
   kvmCluster,
   kvmClusterIdentity,
-  launcherHealthPort,
   nodeList,
-  renderBootConfigMap,
   renderCluster,
-  renderEndpointSlice,
-  renderIgnition,
   renderVmDeployment,
 } from './render/index.js';
 export type {
@@ -91,11 +82,12 @@ export type { HostPolicy } from './driver/host-policy.js';
 export type { EndpointSlice } from './render/objects.js';
 export type { IgnitionConfig, IgnitionFile } from './render/ignition.js';
 export type { IgnitionUnit } from './render/guest-units.js';
-export { adminCertificateConnector, drainNode, guestNodes } from './driver/guest.js';
-export type { DrainProgress } from './driver/guest.js';
+export { adminCertificateConnector, guestNodes } from './driver/guest.js';
 export type { AdminConnectorOptions, GuestConnector, GuestNode, GuestTarget, GuestView } from './driver/guest.js';
-export { DRAIN_STARTED_ANNOTATION } from './driver/apply.js';
-export { planCluster, secretCopies } from './driver/plan.js';
+export { planCluster } from './driver/plan.js';
 export type { Plan } from './driver/plan.js';
-export { namespaceClaim } from './driver/world.js';
-export type { KvmWorld, NamespaceClaim, VmPod } from './driver/world.js';
+export type { KvmWorld, VmPod } from './driver/world.js';
+
+// The kvm-operator: its controllers (to merge into another manager) and the operator itself
+export { KVM_OPERATOR, createKvmOperator, kvmOperatorControllers } from './operator.js';
+export type { KvmOperatorControllersOptions, KvmOperatorOptions } from './operator.js';

@@ -1,3 +1,9 @@
+/**
+ * The PKI the Cluster controller writes for a Cluster (`clusterPki` of `@kubeception/sdk/cluster`)
+ * is what this package's controllers issue as asked: whatever its API domain and service network,
+ * each Certificate passes `checkRequest` against the Cluster's own CertificateAuthority. (What
+ * `clusterPki` makes is tested beside it, in the SDK.)
+ */
 import {
   validateCertificate,
   validateCertificateAuthority,
@@ -7,72 +13,35 @@ import {
   type Cluster,
   type Persisted,
 } from '@kubeception/sdk';
+import { clusterPki } from '@kubeception/sdk/cluster';
 import { describe, expect, it } from 'vitest';
 import { checkRequest } from './certificate-request.js';
-import { clusterPki } from './cluster-pki.js';
 
-const cluster = validateCluster({
-  apiVersion: 'kubeception.io/v1alpha1',
-  kind: 'Cluster',
-  metadata: { name: 'demo', namespace: 'default', uid: 'u-1', resourceVersion: '1', generation: 1, creationTimestamp: '2026-01-01T00:00:00Z' },
-  spec: {
+/** The Cluster `default/demo` with this API domain and service network, as the API server stores it. */
+function demo(domain: string, serviceCIDR: string): Persisted<Cluster> {
+  const spec = {
     provider: { kvm: {} },
-    kubernetes: { version: '1.33.1', api: { domain: 'api.demo.k8s.example.com' } },
-    ingress: { domain: 'demo.k8s.example.com' },
+    kubernetes: { version: '1.33.1', api: { domain, serviceCIDR } },
+    ingress: { domain: 'apps.example.com' },
     network: { podCIDR: '10.2.0.0/16' },
     masters: { cpus: 2, memory: '4Gi', disk: '20Gi' },
-  },
-})._unsafeUnwrap() as Persisted<Cluster>;
+  };
+  const valid = validateCluster({
+    apiVersion: 'kubeception.io/v1alpha1',
+    kind: 'Cluster',
+    metadata: { name: 'demo', namespace: 'default' },
+    spec,
+  })._unsafeUnwrap();
+  return { ...valid, metadata: { ...valid.metadata, uid: 'uid-demo', resourceVersion: '1', generation: 1 } } as Persisted<Cluster>;
+}
 
-describe('clusterPki', () => {
-  const { authority, certificates } = clusterPki(cluster);
-
-  it('makes one CA and the seven standard certificates, all valid and owned by the Cluster', () => {
-    expect(validateCertificateAuthority(authority).isOk()).toBe(true);
-    expect(certificates.map((c) => c.spec.component)).toEqual([
-      'api',
-      'etcd',
-      'worker',
-      'admin',
-      'service-account',
-      'flanneld-etcd-client',
-      'calico-etcd-client',
-    ]);
-    for (const c of [authority, ...certificates]) {
-      expect(c.metadata.ownerReferences).toEqual([
-        { apiVersion: 'kubeception.io/v1alpha1', kind: 'Cluster', name: 'demo', uid: 'u-1', controller: true, blockOwnerDeletion: true },
-      ]);
-      if (c.kind === 'Certificate') expect(validateCertificate(c).isOk()).toBe(true);
-    }
-  });
-
-  it('gives the API server the kubernetes.default names and the first service IP', () => {
-    const api = certificates.find((c) => c.spec.component === 'api');
-    expect(api?.spec.dnsNames).toContain('kubernetes.default.svc.cluster.local');
-    expect(api?.spec.ipAddresses).toEqual(['172.31.0.1', '127.0.0.1']);
-  });
-
-  it('makes admin a member of system:masters and workers of system:nodes', () => {
-    expect(certificates.find((c) => c.spec.component === 'admin')?.spec).toMatchObject({ commonName: 'admin', organizations: ['system:masters'] });
-    expect(certificates.find((c) => c.spec.component === 'worker')?.spec.organizations).toEqual(['system:nodes']);
-  });
-
-  it('gives each component a role allowing exactly its own names', () => {
-    const etcd = authority.spec.roles?.find((r) => r.name === 'etcd');
-    expect(etcd).toMatchObject({
-      allowedDomains: ['etcd.demo.k8s.example.com', 'localhost'],
-      allowBareDomains: true,
-      allowSubdomains: false,
-      allowIPSANs: true,
-    });
-    expect(authority.spec.roles?.find((r) => r.name === 'admin')).toMatchObject({
-      allowedDomains: ['admin'],
-      allowIPSANs: false,
-      organizations: ['system:masters'],
-    });
-  });
-
-  it('makes certificates its own CertificateAuthority can issue as asked (checkRequest refuses none)', () => {
+describe('clusterPki and checkRequest', () => {
+  it.each([
+    ['api.demo.k8s.example.com', '172.31.0.0/16'],
+    ['k8s.example.com', '10.96.0.0/12'],
+  ])('API %s, services %s: its CertificateAuthority issues each of its Certificates as asked', (domain, serviceCIDR) => {
+    const cluster = demo(domain, serviceCIDR);
+    const { authority, certificates } = clusterPki(cluster);
     const meta = (name: string) => ({ ...cluster.metadata, name, uid: `uid-${name}` });
     const own = validateCertificateAuthority({ ...authority, metadata: meta('demo') })._unsafeUnwrap() as Persisted<CertificateAuthority>;
     for (const c of certificates) {

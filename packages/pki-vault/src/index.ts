@@ -17,10 +17,13 @@
  * - A minted token may issue from explicit roles only, never from one whose certificates carry
  *   `system:masters`.
  *
+ * The cert-operator is assembled here too: {@link createCertOperator}, or
+ * {@link certOperatorControllers} to run both controllers in a manager with others.
+ *
  * @example
  * ```ts
  * import vault from 'node-vault';
- * import { createVaultPki } from '@kubeception/pki-vault';
+ * import { createVaultPki, nodeRoles } from '@kubeception/pki-vault';
  *
  * const client = vault({ endpoint: process.env.VAULT_ADDR, token: process.env.VAULT_TOKEN, noCustomHTTPVerbs: true });
  * const pki = createVaultPki({ client });
@@ -39,8 +42,6 @@ export { toPkiError } from './errors.js';
 export { startTokenRenewal } from './token-renewal.js';
 export type { TokenRenewalOptions, TokenRenewalState } from './token-renewal.js';
 export type { VaultClient } from './vault-client.js';
-export { clusterPki, componentCertificates } from './cluster-pki.js';
-export type { ComponentCertificate } from './cluster-pki.js';
 export { createCertificateAuthorityController } from './certificate-authority-controller.js';
 export type { CertificateAuthorityControllerOptions } from './certificate-authority-controller.js';
 export { createCertificateController } from './certificate-controller.js';
@@ -51,3 +52,9 @@ export type { SecretPems } from './renewal.js';
 export type { PkiControllerError } from './conditions.js';
 export { nodeTokenRole, operatorPolicy, tokenMinterPolicy } from './vault-policies.js';
 export type { VaultPolicyOptions } from './vault-policies.js';
+
+// The cert-operator: its controllers (to merge into another manager) and the operator itself
+export { CERT_OPERATOR, certOperatorControllers, createCertOperator, withPkiControllers, withTokenRenewal } from './operator.js';
+export type { CertOperatorControllersOptions, CertOperatorOptions, PkiControllersOnVault } from './operator.js';
+export { nodeBootTokens } from './boot-tokens.js';
+export type { BootTokenError, BootTokenMinter, NodeBootTokenOptions } from './boot-tokens.js';

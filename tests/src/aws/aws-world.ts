@@ -1,20 +1,10 @@
-/** A fake host, Vault and EC2 with the Cluster controller on the AWS driver, for AWS tests. */
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { createAwsDriver } from '@kubeception/driver-aws';
-import {
-  ClusterResource,
-  clusterId,
-  kubeceptionCrds,
-  type Cluster,
-  type ClusterCoordinates,
-  type ClusterInput,
-  type ProviderDefinition,
-  type SecretValue,
-} from '@kubeception/sdk';
+/** A fake host, Vault and EC2 with the aws-operator (and the PKI controllers in its manager), for AWS tests. */
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { createAwsOperator, ec2Clients } from '@kubeception/driver-aws';
+import { ClusterResource, clusterId, kubeceptionCrds, type Cluster, type ClusterInput, type ProviderDefinition } from '@kubeception/sdk';
 import { createKubeClient, type ResourceClient } from '@kubeception/sdk/kube';
-import { createClusterController } from '@kubeception/sdk/cluster';
-import { createManager, type Manager } from '@kubeception/sdk/runtime';
-import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki, nodeRoles } from '@kubeception/pki-vault';
+import type { Manager } from '@kubeception/sdk/runtime';
+import { certOperatorControllers, createVaultPki, nodeBootTokens } from '@kubeception/pki-vault';
 import { startFakeEc2, startFakeKube, startFakeVault, type FakeKube, type StartedFakeEc2, type StartedFakeVault } from '@kubeception/testing';
 import vault from 'node-vault';
 import { pino } from 'pino';
@@ -24,11 +14,14 @@ export const AMI = 'ami-0123456789abcdef0';
 /** Wraps an EC2 client: `beforeSend` may veto or follow each call (crash injection). */
 export type SendHook = (name: string, run: () => Promise<unknown>) => Promise<unknown>;
 
+/** An AWS world: the fakes, and the operators' manager on them. */
 export interface AwsWorld {
   readonly fakeKube: FakeKube;
   readonly fakeEc2: StartedFakeEc2;
   readonly fakeVault: StartedFakeVault;
+  /** The aws-operator, with the CertificateAuthority and Certificate controllers. */
   readonly manager: Manager;
+  /** Sends every EC2 call of the operator through `hook` from now on (`undefined`: straight through). */
   setHook(hook: SendHook | undefined): void;
   /** The operators' log lines (with `captureLogs`). */
   logs(): string;
@@ -50,52 +43,24 @@ export interface AwsWorldOptions {
   readonly crdProviders?: readonly ProviderDefinition[];
 }
 
+/** Starts the fakes, then the aws-operator on them with the PKI controllers in its manager. */
 export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsWorld> {
   const fakeKube = await startFakeKube({ crds: kubeceptionCrds({ providers: options.crdProviders ?? [] }) });
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
   const fakeEc2 = await startFakeEc2({ images: [{ id: AMI, name: 'kubeception-test' }], instanceDelays: { pendingMs: 20, shuttingDownMs: 20 } });
-  let hook: SendHook | undefined;
+  const ec2 = hookedEc2(fakeEc2);
   const logs: string[] = [];
-  const clients = new Map<string, EC2Client>();
-  const ec2 = (region: string) => {
-    let client = clients.get(region);
-    if (!client)
-      clients.set(
-        region,
-        (client = new EC2Client({ region, endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 3 })),
-      );
-    const real = client;
-    return {
-      send: (command: object) => (hook ? hook(command.constructor.name, () => real.send(command as never)) : real.send(command as never)),
-    } as unknown as EC2Client;
-  };
   const pki = createVaultPki({ client: vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true }) });
-  const manager = createManager({
+  const manager = createAwsOperator({
     kube: createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0, retry: { maxAttempts: 1 } }),
-    controllers: [
-      createClusterController({
-        driver: createAwsDriver({
-          ec2,
-          pollMs: 10,
-          ...(options.bootTokens
-            ? {
-                vaultAddr: fakeVault.url,
-                bootToken: (cluster: ClusterCoordinates, node: { readonly role: 'master' | 'worker' }) =>
-                  pki
-                    .issueToken({ cluster, roles: nodeRoles(node.role), ttl: '1h', wrapTTL: '10m' })
-                    .map((t) => t.wrappingToken as SecretValue)
-                    .mapErr((e) => ({ kind: 'Transient' as const, message: e.message })),
-              }
-            : {}),
-        }),
-        pki: clusterPki as never,
-        concurrency: 8,
-      }),
-      createCertificateAuthorityController({ pki }),
-      createCertificateController({ pki }),
-    ],
+    ec2: ec2.forRegion,
+    pollMs: 10,
+    ...(options.bootTokens ? { bootToken: nodeBootTokens(pki), vaultAddr: fakeVault.url } : {}),
+    concurrency: 8,
+    extraControllers: certOperatorControllers({ pki }),
     shutdownTimeoutMs: 2000,
-    logger: options.captureLogs ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) }) : pino({ level: 'silent' }), // crash tests fail reconciles on purpose
+    // crash tests fail reconciles on purpose
+    logger: options.captureLogs ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) }) : pino({ level: 'silent' }),
   });
   void manager.start();
   return {
@@ -103,15 +68,31 @@ export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsW
     fakeEc2,
     fakeVault,
     manager,
-    setHook: (h) => (hook = h),
+    setHook: ec2.setHook,
     logs: () => logs.join(''),
     clusters: () => createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 }).resource(ClusterResource),
     stop: async () => {
       await manager.stop();
+      ec2.destroy();
       await fakeEc2.close();
       await fakeVault.close();
       await fakeKube.stop();
     },
+  };
+}
+
+/** EC2 clients of the fake EC2 whose calls pass through the hook set last (crash injection). */
+function hookedEc2(fakeEc2: StartedFakeEc2): { forRegion(region: string): EC2Client; setHook(hook: SendHook | undefined): void; destroy(): void } {
+  const clients = ec2Clients({ endpoint: fakeEc2.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 3 });
+  let hook: SendHook | undefined;
+  return {
+    forRegion: (region) => {
+      const real = clients.forRegion(region);
+      const send = (command: object) => real.send(command as never);
+      return { send: (command: object) => (hook ? hook(command.constructor.name, () => send(command)) : send(command)) } as unknown as EC2Client;
+    },
+    setHook: (h) => (hook = h),
+    destroy: () => clients.destroy(),
   };
 }
 

@@ -3,14 +3,14 @@
  * the real PKI controllers and the fake Vault.
  */
 import { CertificateAuthorityResource, CertificateResource, ClusterResource, clusterId, isTrue, kubeceptionCrds, type Cluster } from '@kubeception/sdk';
+import { clusterPki, createClusterController } from '@kubeception/sdk/cluster';
 import { ConfigMapResource, createKubeClient } from '@kubeception/sdk/kube';
 import { createManager, type Manager } from '@kubeception/sdk/runtime';
-import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
+import { certOperatorControllers, createVaultPki } from '@kubeception/pki-vault';
 import { startFakeKube, startFakeVault, type FakeKube, type StartedFakeVault } from '@kubeception/testing';
 import vault from 'node-vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxDriver, SANDBOX_TAKEN_ANNOTATION, type SandboxCalls } from './sandbox-driver.js';
-import { createClusterController } from '@kubeception/sdk/cluster';
 
 let fakeKube: FakeKube;
 let fakeVault: StartedFakeVault;
@@ -26,9 +26,8 @@ beforeAll(async () => {
   manager = createManager({
     kube: operatorKube,
     controllers: [
-      createClusterController({ driver: createSandboxDriver(operatorKube, calls), pki: clusterPki as never, name: controllerName }),
-      createCertificateAuthorityController({ pki }),
-      createCertificateController({ pki }),
+      createClusterController({ driver: createSandboxDriver(operatorKube, calls), pki: clusterPki, name: controllerName }),
+      ...certOperatorControllers({ pki }),
     ],
     shutdownTimeoutMs: 2000,
   });

@@ -18,7 +18,7 @@ import {
 import { OPERATOR_NAMESPACE, startKvmWorld, type KvmWorld } from '../kvm/kvm-world.js';
 import { certificateAuthority, kvmCluster } from './hostile-objects.js';
 import { clusterReady, ensureNamespace, pkiSnapshot, VICTIM, type HostileWorld } from './hostile-world.js';
-import { fail, none, Tenant, until, value } from './hostile-support.js';
+import { fail, none, Tenant, until, value, type LooseObject } from './hostile-support.js';
 
 /** The fixture tenant: a namespace with a paused Cluster `own` and a Ready CertificateAuthority `own` of its own. */
 export const FIXTURE = { namespace: 'mallory', cluster: 'own' } as const;
@@ -59,19 +59,9 @@ export async function startKvmHostileWorld(): Promise<HostileWorld & { readonly 
     .resource(ClusterResource)
     .create({ ...kvmCluster(VICTIM.name), metadata: { name: VICTIM.name, namespace: VICTIM.namespace } } as never)
     .match(value, fail);
-
-  // the fixture tenant: its own CA, for a Cluster of its own the operators leave alone (paused)
-  await ensureNamespace(admin, FIXTURE.namespace);
-  const mallory = new Tenant(FIXTURE.namespace, world.host.kubeConfig);
-  await mallory.create(kvmCluster(FIXTURE.cluster, (s) => (s.paused = true)) as never);
-  await mallory.create(certificateAuthority(FIXTURE.cluster, { name: FIXTURE.cluster }) as never);
+  const mallory = await createFixtureTenant(world);
   await clusterReady(admin, VICTIM.namespace, VICTIM.name, 30_000);
-  const ca = await until(
-    () => mallory.get('CertificateAuthority', FIXTURE.cluster),
-    (o) => o?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true,
-    20_000,
-  );
-  if (!ca?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) throw new Error(`fixture CA not Ready: ${JSON.stringify(ca?.status)}`);
+  await fixtureAuthorityReady(mallory);
   await world.vms.settle();
 
   const victim = await admin.resource(ClusterResource).get(VICTIM.name, { namespace: VICTIM.namespace }).match(value, fail);
@@ -85,33 +75,51 @@ export async function startKvmHostileWorld(): Promise<HostileWorld & { readonly 
     requests: world.host.kube.requests,
     victim: { ...VICTIM, id, ...(flannel?.network ? { network: flannel.network } : {}), ...(flannel?.vni ? { vni: flannel.vni } : {}) },
     snapshot: async () => ({ ...(await pkiSnapshot(admin, world.vault)), ...(await hostSnapshot(world, id)) }),
-    leftoversOutside: async (clusters) => {
-      const left: string[] = [];
-      const ledger = await ledgerData(admin);
-      for (const cluster of clusters) {
-        const cid = clusterId(cluster);
-        if (
-          await admin
-            .resource(NamespaceResource)
-            .get(cid)
-            .match(
-              () => true,
-              () => false,
-            )
-        )
-          left.push(`host namespace ${cid}`);
-        if ((await world.store.getConfig(flannelEtcdPrefix(cid)).match(value, fail)) !== undefined) left.push(`flannel config of ${cid}`);
-        for (const [key, value] of Object.entries(ledger))
-          if (parseLedgerEntry(key, value)?.owner === `${cluster.namespace}/${cluster.name}`) left.push(`ledger entry ${key}`);
-      }
-      // host namespaces claimed for any Cluster of the case's namespace
-      const owners = clusters.map((c) => c.namespace);
-      for (const ns of (await admin.resource(NamespaceResource).list().match(value, fail)).items) {
-        const owner = ns.metadata?.annotations?.[KvmAnnotation.Cluster];
-        if (owner !== undefined && owners.some((o) => owner.startsWith(`${o}/`))) left.push(`host namespace ${ns.metadata?.name} of ${owner}`);
-      }
-      return [...new Set(left)];
-    },
+    leftoversOutside: (clusters) => leftoversOnHost(world, clusters),
     stop: () => world.stop(),
   };
+}
+
+/** The fixture tenant: its own CA, for a Cluster of its own the operators leave alone (paused). */
+async function createFixtureTenant(world: KvmWorld): Promise<Tenant> {
+  await ensureNamespace(world.kube, FIXTURE.namespace);
+  const mallory = new Tenant(FIXTURE.namespace, world.host.kubeConfig);
+  await mallory.create(kvmCluster(FIXTURE.cluster, (s) => (s.paused = true)) as never);
+  await mallory.create(certificateAuthority(FIXTURE.cluster, { name: FIXTURE.cluster }) as never);
+  return mallory;
+}
+
+/** Waits until the fixture tenant's CA is Ready (or throws with its status). */
+async function fixtureAuthorityReady(mallory: Tenant): Promise<void> {
+  const ready = (o: LooseObject | undefined) => o?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+  const ca = await until(() => mallory.get('CertificateAuthority', FIXTURE.cluster), ready, 20_000);
+  if (!ready(ca)) throw new Error(`fixture CA not Ready: ${JSON.stringify(ca?.status)}`);
+}
+
+/** What is left on the host of `clusters`: host namespaces (by ID, or claimed for a Cluster of their namespaces), flannel configs, ledger entries. */
+async function leftoversOnHost(world: KvmWorld, clusters: readonly { readonly namespace: string; readonly name: string }[]): Promise<string[]> {
+  const admin = world.kube;
+  const left: string[] = [];
+  const ledger = await ledgerData(admin);
+  for (const cluster of clusters) {
+    const cid = clusterId(cluster);
+    const namespace = await admin
+      .resource(NamespaceResource)
+      .get(cid)
+      .match(
+        () => true,
+        () => false,
+      );
+    if (namespace) left.push(`host namespace ${cid}`);
+    if ((await world.store.getConfig(flannelEtcdPrefix(cid)).match(value, fail)) !== undefined) left.push(`flannel config of ${cid}`);
+    for (const [key, entry] of Object.entries(ledger))
+      if (parseLedgerEntry(key, entry)?.owner === `${cluster.namespace}/${cluster.name}`) left.push(`ledger entry ${key}`);
+  }
+  // host namespaces claimed for any Cluster of the case's namespace
+  const owners = clusters.map((c) => c.namespace);
+  for (const ns of (await admin.resource(NamespaceResource).list().match(value, fail)).items) {
+    const owner = ns.metadata?.annotations?.[KvmAnnotation.Cluster];
+    if (owner !== undefined && owners.some((o) => owner.startsWith(`${o}/`))) left.push(`host namespace ${ns.metadata?.name} of ${owner}`);
+  }
+  return [...new Set(left)];
 }

@@ -4,8 +4,8 @@
  */
 import {
   adminCertificateConnector,
-  createKvmDriver,
   createMemoryNetworkStore,
+  kvmOperatorControllers,
   provider as kvmProvider,
   type GuestConnector,
   type NetworkStore,
@@ -14,7 +14,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterResource, clusterId, kubeceptionCrds, type Cluster, type ClusterInput } from '@kubeception/sdk';
 import { createKubeClient, NamespaceResource, SecretResource, type KubeClient, type ResourceClient } from '@kubeception/sdk/kube';
 import { createManager, type Controller, type Manager } from '@kubeception/sdk/runtime';
-import { clusterPki, createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
+import { certOperatorControllers, createVaultPki } from '@kubeception/pki-vault';
 import {
   startFakeVault,
   startSimulatedHost,
@@ -27,25 +27,20 @@ import {
 } from '@kubeception/testing';
 import vault from 'node-vault';
 import { pino } from 'pino';
-import { createClusterController } from '@kubeception/sdk/cluster';
+import { clusterPki, type DesiredPki } from '@kubeception/sdk/cluster';
 
 /** Namespace of the operators (and the network ledger). */
 export const OPERATOR_NAMESPACE = 'kubeception-system';
 /** The flannel store's client TLS Secret in {@link OPERATOR_NAMESPACE}. */
 export const FLANNEL_TLS_SECRET = 'flannel-etcd-client';
 
-export interface KvmWorld {
-  readonly host: SimulatedHost;
-  readonly vault: StartedFakeVault;
-  readonly vms: VmSimulator;
-  readonly store: NetworkStore;
+/** A KVM world: its fakes and its operators, with a client of the host. */
+export interface KvmWorld extends KvmFakes, KvmOperators {
+  /** A client of the host API (not an operator's). */
   readonly kube: KubeClient;
-  readonly managers: readonly Manager[];
-  /** The Cluster controller of each replica. */
-  readonly clusterControllers: readonly Controller[];
+  /** The host's Clusters, through {@link kube}. */
   clusters(): ResourceClient<Cluster, ClusterInput>;
-  /** Operator log lines (with `captureLogs`). */
-  logs(): string;
+  /** Stops the operators, then the fakes. */
   stop(): Promise<void>;
 }
 
@@ -82,8 +77,11 @@ export interface KvmWorldOptions {
 
 /** The fakes of a KVM world: the simulated host (with the operator namespace and the flannel TLS Secret), fake Vault and the VM simulator. */
 export interface KvmFakes {
+  /** The simulated host: API server, VM-host nodes, scheduler, kubelet, workload controllers. */
   readonly host: SimulatedHost;
+  /** The fake Vault the PKI controllers issue from. */
   readonly vault: StartedFakeVault;
+  /** The VM simulator: VM addresses and a guest API server per guest cluster. */
   readonly vms: VmSimulator;
   stop(): Promise<void>;
 }
@@ -144,15 +142,22 @@ export interface KvmFakeEndpoints {
 
 /** The operators of a KVM world: a manager per replica, each with the Cluster controller (replica 0 also runs the PKI controllers). */
 export interface KvmOperators {
+  /** The flannel store the replicas share (in memory). */
   readonly store: NetworkStore;
+  /** A manager per replica. */
   readonly managers: readonly Manager[];
+  /** The Cluster controller of each replica. */
   readonly clusterControllers: readonly Controller[];
+  /** Operator log lines (with `captureLogs`). */
   logs(): string;
   stop(): Promise<void>;
 }
 
 /** The User-Agent of a KVM world's operators (`kvm-operator/<replica>`): their requests in the host's request log. */
 export const KVM_OPERATOR_AGENT = 'kvm-operator';
+
+/** `authority-only` (see {@link KvmWorldOptions.pki}): a Cluster's CertificateAuthority, no Certificates. */
+const authorityOnly: DesiredPki = (cluster) => ({ authority: clusterPki(cluster).authority, certificates: [] });
 
 /** Starts the operators of a KVM world against its fakes. */
 export function startKvmOperators(fakes: KvmFakeEndpoints, options: KvmWorldOptions = {}): KvmOperators {
@@ -162,32 +167,27 @@ export function startKvmOperators(fakes: KvmFakeEndpoints, options: KvmWorldOpti
   const logger = options.captureLogs ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) }) : pino({ level: 'silent' });
   const clusterControllers: Controller[] = [];
   const managers = Array.from({ length: options.replicas ?? 1 }, (_, replica) => {
-    const operatorKube = createKubeClient({
+    const kube = createKubeClient({
       kubeConfig: fakes.hostKubeConfig,
       qps: 0,
       retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, jitter: 0.5 },
       userAgent: `${KVM_OPERATOR_AGENT}/${replica}`,
     });
-    const controllers: Controller[] = [
-      createClusterController({
-        driver: createKvmDriver({
-          kube: operatorKube,
-          networkStore: store,
-          flannel: { etcdEndpoints: ['https://flannel-etcd.kubeception-system.svc:2379'], etcdTlsSecretName: FLANNEL_TLS_SECRET },
-          ledgerNamespace: OPERATOR_NAMESPACE,
-          guest: fakes.guest,
-          drainTimeoutMs: options.drainTimeoutMs ?? 300_000,
-          recheckMs: options.recheckMs ?? 200,
-        }),
-        pki: (options.pki === 'authority-only'
-          ? (c: Parameters<typeof clusterPki>[0]) => ({ authority: clusterPki(c).authority, certificates: [] })
-          : clusterPki) as never,
-        concurrency: options.concurrency ?? 8,
-      }),
-      ...(replica === 0 ? [createCertificateAuthorityController({ pki, concurrency: 8 }), createCertificateController({ pki, concurrency: 16 })] : []),
-    ];
-    clusterControllers.push(controllers[0]!);
-    return createManager({ kube: operatorKube, controllers, shutdownTimeoutMs: 2000, logger: logger.child({ replica }) });
+    const [clusters] = kvmOperatorControllers({
+      kube,
+      networkStore: store,
+      flannel: { etcdEndpoints: ['https://flannel-etcd.kubeception-system.svc:2379'], etcdTlsSecretName: FLANNEL_TLS_SECRET },
+      ledgerNamespace: OPERATOR_NAMESPACE,
+      guest: fakes.guest,
+      drainTimeoutMs: options.drainTimeoutMs ?? 300_000,
+      recheckMs: options.recheckMs ?? 200,
+      pki: options.pki === 'authority-only' ? authorityOnly : clusterPki,
+      concurrency: options.concurrency ?? 8,
+    });
+    clusterControllers.push(clusters);
+    // replica 0 also runs the PKI controllers
+    const certificates = replica === 0 ? certOperatorControllers({ pki, authorityConcurrency: 8, certificateConcurrency: 16 }) : [];
+    return createManager({ kube, controllers: [clusters, ...certificates], shutdownTimeoutMs: 2000, logger: logger.child({ replica }) });
   });
   for (const manager of managers) void manager.start();
   return {
@@ -201,6 +201,7 @@ export function startKvmOperators(fakes: KvmFakeEndpoints, options: KvmWorldOpti
   };
 }
 
+/** Starts a KVM world: its fakes, then its operators on them. */
 export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmWorld> {
   const fakes = await startKvmFakes(options);
   const { host, vault: vaultServer, vms } = fakes;
@@ -210,15 +211,10 @@ export async function startKvmWorld(options: KvmWorldOptions = {}): Promise<KvmW
   const operators = startKvmOperators({ hostKubeConfig: host.kubeConfig, vaultUrl: vaultServer.url, vaultToken: vaultServer.rootToken, guest }, options);
   const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
   return {
-    host,
-    vault: vaultServer,
-    vms,
-    store: operators.store,
+    ...fakes,
+    ...operators,
     kube,
-    managers: operators.managers,
-    clusterControllers: operators.clusterControllers,
     clusters: () => kube.resource(ClusterResource),
-    logs: operators.logs,
     stop: async () => {
       await operators.stop();
       await fakes.stop();

@@ -12,17 +12,13 @@ import {
   type Cluster,
   type Persisted,
 } from '@kubeception/sdk';
-import { clusterPki } from '@kubeception/pki-vault';
+import { clusterPki } from '@kubeception/sdk/cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allReady, createClusterPki, mountOf, opensslVerifies, pemBlocks, secretText, until } from './e2e-support.js';
-import { startPkiHarness, type PkiHarness } from './harness.js';
+import { allReady, mountOf, opensslVerifies, pemBlocks, secretText, startWithReadyClusters, until } from './e2e-support.js';
+import type { PkiHarness } from './harness.js';
 
 let h: PkiHarness;
-beforeAll(async () => {
-  h = await startPkiHarness();
-  await createClusterPki(h, 'rot');
-  await until(() => allReady(h, 'rot'), 30_000, 'cluster rot Ready');
-}, 60_000);
+beforeAll(async () => (h = await startWithReadyClusters({ clusters: ['rot'] })), 60_000);
 afterAll(() => h.stop());
 
 const COMPONENTS = ['api', 'etcd', 'worker', 'admin', 'service-account', 'flanneld-etcd-client', 'calico-etcd-client'];

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CertificateAuthorityResource, CertificateResource, ClusterResource, clusterId, getCondition, isTrue, type Condition } from '@kubeception/sdk';
 import { NamespaceResource, SecretResource } from '@kubeception/sdk/kube';
-import { clusterPki } from '@kubeception/pki-vault';
-import type { PkiHarness } from './harness.js';
+import { clusterPki } from '@kubeception/sdk/cluster';
+import { startPkiHarness, type PkiHarness } from './harness.js';
 
 /** A valid KVM Cluster `namespace/name`. */
 export const clusterInput = (name: string, namespace = 'default') => ({
@@ -112,4 +112,36 @@ export async function until(check: () => Promise<boolean>, timeoutMs: number, wh
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** What `startWithReadyClusters` makes. */
+export interface ReadyClusters {
+  /** Clusters with their PKI, `name` (in `default`) or `namespace/name`; made in order, then awaited Ready together (30 s). */
+  readonly clusters: readonly string[];
+  /** Namespaces to create besides those of the clusters (the `default` namespace exists). @default [] */
+  readonly namespaces?: readonly string[];
+}
+
+/** Starts the harness, creates the namespaces, then each Cluster with its PKI, and waits until all their Certificates are Ready. */
+export async function startWithReadyClusters({ clusters, namespaces = [] }: ReadyClusters): Promise<PkiHarness> {
+  const h = await startPkiHarness();
+  const refs = clusters.map((ref) => {
+    const [namespace, name] = ref.includes('/') ? ref.split('/') : ['default', ref];
+    return { namespace: namespace ?? 'default', name: name ?? ref };
+  });
+  const made = new Set(['default']);
+  for (const namespace of [...refs.map((r) => r.namespace), ...namespaces]) {
+    if (!made.has(namespace)) await createNamespace(h, namespace);
+    made.add(namespace);
+  }
+  for (const { name, namespace } of refs) await createClusterPki(h, name, namespace);
+  await until(
+    async () => {
+      for (const { name, namespace } of refs) if (!(await allReady(h, name, namespace))) return false;
+      return true;
+    },
+    30_000,
+    `the PKI of ${clusters.join(', ')} Ready`,
+  );
+  return h;
 }

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { kubeceptionCrds } from '@kubeception/sdk';
 import { createKubeClient, type KubeClient } from '@kubeception/sdk/kube';
 import { createManager, type Manager } from '@kubeception/sdk/runtime';
-import { createCertificateAuthorityController, createCertificateController, createVaultPki } from '@kubeception/pki-vault';
+import { certOperatorControllers, createVaultPki } from '@kubeception/pki-vault';
 import { startFakeKube, startFakeVault, type FakeKube, type StartedFakeVault } from '@kubeception/testing';
 import vault from 'node-vault';
 import { pino } from 'pino';
@@ -35,8 +35,7 @@ export async function startPkiHarness(): Promise<PkiHarness> {
   const pki = createVaultPki({ client: vaultClient() });
   let logText = '';
   const sink = new Writable({ write: (chunk: Buffer, _enc, done) => ((logText += chunk.toString()), done()) });
-  const certificates = createCertificateController({ pki, now });
-  const authorities = createCertificateAuthorityController({ pki });
+  const [authorities, certificates] = certOperatorControllers({ pki, now });
   const manager = createManager({
     kube: createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0, retry: { maxAttempts: 1 } }),
     controllers: [authorities, certificates],

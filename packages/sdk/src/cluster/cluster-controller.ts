@@ -50,10 +50,9 @@ export interface ClusterControllerOptions<S, P> {
  *
  * @example
  * ```ts
- * import { createClusterController } from '@kubeception/sdk/cluster';
+ * import { clusterPki, createClusterController } from '@kubeception/sdk/cluster';
  * import { createManager } from '@kubeception/sdk/runtime';
  * import { createKvmDriver } from '@kubeception/driver-kvm';
- * import { clusterPki } from '@kubeception/pki-vault';
  *
  * const controller = createClusterController({ driver: createKvmDriver(kvmOptions), pki: clusterPki });
  * await createManager({ controllers: [controller], handleSignals: true }).start();

@@ -1,14 +1,15 @@
 /**
  * `@kubeception/sdk/cluster`: the Cluster layer, built on `./runtime` and `./kube` — the
- * provider-agnostic Cluster controller and the driver contract a provider (KVM, AWS, yours)
- * implements. The rules a driver follows are in `contract.md` beside this file.
+ * provider-agnostic Cluster controller, the driver contract a provider (KVM, AWS, yours)
+ * implements, and `clusterPki`, the CertificateAuthority and Certificates a Cluster owns (SDK
+ * objects, whichever PKI controllers issue them). The rules a driver follows are in
+ * `contract.md` beside this file.
  *
  * @example
  * ```ts
- * import { createClusterController } from '@kubeception/sdk/cluster';
+ * import { clusterPki, createClusterController } from '@kubeception/sdk/cluster';
  * import { createManager } from '@kubeception/sdk/runtime';
  * import { createKvmDriver } from '@kubeception/driver-kvm';
- * import { clusterPki } from '@kubeception/pki-vault';
  *
  * const controller = createClusterController({ driver: createKvmDriver(kvmOptions), pki: clusterPki });
  * await createManager({ controllers: [controller], handleSignals: true }).start();
@@ -19,6 +20,10 @@
 // The provider-agnostic Cluster controller
 export { createClusterController } from './cluster-controller.js';
 export type { ClusterControllerError, ClusterControllerOptions, DesiredPki } from './cluster-controller.js';
+
+// The PKI objects a Cluster owns (the default `pki` of the provider packages' operator factories)
+export { clusterPki, componentCertificates } from './cluster-pki.js';
+export type { ComponentCertificate } from './cluster-pki.js';
 
 // The driver contract
 export { driverCondition } from './driver.js';

@@ -16,7 +16,7 @@ import { next, type StepOutcome } from '../../runtime/steps.js';
 import { refusedStatus } from '../cluster-status.js';
 import type { ClusterDriver, DriverContext, DriverError, DriverProgress } from '../driver.js';
 
-/** The PKI objects a Cluster needs (e.g. `clusterPki` of `@kubeception/pki-vault`). */
+/** The PKI objects a Cluster needs (e.g. {@link clusterPki}, what the provider packages' operator factories give). */
 export type DesiredPki = (cluster: Persisted<Cluster>) => { readonly authority: CertificateAuthorityInput; readonly certificates: readonly CertificateInput[] };
 
 /** Errors of the Cluster controller. */

@@ -1,6 +1,13 @@
+/**
+ * A Cluster's PKI: the objects `clusterPki` makes for it (`../cluster-pki.ts`), and the helpers of
+ * the step that writes them and waits for them (`pki.ts`), on one Cluster.
+ */
 import { describe, expect, it } from 'vitest';
+import { validateCertificate } from '../../models/certificate.js';
+import { validateCertificateAuthority } from '../../models/certificate-authority.js';
 import { validateCluster, type Cluster } from '../../models/cluster.js';
 import type { KubeObject, Persisted } from '../../resource.js';
+import { clusterPki } from '../cluster-pki.js';
 import { controls, foreignObject, pkiWaitingFor, specChanged } from './pki.js';
 
 const metadata = { name: 'demo', namespace: 'team-a', uid: 'uid-demo', resourceVersion: '1', generation: 1, creationTimestamp: '2026-01-01T00:00:00Z' };
@@ -79,5 +86,55 @@ describe('pkiWaitingFor', () => {
 
   it('does not count down once the CA is Ready', () => {
     expect(pkiWaitingFor('demo-ca', ca('True'), true, 8)).toBe('waiting until all 8 Certificates are Ready');
+  });
+});
+
+describe('clusterPki', () => {
+  const { authority, certificates } = clusterPki(cluster);
+
+  it('makes one CA and the seven standard certificates, all valid and owned by the Cluster', () => {
+    expect(validateCertificateAuthority(authority).isOk()).toBe(true);
+    expect(certificates.map((c) => c.spec.component)).toEqual([
+      'api',
+      'etcd',
+      'worker',
+      'admin',
+      'service-account',
+      'flanneld-etcd-client',
+      'calico-etcd-client',
+    ]);
+    for (const c of [authority, ...certificates]) {
+      expect(c.metadata.ownerReferences).toEqual([
+        { apiVersion: 'kubeception.io/v1alpha1', kind: 'Cluster', name: 'demo', uid: 'uid-demo', controller: true, blockOwnerDeletion: true },
+      ]);
+      expect(controls(cluster, { metadata: { ...metadata, ...c.metadata } } as Persisted<KubeObject>)).toBe(true);
+      if (c.kind === 'Certificate') expect(validateCertificate(c).isOk()).toBe(true);
+    }
+  });
+
+  it('gives the API server the kubernetes.default names and the first service IP', () => {
+    const api = certificates.find((c) => c.spec.component === 'api');
+    expect(api?.spec.dnsNames).toContain('kubernetes.default.svc.cluster.local');
+    expect(api?.spec.ipAddresses).toEqual(['172.31.0.1', '127.0.0.1']);
+  });
+
+  it('makes admin a member of system:masters and workers of system:nodes', () => {
+    expect(certificates.find((c) => c.spec.component === 'admin')?.spec).toMatchObject({ commonName: 'admin', organizations: ['system:masters'] });
+    expect(certificates.find((c) => c.spec.component === 'worker')?.spec.organizations).toEqual(['system:nodes']);
+  });
+
+  it('gives each component a role allowing exactly its own names', () => {
+    const etcd = authority.spec.roles?.find((r) => r.name === 'etcd');
+    expect(etcd).toMatchObject({
+      allowedDomains: ['etcd.demo.example.com', 'localhost'],
+      allowBareDomains: true,
+      allowSubdomains: false,
+      allowIPSANs: true,
+    });
+    expect(authority.spec.roles?.find((r) => r.name === 'admin')).toMatchObject({
+      allowedDomains: ['admin'],
+      allowIPSANs: false,
+      organizations: ['system:masters'],
+    });
   });
 });

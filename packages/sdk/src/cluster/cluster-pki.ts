@@ -1,18 +1,15 @@
 /**
  * From a Cluster, the PKI it needs: its CertificateAuthority (one role per component, allowing
  * exactly the names that component's Certificate asks for) and the standard component
- * Certificates, all owned by the Cluster.
+ * Certificates, all owned by the Cluster. SDK objects only, no backend: the Cluster controller
+ * writes them and whichever PKI controllers run (pki-vault's, yours) make them real.
  */
-import {
-  API_VERSION,
-  Component,
-  parseCidr,
-  type CertificateAuthorityInput,
-  type CertificateInput,
-  type Cluster,
-  type OwnerReference,
-  type Persisted,
-} from '@kubeception/sdk';
+import type { CertificateAuthorityInput } from '../models/certificate-authority.js';
+import type { CertificateInput } from '../models/certificate.js';
+import type { Cluster } from '../models/cluster.js';
+import { parseCidr } from '../parse/cidr.js';
+import type { OwnerReference, Persisted } from '../resource.js';
+import { API_VERSION, Component } from '../vocabulary.js';
 
 /** What one component's certificate says. */
 export interface ComponentCertificate {
@@ -57,7 +54,18 @@ export function componentCertificates(cluster: Pick<Cluster, 'metadata' | 'spec'
   ];
 }
 
-/** The CertificateAuthority and Certificates a Cluster owns. */
+/**
+ * The CertificateAuthority and Certificates a Cluster owns: the default `pki` of the Cluster
+ * controller in the provider packages' operator factories.
+ *
+ * @example
+ * ```ts
+ * import { clusterPki, createClusterController } from '@kubeception/sdk/cluster';
+ *
+ * const controller = createClusterController({ driver, pki: clusterPki });
+ * const { authority, certificates } = clusterPki(cluster); // 1 CertificateAuthority, 7 Certificates
+ * ```
+ */
 export function clusterPki(cluster: Persisted<Cluster>): { authority: CertificateAuthorityInput; certificates: CertificateInput[] } {
   const { name, namespace } = cluster.metadata;
   const owner: OwnerReference = {
