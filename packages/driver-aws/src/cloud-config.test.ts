@@ -8,12 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateCluster, type Cluster, type Persisted } from '@kubeception/sdk';
+import type { Cluster, Persisted } from '@kubeception/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { awsSpecOf, testCluster } from './cluster.test-support.js';
 import { bootFile, userDataText, type CloudConfig } from './cloud-config.js';
 import { planCluster } from './plan.js';
-import { provider, type AwsSpec } from './provider-spec.js';
 
 /** Whether `value` holds a C0 control character or DEL (newline, CR, NUL, …). */
 const hasControlCharacter = (value: string) => [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
@@ -40,28 +40,13 @@ const VALUES: readonly string[] = [
   '|',
 ];
 
-const base = validateCluster(
-  {
-    apiVersion: 'kubeception.io/v1alpha1',
-    kind: 'Cluster',
-    metadata: { name: 'prod', namespace: 'default', uid: '11111111-2222-4333-8444-555555555555' },
-    spec: {
-      provider: {
-        aws: {
-          region: 'eu-west-1',
-          instances: { master: { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0' }, worker: { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0' } },
-        },
-      },
-      kubernetes: { version: '1.33.1', api: { domain: 'api.prod.example.com' } },
-      ingress: { domain: 'prod.example.com' },
-      network: { podCIDR: '10.2.0.0/16' },
-      masters: { replicas: 1, cpus: 2, memory: '8Gi', disk: '50Gi' },
-      workers: [{ name: 'general', replicas: 1, cpus: 4, memory: '16Gi', disk: '100Gi' }],
-    },
-  },
-  { providers: [provider] },
-)._unsafeUnwrap() as unknown as Persisted<Cluster>;
-const aws = (base.spec.provider as { aws: AwsSpec }).aws;
+const base = testCluster({
+  name: 'prod',
+  namespace: 'default',
+  uid: '11111111-2222-4333-8444-555555555555',
+  pool: { name: 'general', cpus: 4, memory: '16Gi', disk: '100Gi' },
+});
+const aws = awsSpecOf(base);
 
 type Editable = { metadata: Record<string, unknown>; spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 const FIELDS: Record<string, (c: Editable, v: string) => void> = {

@@ -9,12 +9,12 @@ import type { ClusterDriver, DriverContext } from '@kubeception/sdk/cluster';
 import { startFakeEc2, type StartedFakeEc2 } from '@kubeception/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AMI, awsSpecOf, testClusterManifest } from './cluster.test-support.js';
 import { createAwsDriver } from './driver.js';
 import type { AwsWorld } from './observe.js';
 import { ownerTag } from './plan.js';
 import { provider, type AwsSpec } from './provider-spec.js';
 
-const AMI = 'ami-0123456789abcdef0';
 const model = createClusterModel({ providers: [provider] });
 const context: DriverContext = {
   cache: () => {
@@ -40,23 +40,7 @@ beforeEach(() => fake.requests.clear());
  * Each test has its own name: the driver remembers its creations for a while (EC2 is eventually consistent).
  */
 function cluster(name: string, aws: Record<string, unknown> = {}): Persisted<Cluster> {
-  const valid = model
-    .validate({
-      apiVersion: 'kubeception.io/v1alpha1',
-      kind: 'Cluster',
-      metadata: { name, namespace: 'team-a' },
-      spec: {
-        provider: {
-          aws: { region: 'eu-west-1', instances: { master: { instanceType: 'm5.large', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } }, ...aws },
-        },
-        kubernetes: { version: '1.33.1', api: { domain: `api.${name}.example.com` } },
-        ingress: { domain: `${name}.example.com` },
-        network: { podCIDR: '10.2.0.0/16' },
-        masters: { replicas: 1, cpus: 2, memory: '8Gi', disk: '50Gi' },
-        workers: [{ name: 'pool', replicas: 1, cpus: 2, memory: '8Gi', disk: '50Gi' }],
-      },
-    })
-    ._unsafeUnwrap();
+  const valid = model.validate(testClusterManifest({ name, namespace: 'team-a', aws }))._unsafeUnwrap();
   return { ...valid, metadata: { ...valid.metadata, uid: `uid-${name}`, resourceVersion: '1', generation: 1 } } as Persisted<Cluster>;
 }
 
@@ -65,7 +49,6 @@ const rewritten = (c: Persisted<Cluster>, aws: Record<string, unknown>): Persist
   ...c,
   spec: { ...c.spec, provider: { aws: { ...(c.spec.provider as { aws: object }).aws, ...aws } } },
 });
-const specOf = (c: Persisted<Cluster>) => (c.spec.provider as { aws: AwsSpec }).aws;
 const owned = (name: string) =>
   fake.state.userResources().filter((r) => r.tags[ownerTag(clusterId({ namespace: 'team-a', name }))] === 'owned' && r.state !== 'terminated');
 const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -73,8 +56,8 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
 /** Observes and applies until the driver is done; the Cluster with the nodes observe reported in its status, as the controller writes it. */
 async function build(c: Persisted<Cluster>): Promise<Persisted<Cluster>> {
   for (let pass = 0; pass < 300; pass++, await pause()) {
-    const observed = (await driver.observe(c, specOf(c), context))._unsafeUnwrap();
-    if ((await driver.apply(c, specOf(c), observed, context))._unsafeUnwrap().type === 'done')
+    const observed = (await driver.observe(c, awsSpecOf(c), context))._unsafeUnwrap();
+    if ((await driver.apply(c, awsSpecOf(c), observed, context))._unsafeUnwrap().type === 'done')
       return { ...c, status: { nodes: observed.nodes ?? [] } } as Persisted<Cluster>;
   }
   throw new Error('not built after 300 passes');
@@ -97,7 +80,7 @@ describe('deleting a Cluster whose spec.provider.aws no longer parses', () => {
     const broken = rewritten({ ...built, status: {} } as Persisted<Cluster>, {
       instances: { master: { instanceType: 'huge', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } },
     });
-    expect(provider.specSchema.safeParse(specOf(broken)).success).toBe(false);
+    expect(provider.specSchema.safeParse(awsSpecOf(broken)).success).toBe(false);
     expect((await driver.observe(broken, undefined, context))._unsafeUnwrap().provider.vpc).toBeDefined();
     await teardown(broken, undefined);
     expect(owned('unparsed')).toEqual([]);
@@ -121,37 +104,37 @@ describe('a region changed on a Cluster written before the CRD fixed it', () => 
   it('is refused by preflight, is looked for in the region its nodes run in, and its deletion deletes them there', async () => {
     const built = await build(cluster('moved'));
     const moved = rewritten(built, { region: 'us-east-1' });
-    const refused = (await driver.preflight?.(moved, specOf(moved), context))?._unsafeUnwrapErr();
+    const refused = (await driver.preflight?.(moved, awsSpecOf(moved), context))?._unsafeUnwrapErr();
     expect(refused).toMatchObject({ kind: 'InvalidSpec', reason: 'RegionChanged', terminal: true });
     expect(refused?.message).toContain("spec.provider.aws.region is us-east-1, but the cluster's nodes run in eu-west-1");
-    expect((await driver.observe(moved, specOf(moved), context))._unsafeUnwrap().provider.vpc).toBeDefined();
-    await teardown(moved, specOf(moved));
+    expect((await driver.observe(moved, awsSpecOf(moved), context))._unsafeUnwrap().provider.vpc).toBeDefined();
+    await teardown(moved, awsSpecOf(moved));
     expect(owned('moved')).toEqual([]);
     expect(fake.requests.all().filter((r) => r.region === 'us-east-1')).toEqual([]);
   }, 30_000);
 
   it('is not refused before any node was recorded (nothing tells where it was), nor in the region its nodes run in', async () => {
     const fresh = cluster('fresh', { region: 'us-east-1' });
-    expect((await driver.preflight?.(fresh, specOf(fresh), context))?.isOk()).toBe(true);
+    expect((await driver.preflight?.(fresh, awsSpecOf(fresh), context))?.isOk()).toBe(true);
     const built = {
       ...cluster('recorded'),
       status: { nodes: [{ name: 'recorded-master-0', role: 'master', ready: true, providerID: 'aws:///eu-west-1a/i-0123456789abcdef0' }] },
     } as Persisted<Cluster>;
-    expect((await driver.preflight?.(built, specOf(built), context))?.isOk()).toBe(true);
+    expect((await driver.preflight?.(built, awsSpecOf(built), context))?.isOk()).toBe(true);
   });
 });
 
 describe('EC2 failures', () => {
   it('an AuthFailure (a region the account does not serve) fails observe and cleanup with its message', async () => {
     const c = cluster('unserved', { region: 'us-west-1' });
-    const observed = await driver.observe(c, specOf(c), context);
+    const observed = await driver.observe(c, awsSpecOf(c), context);
     expect(observed._unsafeUnwrapErr()).toMatchObject({
       kind: 'Failed',
       terminal: true,
       message: expect.stringContaining('AuthFailure: AWS was not able to validate the provided access credentials'),
     });
     const world: AwsWorld = { vpc: { id: 'vpc-0123456789abcdef0', cidr: '10.0.0.0/16', tags: {} }, subnets: {}, securityGroups: {}, instances: {} };
-    const cleaned = await driver.cleanup(c, specOf(c), { provider: world, conditions: [] }, context);
+    const cleaned = await driver.cleanup(c, awsSpecOf(c), { provider: world, conditions: [] }, context);
     expect(cleaned._unsafeUnwrapErr()).toMatchObject({ kind: 'Failed', terminal: true, message: expect.stringContaining('AuthFailure') });
     expect(cleaned._unsafeUnwrapErr().cause).toBeInstanceOf(Error);
   });
@@ -159,7 +142,7 @@ describe('EC2 failures', () => {
   it('a retryable failure of one deletion is reported in the progress, with its message', async () => {
     const c = cluster('gone');
     const world: AwsWorld = { vpc: { id: 'vpc-0123456789abcdef0', cidr: '10.0.0.0/16', tags: {} }, subnets: {}, securityGroups: {}, instances: {} };
-    const progress = (await driver.cleanup(c, specOf(c), { provider: world, conditions: [] }, context))._unsafeUnwrap();
+    const progress = (await driver.cleanup(c, awsSpecOf(c), { provider: world, conditions: [] }, context))._unsafeUnwrap();
     expect(progress).toMatchObject({
       type: 'requeueAfter',
       reason: expect.stringContaining("deleting the VPC (1 of 1 to retry: InvalidVpcID.NotFound: The vpc ID 'vpc-0123456789abcdef0' does not exist"),

@@ -1,37 +1,23 @@
-import { clusterId, validateCluster, type Cluster, type Persisted } from '@kubeception/sdk';
+import { clusterId } from '@kubeception/sdk';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { AMI, awsSpecOf, testCluster } from './cluster.test-support.js';
 import { MANAGED_BY_TAG, ownerTag, planCluster, subnetCidr } from './plan.js';
-import { provider, type AwsSpec } from './provider-spec.js';
 
-const cluster = validateCluster(
-  {
-    apiVersion: 'kubeception.io/v1alpha1',
-    kind: 'Cluster',
-    metadata: { name: 'prod', namespace: 'default', uid: '11111111-2222-4333-8444-555555555555' },
-    spec: {
-      provider: {
-        aws: {
-          region: 'eu-west-1',
-          availabilityZones: { count: 3 },
-          vpcCIDR: '10.10.0.0/16',
-          instances: {
-            master: { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0' },
-            worker: { instanceType: 'm5.xlarge', ami: 'ami-0123456789abcdef0' },
-          },
-          tags: { team: 'platform' },
-        },
-      },
-      kubernetes: { version: '1.33.1', api: { domain: 'api.prod.example.com' } },
-      ingress: { domain: 'prod.example.com' },
-      network: { podCIDR: '10.2.0.0/16' },
-      masters: { replicas: 3, cpus: 2, memory: '8Gi', disk: '50Gi' },
-      workers: [{ name: 'general', replicas: 2, cpus: 4, memory: '16Gi', disk: '100Gi' }],
-    },
+const cluster = testCluster({
+  name: 'prod',
+  namespace: 'default',
+  uid: '11111111-2222-4333-8444-555555555555',
+  aws: {
+    availabilityZones: { count: 3 },
+    vpcCIDR: '10.10.0.0/16',
+    instances: { master: { instanceType: 'm5.large', ami: AMI }, worker: { instanceType: 'm5.xlarge', ami: AMI } },
+    tags: { team: 'platform' },
   },
-  { providers: [provider] },
-)._unsafeUnwrap() as unknown as Persisted<Cluster>;
-const plan = planCluster(cluster, (cluster.spec.provider as { aws: AwsSpec }).aws)._unsafeUnwrap();
+  masters: 3,
+  pool: { name: 'general', replicas: 2, cpus: 4, memory: '16Gi', disk: '100Gi' },
+});
+const plan = planCluster(cluster, awsSpecOf(cluster))._unsafeUnwrap();
 
 describe('planCluster', () => {
   it('puts a public and a private /24 in each zone, without overlap', () => {
@@ -56,7 +42,7 @@ describe('planCluster', () => {
   });
 
   it('gives each node a stable client token (≤ 64 characters) and user data without secrets', () => {
-    const again = planCluster(cluster, (cluster.spec.provider as { aws: AwsSpec }).aws)._unsafeUnwrap();
+    const again = planCluster(cluster, awsSpecOf(cluster))._unsafeUnwrap();
     expect(again.nodes.map((n) => n.clientToken)).toEqual(plan.nodes.map((n) => n.clientToken));
     expect(new Set(plan.nodes.map((n) => n.clientToken)).size).toBe(plan.nodes.length);
     for (const n of plan.nodes) {
@@ -80,7 +66,7 @@ describe('planCluster', () => {
   });
 
   it('tags everything with the one fixed tag an IAM policy can require, which the user cannot set', () => {
-    const aws = (cluster.spec.provider as { aws: AwsSpec }).aws;
+    const aws = awsSpecOf(cluster);
     expect(plan.tags[MANAGED_BY_TAG]).toBe('kubeception');
     expect(planCluster(cluster, aws, { managedBy: 'staging' })._unsafeUnwrap().tags[MANAGED_BY_TAG]).toBe('staging');
     expect(planCluster(cluster, { ...aws, tags: { [MANAGED_BY_TAG]: 'me' } })._unsafeUnwrapErr()).toEqual({
@@ -91,10 +77,7 @@ describe('planCluster', () => {
   });
 
   it('names nothing in the account after the name alone: a Cluster of the same name in another namespace shares no tag, name or ClientToken', () => {
-    const other = planCluster(
-      { ...cluster, metadata: { ...cluster.metadata, namespace: 'other' } },
-      (cluster.spec.provider as { aws: AwsSpec }).aws,
-    )._unsafeUnwrap();
+    const other = planCluster({ ...cluster, metadata: { ...cluster.metadata, namespace: 'other' } }, awsSpecOf(cluster))._unsafeUnwrap();
     expect(other.id).not.toBe(plan.id);
     expect(Object.keys(other.tags)).not.toContain(ownerTag(plan.id));
     const names = (p: typeof plan) => [...p.securityGroups.map((g) => g.name), ...p.nodes.map((n) => n.instanceName), ...p.nodes.map((n) => n.clientToken)];
@@ -127,7 +110,7 @@ describe('planCluster', () => {
   });
 
   it('opens SSH only when a key pair is set, and passes the key and root volume to instances', () => {
-    const aws = (cluster.spec.provider as { aws: AwsSpec }).aws;
+    const aws = awsSpecOf(cluster);
     const withKey = planCluster(cluster, { ...aws, sshKeyName: 'ops' })._unsafeUnwrap();
     expect(withKey.securityGroups[0]?.rules.at(-1)).toEqual({ protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '0.0.0.0/0' });
     expect(withKey.nodes[0]).toMatchObject({ keyName: 'ops', rootVolumeGiB: 50 });

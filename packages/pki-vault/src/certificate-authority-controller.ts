@@ -19,21 +19,10 @@ import {
   type PkiError,
   type Persisted,
 } from '@kubeception/sdk';
-import {
-  cacheIndex,
-  changedBeyondStatusOrFinalizer,
-  createController,
-  done,
-  objectKey,
-  patchConditions,
-  requeueAfter,
-  watchKind,
-  withFinalizer,
-  type Controller,
-  type ReconcileContext,
-} from '@kubeception/sdk/runtime';
+import { cacheIndex, done, objectKey, patchConditions, requeueAfter, watchKind, type Controller, type ReconcileContext } from '@kubeception/sdk/runtime';
 import { ResultAsync } from 'neverthrow';
 import { branch, notReady, reportPkiError, type PkiControllerError } from './conditions.js';
+import { createPkiController } from './pki-controller.js';
 import { BY_CLUSTER, clusterKey, clusterOf, coordinates, ownerOf } from './pki-index.js';
 import { PkiReason } from './reasons.js';
 
@@ -123,15 +112,13 @@ function applyValid(pki: PkiBackend, ca: Ca, ctx: Ctx) {
  */
 export function createCertificateAuthorityController(options: CertificateAuthorityControllerOptions): Controller {
   const { pki } = options;
-  return createController({
-    name: options.name ?? 'ca-operator',
+  return createPkiController({
+    options,
+    defaults: { name: 'ca-operator', concurrency: 2 },
     resource: CertificateAuthorityResource,
-    concurrency: options.concurrency ?? 2,
-    ...(options.namespace ? { namespace: options.namespace } : {}),
-    // its own status and finalizer writes queue nothing: the pass its finalizer caused re-read the
-    // mount, the CA and every role from Vault for nothing (9 of a cluster's 35 Vault requests); a
-    // resync still checks Vault
-    predicate: changedBeyondStatusOrFinalizer(Finalizer.CaOperator),
+    // its own writes queue nothing: the pass its finalizer caused re-read the mount, the CA and
+    // every role from Vault for nothing (9 of a cluster's 35 Vault requests)
+    finalizer: Finalizer.CaOperator,
     indexes: [cacheIndex({ resource: CertificateAuthorityResource, name: BY_CLUSTER, fn: clusterOf })],
     watches: [
       // a Cluster appearing wakes the CAs waiting for it; one going makes its CAs report it (no
@@ -158,18 +145,13 @@ export function createCertificateAuthorityController(options: CertificateAuthori
             : [],
       }),
     ],
-    reconcile: withFinalizer(Finalizer.CaOperator, {
-      apply: (ca, ctx) =>
-        validateCertificateAuthority(ca).match(
-          () => applyValid(pki, ca, ctx),
-          (invalid) => notReady(ca, ctx, Reason.InvalidSpec, invalid.message).map(() => done()),
-        ),
-      // only a mount this CA owns is revoked and removed (destroyAuthority checks the owner)
-      cleanup: (ca, ctx) =>
-        pki
-          .destroyAuthority(coordinates(ca), ownerOf(ca))
-          .map(() => done())
-          .orElse((error) => reportPkiError(ca, ctx, error)),
-    }),
+    validate: validateCertificateAuthority,
+    apply: (ca, ctx) => applyValid(pki, ca, ctx),
+    // only a mount this CA owns is revoked and removed (destroyAuthority checks the owner)
+    cleanup: (ca, ctx) =>
+      pki
+        .destroyAuthority(coordinates(ca), ownerOf(ca))
+        .map(() => done())
+        .orElse((error) => reportPkiError(ca, ctx, error)),
   });
 }

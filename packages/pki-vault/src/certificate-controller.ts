@@ -18,20 +18,11 @@ import {
   type Persisted,
 } from '@kubeception/sdk';
 import { SecretResource } from '@kubeception/sdk/kube';
-import {
-  cacheIndex,
-  changedBeyondStatusOrFinalizer,
-  createController,
-  done,
-  objectKey,
-  waitFor,
-  watchKind,
-  withFinalizer,
-  type Controller,
-} from '@kubeception/sdk/runtime';
+import { cacheIndex, done, objectKey, waitFor, watchKind, type Controller } from '@kubeception/sdk/runtime';
 import { notReady } from './conditions.js';
 import { cleanup, issue, keepReady, type Ctx, type IssueDeps } from './certificate-issue.js';
 import { ownedBy, secretConflict, secretPems } from './certificate-secret.js';
+import { createPkiController } from './pki-controller.js';
 import { BY_CLUSTER, clusterKey, clusterOf } from './pki-index.js';
 import { PkiReason } from './reasons.js';
 import { issueReason } from './renewal.js';
@@ -85,7 +76,7 @@ function applyValid(deps: IssueDeps, cert: Persisted<Certificate>, ctx: Ctx) {
   if (secret !== undefined && !ownedBy(secret, cert))
     return notReady(cert, ctx, PkiReason.SecretConflict, secretConflict(secret, cert).message).map(() => done());
   const why = issueReason(cert, secretPems(secret), ca.status?.certificate ?? '', deps.now());
-  return why !== undefined ? issue(deps, cert, ctx, ca, secret, why) : keepReady(deps, cert, ctx);
+  return why !== undefined ? issue(deps, { cert, ctx, ca, secret, why }) : keepReady(deps, cert, ctx);
 }
 
 /**
@@ -98,13 +89,11 @@ function applyValid(deps: IssueDeps, cert: Persisted<Certificate>, ctx: Ctx) {
  */
 export function createCertificateController(options: CertificateControllerOptions): Controller {
   const deps: IssueDeps = { pki: options.pki, now: options.now ?? (() => new Date()) };
-  return createController({
-    name: options.name ?? 'cert-operator',
+  return createPkiController({
+    options,
+    defaults: { name: 'cert-operator', concurrency: 4 },
     resource: CertificateResource,
-    concurrency: options.concurrency ?? 4,
-    ...(options.namespace ? { namespace: options.namespace } : {}),
-    // its own status and finalizer writes queue nothing (a full resync still looks at every Certificate)
-    predicate: changedBeyondStatusOrFinalizer(Finalizer.CertOperator),
+    finalizer: Finalizer.CertOperator,
     indexes: [
       cacheIndex({ resource: CertificateResource, name: BY_CLUSTER, fn: clusterOf }),
       cacheIndex({ resource: CertificateResource, name: BY_SECRET, fn: secretKeyOf }),
@@ -116,13 +105,8 @@ export function createCertificateController(options: CertificateControllerOption
       // a Secret changed or gone concerns every Certificate naming it (its owner, and one waiting in SecretConflict)
       watchKind({ resource: SecretResource, map: (secret, certs) => certs.byIndex(BY_SECRET, objectKey(secret)).map((c) => objectKey(c)) }),
     ],
-    reconcile: withFinalizer(Finalizer.CertOperator, {
-      apply: (cert, ctx) =>
-        validateCertificate(cert).match(
-          () => applyValid(deps, cert, ctx),
-          (invalid) => notReady(cert, ctx, Reason.InvalidSpec, invalid.message).map(() => done()),
-        ),
-      cleanup: (cert, ctx) => cleanup(deps, cert, ctx),
-    }),
+    validate: validateCertificate,
+    apply: (cert, ctx) => applyValid(deps, cert, ctx),
+    cleanup: (cert, ctx) => cleanup(deps, cert, ctx),
   });
 }

@@ -38,6 +38,18 @@ export interface IssueDeps {
   readonly now: () => Date;
 }
 
+/** One issue of a certificate: for whom, from which CA, into which Secret, and why. */
+export interface Issuance {
+  readonly cert: Cert;
+  readonly ctx: Ctx;
+  /** The Ready CA of the Certificate's cluster. */
+  readonly ca: Ca;
+  /** The Certificate's Secret, when it exists (it is the Certificate's own). */
+  readonly secret: Persisted<Secret> | undefined;
+  /** What made the issue necessary (see `issueReason`). */
+  readonly why: string;
+}
+
 /** How long a Certificate whose issue Vault answered from another root waits before looking again. */
 const AUTHORITY_RECHECK_MS = 30_000;
 
@@ -83,7 +95,8 @@ function refuseIssued(deps: IssueDeps, cert: Cert, ctx: Ctx, issued: IssuedCerti
 }
 
 /** Writes what Vault issued into the Certificate's own Secret, unless Vault signed with another root than the CA reports or gave another subject than asked. */
-function store(deps: IssueDeps, cert: Cert, ctx: Ctx, ca: Ca, secret: Persisted<Secret> | undefined, issued: IssuedCertificate, at: Date, why: string) {
+function store(deps: IssueDeps, job: Issuance, issued: IssuedCertificate, at: Date) {
+  const { cert, ctx, ca, secret, why } = job;
   if (!sameCertificate(issued.caCertificate, ca.status?.certificate ?? '')) {
     const message = `Vault issued from another root than CertificateAuthority ${ca.metadata.name} reports; waiting for it to report the new root`;
     return notReady(cert, ctx, PkiReason.AuthorityChanged, message).map(() => requeueAfter(AUTHORITY_RECHECK_MS));
@@ -98,31 +111,19 @@ function store(deps: IssueDeps, cert: Cert, ctx: Ctx, ca: Ca, secret: Persisted<
 }
 
 /**
- * Issues from the CA of the Certificate's namespace (`why` says what made it necessary), after
+ * Issues `job` from the CA of the Certificate's namespace (`job.why` says what made it necessary), after
  * refusing what the CA cannot give as asked (a lifetime, organizations: `checkRequest`).
  */
-export function issue(
-  deps: IssueDeps,
-  cert: Cert,
-  ctx: Ctx,
-  ca: Ca,
-  secret: Persisted<Secret> | undefined,
-  why: string,
-): ResultAsync<Action, PkiControllerError> {
+export function issue(deps: IssueDeps, job: Issuance): ResultAsync<Action, PkiControllerError> {
+  const { cert, ctx, ca } = job;
   return checkRequest(cert, ca).match(
-    () => issueChecked(deps, cert, ctx, ca, secret, why),
+    () => issueChecked(deps, job),
     (refusal) => notReady(cert, ctx, refusal.reason, refusal.message).map(() => done()),
   );
 }
 
-function issueChecked(
-  deps: IssueDeps,
-  cert: Cert,
-  ctx: Ctx,
-  ca: Ca,
-  secret: Persisted<Secret> | undefined,
-  why: string,
-): ResultAsync<Action, PkiControllerError> {
+function issueChecked(deps: IssueDeps, job: Issuance): ResultAsync<Action, PkiControllerError> {
+  const { cert, ctx, ca, why } = job;
   const at = deps.now();
   const ttl = ttlWithin(cert, ca.status?.notAfter ?? '', at);
   if (ttl === undefined)
@@ -137,7 +138,7 @@ function issueChecked(
   const request = { cluster: coordinates(cert), role, commonName, dnsNames, ipAddresses, ttl: formatDuration(ttl) };
   return branch(
     deps.pki.issue(request),
-    (issued) => store(deps, cert, ctx, ca, secret, issued, at, why),
+    (issued) => store(deps, job, issued, at),
     (error) => reportPkiError(cert, ctx, error),
   );
 }

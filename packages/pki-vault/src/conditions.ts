@@ -5,7 +5,8 @@ import { ResultAsync, errAsync, okAsync, type Result } from 'neverthrow';
 import type { KubeError } from '@kubeception/sdk/kube';
 import type { KubeObject, Persisted, Condition } from '@kubeception/sdk';
 
-type WithConditions = KubeObject & { status?: { conditions?: Condition[] } };
+/** An object with `status.conditions`. */
+export type WithConditions = KubeObject & { status?: { conditions?: Condition[] } };
 
 /** Errors of the PKI controllers. */
 export type PkiControllerError =

@@ -15,6 +15,7 @@ import {
   ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { ResultAsync } from 'neverthrow';
+import type { PlannedSubnet } from '../plan.js';
 import { DONE_TAG, type StageOptions, type StageStep } from './stage.js';
 
 /** The VPC: created, then given DNS hostnames (instances get public DNS names) and marked configured. */
@@ -42,18 +43,17 @@ export function gatewayStage(stage: StageOptions): StageStep {
 
 /** The subnets: every missing one created at once, then the public ones set to give instances public addresses. */
 export function subnetsStage(stage: StageOptions): StageStep {
+  const { world } = stage;
+  const create = (s: PlannedSubnet) => ({
+    what: `subnet ${s.role}`,
+    command: new CreateSubnetCommand({ VpcId: world.vpc?.id, CidrBlock: s.cidr, AvailabilityZone: s.zone, TagSpecifications: stage.tagged('subnet', s.role) }),
+  });
+  return stage.createMissing('subnets', 'creating subnets', create) ?? publicAddressesStep(stage);
+}
+
+/** The public subnets set to give instances public addresses (each marked configured). */
+function publicAddressesStep(stage: StageOptions): StageStep {
   const { plan, world } = stage;
-  const missing = plan.subnets.filter((s) => !world.subnets[s.role]);
-  if (missing.length > 0) {
-    const creates = missing.map((s) =>
-      stage.create(
-        s.role,
-        `subnet ${s.role}`,
-        new CreateSubnetCommand({ VpcId: world.vpc?.id, CidrBlock: s.cidr, AvailabilityZone: s.zone, TagSpecifications: stage.tagged('subnet', s.role) }),
-      ),
-    );
-    return ResultAsync.combine(creates).map((steps) => steps[0] ?? stage.again('creating subnets'));
-  }
   const unconfigured = plan.subnets.filter((s) => s.public && world.subnets[s.role]?.tags[DONE_TAG] !== 'true');
   if (unconfigured.length === 0) return undefined;
   const ids = unconfigured.map((s) => world.subnets[s.role]?.id ?? '');

@@ -17,23 +17,22 @@ export interface MissingRule {
 
 /** The security groups: created, then given their rules. */
 export function securityGroupsStage(stage: StageOptions): StageStep {
+  const { world } = stage;
+  const create = (g: Plan['securityGroups'][number]) => ({
+    what: `security group ${g.name}`,
+    command: new CreateSecurityGroupCommand({
+      GroupName: g.name,
+      Description: `Kubeception ${g.name}`,
+      VpcId: world.vpc?.id,
+      TagSpecifications: stage.tagged('security-group', g.role, g.name),
+    }),
+  });
+  return stage.createMissing('securityGroups', 'creating security groups', create) ?? rulesStep(stage);
+}
+
+/** Every planned ingress rule the groups lack opened (a rule another pass opened meanwhile is fine). */
+function rulesStep(stage: StageOptions): StageStep {
   const { plan, world } = stage;
-  const missingGroups = plan.securityGroups.filter((g) => !world.securityGroups[g.role]);
-  if (missingGroups.length > 0) {
-    const creates = missingGroups.map((g) =>
-      stage.create(
-        g.role,
-        `security group ${g.name}`,
-        new CreateSecurityGroupCommand({
-          GroupName: g.name,
-          Description: `Kubeception ${g.name}`,
-          VpcId: world.vpc?.id,
-          TagSpecifications: stage.tagged('security-group', g.role, g.name),
-        }),
-      ),
-    );
-    return ResultAsync.combine(creates).map((steps) => steps[0] ?? stage.again('creating security groups'));
-  }
   const missing = missingRules(plan, world);
   if (missing.length === 0) return undefined;
   const authorize = missing.map(({ id, rule }) =>

@@ -4,18 +4,17 @@
  * what `observeWorld` finds there, as `applyPlan` makes them.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { validateCluster, type Cluster, type Persisted } from '@kubeception/sdk';
 import type { DriverError, DriverProgress } from '@kubeception/sdk/cluster';
 import type { Result } from 'neverthrow';
 import { startFakeEc2, type StartedFakeEc2 } from '@kubeception/testing';
+import { AMI, awsSpecOf, testCluster } from '../cluster.test-support.js';
 import { observeWorld, type AwsWorld } from '../observe.js';
 import { PendingCreations } from '../pending.js';
 import { planCluster, type Plan } from '../plan.js';
-import { provider, type AwsSpec } from '../provider-spec.js';
 import { stageOptions, visibleRoles, type BootTokens, type StageOptions, type StageStep } from './stage.js';
 
 /** The image every test Cluster boots. */
-export const AMI = 'ami-0123456789abcdef0';
+export { AMI } from '../cluster.test-support.js';
 
 /** A stage, as `applyPlan`'s table holds it. */
 export type Stage = (stage: StageOptions) => StageStep;
@@ -55,27 +54,14 @@ export interface TestCluster {
 
 /** The plan of a valid Cluster `demo/<name>` (uid `uid-<name>`, one master) in eu-west-1. */
 export function testPlan(name: string, options: TestCluster = {}): Plan {
-  const input = {
-    apiVersion: 'kubeception.io/v1alpha1',
-    kind: 'Cluster',
-    metadata: { name, namespace: 'demo', uid: `uid-${name}` },
-    spec: {
-      provider: {
-        aws: {
-          region: 'eu-west-1',
-          instances: { master: { instanceType: 'm5.large', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } },
-          ...options.aws,
-        },
-      },
-      kubernetes: { version: '1.33.1', api: { domain: `api.${name}.example.com` } },
-      ingress: { domain: `${name}.example.com` },
-      network: { podCIDR: '10.2.0.0/16' },
-      masters: { replicas: 1, cpus: 2, memory: '8Gi', disk: '50Gi' },
-      workers: [{ name: 'pool', replicas: options.workers ?? 2, cpus: 2, memory: '8Gi', disk: '50Gi' }],
-    },
-  };
-  const cluster = validateCluster(input, { providers: [provider] })._unsafeUnwrap() as unknown as Persisted<Cluster>;
-  return planCluster(cluster, (cluster.spec.provider as { aws: AwsSpec }).aws)._unsafeUnwrap();
+  const cluster = testCluster({
+    name,
+    namespace: 'demo',
+    uid: `uid-${name}`,
+    aws: options.aws ?? {},
+    pool: { replicas: options.workers ?? 2 },
+  });
+  return planCluster(cluster, awsSpecOf(cluster))._unsafeUnwrap();
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));

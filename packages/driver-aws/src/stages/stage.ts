@@ -10,7 +10,7 @@
 import { CreateTagsCommand, type EC2Client, type ResourceType, type Tag, type TagSpecification } from '@aws-sdk/client-ec2';
 import type { SecretValue } from '@kubeception/sdk';
 import type { DriverError, DriverProgress } from '@kubeception/sdk/cluster';
-import { okAsync, type ResultAsync } from 'neverthrow';
+import { ResultAsync, okAsync } from 'neverthrow';
 import { sendEc2, type Ec2Command } from '../ec2-command.js';
 import type { AwsWorld } from '../observe.js';
 import type { PendingCreations } from '../pending.js';
@@ -36,6 +36,15 @@ export interface BootTokens {
 /** A stage's step toward the plan, or `undefined` when its part of the plan is as planned. */
 export type StageStep = ResultAsync<DriverProgress, DriverError> | undefined;
 
+/** The kinds of resources a plan lists and observe finds by role. */
+export type PlannedKind = 'subnets' | 'securityGroups';
+
+/** How to create a planned resource: what it is (in the reasons of progress) and the command. */
+export interface Creation {
+  readonly what: string;
+  readonly command: Ec2Command;
+}
+
 /** What every stage is given. */
 export interface StageOptions {
   /** What the Cluster needs. */
@@ -50,6 +59,12 @@ export interface StageOptions {
   readonly again: (reason: string, factor?: number) => DriverProgress;
   /** Creates the resource of `role` with `command`, unless a creation of it is still becoming visible. */
   readonly create: (role: string, what: string, command: Ec2Command) => ResultAsync<DriverProgress, DriverError>;
+  /**
+   * Creates the planned resources of `kind` that observe did not find, all at once, each as
+   * {@link StageOptions.create} does: the first one's progress (else `again(reason)`), or
+   * `undefined` when none is missing.
+   */
+  readonly createMissing: <K extends PlannedKind>(kind: K, reason: string, creation: (resource: Plan[K][number]) => Creation) => StageStep;
   /** The tag specification of a resource of `role`: the plan's tags, the role, and `Name` (`<cluster-id>-<role>` unless given). */
   readonly tagged: (type: ResourceType, role: string, name?: string) => TagSpecification[];
   /** Tags the resource `id` as configured ({@link DONE_TAG}). */
@@ -74,15 +89,26 @@ export function stageOptions(inputs: StageInputs): StageOptions {
   const { ec2, plan, world, pollMs, pending, boot } = inputs;
   const again = (reason: string, factor = 1): DriverProgress => ({ type: 'requeueAfter', ms: Math.max(1, Math.round(pollMs * factor)), reason });
   const send = (command: Ec2Command) => sendEc2(ec2, command);
+  const create: StageOptions['create'] = (role, what, command) => {
+    if (pending.pending(plan.id, role)) return okAsync(again(`waiting for the new ${what} to become visible`, 0.5));
+    return send(command).map(() => (pending.record(plan.id, role), again(`creating ${what}`)));
+  };
   return {
     plan,
     world,
     boot,
     send,
     again,
-    create: (role, what, command) => {
-      if (pending.pending(plan.id, role)) return okAsync(again(`waiting for the new ${what} to become visible`, 0.5));
-      return send(command).map(() => (pending.record(plan.id, role), again(`creating ${what}`)));
+    create,
+    createMissing: <K extends PlannedKind>(kind: K, reason: string, creation: (resource: Plan[K][number]) => Creation) => {
+      const planned: readonly Plan[K][number][] = plan[kind];
+      const missing = planned.filter((p) => !world[kind][p.role]);
+      if (missing.length === 0) return undefined;
+      const creates = missing.map((p) => {
+        const { what, command } = creation(p);
+        return create(p.role, what, command);
+      });
+      return ResultAsync.combine(creates).map((steps) => steps[0] ?? again(reason));
     },
     tagged: (type, role, name = `${plan.id}-${role}`) => [
       {

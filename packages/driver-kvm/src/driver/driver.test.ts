@@ -3,7 +3,7 @@
  * workload controllers), its caches fed by real informers: refusals that must hold without
  * touching anything, and a deletion that finds everything from the Cluster's ID alone.
  */
-import { createClusterModel, type Cluster, type Persisted } from '@kubeception/sdk';
+import type { Cluster, Persisted } from '@kubeception/sdk';
 import type { DriverContext, DriverWatch } from '@kubeception/sdk/cluster';
 import { ConfigMapResource, createKubeClient, DaemonSetResource, NamespaceResource, type KubeClient } from '@kubeception/sdk/kube';
 import { InformerCache } from '@kubeception/sdk/runtime';
@@ -12,15 +12,14 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryNetworkStore, type MemoryNetworkStore } from '../network/memory-store.js';
 import { ledgerKey, NETWORK_LEDGER_NAME } from '../network/ledger.js';
-import { provider, type KvmSpec } from '../provider-spec.js';
 import { kvmClusterIdentity } from '../render/cluster.js';
 import { flannelEtcdPrefix } from '../render/flannel.js';
+import { kvmSpecOf, persistedCluster } from '../render/test-fixtures.js';
 import { createKvmDriver } from './driver.js';
 import { MANAGED } from './host.js';
 
 const OPERATOR = 'kubeception-system';
 const AGENT = 'kvm-driver-test';
-const model = createClusterModel({ providers: [provider] });
 
 let host: SimulatedHost;
 let kube: KubeClient;
@@ -29,28 +28,9 @@ let context: DriverContext;
 let driver: ReturnType<typeof createKvmDriver>;
 const stop = new AbortController();
 
-/** A validated, persisted KVM Cluster `namespace/name` (as the controller hands it to the driver). */
-function cluster(namespace: string, name: string): Persisted<Cluster> {
-  const object = {
-    apiVersion: 'kubeception.io/v1alpha1',
-    kind: 'Cluster',
-    metadata: { name, namespace },
-    spec: {
-      provider: { kvm: { nodeSelector: { 'kubeception.io/vm-host': 'true' } } },
-      kubernetes: { version: '1.33.1', api: { domain: `api.${name}.example.com` } },
-      ingress: { domain: `${name}.example.com` },
-      network: { podCIDR: '10.2.0.0/16' },
-      masters: { replicas: 1, cpus: 1, memory: '1Gi', disk: '10Gi' },
-      workers: [],
-    },
-  };
-  const valid = model.validate(object)._unsafeUnwrap();
-  return {
-    ...valid,
-    metadata: { ...valid.metadata, name, namespace, uid: `uid-${namespace}-${name}`, resourceVersion: '1', generation: 1 },
-  } as Persisted<Cluster>;
-}
-const specOf = (c: Persisted<Cluster>) => (c.spec.provider as { kvm: KvmSpec }).kvm;
+/** A validated, persisted KVM Cluster `namespace/name` of one master on the VM hosts (as the controller hands it to the driver). */
+const cluster = (namespace: string, name: string) =>
+  persistedCluster(namespace, name, { kvm: { nodeSelector: { 'kubeception.io/vm-host': 'true' } }, workers: 0 });
 const withFlannel = (c: Persisted<Cluster>, flannel: object): Persisted<Cluster> => ({
   ...c,
   spec: { ...c.spec, network: { ...c.spec.network, flannel: { ...c.spec.network.flannel, ...flannel } } },
@@ -80,9 +60,9 @@ const writesSince = (mark: number) =>
 
 /** One pass as the Cluster controller makes it: preflight, observe, apply. */
 const applyPass = (c: Persisted<Cluster>) =>
-  (driver.preflight?.(c, specOf(c), context) ?? driver.observe(c, specOf(c), context).map(() => undefined))
-    .andThen(() => driver.observe(c, specOf(c), context))
-    .andThen((observed) => driver.apply(c, specOf(c), observed, context));
+  (driver.preflight?.(c, kvmSpecOf(c), context) ?? driver.observe(c, kvmSpecOf(c), context).map(() => undefined))
+    .andThen(() => driver.observe(c, kvmSpecOf(c), context))
+    .andThen((observed) => driver.apply(c, kvmSpecOf(c), observed, context));
 
 beforeAll(async () => {
   host = await startSimulatedHost({
@@ -115,7 +95,7 @@ describe('a running Cluster', () => {
       async () => (await applyPass(chg))._unsafeUnwrap(),
       () => vm() !== undefined && Object.keys(ledgerData()).length > 0,
     );
-    allocated = (await driver.observe(chg, specOf(chg), context))._unsafeUnwrap().network?.flannel;
+    allocated = (await driver.observe(chg, kvmSpecOf(chg), context))._unsafeUnwrap().network?.flannel;
   }, 30_000);
 
   it('has its network, flannel config and VMs', async () => {
@@ -129,28 +109,28 @@ describe('a running Cluster', () => {
   ])('refuses its flannel %s changed after allocation, terminally, and writes nothing', async (_what, flannel, field) => {
     const changed = withFlannel(chg, flannel);
     const mark = host.kube.requests.all().length;
-    const refused = (await driver.preflight?.(changed, specOf(changed), context))?._unsafeUnwrapErr();
+    const refused = (await driver.preflight?.(changed, kvmSpecOf(changed), context))?._unsafeUnwrapErr();
     expect(refused).toMatchObject({
       reason: 'AllocationImmutable',
       terminal: true,
       message: expect.stringContaining(`spec.network.flannel cannot change once allocated (from ${field} `),
     });
-    const observed = (await driver.observe(changed, specOf(changed), context))._unsafeUnwrap();
-    expect((await driver.apply(changed, specOf(changed), observed, context))._unsafeUnwrapErr().reason).toBe('AllocationImmutable');
+    const observed = (await driver.observe(changed, kvmSpecOf(changed), context))._unsafeUnwrap();
+    expect((await driver.apply(changed, kvmSpecOf(changed), observed, context))._unsafeUnwrapErr().reason).toBe('AllocationImmutable');
     expect(writesSince(mark)).toEqual([]);
     expect(ledgerData()[ledgerKey('team-a/chg')]).toContain(allocated?.network);
   });
 
   it('goes on with its flannel set to exactly what it holds', async () => {
     const same = withFlannel(chg, { ...allocated });
-    expect((await driver.preflight?.(same, specOf(same), context))?.isOk()).toBe(true);
+    expect((await driver.preflight?.(same, kvmSpecOf(same), context))?.isOk()).toBe(true);
   });
 
   it('renders nothing while deleting: a size no VM renders with keeps no Cluster', async () => {
     const huge = { ...chg, spec: { ...chg.spec, masters: { ...chg.spec.masters, memory: '1e30' } } } as Persisted<Cluster>;
-    const running = (await driver.observe(huge, specOf(huge), context))._unsafeUnwrap();
+    const running = (await driver.observe(huge, kvmSpecOf(huge), context))._unsafeUnwrap();
     expect(running.provider.unrenderable?.message).toContain('spec.masters.memory: 1e30 is too large');
-    const gone = (await driver.observe(deleting(huge), specOf(huge), context))._unsafeUnwrap();
+    const gone = (await driver.observe(deleting(huge), kvmSpecOf(huge), context))._unsafeUnwrap();
     expect(gone.provider).toEqual({ world: gone.provider.world });
   });
 
@@ -186,7 +166,7 @@ describe('a Cluster refused NamespaceTaken', () => {
       async () => cachedNamespace(id),
       (ns) => ns !== undefined,
     );
-    expect((await driver.preflight?.(next, specOf(next), context))?._unsafeUnwrapErr()).toMatchObject({ reason: 'NamespaceTaken', terminal: true });
+    expect((await driver.preflight?.(next, kvmSpecOf(next), context))?._unsafeUnwrapErr()).toMatchObject({ reason: 'NamespaceTaken', terminal: true });
 
     const squat = cachedNamespace(id);
     if (squat === undefined) throw new Error('the squatting namespace is not cached');
@@ -200,7 +180,7 @@ describe('a Cluster refused NamespaceTaken', () => {
     );
     // the controller maps the namespace's last state, deleted, to the Cluster, which passes now
     expect(namespaceWatch().clusters(squat, true)).toEqual([{ name: 'next', namespace: 'team-b' }]);
-    expect((await driver.preflight?.(next, specOf(next), context))?.isOk()).toBe(true);
+    expect((await driver.preflight?.(next, kvmSpecOf(next), context))?.isOk()).toBe(true);
     expect(namespaceWatch().clusters(squat, true)).toEqual([]);
   }, 30_000);
 });

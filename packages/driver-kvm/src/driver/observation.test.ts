@@ -1,34 +1,12 @@
 /** What `observe` reports from a world: nothing rendered while deleting or before the network is known; the plan once it is. */
-import { createClusterModel, type Cluster, type Persisted } from '@kubeception/sdk';
 import { describe, expect, it } from 'vitest';
-import { provider, type KvmSpec } from '../provider-spec.js';
-import { sampleInputs } from '../render/test-fixtures.js';
+import { kvmSpecOf, persistedCluster, sampleInputs } from '../render/test-fixtures.js';
 import { observation } from './observation.js';
 import { createRenderCache } from './render-cache.js';
 import type { KvmWorld } from './world.js';
 
-const model = createClusterModel({ providers: [provider] });
-
-/** A validated, persisted KVM Cluster `team-a/<name>` with one master and one worker. */
-function cluster(name: string): Persisted<Cluster> {
-  const valid = model
-    .validate({
-      apiVersion: 'kubeception.io/v1alpha1',
-      kind: 'Cluster',
-      metadata: { name, namespace: 'team-a' },
-      spec: {
-        provider: { kvm: {} },
-        kubernetes: { version: '1.33.1', api: { domain: `api.${name}.example.com` } },
-        ingress: { domain: `${name}.example.com` },
-        network: { podCIDR: '10.2.0.0/16' },
-        masters: { replicas: 1, cpus: 1, memory: '1Gi', disk: '10Gi' },
-        workers: [{ name: 'pool', replicas: 1, cpus: 1, memory: '1Gi', disk: '10Gi' }],
-      },
-    })
-    ._unsafeUnwrap();
-  return { ...valid, metadata: { ...valid.metadata, uid: `uid-${name}`, resourceVersion: '1', generation: 1 } } as Persisted<Cluster>;
-}
-const specOf = (c: Persisted<Cluster>) => (c.spec.provider as { kvm: KvmSpec }).kvm;
+/** A persisted KVM Cluster `team-a/<name>` with one master and one worker. */
+const cluster = (name: string) => persistedCluster('team-a', name);
 
 /** A world with nothing on the host yet, holding `network` when given. */
 const world = (network?: KvmWorld['network']): KvmWorld => ({
@@ -48,12 +26,12 @@ describe('observation', () => {
     const found = world({ network: '10.64.0.0/24', vni: 1 });
     expect(observation({ cluster: c, spec: undefined, world: found, renders: renders() })).toEqual({ provider: { world: found }, conditions: [] });
     const deleting = { ...c, metadata: { ...c.metadata, deletionTimestamp: '2025-01-01T00:00:00Z' } };
-    expect(observation({ cluster: deleting, spec: specOf(c), world: found, renders: renders() })).toEqual({ provider: { world: found }, conditions: [] });
+    expect(observation({ cluster: deleting, spec: kvmSpecOf(c), world: found, renders: renders() })).toEqual({ provider: { world: found }, conditions: [] });
   });
 
   it('has no rendering nor plan before the network is known, and says it is being allocated', () => {
     const c = cluster('new');
-    const observed = observation({ cluster: c, spec: specOf(c), world: world(), renders: renders() });
+    const observed = observation({ cluster: c, spec: kvmSpecOf(c), world: world(), renders: renders() });
     expect(observed.provider.rendered).toBeUndefined();
     expect(observed.provider.plan).toBeUndefined();
     expect(conditionOf(observed, 'NetworkReady')).toMatchObject({ status: 'False', message: 'allocating the flannel network' });
@@ -62,7 +40,7 @@ describe('observation', () => {
 
   it('renders the Cluster with its network and plans everything onto an empty host', () => {
     const c = cluster('held');
-    const observed = observation({ cluster: c, spec: specOf(c), world: world({ network: '10.64.0.0/24', vni: 1 }), renders: renders() });
+    const observed = observation({ cluster: c, spec: kvmSpecOf(c), world: world({ network: '10.64.0.0/24', vni: 1 }), renders: renders() });
     expect(observed.provider.rendered?.nodes.map((n) => n.name)).toEqual(['held-master-0', 'held-pool-0']);
     expect(observed.provider.plan?.applies.length).toBeGreaterThan(0);
     expect(observed.network).toEqual({ flannel: { network: '10.64.0.0/24', vni: 1 }, podCIDR: '10.2.0.0/16' });
@@ -74,7 +52,7 @@ describe('observation', () => {
     const valid = cluster('unsafe');
     const c = { ...valid, spec: { ...valid.spec, workers: valid.spec.workers.map((pool) => ({ ...pool, labels: { 'example.com/role': 'a\nb' } })) } };
     for (const found of [world(), world({ network: '10.64.0.0/24', vni: 1 })]) {
-      const observed = observation({ cluster: c, spec: specOf(c), world: found, renders: renders() });
+      const observed = observation({ cluster: c, spec: kvmSpecOf(c), world: found, renders: renders() });
       expect(observed.provider.unrenderable).toMatchObject({ kind: 'Unrenderable' });
       expect(observed.provider.plan).toBeUndefined();
       expect(conditionOf(observed, 'InfrastructureReady')).toMatchObject({ status: 'False', reason: 'InvalidSpec' });

@@ -11,15 +11,13 @@ const sources: Secret[] = [
   { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'demo-api', namespace: 'default' }, data: { 'tls.crt': 'Y2VydA==' } },
 ];
 
+/** A host with nothing of the cluster on it yet: its network ledgered, no guest API. */
+const emptyWorld = (): KvmWorld => ({ objects: new Map(), pods: [], certificates: [], ledgered: true, guest: { reachable: false, reason: 'no VM' } });
+
 /** A world where `cluster` (rendered) runs converged at `version`. */
 function converged(cluster: KvmCluster, version = cluster.spec.kubernetes.version): KvmWorld {
   const rendered = renderCluster(cluster, sampleInputs)._unsafeUnwrap();
-  const plan = planCluster(
-    cluster,
-    { objects: new Map(), pods: [], certificates: [], ledgered: true, guest: { reachable: false, reason: '' } },
-    rendered,
-    sources,
-  );
+  const plan = planCluster(cluster, emptyWorld(), rendered, sources);
   const objects = new Map<string, Persisted<KubeObject>>();
   for (const o of plan.applies) {
     const status = o.kind === 'Deployment' ? { status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1 } } : {};
@@ -61,12 +59,7 @@ describe('planCluster', () => {
   it('writes every host object of a new cluster at once, and the Secret copies', () => {
     const cluster = sampleCluster();
     const rendered = renderCluster(cluster, sampleInputs)._unsafeUnwrap();
-    const plan = planCluster(
-      cluster,
-      { objects: new Map(), pods: [], certificates: [], ledgered: true, guest: { reachable: false, reason: 'no VM' } },
-      rendered,
-      sources,
-    );
+    const plan = planCluster(cluster, emptyWorld(), rendered, sources);
     expect(plan.applies[0]?.kind).toBe('Namespace');
     expect(plan.applies.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(
       expect.arrayContaining(rendered.objects.map((o) => `${o.kind}/${o.metadata?.name}`)),
@@ -81,13 +74,7 @@ describe('planCluster', () => {
     const rendered = renderCluster(cluster, sampleInputs)._unsafeUnwrap();
     const slices = (plan: ReturnType<typeof planCluster>) =>
       plan.applies.filter((o) => o.kind === 'EndpointSlice') as unknown as { metadata: { name: string }; endpoints: { addresses: string[] }[] }[];
-    const fresh = {
-      objects: new Map<string, Persisted<KubeObject>>(),
-      pods: [],
-      certificates: [],
-      ledgered: true,
-      guest: { reachable: false as const, reason: 'no VM' },
-    };
+    const fresh = emptyWorld();
     expect(slices(planCluster(cluster, fresh, rendered, sources))).toEqual([]);
     const master = rendered.nodes.find((n) => n.role === NodeRole.Master)!;
     const addressed = {

@@ -69,7 +69,7 @@ export interface RenderedCluster {
  * No object has owner references: the Namespace is cluster-scoped and the Cluster namespaced,
  * and owners may not cross namespaces, so none of these can be owned by the Cluster. The driver
  * deletes them explicitly (reverse order) and deleting the Namespace sweeps any rest.
- * EndpointSlices come later from the VMs' addresses ({@link renderEndpointSlice}).
+ * EndpointSlices come later from the VMs' addresses (`renderEndpointSlice`).
  *
  * @example
  * ```ts

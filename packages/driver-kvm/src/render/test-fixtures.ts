@@ -1,8 +1,8 @@
 /** Clusters and inputs shared by the render tests. */
 import { readFileSync } from 'node:fs';
-import { createClusterModel } from '@kubeception/sdk';
+import { createClusterModel, type Cluster, type Persisted } from '@kubeception/sdk';
 import { parse, stringify } from 'yaml';
-import { provider } from '../provider-spec.js';
+import { provider, type KvmSpec } from '../provider-spec.js';
 import { kvmCluster, type KvmCluster } from './cluster.js';
 import type { RenderInputs, RenderedCluster } from './render-cluster.js';
 
@@ -49,6 +49,45 @@ export const haObject = (etcdStorage: object = { type: 'persistentVolume', persi
     ],
   },
 });
+
+/** What a small test Cluster differs in. */
+export interface SmallClusterOptions {
+  /** `spec.provider.kvm`. @default {} */
+  readonly kvm?: object;
+  /** Replicas of its one worker pool `pool`; none when 0. @default 1 */
+  readonly workers?: number;
+}
+
+/**
+ * A validated, persisted KVM Cluster `namespace/name` (uid `uid-<namespace>-<name>`) of one-CPU,
+ * 1Gi VMs, as the controller hands it to the driver.
+ */
+export function persistedCluster(namespace: string, name: string, options: SmallClusterOptions = {}): Persisted<Cluster> {
+  const vm = { cpus: 1, memory: '1Gi', disk: '10Gi' };
+  const workers = options.workers ?? 1;
+  const valid = model
+    .validate({
+      apiVersion: 'kubeception.io/v1alpha1',
+      kind: 'Cluster',
+      metadata: { name, namespace },
+      spec: {
+        provider: { kvm: options.kvm ?? {} },
+        kubernetes: { version: '1.33.1', api: { domain: `api.${name}.example.com` } },
+        ingress: { domain: `${name}.example.com` },
+        network: { podCIDR: '10.2.0.0/16' },
+        masters: { replicas: 1, ...vm },
+        workers: workers === 0 ? [] : [{ name: 'pool', replicas: workers, ...vm }],
+      },
+    })
+    ._unsafeUnwrap();
+  return {
+    ...valid,
+    metadata: { ...valid.metadata, name, namespace, uid: `uid-${namespace}-${name}`, resourceVersion: '1', generation: 1 },
+  } as Persisted<Cluster>;
+}
+
+/** The parsed `spec.provider.kvm` of a Cluster. */
+export const kvmSpecOf = (cluster: Cluster): KvmSpec => (cluster.spec.provider as { kvm: KvmSpec }).kvm;
 
 /** Inputs of the sample render. */
 export const sampleInputs: RenderInputs = {

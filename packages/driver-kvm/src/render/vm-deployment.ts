@@ -66,7 +66,7 @@ function vmPodSpec(cluster: KvmCluster, node: VmNode, vni: number, sizes: VmSize
  * carries the boot config's hash, so a changed boot config (a new version) replaces the VM.
  *
  * `vni` is the cluster's VXLAN network identifier: it offsets the launcher's host port.
- * Fails when the node's boot config cannot be rendered (see {@link renderIgnition}), or its sizes
+ * Fails when the node's boot config cannot be rendered (see `renderIgnition`), or its sizes
  * (`vmSizes`).
  */
 export function renderVmDeployment(cluster: KvmCluster, node: VmNode, vni: number): Result<Deployment, Unrenderable> {

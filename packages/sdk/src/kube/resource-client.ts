@@ -139,6 +139,7 @@ const CONTENT_TYPE = {
 export function resourceClient<T extends KubeObject, I extends KubeObject>(ctx: ClientContext, descriptor: ResourceDescriptor<T, I>): ResourceClient<T, I> {
   const kind: Kind<T, I> = {
     ctx,
+    api: ctx.api,
     descriptor,
     base: { group: descriptor.group, version: descriptor.version, plural: descriptor.plural },
     namespaced: descriptor.scope === 'Namespaced',
@@ -175,6 +176,8 @@ export function resourceClient<T extends KubeObject, I extends KubeObject>(ctx: 
 /** One kind, as the verbs address it. */
 interface Kind<T extends KubeObject, I extends KubeObject> {
   readonly ctx: ClientContext;
+  /** The API the verbs call (`ctx.api`). */
+  readonly api: CustomObjectsApi;
   readonly descriptor: ResourceDescriptor<T, I>;
   /** The path parameters every call shares. */
   readonly base: { readonly group: string; readonly version: string; readonly plural: string };
@@ -199,10 +202,7 @@ function writer(ctx: ClientContext, options?: WriteOptions) {
 }
 
 function getObject<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, name: string, options?: ObjectOptions): ResultAsync<Persisted<T>, KubeError> {
-  const {
-    ctx: { api },
-    base,
-  } = kind;
+  const { api, base } = kind;
   return run<Persisted<T>>(
     kind.ctx,
     () => (kind.namespaced ? api.getNamespacedCustomObject({ ...base, namespace: ns(kind, options), name }) : api.getClusterCustomObject({ ...base, name })),
@@ -215,10 +215,7 @@ function listPage<T extends KubeObject, I extends KubeObject>(
   options: ListOptions,
   token: string | undefined,
 ): ResultAsync<ObjectList<T>, KubeError> {
-  const {
-    ctx: { api },
-    base,
-  } = kind;
+  const { api, base } = kind;
   const query = {
     labelSelector: options.labelSelector,
     fieldSelector: options.fieldSelector,
@@ -243,10 +240,7 @@ function listPage<T extends KubeObject, I extends KubeObject>(
 }
 
 function createObject<T extends KubeObject, I extends KubeObject>(kind: Kind<T, I>, object: I, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError> {
-  const {
-    ctx: { api },
-    base,
-  } = kind;
+  const { api, base } = kind;
   return run<Persisted<T>>(
     kind.ctx,
     () => {
@@ -264,10 +258,7 @@ function replaceObject<T extends KubeObject, I extends KubeObject>(
   object: I,
   options?: WriteOptions,
 ): ResultAsync<Persisted<T>, KubeError> {
-  const {
-    ctx: { api },
-    base,
-  } = kind;
+  const { api, base } = kind;
   const request = { ...base, name: nameOf(object), body: object, ...writer(kind.ctx, options) };
   const idempotency: Idempotency = object.metadata?.resourceVersion ? 'idempotent' : 'once';
   return run<Persisted<T>>(
@@ -289,10 +280,7 @@ function patchObject<T extends KubeObject, I extends KubeObject>(
   patch: Patch,
   options?: WriteOptions,
 ): ResultAsync<Persisted<T>, KubeError> {
-  const {
-    ctx: { api },
-    base,
-  } = kind;
+  const { api, base } = kind;
   const body = patch.type === 'json' ? patch.ops : patch.body;
   const request = {
     ...base,
@@ -321,10 +309,7 @@ function deleteObject<T extends KubeObject, I extends KubeObject>(
   name: string,
   options?: DeleteOptions,
 ): ResultAsync<Persisted<T> | undefined, KubeError> {
-  const {
-    ctx: { api },
-    base,
-  } = kind;
+  const { api, base } = kind;
   const body = {
     ...(options?.preconditions ? { preconditions: options.preconditions } : {}),
     ...(options?.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}),

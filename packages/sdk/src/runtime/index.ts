@@ -51,17 +51,17 @@ export { changedBeyondStatus, changedBeyondStatusOrFinalizer, isPaused } from '.
 export { jsonEqual, patchConditions, patchStatusIfChanged } from './status.js';
 export { createEventRecorder } from './events.js';
 export type { EventInput, EventRecorder, EventRecorderOptions } from './events.js';
-export { microTime, runLeaderElection } from './leader-election.js';
+export { runLeaderElection } from './leader-election.js';
 export type { LeaderElectionOptions } from './leader-election.js';
-export { RuntimeMetrics } from './metrics.js';
-export type { ReconcileResult } from './metrics.js';
+
+export type { ReconcileResult, RuntimeMetrics } from './metrics.js';
 
 // Watching and caching
 export { watcher } from './watcher.js';
 export type { WatchSource, Watcher, WatcherEvent, WatcherOptions, WatcherState } from './watcher.js';
 export { InformerCache, startInformer } from './informer.js';
 export type { Informer, InformerEvent, InformerOptions, Selection } from './informer.js';
-export { createStore, dropManagedFields, objectKey, parseKey } from './store.js';
+export { createStore, objectKey, parseKey } from './store.js';
 export type { IndexFunction, Store, StoreOptions, StoreWriter } from './store.js';
 export { WorkQueue } from './workqueue.js';
 export type { Priority, WorkQueueObserver, WorkQueueOptions } from './workqueue.js';
