@@ -8,43 +8,38 @@
  */
 import { clusterId } from '@kubeception/sdk';
 import { expect } from 'vitest';
-import { ownedBy } from '../aws/aws-world.js';
-import { aws, awsCluster, type Edit, type Json } from './hostile-objects.js';
-import { until, type CaseContext, type Category, type Expectation, type HostileCase, type Reported } from './hostile-support.js';
-import { refused } from './kvm-spec-cases.js';
+import { AMI, ownedBy } from '../aws/aws-world.js';
+import { BAD, invalid, refused, reported, unknownField } from './hostile-expect.js';
+import { aws, awsCluster, set, type Edit, type Json } from './hostile-objects.js';
+import { until, type CaseContext, type Category, type Expectation, type HostileCase } from './hostile-support.js';
 
-const NAME = 'bad';
-const invalid = (message: string, extra: Partial<Reported> = {}): Reported => ({
-  outcome: 'reported',
-  kind: 'Cluster',
-  name: NAME,
-  reason: 'InvalidSpec',
-  message,
-  ...extra,
-});
+/** What an AWS case may add: the Cluster's name; `strict`: sent as kubectl sends it (`fieldValidation=Strict`: unknown fields are refused, not pruned). */
+type AwsExtra = Partial<HostileCase> & { readonly name?: string; readonly strict?: true };
 
-/** A case sending one Cluster; `strict`: as kubectl sends it (`fieldValidation=Strict`: unknown fields are refused, not pruned). */
-function awsCase(
-  id: string,
-  category: Category,
-  what: string,
-  edit: Edit,
-  expected: Expectation,
-  extra: Partial<HostileCase> & { readonly name?: string; readonly strict?: true } = {},
-): HostileCase {
-  const { name = NAME, strict, ...rest } = extra;
+/** A case sending one Cluster `name` (default `bad`), its spec bent by `edit`. */
+function awsCase(id: string, category: Category, what: string, edit: Edit, expected: Expectation, extra: AwsExtra = {}): HostileCase {
+  const { name = BAD, strict, ...rest } = extra;
   const send: HostileCase['send'] = async ({ tenant }) =>
     void (await (strict ? tenant.createStrict(awsCluster(name, edit) as never) : tenant.create(awsCluster(name, edit) as never)));
   return { id, what, category, world: 'aws', send, expect: expected, ...rest };
 }
 
-const instances = (master: Json, worker: Json = { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0' }) =>
-  aws({ instances: { master: { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0', ...master }, worker } });
-const tags = (t: Record<string, string>) => aws({ tags: t });
-const TAG = 'spec.provider.aws.tags';
+/** Cases of one category: `[id, what, edit, expectation, extra]`. */
+type Row = readonly [id: string, what: string, edit: Edit, expected: Expectation, extra?: AwsExtra];
+const cases = (category: Category, rows: readonly Row[]) => rows.map(([id, what, edit, expected, extra]) => awsCase(id, category, what, edit, expected, extra));
+
+/** Clusters tagging their resources with `tags`: `[id, what, tags, expectation]`. */
+const tagCases = (rows: readonly (readonly [id: string, what: string, tags: Record<string, string>, expected: Expectation])[]) =>
+  rows.map(([id, what, tags, expected]) => awsCase(id, 'forged objects', what, aws({ tags }), expected));
+
+const AWS = 'spec.provider.aws';
+const TAG = `${AWS}.tags`;
+/** An edit of the masters' instances (the workers' stay as they were). */
+const master = (field: string, value: string) => set('provider.aws.instances.master.' + field, value);
+const oneProvider = refused('spec.provider', 'exactly one provider must be set');
 
 /** The EC2 resources the case's Cluster `name` owns. */
-const owned = ({ tenant, ec2 }: CaseContext, name = NAME) => (ec2 ? ownedBy(ec2, name, tenant.namespace) : []);
+const owned = ({ tenant, ec2 }: CaseContext, name = BAD) => (ec2 ? ownedBy(ec2, name, tenant.namespace) : []);
 
 /** A case that makes the AWS Cluster `name` Ready, then merges `change` into its `spec.provider.aws`. */
 function readyThenChanged(id: string, what: string, name: string, change: Json, expected: Expectation, extra: Partial<HostileCase> = {}): HostileCase {
@@ -68,88 +63,57 @@ function readyThenChanged(id: string, what: string, name: string, change: Json, 
 }
 
 export const AWS_CASES: readonly HostileCase[] = [
-  awsCase('w1', 'providers', 'an unknown region', aws({ region: 'mars-north-1' }), refused('spec.provider.aws.region', 'mars-north-1')),
-  awsCase(
-    'w2',
-    'providers',
-    'more zones than the region has (a region the account does not serve)',
-    aws({ region: 'us-west-1', availabilityZones: { count: 3 } }),
-    invalid('spec.provider.aws.availabilityZones.count: us-west-1 has 2 availability zones'),
-  ),
-  awsCase(
-    'w3',
-    'providers',
-    'a zone of another region',
-    aws({ availabilityZones: { names: ['us-east-1a'] } }),
-    invalid('spec.provider.aws.availabilityZones.names[0]: is not an availability zone of eu-west-1'),
-  ),
-  awsCase(
-    'w4',
-    'providers',
-    'one zone twice',
-    aws({ availabilityZones: { names: ['eu-west-1a', 'eu-west-1a'] } }),
-    invalid('spec.provider.aws.availabilityZones.names[1]: duplicate zone'),
-  ),
-  awsCase('w5', 'providers', 'a malformed AMI id', instances({ ami: 'ubuntu-24.04' }), refused('spec.provider.aws.instances.master.ami')),
-  awsCase('w6', 'providers', 'a malformed instance type', instances({ instanceType: 'large' }), refused('spec.provider.aws.instances.master.instanceType')),
-  awsCase(
-    'w7',
-    'providers',
-    'an instance type with a shell command',
-    instances({ instanceType: 'm5.large;reboot' }),
-    refused('spec.provider.aws.instances.master.instanceType'),
-  ),
-  awsCase('w8', 'providers', 'a root volume of 4 GiB', aws({ rootVolumeSize: 4 }), refused('spec.provider.aws.rootVolumeSize')),
-  awsCase('w9', 'providers', 'a VPC larger than EC2 allows', aws({ vpcCIDR: '10.0.0.0/8' }), invalid('spec.provider.aws.vpcCIDR: must be /16 or smaller')),
-  awsCase('w10', 'providers', 'an SSH key name with a newline', aws({ sshKeyName: 'key\nrunas' }), refused('spec.provider.aws.sshKeyName')),
-  awsCase('w11', 'providers', 'both providers', (s) => (s.provider.kvm = {}), refused('spec.provider', 'exactly one provider must be set')),
-  awsCase('w13', 'providers', 'no provider', (s) => (s.provider = {}), refused('spec.provider', 'exactly one provider must be set')),
-  awsCase(
-    'w12',
-    'providers',
-    'an unknown provider field, sent as kubectl sends (fieldValidation=Strict)',
-    aws({ subnetSize: 24 }),
-    refused('spec.provider.aws.subnetSize', 'unknown field', 400),
-    { strict: true },
-  ),
-  awsCase(
-    'g1',
-    'forged objects',
-    'a tag claiming the victim’s ownership tag',
-    (s) => Object.assign(s.provider.aws, { tags: { [`kubeception.io/cluster/${clusterId({ namespace: 'victim', name: 'demo' })}`]: 'owned' } }),
-    invalid('is set by Kubeception and cannot be overridden'),
-  ),
-  awsCase(
-    'g2',
-    'forged objects',
-    'a tag under the AWS prefix',
-    tags({ 'aws:cloudformation:stack-name': 'x' }),
-    invalid('tag keys starting with "aws:" are reserved by AWS'),
-  ),
-  awsCase('g3', 'forged objects', 'a Name tag', tags({ Name: 'demo' }), invalid(`${TAG}["Name"]: is set by Kubeception`)),
-  awsCase(
-    'g4',
-    'forged objects',
-    'a tag value with a newline',
-    tags({ team: 'a\nowner=mallory' }),
-    invalid('contains the control character U+000A', { reason: 'Unrenderable' }),
-  ),
-  awsCase('g5', 'forged objects', 'a tag value of 257 characters', tags({ team: 'v'.repeat(257) }), refused(`${TAG}.team`)),
-  awsCase('g6', 'forged objects', 'a tag key of 129 characters', tags({ ['k'.repeat(129)]: 'v' }), invalid('tag keys must be at most 128 characters')),
-  awsCase(
-    'g7',
-    'forged objects',
-    'a tag that marks resources configured before they are (kubeception.io/configured)',
-    tags({ 'kubeception.io/configured': 'true' }),
-    invalid(`${TAG}["kubeception.io/configured"]`),
-  ),
-  awsCase(
-    'g8',
-    'forged objects',
-    'a tag naming the victim’s node (kubeception.io/node)',
-    tags({ 'kubeception.io/node': 'demo-master-0' }),
-    invalid(`${TAG}["kubeception.io/node"]`),
-  ),
+  ...cases('providers', [
+    ['w1', 'an unknown region', aws({ region: 'mars-north-1' }), refused(`${AWS}.region`, 'mars-north-1')],
+    [
+      'w2',
+      'more zones than the region has (a region the account does not serve)',
+      aws({ region: 'us-west-1', availabilityZones: { count: 3 } }),
+      invalid(`${AWS}.availabilityZones.count: us-west-1 has 2 availability zones`),
+    ],
+    [
+      'w3',
+      'a zone of another region',
+      aws({ availabilityZones: { names: ['us-east-1a'] } }),
+      invalid(`${AWS}.availabilityZones.names[0]: is not an availability zone of eu-west-1`),
+    ],
+    ['w4', 'one zone twice', aws({ availabilityZones: { names: ['eu-west-1a', 'eu-west-1a'] } }), invalid(`${AWS}.availabilityZones.names[1]: duplicate zone`)],
+    ['w5', 'a malformed AMI id', master('ami', 'ubuntu-24.04'), refused(`${AWS}.instances.master.ami`)],
+    ['w6', 'a malformed instance type', master('instanceType', 'large'), refused(`${AWS}.instances.master.instanceType`)],
+    ['w7', 'an instance type with a shell command', master('instanceType', 'm5.large;reboot'), refused(`${AWS}.instances.master.instanceType`)],
+    ['w8', 'a root volume of 4 GiB', aws({ rootVolumeSize: 4 }), refused(`${AWS}.rootVolumeSize`)],
+    ['w9', 'a VPC larger than EC2 allows', aws({ vpcCIDR: '10.0.0.0/8' }), invalid(`${AWS}.vpcCIDR: must be /16 or smaller`)],
+    ['w10', 'an SSH key name with a newline', aws({ sshKeyName: 'key\nrunas' }), refused(`${AWS}.sshKeyName`)],
+    ['w11', 'both providers', set('provider.kvm', {}), oneProvider],
+    ['w13', 'no provider', set('provider', {}), oneProvider],
+    [
+      'w12',
+      'an unknown provider field, sent as kubectl sends (fieldValidation=Strict)',
+      aws({ subnetSize: 24 }),
+      unknownField(`${AWS}.subnetSize`),
+      { strict: true },
+    ],
+  ]),
+  ...tagCases([
+    [
+      'g1',
+      'a tag claiming the victim’s ownership tag',
+      { [`kubeception.io/cluster/${clusterId({ namespace: 'victim', name: 'demo' })}`]: 'owned' },
+      invalid('is set by Kubeception and cannot be overridden'),
+    ],
+    ['g2', 'a tag under the AWS prefix', { 'aws:cloudformation:stack-name': 'x' }, invalid('tag keys starting with "aws:" are reserved by AWS')],
+    ['g3', 'a Name tag', { Name: 'demo' }, invalid(`${TAG}["Name"]: is set by Kubeception`)],
+    ['g4', 'a tag value with a newline', { team: 'a\nowner=mallory' }, reported('Cluster', BAD, 'Unrenderable', 'contains the control character U+000A')],
+    ['g5', 'a tag value of 257 characters', { team: 'v'.repeat(257) }, refused(`${TAG}.team`)],
+    ['g6', 'a tag key of 129 characters', { ['k'.repeat(129)]: 'v' }, invalid('tag keys must be at most 128 characters')],
+    [
+      'g7',
+      'a tag that marks resources configured before they are (kubeception.io/configured)',
+      { 'kubeception.io/configured': 'true' },
+      invalid(`${TAG}["kubeception.io/configured"]`),
+    ],
+    ['g8', 'a tag naming the victim’s node (kubeception.io/node)', { 'kubeception.io/node': 'demo-master-0' }, invalid(`${TAG}["kubeception.io/node"]`)],
+  ]),
   awsCase(
     'e1',
     'same names',
@@ -170,18 +134,18 @@ export const AWS_CASES: readonly HostileCase[] = [
     'e2',
     'providers',
     'an AMI that does not exist',
-    instances({ ami: 'ami-00000000000000000' }),
+    master('ami', 'ami-00000000000000000'),
     invalid("InvalidAMIID.NotFound: The image id '[ami-00000000000000000]' does not exist"),
   ),
-  readyThenChanged('e3', 'the region changed on a Ready Cluster', 'moved', { region: 'us-east-1' }, refused('spec.provider.aws.region', 'immutable'), {
+  readyThenChanged('e3', 'the region changed on a Ready Cluster', 'moved', { region: 'us-east-1' }, refused(`${AWS}.region`, 'immutable'), {
     also: async (ctx) => expect(owned(ctx, 'moved').filter((r) => r.region !== 'eu-west-1')).toEqual([]),
   }),
   readyThenChanged(
     'e4',
     'the instance type of masters changed to a malformed one on a Ready Cluster',
     'chg',
-    { instances: { master: { instanceType: 'huge', ami: 'ami-0123456789abcdef0' }, worker: { instanceType: 'm5.large', ami: 'ami-0123456789abcdef0' } } },
-    refused('spec.provider.aws.instances.master.instanceType'),
+    { instances: { master: { instanceType: 'huge', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } } },
+    refused(`${AWS}.instances.master.instanceType`),
   ),
   // the provider part no longer parses (the CRD's pattern admits the CIDR, the provider's schema
   // does not): deleting the Cluster still finds and deletes all of it, by the ownership tag
@@ -190,7 +154,7 @@ export const AWS_CASES: readonly HostileCase[] = [
     'the VPC network set on a Ready Cluster to one with host bits set (admitted by the CRD’s pattern, not by the provider’s schema)',
     'cidr',
     { vpcCIDR: '10.0.0.1/16' },
-    { outcome: 'reported', kind: 'Cluster', name: 'cidr', reason: 'InvalidSpec', message: 'spec.provider.aws.vpcCIDR: must be a network address' },
+    invalid(`${AWS}.vpcCIDR: must be a network address`, 'cidr'),
     { also: async (ctx) => expect(owned(ctx, 'cidr').map((r) => r.type)).toContain('instance') },
   ),
 ];

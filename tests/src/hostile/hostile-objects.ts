@@ -41,6 +41,17 @@ export function awsCluster(name: string, edit: Edit = () => undefined): Json {
   return { apiVersion: 'kubeception.io/v1alpha1', kind: 'Cluster', metadata: { name }, spec };
 }
 
+/** An edit setting the spec field at `path` (`kubernetes.api.domain`, `workers[0].name`) to `value`, making the objects on the way. */
+export const set =
+  (path: string, value: unknown): Edit =>
+  (spec) => {
+    const keys = path.split(/[.[\]]+/).filter((key) => key !== '');
+    const last = keys.pop() as string;
+    let at = spec;
+    for (const key of keys) at = at[key] ??= {};
+    at[last] = value;
+  };
+
 /** An edit of `spec.provider.aws`. */
 export const aws =
   (patch: Json): Edit =>

@@ -20,6 +20,7 @@ import {
 } from '@kubeception/sdk/kube';
 import type { StartedFakeEc2, StartedFakeVault } from '@kubeception/testing';
 import { ApiException, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { ResultAsync } from 'neverthrow';
 import type { Json } from './hostile-objects.js';
 
 /** A Cluster, CertificateAuthority or Certificate as read back: the status fields the cases look at, any spec. */
@@ -338,3 +339,10 @@ export const fail = (error: { readonly message: string }): never => {
   throw new Error(error.message);
 };
 export const none = (): undefined => undefined;
+
+/** Whether a read of the suite's own succeeds (the object exists). */
+export const exists = (read: ResultAsync<unknown, unknown>): Promise<boolean> =>
+  read.match(
+    () => true,
+    () => false,
+  );

@@ -4,7 +4,8 @@
  */
 import { CertificateResource, kubeceptionCrds } from '@kubeception/sdk';
 import { ConfigMapResource, createKubeClient, type KubeClient, type KubeError } from '@kubeception/sdk/kube';
-import { startFakeKube, type FakeKube } from '@kubeception/testing';
+import { startFakeKube, type FailureSpec, type FakeKube } from '@kubeception/testing';
+import type { ResultAsync } from 'neverthrow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 let fake: FakeKube;
@@ -23,6 +24,14 @@ beforeEach(() => {
 const configMaps = () => kube.resource(ConfigMapResource);
 const noRetry = () => createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0, retry: { maxAttempts: 1 } }).resource(ConfigMapResource);
 const cm = (name: string) => ({ metadata: { name, namespace: 'default' }, data: {} });
+const getAny = () => configMaps().get('any', { namespace: 'default' });
+/** Makes ConfigMap requests fail as `fault` says, then answers the error of `call`. */
+const faulted = (fault: Omit<FailureSpec, 'resource'>, call: () => ResultAsync<unknown, KubeError>) => async () => {
+  fake.faults.fail({ resource: 'configmaps', ...fault });
+  return (await call())._unsafeUnwrapErr();
+};
+/** A 429 with Retry-After, to a client that does not retry. */
+const tooMany = faulted({ verb: 'get', status: 429, retryAfterSeconds: 7 }, () => noRetry().get('any', { namespace: 'default' }));
 
 describe('every KubeError kind', () => {
   const cases: [KubeError['kind'], () => Promise<KubeError>][] = [
@@ -51,55 +60,13 @@ describe('every KubeError kind', () => {
             .create({ apiVersion: 'kubeception.io/v1alpha1', kind: 'Certificate', metadata: { name: 'x', namespace: 'default' }, spec: {} as never })
         )._unsafeUnwrapErr(),
     ],
-    [
-      'BadRequest',
-      async () => {
-        fake.faults.fail({ verb: 'create', resource: 'configmaps', status: 400 });
-        return (await configMaps().create(cm('bad')))._unsafeUnwrapErr();
-      },
-    ],
-    [
-      'Unauthorized',
-      async () => {
-        fake.faults.fail({ verb: 'get', resource: 'configmaps', status: 401 });
-        return (await configMaps().get('any', { namespace: 'default' }))._unsafeUnwrapErr();
-      },
-    ],
-    [
-      'Forbidden',
-      async () => {
-        fake.faults.fail({ verb: 'get', resource: 'configmaps', status: 403 });
-        return (await configMaps().get('any', { namespace: 'default' }))._unsafeUnwrapErr();
-      },
-    ],
-    [
-      'Gone',
-      async () => {
-        fake.faults.fail({ verb: 'list', resource: 'configmaps', status: 410 });
-        return (await configMaps().list({ namespace: 'default' }))._unsafeUnwrapErr();
-      },
-    ],
-    [
-      'TooManyRequests',
-      async () => {
-        fake.faults.fail({ verb: 'get', resource: 'configmaps', status: 429, retryAfterSeconds: 7 });
-        return (await noRetry().get('any', { namespace: 'default' }))._unsafeUnwrapErr();
-      },
-    ],
-    [
-      'Timeout',
-      async () => {
-        fake.faults.fail({ verb: 'get', resource: 'configmaps', status: 504, times: 10 });
-        return (await configMaps().get('any', { namespace: 'default' }))._unsafeUnwrapErr();
-      },
-    ],
-    [
-      'ServerError',
-      async () => {
-        fake.faults.fail({ verb: 'create', resource: 'configmaps', status: 500 });
-        return (await configMaps().create(cm('boom')))._unsafeUnwrapErr();
-      },
-    ],
+    ['BadRequest', faulted({ verb: 'create', status: 400 }, () => configMaps().create(cm('bad')))],
+    ['Unauthorized', faulted({ verb: 'get', status: 401 }, getAny)],
+    ['Forbidden', faulted({ verb: 'get', status: 403 }, getAny)],
+    ['Gone', faulted({ verb: 'list', status: 410 }, () => configMaps().list({ namespace: 'default' }))],
+    ['TooManyRequests', tooMany],
+    ['Timeout', faulted({ verb: 'get', status: 504, times: 10 }, getAny)],
+    ['ServerError', faulted({ verb: 'create', status: 500 }, () => configMaps().create(cm('boom')))],
     [
       'Transport',
       async () => {
@@ -122,8 +89,7 @@ describe('every KubeError kind', () => {
   });
 
   it('TooManyRequests carries Retry-After', async () => {
-    fake.faults.fail({ verb: 'get', resource: 'configmaps', status: 429, retryAfterSeconds: 7 });
-    expect((await noRetry().get('any', { namespace: 'default' }))._unsafeUnwrapErr()).toMatchObject({ kind: 'TooManyRequests', retryAfterMs: 7000 });
+    expect(await tooMany()).toMatchObject({ kind: 'TooManyRequests', retryAfterMs: 7000 });
   });
 });
 

@@ -16,6 +16,13 @@ afterEach(() => fake.stop());
 
 const client = () => createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 });
 const ledgerConfigMap = async () => (await client().resource(ConfigMapResource).get(NETWORK_LEDGER_NAME, { namespace: 'kubeception' }))._unsafeUnwrap();
+/** Writes the ledger's ConfigMap with `data`, as an operator (or someone else) left it. */
+const storeLedger = async (data: Record<string, string>) =>
+  (
+    await client()
+      .resource(ConfigMapResource)
+      .create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: NETWORK_LEDGER_NAME, namespace: 'kubeception' }, data })
+  )._unsafeUnwrap();
 
 describe('createNetworkLedger', () => {
   it('records allocations in its ConfigMap and writes nothing when they are already there', async () => {
@@ -38,14 +45,7 @@ describe('createNetworkLedger', () => {
   });
 
   it('keeps two Clusters of one name in two namespaces apart, and reads entries written before cluster IDs', async () => {
-    await client()
-      .resource(ConfigMapResource)
-      .create({
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: NETWORK_LEDGER_NAME, namespace: 'kubeception' },
-        data: { 'default.demo': '{"network":"10.64.0.0/24","vni":1}' },
-      });
+    await storeLedger({ 'default.demo': '{"network":"10.64.0.0/24","vni":1}' });
     const ledger = createNetworkLedger(client(), { namespace: 'kubeception' });
     expect((await ledger.allocate('default/demo', { subnetLen: 30 }))._unsafeUnwrap()).toEqual({ owner: 'default/demo', network: '10.64.0.0/24', vni: 1 });
     expect((await ledger.allocate('other/demo', { subnetLen: 30 }))._unsafeUnwrap()).toEqual({ owner: 'other/demo', network: '10.64.1.0/24', vni: 2 });
@@ -59,14 +59,7 @@ describe('createNetworkLedger', () => {
 
   it("refuses an entry stored under another cluster's ID", async () => {
     const forged = JSON.stringify({ network: '10.64.0.0/24', vni: 1, cluster: 'default/victim' });
-    await client()
-      .resource(ConfigMapResource)
-      .create({
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: NETWORK_LEDGER_NAME, namespace: 'kubeception' },
-        data: { [clusterId({ namespace: 'evil', name: 'x' })]: forged },
-      });
+    await storeLedger({ [clusterId({ namespace: 'evil', name: 'x' })]: forged });
     expect((await createNetworkLedger(client(), { namespace: 'kubeception' }).allocate('ns/b', { subnetLen: 30 }))._unsafeUnwrapErr()).toMatchObject({
       kind: 'CorruptLedger',
     });
@@ -139,9 +132,7 @@ describe('createNetworkLedger', () => {
   });
 
   it('refuses to decide over an entry it cannot read', async () => {
-    await client()
-      .resource(ConfigMapResource)
-      .create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: NETWORK_LEDGER_NAME, namespace: 'kubeception' }, data: { 'ns.a': 'not json' } });
+    await storeLedger({ 'ns.a': 'not json' });
     const error = (await createNetworkLedger(client(), { namespace: 'kubeception' }).allocate('ns/b', { subnetLen: 30 }))._unsafeUnwrapErr();
     expect(error).toMatchObject({ kind: 'CorruptLedger', key: 'ns.a' });
   });

@@ -7,17 +7,23 @@ import { X509Certificate } from 'node:crypto';
 import { CertificateAuthorityResource, CertificateResource, ClusterResource } from '@kubeception/sdk';
 import { SecretResource } from '@kubeception/sdk/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allReady, clusterInput, createClusterPki, createNamespace, mountOf, opensslVerifies, pemBlocks, readyOf, secretText, until } from './e2e-support.js';
-import { startPkiHarness, type PkiHarness } from './harness.js';
+import {
+  allReady,
+  clusterInput,
+  createClusterPki,
+  createNamespace,
+  mountOf,
+  opensslVerifies,
+  pemBlocks,
+  readyOf,
+  secretText,
+  startWithReadyClusters,
+  until,
+} from './e2e-support.js';
+import type { PkiHarness } from './harness.js';
 
 let h: PkiHarness;
-beforeAll(async () => {
-  h = await startPkiHarness();
-  for (const ns of ['other', 'third', 'fourth']) await createNamespace(h, ns);
-  await createClusterPki(h, 'demo', 'default');
-  await createClusterPki(h, 'demo', 'other');
-  await until(async () => (await allReady(h, 'demo', 'default')) && (await allReady(h, 'demo', 'other')), 30_000, 'both demo clusters Ready');
-}, 60_000);
+beforeAll(async () => (h = await startWithReadyClusters({ clusters: ['demo', 'other/demo'], namespaces: ['third', 'fourth'] })), 60_000);
 afterAll(() => h.stop());
 
 const caOf = async (namespace: string, name = 'demo') => (await h.kube.resource(CertificateAuthorityResource).get(name, { namespace }))._unsafeUnwrap();

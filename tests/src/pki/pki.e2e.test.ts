@@ -2,86 +2,36 @@
  * Issue 6 end to end: a Cluster's PKI on the fake host and the fake Vault, through the real
  * node-vault client and the real client-node.
  */
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CertificateAuthorityResource, CertificateResource, ClusterResource, clusterId, isTrue, type Certificate, type Persisted } from '@kubeception/sdk';
+import { CertificateAuthorityResource, CertificateResource, ClusterResource, isTrue, type Certificate, type Persisted } from '@kubeception/sdk';
 import { ConfigMapResource, EventResource, SecretResource } from '@kubeception/sdk/kube';
-import { clusterPki, createVaultPki } from '@kubeception/pki-vault';
+import { createVaultPki } from '@kubeception/pki-vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPkiHarness, type PkiHarness } from './harness.js';
+import { mountOf, opensslVerifies, pemBlocks, secretText, startWithReadyClusters } from './e2e-support.js';
+import type { PkiHarness } from './harness.js';
 
 let h: PkiHarness;
-beforeAll(async () => (h = await startPkiHarness()));
+beforeAll(async () => (h = await startWithReadyClusters({ clusters: ['alpha', 'beta'] })), 60_000);
 afterAll(() => h.stop());
 
 const HOUR = 3_600_000;
-const mount = (name: string) => `pki-${clusterId({ namespace: 'default', name })}`;
-const cluster = (name: string) => ({
-  apiVersion: 'kubeception.io/v1alpha1' as const,
-  kind: 'Cluster' as const,
-  metadata: { name, namespace: 'default' },
-  spec: {
-    provider: { kvm: {} },
-    kubernetes: { version: '1.33.1' as const, api: { domain: `api.${name}.k8s.example.com` } },
-    ingress: { domain: `${name}.k8s.example.com` },
-    network: { podCIDR: '10.2.0.0/16' },
-    masters: { cpus: 2, memory: '4Gi', disk: '20Gi' },
-  },
-});
 const certs = () => h.kube.resource(CertificateResource);
-const secretPem = async (name: string, key: 'tls.crt' | 'ca.crt' | 'tls.key') =>
-  (await h.kube.resource(SecretResource).get(name, { namespace: 'default' })).match(
-    (s) => Buffer.from(s.data?.[key] ?? '', 'base64').toString(),
-    () => undefined,
-  );
-const allReady = async (name: string) => {
-  const list = (await certs().list({ namespace: 'default', labelSelector: `kubeception.io/cluster=${name}` }))._unsafeUnwrap().items;
-  return list.length === 7 && list.every((c) => isTrue(c.status?.conditions, 'Ready'));
-};
-const pemBlocks = (text: string) => text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function createClusterPki(name: string) {
-  const created = (await h.kube.resource(ClusterResource).create(cluster(name) as never))._unsafeUnwrap();
-  const { authority, certificates } = clusterPki(created as never);
-  (await h.kube.resource(CertificateAuthorityResource).create(authority))._unsafeUnwrap();
-  for (const c of certificates) (await certs().create(c))._unsafeUnwrap();
-}
+const secretPem = (name: string, key: 'tls.crt' | 'ca.crt' | 'tls.key') => secretText(h, name, key);
 
 describe('a cluster PKI end to end', () => {
-  beforeAll(async () => {
-    await createClusterPki('alpha');
-    await createClusterPki('beta');
-    await until(() => allReady('alpha'), 30_000, 'cluster alpha certificates Ready');
-    await until(() => allReady('beta'), 30_000, 'cluster beta certificates Ready');
-  }, 60_000);
-
   it('makes the CA and the 7 component certificates Ready, one mount per cluster', async () => {
     const ca = (await h.kube.resource(CertificateAuthorityResource).get('alpha', { namespace: 'default' }))._unsafeUnwrap();
-    expect(ca.status).toMatchObject({ mountPath: mount('alpha'), serialNumber: expect.stringMatching(/^[0-9a-f]{2}(:[0-9a-f]{2})+$/) });
-    expect(h.fakeVault.state.mounts().sort()).toEqual([`${mount('alpha')}/`, `${mount('beta')}/`].sort());
+    expect(ca.status).toMatchObject({ mountPath: mountOf('alpha'), serialNumber: expect.stringMatching(/^[0-9a-f]{2}(:[0-9a-f]{2})+$/) });
+    expect(h.fakeVault.state.mounts().sort()).toEqual([`${mountOf('alpha')}/`, `${mountOf('beta')}/`].sort());
   });
 
   it('writes chains that openssl and X509Certificate accept, with the right SANs, usages and O', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kc-pki-'));
     for (const component of ['api', 'etcd', 'worker', 'admin', 'service-account', 'flanneld-etcd-client', 'calico-etcd-client']) {
       const chain = pemBlocks((await secretPem(`alpha-${component}`, 'tls.crt')) ?? '');
       const ca = (await secretPem(`alpha-${component}`, 'ca.crt')) ?? '';
       const leaf = new X509Certificate(chain[0] ?? '');
       expect(leaf.verify(new X509Certificate(ca).publicKey)).toBe(true);
-      writeFileSync(join(dir, 'ca.pem'), ca);
-      writeFileSync(join(dir, 'leaf.pem'), chain[0] ?? '');
-      expect(execFileSync('openssl', ['verify', '-CAfile', join(dir, 'ca.pem'), join(dir, 'leaf.pem')]).toString()).toContain('OK');
+      expect(opensslVerifies(ca, chain[0] ?? ''), `openssl verify alpha-${component}`).toBe(true);
       if (component === 'api') {
         expect(leaf.subjectAltName).toContain('DNS:kubernetes.default.svc.cluster.local');
         expect(leaf.subjectAltName).toContain('IP Address:172.31.0.1');
@@ -100,8 +50,8 @@ describe('a cluster PKI end to end', () => {
     const token =
       (await pki.issueToken({ cluster: { namespace: 'default', name: 'alpha' }, roles: ['worker'], ttl: '1h' }))._unsafeUnwrap().token?.reveal() ?? '';
     const asAlpha = h.vaultClient(token);
-    await expect(asAlpha.write(`${mount('alpha')}/issue/worker`, { common_name: 'worker.alpha.k8s.example.com' })).resolves.toBeDefined();
-    await expect(asAlpha.write(`${mount('beta')}/issue/worker`, { common_name: 'worker.beta.k8s.example.com' })).rejects.toMatchObject({
+    await expect(asAlpha.write(`${mountOf('alpha')}/issue/worker`, { common_name: 'worker.alpha.k8s.example.com' })).resolves.toBeDefined();
+    await expect(asAlpha.write(`${mountOf('beta')}/issue/worker`, { common_name: 'worker.beta.k8s.example.com' })).rejects.toMatchObject({
       response: { statusCode: 403 },
     });
   });
@@ -117,7 +67,7 @@ describe('a cluster PKI end to end', () => {
       (await certs().get('alpha-rogue', { namespace: 'default' }))._unsafeUnwrap().status?.conditions?.find((c) => c.type === 'Ready');
     await expect.poll(async () => (await condition())?.reason, { timeout: 10_000 }).toBe('RoleViolation');
     expect((await condition())?.message).toContain('not allowed by this role');
-    const issues = () => h.fakeVault.requests.filter({ path: `${mount('alpha')}/issue/etcd` }).length;
+    const issues = () => h.fakeVault.requests.filter({ path: `${mountOf('alpha')}/issue/etcd` }).length;
     const before = issues();
     await new Promise((r) => setTimeout(r, 500));
     expect(issues() - before).toBe(0);
@@ -173,7 +123,7 @@ describe('a cluster PKI end to end', () => {
 
   it('deleting the CA revokes its certificates and unmounts (no leaked mounts)', async () => {
     await h.kube.resource(CertificateAuthorityResource).delete('beta', { namespace: 'default' });
-    await expect.poll(() => h.fakeVault.state.mounts(), { timeout: 10_000 }).toEqual([`${mount('alpha')}/`]);
+    await expect.poll(() => h.fakeVault.state.mounts(), { timeout: 10_000 }).toEqual([`${mountOf('alpha')}/`]);
     // the mount goes before the finalizer: the CA object follows a moment later
     await expect
       .poll(async () => (await h.kube.resource(CertificateAuthorityResource).get('beta', { namespace: 'default' })).isErr() && 'gone', { timeout: 10_000 })

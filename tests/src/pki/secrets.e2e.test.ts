@@ -6,15 +6,11 @@
 import { CertificateResource, type CertificateInput } from '@kubeception/sdk';
 import { SecretResource } from '@kubeception/sdk/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allReady, createClusterPki, readyOf, until } from './e2e-support.js';
-import { startPkiHarness, type PkiHarness } from './harness.js';
+import { readyOf, startWithReadyClusters, until } from './e2e-support.js';
+import type { PkiHarness } from './harness.js';
 
 let h: PkiHarness;
-beforeAll(async () => {
-  h = await startPkiHarness();
-  await createClusterPki(h, 'victim');
-  await until(() => allReady(h, 'victim'), 30_000, 'the victim cluster Ready');
-}, 60_000);
+beforeAll(async () => (h = await startWithReadyClusters({ clusters: ['victim'] })), 60_000);
 afterAll(() => h.stop());
 
 const secrets = () => h.kube.resource(SecretResource);

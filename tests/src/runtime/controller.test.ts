@@ -1,5 +1,5 @@
 import { ConfigMapResource, SecretResource, type ConfigMap } from '@kubeception/sdk/kube';
-import { cacheIndex, createController, done, requeueAfter, watchKind, type ReconcileContext } from '@kubeception/sdk/runtime';
+import { cacheIndex, createController, done, requeueAfter, watchKind, type ControllerOptions, type ReconcileContext } from '@kubeception/sdk/runtime';
 import type { KubeObject, Persisted } from '@kubeception/sdk';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,19 +15,18 @@ const create = async (name: string, data: Record<string, string> = {}, labels: R
   (await cms().create({ metadata: { name, namespace: 'default', labels }, data }))._unsafeUnwrap();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const watched = (name: string) => `default/${name}`;
+/** Starts one controller of the ConfigMaps in `default`. */
+const startOnConfigMaps = <E>(options: Omit<ControllerOptions<CM, CM, E>, 'resource' | 'namespace'>) =>
+  h.start([createController({ resource: ConfigMapResource, namespace: 'default', ...options })]);
 
 describe('controller', () => {
   it('reconciles each object with its current state from the cache', async () => {
     const seen: string[] = [];
     await create('a', { v: '1' });
-    h.start([
-      createController({
-        name: 'c',
-        resource: ConfigMapResource,
-        namespace: 'default',
-        reconcile: (o) => (seen.push(`${o.metadata.name}:${o.data?.v}`), okAsync(done())),
-      }),
-    ]);
+    startOnConfigMaps({
+      name: 'c',
+      reconcile: (o) => (seen.push(`${o.metadata.name}:${o.data?.v}`), okAsync(done())),
+    });
     await expect.poll(() => seen).toContain('a:1');
     await cms().patch('a', { type: 'merge', body: { data: { v: '2' } } }, { namespace: 'default' });
     await expect.poll(() => seen).toContain('a:2');
@@ -37,33 +36,29 @@ describe('controller', () => {
     await create('cfg', { team: 'blue' });
     (await h.kube.resource(SecretResource).create({ metadata: { name: 'key', namespace: 'default', labels: { team: 'blue' } }, data: {} }))._unsafeUnwrap();
     const found: string[] = [];
-    h.start([
-      createController({
-        name: 'indexed',
-        resource: ConfigMapResource,
-        namespace: 'default',
-        indexes: [
-          cacheIndex({ resource: ConfigMapResource, name: 'team', fn: (o: Persisted<CM>) => (o.data?.team ? [o.data.team] : []) }),
-          cacheIndex({ resource: SecretResource, name: 'team', fn: (o) => (o.metadata.labels?.team ? [o.metadata.labels.team] : []) }),
-        ],
-        // a lookup through an undefined index throws: these run from the very first event
-        watches: [
-          watchKind({
-            resource: SecretResource,
-            map: (secret, configs) => configs.byIndex('team', secret.metadata.labels?.team ?? '').map((c) => `default/${c.metadata.name}`),
-          }),
-        ],
-        reconcile: (o, ctx) => {
-          found.push(
-            ...ctx
-              .cache(SecretResource)
-              .byIndex('team', o.data?.team ?? '')
-              .map((k) => `${o.metadata.name}->${k.metadata.name}`),
-          );
-          return okAsync(done());
-        },
-      }),
-    ]);
+    startOnConfigMaps({
+      name: 'indexed',
+      indexes: [
+        cacheIndex({ resource: ConfigMapResource, name: 'team', fn: (o: Persisted<CM>) => (o.data?.team ? [o.data.team] : []) }),
+        cacheIndex({ resource: SecretResource, name: 'team', fn: (o) => (o.metadata.labels?.team ? [o.metadata.labels.team] : []) }),
+      ],
+      // a lookup through an undefined index throws: these run from the very first event
+      watches: [
+        watchKind({
+          resource: SecretResource,
+          map: (secret, configs) => configs.byIndex('team', secret.metadata.labels?.team ?? '').map((c) => `default/${c.metadata.name}`),
+        }),
+      ],
+      reconcile: (o, ctx) => {
+        found.push(
+          ...ctx
+            .cache(SecretResource)
+            .byIndex('team', o.data?.team ?? '')
+            .map((k) => `${o.metadata.name}->${k.metadata.name}`),
+        );
+        return okAsync(done());
+      },
+    });
     await expect.poll(() => found).toContain('cfg->key');
   });
 
@@ -74,21 +69,17 @@ describe('controller', () => {
     let calls = 0;
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => (release = r));
-    h.start([
-      createController({
-        name: 'hot',
-        resource: ConfigMapResource,
-        namespace: 'default',
-        concurrency: 4,
-        reconcile: (o) => {
-          calls++;
-          running++;
-          if (running > 1) overlap = true;
-          const wait = o.data?.n === '0' ? gate : Promise.resolve();
-          return ResultAsync.fromSafePromise(wait.then(() => (running--, done())));
-        },
-      }),
-    ]);
+    startOnConfigMaps({
+      name: 'hot',
+      concurrency: 4,
+      reconcile: (o) => {
+        calls++;
+        running++;
+        if (running > 1) overlap = true;
+        const wait = o.data?.n === '0' ? gate : Promise.resolve();
+        return ResultAsync.fromSafePromise(wait.then(() => (running--, done())));
+      },
+    });
     await expect.poll(() => calls).toBe(1);
     for (let i = 1; i <= 1000; i++) await cms().patch('hot', { type: 'merge', body: { data: { n: String(i) } } }, { namespace: 'default' });
     release();
@@ -102,18 +93,14 @@ describe('controller', () => {
     for (let i = 0; i < 12; i++) await create(`p${i}`);
     let running = 0;
     let peak = 0;
-    h.start([
-      createController({
-        name: 'par',
-        resource: ConfigMapResource,
-        namespace: 'default',
-        concurrency: 3,
-        reconcile: () => {
-          peak = Math.max(peak, ++running);
-          return ResultAsync.fromSafePromise(sleep(20).then(() => (running--, done())));
-        },
-      }),
-    ]);
+    startOnConfigMaps({
+      name: 'par',
+      concurrency: 3,
+      reconcile: () => {
+        peak = Math.max(peak, ++running);
+        return ResultAsync.fromSafePromise(sleep(20).then(() => (running--, done())));
+      },
+    });
     await expect.poll(() => running === 0 && peak > 0).toBe(true);
     await sleep(200);
     expect(peak).toBe(3);
@@ -122,15 +109,11 @@ describe('controller', () => {
   it('backs off per key on errors, longer after each failure', async () => {
     await create('flaky');
     const times: number[] = [];
-    h.start([
-      createController({
-        name: 'flaky',
-        resource: ConfigMapResource,
-        namespace: 'default',
-        queue: { backoff: { baseMs: 20, maxMs: 10_000, jitter: 0 }, retryRateLimit: { qps: 0, burst: 0 } },
-        reconcile: () => (times.push(performance.now()), times.length <= 4 ? errAsync({ kind: 'Boom' }) : okAsync(done())),
-      }),
-    ]);
+    startOnConfigMaps({
+      name: 'flaky',
+      queue: { backoff: { baseMs: 20, maxMs: 10_000, jitter: 0 }, retryRateLimit: { qps: 0, burst: 0 } },
+      reconcile: () => (times.push(performance.now()), times.length <= 4 ? errAsync({ kind: 'Boom' }) : okAsync(done())),
+    });
     await expect.poll(() => times.length, { timeout: 5000 }).toBe(5);
     const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
     // each retry waits at least its doubled backoff (20, 40, 80, 160 ms); timers never fire early,
@@ -141,14 +124,10 @@ describe('controller', () => {
   it('does not retry terminal errors', async () => {
     await create('terminal');
     let calls = 0;
-    h.start([
-      createController({
-        name: 't',
-        resource: ConfigMapResource,
-        namespace: 'default',
-        reconcile: () => (calls++, errAsync({ kind: 'Bad', terminal: true as const })),
-      }),
-    ]);
+    startOnConfigMaps({
+      name: 't',
+      reconcile: () => (calls++, errAsync({ kind: 'Bad', terminal: true as const })),
+    });
     await expect.poll(() => calls).toBe(1);
     await sleep(200);
     expect(calls).toBe(1);
@@ -157,41 +136,33 @@ describe('controller', () => {
   it('catches exceptions thrown by reconcile and retries', async () => {
     await create('thrower');
     let calls = 0;
-    h.start([
-      createController({
-        name: 'throw',
-        resource: ConfigMapResource,
-        namespace: 'default',
-        queue: { backoff: { baseMs: 5, jitter: 0 } },
-        reconcile: () => {
-          if (++calls < 3) throw new Error('bug in user code');
-          return okAsync(done());
-        },
-      }),
-    ]);
+    startOnConfigMaps({
+      name: 'throw',
+      queue: { backoff: { baseMs: 5, jitter: 0 } },
+      reconcile: () => {
+        if (++calls < 3) throw new Error('bug in user code');
+        return okAsync(done());
+      },
+    });
     await expect.poll(() => calls).toBe(3);
   });
 
   it('aborts a reconcile that exceeds its timeout; once it ends the key is retried', async () => {
     await create('slow');
     const signals: AbortSignal[] = [];
-    h.start([
-      createController({
-        name: 'slow',
-        resource: ConfigMapResource,
-        namespace: 'default',
-        reconcileTimeoutMs: 50,
-        queue: { backoff: { baseMs: 5, jitter: 0 } },
-        reconcile: (_o, ctx) => {
-          signals.push(ctx.signal);
-          if (signals.length > 1) return okAsync(done());
-          // a reconcile that honours its signal: it ends when aborted
-          return ResultAsync.fromSafePromise(new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()))).andThen(() =>
-            errAsync({ kind: 'Aborted' }),
-          );
-        },
-      }),
-    ]);
+    startOnConfigMaps({
+      name: 'slow',
+      reconcileTimeoutMs: 50,
+      queue: { backoff: { baseMs: 5, jitter: 0 } },
+      reconcile: (_o, ctx) => {
+        signals.push(ctx.signal);
+        if (signals.length > 1) return okAsync(done());
+        // a reconcile that honours its signal: it ends when aborted
+        return ResultAsync.fromSafePromise(new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()))).andThen(() =>
+          errAsync({ kind: 'Aborted' }),
+        );
+      },
+    });
     await expect.poll(() => signals.length, { timeout: 3000 }).toBe(2);
     expect(signals[0]?.aborted).toBe(true);
     expect(signals[1]?.aborted).toBe(false);
@@ -200,14 +171,10 @@ describe('controller', () => {
   it('requeues after the time asked for', async () => {
     await create('later');
     let calls = 0;
-    h.start([
-      createController({
-        name: 'later',
-        resource: ConfigMapResource,
-        namespace: 'default',
-        reconcile: () => (calls++, okAsync(calls < 3 ? requeueAfter(30) : done())),
-      }),
-    ]);
+    startOnConfigMaps({
+      name: 'later',
+      reconcile: () => (calls++, okAsync(calls < 3 ? requeueAfter(30) : done())),
+    });
     await expect.poll(() => calls).toBe(3);
   });
 
@@ -215,9 +182,7 @@ describe('controller', () => {
     await await cms().create({ metadata: { name: 'paused', namespace: 'default', annotations: { 'kubeception.io/paused': 'true' } } });
     await create('active');
     const seen: string[] = [];
-    h.start([
-      createController({ name: 'pause', resource: ConfigMapResource, namespace: 'default', reconcile: (o) => (seen.push(o.metadata.name), okAsync(done())) }),
-    ]);
+    startOnConfigMaps({ name: 'pause', reconcile: (o) => (seen.push(o.metadata.name), okAsync(done())) });
     await expect.poll(() => seen).toContain('active');
     await sleep(100);
     expect(seen).not.toContain('paused');
@@ -226,16 +191,12 @@ describe('controller', () => {
   it('reconciles the owner when an owned object changes, and maps watched kinds', async () => {
     const owner = await create('owner');
     const seen: string[] = [];
-    h.start([
-      createController({
-        name: 'owns',
-        resource: ConfigMapResource,
-        namespace: 'default',
-        owns: [SecretResource],
-        watches: [{ resource: SecretResource, map: (s: Persisted<KubeObject>) => (s.metadata.labels?.for ? [watched(s.metadata.labels.for)] : []) }],
-        reconcile: (o, ctx: ReconcileContext<CM>) => (seen.push(`${o.metadata.name}@${ctx.controller}`), okAsync(done())),
-      }),
-    ]);
+    startOnConfigMaps({
+      name: 'owns',
+      owns: [SecretResource],
+      watches: [{ resource: SecretResource, map: (s: Persisted<KubeObject>) => (s.metadata.labels?.for ? [watched(s.metadata.labels.for)] : []) }],
+      reconcile: (o, ctx: ReconcileContext<CM>) => (seen.push(`${o.metadata.name}@${ctx.controller}`), okAsync(done())),
+    });
     await expect.poll(() => seen.length).toBe(1);
     const ownerRef = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid, controller: true };
     await h.kube.resource(SecretResource).create({ metadata: { name: 's1', namespace: 'default', ownerReferences: [ownerRef] } });
@@ -251,15 +212,11 @@ describe('controller', () => {
     const seen: string[] = [];
     let enqueue: (key: string) => void = () => {};
     let stopped: AbortSignal | undefined;
-    h.start([
-      createController({
-        name: 'sourced',
-        resource: ConfigMapResource,
-        namespace: 'default',
-        sources: [(add, signal) => ((enqueue = add), (stopped = signal))],
-        reconcile: (o) => (seen.push(o.metadata.name), okAsync(done())),
-      }),
-    ]);
+    startOnConfigMaps({
+      name: 'sourced',
+      sources: [(add, signal) => ((enqueue = add), (stopped = signal))],
+      reconcile: (o) => (seen.push(o.metadata.name), okAsync(done())),
+    });
     await expect.poll(() => seen).toEqual(['ext']);
     enqueue(watched('ext'));
     await expect.poll(() => seen).toEqual(['ext', 'ext']);
@@ -272,15 +229,11 @@ describe('controller', () => {
   it('does not reconcile again after its own status-only writes (custom predicate for ConfigMaps: data)', async () => {
     await create('quiet');
     let calls = 0;
-    h.start([
-      createController({
-        name: 'quiet',
-        resource: ConfigMapResource,
-        namespace: 'default',
-        predicate: (prev, next) => JSON.stringify(prev?.data) !== JSON.stringify(next.data),
-        reconcile: () => (calls++, okAsync(done())),
-      }),
-    ]);
+    startOnConfigMaps({
+      name: 'quiet',
+      predicate: (prev, next) => JSON.stringify(prev?.data) !== JSON.stringify(next.data),
+      reconcile: () => (calls++, okAsync(done())),
+    });
     await expect.poll(() => calls).toBe(1);
     await cms().patch('quiet', { type: 'merge', body: { metadata: { labels: { x: '1' } } } }, { namespace: 'default' });
     await sleep(150);

@@ -14,6 +14,24 @@ const get = async (url: string) => {
   return { status: res.status, text: await res.text() };
 };
 
+/** What /metrics shows of the controller `m` and the lease `metrics-test`: controller-runtime's, client-go's work queue and leader election names. */
+const METRICS: Readonly<Record<string, readonly string[]>> = {
+  controller_runtime_: [
+    'reconcile_errors_total',
+    'reconcile_time_seconds_bucket',
+    'max_concurrent_reconciles{controller="m"} 1',
+    'active_workers{controller="m"}',
+  ],
+  workqueue_: [
+    'depth{name="m",controller="m"}',
+    'adds_total{name="m",controller="m"}',
+    'queue_duration_seconds_bucket',
+    'work_duration_seconds_bucket',
+    'retries_total',
+  ],
+  leader_election_: ['master_status{name="metrics-test"} 1'],
+};
+
 describe('manager HTTP endpoint', () => {
   it('/readyz answers 503 until the caches have synced, then 200; /healthz 200', async () => {
     h.fake.faults.pause();
@@ -41,20 +59,7 @@ describe('manager HTTP endpoint', () => {
     const metrics = async () => (await get(`${manager.url() as string}/metrics`)).text;
     await expect.poll(async () => /controller_runtime_reconcile_total\{controller="m",result="success"\} ([3-9]|\d\d)/.test(await metrics())).toBe(true);
     const text = await metrics();
-    for (const name of [
-      'controller_runtime_reconcile_errors_total',
-      'controller_runtime_reconcile_time_seconds_bucket',
-      'controller_runtime_max_concurrent_reconciles{controller="m"} 1',
-      'controller_runtime_active_workers{controller="m"}',
-      'workqueue_depth{name="m",controller="m"}',
-      'workqueue_adds_total{name="m",controller="m"}',
-      'workqueue_queue_duration_seconds_bucket',
-      'workqueue_work_duration_seconds_bucket',
-      'workqueue_retries_total',
-      'leader_election_master_status{name="metrics-test"} 1',
-    ]) {
-      expect(text).toContain(name);
-    }
+    for (const [prefix, names] of Object.entries(METRICS)) for (const name of names) expect(text).toContain(prefix + name);
   });
 
   it('stops in-flight work within the shutdown timeout', async () => {
