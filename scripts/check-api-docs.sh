@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fails when docs/api (the committed API reference) is not what `npm run docs:api` generates
 # from the sources now, or when TypeDoc reports any warning or error (an undocumented export,
-# a broken {@link}, a type the API uses but no entry point exports). See typedoc.json.
+# a broken {@link}, a type the API uses but no entry point exports), or when docs/api-surface.md
+# (the list of every name each entry point exports) is stale. See typedoc.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,3 +28,6 @@ if ! diff -r -u docs/api "$out/api" >"$log" 2>&1; then
   exit 1
 fi
 echo "docs/api is up to date"
+
+# The one-line-per-name list of every front door (docs/api-surface.md).
+node --conditions=@kubeception/source --import tsx scripts/api-surface.ts --check
