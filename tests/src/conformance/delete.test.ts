@@ -1,15 +1,12 @@
 import { CertificateResource } from '@kubeception/sdk';
 import { ConfigMapResource, NamespaceResource, type ConfigMap } from '@kubeception/sdk/kube';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certificate, eventually, startTarget, type Target } from './target.js';
+import { describe, expect, it } from 'vitest';
+import { certificate, eventually, useTarget } from './target.js';
 
-let target: Target;
-beforeAll(async () => (target = await startTarget('delete')));
-afterAll(() => target.stop());
+const { resource, ns } = useTarget('delete');
 
-const ns = () => target.namespace;
-const certs = () => target.kube.resource(CertificateResource);
-const configMaps = () => target.kube.resource(ConfigMapResource);
+const certs = () => resource(CertificateResource);
+const configMaps = () => resource(ConfigMapResource);
 const gone =
   (name: string, namespace = ns()) =>
   async () =>
@@ -138,7 +135,7 @@ describe('garbage collection', () => {
 });
 
 describe('namespaces', () => {
-  const namespaces = () => target.kube.resource(NamespaceResource);
+  const namespaces = () => resource(NamespaceResource);
 
   it('deleting a namespace empties it, then removes it', async () => {
     const name = `${ns()}-x`;

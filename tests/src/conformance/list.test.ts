@@ -1,16 +1,14 @@
 import { ConfigMapResource, NamespaceResource } from '@kubeception/sdk/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTarget, type Target } from './target.js';
+import { useTarget } from './target.js';
 
-let target: Target;
+const { resource, ns } = useTarget('list');
 let other: string;
-const configMaps = () => target.kube.resource(ConfigMapResource);
-const ns = () => target.namespace;
+const configMaps = () => resource(ConfigMapResource);
 
 beforeAll(async () => {
-  target = await startTarget('list');
   other = `${ns()}-other`;
-  (await target.kube.resource(NamespaceResource).create({ metadata: { name: other } }))._unsafeUnwrap();
+  (await resource(NamespaceResource).create({ metadata: { name: other } }))._unsafeUnwrap();
   const labels: Record<string, Record<string, string>> = {
     a: { tier: 'web', env: 'prod' },
     b: { tier: 'web', env: 'dev' },
@@ -22,8 +20,7 @@ beforeAll(async () => {
   (await configMaps().create({ metadata: { name: 'z', namespace: other, labels: { tier: 'web' } } }))._unsafeUnwrap();
 });
 afterAll(async () => {
-  await target.kube.resource(NamespaceResource).delete(other);
-  await target.stop();
+  await resource(NamespaceResource).delete(other);
 });
 
 const names = async (labelSelector?: string, fieldSelector?: string) =>

@@ -1,17 +1,13 @@
 import { CertificateResource, type Certificate, type CertificateInput } from '@kubeception/sdk';
 import { ConfigMapResource, type ResourceClient } from '@kubeception/sdk/kube';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certificate, startTarget, type Target } from './target.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { certificate, useTarget } from './target.js';
 
-let target: Target;
+const { resource, ns } = useTarget('objects');
 let certs: ResourceClient<Certificate, CertificateInput>;
-beforeAll(async () => {
-  target = await startTarget('objects');
-  certs = target.kube.resource(CertificateResource);
+beforeAll(() => {
+  certs = resource(CertificateResource);
 });
-afterAll(() => target.stop());
-
-const ns = () => target.namespace;
 
 describe('create and get', () => {
   it('sets uid, creationTimestamp, resourceVersion and generation 1', async () => {
@@ -140,7 +136,7 @@ describe('status subresource', () => {
 
 describe('concurrent writers', () => {
   it('10 writers × 100 updates: every success has its own resourceVersion, losers get Conflict', async () => {
-    const configMaps = target.kube.resource(ConfigMapResource);
+    const configMaps = resource(ConfigMapResource);
     (await configMaps.create({ metadata: { name: 'counter', namespace: ns() }, data: { n: '0' } }))._unsafeUnwrap();
     const versions: string[] = [];
     let conflicts = 0;

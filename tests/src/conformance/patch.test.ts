@@ -1,15 +1,14 @@
 import { CertificateResource } from '@kubeception/sdk';
-import { DeploymentResource, type Deployment } from '@kubeception/sdk/kube';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certificate, startTarget, type Target } from './target.js';
+import { DeploymentResource, type Deployment, type JsonPatchOperation } from '@kubeception/sdk/kube';
+import { describe, expect, it } from 'vitest';
+import { certificate, useTarget } from './target.js';
 
-let target: Target;
-beforeAll(async () => (target = await startTarget('patch')));
-afterAll(() => target.stop());
+const { resource, ns } = useTarget('patch');
 
-const ns = () => target.namespace;
-const certs = () => target.kube.resource(CertificateResource);
-const deployments = () => target.kube.resource(DeploymentResource);
+const certs = () => resource(CertificateResource);
+const deployments = () => resource(DeploymentResource);
+/** A JSON patch of the Certificate `name`. */
+const jsonPatch = (name: string, ...ops: JsonPatchOperation[]) => certs().patch(name, { type: 'json', ops }, { namespace: ns() });
 
 function deployment(name: string): Deployment {
   return {
@@ -64,34 +63,14 @@ describe('JSON patch (RFC 6902)', () => {
   it('applies operations in order', async () => {
     await certs().create(certificate('j1', ns(), { spec: { dnsNames: ['a'] } }));
     const patched = (
-      await certs().patch(
-        'j1',
-        {
-          type: 'json',
-          ops: [
-            { op: 'add', path: '/spec/dnsNames/-', value: 'b' },
-            { op: 'replace', path: '/spec/commonName', value: 'cn' },
-          ],
-        },
-        { namespace: ns() },
-      )
+      await jsonPatch('j1', { op: 'add', path: '/spec/dnsNames/-', value: 'b' }, { op: 'replace', path: '/spec/commonName', value: 'cn' })
     )._unsafeUnwrap();
     expect(patched.spec).toMatchObject({ dnsNames: ['a', 'b'], commonName: 'cn' });
   });
 
   it('is refused whole when a test operation fails', async () => {
     await certs().create(certificate('j2', ns()));
-    const result = await certs().patch(
-      'j2',
-      {
-        type: 'json',
-        ops: [
-          { op: 'replace', path: '/spec/commonName', value: 'x' },
-          { op: 'test', path: '/spec/role', value: 'other' },
-        ],
-      },
-      { namespace: ns() },
-    );
+    const result = await jsonPatch('j2', { op: 'replace', path: '/spec/commonName', value: 'x' }, { op: 'test', path: '/spec/role', value: 'other' });
     expect(result.isErr()).toBe(true);
     expect((await certs().get('j2', { namespace: ns() }))._unsafeUnwrap().spec.commonName).toBe('api.demo');
   });
@@ -99,16 +78,10 @@ describe('JSON patch (RFC 6902)', () => {
   it('can guard on resourceVersion with a test operation', async () => {
     const created = (await certs().create(certificate('j3', ns())))._unsafeUnwrap();
     await certs().patch('j3', { type: 'merge', body: { metadata: { labels: { bump: '1' } } } }, { namespace: ns() });
-    const stale = await certs().patch(
+    const stale = await jsonPatch(
       'j3',
-      {
-        type: 'json',
-        ops: [
-          { op: 'test', path: '/metadata/resourceVersion', value: created.metadata.resourceVersion },
-          { op: 'replace', path: '/spec/commonName', value: 'x' },
-        ],
-      },
-      { namespace: ns() },
+      { op: 'test', path: '/metadata/resourceVersion', value: created.metadata.resourceVersion },
+      { op: 'replace', path: '/spec/commonName', value: 'x' },
     );
     expect(stale.isErr()).toBe(true);
   });

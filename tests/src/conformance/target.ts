@@ -1,13 +1,16 @@
 /**
- * The API server a conformance test runs against: a fresh fake by default, or any cluster
- * when `KUBECEPTION_CONFORMANCE_KUBECONFIG` names a kubeconfig. Tests stay target-agnostic:
+ * The API server a conformance test runs against: a fresh fake (project `conformance:fake`), the
+ * run's real kube-apiserver (project `conformance:kube-apiserver`, see lane/), or any cluster when
+ * `KUBECEPTION_CONFORMANCE_KUBECONFIG` names a kubeconfig. Tests stay target-agnostic:
  * they use only the kubeconfig, work in their own namespace, and wait for eventual effects
  * (garbage collection, namespace deletion) by polling.
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { kubeceptionCrds, type CertificateInput } from '@kubeception/sdk';
-import { CustomResourceDefinitionResource, NamespaceResource, createKubeClient, type KubeClient } from '@kubeception/sdk/kube';
+import { kubeceptionCrds, type CertificateInput, type KubeObject, type ResourceDescriptor } from '@kubeception/sdk';
+import { CustomResourceDefinitionResource, NamespaceResource, createKubeClient, type KubeClient, type ResourceClient } from '@kubeception/sdk/kube';
 import { startFakeKube } from '@kubeception/testing';
+import { afterAll, beforeAll } from 'vitest';
+import { conformanceServer } from './lane/server.js';
 
 /** A running target and a client for it. */
 export interface Target {
@@ -21,9 +24,14 @@ export interface Target {
 /** Starts (or connects to) the target, installs the Kubeception CRDs, creates a namespace. */
 export async function startTarget(name: string): Promise<Target> {
   const path = process.env.KUBECEPTION_CONFORMANCE_KUBECONFIG;
+  const server = conformanceServer();
   let kubeConfig: KubeConfig;
   let stopServer = async () => {};
-  if (path) {
+  if (server.name === 'kube-apiserver') {
+    if (!server.kubeconfigYaml) throw new Error(`the real server's lane cannot run: ${server.skip ?? 'no kubeconfig provided'}`);
+    kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(server.kubeconfigYaml);
+  } else if (path) {
     kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(path);
   } else {
@@ -32,9 +40,11 @@ export async function startTarget(name: string): Promise<Target> {
     stopServer = () => fake.stop();
   }
   const kube = createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 1 } });
-  for (const crd of kubeceptionCrds()) {
-    (await kube.resource(CustomResourceDefinitionResource).apply(crd as never, { fieldManager: 'conformance', force: true }))._unsafeUnwrap();
-  }
+  // the real server's lane installed them once, CEL rules stripped as its version needs (lane/global-setup.ts)
+  if (server.name === 'fake')
+    for (const crd of kubeceptionCrds()) {
+      (await kube.resource(CustomResourceDefinitionResource).apply(crd as never, { fieldManager: 'conformance', force: true }))._unsafeUnwrap();
+    }
   await eventually(async () => (await kube.resource(CustomResourceDefinitionResource).get('certificates.kubeception.io')).isOk());
   const namespace = `conf-${name}-${Math.random().toString(36).slice(2, 8)}`;
   (await kube.resource(NamespaceResource).create({ metadata: { name: namespace } }))._unsafeUnwrap();
@@ -47,6 +57,29 @@ export async function startTarget(name: string): Promise<Target> {
       await stopServer();
     },
   };
+}
+
+/** The target of a test file, read once it has started. */
+export interface FileTarget {
+  readonly target: () => Target;
+  /** A client of a kind on the target. */
+  resource<T extends KubeObject, I extends KubeObject = T>(descriptor: ResourceDescriptor<T, I>): ResourceClient<T, I>;
+  /** The test file's namespace. */
+  readonly ns: () => string;
+}
+
+/** Starts the target for the calling test file before its tests, and stops it after them. */
+export function useTarget(name: string): FileTarget {
+  let started: Target | undefined;
+  beforeAll(async () => {
+    started = await startTarget(name);
+  });
+  afterAll(() => started?.stop());
+  const target = () => {
+    if (started === undefined) throw new Error(`the ${name} target has not started`);
+    return started;
+  };
+  return { target, resource: (descriptor) => target().kube.resource(descriptor), ns: () => target().namespace };
 }
 
 /** Polls `check` until it returns true, for at most `timeoutMs`. Fails the test otherwise. */

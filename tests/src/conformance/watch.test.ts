@@ -1,14 +1,11 @@
 import { CertificateResource, type KubeObject } from '@kubeception/sdk';
 import { ConfigMapResource, type WatchEvent } from '@kubeception/sdk/kube';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certificate, startTarget, type Target } from './target.js';
+import { describe, expect, it } from 'vitest';
+import { certificate, useTarget } from './target.js';
 
-let target: Target;
-beforeAll(async () => (target = await startTarget('watch')));
-afterAll(() => target.stop());
+const { resource, ns } = useTarget('watch');
 
-const ns = () => target.namespace;
-const configMaps = () => target.kube.resource(ConfigMapResource);
+const configMaps = () => resource(ConfigMapResource);
 
 /** Collects events (bookmarks dropped) until `count` have arrived. */
 async function take<T extends KubeObject>(stream: AsyncIterable<WatchEvent<T>>, count: number) {
@@ -56,7 +53,7 @@ describe('watch', () => {
   });
 
   it('watches custom resources across namespaces', async () => {
-    const certs = target.kube.resource(CertificateResource);
+    const certs = resource(CertificateResource);
     const { resourceVersion } = (await certs.list())._unsafeUnwrap();
     const events = take(certs.watch({ resourceVersion }), 2);
     await certs.create(certificate('wc', ns()));
