@@ -1,12 +1,4 @@
-import {
-  CreateSubnetCommand,
-  CreateVpcCommand,
-  DescribeInstancesCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-  RunInstancesCommand,
-} from '@aws-sdk/client-ec2';
+import { EC2 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageId } from './catalog.js';
 import { startFakeEc2, type StartedFakeEc2 } from './fake-ec2.js';
@@ -18,25 +10,25 @@ describe('faults and the request log (in-process)', () => {
 
   it('hides new resources from Describe calls for N calls (eventual consistency)', async () => {
     const consistency = t.ec2.faults.eventualConsistency({ describeCalls: 2, types: ['vpc'] });
-    const vpcId = (await c.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc?.VpcId ?? '';
-    expect(await failure(c.send(new DescribeVpcsCommand({ VpcIds: [vpcId] })))).toMatchObject({ code: 'InvalidVpcID.NotFound' });
-    expect((await c.send(new DescribeVpcsCommand({}))).Vpcs).toEqual([]);
-    expect((await c.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }))).Vpcs?.map((v) => v.VpcId)).toEqual([vpcId]);
+    const vpcId = (await c.createVpc({ CidrBlock: '10.0.0.0/16' })).Vpc?.VpcId ?? '';
+    expect(await failure(c.describeVpcs({ VpcIds: [vpcId] }))).toMatchObject({ code: 'InvalidVpcID.NotFound' });
+    expect((await c.describeVpcs({})).Vpcs).toEqual([]);
+    expect((await c.describeVpcs({ VpcIds: [vpcId] })).Vpcs?.map((v) => v.VpcId)).toEqual([vpcId]);
     // other types are unaffected; mutations see the VPC at once
-    const subnet = (await c.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.0.0/24' }))).Subnet?.SubnetId;
-    expect((await c.send(new DescribeSubnetsCommand({ SubnetIds: [subnet ?? ''] }))).Subnets).toHaveLength(1);
+    const subnet = (await c.createSubnet({ VpcId: vpcId, CidrBlock: '10.0.0.0/24' })).Subnet?.SubnetId;
+    expect((await c.describeSubnets({ SubnetIds: [subnet ?? ''] })).Subnets).toHaveLength(1);
     consistency.cancel();
-    const later = (await c.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }))).Vpc?.VpcId ?? '';
-    expect((await c.send(new DescribeVpcsCommand({ VpcIds: [later] }))).Vpcs).toHaveLength(1);
+    const later = (await c.createVpc({ CidrBlock: '10.1.0.0/16' })).Vpc?.VpcId ?? '';
+    expect((await c.describeVpcs({ VpcIds: [later] })).Vpcs).toHaveLength(1);
   });
 
   it("throttles with RequestLimitExceeded (503) and the SDK's retry recovers", async () => {
     t.ec2.requests.clear();
     t.ec2.faults.throttle({ action: 'DescribeVpcs', times: 1 });
-    expect(await failure(c.send(new DescribeVpcsCommand({})))).toEqual(ec2Error('RequestLimitExceeded', 'Request limit exceeded.', 503));
+    expect(await failure(c.describeVpcs({}))).toEqual(ec2Error('RequestLimitExceeded', 'Request limit exceeded.', 503));
     t.ec2.faults.throttle({ action: 'DescribeVpcs', times: 1 });
     const retrying = t.client('us-east-1', { maxAttempts: 3 });
-    const out = await retrying.send(new DescribeVpcsCommand({}));
+    const out = await retrying.describeVpcs({});
     expect(out.$metadata.attempts).toBe(2);
     expect(t.ec2.requests.count({ action: 'DescribeVpcs', code: 'RequestLimitExceeded', faulted: true })).toBe(2);
     expect(t.ec2.requests.filter({ action: 'DescribeVpcs' }).map((r) => [r.status, r.fault])).toEqual([
@@ -51,7 +43,7 @@ describe('faults and the request log (in-process)', () => {
     const west = t.client('us-west-2', { maxAttempts: 2 });
     const ami = imageId({ name: 'flatcar-stable-4152.2.3-hvm' }, 'us-west-2');
     t.ec2.faults.fail({ action: 'RunInstances', status: 500, times: 1 });
-    const out = await west.send(new RunInstancesCommand({ ImageId: ami, MinCount: 1, MaxCount: 1, SubnetId: subnetId, InstanceType: 't3.small' }));
+    const out = await west.runInstances({ ImageId: ami, MinCount: 1, MaxCount: 1, SubnetId: subnetId, InstanceType: 't3.small' });
     expect(out.$metadata.attempts).toBe(2);
     expect(t.ec2.requests.filter({ action: 'RunInstances' }).map((r) => [r.status, r.code, r.fault])).toEqual([
       [500, 'InternalError', 'fail 500'],
@@ -99,7 +91,7 @@ describe('probabilistic faults (own fake)', () => {
       const results: string[] = [];
       for (let i = 0; i < 4; i++)
         results.push(
-          await client.send(new DescribeInstancesCommand({})).then(
+          await client.describeInstances({}).then(
             () => 'ok',
             (e: Error) => e.name,
           ),
@@ -108,11 +100,9 @@ describe('probabilistic faults (own fake)', () => {
       expect(local.ec2.requests.count({ action: 'DescribeInstances', status: 503 })).toBe(2);
       rule.cancel();
       local.ec2.faults.fail({ status: 400, code: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.' });
-      expect(await failure(client.send(new DescribeVpcsCommand({})))).toEqual(
-        ec2Error('UnauthorizedOperation', 'You are not authorized to perform this operation.'),
-      );
+      expect(await failure(client.describeVpcs({}))).toEqual(ec2Error('UnauthorizedOperation', 'You are not authorized to perform this operation.'));
       local.ec2.faults.latency({ action: 'DescribeVpcs', ms: 5, times: 1 });
-      await client.send(new DescribeVpcsCommand({}));
+      await client.describeVpcs({});
       expect(local.ec2.requests.filter({ action: 'DescribeVpcs' }).map((r) => r.fault)).toEqual(['fail 400', 'latency 5ms']);
       local.ec2.faults.clear();
     } finally {
@@ -130,19 +120,20 @@ describe('served on a real port', () => {
 
   it('serves the real SDK over HTTP (not intercepted)', async () => {
     expect(ec2.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const client = new EC2Client({ region: 'eu-west-1', endpoint: ec2.url, credentials: CREDENTIALS, maxAttempts: 1 });
+    const client = new EC2({ region: 'eu-west-1', endpoint: ec2.url, credentials: CREDENTIALS, maxAttempts: 1 });
     try {
-      const { Vpc } = await client.send(
-        new CreateVpcCommand({ CidrBlock: '172.16.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'served' }] }] }),
-      );
+      const { Vpc } = await client.createVpc({
+        CidrBlock: '172.16.0.0/16',
+        TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'served' }] }],
+      });
       expect(Vpc?.OwnerId).toBe('210987654321');
-      expect((await client.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: ['served'] }] }))).Vpcs).toHaveLength(1);
-      expect(await failure(client.send(new DescribeVpcsCommand({ VpcIds: ['vpc-00000000000000000'] })))).toMatchObject({
+      expect((await client.describeVpcs({ Filters: [{ Name: 'tag:Name', Values: ['served'] }] })).Vpcs).toHaveLength(1);
+      expect(await failure(client.describeVpcs({ VpcIds: ['vpc-00000000000000000'] }))).toMatchObject({
         code: 'InvalidVpcID.NotFound',
         status: 400,
       });
       ec2.faults.throttle();
-      expect(await failure(client.send(new DescribeVpcsCommand({})))).toMatchObject({ code: 'RequestLimitExceeded', status: 503 });
+      expect(await failure(client.describeVpcs({}))).toMatchObject({ code: 'RequestLimitExceeded', status: 503 });
       expect(ec2.requests.count({ region: 'eu-west-1' })).toBe(4);
       const stray = await fetch(`${ec2.url}/something`);
       expect(stray.status).toBe(400);

@@ -1,19 +1,4 @@
-import {
-  AttachInternetGatewayCommand,
-  CreateInternetGatewayCommand,
-  CreateSecurityGroupCommand,
-  DeleteSecurityGroupCommand,
-  DeleteSubnetCommand,
-  DescribeImagesCommand,
-  DescribeInstanceAttributeCommand,
-  DescribeInstancesCommand,
-  DetachInternetGatewayCommand,
-  type Instance,
-  RunInstancesCommand,
-  type RunInstancesCommandInput,
-  TerminateInstancesCommand,
-  CreateSubnetCommand,
-} from '@aws-sdk/client-ec2';
+import type { DescribeInstancesCommandInput, Instance, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ec2Error, failure, filters, inProcessSuite, network } from './test-support.js';
 
@@ -27,13 +12,13 @@ describe('instances', () => {
   beforeAll(async () => {
     net = await network(c);
     const flatcar = filters({ name: 'flatcar-stable-*', architecture: 'x86_64' });
-    ami = (await c.send(new DescribeImagesCommand({ Filters: flatcar }))).Images?.[0]?.ImageId ?? '';
+    ami = (await c.describeImages({ Filters: flatcar })).Images?.[0]?.ImageId ?? '';
   });
 
   const run = (input: Partial<RunInstancesCommandInput> = {}) =>
-    c.send(new RunInstancesCommand({ ImageId: ami, InstanceType: 't3.medium', MinCount: 1, MaxCount: 1, SubnetId: net.subnetId, ...input }));
-  const describeAll = async (input: ConstructorParameters<typeof DescribeInstancesCommand>[0] = {}): Promise<Instance[]> =>
-    ((await c.send(new DescribeInstancesCommand(input))).Reservations ?? []).flatMap((r) => r.Instances ?? []);
+    c.runInstances({ ImageId: ami, InstanceType: 't3.medium', MinCount: 1, MaxCount: 1, SubnetId: net.subnetId, ...input });
+  const describeAll = async (input: DescribeInstancesCommandInput = {}): Promise<Instance[]> =>
+    ((await c.describeInstances(input)).Reservations ?? []).flatMap((r) => r.Instances ?? []);
 
   it('runs instances pending → running and terminates them shutting-down → terminated on the simulated clock', async () => {
     const launched = await run({
@@ -54,7 +39,7 @@ describe('instances', () => {
     await t.clock.advance(1);
     expect((await describeAll({ InstanceIds: ids })).map((i) => i.State?.Name)).toEqual(['running', 'running']);
 
-    const terminated = await c.send(new TerminateInstancesCommand({ InstanceIds: [ids[0] ?? ''] }));
+    const terminated = await c.terminateInstances({ InstanceIds: [ids[0] ?? ''] });
     expect(terminated.TerminatingInstances?.[0]).toMatchObject({
       InstanceId: ids[0],
       PreviousState: { Name: 'running', Code: 16 },
@@ -64,21 +49,21 @@ describe('instances', () => {
     const [gone] = await describeAll({ InstanceIds: [ids[0] ?? ''] });
     expect(gone).toMatchObject({ State: { Name: 'terminated', Code: 48 }, StateReason: { Code: 'Client.UserInitiatedShutdown' } });
     expect(gone?.PrivateIpAddress).toBeUndefined();
-    expect((await c.send(new TerminateInstancesCommand({ InstanceIds: [ids[0] ?? ''] }))).TerminatingInstances?.[0]).toMatchObject({
+    expect((await c.terminateInstances({ InstanceIds: [ids[0] ?? ''] })).TerminatingInstances?.[0]).toMatchObject({
       PreviousState: { Name: 'terminated' },
       CurrentState: { Name: 'terminated' },
     });
     expect(t.ec2.state.instances({ tag: 'kubeception.io/cluster/a=owned' }).map((i) => [i.id, i.state, i.userData])).toEqual([
       [ids[1], 'running', '#!/bin/sh\necho hi\n'],
     ]);
-    const attr = await c.send(new DescribeInstanceAttributeCommand({ InstanceId: ids[1], Attribute: 'userData' }));
+    const attr = await c.describeInstanceAttribute({ InstanceId: ids[1], Attribute: 'userData' });
     expect(Buffer.from(attr.UserData?.Value ?? '', 'base64').toString()).toBe('#!/bin/sh\necho hi\n');
 
     await t.clock.advance(600_000); // retention over: the terminated instance is forgotten
-    expect(await failure(c.send(new DescribeInstancesCommand({ InstanceIds: [ids[0] ?? ''] })))).toEqual(
+    expect(await failure(c.describeInstances({ InstanceIds: [ids[0] ?? ''] }))).toEqual(
       ec2Error('InvalidInstanceID.NotFound', `The instance ID '${ids[0]}' does not exist`),
     );
-    await c.send(new TerminateInstancesCommand({ InstanceIds: [ids[1] ?? ''] }));
+    await c.terminateInstances({ InstanceIds: [ids[1] ?? ''] });
   });
 
   it('filters by tag:<key>, tag-key, instance-state-name and vpc-id', async () => {
@@ -91,10 +76,10 @@ describe('instances', () => {
       b,
     ]);
     expect(ids(await describeAll({ Filters: filters({ 'tag-key': 'kubeception.io/cluster/*', 'instance-state-name': 'pending' }) }))).toEqual([a, b, other]);
-    await c.send(new TerminateInstancesCommand({ InstanceIds: [other ?? ''] }));
+    await c.terminateInstances({ InstanceIds: [other ?? ''] });
     expect(ids(await describeAll({ Filters: filters({ 'instance-state-name': ['pending', 'running'], 'vpc-id': net.vpcId }) }))).toEqual([a, b]);
     expect(await describeAll({ Filters: [{ Name: 'vpc-id', Values: ['vpc-00000000000000000'] }] })).toEqual([]);
-    await c.send(new TerminateInstancesCommand({ InstanceIds: [a ?? '', b ?? ''] }));
+    await c.terminateInstances({ InstanceIds: [a ?? '', b ?? ''] });
   });
 
   it('paginates DescribeInstances with MaxResults/NextToken and refuses MaxResults with ids', async () => {
@@ -103,18 +88,18 @@ describe('instances', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const out = await c.send(new DescribeInstancesCommand({ MaxResults: 5, NextToken: token, Filters: [{ Name: 'tag:page', Values: ['yes'] }] }));
+      const out = await c.describeInstances({ MaxResults: 5, NextToken: token, Filters: [{ Name: 'tag:page', Values: ['yes'] }] });
       seen.push(...(out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId ?? ''));
       token = out.NextToken;
       pages++;
     } while (token);
     expect(pages).toBe(2);
     expect(new Set(seen).size).toBe(7);
-    expect(await failure(c.send(new DescribeInstancesCommand({ MaxResults: 5, InstanceIds: [seen[0] ?? ''] })))).toEqual(
+    expect(await failure(c.describeInstances({ MaxResults: 5, InstanceIds: [seen[0] ?? ''] }))).toEqual(
       ec2Error('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults'),
     );
-    expect(await failure(c.send(new DescribeInstancesCommand({ MaxResults: 1001 })))).toMatchObject({ code: 'InvalidParameterValue' });
-    await c.send(new TerminateInstancesCommand({ InstanceIds: seen }));
+    expect(await failure(c.describeInstances({ MaxResults: 1001 }))).toMatchObject({ code: 'InvalidParameterValue' });
+    await c.terminateInstances({ InstanceIds: seen });
   });
 
   it('is idempotent by ClientToken exactly like EC2', async () => {
@@ -126,7 +111,7 @@ describe('instances', () => {
     expect(await failure(run({ ClientToken: 'node-a-gen-1', InstanceType: 't3.large', TagSpecifications: tags({ n: 'a' }) }))).toEqual(
       ec2Error('IdempotentParameterMismatch', 'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).'),
     );
-    await c.send(new TerminateInstancesCommand({ InstanceIds: [first.Instances?.[0]?.InstanceId ?? ''] }));
+    await c.terminateInstances({ InstanceIds: [first.Instances?.[0]?.InstanceId ?? ''] });
     await t.clock.advance(60_000);
     expect(await failure(run({ ClientToken: 'node-a-gen-1', TagSpecifications: tags({ n: 'a' }) }))).toMatchObject({ code: 'IdempotentInstanceTerminated' });
     expect((await run({ ClientToken: 'node-a-gen-2' })).Instances?.[0]?.ClientToken).toBe('node-a-gen-2');
@@ -134,11 +119,10 @@ describe('instances', () => {
   });
 
   it('holds subnets, groups and public addresses until terminated (DependencyViolation)', async () => {
-    const subnetId =
-      (await c.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: '10.0.2.0/28', AvailabilityZone: 'us-east-1b' }))).Subnet?.SubnetId ?? '';
-    const groupId = (await c.send(new CreateSecurityGroupCommand({ GroupName: 'nodes', Description: 'nodes', VpcId: net.vpcId }))).GroupId ?? '';
-    const igw = (await c.send(new CreateInternetGatewayCommand({}))).InternetGateway?.InternetGatewayId ?? '';
-    await c.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: net.vpcId }));
+    const subnetId = (await c.createSubnet({ VpcId: net.vpcId, CidrBlock: '10.0.2.0/28', AvailabilityZone: 'us-east-1b' })).Subnet?.SubnetId ?? '';
+    const groupId = (await c.createSecurityGroup({ GroupName: 'nodes', Description: 'nodes', VpcId: net.vpcId })).GroupId ?? '';
+    const igw = (await c.createInternetGateway({})).InternetGateway?.InternetGatewayId ?? '';
+    await c.attachInternetGateway({ InternetGatewayId: igw, VpcId: net.vpcId });
     const launched = await run({
       SubnetId: undefined,
       NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnetId, Groups: [groupId], AssociatePublicIpAddress: true }],
@@ -148,24 +132,22 @@ describe('instances', () => {
     expect(launched.Instances).toHaveLength(11); // a /28 has 16 addresses, 5 reserved
     expect(launched.Instances?.[0]?.PublicIpAddress).toMatch(/^3\./);
     expect(await failure(run({ SubnetId: subnetId }))).toMatchObject({ code: 'InsufficientFreeAddressesInSubnet' });
-    expect(await failure(c.send(new DeleteSubnetCommand({ SubnetId: subnetId })))).toEqual(
+    expect(await failure(c.deleteSubnet({ SubnetId: subnetId }))).toEqual(
       ec2Error('DependencyViolation', `The subnet '${subnetId}' has dependencies and cannot be deleted.`),
     );
-    expect(await failure(c.send(new DeleteSecurityGroupCommand({ GroupId: groupId })))).toEqual(
-      ec2Error('DependencyViolation', `resource ${groupId} has a dependent object`),
-    );
-    expect(await failure(c.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: net.vpcId })))).toEqual(
+    expect(await failure(c.deleteSecurityGroup({ GroupId: groupId }))).toEqual(ec2Error('DependencyViolation', `resource ${groupId} has a dependent object`));
+    expect(await failure(c.detachInternetGateway({ InternetGatewayId: igw, VpcId: net.vpcId }))).toEqual(
       ec2Error(
         'DependencyViolation',
         `Network ${net.vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`,
       ),
     );
-    await c.send(new TerminateInstancesCommand({ InstanceIds: launched.Instances?.map((i) => i.InstanceId ?? '') }));
-    expect(await failure(c.send(new DeleteSubnetCommand({ SubnetId: subnetId })))).toMatchObject({ code: 'DependencyViolation' }); // still shutting down
+    await c.terminateInstances({ InstanceIds: launched.Instances?.map((i) => i.InstanceId ?? '') });
+    expect(await failure(c.deleteSubnet({ SubnetId: subnetId }))).toMatchObject({ code: 'DependencyViolation' }); // still shutting down
     await t.clock.advance(60_000);
-    await c.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: net.vpcId }));
-    await c.send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
-    await c.send(new DeleteSubnetCommand({ SubnetId: subnetId }));
+    await c.detachInternetGateway({ InternetGatewayId: igw, VpcId: net.vpcId });
+    await c.deleteSecurityGroup({ GroupId: groupId });
+    await c.deleteSubnet({ SubnetId: subnetId });
   });
 
   it("answers EC2's errors for bad launches and unknown instances", async () => {
@@ -182,9 +164,9 @@ describe('instances', () => {
     expect(await failure(run({ TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }] }))).toEqual(
       ec2Error('InvalidParameterValue', "'vpc' is not a valid taggable resource type for this operation."),
     );
-    expect(await failure(c.send(new TerminateInstancesCommand({ InstanceIds: ['i-0000000000000000a', 'i-0000000000000000b'] })))).toEqual(
+    expect(await failure(c.terminateInstances({ InstanceIds: ['i-0000000000000000a', 'i-0000000000000000b'] }))).toEqual(
       ec2Error('InvalidInstanceID.NotFound', "The instance IDs 'i-0000000000000000a, i-0000000000000000b' do not exist"),
     );
-    expect(await failure(c.send(new DescribeInstancesCommand({ InstanceIds: ['abc'] })))).toEqual(ec2Error('InvalidInstanceID.Malformed', 'Invalid id: "abc"'));
+    expect(await failure(c.describeInstances({ InstanceIds: ['abc'] }))).toEqual(ec2Error('InvalidInstanceID.Malformed', 'Invalid id: "abc"'));
   });
 });

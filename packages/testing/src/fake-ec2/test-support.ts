@@ -1,5 +1,5 @@
 /** Helpers for the fake EC2's own tests: real SDK clients in-process through msw (internal). */
-import { CreateSubnetCommand, CreateVpcCommand, EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { EC2, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll } from 'vitest';
 import { createSimulatedClock, type SimulatedClock } from '../simulated-host/clock.js';
@@ -15,8 +15,11 @@ export const CREDENTIALS = { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-sec
 export interface InProcess {
   readonly ec2: FakeEc2;
   readonly clock: SimulatedClock;
-  /** A client for `region` (default us-east-1), `maxAttempts: 1` unless overridden. */
-  client(region?: string, config?: Partial<EC2ClientConfig>): EC2Client;
+  /**
+   * A client for `region` (default us-east-1), `maxAttempts: 1` unless overridden: the SDK's aggregated `EC2` class,
+   * so `c.createVpc(input)` sends exactly what `c.send(new CreateVpcCommand(input))` sends (and `send` still works).
+   */
+  client(region?: string, config?: Partial<EC2ClientConfig>): EC2;
   close(): void;
 }
 
@@ -25,9 +28,9 @@ function create(options: FakeEc2Options): InProcess & { listen(): void } {
   const clock = createSimulatedClock({ start: Date.parse('2026-01-01T00:00:00Z') });
   const ec2 = createFakeEc2({ now: () => new Date(clock.now()), ...options });
   const server = setupServer(...ec2.handlers);
-  const clients: EC2Client[] = [];
+  const clients: EC2[] = [];
   const client = (region = 'us-east-1', config: Partial<EC2ClientConfig> = {}) => {
-    const c = new EC2Client({ region, endpoint: ENDPOINT, credentials: CREDENTIALS, maxAttempts: 1, ...config });
+    const c = new EC2({ region, endpoint: ENDPOINT, credentials: CREDENTIALS, maxAttempts: 1, ...config });
     clients.push(c);
     return c;
   };
@@ -80,8 +83,8 @@ export async function failure(p: Promise<unknown>): Promise<{ code: string; mess
 }
 
 /** Creates a VPC (10.0.0.0/16) with one subnet (10.0.1.0/24 in the first zone). */
-export async function network(client: EC2Client, zone = 'us-east-1a'): Promise<{ vpcId: string; subnetId: string }> {
-  const { Vpc } = await client.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
-  const { Subnet } = await client.send(new CreateSubnetCommand({ VpcId: Vpc?.VpcId, CidrBlock: '10.0.1.0/24', AvailabilityZone: zone }));
+export async function network(client: EC2, zone = 'us-east-1a'): Promise<{ vpcId: string; subnetId: string }> {
+  const { Vpc } = await client.createVpc({ CidrBlock: '10.0.0.0/16' });
+  const { Subnet } = await client.createSubnet({ VpcId: Vpc?.VpcId, CidrBlock: '10.0.1.0/24', AvailabilityZone: zone });
   return { vpcId: Vpc?.VpcId ?? '', subnetId: Subnet?.SubnetId ?? '' };
 }
