@@ -4,9 +4,10 @@
  * front door shows up as a one-line diff in review; `--check` writes nothing and exits 1 when the
  * file is stale. The entry points are the `exports` of each published package.json.
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
+import { writeOrCheck } from './generated-file.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'docs', 'api-surface.md');
@@ -90,19 +91,4 @@ export function apiSurface(): string {
   return [...header, ...entries.map((entry) => section(checker, program, entry))].join('\n');
 }
 
-const wanted = apiSurface();
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(OUT, 'utf8');
-  } catch {
-    // a missing file is stale
-  }
-  if (current !== wanted) {
-    console.error(`${OUT} is stale: run \`npm run docs:surface\``);
-    process.exitCode = 1;
-  } else console.log('docs/api-surface.md is up to date');
-} else {
-  writeFileSync(OUT, wanted);
-  console.log(`wrote ${OUT}`);
-}
+writeOrCheck(OUT, apiSurface(), 'npm run docs:surface');
