@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ClusterResource, type Cluster } from '@kubeception/sdk';
-import { createKubeClient } from '@kubeception/sdk/kube';
+import { deployedManagerOptions } from '@kubeception/sdk/runtime';
 import vault from 'node-vault';
 import { pino, type Logger } from 'pino';
 import { startEmbeddedAws, type EmbeddedAws } from './embedded.js';
@@ -35,14 +35,11 @@ export async function main(argv: readonly string[], out: (line: string) => void 
 async function runAgainstCluster(logger: Logger): Promise<number> {
   const { VAULT_ADDR, VAULT_TOKEN } = process.env;
   await createOperator({
-    kube: createKubeClient({ userAgent: AWS_OPERATOR }),
+    ...deployedManagerOptions(AWS_OPERATOR),
     ...(VAULT_ADDR && VAULT_TOKEN
       ? { bootTokens: { vault: vault({ endpoint: VAULT_ADDR, token: VAULT_TOKEN, noCustomHTTPVerbs: true }), vaultAddr: VAULT_ADDR } }
       : {}),
-    leaderElection: { name: AWS_OPERATOR, namespace: process.env.POD_NAMESPACE ?? 'kubeception' },
-    http: { port: 8080, host: '0.0.0.0' },
     logger,
-    handleSignals: true,
   }).start();
   return 0;
 }

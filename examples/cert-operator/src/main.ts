@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CERT_OPERATOR, createCertOperator } from '@kubeception/pki-vault';
 import { CertificateResource, isTrue } from '@kubeception/sdk';
-import { createKubeClient } from '@kubeception/sdk/kube';
+import { deployedManagerOptions } from '@kubeception/sdk/runtime';
 import vault from 'node-vault';
 import { pino, type Logger } from 'pino';
 import { startEmbedded, type Embedded } from './embedded.js';
@@ -38,12 +38,9 @@ export async function main(argv: readonly string[], out: Out = (l) => console.lo
   const { VAULT_ADDR, VAULT_TOKEN } = process.env;
   if (!VAULT_ADDR || !VAULT_TOKEN) return (out(`VAULT_ADDR and VAULT_TOKEN must be set (or use --embedded)\n\n${USAGE}`), 2);
   await createCertOperator({
-    kube: createKubeClient({ userAgent: CERT_OPERATOR }),
+    ...deployedManagerOptions(CERT_OPERATOR),
     vault: vault({ endpoint: VAULT_ADDR, token: VAULT_TOKEN, noCustomHTTPVerbs: true }),
-    leaderElection: { name: CERT_OPERATOR, namespace: process.env.POD_NAMESPACE ?? 'kubeception' },
-    http: { port: 8080, host: '0.0.0.0' },
     logger,
-    handleSignals: true,
   }).start();
   return 0;
 }
@@ -59,7 +56,7 @@ interface EmbeddedRun {
 /** Runs the operator on the in-process fakes, reporting the Certificates' progress; the exit code. */
 async function runEmbedded({ once, logger, out }: EmbeddedRun): Promise<number> {
   const world = await startEmbedded();
-  writeFileSync('.cert-operator.kubeconfig', world.fakeKube.kubeconfigYaml);
+  writeFileSync('.cert-operator.kubeconfig', world.fakeKube.kubeconfigYaml, { mode: 0o600 }); // credentials: owner only
   out(`embedded host API server ${world.fakeKube.url} (kubeconfig: .cert-operator.kubeconfig), fake Vault ${world.fakeVault.url}`);
   const operator = createCertOperator({ kube: world.operatorKube, vault: world.operatorVault, logger, handleSignals: !once });
   const running = operator.start();

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createEtcdNetworkStore } from '@kubeception/driver-kvm';
 import { ClusterResource, type Cluster, type Persisted } from '@kubeception/sdk';
-import { createKubeClient } from '@kubeception/sdk/kube';
+import { deployedManagerOptions } from '@kubeception/sdk/runtime';
 import vault from 'node-vault';
 import { pino, type Logger } from 'pino';
 import { parseConfig, USAGE, type Config } from './config.js';
@@ -44,15 +44,12 @@ async function runOnHost(config: Extract<Config, { mode: 'host' }>, logger: Logg
     ...(rootCertificate ? { credentials: { rootCertificate, ...(certChain && privateKey ? { certChain, privateKey } : {}) } } : {}),
   });
   const operator = createOperator({
-    kube: createKubeClient({ userAgent: KVM_OPERATOR }),
+    ...deployedManagerOptions(KVM_OPERATOR, { namespace: config.namespace }),
     networkStore: store,
     flannel: { etcdEndpoints: flannel.endpoints, ...(flannel.tlsSecret ? { etcdTlsSecretName: flannel.tlsSecret } : {}) },
     ledgerNamespace: config.ledgerNamespace,
     ...(config.vault ? { withPki: { vault: vault({ endpoint: config.vault.addr, token: config.vault.token, noCustomHTTPVerbs: true }) } } : {}),
-    leaderElection: { name: KVM_OPERATOR, namespace: config.namespace },
-    http: { port: 8080, host: '0.0.0.0' },
     logger,
-    handleSignals: true,
   });
   try {
     await operator.start();

@@ -41,6 +41,8 @@ export type {
 } from './controller.js';
 export { createManager } from './manager.js';
 export type { Manager, ManagerOptions } from './manager.js';
+export { deployedManagerOptions } from './deployed.js';
+export type { DeployedManager, DeployedManagerOptions } from './deployed.js';
 export { withFinalizer } from './finalizer.js';
 export type { FinalizerError, FinalizerHandlers } from './finalizer.js';
 export { next, steps } from './steps.js';
