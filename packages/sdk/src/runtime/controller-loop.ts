@@ -42,8 +42,13 @@ export async function runController<T extends KubeObject, I extends KubeObject, 
 ): Promise<void> {
   const run = prepareRun(options, env);
   const triggers = subscribeTriggers(run, exposeResync);
-  const workers = Promise.all(triggers.synced).then(() => runWorkers(run));
-  await new Promise<void>((resolve) => (env.signal.aborted ? resolve() : env.signal.addEventListener('abort', () => resolve(), { once: true })));
+  const stopped = new Promise<'stopped'>((resolve) =>
+    env.signal.aborted ? resolve('stopped') : env.signal.addEventListener('abort', () => resolve('stopped'), { once: true }),
+  );
+  // a cache that never syncs (its kind is not served, its list is forbidden) must not hold the
+  // shutdown: workers that never started have nothing in flight
+  const workers = Promise.race([Promise.all(triggers.synced), stopped]).then((outcome) => (outcome === 'stopped' ? undefined : runWorkers(run)));
+  await stopped;
   triggers.stop();
   run.queue.shutDown();
   await Promise.race([Promise.all([workers, run.queue.drain()]), new Promise((resolve) => setTimeout(resolve, env.shutdownTimeoutMs).unref?.())]);
