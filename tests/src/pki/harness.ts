@@ -4,13 +4,18 @@ import { kubeceptionCrds } from '@kubeception/sdk';
 import { createKubeClient, type KubeClient } from '@kubeception/sdk/kube';
 import { createManager, type Manager } from '@kubeception/sdk/runtime';
 import { certOperatorControllers, createVaultPki } from '@kubeception/pki-vault';
-import { startFakeKube, startFakeVault, type FakeKube, type StartedFakeVault } from '@kubeception/testing';
+import { startEnvtest, startFakeKube, startFakeVault, type FakeKube, type KubeServer, type StartedFakeVault } from '@kubeception/testing';
+import { KubeConfig } from '@kubernetes/client-node';
+import { conformanceServer } from '../conformance/lane/server.js';
 import vault from 'node-vault';
 import { pino } from 'pino';
 
 export interface PkiHarness {
   readonly kube: KubeClient;
-  readonly fakeKube: FakeKube;
+  /** The host API server: a fresh fake, or the real server of the run's lane (e2e:kube-apiserver). */
+  readonly server: Pick<KubeServer, 'kubeConfig' | 'stop'>;
+  /** The fake host, when the harness runs on one (its request log, faults). */
+  readonly fakeKube: FakeKube | undefined;
   readonly fakeVault: StartedFakeVault;
   readonly manager: Manager;
   /** Queues every Certificate again (what the resync period does), e.g. after `advance`. */
@@ -29,7 +34,7 @@ export interface PkiHarness {
 export async function startPkiHarness(): Promise<PkiHarness> {
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
-  const fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
+  const { server, fakeKube } = await startHost();
   const fakeVault = await startFakeVault({ now, maxLeaseTtl: '876000h' });
   const vaultClient = (token = fakeVault.rootToken) => vault({ endpoint: fakeVault.url, token, noCustomHTTPVerbs: true });
   const pki = createVaultPki({ client: vaultClient() });
@@ -37,14 +42,15 @@ export async function startPkiHarness(): Promise<PkiHarness> {
   const sink = new Writable({ write: (chunk: Buffer, _enc, done) => ((logText += chunk.toString()), done()) });
   const [authorities, certificates] = certOperatorControllers({ pki, now });
   const manager = createManager({
-    kube: createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0, retry: { maxAttempts: 1 } }),
+    kube: createKubeClient({ kubeConfig: server.kubeConfig, qps: 0, retry: { maxAttempts: 1 } }),
     controllers: [authorities, certificates],
     logger: pino({ level: 'debug' }, sink),
     shutdownTimeoutMs: 2_000,
   });
   void manager.start();
   return {
-    kube: createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 }),
+    kube: createKubeClient({ kubeConfig: server.kubeConfig, qps: 0 }),
+    server,
     fakeKube,
     fakeVault,
     manager,
@@ -57,7 +63,21 @@ export async function startPkiHarness(): Promise<PkiHarness> {
     stop: async () => {
       await manager.stop();
       await fakeVault.close();
-      await fakeKube.stop();
+      await server.stop();
     },
   };
+}
+
+/** The host: the run's real server on the real-server lane (its CRDs installed by the lane), else a fresh fake with the CRDs. */
+async function startHost(): Promise<{ server: Pick<KubeServer, 'kubeConfig' | 'stop'>; fakeKube: FakeKube | undefined }> {
+  const lane = conformanceServer();
+  if (lane.name === 'kube-apiserver') {
+    if (lane.skip) throw new Error(`the real server's lane cannot run: ${lane.skip}`);
+    if (!lane.kubeconfigYaml) return { server: await startEnvtest({ crds: kubeceptionCrds() }), fakeKube: undefined }; // a server of its own
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(lane.kubeconfigYaml);
+    return { server: { kubeConfig, stop: async () => {} }, fakeKube: undefined };
+  }
+  const fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
+  return { server: fakeKube, fakeKube };
 }

@@ -31,8 +31,12 @@ const certificate = (name: string, secretName: string): CertificateInput => ({
 const gone = (name: string) =>
   until(async () => (await h.kube.resource(CertificateResource).get(name, { namespace: 'default' })).isErr(), 10_000, `Certificate ${name} gone`);
 /** Secret writes (not reads) since `from`. */
+const requests = () => {
+  if (!h.fakeKube) throw new Error('this suite reads the fake host’s request log');
+  return h.fakeKube.requests;
+};
 const secretWrites = (name: string, from: number) =>
-  h.fakeKube.requests
+  requests()
     .all()
     .slice(from)
     .filter((r) => r.resource === 'secrets' && r.name === name && r.verb !== 'get' && r.verb !== 'list' && r.verb !== 'watch');
@@ -40,7 +44,7 @@ const secretWrites = (name: string, from: number) =>
 describe('a Certificate naming a Secret it does not own', () => {
   it('does not take over another cluster component’s Secret, and deleting it leaves that Secret (item 4)', async () => {
     const before = await secret('victim-admin');
-    const from = h.fakeKube.requests.all().length;
+    const from = requests().all().length;
     await h.kube.resource(CertificateResource).create(certificate('attacker', 'victim-admin'));
     await expect.poll(async () => (await readyOf(h, 'cert', 'attacker'))?.reason, { timeout: 10_000 }).toBe('SecretConflict');
     expect((await readyOf(h, 'cert', 'attacker'))?.message).toContain('belongs to Certificate victim-admin');

@@ -128,7 +128,8 @@ export interface ClientContext {
   readonly userAgent: string;
 }
 
-const CONTENT_TYPE = {
+/** The `Content-Type` of each kind of patch (`Patch['type']`), as kube-apiserver expects it. */
+export const PATCH_CONTENT_TYPE = {
   merge: PatchStrategy.MergePatch,
   json: PatchStrategy.JsonPatch,
   strategic: PatchStrategy.StrategicMergePatch,
@@ -289,7 +290,7 @@ function patchObject<T extends KubeObject, I extends KubeObject>(
     ...writer(kind.ctx, options),
     ...(patch.type === 'apply' ? { force: patch.force ?? false } : {}),
   };
-  const headers = setHeaderOptions('Content-Type', CONTENT_TYPE[patch.type]);
+  const headers = setHeaderOptions('Content-Type', PATCH_CONTENT_TYPE[patch.type]);
   const idempotency: Idempotency = patch.type === 'merge' || patch.type === 'apply' ? 'idempotent' : 'once';
   return run<Persisted<T>>(
     kind.ctx,

@@ -4,6 +4,7 @@
  */
 import type { KubeObject, Persisted, ResourceDescriptor } from '@kubeception/sdk';
 import {
+  PATCH_CONTENT_TYPE,
   statusToKubeError,
   type DeleteOptions,
   type KubeError,
@@ -15,7 +16,6 @@ import {
   type ResourceClient,
   type WriteOptions,
 } from '@kubeception/sdk/kube';
-import { PatchStrategy } from '@kubernetes/client-node';
 import { err, errAsync, ok, okAsync, type Result, type ResultAsync } from 'neverthrow';
 import { deleteObject, deleteOptionsOf } from './deletion.js';
 import type { HandlerContext } from './handlers.js';
@@ -25,14 +25,6 @@ import type { ResourceType } from './resource-type.js';
 import { selectionOf } from './selectors.js';
 import { ApiError, pathNotFound } from './status.js';
 import { clone, type StoredObject } from './types.js';
-
-/** The content type of each patch, as the HTTP client sends it. */
-const CONTENT_TYPE = {
-  merge: PatchStrategy.MergePatch,
-  json: PatchStrategy.JsonPatch,
-  strategic: PatchStrategy.StrategicMergePatch,
-  apply: PatchStrategy.ServerSideApply,
-} as const;
 
 /** Runs one call against the API; its `ApiError` becomes the `KubeError` the HTTP client would see. */
 export function call<R>(fn: () => R): ResultAsync<R, KubeError> {
@@ -138,7 +130,7 @@ const patchAt =
       const body = JSON.stringify(patch.type === 'json' ? patch.ops : patch.body);
       const ns = k.namespaceOf(rt, options, patch.type === 'json' ? undefined : (patch.body as KubeObject));
       const opts = k.writeOptions(options, patch.type === 'apply' && (patch.force ?? false));
-      return k.out(rt, k.ctx.api.patch(rt, k.version, ns, name, CONTENT_TYPE[patch.type], body, opts, subresource));
+      return k.out(rt, k.ctx.api.patch(rt, k.version, ns, name, PATCH_CONTENT_TYPE[patch.type], body, opts, subresource));
     });
 
 /** Replaces the object (`subresource` `''`) or one of its subresources. */
