@@ -47,7 +47,7 @@ it('puts a single-use wrapped token for the cluster policy in user data, and no 
   const elsewhere = JSON.stringify([
     world.logs(),
     (await world.clusters().list())._unsafeUnwrap().items,
-    (await createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0 }).resource(EventResource).list())._unsafeUnwrap().items,
+    (await createKubeClient({ kubeConfig: world.server.kubeConfig, qps: 0 }).resource(EventResource).list())._unsafeUnwrap().items,
   ]);
   for (const token of tokens) expect(elsewhere).not.toContain(token);
   expect(elsewhere).not.toMatch(/PRIVATE KEY/);

@@ -11,7 +11,7 @@ import { awsCluster, ownedBy, ownerTagOf, startAwsWorld, type AwsWorld } from '.
 let world: AwsWorld;
 beforeAll(async () => {
   world = await startAwsWorld();
-  const kube = createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0 });
+  const kube = createKubeClient({ kubeConfig: world.server.kubeConfig, qps: 0 });
   (await kube.resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } }))._unsafeUnwrap();
 });
 afterAll(() => world.stop());

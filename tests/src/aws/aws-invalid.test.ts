@@ -6,7 +6,7 @@
 import { CertificateAuthorityResource, CertificateResource, clusterId } from '@kubeception/sdk';
 import { createKubeClient, SecretResource } from '@kubeception/sdk/kube';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { AMI, awsCluster, startAwsWorld, type AwsWorld } from './aws-world.js';
+import { AMI, awsCluster, startAwsWorld, type AwsWorld, fakeHost } from './aws-world.js';
 
 let world: AwsWorld;
 beforeAll(async () => (world = await startAwsWorld()));
@@ -68,7 +68,7 @@ it(`reports ${CASES.length} invalid AWS specs with their paths and creates nothi
 }, 60_000);
 
 it('refuses an unrenderable spec in preflight: no CertificateAuthority, Certificate, Secret, Vault mount or EC2 resource, and no retry', async () => {
-  const kube = createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0 });
+  const kube = createKubeClient({ kubeConfig: fakeHost(world).kubeConfig, qps: 0 });
   const name = 'unrenderable';
   (await world.clusters().create(awsCluster(name, { tags: { team: 'payments\nowner=mallory' } }) as never))._unsafeUnwrap();
   await expect
@@ -81,7 +81,7 @@ it('refuses an unrenderable spec in preflight: no CertificateAuthority, Certific
       message: expect.stringContaining('spec.provider.aws.tags["team"]: contains the control character U+000A'),
     });
   await new Promise((resolve) => setTimeout(resolve, 500));
-  world.fakeKube.requests.clear();
+  fakeHost(world).requests.clear();
   await new Promise((resolve) => setTimeout(resolve, 500));
 
   const ofCluster = (items: readonly { spec: { clusterRef: { name: string } } }[]) => items.filter((o) => o.spec.clusterRef.name === name);
@@ -92,5 +92,5 @@ it('refuses an unrenderable spec in preflight: no CertificateAuthority, Certific
   ).toEqual([]);
   expect(world.fakeVault.state.mounts().filter((m) => m.includes(clusterId({ namespace: 'default', name })))).toEqual([]);
   expect(world.fakeEc2.state.userResources()).toEqual([]);
-  expect(world.fakeKube.requests.count({ resource: 'clusters', name, verb: 'patch' })).toBe(0);
+  expect(fakeHost(world).requests.count({ resource: 'clusters', name, verb: 'patch' })).toBe(0);
 }, 30_000);

@@ -5,7 +5,8 @@ import { ClusterResource, clusterId, kubeceptionCrds, type Cluster, type Cluster
 import { createKubeClient, type ResourceClient } from '@kubeception/sdk/kube';
 import type { Manager } from '@kubeception/sdk/runtime';
 import { certOperatorControllers, createVaultPki, nodeBootTokens } from '@kubeception/pki-vault';
-import { startFakeEc2, startFakeKube, startFakeVault, type FakeKube, type StartedFakeEc2, type StartedFakeVault } from '@kubeception/testing';
+import { startFakeEc2, startFakeVault, type FakeKube, type KubeServer, type StartedFakeEc2, type StartedFakeVault } from '@kubeception/testing';
+import { startLaneHost } from '../conformance/lane/host.js';
 import vault from 'node-vault';
 import { pino } from 'pino';
 
@@ -16,7 +17,10 @@ export type SendHook = (name: string, run: () => Promise<unknown>) => Promise<un
 
 /** An AWS world: the fakes, and the operators' manager on them. */
 export interface AwsWorld {
-  readonly fakeKube: FakeKube;
+  /** The host API server: a fresh fake, or a real one on the real server's lane (e2e:kube-apiserver). */
+  readonly server: Pick<KubeServer, 'kubeConfig' | 'stop'>;
+  /** The fake host, when the world runs on one (its request log, faults). */
+  readonly fakeKube: FakeKube | undefined;
   readonly fakeEc2: StartedFakeEc2;
   readonly fakeVault: StartedFakeVault;
   /** The aws-operator, with the CertificateAuthority and Certificate controllers. */
@@ -45,14 +49,14 @@ export interface AwsWorldOptions {
 
 /** Starts the fakes, then the aws-operator on them with the PKI controllers in its manager. */
 export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsWorld> {
-  const fakeKube = await startFakeKube({ crds: kubeceptionCrds({ providers: options.crdProviders ?? [] }) });
+  const { server, fakeKube } = await startLaneHost(kubeceptionCrds({ providers: options.crdProviders ?? [] }));
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
   const fakeEc2 = await startFakeEc2({ images: [{ id: AMI, name: 'kubeception-test' }], instanceDelays: { pendingMs: 20, shuttingDownMs: 20 } });
   const ec2 = hookedEc2(fakeEc2);
   const logs: string[] = [];
   const pki = createVaultPki({ client: vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true }) });
   const manager = createAwsOperator({
-    kube: createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0, retry: { maxAttempts: 1 } }),
+    kube: createKubeClient({ kubeConfig: server.kubeConfig, qps: 0, retry: { maxAttempts: 1 } }),
     ec2: ec2.forRegion,
     pollMs: 10,
     ...(options.bootTokens ? { bootToken: nodeBootTokens(pki), vaultAddr: fakeVault.url } : {}),
@@ -64,19 +68,20 @@ export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsW
   });
   void manager.start();
   return {
+    server,
     fakeKube,
     fakeEc2,
     fakeVault,
     manager,
     setHook: ec2.setHook,
     logs: () => logs.join(''),
-    clusters: () => createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 }).resource(ClusterResource),
+    clusters: () => createKubeClient({ kubeConfig: server.kubeConfig, qps: 0 }).resource(ClusterResource),
     stop: async () => {
       await manager.stop();
       ec2.destroy();
       await fakeEc2.close();
       await fakeVault.close();
-      await fakeKube.stop();
+      await server.stop();
     },
   };
 }
@@ -122,4 +127,10 @@ export const ownerTagOf = (cluster: string, namespace = 'default') => `kubecepti
 export function ownedBy(fakeEc2: StartedFakeEc2, cluster: string, namespace = 'default') {
   const tag = ownerTagOf(cluster, namespace);
   return fakeEc2.state.userResources().filter((r) => r.tags[tag] === 'owned' && !(r.type === 'instance' && (r as { state?: string }).state === 'terminated'));
+}
+
+/** The world's fake host, for suites that read its request log (they run on the fake only). */
+export function fakeHost(world: AwsWorld): FakeKube {
+  if (!world.fakeKube) throw new Error('this suite reads the fake host’s request log: it runs on the fake only');
+  return world.fakeKube;
 }

@@ -9,7 +9,7 @@ import { provider as awsProvider } from '@kubeception/driver-aws';
 import { provider as kvmProvider } from '@kubeception/driver-kvm';
 import { ClusterResource, clusterId } from '@kubeception/sdk';
 import { createKubeClient } from '@kubeception/sdk/kube';
-import { ownedBy, ownerTagOf, startAwsWorld, type AwsWorld } from '../aws/aws-world.js';
+import { ownedBy, ownerTagOf, startAwsWorld, type AwsWorld, fakeHost } from '../aws/aws-world.js';
 import { awsCluster } from './hostile-objects.js';
 import { fail, value } from './hostile-support.js';
 import { clusterReady, ensureNamespace, pkiSnapshot, VICTIM, type HostileWorld } from './hostile-world.js';
@@ -17,7 +17,7 @@ import { clusterReady, ensureNamespace, pkiSnapshot, VICTIM, type HostileWorld }
 /** Starts the AWS world and brings the victim to Ready. */
 export async function startAwsHostileWorld(): Promise<HostileWorld & { readonly aws: AwsWorld }> {
   const world = await startAwsWorld({ crdProviders: [kvmProvider, awsProvider] });
-  const admin = createKubeClient({ kubeConfig: world.fakeKube.kubeConfig, qps: 0 });
+  const admin = createKubeClient({ kubeConfig: fakeHost(world).kubeConfig, qps: 0 });
   await ensureNamespace(admin, VICTIM.namespace);
   await admin
     .resource(ClusterResource)
@@ -31,11 +31,11 @@ export async function startAwsHostileWorld(): Promise<HostileWorld & { readonly 
   return {
     name: 'aws',
     aws: world,
-    kubeConfig: world.fakeKube.kubeConfig,
+    kubeConfig: fakeHost(world).kubeConfig,
     admin,
     vault: world.fakeVault,
     ec2: world.fakeEc2,
-    requests: world.fakeKube.requests,
+    requests: fakeHost(world).requests,
     victim: { ...VICTIM, id: clusterId(VICTIM) },
     snapshot: async () => ({ ...(await pkiSnapshot(admin, world.fakeVault)), ec2: ec2() }),
     leftoversOutside: async (clusters) => {

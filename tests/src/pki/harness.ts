@@ -4,15 +4,14 @@ import { kubeceptionCrds } from '@kubeception/sdk';
 import { createKubeClient, type KubeClient } from '@kubeception/sdk/kube';
 import { createManager, type Manager } from '@kubeception/sdk/runtime';
 import { certOperatorControllers, createVaultPki } from '@kubeception/pki-vault';
-import { startEnvtest, startFakeKube, startFakeVault, type FakeKube, type KubeServer, type StartedFakeVault } from '@kubeception/testing';
-import { KubeConfig } from '@kubernetes/client-node';
-import { conformanceServer } from '../conformance/lane/server.js';
+import { startFakeVault, type FakeKube, type KubeServer, type StartedFakeVault } from '@kubeception/testing';
+import { startLaneHost } from '../conformance/lane/host.js';
 import vault from 'node-vault';
 import { pino } from 'pino';
 
 export interface PkiHarness {
   readonly kube: KubeClient;
-  /** The host API server: a fresh fake, or the real server of the run's lane (e2e:kube-apiserver). */
+  /** The host API server: a fresh fake, or a real one on the real server's lane (e2e:kube-apiserver). */
   readonly server: Pick<KubeServer, 'kubeConfig' | 'stop'>;
   /** The fake host, when the harness runs on one (its request log, faults). */
   readonly fakeKube: FakeKube | undefined;
@@ -34,7 +33,7 @@ export interface PkiHarness {
 export async function startPkiHarness(): Promise<PkiHarness> {
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
-  const { server, fakeKube } = await startHost();
+  const { server, fakeKube } = await startLaneHost(kubeceptionCrds());
   const fakeVault = await startFakeVault({ now, maxLeaseTtl: '876000h' });
   const vaultClient = (token = fakeVault.rootToken) => vault({ endpoint: fakeVault.url, token, noCustomHTTPVerbs: true });
   const pki = createVaultPki({ client: vaultClient() });
@@ -66,18 +65,4 @@ export async function startPkiHarness(): Promise<PkiHarness> {
       await server.stop();
     },
   };
-}
-
-/** The host: the run's real server on the real-server lane (its CRDs installed by the lane), else a fresh fake with the CRDs. */
-async function startHost(): Promise<{ server: Pick<KubeServer, 'kubeConfig' | 'stop'>; fakeKube: FakeKube | undefined }> {
-  const lane = conformanceServer();
-  if (lane.name === 'kube-apiserver') {
-    if (lane.skip) throw new Error(`the real server's lane cannot run: ${lane.skip}`);
-    if (!lane.kubeconfigYaml) return { server: await startEnvtest({ crds: kubeceptionCrds() }), fakeKube: undefined }; // a server of its own
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(lane.kubeconfigYaml);
-    return { server: { kubeConfig, stop: async () => {} }, fakeKube: undefined };
-  }
-  const fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
-  return { server: fakeKube, fakeKube };
 }
