@@ -93,7 +93,11 @@ export interface ResourceClient<T extends KubeObject, I extends KubeObject = T> 
   listPages(options?: ListOptions): AsyncIterable<Result<ObjectList<T>, KubeError>>;
   /** POST: fails with AlreadyExists if the name is taken. */
   create(object: I, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
-  /** PUT: `metadata.resourceVersion`, when set, makes it fail with Conflict if the object changed. */
+  /**
+   * PUT: `metadata.resourceVersion`, when set, makes it fail with Conflict if the object changed.
+   * Custom resources and CRDs require it (their update strategy allows no unconditional update:
+   * 422 Invalid on `metadata.resourceVersion`); built-in kinds take a PUT without it.
+   */
   replace(object: I, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;
   /** PUT of the status subresource; `metadata.resourceVersion` as in `replace`. */
   replaceStatus(object: I, options?: WriteOptions): ResultAsync<Persisted<T>, KubeError>;

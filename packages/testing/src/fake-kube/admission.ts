@@ -71,44 +71,10 @@ const ensure = (obj: JsonObject, key: string): JsonObject => {
   return obj[key] as JsonObject;
 };
 
-function defaultPorts(spec: unknown): void {
-  if (!isObject(spec)) return;
-  for (const list of [spec.containers, spec.initContainers]) {
-    for (const c of Array.isArray(list) ? list : []) {
-      for (const p of isObject(c) && Array.isArray(c.ports) ? c.ports : []) if (isObject(p) && p.protocol === undefined) p.protocol = 'TCP';
-    }
-  }
-}
-
-/** The few defaults of built-in kinds the fake applies (the real server applies many more). */
+/** The defaults of Namespaces and Secrets (the other built-in kinds': ./builtins/defaults.ts). */
 export function builtinDefaults(rt: ResourceType, obj: KubeObject): void {
-  const o = obj as JsonObject;
-  switch (rt.key) {
-    case '/namespaces':
-      obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': obj.metadata.name ?? '' };
-      break;
-    case '/secrets':
-      o.type ??= 'Opaque';
-      break;
-    case '/services': {
-      const spec = ensure(o, 'spec');
-      spec.type ??= 'ClusterIP';
-      for (const p of Array.isArray(spec.ports) ? spec.ports : []) if (isObject(p) && p.protocol === undefined) p.protocol = 'TCP';
-      break;
-    }
-    case '/pods':
-      defaultPorts(o.spec);
-      break;
-    case 'apps/deployments':
-    case 'apps/replicasets':
-    case 'apps/daemonsets':
-    case 'batch/jobs': {
-      const spec = ensure(o, 'spec');
-      if (rt.key !== 'apps/daemonsets' && rt.key !== 'batch/jobs') spec.replicas ??= 1;
-      defaultPorts(isObject(spec.template) ? spec.template.spec : undefined);
-      break;
-    }
-  }
+  if (rt.key === '/namespaces') obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': obj.metadata.name ?? '' };
+  else if (rt.key === '/secrets') (obj as JsonObject).type ||= 'Opaque';
 }
 
 /** What a create keeps of `status`: custom resources and most built-ins with a status subresource drop it. */

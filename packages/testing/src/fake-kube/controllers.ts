@@ -7,11 +7,12 @@
 import { CRD_CLEANUP_FINALIZER, crdResourceType } from './crd-types.js';
 import { deleteObject, FOREGROUND, ORPHAN, removeFinalizer, type DeleteOptions } from './deletion.js';
 import type { KubeApi } from './kube-api.js';
+import { syncTerminatingNamespace } from './namespace-controller.js';
 import { editable } from './object-meta.js';
 import type { StoreEvent } from './object-store.js';
 import { splitApiVersion, type ResourceType } from './resource-type.js';
 import { ApiError } from './status.js';
-import { isObject, type OwnerReference, type StoredObject } from './types.js';
+import type { OwnerReference, StoredObject } from './types.js';
 
 const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
 /** `id` is a uid for dependent/deleting tasks, a name for namespace/crd tasks. */
@@ -164,23 +165,9 @@ export class Controllers {
     deleteObject(this.api, rt, obj.metadata.namespace ?? '', obj.metadata.name, opts);
   }
 
-  /** The namespace controller: delete the content, then drop the `kubernetes` finalizer. */
+  /** The namespace controller (see ./namespace-lifecycle.ts). */
   private terminateNamespace(name: string): void {
-    const ns = this.api.store.get('/namespaces', '', name);
-    const nsRt = this.rtOf('/namespaces');
-    if (!ns || !nsRt || ns.metadata.deletionTimestamp === undefined) return;
-    const keys = this.api.store.namespaceKeys(name);
-    for (const key of keys) {
-      const rt = this.rtOf(key);
-      if (!rt) continue;
-      for (const obj of this.api.store.list(key, name)) if (obj.metadata.deletionTimestamp === undefined) this.delete(rt, obj, 'Background');
-    }
-    if (this.api.store.namespaceKeys(name).length > 0) return;
-    const latest = this.api.store.get('/namespaces', '', name) as StoredObject;
-    const next = editable(latest);
-    const spec = isObject(next.spec) ? next.spec : {};
-    next.spec = { ...spec, finalizers: (Array.isArray(spec.finalizers) ? (spec.finalizers as string[]) : []).filter((f) => f !== 'kubernetes') };
-    this.api.commit(nsRt, next, latest);
+    syncTerminatingNamespace(this.api, name, (rt, obj) => this.delete(rt, obj, 'Background'));
   }
 
   /** CRD deletion: delete every instance, then drop the cleanup finalizer. */
@@ -203,8 +190,10 @@ export class Controllers {
       this.api.registry.remove(previous.key);
       this.onCrdRemoved(previous.key);
     }
-    if (next) this.api.registry.add(next);
-    else if (e.type === 'DELETED') {
+    if (next) {
+      if (this.api.registry.byStorageKey(next.key) === undefined) this.api.store.startHistory(next.key);
+      this.api.registry.add(next);
+    } else if (e.type === 'DELETED') {
       const gone = crdResourceType(e.object);
       if (gone) {
         this.api.registry.remove(gone.key);

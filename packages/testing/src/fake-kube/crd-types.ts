@@ -152,6 +152,8 @@ function columnsOf(v: JsonObject): PrinterColumn[] {
     type: str(c.type),
     jsonPath: str(c.jsonPath),
     format: str(c.format),
+    // apiextensions' table convertor describes a column without a description by its path
+    description: str(c.description) || `Custom resource definition column (in JSONPath format): ${str(c.jsonPath)}`,
     priority: typeof c.priority === 'number' ? c.priority : 0,
   }));
 }

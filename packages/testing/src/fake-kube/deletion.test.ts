@@ -60,7 +60,7 @@ describe('finalizers', () => {
     const bad = await raw(kube, 'DELETE', `/api/v1/namespaces/${ns}/configmaps/pre`, { preconditions: { uid: 'other' } });
     expect(bad.status).toBe(409);
     expect(bad.json.message).toBe(
-      `Operation cannot be fulfilled on configmaps "pre": Precondition failed: UID in precondition: other, UID in object meta: ${cm.metadata?.uid}`,
+      `Operation cannot be fulfilled on ConfigMap "pre": the UID in the precondition (other) does not match the UID in record (${cm.metadata?.uid}). The object might have been deleted and then recreated`,
     );
     const staleRv = await raw(kube, 'DELETE', `/api/v1/namespaces/${ns}/configmaps/pre`, { preconditions: { resourceVersion: '1' } });
     expect(staleRv.status).toBe(409);

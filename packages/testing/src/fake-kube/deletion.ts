@@ -8,7 +8,7 @@
 import type { KubeApi } from './kube-api.js';
 import { editable, now } from './object-meta.js';
 import type { ResourceType } from './resource-type.js';
-import { badRequest, conflict, forbidden } from './status.js';
+import { conflict, forbidden } from './status.js';
 import { isObject, type JsonObject, type KubeObject, type StoredObject } from './types.js';
 
 /** `DeleteOptions`, from the body and the query. */
@@ -27,12 +27,8 @@ const IMMORTAL = new Set(['default', 'kube-system', 'kube-public']);
 /** Reads DeleteOptions from a request body (may be empty) and query. */
 export function deleteOptionsOf(body: unknown, query: URLSearchParams): DeleteOptions {
   const b: JsonObject = isObject(body) ? body : {};
+  // validated by ./options.ts
   const policy = (query.get('propagationPolicy') ?? b.propagationPolicy) as unknown;
-  if (policy !== undefined && policy !== null && policy !== 'Foreground' && policy !== 'Background' && policy !== 'Orphan') {
-    throw badRequest(
-      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan", "nil"`,
-    );
-  }
   const grace = query.get('gracePeriodSeconds') ?? b.gracePeriodSeconds;
   const orphan = query.get('orphanDependents') ?? b.orphanDependents;
   const opts: { -readonly [K in keyof DeleteOptions]: DeleteOptions[K] } = {
@@ -51,17 +47,17 @@ export interface DeleteResult {
   readonly deleted: boolean;
 }
 
+/** `rest.BeforeDelete`'s early precondition check: a Conflict on the object's kind (not its resource). */
 function checkPreconditions(rt: ResourceType, obj: StoredObject, opts: DeleteOptions): void {
   const pre = opts.preconditions;
+  const kind = { group: rt.group, plural: rt.kind };
   if (pre?.uid && pre.uid !== obj.metadata.uid) {
-    throw conflict(rt, obj.metadata.name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
+    const why = `the UID in the precondition (${pre.uid}) does not match the UID in record (${obj.metadata.uid}). The object might have been deleted and then recreated`;
+    throw conflict(kind, obj.metadata.name, why);
   }
   if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
-    throw conflict(
-      rt,
-      obj.metadata.name,
-      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
-    );
+    const why = `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion}). The object might have been modified`;
+    throw conflict(kind, obj.metadata.name, why);
   }
 }
 

@@ -3,6 +3,7 @@
  * human-readable form (`.spec.containers[name="app"].image`) (internal).
  */
 import type { FieldNav } from './field-nav.js';
+import { SERVER_META_FIELDS } from './object-meta.js';
 import { deepEqual, isObject, type JsonObject } from './types.js';
 
 /** A set of paths; each path is its `fieldsV1` elements (`f:x`, `k:{…}`, `v:…`) joined by NUL. */
@@ -21,19 +22,7 @@ export function keyElement(item: JsonObject, keys: readonly string[]): string {
 
 /** Which fields of an object server-side apply counts at all. */
 const SKIP_ROOT = new Set(['apiVersion', 'kind']);
-const SKIP_META = new Set([
-  'name',
-  'namespace',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'managedFields',
-  'selfLink',
-  'generateName',
-]);
+const SKIP_META = new Set<string>(SERVER_META_FIELDS);
 
 /** Top-level entries that count, given the status-subresource rules. */
 export function countedEntries(obj: JsonObject, scope: (top: string) => boolean): [string, unknown][] {

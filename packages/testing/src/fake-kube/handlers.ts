@@ -3,18 +3,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FieldValidation } from './admission.js';
 import { deleteObject, deleteOptionsOf } from './deletion.js';
 import { evictPod } from './eviction.js';
-import { decodeObject, readBody, sendJson, warningHeaders } from './http-io.js';
+import { decodeObject, readBody, warningHeaders } from './http-io.js';
 import type { KubeApi, WriteOptions } from './kube-api.js';
 import type { Lister } from './list.js';
-import { apiVersionOf } from './resource-type.js';
-import { scaleOf } from './registry.js';
+import { requesterOf } from './rbac/request-info.js';
+import { negotiate, sendEncoded } from './negotiation.js';
+import { checkDeleteOptions, checkListOptions, checkPatchOptions, checkWriteOptions } from './options.js';
+import { checkBodyType, requireResourceVersion } from './request-body.js';
+import { deletedStatus, renderList, renderObject, returnsDeletedObject } from './responses.js';
+import { checkRoute } from './route-checks.js';
 import type { ResourceRoute } from './router.js';
 import { patchScale, readScale, updateScale } from './scale-subresource.js';
 import { selectorsOf, type ParsedSelector } from './selectors.js';
-import { badRequest, methodNotAllowed, pathNotFound } from './status.js';
-import { partialMetadata, renderingOf, scaleTable, toTable } from './table.js';
-import type { JsonObject, KubeObject, StoredObject } from './types.js';
+import { methodNotAllowed } from './status.js';
+import { partialMetadata, renderingOf, scaleTable } from './table.js';
+import type { KubeObject, StoredObject } from './types.js';
 import { httpWatchSink, type WatchHub } from './watch-hub.js';
+import { checkWatchOptions } from './watch-options.js';
 
 /** What handlers need from the server. */
 export interface HandlerContext {
@@ -26,14 +31,15 @@ export interface HandlerContext {
 /** Handles one resource request; returns the HTTP status sent. */
 export async function handleResource(
   ctx: HandlerContext,
-  r: ResourceRoute,
+  requested: ResourceRoute,
   req: IncomingMessage,
   res: ServerResponse,
   query: URLSearchParams,
 ): Promise<number> {
+  const r = checkRoute(requested);
+  if (r.verb !== 'watch') negotiate(req.headers.accept);
   if (r.subresource === 'scale') return scale(ctx, r, req, res, query);
-  if (r.subresource === 'eviction' && r.rt.key === '/pods') return eviction(ctx, r, req, res, query);
-  if (r.subresource !== '' && r.subresource !== 'status' && !(r.subresource === 'finalize' && r.rt.key === '/namespaces')) throw pathNotFound();
+  if (r.subresource === 'eviction') return eviction(ctx, r, req, res, query);
   switch (r.verb) {
     case 'get':
       return sendObject(ctx, r, req, res, 200, ctx.api.get(r.rt, r.namespace ?? '', r.name as string), {}, query);
@@ -49,7 +55,7 @@ export async function handleResource(
     case 'deletecollection':
       return remove(ctx, r, req, res, query);
     default:
-      throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+      throw methodNotAllowed();
   }
 }
 
@@ -63,12 +69,8 @@ function sendObject(
   headers: Record<string, string>,
   query: URLSearchParams,
 ): number {
-  const presented = ctx.api.present(obj, r.rt, r.version);
-  const rendering = renderingOf(req.headers.accept);
-  if (rendering === 'table')
-    sendJson(res, code, toTable(r.rt, r.version, [presented], { resourceVersion: obj.metadata.resourceVersion }, query.get('includeObject')), headers);
-  else if (rendering === 'metadata') sendJson(res, code, partialMetadata(presented), headers);
-  else sendJson(res, code, presented, headers);
+  const { format, rendering } = negotiate(req.headers.accept);
+  sendEncoded(res, code, renderObject(ctx.api, r, obj, rendering, query), format, headers);
   return code;
 }
 
@@ -80,6 +82,7 @@ function selectorFor(r: ResourceRoute, query: URLSearchParams): ParsedSelector {
 }
 
 function list(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): number {
+  checkListOptions(query);
   const limit = query.get('limit');
   const page = ctx.lister.list({
     rt: r.rt,
@@ -91,22 +94,20 @@ function list(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: 
     resourceVersion: query.get('resourceVersion'),
     resourceVersionMatch: query.get('resourceVersionMatch'),
   });
-  const items = page.items.map((o) => ctx.api.present(o, r.rt, r.version));
-  const rendering = renderingOf(req.headers.accept);
-  if (rendering === 'table') sendJson(res, 200, toTable(r.rt, r.version, items, page.metadata, query.get('includeObject')));
-  else if (rendering === 'metadata')
-    sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: page.metadata, items: items.map(partialMetadata) });
-  else sendJson(res, 200, { kind: r.rt.listKind, apiVersion: apiVersionOf(r.rt.group, r.version), metadata: page.metadata, items });
+  const { format, rendering } = negotiate(req.headers.accept);
+  sendEncoded(res, 200, renderList(ctx.api, r, page, rendering, query), format);
   return 200;
 }
 
 function watch(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): number {
+  checkWatchOptions(query);
   const timeoutSeconds = query.get('timeoutSeconds');
+  const selection = selectorFor(r, query); // a bad selector is a 400, answered before the stream starts
   ctx.hub.start(httpWatchSink(res), {
     rt: r.rt,
     version: r.version,
     namespace: r.namespace,
-    ...selectorFor(r, query),
+    ...selection,
     rendering: renderingOf(req.headers.accept),
     includeObject: query.get('includeObject'),
     bookmarks: query.get('allowWatchBookmarks') === 'true',
@@ -118,9 +119,8 @@ function watch(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res:
 }
 
 function writeOptions(req: IncomingMessage, query: URLSearchParams): WriteOptions {
-  const fv = query.get('fieldValidation') ?? 'Warn';
-  if (fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore')
-    throw badRequest(`fieldValidation: Unsupported value: ${JSON.stringify(fv)}: supported values: "Ignore", "Warn", "Strict"`);
+  // checked by ./options.ts; empty means the default
+  const fv = query.get('fieldValidation') || 'Warn';
   const ua = req.headers['user-agent'] ?? '';
   const manager = query.get('fieldManager') ?? (ua.split('/')[0] || 'unknown');
   return {
@@ -129,24 +129,32 @@ function writeOptions(req: IncomingMessage, query: URLSearchParams): WriteOption
     fieldValidation: fv as FieldValidation,
     force: query.get('force') === 'true',
     warnings: [],
+    requester: requesterOf(req),
   };
 }
 
 async function write(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<number> {
+  const contentType = req.headers['content-type'] ?? '';
+  if (r.verb === 'patch') checkPatchOptions(contentType, query);
+  else checkWriteOptions(r.verb === 'create' ? 'create' : 'update', query);
   const opts = writeOptions(req, query);
   const raw = await readBody(req);
   const ns = r.namespace ?? '';
   let obj: StoredObject;
   let code = 200;
   if (r.verb === 'create') {
-    if (r.subresource !== '' || r.name !== undefined) throw methodNotAllowed('the server does not allow this method on the requested resource');
-    obj = ctx.api.create(r.rt, r.version, ns, decodeObject(raw, req.headers['content-type']), opts);
+    obj = ctx.api.create(r.rt, r.version, ns, checkBodyType(r, decodeObject(raw, contentType, r.rt.kind), raw), opts);
     code = 201;
   } else if (r.verb === 'update') {
-    obj = ctx.api.update(r.rt, r.version, ns, r.name as string, decodeObject(raw, req.headers['content-type']), opts, r.subresource);
+    const body = checkBodyType(r, decodeObject(raw, contentType, r.rt.kind), raw);
+    requireResourceVersion(ctx.api, r, body);
+    // a PUT may create the object (the kind's AllowCreateOnUpdate, ./builtins/strategy.ts)
+    const existed = r.subresource !== '' || ctx.api.store.get(r.rt.key, r.rt.namespaced ? ns : '', r.name as string) !== undefined;
+    obj = ctx.api.update(r.rt, r.version, ns, r.name as string, body, opts, r.subresource);
+    if (!existed) code = 201;
   } else {
     const existed = ctx.api.store.get(r.rt.key, r.rt.namespaced ? ns : '', r.name as string) !== undefined;
-    obj = ctx.api.patch(r.rt, r.version, ns, r.name as string, req.headers['content-type'] ?? '', raw, opts, r.subresource);
+    obj = ctx.api.patch(r.rt, r.version, ns, r.name as string, contentType, raw, opts, r.subresource);
     if (!existed) code = 201;
   }
   return sendObject(ctx, r, req, res, code, obj, warningHeaders(opts.warnings), query);
@@ -154,37 +162,42 @@ async function write(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage
 
 /** The scale subresource: get, update and patch of an `autoscaling/v1` Scale. */
 async function scale(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<number> {
-  if (!scaleOf(r.rt, r.version) || r.name === undefined) throw pathNotFound();
+  const { format, rendering } = negotiate(req.headers.accept);
   if (r.verb === 'get') {
     const obj = readScale(ctx.api, r);
-    const rendering = renderingOf(req.headers.accept);
-    if (rendering === 'table') sendJson(res, 200, scaleTable(obj, query.get('includeObject')));
-    else sendJson(res, 200, rendering === 'metadata' ? partialMetadata(obj as KubeObject) : obj);
+    const body = rendering === 'table' ? scaleTable(obj, query.get('includeObject')) : rendering === 'metadata' ? partialMetadata(obj as KubeObject) : obj;
+    sendEncoded(res, 200, body, format);
     return 200;
   }
-  if (r.verb !== 'update' && r.verb !== 'patch') throw methodNotAllowed('the server does not allow this method on the requested resource');
+  const contentType = req.headers['content-type'] ?? '';
+  if (r.verb === 'patch') checkPatchOptions(contentType, query);
+  else checkWriteOptions('update', query);
   const opts = writeOptions(req, query);
   const raw = await readBody(req);
-  const contentType = req.headers['content-type'];
-  const obj = r.verb === 'update' ? updateScale(ctx.api, r, decodeObject(raw, contentType), opts) : patchScale(ctx.api, r, contentType ?? '', raw, opts);
-  sendJson(res, 200, obj, warningHeaders(opts.warnings));
+  const obj = r.verb === 'update' ? updateScale(ctx.api, r, decodeObject(raw, contentType, 'Scale'), opts) : patchScale(ctx.api, r, contentType, raw, opts);
+  sendEncoded(res, 200, obj, format, warningHeaders(opts.warnings));
   return 200;
 }
 
 /** The eviction subresource of pods: `POST` an Eviction (see `eviction.ts`). */
 async function eviction(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<number> {
-  if (r.verb !== 'create' || r.name === undefined) throw methodNotAllowed('the server does not allow this method on the requested resource');
+  checkWriteOptions('create', query);
   const raw = await readBody(req);
-  const status = evictPod(ctx.api, r.rt, r.namespace ?? '', r.name, decodeObject(raw, req.headers['content-type']), query.getAll('dryRun').includes('All'));
-  sendJson(res, status.code, status);
+  const eviction = decodeObject(raw, req.headers['content-type'], 'Eviction');
+  const status = evictPod(ctx.api, r.rt, r.namespace ?? '', r.name as string, eviction, query.getAll('dryRun').includes('All'));
+  sendEncoded(res, status.code, status, negotiate(req.headers.accept).format);
   return status.code;
 }
 
 async function remove(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<number> {
   const raw = await readBody(req);
-  const opts = deleteOptionsOf(raw.trim() === '' ? {} : JSON.parse(raw), query);
+  const body = raw.trim() === '' ? {} : decodeObject(raw, req.headers['content-type'], 'DeleteOptions');
+  checkDeleteOptions(body, query);
+  const opts = deleteOptionsOf(body, query);
   const ns = r.namespace ?? '';
+  const { format, rendering } = negotiate(req.headers.accept);
   if (r.verb === 'deletecollection') {
+    checkListOptions(query);
     const page = ctx.lister.list({
       rt: r.rt,
       namespace: r.namespace,
@@ -195,27 +208,14 @@ async function remove(ctx: HandlerContext, r: ResourceRoute, req: IncomingMessag
       resourceVersion: null,
       resourceVersionMatch: null,
     });
-    const items = page.items.map((o) =>
-      ctx.api.present(deleteObject(ctx.api, r.rt, o.metadata.namespace ?? '', o.metadata.name, opts).object, r.rt, r.version),
-    );
-    sendJson(res, 200, {
-      kind: r.rt.listKind,
-      apiVersion: apiVersionOf(r.rt.group, r.version),
-      metadata: { resourceVersion: String(ctx.api.store.revision) },
-      items,
-    });
+    const items = page.items.map((o) => deleteObject(ctx.api, r.rt, o.metadata.namespace ?? '', o.metadata.name, opts).object);
+    const deleted = { items, metadata: { resourceVersion: String(ctx.api.store.revision) } };
+    sendEncoded(res, 200, renderList(ctx.api, r, deleted, rendering, query), format);
     return 200;
   }
   const result = deleteObject(ctx.api, r.rt, ns, r.name as string, opts);
   const code = !result.deleted && opts.orphanDependents === false ? 202 : 200;
   if (!result.deleted || returnsDeletedObject(r)) return sendObject(ctx, r, req, res, code, result.object, {}, query);
-  const details: JsonObject = { name: result.object.metadata.name, kind: r.rt.plural, uid: result.object.metadata.uid };
-  if (r.rt.group !== '') details.group = r.rt.group;
-  sendJson(res, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
+  sendEncoded(res, code, deletedStatus(r, result.object), format);
   return code;
-}
-
-/** Pods, Services and custom resources answer a delete with the deleted object; others with a Status. */
-function returnsDeletedObject(r: ResourceRoute): boolean {
-  return r.rt.crd !== undefined || r.rt.key === '/pods' || r.rt.key === '/services';
 }

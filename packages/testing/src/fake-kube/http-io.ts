@@ -1,8 +1,10 @@
 /** Reading request bodies and writing JSON/Status responses (internal). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { parseBody } from './kube-api.js';
-import { ApiError, badRequest, internalError, unsupportedMediaType } from './status.js';
+import { goJsonType } from './json-patch.js';
+import { MEDIA_TYPES, sendEncoded, type Format } from './negotiation.js';
+import { ApiError, badRequest, internalError, PlainTextError, unsupportedMediaType } from './status.js';
+import { isObject, type JsonObject } from './types.js';
 
 /** The whole request body as text. */
 export async function readBody(req: IncomingMessage): Promise<string> {
@@ -11,19 +13,47 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Decodes a create/update body (JSON, or YAML when so declared). */
-export function decodeObject(raw: string, contentType: string | undefined): unknown {
-  if (/protobuf|cbor/.test(contentType ?? '')) {
-    throw unsupportedMediaType('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
-  }
-  if ((contentType ?? '').includes('yaml')) {
+/** The Go type kube decodes a body's `apiVersion` and `kind` into first, as its decode errors name it. */
+const GO_TYPE_META = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
+
+/** The error of decoding `value`, a JSON value but no object, for its `apiVersion` and `kind`. */
+export const typeMetaError = (value: unknown): string =>
+  `couldn't get version/kind; json parse error: json: cannot unmarshal ${goJsonType(value)} into Go value of type ${GO_TYPE_META}`;
+
+/** apiserver's `summarizeData`: an object's first 30 bytes, anything else's in hex. */
+function summarize(raw: string): string {
+  const data = Buffer.from(raw, 'utf8');
+  if (data.length === 0) return '<empty>';
+  const head = data.subarray(0, 30);
+  const more = data.length > 30 ? ' ...' : '';
+  return data[0] === 0x7b ? `${head.toString('utf8')}${more}` : `${head.toString('hex')}${more}`;
+}
+
+/**
+ * Decodes a create/update body of `kind`: JSON (also when no Content-Type is given) or YAML; other
+ * media types are a 415 listing what the server accepts, a body that is no object a 400.
+ */
+export function decodeObject(raw: string, contentType: string | undefined, kind: string): JsonObject {
+  const media = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const unrecognized = (why: string) => badRequest(`the object provided is unrecognized (must be of type ${kind}): ${why} (${summarize(raw)})`);
+  let body: unknown;
+  if (media === 'application/yaml') {
     try {
-      return parseYaml(raw) as unknown;
+      body = parseYaml(raw) as unknown;
     } catch (e) {
       throw badRequest(`error decoding YAML: ${(e as Error).message}`);
     }
+  } else if (media === '' || media === 'application/json') {
+    try {
+      body = JSON.parse(raw) as unknown;
+    } catch (e) {
+      throw unrecognized(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
+    }
+  } else {
+    throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${MEDIA_TYPES.join(', ')}`);
   }
-  return parseBody(raw);
+  if (!isObject(body)) throw unrecognized(typeMetaError(body));
+  return body;
 }
 
 /** Sends a JSON body. */
@@ -33,15 +63,24 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, heade
   res.end(text);
 }
 
-/** Sends the Status of an error (unexpected errors become 500 InternalError). */
-export function sendError(res: ServerResponse, err: unknown): number {
+/** Sends the Status of an error (unexpected errors become 500 InternalError), encoded as `format`. */
+export function sendError(res: ServerResponse, err: unknown, format: Format = 'json'): number {
   const api = err instanceof ApiError ? err : internalError(err instanceof Error ? err.message : String(err));
   if (!(err instanceof ApiError)) console.error('fake-kube: unexpected error', err);
   if (res.headersSent) {
     res.end();
     return api.code;
   }
-  sendJson(res, api.code, api.status, api.headers);
+  if (api instanceof PlainTextError) {
+    res.writeHead(api.code, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Length': Buffer.byteLength(api.text),
+    });
+    res.end(api.text);
+    return api.code;
+  }
+  sendEncoded(res, api.code, api.status, format, api.headers);
   return api.code;
 }
 

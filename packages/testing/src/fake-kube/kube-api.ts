@@ -2,31 +2,27 @@
 import { admitCustomResource, builtinDefaults, builtinUpdateErrors, namespaceOnCreate, statusOnCreate, type FieldValidation } from './admission.js';
 import { applyConfiguration } from './apply-configuration.js';
 import { CRD_CLEANUP_FINALIZER, crdErrors, crdStatus } from './crd-types.js';
+import { decodeBuiltin } from './builtins/decode.js';
+import { applyBuiltinDefaults } from './builtins/defaults.js';
+import { presentEvent, storedForm } from './builtins/event-conversion.js';
+import { allocatedByServices } from './builtins/service-defaults.js';
+import { allowsCreateOnUpdate, annotationsBumpGeneration, invalidKindOf, statusWriteMetadata } from './builtins/strategy.js';
+import { builtinErrors } from './builtins/validation.js';
 import { builtinNav, schemaNav, type FieldNav } from './field-nav.js';
-import { applyJsonPatch, applyMergePatch, PatchError } from './json-patch.js';
 import { baseManagedFields, recordUpdate, withStoredTimes, type WriteContext } from './managed-fields.js';
+import { keepNamespaceSpec, namespaceErrors } from './namespace-lifecycle.js';
 import { ObjectStore } from './object-store.js';
-import { editable, generateName, keepImmutableMeta, newUid, now, specChanged } from './object-meta.js';
+import { checkPatchType, patchedObject, patchInvalid } from './patch-body.js';
+import type { Requester } from './rbac/request-info.js';
+import type { WriteCheck } from './rbac/write-checks.js';
+import { editable, generateName, keepImmutableMeta, newUid, now, pruneObjectMeta, specChanged } from './object-meta.js';
 import { objectMetaErrors } from './object-meta-validation.js';
 import { hasStatus, Registry, scaleOf } from './registry.js';
 import { apiVersionOf, type ResourceType } from './resource-type.js';
 import { canonicalizeQuantities, goValue, unconvertibleApply, undecodableBody, undecodablePatch } from './quantities.js';
 import { withReplicasOf } from './scale.js';
 import { serverSideApply } from './server-side-apply.js';
-import {
-  alreadyExists,
-  ApiError,
-  badRequest,
-  conflict,
-  forbidden,
-  internalError,
-  invalid,
-  methodNotAllowed,
-  notFound,
-  STALE_OBJECT,
-  unsupportedMediaType,
-} from './status.js';
-import { applyStrategicMergePatch } from './strategic-merge.js';
+import { alreadyExists, badRequest, conflict, forbidden, internalError, invalid, methodNotAllowed, notFound, STALE_OBJECT } from './status.js';
 import { deepEqual, isObject, type JsonObject, type KubeObject, type ManagedFieldsEntry, type StoredObject } from './types.js';
 
 /** Per-request write settings. */
@@ -37,6 +33,8 @@ export interface WriteOptions {
   readonly force: boolean;
   /** Warnings for the `Warning` response header. */
   readonly warnings: string[];
+  /** Who made the write over HTTP, when the server authorizes requests (./rbac/); checked by {@link KubeApi.writeCheck}. */
+  readonly requester?: Requester;
 }
 
 const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
@@ -47,6 +45,8 @@ export class KubeApi {
   readonly store: ObjectStore;
   /** Pods bound to a node are deleted gracefully (kept with deletionTimestamp for their grace period). */
   gracefulPods = false;
+  /** Checks each write before admission (RBAC's escalation check, ./rbac/); throws its refusal. */
+  writeCheck: WriteCheck | undefined;
 
   constructor(historySize: number) {
     this.store = new ObjectStore(historySize);
@@ -61,7 +61,8 @@ export class KubeApi {
   /** The object as served in `version` (custom resources: apiVersion rewritten, no conversion). */
   present<T extends KubeObject>(obj: T, rt: ResourceType, version: string): T {
     const apiVersion = apiVersionOf(rt.group, version);
-    return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+    if (obj.apiVersion === apiVersion) return obj;
+    return presentEvent(rt, obj) ?? { ...obj, apiVersion };
   }
 
   nav(rt: ResourceType, version: string): FieldNav {
@@ -77,6 +78,7 @@ export class KubeApi {
 
   create(rt: ResourceType, version: string, namespace: string, body: unknown, opts: WriteOptions, preset?: ManagedFieldsEntry[]): StoredObject {
     const obj = this.incoming(rt, version, namespace, body);
+    decodeBuiltin(rt, version, obj, opts.fieldValidation, opts.warnings);
     if (obj.metadata.resourceVersion) throw internalError('resourceVersion should not be set on objects to be created');
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
     for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'resourceVersion'] as const)
@@ -97,7 +99,7 @@ export class KubeApi {
     obj.metadata.managedFields = preset ?? recordUpdate([], undefined, obj as JsonObject, this.nav(rt, version), this.scope(rt, version, ''), ctx);
     if (obj.metadata.managedFields.length === 0) delete obj.metadata.managedFields;
     if (opts.dryRun) return obj as StoredObject;
-    return this.store.put(rt.key, obj as StoredObject, undefined);
+    return this.store.put(rt.key, storedForm(rt, obj as StoredObject), undefined);
   }
 
   /** `owned`: the body is a fresh object of the caller's that may be written to (not copied). */
@@ -112,8 +114,12 @@ export class KubeApi {
     preset?: ManagedFieldsEntry[],
     owned = false,
   ): StoredObject {
+    // a PUT to a missing object of some kinds creates it (AllowCreateOnUpdate)
+    if (subresource === '' && preset === undefined && allowsCreateOnUpdate(rt) && !this.store.get(rt.key, rt.namespaced ? namespace : '', name))
+      return this.create(rt, version, namespace, withName(body, name), opts);
     const old = this.get(rt, namespace, name);
     const incoming = this.incoming(rt, version, namespace, body, owned);
+    decodeBuiltin(rt, version, incoming, opts.fieldValidation, opts.warnings);
     if (incoming.metadata.name !== undefined && incoming.metadata.name !== name) {
       throw badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);
     }
@@ -122,7 +128,8 @@ export class KubeApi {
     const next = this.prepareUpdate(rt, version, old, incoming, subresource);
     this.admit(rt, version, next, opts, this.present(old, rt, version));
     if (rt.key === CRD_KEY) next.status = crdStatus(next, old.status);
-    if (specChanged(rt, old, next, hasStatus(rt, version))) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    if (specChanged(rt, old, next, hasStatus(rt, version)) || (subresource === '' && annotationsBumpGeneration(rt, old, next)))
+      next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     const base = baseManagedFields(old.metadata.managedFields, incoming.metadata.managedFields);
     const mf =
       preset ??
@@ -136,7 +143,7 @@ export class KubeApi {
       );
     if (mf.length > 0) next.metadata.managedFields = mf;
     else delete next.metadata.managedFields;
-    const stored = { ...next, apiVersion: apiVersionOf(rt.group, rt.version) } as StoredObject;
+    const stored = storedForm(rt, { ...next, apiVersion: apiVersionOf(rt.group, rt.version) } as StoredObject);
     // a write that changes nothing but managedFields times (a repeated apply) is a no-op
     if (sameObject(old, withStoredTimes(old, stored))) return old;
     return opts.dryRun ? stored : this.commit(rt, stored, old);
@@ -159,17 +166,8 @@ export class KubeApi {
     // the patched copy leaves managedFields out unless the patch is about them: the write keeps
     // the stored ones when the request has none, and copying them twice costs as much as the rest
     const current = raw.includes('managedFields') ? stored : { ...stored, metadata: { ...stored.metadata, managedFields: undefined } };
-    const patch = parseBody(raw);
-    let patched: JsonObject;
-    try {
-      if (type === 'application/json-patch+json') patched = applyJsonPatch(current, patch);
-      else if (type === 'application/merge-patch+json') patched = applyMergePatch(current, patch) as JsonObject;
-      else if (type === 'application/strategic-merge-patch+json' && !rt.crd) patched = applyStrategicMergePatch(current, patch);
-      else throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${acceptedPatchTypes(rt)}`);
-    } catch (e) {
-      if (e instanceof PatchError) throw patchInvalid(e.message);
-      throw e;
-    }
+    checkPatchType(rt, contentType);
+    const { patch, patched } = patchedObject(type, current, raw, opts.fieldValidation);
     canonicalizeQuantities(
       rt,
       patched,
@@ -215,6 +213,7 @@ export class KubeApi {
     if (!isObject(body)) throw badRequest('the body of the request is not a JSON object');
     const obj = owned ? (body as KubeObject) : editable({ ...body, metadata: isObject(body.metadata) ? body.metadata : {} } as KubeObject);
     if (!isObject(obj.metadata)) obj.metadata = {};
+    pruneObjectMeta(obj.metadata);
     if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== rt.kind)
       throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${rt.kind})`);
     obj.apiVersion = apiVersionOf(rt.group, version);
@@ -234,6 +233,7 @@ export class KubeApi {
       const { status: _status, ...rest } = this.present(old, rt, version);
       const next = editable({ ...rest, metadata: { ...old.metadata, managedFields: undefined } }) as KubeObject;
       if (incoming.status !== undefined) next.status = incoming.status;
+      statusWriteMetadata(rt, next, incoming);
       return next;
     }
     if (subresource === 'finalize' && rt.key === '/namespaces') {
@@ -246,6 +246,7 @@ export class KubeApi {
     if (subresource !== '') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
     const next = incoming;
     keepImmutableMeta(old, next);
+    if (rt.key === '/namespaces') keepNamespaceSpec(old, next);
     if (hasStatus(rt, version)) {
       if (old.status === undefined) delete next.status;
       else next.status = old.status;
@@ -255,14 +256,18 @@ export class KubeApi {
 
   /** Defaults and validates a write (422 with all causes found): metadata first, then the kind's rules. `old`: the stored object, on updates. */
   private admit(rt: ResourceType, version: string, obj: KubeObject, opts: WriteOptions, old?: KubeObject): void {
+    this.writeCheck?.(rt, obj, opts.requester, old);
     dropEmptyMeta(obj);
     builtinDefaults(rt, obj);
+    applyBuiltinDefaults(rt, obj, { old, allocated: () => allocatedByServices(this.store) });
     namespaceOnCreate(rt, obj);
     const errs = objectMetaErrors(rt, obj.metadata, old?.metadata);
     if (old) errs.push(...builtinUpdateErrors(rt, old, obj));
+    errs.push(...builtinErrors(rt, obj, old));
     if (rt.crd) admitCustomResource(obj, rt, version, opts.fieldValidation, opts.warnings, errs, old);
     if (rt.key === CRD_KEY) errs.push(...crdErrors(obj));
-    if (errs.length > 0) throw invalid(rt, obj.metadata.name ?? '', errs);
+    if (rt.key === '/namespaces') errs.push(...namespaceErrors(obj));
+    if (errs.length > 0) throw invalid(invalidKindOf(rt), obj.metadata.name ?? '', errs);
   }
 
   /** NamespaceLifecycle: namespaced objects need an existing, non-terminating namespace. */
@@ -288,6 +293,10 @@ function isTerminatingNamespace(rt: ResourceType, obj: KubeObject): boolean {
   return rt.key === '/namespaces' && isObject(obj.spec) && Array.isArray(obj.spec.finalizers) && obj.spec.finalizers.length > 0;
 }
 
+/** A PUT's body with the URL's name when it names none. */
+const withName = (body: unknown, name: string): unknown =>
+  isObject(body) ? { ...body, metadata: { name, ...(isObject(body.metadata) ? body.metadata : {}) } } : body;
+
 /** ObjectMeta round-trips through Go types: empty lists and maps disappear. */
 function dropEmptyMeta(obj: KubeObject): void {
   const m = obj.metadata as Record<string, unknown>;
@@ -311,14 +320,4 @@ export function parseBody(raw: string): unknown {
   }
 }
 
-/** The `accepted media types include` list of a 415 for a resource's patches. */
-export function acceptedPatchTypes(rt: ResourceType): string {
-  const types = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
-  if (!rt.crd) types.splice(2, 0, 'application/strategic-merge-patch+json');
-  return types.join(', ');
-}
-
-/** 422 for a patch that cannot be applied. */
-export function patchInvalid(message: string): ApiError {
-  return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Invalid', code: 422 });
-}
+export { acceptedPatchTypes, patchInvalid } from './patch-body.js';

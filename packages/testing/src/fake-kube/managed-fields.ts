@@ -50,8 +50,30 @@ export function decodeOwnership(entries: unknown, keep?: (entry: JsonObject) => 
   });
 }
 
-/** Encodes ownerships, dropping paths that no longer exist and empty entries. */
+/**
+ * Encodes ownerships, dropping paths that no longer exist and empty entries, in kube-apiserver's
+ * order (`sortEncodedManagedFields`): Apply before Update, then by time (in seconds), manager,
+ * apiVersion and subresource.
+ */
 export function encodeOwnership(owners: readonly Ownership[], object: JsonObject): ManagedFieldsEntry[] {
+  return encodeEntries(owners, object).sort(compareEntries);
+}
+
+const seconds = (time: string | undefined) => (time === undefined ? 0 : Math.floor(Date.parse(time) / 1000) || 0);
+
+function compareEntries(p: ManagedFieldsEntry, q: ManagedFieldsEntry): number {
+  if (p.operation !== q.operation) return p.operation < q.operation ? -1 : 1;
+  const byTime = seconds(p.time) - seconds(q.time);
+  if (byTime !== 0) return byTime;
+  for (const k of ['manager', 'apiVersion', 'subresource'] as const) {
+    const a = p[k] ?? '';
+    const b = q[k] ?? '';
+    if (a !== b) return a < b ? -1 : 1;
+  }
+  return 0;
+}
+
+function encodeEntries(owners: readonly Ownership[], object: JsonObject): ManagedFieldsEntry[] {
   const out: ManagedFieldsEntry[] = [];
   for (const o of owners) {
     if (o.kept !== undefined) {

@@ -129,3 +129,20 @@ export function pathSegmentErrors(value: string, prefix: boolean): string[] {
   if (!prefix && (value === '.' || value === '..')) return [`may not be '${value}'`];
   return ['/', '%'].filter((c) => value.includes(c)).map((c) => `may not contain '${c}'`);
 }
+
+const CONFIG_MAP_KEY = format(
+  253,
+  '[-._a-zA-Z0-9]+',
+  "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+  'key.name',
+  'KEY_NAME',
+  'key-name',
+);
+
+/** `IsConfigMapKey`, the keys of ConfigMap and Secret data: at most 253 bytes of `[-._a-zA-Z0-9]`, not `.`, `..` or `..`-prefixed. */
+export function configMapKeyErrors(value: string): string[] {
+  const errs = formatErrors(value, CONFIG_MAP_KEY);
+  if (value === '.' || value === '..') errs.push(`must not be '${value}'`);
+  else if (value.startsWith('..')) errs.push("must not start with '..'");
+  return errs;
+}

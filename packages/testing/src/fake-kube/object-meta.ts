@@ -40,3 +40,26 @@ export function keepImmutableMeta(old: KubeObject, next: KubeObject): void {
 export function editable<T extends KubeObject>(obj: T): T {
   return clone(obj);
 }
+
+/** The fields of `metav1.ObjectMeta` that name the object or that the server sets (server-side apply owns none of them). */
+export const SERVER_META_FIELDS = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+] as const;
+
+/** The fields of `metav1.ObjectMeta`: decoding drops any other from `metadata`. */
+const OBJECT_META_FIELDS = new Set<string>([...SERVER_META_FIELDS, 'labels', 'annotations', 'ownerReferences', 'finalizers']);
+
+/** Drops what `metav1.ObjectMeta` has no field for, as decoding a body into it does (built-in kinds and custom resources alike). */
+export function pruneObjectMeta(meta: object): void {
+  for (const key of Object.keys(meta)) if (!OBJECT_META_FIELDS.has(key)) delete (meta as Record<string, unknown>)[key];
+}

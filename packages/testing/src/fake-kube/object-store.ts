@@ -5,6 +5,16 @@
 import { LabelIndex, type LabelRequirement } from './label-index.js';
 import { deepFreeze, type StoredObject } from './types.js';
 
+/**
+ * Resources kept in another's bucket: events.k8s.io Events are the core Events (stored in core
+ * form, see ./builtins/event-conversion.ts), so writes through either API share names,
+ * resourceVersions and watch events.
+ */
+const SHARED_BUCKETS: Readonly<Record<string, string>> = { 'events.k8s.io/events': '/events' };
+
+/** The bucket a resource's objects are kept in (its own storage key, but for {@link SHARED_BUCKETS}). */
+export const bucketOf = (key: string): string => SHARED_BUCKETS[key] ?? key;
+
 /** A change, as recorded in the history and fanned out to watchers. */
 export interface StoreEvent {
   readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -40,6 +50,8 @@ export class ObjectStore {
   private start = 0;
   private size = 0;
   private compacted = 0;
+  /** Per resource, the revision its watch history starts at, when later than the server's start (a custom resource's: when its CRD began to be served). */
+  private readonly historyStarts = new Map<string, number>();
   private readonly listeners = new Set<(event: StoreEvent) => void>();
 
   constructor(private readonly historySize: number) {
@@ -56,7 +68,8 @@ export class ObjectStore {
     return this.compacted;
   }
 
-  get(key: string, namespace: string, name: string): StoredObject | undefined {
+  get(resource: string, namespace: string, name: string): StoredObject | undefined {
+    const key = bucketOf(resource);
     return this.buckets.get(key)?.get(namespace)?.get(name);
   }
 
@@ -68,7 +81,8 @@ export class ObjectStore {
   }
 
   /** Objects of a resource, in one namespace or all, sorted by namespace then name (like etcd keys). */
-  list(key: string, namespace?: string): StoredObject[] {
+  list(resource: string, namespace?: string): StoredObject[] {
+    const key = bucketOf(resource);
     return this.collect(key, namespace, (ns, names) => {
       let sorted = this.sortedNames.get(`${key}\u0000${ns}`);
       if (!sorted) this.sortedNames.set(`${key}\u0000${ns}`, (sorted = [...names.keys()].sort()));
@@ -80,7 +94,8 @@ export class ObjectStore {
    * Like {@link list}, but only the objects the label index admits for `requirements` (every
    * object when there are none): a superset of the matches, in the same order as `list`.
    */
-  candidates(key: string, namespace: string | undefined, requirements: readonly LabelRequirement[]): StoredObject[] {
+  candidates(resource: string, namespace: string | undefined, requirements: readonly LabelRequirement[]): StoredObject[] {
+    const key = bucketOf(resource);
     if (requirements.length === 0) return this.list(key, namespace);
     return this.collect(key, namespace, (ns) => this.labelIndexes.get(`${key}\u0000${ns}`)?.candidates(requirements) ?? []);
   }
@@ -123,7 +138,8 @@ export class ObjectStore {
   }
 
   /** Stores an object (its resourceVersion is set here) and records the event. */
-  put(key: string, object: StoredObject, old: StoredObject | undefined): StoredObject {
+  put(resource: string, object: StoredObject, old: StoredObject | undefined): StoredObject {
+    const key = bucketOf(resource);
     const rv = ++this.rv;
     const stored = deepFreeze({ ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } } as StoredObject);
     const ns = stored.metadata.namespace ?? '';
@@ -142,7 +158,8 @@ export class ObjectStore {
   }
 
   /** Removes an object; the DELETED event carries it with a new resourceVersion. */
-  remove(key: string, object: StoredObject): StoredObject {
+  remove(resource: string, object: StoredObject): StoredObject {
+    const key = bucketOf(resource);
     const rv = ++this.rv;
     const ns = object.metadata.namespace ?? '';
     const names = this.buckets.get(key)?.get(ns);
@@ -158,7 +175,8 @@ export class ObjectStore {
   }
 
   /** Events of one resource after `rv`, or undefined when the history no longer reaches back that far. */
-  eventsSince(rv: number, key: string): StoreEvent[] | undefined {
+  eventsSince(rv: number, resource: string): StoreEvent[] | undefined {
+    const key = bucketOf(resource);
     if (rv < this.compacted) return undefined;
     const out: StoreEvent[] = [];
     for (let i = 0; i < this.size; i++) {
@@ -166,6 +184,20 @@ export class ObjectStore {
       if (ev.rv > rv && ev.key === key) out.push(ev);
     }
     return out;
+  }
+
+  /**
+   * Starts the watch history of a resource now, as kube-apiserver starts a watch cache for a kind
+   * it begins to serve from a list at the current revision: watches of it from earlier
+   * resourceVersions are too old, though the global history may still reach back further.
+   */
+  startHistory(key: string): void {
+    this.historyStarts.set(key, this.rv);
+  }
+
+  /** The oldest resourceVersion a watch of a resource can start from: older ones get 410 Gone. */
+  watchFloor(key: string): number {
+    return Math.max(this.compacted, this.historyStarts.get(key) ?? 0);
   }
 
   /** Drops the whole history: watches from any earlier resourceVersion get 410 Gone. */

@@ -102,9 +102,10 @@ describe('strategic merge patch', () => {
     const [app, side] = out.spec.template.spec.containers;
     expect(side).toMatchObject({ name: 'side', image: 'side:1' });
     expect(app.image).toBe('app:2');
-    expect(app.env.map((e: any) => e.name)).toEqual(['A', 'B']);
-    expect(app.ports.map((p: any) => p.containerPort)).toEqual([80, 443]);
-    expect(app.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/a', '/b']);
+    // upstream's element order: the patch's items first, then those only the server had (no $setElementOrder)
+    expect(app.env.map((e: any) => e.name)).toEqual(['B', 'A']);
+    expect(app.ports.map((p: any) => p.containerPort)).toEqual([443, 80]);
+    expect(app.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/b', '/a']);
     expect(out.metadata.generation).toBe(2);
   });
 
@@ -125,7 +126,7 @@ describe('strategic merge patch', () => {
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fin', namespace: 'default', finalizers: ['b/y'] } },
       PatchStrategy.StrategicMergePatch,
     );
-    expect(added.metadata.finalizers).toEqual(['a/x', 'b/y']);
+    expect(added.metadata.finalizers).toEqual(['b/y', 'a/x']);
     const removed = await smp('/api/v1/namespaces/default/configmaps/fin', { metadata: { '$deleteFromPrimitiveList/finalizers': ['a/x', 'b/y'] } });
     expect(removed.metadata.finalizers).toBeUndefined();
   });

@@ -19,6 +19,9 @@ export function compareKubeVersions(a: string, b: string): number {
   return a.localeCompare(b);
 }
 
+/** A custom resource's verbs, in the order apiextensions' discovery controller lists them. */
+const CRD_VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'] as const;
+
 /** Served resources, indexed by storage key, by group/version/plural and by group/kind. */
 export class Registry {
   private readonly byKey = new Map<string, ResourceType>();
@@ -93,7 +96,8 @@ export class Registry {
     if (rts.length === 0) return undefined;
     const resources: JsonObject[] = [];
     for (const rt of rts) {
-      const entry: JsonObject = { name: rt.plural, singularName: rt.singular, namespaced: rt.namespaced, kind: rt.kind, verbs: [...VERBS] };
+      const verbs = rt.crd ? [...CRD_VERBS] : VERBS.filter((v) => v !== 'deletecollection' || deletesCollections(rt));
+      const entry: JsonObject = { name: rt.plural, singularName: rt.singular, namespaced: rt.namespaced, kind: rt.kind, verbs };
       if (rt.shortNames.length > 0) entry.shortNames = [...rt.shortNames];
       if (rt.categories.length > 0) entry.categories = [...rt.categories];
       resources.push(entry);
@@ -111,11 +115,17 @@ export class Registry {
       if (hasStatus(rt, version)) {
         resources.push({ name: `${rt.plural}/status`, singularName: '', namespaced: rt.namespaced, kind: rt.kind, verbs: ['get', 'patch', 'update'] });
       }
+      if (rt.key === '/namespaces') resources.push({ name: 'namespaces/finalize', singularName: '', namespaced: false, kind: 'Namespace', verbs: ['update'] });
       if (rt.key === '/pods')
         resources.push({ name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
     }
     return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf(group, version), resources };
   }
+}
+
+/** Whether a resource serves `deletecollection` (namespaces do not: their storage has no collection delete). */
+export function deletesCollections(rt: ResourceType): boolean {
+  return rt.key !== '/namespaces';
 }
 
 /** Whether a resource has a status subresource in a given version. */

@@ -10,6 +10,8 @@ import { handleDoc } from './discovery.js';
 import type { FaultEngine } from './faults.js';
 import { handleResource, type HandlerContext } from './handlers.js';
 import { sendError } from './http-io.js';
+import { errorFormat } from './negotiation.js';
+import type { Authorization } from './rbac/rbac-authorization.js';
 import type { RequestRecord } from './request-log.js';
 import type { Registry } from './registry.js';
 import { route, type DocRoute, type ResourceRoute } from './router.js';
@@ -33,6 +35,8 @@ export interface RequestHandlerDeps {
   readonly started: number;
   /** `127.0.0.1:<port>`, once listening: discovery documents name it. */
   readonly host: () => string;
+  /** With `authorization: 'RBAC'`: authorizes each authenticated request (./rbac/). */
+  readonly authorization?: Authorization;
 }
 
 /** The user the request log records for a request authenticated by the bearer token. */
@@ -114,11 +118,17 @@ async function serve(deps: RequestHandlerDeps, req: IncomingMessage, res: Server
   try {
     const user = authenticate(req, deps.auth);
     if (user !== undefined) record.user = user;
+    // RBAC refuses before anything else looks at the request; it answers SelfSubjectAccessReviews itself
+    const reviewed = user === undefined ? undefined : await deps.authorization?.authorize(req, res, url, user);
+    if (reviewed !== undefined) {
+      record.code = reviewed;
+      return;
+    }
     await injectFaults(deps.faults, record, r);
     if (notFound !== undefined || !r) throw notFound ?? pathNotFound();
     record.code = r.kind === 'doc' ? handleDoc(r, api.registry, deps.host(), res) : await handleResource(deps.ctx, r, req, res, url.searchParams);
   } catch (e) {
-    record.code = sendError(res, e);
+    record.code = sendError(res, e, errorFormat(req.headers.accept));
   }
 }
 

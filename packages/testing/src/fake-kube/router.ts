@@ -1,7 +1,7 @@
 /** URL → API request (internal). */
 import type { Registry } from './registry.js';
 import type { ResourceType } from './resource-type.js';
-import { pathNotFound } from './status.js';
+import { muxNotFound, pathNotFound } from './status.js';
 
 /** A request for a resource endpoint. */
 export interface ResourceRoute {
@@ -71,6 +71,14 @@ function verbOf(method: string, hasName: boolean, watch: boolean): string {
   }
 }
 
+/**
+ * Whether a group version has built-in resources: go-restful answers its unknown paths with a 404
+ * Status; other paths (unknown groups, groups of custom resources only) reach the mux's text 404.
+ */
+function servesBuiltins(registry: Registry, group: string, version: string): boolean {
+  return group === '' || registry.all().some((rt) => !rt.crd && rt.group === group && rt.versions.includes(version));
+}
+
 /** Routes a request; throws a 404 Status for unknown resources. */
 export function route(method: string, pathname: string, query: URLSearchParams, registry: Registry): ResourceRoute | DocRoute {
   const parts = pathname
@@ -86,7 +94,7 @@ export function route(method: string, pathname: string, query: URLSearchParams, 
   }
   const p = parseResourcePath(parts);
   const rt = p && registry.find(p.group, p.version, p.plural);
-  if (!p || !rt) throw pathNotFound();
+  if (!p || !rt) throw servesBuiltins(registry, p?.group ?? '', p?.version ?? '') ? pathNotFound() : muxNotFound();
   if (p.namespace !== undefined && !rt.namespaced) throw pathNotFound();
   const watch = p.legacyWatch || query.get('watch') === 'true' || query.get('watch') === '1';
   const hasName = p.name !== undefined && p.name !== '';

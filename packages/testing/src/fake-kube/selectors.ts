@@ -1,4 +1,5 @@
 /** Label and field selectors (internal). */
+import { coreEventField, isEventsV1 } from './builtins/event-conversion.js';
 import { hasLabel, labelsOf, labelValue, type LabelRequirement } from './label-index.js';
 import { qualifiedNameErrors } from './name-formats.js';
 import type { ResourceType } from './resource-type.js';
@@ -150,6 +151,16 @@ function fieldValue(object: KubeObject, path: string): string {
   return cur === undefined || cur === null ? '' : String(cur);
 }
 
+/**
+ * The 400 for a field a kind cannot be selected by: kinds with field label conversions of their
+ * own (those of FIELDS) and custom resources answer `field label not supported`, the others
+ * `runtime.DefaultMetaV1FieldSelectorConversion`'s message.
+ */
+function unsupportedField(rt: ResourceType, field: string) {
+  if (rt.crd || FIELDS[rt.key]) return badRequest(`field label not supported: ${field}`);
+  return badRequest(`"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
+}
+
 /** Parses a `fieldSelector` for a resource; unknown fields are a 400 like the real server. */
 export function parseFieldSelector(text: string | null, rt: ResourceType): Selector {
   if (!text) return MATCH_ALL;
@@ -158,10 +169,10 @@ export function parseFieldSelector(text: string | null, rt: ResourceType): Selec
     const m = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) throw badRequest(`invalid selector: '${text}'; can't understand '${term}'`);
     const [, field, op, value] = m as unknown as [string, string, string, string];
-    if (!allowed.includes(field)) {
-      throw badRequest(rt.crd ? `"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"` : `field label not supported: ${field}`);
-    }
-    return op === '!=' ? (o) => fieldValue(o, field) !== value : (o) => fieldValue(o, field) === value;
+    if (!allowed.includes(field)) throw unsupportedField(rt, field);
+    // events.k8s.io Events are stored as core Events: their field labels convert to core's (`regarding.name` → `involvedObject.name`)
+    const path = isEventsV1(rt) ? coreEventField(field) : field;
+    return op === '!=' ? (o) => fieldValue(o, path) !== value : (o) => fieldValue(o, path) === value;
   });
   return (o) => terms.every((t) => t(o));
 }

@@ -4,10 +4,10 @@
  * (unless another manager owns them), and reports 409 conflicts with other managers (internal).
  */
 import type { FieldNav } from './field-nav.js';
-import { appliedSet, changedSet, humanPath, splitPath, type FieldSet } from './field-set.js';
+import { appliedSet, changedSet, humanPath, joinPath, splitPath, type FieldSet } from './field-set.js';
 import { decodeOwnership, encodeOwnership, ownerFor, type Ownership, type WriteContext } from './managed-fields.js';
 import type { ResourceType } from './resource-type.js';
-import { conflict, type ApiError } from './status.js';
+import { ApiError } from './status.js';
 import { clone, deepEqual, isObject, type JsonObject, type ManagedFieldsEntry } from './types.js';
 
 /** One apply request. */
@@ -29,23 +29,35 @@ export function serverSideApply(req: ApplyRequest): { object: JsonObject; manage
   const owners = decodeOwnership(live?.metadata && isObject(live.metadata) ? live.metadata.managedFields : undefined);
   const mine = ownerFor(owners, ctx, 'Apply');
   const merged = mergeConfig(live ?? {}, config, nav, scope);
-  for (const path of mine.set) {
-    if (!applied.has(path) && !owners.some((o) => o !== mine && o.set.has(path))) removePath(merged, path, nav);
-  }
+  // what the manager stops applying goes, unless it is applied, owned by another manager, or
+  // holds such a field (structured-merge-diff prunes, then adds back what others own)
+  const kept = withAncestors([applied, ...owners.filter((o) => o !== mine).map((o) => o.set)]);
+  for (const path of mine.set) if (!kept.has(path)) removePath(merged, path, nav);
   const changed = changedSet(live, merged, nav, scope);
   const conflicts = owners.filter((o) => o !== mine).flatMap((o) => [...o.set].filter((p) => changed.has(p)).map((path) => ({ owner: o, path })));
-  if (conflicts.length > 0 && !req.force) throw applyConflict(req.rt, req.name, conflicts);
+  if (conflicts.length > 0 && !req.force) throw applyConflict(conflicts);
   for (const { owner, path } of conflicts) owner.set.delete(path);
   mine.set = applied;
   mine.time = ctx.time;
   return { object: merged, managedFields: encodeOwnership(owners, merged) };
 }
 
+/** The paths of `sets`, and every path that leads to one of them. */
+function withAncestors(sets: readonly FieldSet[]): FieldSet {
+  const out: FieldSet = new Set();
+  for (const set of sets)
+    for (const path of set) {
+      const parts = splitPath(path);
+      for (let i = 1; i <= parts.length; i++) out.add(joinPath(parts.slice(0, i)));
+    }
+  return out;
+}
+
 function label(o: Ownership): string {
   return o.operation === 'Update' ? `"${o.manager}" using ${o.apiVersion}` : `"${o.manager}"`;
 }
 
-function applyConflict(rt: ResourceType, name: string, conflicts: { owner: Ownership; path: string }[]): ApiError {
+function applyConflict(conflicts: { owner: Ownership; path: string }[]): ApiError {
   const causes = conflicts.map(({ owner, path }) => ({ reason: 'FieldManagerConflict', message: `conflict with ${label(owner)}`, field: humanPath(path) }));
   let body: string;
   if (conflicts.length === 1) {
@@ -57,10 +69,8 @@ function applyConflict(rt: ResourceType, name: string, conflicts: { owner: Owner
     const parts = [...byOwner].map(([who, paths]) => `conflicts with ${who}:\n${paths.map((p) => `- ${p}`).join('\n')}`);
     body = `Apply failed with ${conflicts.length} conflicts: ${parts.join('\n')}`;
   }
-  const err = conflict(rt, name, '');
-  err.status.message = body;
-  (err.status.details as { causes?: unknown }).causes = causes;
-  return err;
+  // `NewApplyConflict`: a 409 whose details hold the causes only, no name or kind
+  return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: body, reason: 'Conflict', details: { causes }, code: 409 });
 }
 
 function mergeConfig(live: JsonObject, config: JsonObject, nav: FieldNav, scope: (top: string) => boolean): JsonObject {

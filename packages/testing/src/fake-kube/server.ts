@@ -12,6 +12,7 @@ import { KubeApi, type WriteOptions } from './kube-api.js';
 import { kubeConfigFor, kubeconfigYaml, type KubeconfigTarget } from './kubeconfig.js';
 import { Lister } from './list.js';
 import { localKubeClient, type LocalClientOptions } from './local-client.js';
+import { rbacAuthorization } from './rbac/rbac-authorization.js';
 import { requestHandler } from './request-handler.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
 import type { ClientCertificate, ServerPki } from './server-certificates.js';
@@ -28,7 +29,11 @@ export interface FakeKubeOptions {
   readonly objects?: readonly object[];
   /** The namespace of the kubeconfig context. @default 'default' */
   readonly namespace?: string;
-  /** Watch events kept for resuming watches; older resourceVersions get 410 Gone. @default 10000 */
+  /**
+   * Watch events kept for resuming watches, one history for all kinds (the fake's analogue of
+   * etcd compaction and the watch cache's window); older resourceVersions get 410 Gone, as do
+   * resourceVersions from before a custom resource's CRD was served. @default 10000
+   */
   readonly historySize?: number;
   /** Interval of BOOKMARK events on watches that allow them (client-node times out after 30 s idle). @default 5000 */
   readonly bookmarkIntervalMs?: number;
@@ -68,6 +73,21 @@ export interface FakeKubeOptions {
    * pods stay Terminating. @default false (pods without finalizers go at once)
    */
   readonly gracefulPodDeletion?: boolean;
+  /**
+   * With `clientCertificates`: authorize requests as kube-apiserver does with
+   * `--authorization-mode=RBAC`. A certificate's common name is its user, its organizations its
+   * groups (and every user is in `system:authenticated`); a request is served only when a rule of
+   * a Role or ClusterRole that a RoleBinding or ClusterRoleBinding stored in the fake binds to the
+   * user (a User, Group or ServiceAccount `system:serviceaccount:<ns>:<name>` subject) allows it,
+   * else it is answered 403 Forbidden in kube-apiserver's words. Writes of roles and bindings pass
+   * RBAC's escalation check: one may grant only what one holds (or may `escalate`/`bind`), so a
+   * RoleBinding to a Role that does not exist yet is refused 404. SelfSubjectAccessReviews
+   * (`kubectl auth can-i`) are answered. The kubeconfigs' `kubernetes-admin` is in `system:masters`
+   * and may do anything; the default ClusterRoles for discovery, health and self reviews
+   * (`system:discovery`, `system:basic-user`, …) and `cluster-admin` are created at start.
+   * `localClient` is not authorized. @default undefined (every authenticated request is served)
+   */
+  readonly authorization?: 'RBAC';
 }
 
 /** A certificate to serve with, its private key, and the CA that signed it (PEM). */
@@ -246,13 +266,15 @@ function fakeKubeHandle(options: FakeKubeOptions, serving: Serving, backend: Bac
 export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
   // First, so that a failure to make certificates leaves nothing running.
   if (options.clientCertificates && !options.tls) throw new Error('startFakeKube: clientCertificates needs tls');
+  if (options.authorization && !options.clientCertificates) throw new Error('startFakeKube: authorization needs clientCertificates (the users it authorizes)');
   const serving = await createServer(options.tls ?? false, options.clientCertificates ?? false);
   const token = options.bearerToken === true ? randomBytes(24).toString('base64url') : options.bearerToken;
   const started = Date.now();
   const backend = createBackend(options);
   let host = '127.0.0.1';
   const auth = { clientCertificates: options.clientCertificates ?? false, ...(token !== undefined ? { token } : {}) };
-  serving.server.on('request', requestHandler({ ...backend, auth, started, host: () => host }));
+  const authorization = options.authorization === 'RBAC' ? rbacAuthorization(backend.ctx.api) : undefined;
+  serving.server.on('request', requestHandler({ ...backend, auth, authorization, started, host: () => host }));
   try {
     host = `127.0.0.1:${await listen(serving.server, options.port ?? 0)}`;
   } catch (e) {

@@ -53,10 +53,17 @@ export const STALE_OBJECT = 'the object has been modified; please apply your cha
 export function invalid(rt: Pick<ResourceType, 'group' | 'kind'>, name: string, causes: readonly StatusCause[]): ApiError {
   const bodies = [...new Set(causes.map((c) => (c.field ? `${c.field}: ${c.message}` : (c.message ?? ''))))];
   const joined = bodies.length === 1 ? bodies[0] : `[${bodies.join(', ')}]`;
-  const details: Details = { name, kind: rt.kind, causes: [...causes] };
+  // Go's StatusDetails omits empty fields: no `name` for a nameless object, no `kind` for `GroupKind{}`
+  const details: Details = { ...(name === '' ? {} : { name }), ...(rt.kind === '' ? {} : { kind: rt.kind }), causes: [...causes] };
   if (rt.group !== '') details.group = rt.group;
   return failure(422, 'Invalid', `${qualifiedKind(rt)} "${name}" is invalid: ${joined}`, details);
 }
+
+/** The API group of request options kinds (`CreateOptions`, `PatchOptions`, …). */
+export const META_GROUP = 'meta.k8s.io';
+
+/** 422 Invalid for request options (`PatchOptions.meta.k8s.io "" is invalid: …`), as the handlers' `Validate*Options` answer. */
+export const optionsInvalid = (kind: string, causes: readonly StatusCause[]): ApiError => invalid({ group: META_GROUP, kind }, '', causes);
 
 const GO_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 34: '\\"', 92: '\\\\' };
 /** What Go's `strconv.IsPrint` accepts beyond ASCII: letters, marks, numbers, punctuation and symbols. */
@@ -90,10 +97,27 @@ export function forbidden(rt: Pick<ResourceType, 'group' | 'plural'>, name: stri
 }
 
 export const badRequest = (message: string) => failure(400, 'BadRequest', message);
-export const methodNotAllowed = (message: string, details?: Details) => failure(405, 'MethodNotAllowed', message, details);
-export const unsupportedMediaType = (message: string) => failure(415, 'UnsupportedMediaType', message);
-export const notAcceptable = (message: string) => failure(406, 'NotAcceptable', message);
+/** 405 MethodNotAllowed; go-restful's answer for a method a path does not serve carries empty details. */
+export const methodNotAllowed = (message = 'the server does not allow this method on the requested resource', details: Details = {}) =>
+  failure(405, 'MethodNotAllowed', message, details);
+/** 415; go-restful's own answer (a patch type the route does not consume) carries empty details, the apiserver's none. */
+export const unsupportedMediaType = (message: string, details?: Details) => failure(415, 'UnsupportedMediaType', message, details);
+/** 406; go-restful's own answer carries empty details, the apiserver's none. */
+export const notAcceptable = (message: string, details?: Details) => failure(406, 'NotAcceptable', message, details);
 export const pathNotFound = () => failure(404, 'NotFound', 'the server could not find the requested resource', {});
+
+/** An answer that is no Status: plain text, as Go's HTTP mux writes it. */
+export class PlainTextError extends ApiError {
+  constructor(
+    code: number,
+    readonly text: string,
+  ) {
+    super({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: text.trim(), code });
+  }
+}
+
+/** `404 page not found` in plain text: a path under no API group version kube-apiserver's handlers serve (or one served by CRDs only). */
+export const muxNotFound = () => new PlainTextError(404, '404 page not found\n');
 /** 410 Gone with reason Expired, as the watch cache sends it. */
 export const expired = (message: string) => failure(410, 'Expired', message);
 export const internalError = (message: string) => failure(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });

@@ -196,9 +196,11 @@ describe('wire details', () => {
     expect((await raw(kube, 'GET', '/api/v1/namespaces/storage/configmaps/dry')).status).toBe(404);
   });
 
-  it('answers unknown paths with a NotFound Status', async () => {
-    const res = await raw(kube, 'GET', '/apis/nope.io/v1/things');
+  it('answers unknown resources of a built-in group with a NotFound Status, unknown groups with the mux text', async () => {
+    const res = await raw(kube, 'GET', '/apis/apps/v1/namespaces/default/things');
     expect(res.status).toBe(404);
     expect(res.json.message).toBe('the server could not find the requested resource');
+    const group = await raw(kube, 'GET', '/apis/nope.io/v1/things');
+    expect([group.status, group.headers.get('content-type'), group.json]).toEqual([404, 'text/plain; charset=utf-8', '404 page not found\n']);
   });
 });

@@ -50,24 +50,57 @@ const NAME_COLUMN = {
     'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
   priority: 0,
 };
-const AGE: PrinterColumn = {
-  name: 'Age',
-  type: 'date',
-  jsonPath: '.metadata.creationTimestamp',
-  description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+const CREATION_TIMESTAMP =
+  'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
+/** A custom resource's default Age column. */
+const AGE: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: CREATION_TIMESTAMP };
+
+/** A column of a built-in kind's printer (pkg/printers/internalversion): a definition and how a row's cell is computed. */
+interface BuiltinColumn extends PrinterColumn {
+  readonly compute?: (obj: KubeObject) => unknown;
+}
+
+/** Built-in printers type every column, Age too, as `string`. */
+const BUILTIN_AGE: BuiltinColumn = { ...AGE, type: 'string', compute: (obj) => cell(AGE, obj) };
+const count = (...maps: unknown[]) => maps.reduce<number>((n, m) => n + (isObject(m) ? Object.keys(m).length : 0), 0);
+const BUILTIN_COLUMNS: Record<string, readonly BuiltinColumn[]> = {
+  '/namespaces': [{ name: 'Status', type: 'string', jsonPath: '.status.phase', description: 'The status of the namespace' }, BUILTIN_AGE],
+  '/pods': [{ name: 'Status', type: 'string', jsonPath: '.status.phase', description: 'The phase of the pod' }, BUILTIN_AGE],
+  '/configmaps': [
+    {
+      name: 'Data',
+      type: 'string',
+      jsonPath: '',
+      description:
+        "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
+      compute: (obj) => count(obj.data, obj.binaryData),
+    },
+    BUILTIN_AGE,
+  ],
+  '/secrets': [
+    { name: 'Type', type: 'string', jsonPath: '.type', description: 'Used to facilitate programmatic handling of secret data.' },
+    {
+      name: 'Data',
+      type: 'string',
+      jsonPath: '',
+      description:
+        "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4",
+      compute: (obj) => count(obj.data),
+    },
+    BUILTIN_AGE,
+  ],
 };
 
-function columnsOf(rt: ResourceType, version: string): PrinterColumn[] {
+function columnsOf(rt: ResourceType, version: string): readonly BuiltinColumn[] {
   if (rt.crd) {
     const cols = rt.crd.versions.get(version)?.printerColumns ?? [];
     return cols.length > 0 ? [...cols] : [AGE];
   }
-  if (rt.key === '/namespaces') return [{ name: 'Status', type: 'string', jsonPath: '.status.phase', description: 'The status of the namespace' }, AGE];
-  if (rt.key === '/pods') return [{ name: 'Status', type: 'string', jsonPath: '.status.phase', description: 'The phase of the pod' }, AGE];
-  return [AGE];
+  return BUILTIN_COLUMNS[rt.key] ?? [BUILTIN_AGE];
 }
 
-function cell(col: PrinterColumn, obj: KubeObject): unknown {
+function cell(col: BuiltinColumn, obj: KubeObject): unknown {
+  if (col.compute) return col.compute(obj);
   let value: unknown;
   try {
     value = jsonPath(col.jsonPath, obj)[0];
@@ -97,7 +130,8 @@ export function toTable(rt: ResourceType, version: string, objects: readonly Kub
   ];
   const rows = objects.map((obj) => {
     const row: JsonObject = { cells: [obj.metadata.name, ...cols.map((c) => cell(c, obj))] };
-    if (includeObject !== 'None') row.object = includeObject === 'Object' ? obj : partialMetadata(obj);
+    // TableRow.object is a RawExtension: encoded as null when left out
+    row.object = includeObject === 'None' ? null : includeObject === 'Object' ? obj : partialMetadata(obj);
     return row;
   });
   return { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: listMeta, columnDefinitions, rows };
@@ -114,6 +148,6 @@ export function scaleTable(scale: JsonObject, includeObject: string | null): Jso
     { name: 'Available', type: 'integer', format: '', description: 'replicas is the actual number of observed instances of the scaled object.', priority: 0 },
   ];
   const row: JsonObject = { cells: [meta.name, spec.replicas ?? 0, status.replicas ?? 0] };
-  if (includeObject !== 'None') row.object = includeObject === 'Object' ? scale : partialMetadata(scale as KubeObject);
+  row.object = includeObject === 'None' ? null : includeObject === 'Object' ? scale : partialMetadata(scale as KubeObject);
   return { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: meta.resourceVersion }, columnDefinitions, rows: [row] };
 }

@@ -1,13 +1,16 @@
 /**
  * Watch streams: newline-delimited JSON events over chunked HTTP, replay from the bounded
- * history, 410 Gone for compacted resourceVersions, periodic bookmarks, selector transitions
- * (an object leaving the selector is sent as DELETED). Each event is serialized once per
- * rendering and shared by every watcher (internal).
+ * history, 410 Gone for resourceVersions older than it (or than the kind's watch history: see
+ * `ObjectStore.startHistory`), a wait for resourceVersions not reached yet, bookmarks (periodic,
+ * and 2 s before a `timeoutSeconds` deadline as the watch cache sends them), selector transitions
+ * (an object leaving the selector is sent as DELETED with its last matching state and the new
+ * resourceVersion). Each event is serialized once per rendering and shared by every watcher
+ * (internal).
  */
 import type { ServerResponse } from 'node:http';
 import type { KubeApi } from './kube-api.js';
 import type { LabelRequirement } from './label-index.js';
-import type { StoreEvent } from './object-store.js';
+import { bucketOf, type StoreEvent } from './object-store.js';
 import { apiVersionOf, type ResourceType } from './resource-type.js';
 import type { Selector } from './selectors.js';
 import { expired, timeout } from './status.js';
@@ -71,7 +74,10 @@ interface Watcher {
   readonly res: WatchSink;
   readonly spec: WatchSpec;
   readonly cacheKey: string;
+  /** Events up to this resourceVersion are not for this watch (it starts there). */
+  readonly after: number;
   timer?: NodeJS.Timeout;
+  bookmarkTimer?: NodeJS.Timeout;
 }
 
 /** All open watches, by resource. */
@@ -98,14 +104,16 @@ export class WatchHub {
 
   /** Starts a watch whose events go to `res`. */
   start(res: WatchSink, spec: WatchSpec): void {
-    const w: Watcher = { res, spec, cacheKey: `${spec.version}|${spec.rendering}|${spec.includeObject ?? ''}` };
     const rv = spec.resourceVersion;
     const current = this.api.store.revision;
-    if (rv !== null && rv !== '' && rv !== '0' && !spec.sendInitialEvents) {
-      const n = Number(rv);
-      if (!Number.isFinite(n) || n > current) return this.fail(res, tooLarge(rv, current));
-      const events = this.api.store.eventsSince(n, spec.rt.key);
-      if (!events) return this.fail(res, expired(`too old resource version: ${rv} (${this.api.store.compactedRevision})`).status);
+    const from = rv !== null && rv !== '' && rv !== '0' && !spec.sendInitialEvents ? Number(rv) : undefined;
+    const w: Watcher = { res, spec, cacheKey: `${spec.rt.key}|${spec.version}|${spec.rendering}|${spec.includeObject ?? ''}`, after: from ?? current };
+    if (from !== undefined) {
+      if (!Number.isFinite(from)) return this.fail(res, tooLarge(String(rv), current));
+      const floor = this.api.store.watchFloor(spec.rt.key);
+      const events = from < floor ? undefined : this.api.store.eventsSince(from, spec.rt.key);
+      if (!events) return this.fail(res, expired(`too old resource version: ${from} (${floor})`).status);
+      // a resourceVersion not reached yet is waited for, as the watch cache does: later events only
       for (const e of events) this.deliver(w, e);
     } else {
       const objects = this.api.store.candidates(spec.rt.key, spec.namespace, spec.requirements ?? []);
@@ -136,15 +144,27 @@ export class WatchHub {
   }
 
   private register(w: Watcher): void {
-    let set = this.byKey.get(w.spec.rt.key);
-    if (!set) this.byKey.set(w.spec.rt.key, (set = new Set()));
+    // watchers wait on the bucket their resource is stored in (events.k8s.io Events: the core Events')
+    const bucket = bucketOf(w.spec.rt.key);
+    let set = this.byKey.get(bucket);
+    if (!set) this.byKey.set(bucket, (set = new Set()));
     set.add(w);
     const remove = () => {
-      if (w.timer) clearTimeout(w.timer);
-      this.byKey.get(w.spec.rt.key)?.delete(w);
+      clearTimeout(w.timer);
+      clearTimeout(w.bookmarkTimer);
+      this.byKey.get(bucket)?.delete(w);
     };
     w.res.onClose(remove);
-    if (w.spec.timeoutSeconds !== undefined) w.timer = setTimeout(() => w.res.end(), w.spec.timeoutSeconds * 1000);
+    const { timeoutSeconds, bookmarks } = w.spec;
+    if (timeoutSeconds === undefined) return;
+    w.timer = setTimeout(() => w.res.end(), timeoutSeconds * 1000);
+    // the watch cache's pre-timeout bookmark: sent once the resource has changed since the watch's start
+    if (bookmarks && timeoutSeconds > 2) w.bookmarkTimer = setTimeout(() => this.deadlineBookmark(w), (timeoutSeconds - 2) * 1000);
+  }
+
+  private deadlineBookmark(w: Watcher): void {
+    const rv = this.api.store.revision;
+    if (rv > w.after) this.write(w, this.bookmarkLine(w.spec, rv));
   }
 
   private fail(res: WatchSink, status: Status): void {
@@ -159,7 +179,7 @@ export class WatchHub {
 
   private deliver(w: Watcher, e: StoreEvent): void {
     const { spec } = w;
-    if (spec.namespace !== undefined && e.namespace !== spec.namespace) return;
+    if (e.rv <= w.after || (spec.namespace !== undefined && e.namespace !== spec.namespace)) return;
     const now = e.type !== 'DELETED' && spec.selector(e.object);
     const was = e.type === 'DELETED' ? spec.selector(e.old ?? e.object) : e.old !== undefined && spec.selector(e.old);
     let type: WatchEventType;
@@ -169,10 +189,11 @@ export class WatchHub {
     else if (was) type = 'DELETED';
     else return;
     if (e.type === 'DELETED' && !was) return;
-    this.event(w, type, e.object, () => {
+    const object = e.type === 'MODIFIED' && !now ? leftSelector(e) : e.object;
+    this.event(w, type, object, () => {
       const key = `${type}|${w.cacheKey}`;
       let line = e.lines.get(key);
-      if (line === undefined) e.lines.set(key, (line = this.line(w, type, e.object)));
+      if (line === undefined) e.lines.set(key, (line = this.line(w, type, object)));
       return line;
     });
   }
@@ -204,6 +225,15 @@ export class WatchHub {
     const rv = this.api.store.revision;
     for (const set of this.byKey.values()) for (const w of set) if (w.spec.bookmarks) this.write(w, this.bookmarkLine(w.spec, rv));
   }
+}
+
+/**
+ * What a watch is sent when an object stops matching its selector: the object as it last matched
+ * (the event's previous state), with the event's resourceVersion.
+ */
+function leftSelector(e: StoreEvent): KubeObject {
+  const old = e.old ?? e.object;
+  return { ...old, metadata: { ...old.metadata, resourceVersion: String(e.rv) } };
 }
 
 function tooLarge(rv: string, current: number): Status {

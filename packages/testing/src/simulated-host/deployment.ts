@@ -107,16 +107,19 @@ async function writeDeploymentStatus(
   return client.patchStatus(d.metadata.name, { type: 'merge', body: { status } }, { namespace: d.metadata.namespace }).match(...outcomeOf(ctx, NAME, key));
 }
 
-/** Sets the revision annotation of a Deployment or ReplicaSet. */
+/**
+ * Sets the revision annotation of a Deployment or ReplicaSet, through `/status` as the deployment
+ * controller does (annotations written to a Deployment's main endpoint bump its generation).
+ */
 function annotateRevision<T extends KubeObject>(
   ctx: SimContext,
-  client: Pick<ResourceClient<T, never>, 'patch'>,
+  client: Pick<ResourceClient<T, never>, 'patchStatus'>,
   key: string,
   object: Persisted<KubeObject>,
   revision: string,
 ): Promise<Outcome> {
   const body = { metadata: { annotations: { [REVISION]: revision } } };
-  return client.patch(object.metadata.name, { type: 'merge', body }, { namespace: object.metadata.namespace }).match(...outcomeOf(ctx, NAME, key));
+  return client.patchStatus(object.metadata.name, { type: 'merge', body }, { namespace: object.metadata.namespace }).match(...outcomeOf(ctx, NAME, key));
 }
 
 /** The controller's writes to ReplicaSets; it remembers replicas written that the cache may not show yet. */
