@@ -34,16 +34,30 @@ export const kubeFailure =
   });
 const ignoreMissing = (error: KubeError) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(error));
 
-/** Server-side applies objects (the Namespace first, the rest at once). */
+/** Bindings, and what they bind: a role (and the ServiceAccount it is bound to) must exist before its binding. */
+const BINDINGS = new Set(['RoleBinding', 'ClusterRoleBinding']);
+const BOUND = new Set(['Role', 'ClusterRole', 'ServiceAccount']);
+
+/**
+ * Server-side applies objects: the Namespace first, then the rest at once, but the RoleBindings
+ * only once the Roles and ServiceAccounts are written. RBAC's escalation check refuses (404) a
+ * binding to a Role that does not exist yet from anyone who may not `bind` it, as the operator's
+ * least-privilege ClusterRole may not: it must hold every permission of the Role, which the server
+ * reads at once. A pass with bindings takes one round trip more; the rest does not wait for them.
+ */
 export function applyObjects(deps: Pick<ApplyDeps, 'kube' | 'fieldManager'>, objects: readonly KubeObject[]): ResultAsync<number, DriverError> {
   const one = (o: KubeObject) =>
     deps.kube
       .resource(descriptorOf(o))
       .apply(o, { fieldManager: deps.fieldManager, force: true })
       .mapErr(kubeFailure(`apply ${o.kind} ${o.metadata?.name}`));
+  const all = (some: readonly KubeObject[]) => ResultAsync.combine(some.map(one));
   const [first, rest] = objects[0]?.kind === 'Namespace' ? [objects.slice(0, 1), objects.slice(1)] : [[], objects];
-  return ResultAsync.combine(first.map(one))
-    .andThen(() => ResultAsync.combine(rest.map(one)))
+  const bindings = rest.filter((o) => BINDINGS.has(o.kind ?? ''));
+  const bound = rest.filter((o) => BOUND.has(o.kind ?? ''));
+  const others = rest.filter((o) => !BINDINGS.has(o.kind ?? '') && !BOUND.has(o.kind ?? ''));
+  return all(first)
+    .andThen(() => ResultAsync.combine([all(others), all(bound).andThen(() => all(bindings))]))
     .map(() => objects.length);
 }
 
