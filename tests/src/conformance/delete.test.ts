@@ -42,11 +42,15 @@ describe('delete', () => {
     expect((await certs().delete('never', { namespace: ns() }))._unsafeUnwrapErr().kind).toBe('NotFound');
   });
 
-  it('honours a uid precondition', async () => {
-    await certs().create(certificate('d2', ns()));
+  it('honours a uid precondition: a Conflict on the kind, before anything is deleted', async () => {
+    const created = (await certs().create(certificate('d2', ns())))._unsafeUnwrap();
     const error = (await certs().delete('d2', { namespace: ns(), preconditions: { uid: 'not-the-uid' } }))._unsafeUnwrapErr();
-    expect(error.kind).toBe('Conflict');
-    expect(error.message).toContain('Precondition failed: UID in precondition: not-the-uid');
+    expect(error).toMatchObject({
+      kind: 'Conflict',
+      code: 409,
+      message: `Operation cannot be fulfilled on Certificate.kubeception.io "d2": the UID in the precondition (not-the-uid) does not match the UID in record (${created.metadata.uid}). The object might have been deleted and then recreated`,
+    });
+    expect((await certs().get('d2', { namespace: ns() })).isOk()).toBe(true);
   });
 
   it('honours a resourceVersion precondition', async () => {

@@ -78,10 +78,27 @@ describe('update', () => {
     });
   });
 
-  it('allows an unconditional update without resourceVersion', async () => {
+  it('refuses an update without resourceVersion of a custom resource (its strategy allows no unconditional update)', async () => {
     const created = (await certs.create(certificate('u4', ns())))._unsafeUnwrap();
     const { resourceVersion: _rv, ...metadata } = created.metadata;
-    expect((await certs.replace({ ...created, metadata, spec: { ...created.spec, commonName: 'x' } } as never)).isOk()).toBe(true);
+    const error = (await certs.replace({ ...created, metadata, spec: { ...created.spec, commonName: 'x' } } as never))._unsafeUnwrapErr();
+    expect(error).toMatchObject({
+      kind: 'Invalid',
+      code: 422,
+      message: 'certificates.kubeception.io "u4" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update',
+    });
+    expect(error.kind === 'Invalid' && error.causes).toEqual([
+      { reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update', field: 'metadata.resourceVersion' },
+    ]);
+  });
+
+  it('allows an unconditional update without resourceVersion of a ConfigMap', async () => {
+    const configMaps = resource(ConfigMapResource);
+    const created = (await configMaps.create({ metadata: { name: 'u4', namespace: ns() }, data: { a: '1' } }))._unsafeUnwrap();
+    const { resourceVersion: _rv, ...metadata } = created.metadata;
+    const updated = (await configMaps.replace({ ...created, metadata, data: { a: '2' } } as never))._unsafeUnwrap();
+    expect(updated.data).toEqual({ a: '2' });
+    expect(updated.metadata.resourceVersion).not.toBe(created.metadata.resourceVersion);
   });
 
   it('writes nothing for a no-op update: resourceVersion stays', async () => {

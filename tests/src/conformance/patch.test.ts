@@ -1,6 +1,7 @@
 import { CertificateResource } from '@kubeception/sdk';
-import { DeploymentResource, type Deployment, type JsonPatchOperation } from '@kubeception/sdk/kube';
+import { DeploymentResource, type JsonPatchOperation } from '@kubeception/sdk/kube';
 import { describe, expect, it } from 'vitest';
+import { deployment as workload } from './deployment.js';
 import { certificate, useTarget } from './target.js';
 
 const { resource, ns } = useTarget('patch');
@@ -10,32 +11,7 @@ const deployments = () => resource(DeploymentResource);
 /** A JSON patch of the Certificate `name`. */
 const jsonPatch = (name: string, ...ops: JsonPatchOperation[]) => certs().patch(name, { type: 'json', ops }, { namespace: ns() });
 
-function deployment(name: string): Deployment {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: ns() },
-    spec: {
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [
-            {
-              name: 'a',
-              image: 'a:1',
-              env: [
-                { name: 'X', value: '1' },
-                { name: 'Y', value: '2' },
-              ],
-            },
-            { name: 'b', image: 'b:1' },
-          ],
-        },
-      },
-    },
-  };
-}
+const deployment = (name: string) => workload(name, ns());
 
 describe('merge patch (RFC 7396)', () => {
   it('sets, replaces and removes fields', async () => {
@@ -88,7 +64,7 @@ describe('JSON patch (RFC 6902)', () => {
 });
 
 describe('strategic merge patch', () => {
-  it('merges containers by name and env by name', async () => {
+  it('merges containers by name and env by name, new items of the patch before those only the server had', async () => {
     (await deployments().create(deployment('smp')))._unsafeUnwrap();
     const patch = {
       spec: {
@@ -104,10 +80,11 @@ describe('strategic merge patch', () => {
     };
     const patched = (await deployments().patch('smp', { type: 'strategic', body: patch }, { namespace: ns() }))._unsafeUnwrap();
     const containers = patched.spec?.template.spec?.containers ?? [];
+    // strategicpatch's normalizeElementOrder: c (patch) is not in the live list, so b (server only) cannot go before it
     expect(containers.map((c) => [c.name, c.image])).toEqual([
       ['a', 'a:1'],
-      ['b', 'b:1'],
       ['c', 'c:1'],
+      ['b', 'b:1'],
     ]);
     expect(containers[0]?.env).toEqual([
       { name: 'X', value: '1' },

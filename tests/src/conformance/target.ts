@@ -9,7 +9,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { kubeceptionCrds, type CertificateInput, type KubeObject, type ResourceDescriptor } from '@kubeception/sdk';
 import { CustomResourceDefinitionResource, NamespaceResource, createKubeClient, type KubeClient, type ResourceClient } from '@kubeception/sdk/kube';
 import { startFakeKube } from '@kubeception/testing';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { issueIdentity, type ConformanceIdentity } from './lane/identities.js';
 import { conformanceServer } from './lane/server.js';
 
 /** A running target and a client for it. */
@@ -18,7 +19,46 @@ export interface Target {
   readonly kubeConfig: KubeConfig;
   /** A namespace created for this test file, deleted by `stop`. */
   readonly namespace: string;
+  /** A new user other than the admin, bound to nothing (RBAC), and a client of the target as that user. */
+  identity(): Promise<Identity>;
   stop(): Promise<void>;
+}
+
+/** A user of {@link Target.identity}. */
+export interface Identity {
+  readonly name: string;
+  readonly groups: readonly string[];
+  readonly kube: KubeClient;
+}
+
+/** Identity `n` of the target: issued by the fake, or taken from the pool the real server's lane provides (./lane/identities.ts). */
+type Issue = (n: number) => Promise<ConformanceIdentity>;
+
+/** Identity `n` of the pool the real server's lane provides. */
+function providedIdentity(n: number): Promise<ConformanceIdentity> {
+  let pool: readonly ConformanceIdentity[] = [];
+  try {
+    pool = inject('conformanceIdentities') ?? [];
+  } catch {
+    // outside the conformance projects: none
+  }
+  const identity = pool[n];
+  return identity ? Promise.resolve(identity) : Promise.reject(new Error(`the target provides ${pool.length} users other than the admin; asked for #${n}`));
+}
+
+/** A client of the target that authenticates as `identity` (the admin's kubeconfig with its certificate). */
+function clientAs(kubeConfig: KubeConfig, identity: ConformanceIdentity): Identity {
+  const base64 = (pem: string) => Buffer.from(pem, 'utf8').toString('base64');
+  const config = new KubeConfig();
+  const user = { name: identity.name, certData: base64(identity.certificate), keyData: base64(identity.privateKey) };
+  const cluster = kubeConfig.getCurrentCluster()!;
+  config.loadFromOptions({
+    clusters: [cluster],
+    users: [user],
+    contexts: [{ name: user.name, cluster: cluster.name, user: user.name }],
+    currentContext: user.name,
+  });
+  return { name: identity.name, groups: identity.groups, kube: createKubeClient({ kubeConfig: config, qps: 0, retry: { maxAttempts: 1 } }) };
 }
 
 /** Starts (or connects to) the target, installs the Kubeception CRDs, creates a namespace. */
@@ -27,6 +67,7 @@ export async function startTarget(name: string): Promise<Target> {
   const server = conformanceServer();
   let kubeConfig: KubeConfig;
   let stopServer = async () => {};
+  let issue: Issue = providedIdentity;
   if (server.name === 'kube-apiserver') {
     if (!server.kubeconfigYaml) throw new Error(`the real server's lane cannot run: ${server.skip ?? 'no kubeconfig provided'}`);
     kubeConfig = new KubeConfig();
@@ -35,9 +76,11 @@ export async function startTarget(name: string): Promise<Target> {
     kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(path);
   } else {
-    const fake = await startFakeKube();
+    // as kube-apiserver serves: HTTPS, client certificates, RBAC (the admin is in system:masters)
+    const fake = await startFakeKube({ tls: true, clientCertificates: true, authorization: 'RBAC' });
     kubeConfig = fake.kubeConfig;
     stopServer = () => fake.stop();
+    issue = (n) => issueIdentity(fake, n);
   }
   const kube = createKubeClient({ kubeConfig, qps: 0, retry: { maxAttempts: 1 } });
   // the real server's lane installed them once, CEL rules stripped as its version needs (lane/global-setup.ts)
@@ -48,10 +91,12 @@ export async function startTarget(name: string): Promise<Target> {
   await eventually(async () => (await kube.resource(CustomResourceDefinitionResource).get('certificates.kubeception.io')).isOk());
   const namespace = `conf-${name}-${Math.random().toString(36).slice(2, 8)}`;
   (await kube.resource(NamespaceResource).create({ metadata: { name: namespace } }))._unsafeUnwrap();
+  let issued = 0;
   return {
     kube,
     kubeConfig,
     namespace,
+    identity: async () => clientAs(kubeConfig, await issue(issued++)),
     stop: async () => {
       await kube.resource(NamespaceResource).delete(namespace);
       await stopServer();

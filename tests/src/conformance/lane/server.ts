@@ -62,11 +62,59 @@ export const VersionRules = {
     what: 'the fieldValidation query parameter (Strict/Warn/Ignore) is honoured from 1.25 (beta, on by default); older servers ignore it and drop unknown fields silently',
     source: 'https://github.com/kubernetes/enhancements/tree/master/keps/sig-api-machinery/2885-server-side-unknown-field-validation',
   },
+  managedFieldsSubresource: {
+    id: 'managed-fields-subresource',
+    since: 22,
+    what: 'managedFields entries of writes through a subresource carry `subresource` (e.g. "status") from 1.22; older servers leave it out',
+    source: 'https://github.com/kubernetes/kubernetes/pull/100970',
+  },
+  namespaceNameLabel: {
+    id: 'namespace-name-label',
+    since: 21,
+    what: 'namespaces get the immutable label kubernetes.io/metadata.name (their name) from 1.21 (NamespaceDefaultLabelName, beta and on by default); older servers add no label',
+    source: 'https://github.com/kubernetes/kubernetes/pull/96968',
+  },
+  patchStrictDecoding: {
+    id: 'patch-strict-decoding',
+    since: 25,
+    what: 'patch bodies are decoded strictly from 1.25 (fieldValidation, on by default as Warn): a JSON patch that is no list of operations, or a merge patch that is no object, is a 400 `error decoding patch: …`; older servers decode them loosely (a merge patch that is a list replaces the object, which then fails to decode: 422 on `patch`)',
+    source: 'https://github.com/kubernetes/kubernetes/pull/105916',
+  },
   openapiErrorCodes: {
     id: 'openapi-error-codes',
     since: 24,
     what: 'custom-object schema errors carry their own reasons (FieldValueTypeInvalid, FieldValueTooLong) and list indexes in the field path from 1.24; older servers report FieldValueInvalid with the index left out',
     source: 'https://github.com/kubernetes/kubernetes/pull/108859',
+  },
+  daemonSetMaxSurge: {
+    id: 'daemonset-max-surge',
+    since: 22,
+    what: 'DaemonSets default updateStrategy.rollingUpdate.maxSurge to 0 once DaemonSetUpdateSurge is on by default (beta, 1.22); older servers leave it out',
+    source: 'https://github.com/kubernetes/enhancements/tree/master/keps/sig-apps/1591-daemonset-surge',
+  },
+  secretAuthKeyPaths: {
+    id: 'secret-auth-key-paths',
+    since: 24,
+    what: 'basic-auth and ssh-auth Secrets missing their keys report data[username]/data[ssh-privatekey] from 1.24; older servers print the field as data[%s][username]',
+    source: 'https://github.com/kubernetes/kubernetes/pull/106179',
+  },
+  serviceIpFamilies: {
+    id: 'service-ip-families',
+    since: 21,
+    what: 'Services with a cluster IP get ipFamilies and ipFamilyPolicy once IPv6DualStack is on by default (beta, 1.21); older servers leave them out',
+    source: 'https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/563-dual-stack',
+  },
+  serviceInternalTrafficPolicy: {
+    id: 'service-internal-traffic-policy',
+    since: 22,
+    what: 'Services default internalTrafficPolicy to Cluster once ServiceInternalTrafficPolicy is on by default (beta, 1.22); older servers leave it out',
+    source: 'https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/2086-service-internal-traffic-policy',
+  },
+  tooLongMessage: {
+    id: 'too-long-message',
+    since: 32,
+    what: 'FieldValueTooLong causes say "may not be more than N bytes" from 1.32 (TooLong and TooLongMaxLength merged); older servers say "must have at most N bytes"',
+    source: 'https://github.com/kubernetes/kubernetes/pull/128553',
   },
 } as const satisfies Record<string, VersionRule>;
 

@@ -1,0 +1,33 @@
+/**
+ * Users other than the admin, for the conformance cases about authorization (../rbac.test.ts):
+ * client certificates the server's CA signed, for `conformance-user-<n>` in group
+ * `conformance-group-<n>`, bound to nothing. On the fake they are issued when a case asks; the
+ * real server's global setup issues a pool of them once (a test file cannot reach the server's
+ * CA), handed to the files with `provide`: the RBAC file is their one user, so no two files
+ * grant the same user.
+ */
+import type { KubeServer } from '@kubeception/testing';
+
+/** A user's name, groups and client certificate (PEM). */
+export interface ConformanceIdentity {
+  readonly name: string;
+  readonly groups: readonly string[];
+  readonly certificate: string;
+  readonly privateKey: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    conformanceIdentities: readonly ConformanceIdentity[];
+  }
+}
+
+/** How many identities the real server's lane issues. */
+export const IDENTITY_POOL = 40;
+
+/** Issues identity `n`: user `conformance-user-<n>` in group `conformance-group-<n>`. */
+export async function issueIdentity(server: Pick<KubeServer, 'issueClientCertificate'>, n: number): Promise<ConformanceIdentity> {
+  const name = `conformance-user-${n}`;
+  const groups = [`conformance-group-${n}`];
+  return { name, groups, ...(await server.issueClientCertificate(name, groups)) };
+}
