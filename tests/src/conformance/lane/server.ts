@@ -4,8 +4,7 @@
  * vitest.config.ts): `conformance:fake` (a fresh fake per file) and `conformance:kube-apiserver`
  * (one real server per run, from `global-setup.ts`).
  */
-import { getCurrentTest } from 'vitest/suite';
-import { inject } from 'vitest';
+import { inject, TestRunner } from 'vitest';
 
 /** What the project provides: the fake, or a real server (its kubeconfig and version), or why the real one cannot run. */
 export type ConformanceServer =
@@ -132,7 +131,7 @@ export function appliesHere(rule: VersionRule): boolean {
   const server = conformanceServer();
   const applies = server.name === 'kube-apiserver' && server.version !== undefined && server.version.minor < rule.since;
   if (applies) {
-    const test = getCurrentTest();
+    const test = TestRunner.getCurrentTest();
     if (test) test.meta.versionRules = [...new Set([...(test.meta.versionRules ?? []), rule.id])];
   }
   return applies;
