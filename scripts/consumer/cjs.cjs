@@ -7,6 +7,7 @@ const modules = {
   sdk: require('@kubeception/sdk'),
   kube: require('@kubeception/sdk/kube'),
   runtime: require('@kubeception/sdk/runtime'),
+  cluster: require('@kubeception/sdk/cluster'),
   pki: require('@kubeception/pki-vault'),
   testing: require('@kubeception/testing'),
   kvm: require('@kubeception/driver-kvm'),

@@ -39,7 +39,7 @@ const CLUSTER = {
 
 /** Runs the scenario; resolves to a line describing what it proved. */
 async function scenario(m) {
-  const { sdk, kube, runtime, pki, testing, kvm, vault, neverthrow } = m;
+  const { sdk, kube, runtime, cluster: clusterLayer, pki, testing, kvm, vault, neverthrow } = m;
   const fakeKube = await testing.startFakeKube({ crds: sdk.kubeceptionCrds({ providers: [kvm.provider] }) });
   const fakeVault = await testing.startFakeVault({ maxLeaseTtl: '876000h' });
   let manager;
@@ -69,7 +69,7 @@ async function scenario(m) {
 
     const valid = value(sdk.validateCluster(CLUSTER, { providers: [kvm.provider] }), 'validate the Cluster');
     const cluster = value(await client.resource(sdk.ClusterResource).create(valid), 'create the Cluster');
-    const { authority, certificates } = pki.clusterPki(cluster);
+    const { authority, certificates } = clusterLayer.clusterPki(cluster);
     value(await client.resource(sdk.CertificateAuthorityResource).create(authority), 'create the CertificateAuthority');
     const admin = certificates.find((c) => c.spec.component === 'admin');
     value(await client.resource(sdk.CertificateResource).create(admin), 'create the admin Certificate');
