@@ -70,6 +70,8 @@ export { startFakeKube } from './fake-kube/server.js';
 export type { FakeKube, FakeKubeOptions, ServingCertificate } from './fake-kube/server.js';
 export type { ClientCertificate, ServerCertificates, ServerNames, ServerPki } from './fake-kube/server-certificates.js';
 export { generateServerCertificates } from './fake-kube/serving-certificates.js';
+export { encodeSpec, kubeProtobufBody } from './fake-kube/protobuf-spec.js';
+export type { ProtoSpec, ProtoValue } from './fake-kube/protobuf-spec.js';
 
 // Simulated host: nodes, scheduler, kubelet, workload controllers on the fake API server
 export { createSimulatedClock, realClock, startSimulatedHost } from './simulated-host/index.js';

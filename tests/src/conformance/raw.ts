@@ -18,12 +18,14 @@ export interface RawResponse {
 
 /** What to send besides the method and path. */
 export interface RawRequest {
-  /** A JSON value (serialized), or a string sent as it is. */
+  /** A JSON value (serialized), or a string or Buffer sent as it is. */
   readonly body?: unknown;
   /** @default 'application/json' when there is a body */
   readonly contentType?: string;
   /** The `Accept` header; `''` sends none. @default 'application/json' */
   readonly accept?: string;
+  /** More request headers (e.g. `If-None-Match`). @default {} */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** One event of a watch stream, as the server wrote it. */
@@ -38,9 +40,10 @@ export async function rawRequest(kubeConfig: KubeConfig, method: string, path: s
   if (server === undefined) throw new Error('the kubeconfig names no server');
   const url = new URL(path, server);
   const accept = request.accept ?? 'application/json';
-  const options: https.RequestOptions = { method, headers: accept === '' ? {} : { Accept: accept } };
+  const options: https.RequestOptions = { method, headers: { ...(accept === '' ? {} : { Accept: accept }), ...request.headers } };
   await kubeConfig.applyToHTTPSOptions(options);
-  const body = request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+  const sentAsIs = typeof request.body === 'string' || Buffer.isBuffer(request.body);
+  const body = request.body === undefined ? undefined : sentAsIs ? (request.body as string | Buffer) : JSON.stringify(request.body);
   // with a length: Node sends the body of a DELETE (no chunked encoding by default) only when it is declared
   if (body !== undefined)
     options.headers = { ...options.headers, 'Content-Type': request.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) };

@@ -10,7 +10,7 @@ import { kubeceptionCrds, type CertificateInput, type KubeObject, type ResourceD
 import { CustomResourceDefinitionResource, NamespaceResource, createKubeClient, type KubeClient, type ResourceClient } from '@kubeception/sdk/kube';
 import { startFakeKube } from '@kubeception/testing';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { issueIdentity, type ConformanceIdentity } from './lane/identities.js';
+import { FIRST_IDENTITY, issueIdentity, type ConformanceIdentity } from './lane/identities.js';
 import { conformanceServer } from './lane/server.js';
 
 /** A running target and a client for it. */
@@ -91,7 +91,7 @@ export async function startTarget(name: string): Promise<Target> {
   await eventually(async () => (await kube.resource(CustomResourceDefinitionResource).get('certificates.kubeception.io')).isOk());
   const namespace = `conf-${name}-${Math.random().toString(36).slice(2, 8)}`;
   (await kube.resource(NamespaceResource).create({ metadata: { name: namespace } }))._unsafeUnwrap();
-  let issued = 0;
+  let issued = FIRST_IDENTITY[name] ?? 0;
   return {
     kube,
     kubeConfig,

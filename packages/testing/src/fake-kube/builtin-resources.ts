@@ -1,8 +1,11 @@
 /** The built-in kinds the fake serves (internal). */
 import { resourceType, type ResourceType, type ScalePaths } from './resource-type.js';
+import type { JsonObject } from './types.js';
 
 type Row = [group: string, version: string, plural: string, kind: string, scope: 'ns' | 'cluster', opts?: Opts];
 interface Opts {
+  /** The verbs served, when not every verb is (reviews are only created). */
+  verbs?: string[];
   short?: string[];
   cat?: string[];
   status?: boolean;
@@ -11,8 +14,10 @@ interface Opts {
 }
 
 const ALL = ['all'];
+/** The self reviews (./rbac/self-reviews.ts): created, never stored. */
+const REVIEW: Opts = { verbs: ['create'] };
 
-/** Deployments and ReplicaSets: `spec.replicas`, `status.replicas` and the `spec.selector` LabelSelector. */
+/** Deployments, ReplicaSets and StatefulSets: `spec.replicas`, `status.replicas` and the `spec.selector` LabelSelector. */
 const REPLICAS: ScalePaths = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' };
 
 // Status and scale subresources and generation tracking follow kube-apiserver 1.32.
@@ -30,6 +35,13 @@ const ROWS: Row[] = [
   ['apps', 'v1', 'deployments', 'Deployment', 'ns', { short: ['deploy'], cat: ALL, status: true, gen: true, scale: true }],
   ['apps', 'v1', 'daemonsets', 'DaemonSet', 'ns', { short: ['ds'], cat: ALL, status: true, gen: true }],
   ['apps', 'v1', 'replicasets', 'ReplicaSet', 'ns', { short: ['rs'], cat: ALL, status: true, gen: true, scale: true }],
+  // stored as they are sent: StatefulSet and ControllerRevision defaulting and validation are not modelled
+  ['apps', 'v1', 'statefulsets', 'StatefulSet', 'ns', { short: ['sts'], cat: ALL, status: true, gen: true, scale: true }],
+  ['apps', 'v1', 'controllerrevisions', 'ControllerRevision', 'ns'],
+  // v1 only, as current servers by default (beta APIs are off by default: kubectl 1.27, which asks for v1beta1 and v1alpha1, finds none)
+  ['authentication.k8s.io', 'v1', 'selfsubjectreviews', 'SelfSubjectReview', 'cluster', REVIEW],
+  ['authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', 'cluster', REVIEW],
+  ['authorization.k8s.io', 'v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', 'cluster', REVIEW],
   ['batch', 'v1', 'jobs', 'Job', 'ns', { cat: ALL, status: true, gen: true }],
   ['discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', 'ns'],
   ['networking.k8s.io', 'v1', 'ingresses', 'Ingress', 'ns', { short: ['ing'], status: true, gen: true }],
@@ -57,6 +69,7 @@ export function builtinResources(): ResourceType[] {
     resourceType({
       group,
       version,
+      ...(o.verbs ? { verbs: o.verbs } : {}),
       plural,
       kind,
       namespaced: scope === 'ns',
@@ -68,3 +81,11 @@ export function builtinResources(): ResourceType[] {
     }),
   );
 }
+
+/** The streaming subresources of pods, as `/api/v1` lists them. */
+export const POD_STREAMS: readonly JsonObject[] = [
+  { name: 'pods/attach', singularName: '', namespaced: true, kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+  { name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get'] },
+  { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
+  { name: 'pods/portforward', singularName: '', namespaced: true, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+];

@@ -1,8 +1,8 @@
 /** Non-resource paths: discovery, `/version`, health checks, OpenAPI (internal). */
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { sendJson } from './http-io.js';
 import type { Registry } from './registry.js';
-import { openApiV3Doc, openApiV3Root } from './openapi.js';
+import { openApiDocuments, serveOpenApiV2 } from './openapi-documents.js';
 import type { DocRoute } from './router.js';
 import { pathNotFound } from './status.js';
 
@@ -20,7 +20,8 @@ export const SERVER_VERSION = {
 };
 
 /** Answers a non-resource path; returns the HTTP status sent. */
-export function handleDoc(route: DocRoute, registry: Registry, host: string, res: ServerResponse): number {
+export function handleDoc(route: DocRoute, registry: Registry, host: string, res: ServerResponse, headers: IncomingHttpHeaders = {}): number {
+  if (route.path === '/openapi/v2') return serveOpenApiV2(registry, headers, res);
   const body = docBody(route, registry, host);
   if (typeof body === 'string') {
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
@@ -40,10 +41,11 @@ function docBody(route: DocRoute, registry: Registry, host: string): unknown {
   if (path === '/apis') return registry.apiGroupList();
   if (path === '/api/v1') return registry.apiResourceList('', 'v1');
   const parts = path.split('/').filter((p) => p !== '');
-  if (path === '/openapi/v3') return openApiV3Root(registry);
+  if (path === '/openapi/v3') return openApiDocuments(registry).v3Index();
   if (parts[0] === 'openapi' && parts[1] === 'v3') {
     const [, , root, a, b] = parts;
-    return root === 'api' ? openApiV3Doc(registry, '', a ?? '') : root === 'apis' ? openApiV3Doc(registry, a ?? '', b ?? '') : undefined;
+    const gv = root === 'api' && b === undefined ? ['', a ?? ''] : root === 'apis' ? [a ?? '', b ?? ''] : undefined;
+    return gv && openApiDocuments(registry).v3Document(gv[0] ?? '', gv[1] ?? '').doc;
   }
   if (parts[0] === 'apis' && parts.length === 2) return registry.apiGroupDoc(route.group);
   if (parts[0] === 'apis' && parts.length === 3) return registry.apiResourceList(route.group, route.version);

@@ -1,5 +1,5 @@
 /** The set of served resources, built-in and CRD-defined, and discovery documents (internal). */
-import { builtinResources } from './builtin-resources.js';
+import { builtinResources, POD_STREAMS } from './builtin-resources.js';
 import { apiVersionOf, VERBS, type ResourceType, type ScalePaths } from './resource-type.js';
 import type { JsonObject } from './types.js';
 
@@ -96,7 +96,7 @@ export class Registry {
     if (rts.length === 0) return undefined;
     const resources: JsonObject[] = [];
     for (const rt of rts) {
-      const verbs = rt.crd ? [...CRD_VERBS] : VERBS.filter((v) => v !== 'deletecollection' || deletesCollections(rt));
+      const verbs = rt.crd ? [...CRD_VERBS] : rt.verbs ? [...rt.verbs] : VERBS.filter((v) => v !== 'deletecollection' || deletesCollections(rt));
       const entry: JsonObject = { name: rt.plural, singularName: rt.singular, namespaced: rt.namespaced, kind: rt.kind, verbs };
       if (rt.shortNames.length > 0) entry.shortNames = [...rt.shortNames];
       if (rt.categories.length > 0) entry.categories = [...rt.categories];
@@ -116,8 +116,10 @@ export class Registry {
         resources.push({ name: `${rt.plural}/status`, singularName: '', namespaced: rt.namespaced, kind: rt.kind, verbs: ['get', 'patch', 'update'] });
       }
       if (rt.key === '/namespaces') resources.push({ name: 'namespaces/finalize', singularName: '', namespaced: false, kind: 'Namespace', verbs: ['update'] });
-      if (rt.key === '/pods')
+      if (rt.key === '/pods') {
         resources.push({ name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
+        resources.push(...POD_STREAMS.map((entry) => ({ ...entry })));
+      }
     }
     return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf(group, version), resources };
   }

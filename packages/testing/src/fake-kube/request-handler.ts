@@ -11,7 +11,11 @@ import type { FaultEngine } from './faults.js';
 import { handleResource, type HandlerContext } from './handlers.js';
 import { sendError } from './http-io.js';
 import { errorFormat } from './negotiation.js';
+import { answerPodStream, isPodStream } from './pod-subresources.js';
 import type { Authorization } from './rbac/rbac-authorization.js';
+import { alwaysAllow } from './rbac/reviewer.js';
+import { answerSelfReview, isSelfReview } from './rbac/self-reviews.js';
+import { requestUser, type UserInfo } from './rbac/user.js';
 import type { RequestRecord } from './request-log.js';
 import type { Registry } from './registry.js';
 import { route, type DocRoute, type ResourceRoute } from './router.js';
@@ -108,6 +112,20 @@ async function injectFaults(faults: FaultEngine, record: RequestRecord, r: Resou
   }
 }
 
+/** Answers a resource request: a self review of `user`, a pod's log or stream, or a request for stored objects. */
+function answerResource(
+  deps: RequestHandlerDeps,
+  r: ResourceRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  user: UserInfo,
+): Promise<number> | number {
+  if (isSelfReview(r)) return answerSelfReview(deps.authorization?.reviewer ?? alwaysAllow, user, r, req, res);
+  if (isPodStream(r)) return answerPodStream(deps.ctx.api, r, req, res, url.searchParams);
+  return handleResource(deps.ctx, r, req, res, url.searchParams);
+}
+
 /** Serves one request; its record's `code` is the status sent. */
 async function serve(deps: RequestHandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { api } = deps.ctx;
@@ -116,17 +134,14 @@ async function serve(deps: RequestHandlerDeps, req: IncomingMessage, res: Server
   const record = recordOf(req, r, deps.started);
   deps.log.add(record);
   try {
-    const user = authenticate(req, deps.auth);
-    if (user !== undefined) record.user = user;
-    // RBAC refuses before anything else looks at the request; it answers SelfSubjectAccessReviews itself
-    const reviewed = user === undefined ? undefined : await deps.authorization?.authorize(req, res, url, user);
-    if (reviewed !== undefined) {
-      record.code = reviewed;
-      return;
-    }
+    const name = authenticate(req, deps.auth);
+    if (name !== undefined) record.user = name;
+    const user = requestUser(req, name);
+    // RBAC refuses before anything else looks at the request
+    if (name !== undefined) deps.authorization?.authorize(req, url, user);
     await injectFaults(deps.faults, record, r);
     if (notFound !== undefined || !r) throw notFound ?? pathNotFound();
-    record.code = r.kind === 'doc' ? handleDoc(r, api.registry, deps.host(), res) : await handleResource(deps.ctx, r, req, res, url.searchParams);
+    record.code = r.kind === 'doc' ? handleDoc(r, api.registry, deps.host(), res, req.headers) : await answerResource(deps, r, req, res, url, user);
   } catch (e) {
     record.code = sendError(res, e, errorFormat(req.headers.accept));
   }

@@ -60,6 +60,8 @@ export interface ResourceType {
   readonly generation: boolean;
   /** The `scale` subresource of a built-in kind (custom resources: per version, in `crd`). */
   readonly scale?: ScalePaths;
+  /** The verbs served, when a built-in kind does not serve all of {@link VERBS} (the self reviews: `create`). */
+  readonly verbs?: readonly string[];
   /** Storage key, `<group>/<plural>`. */
   readonly key: string;
   readonly crd?: CrdInfo;
@@ -90,6 +92,7 @@ export function resourceType(spec: {
   status?: boolean;
   generation?: boolean;
   scale?: ScalePaths;
+  verbs?: readonly string[];
   crd?: CrdInfo;
 }): ResourceType {
   const rt: ResourceType = {
@@ -107,6 +110,7 @@ export function resourceType(spec: {
     generation: spec.generation ?? false,
     key: `${spec.group}/${spec.plural}`,
   };
-  const withScale = spec.scale ? { ...rt, scale: spec.scale } : rt;
+  const withVerbs = spec.verbs ? { ...rt, verbs: spec.verbs } : rt;
+  const withScale = spec.scale ? { ...withVerbs, scale: spec.scale } : withVerbs;
   return spec.crd ? { ...withScale, crd: spec.crd } : withScale;
 }

@@ -115,6 +115,18 @@ export const VersionRules = {
     what: 'FieldValueTooLong causes say "may not be more than N bytes" from 1.32 (TooLong and TooLongMaxLength merged); older servers say "must have at most N bytes"',
     source: 'https://github.com/kubernetes/kubernetes/pull/128553',
   },
+  selfSubjectReview: {
+    id: 'self-subject-review',
+    since: 28,
+    what: 'SelfSubjectReview (`kubectl auth whoami`) is served as authentication.k8s.io/v1 from 1.28 (its beta API of 1.27 is off by default); older servers answer 404 and kubectl says the API is not enabled',
+    source: 'https://github.com/kubernetes/kubernetes/pull/117713',
+  },
+  openApiV3: {
+    id: 'openapi-v3',
+    since: 24,
+    what: 'OpenAPI v3 (`/openapi/v3` and its per-group-version documents) is served from 1.24 (OpenAPIV3 beta, on by default; alpha and off in 1.23); older servers answer 404 and clients fall back to /openapi/v2',
+    source: 'https://github.com/kubernetes/kubernetes/pull/109031',
+  },
 } as const satisfies Record<string, VersionRule>;
 
 /**

@@ -3,18 +3,15 @@
  * describes? Answered from the same rules as requests are (pkg/registry/authorization/selfsubjectaccessreview/rest.go).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ObjectStore } from '../object-store.js';
 import { decodeObject, readBody, sendJson } from '../http-io.js';
 import { ApiError, goQuote } from '../status.js';
 import { isObject, type JsonObject } from '../types.js';
-import { authorize } from './authorizer.js';
-import type { RequestAttributes, RequestInfo } from './request-info.js';
+import type { RequestAttributes } from './request-info.js';
+import type { Reviewer } from './reviewer.js';
+import type { UserInfo } from './user.js';
 
-const GROUP = 'authorization.k8s.io';
-
-/** Whether the request creates a SelfSubjectAccessReview. */
-export const isAccessReview = (request: RequestInfo) =>
-  request.resourceRequest && request.verb === 'create' && request.apiGroup === GROUP && request.resource === 'selfsubjectaccessreviews' && request.name === '';
+/** The API group of the authorization reviews. */
+export const AUTHORIZATION_GROUP = 'authorization.k8s.io';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -31,7 +28,11 @@ function reviewed(spec: JsonObject, user: RequestAttributes['user']): RequestAtt
     // the decoded review has lost its kind: `.authorization.k8s.io "" is invalid`
     const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'Invalid', code: 422 } as const;
     const cause = { reason: 'FieldValueInvalid', message, field };
-    throw new ApiError({ ...status, message: `.${GROUP} "" is invalid: ${field}: ${message}`, details: { group: GROUP, causes: [cause] } });
+    throw new ApiError({
+      ...status,
+      message: `.${AUTHORIZATION_GROUP} "" is invalid: ${field}: ${message}`,
+      details: { group: AUTHORIZATION_GROUP, causes: [cause] },
+    });
   }
   const r = resource ?? {};
   return {
@@ -48,13 +49,13 @@ function reviewed(spec: JsonObject, user: RequestAttributes['user']): RequestAtt
   };
 }
 
-/** Answers a SelfSubjectAccessReview: the review, with `status.allowed` (and the authorizer's `reason`). */
-export async function answerAccessReview(store: ObjectStore, request: RequestAttributes, req: IncomingMessage, res: ServerResponse): Promise<number> {
+/** Answers a SelfSubjectAccessReview of `user` (in API `version`): the review, with `status.allowed` (and the authorizer's `reason`). */
+export async function answerAccessReview(reviewer: Reviewer, user: UserInfo, version: string, req: IncomingMessage, res: ServerResponse): Promise<number> {
   const body = decodeObject(await readBody(req), req.headers['content-type'], 'SelfSubjectAccessReview');
   const review = isObject(body) ? body : {};
   const spec = isObject(review.spec) ? review.spec : {};
-  const decision = authorize(store, reviewed(spec, request.user));
+  const decision = reviewer.decide(reviewed(spec, user));
   const status = decision.reason === '' ? { allowed: decision.allowed } : { allowed: decision.allowed, reason: decision.reason };
-  sendJson(res, 201, { kind: 'SelfSubjectAccessReview', apiVersion: `${GROUP}/${request.apiVersion}`, metadata: { creationTimestamp: null }, spec, status });
+  sendJson(res, 201, { kind: 'SelfSubjectAccessReview', apiVersion: `${AUTHORIZATION_GROUP}/${version}`, metadata: { creationTimestamp: null }, spec, status });
   return 201;
 }

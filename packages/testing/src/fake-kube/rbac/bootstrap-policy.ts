@@ -2,7 +2,7 @@
  * The default ClusterRoles and ClusterRoleBindings an RBAC-authorizing fake starts with: the part
  * of kube-apiserver's bootstrap policy (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go)
  * every client meets: `cluster-admin` for `system:masters`, discovery, health and version for
- * every authenticated user, and self access reviews. (Not the aggregated `admin`, `edit` and
+ * every authenticated user, and self reviews. (Not the aggregated `admin`, `edit` and
  * `view`, nor the roles of the control plane's own components.)
  */
 import { RBAC_GROUP } from './rule-resolver.js';
@@ -32,7 +32,11 @@ const POLICY: readonly { readonly name: string; readonly rules: readonly object[
   },
   {
     name: 'system:basic-user',
-    rules: [{ verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] }],
+    rules: [
+      { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
+      // from 1.28 (SelfSubjectReview GA)
+      { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
+    ],
     groups: ['system:authenticated'],
   },
   { name: 'system:public-info-viewer', rules: [{ verbs: ['get'], nonResourceURLs: HEALTH }], groups: ['system:authenticated', 'system:unauthenticated'] },

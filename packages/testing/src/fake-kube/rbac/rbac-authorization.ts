@@ -4,31 +4,29 @@
  * authenticated user is allowed only by a rule of a Role or ClusterRole bound to it (or to one of
  * its groups) by a RoleBinding or ClusterRoleBinding stored in the fake; `system:masters` may do
  * anything. A refused request is answered 403 Forbidden in kube-apiserver's words; writes of roles
- * and bindings pass its escalation check; SelfSubjectAccessReviews are answered.
+ * and bindings pass its escalation check; the self reviews (./self-reviews.ts) ask it.
  *
  * Not modelled: aggregated ClusterRoles (`aggregationRule`: the rules are not gathered),
- * impersonation, `SubjectAccessReview`/`LocalSubjectAccessReview`/`SelfSubjectRulesReview`, and
- * the informer delay of the real authorizer (a change of RBAC takes effect on the next request).
+ * impersonation, `SubjectAccessReview`/`LocalSubjectAccessReview`, and the informer delay of the
+ * real authorizer (a change of RBAC takes effect on the next request).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { KubeApi, WriteOptions } from '../kube-api.js';
-import { answerAccessReview, isAccessReview } from './access-review.js';
 import { authorize, requestForbidden } from './authorizer.js';
 import { bootstrapPolicy } from './bootstrap-policy.js';
 import { requestInfo } from './request-info.js';
+import { rbacReviewer, type Reviewer } from './reviewer.js';
 import { RBAC_GROUP } from './rule-resolver.js';
 import { noteRequester } from './request-info.js';
-import { requestUser } from './user.js';
+import type { UserInfo } from './user.js';
 import { rbacWriteCheck } from './write-checks.js';
 
 /** The authorization step of serving a request. */
 export interface Authorization {
-  /**
-   * Authorizes a request of the user authenticated as `userName`: throws 403 Forbidden for one
-   * its rules do not allow; answers a SelfSubjectAccessReview itself (resolving to the status
-   * sent); otherwise resolves to `undefined` and the request is served.
-   */
-  authorize(req: IncomingMessage, res: ServerResponse, url: URL, userName: string): Promise<number | undefined>;
+  /** Authorizes a request of `user`: throws 403 Forbidden for one its rules do not allow. */
+  authorize(req: IncomingMessage, url: URL, user: UserInfo): void;
+  /** What the self reviews ask. */
+  readonly reviewer: Reviewer;
 }
 
 const BOOTSTRAP: WriteOptions = { manager: 'kube-apiserver', dryRun: false, fieldValidation: 'Ignore', force: false, warnings: [] };
@@ -46,13 +44,12 @@ export function rbacAuthorization(api: KubeApi): Authorization {
   bootstrap(api);
   api.writeCheck = rbacWriteCheck(api.store);
   return {
-    async authorize(req, res, url, userName) {
-      const request = { user: requestUser(req, userName), ...requestInfo(req.method ?? 'GET', url.pathname, url.searchParams) };
+    authorize(req, url, user) {
+      const request = { user, ...requestInfo(req.method ?? 'GET', url.pathname, url.searchParams) };
       const decision = authorize(api.store, request);
       if (!decision.allowed) throw requestForbidden(request, decision.reason);
-      if (isAccessReview(request)) return answerAccessReview(api.store, request, req, res);
       noteRequester(req, request);
-      return undefined;
     },
+    reviewer: rbacReviewer(api.store),
   };
 }
