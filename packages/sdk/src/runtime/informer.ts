@@ -27,7 +27,11 @@ export interface Informer<T extends KubeObject> {
   readonly descriptor: ResourceDescriptor<T, KubeObject>;
   /** The cache it fills. */
   readonly store: Store<T>;
-  /** Adds a listener; returns a function that removes it. Synced informers replay nothing. */
+  /**
+   * Adds a listener; returns a function that removes it. A listener added late first hears every
+   * object already cached (`Applied`, `initial`), then `Synced` if the initial list is in, as
+   * client-go replays existing items to a handler added to a running shared informer.
+   */
   subscribe(listener: (event: InformerEvent<T>) => void): () => void;
   /** The underlying watcher's state. */
   state(): WatcherState;
@@ -47,6 +51,7 @@ export interface InformerOptions<T extends KubeObject> extends Selection, Pick<W
 export function startInformer<T extends KubeObject>(kube: KubeClient, descriptor: ResourceDescriptor<T, KubeObject>, options: InformerOptions<T>): Informer<T> {
   const writer = createStore<T>(options.store);
   const listeners = new Set<(event: InformerEvent<T>) => void>();
+  let synced = false;
   let resolveSynced: () => void = () => {};
   const syncedPromise = new Promise<void>((resolve) => (resolveSynced = resolve));
   const stream = watcher(kube.resource(descriptor), {
@@ -71,6 +76,7 @@ export function startInformer<T extends KubeObject>(kube: KubeClient, descriptor
         writer.remove(objectKey(event.object));
         emit(event);
       } else {
+        synced = true;
         resolveSynced();
         emit(event);
       }
@@ -80,6 +86,8 @@ export function startInformer<T extends KubeObject>(kube: KubeClient, descriptor
     descriptor,
     store: writer.reader,
     subscribe(listener) {
+      for (const object of writer.reader.list()) listener({ type: 'Applied', object, initial: true });
+      if (synced) listener({ type: 'Synced' });
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
