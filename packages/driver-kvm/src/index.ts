@@ -60,11 +60,14 @@ export {
   nodeList,
   renderCluster,
   renderVmDeployment,
+  CURRENT_HOST_API_VERSIONS,
+  HOST_API_CANDIDATES,
 } from './render/index.js';
 export type {
   FlannelDaemonSetOptions,
   FlannelNetwork,
   FlannelNetworkConfig,
+  HostApiVersions,
   KvmCluster,
   KvmClusterIdentity,
   Quoting,
@@ -78,6 +81,9 @@ export type {
 // The driver (I/O): plug into the SDK's createClusterController
 export { createKvmDriver } from './driver/driver.js';
 export type { KvmDriverOptions, KvmObservation } from './driver/driver.js';
+export { discoverHostApiVersions } from './driver/host-api-discovery.js';
+export { hostKinds } from './driver/host.js';
+export type { HostApiVersionsError } from './driver/host-api-discovery.js';
 export type { HostPolicy } from './driver/host-policy.js';
 export type { EndpointSlice } from './render/objects.js';
 export type { IgnitionConfig, IgnitionFile } from './render/ignition.js';

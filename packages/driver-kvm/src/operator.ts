@@ -8,7 +8,9 @@
 import { clusterPki, createClusterController, type ClusterControllerOptions, type DesiredPki } from '@kubeception/sdk/cluster';
 import { createManager, type Controller, type Manager, type ManagerOptions } from '@kubeception/sdk/runtime';
 import { createKvmDriver, type KvmDriverOptions, type KvmObservation } from './driver/driver.js';
+import { controllerOnHostVersions } from './host-versions-controller.js';
 import type { KvmSpec } from './provider-spec.js';
+import type { HostApiVersions } from './render/host-api-versions.js';
 
 /** Name of the kvm-operator: its manager and Lease, its Cluster controller and the field manager of the driver's writes. */
 export const KVM_OPERATOR = 'kvm-operator';
@@ -20,6 +22,13 @@ export interface KvmOperatorControllersOptions
   readonly name?: string;
   /** The CertificateAuthority and Certificates each Cluster needs. @default the SDK's `clusterPki` */
   readonly pki?: DesiredPki;
+  /**
+   * The versions the host serves PodDisruptionBudgets and EndpointSlices at. @default asked of the
+   * host when the controller starts (`discoverHostApiVersions`): `policy/v1` and
+   * `discovery.k8s.io/v1`, or their `v1beta1` on a host older than 1.21; a host serving neither
+   * stops the controller at start with that error
+   */
+  readonly hostApiVersions?: HostApiVersions;
 }
 
 /**
@@ -43,9 +52,17 @@ export interface KvmOperatorControllersOptions
  * ```
  */
 export function kvmOperatorControllers(options: KvmOperatorControllersOptions): readonly [clusters: Controller] {
-  const { name = KVM_OPERATOR, pki = clusterPki, finalizer, namespace, concurrency, ...driverOptions } = options;
-  const driver = createKvmDriver({ ...driverOptions, fieldManager: name });
-  return [createClusterController({ driver, pki, name, finalizer, namespace, concurrency })];
+  const { name = KVM_OPERATOR, pki = clusterPki, finalizer, namespace, concurrency, hostApiVersions, ...driverOptions } = options;
+  const clusters = (versions: HostApiVersions) =>
+    createClusterController({
+      driver: createKvmDriver({ ...driverOptions, fieldManager: name, hostApiVersions: versions }),
+      pki,
+      name,
+      finalizer,
+      namespace,
+      concurrency,
+    });
+  return [hostApiVersions ? clusters(hostApiVersions) : controllerOnHostVersions(name, options.kube, clusters)];
 }
 
 /** Options of {@link createKvmOperator}: the controllers' and the manager's. */

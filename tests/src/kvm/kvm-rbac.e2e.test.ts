@@ -6,8 +6,11 @@
  * `vm` existed, which RBAC's escalation check refuses (404) from anyone who may not `bind` the
  * Role, until a retry. Here every Role write is held back a moment (as a slow etcd write would
  * be), so a driver that does not wait for the Role before its binding is refused every time.
- * The driver runs pass by pass on informer caches, as the Cluster controller runs it (the
- * controller itself waits for caches of kinds v1.20 does not serve: policy/v1, discovery.k8s.io/v1).
+ * The driver runs pass by pass on informer caches, as the Cluster controller runs it. It is made
+ * here with its default host versions (policy/v1, discovery.k8s.io/v1), whose caches never sync
+ * on v1.20, which the passes up to the RoleBinding do not need; the kvm-operator asks the host
+ * which versions it serves when it starts (`discoverHostApiVersions`), and
+ * kvm-host-objects.e2e.test.ts runs the whole Cluster controller on the real server.
  */
 import { readFileSync } from 'node:fs';
 import { createKvmDriver, createMemoryNetworkStore, provider as kvmProvider, type KvmSpec } from '@kubeception/driver-kvm';

@@ -73,6 +73,8 @@ export interface KvmWorldOptions {
   readonly requestLogLimit?: number;
   /** How long a VM pod takes to stop after SIGTERM (the guest's ACPI shutdown). @default 200 */
   readonly vmStopMs?: number;
+  /** Wraps each replica's host client (e.g. to count its writes). @default none */
+  readonly operatorClient?: (kube: KubeClient) => KubeClient;
 }
 
 /** The fakes of a KVM world: the simulated host (with the operator namespace and the flannel TLS Secret), fake Vault and the VM simulator. */
@@ -104,10 +106,24 @@ export async function startKvmFakes(options: KvmWorldOptions = {}): Promise<KvmF
   });
   const vault = await startFakeVault({ maxLeaseTtl: '876000h' });
   const vms = await startVmSimulator(host, options.vms);
-  const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
+  await prepareOperatorNamespace(host.kubeConfig);
+  return {
+    host,
+    vault,
+    vms,
+    stop: async () => {
+      await vms.stop();
+      await vault.close();
+      await host.stop();
+    },
+  };
+}
+
+/** Creates the operators' namespace with the flannel store's client TLS Secret, which the driver copies into every cluster's namespace. */
+export async function prepareOperatorNamespace(kubeConfig: KubeConfig): Promise<void> {
+  const kube = createKubeClient({ kubeConfig, qps: 0 });
   const operatorNamespace = await kube.resource(NamespaceResource).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NAMESPACE } });
   operatorNamespace._unsafeUnwrap();
-  // the flannel store's client certificate, which the driver copies into every cluster's namespace
   const flannelTls = await kube.resource(SecretResource).create({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -120,17 +136,10 @@ export async function startKvmFakes(options: KvmWorldOptions = {}): Promise<KvmF
     },
   });
   flannelTls._unsafeUnwrap();
-  return {
-    host,
-    vault,
-    vms,
-    stop: async () => {
-      await vms.stop();
-      await vault.close();
-      await host.stop();
-    },
-  };
 }
+
+/** How a KVM world's flanneld reaches its store: the driver's `flannel` option. */
+export const KVM_WORLD_FLANNEL = { etcdEndpoints: ['https://flannel-etcd.kubeception-system.svc:2379'], etcdTlsSecretName: FLANNEL_TLS_SECRET };
 
 /** Where the operators of a KVM world find the fakes. */
 export interface KvmFakeEndpoints {
@@ -167,16 +176,17 @@ export function startKvmOperators(fakes: KvmFakeEndpoints, options: KvmWorldOpti
   const logger = options.captureLogs ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) }) : pino({ level: 'silent' });
   const clusterControllers: Controller[] = [];
   const managers = Array.from({ length: options.replicas ?? 1 }, (_, replica) => {
-    const kube = createKubeClient({
+    const client = createKubeClient({
       kubeConfig: fakes.hostKubeConfig,
       qps: 0,
       retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, jitter: 0.5 },
       userAgent: `${KVM_OPERATOR_AGENT}/${replica}`,
     });
+    const kube = options.operatorClient ? options.operatorClient(client) : client;
     const [clusters] = kvmOperatorControllers({
       kube,
       networkStore: store,
-      flannel: { etcdEndpoints: ['https://flannel-etcd.kubeception-system.svc:2379'], etcdTlsSecretName: FLANNEL_TLS_SECRET },
+      flannel: KVM_WORLD_FLANNEL,
       ledgerNamespace: OPERATOR_NAMESPACE,
       guest: fakes.guest,
       drainTimeoutMs: options.drainTimeoutMs ?? 300_000,

@@ -2,7 +2,8 @@
  * A manager stops well inside a pod's termination grace period. The real kube-apiserver found the
  * kvm-operator taking the whole shutdown timeout (30 s, the kubelet's default grace) on SIGTERM:
  * its workers waited for caches of kinds v1.20 does not serve (policy/v1, discovery.k8s.io/v1),
- * which never sync, and the shutdown waited for those workers. Run on the fake and on the real
+ * which never sync (the driver now writes the versions the host serves: decision 016), and the
+ * shutdown waited for those workers. Run on the fake and on the real
  * server, with a controller on a kind neither serves.
  */
 import { defineResource, z } from '@kubeception/sdk';

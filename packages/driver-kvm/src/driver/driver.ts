@@ -20,6 +20,7 @@ import type { NetworkStore } from '../network/store.js';
 import { provider, type KvmSpec } from '../provider-spec.js';
 import { clusterOwner, kvmCluster, kvmClusterIdentity } from '../render/cluster.js';
 import type { FlannelDaemonSetOptions } from '../render/flannel.js';
+import { CURRENT_HOST_API_VERSIONS, type HostApiVersions } from '../render/host-api-versions.js';
 import { executePlan } from './apply.js';
 import { cleanupCluster } from './cleanup.js';
 import { adminCertificateConnector, type GuestConnector } from './guest.js';
@@ -69,6 +70,13 @@ export interface KvmDriverOptions {
    * repository, and host paths under `/var/lib/kubeception`
    */
   readonly hostPolicy?: HostPolicy;
+  /**
+   * The versions the host serves PodDisruptionBudgets and EndpointSlices at, which the driver
+   * renders, caches, writes and deletes them at: `discoverHostApiVersions(kube)` tells them (the
+   * kvm-operator asks when it starts). @default {@link CURRENT_HOST_API_VERSIONS} (`policy/v1`,
+   * `discovery.k8s.io/v1`: Kubernetes 1.21 and later)
+   */
+  readonly hostApiVersions?: HostApiVersions;
 }
 
 /** What the driver's steps share: its options, their defaults, and what it keeps between passes. */
@@ -92,12 +100,14 @@ interface KvmDriverState {
    * one when that namespace changes or goes (a squatter's namespace leads to no Cluster otherwise).
    */
   readonly refused: RefusedClusters;
+  /** The versions of the host's PodDisruptionBudgets and EndpointSlices. */
+  readonly hostApiVersions: HostApiVersions;
 }
 
 /** Creates the KVM driver. */
 export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpec, KvmObservation> {
   const state = driverState(options);
-  const { ledgerName, pool, connect, guests, renders, refused } = state;
+  const { ledgerName, pool, connect, guests, renders, refused, hostApiVersions } = state;
   const flannelTlsSecret = options.flannel.etcdTlsSecretName;
   const observeDeps: ObserveDeps = {
     store: options.networkStore,
@@ -105,6 +115,7 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
     ledgerName,
     connect,
     guests,
+    hostApiVersions,
     ...(flannelTlsSecret ? { flannelTlsSecret } : {}),
   };
   const preflightDeps: PreflightDeps = {
@@ -120,7 +131,7 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
   return {
     name: 'kvm',
     provider,
-    watches: hostWatches({ ledgerNamespace: options.ledgerNamespace, ledgerName, flannelTlsSecret, refused }),
+    watches: hostWatches({ ledgerNamespace: options.ledgerNamespace, ledgerName, flannelTlsSecret, refused, hostApiVersions }),
     events: (notify, signal) => guests.start(notify, signal),
     preflight: (cluster, spec, context) => tracked(refused, cluster, preflightCluster(preflightDeps, cluster, kvmCluster(cluster, spec), context)),
     observe: (cluster, spec, context) => observeWorld(cluster, observeDeps, context).map((world) => observation({ cluster, spec, world, renders })),
@@ -133,6 +144,7 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
 function driverState(options: KvmDriverOptions): KvmDriverState {
   const ledgerName = options.ledgerName ?? NETWORK_LEDGER_NAME;
   const pool = options.networkPool ?? DEFAULT_NETWORK_POOL;
+  const hostApiVersions = options.hostApiVersions ?? CURRENT_HOST_API_VERSIONS;
   return {
     options,
     ledgerName,
@@ -142,8 +154,9 @@ function driverState(options: KvmDriverOptions): KvmDriverState {
     fieldManager: options.fieldManager ?? 'kvm-operator',
     recheckMs: options.recheckMs ?? 2000,
     guests: createGuestWatches(),
-    renders: createRenderCache({ flannel: options.flannel, ingressNamespace: options.ingressNamespace }),
+    renders: createRenderCache({ flannel: options.flannel, ingressNamespace: options.ingressNamespace, hostApiVersions }),
     refused: createRefusedClusters(),
+    hostApiVersions,
   };
 }
 

@@ -9,7 +9,8 @@ import type { DriverWatch } from '@kubeception/sdk/cluster';
 import { ConfigMapResource, NamespaceResource, PodResource, SecretResource } from '@kubeception/sdk/kube';
 import { parseLedgerEntry } from '../network/ledger.js';
 import { KvmLabel } from '../render/names.js';
-import { CERTIFICATE_SECRETS, clusterOfHostObject, HOST_KINDS, selectionOf, VM_PODS } from './host.js';
+import { CURRENT_HOST_API_VERSIONS, type HostApiVersions } from '../render/host-api-versions.js';
+import { CERTIFICATE_SECRETS, clusterOfHostObject, hostKinds, selectionOf, VM_PODS } from './host.js';
 import type { RefusedClusters } from './refused-clusters.js';
 
 /** What the watches are made from. */
@@ -22,6 +23,8 @@ export interface HostWatchOptions {
   readonly flannelTlsSecret?: string | undefined;
   /** The Clusters refused because their host namespace is taken. */
   readonly refused: RefusedClusters;
+  /** The versions the host serves PodDisruptionBudgets and EndpointSlices at. @default {@link CURRENT_HOST_API_VERSIONS} */
+  readonly hostApiVersions?: HostApiVersions;
 }
 
 /** A typed watch, as the driver's list of watches holds it. */
@@ -31,7 +34,7 @@ const watch = <U extends KubeObject>(w: DriverWatch<U>) => w as unknown as Drive
 export function hostWatches(options: HostWatchOptions): DriverWatch[] {
   const { ledgerNamespace, ledgerName, refused } = options;
   return [
-    ...Object.values(HOST_KINDS).map((resource) => {
+    ...hostKinds(options.hostApiVersions ?? CURRENT_HOST_API_VERSIONS).map((resource) => {
       const selection = selectionOf(resource);
       const clusters: DriverWatch['clusters'] =
         resource === NamespaceResource ? (ns, deleted) => [...clusterOfHostObject(ns), ...refused.concerned(ns.metadata.name, deleted)] : clusterOfHostObject;

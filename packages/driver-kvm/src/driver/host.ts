@@ -2,7 +2,7 @@
  * The host kinds the KVM driver writes, the caches it reads them from, and how a cached object
  * leads back to its Cluster (internal).
  */
-import { Label, type KubeObject, type Persisted, type ResourceDescriptor } from '@kubeception/sdk';
+import { defineResource, Label, type KubeObject, type Persisted, type ResourceDescriptor } from '@kubeception/sdk';
 import {
   ConfigMapResource,
   DaemonSetResource,
@@ -19,13 +19,27 @@ import {
   ServiceAccountResource,
   ServiceResource,
 } from '@kubeception/sdk/kube';
+import type { HostApiVersions } from '../render/host-api-versions.js';
 import { KvmComponent, KvmLabel, MANAGED_BY } from '../render/names.js';
 
 type Descriptor = ResourceDescriptor<KubeObject, KubeObject>;
 
-/** Descriptors of the rendered kinds, by `kind`. */
-export const HOST_KINDS: Readonly<Record<string, Descriptor>> = Object.fromEntries(
-  [
+/** `descriptor`'s kind at another version of its group, typed as `descriptor` (for kinds whose fields the driver writes are the same at both). */
+const atVersion = <D extends Descriptor>(descriptor: D, version: string): D => defineResource({ ...descriptor, version }) as unknown as D;
+
+/** The kinds whose version is the host's ({@link HostApiVersions}), at every version the driver can use, by `apiVersion`. */
+const VERSIONED: Readonly<Record<keyof HostApiVersions, Readonly<Record<string, Descriptor>>>> = {
+  podDisruptionBudget: byApiVersion([PodDisruptionBudgetResource, atVersion(PodDisruptionBudgetResource, 'v1beta1')]),
+  endpointSlice: byApiVersion([EndpointSliceResource, atVersion(EndpointSliceResource, 'v1beta1')]),
+};
+
+function byApiVersion(descriptors: readonly unknown[]): Record<string, Descriptor> {
+  return Object.fromEntries((descriptors as Descriptor[]).map((d) => [d.apiVersion, d]));
+}
+
+/** The rendered kinds in the order the driver watches them; a versioned kind is named by its {@link HostApiVersions} key. */
+const KINDS: readonly (Descriptor | keyof HostApiVersions)[] = [
+  ...([
     NamespaceResource,
     ServiceAccountResource,
     RoleResource,
@@ -37,16 +51,36 @@ export const HOST_KINDS: Readonly<Record<string, Descriptor>> = Object.fromEntri
     DeploymentResource,
     ServiceResource,
     IngressResource,
-    PodDisruptionBudgetResource,
-    EndpointSliceResource,
-    SecretResource,
-  ].map((d) => [d.kind, d as unknown as Descriptor]),
+  ] as unknown as Descriptor[]),
+  'podDisruptionBudget',
+  'endpointSlice',
+  SecretResource as unknown as Descriptor,
+];
+
+/** Descriptors of every rendered kind, at `versions` (the host's): what the driver caches, watches, writes and deletes. */
+export function hostKinds(versions: HostApiVersions): readonly ResourceDescriptor<KubeObject, KubeObject>[] {
+  return KINDS.map((kind) => (typeof kind === 'string' ? kindAt(kind, versions[kind]) : kind));
+}
+
+/** The descriptor of a versioned kind at `apiVersion` (one of the render's `HOST_API_CANDIDATES`). */
+export function kindAt(kind: keyof HostApiVersions, apiVersion: string): Descriptor {
+  const descriptor = VERSIONED[kind][apiVersion];
+  if (descriptor === undefined) throw new Error(`the KVM driver cannot write ${kind} at ${apiVersion}`);
+  return descriptor;
+}
+
+/** Every kind at every version the driver can use, by `apiVersion` and `kind`. */
+const ALL_KINDS: ReadonlyMap<string, Descriptor> = new Map(
+  [...KINDS.filter((k) => typeof k !== 'string'), ...Object.values(VERSIONED).flatMap((v) => Object.values(v))].map((d) => [`${d.apiVersion}/${d.kind}`, d]),
 );
 
-/** The descriptor of a rendered object's kind; a kind the driver does not render is a programmer error. */
+/**
+ * The descriptor of a rendered or cached object: its kind at its own `apiVersion` (rendered at,
+ * or read from, the host's version); a kind the driver does not render is a programmer error.
+ */
 export function descriptorOf(object: KubeObject): Descriptor {
-  const descriptor = HOST_KINDS[object.kind ?? ''];
-  if (descriptor === undefined) throw new Error(`the KVM driver does not manage kind ${String(object.kind)}`);
+  const descriptor = ALL_KINDS.get(`${object.apiVersion ?? ''}/${object.kind ?? ''}`);
+  if (descriptor === undefined) throw new Error(`the KVM driver does not manage ${String(object.apiVersion)} ${String(object.kind)}`);
   return descriptor;
 }
 

@@ -80,7 +80,7 @@ const indexOf = (node: string) => Number(/-(\d+)$/.exec(node)?.[1] ?? 0);
 export function planCluster(cluster: KvmCluster, world: KvmWorld, rendered: RenderedCluster, sources: readonly Secret[]): Plan {
   const desiredNodes = new Map(rendered.nodes.map((n) => [n.name, n]));
   const { byNode, shared } = groupByNode(rendered);
-  const singles = [...shared, ...secretCopies(cluster, sources), ...endpointSlices(cluster, world, desiredNodes)];
+  const singles = [...shared, ...secretCopies(cluster, sources), ...endpointSlices(cluster, world, rendered, desiredNodes)];
   const stale = (o: KubeObject) => !contains(world.objects.get(kindName(o)), o);
   const vms = planVms(world, rendered, byNode, stale);
   const { extras, removing } = planScaleDown(world, desiredNodes, vms.replacing);
@@ -116,7 +116,7 @@ function groupByNode(rendered: RenderedCluster): { readonly byNode: ReadonlyMap<
 }
 
 /** The EndpointSlices of the master and worker Services, listing the addresses of the desired VMs' pods. */
-function endpointSlices(cluster: KvmCluster, world: KvmWorld, desiredNodes: ReadonlyMap<string, VmNode>): KubeObject[] {
+function endpointSlices(cluster: KvmCluster, world: KvmWorld, rendered: RenderedCluster, desiredNodes: ReadonlyMap<string, VmNode>): KubeObject[] {
   const vmEndpoints = (role: NodeRole) =>
     world.pods
       .filter((p) => p.role === role && p.ip !== undefined && !p.terminating && desiredNodes.has(p.node))
@@ -124,8 +124,8 @@ function endpointSlices(cluster: KvmCluster, world: KvmWorld, desiredNodes: Read
   // a Service's EndpointSlice is created with its first VM address, not empty (to be written again
   // moments later); once it exists it follows the VMs, down to none
   return [
-    renderEndpointSlice(cluster, ObjectName.MasterService, vmEndpoints(NodeRole.Master)),
-    renderEndpointSlice(cluster, ObjectName.WorkerService, vmEndpoints(NodeRole.Worker)),
+    renderEndpointSlice(cluster, ObjectName.MasterService, vmEndpoints(NodeRole.Master), rendered.hostApiVersions.endpointSlice),
+    renderEndpointSlice(cluster, ObjectName.WorkerService, vmEndpoints(NodeRole.Worker), rendered.hostApiVersions.endpointSlice),
   ].filter((slice) => slice.endpoints.length > 0 || world.objects.has(kindName(slice)));
 }
 

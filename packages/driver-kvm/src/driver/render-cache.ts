@@ -7,6 +7,7 @@
  */
 import { clusterOwner, type KvmCluster } from '../render/cluster.js';
 import type { FlannelDaemonSetOptions, FlannelNetwork } from '../render/flannel.js';
+import type { HostApiVersions } from '../render/host-api-versions.js';
 import type { Unrenderable } from '../render/quote.js';
 import { renderCluster, type RenderedCluster } from '../render/render-cluster.js';
 
@@ -22,6 +23,8 @@ export interface RenderCacheOptions {
   readonly flannel: FlannelDaemonSetOptions;
   /** Namespace of the host ingress controller. @default the renderer's */
   readonly ingressNamespace?: string | undefined;
+  /** The versions the host serves PodDisruptionBudgets and EndpointSlices at. @default the renderer's (current) */
+  readonly hostApiVersions?: HostApiVersions | undefined;
 }
 
 /** The last rendering of each Cluster, by its owner (`<namespace>/<name>`). */
@@ -35,7 +38,11 @@ export interface RenderCache {
 /** An empty cache. */
 export function createRenderCache(options: RenderCacheOptions): RenderCache {
   const rendered = new Map<string, { readonly inputs: string; readonly output: RenderOutcome }>();
-  const inputs = { flannel: options.flannel, ...(options.ingressNamespace ? { ingressNamespace: options.ingressNamespace } : {}) };
+  const inputs = {
+    flannel: options.flannel,
+    ...(options.ingressNamespace ? { ingressNamespace: options.ingressNamespace } : {}),
+    ...(options.hostApiVersions ? { hostApiVersions: options.hostApiVersions } : {}),
+  };
   return {
     render: (kc, held) => {
       const network = held ?? UNALLOCATED;

@@ -13,7 +13,8 @@ import { secretName } from '../render/certificates.js';
 import { KvmAnnotation, KvmLabel } from '../render/names.js';
 import { guestError, guestNodes, type GuestConnector, type GuestTarget, type GuestView } from './guest.js';
 import type { GuestWatches } from './guest-watch.js';
-import { CERTIFICATE_SECRETS, HOST_KINDS, kindName, MANAGED, managedNamespace, VM_PODS } from './host.js';
+import type { HostApiVersions } from '../render/host-api-versions.js';
+import { CERTIFICATE_SECRETS, hostKinds, kindName, MANAGED, managedNamespace, VM_PODS } from './host.js';
 
 /** A VM pod as observed. */
 export interface VmPod {
@@ -96,6 +97,8 @@ export interface ObserveDeps {
   readonly connect: GuestConnector;
   /** The guest Nodes' watches; without them (or before they start), every pass lists the Nodes. */
   readonly guests?: GuestWatches;
+  /** The versions the host serves PodDisruptionBudgets and EndpointSlices at: the caches read. */
+  readonly hostApiVersions: HostApiVersions;
 }
 
 const decode = (data: Record<string, string> | undefined, key: string) =>
@@ -214,7 +217,7 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
   const mine = namespaceClaim(namespace, { owner, uid: cluster.metadata.uid }) === 'ours';
   const objects = new Map<string, Persisted<KubeObject>>();
   if (namespace) objects.set(kindName(namespace), namespace as Persisted<KubeObject>);
-  for (const descriptor of Object.values(HOST_KINDS)) {
+  for (const descriptor of hostKinds(deps.hostApiVersions)) {
     if (descriptor.scope === 'Cluster' || !mine) continue;
     for (const object of context.cache(descriptor, MANAGED).byNamespace(id)) objects.set(kindName(object), object);
   }

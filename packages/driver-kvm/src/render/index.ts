@@ -53,6 +53,8 @@ export { ENDPOINT_SLICE_MANAGER, masterPorts, renderEndpointSlice, renderService
 export type { ServicePort, VmEndpoint, VmServiceName } from './services.js';
 export { renderApiIngress, SSL_PASSTHROUGH_ANNOTATION } from './ingress.js';
 export { disruptionBudgetName, MAX_UNAVAILABLE_PER_POOL, renderDisruptionBudgets } from './disruption-budgets.js';
+export { CURRENT_HOST_API_VERSIONS, HOST_API_CANDIDATES } from './host-api-versions.js';
+export type { HostApiVersions } from './host-api-versions.js';
 export {
   BRIDGE_CLEANUP_DAEMONSET,
   FLANNEL_IMAGE,

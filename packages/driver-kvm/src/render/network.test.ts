@@ -33,10 +33,15 @@ describe('Services and EndpointSlices', () => {
   });
 
   it('renders an EndpointSlice of VM addresses, sorted by node', () => {
-    const slice = renderEndpointSlice(cluster, 'master', [
-      { node: 'prod-master-1', ip: '10.1.7.6' },
-      { node: 'prod-master-0', ip: '10.1.7.2', ready: false },
-    ]);
+    const slice = renderEndpointSlice(
+      cluster,
+      'master',
+      [
+        { node: 'prod-master-1', ip: '10.1.7.6' },
+        { node: 'prod-master-0', ip: '10.1.7.2', ready: false },
+      ],
+      'discovery.k8s.io/v1',
+    );
     expect(slice.metadata.labels).toMatchObject({
       'kubernetes.io/service-name': 'master',
       'endpointslice.kubernetes.io/managed-by': 'kvm-operator.kubeception.io',
@@ -47,17 +52,33 @@ describe('Services and EndpointSlices', () => {
       { addresses: ['10.1.7.6'], hostname: 'prod-master-1', conditions: { ready: true } },
     ]);
     expect(slice.ports).toEqual([{ name: 'api', port: 6443, protocol: 'TCP' }]);
-    expect(renderEndpointSlice(cluster, 'worker', []).endpoints).toEqual([]);
+    expect(renderEndpointSlice(cluster, 'worker', [], 'discovery.k8s.io/v1').endpoints).toEqual([]);
+  });
+
+  it('renders the same EndpointSlice at discovery.k8s.io/v1beta1 for an older host, but its apiVersion', () => {
+    const endpoints = [{ node: 'prod-pool-0', ip: '10.1.7.9' }];
+    const { apiVersion, ...beta } = renderEndpointSlice(cluster, 'worker', endpoints, 'discovery.k8s.io/v1beta1');
+    const { apiVersion: current, ...v1 } = renderEndpointSlice(cluster, 'worker', endpoints, 'discovery.k8s.io/v1');
+    expect([apiVersion, current]).toEqual(['discovery.k8s.io/v1beta1', 'discovery.k8s.io/v1']);
+    expect(beta).toEqual(v1);
   });
 });
 
 describe('PodDisruptionBudgets', () => {
   it('allows one unavailable VM per pool', () => {
-    expect(renderDisruptionBudgets(cluster).map((b) => [b.metadata?.name, b.spec?.maxUnavailable, b.spec?.selector?.matchLabels])).toEqual([
-      ['prod-master', 1, { [Label.Cluster]: 'prod', [Label.Role]: 'master' }],
-      ['prod-general', 1, { [Label.Cluster]: 'prod', [Label.Role]: 'worker', [Label.Pool]: 'general' }],
-      ['prod-gpu', 1, { [Label.Cluster]: 'prod', [Label.Role]: 'worker', [Label.Pool]: 'gpu' }],
+    expect(
+      renderDisruptionBudgets(cluster, 'policy/v1').map((b) => [b.apiVersion, b.metadata?.name, b.spec?.maxUnavailable, b.spec?.selector?.matchLabels]),
+    ).toEqual([
+      ['policy/v1', 'prod-master', 1, { [Label.Cluster]: 'prod', [Label.Role]: 'master' }],
+      ['policy/v1', 'prod-general', 1, { [Label.Cluster]: 'prod', [Label.Role]: 'worker', [Label.Pool]: 'general' }],
+      ['policy/v1', 'prod-gpu', 1, { [Label.Cluster]: 'prod', [Label.Role]: 'worker', [Label.Pool]: 'gpu' }],
     ]);
+  });
+
+  it('renders the same budgets at policy/v1beta1 for an older host, but their apiVersion', () => {
+    const beta = renderDisruptionBudgets(cluster, 'policy/v1beta1');
+    expect(beta.map((b) => b.apiVersion)).toEqual(['policy/v1beta1', 'policy/v1beta1', 'policy/v1beta1']);
+    expect(beta.map((b) => ({ ...b, apiVersion: 'policy/v1' }))).toEqual(renderDisruptionBudgets(cluster, 'policy/v1'));
   });
 });
 

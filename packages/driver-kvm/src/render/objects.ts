@@ -4,6 +4,7 @@
  */
 import type { KubeObject } from '@kubeception/sdk';
 import type { Deployment, PodDisruptionBudgetResource, RoleBindingResource, RoleResource } from '@kubeception/sdk/kube';
+import type { HostApiVersions } from './host-api-versions.js';
 
 export type { ConfigMap, DaemonSet, Deployment, Ingress, Namespace, NetworkPolicy, Service, ServiceAccount } from '@kubeception/sdk/kube';
 
@@ -11,7 +12,7 @@ export type { ConfigMap, DaemonSet, Deployment, Ingress, Namespace, NetworkPolic
 export type Role = NonNullable<(typeof RoleResource)['__type']>;
 /** `rbac.authorization.k8s.io/v1` RoleBinding. */
 export type RoleBinding = NonNullable<(typeof RoleBindingResource)['__type']>;
-/** `policy/v1` PodDisruptionBudget. */
+/** PodDisruptionBudget (`policy/v1`'s model: the fields rendered are the same at `policy/v1beta1`). */
 export type PodDisruptionBudget = NonNullable<(typeof PodDisruptionBudgetResource)['__type']>;
 
 /** A pod spec. */
@@ -37,9 +38,9 @@ export interface PersistentVolumeClaim extends KubeObject {
   };
 }
 
-/** `discovery.k8s.io/v1` EndpointSlice: the fields rendered here. */
+/** EndpointSlice (`discovery.k8s.io/v1` or `v1beta1`, the host's): the fields rendered here, the same at both versions. */
 export interface EndpointSlice extends KubeObject {
-  apiVersion: 'discovery.k8s.io/v1';
+  apiVersion: HostApiVersions['endpointSlice'];
   kind: 'EndpointSlice';
   metadata: { name: string; namespace: string; labels: Record<string, string> };
   /** Always IPv4 here. */

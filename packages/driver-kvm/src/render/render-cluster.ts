@@ -13,6 +13,7 @@ import {
   type FlannelNetwork,
   type FlannelNetworkConfig,
 } from './flannel.js';
+import { CURRENT_HOST_API_VERSIONS, type HostApiVersions } from './host-api-versions.js';
 import { renderApiIngress } from './ingress.js';
 import { renderNamespace, renderNetworkPolicy } from './namespace.js';
 import { nodeList, poolPath, type VmNode } from './nodes.js';
@@ -37,6 +38,8 @@ export interface RenderInputs {
    * @default {@link nodeList}(cluster)
    */
   readonly nodes?: readonly VmNode[];
+  /** The versions the host serves PodDisruptionBudgets and EndpointSlices at. @default {@link CURRENT_HOST_API_VERSIONS} */
+  readonly hostApiVersions?: HostApiVersions;
 }
 
 /** The rendered cluster. */
@@ -49,6 +52,8 @@ export interface RenderedCluster {
   readonly nodes: readonly VmNode[];
   /** What the driver writes to the host flannel store: `config` under `<prefix>/config`. */
   readonly flannel: { readonly prefix: string; readonly config: FlannelNetworkConfig };
+  /** The versions it was rendered for (the EndpointSlices, rendered later from the VMs' addresses, use them too). */
+  readonly hostApiVersions: HostApiVersions;
 }
 
 /**
@@ -102,6 +107,7 @@ export function renderCluster(cluster: KvmCluster, inputs: RenderInputs): Result
       ),
     ),
   );
+  const hostApiVersions = inputs.hostApiVersions ?? CURRENT_HOST_API_VERSIONS;
   return parts.map(({ flannel, bootConfigs, claims, deployments }) => {
     const objects: KubeObject[] = [
       renderNamespace(cluster),
@@ -114,8 +120,9 @@ export function renderCluster(cluster: KvmCluster, inputs: RenderInputs): Result
       ...deployments,
       ...renderServices(cluster),
       renderApiIngress(cluster),
-      ...renderDisruptionBudgets(cluster),
+      ...renderDisruptionBudgets(cluster, hostApiVersions.podDisruptionBudget),
     ];
-    return { namespace: cluster.id, objects, nodes, flannel: { prefix: flannelEtcdPrefix(cluster.id), config: flannelNetworkConfig(cluster, inputs.network) } };
+    const flannelConfig = { prefix: flannelEtcdPrefix(cluster.id), config: flannelNetworkConfig(cluster, inputs.network) };
+    return { namespace: cluster.id, objects, nodes, flannel: flannelConfig, hostApiVersions };
   });
 }

@@ -65,13 +65,18 @@ export interface VmEndpoint {
 export const ENDPOINT_SLICE_MANAGER = 'kvm-operator.kubeception.io';
 
 /**
- * EndpointSlice `<service>` for Service `master` or `worker`: one endpoint per VM, sorted by node
- * name, with the Service's ports.
+ * EndpointSlice `<service>` for Service `master` or `worker` at `apiVersion` (the host's): one
+ * endpoint per VM, sorted by node name, with the Service's ports.
  */
-export function renderEndpointSlice(cluster: KvmCluster, service: VmServiceName, endpoints: readonly VmEndpoint[]): EndpointSlice {
+export function renderEndpointSlice(
+  cluster: KvmCluster,
+  service: VmServiceName,
+  endpoints: readonly VmEndpoint[],
+  apiVersion: EndpointSlice['apiVersion'],
+): EndpointSlice {
   const meta = objectMeta(cluster, service);
   return {
-    apiVersion: 'discovery.k8s.io/v1',
+    apiVersion,
     kind: 'EndpointSlice',
     metadata: { ...meta, labels: { ...meta.labels, 'kubernetes.io/service-name': service, 'endpointslice.kubernetes.io/managed-by': ENDPOINT_SLICE_MANAGER } },
     addressType: 'IPv4',
