@@ -16,6 +16,7 @@ import {
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
 import { statSync } from 'node:fs';
+import { bodyBytes, type KubeRequestObserver } from './request-observer.js';
 
 /** Loads `KUBECONFIG` / `~/.kube/config`, or the in-cluster service account. */
 export function defaultKubeConfig(): KubeConfig {
@@ -149,49 +150,68 @@ export function pooledAuthentication(config: KubeConfig): SecurityAuthentication
  * costs bytes on large lists but no CPU to inflate) and redirects are not followed (the API
  * server does not send them). A failure to reach the server is an `Error` whose `cause` is
  * undici's error with its system code, as `fetch`'s is.
+ *
+ * Each request, once answered or failed, is told to `report` (method, host, status code or
+ * `<error>`, duration, body sizes): what client-go's `rest_client_*` metrics count.
  */
-export function dispatcherHttpLibrary(): HttpLibrary {
+export function dispatcherHttpLibrary(report?: KubeRequestObserver): HttpLibrary {
   const fallback = createConfiguration({}).httpApi;
   return wrapHttpLibrary({
     send: async (request: RequestContext): Promise<ResponseContext> => {
-      const dispatcher = request.getDispatcher();
-      if (dispatcher === undefined) return fallback.send(request).toPromise();
+      const started = performance.now();
       const url = new URL(request.getUrl());
-      const method = request.getHttpMethod().toString();
-      const body = request.getBody();
-      let response;
+      const observed = { method: request.getHttpMethod().toString(), host: url.host, requestBytes: bodyBytes(request.getBody()) };
       try {
-        response = await dispatcher.request({
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
-          method: method as 'GET',
-          headers: request.getHeaders(),
-          body: body === undefined || body === null ? null : (body as string | Buffer),
-          signal: request.getSignal(),
-        });
-      } catch (cause) {
-        throw new Error(`${method} ${url.pathname} failed`, { cause });
+        const { response, bytes } = await sendRequest(request, url, fallback);
+        const size = bytes === undefined ? {} : { responseBytes: bytes };
+        report?.({ ...observed, code: String(response.httpStatusCode), durationMs: performance.now() - started, ...size });
+        return response;
+      } catch (error) {
+        report?.({ ...observed, code: '<error>', durationMs: performance.now() - started });
+        throw error;
       }
-      const bytes = Buffer.from(await response.body.arrayBuffer());
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      }
-      return new ResponseContext(response.statusCode, headers, {
-        text: () => Promise.resolve(bytes.toString('utf8')),
-        binary: () => Promise.resolve(bytes),
-        stream: () => new Blob([bytes]).stream(),
-      });
     },
   });
+}
+
+/** Sends `request` to `url` on its dispatcher (else through `fallback`); the response, and its body's size when read here. */
+async function sendRequest(request: RequestContext, url: URL, fallback: HttpLibrary): Promise<{ response: ResponseContext; bytes?: number }> {
+  const dispatcher = request.getDispatcher();
+  if (dispatcher === undefined) return { response: await fallback.send(request).toPromise() };
+  const method = request.getHttpMethod().toString();
+  const body = request.getBody();
+  let response;
+  try {
+    response = await dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: method as 'GET',
+      headers: request.getHeaders(),
+      body: body === undefined || body === null ? null : (body as string | Buffer),
+      signal: request.getSignal(),
+    });
+  } catch (cause) {
+    throw new Error(`${method} ${url.pathname} failed`, { cause });
+  }
+  const bytes = Buffer.from(await response.body.arrayBuffer());
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  const context = new ResponseContext(response.statusCode, headers, {
+    text: () => Promise.resolve(bytes.toString('utf8')),
+    binary: () => Promise.resolve(bytes),
+    stream: () => new Blob([bytes]).stream(),
+  });
+  return { response: context, bytes: bytes.length };
 }
 
 /**
  * The client-node configuration of every API the SDK uses: `config`'s current cluster, its
  * authentication with pooled connections, the dispatcher HTTP library, the core-group path fix and
- * the User-Agent. APIs made from one configuration share its connections.
+ * the User-Agent, each request told to `report`. APIs made from one configuration share its connections.
  */
-export function apiConfiguration(config: KubeConfig, userAgent: string): Configuration {
+export function apiConfiguration(config: KubeConfig, userAgent: string, report?: KubeRequestObserver): Configuration {
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
   const userAgentHeader = {
@@ -204,7 +224,7 @@ export function apiConfiguration(config: KubeConfig, userAgent: string): Configu
   return createConfiguration({
     baseServer: new ServerConfiguration(cluster.server, {}),
     authMethods: { default: pooledAuthentication(config) },
-    httpApi: dispatcherHttpLibrary(),
+    httpApi: dispatcherHttpLibrary(report),
     promiseMiddleware: [coreGroup, userAgentHeader],
   });
 }

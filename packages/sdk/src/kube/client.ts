@@ -4,6 +4,7 @@ import { TokenBucket } from '../internal/token-bucket.js';
 import type { KubeObject, ResourceDescriptor } from '../resource.js';
 import { apiConfiguration, defaultKubeConfig } from './api.js';
 import type { KubeError } from './errors.js';
+import { RequestObservers, type KubeRequestObserver } from './request-observer.js';
 import { send, type RetryOptions } from './request-policy.js';
 import { resourceClient, type ClientContext, type FieldValidation, type ResourceClient } from './resource-client.js';
 
@@ -54,6 +55,13 @@ export interface KubeClient {
    * words in `status.details.causes`; it is not retried here (try again later), nor is anything else.
    */
   evict(name: string, options: EvictOptions): ResultAsync<void, KubeError>;
+  /**
+   * Tells `observer` of every HTTP request of this client from now on, watches included (method,
+   * host, status code, duration, sizes: what client-go's `rest_client_*` metrics count; a manager
+   * adds its metrics here). A client has no observer until one is added. Returns the removal.
+   * Optional: a client that makes no HTTP requests (an in-process one) has nothing to tell.
+   */
+  observeRequests?(observer: KubeRequestObserver): () => void;
 }
 
 /** Options of {@link KubeClient.evict}. */
@@ -91,7 +99,8 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
   const kubeConfig = options.kubeConfig ?? defaultKubeConfig();
   const defaultNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
   const userAgent = options.userAgent ?? 'kubeception-sdk';
-  const configuration = apiConfiguration(kubeConfig, userAgent);
+  const observers = new RequestObservers();
+  const configuration = apiConfiguration(kubeConfig, userAgent, observers.report);
   const core = new CoreV1Api(configuration);
   const ctx: ClientContext = {
     api: new CustomObjectsApi(configuration),
@@ -103,6 +112,7 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
     defaultNamespace,
     ...(options.watchTimeoutMs === undefined ? {} : { watchTimeoutMs: options.watchTimeoutMs }),
     userAgent,
+    report: observers.report,
   };
   const clients = new WeakMap<ResourceDescriptor<KubeObject>, ResourceClient<KubeObject>>();
   return {
@@ -124,5 +134,6 @@ export function createKubeClient(options: KubeClientOptions = {}): KubeClient {
         maxAttempts: 1,
       }).map(() => undefined);
     },
+    observeRequests: (observer) => observers.add(observer),
   };
 }

@@ -38,4 +38,5 @@ export { KubeErrorKind, ignoreNotFound, isConflict, isNotFound, statusToKubeErro
 export type { KubeError, KubeErrorBase, KubeStatus, StatusCause } from './errors.js';
 export { retryable } from './request-policy.js';
 export type { Idempotency, RetryOptions } from './request-policy.js';
+export type { KubeRequest, KubeRequestObserver } from './request-observer.js';
 export * from './builtins.js';

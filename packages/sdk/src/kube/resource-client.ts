@@ -5,6 +5,7 @@ import type { TokenBucket } from '../internal/token-bucket.js';
 import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
 import type { KubeError } from './errors.js';
 import { send, type Idempotency, type RetryOptions } from './request-policy.js';
+import type { KubeRequestObserver } from './request-observer.js';
 import { watchResource, type WatchEvent, type WatchOptions } from './watch.js';
 
 /** A page or a whole list. */
@@ -130,6 +131,8 @@ export interface ClientContext {
   readonly watchTimeoutMs?: number;
   /** The `User-Agent` of every request, watches included. */
   readonly userAgent: string;
+  /** Told of every request, watches included. */
+  readonly report: KubeRequestObserver;
 }
 
 /** The `Content-Type` of each kind of patch (`Patch['type']`), as kube-apiserver expects it. */
@@ -174,6 +177,7 @@ export function resourceClient<T extends KubeObject, I extends KubeObject>(ctx: 
         beforeConnect: () => ctx.limiter.take(),
         timeoutMs: watchTimeout(ctx.watchTimeoutMs, options.timeoutSeconds),
         userAgent: ctx.userAgent,
+        report: ctx.report,
       }),
   };
 }

@@ -3,6 +3,7 @@ import { Watch, type KubeConfig, type RequestContext } from '@kubernetes/client-
 import { AsyncQueue } from '../internal/async-queue.js';
 import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
 import { statusToKubeError, toKubeError, type KubeError, type KubeStatus } from './errors.js';
+import { watchOpening, type KubeRequestObserver } from './request-observer.js';
 
 /** One event of a watch. */
 export type WatchEvent<T extends KubeObject> =
@@ -50,18 +51,28 @@ export function collectionPath(descriptor: ResourceDescriptor<KubeObject>, names
   return `${root}${scoped}/${descriptor.plural}`;
 }
 
+/** How a watch connects: after `beforeConnect` (the rate limit), with an inactivity timeout, a User-Agent, and its opening told to `report`. */
+export interface WatchConnection {
+  readonly beforeConnect: () => Promise<void>;
+  readonly timeoutMs: number;
+  readonly userAgent: string;
+  readonly report?: KubeRequestObserver;
+}
+
 /**
  * Opens a watch. The stream ends when the server closes it (after an `ERROR` event if the
- * close was a failure), when `signal` aborts, or when the consumer stops iterating.
+ * close was a failure), when `signal` aborts, or when the consumer stops iterating. Its request
+ * is reported once it opened or failed to (not when the watch itself stops it while connecting).
  */
 export function watchResource<T extends KubeObject>(
   config: KubeConfig,
   descriptor: ResourceDescriptor<T>,
   options: WatchOptions,
-  connection: { readonly beforeConnect: () => Promise<void>; readonly timeoutMs: number; readonly userAgent: string },
+  connection: WatchConnection,
 ): AsyncIterable<WatchEvent<T>> {
   let controller: AbortController | undefined;
   let stopped = false;
+  let opening: (failure: unknown) => void = () => {};
   const stop = () => {
     stopped = true;
     controller?.abort();
@@ -89,6 +100,7 @@ export function watchResource<T extends KubeObject>(
     }
   };
   const onDone = (error: unknown) => {
+    if (!stopped) opening(error ?? new Error('closed before it opened'));
     if (error && !stopped) queue.push({ type: 'ERROR', error: toKubeError(error) });
     queue.end();
   };
@@ -97,12 +109,14 @@ export function watchResource<T extends KubeObject>(
     const watch = new Watch(withUserAgent(config, connection.userAgent));
     // client-node 2.0 keeps this TypeScript-private but reads it per watch; it is pinned (~2.0.1).
     (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = connection.timeoutMs;
+    opening = watchOpening(connection.report, new URL(config.getCurrentCluster()?.server ?? 'http://none').host);
     return watch.watch(collectionPath(descriptor, options.namespace), query, onEvent, onDone);
   };
   void connection
     .beforeConnect()
     .then(() => (stopped ? undefined : open()))
     .then((c) => {
+      if (!stopped) opening(undefined);
       controller = c;
       if (stopped) c?.abort();
     })

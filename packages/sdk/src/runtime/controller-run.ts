@@ -47,7 +47,6 @@ export function prepareRun<T extends KubeObject, I extends KubeObject, E>(
   const queue = new WorkQueue({ ...options.queue, observer: env.metrics.queueObserver(name) });
   const log = env.log.child({ controller: name });
   const ownWrites = new OwnWrites(env.kube.resource(resource));
-  env.metrics.maxConcurrent.set({ controller: name }, options.concurrency ?? 1);
-  env.metrics.activeWorkers.set({ controller: name }, 0);
+  env.metrics.controllerStarted(name, options.concurrency ?? 1, () => queue.unfinishedWork());
   return { options, env, informer, queue, ownWrites, log };
 }

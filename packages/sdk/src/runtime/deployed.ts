@@ -2,7 +2,7 @@
  * The manager options every operator deployed in a cluster shares, so that each operator's CLI
  * sets them once: a client of the API server it runs in (KUBECONFIG, else in-cluster) with the
  * operator's User-Agent, leader election on a Lease named after the operator in its own namespace
- * (`$POD_NAMESPACE` from the downward API), `/metrics`, `/healthz` and `/readyz` on every
+ * (`$POD_NAMESPACE` from the downward API), `/metrics`, `/livez`, `/healthz` and `/readyz` on every
  * interface, and a stop on SIGTERM/SIGINT.
  */
 import { createKubeClient, type KubeClient } from '../kube/client.js';
@@ -15,7 +15,7 @@ export interface DeployedManagerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The Lease's namespace. @default `$POD_NAMESPACE`, else `kubeception` */
   readonly namespace?: string;
-  /** Port of `/metrics`, `/healthz`, `/readyz`. @default 8080 */
+  /** Port of `/metrics`, `/livez`, `/healthz`, `/readyz`. @default 8080 */
   readonly port?: number;
 }
 

@@ -1,4 +1,8 @@
-/** The manager's HTTP endpoint: `/metrics`, `/healthz`, `/readyz` (internal). */
+/**
+ * The manager's HTTP endpoint (internal): `/metrics`, and the probes `/livez` and `/healthz`
+ * (liveness: the manager runs; `/livez` is the name Kubernetes' own components answer to,
+ * `/healthz` controller-runtime's default liveness path) and `/readyz` (readiness).
+ */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -9,24 +13,38 @@ export interface HttpEndpoint {
   close(): Promise<void>;
 }
 
-/** Serves the three endpoints on `host:port` (port 0: a free one). */
+/** A probe: its check, and the status it answers when the check fails (200 `ok` when it passes). */
+interface Probe {
+  readonly check: () => { readonly ready: boolean; readonly detail: string };
+  readonly failure: number;
+}
+
+/** Serves the endpoints on `host:port` (port 0: a free one). */
 export async function startHttpEndpoint(options: {
   readonly port: number;
   readonly host: string;
   readonly registry: Registry;
+  /** Liveness (`/livez`, `/healthz`): must not depend on leadership or caches, or a standby or a slow start would be restarted. */
   readonly healthy: () => boolean;
   readonly ready: () => { ready: boolean; detail: string };
 }): Promise<HttpEndpoint> {
+  const alive: Probe = { check: () => ({ ready: options.healthy(), detail: 'not running' }), failure: 500 };
+  const probes = new Map<string, Probe>([
+    ['/livez', alive],
+    ['/healthz', alive],
+    ['/readyz', { check: options.ready, failure: 503 }],
+  ]);
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const probe = probes.get(path);
     if (path === '/metrics') {
-      void options.registry.metrics().then((text) => res.writeHead(200, { 'content-type': options.registry.contentType }).end(text));
-    } else if (path === '/healthz') {
-      const ok = options.healthy();
-      res.writeHead(ok ? 200 : 500, { 'content-type': 'text/plain' }).end(ok ? 'ok' : 'not running');
-    } else if (path === '/readyz') {
-      const { ready, detail } = options.ready();
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ok' : detail);
+      void options.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': options.registry.contentType }).end(text),
+        (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error)),
+      );
+    } else if (probe !== undefined) {
+      const { ready, detail } = probe.check();
+      res.writeHead(ready ? 200 : probe.failure, { 'content-type': 'text/plain' }).end(ready ? 'ok' : detail);
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }

@@ -57,6 +57,8 @@ export { runLeaderElection } from './leader-election.js';
 export type { LeaderElectionOptions } from './leader-election.js';
 
 export type { ReconcileResult, RuntimeMetrics } from './metrics.js';
+export type { RestClientMetrics } from './rest-client-metrics.js';
+export type { WorkQueueMetrics } from './workqueue-metrics.js';
 
 // Watching and caching
 export { watcher } from './watcher.js';
@@ -66,4 +68,4 @@ export type { Informer, InformerEvent, InformerOptions, Selection } from './info
 export { createStore, objectKey, parseKey } from './store.js';
 export type { IndexFunction, Store, StoreOptions, StoreWriter } from './store.js';
 export { WorkQueue } from './workqueue.js';
-export type { Priority, WorkQueueObserver, WorkQueueOptions } from './workqueue.js';
+export type { Priority, UnfinishedWork, WorkQueueObserver, WorkQueueOptions } from './workqueue.js';

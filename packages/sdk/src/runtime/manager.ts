@@ -19,7 +19,7 @@ import type { WatcherState } from './watcher.js';
 export interface ManagerOptions {
   /** The controllers to run (while leading, with leader election). */
   readonly controllers: readonly Controller[];
-  /** @default a client from `kubeConfig`, else from the default kubeconfig */
+  /** Its requests are counted in `rest_client_*` while the manager runs. @default a client from `kubeConfig`, else from the default kubeconfig */
   readonly kube?: KubeClient;
   /** Kubeconfig for the client, when `kube` is not given. @default the default kubeconfig */
   readonly kubeConfig?: KubeConfig;
@@ -27,7 +27,7 @@ export interface ManagerOptions {
   readonly name?: string;
   /** Lease-based leader election; `false` runs controllers at once. @default false */
   readonly leaderElection?: false | LeaderElectionOptions;
-  /** `/metrics`, `/healthz`, `/readyz` on this port (0: any free port). @default none */
+  /** `/metrics`, `/livez`, `/healthz`, `/readyz` on this port (0: any free port). @default none */
   readonly http?: { readonly port: number; readonly host?: string };
   /** @default pino at level `warn` */
   readonly logger?: Logger;
@@ -140,9 +140,11 @@ async function runManager(parts: ManagerParts, signal: AbortSignal): Promise<voi
   }
   signal.addEventListener('abort', onSignal, { once: true });
   if (options.http) state.endpoint = await startEndpoint(parts, options.http);
+  const unobserve = parts.kube.observeRequests?.(parts.metrics.restClient.observe);
   try {
     await lead(parts);
   } finally {
+    unobserve?.();
     state.leading = false;
     state.running = false;
     process.off('SIGTERM', onSignal);
@@ -151,7 +153,7 @@ async function runManager(parts: ManagerParts, signal: AbortSignal): Promise<voi
   }
 }
 
-/** `/metrics`, `/healthz` (running) and `/readyz` (every informer in use synced). */
+/** `/metrics`, `/livez` and `/healthz` (running: neither leadership nor caches) and `/readyz` (every informer in use synced). */
 function startEndpoint({ metrics, informers, state }: ManagerParts, http: NonNullable<ManagerOptions['http']>): Promise<HttpEndpoint> {
   return startHttpEndpoint({
     port: http.port,

@@ -14,7 +14,8 @@
  *   the controller stops).
  * - Success forgets the key's backoff and schedules the returned action; a failure goes to the
  *   error policy (by default terminal errors are not retried, others back off). Time, results
- *   and errors are counted in the runtime metrics.
+ *   and errors are counted in the runtime metrics; a terminal error (`terminal: true`, what
+ *   controller-runtime's `reconcile.TerminalError` is) also as terminal, a throw also as a panic.
  */
 import { randomUUID } from 'node:crypto';
 import { err, type Result } from 'neverthrow';
@@ -149,8 +150,7 @@ function settle<T extends KubeObject, I extends KubeObject, E>(
       env.metrics.reconcileTotal.inc({ controller, result: action.type === 'requeueAfter' ? 'requeue_after' : 'success' });
     },
     (error) => {
-      env.metrics.reconcileErrors.inc({ controller });
-      env.metrics.reconcileTotal.inc({ controller, result: 'error' });
+      env.metrics.reconcileFailed(controller, error);
       const decision = options.errorPolicy?.(error, object) ?? (isTerminal(error) ? done() : 'backoff');
       const retryIn = decision === 'backoff' ? queue.addRateLimited(key) : (schedule(queue, key, decision), undefined);
       log.warn({ key, err: describe(error), retryInMs: retryIn }, 'reconcile failed');

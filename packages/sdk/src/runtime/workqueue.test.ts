@@ -126,4 +126,22 @@ describe('WorkQueue', () => {
     q.done((await q.get()) as string);
     expect(seen).toEqual(['add:resync', 'depth:1', 'depth:0', 'start', 'finish']);
   });
+
+  it('tells the time spent so far on the keys in flight, in all and on the longest-running one', async () => {
+    const q = new WorkQueue();
+    expect(q.unfinishedWork()).toEqual({ totalSeconds: 0, longestSeconds: 0 });
+    q.add('a');
+    q.add('b');
+    await q.get();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await q.get();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const { totalSeconds, longestSeconds } = q.unfinishedWork();
+    expect(longestSeconds).toBeGreaterThanOrEqual(0.055);
+    expect(totalSeconds).toBeGreaterThanOrEqual(longestSeconds + 0.015);
+    q.done('a');
+    expect(q.unfinishedWork().longestSeconds).toBeLessThan(longestSeconds - 0.03);
+    q.done('b');
+    expect(q.unfinishedWork()).toEqual({ totalSeconds: 0, longestSeconds: 0 });
+  });
 });

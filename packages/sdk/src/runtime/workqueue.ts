@@ -41,6 +41,14 @@ export interface WorkQueueObserver {
   finished?(workedMs: number): void;
 }
 
+/** The work in flight of a queue: client-go's unfinished work and longest running processor. */
+export interface UnfinishedWork {
+  /** Seconds spent so far on all the keys in flight together. */
+  readonly totalSeconds: number;
+  /** Seconds spent so far on the key in flight the longest (0 with none). */
+  readonly longestSeconds: number;
+}
+
 interface Queued {
   priority: Priority;
   since: number;
@@ -77,6 +85,18 @@ export class WorkQueue<K extends string = string> {
   /** Keys being processed. */
   get inFlight(): number {
     return this.processing.size;
+  }
+
+  /** The time spent so far on the keys in flight (handed out by `get`, not yet `done`). */
+  unfinishedWork(): UnfinishedWork {
+    const now = performance.now();
+    let totalMs = 0;
+    let longestMs = 0;
+    for (const started of this.processing.values()) {
+      totalMs += now - started;
+      longestMs = Math.max(longestMs, now - started);
+    }
+    return { totalSeconds: totalMs / 1000, longestSeconds: longestMs / 1000 };
   }
 
   /** Whether `shutDown` was called. */
