@@ -1,3 +1,4 @@
 import { packageBuild } from '../../tsup.package.js';
 
-export default packageBuild();
+// the `kubeception-fakes` bin: dist/kubeception-fakes.js, its shebang kept
+export default packageBuild(undefined, { extraEntries: { 'kubeception-fakes': 'src/kubeception-fakes.ts' } });

@@ -9,6 +9,8 @@
 #     reconcile a Cluster with a runtime controller and issue a certificate through pki-vault,
 #     failing on any process warning (a duplicate SDK copy warns, which a negative control
 #     checks by loading the ES module and CommonJS builds side by side),
+#   - runs the testing package's bin: `npx kubeception-fakes --help`, then starts it, waits for
+#     its ready line and stops it with SIGTERM (fakes.mjs),
 #   - type-checks a consumer under module nodenext, node16, bundler and node10, skipLibCheck off.
 # Usage: scripts/consumer/run.sh [--no-build]. Runs on whichever node is first on PATH.
 set -euo pipefail
@@ -35,7 +37,7 @@ for p in "${packages[@]}"; do
   ' "$json"
 done
 
-cp -r "$here/scenario.cjs" "$here/esm.mjs" "$here/cjs.cjs" "$here/duplicate.mjs" "$here/engines.cjs" "$here/types" "$scratch/"
+cp -r "$here/scenario.cjs" "$here/esm.mjs" "$here/cjs.cjs" "$here/duplicate.mjs" "$here/engines.cjs" "$here/fakes.mjs" "$here/types" "$scratch/"
 cd "$scratch"
 cat > package.json <<'JSON'
 { "name": "kubeception-consumer", "private": true, "version": "0.0.0" }
@@ -62,6 +64,8 @@ run() {
 run esm.mjs
 run cjs.cjs
 node duplicate.mjs 2>/dev/null || { echo 'FAIL: two SDK copies in one process went unreported'; exit 1; }
+npx --no-install kubeception-fakes --help | grep '^Usage: kubeception-fakes' >/dev/null || { echo 'FAIL: npx kubeception-fakes --help'; exit 1; }
+node fakes.mjs || { echo 'FAIL: kubeception-fakes did not start and stop'; exit 1; }
 
 cd types
 # one consumer, checked as each module kind: .ts (this project's package type), .mts (ESM), .cts (CJS)

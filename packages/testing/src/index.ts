@@ -104,6 +104,19 @@ export * from './fake-vault/index.js';
 // Fake EC2 (msw handlers for the EC2 Query protocol, servable on a port): createFakeEc2, startFakeEc2, FAKE_EC2_ACTIONS and their types
 export * from './fake-ec2/index.js';
 
+// The fakes as one long-running process (`kubeception-fakes`): serveFakes, its files, its command line
+export { FAKES_VM_HOST_LABEL, serveFakes } from './fakes/serve-fakes.js';
+export type { RunningFakes, ServeFakesOptions } from './fakes/serve-fakes.js';
+export type { FakesUrls } from './fakes/fakes-urls.js';
+export { FakesErrorKind } from './fakes/fakes-error.js';
+export type { FakeService, FakesError } from './fakes/fakes-error.js';
+export { renderEnvFile, writeFakesFiles } from './fakes/fakes-files.js';
+export type { FakesFiles } from './fakes/fakes-files.js';
+export { FAKES_LOG_LEVELS, FAKES_USAGE, parseFakesArgs } from './fakes/fakes-args.js';
+export type { FakesCommand, FakesLogLevel } from './fakes/fakes-args.js';
+export { runFakesCli } from './fakes/fakes-cli.js';
+export type { FakesCliIo } from './fakes/fakes-cli.js';
+
 // Fault injection and request log
 export type { FailureSpec, FaultHandle, FaultMatch, Faults, LatencySpec } from './fake-kube/faults.js';
 export type { RequestFilter, RequestLog, RequestRecord } from './fake-kube/request-log.js';
