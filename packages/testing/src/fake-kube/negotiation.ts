@@ -74,12 +74,27 @@ function renderingOfClause(c: Clause, transforms: boolean): Rendering | undefine
 /** Negotiates a resource response; throws 406 NotAcceptable as kube-apiserver answers it. */
 export function negotiate(accept: string | undefined, transforms = true): Negotiated {
   if (accept === undefined || accept.trim() === '') return JSON_ANSWER;
+  // clients send the same few Accept headers on every request: their answers are kept
+  const key = transforms ? accept : `\0${accept}`;
+  const known = NEGOTIATED.get(key);
+  if (known !== undefined) return known;
+  const answer = negotiated(accept, transforms);
+  if (NEGOTIATED.size >= NEGOTIATED_KEPT) NEGOTIATED.clear();
+  NEGOTIATED.set(key, answer);
+  return answer;
+}
+
+/** Answers of {@link negotiate} by Accept header (a `\0` prefix: without transforms); at most {@link NEGOTIATED_KEPT}. */
+const NEGOTIATED = new Map<string, Negotiated>();
+const NEGOTIATED_KEPT = 256;
+
+function negotiated(accept: string, transforms: boolean): Negotiated {
   if (!routeAccepts(accept)) throw notAcceptable('406: Not Acceptable', {});
   for (const clause of parseAccept(accept)) {
     // a quality of 0 does not refuse a type: kube-apiserver answers `*/*;q=0` in JSON
     const format = formatOf(clause);
     const rendering = format && renderingOfClause(clause, transforms);
-    if (format && rendering) return { format, rendering };
+    if (format && rendering) return Object.freeze({ format, rendering });
   }
   throw notAcceptable(`only the following media types are accepted: ${MEDIA_TYPES.join(', ')}`);
 }

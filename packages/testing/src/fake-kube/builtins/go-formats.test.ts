@@ -17,6 +17,12 @@ describe('Go time.Parse of API timestamps', () => {
     [TIME_LAYOUT, '2024-02-30T00:00:00Z', 'error: parsing time "2024-02-30T00:00:00Z": day out of range'],
     [TIME_LAYOUT, '2024-13-01T00:00:00Z', 'error: parsing time "2024-13-01T00:00:00Z": month out of range'],
     [TIME_LAYOUT, '2024-01-01T00:00:00Zx', 'error: parsing time "2024-01-01T00:00:00Zx": extra text: "x"'],
+    // the stored form answers itself; what JavaScript's Date would roll over still gets Go's error
+    [TIME_LAYOUT, '2024-02-29T10:11:12Z', '2024-02-29T10:11:12Z'],
+    [TIME_LAYOUT, '0000-01-01T00:00:00Z', '0000-01-01T00:00:00Z'],
+    [TIME_LAYOUT, '2023-02-29T00:00:00Z', 'error: parsing time "2023-02-29T00:00:00Z": day out of range'],
+    [TIME_LAYOUT, '2024-01-01T24:00:00Z', 'error: parsing time "2024-01-01T24:00:00Z": hour out of range'],
+    [TIME_LAYOUT, '2024-01-01T00:00:60Z', 'error: parsing time "2024-01-01T00:00:60Z": second out of range'],
     [MICRO_TIME_LAYOUT, '2024-01-01T02:00:00.123456+02:00', '2024-01-01T00:00:00.123456Z'],
     [
       MICRO_TIME_LAYOUT,

@@ -103,11 +103,22 @@ const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400
 const daysIn = (month: number, year: number): number => (month === 2 && isLeap(year) ? 29 : (DAYS[month - 1] ?? 31));
 const two = (n: number): string => String(n).padStart(2, '0');
 
+/** A UTC time to the second as the server stores it (most times a client sends back): Go parses it to itself. */
+const STORED_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+/** Whether `value` is a valid time in the stored form (a day or hour that rolls over is not: the full parse words the error). */
+function isStoredTime(value: string): boolean {
+  if (!STORED_TIME.test(value)) return false;
+  const t = Date.parse(value);
+  return !Number.isNaN(t) && new Date(t).toISOString() === `${value.slice(0, 19)}.000Z`;
+}
+
 /**
  * Parses `value` like Go's `time.Parse(layout, value)` and formats it back in UTC as the server
  * stores it; throws a {@link GoTimeError} worded like Go's.
  */
 export function parseGoTime(layout: typeof TIME_LAYOUT | typeof MICRO_TIME_LAYOUT, value: string): string {
+  if (layout === TIME_LAYOUT && isStoredTime(value)) return value;
   const head = `parsing time ${quote(value)}`;
   const fail = (elem: string, layoutElem: string, extra?: string): never => {
     throw new GoTimeError(extra === undefined ? `${head} as ${quote(layout)}: cannot parse ${quote(elem)} as ${quote(layoutElem)}` : `${head}${extra}`);
