@@ -27,7 +27,7 @@ describe('aws-operator', () => {
 
   it('--embedded --once: the sample AWS Cluster becomes Ready, then it exits 0', async () => {
     const lines: string[] = [];
-    expect(await main(['--embedded', '--once'], (l) => lines.push(l))).toBe(0);
+    expect(await main(['--embedded', '--once', '--log-level=silent'], (l) => lines.push(l))).toBe(0);
     expect(lines).toContain('cluster prod-eu: Ready');
     expect(lines.filter((l) => /^ {2}prod-eu-(master|general)-\d/.test(l))).toHaveLength(6);
   });

@@ -1,41 +1,54 @@
 #!/usr/bin/env node
 /** aws-operator: against your cluster and AWS account, or `--embedded` on in-process fakes. */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ClusterResource, type Cluster } from '@kubeception/sdk';
-import { deployedManagerOptions } from '@kubeception/sdk/runtime';
+import { deployedManagerOptions, parseOperatorArgs, type OperatorRun, type OperatorSettings } from '@kubeception/sdk/runtime';
 import vault from 'node-vault';
 import { pino, type Logger } from 'pino';
 import { startEmbeddedAws, type EmbeddedAws } from './embedded.js';
 import { AWS_OPERATOR, createOperator } from './operator.js';
 
-const USAGE = `Usage: aws-operator [--embedded] [--once] [--verbose]
+/** The command line: the shared operator flags (`--log-level`, `--metrics-bind-address`, …) and these. */
+export const COMMAND = {
+  name: 'aws-operator',
+  description: `Runs against KUBECONFIG (or in-cluster) and AWS through the SDK's default credential chain
+and region, with leader election (Lease aws-operator) in $POD_NAMESPACE, /metrics on
+--metrics-bind-address and the probes on --health-probe-bind-address; or --embedded.`,
+  flags: {
+    embedded: {
+      type: 'boolean',
+      help: 'a fake host API server, a fake EC2 and a fake Vault in-process, with the\nsample AWS Cluster (examples/samples/valid/cluster-aws.yaml)',
+    },
+    once: { type: 'boolean', help: '(with --embedded) exit 0 once the Cluster is Ready, 1 after 120 s' },
+  },
+  environment: {
+    POD_NAMESPACE: 'namespace of the Lease (default kubeception)',
+    VAULT_ADDR: 'with VAULT_TOKEN: nodes get single-use wrapped Vault boot tokens',
+    VAULT_TOKEN: "the operator's Vault token",
+    AWS_REGION: "and the other variables of the AWS SDK's default chains",
+  },
+} as const;
 
-  (default)    run against KUBECONFIG (or in-cluster) and AWS through the SDK's default
-               credential chain and region, with leader election in $POD_NAMESPACE
-               (default kubeception) and /metrics, /healthz, /readyz on :8080
-  --embedded   a fake host API server, a fake EC2 and a fake Vault in-process, with the
-               sample AWS Cluster (examples/samples/valid/cluster-aws.yaml)
-  --once       (with --embedded) exit 0 once the Cluster is Ready, 1 after 120 s
-  --verbose    operator logs on stderr
-`;
+type Out = (line: string) => void;
 
-export async function main(argv: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: { embedded: { type: 'boolean' }, once: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) return (out(USAGE), 0);
-  const logger = pino({ level: values.verbose ? 'info' : 'silent' }, process.stderr);
-  if (!values.embedded) return runAgainstCluster(logger);
-  return runEmbedded({ once: values.once === true, logger, out });
+/** Runs the CLI; resolves to the exit code (2 for a command line that cannot run). */
+export async function main(argv: readonly string[], out: Out = (l) => console.log(l)): Promise<number> {
+  return parseOperatorArgs(COMMAND, argv).match(
+    (args) => (args.kind === 'help' ? (out(args.usage), 0) : run(args, out)),
+    (error) => (out(`${error.message}\n\n${error.usage}`), 2),
+  );
+}
+
+async function run({ settings, values }: OperatorRun<typeof COMMAND.flags>, out: Out): Promise<number> {
+  const logger = pino({ level: settings.logLevel }, process.stderr);
+  return values.embedded ? runEmbedded(values.once === true, logger, out) : runAgainstCluster(settings, logger);
 }
 
 /** Runs the operator against KUBECONFIG (or in-cluster) and AWS until a signal stops it. */
-async function runAgainstCluster(logger: Logger): Promise<number> {
+async function runAgainstCluster(settings: OperatorSettings, logger: Logger): Promise<number> {
   const { VAULT_ADDR, VAULT_TOKEN } = process.env;
   await createOperator({
-    ...deployedManagerOptions(AWS_OPERATOR),
+    ...deployedManagerOptions(AWS_OPERATOR, settings),
     ...(VAULT_ADDR && VAULT_TOKEN
       ? { bootTokens: { vault: vault({ endpoint: VAULT_ADDR, token: VAULT_TOKEN, noCustomHTTPVerbs: true }), vaultAddr: VAULT_ADDR } }
       : {}),
@@ -44,16 +57,11 @@ async function runAgainstCluster(logger: Logger): Promise<number> {
   return 0;
 }
 
-/** Options of {@link runEmbedded}. */
-interface EmbeddedRun {
-  /** Exit once the Cluster is Ready (or after 120 s) instead of running until a signal. */
-  readonly once: boolean;
-  readonly logger: Logger;
-  readonly out: (line: string) => void;
-}
-
-/** Runs the operator on in-process fakes, reporting the sample Cluster's progress; the exit code. */
-async function runEmbedded({ once, logger, out }: EmbeddedRun): Promise<number> {
+/**
+ * Runs the operator on in-process fakes, reporting the sample Cluster's progress; the exit code.
+ * With `once`: exit once the Cluster is Ready (or after 120 s) instead of running until a signal.
+ */
+async function runEmbedded(once: boolean, logger: Logger, out: Out): Promise<number> {
   const world = await startEmbeddedAws();
   writeFileSync('.aws-operator.kubeconfig', world.fakeKube.kubeconfigYaml, { mode: 0o600 }); // credentials: owner only
   out(`embedded host ${world.fakeKube.url} (kubeconfig: .aws-operator.kubeconfig), fake EC2 ${world.fakeEc2.url}, fake Vault ${world.fakeVault.url}`);

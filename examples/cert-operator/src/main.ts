@@ -5,56 +5,61 @@
  * `createCertOperator` of `@kubeception/pki-vault`.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { CERT_OPERATOR, createCertOperator } from '@kubeception/pki-vault';
 import { CertificateResource, isTrue } from '@kubeception/sdk';
-import { deployedManagerOptions } from '@kubeception/sdk/runtime';
+import { deployedManagerOptions, parseOperatorArgs, type OperatorRun } from '@kubeception/sdk/runtime';
 import vault from 'node-vault';
 import { pino, type Logger } from 'pino';
 import { startEmbedded, type Embedded } from './embedded.js';
 
-const USAGE = `Usage: cert-operator [--embedded] [--once] [--verbose]
-
-  (default)    run against KUBECONFIG (or in-cluster) and VAULT_ADDR / VAULT_TOKEN,
-               with leader election in $POD_NAMESPACE (default kubeception) and
-               /metrics, /healthz, /readyz on :8080
-  --embedded   start a fake host API server and a fake Vault in-process, with the
-               sample KVM Cluster's CertificateAuthority and Certificates
-  --once       (with --embedded) exit 0 once every Certificate is Ready, 1 after 60 s
-  --verbose    operator logs on stderr
-`;
+/** The command line: the shared operator flags (`--log-level`, `--metrics-bind-address`, …) and these. */
+export const COMMAND = {
+  name: 'cert-operator',
+  description: `Runs against KUBECONFIG (or in-cluster) and Vault at $VAULT_ADDR with $VAULT_TOKEN, with
+leader election (Lease cert-operator) in $POD_NAMESPACE, /metrics on --metrics-bind-address and
+the probes on --health-probe-bind-address; or --embedded.`,
+  flags: {
+    embedded: {
+      type: 'boolean',
+      help: "a fake host API server and a fake Vault in-process, with the sample KVM\nCluster's CertificateAuthority and Certificates",
+    },
+    once: { type: 'boolean', help: '(with --embedded) exit 0 once every Certificate is Ready, 1 after 60 s' },
+  },
+  environment: {
+    POD_NAMESPACE: 'namespace of the Lease (default kubeception)',
+    VAULT_ADDR: 'Vault (required without --embedded)',
+    VAULT_TOKEN: "the operator's Vault token (required without --embedded)",
+  },
+} as const;
 
 type Out = (line: string) => void;
 
-/** Runs the CLI; resolves to the exit code. */
+/** Runs the CLI; resolves to the exit code (2 for a command line that cannot run). */
 export async function main(argv: readonly string[], out: Out = (l) => console.log(l)): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: { embedded: { type: 'boolean' }, once: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) return (out(USAGE), 0);
-  const logger = pino({ level: values.verbose ? 'info' : 'warn' }, process.stderr);
-  if (values.embedded) return runEmbedded({ once: values.once === true, logger, out });
+  return parseOperatorArgs(COMMAND, argv).match(
+    (args) => (args.kind === 'help' ? (out(args.usage), 0) : run(args, out)),
+    (error) => (out(`${error.message}\n\n${error.usage}`), 2),
+  );
+}
+
+async function run({ settings, values, usage }: OperatorRun<typeof COMMAND.flags>, out: Out): Promise<number> {
+  const logger = pino({ level: settings.logLevel }, process.stderr);
+  if (values.embedded) return runEmbedded(values.once === true, logger, out);
   const { VAULT_ADDR, VAULT_TOKEN } = process.env;
-  if (!VAULT_ADDR || !VAULT_TOKEN) return (out(`VAULT_ADDR and VAULT_TOKEN must be set (or use --embedded)\n\n${USAGE}`), 2);
+  if (!VAULT_ADDR || !VAULT_TOKEN) return (out(`VAULT_ADDR and VAULT_TOKEN must be set (or use --embedded)\n\n${usage}`), 2);
   await createCertOperator({
-    ...deployedManagerOptions(CERT_OPERATOR),
+    ...deployedManagerOptions(CERT_OPERATOR, settings),
     vault: vault({ endpoint: VAULT_ADDR, token: VAULT_TOKEN, noCustomHTTPVerbs: true }),
     logger,
   }).start();
   return 0;
 }
 
-/** How `--embedded` runs. */
-interface EmbeddedRun {
-  /** Exit once every Certificate is Ready (or after 60 s) instead of running until a signal. */
-  readonly once: boolean;
-  readonly logger: Logger;
-  readonly out: Out;
-}
-
-/** Runs the operator on the in-process fakes, reporting the Certificates' progress; the exit code. */
-async function runEmbedded({ once, logger, out }: EmbeddedRun): Promise<number> {
+/**
+ * Runs the operator on the in-process fakes, reporting the Certificates' progress; the exit code.
+ * With `once`: exit once every Certificate is Ready (or after 60 s) instead of running until a signal.
+ */
+async function runEmbedded(once: boolean, logger: Logger, out: Out): Promise<number> {
   const world = await startEmbedded();
   writeFileSync('.cert-operator.kubeconfig', world.fakeKube.kubeconfigYaml, { mode: 0o600 }); // credentials: owner only
   out(`embedded host API server ${world.fakeKube.url} (kubeconfig: .cert-operator.kubeconfig), fake Vault ${world.fakeVault.url}`);

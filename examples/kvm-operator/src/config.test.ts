@@ -1,5 +1,19 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './config.js';
+import { parse } from 'yaml';
+import { parseConfig, USAGE } from './config.js';
+
+/** What production runs with when no flag says otherwise. */
+const SETTINGS = { logLevel: 'info', metrics: { host: '0.0.0.0', port: 8080 }, healthProbes: { host: '0.0.0.0', port: 8081 }, leaderElection: true };
+
+/** The command run as its image runs it, from this package's folder. */
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ['--conditions=@kubeception/source', '--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    encoding: 'utf8',
+  });
 
 describe('parseConfig', () => {
   it('fills host mode from the environment, flags first', () => {
@@ -12,7 +26,7 @@ describe('parseConfig', () => {
     };
     expect(parseConfig(['--with-pki', '--ledger-namespace', 'ledger', '--flannel-etcd-tls-secret', 'etcd-client'], env)._unsafeUnwrap()).toEqual({
       mode: 'host',
-      verbose: false,
+      settings: SETTINGS,
       namespace: 'ops',
       ledgerNamespace: 'ledger',
       flannel: { endpoints: ['https://a:2379', 'https://b:2379'], caFile: '/ca', tlsSecret: 'etcd-client' },
@@ -34,6 +48,7 @@ describe('parseConfig', () => {
     expect(parseConfig(['--once'], {})._unsafeUnwrapErr()).toMatch(/--embedded/);
     expect(parseConfig(['--embedded', '--timeout', 'soon'], {})._unsafeUnwrapErr()).toMatch(/--timeout/);
     expect(parseConfig(['--bogus'], {})._unsafeUnwrapErr()).toMatch(/bogus/);
+    expect(parseConfig(['--embedded', '--log-level=loud'], {})._unsafeUnwrapErr()).toMatch(/--log-level/);
   });
 
   it('embedded mode needs nothing else', () => {
@@ -41,7 +56,25 @@ describe('parseConfig', () => {
       mode: 'embedded',
       once: true,
       timeoutMs: 30_000,
-      verbose: false,
+      settings: SETTINGS,
     });
+  });
+
+  it('--help prints every flag and variable and exits 0; a bad flag exits 2 with the message and the usage', () => {
+    expect(cli('--help')).toMatchObject({ status: 0, stdout: `${USAGE}\n` });
+    expect(cli('--verbosity=9')).toMatchObject({ status: 2, stdout: expect.stringMatching(/verbosity[^]*Usage: kvm-operator/) });
+  }, 30_000);
+
+  it('accepts the flags and environment of its Deployment: --with-pki, logs at info, /metrics on :8080, the probes on :8081', () => {
+    const manifest = readFileSync(new URL('../deploy/deployment.yaml', import.meta.url), 'utf8');
+    const [container] = (parse(manifest) as { spec: { template: { spec: { containers: { args: string[]; env: { name: string; value?: string }[] }[] } } } })
+      .spec.template.spec.containers;
+    const env = Object.fromEntries(container!.env.map((e) => [e.name, e.value ?? 'https://from-a-reference:2379']));
+    expect(parseConfig(container!.args, env)._unsafeUnwrap()).toMatchObject({
+      mode: 'host',
+      settings: SETTINGS,
+      vault: { addr: 'https://vault.example.com:8200' },
+    });
+    expect(manifest).toMatch(/name: health, containerPort: 8081[^]*path: \/readyz, port: health[^]*path: \/livez, port: health/);
   });
 });

@@ -47,7 +47,7 @@ describe('kvm-operator', () => {
 
   it('--embedded --once: the sample KVM Cluster becomes Ready, then it exits 0', async () => {
     const lines: string[] = [];
-    expect(await main(['--embedded', '--once'], (l) => lines.push(l))).toBe(0);
+    expect(await main(['--embedded', '--once', '--log-level=warn'], (l) => lines.push(l))).toBe(0);
     expect(lines).toContain('cluster demo: Ready');
     expect(lines.filter((l) => /^ {2}demo-(master|default)-\d/.test(l))).toHaveLength(3);
     expect(lines).toContain('network 10.64.0.0/24 (VNI 1), pods 10.2.0.0/16; endpoint api.demo.k8s.example.com:443');

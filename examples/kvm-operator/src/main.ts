@@ -28,7 +28,7 @@ export async function main(argv: readonly string[], out: Out = (l) => console.lo
 
 async function run(config: Config, out: Out): Promise<number> {
   if (config.mode === 'help') return (out(USAGE), 0);
-  const logger = pino({ level: config.verbose ? 'info' : 'warn' }, process.stderr);
+  const logger = pino({ level: config.settings.logLevel }, process.stderr);
   return config.mode === 'embedded' ? runEmbedded(config, out, logger) : runOnHost(config, logger);
 }
 
@@ -44,7 +44,7 @@ async function runOnHost(config: Extract<Config, { mode: 'host' }>, logger: Logg
     ...(rootCertificate ? { credentials: { rootCertificate, ...(certChain && privateKey ? { certChain, privateKey } : {}) } } : {}),
   });
   const operator = createOperator({
-    ...deployedManagerOptions(KVM_OPERATOR, { namespace: config.namespace }),
+    ...deployedManagerOptions(KVM_OPERATOR, { ...config.settings, namespace: config.namespace }),
     networkStore: store,
     flannel: { etcdEndpoints: flannel.endpoints, ...(flannel.tlsSecret ? { etcdTlsSecretName: flannel.tlsSecret } : {}) },
     ledgerNamespace: config.ledgerNamespace,

@@ -10,8 +10,28 @@ describe('deployedManagerOptions', () => {
   });
 
   it('falls back to the kubeception namespace, and an explicit namespace or port wins', () => {
-    expect(deployedManagerOptions('a', { env: {} }).leaderElection.namespace).toBe('kubeception');
+    expect(deployedManagerOptions('a', { env: {} }).leaderElection).toMatchObject({ namespace: 'kubeception' });
     const options = deployedManagerOptions('a', { env: { POD_NAMESPACE: 'ops' }, namespace: 'mine', port: 9090 });
-    expect([options.leaderElection.namespace, options.http.port]).toEqual(['mine', 9090]);
+    expect([options.leaderElection, options.http.port]).toEqual([{ name: 'a', namespace: 'mine' }, 9090]);
+  });
+
+  it.each([
+    [
+      'metrics and probes apart',
+      { metrics: { host: '0.0.0.0', port: 8080 }, healthProbes: { host: '127.0.0.1', port: 8081 } },
+      { port: 8080, host: '0.0.0.0', probes: { host: '127.0.0.1', port: 8081 } },
+    ],
+    [
+      'no metrics, probes',
+      { metrics: false, healthProbes: { host: '0.0.0.0', port: 8081 } },
+      { port: false, host: '0.0.0.0', probes: { host: '0.0.0.0', port: 8081 } },
+    ],
+    ['metrics, no probes', { metrics: { host: '::', port: 9000 }, healthProbes: false }, { port: 9000, host: '::', probes: false }],
+  ] as const)('takes bind addresses: %s', (_, addresses, http) => {
+    expect(deployedManagerOptions('a', { env: {}, ...addresses }).http).toEqual(http);
+  });
+
+  it('reconciles at once with leaderElection: false', () => {
+    expect(deployedManagerOptions('a', { env: {}, leaderElection: false }).leaderElection).toBe(false);
   });
 });

@@ -43,6 +43,20 @@ export { createManager } from './manager.js';
 export type { Manager, ManagerOptions } from './manager.js';
 export { deployedManagerOptions } from './deployed.js';
 export type { DeployedManager, DeployedManagerOptions } from './deployed.js';
+export { LOG_LEVELS, operatorUsage, parseOperatorArgs, SHARED_OPERATOR_FLAGS } from './operator-flags.js';
+export type {
+  LogLevel,
+  OperatorArgs,
+  OperatorArgsError,
+  OperatorCommand,
+  OperatorFlag,
+  OperatorFlags,
+  OperatorFlagValues,
+  OperatorRun,
+  OperatorSettings,
+} from './operator-flags.js';
+export { parseBindAddress } from './bind-address.js';
+export type { BindAddressError, ListenAddress } from './bind-address.js';
 export { withFinalizer } from './finalizer.js';
 export type { FinalizerError, FinalizerHandlers } from './finalizer.js';
 export { next, steps } from './steps.js';

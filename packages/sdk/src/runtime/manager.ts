@@ -27,8 +27,11 @@ export interface ManagerOptions {
   readonly name?: string;
   /** Lease-based leader election; `false` runs controllers at once. @default false */
   readonly leaderElection?: false | LeaderElectionOptions;
-  /** `/metrics`, `/livez`, `/healthz`, `/readyz` on this port (0: any free port). @default none */
-  readonly http?: { readonly port: number; readonly host?: string };
+  /**
+   * `/metrics`, `/livez`, `/healthz`, `/readyz` on this port (0: any free port); with `probes`, the
+   * probes on their own port (`false`: none) and `/metrics` alone on `port` (`false`: none). @default none
+   */
+  readonly http?: { readonly port: number | false; readonly host?: string; readonly probes?: false | { readonly port: number; readonly host?: string } };
   /** @default pino at level `warn` */
   readonly logger?: Logger;
   /** @default a new registry */
@@ -139,9 +142,9 @@ async function runManager(parts: ManagerParts, signal: AbortSignal): Promise<voi
     process.once('SIGINT', onSignal);
   }
   signal.addEventListener('abort', onSignal, { once: true });
-  if (options.http) state.endpoint = await startEndpoint(parts, options.http);
   const unobserve = parts.kube.observeRequests?.(parts.metrics.restClient.observe);
   try {
+    if (options.http) state.endpoint = await startEndpoint(parts, options.http); // an address in use rejects start(), cleaned up
     await lead(parts);
   } finally {
     unobserve?.();
@@ -156,7 +159,7 @@ async function runManager(parts: ManagerParts, signal: AbortSignal): Promise<voi
 /** `/metrics`, `/livez` and `/healthz` (running: neither leadership nor caches) and `/readyz` (every informer in use synced). */
 function startEndpoint({ metrics, informers, state }: ManagerParts, http: NonNullable<ManagerOptions['http']>): Promise<HttpEndpoint> {
   return startHttpEndpoint({
-    port: http.port,
+    ...http,
     host: http.host ?? '127.0.0.1',
     registry: metrics.registry,
     healthy: () => state.running,
