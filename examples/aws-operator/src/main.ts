@@ -2,7 +2,7 @@
 /** aws-operator: against your cluster and AWS account, or `--embedded` on in-process fakes. */
 import { writeFileSync } from 'node:fs';
 import { ClusterResource, type Cluster } from '@kubeception/sdk';
-import { deployedManagerOptions, parseOperatorArgs, type OperatorRun, type OperatorSettings } from '@kubeception/sdk/runtime';
+import { deployedManagerOptions, runOperatorCommand, type OperatorRun, type OperatorSettings } from '@kubeception/sdk/runtime';
 import vault from 'node-vault';
 import { pino, type Logger } from 'pino';
 import { startEmbeddedAws, type EmbeddedAws } from './embedded.js';
@@ -33,10 +33,7 @@ type Out = (line: string) => void;
 
 /** Runs the CLI; resolves to the exit code (2 for a command line that cannot run). */
 export async function main(argv: readonly string[], out: Out = (l) => console.log(l)): Promise<number> {
-  return parseOperatorArgs(COMMAND, argv).match(
-    (args) => (args.kind === 'help' ? (out(args.usage), 0) : run(args, out)),
-    (error) => (out(`${error.message}\n\n${error.usage}`), 2),
-  );
+  return runOperatorCommand(COMMAND, argv, (args) => run(args, out), out);
 }
 
 async function run({ settings, values }: OperatorRun<typeof COMMAND.flags>, out: Out): Promise<number> {

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { CERT_OPERATOR, createCertOperator } from '@kubeception/pki-vault';
 import { CertificateResource, isTrue } from '@kubeception/sdk';
-import { deployedManagerOptions, parseOperatorArgs, type OperatorRun } from '@kubeception/sdk/runtime';
+import { deployedManagerOptions, runOperatorCommand, type OperatorRun } from '@kubeception/sdk/runtime';
 import vault from 'node-vault';
 import { pino, type Logger } from 'pino';
 import { startEmbedded, type Embedded } from './embedded.js';
@@ -36,10 +36,7 @@ type Out = (line: string) => void;
 
 /** Runs the CLI; resolves to the exit code (2 for a command line that cannot run). */
 export async function main(argv: readonly string[], out: Out = (l) => console.log(l)): Promise<number> {
-  return parseOperatorArgs(COMMAND, argv).match(
-    (args) => (args.kind === 'help' ? (out(args.usage), 0) : run(args, out)),
-    (error) => (out(`${error.message}\n\n${error.usage}`), 2),
-  );
+  return runOperatorCommand(COMMAND, argv, (args) => run(args, out), out);
 }
 
 async function run({ settings, values, usage }: OperatorRun<typeof COMMAND.flags>, out: Out): Promise<number> {

@@ -43,7 +43,7 @@ export { createManager } from './manager.js';
 export type { Manager, ManagerOptions } from './manager.js';
 export { deployedManagerOptions } from './deployed.js';
 export type { DeployedManager, DeployedManagerOptions } from './deployed.js';
-export { LOG_LEVELS, operatorUsage, parseOperatorArgs, SHARED_OPERATOR_FLAGS } from './operator-flags.js';
+export { LOG_LEVELS, operatorUsage, parseOperatorArgs, runOperatorCommand, SHARED_OPERATOR_FLAGS } from './operator-flags.js';
 export type {
   LogLevel,
   OperatorArgs,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deployedManagerOptions } from './deployed.js';
-import { operatorUsage, parseOperatorArgs, SHARED_OPERATOR_FLAGS } from './operator-flags.js';
+import { operatorUsage, parseOperatorArgs, runOperatorCommand, SHARED_OPERATOR_FLAGS } from './operator-flags.js';
 
 const COMMAND = {
   name: 'widget-operator',
@@ -71,5 +71,34 @@ describe('parseOperatorArgs', () => {
       leaderElection: false,
       http: { port: false, probes: { port: 8081 } },
     });
+  });
+});
+
+describe('runOperatorCommand', () => {
+  const runWith = async (argv: readonly string[]) => {
+    const printed: string[] = [];
+    const runs: unknown[] = [];
+    const code = await runOperatorCommand(
+      COMMAND,
+      argv,
+      async (args) => (runs.push(args.values), 7),
+      (line) => printed.push(line),
+      {},
+    );
+    return { code, printed, runs };
+  };
+
+  it('--help prints the usage and exits 0 without running', async () => {
+    expect(await runWith(['--help'])).toEqual({ code: 0, printed: [operatorUsage(COMMAND)], runs: [] });
+  });
+
+  it('a command line that cannot run prints the message and the usage and exits 2 without running', async () => {
+    const { code, printed, runs } = await runWith(['--log-level=loud']);
+    expect({ code, runs }).toEqual({ code: 2, runs: [] });
+    expect(printed).toEqual([expect.stringMatching(/^--log-level \(or \$LOG_LEVEL\) must be one of [^]*\n\nUsage: widget-operator/)]);
+  });
+
+  it('otherwise runs with the parsed values and exits with what the run resolves to', async () => {
+    expect(await runWith(['--once', '--region=eu'])).toEqual({ code: 7, printed: [], runs: [{ once: true, region: 'eu' }] });
   });
 });

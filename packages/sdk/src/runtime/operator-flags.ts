@@ -125,6 +125,29 @@ export function parseOperatorArgs<const F extends OperatorFlags>(
     .mapErr((message) => ({ kind: 'invalid-arguments' as const, message, usage }));
 }
 
+/**
+ * Runs an operator's command line: for `--help` prints the usage and resolves 0; for a command
+ * line that cannot run prints the message and the usage and resolves 2; otherwise resolves to
+ * what `run` resolves to (the exit code).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runOperatorCommand(command, process.argv.slice(2), async ({ settings, values }) => start(settings, values));
+ * ```
+ */
+export function runOperatorCommand<const F extends OperatorFlags>(
+  command: OperatorCommand<F>,
+  argv: readonly string[],
+  run: (args: OperatorRun<F>) => Promise<number>,
+  out: (line: string) => void = (line) => console.log(line),
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
+  return parseOperatorArgs(command, argv, env).match(
+    async (args) => (args.kind === 'help' ? (out(args.usage), 0) : run(args)),
+    async (error) => (out(`${error.message}\n\n${error.usage}`), 2),
+  );
+}
+
 type ParsedFlags = Readonly<Record<string, string | boolean | undefined>>;
 
 /** The shared settings from the parsed flags and the environment, or what is wrong with them. */
