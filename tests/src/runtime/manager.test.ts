@@ -2,6 +2,7 @@ import { CertificateResource } from '@kubeception/sdk';
 import { ConfigMapResource, EventResource } from '@kubeception/sdk/kube';
 import { createController, createEventRecorder, done } from '@kubeception/sdk/runtime';
 import { okAsync } from 'neverthrow';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type RuntimeHarness } from './harness.js';
 
@@ -60,6 +61,34 @@ describe('manager HTTP endpoint', () => {
     await expect.poll(async () => /controller_runtime_reconcile_total\{controller="m",result="success"\} ([3-9]|\d\d)/.test(await metrics())).toBe(true);
     const text = await metrics();
     for (const [prefix, names] of Object.entries(METRICS)) for (const name of names) expect(text).toContain(prefix + name);
+  });
+
+  it("logs at info what controller-runtime's manager does: where it serves, the Lease, each controller's workers, its stop", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const controller = createController({
+      name: 'logged',
+      resource: ConfigMapResource,
+      namespace: 'default',
+      concurrency: 2,
+      reconcile: () => okAsync(done()),
+    });
+    const manager = h.start([controller], {
+      http: { port: 0, probes: { port: 0 } },
+      leaderElection: { name: 'logged', namespace: 'default', retryPeriodMs: 100 },
+      logger,
+    });
+    await expect.poll(() => manager.leading()).toBe(true);
+    await manager.stop();
+    expect(lines.map(({ msg, controller: name, lease, workers }) => ({ msg, name, lease, workers }))).toEqual([
+      { msg: 'serving metrics and probes', name: undefined, lease: undefined, workers: undefined },
+      { msg: 'attempting to acquire leader lease', name: undefined, lease: 'default/logged', workers: undefined },
+      { msg: 'acquired leader lease', name: undefined, lease: 'default/logged', workers: undefined },
+      { msg: 'starting workers', name: 'logged', lease: undefined, workers: 2 },
+      { msg: 'stopped leading', name: undefined, lease: 'default/logged', workers: undefined },
+      { msg: 'stopped', name: undefined, lease: undefined, workers: undefined },
+    ]);
+    expect(lines[0]).toMatchObject({ level: 30, metricsUrl: manager.url(), probesUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
   });
 
   it('stops in-flight work within the shutdown timeout', async () => {

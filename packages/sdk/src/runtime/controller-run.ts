@@ -48,5 +48,6 @@ export function prepareRun<T extends KubeObject, I extends KubeObject, E>(
   const log = env.log.child({ controller: name });
   const ownWrites = new OwnWrites(env.kube.resource(resource));
   env.metrics.controllerStarted(name, options.concurrency ?? 1, () => queue.unfinishedWork());
+  log.info({ workers: options.concurrency ?? 1 }, 'starting workers');
   return { options, env, informer, queue, ownWrites, log };
 }

@@ -55,6 +55,7 @@ export type {
   OperatorRun,
   OperatorSettings,
 } from './operator-flags.js';
+export { isMainModule } from './main-module.js';
 export { parseBindAddress } from './bind-address.js';
 export type { BindAddressError, ListenAddress } from './bind-address.js';
 export { withFinalizer } from './finalizer.js';

@@ -1,6 +1,8 @@
 /**
  * The manager runs controllers on shared informers, under one leader election, with one
- * HTTP endpoint and one logger, and shuts them down cleanly.
+ * HTTP endpoint and one logger, and shuts them down cleanly. At `info` it logs what
+ * controller-runtime's manager does: where it serves, the Lease it campaigns for and when it
+ * leads, each controller's workers starting, and its stop.
  */
 import { setMaxListeners } from 'node:events';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -144,7 +146,11 @@ async function runManager(parts: ManagerParts, signal: AbortSignal): Promise<voi
   signal.addEventListener('abort', onSignal, { once: true });
   const unobserve = parts.kube.observeRequests?.(parts.metrics.restClient.observe);
   try {
-    if (options.http) state.endpoint = await startEndpoint(parts, options.http); // an address in use rejects start(), cleaned up
+    if (options.http) {
+      state.endpoint = await startEndpoint(parts, options.http); // an address in use rejects start(), cleaned up
+      const { url, probesUrl } = state.endpoint;
+      parts.log.info({ metricsUrl: options.http.port === false ? undefined : url, probesUrl }, 'serving metrics and probes');
+    }
     await lead(parts);
   } finally {
     unobserve?.();
@@ -153,6 +159,7 @@ async function runManager(parts: ManagerParts, signal: AbortSignal): Promise<voi
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     await state.endpoint?.close();
+    parts.log.info('stopped');
   }
 }
 
@@ -179,9 +186,12 @@ async function lead(parts: ManagerParts): Promise<void> {
     return runControllers(parts, lifetime.signal);
   }
   metrics.leader.set({ name: election.name }, 0);
+  const lease = `${election.namespace}/${election.name}`;
+  parts.log.info({ lease }, 'attempting to acquire leader lease');
   const onChange = (now: boolean) => {
     state.leading = now;
     metrics.leader.set({ name: election.name }, now ? 1 : 0);
+    parts.log.info({ lease }, now ? 'acquired leader lease' : 'stopped leading');
     election.onChange?.(now);
   };
   await runLeaderElection(kube, { ...election, onChange }, lifetime.signal, (signal) => runControllers(parts, signal));
