@@ -2,7 +2,7 @@
 /** aws-operator: against your cluster and AWS account, or `--embedded` on in-process fakes. */
 import { writeFileSync } from 'node:fs';
 import { ClusterResource, type Cluster } from '@kubeception/sdk';
-import { deployedManagerOptions, runOperatorCommand, type OperatorRun, type OperatorSettings } from '@kubeception/sdk/runtime';
+import { deployedManagerOptions, isMainModule, runOperatorCommand, type OperatorRun, type OperatorSettings } from '@kubeception/sdk/runtime';
 import vault from 'node-vault';
 import { pino, type Logger } from 'pino';
 import { startEmbeddedAws, type EmbeddedAws } from './embedded.js';
@@ -120,6 +120,6 @@ function phaseLine(cluster: Cluster | undefined): string {
   return `${cluster?.status?.phase ?? 'Pending'}${pending.length ? ` (${pending.join('; ')})` : ''}`;
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+if (isMainModule(import.meta.url)) {
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { CERT_OPERATOR, createCertOperator } from '@kubeception/pki-vault';
 import { CertificateResource, isTrue } from '@kubeception/sdk';
-import { deployedManagerOptions, runOperatorCommand, type OperatorRun } from '@kubeception/sdk/runtime';
+import { deployedManagerOptions, isMainModule, runOperatorCommand, type OperatorRun } from '@kubeception/sdk/runtime';
 import vault from 'node-vault';
 import { pino, type Logger } from 'pino';
 import { startEmbedded, type Embedded } from './embedded.js';
@@ -102,6 +102,6 @@ async function followCertificates(world: Embedded, { once, out, running }: { rea
   }
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+if (isMainModule(import.meta.url)) {
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,0 +1,3 @@
+import { operatorBuild } from '../../tsup.operator.js';
+
+export default operatorBuild();
