@@ -1,6 +1,6 @@
 /** The command line and environment of the kvm-operator, parsed and checked once. */
 import { operatorUsage, parseOperatorArgs, type OperatorRun, type OperatorSettings } from '@kubeception/sdk/runtime';
-import { err, ok, type Result } from 'neverthrow';
+import { err, ok, Result } from 'neverthrow';
 
 /** The command line: the shared operator flags (`--log-level`, `--metrics-bind-address`, …) and these. */
 export const COMMAND = {
@@ -36,6 +36,12 @@ simulator and an in-memory flannel store in-process, with the sample KVM Cluster
       help: 'also run the CertificateAuthority and Certificate controllers\n(instead of the cert-operator) on Vault at --vault-addr with $VAULT_TOKEN',
     },
     'vault-addr': { type: 'string', arg: 'url', env: 'VAULT_ADDR', help: 'Vault, with --with-pki' },
+    'guest-api-dial': {
+      type: 'string',
+      arg: 'host:port',
+      env: 'GUEST_API_DIAL',
+      help: "dial every guest's API server at this address (an ingress controller's TLS\npassthrough, a tunnel) instead of its endpoint; the server certificate is\nstill verified against the endpoint's host name",
+    },
   },
   environment: { VAULT_TOKEN: 'the Vault token of --with-pki (never a flag, which ps would show)' },
 } as const;
@@ -52,6 +58,12 @@ export interface FlannelEtcdConfig {
   readonly tlsSecret?: string;
 }
 
+/** Where to dial a guest's API server. */
+export interface DialAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
 /** What to run. */
 export type Config =
   | { readonly mode: 'help' }
@@ -64,15 +76,58 @@ export type Config =
       readonly flannel: FlannelEtcdConfig;
       /** With `--with-pki`. The token comes from the environment only: never from a flag, which `ps` would show. */
       readonly vault?: { readonly addr: string; readonly token: string };
+      /** With `--guest-api-dial`: every guest's API server is dialled here instead of at its endpoint. */
+      readonly guestApiDial?: DialAddress;
     };
 
 const optional = <K extends string>(key: K, value: string | undefined): { [P in K]?: string } => (value ? ({ [key]: value } as { [P in K]: string }) : {});
+
+/**
+ * Parses a dial address: `host:port` or `[v6]:port`, the port from 1 to 65535; `err` is a message
+ * for the user.
+ */
+export function parseDialAddress(flag: string, value: string): Result<DialAddress, string> {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]/@]+)):(\d{1,5})$/.exec(value);
+  const port = Number(match?.[3]);
+  if (!match || port < 1 || port > 65_535) return err(`--${flag} must be host:port (or [v6]:port) with a port from 1 to 65535, not ${JSON.stringify(value)}`);
+  return ok({ host: match[1] ?? match[2] ?? '', port });
+}
 
 /** Parses flags (the environment fills what they leave out); `err` is a message for the user. */
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Result<Config, string> {
   return parseOperatorArgs(COMMAND, argv, env)
     .mapErr((error) => error.message)
     .andThen((parsed) => (parsed.kind === 'help' ? ok({ mode: 'help' as const }) : configOf(parsed, env)));
+}
+
+/** The values of the command line's own flags. */
+type Values = OperatorRun<typeof COMMAND.flags>['values'];
+
+/** The host flannel etcd of the flags, checked. */
+function flannelOf(values: Values): Result<FlannelEtcdConfig, string> {
+  const endpoints = (values['flannel-etcd-endpoints'] ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  if (endpoints.length === 0) return err('the host flannel etcd is needed: --flannel-etcd-endpoints or $FLANNEL_ETCD_ENDPOINTS (or use --embedded)');
+  const { 'flannel-etcd-cert-file': certFile, 'flannel-etcd-key-file': keyFile, 'flannel-etcd-ca-file': caFile } = values;
+  if ((certFile === undefined) !== (keyFile === undefined)) return err('--flannel-etcd-cert-file and --flannel-etcd-key-file go together');
+  if (certFile !== undefined && caFile === undefined) return err('a flannel etcd client certificate needs the CA too: --flannel-etcd-ca-file');
+  return ok({
+    endpoints,
+    ...optional('caFile', caFile),
+    ...optional('certFile', certFile),
+    ...optional('keyFile', keyFile),
+    ...optional('tlsSecret', values['flannel-etcd-tls-secret']),
+  });
+}
+
+/** Vault of `--with-pki`, checked; `undefined` without it. */
+function vaultOf(values: Values, env: NodeJS.ProcessEnv): Result<{ readonly addr: string; readonly token: string } | undefined, string> {
+  if (!values['with-pki']) return ok(undefined);
+  const addr = values['vault-addr'];
+  const token = env.VAULT_TOKEN;
+  return addr && token ? ok({ addr, token }) : err('--with-pki needs Vault: --vault-addr or $VAULT_ADDR, and $VAULT_TOKEN');
 }
 
 /** What a run of the command line runs, checked. */
@@ -83,36 +138,17 @@ function configOf({ settings, values }: OperatorRun<typeof COMMAND.flags>, env: 
     return ok({ mode: 'embedded', once: values.once ?? false, timeoutMs: seconds * 1000, settings });
   }
   if (values.once || values.timeout) return err('--once and --timeout go with --embedded');
-
-  const endpoints = (values['flannel-etcd-endpoints'] ?? '')
-    .split(',')
-    .map((e) => e.trim())
-    .filter((e) => e !== '');
-  if (endpoints.length === 0) return err('the host flannel etcd is needed: --flannel-etcd-endpoints or $FLANNEL_ETCD_ENDPOINTS (or use --embedded)');
-  const { 'flannel-etcd-cert-file': certFile, 'flannel-etcd-key-file': keyFile, 'flannel-etcd-ca-file': caFile } = values;
-  if ((certFile === undefined) !== (keyFile === undefined)) return err('--flannel-etcd-cert-file and --flannel-etcd-key-file go together');
-  if (certFile !== undefined && caFile === undefined) return err('a flannel etcd client certificate needs the CA too: --flannel-etcd-ca-file');
-
-  let vault: { addr: string; token: string } | undefined;
-  if (values['with-pki']) {
-    const addr = values['vault-addr'];
-    const token = env.VAULT_TOKEN;
-    if (!addr || !token) return err('--with-pki needs Vault: --vault-addr or $VAULT_ADDR, and $VAULT_TOKEN');
-    vault = { addr, token };
-  }
+  const dial = values['guest-api-dial'];
   const namespace = values.namespace ?? 'kubeception';
-  return ok({
-    mode: 'host',
-    settings,
-    namespace,
-    ledgerNamespace: values['ledger-namespace'] ?? namespace,
-    flannel: {
-      endpoints,
-      ...optional('caFile', caFile),
-      ...optional('certFile', certFile),
-      ...optional('keyFile', keyFile),
-      ...optional('tlsSecret', values['flannel-etcd-tls-secret']),
-    },
-    ...(vault ? { vault } : {}),
-  });
+  return Result.combine([flannelOf(values), vaultOf(values, env), dial ? parseDialAddress('guest-api-dial', dial) : ok(undefined)]).map(
+    ([flannel, vault, guestApiDial]): Config => ({
+      mode: 'host',
+      settings,
+      namespace,
+      ledgerNamespace: values['ledger-namespace'] ?? namespace,
+      flannel,
+      ...(vault ? { vault } : {}),
+      ...(guestApiDial ? { guestApiDial } : {}),
+    }),
+  );
 }

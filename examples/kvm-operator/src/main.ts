@@ -4,9 +4,9 @@
  * `--embedded` on an in-process simulated host, fake Vault and VM simulator.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createEtcdNetworkStore } from '@kubeception/driver-kvm';
+import { adminCertificateConnector, createEtcdNetworkStore } from '@kubeception/driver-kvm';
 import { ClusterResource, type Cluster, type Persisted } from '@kubeception/sdk';
-import { deployedManagerOptions } from '@kubeception/sdk/runtime';
+import { deployedManagerOptions, isMainModule } from '@kubeception/sdk/runtime';
 import vault from 'node-vault';
 import { pino, type Logger } from 'pino';
 import { parseConfig, USAGE, type Config } from './config.js';
@@ -48,6 +48,8 @@ async function runOnHost(config: Extract<Config, { mode: 'host' }>, logger: Logg
     networkStore: store,
     flannel: { etcdEndpoints: flannel.endpoints, ...(flannel.tlsSecret ? { etcdTlsSecretName: flannel.tlsSecret } : {}) },
     ledgerNamespace: config.ledgerNamespace,
+    // every guest through one address (a TLS passthrough routing by server name), its certificate still checked for the endpoint's name
+    ...(config.guestApiDial ? { guest: adminCertificateConnector({ dial: () => config.guestApiDial }) } : {}),
     ...(config.vault ? { withPki: { vault: vault({ endpoint: config.vault.addr, token: config.vault.token, noCustomHTTPVerbs: true }) } } : {}),
     logger,
   });
@@ -122,6 +124,6 @@ function readyLines(world: EmbeddedKvm, cluster: Persisted<Cluster>): string[] {
   ];
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+if (isMainModule(import.meta.url)) {
   process.exitCode = await main(process.argv.slice(2));
 }

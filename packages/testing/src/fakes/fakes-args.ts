@@ -8,18 +8,26 @@ export const FAKES_USAGE = `Usage: kubeception-fakes [options]
 
 Serves the simulated host (a fake Kubernetes API server with nodes, scheduler, kubelet and
 workload controllers, and the VM simulator), a fake Vault and a fake EC2 until SIGTERM or
-SIGINT, and writes what an operator needs to reach them. Prints one JSON line on stdout when
-ready: {"ready":true,"kube":…,"vault":…,"ec2":…,"kubeconfig":…,"env":…}; logs JSON on stderr.
+SIGINT, and writes what an operator needs to reach them. The VM simulator's guest API servers
+serve HTTPS with each Cluster's api certificate behind one TLS passthrough port, routed by the
+server name (SNI): a kvm-operator reaches them with --guest-api-dial=$GUEST_API_DIAL. Prints
+one JSON line on stdout when ready: {"ready":true,"kube":…,"vault":…,"ec2":…,"guestApi":…,
+"kubeconfig":…,"env":…} ("flannelEtcd" too with --flannel-etcd); logs JSON on stderr.
 
 Options:
   --dir <path>          where to write kubeconfig and env (KEY=value lines: KUBECONFIG,
                         POD_NAMESPACE, VAULT_ADDR, VAULT_TOKEN, AWS_ENDPOINT_URL_EC2,
-                        AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), both 0600
+                        AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, GUEST_API_DIAL,
+                        and FLANNEL_ETCD_ENDPOINTS with --flannel-etcd), both 0600
                         [.kubeception/fakes]
   --host <address>      the address the fakes listen on; only 127.0.0.1 for now [127.0.0.1]
   --kube-port <port>    the host's API server (HTTPS, a bearer token); 0 = a free port [0]
   --vault-port <port>   the fake Vault (HTTP) [0]
   --ec2-port <port>     the fake EC2 (HTTP) [0]
+  --guest-api-port <port>
+                        the guest API servers' TLS passthrough (with the VM simulator) [0]
+  --flannel-etcd        also run a real etcd (the etcd binary on PATH) on free ports for the
+                        kvm-operator's flannel store, stopped with the fakes [off]
   --nodes <n>           simulated host nodes, all labelled kubeception.io/vm-host=true [4]
   --namespace <ns>      the operators' namespace, created at start (POD_NAMESPACE) [kubeception]
   --no-crds             do not install the Kubeception CRDs (installed by default)
@@ -55,6 +63,8 @@ const OPTIONS = {
   'kube-port': PORT_OPTION,
   'vault-port': PORT_OPTION,
   'ec2-port': PORT_OPTION,
+  'guest-api-port': PORT_OPTION,
+  'flannel-etcd': { type: 'boolean', default: false },
   nodes: { type: 'string', default: '4' },
   namespace: { type: 'string', default: 'kubeception' },
   crds: { type: 'boolean', default: true },
@@ -100,12 +110,23 @@ export function parseFakesArgs(argv: readonly string[], env: Readonly<Record<str
     port('kube-port', values['kube-port']),
     port('vault-port', values['vault-port']),
     port('ec2-port', values['ec2-port']),
+    port('guest-api-port', values['guest-api-port']),
     integer('nodes', values.nodes, 0, 1000),
     logLevel(values['log-level'] ?? env.LOG_LEVEL ?? 'info'),
-  ]).map(([, kubePort, vaultPort, ec2Port, nodes, level]) => ({
+  ]).map(([, kubePort, vaultPort, ec2Port, guestApiPort, nodes, level]) => ({
     mode: 'serve' as const,
     dir: values.dir,
     logLevel: level as FakesLogLevel,
-    serve: { kubePort, vaultPort, ec2Port, nodes, crds: values.crds, vms: values.vms, operatorNamespace: namespace },
+    serve: {
+      kubePort,
+      vaultPort,
+      ec2Port,
+      guestApiPort,
+      nodes,
+      crds: values.crds,
+      vms: values.vms,
+      flannelEtcd: values['flannel-etcd'],
+      operatorNamespace: namespace,
+    },
   }));
 }

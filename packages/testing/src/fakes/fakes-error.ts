@@ -1,7 +1,7 @@
 /** What can go wrong serving the fakes with `serveFakes` or writing their files. */
 import type { FakesUrls } from './fakes-urls.js';
 
-/** A fake `serveFakes` serves on a port of its own: a key of its URLs (`kube`, `vault`, `ec2`). */
+/** A part `serveFakes` serves on a port of its own: a key of its URLs (`kube`, `vault`, `ec2`, `guestApi`, `flannelEtcd`). */
 export type FakeService = keyof FakesUrls;
 
 /** The kinds of {@link FakesError}. */

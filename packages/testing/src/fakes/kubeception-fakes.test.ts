@@ -25,6 +25,7 @@ interface ReadyLine {
   readonly kube: string;
   readonly vault: string;
   readonly ec2: string;
+  readonly guestApi: string;
   readonly kubeconfig: string;
   readonly env: string;
 }
@@ -97,6 +98,7 @@ describe('kubeception-fakes, a process of its own', () => {
       kube: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/),
       vault: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       ec2: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      guestApi: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/),
       kubeconfig: join(dir, 'kubeconfig'),
       env: join(dir, 'env'),
     });
@@ -109,6 +111,7 @@ describe('kubeception-fakes, a process of its own', () => {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'kubeception-fakes',
+      GUEST_API_DIAL: new URL(ready.guestApi).host,
     });
     for (const path of [ready.kubeconfig, ready.env]) expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readFileSync(ready.kubeconfig, 'utf8')).toContain(`server: ${ready.kube}`);
@@ -173,7 +176,7 @@ describe('kubeception-fakes, a process of its own', () => {
     const started = Date.now();
     expect(await fakes.exit).toBe(0);
     expect(Date.now() - started).toBeLessThan(5_000);
-    for (const url of [ready.kube, ready.vault, ready.ec2]) expect(await listening(url)).toBe(false);
+    for (const url of [ready.kube, ready.vault, ready.ec2, ready.guestApi]) expect(await listening(url)).toBe(false);
     expect(fakes.logs().map((l) => l.msg)).toEqual(expect.arrayContaining(['stopping the fakes', 'stopped']));
   });
 });

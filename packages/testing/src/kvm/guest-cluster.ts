@@ -3,6 +3,7 @@
  * `startFakeKube()`, a client, and informers on its Nodes and Pods, plus a check that those
  * informers have seen everything that matters, cheap enough for a thousand guests at once.
  */
+import { X509Certificate } from 'node:crypto';
 import { NodeResource, PodResource, type KubeClient, type Node, type Pod } from '@kubeception/sdk/kube';
 import { InformerCache, objectKey, type Informer, type InformerEvent, type Store } from '@kubeception/sdk/runtime';
 import type { KubeObject } from '@kubeception/sdk';
@@ -49,7 +50,13 @@ export class GuestCluster {
     readonly nodes: Informer<Node>,
     readonly pods: Informer<Pod>,
     private readonly lifetime: AbortController,
+    private readonly serving: X509Certificate | undefined,
   ) {}
+
+  /** Whether the server's certificate is for `serverName` (as a TLS client checks it: its DNS names, wildcards); never for a plain-HTTP guest. */
+  serves(serverName: string): boolean {
+    return this.serving?.checkHost(serverName) !== undefined;
+  }
 
   /** Starts the server and its informers; resolves once they have synced. */
   static async start(name: string, namespace: string, options: GuestOptions): Promise<GuestCluster> {
@@ -63,7 +70,7 @@ export class GuestCluster {
     nodes.subscribe((e) => options.listener.onNode(name, e));
     pods.subscribe((e) => options.listener.onPod(name, e));
     await Promise.all([nodes.synced(), pods.synced()]);
-    return new GuestCluster(name, kube, client, nodes, pods, lifetime);
+    return new GuestCluster(name, kube, client, nodes, pods, lifetime, tls ? new X509Certificate(tls.certificate) : undefined);
   }
 
   /** Notes a Node or Pod the simulator wrote, so `caughtUp` waits until that informer has it. */

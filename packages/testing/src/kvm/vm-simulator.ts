@@ -78,8 +78,9 @@ export interface VmSimulatorOptions {
    * Guest API servers serve HTTPS with the cluster's `api` certificate (from the `<cluster>-api`
    * Secret the driver copies into the host namespace, which the VMs mount) and authenticate
    * clients by certificates of the cluster's CA, as a guest's kube-apiserver does: reach them with
-   * the driver's `adminCertificateConnector({ dial: (t) => vms.guestAddress(t.name) })`, not with
-   * `connector()`. @default false (plain HTTP, credentials not checked)
+   * the driver's `adminCertificateConnector({ dial: (t) => vms.guestAddress(clusterId(t)) })`, or
+   * through a TLS passthrough routing by {@link VmSimulator.guestAddressByServerName} (as
+   * `serveFakes` does), not with `connector()`. @default false (plain HTTP, credentials not checked)
    */
   readonly guestTls?: boolean;
   /** Nodes reconciled at once. @default 8 */
@@ -101,6 +102,13 @@ export interface VmSimulator {
   connector(): (target: { readonly name: string; readonly namespace: string; readonly admin?: object }) => KubeClient | undefined;
   /** Where a guest's API server listens (127.0.0.1 and its port), once started. */
   guestAddress(cluster: string): { readonly host: string; readonly port: number } | undefined;
+  /**
+   * With `guestTls`: where the guest API server whose certificate is for `serverName` listens (the
+   * cluster's `api` certificate: its API domain, as a TLS client matches names), as an ingress
+   * controller's TLS passthrough routes by the server name. `undefined` when no running guest
+   * serves that name, or more than one does (`kubernetes.default`, or two Clusters with one domain).
+   */
+  guestAddressByServerName(serverName: string): { readonly host: string; readonly port: number } | undefined;
   /** The API server of a guest cluster, once started (its faults and request log included). */
   guest(cluster: string): FakeKube | undefined;
   /** Clusters whose guest API server runs. */
@@ -195,6 +203,10 @@ function vmSimulator({ host, cache, guests, addresses, history, loop, failures, 
     connector: () => guestConnector(guests),
     guest: (cluster) => guests.get(cluster)?.kube,
     guestAddress: (cluster) => addressOf(guests.get(cluster)?.kube.url),
+    guestAddressByServerName: (serverName) => {
+      const serving = guests.all().filter((g) => g.serves(serverName));
+      return serving.length === 1 ? addressOf(serving[0]?.kube.url) : undefined;
+    },
     clusters: () => guests.all().map((g) => g.name),
     addressOf: (cluster, node) => addresses.peek(cluster, node),
     history: () => [...history],
