@@ -9,34 +9,17 @@ import { createController, done, type Controller, type Manager } from '@kubecept
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type RuntimeHarness } from './harness.js';
+import { parseSamples, sumOf, type Sample } from './metric-samples.js';
 
 let h: RuntimeHarness;
 beforeEach(async () => (h = await startHarness()));
 afterEach(() => h.stop());
 
-/** One sample of the text format. */
-interface Sample {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly value: number;
-}
-
 /** The samples of `/metrics` of `manager`. */
-async function scrape(manager: Manager): Promise<Sample[]> {
-  const text = await (await fetch(`${manager.url() as string}/metrics`)).text();
-  return text.split('\n').flatMap((line) => {
-    const match = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (match === null) return [];
-    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]));
-    return [{ name: match[1] as string, labels, value: Number(match[3]) }];
-  });
-}
+const scrape = async (manager: Manager): Promise<Sample[]> => parseSamples(await (await fetch(`${manager.url() as string}/metrics`)).text());
 
 /** The sum of the samples of `name` whose labels include `labels` (undefined when there are none). */
-async function metric(manager: Manager, name: string, labels: Readonly<Record<string, string>> = {}): Promise<number | undefined> {
-  const matching = (await scrape(manager)).filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
-  return matching.length === 0 ? undefined : matching.reduce((sum, s) => sum + s.value, 0);
-}
+const metric = async (manager: Manager, name: string, labels: Readonly<Record<string, string>> = {}) => sumOf(await scrape(manager), name, labels);
 
 const get = async (url: string) => (await fetch(url)).status;
 const createConfigMap = (name: string) => h.kube.resource(ConfigMapResource).create({ metadata: { name, namespace: 'default' } });
