@@ -1,11 +1,12 @@
 /**
  * `--embedded`: a simulated host (API server, nodes labelled as VM hosts, scheduler, kubelet,
  * workload controllers), a fake Vault, the VM simulator (VM addresses, one guest API server per
- * guest cluster) and an in-memory flannel store, all in-process, with the sample KVM Cluster.
+ * guest cluster, on HTTPS as a guest's kube-apiserver) and an in-memory flannel store, all
+ * in-process, with the sample KVM Cluster.
  */
 import { readFileSync } from 'node:fs';
-import { createMemoryNetworkStore, provider as kvm, type MemoryNetworkStore } from '@kubeception/driver-kvm';
-import { ClusterResource, kubeceptionCrds, type ClusterInput } from '@kubeception/sdk';
+import { adminCertificateConnector, createMemoryNetworkStore, provider as kvm, type MemoryNetworkStore } from '@kubeception/driver-kvm';
+import { ClusterResource, clusterId, kubeceptionCrds, type ClusterInput } from '@kubeception/sdk';
 import { createKubeClient, NamespaceResource, type KubeClient, type KubeError } from '@kubeception/sdk/kube';
 import { startFakeVault, startSimulatedHost, startVmSimulator, type SimulatedHost, type StartedFakeVault, type VmSimulator } from '@kubeception/testing';
 import vault from 'node-vault';
@@ -62,7 +63,8 @@ export async function startEmbeddedKvm(options: EmbeddedKvmOptions = {}): Promis
   // a guest powers off on its ACPI shutdown in moments, not in the VM pod's 120 s grace period
   const host = await startSimulatedHost({ crds: kubeceptionCrds({ providers: [kvm] }), nodes, kubelet: { stopDelayMs: 200 } });
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
-  const vms = await startVmSimulator(host);
+  // guest API servers on HTTPS with each cluster's api certificate, checking client certificates
+  const vms = await startVmSimulator(host, { guestTls: true });
   const store = createMemoryNetworkStore();
   const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
   await kube
@@ -76,7 +78,9 @@ export async function startEmbeddedKvm(options: EmbeddedKvmOptions = {}): Promis
       .create(sample)
       .match((c) => c, fatal('create the sample Cluster'));
   }
-  const guest = vms.connector();
+  // as in production: the admin certificate, the guest's certificate verified for the API domain,
+  // dialing where the simulator's server listens (the endpoint's name does not resolve here)
+  const guest = adminCertificateConnector({ dial: (target) => vms.guestAddress(clusterId(target)) });
   const vaultClient = vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true });
   return {
     host,

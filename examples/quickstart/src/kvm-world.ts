@@ -1,12 +1,19 @@
 /**
  * The in-process world of the quick start: a simulated host whose nodes are VM hosts (fake API
  * server with the Kubeception CRDs, scheduler, kubelet, workload controllers), a fake Vault, the
- * VM simulator, an in-memory flannel store, and the operators in one SDK manager: driver-kvm's
+ * VM simulator (its guest API servers on HTTPS, as a guest's kube-apiserver: what the guest
+ * kubeconfig Secret reaches), an in-memory flannel store, and the operators in one SDK manager: driver-kvm's
  * `createKvmOperator` (the Cluster controller with the KVM driver) with the CertificateAuthority
  * and Certificate controllers of pki-vault (what `examples/kvm-operator` runs with `--with-pki`).
  */
-import { createKvmOperator, createMemoryNetworkStore, provider as kvmProvider, type KvmOperatorOptions } from '@kubeception/driver-kvm';
-import { kubeceptionCrds, Label } from '@kubeception/sdk';
+import {
+  adminCertificateConnector,
+  createKvmOperator,
+  createMemoryNetworkStore,
+  provider as kvmProvider,
+  type KvmOperatorOptions,
+} from '@kubeception/driver-kvm';
+import { clusterId, kubeceptionCrds, Label } from '@kubeception/sdk';
 import { createKubeClient, isNotFound, NamespaceResource, PodResource, type KubeClient } from '@kubeception/sdk/kube';
 import { startFakeVault, startSimulatedHost, startVmSimulator, type VmSimulator } from '@kubeception/testing';
 import { startOperators } from './operators.js';
@@ -31,7 +38,10 @@ export async function startKvmWorld(options: WorldOptions): Promise<World> {
     bearerToken: true,
   });
   const fakeVault = await startFakeVault({ maxLeaseTtl: '876000h', sealed: options.vaultSealed ?? false });
-  const vms = await startVmSimulator(host);
+  // the guests' API servers as a guest's kube-apiserver: HTTPS with the cluster's api certificate,
+  // clients authenticated by certificates of its CA (the admin certificate of the operator and of
+  // the guest kubeconfig Secret)
+  const vms = await startVmSimulator(host, { guestTls: true });
   const kube = createKubeClient({ kubeConfig: host.kubeConfig, qps: 0 });
   await createOperatorNamespace(kube);
   const operators = startOperators({ kubeConfig: host.kubeConfig, vault: fakeVault, logger: options.logger }, (common) =>
@@ -42,6 +52,7 @@ export async function startKvmWorld(options: WorldOptions): Promise<World> {
     kubeconfigYaml: host.kubeconfigYaml,
     description: `simulated host ${host.kube.url} (${hosts} VM hosts), fake Vault ${fakeVault.url}, VM simulator, operators running`,
     machines: (cluster) => machinesOf(kube, cluster),
+    guestApi: (cluster) => vms.guestAddress(idOf(cluster)),
     cleanedUp: async (cluster) => !fakeVault.state.mounts().includes(pkiMount(cluster)) && (await namespaceGone(kube, idOf(cluster))),
     stop: async () => {
       await operators.stop();
@@ -77,7 +88,9 @@ function kvmOptions(vms: VmSimulator) {
     // what flanneld would be told; nothing dials it here (the memory store stands in for etcd)
     flannel: { etcdEndpoints: [`http://flannel-etcd.${OPERATOR_NAMESPACE}.svc:2379`] },
     ledgerNamespace: OPERATOR_NAMESPACE,
-    guest: vms.connector(),
+    // as a real operator reaches a guest: with the admin certificate, verifying the guest's
+    // certificate for the API domain, dialing where the simulator's server listens
+    guest: adminCertificateConnector({ dial: (target) => vms.guestAddress(clusterId(target)) }),
     recheckMs: 200,
     drainTimeoutMs: 30_000,
   } satisfies Partial<KvmOperatorOptions>;

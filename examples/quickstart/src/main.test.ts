@@ -1,16 +1,18 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { ClusterResource } from '@kubeception/sdk';
 import { createKubeClient, kubeConfigFromCertificate } from '@kubeception/sdk/kube';
+import { systemTestGate } from '@kubeception/testing';
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { main } from './main.js';
 import { parseOptions, type QuickstartOptions } from './options.js';
 import { runQuickstart } from './quickstart.js';
+import { findRepoRoot } from './repo-root.js';
 
 const ANSI = new RegExp(String.raw`\u001b\[[0-9;]*m`, 'g');
 
@@ -34,6 +36,18 @@ function tempKubeconfig() {
   return join(dir, 'kubeconfig');
 }
 
+/** The real kubectl (and bash to run the printed commands): skipped without them, failed in CI (KUBECEPTION_SYSTEM_TESTS=required). */
+const kubectl = systemTestGate(['kubectl', 'bash']);
+
+/** Runs a command line with bash at the repository root, where the printed commands run. */
+function bash(line: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) =>
+    execFile('bash', ['-c', line], { cwd: findRepoRoot(fileURLToPath(new URL('.', import.meta.url))), timeout: 30_000 }, (error, stdout, stderr) =>
+      done({ code: typeof error?.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr }),
+    ),
+  );
+}
+
 const once: QuickstartOptions = { provider: 'kvm', clusters: 1, once: true, timeoutSeconds: 60, verbose: false };
 const nodeLines = (lines: string[]) => lines.filter((l) => /^ {4}demo-(master|default)-\d+\s+(master|worker)\s+\d+\.\d+\.\d+\.\d+\s+on host-\d$/.test(l));
 
@@ -41,6 +55,7 @@ describe('quickstart', () => {
   it('--once: brings the sample KVM Cluster to Ready and prints the summary', async () => {
     const out = capture();
     const kubeconfigPath = tempKubeconfig();
+    chmodSync(dirname(kubeconfigPath), 0o755); // as a folder that existed before
     expect(await runQuickstart(once, { output: out.output, kubeconfigPath })).toBe(0);
     const lines = out.lines();
     expect(lines).toContainEqual(expect.stringMatching(/^✔ certificates issued: 7\/7 \(\d+\.\d s\)$/));
@@ -52,12 +67,18 @@ describe('quickstart', () => {
     expect(lines.filter((l) => /^ {4}demo-[a-z-]+ +expires \d{4}-\d\d-\d\dT/.test(l))).toHaveLength(7);
     expect(lines).toContain('  network: flannel 10.64.0.0/24 VNI 1, pods 10.2.0.0/16');
     expect(lines).toContain(`  kubectl --kubeconfig ${kubeconfigPath} get kc,kca,kcert,pods -A`);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^guest kubeconfig of default\/demo: Secret default\/demo-kubeconfig; its API server \(api\.demo\.k8s\.example\.com\) listens on 127\.0\.0\.1:\d+$/,
+      ),
+    );
     // HTTPS, a token, readable by its owner only
     const kubeconfig = readFileSync(kubeconfigPath, 'utf8');
     expect(kubeconfig).toMatch(/server: https:\/\/127\.0\.0\.1:\d+/);
     expect(kubeconfig).toMatch(/certificate-authority-data: /);
     expect(kubeconfig).toMatch(/token: [A-Za-z0-9_-]{32}/);
     expect(statSync(kubeconfigPath).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(kubeconfigPath)).mode & 0o777).toBe(0o700); // the guest kubeconfigs go there too
   });
 
   it('--workers 3 gives 4 nodes; --clusters 2 follows demo and demo-2', async () => {
@@ -88,6 +109,37 @@ describe('quickstart', () => {
     stop.abort();
     expect(await run).toBe(0);
   });
+
+  it.skipIf(!kubectl.run)(
+    kubectl.run
+      ? 'the printed commands list the guest’s Nodes with the real kubectl, through the guest kubeconfig Secret'
+      : `kubectl get nodes on the guest (skipped: ${kubectl.why})`,
+    async () => {
+      const out = capture();
+      const kubeconfigPath = tempKubeconfig();
+      const stop = new AbortController();
+      const run = runQuickstart({ ...once, once: false }, { output: out.output, kubeconfigPath, signal: stop.signal });
+      await expect.poll(() => out.text(), { timeout: 30_000, interval: 100 }).toContain('Ctrl-C to stop');
+      const lines = out.lines();
+      const at = lines.findIndex((l) => l.startsWith('guest kubeconfig of default/demo: '));
+      const [print, get] = lines.slice(at + 1, at + 3).map((l) => l.trim());
+      const guestKubeconfig = join(dirname(kubeconfigPath), 'demo.kubeconfig');
+      expect(print).toBe(`npx kubeception kubeconfig --kubeconfig ${kubeconfigPath} default/demo > ${guestKubeconfig}`);
+      expect(get).toMatch(
+        new RegExp(
+          `^kubectl --kubeconfig ${guestKubeconfig} --server https://127\\.0\\.0\\.1:\\d+ --tls-server-name api\\.demo\\.k8s\\.example\\.com get nodes$`,
+        ),
+      );
+      const listed = await bash(`${print} && ${get}`);
+      expect(listed).toMatchObject({ code: 0, stderr: '' });
+      const table = listed.stdout.trimEnd().split('\n');
+      expect(table[0]).toMatch(/^NAME\s/);
+      expect(table.slice(1).map((row) => row.split(/\s+/)[0])).toEqual(['demo-default-0', 'demo-default-1', 'demo-master-0']);
+      stop.abort();
+      expect(await run).toBe(0);
+    },
+    60_000,
+  );
 
   it('--provider aws: the sample AWS Cluster on the fake EC2; deleting it terminates its EC2 resources', async () => {
     const out = capture();

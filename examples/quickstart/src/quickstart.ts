@@ -12,7 +12,7 @@ import { PROVIDERS } from './providers.js';
 import { expectedNodes, sampleClusters } from './sample.js';
 import { watchDeletions } from './deletions.js';
 import { defaultKubeconfigPath } from './repo-root.js';
-import { summaryLines } from './summary.js';
+import { guestKubeconfigLines, summaryLines } from './summary.js';
 import { taskList, type Context, type Followed, type Run } from './tasks.js';
 import { QUICKSTART_NAMESPACE, type World } from './world.js';
 
@@ -82,13 +82,19 @@ function startRun(options: QuickstartOptions, io: QuickstartIo): Run {
 /** Every Cluster Ready: the summary, the kubeconfig and, without `once`, the wait for deletions until the run is stopped. */
 async function finish(run: Run, io: QuickstartIo, world: World): Promise<void> {
   const { write, provider } = run;
+  const endpoints = new Map<string, string>();
   for (const cluster of run.followed) {
     const snapshot = await readSnapshot(world, cluster.name, run.namespace);
     for (const line of summaryLines(snapshot, cluster.readyInMs ?? Date.now() - cluster.createdAt, provider.network(snapshot))) write(line);
+    endpoints.set(cluster.name, snapshot.cluster?.status?.endpoint?.host ?? '?');
   }
   const kubeconfig = writeKubeconfig(world, io);
   write(`host kubeconfig: ${kubeconfig}`);
   write(`  kubectl --kubeconfig ${kubeconfig} get ${provider.kubectlKinds} -A`);
+  for (const [name, endpoint] of endpoints) {
+    const listens = world.guestApi?.(name);
+    if (listens) for (const line of guestKubeconfigLines({ namespace: run.namespace, name }, endpoint, listens, kubeconfig)) write(line);
+  }
   if (!run.options.once) {
     write('running; delete a Cluster with kubectl to see it cleaned up; Ctrl-C to stop');
     await watchDeletions(
@@ -102,8 +108,10 @@ async function finish(run: Run, io: QuickstartIo, world: World): Promise<void> {
 function writeKubeconfig(world: World, io: QuickstartIo): string {
   const path = io.kubeconfigPath ?? defaultKubeconfigPath();
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  // it holds the API server's token: readable by its owner only, also when it existed before
+  // it holds the API server's token: readable by its owner only, also when it existed before; and
+  // so is its folder, where the summary has the guest kubeconfigs (admin keys) written
   writeFileSync(path, world.kubeconfigYaml, { mode: 0o600 });
   chmodSync(path, 0o600);
+  chmodSync(dirname(path), 0o700);
   return io.kubeconfigShownAs ?? path;
 }

@@ -22,6 +22,11 @@ export interface World {
   readonly description: string;
   /** The machines of a Cluster's nodes. */
   machines(cluster: string): Promise<readonly Machine[]>;
+  /**
+   * Where the guest API server of a Cluster listens (127.0.0.1 and its port), when the world runs
+   * one (KVM: the VM simulator's, HTTPS with the cluster's api certificate).
+   */
+  guestApi?(cluster: string): { readonly host: string; readonly port: number } | undefined;
   /** What the provider built for a Cluster outside the API server (AWS: EC2 resources by type), if it tells. */
   infrastructure?(cluster: string): string;
   /** Whether everything a deleted Cluster had besides its objects (namespace, network, EC2 resources, Vault mount) is gone. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the CLI from source in a development checkout (through tsx, resolving sibling
 // packages to their sources), and from the built dist/ when installed from the registry.
-// Exit codes are the CLI's: 0 valid, 1 invalid, 2 usage or unreadable input.
+// Exit codes are the CLI's: 0 success, 1 invalid (or, for kubeconfig, failed), 2 usage or unreadable input.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -275,7 +275,7 @@ describe('kubeception: version, help and usage errors', () => {
   it('documents the exit codes in --help', async () => {
     const { code, out } = await run(['--help']);
     expect(code).toBe(0);
-    expect(out).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*invalid.*\n\s+2 .*usage error.*could not be read/);
+    expect(out).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*invalid.*\n\s+kubeconfig: no such Secret.*\n\s+2 .*usage error.*could not be read/);
   });
 
   it('prints usage for no command, and one-line errors for unknown commands and options', async () => {
@@ -285,6 +285,17 @@ describe('kubeception: version, help and usage errors', () => {
     const option = await run(['validate', '--frobnicate', 'x.yaml']);
     expect(option).toMatchObject({ code: 2, err: "error: Unknown option '--frobnicate' (see kubeception --help)\n" });
     expect(await run(['validate'])).toMatchObject({ code: 2, err: expect.stringContaining('validate needs at least one file') });
+  });
+
+  it.each([
+    [['kubeconfig'], 'kubeconfig takes one Cluster: <namespace>/<cluster>'],
+    [['kubeconfig', 'a', 'b'], 'kubeconfig takes one Cluster: <namespace>/<cluster>'],
+    [['kubeconfig', 'a/b/c'], 'kubeconfig takes <namespace>/<cluster> (got a/b/c)'],
+    [['kubeconfig', 'default/'], 'kubeconfig takes <namespace>/<cluster> (got default/)'],
+    [['kubeconfig', 'default/demo', '-o', 'json'], 'kubeconfig takes no --output'],
+    [['crds', '--kubeconfig', 'host.yaml'], '--kubeconfig applies to kubeconfig only'],
+  ])('kubeception %j is a usage error (exit 2): %s', async (args, message) => {
+    expect(await run(args)).toEqual({ code: 2, out: '', err: `error: ${message} (see kubeception --help)\n` });
   });
 });
 

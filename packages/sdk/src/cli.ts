@@ -1,12 +1,14 @@
 /**
  * The `kubeception` command: `kubeception crds` prints the CRDs, `kubeception validate`
- * checks YAML files of Kubeception objects. Built by tsup as `dist/cli.js`; the parts live
+ * checks YAML files of Kubeception objects, `kubeception kubeconfig` prints a Cluster's guest
+ * kubeconfig. Built by tsup as `dist/cli.js`; the parts live
  * in `src/cli/`.
  */
 import packageJson from '../package.json' with { type: 'json' };
 import { parseCommand, type Command, type ValidateCommand } from './cli/args.js';
 import { ExitCode } from './cli/exit-code.js';
 import { withDefaultIo, type CliIo } from './cli/io.js';
+import { printKubeconfig } from './cli/kubeconfig.js';
 import { printCrds } from './cli/print-crds.js';
 import { DEFAULT_PROVIDER_MODULES, loadProviders } from './cli/providers.js';
 import { OutputFormat, exitCodeOf, renderInputErrors, renderJson, renderText } from './cli/report.js';
@@ -30,6 +32,8 @@ Commands:
   crds [--summary]            print the Kubeception CRDs (multi-document YAML)
   validate <file|dir|->...    validate Cluster, CertificateAuthority and Certificate YAML;
                               a directory means its *.yaml and *.yml files, - standard input
+  kubeconfig <namespace>/<cluster>
+                              print the Cluster's guest kubeconfig (Secret <cluster>-kubeconfig)
 
 Options:
   -o, --output <format>       validate: text (default) or json;
@@ -37,6 +41,8 @@ Options:
   --provider <module>         driver module exporting \`provider\` (repeatable; a path such as
                               ./driver.mjs is relative to the working directory; default:
                               ${DEFAULT_PROVIDER_MODULES.join(', ')} when installed)
+  --kubeconfig <file>         kubeconfig: the host's kubeconfig (default: $KUBECONFIG,
+                              ~/.kube/config or in-cluster)
   --version                   print the version
   -h, --help                  show this help
 
@@ -44,8 +50,10 @@ Findings name the document: file#2 (Cluster default/demo) is the second document
 
 Exit codes:
   0  success; every document is valid
-  1  every input was read, and at least one document is invalid
-  2  usage error, or an input could not be read (missing file, bad YAML, provider module)
+  1  every input was read, and at least one document is invalid;
+     kubeconfig: no such Secret, not a guest kubeconfig, or an error of the host API
+  2  usage error, or an input could not be read (missing file, bad YAML, provider module,
+     a kubeconfig that does not load)
 `;
 
 /**
@@ -74,6 +82,7 @@ async function run(command: Command, io: CliIo): Promise<ExitCode> {
     io.stdout(command.name === 'help' ? USAGE : `${VERSION}\n`);
     return ExitCode.Ok;
   }
+  if (command.name === 'kubeconfig') return printKubeconfig(command, io);
   const modules = command.providers === undefined ? {} : { modules: command.providers };
   return loadProviders({ cwd: io.cwd, ...modules }).match(
     (providers) => (command.name === 'crds' ? printCrds({ providers, format: command.format, io }) : validate(command, providers, io)),

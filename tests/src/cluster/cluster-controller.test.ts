@@ -2,63 +2,29 @@
  * The provider-agnostic Cluster controller with a small sandbox driver, on the fake host with
  * the real PKI controllers and the fake Vault.
  */
-import { CertificateAuthorityResource, CertificateResource, ClusterResource, clusterId, isTrue, kubeceptionCrds, type Cluster } from '@kubeception/sdk';
-import { clusterPki, createClusterController } from '@kubeception/sdk/cluster';
-import { ConfigMapResource, createKubeClient } from '@kubeception/sdk/kube';
-import { createManager, type Manager } from '@kubeception/sdk/runtime';
-import { certOperatorControllers, createVaultPki } from '@kubeception/pki-vault';
-import { startFakeKube, startFakeVault, type FakeKube, type StartedFakeVault } from '@kubeception/testing';
-import vault from 'node-vault';
+import { CertificateAuthorityResource, CertificateResource, clusterId, isTrue } from '@kubeception/sdk';
+import { ConfigMapResource } from '@kubeception/sdk/kube';
+import type { FakeKube, StartedFakeVault } from '@kubeception/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandboxDriver, SANDBOX_TAKEN_ANNOTATION, type SandboxCalls } from './sandbox-driver.js';
+import { SANDBOX_TAKEN_ANNOTATION, type SandboxCalls } from './sandbox-driver.js';
+import { sandboxCluster as cluster, startSandboxWorld, type SandboxWorld } from './sandbox-world.js';
 
+let world: SandboxWorld;
 let fakeKube: FakeKube;
 let fakeVault: StartedFakeVault;
-let manager: Manager;
-const calls: SandboxCalls = { observe: 0, apply: 0, cleanup: 0 };
+let calls: SandboxCalls;
 const controllerName = 'sandbox-operator';
 
 beforeAll(async () => {
-  fakeKube = await startFakeKube({ crds: kubeceptionCrds() });
-  fakeVault = await startFakeVault({ maxLeaseTtl: '876000h' });
-  const pki = createVaultPki({ client: vault({ endpoint: fakeVault.url, token: fakeVault.rootToken, noCustomHTTPVerbs: true }) });
-  const operatorKube = createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0, retry: { maxAttempts: 1 } });
-  manager = createManager({
-    kube: operatorKube,
-    controllers: [
-      createClusterController({ driver: createSandboxDriver(operatorKube, calls), pki: clusterPki, name: controllerName }),
-      ...certOperatorControllers({ pki }),
-    ],
-    shutdownTimeoutMs: 2000,
-  });
-  void manager.start();
+  world = await startSandboxWorld(controllerName);
+  ({ fakeKube, fakeVault, calls } = world);
 });
-afterAll(async () => {
-  await manager.stop();
-  await fakeVault.close();
-  await fakeKube.stop();
-});
+afterAll(() => world.stop());
 
-const kube = () => createKubeClient({ kubeConfig: fakeKube.kubeConfig, qps: 0 });
-const clusters = () => kube().resource(ClusterResource);
-const get = async (name: string) =>
-  (await clusters().get(name, { namespace: 'default' }))._unsafeUnwrap() as unknown as Cluster & { metadata: { name: string } };
-const cluster = (name: string, extra: { podCIDR?: string; annotations?: Record<string, string> } = {}) => ({
-  apiVersion: 'kubeception.io/v1alpha1' as const,
-  kind: 'Cluster' as const,
-  metadata: { name, namespace: 'default', ...(extra.annotations ? { annotations: extra.annotations } : {}) },
-  spec: {
-    provider: { sandbox: { size: 1 } },
-    kubernetes: { version: '1.33.1' as const, api: { domain: `api.${name}.example.com` } },
-    ingress: { domain: `${name}.example.com` },
-    network: { podCIDR: extra.podCIDR ?? '10.2.0.0/16' },
-    masters: { cpus: 2, memory: '4Gi', disk: '20Gi' },
-  },
-});
-const makeReady = (name: string) =>
-  kube()
-    .resource(ConfigMapResource)
-    .patch(`${name}-infra`, { type: 'merge', body: { data: { ready: 'true' } } }, { namespace: 'default' });
+const kube = () => world.kube();
+const clusters = () => world.clusters();
+const get = (name: string) => world.get(name);
+const makeReady = (name: string) => world.makeReady(name);
 
 describe('Cluster controller', () => {
   it('goes Pending → Provisioning → Ready, with its PKI owned by the Cluster', async () => {
@@ -86,7 +52,7 @@ describe('Cluster controller', () => {
     })();
     (await clusters().create(cluster('one') as never))._unsafeUnwrap();
     await expect.poll(async () => (await get('one')).status?.phase, { timeout: 30_000 }).toBe('Provisioning');
-    (await makeReady('one'))._unsafeUnwrap();
+    await makeReady('one');
     await expect.poll(async () => (await get('one')).status?.phase, { timeout: 10_000 }).toBe('Ready');
     stop.abort();
     expect(phases).toEqual(['Pending', 'Provisioning', 'Ready']);

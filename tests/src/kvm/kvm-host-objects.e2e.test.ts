@@ -160,7 +160,10 @@ async function expectedObjects(cluster: Persisted<Cluster>): Promise<Expected[]>
   const slices = objects
     .filter((o) => o.kind === 'Service')
     .map((s) => ({ apiVersion: world.served.endpointSlice, kind: 'EndpointSlice', name: s.metadata?.name ?? '' }));
-  const sources = (await world.kube.resource(SecretResource).list({ namespace: 'default', labelSelector: `${Label.Cluster}=${NAME}` }))._unsafeUnwrap().items;
+  // the component certificates' Secrets (not the guest kubeconfig Secret, which stays with its Cluster)
+  const sources = (await world.kube.resource(SecretResource).list({ namespace: 'default', labelSelector: `${Label.Cluster}=${NAME}` }))
+    ._unsafeUnwrap()
+    .items.filter((s) => s.type === 'kubernetes.io/tls');
   const copies = [...sources.map((s) => s.metadata.name), FLANNEL_TLS_SECRET].map((name) => ({ apiVersion: 'v1', kind: 'Secret', name }));
   return [...objects.map((o) => ({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata?.name ?? '' })), ...slices, ...copies];
 }

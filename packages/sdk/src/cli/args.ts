@@ -19,8 +19,19 @@ export interface ValidateCommand {
   readonly providers?: readonly string[];
 }
 
+/** `kubeception kubeconfig [--kubeconfig <file>] <namespace>/<cluster>`. */
+export interface KubeconfigCommand {
+  readonly name: 'kubeconfig';
+  /** The Cluster's namespace; absent: the host kubeconfig's context's (or `default`). */
+  readonly namespace?: string;
+  /** The Cluster's name. */
+  readonly cluster: string;
+  /** The host's kubeconfig file (`--kubeconfig`); absent: `KUBECONFIG`, `~/.kube/config` or in-cluster. */
+  readonly kubeconfig?: string;
+}
+
 /** What the command line asks for. */
-export type Command = { readonly name: 'help' } | { readonly name: 'version' } | CrdsCommand | ValidateCommand;
+export type Command = { readonly name: 'help' } | { readonly name: 'version' } | CrdsCommand | ValidateCommand | KubeconfigCommand;
 
 /** A command line that does not parse; the CLI prints it with the usage and exits with 2. */
 export interface UsageError {
@@ -42,6 +53,7 @@ export function parseCommand(argv: readonly string[]): Result<Command, UsageErro
         provider: { type: 'string', multiple: true },
         output: { type: 'string', short: 'o' },
         summary: { type: 'boolean' },
+        kubeconfig: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -55,6 +67,8 @@ export function parseCommand(argv: readonly string[]): Result<Command, UsageErro
   if (values.version) return ok({ name: 'version' });
   const [command, ...paths] = positionals;
   const providers = values.provider === undefined ? {} : { providers: values.provider };
+  if (command === 'kubeconfig') return kubeconfigCommand(paths, values);
+  if (values.kubeconfig !== undefined) return usage('--kubeconfig applies to kubeconfig only');
   switch (command) {
     case undefined:
       return usage('missing command');
@@ -75,4 +89,21 @@ export function parseCommand(argv: readonly string[]): Result<Command, UsageErro
     default:
       return usage(`unknown command "${command}"`);
   }
+}
+
+/** `kubeconfig <namespace>/<cluster>` (or `<cluster>`, in the host kubeconfig's namespace). */
+function kubeconfigCommand(args: readonly string[], values: { readonly kubeconfig?: string; readonly [option: string]: unknown }): Result<Command, UsageError> {
+  const others = ['provider', 'output', 'summary'].filter((o) => values[o] !== undefined);
+  if (others.length > 0) return usage(`kubeconfig takes no --${others.join(', --')}`);
+  const [ref, ...rest] = args;
+  if (ref === undefined || rest.length > 0) return usage('kubeconfig takes one Cluster: <namespace>/<cluster>');
+  const parts = ref.split('/');
+  if (parts.length > 2 || parts.some((p) => p === '')) return usage(`kubeconfig takes <namespace>/<cluster> (got ${ref})`);
+  const [namespace, cluster] = parts.length === 2 ? parts : [undefined, parts[0]];
+  return ok({
+    name: 'kubeconfig',
+    cluster: cluster ?? '',
+    ...(namespace === undefined ? {} : { namespace }),
+    ...(values.kubeconfig === undefined ? {} : { kubeconfig: values.kubeconfig }),
+  });
 }

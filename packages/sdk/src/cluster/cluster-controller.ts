@@ -1,10 +1,11 @@
 /**
  * `createClusterController`: the provider-agnostic Cluster controller. It validates the
  * Cluster, ensures its PKI (CertificateAuthority and component Certificates, owned by the
- * Cluster) and waits for it, then runs the driver; on deletion it runs the driver's cleanup,
- * deletes the PKI and lets the Cluster go. See `contract.md`. Here: the wiring — validation, the
- * finalizer, the steps (`steps/preflight.ts`, `steps/pki.ts`, `steps/infrastructure.ts`) and
- * what queues a Cluster.
+ * Cluster) and waits for it, then runs the driver and writes the guest kubeconfig Secret; on
+ * deletion it runs the driver's cleanup, deletes the PKI and lets the Cluster go (the garbage
+ * collector takes the kubeconfig Secret). See `contract.md`. Here: the wiring — validation, the
+ * finalizer, the steps (`steps/preflight.ts`, `steps/pki.ts`, `steps/infrastructure.ts` with
+ * `steps/kubeconfig.ts`) and what queues a Cluster.
  */
 import { okAsync, type Result, type ResultAsync } from 'neverthrow';
 import { CertificateAuthorityResource } from '../models/certificate-authority.js';
@@ -22,6 +23,7 @@ import { invalidStatus } from './cluster-status.js';
 import type { ClusterDriver, DriverWatch } from './driver.js';
 import { writeStatus, type ClusterControllerError, type ClusterReconcileContext, type ClusterStepContext, type DesiredPki } from './steps/context.js';
 import { infrastructure, teardown } from './steps/infrastructure.js';
+import { clusterSecrets, kubeconfigWatch } from './steps/kubeconfig.js';
 import { ensurePki, removePki } from './steps/pki.js';
 import { preflight } from './steps/preflight.js';
 
@@ -45,8 +47,9 @@ export interface ClusterControllerOptions<S, P> {
 
 /**
  * The provider-agnostic Cluster controller: validates each Cluster of the driver's provider, ensures its PKI and
- * waits for it, runs the driver's `observe` and `apply` and writes status; on deletion runs `cleanup`, deletes
- * the PKI objects and removes its finalizer. See the driver contract, {@link ClusterDriver}.
+ * waits for it, runs the driver's `observe` and `apply`, writes the guest kubeconfig Secret `<cluster>-kubeconfig`
+ * (Cluster API's, see `GuestKubeconfig`) once there is an endpoint, and writes status; on deletion runs
+ * `cleanup`, deletes the PKI objects and removes its finalizer. See the driver contract, {@link ClusterDriver}.
  *
  * @example
  * ```ts
@@ -63,7 +66,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
   const model = createClusterModel({ providers: [driver.provider] });
   const fieldManager = options.name ?? `${driver.name}-operator`;
   const finalizer = options.finalizer ?? `kubeception.io/${driver.name}-operator`;
-  const step: ClusterStepContext<S, P> = { driver, pki: options.pki, fieldManager };
+  const step: ClusterStepContext<S, P> = { driver, pki: options.pki, fieldManager, secrets: clusterSecrets(options.namespace) };
   const pipeline = steps<Cluster, Cluster, ClusterControllerError>([
     { name: 'preflight', reconcile: (c, ctx) => preflight(step, c, ctx) },
     { name: 'certificates', reconcile: (c, ctx) => ensurePki(step, c, ctx), cleanup: (c, ctx) => removePki(step, c, ctx) },
@@ -82,7 +85,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     // the controller's own status and finalizer writes queue nothing: every pass ends in a wait
     // for an event of its PKI objects or the driver's watches, or a timer
     predicate: changedBeyondStatusOrFinalizer(finalizer),
-    watches: (driver.watches ?? []).map(clusterWatch),
+    watches: [...(driver.watches ?? []).map(clusterWatch), kubeconfigWatch(step.secrets)],
     ...(driver.events
       ? { sources: [(enqueue: (key: string) => void, signal: AbortSignal) => driver.events?.((ref) => enqueue(`${ref.namespace}/${ref.name}`), signal)] }
       : {}),

@@ -25,6 +25,16 @@ export function defaultKubeConfig(): KubeConfig {
   return config;
 }
 
+/**
+ * Loads the kubeconfig file at `path`, as `kubectl --kubeconfig` does (its current context).
+ * Throws when the file cannot be read or is not a kubeconfig, as {@link defaultKubeConfig} does.
+ */
+export function kubeConfigFromFile(path: string): KubeConfig {
+  const config = new KubeConfig();
+  config.loadFromFile(path);
+  return config;
+}
+
 /** How to reach an API server with a client certificate (e.g. a guest cluster's admin certificate). */
 export interface CertificateCredentials {
   /** `https://host:port` (or `http://` for local fakes). */

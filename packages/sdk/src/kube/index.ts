@@ -18,7 +18,7 @@
  */
 export { createKubeClient, evictionFor } from './client.js';
 export type { EvictOptions, KubeClient, KubeClientOptions } from './client.js';
-export { defaultKubeConfig, kubeConfigFromCertificate } from './api.js';
+export { defaultKubeConfig, kubeConfigFromCertificate, kubeConfigFromFile } from './api.js';
 export type { CertificateCredentials } from './api.js';
 export { PATCH_CONTENT_TYPE } from './resource-client.js';
 export type {

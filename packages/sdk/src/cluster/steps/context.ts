@@ -1,6 +1,7 @@
 /**
- * What the Cluster controller's steps (`preflight.ts`, `pki.ts`, `infrastructure.ts`) share: a
- * small context (the driver, the desired PKI, the field manager), the controller's error type,
+ * What the Cluster controller's steps (`preflight.ts`, `pki.ts`, `infrastructure.ts`,
+ * `kubeconfig.ts`) share: a small context (the driver, the desired PKI, the field manager, the
+ * cached Secrets), the controller's error type,
  * and the few helpers every step uses to write status and to speak the driver's terms.
  */
 import { errAsync, type ResultAsync } from 'neverthrow';
@@ -11,6 +12,7 @@ import type { Cluster } from '../../models/cluster.js';
 import type { Persisted } from '../../resource.js';
 import { requeueAfter, waitFor } from '../../runtime/action.js';
 import type { ReconcileContext } from '../../runtime/controller.js';
+import type { Selection } from '../../runtime/informer.js';
 import { patchStatusIfChanged } from '../../runtime/status.js';
 import { next, type StepOutcome } from '../../runtime/steps.js';
 import { refusedStatus } from '../cluster-status.js';
@@ -31,6 +33,8 @@ export interface ClusterStepContext<S, P> {
   readonly pki: DesiredPki;
   /** The controller's field manager (of its applies). */
   readonly fieldManager: string;
+  /** The Secrets the controller caches: certificate and kubeconfig Secrets (`clusterSecrets`). */
+  readonly secrets: Selection;
 }
 
 /** The reconcile context of the Cluster controller. */

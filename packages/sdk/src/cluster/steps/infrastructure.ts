@@ -1,9 +1,10 @@
 /**
  * The infrastructure step of the Cluster controller, where the driver does its work.
  *
- * - `infrastructure` (apply): the driver's `observe`, then one `apply` step; the status says what
- *   it found (`infrastructureStatus`), and the step waits as the driver's progress says. A
- *   terminal driver error refuses the Cluster.
+ * - `infrastructure` (apply): the driver's `observe`, then one `apply` step; the guest kubeconfig
+ *   Secret (`kubeconfig.ts`) once there is an endpoint; the status says what it found
+ *   (`infrastructureStatus`), and the step waits as the driver's progress says. A terminal driver
+ *   error refuses the Cluster.
  * - `teardown` (cleanup): `observe`, then one `cleanup` step, until the driver answers `done`. A
  *   provider part that no longer parses is no reason to leak what was created: the driver then
  *   finds everything from the Cluster's identity (and a Warning event says so). A deletion is
@@ -12,6 +13,7 @@
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import type { Cluster } from '../../models/cluster.js';
 import type { Persisted } from '../../resource.js';
+import { waitFor } from '../../runtime/action.js';
 import { next, type StepOutcome } from '../../runtime/steps.js';
 import { ConditionType, Reason } from '../../vocabulary.js';
 import { deletingStatus, infrastructureStatus, pendingStatus } from '../cluster-status.js';
@@ -28,6 +30,7 @@ import {
   type ClusterStepContext,
   type ClusterStepResult,
 } from './context.js';
+import { ensureKubeconfig, KUBECONFIG_RECHECK_MS, withKubeconfigCondition } from './kubeconfig.js';
 
 /** Observes, applies one step, writes what it found. */
 export function infrastructure<S, P>(step: ClusterStepContext<S, P>, cluster: Persisted<Cluster>, ctx: ClusterReconcileContext): ClusterStepResult {
@@ -41,7 +44,15 @@ export function infrastructure<S, P>(step: ClusterStepContext<S, P>, cluster: Pe
     .andThen((observed) => driver.apply(cluster, spec, observed, context).map((progress) => ({ observed, progress })))
     .orElse((error) => refuse(withCerts, ctx, error))
     .andThen(({ observed, progress }) =>
-      writeStatus(cluster, ctx, infrastructureStatus(withCerts, driver.name, observed, progress)).map(() => progressOutcome(progress)),
+      ensureKubeconfig(step, cluster, observed.endpoint ?? cluster.status?.endpoint, ctx).andThen((kubeconfig) => {
+        const status = withKubeconfigCondition(infrastructureStatus(withCerts, driver.name, observed, progress), kubeconfig, cluster.metadata.generation);
+        const outcome = progressOutcome(progress);
+        const { conflict } = kubeconfig;
+        // a taken kubeconfig Secret name is looked at again, once nothing else will queue the Cluster
+        return writeStatus(cluster, ctx, status).map(() =>
+          conflict !== undefined && outcome.type === 'next' ? waitFor(conflict, KUBECONFIG_RECHECK_MS) : outcome,
+        );
+      }),
     );
 }
 

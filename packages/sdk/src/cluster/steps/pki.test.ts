@@ -5,27 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { validateCertificate } from '../../models/certificate.js';
 import { validateCertificateAuthority } from '../../models/certificate-authority.js';
-import { validateCluster, type Cluster } from '../../models/cluster.js';
 import type { KubeObject, Persisted } from '../../resource.js';
 import { clusterPki } from '../cluster-pki.js';
+import { testCluster, testClusterMetadata } from '../cluster.test-support.js';
 import { controls, foreignObject, pkiWaitingFor, specChanged } from './pki.js';
 
-const metadata = { name: 'demo', namespace: 'team-a', uid: 'uid-demo', resourceVersion: '1', generation: 1, creationTimestamp: '2026-01-01T00:00:00Z' };
-const cluster = {
-  ...validateCluster({
-    apiVersion: 'kubeception.io/v1alpha1',
-    kind: 'Cluster',
-    metadata: { name: 'demo' },
-    spec: {
-      provider: { any: {} },
-      kubernetes: { version: '1.33.1', api: { domain: 'api.demo.example.com' } },
-      ingress: { domain: 'demo.example.com' },
-      network: { podCIDR: '10.2.0.0/16' },
-      masters: { cpus: 2, memory: '4Gi', disk: '20Gi' },
-    },
-  })._unsafeUnwrap(),
-  metadata,
-} as Persisted<Cluster>;
+const metadata = testClusterMetadata;
+const cluster = testCluster;
 
 const owned = (name: string, owner: { uid: string; controller?: boolean } | undefined) =>
   ({
