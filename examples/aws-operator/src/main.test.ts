@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { provider as aws } from '@kubeception/driver-aws';
-import { provider as kvm } from '@kubeception/driver-kvm';
-import { ClusterResource, kubeceptionCrds, toYamlDocuments } from '@kubeception/sdk';
+import { ClusterResource } from '@kubeception/sdk';
 import { describe, expect, it } from 'vitest';
 import { startEmbeddedAws } from './embedded.js';
 import { enforcePolicy, type Enforcement } from './iam-enforcement.js';
@@ -21,10 +18,6 @@ async function until(check: () => Promise<boolean>, fail: () => string | undefin
 }
 
 describe('aws-operator', () => {
-  it('ships the CRDs the SDK generates', () => {
-    expect(readFileSync(new URL('../deploy/crds.yaml', import.meta.url), 'utf8')).toBe(toYamlDocuments(kubeceptionCrds({ providers: [kvm, aws] })));
-  });
-
   it('--embedded --once: the sample AWS Cluster becomes Ready, then it exits 0', async () => {
     const lines: string[] = [];
     expect(await main(['--embedded', '--once', '--log-level=silent'], (l) => lines.push(l))).toBe(0);

@@ -28,7 +28,7 @@ describe('the cert-operator command line', () => {
   }, 30_000);
 
   it('its Deployment passes flags and environment the command line accepts: logs at info, /metrics on :8080, the probes on :8081', () => {
-    const deployment = parse(readFileSync(new URL('../deploy/deployment.yaml', import.meta.url), 'utf8')) as {
+    const deployment = parse(readFileSync(new URL('../deploy/base/deployment.yaml', import.meta.url), 'utf8')) as {
       spec: { template: { spec: { containers: Container[] } } };
     };
     const [container] = deployment.spec.template.spec.containers;

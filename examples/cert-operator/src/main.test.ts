@@ -1,15 +1,14 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { provider as aws } from '@kubeception/driver-aws';
-import { provider as kvm } from '@kubeception/driver-kvm';
 import { createCertOperator } from '@kubeception/pki-vault';
-import { CertificateAuthorityResource, CertificateResource, clusterId, isTrue, kubeceptionCrds, toYamlDocuments } from '@kubeception/sdk';
+import { CertificateAuthorityResource, CertificateResource, clusterId, isTrue } from '@kubeception/sdk';
 import { SecretResource, createKubeClient } from '@kubeception/sdk/kube';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { startEmbedded } from './embedded.js';
 import { main } from './main.js';
 
-const deploy = (file: string) => readFileSync(new URL(`../deploy/${file}`, import.meta.url), 'utf8');
+/** A file of the operator's kustomize base (deploy/base). */
+const deploy = (file: string) => readFileSync(new URL(`../deploy/base/${file}`, import.meta.url), 'utf8');
 
 describe('cert-operator', () => {
   it('--embedded --once: every Certificate of the sample cluster becomes Ready, then it exits 0', async () => {
@@ -19,10 +18,6 @@ describe('cert-operator', () => {
     expect(lines).toContain('certificates Ready: 7/7');
     expect(statSync('.cert-operator.kubeconfig').mode & 0o777).toBe(0o600); // it holds the fake's bearer token
     expect(lines.at(-1)).toBe(`vault mounts: pki-${clusterId({ namespace: 'default', name: 'demo' })}/`);
-  });
-
-  it('ships the CRDs the SDK generates', () => {
-    expect(deploy('crds.yaml')).toBe(toYamlDocuments(kubeceptionCrds({ providers: [kvm, aws] })));
   });
 
   it('asks RBAC for exactly the verbs it uses', async () => {

@@ -60,13 +60,35 @@ describe('parseConfig', () => {
     });
   });
 
+  it('--guest-api-dial / $GUEST_API_DIAL: every guest dialled at one host:port, the flag first', () => {
+    const endpoints = { FLANNEL_ETCD_ENDPOINTS: 'http://a:2379' };
+    expect(parseConfig(['--guest-api-dial', 'ingress.example.com:443'], endpoints)._unsafeUnwrap()).toMatchObject({
+      guestApiDial: { host: 'ingress.example.com', port: 443 },
+    });
+    const env = { ...endpoints, GUEST_API_DIAL: '127.0.0.1:40443' };
+    expect(parseConfig([], env)._unsafeUnwrap()).toMatchObject({ guestApiDial: { host: '127.0.0.1', port: 40443 } });
+    expect(parseConfig(['--guest-api-dial=[::1]:8443'], env)._unsafeUnwrap()).toMatchObject({ guestApiDial: { host: '::1', port: 8443 } });
+    expect(parseConfig([], endpoints)._unsafeUnwrap()).not.toHaveProperty('guestApiDial');
+    expect(parseConfig([], { ...endpoints, GUEST_API_DIAL: '' })._unsafeUnwrap()).not.toHaveProperty('guestApiDial');
+    expect(USAGE).toMatch(/--guest-api-dial <host:port> +dial every guest's API server[^]*\[\$GUEST_API_DIAL\]/);
+  });
+
+  it.each(['443', ':443', 'ingress:0', 'ingress:65536', 'ingress', 'https://ingress:443', 'ingress:443/x', 'a b:443', '[::1:443', 'user@ingress:443'])(
+    '--guest-api-dial %j is refused',
+    (value) => {
+      expect(parseConfig(['--flannel-etcd-endpoints', 'http://a:2379', `--guest-api-dial=${value}`], {})._unsafeUnwrapErr()).toBe(
+        `--guest-api-dial must be host:port (or [v6]:port) with a port from 1 to 65535, not ${JSON.stringify(value)}`,
+      );
+    },
+  );
+
   it('--help prints every flag and variable and exits 0; a bad flag exits 2 with the message and the usage', () => {
     expect(cli('--help')).toMatchObject({ status: 0, stdout: `${USAGE}\n` });
     expect(cli('--verbosity=9')).toMatchObject({ status: 2, stdout: expect.stringMatching(/verbosity[^]*Usage: kvm-operator/) });
   }, 30_000);
 
   it('accepts the flags and environment of its Deployment: --with-pki, logs at info, /metrics on :8080, the probes on :8081', () => {
-    const manifest = readFileSync(new URL('../deploy/deployment.yaml', import.meta.url), 'utf8');
+    const manifest = readFileSync(new URL('../deploy/base/deployment.yaml', import.meta.url), 'utf8');
     const [container] = (parse(manifest) as { spec: { template: { spec: { containers: { args: string[]; env: { name: string; value?: string }[] }[] } } } })
       .spec.template.spec.containers;
     const env = Object.fromEntries(container!.env.map((e) => [e.name, e.value ?? 'https://from-a-reference:2379']));

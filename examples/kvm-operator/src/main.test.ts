@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createKvmOperator, provider as kvm } from '@kubeception/driver-kvm';
+import { createKvmOperator } from '@kubeception/driver-kvm';
 import { createCertOperator } from '@kubeception/pki-vault';
-import { ClusterResource, clusterId, kubeceptionCrds, toYamlDocuments } from '@kubeception/sdk';
+import { ClusterResource, clusterId } from '@kubeception/sdk';
 import { kubeConfigFromCertificate, RoleResource } from '@kubeception/sdk/kube';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -11,7 +11,8 @@ import { KVM_OPERATOR } from './operator.js';
 import { startMarkingProxy } from './testing/marking-proxy.js';
 import { denied, grantsFor, unused, type ApiRequest, type PolicyRule } from './testing/rbac.js';
 
-const deploy = (file: string) => readFileSync(new URL(`../deploy/${file}`, import.meta.url), 'utf8');
+/** A file of the operator's kustomize base (deploy/base). */
+const deploy = (file: string) => readFileSync(new URL(`../deploy/base/${file}`, import.meta.url), 'utf8');
 const PKI_ROLE = 'kubeception-kvm-operator-pki';
 
 /** Granted on purpose though the lifecycle below does not use them (README.md, "RBAC"). */
@@ -41,10 +42,6 @@ const clusterRoleRules = (manifests: string, name: string) =>
     ?.rules?.map((r) => ({ apiGroups: [...r.apiGroups].sort(), resources: [...r.resources].sort(), verbs: [...r.verbs].sort() }));
 
 describe('kvm-operator', () => {
-  it('ships the CRDs the SDK generates for the KVM provider', () => {
-    expect(deploy('crds.yaml')).toBe(toYamlDocuments(kubeceptionCrds({ providers: [kvm] })));
-  });
-
   it('--embedded --once: the sample KVM Cluster becomes Ready, then it exits 0', async () => {
     const lines: string[] = [];
     expect(await main(['--embedded', '--once', '--log-level=warn'], (l) => lines.push(l))).toBe(0);
@@ -62,7 +59,7 @@ describe('kvm-operator', () => {
 
   it('its --with-pki ClusterRole is the cert-operator’s', () => {
     expect(clusterRoleRules(deploy('rbac.yaml'), PKI_ROLE)).toEqual(
-      clusterRoleRules(readFileSync(new URL('../../cert-operator/deploy/rbac.yaml', import.meta.url), 'utf8'), 'kubeception-cert-operator'),
+      clusterRoleRules(readFileSync(new URL('../../cert-operator/deploy/base/rbac.yaml', import.meta.url), 'utf8'), 'kubeception-cert-operator'),
     );
   });
 
@@ -75,7 +72,7 @@ describe('kvm-operator', () => {
    * ClusterRole checked here is the one without --with-pki (the PKI role is the cert-operator's,
    * whose own test checks it).
    */
-  it('is granted by deploy/rbac.yaml exactly the verbs a create → Ready → scale → delete lifecycle uses', async () => {
+  it('is granted by deploy/base/rbac.yaml exactly the verbs a create → Ready → scale → delete lifecycle uses', async () => {
     const world = await startEmbeddedKvm();
     const proxy = await startMarkingProxy(world.host.kube.url, KVM_OPERATOR);
     const { withPki, ...options } = world.operatorOptions(kubeConfigFromCertificate({ server: proxy.url }));

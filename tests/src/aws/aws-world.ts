@@ -41,8 +41,9 @@ export interface AwsWorldOptions {
   readonly captureLogs?: boolean;
   /**
    * Providers whose sub-specs the host's Cluster CRD includes, with their schemas and CEL rules
-   * (the aws-operator deploys kvm and aws: `deploy/crds.yaml`). @default [] (an open
-   * `spec.provider`: the provider part reaches the operator unchecked, which checks it and reports)
+   * (every operator deploys kvm and aws: `deploy/crds/kubeception-crds.yaml`). @default [] (an
+   * open `spec.provider`: the provider part reaches the operator unchecked, which checks it and
+   * reports)
    */
   readonly crdProviders?: readonly ProviderDefinition[];
 }

@@ -1,9 +1,9 @@
 /**
  * The AWS world of the hostile suite (internal): the fake host, Vault and EC2 with the real
  * Cluster (AWS driver), CertificateAuthority and Certificate controllers, and a victim
- * `victim/demo` Ready on them. The host has the CRDs as the aws-operator deploys them
- * (`deploy/crds.yaml`: the kvm and aws providers' schemas and CEL rules), so a tenant meets the
- * API server's checks first.
+ * `victim/demo` Ready on them. The host has the CRDs as the operators deploy them
+ * (`deploy/crds/kubeception-crds.yaml`: the kvm and aws providers' schemas and CEL rules), so a
+ * tenant meets the API server's checks first.
  */
 import { provider as awsProvider } from '@kubeception/driver-aws';
 import { provider as kvmProvider } from '@kubeception/driver-kvm';

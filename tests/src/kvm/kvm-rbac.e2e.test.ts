@@ -1,7 +1,7 @@
 /**
  * The KVM driver writes a new Cluster's host objects under the kvm-operator's own least-privilege
- * RBAC (examples/kvm-operator/deploy/rbac.yaml, bound to its ServiceAccount, whose user a client
- * certificate names) with no write refused: on the fake authorizing with RBAC, and on a real
+ * RBAC (examples/kvm-operator/deploy/base/rbac.yaml, bound to its ServiceAccount, whose user a
+ * client certificate names) with no write refused: on the fake authorizing with RBAC, and on a real
  * kube-apiserver. The real server found the driver applying RoleBinding `vm` 2 ms before Role
  * `vm` existed, which RBAC's escalation check refuses (404) from anyone who may not `bind` the
  * Role, until a retry. Here every Role write is held back a moment (as a slow etcd write would
@@ -61,7 +61,7 @@ async function installOperatorRbac(admin: KubeClient): Promise<void> {
     Role: RoleResource,
     RoleBinding: RoleBindingResource,
   };
-  const manifests = readFileSync(new URL('../../../examples/kvm-operator/deploy/rbac.yaml', import.meta.url), 'utf8');
+  const manifests = readFileSync(new URL('../../../examples/kvm-operator/deploy/base/rbac.yaml', import.meta.url), 'utf8');
   for (const object of parseAllDocuments(manifests).map((d) => d.toJS() as KubeObject)) {
     (await admin.resource(descriptors[object.kind ?? '']!).create(object as never))._unsafeUnwrap();
   }

@@ -51,7 +51,7 @@ describe.each(servers)('a manager stopping on %s', (_name, start) => {
 
 describe("the example operators' Deployments", () => {
   it.each(['aws-operator', 'cert-operator', 'kvm-operator'])('%s states a grace period beyond the manager’s 30 s shutdown timeout', (name) => {
-    const text = readFileSync(new URL(`../../../examples/${name}/deploy/deployment.yaml`, import.meta.url), 'utf8');
+    const text = readFileSync(new URL(`../../../examples/${name}/deploy/base/deployment.yaml`, import.meta.url), 'utf8');
     const deployment = parseAllDocuments(text)
       .map((d) => d.toJS() as { kind?: string; spec?: { template?: { spec?: { terminationGracePeriodSeconds?: number } } } })
       .find((d) => d.kind === 'Deployment');
