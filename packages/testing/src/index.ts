@@ -119,6 +119,7 @@ export type { FakesCliIo } from './fakes/fakes-cli.js';
 
 // Fault injection and request log
 export type { FailureSpec, FaultHandle, FaultMatch, Faults, LatencySpec } from './fake-kube/faults.js';
+export type { RequestGate } from './shared/index.js';
 export type { RequestFilter, RequestLog, RequestRecord } from './fake-kube/request-log.js';
 
 // System tests: find programs, skip or fail without them (KUBECEPTION_SYSTEM_TESTS), a throwaway etcd
@@ -130,3 +131,20 @@ export type { TestTls } from './system/test-tls.js';
 // A real control plane: etcd, kube-apiserver and kube-controller-manager from KUBEBUILDER_ASSETS (the envtest lane)
 export { EnvtestError, EnvtestErrorKind, envtestGate, findEnvtestAssets, startEnvtest, stripCelRules } from './envtest/index.js';
 export type { Envtest, EnvtestAssetOptions, EnvtestAssets, EnvtestOptions, KubeServer, KubeVersion } from './envtest/index.js';
+
+// Crash-point exploration: crash an operator after each of its mutating calls, restart it fresh, check the invariants
+export { CrashPointsError, exploreCrashPoints, formatCrashReport, reproduction } from './chaos/index.js';
+export type {
+  Converge,
+  CrashCall,
+  CrashFailure,
+  CrashFakes,
+  CrashInstance,
+  CrashReport,
+  CrashScenario,
+  ExploreCrashPointsOptions,
+  OperatorFactory,
+  Probe,
+  ProbeResult,
+  RunningOperator,
+} from './chaos/index.js';

@@ -1,5 +1,14 @@
 /** Fault injection on the fake EC2: failures, throttling, latency and eventual consistency. */
-import { type FaultHandle, FaultInjector, type FaultProtocol, FaultRules, type LatencyRule, oneOf, type RuleFaults } from '../shared/index.js';
+import {
+  type FaultHandle,
+  FaultInjector,
+  type FaultProtocol,
+  FaultRules,
+  type LatencyRule,
+  oneOf,
+  type RequestGate,
+  type RuleFaults,
+} from '../shared/index.js';
 import type { ResourceType } from './model.js';
 import type { Ec2RequestRecord } from './request-log.js';
 
@@ -60,10 +69,13 @@ export interface Ec2Faults extends RuleFaults<Ec2FailureSpec, Ec2LatencySpec> {
   eventualConsistency(spec: Ec2ConsistencySpec): Ec2FaultHandle;
   /** Removes every fault. */
   clear(): void;
+  /** Sets a gate every request passes before the failure rules (`undefined` removes it); see `exploreCrashPoints`. */
+  gate(gate: RequestGate<Ec2FailureSpec, Ec2GateTarget> | undefined): void;
 }
 
-/** The parts of a record a fault matches. */
-type Target = Pick<Ec2RequestRecord, 'action' | 'region'>;
+/** The parts of a record a fault (and a gate) sees. */
+export type Ec2GateTarget = Pick<Ec2RequestRecord, 'action' | 'region'>;
+type Target = Ec2GateTarget;
 
 /** A failure rule: a failure, or a throttle (`RequestLimitExceeded`). */
 export type Ec2Failure = Ec2FailureSpec & { readonly throttle?: boolean };
@@ -91,6 +103,7 @@ export class Ec2FaultEngine extends FaultInjector<Ec2Failure, Ec2LatencySpec, Ta
       latency: (spec) => this.latency(spec),
       eventualConsistency: (spec) => this.consistency.add(spec, Infinity),
       clear: () => this.clear(),
+      gate: (gate) => this.gate(gate),
     };
   }
 

@@ -19,7 +19,9 @@
  * - Internet gateways: create, attach (one per VPC), detach (refused while instances have public
  *   addresses), delete, describe. Route tables: create, `CreateRoute`/`DeleteRoute` to an
  *   internet gateway (`blackhole` once it is detached), associate/disassociate subnets, describe,
- *   delete.
+ *   delete. `CreateRouteTable`'s `ClientToken` (≤ 64 ASCII characters, per region): the same token
+ *   and parameters → the first answer again, nothing created (even while the table is invisible to
+ *   Describe); other parameters → `IdempotentParameterMismatch`.
  * - Security groups: create, describe, delete, `Authorize`/`Revoke` ingress and egress (CIDR and
  *   group peers, rule ids, `InvalidPermission.Duplicate` with EC2's rule text).
  * - Instances: `RunInstances` (image, type, counts, subnet or network interface, groups, user data,
@@ -82,5 +84,5 @@ export type { InstanceStateName as FakeEc2InstanceState } from './instance-lifec
 export type { FakeEc2Instance, FakeEc2Resource, FakeEc2ResourceFilter, FakeEc2StateView } from './state-view.js';
 
 // Fault injection and request log
-export type { Ec2ConsistencySpec, Ec2FailureSpec, Ec2FaultHandle, Ec2FaultMatch, Ec2Faults, Ec2LatencySpec, Ec2ThrottleSpec } from './faults.js';
+export type { Ec2ConsistencySpec, Ec2FailureSpec, Ec2FaultHandle, Ec2FaultMatch, Ec2Faults, Ec2GateTarget, Ec2LatencySpec, Ec2ThrottleSpec } from './faults.js';
 export type { Ec2RequestFilter, Ec2RequestLog, Ec2RequestRecord } from './request-log.js';

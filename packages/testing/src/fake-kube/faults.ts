@@ -1,5 +1,5 @@
 /** Fault injection: failing requests, latency, dropped watches, compaction, pause. */
-import { type FaultProtocol, FaultInjector, type LatencyRule, oneOf, type RuleFaults } from '../shared/index.js';
+import { type FaultProtocol, FaultInjector, type LatencyRule, oneOf, type RequestGate, type RuleFaults } from '../shared/index.js';
 import type { RequestRecord } from './request-log.js';
 
 /** Which requests a fault applies to; every given field must match. */
@@ -22,7 +22,10 @@ export interface FailureSpec extends FaultMatch {
   readonly status: number;
   /** How many matching requests fail. @default 1 */
   readonly times?: number;
-  /** `Retry-After` seconds for 429/503. @default 1 */
+  /**
+   * `Retry-After` seconds: a 429 always carries one (default 1, as the real server's max-in-flight
+   * filter sends); a 503 only when this is given (a server or proxy that is down sends none).
+   */
   readonly retryAfterSeconds?: number;
   /** Status message. @default the real server's wording for that code */
   readonly message?: string;
@@ -45,6 +48,8 @@ export interface Faults extends RuleFaults<FailureSpec, LatencySpec> {
   resume(): void;
   /** Removes every failure and latency rule (and resumes). */
   clear(): void;
+  /** Sets a gate every request passes before the failure rules (`undefined` removes it); see `exploreCrashPoints`. */
+  gate(gate: RequestGate<FailureSpec, RequestRecord> | undefined): void;
 }
 
 /** The Kubernetes API's side of fault injection: the match, and the log's `status <code>`. */

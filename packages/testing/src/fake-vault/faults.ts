@@ -1,5 +1,5 @@
 /** Fault injection on the fake Vault: its match, the seal, and its error answer for an injected failure. */
-import { type FaultHandle, FaultInjector, type FaultProtocol, type LatencyRule, oneOf, type RuleFaults } from '../shared/index.js';
+import { type FaultHandle, FaultInjector, type FaultProtocol, type LatencyRule, oneOf, type RequestGate, type RuleFaults } from '../shared/index.js';
 import { VaultError } from './errors.js';
 import { underPath, upper, type VaultRequestRecord } from './request-log.js';
 import type { Operation } from './types.js';
@@ -40,10 +40,13 @@ export interface VaultFaults extends RuleFaults<VaultFailureSpec, VaultLatencySp
   unseal(): void;
   /** Removes every failure and latency rule (the seal stays as it is). */
   clear(): void;
+  /** Sets a gate every request passes before the failure rules (`undefined` removes it); see `exploreCrashPoints`. */
+  gate(gate: RequestGate<VaultFailureSpec, VaultGateTarget> | undefined): void;
 }
 
-/** The parts of a record a fault matches. */
-type Target = Pick<VaultRequestRecord, 'method' | 'path' | 'operation'>;
+/** The parts of a record a fault (and a gate) sees. */
+export type VaultGateTarget = Pick<VaultRequestRecord, 'method' | 'path' | 'operation'>;
+type Target = VaultGateTarget;
 
 /** Vault's side of fault injection: the match, and the log's `fail <status>`. */
 const VAULT_FAULTS: FaultProtocol<VaultFailureSpec, VaultLatencySpec, Target> = {
@@ -63,6 +66,7 @@ export function vaultFaults(sealing: { seal(): void; unseal(): void }): { inject
     seal: () => sealing.seal(),
     unseal: () => sealing.unseal(),
     clear: () => injector.clear(),
+    gate: (gate) => injector.gate(gate),
   };
   return { injector, api };
 }

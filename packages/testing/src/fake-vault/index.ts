@@ -81,6 +81,6 @@ export type { FakeVault, FakeVaultCertificate, FakeVaultOptions, FakeVaultStateV
 export type { ServedHandlers } from '../shared/index.js';
 
 // Fault injection and request log
-export type { VaultFailureSpec, VaultFaultHandle, VaultFaultMatch, VaultFaults, VaultLatencySpec } from './faults.js';
+export type { VaultFailureSpec, VaultFaultHandle, VaultFaultMatch, VaultFaults, VaultGateTarget, VaultLatencySpec } from './faults.js';
 export type { VaultRequestFilter, VaultRequestLog, VaultRequestRecord } from './request-log.js';
 export type { Operation as VaultOperation } from './types.js';

@@ -22,6 +22,12 @@ export interface RuleFaults<F, L> {
   clear(): void;
 }
 
+/**
+ * A gate every request passes before the failure rules (a crash gate: the chaos explorer's way of
+ * killing one client): the failure to answer the request with, or `undefined` to let it through.
+ */
+export type RequestGate<F, T> = (request: T) => F | undefined;
+
 /** What a protocol tells the injector. */
 export interface FaultProtocol<F, L, T> {
   /** Whether a failure or latency rule's match applies to a request. */
@@ -40,6 +46,7 @@ export class FaultInjector<F extends RuleLimits, L extends LatencyRule, T> imple
   private readonly failures: FaultRules<F, T>;
   private readonly latencies: FaultRules<L, T>;
   private paused: (() => void)[] | undefined;
+  private requestGate: RequestGate<F, T> | undefined;
 
   /** @param random the source of `probability` draws @default Math.random */
   constructor(
@@ -89,9 +96,14 @@ export class FaultInjector<F extends RuleLimits, L extends LatencyRule, T> imple
     return ms;
   }
 
-  /** The failure to answer with, if any (uses one of its times). */
+  /** Sets the gate every request passes before the failure rules (`undefined` removes it; `clear` leaves it). */
+  gate(gate: RequestGate<F, T> | undefined): void {
+    this.requestGate = gate;
+  }
+
+  /** The failure to answer with, if any: the gate's, else a rule's (using one of its times). */
   failureFor(target: T): F | undefined {
-    return this.failures.take(target);
+    return this.requestGate?.(target) ?? this.failures.take(target);
   }
 
   /**

@@ -16,7 +16,8 @@
  * {@link FaultInjector.inject} runs a request through the pause, a latency and a failure, marking
  * the record's `fault`; the fake turns the failure it returns into its protocol's error answer
  * (Kubernetes' `Status`, Vault's `{ errors }`, EC2's `<Response><Errors>`). Rules of other kinds
- * (EC2's eventual consistency) are further {@link FaultRules} lists. {@link oneOf} matches a field
+ * (EC2's eventual consistency) are further {@link FaultRules} lists. A {@link RequestGate}, when set,
+ * is asked before the rules (the crash-point explorer's crash gate). {@link oneOf} matches a field
  * given as one value or a list.
  *
  * ## Request log
@@ -34,7 +35,7 @@
  * for its `LIST` method).
  */
 export { type FaultHandle, FaultRules, failureTimes, oneOf, type RuleLimits } from './fault-rules.js';
-export { type FaultProtocol, FaultInjector, type LatencyRule, type RuleFaults, sleep } from './fault-injector.js';
+export { type FaultProtocol, FaultInjector, type LatencyRule, type RequestGate, type RuleFaults, sleep } from './fault-injector.js';
 export { type BoundedLog, boundedLog, fieldMatcher, type FieldMatcherOptions, type FieldTests, requestLog, type RequestLogView } from './request-log.js';
 export { type Answer, answerHttp, httpServer, listenLocal, serveHandlers, type ServedHandlers } from './serve.js';
 export { type MswFake, originPattern, startServed } from './msw-fake.js';
