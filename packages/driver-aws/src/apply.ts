@@ -1,10 +1,11 @@
 /**
  * One step toward the plan. Each pass finds the first stage that is not as planned, does it
- * (every create is tagged on creation, instances use their deterministic ClientToken) and asks
- * to be called again; so a crash anywhere leaves nothing untracked and creates nothing twice.
+ * (every create is tagged on creation; the route table and the instances use a deterministic
+ * ClientToken) and asks to be called again; so a crash anywhere leaves nothing untracked, and what
+ * a crash makes twice (a VPC or gateway, while EC2 does not show the first yet) is deleted.
  *
- * The stages, in order, are the table {@link STAGES}: VPC, internet gateway, subnets, route
- * table, security groups, instances, retirements (see `stages/`).
+ * The stages, in order, are the table {@link STAGES}: duplicates, VPC, internet gateway, subnets,
+ * route table, security groups, instances, retirements (see `stages/`).
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { DriverError, DriverProgress } from '@kubeception/sdk/cluster';
@@ -12,6 +13,7 @@ import { okAsync, type ResultAsync } from 'neverthrow';
 import type { AwsWorld } from './observe.js';
 import { PendingCreations } from './pending.js';
 import type { Plan } from './plan.js';
+import { duplicatesStage } from './stages/duplicates.js';
 import { instancesStage, retirementsStage } from './stages/instances.js';
 import { gatewayStage, routeTableStage, subnetsStage, vpcStage } from './stages/network.js';
 import { securityGroupsStage } from './stages/security-groups.js';
@@ -37,6 +39,7 @@ export interface ApplyOptions {
 
 /** The stages, in the order each pass looks at them; each is named after its part of the plan. */
 const STAGES: readonly ((stage: StageOptions) => StageStep)[] = [
+  duplicatesStage,
   vpcStage,
   gatewayStage,
   subnetsStage,

@@ -9,13 +9,14 @@ import {
   type EC2Client,
   type Filter,
   type Instance,
+  type InternetGateway,
   type RouteTable,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import type { DriverError } from '@kubeception/sdk/cluster';
 import { ResultAsync } from 'neverthrow';
 import { toDriverError } from './ec2-errors.js';
-import { CONFIG_TAG, NODE_TAG, ROLE_TAG, ownerTag } from './plan.js';
+import { CONFIG_TAG, DONE_TAG, NODE_TAG, ROLE_TAG, ownerTag } from './plan.js';
 
 /** A cluster's EC2 resources as they are. */
 export interface AwsWorld {
@@ -34,6 +35,21 @@ export interface AwsWorld {
   readonly securityGroups: Readonly<Record<string, { readonly id: string; readonly rules: readonly string[]; readonly references: readonly GroupReference[] }>>;
   /** Instances by node: usually one; two while a node is being replaced. */
   readonly instances: Readonly<Record<string, readonly ObservedInstance[]>>;
+  /**
+   * Owned VPCs and internet gateways beyond the one in use that nothing was built on (an
+   * unconfigured VPC, a detached gateway): duplicates of a create repeated while EC2 did not show
+   * the first yet (they take no ClientToken). Apply deletes them. @default none
+   */
+  readonly duplicates?: readonly OwnedDuplicate[];
+}
+
+/**
+ * An owned VPC or internet gateway that is not the one in use.
+ * @inline
+ */
+export interface OwnedDuplicate {
+  readonly type: 'vpc' | 'internet-gateway';
+  readonly id: string;
 }
 
 /** The key under which owned instances without a node tag are observed. */
@@ -81,14 +97,26 @@ export function observeWorld(ec2: EC2Client, clusterId: string): ResultAsync<Aws
     call(() => ec2.send(new DescribeSecurityGroupsCommand({ Filters: owned }))),
     call(() => describeInstances(ec2, owned)),
   ] as const).map(([vpcs, gateways, subnets, tables, groups, instances]): AwsWorld => {
-    const vpc = vpcs.Vpcs?.[0];
-    const gateway = gateways.InternetGateways?.[0];
+    const [vpc, ...otherVpcs] = inUseFirst(
+      vpcs.Vpcs ?? [],
+      (v) => v.VpcId,
+      (v) => tagMap(v.Tags)[DONE_TAG] === 'true',
+    );
+    const [gateway, ...otherGateways] = inUseFirst(
+      gateways.InternetGateways ?? [],
+      (g) => g.InternetGatewayId,
+      (g) => vpc?.VpcId !== undefined && attachment(g) === vpc.VpcId,
+    );
     const table = tables.RouteTables?.[0];
+    // only what nothing was built on: an unconfigured VPC, a detached gateway (anything else is left for the deletion's sweep)
+    const duplicates: OwnedDuplicate[] = [
+      ...otherVpcs.filter((v) => tagMap(v.Tags)[DONE_TAG] !== 'true').map((v): OwnedDuplicate => ({ type: 'vpc', id: v.VpcId ?? '' })),
+      ...otherGateways.filter((g) => !attachment(g)).map((g): OwnedDuplicate => ({ type: 'internet-gateway', id: g.InternetGatewayId ?? '' })),
+    ];
     return {
+      ...(duplicates.length > 0 ? { duplicates } : {}),
       ...(vpc?.VpcId ? { vpc: { id: vpc.VpcId, cidr: vpc.CidrBlock ?? '', tags: tagMap(vpc.Tags) } } : {}),
-      ...(gateway?.InternetGatewayId
-        ? { gateway: { id: gateway.InternetGatewayId, ...(gateway.Attachments?.[0]?.VpcId ? { attachedTo: gateway.Attachments[0].VpcId } : {}) } }
-        : {}),
+      ...(gateway?.InternetGatewayId ? { gateway: { id: gateway.InternetGatewayId, ...attachedTo(gateway) } } : {}),
       subnets: Object.fromEntries(
         (subnets.Subnets ?? []).map((s) => [tagMap(s.Tags)[ROLE_TAG] ?? s.SubnetId, { id: s.SubnetId ?? '', cidr: s.CidrBlock ?? '', tags: tagMap(s.Tags) }]),
       ),
@@ -98,6 +126,20 @@ export function observeWorld(ec2: EC2Client, clusterId: string): ResultAsync<Aws
     };
   });
 }
+
+/**
+ * Resources of which the cluster has one, the one in use first: the one `used` says is (configured,
+ * attached), else the lowest id, so every pass picks the same one whatever order Describe lists them in.
+ */
+function inUseFirst<T>(found: readonly T[], id: (r: T) => string | undefined, used: (r: T) => boolean): T[] {
+  const key = (r: T) => `${used(r) ? 0 : 1}/${id(r) ?? ''}`;
+  return [...found].sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+/** The VPC an internet gateway is attached to, if any. */
+const attachment = (g: InternetGateway) => g.Attachments?.[0]?.VpcId;
+/** `attachedTo` of an observed gateway. */
+const attachedTo = (g: InternetGateway) => (attachment(g) ? { attachedTo: attachment(g) } : {});
 
 /** The owned instances that are not terminated, by node (every page of DescribeInstances). */
 async function describeInstances(ec2: EC2Client, owned: Filter[]): Promise<Record<string, ObservedInstance[]>> {

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { clusterId, Label, parseCidr, type Cluster, type Persisted } from '@kubeception/sdk';
 import { err, ok, Result } from 'neverthrow';
+import { clientToken } from './client-token.js';
 import { checkText, nodeCloudConfig, userDataText, type CloudConfig, type Unrenderable } from './cloud-config.js';
 import type { AwsSpec } from './provider-spec.js';
 import { availabilityZones } from './regions.js';
@@ -30,6 +31,8 @@ export const DEFAULT_MANAGED_BY = 'kubeception';
 export const ROLE_TAG = 'kubeception.io/resource';
 /** Tag naming the node an instance is (the SDK's `Label.Node`). */
 export const NODE_TAG = Label.Node;
+/** Tag on a VPC or subnet whose attributes are set (DNS hostnames, public addresses). */
+export const DONE_TAG = 'kubeception.io/configured';
 /** Tag with the hash of an instance's launch configuration: a change means a replacement. */
 export const CONFIG_TAG = 'kubeception.io/launch-config';
 
@@ -273,7 +276,7 @@ function plannedNode(inputs: NodeInputs, slot: NodeSlot): Result<PlannedNode, Un
       ami: instance.ami,
       config,
       // the ID and the uid: a Cluster deleted and created again under its name launches anew
-      clientToken: `kc-${createHash('sha256').update(`${id}/${cluster.metadata.uid}/${nodeName}/${config}`).digest('hex').slice(0, 40)}`,
+      clientToken: clientToken(id, cluster.metadata.uid, nodeName, config),
       instanceName: `${id}-${suffix}`,
       cloudConfig,
       userData: data,

@@ -1,4 +1,5 @@
 /** The network stages against the fake EC2: what each creates, configures, and when it is as planned. */
+import { DeleteRouteTableCommand } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MANAGED_BY_TAG, ROLE_TAG, ownerTag } from '../plan.js';
 import { gatewayStage, routeTableStage, subnetsStage, vpcStage } from './network.js';
@@ -67,5 +68,33 @@ describe('routeTableStage', () => {
     const publicIds = ['subnet-public-eu-west-1a', 'subnet-public-eu-west-1b'].map((role) => world.subnets[role]?.id);
     expect([...(world.routeTable?.subnets ?? [])].sort()).toEqual(publicIds.sort());
     expect(owned('route-table')).toHaveLength(1);
+  });
+
+  it('creates the route table once across a restart while EC2 does not show it yet: the same ClientToken answers the same table', async () => {
+    for (const stage of [vpcStage, gatewayStage, subnetsStage]) await bench.converge(stage);
+    bench.fake.faults.eventualConsistency({ describeCalls: 3, types: ['route-table'] });
+    expect((await bench.step(routeTableStage))?._unsafeUnwrap()).toMatchObject({ reason: 'creating route table' });
+    bench.pending.seen(bench.plan.id, ['rt-public']); // a restart: the in-memory record is gone
+    expect((await bench.step(routeTableStage))?._unsafeUnwrap()).toMatchObject({ reason: 'creating route table' });
+    expect((await bench.step(routeTableStage))?._unsafeUnwrap()).toMatchObject({ reason: 'waiting for the new route table to become visible' });
+    const creates = bench.fake.requests.all().filter((r) => r.action === 'CreateRouteTable');
+    expect(new Set(creates.map((r) => r.params.ClientToken))).toEqual(new Set([expect.stringMatching(/^kc-[0-9a-f]{40}$/)]));
+    expect(creates).toHaveLength(2);
+    expect(owned('route-table')).toHaveLength(1);
+  });
+
+  it('creates the route table anew under the next ClientToken when the one it waits for was deleted by hand', async () => {
+    await bench.close();
+    bench = await startStageBench('net', { aws: { availabilityZones: { count: 2 } } }, 50);
+    for (const stage of [vpcStage, gatewayStage, subnetsStage]) await bench.converge(stage);
+    expect((await bench.step(routeTableStage))?._unsafeUnwrap()).toMatchObject({ reason: 'creating route table' });
+    const [deleted] = owned('route-table');
+    await bench.ec2.send(new DeleteRouteTableCommand({ RouteTableId: deleted?.id }));
+    expect((await bench.step(routeTableStage))?._unsafeUnwrap()).toMatchObject({ reason: 'waiting for the new route table to become visible' });
+    await new Promise((resolve) => setTimeout(resolve, 60)); // one TTL: waited for in vain
+    expect((await bench.step(routeTableStage))?._unsafeUnwrap()).toMatchObject({ reason: 'creating route table' });
+    expect(owned('route-table')).toEqual([expect.not.objectContaining({ id: deleted?.id })]);
+    const tokens = bench.fake.requests.all().flatMap((r) => (r.action === 'CreateRouteTable' ? [r.params.ClientToken] : []));
+    expect(new Set(tokens).size).toBe(2);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The network stages of `applyPlan` (internal): the VPC, its internet gateway, the subnets and the
- * public route table. Each creates what is missing (tagged on creation), then sets what cannot be
- * set at creation (DNS hostnames, public addresses, the default route, associations).
+ * public route table. Each creates what is missing (tagged on creation; the route table with a
+ * deterministic ClientToken), then sets what cannot be set at creation (DNS hostnames, public
+ * addresses, the default route, associations).
  */
 import {
   AssociateRouteTableCommand,
@@ -15,6 +16,7 @@ import {
   ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { ResultAsync } from 'neverthrow';
+import { clientToken } from '../client-token.js';
 import type { PlannedSubnet } from '../plan.js';
 import { DONE_TAG, type StageOptions, type StageStep } from './stage.js';
 
@@ -67,12 +69,13 @@ function publicAddressesStep(stage: StageOptions): StageStep {
 export function routeTableStage(stage: StageOptions): StageStep {
   const { plan, world } = stage;
   const { routeTable } = world;
-  if (!routeTable)
-    return stage.create(
-      'rt-public',
-      'route table',
-      new CreateRouteTableCommand({ VpcId: world.vpc?.id, TagSpecifications: stage.tagged('route-table', 'rt-public') }),
-    );
+  if (!routeTable) {
+    // the ClientToken: a create whose answer was lost (a crash, while EC2 does not show the table yet) is answered with the same table;
+    // a table waited for in vain (deleted by hand: EC2 would answer it again) is created anew under the next token
+    const input = { VpcId: world.vpc?.id, TagSpecifications: stage.tagged('route-table', 'rt-public') };
+    const token = clientToken(plan.id, 'rt-public', JSON.stringify(input), String(stage.lapses('rt-public')));
+    return stage.create('rt-public', 'route table', new CreateRouteTableCommand({ ...input, ClientToken: token }));
+  }
   if (!routeTable.defaultRoute) {
     return stage
       .send(new CreateRouteCommand({ RouteTableId: routeTable.id, DestinationCidrBlock: '0.0.0.0/0', GatewayId: world.gateway?.id }))

@@ -66,8 +66,8 @@ export function testPlan(name: string, options: TestCluster = {}): Plan {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
-/** A fake EC2 (instances pending and shutting down for 5 ms) and the plan of `demo/<name>`. */
-export async function startStageBench(name: string, cluster: TestCluster = {}): Promise<StageBench> {
+/** A fake EC2 (instances pending and shutting down for 5 ms) and the plan of `demo/<name>`; `pendingTtlMs` for the passes' `PendingCreations`. */
+export async function startStageBench(name: string, cluster: TestCluster = {}, pendingTtlMs?: number): Promise<StageBench> {
   const fake = await startFakeEc2({
     images: [{ id: AMI, name: 'kubeception-test' }],
     instanceDelays: { pendingMs: 5, shuttingDownMs: 5, terminatedRetentionMs: 1 },
@@ -79,7 +79,7 @@ export async function startStageBench(name: string, cluster: TestCluster = {}): 
     maxAttempts: 1,
   });
   const plan = testPlan(name, cluster);
-  const pending = new PendingCreations();
+  const pending = new PendingCreations(pendingTtlMs);
   const observe = async () => (await observeWorld(ec2, plan.id))._unsafeUnwrap();
   const step: StageBench['step'] = async (run, options = {}) => {
     const world = options.world ?? (await observe());

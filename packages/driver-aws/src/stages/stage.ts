@@ -14,10 +14,10 @@ import { ResultAsync, okAsync } from 'neverthrow';
 import { sendEc2, type Ec2Command } from '../ec2-command.js';
 import type { AwsWorld } from '../observe.js';
 import type { PendingCreations } from '../pending.js';
-import { ROLE_TAG, type Plan } from '../plan.js';
+import { DONE_TAG, ROLE_TAG, type Plan } from '../plan.js';
 
-/** Tag on a VPC or subnet whose attributes are set (DNS hostnames, public addresses). */
-export const DONE_TAG = 'kubeception.io/configured';
+/** Tag on a VPC or subnet whose attributes are set (see `plan.ts`). */
+export { DONE_TAG };
 
 /** The node a boot token is minted for: its roles in the cluster's PKI follow from `role`. */
 export interface BootNode {
@@ -57,6 +57,8 @@ export interface StageOptions {
   readonly send: (command: Ec2Command) => ResultAsync<unknown, DriverError>;
   /** Progress that asks to be called again after `factor` times the poll interval. */
   readonly again: (reason: string, factor?: number) => DriverProgress;
+  /** How many creations of `role` were waited for in vain in this process (see `PendingCreations.lapses`): part of a ClientToken. */
+  readonly lapses: (role: string) => number;
   /** Creates the resource of `role` with `command`, unless a creation of it is still becoming visible. */
   readonly create: (role: string, what: string, command: Ec2Command) => ResultAsync<DriverProgress, DriverError>;
   /**
@@ -99,6 +101,7 @@ export function stageOptions(inputs: StageInputs): StageOptions {
     boot,
     send,
     again,
+    lapses: (role) => pending.lapses(plan.id, role),
     create,
     createMissing: <K extends PlannedKind>(kind: K, reason: string, creation: (resource: Plan[K][number]) => Creation) => {
       const planned: readonly Plan[K][number][] = plan[kind];

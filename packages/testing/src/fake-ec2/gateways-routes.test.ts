@@ -115,6 +115,29 @@ describe('route tables', () => {
     expect(t.ec2.state.count({ region: 'us-west-2' })).toBe(0);
   });
 
+  it('creates a route table once per ClientToken, even while Describe does not show it yet', async () => {
+    const { vpcId } = await network(c, 'us-west-2b');
+    const consistency = t.ec2.faults.eventualConsistency({ describeCalls: 2, types: ['route-table'] });
+    const tagged = (value: string) => [{ ResourceType: 'route-table' as const, Tags: [{ Key: 'role', Value: value }] }];
+    const first = await c.createRouteTable({ VpcId: vpcId, ClientToken: 'rt-public-1', TagSpecifications: tagged('public') });
+    consistency.cancel();
+    expect(first.ClientToken).toBe('rt-public-1');
+    const rtb = first.RouteTable?.RouteTableId ?? '';
+    expect(await failure(c.describeRouteTables({ RouteTableIds: [rtb] }))).toMatchObject({ code: 'InvalidRouteTableID.NotFound' });
+    const again = await c.createRouteTable({ VpcId: vpcId, ClientToken: 'rt-public-1', TagSpecifications: tagged('public') });
+    expect(again.RouteTable).toEqual(first.RouteTable);
+    expect(t.ec2.state.resources({ region: 'us-west-2', type: 'route-table' }).filter((r) => r.tags.role === 'public')).toHaveLength(1);
+    expect(await failure(c.createRouteTable({ VpcId: vpcId, ClientToken: 'rt-public-1', TagSpecifications: tagged('private') }))).toEqual(
+      ec2Error('IdempotentParameterMismatch', 'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).'),
+    );
+    expect(await failure(c.createRouteTable({ VpcId: vpcId, ClientToken: 't'.repeat(65) }))).toMatchObject({ code: 'InvalidParameterValue' });
+    const other = await c.createRouteTable({ VpcId: vpcId, ClientToken: 'rt-public-2', TagSpecifications: tagged('public') });
+    expect(other.RouteTable?.RouteTableId).not.toBe(rtb);
+    await c.deleteRouteTable({ RouteTableId: other.RouteTable?.RouteTableId });
+    await c.deleteRouteTable({ RouteTableId: rtb });
+    expect((await c.createRouteTable({ VpcId: vpcId, ClientToken: 'rt-public-1', TagSpecifications: tagged('public') })).RouteTable?.RouteTableId).toBe(rtb);
+  });
+
   it('rejects a route table in an unknown VPC', async () => {
     expect(await failure(c.createRouteTable({ VpcId: 'vpc-0aaaaaaaaaaaaaaaa' }))).toMatchObject({ code: 'InvalidVpcID.NotFound' });
   });

@@ -1,6 +1,7 @@
 /** The resources the fake keeps, per region of the fake's one account (internal). */
 import { randomBytes } from 'node:crypto';
 import type { Cidr } from '@kubeception/sdk';
+import type { XmlObject } from './xml.js';
 
 /** Resource types the fake models, with EC2's `resource-type` names. */
 export const RESOURCE_TYPES = ['vpc', 'subnet', 'internet-gateway', 'route-table', 'security-group', 'instance'] as const;
@@ -131,6 +132,12 @@ export interface TokenRecord {
   readonly instanceIds: readonly string[];
 }
 
+/** The first answer of a create action to its client token (`client-tokens.ts`). */
+export interface CreateTokenRecord {
+  readonly fingerprint: string;
+  readonly answer: XmlObject;
+}
+
 /** A new random id: `prefix-` + 17 hex digits (8 for associations and rules, like EC2). */
 export function newId(prefix: string, digits = 17): string {
   return `${prefix}-${randomBytes(Math.ceil(digits / 2))
@@ -142,6 +149,8 @@ export function newId(prefix: string, digits = 17): string {
 export class RegionState {
   readonly resources = new Map<string, Resource>();
   readonly clientTokens = new Map<string, TokenRecord>();
+  /** Client tokens of the other create actions that take one (`CreateRouteTable`). */
+  readonly createTokens = new Map<string, CreateTokenRecord>();
 
   constructor(
     readonly name: string,

@@ -1,4 +1,8 @@
-/** CreateRouteTable, CreateRoute, DeleteRoute, Associate/DisassociateRouteTable, Describe/DeleteRouteTable(s) (internal). */
+/**
+ * CreateRouteTable (idempotent by `ClientToken`, see `client-tokens.ts`), CreateRoute, DeleteRoute,
+ * Associate/DisassociateRouteTable, Describe/DeleteRouteTable(s) (internal).
+ */
+import { idempotent } from './client-tokens.js';
 import { type Action, type ActionContext, lookup, RETURN_TRUE, tagSet } from './context.js';
 import { Ec2Error, invalidValue } from './errors.js';
 import type { FilterTable } from './filters.js';
@@ -104,7 +108,7 @@ const disassociateRouteTable: Action = (ctx) => {
 
 /** The route table actions by name. */
 export const routeTableActions: Readonly<Record<string, Action>> = {
-  CreateRouteTable: createRouteTable,
+  CreateRouteTable: idempotent(createRouteTable),
   CreateRoute: createRoute,
   DeleteRoute: deleteRoute,
   AssociateRouteTable: associateRouteTable,

@@ -2,11 +2,12 @@
  * RunInstances (internal), with ClientToken idempotency as EC2 does it: the same token with the
  * same parameters answers the first reservation again (nothing new is launched); the same token
  * with other parameters is `IdempotentParameterMismatch`; a token whose instances were
- * terminated is `IdempotentInstanceTerminated`.
+ * terminated is `IdempotentInstanceTerminated` (the token's checks and fingerprint: `client-tokens.ts`).
  */
 import { randomInt } from 'node:crypto';
 import { type Cidr, cidrFrom, cidrsOverlap } from '@kubeception/sdk';
 import { imageId } from './catalog.js';
+import { clientToken, fingerprint, MISMATCH } from './client-tokens.js';
 import { type Action, type ActionContext, lookup, tagsOnCreate } from './context.js';
 import { Ec2Error, invalidValue, malformed, missing, notFound } from './errors.js';
 import { stateAt } from './instance-lifecycle.js';
@@ -17,13 +18,8 @@ import { newResource } from './resource-actions.js';
 import { liveInstancesIn } from './subnet-actions.js';
 import type { XmlObject } from './xml.js';
 
-const MISMATCH = 'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).';
 const TERMINATED = 'The client token you have provided is associated with a terminated instance. Please use a different client token.';
 const NO_DEFAULT_VPC = 'No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.';
-
-function fingerprint(params: Params): string {
-  return JSON.stringify(params.entries().filter(([k]) => k !== 'ClientToken' && k !== 'Action' && k !== 'Version'));
-}
 
 function reservation(ctx: ActionContext, reservationId: string, instances: readonly Instance[]): XmlObject {
   return { reservationId, ownerId: ctx.settings.accountId, groupSet: [], instancesSet: instances.map((i) => renderInstance(ctx, i)) };
@@ -143,8 +139,7 @@ function launch(ctx: ActionContext, token: string | undefined): XmlObject {
 
 /** RunInstances. */
 export const runInstances: Action = (ctx) => {
-  const token = ctx.params.get('ClientToken');
-  if (token !== undefined && token.length > 64) throw invalidValue('The client token must be 64 characters or fewer');
+  const token = clientToken(ctx);
   const previous = token === undefined ? undefined : ctx.region.clientTokens.get(token);
   if (!previous) return launch(ctx, token);
   if (previous.fingerprint !== fingerprint(ctx.params)) throw new Ec2Error('IdempotentParameterMismatch', MISMATCH);
