@@ -9,13 +9,11 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { awsSpecSchema, ownerTag, planCluster } from '@kubeception/driver-aws';
-import { CertificateAuthorityResource, CertificateResource, ClusterResource, clusterId, type Cluster, type KubeObject, type Persisted } from '@kubeception/sdk';
-import { clusterPki } from '@kubeception/sdk/cluster';
-import { SecretResource, type KubeClient } from '@kubeception/sdk/kube';
+import { clusterId, type Cluster, type Persisted } from '@kubeception/sdk';
+import type { KubeClient } from '@kubeception/sdk/kube';
+import { clusterLeftovers, clusterProblems, clusterSnapshot, type ClusterSnapshot } from './cluster-convergence.js';
+import { awaitNoProblems, keyProblems, sorted } from './convergence.js';
 import { ec2Inventory, itemKey, type Ec2Item } from './ec2-inventory.js';
-
-/** Label of everything the Cluster controller and the PKI controllers make for a Cluster. */
-const CLUSTER_LABEL = 'kubeception.io/cluster';
 
 /** How the test reaches what it checks. */
 export interface Outside {
@@ -36,46 +34,15 @@ export interface Expected {
   readonly gone: readonly string[];
 }
 
-/** What the host holds of the Clusters, read once. */
-interface Snapshot {
-  readonly clusters: Map<string, Persisted<Cluster>>;
-  readonly labelled: readonly Persisted<KubeObject>[];
-  /** Objects whose owner is gone (the garbage collector's to delete). */
-  readonly orphans: readonly string[];
+/** What the host holds of the Clusters, and the EC2 account, read once. */
+interface Snapshot extends ClusterSnapshot {
   readonly ec2: readonly Ec2Item[];
-  readonly mounts: readonly string[];
 }
 
 /** Reads everything once. */
 async function snapshot(outside: Outside, namespace: string): Promise<Snapshot> {
-  const list = <T extends KubeObject>(descriptor: Parameters<KubeClient['resource']>[0]) =>
-    outside.kube
-      .resource(descriptor)
-      .list({ namespace })
-      .map((l) => l.items as unknown as Persisted<T>[])
-      .match(
-        (items) => items,
-        (error) => Promise.reject(new Error(`listing ${descriptor.plural}: ${error.message}`)),
-      );
-  const [clusters, authorities, certificates, secrets, ec2, mounts] = await Promise.all([
-    list<Cluster>(ClusterResource),
-    list(CertificateAuthorityResource),
-    list(CertificateResource),
-    list(SecretResource),
-    ec2Inventory(outside.ec2),
-    outside.vaultMounts(),
-  ]);
-  const objects: Persisted<KubeObject>[] = [...clusters, ...authorities, ...certificates, ...secrets];
-  const uids = new Set(objects.map((o) => o.metadata.uid));
-  return {
-    clusters: new Map(clusters.map((c) => [c.metadata.name, c])),
-    labelled: objects.filter((o) => o.metadata.labels?.[CLUSTER_LABEL] !== undefined),
-    orphans: objects.flatMap((o) =>
-      (o.metadata.ownerReferences ?? []).filter((r) => !uids.has(r.uid)).map((r) => `${o.kind}/${o.metadata.name} owned by ${r.kind}/${r.name}, gone`),
-    ),
-    ec2,
-    mounts,
-  };
+  const [clusters, ec2] = await Promise.all([clusterSnapshot(outside.kube, namespace, outside.vaultMounts), ec2Inventory(outside.ec2)]);
+  return { ...clusters, ec2 };
 }
 
 /** The EC2 keys ({@link itemKey}) the driver's plan of `cluster` names: network, security groups, one instance per node. */
@@ -94,53 +61,23 @@ export function desiredEc2Keys(cluster: Persisted<Cluster>): string[] {
   );
 }
 
-/** `key` counts as a list of problems: twice or more, missing, or not wanted. */
-function keyProblems(what: string, actual: readonly string[], desired: readonly string[]): string[] {
-  const counts = new Map<string, number>();
-  for (const key of actual) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return [
-    ...[...counts].filter(([, n]) => n > 1).map(([key, n]) => `${what}: ${n} × ${key}`),
-    ...desired.filter((key) => !counts.has(key)).map((key) => `${what}: missing ${key}`),
-    ...[...counts.keys()].filter((key) => !desired.includes(key)).map((key) => `${what}: not desired ${key}`),
-  ];
-}
-
-const sorted = (items: Iterable<string>) => [...items].sort();
-
 /** The problems of a Cluster that must exist. */
 function aliveProblems(name: string, s: Snapshot): string[] {
   const cluster = s.clusters.get(name);
   if (!cluster) return [`${name}: missing`];
-  const ready = cluster.status?.conditions?.find((c) => c.type === 'Ready');
   const id = clusterId(cluster.metadata);
   const ec2Keys = s.ec2.filter((item) => item.tags[ownerTag(id)] === 'owned').map(itemKey);
-  const pki = clusterPki(cluster);
-  const pkiNames = [`CertificateAuthority/${pki.authority.metadata.name}`, ...pki.certificates.map((c) => `Certificate/${c.metadata.name}`)];
-  const labelled = s.labelled.filter((o) => o.metadata.labels?.[CLUSTER_LABEL] === name);
-  const pkiObjects = labelled.filter((o) => o.kind === 'CertificateAuthority' || o.kind === 'Certificate').map((o) => `${o.kind}/${o.metadata.name}`);
   const desired = desiredEc2Keys(cluster);
-  const nodes = sorted((cluster.status?.nodes ?? []).map((n) => n.name));
-  return [
-    ...(ready?.status === 'True' && ready.observedGeneration === cluster.metadata.generation
-      ? []
-      : [`${name}: not Ready at generation ${cluster.metadata.generation} (${cluster.status?.phase}, Ready ${ready?.status}: ${ready?.message ?? ''})`]),
-    ...(JSON.stringify(nodes) === JSON.stringify(sorted(desired.filter((k) => k.startsWith('instance/')).map((k) => k.slice(9))))
-      ? []
-      : [`${name}: status.nodes ${nodes.join(',')}`]),
-    ...keyProblems(`${name} EC2`, ec2Keys, desired),
-    ...keyProblems(`${name} PKI`, pkiObjects, pkiNames),
-    ...(s.mounts.includes(`pki-${id}/`) ? [] : [`${name}: no Vault mount pki-${id}/`]),
-  ];
+  const nodes = desired.filter((k) => k.startsWith('instance/')).map((k) => k.slice(9));
+  return [...clusterProblems(cluster, nodes, s), ...keyProblems(`${name} EC2`, ec2Keys, desired)];
 }
 
 /** The problems of a deleted Cluster: anything left. */
 function goneProblems(name: string, namespace: string, s: Snapshot): string[] {
   const id = clusterId({ namespace, name });
   return [
-    ...(s.clusters.has(name) ? [`${name}: still there (${s.clusters.get(name)?.status?.phase})`] : []),
+    ...clusterLeftovers(name, namespace, s),
     ...s.ec2.filter((item) => item.tags[ownerTag(id)] === 'owned').map((item) => `${name} EC2: left ${itemKey(item)} ${item.id} ${item.state ?? ''}`),
-    ...s.labelled.filter((o) => o.metadata.labels?.[CLUSTER_LABEL] === name).map((o) => `${name}: left ${o.kind}/${o.metadata.name}`),
-    ...(s.mounts.includes(`pki-${id}/`) ? [`${name}: left Vault mount pki-${id}/`] : []),
   ];
 }
 
@@ -157,10 +94,6 @@ export async function convergenceProblems(outside: Outside, expected: Expected):
 }
 
 /** Polls {@link convergenceProblems} until there are none or `timeoutMs` has passed; the last problems (empty: converged). */
-export async function awaitConvergence(outside: Outside, expected: Expected, timeoutMs: number): Promise<string[]> {
-  let problems = await convergenceProblems(outside, expected);
-  for (const deadline = Date.now() + timeoutMs; problems.length > 0 && Date.now() < deadline; problems = await convergenceProblems(outside, expected)) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return problems;
+export function awaitConvergence(outside: Outside, expected: Expected, timeoutMs: number): Promise<string[]> {
+  return awaitNoProblems(() => convergenceProblems(outside, expected), timeoutMs);
 }

@@ -15,17 +15,16 @@
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createKubeClient, NamespaceResource, type KubeClient } from '@kubeception/sdk/kube';
-import vault from 'node-vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSamples, sumOf, type Sample } from '../runtime/metric-samples.js';
-import { awaitConvergence, type Outside } from './aws-convergence.js';
+import { awaitConvergence, convergenceProblems, type Outside } from './aws-convergence.js';
 import { describeAction, drawWorkload, runAction } from './aws-workload.js';
 import { deploymentContainer } from './deployment-container.js';
-import { startFakesProcess, type FakesProcess } from './fakes-process.js';
+import { fakesVaultMounts, startFakesProcess, type FakesProcess } from './fakes-process.js';
 import { operatorProcess, type OperatorProcess } from './operator-process.js';
 import { killEveryGroup } from './process-group.js';
-import { killAtRandomMoments, spreadOverRounds } from './random-kills.js';
 import { seededRandom, testSeed } from './seeded-random.js';
+import { runSigkillScenario } from './sigkill-scenario.js';
 
 const KILLS = 20;
 const NAMESPACE = 'default';
@@ -50,8 +49,7 @@ beforeAll(async () => {
     endpoint: fakes.ready.ec2,
     credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '' },
   });
-  const root = vault({ endpoint: fakes.ready.vault, token: env.VAULT_TOKEN, noCustomHTTPVerbs: true });
-  outside = { kube, ec2, vaultMounts: async () => Object.keys((await root.mounts()) as Record<string, unknown>) };
+  outside = { kube, ec2, vaultMounts: fakesVaultMounts(fakes) };
 }, 120_000);
 
 afterAll(async () => {
@@ -60,50 +58,25 @@ afterAll(async () => {
   await fakes?.stop();
 });
 
-/** The operator's lines at warn and above, counted by message and error kind: `no warnings`, or `warnings: reconcile failed (Conflict) × 3, …`. */
-function warnings(operator: OperatorProcess): string {
-  const counts = new Map<string, number>();
-  for (const { json } of operator.logs()) {
-    if (typeof json?.level !== 'number' || json.level < 40) continue;
-    const kind = (json.err as { kind?: unknown } | undefined)?.kind;
-    const key = `${String(json.msg)}${typeof kind === 'string' ? ` (${kind})` : ''}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return counts.size === 0 ? 'no warnings' : `warnings: ${[...counts].map(([key, n]) => `${key} × ${n}`).join(', ')}`;
-}
-
 describe('the aws-operator as a process of its own against kubeception-fakes', () => {
   it(`converges after ${KILLS} SIGKILLs at random moments while Clusters are created, scaled and deleted`, async () => {
     const workload = drawWorkload(random, 'killed');
-    const byRound = spreadOverRounds(workload.actions, KILLS - 2, random); // the last rounds kill it while it converges
     const aws = await operatorProcess({ operator: 'aws-operator', fakes, args: ['--leader-elect=false'] });
     await aws.start({ timeoutMs: 60_000 });
-    const kills = await killAtRandomMoments({
+    const end = await runSigkillScenario({
       operator: aws,
       random,
       kills: KILLS,
-      round: async (round) => {
-        const actions = byRound.get(round) ?? [];
-        for (const action of actions) await runAction(kube, action);
-        return actions.length > 0 ? actions.map(describeAction).join(', ') : undefined;
-      },
+      workload,
+      run: (action) => runAction(kube, action),
+      describe: describeAction,
+      remove: (cluster) => runAction(kube, { kind: 'delete', cluster }),
+      problems: (expected) => convergenceProblems(outside, { namespace: NAMESPACE, ...expected }),
+      check: (problems) => expect(problems).toEqual([]),
+      timeoutMs: 120_000,
     });
-    console.log(kills.lines.join('\n'));
-    const lastKill = Date.now();
-    expect(await awaitConvergence(outside, { namespace: NAMESPACE, alive: workload.alive, gone: workload.gone }, 120_000)).toEqual([]);
-    const converged = Date.now();
-    for (const cluster of workload.alive) await runAction(kube, { kind: 'delete', cluster });
-    const all = [...workload.alive, ...workload.gone];
-    expect(await awaitConvergence(outside, { namespace: NAMESPACE, alive: [], gone: all }, 120_000)).toEqual([]);
-    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    console.log(
-      `seed ${random.seed}: ${KILLS} SIGKILLs over ${seconds(kills.ms)} (${kills.duringStartUp} racing start-up), ${workload.actions.length} actions; ` +
-        `${workload.alive.length} Clusters Ready ${seconds(converged - lastKill)} after the last kill, all ${all.length} gone ${seconds(Date.now() - converged)} later; ` +
-        `${aws.runs()} runs, ${warnings(aws)}`,
-    );
-    expect([...aws.unexpectedExits(), ...certOperator.unexpectedExits()]).toEqual([]);
-    expect(aws.logs().filter((line) => line.json === undefined)).toEqual([]); // JSON lines only, from every run
-    expect((await aws.stop()).code).toBe(0);
+    expect(end).toMatchObject({ unexpectedExits: [], notJson: [], code: 0 }); // JSON lines only, from every run
+    expect(certOperator.unexpectedExits()).toEqual([]);
   }, 420_000);
 
   it("with its Deployment's args: logs JSON at info, and /metrics shows every controller-runtime family", async () => {

@@ -37,17 +37,29 @@ export interface Workload {
 /** The shape of the workload: creates, then scales and deletes of Clusters alive at that point, and more creates. */
 const SHAPE = ['create', 'create', 'create', 'scale', 'delete', 'create', 'scale', 'scale', 'delete', 'create'] as const;
 
-/** A workload drawn from `random`: Clusters `<prefix>-a`, `<prefix>-b`, … (replicas of the sample's pools: 0 to 4). */
-export function drawWorkload(random: SeededRandom, prefix: string): Workload {
+/** The pools of a workload's new Clusters and the replicas a scale picks from. */
+export interface WorkloadPools {
+  /** Replicas of each pool of a new Cluster. */
+  readonly pools: readonly number[];
+  /** The least and most replicas of a scale. */
+  readonly replicas: readonly [min: number, max: number];
+}
+
+/** The sample AWS Cluster's pools: three workers and none; a scale picks 0 to 4. */
+const AWS_POOLS: WorkloadPools = { pools: [3, 0], replicas: [0, 4] };
+
+/** A workload drawn from `random`: Clusters `<prefix>-a`, `<prefix>-b`, … (replicas of the sample's pools: 0 to 4 unless `shape` says otherwise). */
+export function drawWorkload(random: SeededRandom, prefix: string, shape: WorkloadPools = AWS_POOLS): Workload {
   const alive: string[] = [];
   const gone: string[] = [];
   const replicas = new Map<string, number[]>();
+  const [min, max] = shape.replicas;
   let made = 0;
   const actions = SHAPE.map((kind): WorkloadAction => {
     if (kind === 'create') {
       const cluster = `${prefix}-${String.fromCharCode(97 + made++)}`;
       alive.push(cluster);
-      replicas.set(cluster, [3, 0]);
+      replicas.set(cluster, [...shape.pools]);
       return { kind, cluster };
     }
     const cluster = random.pick(alive);
@@ -58,8 +70,8 @@ export function drawWorkload(random: SeededRandom, prefix: string): Workload {
     }
     const pools = replicas.get(cluster) ?? [];
     const pool = random.int(0, pools.length - 1);
-    const now = pools[pool] ?? 0;
-    const next = (now + random.int(1, 4)) % 5; // always a change
+    const now = pools[pool] ?? min;
+    const next = min + ((now - min + random.int(1, max - min)) % (max - min + 1)); // always a change
     pools[pool] = next;
     return { kind, cluster, pool, replicas: next };
   });
@@ -71,10 +83,13 @@ export function describeAction(action: WorkloadAction): string {
   return action.kind === 'scale' ? `scale ${action.cluster} pool ${action.pool} to ${action.replicas}` : `${action.kind} ${action.cluster}`;
 }
 
+/** How a workload's Cluster `name` is made in `namespace`. */
+export type MakeCluster = (name: string, namespace: string) => ClusterInput;
+
 /** The request of `action`. */
-function request(kube: KubeClient, action: WorkloadAction, namespace: string): ResultAsync<unknown, KubeError> {
+function request(kube: KubeClient, action: WorkloadAction, namespace: string, make: MakeCluster): ResultAsync<unknown, KubeError> {
   const clusters = kube.resource(ClusterResource);
-  if (action.kind === 'create') return clusters.create(sampleAwsCluster(action.cluster, namespace));
+  if (action.kind === 'create') return clusters.create(make(action.cluster, namespace));
   if (action.kind === 'delete') return clusters.delete(action.cluster, { namespace });
   return clusters.patch(
     action.cluster,
@@ -83,9 +98,9 @@ function request(kube: KubeClient, action: WorkloadAction, namespace: string): R
   );
 }
 
-/** Does `action` through the API server (a failure throws: the test's own requests must pass). */
-export async function runAction(kube: KubeClient, action: WorkloadAction, namespace = 'default'): Promise<void> {
-  await request(kube, action, namespace).match(
+/** Does `action` through the API server (a failure throws: the test's own requests must pass); new Clusters are `make`'s (the AWS sample's). */
+export async function runAction(kube: KubeClient, action: WorkloadAction, namespace = 'default', make: MakeCluster = sampleAwsCluster): Promise<void> {
+  await request(kube, action, namespace, make).match(
     () => undefined,
     (error) => {
       throw new Error(`${describeAction(action)}: ${error.message}`);

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
+import vault from 'node-vault';
 import { KubeConfig } from '@kubernetes/client-node';
 import { spawnNode, type GroupChild } from './process-group.js';
 
@@ -77,4 +78,10 @@ export async function startFakesProcess(options: FakesProcessOptions = {}): Prom
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Reads the fakes' Vault mounts (`sys/`, `pki-<cluster-id>/`, …) over HTTP with the env file's token (the fake Vault's root token). */
+export function fakesVaultMounts(fakes: Pick<FakesProcess, 'ready' | 'environment'>): () => Promise<string[]> {
+  const root = vault({ endpoint: fakes.ready.vault, token: fakes.environment.VAULT_TOKEN, noCustomHTTPVerbs: true });
+  return async () => Object.keys((await root.mounts()) as Record<string, unknown>);
 }

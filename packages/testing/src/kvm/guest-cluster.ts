@@ -134,7 +134,12 @@ interface GuestEntry {
   starting: Promise<GuestCluster | undefined>;
   guest?: GuestCluster;
   retired: boolean;
+  /** The next start after a failed one. */
+  retry?: NodeJS.Timeout;
 }
+
+/** How long after a failed start a guest is started again. */
+export const GUEST_RESTART_MS = 500;
 
 /** The guests by guest cluster (its host namespace): started on a cluster's first VM pod, stopped with its namespace. */
 export class GuestRegistry {
@@ -162,12 +167,20 @@ export class GuestRegistry {
         },
         (error: unknown) => {
           this.onError('vm-simulator/guest', cluster, error);
-          if (this.entries.get(cluster) === entry) this.entries.delete(cluster);
+          // its api certificate may come after its VM pods (which a real kubelet holds until then): start it again, unless retired meanwhile
+          if (this.entries.get(cluster) === entry && !entry.retired) entry.retry = setTimeout(() => this.restart(cluster, entry), GUEST_RESTART_MS);
           return undefined;
         },
       ),
     );
     this.entries.set(cluster, entry);
+  }
+
+  /** Starts `cluster`'s guest again after its entry's start failed, unless the entry was retired or replaced. */
+  private restart(cluster: string, entry: GuestEntry): void {
+    if (this.entries.get(cluster) !== entry || entry.retired) return;
+    this.entries.delete(cluster);
+    this.touch(cluster, entry.namespace);
   }
 
   /** The guest of `cluster` once started (waits while it starts); undefined when there is none. */
@@ -186,6 +199,7 @@ export class GuestRegistry {
     for (const [cluster, entry] of this.entries) {
       if (entry.namespace !== namespace) continue;
       entry.retired = true;
+      clearTimeout(entry.retry);
       this.entries.delete(cluster);
       retired.push(cluster);
       if (entry.guest) void this.track(entry.guest.stop().catch((error: unknown) => this.onError('vm-simulator/guest', cluster, error)));
@@ -207,7 +221,10 @@ export class GuestRegistry {
   async stopAll(): Promise<void> {
     const entries = [...this.entries.values()];
     this.entries.clear();
-    for (const entry of entries) entry.retired = true;
+    for (const entry of entries) {
+      entry.retired = true;
+      clearTimeout(entry.retry);
+    }
     await Promise.all(entries.map((e) => e.guest?.stop()));
     await Promise.all([...this.inFlight]);
   }

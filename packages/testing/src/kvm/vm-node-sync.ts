@@ -9,7 +9,7 @@ import type { Informer } from '@kubeception/sdk/runtime';
 import { errAsync, okAsync } from 'neverthrow';
 import { timestamp, type Clock } from '../simulated-host/clock.js';
 import type { Outcome } from '../simulated-host/loop.js';
-import type { GuestCluster, GuestRegistry } from './guest-cluster.js';
+import { GUEST_RESTART_MS, type GuestCluster, type GuestRegistry } from './guest-cluster.js';
 import type { VmAddressBook } from './vm-addresses.js';
 import {
   guestNode,
@@ -133,6 +133,7 @@ async function vmUp(ctx: SyncContext, state: NodeState, pod: Pod): Promise<Outco
     if (annotated !== 'done') return annotated;
   }
   const guest = await ctx.guests.ready(state.cluster);
+  if (guest === undefined && state.deletedFor !== uid && state.vm === vm) ctx.wake(key, GUEST_RESTART_MS); // its start failed: the registry starts it again
   if (guest === undefined || state.deletedFor === uid || state.vm !== vm) return 'done';
   const readyWait = vm.since + ctx.nodeReadyDelayMs - ctx.clock.now();
   if (readyWait > 0) ctx.wake(key, readyWait);
