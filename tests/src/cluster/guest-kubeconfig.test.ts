@@ -94,9 +94,13 @@ describe('the guest kubeconfig Secret', () => {
   it('follows the admin certificate when it is issued again', async () => {
     const before = (await secret('cfg-admin'))!.data?.['tls.crt'];
     (await secrets().delete('cfg-admin', { namespace: 'default' }))._unsafeUnwrap(); // the Certificate issues a new one
-    await expect.poll(async () => (await secret('cfg-admin'))?.data?.['tls.crt'], { timeout: 15_000 }).not.toBe(before);
+    // until the new one is there: while the Secret is gone, the poll sees none (which is "not before" too)
+    const reissued = async () => {
+      const crt = (await secret('cfg-admin'))?.data?.['tls.crt'];
+      return crt !== undefined && crt !== before;
+    };
+    await expect.poll(reissued, { timeout: 15_000 }).toBe(true);
     const admin = (await secret('cfg-admin'))!;
-    expect(admin.data?.['tls.crt']).toBeDefined();
     await expect
       .poll(async () => kubeconfigOf(await secret('cfg-kubeconfig')).users[0]?.user, { timeout: 10_000 })
       .toEqual({ 'client-certificate-data': admin.data?.['tls.crt'], 'client-key-data': admin.data?.['tls.key'] });
