@@ -1,5 +1,5 @@
 /** The command line and environment of the kvm-operator, parsed and checked once. */
-import { operatorUsage, parseOperatorArgs, type OperatorRun, type OperatorSettings } from '@kubeception/sdk/runtime';
+import { operatorUsage, parseBindAddress, parseOperatorArgs, type OperatorRun, type OperatorSettings } from '@kubeception/sdk/runtime';
 import { err, ok, Result } from 'neverthrow';
 
 /** The command line: the shared operator flags (`--log-level`, `--metrics-bind-address`, …) and these. */
@@ -83,14 +83,13 @@ export type Config =
 const optional = <K extends string>(key: K, value: string | undefined): { [P in K]?: string } => (value ? ({ [key]: value } as { [P in K]: string }) : {});
 
 /**
- * Parses a dial address: `host:port` or `[v6]:port`, the port from 1 to 65535; `err` is a message
- * for the user.
+ * Parses a dial address: a bind address (`parseBindAddress`: `host:port`, `[v6]:port`) that names
+ * its host and a port from 1 to 65535; `err` is a message for the user.
  */
 export function parseDialAddress(flag: string, value: string): Result<DialAddress, string> {
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]/@]+)):(\d{1,5})$/.exec(value);
-  const port = Number(match?.[3]);
-  if (!match || port < 1 || port > 65_535) return err(`--${flag} must be host:port (or [v6]:port) with a port from 1 to 65535, not ${JSON.stringify(value)}`);
-  return ok({ host: match[1] ?? match[2] ?? '', port });
+  const address = value.startsWith(':') || /[\s/@]/.test(value) ? undefined : parseBindAddress(value).unwrapOr(undefined);
+  if (!address || address.port < 1) return err(`--${flag} must be host:port (or [v6]:port) with a port from 1 to 65535, not ${JSON.stringify(value)}`);
+  return ok(address);
 }
 
 /** Parses flags (the environment fills what they leave out); `err` is a message for the user. */
