@@ -19,6 +19,12 @@ export interface ExploreCrashPointsOptions<W> {
   readonly convergeMs?: number;
   /** How often probes are polled, in milliseconds. @default 10 */
   readonly pollMs?: number;
+  /**
+   * How many runs a point gets before it counts as `unreached`: a run that made fewer than k
+   * mutating calls (how many status writes an operator makes can depend on timing) is run again.
+   * @default 3
+   */
+  readonly attempts?: number;
   /** `throw` a {@link CrashPointsError} when a point fails, or just `report` it. @default 'throw' */
   readonly onFailure?: 'throw' | 'report';
 }
@@ -113,6 +119,15 @@ async function runPoint<W>(options: ExploreCrashPointsOptions<W>, k: number): Pr
   }
 }
 
+/** Runs point k until a run reaches it (crashes there), fails, or `attempts` runs were made. */
+async function runReaching<W>(options: ExploreCrashPointsOptions<W>, k: number): Promise<PointResult> {
+  const attempts = Math.max(1, options.attempts ?? 3);
+  for (let attempt = 1; ; attempt++) {
+    const run = await runPoint(options, k);
+    if (run.crash || run.failure || attempt >= attempts) return run;
+  }
+}
+
 /** The points to explore among the recorded `calls`: `only`, else those `where` keeps, at most `limit` of them spread evenly. */
 function pointsToExplore(calls: readonly CrashCall[], { only, where, limit }: Pick<ExploreCrashPointsOptions<unknown>, 'only' | 'where' | 'limit'>): number[] {
   if (only !== undefined) return [only];
@@ -126,7 +141,7 @@ function pointsToExplore(calls: readonly CrashCall[], { only, where, limit }: Pi
  * Explores the crash points of an operator on a scenario. A recorded run (no crash) counts the
  * operator's mutating calls — Kubernetes create/update/patch/delete (status included), Vault
  * POST/PUT/PATCH/DELETE, EC2 actions other than `Describe*`/`Get*`/`List*` — as the fakes see them.
- * Then, for each point k, on a fresh world: the fakes fail every request of the operator
+ * Then, for each point k, on a fresh world (again, up to `attempts` runs, while a run makes fewer than k calls): the fakes fail every request of the operator
  * instance right after its k-th mutating call (a crash gate in their request path: the process
  * died), the explorer stops that instance, starts a fresh one from the factory (new clients, caches
  * and queues, a new `User-Agent`), and the scenario's steps wait for its invariants.
@@ -147,7 +162,7 @@ export async function exploreCrashPoints<W>(options: ExploreCrashPointsOptions<W
   const ks = recorded.failure ? [] : pointsToExplore(recorded.calls, options);
   const unreached: number[] = [];
   for (const k of ks) {
-    const run = await runPoint(options, k);
+    const run = await runReaching(options, k);
     if (!run.crash) unreached.push(k);
     if (run.failure) failures.push({ k, call: run.crash?.call ?? recorded.calls[k - 1] ?? '(not reached)', ...run.failure });
   }
