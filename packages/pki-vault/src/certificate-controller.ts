@@ -17,11 +17,12 @@ import {
   type PkiBackend,
   type Persisted,
 } from '@kubeception/sdk';
-import { SecretResource } from '@kubeception/sdk/kube';
 import { cacheIndex, done, objectKey, waitFor, watchKind, type Controller } from '@kubeception/sdk/runtime';
+import { okAsync } from 'neverthrow';
 import { notReady } from './conditions.js';
 import { cleanup, issue, keepReady, type Ctx, type IssueDeps } from './certificate-issue.js';
 import { ownedBy, secretConflict, secretPems } from './certificate-secret.js';
+import { cachedSecret, secretWatches } from './certificate-secret-cache.js';
 import { createPkiController } from './pki-controller.js';
 import { BY_CLUSTER, clusterKey, clusterOf } from './pki-index.js';
 import { PkiReason } from './reasons.js';
@@ -72,7 +73,9 @@ function applyValid(deps: IssueDeps, cert: Persisted<Certificate>, ctx: Ctx) {
     const message = `waiting for the CertificateAuthority of cluster ${ref} to be Ready`;
     return notReady(cert, ctx, Reason.Waiting, message).map(() => waitFor(message));
   }
-  const secret = ctx.cache(SecretResource).get(`${cert.metadata.namespace}/${certificateSecretName(cert)}`);
+  const cached = cachedSecret(ctx, cert);
+  if (cached.kind === 'catching-up') return okAsync(done());
+  const secret = cached.kind === 'present' ? cached.secret : undefined;
   if (secret !== undefined && !ownedBy(secret, cert))
     return notReady(cert, ctx, PkiReason.SecretConflict, secretConflict(secret, cert).message).map(() => done());
   const why = issueReason(cert, secretPems(secret), ca.status?.certificate ?? '', deps.now());
@@ -103,7 +106,7 @@ export function createCertificateController(options: CertificateControllerOption
       // a CA becoming Ready, rotating, going or coming back concerns every Certificate of its cluster
       watchKind({ resource: CertificateAuthorityResource, map: (ca, certs) => certs.byIndex(BY_CLUSTER, clusterKey(ca)).map((c) => objectKey(c)) }),
       // a Secret changed or gone concerns every Certificate naming it (its owner, and one waiting in SecretConflict)
-      watchKind({ resource: SecretResource, map: (secret, certs) => certs.byIndex(BY_SECRET, objectKey(secret)).map((c) => objectKey(c)) }),
+      ...secretWatches((secret, certs) => certs.byIndex(BY_SECRET, objectKey(secret)).map((c) => objectKey(c))),
     ],
     validate: validateCertificate,
     apply: (cert, ctx) => applyValid(deps, cert, ctx),

@@ -7,7 +7,6 @@ import {
   ConditionType,
   PkiErrorKind,
   Reason,
-  certificateSecretName,
   formatDuration,
   type Certificate,
   type CertificateAuthority,
@@ -16,13 +15,14 @@ import {
   type PkiBackend,
   type Persisted,
 } from '@kubeception/sdk';
-import { SecretResource, type KubeError, type Secret } from '@kubeception/sdk/kube';
+import type { KubeError, Secret } from '@kubeception/sdk/kube';
 import { done, patchConditions, requeueAfter, type Action, type ReconcileContext } from '@kubeception/sdk/runtime';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { sameCertificate } from './chain.js';
 import { checkRequest, notAsAsked } from './certificate-request.js';
 import { branch, notReady, reportPkiError, type PkiControllerError } from './conditions.js';
 import { deleteOwnSecret, writeSecret, type SecretWriteError } from './certificate-secret.js';
+import { cachedSecretMetadata } from './certificate-secret-cache.js';
 import { coordinates } from './pki-index.js';
 import { PkiReason } from './reasons.js';
 import { renewalTime, ttlWithin } from './renewal.js';
@@ -164,7 +164,7 @@ export function cleanup(deps: IssueDeps, cert: Cert, ctx: Ctx) {
     serial === undefined
       ? okAsync<void, never>(undefined)
       : deps.pki.revoke(coordinates(cert), serial).orElse((e) => (e.kind === 'NotFound' || e.kind === 'Invalid' ? okAsync(undefined) : errAsync(e)));
-  const secret = ctx.cache(SecretResource).get(`${cert.metadata.namespace}/${certificateSecretName(cert)}`);
+  const secret = cachedSecretMetadata(ctx, cert);
   return branch(
     revoked,
     () =>

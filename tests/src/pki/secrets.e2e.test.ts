@@ -106,3 +106,21 @@ describe('a Certificate naming a Secret it does not own', () => {
     await until(async () => (await secrets().get('shared-tls', { namespace: 'default' })).isErr(), 10_000, 'the Secret its owner deleted');
   });
 });
+
+describe('a Certificate’s own Secret without its cluster label', () => {
+  it('is issued into again with the label restored: the controller keeps only labelled Secrets whole, and every other Secret’s metadata', async () => {
+    await h.kube.resource(CertificateResource).create(certificate('unlabelled', 'unlabelled-tls'));
+    await expect.poll(async () => (await readyOf(h, 'cert', 'unlabelled'))?.status, { timeout: 10_000 }).toBe('True');
+    const issued = await secret('unlabelled-tls');
+    (await secrets().patch('unlabelled-tls', { type: 'json', ops: [{ op: 'remove', path: '/metadata/labels' }] }, { namespace: 'default' }))._unsafeUnwrap();
+    await expect.poll(async () => (await secret('unlabelled-tls')).metadata.labels, { timeout: 10_000 }).toEqual({ 'kubeception.io/cluster': 'victim' });
+    const restored = await secret('unlabelled-tls');
+    expect(restored.metadata.uid).toBe(issued.metadata.uid);
+    expect(restored.metadata.ownerReferences?.map((r) => r.name)).toEqual(['unlabelled']);
+    expect(restored.data?.['tls.crt']).toBeDefined();
+    expect((await readyOf(h, 'cert', 'unlabelled'))?.status).toBe('True');
+    await h.kube.resource(CertificateResource).delete('unlabelled', { namespace: 'default' });
+    await gone('unlabelled');
+    await until(async () => (await secrets().get('unlabelled-tls', { namespace: 'default' })).isErr(), 10_000, 'the Secret its owner deleted');
+  });
+});

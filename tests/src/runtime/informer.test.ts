@@ -1,16 +1,17 @@
 /** The runtime's shared informer against the fake API server: a listener added late hears what is already cached. */
-import type { KubeObject } from '@kubeception/sdk';
+import type { KubeObject, Persisted } from '@kubeception/sdk';
 import { ConfigMapResource, createKubeClient, type ConfigMap } from '@kubeception/sdk/kube';
-import { startInformer, type InformerEvent } from '@kubeception/sdk/runtime';
+import { InformerCache, metadataOf, startInformer, type InformerEvent } from '@kubeception/sdk/runtime';
 import { startFakeKube, type FakeKube } from '@kubeception/testing';
 import { afterEach, expect, it, vi } from 'vitest';
 
 type CM = ConfigMap & KubeObject;
 let fake: FakeKube | undefined;
-const stop = new AbortController();
+let stop = new AbortController();
 afterEach(async () => {
   stop.abort();
   await fake?.stop();
+  stop = new AbortController();
 });
 
 const seen = (events: InformerEvent<CM>[]) =>
@@ -31,4 +32,44 @@ it('replays every cached object, then Synced, to a listener added after the init
   (await configMaps.create({ metadata: { name: 'c', namespace: 'default' } }))._unsafeUnwrap();
   await vi.waitFor(() => expect(seen(late)).toContain('Applied c'));
   expect(late.filter((e) => e.type === 'Synced')).toHaveLength(1);
+});
+
+it('trims each object once, in the watcher: the store keeps the emitted object, without managedFields, and a custom transform runs once per change', async () => {
+  fake = await startFakeKube();
+  const kube = createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 });
+  const configMaps = kube.resource(ConfigMapResource);
+  (await configMaps.create({ metadata: { name: 'a', namespace: 'default' }, data: { big: 'x'.repeat(100) } }))._unsafeUnwrap();
+  const byDefault = startInformer(kube, ConfigMapResource, { namespace: 'default', signal: stop.signal });
+  const emitted: InformerEvent<CM>[] = [];
+  byDefault.subscribe((event) => emitted.push(event));
+  await byDefault.synced();
+  const stored = byDefault.store.get('default/a');
+  expect(stored?.metadata.managedFields).toBeUndefined();
+  expect(emitted.find((e) => e.type === 'Applied')).toMatchObject({ object: expect.toBeOneOf([stored]) });
+
+  const transform = vi.fn((cm: Persisted<CM>): Persisted<CM> => ({ ...cm, data: { size: String(cm.data?.big?.length ?? 0) } }));
+  const trimmed = startInformer(kube, ConfigMapResource, { namespace: 'default', labelSelector: '!absent', signal: stop.signal, store: { transform } });
+  await trimmed.synced();
+  (await configMaps.patch('a', { type: 'merge', body: { data: { big: 'y' } } }, { namespace: 'default' }))._unsafeUnwrap();
+  await vi.waitFor(() => expect(trimmed.store.get('default/a')?.data).toEqual({ size: '1' }));
+  expect(transform).toHaveBeenCalledTimes(2);
+  expect(trimmed.store.get('default/a')?.metadata.managedFields).toBeDefined();
+});
+
+it('keeps only apiVersion, kind and metadata of each object when metadataOnly, apart from the whole objects of the same kind', async () => {
+  fake = await startFakeKube();
+  const kube = createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 });
+  (
+    await kube.resource(ConfigMapResource).create({ metadata: { name: 'a', namespace: 'default', labels: { l: 'v' } }, data: { big: 'x'.repeat(100) } })
+  )._unsafeUnwrap();
+  const informers = new InformerCache(kube, stop.signal);
+  const whole = informers.get(ConfigMapResource, { namespace: 'default' });
+  const metadata = informers.get(ConfigMapResource, { namespace: 'default', metadataOnly: true });
+  expect(metadata).not.toBe(whole);
+  await Promise.all([whole.synced(), metadata.synced()]);
+  expect(metadata.store.get('default/a')).toEqual(metadataOf(whole.store.get('default/a')!));
+  expect(Object.keys(metadata.store.get('default/a') ?? {}).sort()).toEqual(['apiVersion', 'kind', 'metadata']);
+  expect(Object.keys(metadata.store.get('default/a')?.metadata ?? {})).not.toContain('managedFields');
+  expect(metadata.store.get('default/a')?.metadata.labels).toEqual({ l: 'v' });
+  expect(whole.store.get('default/a')?.data).toEqual({ big: 'x'.repeat(100) });
 });

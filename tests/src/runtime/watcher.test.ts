@@ -1,5 +1,5 @@
 /** The runtime's watcher against the fake API server with injected faults: the cache must end equal to the server. */
-import type { KubeObject } from '@kubeception/sdk';
+import type { KubeObject, Persisted } from '@kubeception/sdk';
 import { ConfigMapResource, createKubeClient, type ConfigMap, type KubeClient } from '@kubeception/sdk/kube';
 import { createStore, objectKey, watcher, type Watcher, type WatcherEvent } from '@kubeception/sdk/runtime';
 import { startFakeKube, type FakeKube } from '@kubeception/testing';
@@ -13,7 +13,15 @@ afterEach(async () => {
   await fake.stop();
 });
 
-async function setup(options: { bookmarkIntervalMs?: number; watchTimeoutMs?: number; stallTimeoutMs?: number; defaults?: boolean } = {}) {
+async function setup(
+  options: {
+    bookmarkIntervalMs?: number;
+    watchTimeoutMs?: number;
+    stallTimeoutMs?: number;
+    defaults?: boolean;
+    transform?: (cm: Persisted<CM>) => Persisted<CM>;
+  } = {},
+) {
   fake = await startFakeKube({ bookmarkIntervalMs: options.bookmarkIntervalMs ?? 100 });
   stop = new AbortController();
   const kube = createKubeClient({
@@ -28,6 +36,7 @@ async function setup(options: { bookmarkIntervalMs?: number; watchTimeoutMs?: nu
     namespace: 'default',
     signal: stop.signal,
     backoff: { baseMs: 5, maxMs: 50 },
+    ...(options.transform ? { transform: options.transform } : {}),
     ...(options.defaults ? {} : { stallTimeoutMs: options.stallTimeoutMs ?? 300_000 }),
   });
   void (async () => {
@@ -110,6 +119,29 @@ describe('watcher', () => {
     await converged(kube, store);
     expect(events.some((e) => e.type === 'Deleted' && e.object.metadata.name === 'vanish')).toBe(true);
     expect(events.filter((e) => e.type === 'Applied' && e.object.metadata.name === 'keep')).toHaveLength(1); // unchanged objects are not repeated
+  });
+
+  it('with a transform, emits only trimmed objects — from the list, the watch, and a Deleted after a relist — and keeps no untrimmed copy', async () => {
+    const trim = (cm: Persisted<CM>): Persisted<CM> => {
+      const { managedFields: _dropped, ...metadata } = cm.metadata;
+      return { ...cm, metadata: { ...metadata, labels: { trimmed: 'yes' } } };
+    };
+    const { kube, store, events, watcher: w } = await setup({ transform: trim });
+    await cms(kube).create({ metadata: { name: 'listed', namespace: 'default' } });
+    await synced(w);
+    await cms(kube).create({ metadata: { name: 'watched', namespace: 'default' } });
+    await converged(kube, store);
+    fake.faults.pause();
+    fake.faults.dropWatches();
+    fake.faults.resume();
+    fake.faults.fail({ verb: 'watch', resource: 'configmaps', status: 503, times: 1 });
+    await cms(kube).delete('watched', { namespace: 'default' });
+    fake.faults.compact();
+    fake.faults.dropWatches();
+    await converged(kube, store);
+    const objects = events.flatMap((e) => (e.type === 'Synced' ? [] : [e]));
+    expect(objects.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(expect.arrayContaining(['Applied listed', 'Applied watched', 'Deleted watched']));
+    for (const { object } of objects) expect([object.metadata.labels, 'managedFields' in object.metadata]).toEqual([{ trimmed: 'yes' }, false]);
   });
 
   it('keeps trying through 20 consecutive 500s on list, then syncs', async () => {

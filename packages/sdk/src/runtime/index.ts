@@ -78,7 +78,7 @@ export type { WorkQueueMetrics } from './workqueue-metrics.js';
 // Watching and caching
 export { watcher } from './watcher.js';
 export type { WatchSource, Watcher, WatcherEvent, WatcherOptions, WatcherState } from './watcher.js';
-export { InformerCache, startInformer } from './informer.js';
+export { InformerCache, metadataOf, startInformer } from './informer.js';
 export type { Informer, InformerEvent, InformerOptions, Selection } from './informer.js';
 export { createStore, objectKey, parseKey } from './store.js';
 export type { IndexFunction, Store, StoreOptions, StoreWriter } from './store.js';

@@ -4,7 +4,7 @@
  */
 import type { KubeClient } from '../kube/client.js';
 import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
-import { createStore, objectKey, type Store, type StoreOptions } from './store.js';
+import { createStore, dropManagedFields, objectKey, type Store, type StoreOptions } from './store.js';
 import { watcher, type WatcherOptions, type WatcherState } from './watcher.js';
 
 /** What subscribers hear. `previous` is the cached object before the change, if any. */
@@ -19,6 +19,20 @@ export interface Selection {
   readonly namespace?: string;
   /** Only objects matching this label selector. @default every object */
   readonly labelSelector?: string;
+  /**
+   * Cache only `apiVersion`, `kind` and `metadata` (without managedFields) of each object, as
+   * controller-runtime's metadata-only watches do: for a kind whose objects a controller only
+   * needs to know exist, who owns them and their labels (e.g. every Secret of the host, to see
+   * one in the way). Its objects have no other field: read nothing else from them. (The server
+   * still sends whole objects; they are trimmed as they arrive.) @default false
+   */
+  readonly metadataOnly?: boolean;
+}
+
+/** The metadata-only form of an object (see {@link Selection.metadataOnly}). */
+export function metadataOf<T extends KubeObject>(object: Persisted<T>): Persisted<T> {
+  const { managedFields: _dropped, ...metadata } = object.metadata;
+  return { ...(object.apiVersion ? { apiVersion: object.apiVersion } : {}), ...(object.kind ? { kind: object.kind } : {}), metadata } as Persisted<T>;
 }
 
 /** A running informer. */
@@ -49,7 +63,8 @@ export interface InformerOptions<T extends KubeObject> extends Selection, Pick<W
 
 /** Starts an informer; it runs until `signal` aborts. */
 export function startInformer<T extends KubeObject>(kube: KubeClient, descriptor: ResourceDescriptor<T, KubeObject>, options: InformerOptions<T>): Informer<T> {
-  const writer = createStore<T>(options.store);
+  // the watcher trims each object once (the store's transform), and the store keeps that same object
+  const writer = createStore<T>({ ...options.store, transform: (object) => object });
   const listeners = new Set<(event: InformerEvent<T>) => void>();
   let synced = false;
   let resolveSynced: () => void = () => {};
@@ -60,6 +75,7 @@ export function startInformer<T extends KubeObject>(kube: KubeClient, descriptor
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
     ...(options.onState ? { onState: options.onState } : {}),
+    transform: options.metadataOnly ? metadataOf : (options.store?.transform ?? dropManagedFields),
     signal: options.signal,
   });
   const emit = (event: InformerEvent<T>) => {
@@ -112,7 +128,7 @@ export class InformerCache {
 
   /** The informer of `descriptor` and `selection`, started on first use. */
   get<T extends KubeObject>(descriptor: ResourceDescriptor<T, KubeObject>, selection: Selection = {}): Informer<T> {
-    const key = `${descriptor.apiVersion}/${descriptor.plural}|${selection.namespace ?? ''}|${selection.labelSelector ?? ''}`;
+    const key = `${descriptor.apiVersion}/${descriptor.plural}|${selection.namespace ?? ''}|${selection.labelSelector ?? ''}|${selection.metadataOnly ? 'metadata' : ''}`;
     let informer = this.informers.get(key);
     if (informer === undefined) {
       const onState = this.onState;

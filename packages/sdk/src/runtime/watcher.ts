@@ -46,7 +46,7 @@ export interface WatcherState {
 }
 
 /** Options of {@link watcher}. */
-export interface WatcherOptions {
+export interface WatcherOptions<T extends KubeObject = KubeObject> {
   /** Only objects in this namespace. @default every namespace */
   readonly namespace?: string;
   /** Label selector. @default every object */
@@ -71,6 +71,12 @@ export interface WatcherOptions {
   readonly stallTimeoutMs?: number;
   /** The backoff resets after this long without failure. @default 30_000 */
   readonly healthyAfterMs?: number;
+  /**
+   * Applied to every object as it arrives, before the watcher keeps it (to tell changes apart and
+   * to emit `Deleted` after a relist) and emits it: what a cache keeps, so the watcher holds no
+   * second, untrimmed copy of each object. @default the object as the server sent it
+   */
+  readonly transform?: (object: Persisted<T>) => Persisted<T>;
   /** Stops the watcher. */
   readonly signal?: AbortSignal;
   /** Told about every state change (health, metrics). */
@@ -87,7 +93,7 @@ export interface Watcher<T extends KubeObject> extends AsyncIterable<WatcherEven
 export type WatchSource<T extends KubeObject> = Pick<ResourceClient<T>, 'list' | 'watch'>;
 
 /** Starts watching `client`'s kind. Iterate the result to receive events. */
-export function watcher<T extends KubeObject>(client: WatchSource<T>, options: WatcherOptions = {}): Watcher<T> {
+export function watcher<T extends KubeObject>(client: WatchSource<T>, options: WatcherOptions<T> = {}): Watcher<T> {
   const run: WatcherRun<T> = {
     client,
     options,
@@ -106,7 +112,7 @@ export function watcher<T extends KubeObject>(client: WatchSource<T>, options: W
 /** What the stages of one watcher share. */
 interface WatcherRun<T extends KubeObject> {
   readonly client: WatchSource<T>;
-  readonly options: WatcherOptions;
+  readonly options: WatcherOptions<T>;
   readonly selection: Pick<WatcherOptions, 'namespace' | 'labelSelector' | 'fieldSelector'>;
   /** The objects emitted and not deleted since, by key. */
   readonly known: Map<string, Persisted<T>>;
@@ -153,7 +159,8 @@ async function* relist<T extends KubeObject>(run: WatcherRun<T>): AsyncGenerator
     return false;
   }
   const initial = !run.state.synced;
-  yield* listChanges(run.known, listed.list.items, initial);
+  const { transform } = run.options;
+  yield* listChanges(run.known, transform ? listed.list.items.map(transform) : listed.list.items, initial);
   setState(run, { resourceVersion: listed.list.resourceVersion });
   if (initial) {
     setState(run, { synced: true });
@@ -218,10 +225,11 @@ async function* watchOnce<T extends KubeObject>(run: WatcherRun<T>): AsyncGenera
       const key = objectKey(event.object);
       setState(run, { resourceVersion: event.object.metadata.resourceVersion });
       if (event.type === 'DELETED') {
-        if (known.delete(key)) yield { type: 'Deleted', object: event.object };
+        if (known.delete(key)) yield { type: 'Deleted', object: options.transform ? options.transform(event.object) : event.object };
       } else if (known.get(key)?.metadata.resourceVersion !== event.object.metadata.resourceVersion) {
-        known.set(key, event.object);
-        yield { type: 'Applied', object: event.object, initial: false };
+        const object = options.transform ? options.transform(event.object) : event.object;
+        known.set(key, object);
+        yield { type: 'Applied', object, initial: false };
       }
     }
     if (performance.now() - started < 1000 && !stopped(run)) await fail(run, { kind: 'Transport', code: 0, message: 'watch closed immediately' });
