@@ -1,6 +1,7 @@
 /**
  * Fault lane: the CertificateAuthority and Certificate controllers while the host API answers
- * 429 or 503 to everything, or cuts every watch, for a window just after a cluster's
+ * 429, 500 or 503 to everything, or cuts every watch (also after a compaction: they resume into
+ * 410 Gone and relist), for a window just after a cluster's
  * CertificateAuthority and Certificates are created. Their requests stay capped, and once the
  * fault is lifted the authority and every Certificate are Ready, each Certificate with its Secret.
  */
@@ -33,7 +34,7 @@ const fakeHost = (): FakeKube => {
   return h.fakeKube;
 };
 
-it.each((['throttled', 'unavailable', 'dropped'] as const).map((name) => ({ name, ...HOST_FAULTS[name] })))(
+it.each((['throttled', 'erring', 'unavailable', 'dropped', 'gone'] as const).map((name) => ({ name, ...HOST_FAULTS[name] })))(
   'host API $fault while the PKI is issued',
   async ({ name, ...fault }) => {
     await createClusterPki(h, name);
