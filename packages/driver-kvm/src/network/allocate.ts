@@ -109,9 +109,26 @@ export function allocationChange(
   };
 }
 
+/**
+ * `parseCidr` of a ledger's networks, remembered: every allocation reads every entry of the
+ * ledger, so with 1,000 clusters each of their networks would be parsed 1,000 times. Bounded: a
+ * long-running operator with churn starts over past {@link PARSED_LIMIT} networks.
+ */
+const parsed = new Map<string, Cidr | string>();
+const PARSED_LIMIT = 20_000;
+function parseLedgerCidr(text: string): Cidr | string {
+  let cidr = parsed.get(text);
+  if (cidr === undefined) {
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    cidr = parseCidr(text);
+    parsed.set(text, cidr);
+  }
+  return cidr;
+}
+
 /** Whether two CIDRs are the same range (as text when either does not parse). */
 function sameNetwork(a: string, b: string): boolean {
-  const [x, y] = [parseCidr(a), parseCidr(b)];
+  const [x, y] = [parseLedgerCidr(a), parseLedgerCidr(b)];
   return typeof x === 'string' || typeof y === 'string' ? a === b : x.first === y.first && x.prefix === y.prefix;
 }
 
@@ -148,7 +165,7 @@ function requestedNetwork(text: string, subnetLen: number, others: readonly Netw
   const invalid = subnetLenError(net, subnetLen);
   if (invalid) return err(invalid);
   for (const other of others) {
-    if (cidrsOverlap(net, parseCidr(other.network) as Cidr)) {
+    if (cidrsOverlap(net, parseLedgerCidr(other.network) as Cidr)) {
       return err({
         kind: 'NetworkTaken',
         network: other.network,
@@ -166,7 +183,7 @@ function freeNetwork(poolNet: Cidr, prefix: number, subnetLen: number, others: r
   const invalid = subnetLenError(cidrFrom(poolNet.first, prefix), subnetLen);
   if (invalid) return err(invalid);
   const taken = others
-    .map((other) => parseCidr(other.network))
+    .map((other) => parseLedgerCidr(other.network))
     .filter((net): net is Cidr => typeof net !== 'string' && cidrsOverlap(net, poolNet))
     .sort((a, b) => a.first - b.first);
   let candidate = poolNet.first;

@@ -1,6 +1,6 @@
 /** Per-node ConfigMap `<node>-boot` holding the node's Ignition config. */
 import { createHash } from 'node:crypto';
-import type { Result } from 'neverthrow';
+import { err, ok, type Result } from 'neverthrow';
 import type { KvmCluster } from './cluster.js';
 import { renderIgnition } from './ignition.js';
 import { BOOT_CONFIG_KEY } from './launcher.js';
@@ -14,8 +14,27 @@ export const bootConfigMapName = (node: string) => `${node}-boot`;
 
 /** The boot config text of a node (the ConfigMap's key `config.ign`); fails as {@link renderIgnition} does. */
 export function bootConfigText(cluster: KvmCluster, node: VmNode): Result<string, Unrenderable> {
-  return renderIgnition(cluster, node).map((config) => `${JSON.stringify(config, null, 2)}\n`);
+  const byNode = texts.get(cluster) ?? new WeakMap<VmNode, BootConfig>();
+  texts.set(cluster, byNode);
+  let made = byNode.get(node);
+  if (made === undefined) {
+    made = renderIgnition(cluster, node).match<BootConfig>(
+      (config) => ({ text: `${JSON.stringify(config, null, 2)}\n` }),
+      (unrenderable) => ({ unrenderable }),
+    );
+    byNode.set(node, made);
+  }
+  return 'text' in made ? ok(made.text) : err(made.unrenderable);
 }
+
+/** A boot config made, or why it cannot be. */
+type BootConfig = { readonly text: string } | { readonly unrenderable: Unrenderable };
+
+/**
+ * The boot config of each (Cluster, node) object pair, made once: a rendering asks for it twice
+ * per node (the ConfigMap, and the Deployment's hash of it), with the same objects.
+ */
+const texts = new WeakMap<KvmCluster, WeakMap<VmNode, BootConfig>>();
 
 /** First 16 hex digits of the SHA-256 of {@link bootConfigText}: on the pod template, so a new boot config replaces the VM. */
 export function bootConfigHash(cluster: KvmCluster, node: VmNode): Result<string, Unrenderable> {

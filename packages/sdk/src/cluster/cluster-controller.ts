@@ -7,7 +7,7 @@
  * finalizer, the steps (`steps/preflight.ts`, `steps/pki.ts`, `steps/infrastructure.ts` with
  * `steps/kubeconfig.ts`) and what queues a Cluster.
  */
-import { okAsync, type Result, type ResultAsync } from 'neverthrow';
+import { err, ok, okAsync, type Result, type ResultAsync } from 'neverthrow';
 import { CertificateAuthorityResource } from '../models/certificate-authority.js';
 import { CertificateResource } from '../models/certificate.js';
 import { createClusterModel, type Cluster } from '../models/cluster.js';
@@ -63,7 +63,8 @@ export interface ClusterControllerOptions<S, P> {
  */
 export function createClusterController<S, P>(options: ClusterControllerOptions<S, P>): Controller {
   const { driver } = options;
-  const model = createClusterModel({ providers: [driver.provider] });
+  const clusterModel = createClusterModel({ providers: [driver.provider] });
+  const model = validatedOnce(clusterModel);
   const fieldManager = options.name ?? `${driver.name}-operator`;
   const finalizer = options.finalizer ?? `kubeception.io/${driver.name}-operator`;
   const step: ClusterStepContext<S, P> = { driver, pki: options.pki, fieldManager, secrets: clusterSecrets(options.namespace) };
@@ -78,7 +79,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
   });
   return createController({
     name: fieldManager,
-    resource: model.resource as unknown as ResourceDescriptor<Cluster, Cluster>,
+    resource: clusterModel.resource as unknown as ResourceDescriptor<Cluster, Cluster>,
     concurrency: options.concurrency ?? 4,
     ...(options.namespace ? { namespace: options.namespace } : {}),
     owns: [CertificateResource, CertificateAuthorityResource],
@@ -96,7 +97,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
 /** What the reconcile of one Cluster controller is made of. */
 interface ClusterReconcile<S, P> {
   readonly step: ClusterStepContext<S, P>;
-  readonly model: ClusterValidator;
+  readonly model: ReturnType<typeof validatedOnce>;
   readonly finalizer: string;
   /** The steps, behind the finalizer. */
   readonly guarded: Reconciler<Cluster, Cluster, GuardedError>;
@@ -105,6 +106,33 @@ interface ClusterReconcile<S, P> {
 /** What validation needs of the Cluster model (of the driver's provider). */
 interface ClusterValidator {
   validate(input: unknown): Result<{ readonly spec: object }, { readonly message: string }>;
+}
+
+/** A Cluster with its defaults applied, or why it is invalid. */
+type Defaulted = Result<Persisted<Cluster>, { readonly message: string }>;
+/** What {@link validatedOnce} keeps of a validation (a plain value: a Result is used where it is made). */
+type Validation = { readonly valid: Persisted<Cluster> } | { readonly invalid: { readonly message: string } };
+
+/**
+ * Validates each Cluster object once. The cache hands a reconcile the same (never mutated) object
+ * until the Cluster changes, and the defaulted Cluster is the same object on every pass, so
+ * what the driver derives from it can be kept per object too.
+ */
+function validatedOnce(model: ClusterValidator): { validate(cluster: Persisted<Cluster>): Defaulted } {
+  const seen = new WeakMap<Persisted<Cluster>, Validation>();
+  return {
+    validate: (cluster) => {
+      let validation = seen.get(cluster);
+      if (validation === undefined) {
+        validation = model.validate(cluster).match<Validation>(
+          (valid) => ({ valid: { ...cluster, spec: valid.spec } as Persisted<Cluster> }),
+          (invalid) => ({ invalid }),
+        );
+        seen.set(cluster, validation);
+      }
+      return 'valid' in validation ? ok(validation.valid) : err(validation.invalid);
+    },
+  };
 }
 
 type GuardedError = FinalizerError<StepError<ClusterControllerError> | ClusterControllerError>;
@@ -134,13 +162,13 @@ function reconcileCluster<S, P>(
 
 /** Runs `run` on the Cluster with its defaults applied, or reports why it is invalid. */
 function validated<E>(
-  model: ClusterValidator,
+  model: ReturnType<typeof validatedOnce>,
   cluster: Persisted<Cluster>,
   ctx: ClusterReconcileContext,
   run: (c: Persisted<Cluster>) => ResultAsync<Action, E>,
 ): ResultAsync<Action, E | ClusterControllerError> {
   return model.validate(cluster).match<ResultAsync<Action, E | ClusterControllerError>>(
-    (valid) => run({ ...cluster, spec: valid.spec } as Persisted<Cluster>),
+    (valid) => run(valid),
     (invalid) => writeStatus(cluster, ctx, invalidStatus(cluster, invalid.message)).map(() => done()),
   );
 }
