@@ -22,13 +22,14 @@ import type { ClusterDriver, DriverError, Observed } from '@kubeception/sdk/clus
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { applyPlan, type BootNode, type BootTokens } from './apply.js';
 import { cleanupWorld } from './cleanup.js';
-import { observeWorld, type AwsWorld } from './observe.js';
+import { observeInstances, observeWorld, type AwsWorld } from './observe.js';
 import { PendingCreations } from './pending.js';
 import { DEFAULT_MANAGED_BY, planCluster } from './plan.js';
 import type { Unrenderable } from './cloud-config.js';
 import { provider, type AwsSpec } from './provider-spec.js';
 import { regionChanged, searchRegion } from './region.js';
 import { reportWorld } from './report.js';
+import { WorldMemory, worldVersion } from './world-memory.js';
 
 /** Options of {@link createAwsDriver}. */
 export interface AwsDriverOptions {
@@ -78,7 +79,9 @@ function bootTokens(
 /**
  * The `aws` driver for the SDK's `createClusterController`: each pass observes the cluster's EC2 resources by
  * their ownership tag, then creates what the plan lacks (VPC, internet gateway, subnets, route table, security
- * groups, instances) or, on deletion, removes it in reverse order.
+ * groups, instances), stage after stage on what the calls answer until it must wait, or, on deletion, removes it
+ * in reverse order. While only instances change, a pass describes only the instances; a pass right after one
+ * that found everything as planned describes nothing (see docs/decisions/025).
  *
  * @example
  * ```ts
@@ -93,6 +96,7 @@ function bootTokens(
  */
 export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpec, AwsWorld> {
   const pending = new PendingCreations();
+  const memory = new WorldMemory();
   const managedBy = options.managedBy ?? DEFAULT_MANAGED_BY;
   if (managedBy.length === 0 || managedBy.length > 256) throw new Error(`managedBy must be 1 to 256 characters (an EC2 tag value), got ${managedBy.length}`);
   /** The Cluster's plan, with this driver's `managedBy` tag. */
@@ -112,17 +116,35 @@ export function createAwsDriver(options: AwsDriverOptions): ClusterDriver<AwsSpe
         ),
     observe: (cluster, spec) =>
       searchRegion(cluster, spec)
-        .asyncAndThen((region) => observeWorld(options.ec2(region), clusterId(cluster.metadata)))
+        .asyncAndThen((region) => observeOrRecall(options.ec2(region), memory, cluster, spec === undefined ? undefined : region))
         // with no parsed spec (a deletion), what is found by the ownership tag is all there is to report
         .map((world): Observed<AwsWorld> => (spec === undefined ? { provider: world, conditions: [] } : report(cluster, spec, world))),
     apply: (cluster, spec, observed) =>
       planOf(cluster, spec).match(
         (plan) =>
-          applyPlan({ ec2: options.ec2(spec.region), plan, world: observed.provider, pollMs: options.pollMs, pending, boot: bootTokens(options, cluster) }),
+          applyPlan({ ec2: options.ec2(spec.region), plan, world: observed.provider, pollMs: options.pollMs, pending, boot: bootTokens(options, cluster) }).map(
+            ({ progress, world, left }) => (memory.remember(clusterId(cluster.metadata), worldVersion(cluster, spec.region), world, left), progress),
+          ),
         (e) => errAsync<never, DriverError>(unrenderable(e)),
       ),
     // with or without a parsed spec: everything is found by the ownership tag, in the region it is in
     cleanup: (cluster, spec, observed) =>
-      searchRegion(cluster, spec).asyncAndThen((region) => cleanupWorld(options.ec2(region), clusterId(cluster.metadata), observed.provider, options.pollMs)),
+      searchRegion(cluster, spec).asyncAndThen((region) => {
+        memory.forget(clusterId(cluster.metadata));
+        return cleanupWorld(options.ec2(region), clusterId(cluster.metadata), observed.provider, options.pollMs);
+      }),
   };
+}
+
+/**
+ * The Cluster's world: recalled from its last pass where that is enough (see `WorldMemory`),
+ * else described. A Cluster being deleted, or whose spec does not parse (`region` undefined), is
+ * described whole.
+ */
+function observeOrRecall(ec2: EC2Client, memory: WorldMemory, cluster: Persisted<Cluster>, region: string | undefined): ResultAsync<AwsWorld, DriverError> {
+  const id = clusterId(cluster.metadata);
+  if (region === undefined || cluster.metadata.deletionTimestamp !== undefined) memory.forget(id);
+  const recalled = region === undefined ? undefined : memory.recall(id, worldVersion(cluster, region));
+  if (recalled?.kind === 'settled') return okAsync({ ...recalled.world, recalled: true });
+  return recalled ? observeInstances(ec2, id, recalled.network) : observeWorld(ec2, id);
 }

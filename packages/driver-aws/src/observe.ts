@@ -1,4 +1,4 @@
-/** Reading a cluster's EC2 resources by their ownership tag (reads only). */
+/** Reading a cluster's EC2 resources by their ownership tag: all of them, or the instances alone while only they change (reads only). */
 import {
   DescribeInstancesCommand,
   DescribeInternetGatewaysCommand,
@@ -12,9 +12,10 @@ import {
   type InternetGateway,
   type RouteTable,
   type SecurityGroup,
+  type DescribeVpcsCommandOutput,
 } from '@aws-sdk/client-ec2';
 import type { DriverError } from '@kubeception/sdk/cluster';
-import { ResultAsync } from 'neverthrow';
+import { ResultAsync, okAsync } from 'neverthrow';
 import { toDriverError } from './ec2-errors.js';
 import { CONFIG_TAG, DONE_TAG, NODE_TAG, ROLE_TAG, ownerTag } from './plan.js';
 
@@ -41,7 +42,18 @@ export interface AwsWorld {
    * the first yet (they take no ClientToken). Apply deletes them. @default none
    */
   readonly duplicates?: readonly OwnedDuplicate[];
+  /**
+   * Set when part or all of it is what this process's own calls and Describes left in an earlier
+   * pass rather than described again (see docs/decisions/025): everything but the instances while
+   * only instances change (being started, replaced or retired), the whole world in a pass right
+   * after one that found everything as planned. No evidence of what Describe shows now.
+   * @default unset: all of it described
+   */
+  readonly recalled?: true;
 }
+
+/** A cluster's world but its instances: its network and security groups. */
+export type AwsNetwork = Omit<AwsWorld, 'instances' | 'recalled'>;
 
 /**
  * An owned VPC or internet gateway that is not the one in use.
@@ -85,18 +97,56 @@ const tagMap = (tags: Tag[] | undefined) => Object.fromEntries((tags ?? []).map(
 /** A security group rule as a comparable string; `source` is a CIDR or `sg:<group id>`. */
 export const ruleKey = (protocol: string, from: number, to: number, source: string) => `${protocol}:${protocol === '-1' ? 'all' : `${from}-${to}`}:${source}`;
 
-/** A cluster's EC2 resources: those tagged `kubeception.io/cluster/<cluster-id>=owned` (reads only). */
+/** The filter of what the cluster `clusterId` owns: its ownership tag. */
+export const ownedBy = (clusterId: string): Filter[] => [{ Name: `tag:${ownerTag(clusterId)}`, Values: ['owned'] }];
+/** An EC2 read as a `ResultAsync`. */
+const call = <T>(promise: () => Promise<T>) => ResultAsync.fromThrowable(promise, toDriverError)();
+/** Instance states of an instance still moving: being started, or going. */
+const MOVING = new Set(['pending', 'shutting-down', 'stopping']);
+
+/**
+ * A cluster's EC2 resources: those tagged `kubeception.io/cluster/<cluster-id>=owned` (reads
+ * only). The VPC is asked for first: everything else of a cluster is made in its VPC, or after
+ * it was configured (the gateway), so with no VPC there is nothing else to describe — but a
+ * gateway a crash left detached after its VPC went, which the deletion's sweep finds.
+ */
 export function observeWorld(ec2: EC2Client, clusterId: string): ResultAsync<AwsWorld, DriverError> {
-  const owned: Filter[] = [{ Name: `tag:${ownerTag(clusterId)}`, Values: ['owned'] }];
-  const call = <T>(promise: () => Promise<T>) => ResultAsync.fromThrowable(promise, toDriverError)();
+  const owned = ownedBy(clusterId);
+  return call(() => ec2.send(new DescribeVpcsCommand({ Filters: owned }))).andThen((vpcs) =>
+    (vpcs.Vpcs ?? []).length === 0
+      ? okAsync<AwsWorld, DriverError>({ subnets: {}, securityGroups: {}, instances: {} })
+      : ResultAsync.combine([describeNetwork(ec2, owned, okAsync(vpcs)), call(() => describeInstances(ec2, owned))] as const).map(
+          ([network, instances]): AwsWorld => ({ ...network, instances }),
+        ),
+  );
+}
+
+/**
+ * A cluster's instances, with `recalled` for the rest while one of them is still moving (pending,
+ * shutting down); once none is, everything described again, as {@link observeWorld} does (reads only).
+ */
+export function observeInstances(ec2: EC2Client, clusterId: string, recalled: AwsNetwork): ResultAsync<AwsWorld, DriverError> {
+  const owned = ownedBy(clusterId);
+  return call(() => describeInstances(ec2, owned)).andThen((instances) =>
+    Object.values(instances).some((list) => list.some((i) => MOVING.has(i.state)))
+      ? okAsync<AwsWorld, DriverError>({ ...recalled, instances, recalled: true })
+      : describeNetwork(
+          ec2,
+          owned,
+          call(() => ec2.send(new DescribeVpcsCommand({ Filters: owned }))),
+        ).map((network): AwsWorld => ({ ...network, instances })),
+  );
+}
+
+/** Everything but the instances, described (at once), with the VPCs as `vpcs` lists them. */
+function describeNetwork(ec2: EC2Client, owned: Filter[], vpcs: ResultAsync<DescribeVpcsCommandOutput, DriverError>): ResultAsync<AwsNetwork, DriverError> {
   return ResultAsync.combine([
-    call(() => ec2.send(new DescribeVpcsCommand({ Filters: owned }))),
+    vpcs,
     call(() => ec2.send(new DescribeInternetGatewaysCommand({ Filters: owned }))),
     call(() => ec2.send(new DescribeSubnetsCommand({ Filters: owned }))),
     call(() => ec2.send(new DescribeRouteTablesCommand({ Filters: owned }))),
     call(() => ec2.send(new DescribeSecurityGroupsCommand({ Filters: owned }))),
-    call(() => describeInstances(ec2, owned)),
-  ] as const).map(([vpcs, gateways, subnets, tables, groups, instances]): AwsWorld => {
+  ] as const).map(([vpcs, gateways, subnets, tables, groups]): AwsNetwork => {
     const [vpc, ...otherVpcs] = inUseFirst(
       vpcs.Vpcs ?? [],
       (v) => v.VpcId,
@@ -122,7 +172,6 @@ export function observeWorld(ec2: EC2Client, clusterId: string): ResultAsync<Aws
       ),
       ...(table?.RouteTableId ? { routeTable: observedRouteTable(table.RouteTableId, table) } : {}),
       securityGroups: Object.fromEntries((groups.SecurityGroups ?? []).map((g) => [tagMap(g.Tags)[ROLE_TAG] ?? g.GroupId, observedSecurityGroup(g)])),
-      instances,
     };
   });
 }
@@ -175,7 +224,7 @@ function observedInstance(i: Instance, tags: Record<string, string>): ObservedIn
 }
 
 /** The route table `id`: whether it has a default route to a gateway, and its associated subnets. */
-function observedRouteTable(id: string, table: RouteTable): NonNullable<AwsWorld['routeTable']> {
+export function observedRouteTable(id: string, table: RouteTable): NonNullable<AwsWorld['routeTable']> {
   return {
     id,
     defaultRoute: (table.Routes ?? []).some((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.GatewayId),

@@ -18,17 +18,17 @@ import type { StageOptions, StageStep } from './stage.js';
 export function instancesStage(stage: StageOptions): StageStep {
   const { plan, world } = stage;
   const absent = plan.nodes.filter((n) => liveInstances(world, n.name).length === 0);
-  if (absent.length > 0) return ResultAsync.combine(absent.map((n) => launchNode(stage, n))).map(() => stage.again(`starting ${absent.length} instances`, 2));
+  if (absent.length > 0) return ResultAsync.combine(absent.map((n) => launchNode(stage, n))).map(() => stage.stop(`starting ${absent.length} instances`, 2));
   const starting = plan.nodes.filter((n) => liveInstances(world, n.name).some((i) => i.state !== 'running'));
   const leaving = Object.values(world.instances).filter((list) => list.some((i) => i.state === 'shutting-down'));
-  if (starting.length > 0 || leaving.length > 0) return okAsync(stage.again(`waiting for ${starting.length + leaving.length} instances to settle`, 2));
+  if (starting.length > 0 || leaving.length > 0) return okAsync(stage.stop(`waiting for ${starting.length + leaving.length} instances to settle`, 2));
   // outdated nodes (a changed version, type, image, …): one at a time, masters first; new instance before the old goes
   const outdated = plan.nodes.find((n) => liveInstances(world, n.name).some((i) => i.config !== n.config));
   if (!outdated) return undefined;
   if (!liveInstances(world, outdated.name).some((i) => i.config === outdated.config))
-    return launchNode(stage, outdated).map(() => stage.again(`replacing ${outdated.name}`, 2));
+    return launchNode(stage, outdated).map(() => stage.stop(`replacing ${outdated.name}`, 2));
   const old = liveInstances(world, outdated.name).filter((i) => i.config !== outdated.config);
-  return stage.send(new TerminateInstancesCommand({ InstanceIds: old.map((i) => i.id) })).map(() => stage.again(`retiring the old ${outdated.name}`, 2));
+  return stage.send(new TerminateInstancesCommand({ InstanceIds: old.map((i) => i.id) })).map(() => stage.stop(`retiring the old ${outdated.name}`, 2));
 }
 
 /** The nodes no longer wanted: one at a time, highest index first. */
@@ -39,9 +39,7 @@ export function retirementsStage(stage: StageOptions): StageStep {
     .filter((node) => !wanted.has(node) && liveInstances(world, node).length > 0)
     .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
   if (extra === undefined) return undefined;
-  return stage
-    .send(new TerminateInstancesCommand({ InstanceIds: liveInstances(world, extra).map((i) => i.id) }))
-    .map(() => stage.again(`removing ${extra}`, 2));
+  return stage.send(new TerminateInstancesCommand({ InstanceIds: liveInstances(world, extra).map((i) => i.id) })).map(() => stage.stop(`removing ${extra}`, 2));
 }
 
 /** A node's instances that are not shutting down. */

@@ -1,8 +1,14 @@
 /**
  * The security group stage of `applyPlan` (internal): every missing group created at once, then
  * every planned ingress rule a group lacks opened (a rule another pass opened meanwhile is fine).
+ * Each step's world is what its answers say: the new groups' ids, the rules just opened.
  */
-import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, type IpPermission } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  type CreateSecurityGroupCommandOutput,
+  type IpPermission,
+} from '@aws-sdk/client-ec2';
 import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { ec2Code } from '../ec2-errors.js';
 import { ruleKey, type AwsWorld } from '../observe.js';
@@ -26,6 +32,8 @@ export function securityGroupsStage(stage: StageOptions): StageStep {
       VpcId: world.vpc?.id,
       TagSpecifications: stage.tagged('security-group', g.role, g.name),
     }),
+    id: (answer: unknown) => (answer as CreateSecurityGroupCommandOutput).GroupId,
+    add: (w: AwsWorld, id: string) => ({ ...w, securityGroups: { ...w.securityGroups, [g.role]: { id, rules: [], references: [] } } }),
   });
   return stage.createMissing('securityGroups', 'creating security groups', create) ?? rulesStep(stage);
 }
@@ -40,17 +48,36 @@ function rulesStep(stage: StageOptions): StageStep {
       .send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [permission(world, rule)] }))
       .orElse((e) => (ec2Code(e.cause) === 'InvalidPermission.Duplicate' ? okAsync(undefined) : errAsync(e))),
   );
-  return ResultAsync.combine(authorize).map(() => stage.again('opening security group rules', 0.01));
+  return ResultAsync.combine(authorize).map(() => stage.proceed('opening security group rules', withRules(world, missing)));
+}
+
+/** `world` with the `opened` rules in their groups, as observe would see them. */
+export function withRules(world: AwsWorld, opened: readonly MissingRule[]): AwsWorld {
+  const securityGroups = Object.fromEntries(
+    Object.entries(world.securityGroups).map(([role, group]) => {
+      const mine = opened.filter((m) => m.id === group.id);
+      const references = mine.flatMap(({ rule }) =>
+        rule.group ? [{ protocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort, groupId: world.securityGroups[rule.group]?.id ?? '' }] : [],
+      );
+      const rules = mine.map(({ rule }) => ruleKey(rule.protocol, rule.fromPort, rule.toPort, sourceOf(world, rule)));
+      return [role, { ...group, rules: [...group.rules, ...rules], references: [...group.references, ...references] }];
+    }),
+  );
+  return { ...world, securityGroups };
 }
 
 /** The planned rules the observed groups lack, compared as observe keys them (a group source by its id). */
 export function missingRules(plan: Plan, world: AwsWorld): MissingRule[] {
-  const sourceOf = (r: PlannedRule) => (r.group ? `sg:${world.securityGroups[r.group]?.id ?? ''}` : (r.cidr ?? ''));
   return plan.securityGroups.flatMap((g) => {
     const have = world.securityGroups[g.role];
-    return g.rules.filter((r) => !have?.rules.includes(ruleKey(r.protocol, r.fromPort, r.toPort, sourceOf(r)))).map((r) => ({ id: have?.id ?? '', rule: r }));
+    return g.rules
+      .filter((r) => !have?.rules.includes(ruleKey(r.protocol, r.fromPort, r.toPort, sourceOf(world, r))))
+      .map((r) => ({ id: have?.id ?? '', rule: r }));
   });
 }
+
+/** A rule's source as observe keys it: a CIDR, or `sg:<group id>`. */
+const sourceOf = (world: AwsWorld, r: PlannedRule) => (r.group ? `sg:${world.securityGroups[r.group]?.id ?? ''}` : (r.cidr ?? ''));
 
 /** A planned rule as EC2 takes it: from a CIDR, or from the members of one of the cluster's groups. */
 function permission(world: AwsWorld, rule: PlannedRule): IpPermission {

@@ -85,7 +85,8 @@ export async function startStageBench(name: string, cluster: TestCluster = {}, p
     const world = options.world ?? (await observe());
     // as applyPlan does before its stages: what is visible is no longer pending
     pending.seen(plan.id, visibleRoles(world));
-    return await run(stageOptions({ ec2, plan: options.plan ?? plan, world, pollMs: 100, pending, boot: options.boot }));
+    // the step's progress: a pass stage by stage (the world its answers say it left is applyPlan's to use)
+    return await run(stageOptions({ ec2, plan: options.plan ?? plan, world, pollMs: 100, pending, boot: options.boot }))?.map((r) => r.progress);
   };
   const converge: StageBench['converge'] = async (run, options = {}) => {
     const reasons: string[] = [];
