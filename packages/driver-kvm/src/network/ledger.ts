@@ -138,6 +138,23 @@ const ledgerValue = (entry: NetworkAllocation) => JSON.stringify({ network: entr
  * cluster IDs, from a key `<namespace>.<name>`); `undefined` when it is neither.
  */
 export function parseLedgerEntry(key: string, value: string | undefined): NetworkAllocation | undefined {
+  const memo = `${key}\n${value ?? ''}`;
+  if (parsedEntries.has(memo)) return parsedEntries.get(memo);
+  if (parsedEntries.size >= PARSED_LIMIT) parsedEntries.clear();
+  const entry = readLedgerEntry(key, value);
+  parsedEntries.set(memo, entry);
+  return entry;
+}
+
+/**
+ * Entries already read, by key and value: a ledger of 1,000 clusters is read again on every
+ * change, and each entry's key check hashes its owner (its cluster ID). Bounded: past
+ * {@link PARSED_LIMIT} entries it starts over.
+ */
+const parsedEntries = new Map<string, NetworkAllocation | undefined>();
+const PARSED_LIMIT = 20_000;
+
+function readLedgerEntry(key: string, value: string | undefined): NetworkAllocation | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value ?? 'null');
@@ -160,17 +177,37 @@ export function parseLedgerEntry(key: string, value: string | undefined): Networ
  * preflight decides on from its cache (pure).
  */
 export function parseLedger(configMap: Pick<ConfigMap, 'data'> | undefined): Result<readonly NetworkAllocation[], NetworkLedgerError> {
+  const data = configMap?.data;
+  let read = data === undefined ? undefined : readLedgers.get(data);
+  if (read === undefined) {
+    read = readLedger(data);
+    if (data !== undefined) readLedgers.set(data, read);
+  }
+  return 'entries' in read ? ok(read.entries) : err(read.error);
+}
+
+/** A ledger read, or why it cannot be (a plain value: the Result is made where it is used). */
+type LedgerRead = { readonly entries: readonly NetworkAllocation[] } | { readonly error: NetworkLedgerError };
+
+/** Ledgers read, by their (never mutated) cached data: every preflight of a Cluster without an entry reads the ledger. */
+const readLedgers = new WeakMap<object, LedgerRead>();
+
+function readLedger(data: Record<string, string> | undefined): LedgerRead {
   const entries: NetworkAllocation[] = [];
-  for (const [key, value] of Object.entries(configMap?.data ?? {})) {
+  const owners = new Set<string>();
+  for (const [key, value] of Object.entries(data ?? {})) {
     const entry = parseLedgerEntry(key, value);
-    if (entry === undefined || entries.some((e) => e.owner === entry.owner)) {
-      return err({
-        kind: 'CorruptLedger',
-        key,
-        message: `network ledger entry ${JSON.stringify(key)} is not "<cluster-id>": {"network","vni","cluster":"<namespace>/<name>"} (or a second entry of its cluster); fix or remove it by hand`,
-      });
+    if (entry === undefined || owners.has(entry.owner)) {
+      return {
+        error: {
+          kind: 'CorruptLedger',
+          key,
+          message: `network ledger entry ${JSON.stringify(key)} is not "<cluster-id>": {"network","vni","cluster":"<namespace>/<name>"} (or a second entry of its cluster); fix or remove it by hand`,
+        },
+      };
     }
+    owners.add(entry.owner);
     entries.push(entry);
   }
-  return ok(entries);
+  return { entries };
 }
