@@ -1,6 +1,9 @@
 /**
  * The runtime against a plain client-node informer (`makeInformer`) on the same fake API
  * server, in the same run:
+ * - initial sync into the cache, like with like: our watcher into our store (`startInformer`,
+ *   until synced) against `makeInformer` into its cache (until it has handed over every object),
+ *   three rounds each, alternating, medians;
  * - initial sync: N existing ConfigMaps listed and handed over (our controller: reconciled);
  * - watch events: N ConfigMaps created while both watch; events/s and mean latency from the
  *   create's response to the handler (our controller: reconcile start);
@@ -9,7 +12,7 @@
 import http from 'node:http';
 import { makeInformer, type V1ConfigMap } from '@kubernetes/client-node';
 import { ConfigMapResource, createKubeClient } from '@kubeception/sdk/kube';
-import { createController, createManager, createStore, done } from '@kubeception/sdk/runtime';
+import { createController, createManager, createStore, done, startInformer } from '@kubeception/sdk/runtime';
 import type { KubeObject, Persisted } from '@kubeception/sdk';
 import { okAsync } from 'neverthrow';
 import { pino } from 'pino';
@@ -103,6 +106,29 @@ async function startOurController(fake: FakeKube, n: number): Promise<Consumer> 
   return { syncRate: (n / (performance.now() - start)) * 1000, seen, stop: () => manager.stop() };
 }
 
+/** The median of some numbers. */
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+/** Objects/s of our watcher into our store until synced, and of `makeInformer` into its cache, alternating `rounds` times: medians. */
+async function storeSync(fake: FakeKube, n: number, rounds: number): Promise<Figure> {
+  const kube = createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 });
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const plain = await startPlainInformer(fake, n);
+    theirs.push(plain.syncRate);
+    await plain.stop();
+    const stop = new AbortController();
+    const start = performance.now();
+    const informer = startInformer(kube, ConfigMapResource, { namespace: 'default', signal: stop.signal });
+    await informer.synced();
+    ours.push((informer.store.size / (performance.now() - start)) * 1000);
+    stop.abort();
+  }
+  const [value, baseline] = [median(ours), median(theirs)];
+  return { name: `initial sync of ${n} objects: watcher → store (informer → its cache)`, value, unit: 'objects/s', baseline, ratio: value / baseline };
+}
+
 /** `n` ConfigMaps created while both consumers watch: events/s to the last handler, and mean latency from each create's response. */
 async function watchEvents(fake: FakeKube, n: number, ours: Consumer, theirs: Consumer): Promise<Figure[]> {
   const created = new Map<string, number>();
@@ -158,12 +184,14 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
   const fake = await startFakeKube({ historySize: n * 4 });
   try {
     await createMany(fake.url, 'initial', n, 'initial');
-    // initial sync: plain informer, then our controller
+    const intoStore = await storeSync(fake, n, 3);
+    // initial sync to the handler: plain informer, then our controller
     const theirs = await startPlainInformer(fake, n);
     const ours = await startOurController(fake, n);
     const figures: Figure[] = [
+      intoStore,
       {
-        name: `initial sync of ${n} objects → handler`,
+        name: `initial sync of ${n} objects → handler (full controller: queue and reconcile)`,
         value: ours.syncRate,
         unit: 'objects/s',
         baseline: theirs.syncRate,
