@@ -23,7 +23,7 @@ import type { Cluster, Persisted } from '@kubeception/sdk';
 import type { DriverContext, DriverError } from '@kubeception/sdk/cluster';
 import { ConfigMapResource, NamespaceResource } from '@kubeception/sdk/kube';
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
-import { allocateNetwork, allocationChange, type NetworkPool, type NetworkRequest } from '../network/allocate.js';
+import { allocateNetwork, allocationChange, type NetworkAllocation, type NetworkPool, type NetworkRequest } from '../network/allocate.js';
 import { parseLedger, type NetworkLedgerError } from '../network/ledger.js';
 import { clusterOwner, type KvmCluster } from '../render/cluster.js';
 import type { FlannelNetwork } from '../render/flannel.js';
@@ -97,10 +97,31 @@ export function networkRefusal(
   const held = heldNetwork(data, owner, recorded);
   const moved = allocationRefusal(cluster.spec.network.flannel, held.network);
   if (moved !== undefined || held.ledgered) return moved;
-  return parseLedger({ data })
-    .andThen((entries) => allocateNetwork(owner, networkRequest(cluster.spec.network.flannel, held.network), entries, pool))
-    .match(() => undefined, ledgerRefusal);
+  return parseLedger({ data }).match(
+    (entries) => allocationRefusalOnce(owner, networkRequest(cluster.spec.network.flannel, held.network), entries, pool),
+    ledgerRefusal,
+  );
 }
+
+/**
+ * The refusal {@link allocateNetwork} decides for a Cluster the ledger does not list yet, once per
+ * ledger version (its entries, read once per version) and request: a Cluster waits for its entry
+ * over several passes, and with 1,000 Clusters each allocation walks and sorts 1,000 entries.
+ */
+function allocationRefusalOnce(owner: string, request: NetworkRequest, entries: readonly NetworkAllocation[], pool: NetworkPool): DriverError | undefined {
+  const decided = refusals.get(entries) ?? new Map<string, { readonly refusal: DriverError | undefined }>();
+  refusals.set(entries, decided);
+  const key = JSON.stringify([owner, request, pool]);
+  let known = decided.get(key);
+  if (known === undefined) {
+    known = { refusal: allocateNetwork(owner, request, entries, pool).match(() => undefined, ledgerRefusal) };
+    decided.set(key, known);
+  }
+  return known.refusal;
+}
+
+/** Refusals decided, by ledger version (its entries array) and then by owner, request and pool. */
+const refusals = new WeakMap<readonly NetworkAllocation[], Map<string, { readonly refusal: DriverError | undefined }>>();
 
 /** The preflight of a KVM Cluster: its host namespace, its rendering, its network, in the order `apply` checks them. */
 export function preflightCluster(deps: PreflightDeps, cluster: Persisted<Cluster>, kc: KvmCluster, context: DriverContext): ResultAsync<void, DriverError> {
