@@ -1,7 +1,7 @@
 /** The runtime's shared informer against the fake API server: a listener added late hears what is already cached. */
 import type { KubeObject, Persisted } from '@kubeception/sdk';
-import { ConfigMapResource, createKubeClient, type ConfigMap } from '@kubeception/sdk/kube';
-import { InformerCache, metadataOf, startInformer, type InformerEvent } from '@kubeception/sdk/runtime';
+import { ConfigMapResource, createKubeClient, SecretResource, type ConfigMap, type Secret } from '@kubeception/sdk/kube';
+import { dataDigests, digestedData, digestOf, InformerCache, keepFields, metadataOf, startInformer, type InformerEvent } from '@kubeception/sdk/runtime';
 import { startFakeKube, type FakeKube } from '@kubeception/testing';
 import { afterEach, expect, it, vi } from 'vitest';
 
@@ -72,4 +72,51 @@ it('keeps only apiVersion, kind and metadata of each object when metadataOnly, a
   expect(Object.keys(metadata.store.get('default/a')?.metadata ?? {})).not.toContain('managedFields');
   expect(metadata.store.get('default/a')?.metadata.labels).toEqual({ l: 'v' });
   expect(whole.store.get('default/a')?.data).toEqual({ big: 'x'.repeat(100) });
+});
+
+it('caches data values as digests with the dataDigests transform: a desired object in digestedData form matches it, a changed value does not', async () => {
+  fake = await startFakeKube();
+  const kube = createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 });
+  const secrets = kube.resource(SecretResource);
+  const desired: Secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 's', namespace: 'default' },
+    type: 'Opaque',
+    stringData: { key: 'x'.repeat(4096) },
+  };
+  (await secrets.create(desired))._unsafeUnwrap();
+  const informers = new InformerCache(kube, stop.signal);
+  const whole = informers.get(SecretResource, { namespace: 'default' });
+  const digested = informers.get(SecretResource, { namespace: 'default', transform: dataDigests });
+  expect(informers.get(SecretResource, { namespace: 'default', transform: dataDigests })).toBe(digested);
+  expect(digested).not.toBe(whole);
+  await Promise.all([whole.synced(), digested.synced()]);
+  const cached = digested.store.get('default/s')!;
+  // the server stored stringData as base64 in data: the cached digest is of that
+  expect(cached.data).toEqual({ key: digestOf(Buffer.from('x'.repeat(4096)).toString('base64')) });
+  expect(cached.metadata.managedFields).toBeUndefined();
+  expect(cached.type).toBe('Opaque');
+  expect(digestedData(desired)).toMatchObject({ data: cached.data, type: 'Opaque' });
+  expect(digestedData(desired)).not.toHaveProperty('stringData');
+  expect(digestedData({ ...desired, stringData: { key: 'y' } }).data).not.toEqual(cached.data);
+  // a manual edit of the value shows as another digest
+  (await secrets.patch('s', { type: 'merge', body: { data: { key: Buffer.from('edited').toString('base64') } } }, { namespace: 'default' }))._unsafeUnwrap();
+  await vi.waitFor(() => expect(digested.store.get('default/s')?.data).toEqual({ key: digestOf(Buffer.from('edited').toString('base64')) }));
+  expect(digested.store.get('default/s')?.data).not.toEqual(digestedData(desired).data);
+  expect(whole.store.get('default/s')?.data).toEqual({ key: Buffer.from('edited').toString('base64') });
+});
+
+it('keeps only apiVersion, kind, metadata and the named fields with keepFields', async () => {
+  fake = await startFakeKube();
+  const kube = createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 });
+  (
+    await kube.resource(ConfigMapResource).create({ metadata: { name: 'a', namespace: 'default' }, data: { k: 'v' }, binaryData: { b: 'AA==' } })
+  )._unsafeUnwrap();
+  const informers = new InformerCache(kube, stop.signal);
+  const kept = informers.get(ConfigMapResource, { namespace: 'default', transform: keepFields('data') });
+  await kept.synced();
+  expect(Object.keys(kept.store.get('default/a') ?? {}).sort()).toEqual(['apiVersion', 'data', 'kind', 'metadata']);
+  expect(kept.store.get('default/a')?.data).toEqual({ k: 'v' });
+  expect(keepFields('b', 'a').name).toBe(keepFields('a', 'b').name);
 });

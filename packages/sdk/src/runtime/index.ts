@@ -79,6 +79,8 @@ export type { WorkQueueMetrics } from './workqueue-metrics.js';
 export { watcher } from './watcher.js';
 export type { WatchSource, Watcher, WatcherEvent, WatcherOptions, WatcherState } from './watcher.js';
 export { InformerCache, metadataOf, startInformer } from './informer.js';
+export { dataDigests, DIGEST_PREFIX, digestedData, digestOf, keepFields } from './cache-transforms.js';
+export type { CacheTransform } from './cache-transforms.js';
 export type { Informer, InformerEvent, InformerOptions, Selection } from './informer.js';
 export { createStore, objectKey, parseKey } from './store.js';
 export type { IndexFunction, Store, StoreOptions, StoreWriter } from './store.js';

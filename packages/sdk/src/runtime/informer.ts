@@ -4,6 +4,7 @@
  */
 import type { KubeClient } from '../kube/client.js';
 import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
+import type { CacheTransform } from './cache-transforms.js';
 import { createStore, dropManagedFields, objectKey, type Store, type StoreOptions } from './store.js';
 import { watcher, type WatcherOptions, type WatcherState } from './watcher.js';
 
@@ -27,6 +28,13 @@ export interface Selection {
    * still sends whole objects; they are trimmed as they arrive.) @default false
    */
   readonly metadataOnly?: boolean;
+  /**
+   * Cache each object as this transform makes it (`dataDigests`, `keepFields`), as
+   * controller-runtime's per-kind cache `Transform` does: for a kind whose objects a controller
+   * reads only part of. Informers are shared by kind, namespace, labels and the transform's name.
+   * Ignored with `metadataOnly`. @default none (objects cached whole, without managedFields)
+   */
+  readonly transform?: CacheTransform;
 }
 
 /** The metadata-only form of an object (see {@link Selection.metadataOnly}). */
@@ -75,7 +83,7 @@ export function startInformer<T extends KubeObject>(kube: KubeClient, descriptor
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
     ...(options.onState ? { onState: options.onState } : {}),
-    transform: options.metadataOnly ? metadataOf : (options.store?.transform ?? dropManagedFields),
+    transform: cachedForm(options),
     signal: options.signal,
   });
   const emit = (event: InformerEvent<T>) => {
@@ -112,6 +120,17 @@ export function startInformer<T extends KubeObject>(kube: KubeClient, descriptor
   };
 }
 
+/** The cache key part of a selection's form of objects. */
+const transformKey = (selection: Selection): string => (selection.metadataOnly ? 'metadata' : (selection.transform?.name ?? ''));
+
+/** What an informer caches of each object it hears of: its selection's form, else its store's transform. */
+function cachedForm<T extends KubeObject>(options: InformerOptions<T>): (object: Persisted<T>) => Persisted<T> {
+  if (options.metadataOnly) return metadataOf;
+  const transform = options.transform;
+  if (transform !== undefined) return (object) => transform.apply(dropManagedFields(object));
+  return options.store?.transform ?? dropManagedFields;
+}
+
 /** Informers shared by descriptor and selection. */
 export class InformerCache {
   private readonly informers = new Map<string, Informer<KubeObject>>();
@@ -128,7 +147,7 @@ export class InformerCache {
 
   /** The informer of `descriptor` and `selection`, started on first use. */
   get<T extends KubeObject>(descriptor: ResourceDescriptor<T, KubeObject>, selection: Selection = {}): Informer<T> {
-    const key = `${descriptor.apiVersion}/${descriptor.plural}|${selection.namespace ?? ''}|${selection.labelSelector ?? ''}|${selection.metadataOnly ? 'metadata' : ''}`;
+    const key = `${descriptor.apiVersion}/${descriptor.plural}|${selection.namespace ?? ''}|${selection.labelSelector ?? ''}|${transformKey(selection)}`;
     let informer = this.informers.get(key);
     if (informer === undefined) {
       const onState = this.onState;
