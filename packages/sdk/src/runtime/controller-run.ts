@@ -46,7 +46,7 @@ export function prepareRun<T extends KubeObject, I extends KubeObject, E>(
   }
   const queue = new WorkQueue({ ...options.queue, observer: env.metrics.queueObserver(name) });
   const log = env.log.child({ controller: name });
-  const ownWrites = new OwnWrites(env.kube.resource(resource));
+  const ownWrites = new OwnWrites(env.kube.resource(resource), (key) => informer.store.get(key));
   env.metrics.controllerStarted(name, options.concurrency ?? 1, () => queue.unfinishedWork());
   log.info({ workers: options.concurrency ?? 1 }, 'starting workers');
   return { options, env, informer, queue, ownWrites, log };

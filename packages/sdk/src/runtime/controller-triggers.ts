@@ -85,6 +85,7 @@ function subscribePrimary<T extends KubeObject, I extends KubeObject, E>({ optio
   const predicate = options.predicate ?? (() => true);
   const synced = informer.synced();
   const unsubscribe = informer.subscribe((event) => {
+    if (event.type === 'Applied') ownWrites.caughtUp(event.object);
     const trigger = primaryTrigger(event, predicate);
     if (trigger?.type === 'queue') queue.add(trigger.key, trigger.priority);
     if (trigger?.type === 'forget') {

@@ -41,17 +41,28 @@ export interface EventRecorderOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** How many objects' and events' entries a recorder keeps. */
+const KEPT = 4096;
+
+/** Sets `key` in `map`, dropping the oldest entry first when a new key would take it past {@link KEPT}. */
+function keep<V>(map: Map<string, V>, key: string, value: V): V {
+  if (!map.has(key) && map.size >= KEPT) map.delete(map.keys().next().value!);
+  map.set(key, value);
+  return value;
+}
+
 /** Creates a recorder writing through `kube`. */
 export function createEventRecorder(kube: KubeClient, options: EventRecorderOptions): EventRecorder {
   const events = kube.resource(EventResource);
+  // bounded as client-go's event correlator's caches are (4,096 entries each; the oldest goes
+  // first): one entry per object and event ever recorded would grow for the operator's lifetime
   const seen = new Map<string, { name: string; namespace: string; count: number }>();
   const buckets = new Map<string, TokenBucket>();
   const host = `${options.component}`;
   return {
     async record(object, input) {
       const uid = object.metadata.uid;
-      let bucket = buckets.get(uid);
-      if (bucket === undefined) buckets.set(uid, (bucket = new TokenBucket(options.qps ?? 1 / 300, options.burst ?? 25)));
+      const bucket = buckets.get(uid) ?? keep(buckets, uid, new TokenBucket(options.qps ?? 1 / 300, options.burst ?? 25));
       if (bucket.tryTake() > 0) return;
       const namespace = object.metadata.namespace ?? 'default';
       const key = `${uid}|${input.type}|${input.reason}|${input.message}`;
@@ -92,7 +103,7 @@ export function createEventRecorder(kube: KubeClient, options: EventRecorderOpti
       };
       const created = await events.create(body);
       created.match(
-        () => seen.set(key, { name, namespace, count: 1 }),
+        () => void keep(seen, key, { name, namespace, count: 1 }),
         (error) => options.onError?.(error),
       );
     },

@@ -24,7 +24,11 @@ interface Written<T extends KubeObject> {
 export class OwnWrites<T extends KubeObject, I extends KubeObject> {
   private readonly written = new Map<string, Written<T>>();
 
-  constructor(private readonly client: ResourceClient<T, I>) {}
+  /** `cached` reads the controller's cache: a write it already shows (its event came before the write's answer) is not remembered. */
+  constructor(
+    private readonly client: ResourceClient<T, I>,
+    private readonly cached: (key: string) => Persisted<T> | undefined = () => undefined,
+  ) {}
 
   /** The object a reconcile should start from: `cached`, or this controller's later write of it. */
   freshest(cached: Persisted<T>): Persisted<T> {
@@ -34,6 +38,17 @@ export class OwnWrites<T extends KubeObject, I extends KubeObject> {
     if (own.behind.has(cached.metadata.resourceVersion)) return own.object;
     this.written.delete(key); // the cache caught up, or someone else wrote since
     return cached;
+  }
+
+  /**
+   * The cache now shows `object`: unless it is a version the last write replaced, that write is
+   * forgotten here, as `freshest` would forget it on the next reconcile (a write whose own event
+   * queues no reconcile, such as a status write, would otherwise be kept for good).
+   */
+  caughtUp(object: Persisted<T>): void {
+    const key = objectKey(object);
+    const own = this.written.get(key);
+    if (own !== undefined && !own.behind.has(object.metadata.resourceVersion)) this.written.delete(key);
   }
 
   /** Forgets a deleted object. */
@@ -50,6 +65,10 @@ export class OwnWrites<T extends KubeObject, I extends KubeObject> {
     const behind = new Set([object.metadata.resourceVersion, ...(own?.object === object ? own.behind : [])]);
     const record = (result: Persisted<T>): Persisted<T> => {
       if (objectKey(result) !== key) return result;
+      if (this.cached(key)?.metadata.resourceVersion === result.metadata.resourceVersion) {
+        written.delete(key); // the cache shows this write already
+        return result;
+      }
       const previous = written.get(key);
       if (previous !== undefined) behind.add(previous.object.metadata.resourceVersion);
       written.set(key, { object: result, behind: new Set(behind) });

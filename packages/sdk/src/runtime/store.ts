@@ -1,6 +1,7 @@
 /**
  * The cache: one writer (fed by a watcher) and any number of read-only views. Indexed by
- * namespace, label and owner UID, plus indexes you define. Objects are transformed on insert
+ * namespace, plus indexes you define; the label and owner-UID indexes are built on their first
+ * lookup (a store never asked by label keeps no index of its labels). Objects are transformed on insert
  * (by default `metadata.managedFields` is dropped) to keep memory down.
  */
 import type { KubeObject, Persisted } from '../resource.js';
@@ -73,10 +74,10 @@ export function dropManagedFields<T extends KubeObject>(object: Persisted<T>): P
 
 /** Creates an empty store. */
 export function createStore<T extends KubeObject>(options: StoreOptions<T> = {}): StoreWriter<T> {
+  // the label and owner indexes are built on first use (`byLabel`, `byOwner`): a store nobody
+  // asks by label keeps no string and no set per label of each object
   const indexes: Record<string, IndexFunction<T>> = {
     namespace: (o) => (o.metadata.namespace ? [o.metadata.namespace] : []),
-    label: (o) => Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`),
-    owner: (o) => (o.metadata.ownerReferences ?? []).map((r) => r.uid),
     ...options.indexes,
   };
   const cache: Cache<T> = {
@@ -99,6 +100,12 @@ interface Cache<T extends KubeObject> {
   readonly tables: Map<string, Map<string, Set<string>>>;
 }
 
+/** The built-in indexes made on first use, under names a user's index cannot take by accident. */
+const LABEL_INDEX = ' label';
+const OWNER_INDEX = ' owner';
+const byLabelIndex = (o: Persisted<KubeObject>) => Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+const byOwnerIndex = (o: Persisted<KubeObject>) => (o.metadata.ownerReferences ?? []).map((r) => r.uid);
+
 function readerOf<T extends KubeObject>(cache: Cache<T>): Store<T> {
   const { objects } = cache;
   return {
@@ -109,8 +116,14 @@ function readerOf<T extends KubeObject>(cache: Cache<T>): Store<T> {
     },
     byNamespace: (namespace) => lookup(cache, 'namespace', namespace),
     byName: (name) => byName(cache, name),
-    byLabel: (label, value) => lookup(cache, 'label', `${label}=${value}`),
-    byOwner: (uid) => lookup(cache, 'owner', uid),
+    byLabel: (label, value) => {
+      addIndex(cache, LABEL_INDEX, byLabelIndex);
+      return lookup(cache, LABEL_INDEX, `${label}=${value}`);
+    },
+    byOwner: (uid) => {
+      addIndex(cache, OWNER_INDEX, byOwnerIndex);
+      return lookup(cache, OWNER_INDEX, uid);
+    },
     byIndex: (index, value) => lookup(cache, index, value),
     addIndex: (name, fn) => addIndex(cache, name, fn),
   };
