@@ -52,15 +52,17 @@ export function ttlWithin(cert: Persisted<Certificate>, caNotAfter: string, now:
 }
 
 /**
- * Serials of the certificates seen lately, by PEM. Every reconcile of a Certificate checks its
- * Secret's certificate, and parsing the X.509 is most of what that check costs; a certificate's
- * PEM is public and its serial never changes. Bounded: the oldest entry goes first.
+ * Serials of the certificates seen lately, by the hash of their PEM (not the PEM: a copy of every
+ * certificate's text would cost a kilobyte or two per Certificate). Every reconcile of a
+ * Certificate checks its Secret's certificate, and parsing the X.509 is most of what that check
+ * costs; a certificate's serial never changes. Bounded: the oldest entry goes first.
  */
 const serials = new Map<string, string | undefined>();
 const SERIALS_KEPT = 16_384;
 
 function serialOf(pem: string): string | undefined {
-  if (serials.has(pem)) return serials.get(pem);
+  const key = createHash('sha256').update(pem).digest('base64');
+  if (serials.has(key)) return serials.get(key);
   let serial: string | undefined;
   try {
     serial = vaultSerial(new X509Certificate(pem).serialNumber);
@@ -68,6 +70,6 @@ function serialOf(pem: string): string | undefined {
     serial = undefined;
   }
   if (serials.size >= SERIALS_KEPT) serials.delete(serials.keys().next().value!);
-  serials.set(pem, serial);
+  serials.set(key, serial);
   return serial;
 }
