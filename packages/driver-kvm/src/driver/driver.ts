@@ -210,7 +210,11 @@ function applyStep(state: KvmDriverState, pass: Pass<KvmSpec> & { readonly conte
     now: options.now ?? (() => new Date()),
     guest,
   };
-  return executePlan(applyDeps, world, plan, rendered, kc, context);
+  // a Cluster with nothing left to do lets its rendering go: the next pass (a change, a resync)
+  // renders it again, and a settled Cluster keeps no copy of what it renders
+  return executePlan(applyDeps, world, plan, rendered, kc, context).andTee((progress) => {
+    if (progress.type === 'done') state.renders.forget(owner);
+  });
 }
 
 /** One step of `cleanup`: the driver forgets the Cluster (its rendering, refusal and guest watch), then deletes what is its own. */

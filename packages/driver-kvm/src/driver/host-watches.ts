@@ -41,7 +41,9 @@ export function hostWatches(options: HostWatchOptions): DriverWatch[] {
       return watch({ resource, ...(selection ? { selection } : {}), clusters });
     }),
     watch({ resource: PodResource, selection: VM_PODS, clusters: clusterOfHostObject }),
-    // the Clusters' certificate Secrets, and their copies in the host namespaces (which name their Cluster's namespace)
+    // the Clusters' certificate Secrets, in their Clusters' namespaces (their copies in the host
+    // namespaces are the driver's own Secrets, above; copies written before they were labelled
+    // apart name their Cluster's namespace)
     watch({
       resource: SecretResource,
       selection: CERTIFICATE_SECRETS,

@@ -19,6 +19,7 @@ import {
   ServiceAccountResource,
   ServiceResource,
 } from '@kubeception/sdk/kube';
+import { dataDigests, digestedData, keepFields, type Selection } from '@kubeception/sdk/runtime';
 import type { HostApiVersions } from '../render/host-api-versions.js';
 import { KvmComponent, KvmLabel, MANAGED_BY } from '../render/names.js';
 
@@ -93,7 +94,19 @@ export const MANAGED = { labelSelector: `${Label.ManagedBy}=${MANAGED_BY}` } as 
  * managed-by label) must be seen to refuse that Cluster (`NamespaceTaken`) before anything is
  * created for it; observe still reads only the driver's own ({@link managedNamespace}).
  */
-export const selectionOf = (descriptor: { readonly kind: string }) => (descriptor.kind === 'Namespace' ? undefined : MANAGED);
+export const selectionOf = (descriptor: { readonly kind: string }): Selection | undefined =>
+  descriptor.kind === 'Namespace' ? undefined : DIGESTED_KINDS.has(descriptor.kind) ? MANAGED_DATA : MANAGED;
+
+/**
+ * The driver's ConfigMaps (boot configs) and Secrets (certificate copies) are cached with their
+ * data values as digests (`dataDigests`): the driver only compares them with what it renders
+ * ({@link comparableForm}), and their data is most of what it would keep of a cluster.
+ */
+const DIGESTED_KINDS: ReadonlySet<string> = new Set(['ConfigMap', 'Secret']);
+const MANAGED_DATA: Selection = { ...MANAGED, transform: dataDigests };
+
+/** A rendered object in the form its kind's cache holds it (data values as digests for ConfigMaps and Secrets): what `contains` compares with the cached object. */
+export const comparableForm = <O extends KubeObject>(object: O): O => (DIGESTED_KINDS.has(object.kind ?? '') ? digestedData(object) : object);
 
 /** `namespace` when it is labelled as the driver's (what a {@link MANAGED} cache would hold), else `undefined`. */
 export const managedNamespace = <N extends KubeObject>(namespace: N | undefined): N | undefined =>
@@ -104,20 +117,25 @@ export const managedNamespace = <N extends KubeObject>(namespace: N | undefined)
  * driver reads flannel's state from its DaemonSet, and they are most of a host's pods (one per
  * host per cluster), so watching them would wake every cluster once per host on every change.
  */
-export const VM_PODS = { labelSelector: `${Label.ManagedBy}=${MANAGED_BY},${KvmLabel.Component}=${KvmComponent.Vm}` } as const;
+export const VM_PODS: Selection = {
+  labelSelector: `${Label.ManagedBy}=${MANAGED_BY},${KvmLabel.Component}=${KvmComponent.Vm}`,
+  // the driver reads a VM pod's labels, annotations, phase and conditions (`vmPod`): not its spec
+  transform: keepFields('status'),
+};
 
-/** The component Secrets of Clusters (in the Clusters' namespaces), which the driver copies. */
+/** The component Secrets of Clusters (in the Clusters' namespaces), which the driver copies (the copies are not among them: {@link KvmLabel.ClusterName}). */
 export const CERTIFICATE_SECRETS = { labelSelector: Label.Cluster } as const;
 
 /** `Kind/name`: the key of an object within a cluster's host namespace. */
 export const kindName = (object: KubeObject) => `${object.kind ?? ''}/${object.metadata?.name ?? ''}`;
 
 /**
- * The Cluster a managed host object belongs to: its `kubeception.io/cluster` label (the name) and
+ * The Cluster a managed host object belongs to: its `kubeception.io/cluster` label (the name; a
+ * certificate Secret's copy: {@link KvmLabel.ClusterName}) and
  * {@link KvmLabel.ClusterNamespace} (the namespace; without it, every Cluster of that name).
  */
 export function clusterOfHostObject(object: Persisted<KubeObject>): { readonly name: string; readonly namespace?: string }[] {
-  const name = object.metadata.labels?.[Label.Cluster];
+  const name = object.metadata.labels?.[Label.Cluster] ?? object.metadata.labels?.[KvmLabel.ClusterName];
   const namespace = object.metadata.labels?.[KvmLabel.ClusterNamespace];
   return name === undefined ? [] : [{ name, ...(namespace === undefined ? {} : { namespace }) }];
 }

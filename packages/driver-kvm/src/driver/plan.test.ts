@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { renderCluster } from '../render/render-cluster.js';
 import { sampleCluster, sampleInputs, validated } from '../render/test-fixtures.js';
 import type { KvmCluster } from '../render/cluster.js';
+import { selectionOf } from './host.js';
 import { planCluster } from './plan.js';
 import type { KvmWorld } from './world.js';
 
@@ -14,18 +15,23 @@ const sources: Secret[] = [
 /** A host with nothing of the cluster on it yet: its network ledgered, no guest API. */
 const emptyWorld = (): KvmWorld => ({ objects: new Map(), pods: [], certificates: [], ledgered: true, guest: { reachable: false, reason: 'no VM' } });
 
-/** A world where `cluster` (rendered) runs converged at `version`. */
+/** An object as the driver's caches hold it once written (`selectionOf`'s transforms: data values of ConfigMaps and Secrets as digests). */
+const cachedForm = (o: KubeObject): Persisted<KubeObject> => {
+  const selection = selectionOf({ kind: o.kind ?? '' });
+  return (selection?.transform ? selection.transform.apply(o as Persisted<KubeObject>) : o) as Persisted<KubeObject>;
+};
+
+/** A world where `cluster` (rendered) runs converged at `version`, its objects as the caches hold them. */
 function converged(cluster: KvmCluster, version = cluster.spec.kubernetes.version): KvmWorld {
   const rendered = renderCluster(cluster, sampleInputs)._unsafeUnwrap();
   const plan = planCluster(cluster, emptyWorld(), rendered, sources);
   const objects = new Map<string, Persisted<KubeObject>>();
   for (const o of plan.applies) {
     const status = o.kind === 'Deployment' ? { status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1 } } : {};
-    objects.set(`${o.kind}/${o.metadata?.name}`, {
-      ...o,
-      ...status,
-      metadata: { ...o.metadata, generation: 1, uid: 'u', resourceVersion: '1' },
-    } as Persisted<KubeObject>);
+    objects.set(
+      `${o.kind}/${o.metadata?.name}`,
+      cachedForm({ ...o, ...status, metadata: { ...o.metadata, generation: 1, uid: 'u', resourceVersion: '1' } } as Persisted<KubeObject>),
+    );
   }
   const pods = rendered.nodes.map((n, i) => ({
     name: `${n.name}-abc`,
@@ -45,7 +51,7 @@ function converged(cluster: KvmCluster, version = cluster.spec.kubernetes.versio
     guest: { reachable: true, nodes: new Map(rendered.nodes.map((n) => [n.name, { name: n.name, ready: true, version, unschedulable: false }])) },
   };
   // the EndpointSlices now carry the VM addresses
-  for (const o of planCluster(cluster, world, rendered, sources).applies) objects.set(`${o.kind}/${o.metadata?.name}`, o as Persisted<KubeObject>);
+  for (const o of planCluster(cluster, world, rendered, sources).applies) objects.set(`${o.kind}/${o.metadata?.name}`, cachedForm(o));
   return world;
 }
 
@@ -141,6 +147,31 @@ describe('planCluster', () => {
     expect(plan.applies.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(['Deployment/demo-default-1']);
   });
 
+  it('sees a manual edit of a boot config or a Secret copy through the digests its cache keeps, and writes the object again', () => {
+    const cluster = sampleCluster();
+    const world = converged(cluster);
+    const objects = world.objects as Map<string, Persisted<KubeObject>>;
+    const boot = [...objects.keys()].find((k) => k.startsWith('ConfigMap/'))!;
+    const copy = 'Secret/demo-api';
+    for (const key of [boot, copy]) {
+      const cached = objects.get(key) as Persisted<KubeObject> & { data: Record<string, string> };
+      expect(Object.values(cached.data).every((v) => v.startsWith('sha256:'))).toBe(true);
+    }
+    expect(planCluster(cluster, world, renderCluster(cluster, sampleInputs)._unsafeUnwrap(), sources).applies).toEqual([]);
+    const edited = (key: string) => {
+      const cached = objects.get(key) as Persisted<KubeObject> & { data: Record<string, string> };
+      const [first] = Object.keys(cached.data);
+      objects.set(key, cachedForm({ ...cached, data: { ...cached.data, [first!]: 'ZWRpdGVk' } } as Persisted<KubeObject>));
+    };
+    edited(boot);
+    edited(copy);
+    const plan = planCluster(cluster, world, renderCluster(cluster, sampleInputs)._unsafeUnwrap(), sources);
+    expect(plan.applies.map((o) => `${o.kind}/${o.metadata?.name}`).sort()).toEqual([boot, copy].sort());
+    // what is written is the whole object, not its digests
+    const written = plan.applies.find((o) => `${o.kind}/${o.metadata?.name}` === copy) as Secret;
+    expect(written.data).toEqual({ 'tls.crt': 'Y2VydA==' });
+  });
+
   it('replaces VMs for a new version one at a time, masters first', () => {
     const old = sampleCluster();
     const next = withSpec((spec) => ((spec.kubernetes as { version: string }).version = '1.32.5'));
@@ -151,11 +182,14 @@ describe('planCluster', () => {
     // the master's Deployment is updated but its replacement is not Ready yet: nothing else moves
     const updated = new Map(world.objects);
     for (const o of plan.applies)
-      updated.set(`${o.kind}/${o.metadata?.name}`, {
-        ...o,
-        status: { observedGeneration: 2, replicas: 1, updatedReplicas: 1, readyReplicas: 0 },
-        metadata: { ...o.metadata, generation: 2 },
-      } as never);
+      updated.set(
+        `${o.kind}/${o.metadata?.name}`,
+        cachedForm({
+          ...o,
+          status: { observedGeneration: 2, replicas: 1, updatedReplicas: 1, readyReplicas: 0 },
+          metadata: { ...o.metadata, generation: 2 },
+        } as Persisted<KubeObject>),
+      );
     const during = planCluster(next, { ...world, objects: updated }, renderCluster(next, sampleInputs)._unsafeUnwrap(), sources);
     expect(during.replacing).toBeUndefined();
     expect(during.applies).toEqual([]);

@@ -7,12 +7,12 @@ import { NodeRole, type KubeObject } from '@kubeception/sdk';
 import type { Deployment, Secret } from '@kubeception/sdk/kube';
 import type { KvmCluster } from '../render/cluster.js';
 import { BRIDGE_CLEANUP_DAEMONSET } from '../render/flannel.js';
-import { KvmAnnotation, KvmLabel, ObjectName, clusterLabels } from '../render/names.js';
+import { KvmAnnotation, KvmLabel, ObjectName, copyLabels } from '../render/names.js';
 import type { VmNode } from '../render/nodes.js';
 import type { RenderedCluster } from '../render/render-cluster.js';
 import { renderEndpointSlice } from '../render/services.js';
 import { contains } from './contains.js';
-import { kindName } from './host.js';
+import { comparableForm, kindName } from './host.js';
 import type { KvmWorld } from './world.js';
 
 /** One apply pass. */
@@ -41,14 +41,25 @@ const nodeOf = (o: KubeObject) => o.metadata?.labels?.[KvmLabel.Node];
 
 /** Copies of the component Secrets into host namespace `<cluster-id>`, where the VM pods mount them. */
 export function secretCopies(cluster: KvmCluster, sources: readonly Secret[]): Secret[] {
-  return sources.map((s) => ({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    type: s.type ?? 'kubernetes.io/tls',
-    metadata: { name: s.metadata?.name ?? '', namespace: cluster.id, labels: clusterLabels(cluster) },
-    data: { ...s.data },
-  }));
+  return sources.map((s) => {
+    // one copy per source object (the cache hands out the same object until it changes), so the
+    // copy's digests are made once, not on every pass
+    const labels = copyLabels(cluster);
+    const key = `${cluster.id}\n${JSON.stringify(labels)}`;
+    const known = copies.get(s);
+    if (known?.key === key) return known.copy;
+    const copy: Secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: s.type ?? 'kubernetes.io/tls',
+      metadata: { name: s.metadata?.name ?? '', namespace: cluster.id, labels },
+      data: { ...s.data },
+    };
+    copies.set(s, { key, copy });
+    return copy;
+  });
 }
+const copies = new WeakMap<Secret, { readonly key: string; readonly copy: Secret }>();
 
 /**
  * Whether a node's VM is settled: its Deployment (containing `desired`, when given) is rolled out
@@ -81,7 +92,7 @@ export function planCluster(cluster: KvmCluster, world: KvmWorld, rendered: Rend
   const desiredNodes = new Map(rendered.nodes.map((n) => [n.name, n]));
   const { byNode, shared } = groupByNode(rendered);
   const singles = [...shared, ...secretCopies(cluster, sources), ...endpointSlices(cluster, world, rendered, desiredNodes)];
-  const stale = (o: KubeObject) => !contains(world.objects.get(kindName(o)), o);
+  const stale = (o: KubeObject) => !contains(world.objects.get(kindName(o)), comparableForm(o));
   const vms = planVms(world, rendered, byNode, stale);
   const { extras, removing } = planScaleDown(world, desiredNodes, vms.replacing);
   const forgotten = world.guest.reachable ? [...world.guest.nodes.keys()].filter((n) => n.startsWith(`${cluster.metadata.name}-`) && !desiredNodes.has(n)) : [];

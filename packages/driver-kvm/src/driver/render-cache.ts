@@ -3,7 +3,9 @@
  * hashes) is most of a pass's CPU and depends on the spec and the network only, while a converging
  * cluster is observed on every change of its host objects: the last rendering of each cluster is
  * kept and reused while those inputs are the same (preflight renders with the network observe then
- * renders with, so the two share one rendering).
+ * renders with, so the two share one rendering). A Cluster's rendering is kept while it converges:
+ * a pass that finds nothing left to do forgets it (the driver calls `forget`), so the settled
+ * Clusters of a host keep none.
  */
 import { clusterOwner, type KvmCluster } from '../render/cluster.js';
 import type { FlannelDaemonSetOptions, FlannelNetwork } from '../render/flannel.js';
@@ -31,7 +33,7 @@ export interface RenderCacheOptions {
 export interface RenderCache {
   /** The Cluster rendered with `held` (or {@link UNALLOCATED} when it holds none): the last rendering while the inputs are the same. */
   render(cluster: KvmCluster, held: FlannelNetwork | undefined): RenderOutcome;
-  /** Drops the Cluster's rendering (it is being deleted). */
+  /** Drops the Cluster's rendering (it is settled, or being deleted). */
   forget(owner: string): void;
 }
 

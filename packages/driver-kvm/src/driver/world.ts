@@ -14,7 +14,7 @@ import { KvmAnnotation, KvmLabel } from '../render/names.js';
 import { guestError, guestNodes, type GuestConnector, type GuestTarget, type GuestView } from './guest.js';
 import type { GuestWatches } from './guest-watch.js';
 import type { HostApiVersions } from '../render/host-api-versions.js';
-import { CERTIFICATE_SECRETS, hostKinds, kindName, MANAGED, managedNamespace, VM_PODS } from './host.js';
+import { CERTIFICATE_SECRETS, hostKinds, kindName, managedNamespace, selectionOf, VM_PODS } from './host.js';
 
 /** A VM pod as observed. */
 export interface VmPod {
@@ -219,7 +219,7 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
   if (namespace) objects.set(kindName(namespace), namespace as Persisted<KubeObject>);
   for (const descriptor of hostKinds(deps.hostApiVersions)) {
     if (descriptor.scope === 'Cluster' || !mine) continue;
-    for (const object of context.cache(descriptor, MANAGED).byNamespace(id)) objects.set(kindName(object), object);
+    for (const object of context.cache(descriptor, selectionOf(descriptor)).byNamespace(id)) objects.set(kindName(object), object);
   }
   const pods = mine ? context.cache(PodResource, VM_PODS).byNamespace(id).map(vmPod) : [];
   const secrets = context.cache(SecretResource, CERTIFICATE_SECRETS);

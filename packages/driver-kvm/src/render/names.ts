@@ -23,6 +23,13 @@ export const KvmLabel = {
    * of the same name.
    */
   ClusterNamespace: 'kvm.kubeception.io/cluster-namespace',
+  /**
+   * On the copies of a Cluster's certificate Secrets in its host namespace, in place of
+   * `kubeception.io/cluster`: that label on a Secret marks a Certificate's own Secret, which the
+   * Certificate controller and the driver cache whole; a copy is cached only with the driver's
+   * other objects (its data as digests).
+   */
+  ClusterName: 'kvm.kubeception.io/cluster-name',
 } as const;
 export type KvmLabel = (typeof KvmLabel)[keyof typeof KvmLabel];
 
@@ -76,6 +83,12 @@ export function clusterSelector(cluster: KvmClusterIdentity): Record<string, str
 /** The Cluster's coordinates and `app.kubernetes.io/managed-by`: on every object. */
 export function clusterLabels(cluster: KvmClusterIdentity): Record<string, string> {
   return { ...clusterSelector(cluster), [Label.ManagedBy]: MANAGED_BY };
+}
+
+/** Labels of the copies of the Cluster's certificate Secrets: {@link KvmLabel.ClusterName} in place of `kubeception.io/cluster` (see there). */
+export function copyLabels(cluster: KvmClusterIdentity): Record<string, string> {
+  const { [Label.Cluster]: name, ...rest } = clusterLabels(cluster);
+  return { ...rest, [KvmLabel.ClusterName]: name ?? '' };
 }
 
 /** Labels of a node's objects: the cluster labels plus role, pool (workers) and node. */

@@ -262,14 +262,18 @@ function addressOf(url: string | undefined): { host: string; port: number } | un
   return { host: hostname, port: Number(port) };
 }
 
+/** The label naming the Cluster on the KVM driver's copies of its certificate Secrets (`kubeception.io/cluster` on copies written before it). */
+const COPY_CLUSTER_LABEL = 'kvm.kubeception.io/cluster-name';
+
 /** The `api` certificate of a cluster, from the Secret copy in its host namespace (`<cluster-name>-api`, the name from its label). */
 async function servingCertificate(client: KubeClient, namespace: string): Promise<ServingCertificate> {
   const copies = await client
     .resource(SecretResource)
-    .list({ namespace, labelSelector: Label.Cluster })
+    .list({ namespace })
     .map((list) => list.items)
     .unwrapOr([]);
-  const cluster = copies.find((s) => s.metadata.labels?.[Label.Cluster] !== undefined)?.metadata.labels?.[Label.Cluster] ?? '';
+  const clusterOf = (s: (typeof copies)[number]) => s.metadata.labels?.[COPY_CLUSTER_LABEL] ?? s.metadata.labels?.[Label.Cluster];
+  const cluster = copies.map(clusterOf).find((name) => name !== undefined) ?? '';
   const name = certificateSecretName({ spec: { clusterRef: { name: cluster }, component: Component.Api } });
   const secret = copies.find((s) => s.metadata.name === name);
   const [certificate, privateKey, caCertificate] = ['tls.crt', 'tls.key', 'ca.crt'].map((key) =>
