@@ -37,8 +37,14 @@ function listItem(r: ResourceRoute, obj: KubeObject): KubeObject {
 export function renderList(api: KubeApi, r: ResourceRoute, page: ListPage, rendering: Rendering, query: URLSearchParams): JsonObject {
   const items = page.items.map((o) => api.present(o, r.rt, r.version));
   if (rendering === 'table') return toTable(r.rt, r.version, items, page.metadata, includeObjectOf(rendering, query));
+  // an empty PartialObjectMetadataList carries `items: null`, as kube-apiserver's (a nil Go slice without omitempty)
   if (rendering === 'metadata')
-    return { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: page.metadata, items: items.map(partialMetadata) };
+    return {
+      kind: 'PartialObjectMetadataList',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: page.metadata,
+      items: items.length === 0 ? null : items.map(partialMetadata),
+    };
   return { kind: r.rt.listKind, apiVersion: apiVersionOf(r.rt.group, r.version), metadata: page.metadata, items: items.map((o) => listItem(r, o)) };
 }
 
