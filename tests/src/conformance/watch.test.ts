@@ -1,9 +1,10 @@
 import { CertificateResource, type KubeObject } from '@kubeception/sdk';
-import { ConfigMapResource, type WatchEvent } from '@kubeception/sdk/kube';
+import { ConfigMapResource, SecretResource, type WatchEvent } from '@kubeception/sdk/kube';
 import { describe, expect, it } from 'vitest';
+import { rawRequest } from './raw.js';
 import { certificate, useTarget } from './target.js';
 
-const { resource, ns } = useTarget('watch');
+const { target, resource, ns } = useTarget('watch');
 
 const configMaps = () => resource(ConfigMapResource);
 
@@ -81,5 +82,35 @@ describe('watch', () => {
     for await (const event of stream) if (event.type === 'ADDED') break;
     const again = await stream[Symbol.asyncIterator]().next();
     expect(again.done).toBe(true);
+  });
+
+  it('metadata only: the server sends PartialObjectMetadata, and the client hands out the kind with its metadata alone', async () => {
+    const secrets = () => resource(SecretResource);
+    (await secrets().create({ metadata: { name: 'meta-1', namespace: ns(), labels: { meta: 'only' } }, stringData: { key: 'secret' } }))._unsafeUnwrap();
+    const raw = await rawRequest(target().kubeConfig, 'GET', `/api/v1/namespaces/${ns()}/secrets?watch=1&labelSelector=meta%3Donly&timeoutSeconds=1`, {
+      accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
+    });
+    const sent = raw.body
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as { type: string; object: Record<string, unknown> });
+    expect(sent).toEqual([{ type: 'ADDED', object: expect.objectContaining({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1' }) }]);
+    expect(Object.keys(sent[0]?.object ?? {}).sort()).toEqual(['apiVersion', 'kind', 'metadata']);
+
+    // an empty metadata list carries items: null (a nil slice), which the client reads as no items
+    const none = await rawRequest(target().kubeConfig, 'GET', `/api/v1/namespaces/${ns()}/secrets?labelSelector=meta%3Dnone`, {
+      accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
+    });
+    expect(none.json()).toMatchObject({ kind: 'PartialObjectMetadataList', items: null });
+    expect((await secrets().list({ namespace: ns(), labelSelector: 'meta=none', metadataOnly: true }))._unsafeUnwrap().items).toEqual([]);
+    const listed = (await secrets().list({ namespace: ns(), labelSelector: 'meta=only', metadataOnly: true }))._unsafeUnwrap();
+    expect(listed.items).toEqual([{ apiVersion: 'v1', kind: 'Secret', metadata: expect.objectContaining({ name: 'meta-1', labels: { meta: 'only' } }) }]);
+    const events = [];
+    for await (const event of secrets().watch({ namespace: ns(), labelSelector: 'meta=only', metadataOnly: true })) {
+      if (event.type === 'BOOKMARK') continue;
+      events.push(event);
+      break;
+    }
+    expect(events).toEqual([{ type: 'ADDED', object: { apiVersion: 'v1', kind: 'Secret', metadata: expect.objectContaining({ name: 'meta-1' }) } }]);
   });
 });

@@ -3,6 +3,7 @@ import type { KubeObject, Persisted } from '@kubeception/sdk';
 import { ConfigMapResource, createKubeClient, SecretResource, type ConfigMap, type Secret } from '@kubeception/sdk/kube';
 import { dataDigests, digestedData, digestOf, InformerCache, keepFields, metadataOf, startInformer, type InformerEvent } from '@kubeception/sdk/runtime';
 import { startFakeKube, type FakeKube } from '@kubeception/testing';
+import diagnostics from 'node:diagnostics_channel';
 import { afterEach, expect, it, vi } from 'vitest';
 
 type CM = ConfigMap & KubeObject;
@@ -62,11 +63,25 @@ it('keeps only apiVersion, kind and metadata of each object when metadataOnly, a
   (
     await kube.resource(ConfigMapResource).create({ metadata: { name: 'a', namespace: 'default', labels: { l: 'v' } }, data: { big: 'x'.repeat(100) } })
   )._unsafeUnwrap();
+  // what the informers ask the server for, from undici's diagnostics channel
+  const accepts: string[] = [];
+  const onRequest = (message: unknown) => {
+    // undici hands the headers over as a flat list: name, value, name, value, …
+    const { request } = message as { request: { path: string; headers: string[] } };
+    const at = request.headers.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === 'accept');
+    if (request.path.includes('/configmaps')) accepts.push(at < 0 ? '' : (request.headers[at + 1] ?? ''));
+  };
+  diagnostics.subscribe('undici:request:create', onRequest);
   const informers = new InformerCache(kube, stop.signal);
   const whole = informers.get(ConfigMapResource, { namespace: 'default' });
   const metadata = informers.get(ConfigMapResource, { namespace: 'default', metadataOnly: true });
   expect(metadata).not.toBe(whole);
   await Promise.all([whole.synced(), metadata.synced()]);
+  await vi.waitFor(() => expect(accepts.filter((a) => a.includes('as=PartialObjectMetadata;')).length).toBe(1)); // its watch
+  diagnostics.unsubscribe('undici:request:create', onRequest);
+  // its list asked for PartialObjectMetadataList, the whole informer's list and watch for plain JSON
+  expect(accepts.filter((a) => a.includes('as=PartialObjectMetadataList;'))).toHaveLength(1);
+  expect(accepts.filter((a) => !a.includes('as=PartialObjectMetadata'))).toHaveLength(2);
   expect(metadata.store.get('default/a')).toEqual(metadataOf(whole.store.get('default/a')!));
   expect(Object.keys(metadata.store.get('default/a') ?? {}).sort()).toEqual(['apiVersion', 'kind', 'metadata']);
   expect(Object.keys(metadata.store.get('default/a')?.metadata ?? {})).not.toContain('managedFields');

@@ -6,7 +6,7 @@ import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
 import type { KubeError } from './errors.js';
 import { send, type Idempotency, type RetryOptions } from './request-policy.js';
 import type { KubeRequestObserver } from './request-observer.js';
-import { watchResource, type WatchEvent, type WatchOptions } from './watch.js';
+import { asMetadata, metadataAccept, watchResource, type WatchEvent, type WatchOptions } from './watch.js';
 
 /** A page or a whole list. */
 export interface ObjectList<T extends KubeObject> {
@@ -30,6 +30,12 @@ export interface ListOptions {
   readonly limit?: number;
   /** `"0"` lets the server answer from its cache. */
   readonly resourceVersion?: string;
+  /**
+   * Ask for each object's metadata only (`PartialObjectMetadataList`, `meta.k8s.io/v1`), as
+   * controller-runtime's metadata-only lists do: the items carry the kind's `apiVersion` and
+   * `kind` and their `metadata`, nothing else. @default false
+   */
+  readonly metadataOnly?: boolean;
 }
 
 /** A patch and how it is applied. */
@@ -232,17 +238,19 @@ function listPage<T extends KubeObject, I extends KubeObject>(
     _continue: token,
     resourceVersion: token === undefined ? options.resourceVersion : undefined,
   };
-  return run<{ items: Persisted<T>[]; metadata?: { resourceVersion?: string; continue?: string } }>(
+  const headers = options.metadataOnly ? setHeaderOptions('Accept', metadataAccept('PartialObjectMetadataList')) : undefined;
+  // an empty PartialObjectMetadataList has `items: null` on a real server
+  return run<{ items: Persisted<T>[] | null; metadata?: { resourceVersion?: string; continue?: string } }>(
     kind.ctx,
     () =>
       !kind.namespaced
-        ? api.listClusterCustomObject({ ...base, ...query })
+        ? api.listClusterCustomObject({ ...base, ...query }, headers)
         : options.namespace === undefined
-          ? api.listCustomObjectForAllNamespaces({ group: base.group, version: base.version, resourcePlural: base.plural, ...query })
-          : api.listNamespacedCustomObject({ ...base, namespace: options.namespace, ...query }),
+          ? api.listCustomObjectForAllNamespaces({ group: base.group, version: base.version, resourcePlural: base.plural, ...query }, headers)
+          : api.listNamespacedCustomObject({ ...base, namespace: options.namespace, ...query }, headers),
     'idempotent',
   ).map((list) => ({
-    items: list.items.map((item) => withKind(kind.descriptor, item)),
+    items: (list.items ?? []).map((item) => (options.metadataOnly ? asMetadata(kind.descriptor, item) : withKind(kind.descriptor, item))),
     resourceVersion: list.metadata?.resourceVersion ?? '',
     ...(list.metadata?.continue ? { continue: list.metadata.continue } : {}),
   }));

@@ -29,19 +29,34 @@ export interface WatchOptions {
   readonly timeoutSeconds?: number;
   /** Ends the stream when aborted. */
   readonly signal?: AbortSignal;
+  /**
+   * Ask for each object's metadata only (`PartialObjectMetadata`, `meta.k8s.io/v1`), as
+   * controller-runtime's metadata-only watches do: the events' objects carry the kind's
+   * `apiVersion` and `kind` and their `metadata`, nothing else. @default false
+   */
+  readonly metadataOnly?: boolean;
 }
 
 /**
  * `config` for client-node's `Watch`, which builds its request from `applySecurityAuthentication`
  * alone and so would send undici's User-Agent: the watch names its client like every other request.
  */
-function withUserAgent(config: KubeConfig, userAgent: string): KubeConfig {
+function withUserAgent(config: KubeConfig, userAgent: string, accept?: string): KubeConfig {
   const named = Object.create(config) as KubeConfig;
   named.applySecurityAuthentication = async (context: RequestContext) => {
     await config.applySecurityAuthentication(context);
     context.setHeaderParam('User-Agent', userAgent);
+    if (accept !== undefined) context.setHeaderParam('Accept', accept);
   };
   return named;
+}
+
+/** The `Accept` header of a metadata-only list or watch (`as=PartialObjectMetadata[List]`), with plain JSON as the fallback. */
+export const metadataAccept = (as: 'PartialObjectMetadata' | 'PartialObjectMetadataList') => `application/json;as=${as};g=meta.k8s.io;v=v1, application/json`;
+
+/** An object as a metadata-only list or watch hands it out: the kind's `apiVersion` and `kind`, and its `metadata`. */
+export function asMetadata<T extends KubeObject>(descriptor: { readonly apiVersion: string; readonly kind: string }, object: Persisted<T>): Persisted<T> {
+  return { apiVersion: descriptor.apiVersion, kind: descriptor.kind, metadata: object.metadata } as Persisted<T>;
 }
 
 /** The collection path of a kind (`/apis/<group>/<version>[/namespaces/<ns>]/<plural>`). */
@@ -96,7 +111,7 @@ export function watchResource<T extends KubeObject>(
       queue.push({ type, error: statusToKubeError(object as KubeStatus) });
       queue.end();
     } else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
-      queue.push({ type, object: object as Persisted<T> });
+      queue.push({ type, object: options.metadataOnly ? asMetadata(descriptor, object as Persisted<T>) : (object as Persisted<T>) });
     }
   };
   const onDone = (error: unknown) => {
@@ -106,7 +121,7 @@ export function watchResource<T extends KubeObject>(
   };
 
   const open = () => {
-    const watch = new Watch(withUserAgent(config, connection.userAgent));
+    const watch = new Watch(withUserAgent(config, connection.userAgent, options.metadataOnly ? metadataAccept('PartialObjectMetadata') : undefined));
     // client-node 2.0 keeps this TypeScript-private but reads it per watch; it is pinned (~2.0.1).
     (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = connection.timeoutMs;
     opening = watchOpening(connection.report, new URL(config.getCurrentCluster()?.server ?? 'http://none').host);

@@ -24,8 +24,9 @@ export interface Selection {
    * Cache only `apiVersion`, `kind` and `metadata` (without managedFields) of each object, as
    * controller-runtime's metadata-only watches do: for a kind whose objects a controller only
    * needs to know exist, who owns them and their labels (e.g. every Secret of the host, to see
-   * one in the way). Its objects have no other field: read nothing else from them. (The server
-   * still sends whole objects; they are trimmed as they arrive.) @default false
+   * one in the way). Its objects have no other field: read nothing else from them. The server
+   * sends only metadata (`PartialObjectMetadata`), so neither the wire nor the parsing carries
+   * the rest. @default false
    */
   readonly metadataOnly?: boolean;
   /**
@@ -83,6 +84,7 @@ export function startInformer<T extends KubeObject>(kube: KubeClient, descriptor
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
     ...(options.onState ? { onState: options.onState } : {}),
+    ...(options.metadataOnly ? { metadataOnly: true } : {}),
     transform: cachedForm(options),
     signal: options.signal,
   });

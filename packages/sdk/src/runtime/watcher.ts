@@ -55,6 +55,8 @@ export interface WatcherOptions<T extends KubeObject = KubeObject> {
   readonly fieldSelector?: string;
   /** List page size. @default 500 */
   readonly pageSize?: number;
+  /** List and watch each object's metadata only (`PartialObjectMetadata` on the wire: see `ListOptions.metadataOnly`). @default false */
+  readonly metadataOnly?: boolean;
   /** Reconnect backoff. @default { baseMs: 200, maxMs: 30_000, jitter: 0.5 } */
   readonly backoff?: BackoffOptions;
   /**
@@ -101,6 +103,7 @@ export function watcher<T extends KubeObject>(client: WatchSource<T>, options: W
       ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
       ...(options.labelSelector !== undefined ? { labelSelector: options.labelSelector } : {}),
       ...(options.fieldSelector !== undefined ? { fieldSelector: options.fieldSelector } : {}),
+      ...(options.metadataOnly ? { metadataOnly: true } : {}),
     },
     known: new Map(),
     state: { synced: false, phase: 'listing', failures: 0, resourceVersion: '' },
@@ -113,7 +116,7 @@ export function watcher<T extends KubeObject>(client: WatchSource<T>, options: W
 interface WatcherRun<T extends KubeObject> {
   readonly client: WatchSource<T>;
   readonly options: WatcherOptions<T>;
-  readonly selection: Pick<WatcherOptions, 'namespace' | 'labelSelector' | 'fieldSelector'>;
+  readonly selection: Pick<WatcherOptions, 'namespace' | 'labelSelector' | 'fieldSelector' | 'metadataOnly'>;
   /** The objects emitted and not deleted since, by key. */
   readonly known: Map<string, Persisted<T>>;
   /** Replaced (never mutated) on every change, through {@link setState}. */
