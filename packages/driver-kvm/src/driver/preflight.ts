@@ -109,8 +109,8 @@ export function networkRefusal(
  * over several passes, and with 1,000 Clusters each allocation walks and sorts 1,000 entries.
  */
 function allocationRefusalOnce(owner: string, request: NetworkRequest, entries: readonly NetworkAllocation[], pool: NetworkPool): DriverError | undefined {
-  const decided = refusals.get(entries) ?? new Map<string, { readonly refusal: DriverError | undefined }>();
-  refusals.set(entries, decided);
+  let decided = refusals.get(entries);
+  if (decided === undefined) refusals.set(entries, (decided = new Map<string, { readonly refusal: DriverError | undefined }>()));
   const key = JSON.stringify([owner, request, pool]);
   let known = decided.get(key);
   if (known === undefined) {

@@ -14,8 +14,8 @@ export const bootConfigMapName = (node: string) => `${node}-boot`;
 
 /** The boot config text of a node (the ConfigMap's key `config.ign`); fails as {@link renderIgnition} does. */
 export function bootConfigText(cluster: KvmCluster, node: VmNode): Result<string, Unrenderable> {
-  const byNode = texts.get(cluster) ?? new WeakMap<VmNode, BootConfig>();
-  texts.set(cluster, byNode);
+  let byNode = texts.get(cluster);
+  if (byNode === undefined) texts.set(cluster, (byNode = new WeakMap<VmNode, BootConfig>()));
   let made = byNode.get(node);
   if (made === undefined) {
     made = renderIgnition(cluster, node).match<BootConfig>(
