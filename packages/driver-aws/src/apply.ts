@@ -22,7 +22,7 @@ import { duplicatesStage } from './stages/duplicates.js';
 import { instancesStage, retirementsStage } from './stages/instances.js';
 import { gatewayStage, routeTableStage, subnetsStage, vpcStage } from './stages/network.js';
 import { securityGroupsStage } from './stages/security-groups.js';
-import { stageOptions, visibleRoles, type BootTokens, type StageOptions, type StageStep } from './stages/stage.js';
+import { instanceRoles, stageOptions, visibleRoles, type BootTokens, type StageOptions, type StageStep } from './stages/stage.js';
 import type { Recalled } from './world-memory.js';
 
 export type { BootNode, BootTokens } from './stages/stage.js';
@@ -86,8 +86,9 @@ const NOT_SETTLED = /^(.*\.NotFound|RouteAlreadyExists|Resource\.AlreadyAssociat
  */
 export function applyPlan(options: ApplyOptions): ResultAsync<Applied, DriverError> {
   const pending = options.pending ?? new PendingCreations();
-  // a world partly recalled rather than described is no evidence of what Describe shows
-  if (!options.world.recalled) pending.seen(options.plan.id, visibleRoles(options.world));
+  // a world partly recalled rather than described is no evidence of what Describe shows, but for
+  // its instances, described or (settled) seen by an earlier Describe
+  pending.seen(options.plan.id, options.world.recalled ? instanceRoles(options.world) : visibleRoles(options.world));
   const inputs = { ...options, pollMs: options.pollMs ?? 1000, pending };
   const step = (world: AwsWorld, steps: number, last: DriverProgress): ResultAsync<Applied, DriverError> => {
     const stage = stageOptions({ ...inputs, world });

@@ -16,6 +16,8 @@ export interface TestClusterOptions {
   readonly namespace: string;
   /** @default none (as a user writes it) */
   readonly uid?: string;
+  /** `metadata.generation`. @default none (as a user writes it) */
+  readonly generation?: number;
   /** Over the defaults of `spec.provider.aws` (region and instances). */
   readonly aws?: Record<string, unknown>;
   /** Masters. @default 1 */
@@ -26,12 +28,12 @@ export interface TestClusterOptions {
 
 /** The manifest of a test Cluster, as a user writes it. */
 export function testClusterManifest(options: TestClusterOptions) {
-  const { name, namespace, uid } = options;
+  const { name, namespace, uid, generation } = options;
   const instance = { instanceType: 'm5.large', ami: AMI };
   return {
     apiVersion: 'kubeception.io/v1alpha1',
     kind: 'Cluster',
-    metadata: { name, namespace, ...(uid === undefined ? {} : { uid }) },
+    metadata: { name, namespace, ...(uid === undefined ? {} : { uid }), ...(generation === undefined ? {} : { generation }) },
     spec: {
       provider: { aws: { region: 'eu-west-1', instances: { master: instance, worker: instance }, ...options.aws } },
       kubernetes: { version: '1.33.1', api: { domain: `api.${name}.example.com` } },

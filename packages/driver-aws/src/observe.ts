@@ -76,6 +76,8 @@ export interface ObservedInstance {
   readonly state: string;
   /** The launch-configuration hash it was started with. */
   readonly config: string;
+  /** When it was launched (ISO 8601), the oldest of a node's duplicates is the one kept. */
+  readonly launched?: string;
   readonly zone?: string;
   readonly privateIp?: string;
   readonly publicIp?: string;
@@ -217,6 +219,7 @@ function observedInstance(i: Instance, tags: Record<string, string>): ObservedIn
     id: i.InstanceId ?? '',
     state: i.State?.Name ?? 'unknown',
     config: tags[CONFIG_TAG] ?? '',
+    ...(i.LaunchTime ? { launched: i.LaunchTime.toISOString() } : {}),
     ...(i.Placement?.AvailabilityZone ? { zone: i.Placement.AvailabilityZone } : {}),
     ...(i.PrivateIpAddress ? { privateIp: i.PrivateIpAddress } : {}),
     ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}),

@@ -8,6 +8,7 @@ const cluster = testCluster({
   name: 'prod',
   namespace: 'default',
   uid: '11111111-2222-4333-8444-555555555555',
+  generation: 1,
   aws: {
     availabilityZones: { count: 3 },
     vpcCIDR: '10.10.0.0/16',
@@ -49,6 +50,13 @@ describe('planCluster', () => {
       expect(n.clientToken.length).toBeLessThanOrEqual(64);
       expect(n.userData).not.toMatch(/PRIVATE KEY|CERTIFICATE/);
     }
+  });
+
+  it("gives every node another client token in the Cluster's next generation (a node retired and wanted again launches anew)", () => {
+    const next = planCluster({ ...cluster, metadata: { ...cluster.metadata, generation: 2 } }, awsSpecOf(cluster))._unsafeUnwrap();
+    expect(next.nodes.map((n) => n.config)).toEqual(plan.nodes.map((n) => n.config));
+    const before = new Set(plan.nodes.map((n) => n.clientToken));
+    expect(next.nodes.filter((n) => before.has(n.clientToken))).toEqual([]);
   });
 
   it('tags everything as owned by the cluster ID, with the user’s tags', () => {

@@ -69,7 +69,7 @@ export interface PlannedNode {
   readonly ami: string;
   /** Hash of everything the instance is launched with (version, type, image, volume, key, user data). */
   readonly config: string;
-  /** Deterministic per node and launch configuration: a retry never launches twice. */
+  /** Deterministic per node, launch configuration and the Cluster's generation: a retry never launches twice. */
   readonly clientToken: string;
   /** `Name` tag of its instance: `<cluster-id>-master-<i>` or `<cluster-id>-<pool>-<i>`. */
   readonly instanceName: string;
@@ -275,8 +275,10 @@ function plannedNode(inputs: NodeInputs, slot: NodeSlot): Result<PlannedNode, Un
       instanceType: instance.instanceType,
       ami: instance.ami,
       config,
-      // the ID and the uid: a Cluster deleted and created again under its name launches anew
-      clientToken: clientToken(id, cluster.metadata.uid, nodeName, config),
+      // the ID and the uid: a Cluster deleted and created again under its name launches anew; the
+      // generation: a node wanted again after it was retired (scaled down, then up) launches anew,
+      // for EC2 answers a token with its instance for at least 24 h after that instance terminated
+      clientToken: clientToken(id, cluster.metadata.uid, nodeName, config, String(cluster.metadata.generation)),
       instanceName: `${id}-${suffix}`,
       cloudConfig,
       userData: data,

@@ -1,7 +1,10 @@
 /** The instance stages against the fake EC2: launches, boot tokens, replacements and retirements. */
+import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { SecretValue } from '@kubeception/sdk';
 import { okAsync } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clientToken } from '../client-token.js';
+import { PendingCreations } from '../pending.js';
 import { NODE_TAG, ownerTag } from '../plan.js';
 import { instancesStage, liveInstances, retirementsStage } from './instances.js';
 import { gatewayStage, routeTableStage, subnetsStage, vpcStage } from './network.js';
@@ -10,15 +13,25 @@ import type { BootNode, BootTokens } from './stage.js';
 import { AMI, startStageBench, testPlan, type StageBench } from './stage.test-support.js';
 
 let bench: StageBench;
+/** The bench of `startStageBench` (its `pendingTtlMs` and `retentionMs`), its network built. */
+async function networkBench(pendingTtlMs?: number, retentionMs?: number): Promise<StageBench> {
+  const started = await startStageBench('nodes', {}, pendingTtlMs, retentionMs);
+  for (const stage of [vpcStage, gatewayStage, subnetsStage, routeTableStage, securityGroupsStage]) await started.converge(stage);
+  return started;
+}
 beforeEach(async () => {
-  bench = await startStageBench('nodes');
-  for (const stage of [vpcStage, gatewayStage, subnetsStage, routeTableStage, securityGroupsStage]) await bench.converge(stage);
+  bench = await networkBench();
 });
 afterEach(() => bench.close());
 
 /** The Cluster's instances that are not terminated. */
 const instances = () => bench.fake.state.instances({ tag: `${ownerTag(bench.plan.id)}=owned` }).filter((i) => i.state !== 'shutting-down');
 const nodeOf = (i: { readonly tags: Readonly<Record<string, string>> }) => i.tags[NODE_TAG];
+/** Boot tokens as the operator mints them: a new one for every launch. */
+function bootTokens(): BootTokens {
+  let minted = 0;
+  return { vaultAddr: 'https://vault.example.com', mint: () => okAsync(new SecretValue(`wrapped-${++minted}`)) };
+}
 
 describe('instancesStage', () => {
   it('launches every absent node in one pass, in its subnet and group, with its ClientToken, then waits for them to run', async () => {
@@ -35,14 +48,17 @@ describe('instancesStage', () => {
     }
   });
 
-  it('writes each node its own boot token, and takes a launch whose answer was lost (another token, the same ClientToken) as done', async () => {
+  it('writes each node its own boot token, waits for a launch to show, and after a restart takes one EC2 refuses for its ClientToken (another boot token) as done', async () => {
     let minted = 0;
     const asked: BootNode[] = [];
     const boot: BootTokens = { vaultAddr: 'https://vault.example.com', mint: (node) => (asked.push(node), okAsync(new SecretValue(`wrapped-${++minted}`))) };
-    // the launches stay invisible to the next pass, which launches again with new tokens
-    bench.fake.faults.eventualConsistency({ describeCalls: 1, types: ['instance'] });
+    // the launches stay invisible to the next two passes: the first waits; the second, in a
+    // process started again, launches again with new boot tokens, which EC2 refuses for the
+    // ClientTokens: the launches happened
+    bench.fake.faults.eventualConsistency({ describeCalls: 2, types: ['instance'] });
     expect((await bench.step(instancesStage, { boot }))?._unsafeUnwrap()).toMatchObject({ reason: 'starting 3 instances' });
-    expect((await bench.step(instancesStage, { boot }))?._unsafeUnwrap()).toMatchObject({ reason: 'starting 3 instances' });
+    expect((await bench.step(instancesStage, { boot }))?._unsafeUnwrap()).toMatchObject({ reason: 'waiting for 3 new instances to become visible' });
+    expect((await bench.step(instancesStage, { boot, pending: new PendingCreations() }))?._unsafeUnwrap()).toMatchObject({ reason: 'starting 3 instances' });
     expect(bench.fake.requests.count({ code: 'IdempotentParameterMismatch' })).toBe(3);
     expect(instances()).toHaveLength(3);
     expect(asked.slice(0, 3)).toEqual([
@@ -71,6 +87,82 @@ describe('instancesStage', () => {
       'RunInstances',
       ...Array.from({ length: 3 }, () => ['RunInstances', 'TerminateInstances']).flat(),
     ]);
+  });
+
+  it('launches a node retired before again once it is wanted again (scaled down, then up), with boot tokens as the operator launches', async () => {
+    const boot = bootTokens();
+    await bench.converge(instancesStage, { boot });
+    await bench.converge(retirementsStage, { plan: testPlan('nodes', { workers: 0, generation: 2 }) });
+    expect(instances().map(nodeOf)).toEqual(['nodes-master-0']);
+    // the terminated instances' ClientTokens stay EC2's for a day: the new generation's are others
+    const again = testPlan('nodes', { workers: 2, generation: 3 });
+    expect(await bench.converge(instancesStage, { plan: again, boot })).toContain('starting 2 instances');
+    expect(instances().map(nodeOf).sort()).toEqual(['nodes-master-0', 'nodes-pool-0', 'nodes-pool-1']);
+    const tokens = new Map(again.nodes.map((n) => [n.name, n.clientToken]));
+    expect(
+      instances()
+        .filter((i) => nodeOf(i) !== 'nodes-master-0')
+        .every((i) => i.clientToken === tokens.get(nodeOf(i) ?? '')),
+    ).toBe(true);
+  });
+
+  it.each([
+    ['with boot tokens (EC2: IdempotentParameterMismatch)', true],
+    ['without (EC2: IdempotentInstanceTerminated)', false],
+  ])('replaces an instance terminated outside the driver, with a token derived from the dead one, %s', async (_, withBoot) => {
+    await bench.close();
+    bench = await networkBench(undefined, 60_000);
+    const options = withBoot ? { boot: bootTokens() } : {};
+    await bench.converge(instancesStage, options);
+    const dead = instances().find((i) => nodeOf(i) === 'nodes-pool-0');
+    await bench.ec2.send(new TerminateInstancesCommand({ InstanceIds: [dead?.id ?? ''] }));
+    expect(await bench.converge(instancesStage, options)).toContain('starting 1 instances');
+    const replaced = instances().find((i) => nodeOf(i) === 'nodes-pool-0');
+    const planned = bench.plan.nodes.find((n) => n.name === 'nodes-pool-0');
+    expect(replaced?.id).not.toBe(dead?.id);
+    expect(replaced?.clientToken).toBe(clientToken(planned?.clientToken ?? '', dead?.id ?? ''));
+    expect(bench.fake.requests.count({ code: withBoot ? 'IdempotentParameterMismatch' : 'IdempotentInstanceTerminated' })).toBe(1);
+    // a process started again derives the same token while EC2 lists the dead instance: nothing launched twice
+    expect(await bench.step(instancesStage, { ...options, pending: new PendingCreations() })).toBeUndefined();
+    expect(instances()).toHaveLength(3);
+  });
+
+  it('launches with a lapsed token once the dead instance is no longer listed and a launch with its token never shows', async () => {
+    await bench.close();
+    bench = await networkBench(50);
+    const boot = bootTokens();
+    await bench.converge(instancesStage, { boot });
+    const dead = instances().find((i) => nodeOf(i) === 'nodes-pool-0');
+    await bench.ec2.send(new TerminateInstancesCommand({ InstanceIds: [dead?.id ?? ''] }));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // terminated, and no longer listed
+    const reasons = await bench.converge(instancesStage, { boot });
+    expect(reasons).toContain('waiting for 1 new instances to become visible');
+    const replaced = instances().find((i) => nodeOf(i) === 'nodes-pool-0');
+    const planned = bench.plan.nodes.find((n) => n.name === 'nodes-pool-0');
+    expect(replaced?.clientToken).toBe(clientToken(planned?.clientToken ?? '', 'lapsed', '1'));
+  });
+
+  it("terminates a node's extra instances (launched again across a restart and a new generation while EC2 did not show the first), keeping the oldest", async () => {
+    bench.fake.faults.eventualConsistency({ describeCalls: 1, types: ['instance'] });
+    expect((await bench.step(instancesStage))?._unsafeUnwrap()).toMatchObject({ reason: 'starting 3 instances' });
+    const first = instances().map((i) => i.id);
+    const next = testPlan('nodes', { generation: 2 });
+    expect((await bench.step(instancesStage, { plan: next, pending: new PendingCreations() }))?._unsafeUnwrap()).toMatchObject({
+      reason: 'starting 3 instances',
+    });
+    expect(instances()).toHaveLength(6);
+    await bench.observe(); // the second launches miss one Describe
+    const reasons = await bench.converge(instancesStage, { plan: next });
+    expect(reasons.filter((r) => r.startsWith('removing'))).toEqual([
+      'removing the extra instances of nodes-master-0',
+      'removing the extra instances of nodes-pool-0',
+      'removing the extra instances of nodes-pool-1',
+    ]);
+    expect(
+      instances()
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual([...first].sort());
   });
 });
 

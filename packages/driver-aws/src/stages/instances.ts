@@ -1,34 +1,61 @@
 /**
  * The instance stages of `applyPlan` (internal). Instances: new nodes launched together, then
  * (once every instance has settled) outdated nodes replaced one at a time, masters first, the new
- * instance before the old goes. Retirements: nodes no longer wanted terminated one at a time,
- * highest index first. A launch uses the node's deterministic ClientToken, so a retry never
- * launches twice.
+ * instance before the old goes, and a node's extra instances (a launch repeated after a restart
+ * while EC2 did not show the first yet) terminated, its oldest kept. Retirements: nodes no longer
+ * wanted terminated one at a time, highest index first.
+ *
+ * A launch uses the node's deterministic ClientToken (`plan.ts`), so a retry never launches twice,
+ * and is pending (`PendingCreations`, role `instance/<node>`) until Describe shows it. EC2 answers a
+ * token with its instance for at least 24 hours after that instance terminated, so a token whose
+ * instance is gone (terminated by hand, or by EC2) is spent: the launch is made with a token
+ * derived from it and the dead instance's id, which every process derives alike while EC2 lists
+ * the dead instance (about an hour), and with the lapses of the node's launch after that.
  */
-import { RunInstancesCommand, TerminateInstancesCommand, type _InstanceType } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstancesCommand,
+  RunInstancesCommand,
+  type DescribeInstancesCommandOutput,
+  TerminateInstancesCommand,
+  type _InstanceType,
+} from '@aws-sdk/client-ec2';
 import type { DriverError } from '@kubeception/sdk/cluster';
 import { ResultAsync, errAsync, okAsync, type Result } from 'neverthrow';
+import { clientToken } from '../client-token.js';
 import { bootFile, userDataText } from '../cloud-config.js';
 import { ec2Code } from '../ec2-errors.js';
 import type { AwsWorld, ObservedInstance } from '../observe.js';
 import { CONFIG_TAG, NODE_TAG, type PlannedNode } from '../plan.js';
-import type { StageOptions, StageStep } from './stage.js';
+import { instanceRole, type StageOptions, type StageStep } from './stage.js';
 
-/** The instances: new nodes launched, then settled, then outdated ones replaced. */
+/** How many spent tokens of a node one launch follows (each a dead instance of the node in this generation). */
+const MAX_SPENT = 8;
+
+/** The instances: new nodes launched, then settled, then outdated ones replaced, then extra ones terminated. */
 export function instancesStage(stage: StageOptions): StageStep {
   const { plan, world } = stage;
   const absent = plan.nodes.filter((n) => liveInstances(world, n.name).length === 0);
-  if (absent.length > 0) return ResultAsync.combine(absent.map((n) => launchNode(stage, n))).map(() => stage.stop(`starting ${absent.length} instances`, 2));
+  const launches = absent.filter((n) => !stage.pending(instanceRole(n.name)));
+  if (launches.length > 0)
+    return ResultAsync.combine(launches.map((n) => launchNode(stage, n))).map(() => stage.stop(`starting ${launches.length} instances`, 2));
+  if (absent.length > 0) return okAsync(stage.stop(`waiting for ${absent.length} new instances to become visible`, 0.5));
   const starting = plan.nodes.filter((n) => liveInstances(world, n.name).some((i) => i.state !== 'running'));
   const leaving = Object.values(world.instances).filter((list) => list.some((i) => i.state === 'shutting-down'));
   if (starting.length > 0 || leaving.length > 0) return okAsync(stage.stop(`waiting for ${starting.length + leaving.length} instances to settle`, 2));
   // outdated nodes (a changed version, type, image, …): one at a time, masters first; new instance before the old goes
   const outdated = plan.nodes.find((n) => liveInstances(world, n.name).some((i) => i.config !== n.config));
-  if (!outdated) return undefined;
-  if (!liveInstances(world, outdated.name).some((i) => i.config === outdated.config))
-    return launchNode(stage, outdated).map(() => stage.stop(`replacing ${outdated.name}`, 2));
-  const old = liveInstances(world, outdated.name).filter((i) => i.config !== outdated.config);
-  return stage.send(new TerminateInstancesCommand({ InstanceIds: old.map((i) => i.id) })).map(() => stage.stop(`retiring the old ${outdated.name}`, 2));
+  if (outdated) {
+    if (!liveInstances(world, outdated.name).some((i) => i.config === outdated.config))
+      return launchNode(stage, outdated).map(() => stage.stop(`replacing ${outdated.name}`, 2));
+    const old = liveInstances(world, outdated.name).filter((i) => i.config !== outdated.config);
+    return stage.send(new TerminateInstancesCommand({ InstanceIds: old.map((i) => i.id) })).map(() => stage.stop(`retiring the old ${outdated.name}`, 2));
+  }
+  const doubled = plan.nodes.find((n) => liveInstances(world, n.name).length > 1);
+  if (!doubled) return undefined;
+  const [, ...extra] = [...liveInstances(world, doubled.name)].sort(oldestFirst);
+  return stage
+    .send(new TerminateInstancesCommand({ InstanceIds: extra.map((i) => i.id) }))
+    .map(() => stage.stop(`removing the extra instances of ${doubled.name}`, 2));
 }
 
 /** The nodes no longer wanted: one at a time, highest index first. */
@@ -47,15 +74,50 @@ export function liveInstances(world: AwsWorld, node: string): ObservedInstance[]
   return (world.instances[node] ?? []).filter((i) => i.state !== 'shutting-down');
 }
 
-/** Launches `node`: a launch with its ClientToken that already happened (with another boot token) is not visible yet, and counts as done. */
+/** By launch time, then id. */
+function oldestFirst(a: ObservedInstance, b: ObservedInstance): number {
+  return (a.launched ?? '').localeCompare(b.launched ?? '') || a.id.localeCompare(b.id);
+}
+
+/** Launches `node` with its token, or with the one after it when its token is spent; pending until Describe shows it. */
 function launchNode(stage: StageOptions, node: PlannedNode): ResultAsync<unknown, DriverError> {
+  const lapses = stage.lapses(instanceRole(node.name));
+  const token = lapses === 0 ? node.clientToken : clientToken(node.clientToken, 'lapsed', String(lapses));
+  return launchWith(stage, node, token, 0).map((launched) => (stage.record(instanceRole(node.name)), launched));
+}
+
+/**
+ * RunInstances of `node` with `token`. EC2 refusing the token (other user data: a new boot token;
+ * or its instance terminated) means a launch with it happened: its instance is asked for by the
+ * token, and if it is dead, the launch is made again with the next token.
+ */
+function launchWith(stage: StageOptions, node: PlannedNode, token: string, spent: number): ResultAsync<unknown, DriverError> {
   return userDataOf(stage, node)
-    .andThen((userData) => runInstance(stage, node, userData))
-    .orElse((e) =>
-      // the same ClientToken with other user data (a new boot token after a lost answer): the
-      // launch already happened and is not visible yet; the unused boot token expires
-      ec2Code(e.cause) === 'IdempotentParameterMismatch' ? okAsync(undefined) : errAsync(e),
-    );
+    .andThen((userData) => runInstance(stage, node, userData, token))
+    .orElse((e) => {
+      const code = ec2Code(e.cause);
+      if (code !== 'IdempotentParameterMismatch' && code !== 'IdempotentInstanceTerminated') return errAsync(e);
+      return deadInstanceOf(stage, token).andThen((dead) => {
+        if (dead === undefined) return okAsync(undefined); // alive, or not visible yet: the launch happened
+        if (spent >= MAX_SPENT)
+          return errAsync<unknown, DriverError>({
+            kind: 'Failed',
+            reason: 'InstancesTerminated',
+            message: `${node.name}: ${spent} instances launched for it were terminated`,
+            cause: e,
+          });
+        return launchWith(stage, node, clientToken(token, dead), spent + 1);
+      });
+    });
+}
+
+/** The id of the instance launched with `token` when it is terminated or going, `undefined` when it is alive or not visible. */
+function deadInstanceOf(stage: StageOptions, token: string): ResultAsync<string | undefined, DriverError> {
+  return stage.send(new DescribeInstancesCommand({ Filters: [...stage.owned, { Name: 'client-token', Values: [token] }] })).map((answer) => {
+    const found = ((answer as DescribeInstancesCommandOutput).Reservations ?? []).flatMap((r) => r.Instances ?? []);
+    const dead = found.length > 0 && found.every((i) => i.State?.Name === 'terminated' || i.State?.Name === 'shutting-down');
+    return dead ? found.map((i) => i.InstanceId ?? '').sort()[0] : undefined;
+  });
 }
 
 /** User data: the planned cloud-config, plus the node's single-use wrapped boot token. */
@@ -65,7 +127,7 @@ function userDataOf(stage: StageOptions, node: PlannedNode): ResultAsync<string,
 }
 
 /** RunInstances of `node` in its subnet and its role's security group, tagged as the node with its launch configuration. */
-function runInstance(stage: StageOptions, node: PlannedNode, userData: string): ResultAsync<unknown, DriverError> {
+function runInstance(stage: StageOptions, node: PlannedNode, userData: string, token: string): ResultAsync<unknown, DriverError> {
   const { world } = stage;
   const tags = [
     ...(stage.tagged('instance', node.role, node.instanceName)[0]?.Tags ?? []),
@@ -80,7 +142,7 @@ function runInstance(stage: StageOptions, node: PlannedNode, userData: string): 
       InstanceType: node.instanceType as _InstanceType,
       MinCount: 1,
       MaxCount: 1,
-      ClientToken: node.clientToken,
+      ClientToken: token,
       SubnetId: world.subnets[node.subnetRole]?.id,
       SecurityGroupIds: [world.securityGroups[node.role === 'master' ? 'sg-master' : 'sg-worker']?.id ?? ''],
       UserData: Buffer.from(userData).toString('base64'),

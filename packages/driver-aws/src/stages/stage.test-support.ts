@@ -25,6 +25,8 @@ export interface StepOptions {
   /** A world observed before (stale). */
   readonly world?: AwsWorld;
   readonly boot?: BootTokens;
+  /** Instead of the bench's (a process started again). */
+  readonly pending?: PendingCreations;
 }
 
 /** A fake EC2 and the stages' view of one Cluster in it. */
@@ -50,14 +52,17 @@ export interface TestCluster {
   readonly aws?: Record<string, unknown>;
   /** Workers of its one pool `pool`. @default 2 */
   readonly workers?: number;
+  /** `metadata.generation`. @default 1 */
+  readonly generation?: number;
 }
 
-/** The plan of a valid Cluster `demo/<name>` (uid `uid-<name>`, one master) in eu-west-1. */
+/** The plan of a valid Cluster `demo/<name>` (uid `uid-<name>`, generation 1 unless given, one master) in eu-west-1. */
 export function testPlan(name: string, options: TestCluster = {}): Plan {
   const cluster = testCluster({
     name,
     namespace: 'demo',
     uid: `uid-${name}`,
+    generation: options.generation ?? 1,
     aws: options.aws ?? {},
     pool: { replicas: options.workers ?? 2 },
   });
@@ -66,11 +71,14 @@ export function testPlan(name: string, options: TestCluster = {}): Plan {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
-/** A fake EC2 (instances pending and shutting down for 5 ms) and the plan of `demo/<name>`; `pendingTtlMs` for the passes' `PendingCreations`. */
-export async function startStageBench(name: string, cluster: TestCluster = {}, pendingTtlMs?: number): Promise<StageBench> {
+/**
+ * A fake EC2 (instances pending and shutting down for 5 ms, terminated ones listed for 1 ms unless
+ * `retentionMs`) and the plan of `demo/<name>`; `pendingTtlMs` for the passes' `PendingCreations`.
+ */
+export async function startStageBench(name: string, cluster: TestCluster = {}, pendingTtlMs?: number, retentionMs = 1): Promise<StageBench> {
   const fake = await startFakeEc2({
     images: [{ id: AMI, name: 'kubeception-test' }],
-    instanceDelays: { pendingMs: 5, shuttingDownMs: 5, terminatedRetentionMs: 1 },
+    instanceDelays: { pendingMs: 5, shuttingDownMs: 5, terminatedRetentionMs: retentionMs },
   });
   const ec2 = new EC2Client({
     region: 'eu-west-1',
@@ -84,9 +92,10 @@ export async function startStageBench(name: string, cluster: TestCluster = {}, p
   const step: StageBench['step'] = async (run, options = {}) => {
     const world = options.world ?? (await observe());
     // as applyPlan does before its stages: what is visible is no longer pending
-    pending.seen(plan.id, visibleRoles(world));
+    const creations = options.pending ?? pending;
+    creations.seen(plan.id, visibleRoles(world));
     // the step's progress: a pass stage by stage (the world its answers say it left is applyPlan's to use)
-    return await run(stageOptions({ ec2, plan: options.plan ?? plan, world, pollMs: 100, pending, boot: options.boot }))?.map((r) => r.progress);
+    return await run(stageOptions({ ec2, plan: options.plan ?? plan, world, pollMs: 100, pending: creations, boot: options.boot }))?.map((r) => r.progress);
   };
   const converge: StageBench['converge'] = async (run, options = {}) => {
     const reasons: string[] = [];

@@ -75,6 +75,10 @@ export interface StageOptions {
   readonly proceed: (reason: string, world: AwsWorld) => StageResult;
   /** How many creations of `role` were waited for in vain in this process (see `PendingCreations.lapses`): part of a ClientToken. */
   readonly lapses: (role: string) => number;
+  /** Whether a creation of `role` is still becoming visible (see `PendingCreations.pending`). */
+  readonly pending: (role: string) => boolean;
+  /** Notes that `role` was just created (pending until Describe shows it). */
+  readonly record: (role: string) => void;
   /** Creates the resource of `role`, unless a creation of it is still becoming visible (the pass then ends, waiting). */
   readonly create: (role: string, creation: Creation) => ResultAsync<StageResult, DriverError>;
   /**
@@ -119,6 +123,8 @@ export function stageOptions(inputs: StageInputs): StageOptions {
     stop: (reason, factor) => ({ progress: again(reason, factor) }),
     proceed: (reason, next) => ({ progress: again(reason, 0.01), world: next }),
     lapses: (role) => pending.lapses(plan.id, role),
+    pending: (role) => pending.pending(plan.id, role),
+    record: (role) => pending.record(plan.id, role),
     create: (role, creation) => createOne(role, creation).map((c) => result(c.progress, withCreated(world, [c]))),
     createMissing: <K extends PlannedKind>(kind: K, reason: string, creation: (resource: Plan[K][number]) => Creation) => {
       const planned: readonly Plan[K][number][] = plan[kind];
@@ -146,10 +152,19 @@ export function tagsOf(specification: readonly TagSpecification[]): Record<strin
 /** The roles of the stages' resources observe sees (their creations are no longer pending). */
 export function visibleRoles(world: AwsWorld): string[] {
   return [
+    ...instanceRoles(world),
     ...(world.vpc ? ['vpc'] : []),
     ...(world.gateway ? ['igw'] : []),
     ...(world.routeTable ? ['rt-public'] : []),
     ...Object.keys(world.subnets),
     ...Object.keys(world.securityGroups),
   ];
+}
+
+/** The pending role of a node's launch (see `instances.ts`). */
+export const instanceRole = (node: string) => `instance/${node}`;
+
+/** The pending roles of the nodes with an instance observe sees that is not going. */
+export function instanceRoles(world: AwsWorld): string[] {
+  return Object.entries(world.instances).flatMap(([node, list]) => (list.some((i) => i.state !== 'shutting-down') ? [instanceRole(node)] : []));
 }
