@@ -1,4 +1,7 @@
-/** Scaling an AWS Cluster's workers 2 → 4 → 1 (3 → 5 → 2 nodes): new instances first, then removals one at a time, highest index first. */
+/**
+ * Scaling an AWS Cluster's workers 2 → 4 → 1 → 3 (3 → 5 → 2 → 4 nodes): new instances first, then
+ * removals one at a time, highest index first; nodes wanted again launch anew (docs/decisions/028).
+ */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { awsCluster, ownedBy, startAwsWorld, type AwsWorld } from './aws-world.js';
 
@@ -41,4 +44,15 @@ it('scales 3 → 5 → 2 nodes, removing one instance at a time, highest index f
     .status?.nodes?.map((n) => n.name)
     .sort();
   expect(names).toEqual(['scaled-master-0', 'scaled-pool-0']);
+}, 120_000);
+
+it('launches the nodes retired before anew when they are wanted again, 2 → 4 nodes, under new ClientTokens', async () => {
+  const terminated = world.fakeEc2.state.instances({ includeTerminated: true }).filter((i) => i.state !== 'running' && i.state !== 'pending');
+  await scaleWorkers(3);
+  await readyWith(4);
+  const live = world.fakeEc2.state.instances().filter((i) => i.state === 'running' && i.tags['kubeception.io/node']?.startsWith('scaled-'));
+  expect(live.map((i) => i.tags['kubeception.io/node']).sort()).toEqual(['scaled-master-0', 'scaled-pool-0', 'scaled-pool-1', 'scaled-pool-2']);
+  const spent = new Set(terminated.map((i) => i.clientToken));
+  expect(spent.size).toBe(3);
+  expect(live.filter((i) => spent.has(i.clientToken))).toEqual([]);
 }, 120_000);
