@@ -1,7 +1,8 @@
 /**
  * Scenario 5: the Cluster controller on the AWS driver (with the PKI controllers in its manager, as
  * the aws-operator runs them), crashed after each of its Kubernetes, Vault and EC2 writes: a
- * Cluster → Ready → deleted. Exactly the desired EC2 resources (by the ownership tag), none left;
+ * Cluster → Ready → its worker scaled away and back (a node wanted again after it was retired:
+ * docs/decisions/028) → deleted. Exactly the desired EC2 resources (by the ownership tag), none left;
  * also with EC2 eventually consistent, crashed right after each create (docs/decisions/024).
  */
 import { awsOperatorControllers, ec2Clients } from '@kubeception/driver-aws';
@@ -60,10 +61,23 @@ const scenario: CrashScenario<AwsCrashWorld> = {
   async drive(world, converge) {
     const clusters = world.kube.resource(ClusterResource);
     (await clusters.create(awsCluster('alpha') as never))._unsafeUnwrap();
-    await converge('Ready with exactly the desired EC2 resources', async () => {
-      const phase = (await clusters.get('alpha', { namespace: 'default' }))._unsafeUnwrap().status?.phase;
-      return phase === 'Ready' ? resourcesWrong(world, DESIRED) : `phase ${phase}`;
-    });
+    /** Ready for its current spec, with exactly `desired`. */
+    const readyWith = (desired: Readonly<Record<string, number>>) => async () => {
+      const { metadata, status } = (await clusters.get('alpha', { namespace: 'default' }))._unsafeUnwrap();
+      if (status?.phase !== 'Ready' || status.observedGeneration !== metadata.generation)
+        return `phase ${status?.phase} of generation ${status?.observedGeneration}`;
+      return status.nodes?.length === desired.instance ? resourcesWrong(world, desired) : `${status.nodes?.length} nodes`;
+    };
+    const scaleWorkers = async (replicas: number) => {
+      const { spec } = (await clusters.get('alpha', { namespace: 'default' }))._unsafeUnwrap();
+      const workers = spec.workers.map((w) => ({ ...w, replicas }));
+      (await clusters.patch('alpha', { type: 'merge', body: { spec: { workers } } }, { namespace: 'default' }))._unsafeUnwrap();
+    };
+    await converge('Ready with exactly the desired EC2 resources', readyWith(DESIRED));
+    await scaleWorkers(0);
+    await converge('its worker retired', readyWith({ ...DESIRED, instance: 1 }));
+    await scaleWorkers(1);
+    await converge('its worker launched anew', readyWith(DESIRED));
     (await clusters.delete('alpha', { namespace: 'default' }))._unsafeUnwrap();
     await converge('nothing left after deletion', async () => {
       if ((await clusters.get('alpha', { namespace: 'default' })).isOk()) return 'the Cluster is still there';
