@@ -2,11 +2,12 @@
  * Scenario 5: the Cluster controller on the AWS driver (with the PKI controllers in its manager, as
  * the aws-operator runs them), crashed after each of its Kubernetes, Vault and EC2 writes: a
  * Cluster → Ready → its worker scaled away and back (a node wanted again after it was retired:
- * docs/decisions/028) → deleted. Exactly the desired EC2 resources (by the ownership tag), none left;
+ * docs/decisions/028) → its Kubernetes version changed (1.32.5 → 1.33.1: every instance replaced)
+ * → deleted. Exactly the desired EC2 resources (by the ownership tag), none left;
  * also with EC2 eventually consistent, crashed right after each create (docs/decisions/024).
  */
 import { awsOperatorControllers, ec2Clients } from '@kubeception/driver-aws';
-import { ClusterResource, kubeceptionCrds } from '@kubeception/sdk';
+import { ClusterResource, kubeceptionCrds, type Cluster } from '@kubeception/sdk';
 import { createKubeClient } from '@kubeception/sdk/kube';
 import { createManager } from '@kubeception/sdk/runtime';
 import { certOperatorControllers, createVaultPki } from '@kubeception/pki-vault';
@@ -60,24 +61,27 @@ const scenario: CrashScenario<AwsCrashWorld> = {
   fakes: (world) => ({ kube: world.fake, vault: world.vault, ec2: world.ec2 }),
   async drive(world, converge) {
     const clusters = world.kube.resource(ClusterResource);
-    (await clusters.create(awsCluster('alpha') as never))._unsafeUnwrap();
-    /** Ready for its current spec, with exactly `desired`. */
-    const readyWith = (desired: Readonly<Record<string, number>>) => async () => {
+    (await clusters.create(awsCluster('alpha', {}, 1, { version: '1.32.5' }) as never))._unsafeUnwrap();
+    /** Ready at `version` for its current spec, with exactly `desired`. */
+    const readyWith = (desired: Readonly<Record<string, number>>, version: string) => async () => {
       const { metadata, status } = (await clusters.get('alpha', { namespace: 'default' }))._unsafeUnwrap();
       if (status?.phase !== 'Ready' || status.observedGeneration !== metadata.generation)
         return `phase ${status?.phase} of generation ${status?.observedGeneration}`;
+      if (status.versions?.[0] !== version) return `Ready at ${status.versions?.[0]}`;
       return status.nodes?.length === desired.instance ? resourcesWrong(world, desired) : `${status.nodes?.length} nodes`;
     };
-    const scaleWorkers = async (replicas: number) => {
+    const patchSpec = async (change: (spec: Cluster['spec']) => Record<string, unknown>) => {
       const { spec } = (await clusters.get('alpha', { namespace: 'default' }))._unsafeUnwrap();
-      const workers = spec.workers.map((w) => ({ ...w, replicas }));
-      (await clusters.patch('alpha', { type: 'merge', body: { spec: { workers } } }, { namespace: 'default' }))._unsafeUnwrap();
+      (await clusters.patch('alpha', { type: 'merge', body: { spec: change(spec) } }, { namespace: 'default' }))._unsafeUnwrap();
     };
-    await converge('Ready with exactly the desired EC2 resources', readyWith(DESIRED));
+    const scaleWorkers = (replicas: number) => patchSpec((spec) => ({ workers: spec.workers.map((w) => ({ ...w, replicas })) }));
+    await converge('Ready with exactly the desired EC2 resources', readyWith(DESIRED, '1.32.5'));
     await scaleWorkers(0);
-    await converge('its worker retired', readyWith({ ...DESIRED, instance: 1 }));
+    await converge('its worker retired', readyWith({ ...DESIRED, instance: 1 }, '1.32.5'));
     await scaleWorkers(1);
-    await converge('its worker launched anew', readyWith(DESIRED));
+    await converge('its worker launched anew', readyWith(DESIRED, '1.32.5'));
+    await patchSpec((spec) => ({ kubernetes: { ...spec.kubernetes, version: '1.33.1' } }));
+    await converge('every instance replaced at the new version', readyWith(DESIRED, '1.33.1'));
     (await clusters.delete('alpha', { namespace: 'default' }))._unsafeUnwrap();
     await converge('nothing left after deletion', async () => {
       if ((await clusters.get('alpha', { namespace: 'default' })).isOk()) return 'the Cluster is still there';

@@ -1,7 +1,8 @@
 /**
  * Scenario 4: the Cluster controller on the KVM driver (with the PKI controllers in its manager),
  * crashed after each of its Kubernetes and Vault writes on the simulated host: a Cluster → Ready →
- * deleted. Exactly the desired host objects and one network allocation; nothing left after.
+ * scaled (a second worker) → its Kubernetes version changed (1.32.5 → 1.33.1) → deleted. Exactly
+ * the desired host objects and one network allocation at each step; nothing left after.
  * The flannel store is the world's (an etcd outside the operator, in memory): its writes are not
  * crash points.
  */
@@ -28,7 +29,7 @@ const HOST = hostNamespace('alpha');
 const names = (items: readonly { metadata: { name: string } }[]) => items.map((o) => o.metadata.name).sort();
 
 async function setup(): Promise<KvmCrashWorld> {
-  const fakes = await startKvmFakes({ nodes: 2 });
+  const fakes = await startKvmFakes({ nodes: 3 }); // a VM per host node (anti-affinity): the master and two workers
   return { ...fakes, kube: createKubeClient({ kubeConfig: fakes.host.kubeConfig, qps: 0 }), store: createMemoryNetworkStore() };
 }
 
@@ -40,15 +41,23 @@ async function ledger(world: KvmCrashWorld): Promise<Readonly<Record<string, str
   );
 }
 
-/** Ready, with the host objects of 1 master and 1 worker, one network allocation and one Vault mount. */
-async function readyWrong(world: KvmCrashWorld): Promise<ProbeResult> {
+/** Ready at `version` (its spec's generation), with the host objects of 1 master and `workers` workers, one network allocation and one Vault mount. */
+async function readyWrong(world: KvmCrashWorld, workers: number, version: string): Promise<ProbeResult> {
   const cluster = (await world.kube.resource(ClusterResource).get('alpha', { namespace: 'default' }))._unsafeUnwrap();
-  if (cluster.status?.phase !== 'Ready' || cluster.status.observedGeneration !== cluster.metadata.generation) return `phase ${cluster.status?.phase}`;
+  const status = cluster.status;
+  if (status?.phase !== 'Ready' || status.observedGeneration !== cluster.metadata.generation) return `phase ${status?.phase}`;
+  if (status.versions?.[0] !== version) return `Ready at ${status.versions?.[0]}`;
   const deployments = names((await world.kube.resource(DeploymentResource).list({ namespace: HOST }))._unsafeUnwrap().items);
   const services = names((await world.kube.resource(ServiceResource).list({ namespace: HOST }))._unsafeUnwrap().items);
   const found = JSON.stringify({ deployments, services, networks: Object.keys(await ledger(world)).length, mounts: world.vault.state.mounts().length });
-  const want = JSON.stringify({ deployments: ['alpha-master-0', 'alpha-pool-0'], services: ['master', 'worker'], networks: 1, mounts: 1 });
+  const pool = Array.from({ length: workers }, (_, i) => `alpha-pool-${i}`);
+  const want = JSON.stringify({ deployments: ['alpha-master-0', ...pool], services: ['master', 'worker'], networks: 1, mounts: 1 });
   return found === want ? undefined : `Ready with ${found}`;
+}
+
+/** Merge-patches the Cluster's spec. */
+async function patchSpec(world: KvmCrashWorld, spec: Record<string, unknown>): Promise<void> {
+  (await world.kube.resource(ClusterResource).patch('alpha', { type: 'merge', body: { spec } }, { namespace: 'default' }))._unsafeUnwrap();
 }
 
 /** What is left of the Cluster: its host namespace, network, Vault mount, PKI objects and Secrets. */
@@ -67,8 +76,13 @@ const scenario: CrashScenario<KvmCrashWorld> = {
   setup,
   fakes: (world) => ({ kube: world.host.kube, vault: world.vault }),
   async drive(world, converge) {
-    (await world.kube.resource(ClusterResource).create(kvmClusterInput('alpha')))._unsafeUnwrap();
-    await converge('Ready with exactly the desired host objects, one network, one mount', () => readyWrong(world));
+    (await world.kube.resource(ClusterResource).create(kvmClusterInput('alpha', { version: '1.32.5' })))._unsafeUnwrap();
+    await converge('Ready with exactly the desired host objects, one network, one mount', () => readyWrong(world, 1, '1.32.5'));
+    const { spec } = (await world.kube.resource(ClusterResource).get('alpha', { namespace: 'default' }))._unsafeUnwrap();
+    await patchSpec(world, { workers: spec.workers.map((w) => ({ ...w, replicas: 2 })) });
+    await converge('scaled to a second worker', () => readyWrong(world, 2, '1.32.5'));
+    await patchSpec(world, { kubernetes: { ...spec.kubernetes, version: '1.33.1' } });
+    await converge('every node at the new version', () => readyWrong(world, 2, '1.33.1'));
     (await world.kube.resource(ClusterResource).delete('alpha', { namespace: 'default' }))._unsafeUnwrap();
     await converge('nothing left after deletion', () => leftovers(world));
   },
