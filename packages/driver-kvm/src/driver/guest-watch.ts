@@ -3,11 +3,45 @@
  * client, so that a pass reads the guest's Nodes from a cache and a change of them queues the
  * Cluster (the driver's `events`), instead of listing them on every pass and polling while a
  * node boots (internal).
+ *
+ * The cache keeps of each Node only what {@link toGuestNode} reads ({@link GUEST_NODE_VIEW}): a
+ * real Node carries its images, addresses, capacity and annotations, kilobytes each, for every
+ * node of every guest. A change that leaves that view as it was (a heartbeat) queues nothing.
  */
+import type { KubeObject, Persisted } from '@kubeception/sdk';
 import type { KubeClient, Node } from '@kubeception/sdk/kube';
 import { NodeResource } from '@kubeception/sdk/kube';
-import { startInformer, type Informer, type WatcherState } from '@kubeception/sdk/runtime';
+import { startInformer, type CacheTransform, type Informer, type InformerEvent, type WatcherState } from '@kubeception/sdk/runtime';
 import { toGuestNode, type GuestView } from './guest.js';
+
+/** What the guest Node cache keeps of a Node: its name and version of the object, whether it is unschedulable, its Ready condition and kubelet version. */
+export const GUEST_NODE_VIEW: CacheTransform = {
+  name: 'guest-node-view',
+  apply: <T extends KubeObject>(object: Persisted<T>): Persisted<T> => {
+    const node = object as unknown as Persisted<Node>;
+    const { name, uid, resourceVersion } = node.metadata;
+    const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+    const kubeletVersion = node.status?.nodeInfo?.kubeletVersion;
+    const view = {
+      apiVersion: node.apiVersion,
+      kind: node.kind,
+      metadata: { name, uid, resourceVersion },
+      ...(node.spec?.unschedulable === undefined ? {} : { spec: { unschedulable: node.spec.unschedulable } }),
+      status: {
+        ...(ready ? { conditions: [{ type: ready.type, status: ready.status }] } : {}),
+        ...(kubeletVersion === undefined ? {} : { nodeInfo: { kubeletVersion } }),
+      },
+    };
+    return view as unknown as Persisted<T>;
+  },
+};
+
+/** Whether a Node's change leaves what the driver reads of it as it was. */
+const sameView = (a: Node, b: Node) => JSON.stringify(toGuestNode(a)) === JSON.stringify(toGuestNode(b));
+
+/** Whether an event changes what a pass reads: a Node added or gone, or its view changed. */
+const isNews = (event: InformerEvent<Node>) =>
+  event.type !== 'Synced' && !(event.type === 'Applied' && event.previous !== undefined && sameView(event.previous, event.object));
 
 /** A Cluster, as the driver's `events` name it. */
 export interface ClusterRef {
@@ -54,6 +88,7 @@ export function createGuestWatches(): GuestWatches {
     // the watcher reports its first state while the informer starts: the state lives apart
     const status: { state: WatcherState | undefined } = { state: undefined };
     const informer = startInformer(client, NodeResource, {
+      transform: GUEST_NODE_VIEW,
       signal: abort.signal,
       // a state change (synced, failing, back) changes what the Cluster reports
       onState: (state) => {
@@ -63,7 +98,7 @@ export function createGuestWatches(): GuestWatches {
       },
     });
     informer.subscribe((event) => {
-      if (event.type !== 'Synced') tell();
+      if (isNews(event)) tell();
     });
     return { identity, abort, informer, state: () => status.state };
   };
