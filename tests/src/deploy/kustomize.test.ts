@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { envtestGate, startEnvtest, startFakeKube, systemTestGate } from '@kubeception/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { kustomizations } from './deploy-tree.js';
 import { applyDryRun, kubectlAt, kubectlName, kustomize } from './kubectl-run.js';
 import { forServer } from './version-rules.js';
@@ -91,6 +92,28 @@ describe.skipIf(!kubectlGate.run).each(SERVERS)(`kubectl apply --dry-run=server 
       .split('\n')
       .map((line) => /^(\S+) (?:created|configured|unchanged) \(server dry run\)$/.exec(line)?.[1] ?? `not accepted: ${line}`);
     expect(accepted.sort()).toEqual(sent.map((s) => kubectlName(s.object)).sort());
+  });
+
+  it('removes one operator alone with its label: `kubectl delete -k <base> -l app.kubernetes.io/name=<operator>` leaves the shared CRDs and namespace', async () => {
+    const base = 'examples/cert-operator/deploy/base';
+    const objects = (await kustomize(base)).map((object) => forServer(object, server.minor).object);
+    const yaml = objects.map((o) => stringify(o)).join('---\n');
+    const applied = await kubectlAt(server.kubeconfig, ['apply', '-f', '-'], yaml);
+    expect(applied, applied.stderr).toMatchObject({ code: 0 });
+    // the base's objects as this server takes them (what `-k <base>` sends, on a current server)
+    const deleted = await kubectlAt(server.kubeconfig, ['delete', '-f', '-', '-l', 'app.kubernetes.io/name=cert-operator', '--wait=false', '-o', 'name'], yaml);
+    expect(deleted, deleted.stderr).toMatchObject({ code: 0 });
+    const own = objects.filter((o) => o.kind !== 'CustomResourceDefinition' && o.kind !== 'Namespace');
+    expect(deleted.stdout.trim().split('\n').sort()).toEqual(own.map(kubectlName).sort());
+    const left = await kubectlAt(server.kubeconfig, [
+      'get',
+      'namespace/kubeception',
+      'crd/clusters.kubeception.io',
+      'crd/certificates.kubeception.io',
+      '-o',
+      'name',
+    ]);
+    expect(left, left.stderr).toMatchObject({ code: 0 });
   });
 
   it('and refuses what is invalid (a Deployment whose selector does not match its pods)', async () => {

@@ -38,6 +38,16 @@ describe.skipIf(!kubectlGate.run).each(OPERATOR_DIRS)('%s', (dir) => {
     expect(byName(ofKind(await rendered(), 'CustomResourceDefinition'))).toEqual(byName(documents(CRDS_FILE)));
   });
 
+  it('labels its own objects, not the shared CRDs and namespace: `kubectl delete -k <base> -l app.kubernetes.io/name=<operator>` removes it alone', async () => {
+    const operator = dir.split('/')[1] ?? '';
+    const labelled = (o: KubeObject) => o.metadata?.labels?.['app.kubernetes.io/name'] === operator;
+    const objects = await rendered();
+    const shared = objects.filter((o) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace');
+    expect(shared.length).toBeGreaterThan(0);
+    expect(shared.filter(labelled).map((o) => `${o.kind} ${o.metadata?.name}`)).toEqual([]);
+    expect(objects.filter((o) => !shared.includes(o) && !labelled(o)).map((o) => `${o.kind} ${o.metadata?.name}`)).toEqual([]);
+  });
+
   it('runs in the namespace kubeception, which enforces Pod Security "restricted"', async () => {
     const objects = await rendered();
     const [namespace] = ofKind<V1Namespace>(objects, 'Namespace');
