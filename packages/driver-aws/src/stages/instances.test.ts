@@ -89,6 +89,20 @@ describe('instancesStage', () => {
     ]);
   });
 
+  it('waits for a replacement to show instead of launching it again while EC2 does not show it yet', async () => {
+    await bench.converge(instancesStage);
+    const bigger = testPlan('nodes', {
+      aws: { instances: { master: { instanceType: 'm5.xlarge', ami: AMI }, worker: { instanceType: 'm5.large', ami: AMI } } },
+    });
+    bench.fake.requests.clear();
+    bench.fake.faults.eventualConsistency({ describeCalls: 2, types: ['instance'] });
+    expect((await bench.step(instancesStage, { plan: bigger }))?._unsafeUnwrap()).toMatchObject({ reason: 'replacing nodes-master-0' });
+    expect((await bench.step(instancesStage, { plan: bigger }))?._unsafeUnwrap()).toMatchObject({
+      reason: 'waiting for the new instance of nodes-master-0 to become visible',
+    });
+    expect(bench.fake.requests.count({ action: 'RunInstances' })).toBe(1);
+  });
+
   it('launches a node retired before again once it is wanted again (scaled down, then up), with boot tokens as the operator launches', async () => {
     const boot = bootTokens();
     await bench.converge(instancesStage, { boot });

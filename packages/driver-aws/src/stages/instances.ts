@@ -6,7 +6,7 @@
  * wanted terminated one at a time, highest index first.
  *
  * A launch uses the node's deterministic ClientToken (`plan.ts`), so a retry never launches twice,
- * and is pending (`PendingCreations`, role `instance/<node>`) until Describe shows it. EC2 answers a
+ * and is pending (`PendingCreations`, role `instance/<node>/<config>`) until Describe shows it. EC2 answers a
  * token with its instance for at least 24 hours after that instance terminated, so a token whose
  * instance is gone (terminated by hand, or by EC2) is spent: the launch is made with a token
  * derived from it and the dead instance's id, which every process derives alike while EC2 lists
@@ -35,7 +35,7 @@ const MAX_SPENT = 8;
 export function instancesStage(stage: StageOptions): StageStep {
   const { plan, world } = stage;
   const absent = plan.nodes.filter((n) => liveInstances(world, n.name).length === 0);
-  const launches = absent.filter((n) => !stage.pending(instanceRole(n.name)));
+  const launches = absent.filter((n) => !stage.pending(instanceRole(n.name, n.config)));
   if (launches.length > 0)
     return ResultAsync.combine(launches.map((n) => launchNode(stage, n))).map(() => stage.stop(`starting ${launches.length} instances`, 2));
   if (absent.length > 0) return okAsync(stage.stop(`waiting for ${absent.length} new instances to become visible`, 0.5));
@@ -46,7 +46,9 @@ export function instancesStage(stage: StageOptions): StageStep {
   const outdated = plan.nodes.find((n) => liveInstances(world, n.name).some((i) => i.config !== n.config));
   if (outdated) {
     if (!liveInstances(world, outdated.name).some((i) => i.config === outdated.config))
-      return launchNode(stage, outdated).map(() => stage.stop(`replacing ${outdated.name}`, 2));
+      return stage.pending(instanceRole(outdated.name, outdated.config))
+        ? okAsync(stage.stop(`waiting for the new instance of ${outdated.name} to become visible`, 0.5))
+        : launchNode(stage, outdated).map(() => stage.stop(`replacing ${outdated.name}`, 2));
     const old = liveInstances(world, outdated.name).filter((i) => i.config !== outdated.config);
     return stage.send(new TerminateInstancesCommand({ InstanceIds: old.map((i) => i.id) })).map(() => stage.stop(`retiring the old ${outdated.name}`, 2));
   }
@@ -81,9 +83,9 @@ function oldestFirst(a: ObservedInstance, b: ObservedInstance): number {
 
 /** Launches `node` with its token, or with the one after it when its token is spent; pending until Describe shows it. */
 function launchNode(stage: StageOptions, node: PlannedNode): ResultAsync<unknown, DriverError> {
-  const lapses = stage.lapses(instanceRole(node.name));
+  const lapses = stage.lapses(instanceRole(node.name, node.config));
   const token = lapses === 0 ? node.clientToken : clientToken(node.clientToken, 'lapsed', String(lapses));
-  return launchWith(stage, node, token, 0).map((launched) => (stage.record(instanceRole(node.name)), launched));
+  return launchWith(stage, node, token, 0).map((launched) => (stage.record(instanceRole(node.name, node.config)), launched));
 }
 
 /**

@@ -161,10 +161,10 @@ export function visibleRoles(world: AwsWorld): string[] {
   ];
 }
 
-/** The pending role of a node's launch (see `instances.ts`). */
-export const instanceRole = (node: string) => `instance/${node}`;
+/** The pending role of a node's launch with launch configuration `config` (see `instances.ts`): a replacement's launch is pending apart from the instance it replaces. */
+export const instanceRole = (node: string, config: string) => `instance/${node}/${config}`;
 
-/** The pending roles of the nodes with an instance observe sees that is not going. */
+/** The pending roles of the instances observe sees that are not going. */
 export function instanceRoles(world: AwsWorld): string[] {
-  return Object.entries(world.instances).flatMap(([node, list]) => (list.some((i) => i.state !== 'shutting-down') ? [instanceRole(node)] : []));
+  return Object.entries(world.instances).flatMap(([node, list]) => list.filter((i) => i.state !== 'shutting-down').map((i) => instanceRole(node, i.config)));
 }
