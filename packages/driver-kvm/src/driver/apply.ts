@@ -7,6 +7,7 @@ import type { NetworkStore } from '../network/store.js';
 import { clusterOwner, type KvmCluster } from '../render/cluster.js';
 import type { RenderedCluster } from '../render/render-cluster.js';
 import { deleteGuestNode, drainNode, type GuestConnector } from './guest.js';
+import { SPEC_ELIDED_KINDS, type SpecMemo } from './elided-specs.js';
 import { descriptorOf } from './host.js';
 import type { Plan } from './plan.js';
 import { namespaceClaim, namespaceRefusal, type KvmWorld } from './world.js';
@@ -23,6 +24,8 @@ export interface ApplyDeps {
   readonly recheckMs: number;
   readonly now: () => Date;
   readonly guest: ReturnType<GuestConnector>;
+  /** The VM Deployments checked: one applied is remembered from the server's answer. */
+  readonly specs?: Pick<SpecMemo, 'remember'>;
 }
 
 export const kubeFailure =
@@ -45,11 +48,15 @@ const BOUND = new Set(['Role', 'ClusterRole', 'ServiceAccount']);
  * least-privilege ClusterRole may not: it must hold every permission of the Role, which the server
  * reads at once. A pass with bindings takes one round trip more; the rest does not wait for them.
  */
-export function applyObjects(deps: Pick<ApplyDeps, 'kube' | 'fieldManager'>, objects: readonly KubeObject[]): ResultAsync<number, DriverError> {
+export function applyObjects(deps: Pick<ApplyDeps, 'kube' | 'fieldManager' | 'specs'>, objects: readonly KubeObject[]): ResultAsync<number, DriverError> {
   const one = (o: KubeObject) =>
     deps.kube
       .resource(descriptorOf(o))
       .apply(o, { fieldManager: deps.fieldManager, force: true })
+      .map((applied) => {
+        if (SPEC_ELIDED_KINDS.has(o.kind ?? '')) deps.specs?.remember(applied, o);
+        return applied;
+      })
       .mapErr(kubeFailure(`apply ${o.kind} ${o.metadata?.name}`));
   const all = (some: readonly KubeObject[]) => ResultAsync.combine(some.map(one));
   const [first, rest] = objects[0]?.kind === 'Namespace' ? [objects.slice(0, 1), objects.slice(1)] : [[], objects];

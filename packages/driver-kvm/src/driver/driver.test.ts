@@ -5,7 +5,7 @@
  */
 import type { Cluster, Persisted } from '@kubeception/sdk';
 import type { DriverContext, DriverWatch } from '@kubeception/sdk/cluster';
-import { ConfigMapResource, createKubeClient, DaemonSetResource, NamespaceResource, type KubeClient } from '@kubeception/sdk/kube';
+import { ConfigMapResource, createKubeClient, DaemonSetResource, DeploymentResource, NamespaceResource, type KubeClient } from '@kubeception/sdk/kube';
 import { InformerCache } from '@kubeception/sdk/runtime';
 import { startSimulatedHost, type SimulatedHost } from '@kubeception/testing';
 import { pino } from 'pino';
@@ -16,7 +16,7 @@ import { kvmClusterIdentity } from '../render/cluster.js';
 import { flannelEtcdPrefix } from '../render/flannel.js';
 import { kvmSpecOf, persistedCluster } from '../render/test-fixtures.js';
 import { createKvmDriver } from './driver.js';
-import { MANAGED } from './host.js';
+import { MANAGED, selectionOf } from './host.js';
 
 const OPERATOR = 'kubeception-system';
 const AGENT = 'kvm-driver-test';
@@ -124,6 +124,68 @@ describe('a running Cluster', () => {
   it('goes on with its flannel set to exactly what it holds', async () => {
     const same = withFlannel(chg, { ...allocated });
     expect((await driver.preflight?.(same, kvmSpecOf(same), context))?.isOk()).toBe(true);
+  });
+
+  it('reads each VM Deployment whole once after a restart (its cache keeps no spec), writes nothing, and reverts an edit of its spec', async () => {
+    const pass = (d: ReturnType<typeof createKvmDriver>) =>
+      d.observe(chg, kvmSpecOf(chg), context).andThen((observed) => d.apply(chg, kvmSpecOf(chg), observed, context));
+    const since = (mark: number, verb: string) =>
+      host.kube.requests
+        .all()
+        .slice(mark)
+        .filter((r) => r.userAgent.startsWith(AGENT) && r.verb === verb && r.resource === 'deployments');
+    // settled: a pass writes nothing
+    await until(
+      async () => {
+        const mark = host.kube.requests.all().length;
+        (await pass(driver))._unsafeUnwrap();
+        return writesSince(mark).length;
+      },
+      (writes) => writes === 0,
+    );
+    const vms = context.cache(DeploymentResource, selectionOf(DeploymentResource)).byNamespace(idOf(chg));
+    expect(vms.length).toBeGreaterThan(0);
+    expect(vms.every((d) => (d as { spec?: { template?: { spec?: unknown } } }).spec?.template?.spec === undefined)).toBe(true);
+
+    const restarted = createKvmDriver({
+      kube,
+      networkStore: store,
+      flannel: { etcdEndpoints: ['http://flannel-etcd:2379'] },
+      ledgerNamespace: OPERATOR,
+      recheckMs: 100,
+    });
+    let mark = host.kube.requests.all().length;
+    (await pass(restarted))._unsafeUnwrap();
+    expect(
+      since(mark, 'get')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(vms.map((d) => d.metadata.name).sort());
+    expect(writesSince(mark)).toEqual([]);
+    mark = host.kube.requests.all().length;
+    (await pass(restarted))._unsafeUnwrap();
+    expect(since(mark, 'get')).toEqual([]);
+    expect(writesSince(mark)).toEqual([]);
+
+    // an edit of the spec moves the generation: the Deployment is read whole and written back
+    const vm = vms[0]!;
+    const deployments = kube.resource(DeploymentResource);
+    const limits = '/spec/template/spec/containers/0/resources/limits/memory';
+    const memory = (await deployments.get(vm.metadata.name, { namespace: vm.metadata.namespace! }))._unsafeUnwrap().spec?.template.spec?.containers[0]
+      ?.resources?.limits?.memory;
+    const edited = (
+      await deployments.patch(vm.metadata.name, { type: 'json', ops: [{ op: 'replace', path: limits, value: '64Gi' }] }, { namespace: vm.metadata.namespace! })
+    )._unsafeUnwrap();
+    await until(
+      async () => context.cache(DeploymentResource, selectionOf(DeploymentResource)).get(`${vm.metadata.namespace}/${vm.metadata.name}`),
+      (cached) => cached?.metadata.generation === edited.metadata.generation,
+    );
+    mark = host.kube.requests.all().length;
+    (await pass(restarted))._unsafeUnwrap();
+    expect(since(mark, 'get').map((r) => r.name)).toEqual([vm.metadata.name]);
+    expect(since(mark, 'patch').map((r) => r.name)).toEqual([vm.metadata.name]);
+    const restored = (await deployments.get(vm.metadata.name, { namespace: vm.metadata.namespace! }))._unsafeUnwrap();
+    expect(restored.spec?.template.spec?.containers[0]?.resources?.limits?.memory).toBe(memory);
   });
 
   it('renders nothing while deleting: a size no VM renders with keeps no Cluster', async () => {

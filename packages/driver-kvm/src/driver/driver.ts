@@ -27,6 +27,7 @@ import { adminCertificateConnector, type GuestConnector } from './guest.js';
 import { createGuestWatches, type GuestWatches } from './guest-watch.js';
 import type { HostPolicy } from './host-policy.js';
 import { hostWatches } from './host-watches.js';
+import { createSpecMemo, type SpecMemo } from './elided-specs.js';
 import { observation, type KvmObservation } from './observation.js';
 import { allocationRefusal, ledgerRefusal, networkRequest, preflightCluster, unrenderableRefusal, type PreflightDeps } from './preflight.js';
 import { createRefusedClusters, type RefusedClusters } from './refused-clusters.js';
@@ -95,6 +96,8 @@ interface KvmDriverState {
   readonly guests: GuestWatches;
   /** The last rendering of each Cluster, reused while its spec and network are the same. */
   readonly renders: RenderCache;
+  /** The VM Deployments checked against a rendering, at which generation (their cache keeps no spec). */
+  readonly specs: SpecMemo;
   /**
    * The Clusters refused NamespaceTaken, by the namespace in their way: the Namespace watch queues
    * one when that namespace changes or goes (a squatter's namespace leads to no Cluster otherwise).
@@ -107,7 +110,7 @@ interface KvmDriverState {
 /** Creates the KVM driver. */
 export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpec, KvmObservation> {
   const state = driverState(options);
-  const { ledgerName, pool, connect, guests, renders, refused, hostApiVersions } = state;
+  const { ledgerName, pool, connect, guests, renders, refused, hostApiVersions, specs } = state;
   const flannelTlsSecret = options.flannel.etcdTlsSecretName;
   const observeDeps: ObserveDeps = {
     store: options.networkStore,
@@ -116,6 +119,8 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
     connect,
     guests,
     hostApiVersions,
+    kube: options.kube,
+    specs,
     ...(flannelTlsSecret ? { flannelTlsSecret } : {}),
   };
   const preflightDeps: PreflightDeps = {
@@ -134,7 +139,7 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
     watches: hostWatches({ ledgerNamespace: options.ledgerNamespace, ledgerName, flannelTlsSecret, refused, hostApiVersions }),
     events: (notify, signal) => guests.start(notify, signal),
     preflight: (cluster, spec, context) => tracked(refused, cluster, preflightCluster(preflightDeps, cluster, kvmCluster(cluster, spec), context)),
-    observe: (cluster, spec, context) => observeWorld(cluster, observeDeps, context).map((world) => observation({ cluster, spec, world, renders })),
+    observe: (cluster, spec, context) => observeWorld(cluster, observeDeps, context).map((world) => observation({ cluster, spec, world, renders, specs })),
     apply: (cluster, spec, observed, context) => tracked(refused, cluster, applyStep(state, { cluster, spec, observed, context })),
     cleanup: (cluster, spec, observed) => cleanupStep(state, { cluster, spec, observed }),
   };
@@ -155,6 +160,7 @@ function driverState(options: KvmDriverOptions): KvmDriverState {
     recheckMs: options.recheckMs ?? 2000,
     guests: createGuestWatches(),
     renders: createRenderCache({ flannel: options.flannel, ingressNamespace: options.ingressNamespace, hostApiVersions }),
+    specs: createSpecMemo(),
     refused: createRefusedClusters(),
     hostApiVersions,
   };
@@ -209,6 +215,7 @@ function applyStep(state: KvmDriverState, pass: Pass<KvmSpec> & { readonly conte
     recheckMs,
     now: options.now ?? (() => new Date()),
     guest,
+    specs: state.specs,
   };
   // a Cluster with nothing left to do lets its rendering go: the next pass (a change, a resync)
   // renders it again, and a settled Cluster keeps no copy of what it renders

@@ -22,6 +22,7 @@ import {
 import { dataDigests, digestedData, keepFields, type Selection } from '@kubeception/sdk/runtime';
 import type { HostApiVersions } from '../render/host-api-versions.js';
 import { KvmComponent, KvmLabel, MANAGED_BY } from '../render/names.js';
+import { ELIDED_SPEC, elidedForm, SPEC_ELIDED_KINDS } from './elided-specs.js';
 
 type Descriptor = ResourceDescriptor<KubeObject, KubeObject>;
 
@@ -95,7 +96,13 @@ export const MANAGED = { labelSelector: `${Label.ManagedBy}=${MANAGED_BY}` } as 
  * created for it; observe still reads only the driver's own ({@link managedNamespace}).
  */
 export const selectionOf = (descriptor: { readonly kind: string }): Selection | undefined =>
-  descriptor.kind === 'Namespace' ? undefined : DIGESTED_KINDS.has(descriptor.kind) ? MANAGED_DATA : MANAGED;
+  descriptor.kind === 'Namespace'
+    ? undefined
+    : DIGESTED_KINDS.has(descriptor.kind)
+      ? MANAGED_DATA
+      : SPEC_ELIDED_KINDS.has(descriptor.kind)
+        ? MANAGED_ELIDED
+        : MANAGED;
 
 /**
  * The driver's ConfigMaps (boot configs) and Secrets (certificate copies) are cached with their
@@ -104,9 +111,16 @@ export const selectionOf = (descriptor: { readonly kind: string }): Selection | 
  */
 const DIGESTED_KINDS: ReadonlySet<string> = new Set(['ConfigMap', 'Secret']);
 const MANAGED_DATA: Selection = { ...MANAGED, transform: dataDigests };
+/** The VM Deployments are cached without their spec (`elided-specs.ts`). */
+const MANAGED_ELIDED: Selection = { ...MANAGED, transform: ELIDED_SPEC };
 
-/** A rendered object in the form its kind's cache holds it (data values as digests for ConfigMaps and Secrets): what `contains` compares with the cached object. */
-export const comparableForm = <O extends KubeObject>(object: O): O => (DIGESTED_KINDS.has(object.kind ?? '') ? digestedData(object) : object);
+/**
+ * A rendered object in the form a pass sees its kind (data values as digests for ConfigMaps and
+ * Secrets; a Deployment's spec as a digest when `observed` is elided): what `contains` compares
+ * with `observed`.
+ */
+export const comparableForm = <O extends KubeObject>(object: O, observed?: KubeObject): O =>
+  DIGESTED_KINDS.has(object.kind ?? '') ? digestedData(object) : (elidedForm(object, observed) as O);
 
 /** `namespace` when it is labelled as the driver's (what a {@link MANAGED} cache would hold), else `undefined`. */
 export const managedNamespace = <N extends KubeObject>(namespace: N | undefined): N | undefined =>

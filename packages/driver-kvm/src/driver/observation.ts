@@ -9,6 +9,8 @@ import type { KvmSpec } from '../provider-spec.js';
 import { kvmCluster, type KvmCluster } from '../render/cluster.js';
 import type { Unrenderable } from '../render/quote.js';
 import type { RenderedCluster } from '../render/render-cluster.js';
+import { SPEC_DIGEST, SPEC_ELIDED_KINDS, type SpecMemo } from './elided-specs.js';
+import { kindName } from './host.js';
 import { planCluster, settled, type Plan } from './plan.js';
 import type { RenderCache } from './render-cache.js';
 import type { KvmWorld } from './world.js';
@@ -34,6 +36,8 @@ export interface ObservationInputs {
   readonly world: KvmWorld;
   /** The driver's renderings. */
   readonly renders: Pick<RenderCache, 'render'>;
+  /** The VM Deployments checked: a Deployment read whole this pass is remembered when it contains its rendering. */
+  readonly specs?: Pick<SpecMemo, 'remember'>;
 }
 
 /** The observation of a Cluster: its world, and (unless it is being deleted) its rendering, plan and status. */
@@ -47,10 +51,20 @@ export function observation(inputs: ObservationInputs): Observed<KvmObservation>
   const rendered = world.network !== undefined && 'value' in outcome ? outcome.value : undefined;
   const unrenderable = 'error' in outcome ? outcome.error : undefined;
   const plan = rendered ? planCluster(kc, world, rendered, [...world.certificates, ...(world.flannelTls ? [world.flannelTls] : [])]) : undefined;
+  if (rendered && inputs.specs) rememberRead(inputs.specs, world, rendered);
   return {
     provider: { world, ...(rendered ? { rendered } : {}), ...(plan ? { plan } : {}), ...(unrenderable ? { unrenderable } : {}) },
     ...summarize(kc, world, rendered, plan, unrenderable),
   };
+}
+
+/** Remembers the VM Deployments this pass read whole (their cached form was not checked at their generation) that contain their rendering. */
+function rememberRead(specs: Pick<SpecMemo, 'remember'>, world: KvmWorld, rendered: RenderedCluster): void {
+  for (const desired of rendered.objects) {
+    if (!SPEC_ELIDED_KINDS.has(desired.kind ?? '')) continue;
+    const observed = world.objects.get(kindName(desired));
+    if (observed !== undefined && (observed as { [SPEC_DIGEST]?: string })[SPEC_DIGEST] === undefined) specs.remember(observed, desired);
+  }
 }
 
 /** Conditions, nodes, network and endpoint of an observation. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { renderCluster } from '../render/render-cluster.js';
 import { sampleCluster, sampleInputs, validated } from '../render/test-fixtures.js';
 import type { KvmCluster } from '../render/cluster.js';
+import { SPEC_DIGEST, SPEC_ELIDED_KINDS, specDigest } from './elided-specs.js';
 import { selectionOf } from './host.js';
 import { planCluster } from './plan.js';
 import type { KvmWorld } from './world.js';
@@ -15,10 +16,15 @@ const sources: Secret[] = [
 /** A host with nothing of the cluster on it yet: its network ledgered, no guest API. */
 const emptyWorld = (): KvmWorld => ({ objects: new Map(), pods: [], certificates: [], ledgered: true, guest: { reachable: false, reason: 'no VM' } });
 
-/** An object as the driver's caches hold it once written (`selectionOf`'s transforms: data values of ConfigMaps and Secrets as digests). */
+/**
+ * An object as a pass sees it once written: as the driver's caches hold it (`selectionOf`'s
+ * transforms: data values of ConfigMaps and Secrets as digests, Deployments without their spec)
+ * and, for a Deployment, with the digest of the spec it was checked against (`elided-specs.ts`).
+ */
 const cachedForm = (o: KubeObject): Persisted<KubeObject> => {
   const selection = selectionOf({ kind: o.kind ?? '' });
-  return (selection?.transform ? selection.transform.apply(o as Persisted<KubeObject>) : o) as Persisted<KubeObject>;
+  const cached = (selection?.transform ? selection.transform.apply(o as Persisted<KubeObject>) : o) as Persisted<KubeObject>;
+  return SPEC_ELIDED_KINDS.has(o.kind ?? '') ? ({ ...cached, [SPEC_DIGEST]: specDigest(o) } as Persisted<KubeObject>) : cached;
 };
 
 /** A world where `cluster` (rendered) runs converged at `version`, its objects as the caches hold them. */
@@ -134,17 +140,25 @@ describe('planCluster', () => {
     expect(planCluster(cluster, world, rendered, sources).guestPending).toBeUndefined();
   });
 
-  it('reverts a manual edit of an owned field', () => {
+  it('reverts a manual edit of an owned field (the edited Deployment, at a generation not checked, is read whole)', () => {
     const cluster = sampleCluster();
     const world = converged(cluster);
-    const deployment = world.objects.get('Deployment/demo-default-1') as unknown as {
+    const rendered = renderCluster(cluster, sampleInputs)._unsafeUnwrap();
+    const desired = rendered.objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === 'demo-default-1')!;
+    const edited = structuredClone(desired) as unknown as Persisted<KubeObject> & {
       spec: { template: { spec: { containers: { resources: { limits: Record<string, string> } }[] } } };
     };
-    const edited = structuredClone(deployment);
     edited.spec.template.spec.containers[0]!.resources.limits.memory = '99Gi';
-    (world.objects as Map<string, unknown>).set('Deployment/demo-default-1', edited);
-    const plan = planCluster(cluster, world, renderCluster(cluster, sampleInputs)._unsafeUnwrap(), sources);
+    const objects = world.objects as Map<string, Persisted<KubeObject>>;
+    objects.set('Deployment/demo-default-1', { ...edited, metadata: { ...edited.metadata, generation: 2, uid: 'u', resourceVersion: '2' } });
+    const plan = planCluster(cluster, world, rendered, sources);
     expect(plan.applies.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(['Deployment/demo-default-1']);
+    // read whole and not edited: nothing to write
+    objects.set('Deployment/demo-default-1', {
+      ...desired,
+      metadata: { ...desired.metadata, generation: 2, uid: 'u', resourceVersion: '2' },
+    } as Persisted<KubeObject>);
+    expect(planCluster(cluster, world, rendered, sources).applies).toEqual([]);
   });
 
   it('sees a manual edit of a boot config or a Secret copy through the digests its cache keeps, and writes the object again', () => {

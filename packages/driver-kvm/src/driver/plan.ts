@@ -67,7 +67,7 @@ const copies = new WeakMap<Secret, { readonly key: string; readonly copy: Secret
  */
 export function settled(world: KvmWorld, node: string, desired?: KubeObject): boolean {
   const deployment = world.objects.get(`Deployment/${node}`) as (Deployment & KubeObject) | undefined;
-  if (deployment === undefined || (desired !== undefined && !contains(deployment, desired))) return false;
+  if (deployment === undefined || (desired !== undefined && !contains(deployment, comparableForm(desired, deployment)))) return false;
   const status = deployment.status ?? {};
   const rolledOut =
     (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0) &&
@@ -92,7 +92,10 @@ export function planCluster(cluster: KvmCluster, world: KvmWorld, rendered: Rend
   const desiredNodes = new Map(rendered.nodes.map((n) => [n.name, n]));
   const { byNode, shared } = groupByNode(rendered);
   const singles = [...shared, ...secretCopies(cluster, sources), ...endpointSlices(cluster, world, rendered, desiredNodes)];
-  const stale = (o: KubeObject) => !contains(world.objects.get(kindName(o)), comparableForm(o));
+  const stale = (o: KubeObject) => {
+    const observed = world.objects.get(kindName(o));
+    return !contains(observed, comparableForm(o, observed));
+  };
   const vms = planVms(world, rendered, byNode, stale);
   const { extras, removing } = planScaleDown(world, desiredNodes, vms.replacing);
   const forgotten = world.guest.reachable ? [...world.guest.nodes.keys()].filter((n) => n.startsWith(`${cluster.metadata.name}-`) && !desiredNodes.has(n)) : [];

@@ -4,8 +4,17 @@
  */
 import { clusterId, Component, Label, NodeRole, SecretValue, type Cluster, type KubeObject, type Persisted } from '@kubeception/sdk';
 import type { DriverContext, DriverError } from '@kubeception/sdk/cluster';
-import { ConfigMapResource, NamespaceResource, PodResource, SecretResource, type Namespace, type Pod, type Secret } from '@kubeception/sdk/kube';
-import { okAsync, type ResultAsync } from 'neverthrow';
+import {
+  ConfigMapResource,
+  NamespaceResource,
+  PodResource,
+  SecretResource,
+  type KubeClient,
+  type Namespace,
+  type Pod,
+  type Secret,
+} from '@kubeception/sdk/kube';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { ledgerKey, parseLedgerEntry } from '../network/ledger.js';
 import type { NetworkStore } from '../network/store.js';
 import { flannelEtcdPrefix, type FlannelNetwork, type FlannelNetworkConfig } from '../render/flannel.js';
@@ -14,7 +23,8 @@ import { KvmAnnotation, KvmLabel } from '../render/names.js';
 import { guestError, guestNodes, type GuestConnector, type GuestTarget, type GuestView } from './guest.js';
 import type { GuestWatches } from './guest-watch.js';
 import type { HostApiVersions } from '../render/host-api-versions.js';
-import { CERTIFICATE_SECRETS, hostKinds, kindName, managedNamespace, selectionOf, VM_PODS } from './host.js';
+import { SPEC_ELIDED_KINDS, type SpecMemo } from './elided-specs.js';
+import { CERTIFICATE_SECRETS, descriptorOf, hostKinds, kindName, managedNamespace, selectionOf, VM_PODS } from './host.js';
 
 /** A VM pod as observed. */
 export interface VmPod {
@@ -99,6 +109,10 @@ export interface ObserveDeps {
   readonly guests?: GuestWatches;
   /** The versions the host serves PodDisruptionBudgets and EndpointSlices at: the caches read. */
   readonly hostApiVersions: HostApiVersions;
+  /** Reads a VM Deployment whole when its cached (elided) form was not checked at its generation (`elided-specs.ts`). */
+  readonly kube: KubeClient;
+  /** The VM Deployments checked. */
+  readonly specs: SpecMemo;
 }
 
 const decode = (data: Record<string, string> | undefined, key: string) =>
@@ -204,10 +218,48 @@ export function guestTarget(cluster: Persisted<Cluster>, certificates: readonly 
 }
 
 /**
+ * The host namespace `id` (the driver's) and, when it is this Cluster's (`mine`), the objects in
+ * it as the caches hold them; the VM Deployments not checked at their generation apart, to be
+ * read whole.
+ */
+function hostObjects(id: string, namespace: Persisted<Namespace> | undefined, mine: boolean, deps: ObserveDeps, context: DriverContext) {
+  const objects = new Map<string, Persisted<KubeObject>>();
+  const unchecked: Persisted<KubeObject>[] = [];
+  if (namespace) objects.set(kindName(namespace), namespace as Persisted<KubeObject>);
+  for (const descriptor of hostKinds(deps.hostApiVersions)) {
+    if (descriptor.scope === 'Cluster' || !mine) continue;
+    const elided = SPEC_ELIDED_KINDS.has(descriptor.kind);
+    for (const object of context.cache(descriptor, selectionOf(descriptor)).byNamespace(id)) {
+      const seen = elided ? deps.specs.view(object) : object;
+      if (seen === undefined) unchecked.push(object);
+      else objects.set(kindName(object), seen);
+    }
+  }
+  return { objects, unchecked };
+}
+
+/**
+ * Reads whole the cached objects that were not checked at their generation (a restarted operator,
+ * another writer: `elided-specs.ts`) into `objects`; one gone since is left out.
+ */
+function readWhole(kube: KubeClient, unchecked: readonly Persisted<KubeObject>[], objects: Map<string, Persisted<KubeObject>>): ResultAsync<void, DriverError> {
+  const read = (cached: Persisted<KubeObject>) =>
+    kube
+      .resource(descriptorOf(cached))
+      .get(cached.metadata.name, { namespace: cached.metadata.namespace ?? '' })
+      .map((whole) => {
+        objects.set(kindName(whole), whole);
+      })
+      .orElse((error) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(error)))
+      .mapErr((cause): DriverError => ({ kind: 'Transient', message: `read ${cached.kind} ${cached.metadata.name}: ${cause.message}`, cause }));
+  return ResultAsync.combine(unchecked.map(read)).map(() => undefined);
+}
+
+/**
  * Observes a cluster: its host namespace `<cluster-id>` and what is in it, when that namespace is
  * this Cluster's (`ours`); nothing of a namespace that is not (it is not read into the world, so
- * nothing the driver decides from the world touches it). Fails only when the flannel store cannot
- * be read.
+ * nothing the driver decides from the world touches it). Fails only when the flannel store, or a
+ * VM Deployment to read whole, cannot be read.
  */
 export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, context: DriverContext): ResultAsync<KvmWorld, DriverError> {
   const name = cluster.metadata.name;
@@ -215,12 +267,7 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
   const owner = `${cluster.metadata.namespace}/${name}`;
   const namespace = managedNamespace(context.cache(NamespaceResource).get(id));
   const mine = namespaceClaim(namespace, { owner, uid: cluster.metadata.uid }) === 'ours';
-  const objects = new Map<string, Persisted<KubeObject>>();
-  if (namespace) objects.set(kindName(namespace), namespace as Persisted<KubeObject>);
-  for (const descriptor of hostKinds(deps.hostApiVersions)) {
-    if (descriptor.scope === 'Cluster' || !mine) continue;
-    for (const object of context.cache(descriptor, selectionOf(descriptor)).byNamespace(id)) objects.set(kindName(object), object);
-  }
+  const { objects, unchecked } = hostObjects(id, namespace, mine, deps, context);
   const pods = mine ? context.cache(PodResource, VM_PODS).byNamespace(id).map(vmPod) : [];
   const secrets = context.cache(SecretResource, CERTIFICATE_SECRETS);
   const certificates = Object.values(Component).flatMap((component) => {
@@ -250,8 +297,8 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
       .orElse((error) => okAsync({ reachable: false as const, reason: guestError(error).message }));
   };
 
-  return deps.store
-    .getConfig(flannelEtcdPrefix(id))
+  return readWhole(deps.kube, unchecked, objects)
+    .andThen(() => deps.store.getConfig(flannelEtcdPrefix(id)))
     .mapErr((e): DriverError => ({ kind: 'Transient', message: `flannel store: ${e.message}`, cause: e }))
     .andThen((flannel) =>
       guest().map((view): KvmWorld => ({
