@@ -21,12 +21,13 @@ import { cacheIndex, done, objectKey, waitFor, watchKind, type Controller } from
 import { okAsync } from 'neverthrow';
 import { notReady } from './conditions.js';
 import { cleanup, issue, keepReady, type Ctx, type IssueDeps } from './certificate-issue.js';
-import { ownedBy, secretConflict, secretPems } from './certificate-secret.js';
+import { ownedBy, secretConflict } from './certificate-secret.js';
+import { createSecretChecks } from './certificate-secret-check.js';
 import { cachedSecret, secretWatches } from './certificate-secret-cache.js';
 import { createPkiController } from './pki-controller.js';
 import { BY_CLUSTER, clusterKey, clusterOf } from './pki-index.js';
 import { PkiReason } from './reasons.js';
-import { issueReason } from './renewal.js';
+import { issueReasonOf } from './renewal.js';
 
 /** Options of {@link createCertificateController}. */
 export interface CertificateControllerOptions {
@@ -78,8 +79,10 @@ function applyValid(deps: IssueDeps, cert: Persisted<Certificate>, ctx: Ctx) {
   const secret = cached.kind === 'present' ? cached.secret : undefined;
   if (secret !== undefined && !ownedBy(secret, cert))
     return notReady(cert, ctx, PkiReason.SecretConflict, secretConflict(secret, cert).message).map(() => done());
-  const why = issueReason(cert, secretPems(secret), ca.status?.certificate ?? '', deps.now());
-  return why !== undefined ? issue(deps, { cert, ctx, ca, secret, why }) : keepReady(deps, cert, ctx);
+  return deps.checks.check(ctx, cert, secret, ca.status?.certificate ?? '').andThen((check) => {
+    const why = issueReasonOf(cert, check, deps.now());
+    return why !== undefined ? issue(deps, { cert, ctx, ca, secret, why }) : keepReady(deps, cert, ctx);
+  });
 }
 
 /**
@@ -91,7 +94,7 @@ function applyValid(deps: IssueDeps, cert: Persisted<Certificate>, ctx: Ctx) {
  * ```
  */
 export function createCertificateController(options: CertificateControllerOptions): Controller {
-  const deps: IssueDeps = { pki: options.pki, now: options.now ?? (() => new Date()) };
+  const deps: IssueDeps = { pki: options.pki, now: options.now ?? (() => new Date()), checks: createSecretChecks() };
   return createPkiController({
     options,
     defaults: { name: 'cert-operator', concurrency: 4 },

@@ -21,11 +21,12 @@ import { ResultAsync, errAsync, okAsync } from 'neverthrow';
 import { sameCertificate } from './chain.js';
 import { checkRequest, notAsAsked } from './certificate-request.js';
 import { branch, notReady, reportPkiError, type PkiControllerError } from './conditions.js';
-import { deleteOwnSecret, writeSecret, type SecretWriteError } from './certificate-secret.js';
+import { deleteOwnSecret, secretData, secretPems, writeSecret, type SecretWriteError } from './certificate-secret.js';
+import type { SecretChecks } from './certificate-secret-check.js';
 import { cachedSecretMetadata } from './certificate-secret-cache.js';
 import { coordinates } from './pki-index.js';
 import { PkiReason } from './reasons.js';
-import { renewalTime, ttlWithin } from './renewal.js';
+import { checkPems, renewalTime, ttlWithin } from './renewal.js';
 
 /** The reconcile context of the Certificate controller. */
 export type Ctx = ReconcileContext<Certificate, CertificateInput>;
@@ -36,6 +37,8 @@ type Cert = Persisted<Certificate>;
 export interface IssueDeps {
   readonly pki: PkiBackend;
   readonly now: () => Date;
+  /** The Secrets checked against their CA's root. */
+  readonly checks: SecretChecks;
 }
 
 /** One issue of a certificate: for whom, from which CA, into which Secret, and why. */
@@ -94,6 +97,13 @@ function refuseIssued(deps: IssueDeps, cert: Cert, ctx: Ctx, issued: IssuedCerti
     .map(() => done());
 }
 
+/** Remembers the Secret just written as checked against the CA's root (checked here, from what was written), so its next pass reads nothing. */
+function rememberWritten(deps: IssueDeps, issued: IssuedCertificate, caPem: string): void {
+  const data = secretData(issued);
+  const check = checkPems(secretPems({ data }), caPem);
+  if (check !== undefined) deps.checks.written(data, caPem, check);
+}
+
 /** Writes what Vault issued into the Certificate's own Secret, unless Vault signed with another root than the CA reports or gave another subject than asked. */
 function store(deps: IssueDeps, job: Issuance, issued: IssuedCertificate, at: Date) {
   const { cert, ctx, ca, secret, why } = job;
@@ -104,6 +114,7 @@ function store(deps: IssueDeps, job: Issuance, issued: IssuedCertificate, at: Da
   const mismatch = notAsAsked(cert, issued);
   if (mismatch !== undefined) return refuseIssued(deps, cert, ctx, issued, mismatch);
   return writeSecret(ctx.kube, cert, secret, issued)
+    .andTee(() => rememberWritten(deps, issued, ca.status?.certificate ?? ''))
     .andThen(() => recordIssued(cert, ctx, issued, at, why))
     .orElse((e: SecretWriteError | PkiControllerError) =>
       e.kind === 'SecretConflict' ? notReady(cert, ctx, PkiReason.SecretConflict, e.message).map(() => done()) : errAsync(e),

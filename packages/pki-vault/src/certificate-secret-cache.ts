@@ -1,25 +1,26 @@
 /**
  * Where the Certificate controller reads Secrets (internal), as cert-manager's filtered Secret
  * caching does: the metadata of every Secret (to see one in the way of a Certificate, whoever
- * wrote it, and to hear it change or go) and the whole of only the Secrets Certificates write,
- * which carry the cluster label. A host's other Secrets — most of them, and often large — are not
- * kept in memory.
+ * wrote it, and to hear it change or go) and the Secrets Certificates write, which carry the
+ * cluster label, with their data values as digests (`dataDigests`: a certificate checked once is
+ * known by its digests, `certificate-secret-check.ts`). A host's other Secrets — most of them,
+ * and often large — are not kept in memory, nor is any key or certificate text.
  */
 import { certificateSecretName, Label, type Certificate, type Persisted } from '@kubeception/sdk';
 import { SecretResource, type Secret } from '@kubeception/sdk/kube';
-import { watchKind, type ReconcileContext, type Selection, type Watch } from '@kubeception/sdk/runtime';
+import { dataDigests, watchKind, type ReconcileContext, type Selection, type Watch } from '@kubeception/sdk/runtime';
 
 /** Every Secret, metadata only. */
 export const SECRET_METADATA: Selection = { metadataOnly: true };
-/** The Secrets Certificates write (labelled with their cluster), whole. */
-export const CERTIFICATE_SECRET_DATA: Selection = { labelSelector: Label.Cluster };
+/** The Secrets Certificates write (labelled with their cluster), their data values as digests (shared with the Cluster controller and the KVM driver). */
+export const CERTIFICATE_SECRET_DATA: Selection = { labelSelector: Label.Cluster, transform: dataDigests };
 
 type Ctx = Pick<ReconcileContext<Certificate>, 'cache'>;
 
 /** A Certificate's Secret as the caches show it: absent, present (whole when labelled), or not yet in the data cache. */
 export type CachedSecret =
   | { readonly kind: 'absent' }
-  /** Whole when it carries the label; otherwise metadata only (someone else's, or ours with the label taken off). */
+  /** With its data values as digests when it carries the label; otherwise metadata only (someone else's, or ours with the label taken off). */
   | { readonly kind: 'present'; readonly secret: Persisted<Secret> }
   /** Labelled, but the data cache shows another version yet: its event queues the Certificate again. */
   | { readonly kind: 'catching-up' };

@@ -62,8 +62,13 @@ function secretFor(cert: Persisted<Certificate>, issued: IssuedCertificate): Sec
         { apiVersion: cert.apiVersion, kind: cert.kind, name: cert.metadata.name, uid: cert.metadata.uid, controller: true, blockOwnerDeletion: true },
       ],
     },
-    data: { 'tls.crt': b64([issued.certificate, ...issued.chain].join('\n')), 'tls.key': b64(issued.privateKey.reveal()), 'ca.crt': b64(issued.caCertificate) },
+    data: secretData(issued),
   };
+}
+
+/** The `data` of a Certificate's Secret holding `issued` (base64): `tls.crt` (the leaf, then its chain), `tls.key`, `ca.crt`. */
+export function secretData(issued: IssuedCertificate): Record<string, string> {
+  return { 'tls.crt': b64([issued.certificate, ...issued.chain].join('\n')), 'tls.key': b64(issued.privateKey.reveal()), 'ca.crt': b64(issued.caCertificate) };
 }
 
 /** Replaces our own Secret, guarded by its resourceVersion: a Secret changed since it was read is not overwritten (409, retried). */

@@ -23,20 +23,47 @@ export interface SecretPems {
   readonly ca?: string;
 }
 
+/** What a Certificate's Secret holds, checked against a CA's root (`checkPems`): what {@link issueReasonOf} decides from. */
+export interface SecretCheck {
+  /** `tls.crt` is there. */
+  readonly certificate: boolean;
+  /** Its leaf names the root as its issuer and carries a signature made with the root's key. */
+  readonly issuedByCa: boolean;
+  /** `ca.crt` is the root. */
+  readonly caCurrent: boolean;
+  /** The leaf's serial (Vault's form), when it parses. */
+  readonly serial: string | undefined;
+}
+
+/** Checks a Secret's PEMs against `caPem` (the CertificateAuthority's current root); `undefined` for no Secret. */
+export function checkPems(secret: SecretPems | undefined, caPem: string): SecretCheck | undefined {
+  if (secret === undefined) return undefined;
+  const leaf = secret.certificate === undefined ? undefined : firstCertificate(secret.certificate);
+  return {
+    certificate: secret.certificate !== undefined,
+    issuedByCa: leaf !== undefined && issuedBy(leaf, caPem),
+    caCurrent: secret.ca !== undefined && sameCertificate(secret.ca, caPem),
+    serial: leaf === undefined ? undefined : serialOf(leaf),
+  };
+}
+
 /**
  * Why the certificate must be issued now, or `undefined` if the current one is good. The
  * Secret's leaf must chain to `caPem` (the CertificateAuthority's current root, checked by its
  * signature) and `ca.crt` must be that root: a rotated or re-created CA re-issues everything.
  */
 export function issueReason(cert: Persisted<Certificate>, secret: SecretPems | undefined, caPem: string, now: Date): string | undefined {
+  return issueReasonOf(cert, checkPems(secret, caPem), now);
+}
+
+/** {@link issueReason}, from a Secret already checked against the CA's root. */
+export function issueReasonOf(cert: Persisted<Certificate>, check: SecretCheck | undefined, now: Date): string | undefined {
   const status = cert.status;
-  if (secret?.certificate === undefined) return 'the Secret is missing';
-  const leaf = firstCertificate(secret.certificate);
-  if (leaf === undefined || !issuedBy(leaf, caPem)) return 'the Secret holds a certificate the current CA did not issue';
-  if (secret.ca === undefined || !sameCertificate(secret.ca, caPem)) return 'the Secret’s ca.crt is not the current CA';
+  if (check?.certificate !== true) return 'the Secret is missing';
+  if (!check.issuedByCa) return 'the Secret holds a certificate the current CA did not issue';
+  if (!check.caCurrent) return 'the Secret’s ca.crt is not the current CA';
   if (status?.serialNumber === undefined || status.notAfter === undefined) return 'no certificate issued yet';
-  const serial = serialOf(leaf);
-  if (serial !== status.serialNumber) return `the Secret holds certificate ${serial ?? 'unreadable'}, not ${status.serialNumber}`;
+  if (check.serial !== status.serialNumber) return `the Secret holds certificate ${check.serial ?? 'unreadable'}, not ${status.serialNumber}`;
   // status.observedGeneration is written only when a certificate is issued: the generation it was issued for
   if (status.observedGeneration !== cert.metadata.generation) return 'the spec changed';
   if (now.getTime() >= renewalTime(cert, status.notAfter).getTime()) return 'renewal is due';

@@ -89,6 +89,8 @@ describe('the guest kubeconfig Secret', () => {
     world.fakeKube.requests.clear();
     await new Promise((r) => setTimeout(r, 500)); // the sandbox rechecks: the Cluster is reconciled, nothing changes
     expect(writes('cfg-kubeconfig')).toBe(0);
+    // its cache keeps digests, and this kubeconfig was made from these digests: the admin Secret is not read again
+    expect(world.fakeKube.requests.count({ verb: 'get', resource: 'secrets', name: 'cfg-admin' })).toBe(0);
   });
 
   it('follows the admin certificate when it is issued again', async () => {

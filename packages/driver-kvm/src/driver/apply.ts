@@ -9,6 +9,7 @@ import type { RenderedCluster } from '../render/render-cluster.js';
 import { deleteGuestNode, drainNode, type GuestConnector } from './guest.js';
 import { SPEC_ELIDED_KINDS, type SpecMemo } from './elided-specs.js';
 import { descriptorOf } from './host.js';
+import { materialise } from './source-secrets.js';
 import type { Plan } from './plan.js';
 import { namespaceClaim, namespaceRefusal, type KvmWorld } from './world.js';
 
@@ -182,7 +183,8 @@ export function executePlan(
           .mapErr((e): DriverError => ({ kind: 'Transient', message: `flannel store: ${e.message}`, cause: e }));
   return claimNamespace(deps, world, rendered, cluster)
     .andThen((claimed) => flannel().map(() => claimed))
-    .andThen((claimed) => applyObjects(deps, claimed ? plan.applies.filter((o) => o.kind !== 'Namespace') : plan.applies))
+    .andThen((claimed) => materialise(deps.kube, claimed ? plan.applies.filter((o) => o.kind !== 'Namespace') : plan.applies))
+    .andThen((applies) => applyObjects(deps, applies))
     .andThen(() => deleteObjects(deps.kube, plan.deletes))
     .andThen(() => (plan.removing ? removeVm(deps, world, plan.removing).map((w) => [w]) : okAsync([] as string[])))
     .andThen((removal) => forgetGuestNodes(deps, world, rendered, cluster.metadata.name).map(() => removal))

@@ -28,6 +28,7 @@ import { createGuestWatches, type GuestWatches } from './guest-watch.js';
 import type { HostPolicy } from './host-policy.js';
 import { hostWatches } from './host-watches.js';
 import { createSpecMemo, type SpecMemo } from './elided-specs.js';
+import { createAdminCertificates, type AdminCertificates } from './source-secrets.js';
 import { observation, type KvmObservation } from './observation.js';
 import { allocationRefusal, ledgerRefusal, networkRequest, preflightCluster, unrenderableRefusal, type PreflightDeps } from './preflight.js';
 import { createRefusedClusters, type RefusedClusters } from './refused-clusters.js';
@@ -98,6 +99,8 @@ interface KvmDriverState {
   readonly renders: RenderCache;
   /** The VM Deployments checked against a rendering, at which generation (their cache keeps no spec). */
   readonly specs: SpecMemo;
+  /** The Clusters' admin certificates, read whole when their Secret's cache keeps digests. */
+  readonly admins: AdminCertificates;
   /**
    * The Clusters refused NamespaceTaken, by the namespace in their way: the Namespace watch queues
    * one when that namespace changes or goes (a squatter's namespace leads to no Cluster otherwise).
@@ -121,6 +124,7 @@ export function createKvmDriver(options: KvmDriverOptions): ClusterDriver<KvmSpe
     hostApiVersions,
     kube: options.kube,
     specs,
+    admins: state.admins,
     ...(flannelTlsSecret ? { flannelTlsSecret } : {}),
   };
   const preflightDeps: PreflightDeps = {
@@ -161,6 +165,7 @@ function driverState(options: KvmDriverOptions): KvmDriverState {
     guests: createGuestWatches(),
     renders: createRenderCache({ flannel: options.flannel, ingressNamespace: options.ingressNamespace, hostApiVersions }),
     specs: createSpecMemo(),
+    admins: createAdminCertificates(options.kube),
     refused: createRefusedClusters(),
     hostApiVersions,
   };
@@ -206,7 +211,7 @@ function applyStep(state: KvmDriverState, pass: Pass<KvmSpec> & { readonly conte
       .map((): DriverProgress => ({ type: 'requeueAfter', ms: 50, reason: 'network allocated' }));
   }
   // drains and Node deletions dial as the admin, as reading the Nodes does
-  const guest = connect(guestTarget(cluster, world.certificates));
+  const guest = connect(guestTarget(cluster, world.admin));
   const applyDeps = {
     kube: options.kube,
     fieldManager,
@@ -232,6 +237,7 @@ function cleanupStep(state: KvmDriverState, pass: Pass<KvmSpec | undefined>): Re
   state.renders.forget(clusterOwner(identity));
   state.refused.cleared(identity.id);
   state.guests.stop({ name: cluster.metadata.name, namespace: cluster.metadata.namespace });
+  state.admins.forget(cluster);
   const cleanupDeps = {
     kube: options.kube,
     fieldManager: state.fieldManager,

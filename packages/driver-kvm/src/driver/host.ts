@@ -23,6 +23,7 @@ import { dataDigests, digestedData, keepFields, type Selection } from '@kubecept
 import type { HostApiVersions } from '../render/host-api-versions.js';
 import { KvmComponent, KvmLabel, MANAGED_BY } from '../render/names.js';
 import { ELIDED_SPEC, elidedForm, SPEC_ELIDED_KINDS } from './elided-specs.js';
+import { plannedFromDigests } from './source-secrets.js';
 
 type Descriptor = ResourceDescriptor<KubeObject, KubeObject>;
 
@@ -120,7 +121,7 @@ const MANAGED_ELIDED: Selection = { ...MANAGED, transform: ELIDED_SPEC };
  * with `observed`.
  */
 export const comparableForm = <O extends KubeObject>(object: O, observed?: KubeObject): O =>
-  DIGESTED_KINDS.has(object.kind ?? '') ? digestedData(object) : (elidedForm(object, observed) as O);
+  plannedFromDigests(object) ? object : DIGESTED_KINDS.has(object.kind ?? '') ? digestedData(object) : (elidedForm(object, observed) as O);
 
 /** `namespace` when it is labelled as the driver's (what a {@link MANAGED} cache would hold), else `undefined`. */
 export const managedNamespace = <N extends KubeObject>(namespace: N | undefined): N | undefined =>
@@ -137,8 +138,12 @@ export const VM_PODS: Selection = {
   transform: keepFields('status'),
 };
 
-/** The component Secrets of Clusters (in the Clusters' namespaces), which the driver copies (the copies are not among them: {@link KvmLabel.ClusterName}). */
-export const CERTIFICATE_SECRETS = { labelSelector: Label.Cluster } as const;
+/**
+ * The component Secrets of Clusters (in the Clusters' namespaces), which the driver copies (the
+ * copies are not among them: {@link KvmLabel.ClusterName}), with their data values as digests:
+ * the cache the Certificate controller and the Cluster controller share (`source-secrets.ts`).
+ */
+export const CERTIFICATE_SECRETS: Selection = { labelSelector: Label.Cluster, transform: dataDigests };
 
 /** `Kind/name`: the key of an object within a cluster's host namespace. */
 export const kindName = (object: KubeObject) => `${object.kind ?? ''}/${object.metadata?.name ?? ''}`;

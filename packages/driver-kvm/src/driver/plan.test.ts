@@ -6,6 +6,8 @@ import { sampleCluster, sampleInputs, validated } from '../render/test-fixtures.
 import type { KvmCluster } from '../render/cluster.js';
 import { SPEC_DIGEST, SPEC_ELIDED_KINDS, specDigest } from './elided-specs.js';
 import { selectionOf } from './host.js';
+import { plannedFromDigests } from './source-secrets.js';
+import { digestOf } from '@kubeception/sdk/runtime';
 import { planCluster } from './plan.js';
 import type { KvmWorld } from './world.js';
 
@@ -184,6 +186,18 @@ describe('planCluster', () => {
     // what is written is the whole object, not its digests
     const written = plan.applies.find((o) => `${o.kind}/${o.metadata?.name}` === copy) as Secret;
     expect(written.data).toEqual({ 'tls.crt': 'Y2VydA==' });
+  });
+
+  it('plans a copy of a source cached as digests with its digests: nothing when they are the copy’s, else the copy, to be read whole before it is written', () => {
+    const cluster = sampleCluster();
+    const world = converged(cluster);
+    const rendered = renderCluster(cluster, sampleInputs)._unsafeUnwrap();
+    const digested = (value: string): Secret[] => [{ ...sources[0]!, data: { 'tls.crt': digestOf(value) } }];
+    expect(planCluster(cluster, world, rendered, digested('Y2VydA==')).applies).toEqual([]);
+    const [copy, ...rest] = planCluster(cluster, world, rendered, digested('cmVuZXdlZA==')).applies;
+    expect(rest).toEqual([]);
+    expect(copy).toMatchObject({ kind: 'Secret', metadata: { name: 'demo-api' }, data: { 'tls.crt': digestOf('cmVuZXdlZA==') } });
+    expect(plannedFromDigests(copy!)).toBe(true);
   });
 
   it('replaces VMs for a new version one at a time, masters first', () => {

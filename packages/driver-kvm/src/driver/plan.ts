@@ -13,6 +13,7 @@ import type { RenderedCluster } from '../render/render-cluster.js';
 import { renderEndpointSlice } from '../render/services.js';
 import { contains } from './contains.js';
 import { comparableForm, kindName } from './host.js';
+import { digestedSecret, plannedFrom } from './source-secrets.js';
 import type { KvmWorld } from './world.js';
 
 /** One apply pass. */
@@ -39,7 +40,10 @@ export interface Plan {
 const isVmDeployment = (o: KubeObject) => o.kind === 'Deployment' && o.metadata?.labels?.[KvmLabel.Node] !== undefined;
 const nodeOf = (o: KubeObject) => o.metadata?.labels?.[KvmLabel.Node];
 
-/** Copies of the component Secrets into host namespace `<cluster-id>`, where the VM pods mount them. */
+/**
+ * Copies of the component Secrets into host namespace `<cluster-id>`, where the VM pods mount
+ * them. A source cached as digests gives its copy's digests (`source-secrets.ts`).
+ */
 export function secretCopies(cluster: KvmCluster, sources: readonly Secret[]): Secret[] {
   return sources.map((s) => {
     // one copy per source object (the cache hands out the same object until it changes), so the
@@ -55,6 +59,8 @@ export function secretCopies(cluster: KvmCluster, sources: readonly Secret[]): S
       metadata: { name: s.metadata?.name ?? '', namespace: cluster.id, labels },
       data: { ...s.data },
     };
+    // a source cached as digests gives a copy in its cache's form already, made whole before it is written
+    if (digestedSecret(s)) plannedFrom(copy, s);
     copies.set(s, { key, copy });
     return copy;
   });

@@ -2,7 +2,7 @@
  * `observeWorld`: a KVM guest cluster as it is, read from the shared caches of host objects,
  * the flannel store and the guest's own API. Reads only.
  */
-import { clusterId, Component, Label, NodeRole, SecretValue, type Cluster, type KubeObject, type Persisted } from '@kubeception/sdk';
+import { clusterId, Component, Label, NodeRole, type Cluster, type KubeObject, type Persisted } from '@kubeception/sdk';
 import type { DriverContext, DriverError } from '@kubeception/sdk/cluster';
 import {
   ConfigMapResource,
@@ -14,6 +14,7 @@ import {
   type Pod,
   type Secret,
 } from '@kubeception/sdk/kube';
+import { digestOf } from '@kubeception/sdk/runtime';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { ledgerKey, parseLedgerEntry } from '../network/ledger.js';
 import type { NetworkStore } from '../network/store.js';
@@ -24,6 +25,7 @@ import { guestError, guestNodes, type GuestConnector, type GuestTarget, type Gue
 import type { GuestWatches } from './guest-watch.js';
 import type { HostApiVersions } from '../render/host-api-versions.js';
 import { SPEC_ELIDED_KINDS, type SpecMemo } from './elided-specs.js';
+import type { AdminCertificate, AdminCertificates } from './source-secrets.js';
 import { CERTIFICATE_SECRETS, descriptorOf, hostKinds, kindName, managedNamespace, selectionOf, VM_PODS } from './host.js';
 
 /** A VM pod as observed. */
@@ -54,8 +56,10 @@ export interface KvmWorld {
   readonly objects: ReadonlyMap<string, Persisted<KubeObject>>;
   /** The VM pods in the host namespace. */
   readonly pods: readonly VmPod[];
-  /** The cluster's component certificate Secrets, in its own namespace. */
+  /** The cluster's component certificate Secrets, in its own namespace (their data values as digests when their cache keeps them so: `source-secrets.ts`). */
   readonly certificates: readonly Persisted<Secret>[];
+  /** The admin certificate the guest is dialed with, once issued. */
+  readonly admin?: AdminCertificate;
   /** The flannel store's client TLS Secret in the operator's namespace (when flanneld uses TLS). */
   readonly flannelTls?: Persisted<Secret>;
   /** The network this cluster holds: its ledger entry, else what `status.network.flannel` recorded (the ledger was lost). */
@@ -113,10 +117,9 @@ export interface ObserveDeps {
   readonly kube: KubeClient;
   /** The VM Deployments checked. */
   readonly specs: SpecMemo;
+  /** The admin certificates read whole (their Secrets' cache may keep digests). */
+  readonly admins: Pick<AdminCertificates, 'resolve'>;
 }
-
-const decode = (data: Record<string, string> | undefined, key: string) =>
-  data?.[key] === undefined ? undefined : Buffer.from(data[key], 'base64').toString('utf8');
 
 /**
  * The Cluster's ledger entry: under its ID (or, written before cluster IDs, under
@@ -198,22 +201,12 @@ function vmPod(pod: Persisted<Pod>): VmPod {
  * target built here (reading Nodes, draining, deleting Nodes): a connector that dials with the
  * certificate has nothing to dial with otherwise.
  */
-export function guestTarget(cluster: Persisted<Cluster>, certificates: readonly Persisted<Secret>[]): GuestTarget {
-  const name = cluster.metadata.name;
-  const admin = certificates.find((s) => s.metadata.name === secretName(name, Component.Admin));
+export function guestTarget(cluster: Persisted<Cluster>, admin: AdminCertificate | undefined): GuestTarget {
   return {
-    name,
+    name: cluster.metadata.name,
     namespace: cluster.metadata.namespace,
     endpoint: { host: cluster.spec.kubernetes.api.domain, port: 443 },
-    ...(admin
-      ? {
-          admin: {
-            certPem: decode(admin.data, 'tls.crt') ?? '',
-            keyPem: new SecretValue(decode(admin.data, 'tls.key') ?? ''),
-            caPem: decode(admin.data, 'ca.crt') ?? '',
-          },
-        }
-      : {}),
+    ...(admin ? { admin } : {}),
   };
 }
 
@@ -281,36 +274,37 @@ export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, con
     deps.flannelTlsSecret === undefined
       ? undefined
       : context.cache(SecretResource, { namespace: deps.ledgerNamespace }).get(`${deps.ledgerNamespace}/${deps.flannelTlsSecret}`);
-  const guest = (): ResultAsync<GuestView, DriverError> => {
+  const guest = (admin: AdminCertificate | undefined): ResultAsync<GuestView, DriverError> => {
     if (!pods.some((p) => p.ip !== undefined)) return okAsync({ reachable: false, reason: 'guest API: no VM has an address yet' });
-    const target = guestTarget(cluster, certificates);
+    const target = guestTarget(cluster, admin);
     const client = deps.connect(target);
     if (client === undefined) return okAsync({ reachable: false, reason: 'the guest API cannot be reached yet (no admin certificate)' });
     // a Cluster being deleted starts no watch (cleanup stopped its own): it lists, if it asks at all
     const watched =
       cluster.metadata.deletionTimestamp !== undefined
         ? undefined
-        : deps.guests?.nodes({ name, namespace: cluster.metadata.namespace }, client, `${target.endpoint.host}\n${target.admin?.certPem ?? ''}`);
+        : deps.guests?.nodes({ name, namespace: cluster.metadata.namespace }, client, `${target.endpoint.host}\n${digestOf(admin?.certPem ?? '')}`);
     if (watched !== undefined) return okAsync<GuestView, DriverError>(watched);
     return guestNodes(client)
       .map((nodes): GuestView => ({ reachable: true, nodes: new Map(nodes.map((n) => [n.name, n])) }))
       .orElse((error) => okAsync({ reachable: false as const, reason: guestError(error).message }));
   };
 
+  const flannel = () =>
+    deps.store.getConfig(flannelEtcdPrefix(id)).mapErr((e): DriverError => ({ kind: 'Transient', message: `flannel store: ${e.message}`, cause: e }));
   return readWhole(deps.kube, unchecked, objects)
-    .andThen(() => deps.store.getConfig(flannelEtcdPrefix(id)))
-    .mapErr((e): DriverError => ({ kind: 'Transient', message: `flannel store: ${e.message}`, cause: e }))
-    .andThen((flannel) =>
-      guest().map((view): KvmWorld => ({
-        ...(namespace ? { namespace } : {}),
-        objects,
-        pods,
-        certificates,
-        ...(flannelTls ? { flannelTls } : {}),
-        ...(network ? { network } : {}),
-        ledgered,
-        ...(flannel ? { flannel } : {}),
-        guest: view,
-      })),
-    );
+    .andThen(() => deps.admins.resolve(cluster, certificates))
+    .andThen((admin) => flannel().andThen((config) => guest(admin).map((view) => ({ admin, config, view }))))
+    .map(({ admin, config: flannel, view }): KvmWorld => ({
+      ...(namespace ? { namespace } : {}),
+      objects,
+      pods,
+      certificates,
+      ...(admin ? { admin } : {}),
+      ...(flannelTls ? { flannelTls } : {}),
+      ...(network ? { network } : {}),
+      ledgered,
+      ...(flannel ? { flannel } : {}),
+      guest: view,
+    }));
 }

@@ -21,7 +21,14 @@ import { withFinalizer, type FinalizerError } from '../runtime/finalizer.js';
 import { steps, type StepError } from '../runtime/steps.js';
 import { invalidStatus } from './cluster-status.js';
 import type { ClusterDriver, DriverWatch } from './driver.js';
-import { writeStatus, type ClusterControllerError, type ClusterReconcileContext, type ClusterStepContext, type DesiredPki } from './steps/context.js';
+import {
+  kubeconfigDigests,
+  writeStatus,
+  type ClusterControllerError,
+  type ClusterReconcileContext,
+  type ClusterStepContext,
+  type DesiredPki,
+} from './steps/context.js';
 import { infrastructure, teardown } from './steps/infrastructure.js';
 import { clusterSecrets, kubeconfigWatch } from './steps/kubeconfig.js';
 import { ensurePki, removePki } from './steps/pki.js';
@@ -67,7 +74,13 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
   const model = validatedOnce(clusterModel);
   const fieldManager = options.name ?? `${driver.name}-operator`;
   const finalizer = options.finalizer ?? `kubeception.io/${driver.name}-operator`;
-  const step: ClusterStepContext<S, P> = { driver, pki: options.pki, fieldManager, secrets: clusterSecrets(options.namespace) };
+  const step: ClusterStepContext<S, P> = {
+    driver,
+    pki: options.pki,
+    fieldManager,
+    secrets: clusterSecrets(options.namespace),
+    kubeconfigs: kubeconfigDigests(),
+  };
   const pipeline = steps<Cluster, Cluster, ClusterControllerError>([
     { name: 'preflight', reconcile: (c, ctx) => preflight(step, c, ctx) },
     { name: 'certificates', reconcile: (c, ctx) => ensurePki(step, c, ctx), cleanup: (c, ctx) => removePki(step, c, ctx) },

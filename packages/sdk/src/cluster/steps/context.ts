@@ -35,6 +35,27 @@ export interface ClusterStepContext<S, P> {
   readonly fieldManager: string;
   /** The Secrets the controller caches: certificate and kubeconfig Secrets (`clusterSecrets`). */
   readonly secrets: Selection;
+  /** The kubeconfigs made, by the digests of what each was made from (`kubeconfig.ts`). */
+  readonly kubeconfigs: KubeconfigDigests;
+}
+
+/** The digest of the kubeconfig made from each set of inputs (the admin certificate's digests, the endpoint), the oldest forgotten first. */
+export interface KubeconfigDigests {
+  get(inputs: string): string | undefined;
+  set(inputs: string, digest: string): void;
+}
+
+/** An empty {@link KubeconfigDigests}, keeping at most `limit`. */
+export function kubeconfigDigests(limit = 16_384): KubeconfigDigests {
+  const digests = new Map<string, string>();
+  return {
+    get: (inputs) => digests.get(inputs),
+    set: (inputs, digest) => {
+      digests.delete(inputs);
+      if (digests.size >= limit) digests.delete(digests.keys().next().value!);
+      digests.set(inputs, digest);
+    },
+  };
 }
 
 /** The reconcile context of the Cluster controller. */

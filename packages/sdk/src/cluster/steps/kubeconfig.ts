@@ -5,7 +5,9 @@
  * Cluster API writes it — and before that pass's status, so a Cluster is never Ready without it.
  *
  * - Rewritten when what it is made of changes: the admin certificate (renewed, re-issued) or the
- *   endpoint. Compared with what the server stores (base64); nothing changed, nothing written.
+ *   endpoint. Compared with what the server stores (base64, through its digest: the cache keeps
+ *   data values as digests); nothing changed, nothing written. The admin certificate's Secret is
+ *   read whole (GET) only to make a kubeconfig from inputs not seen yet (`step.kubeconfigs`).
  * - Created (never applied: an apply would take over a Secret of the name); updated by a merge
  *   patch carrying the cached resourceVersion, only while the Cluster controls it. A Secret of the
  *   name the Cluster does not control is never written: `KubeconfigReady=False` with reason
@@ -17,7 +19,7 @@
  */
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import { withConditions } from '../cluster-status.js';
-import { guestKubeconfigSecret, GuestKubeconfig } from '../guest-kubeconfig.js';
+import { guestKubeconfigSecret, guestKubeconfigSecretName, GuestKubeconfig } from '../guest-kubeconfig.js';
 import { removeCondition } from '../../conditions.js';
 import { SecretResource, type Secret } from '../../kube/builtins.js';
 import type { KubeError } from '../../kube/errors.js';
@@ -25,6 +27,7 @@ import { certificateSecretName } from '../../models/certificate.js';
 import type { Cluster, ClusterStatus } from '../../models/cluster.js';
 import type { Persisted } from '../../resource.js';
 import { watchKind, type Watch } from '../../runtime/controller.js';
+import { dataDigests, DIGEST_PREFIX, digestOf } from '../../runtime/cache-transforms.js';
 import type { Selection } from '../../runtime/informer.js';
 import { Component, Label } from '../../vocabulary.js';
 import { kubeFailed, type ClusterControllerError, type ClusterReconcileContext, type ClusterStepContext } from './context.js';
@@ -41,8 +44,16 @@ export interface KubeconfigOutcome {
 
 type Endpoint = NonNullable<ClusterStatus['endpoint']>;
 
-/** The Secrets the Cluster controller caches: the Clusters' certificate Secrets and kubeconfig Secrets (in `namespace`, when it watches one). */
-export const clusterSecrets = (namespace: string | undefined): Selection => ({ labelSelector: Label.Cluster, ...(namespace ? { namespace } : {}) });
+/**
+ * The Secrets the Cluster controller caches: the Clusters' certificate Secrets and kubeconfig
+ * Secrets (in `namespace`, when it watches one), their data values as digests (the cache the
+ * Certificate controller and the KVM driver share).
+ */
+export const clusterSecrets = (namespace: string | undefined): Selection => ({
+  labelSelector: Label.Cluster,
+  transform: dataDigests,
+  ...(namespace ? { namespace } : {}),
+});
 
 /** A change of a Cluster's Secret (its admin certificate's, its kubeconfig) queues the Cluster of its label, in its namespace. */
 export function kubeconfigWatch(selection: Selection): Watch {
@@ -56,29 +67,83 @@ export function kubeconfigWatch(selection: Selection): Watch {
   });
 }
 
-/** The admin certificate's Secret data, once the Secret exists, is its Certificate's and holds a certificate, its key and the CA. */
-function adminData<S, P>(step: ClusterStepContext<S, P>, cluster: Persisted<Cluster>, ctx: ClusterReconcileContext) {
+type AdminData = { readonly 'tls.crt': string; readonly 'tls.key': string; readonly 'ca.crt': string };
+
+/** The admin certificate's Secret, once it exists, is its Certificate's and holds a certificate, its key and the CA (its data values whole, or digests). */
+function adminSecret<S, P>(step: ClusterStepContext<S, P>, cluster: Persisted<Cluster>, ctx: ClusterReconcileContext): Persisted<Secret> | undefined {
   const admin = step.pki(cluster).certificates.find((c) => c.spec.component === Component.Admin);
   if (admin === undefined) return undefined;
   const secret = ctx.cache(SecretResource, step.secrets).get(`${cluster.metadata.namespace}/${certificateSecretName(admin)}`);
   const issuedBy = secret?.metadata.ownerReferences?.some((r) => r.controller === true && r.kind === 'Certificate' && r.name === admin.metadata.name);
   const { 'tls.crt': crt, 'tls.key': key, 'ca.crt': ca } = secret?.data ?? {};
-  return issuedBy && crt && key && ca ? { 'tls.crt': crt, 'tls.key': key, 'ca.crt': ca } : undefined;
+  return issuedBy && crt && key && ca ? secret : undefined;
 }
 
-/** Writes the Cluster's guest kubeconfig Secret when it is missing or differs (see the module doc). */
+const adminData = (secret: Pick<Secret, 'data'>): AdminData | undefined => {
+  const { 'tls.crt': crt, 'tls.key': key, 'ca.crt': ca } = secret.data ?? {};
+  return crt && key && ca ? { 'tls.crt': crt, 'tls.key': key, 'ca.crt': ca } : undefined;
+};
+
+/** A data value's digest, as a `dataDigests` cache keeps it (a digest stays as it is). */
+const digested = (value: string | undefined) => (value === undefined ? '-' : value.startsWith(DIGEST_PREFIX) ? value : digestOf(value));
+const isDigested = (secret: Pick<Secret, 'data'>) => Object.values(secret.data ?? {}).some((v) => v.startsWith(DIGEST_PREFIX));
+
+/** What a Cluster's kubeconfig is made of, by digest: its name and domain, the endpoint and the admin certificate. */
+const inputsOf = (cluster: Persisted<Cluster>, endpoint: Endpoint, data: Pick<Secret, 'data'>['data']) =>
+  JSON.stringify([
+    cluster.metadata.namespace,
+    cluster.metadata.name,
+    cluster.spec.kubernetes.api.domain,
+    endpoint.host,
+    endpoint.port,
+    ...['tls.crt', 'tls.key', 'ca.crt'].map((k) => digested(data?.[k])),
+  ]);
+
+/** Whether a Secret's kubeconfig (whole, or its digest) is `value`. */
+const holds = (secret: Pick<Secret, 'data'>, value: string | undefined) => {
+  const have = secret.data?.[GuestKubeconfig.DataKey];
+  return value !== undefined && (have === value || have === digestOf(value));
+};
+
+/**
+ * Writes the Cluster's guest kubeconfig Secret when it is missing or differs (see the module doc).
+ * When the caches keep digests, the kubeconfig made from a set of inputs is known by its digest:
+ * the admin certificate's Secret is read whole (GET) only to make a kubeconfig not made yet
+ * from these inputs (a new certificate, a restarted operator).
+ */
 export function ensureKubeconfig<S, P>(
   step: ClusterStepContext<S, P>,
   cluster: Persisted<Cluster>,
   endpoint: Endpoint | undefined,
   ctx: ClusterReconcileContext,
 ): ResultAsync<KubeconfigOutcome, ClusterControllerError> {
-  const admin = endpoint === undefined ? undefined : adminData(step, cluster, ctx);
+  const admin = endpoint === undefined ? undefined : adminSecret(step, cluster, ctx);
   if (endpoint === undefined || admin === undefined) return okAsync({});
-  const wanted = guestKubeconfigSecret(cluster, endpoint, admin);
-  const cached = ctx.cache(SecretResource, step.secrets).get(`${wanted.metadata.namespace}/${wanted.metadata.name}`);
-  const written = cached === undefined ? create(step, cluster, wanted, ctx) : update(step, cluster, wanted, cached, ctx);
-  return written.mapErr(kubeFailed);
+  const name = guestKubeconfigSecretName(cluster.metadata.name);
+  const cached = ctx.cache(SecretResource, step.secrets).get(`${cluster.metadata.namespace}/${name}`);
+  const made = step.kubeconfigs.get(inputsOf(cluster, endpoint, admin.data));
+  const labels = [[GuestKubeconfig.ClusterNameLabel, cluster.metadata.name] as const, [Label.Cluster, cluster.metadata.name] as const];
+  // nothing to do: the Secret is the Cluster's, labelled, and holds the kubeconfig made from these inputs
+  const labelled = cached !== undefined && controls(cluster, cached) && labels.every(([k, v]) => cached.metadata.labels?.[k] === v);
+  if (made !== undefined && labelled && digested(cached.data?.[GuestKubeconfig.DataKey]) === made) return okAsync({});
+  return wholeAdmin(ctx, admin)
+    .andThen((data): ResultAsync<KubeconfigOutcome, KubeError> => {
+      if (data === undefined) return okAsync({});
+      const wanted = guestKubeconfigSecret(cluster, endpoint, data);
+      step.kubeconfigs.set(inputsOf(cluster, endpoint, { ...data }), digestOf(wanted.data?.[GuestKubeconfig.DataKey] ?? ''));
+      return cached === undefined ? create(step, cluster, wanted, ctx) : update(step, cluster, wanted, cached, ctx);
+    })
+    .mapErr(kubeFailed);
+}
+
+/** The admin certificate's data whole: from the cache when it keeps it so, else read (none when gone since). */
+function wholeAdmin(ctx: ClusterReconcileContext, admin: Persisted<Secret>): ResultAsync<AdminData | undefined, KubeError> {
+  if (!isDigested(admin)) return okAsync(adminData(admin));
+  return ctx.kube
+    .resource(SecretResource)
+    .get(admin.metadata.name, { namespace: admin.metadata.namespace ?? '' })
+    .map(adminData)
+    .orElse((error) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(error)));
 }
 
 /** Creates the Secret; one that exists though the cache has none (not labelled, or just written) is read live and updated only if it is ours. */
@@ -110,7 +175,7 @@ function update<S, P>(
     return okAsync({ conflict: `Secret ${namespace}/${name} exists and is not controlled by this Cluster; delete or rename it` });
   const labels = wanted.metadata?.labels ?? {};
   const value = wanted.data?.[GuestKubeconfig.DataKey];
-  const same = current.data?.[GuestKubeconfig.DataKey] === value && Object.entries(labels).every(([k, v]) => current.metadata.labels?.[k] === v);
+  const same = holds(current, value) && Object.entries(labels).every(([k, v]) => current.metadata.labels?.[k] === v);
   if (same) return okAsync({});
   const body = { metadata: { resourceVersion: current.metadata.resourceVersion, labels }, data: { [GuestKubeconfig.DataKey]: value } };
   return ctx.kube

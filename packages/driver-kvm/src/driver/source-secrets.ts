@@ -1,0 +1,100 @@
+/**
+ * The component Secrets the driver reads (internal): the Certificates' own Secrets in the
+ * Cluster's namespace, which it copies into the host namespace and whose `admin` certificate it
+ * dials the guest with. Their cache may keep their data values as digests (`dataDigests`, the
+ * labelled Secret cache the Certificate controller and the Cluster controller share): then
+ *
+ * - a copy is planned with the source's digests (compared with the copy's cached digests as
+ *   they are), and the source is read whole (GET) only to write a copy that differs;
+ * - the admin certificate is read whole once per version of the Secret (its digests) and kept
+ *   per Cluster until the Cluster is deleted.
+ *
+ * A cache that keeps the data whole works as before (nothing is read).
+ */
+import { Component, SecretValue, type Cluster, type KubeObject, type Persisted } from '@kubeception/sdk';
+import type { DriverError } from '@kubeception/sdk/cluster';
+import { SecretResource, type KubeClient, type Secret } from '@kubeception/sdk/kube';
+import { DIGEST_PREFIX } from '@kubeception/sdk/runtime';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { secretName } from '../render/certificates.js';
+import type { GuestTarget } from './guest.js';
+
+/** Whether a Secret's data values are digests (a `dataDigests` cache's form; base64 never holds `:`). */
+export const digestedSecret = (secret: Pick<Secret, 'data'>): boolean => Object.values(secret.data ?? {}).some((v) => v.startsWith(DIGEST_PREFIX));
+
+/** The copies planned from digested sources: already in their cache's form, to be read whole before they are written. */
+const planned = new WeakMap<KubeObject, { readonly namespace: string; readonly name: string }>();
+
+/** Records `copy` as made from the digested `source` (`plan.ts`'s `secretCopies`). */
+export function plannedFrom(copy: KubeObject, source: Secret): void {
+  planned.set(copy, { namespace: source.metadata?.namespace ?? '', name: source.metadata?.name ?? '' });
+}
+
+/** Whether `object` is a copy planned from a digested source (its form is the cache's already). */
+export const plannedFromDigests = (object: KubeObject): boolean => planned.has(object);
+
+/** The objects to write, each copy planned from digests made again from its source read whole (one gone since is not written). */
+export function materialise(kube: KubeClient, objects: readonly KubeObject[]): ResultAsync<KubeObject[], DriverError> {
+  const one = (object: KubeObject): ResultAsync<KubeObject[], DriverError> => {
+    const source = planned.get(object);
+    if (source === undefined) return okAsync([object]);
+    return kube
+      .resource(SecretResource)
+      .get(source.name, { namespace: source.namespace })
+      .map((whole): KubeObject[] => [{ ...object, data: { ...whole.data } } as KubeObject])
+      .orElse((error) => (error.kind === 'NotFound' ? okAsync([]) : errAsync(error)))
+      .mapErr((cause): DriverError => ({ kind: 'Transient', message: `read Secret ${source.namespace}/${source.name}: ${cause.message}`, cause }));
+  };
+  return ResultAsync.combine(objects.map(one)).map((lists) => lists.flat());
+}
+
+/** The admin certificate as the guest is dialed with. */
+export type AdminCertificate = NonNullable<GuestTarget['admin']>;
+
+const decode = (data: Record<string, string> | undefined, key: string) =>
+  data?.[key] === undefined ? undefined : Buffer.from(data[key], 'base64').toString('utf8');
+
+const adminOf = (data: Record<string, string> | undefined): AdminCertificate => ({
+  certPem: decode(data, 'tls.crt') ?? '',
+  keyPem: new SecretValue(decode(data, 'tls.key') ?? ''),
+  caPem: decode(data, 'ca.crt') ?? '',
+});
+
+/** The admin certificates read whole, per Cluster, with the digests of the Secret they were read at. */
+export interface AdminCertificates {
+  /** The Cluster's admin certificate from its Secret among `certificates` (none before it is issued), read whole when its digests are new. */
+  resolve(cluster: Persisted<Cluster>, certificates: readonly Persisted<Secret>[]): ResultAsync<AdminCertificate | undefined, DriverError>;
+  /** Forgets a Cluster's (it is deleted). */
+  forget(cluster: Persisted<Cluster>): void;
+}
+
+export function createAdminCertificates(kube: KubeClient): AdminCertificates {
+  const known = new Map<string, { readonly digests: string; readonly admin: AdminCertificate }>();
+  const keyOf = (cluster: Persisted<Cluster>) => `${cluster.metadata.namespace}/${cluster.metadata.name}`;
+  return {
+    resolve: (cluster, certificates) => {
+      const name = secretName(cluster.metadata.name, Component.Admin);
+      const secret = certificates.find((s) => s.metadata.name === name);
+      if (secret === undefined) return okAsync(undefined);
+      if (!digestedSecret(secret)) return okAsync(adminOf(secret.data));
+      const digests = JSON.stringify(secret.data);
+      const key = keyOf(cluster);
+      const hit = known.get(key);
+      if (hit?.digests === digests) return okAsync(hit.admin);
+      return kube
+        .resource(SecretResource)
+        .get(name, { namespace: secret.metadata.namespace ?? '' })
+        .map((whole) => {
+          const admin = adminOf(whole.data);
+          // kept under the digests the cache showed: the cache's next version of the Secret is read again
+          known.set(key, { digests, admin });
+          return admin;
+        })
+        .orElse((error) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(error)))
+        .mapErr((cause): DriverError => ({ kind: 'Transient', message: `read Secret ${secret.metadata.namespace}/${name}: ${cause.message}`, cause }));
+    },
+    forget: (cluster) => {
+      known.delete(keyOf(cluster));
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * A Certificate's Secret checked against its CA's root (internal), remembered by the digests of
+ * `tls.crt`, `ca.crt` and the root. The labelled Secret cache may keep data values as digests
+ * (`dataDigests`): a Secret whose digests were checked is not read again; one not checked (a
+ * restarted operator, a Secret written by someone else, a rotated root) is read whole once
+ * (GET). A Secret the controller writes is remembered as it writes it, so issuing reads nothing.
+ * A cache that keeps the data whole is checked from it, without a read.
+ */
+import { certificateSecretName, type Certificate, type Persisted } from '@kubeception/sdk';
+import { SecretResource, type Secret } from '@kubeception/sdk/kube';
+import { DIGEST_PREFIX, digestOf, type ReconcileContext } from '@kubeception/sdk/runtime';
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { secretPems } from './certificate-secret.js';
+import type { PkiControllerError } from './conditions.js';
+import { checkPems, type SecretCheck } from './renewal.js';
+
+type Data = Readonly<Record<string, string>> | undefined;
+
+/** A value's digest, as a `dataDigests` cache keeps it (a digest already stays as it is). */
+const digested = (value: string | undefined) => (value === undefined ? '-' : value.startsWith(DIGEST_PREFIX) ? value : digestOf(value));
+const keyOf = (data: Data, caPem: string) => `${digested(data?.['tls.crt'])}|${digested(data?.['ca.crt'])}|${digestOf(caPem)}`;
+const isDigested = (data: Data) => Object.values(data ?? {}).some((v) => v.startsWith(DIGEST_PREFIX));
+
+/** The Secrets checked, by the digests of what was checked. */
+export interface SecretChecks {
+  /** `secret` (as cached; `undefined` when there is none) checked against `caPem`. */
+  check(
+    ctx: Pick<ReconcileContext<Certificate>, 'kube'>,
+    cert: Persisted<Certificate>,
+    secret: Persisted<Secret> | undefined,
+    caPem: string,
+  ): ResultAsync<SecretCheck | undefined, PkiControllerError>;
+  /** Remembers what the controller writes (the Secret's `data`, base64) as checked against `caPem`. */
+  written(data: Readonly<Record<string, string>>, caPem: string, check: SecretCheck): void;
+}
+
+/** How many checks are kept (about one per Certificate); the oldest goes first, and is read again when next needed. */
+const KEPT = 16_384;
+
+export function createSecretChecks(): SecretChecks {
+  const checks = new Map<string, SecretCheck>();
+  const remember = (key: string, check: SecretCheck) => {
+    checks.delete(key);
+    if (checks.size >= KEPT) checks.delete(checks.keys().next().value!);
+    checks.set(key, check);
+    return check;
+  };
+  const fromWhole = (data: Data, caPem: string) => {
+    const check = checkPems(secretPems({ data: data as Record<string, string> | undefined }), caPem);
+    return check === undefined ? undefined : remember(keyOf(data, caPem), check);
+  };
+  return {
+    check: (ctx, cert, secret, caPem) => {
+      if (secret === undefined) return okAsync(undefined);
+      const known = checks.get(keyOf(secret.data, caPem));
+      if (known !== undefined) return okAsync(known);
+      if (!isDigested(secret.data)) return okAsync(fromWhole(secret.data, caPem));
+      return ctx.kube
+        .resource(SecretResource)
+        .get(certificateSecretName(cert), { namespace: cert.metadata.namespace ?? '' })
+        .map((whole) => fromWhole(whole.data, caPem))
+        .orElse((error) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(error)))
+        .mapErr((cause): PkiControllerError => ({ kind: 'Kube', cause }));
+    },
+    written: (data, caPem, check) => {
+      remember(keyOf(data, caPem), check);
+    },
+  };
+}
