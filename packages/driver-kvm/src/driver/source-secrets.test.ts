@@ -3,7 +3,7 @@
  * from digests is made from its source read whole when it is written; the admin certificate is
  * read once per version of its Secret (its digests), and not at all from a cache that keeps data.
  */
-import type { Cluster, Persisted } from '@kubeception/sdk';
+import { Label, type Cluster, type Persisted } from '@kubeception/sdk';
 import { createKubeClient, SecretResource, type KubeClient, type Secret } from '@kubeception/sdk/kube';
 import { dataDigests } from '@kubeception/sdk/runtime';
 import { startFakeKube, type FakeKube } from '@kubeception/testing';
@@ -20,15 +20,17 @@ let kube: KubeClient;
 const cluster: Persisted<Cluster> = persistedCluster('default', 'demo', { kvm: {}, workers: 0 });
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
-const gets = (from: number) =>
+const reads = (from: number, verb = 'get') =>
   fake.requests
     .all()
     .slice(from)
-    .filter((r) => r.userAgent.startsWith(AGENT) && r.verb === 'get')
+    .filter((r) => r.userAgent.startsWith(AGENT) && r.verb === verb)
     .map((r) => r.name);
+const gets = (from: number) => reads(from);
 const write = async (name: string, data: Record<string, string>): Promise<Persisted<Secret>> => {
   const secrets = kube.resource(SecretResource);
-  const body: Secret = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name, namespace: 'default' }, data };
+  const labels = { [Label.Cluster]: 'demo' };
+  const body: Secret = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name, namespace: 'default', labels }, data };
   const existing = await secrets.get(name, { namespace: 'default' });
   return (existing.isOk() ? await secrets.replace({ ...body, metadata: existing.value.metadata }) : await secrets.create(body))._unsafeUnwrap();
 };
@@ -51,6 +53,19 @@ describe('materialise', () => {
     const written = (await materialise(kube, [copy!, other]))._unsafeUnwrap();
     expect(written).toEqual([{ ...copy, data: { 'tls.crt': b64('cert'), 'tls.key': b64('key') } }, other]);
     expect(gets(from)).toEqual(['demo-api']);
+  });
+
+  it('reads the sources of several copies of a Cluster by one LIST of its labelled Secrets', async () => {
+    const sources = [
+      await write('demo-etcd', { 'tls.crt': b64('etcd'), 'tls.key': b64('k1') }),
+      await write('demo-proxy', { 'tls.crt': b64('proxy'), 'tls.key': b64('k2') }),
+    ];
+    const copies = secretCopies(kvmCluster(cluster, kvmSpecOf(cluster)), sources.map(cached));
+    const from = fake.requests.all().length;
+    const written = (await materialise(kube, copies))._unsafeUnwrap();
+    expect(written.map((c) => (c as Secret).data?.['tls.crt'])).toEqual([b64('etcd'), b64('proxy')]);
+    expect(gets(from)).toEqual([]);
+    expect(reads(from, 'list')).toHaveLength(1);
   });
 
   it('writes no copy of a source gone since', async () => {

@@ -5,15 +5,16 @@
  * labelled Secret cache the Certificate controller and the Cluster controller share): then
  *
  * - a copy is planned with the source's digests (compared with the copy's cached digests as
- *   they are), and the source is read whole (GET) only to write a copy that differs;
+ *   they are), and the source is read whole only to write a copy that differs (a Cluster's
+ *   sources all at once, by one LIST of its labelled Secrets, as when its copies are first made);
  * - the admin certificate is read whole once per version of the Secret (its digests) and kept
  *   per Cluster until the Cluster is deleted.
  *
  * A cache that keeps the data whole works as before (nothing is read).
  */
-import { Component, SecretValue, type Cluster, type KubeObject, type Persisted } from '@kubeception/sdk';
+import { Component, Label, SecretValue, type Cluster, type KubeObject, type Persisted } from '@kubeception/sdk';
 import type { DriverError } from '@kubeception/sdk/cluster';
-import { SecretResource, type KubeClient, type Secret } from '@kubeception/sdk/kube';
+import { SecretResource, type KubeClient, type KubeError, type Secret } from '@kubeception/sdk/kube';
 import { DIGEST_PREFIX } from '@kubeception/sdk/runtime';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { secretName } from '../render/certificates.js';
@@ -23,29 +24,63 @@ import type { GuestTarget } from './guest.js';
 export const digestedSecret = (secret: Pick<Secret, 'data'>): boolean => Object.values(secret.data ?? {}).some((v) => v.startsWith(DIGEST_PREFIX));
 
 /** The copies planned from digested sources: already in their cache's form, to be read whole before they are written. */
-const planned = new WeakMap<KubeObject, { readonly namespace: string; readonly name: string }>();
+const planned = new WeakMap<KubeObject, Source>();
+
+/** A source Secret: where it is, and the Cluster its label names. */
+interface Source {
+  readonly namespace: string;
+  readonly name: string;
+  readonly cluster: string;
+}
 
 /** Records `copy` as made from the digested `source` (`plan.ts`'s `secretCopies`). */
 export function plannedFrom(copy: KubeObject, source: Secret): void {
-  planned.set(copy, { namespace: source.metadata?.namespace ?? '', name: source.metadata?.name ?? '' });
+  const { namespace = '', name = '', labels = {} } = source.metadata ?? {};
+  planned.set(copy, { namespace, name, cluster: labels[Label.Cluster] ?? '' });
 }
 
 /** Whether `object` is a copy planned from a digested source (its form is the cache's already). */
 export const plannedFromDigests = (object: KubeObject): boolean => planned.has(object);
 
-/** The objects to write, each copy planned from digests made again from its source read whole (one gone since is not written). */
+/**
+ * The objects to write, each copy planned from digests made again from its source read whole
+ * (one gone since is not written): one source by a GET, several of a Cluster by one LIST of its
+ * labelled Secrets.
+ */
 export function materialise(kube: KubeClient, objects: readonly KubeObject[]): ResultAsync<KubeObject[], DriverError> {
-  const one = (object: KubeObject): ResultAsync<KubeObject[], DriverError> => {
-    const source = planned.get(object);
-    if (source === undefined) return okAsync([object]);
-    return kube
-      .resource(SecretResource)
-      .get(source.name, { namespace: source.namespace })
-      .map((whole): KubeObject[] => [{ ...object, data: { ...whole.data } } as KubeObject])
-      .orElse((error) => (error.kind === 'NotFound' ? okAsync([]) : errAsync(error)))
-      .mapErr((cause): DriverError => ({ kind: 'Transient', message: `read Secret ${source.namespace}/${source.name}: ${cause.message}`, cause }));
-  };
-  return ResultAsync.combine(objects.map(one)).map((lists) => lists.flat());
+  const sources = objects.flatMap((o) => planned.get(o) ?? []);
+  if (sources.length === 0) return okAsync([...objects]);
+  return readSources(kube, sources).map((whole) =>
+    objects.flatMap((object): KubeObject[] => {
+      const source = planned.get(object);
+      if (source === undefined) return [object];
+      const data = whole.get(`${source.namespace}/${source.name}`);
+      return data === undefined ? [] : [{ ...object, data: { ...data } } as KubeObject];
+    }),
+  );
+}
+
+/** The data of `sources` read whole, by `namespace/name` (none for a source gone). */
+function readSources(kube: KubeClient, sources: readonly Source[]): ResultAsync<Map<string, Record<string, string>>, DriverError> {
+  const secrets = kube.resource(SecretResource);
+  const failed =
+    (what: string) =>
+    (cause: KubeError): DriverError => ({ kind: 'Transient', message: `read ${what}: ${cause.message}`, cause });
+  const [first] = sources;
+  if (sources.length === 1 && first !== undefined)
+    return secrets
+      .get(first.name, { namespace: first.namespace })
+      .map((whole) => new Map([[`${first.namespace}/${first.name}`, whole.data ?? {}]]))
+      .orElse((error) => (error.kind === 'NotFound' ? okAsync(new Map<string, Record<string, string>>()) : errAsync(error)))
+      .mapErr(failed(`Secret ${first.namespace}/${first.name}`));
+  const groups = [...new Set(sources.map((s) => JSON.stringify([s.namespace, s.cluster])))].map((g) => JSON.parse(g) as [string, string]);
+  const lists = groups.map(([namespace, cluster]) =>
+    secrets
+      .list({ namespace, labelSelector: `${Label.Cluster}=${cluster}` })
+      .map((list) => list.items)
+      .mapErr(failed(`the Secrets of Cluster ${namespace}/${cluster}`)),
+  );
+  return ResultAsync.combine(lists).map((all) => new Map(all.flat().map((s) => [`${s.metadata.namespace}/${s.metadata.name}`, s.data ?? {}])));
 }
 
 /** The admin certificate as the guest is dialed with. */
