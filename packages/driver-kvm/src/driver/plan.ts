@@ -46,21 +46,27 @@ const nodeOf = (o: KubeObject) => o.metadata?.labels?.[KvmLabel.Node];
  */
 export function secretCopies(cluster: KvmCluster, sources: readonly Secret[]): Secret[] {
   return sources.map((s) => {
-    // one copy per source object (the cache hands out the same object until it changes), so the
-    // copy's digests are made once, not on every pass
     const labels = copyLabels(cluster);
-    const key = `${cluster.id}\n${JSON.stringify(labels)}`;
-    const known = copies.get(s);
-    if (known?.key === key) return known.copy;
-    const copy: Secret = {
+    const copyOf = (): Secret => ({
       apiVersion: 'v1',
       kind: 'Secret',
       type: s.type ?? 'kubernetes.io/tls',
       metadata: { name: s.metadata?.name ?? '', namespace: cluster.id, labels },
       data: { ...s.data },
-    };
-    // a source cached as digests gives a copy in its cache's form already, made whole before it is written
-    if (digestedSecret(s)) plannedFrom(copy, s);
+    });
+    // a source cached as digests gives a copy in its cache's form already (made whole before it
+    // is written): made on every pass, nothing to digest and nothing kept
+    if (digestedSecret(s)) {
+      const copy = copyOf();
+      plannedFrom(copy, s);
+      return copy;
+    }
+    // one copy per source object cached whole (the cache hands out the same object until it
+    // changes), so the copy's digests are made once, not on every pass
+    const key = `${cluster.id}\n${JSON.stringify(labels)}`;
+    const known = copies.get(s);
+    if (known?.key === key) return known.copy;
+    const copy = copyOf();
     copies.set(s, { key, copy });
     return copy;
   });
