@@ -2,14 +2,14 @@
  * A Certificate's Secret checked against its CA's root (internal), remembered by the digests of
  * `tls.crt`, `ca.crt` and the root. The labelled Secret cache may keep data values as digests
  * (`dataDigests`): a Secret whose digests were checked is not read again; one not checked (a
- * restarted operator, a Secret written by someone else, a rotated root) is read whole once
- * (GET). A Secret the controller writes is remembered as it writes it, so issuing reads nothing.
+ * restarted operator, a Secret written by someone else, a rotated root) is read whole once (a
+ * LIST of its name: the operator's role grants list, not get). A Secret the controller writes is remembered as it writes it, so issuing reads nothing.
  * A cache that keeps the data whole is checked from it, without a read.
  */
 import { certificateSecretName, type Certificate, type Persisted } from '@kubeception/sdk';
-import { SecretResource, type Secret } from '@kubeception/sdk/kube';
+import { readByList, SecretResource, type Secret } from '@kubeception/sdk/kube';
 import { DIGEST_PREFIX, digestOf, type ReconcileContext } from '@kubeception/sdk/runtime';
-import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { okAsync, type ResultAsync } from 'neverthrow';
 import { secretPems } from './certificate-secret.js';
 import type { PkiControllerError } from './conditions.js';
 import { checkPems, type SecretCheck } from './renewal.js';
@@ -55,11 +55,9 @@ export function createSecretChecks(): SecretChecks {
       const known = checks.get(keyOf(secret.data, caPem));
       if (known !== undefined) return okAsync(known);
       if (!isDigested(secret.data)) return okAsync(fromWhole(secret.data, caPem));
-      return ctx.kube
-        .resource(SecretResource)
-        .get(certificateSecretName(cert), { namespace: cert.metadata.namespace ?? '' })
-        .map((whole) => fromWhole(whole.data, caPem))
-        .orElse((error) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(error)))
+      // read by a LIST of its name: the cert-operator's role grants list and watch on Secrets, not get
+      return readByList(ctx.kube.resource(SecretResource), certificateSecretName(cert), cert.metadata.namespace ?? '')
+        .map((whole) => (whole === undefined ? undefined : fromWhole(whole.data, caPem)))
         .mapErr((cause): PkiControllerError => ({ kind: 'Kube', cause }));
     },
     written: (data, caPem, check) => {

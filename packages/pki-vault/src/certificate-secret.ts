@@ -5,7 +5,7 @@
  * (internal).
  */
 import { certificateSecretName, type Certificate, type IssuedCertificate, type Persisted } from '@kubeception/sdk';
-import { SecretResource, type KubeClient, type KubeError, type Secret } from '@kubeception/sdk/kube';
+import { readByList, SecretResource, type KubeClient, type KubeError, type Secret } from '@kubeception/sdk/kube';
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import type { SecretPems } from './renewal.js';
 
@@ -104,10 +104,17 @@ export function writeSecret(
     .map(() => undefined)
     .orElse((cause): ResultAsync<void, SecretWriteError> => {
       if (cause.kind !== 'AlreadyExists') return errAsync({ kind: 'Kube', cause });
-      return secrets
-        .get(certificateSecretName(cert), { namespace: cert.metadata.namespace ?? '' })
+      // read by a LIST of its name: the cert-operator's role grants list on Secrets, not get (gone
+      // since: the AlreadyExists is returned, and the next pass creates it)
+      return readByList(secrets, certificateSecretName(cert), cert.metadata.namespace ?? '')
         .mapErr((e): SecretWriteError => ({ kind: 'Kube', cause: e }))
-        .andThen((current) => (ownedBy(current, cert) ? replaceOwn(kube, current, wanted) : errAsync(secretConflict(current, cert))));
+        .andThen((current) =>
+          current === undefined
+            ? errAsync<void, SecretWriteError>({ kind: 'Kube', cause })
+            : ownedBy(current, cert)
+              ? replaceOwn(kube, current, wanted)
+              : errAsync(secretConflict(current, cert)),
+        );
     });
 }
 

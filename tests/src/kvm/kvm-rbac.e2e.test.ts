@@ -14,22 +14,24 @@
  */
 import { readFileSync } from 'node:fs';
 import { createKvmDriver, createMemoryNetworkStore, provider as kvmProvider, type KvmSpec } from '@kubeception/driver-kvm';
-import { createClusterModel, type Cluster, type KubeObject, type Persisted } from '@kubeception/sdk';
+import { createClusterModel, Label, type Cluster, type KubeObject, type Persisted } from '@kubeception/sdk';
 import type { DriverContext } from '@kubeception/sdk/cluster';
 import {
   ClusterRoleBindingResource,
   ClusterRoleResource,
   createKubeClient,
+  DeploymentResource,
   kubeConfigFromCertificate,
   NamespaceResource,
   RoleBindingResource,
   RoleResource,
+  SecretResource,
   ServiceAccountResource,
   type KubeClient,
   type KubeError,
   type ResourceClient,
 } from '@kubeception/sdk/kube';
-import { InformerCache } from '@kubeception/sdk/runtime';
+import { dataDigests, InformerCache } from '@kubeception/sdk/runtime';
 import { envtestGate, startEnvtest, startFakeKube, type KubeServer } from '@kubeception/testing';
 import { ResultAsync } from 'neverthrow';
 import { pino } from 'pino';
@@ -156,5 +158,42 @@ describe.each(servers)('the KVM driver under the kvm-operator’s RBAC, on %s', 
     expect(await written()).toBe(true);
     expect((await admin.resource(RoleResource).get('vm', { namespace: host }))._unsafeUnwrap().rules?.length).toBe(2);
     expect(passes.length).toBeGreaterThan(1); // the network allocated first, then the host objects written
+  }, 60_000);
+
+  it('reads what its caches keep as digests or without a spec (a VM Deployment, the admin certificate) by LIST, which its role grants, after a restart', async () => {
+    const { cluster, spec } = newCluster('reread');
+    const host = hostNamespace('reread');
+    const vms = async () => (await admin.resource(DeploymentResource).list({ namespace: host }))._unsafeUnwrap().items.length;
+    const deadline = Date.now() + 30_000;
+    while ((await vms()) === 0 && Date.now() < deadline) {
+      await driver.observe(cluster, spec, context).andThen((observed) => driver.apply(cluster, spec, observed, context));
+      await sleep(100);
+    }
+    expect(await vms()).toBeGreaterThan(0);
+    // the Cluster's admin certificate, as the Certificate controller writes it
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const data = { 'tls.crt': b64('admin-cert'), 'tls.key': b64('admin-key'), 'ca.crt': b64('ca') };
+    const labels = { [Label.Cluster]: 'reread' };
+    const secret = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'reread-admin', namespace: 'default', labels }, data };
+    (await admin.resource(SecretResource).create(secret))._unsafeUnwrap();
+    const cached = () => context.cache(SecretResource, { labelSelector: Label.Cluster, transform: dataDigests }).get('default/reread-admin');
+    await vi.waitFor(() => expect(cached()).toBeDefined(), { timeout: 10_000, interval: 50 });
+
+    const restarted = createKvmDriver({
+      kube: operator.kube,
+      networkStore: createMemoryNetworkStore(),
+      flannel: { etcdEndpoints: ['https://flannel-etcd:2379'] },
+      ledgerNamespace: OPERATOR_NAMESPACE,
+      guest: () => undefined,
+    });
+    const observed = await restarted.observe(cluster, spec, context);
+    expect(observed.isOk() ? 'observed' : observed.error.message).toBe('observed');
+    const world = observed._unsafeUnwrap().provider.world;
+    expect(world.admin?.certPem).toBe('admin-cert');
+    expect(
+      [...world.objects.values()].some(
+        (o) => o.kind === 'Deployment' && (o as { spec?: { template?: { spec?: unknown } } }).spec?.template?.spec !== undefined,
+      ),
+    ).toBe(true);
   }, 60_000);
 });

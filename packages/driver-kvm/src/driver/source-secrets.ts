@@ -10,13 +10,16 @@
  * - the admin certificate is read whole once per version of the Secret (its digests) and kept
  *   per Cluster until the Cluster is deleted.
  *
+ * Reads are LISTs by name (`readByList`): the operator's role grants list and watch on Secrets,
+ * not get.
+ *
  * A cache that keeps the data whole works as before (nothing is read).
  */
 import { Component, Label, SecretValue, type Cluster, type KubeObject, type Persisted } from '@kubeception/sdk';
 import type { DriverError } from '@kubeception/sdk/cluster';
-import { SecretResource, type KubeClient, type KubeError, type Secret } from '@kubeception/sdk/kube';
+import { readByList, SecretResource, type KubeClient, type KubeError, type Secret } from '@kubeception/sdk/kube';
 import { DIGEST_PREFIX } from '@kubeception/sdk/runtime';
-import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { okAsync, ResultAsync } from 'neverthrow';
 import { secretName } from '../render/certificates.js';
 import type { GuestTarget } from './guest.js';
 
@@ -68,10 +71,8 @@ function readSources(kube: KubeClient, sources: readonly Source[]): ResultAsync<
     (cause: KubeError): DriverError => ({ kind: 'Transient', message: `read ${what}: ${cause.message}`, cause });
   const [first] = sources;
   if (sources.length === 1 && first !== undefined)
-    return secrets
-      .get(first.name, { namespace: first.namespace })
-      .map((whole) => new Map([[`${first.namespace}/${first.name}`, whole.data ?? {}]]))
-      .orElse((error) => (error.kind === 'NotFound' ? okAsync(new Map<string, Record<string, string>>()) : errAsync(error)))
+    return readByList(secrets, first.name, first.namespace)
+      .map((whole) => new Map(whole === undefined ? [] : [[`${first.namespace}/${first.name}`, whole.data ?? {}]]))
       .mapErr(failed(`Secret ${first.namespace}/${first.name}`));
   const groups = [...new Set(sources.map((s) => JSON.stringify([s.namespace, s.cluster])))].map((g) => JSON.parse(g) as [string, string]);
   const lists = groups.map(([namespace, cluster]) =>
@@ -116,16 +117,14 @@ export function createAdminCertificates(kube: KubeClient): AdminCertificates {
       const key = keyOf(cluster);
       const hit = known.get(key);
       if (hit?.digests === digests) return okAsync(hit.admin);
-      return kube
-        .resource(SecretResource)
-        .get(name, { namespace: secret.metadata.namespace ?? '' })
+      return readByList(kube.resource(SecretResource), name, secret.metadata.namespace ?? '')
         .map((whole) => {
+          if (whole === undefined) return undefined;
           const admin = adminOf(whole.data);
           // kept under the digests the cache showed: the cache's next version of the Secret is read again
           known.set(key, { digests, admin });
           return admin;
         })
-        .orElse((error) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(error)))
         .mapErr((cause): DriverError => ({ kind: 'Transient', message: `read Secret ${secret.metadata.namespace}/${name}: ${cause.message}`, cause }));
     },
     forget: (cluster) => {

@@ -8,6 +8,7 @@ import {
   ConfigMapResource,
   NamespaceResource,
   PodResource,
+  readByList,
   SecretResource,
   type KubeClient,
   type Namespace,
@@ -15,7 +16,7 @@ import {
   type Secret,
 } from '@kubeception/sdk/kube';
 import { digestOf } from '@kubeception/sdk/runtime';
-import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { okAsync, ResultAsync } from 'neverthrow';
 import { ledgerKey, parseLedgerEntry } from '../network/ledger.js';
 import type { NetworkStore } from '../network/store.js';
 import { flannelEtcdPrefix, type FlannelNetwork, type FlannelNetworkConfig } from '../render/flannel.js';
@@ -236,14 +237,12 @@ function hostObjects(id: string, namespace: Persisted<Namespace> | undefined, mi
  * another writer: `elided-specs.ts`) into `objects`; one gone since is left out.
  */
 function readWhole(kube: KubeClient, unchecked: readonly Persisted<KubeObject>[], objects: Map<string, Persisted<KubeObject>>): ResultAsync<void, DriverError> {
+  // read by a LIST of its name: the operator's role grants list and watch on its host kinds, not get
   const read = (cached: Persisted<KubeObject>) =>
-    kube
-      .resource(descriptorOf(cached))
-      .get(cached.metadata.name, { namespace: cached.metadata.namespace ?? '' })
+    readByList(kube.resource(descriptorOf(cached)), cached.metadata.name, cached.metadata.namespace ?? '')
       .map((whole) => {
-        objects.set(kindName(whole), whole);
+        if (whole !== undefined) objects.set(kindName(whole), whole);
       })
-      .orElse((error) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(error)))
       .mapErr((cause): DriverError => ({ kind: 'Transient', message: `read ${cached.kind} ${cached.metadata.name}: ${cause.message}`, cause }));
   return ResultAsync.combine(unchecked.map(read)).map(() => undefined);
 }
@@ -252,7 +251,7 @@ function readWhole(kube: KubeClient, unchecked: readonly Persisted<KubeObject>[]
  * Observes a cluster: its host namespace `<cluster-id>` and what is in it, when that namespace is
  * this Cluster's (`ours`); nothing of a namespace that is not (it is not read into the world, so
  * nothing the driver decides from the world touches it). Fails only when the flannel store, or a
- * VM Deployment to read whole, cannot be read.
+ * VM Deployment or admin certificate to read whole, cannot be read.
  */
 export function observeWorld(cluster: Persisted<Cluster>, deps: ObserveDeps, context: DriverContext): ResultAsync<KvmWorld, DriverError> {
   const name = cluster.metadata.name;

@@ -32,6 +32,7 @@ export type {
   ResourceClient,
   WriteOptions,
 } from './resource-client.js';
+export { readByList } from './read-by-list.js';
 export { collectionPath } from './watch.js';
 export type { WatchEvent, WatchOptions } from './watch.js';
 export { KubeErrorKind, ignoreNotFound, isConflict, isNotFound, statusToKubeError, toKubeError } from './errors.js';

@@ -7,7 +7,7 @@
  * - Rewritten when what it is made of changes: the admin certificate (renewed, re-issued) or the
  *   endpoint. Compared with what the server stores (base64, through its digest: the cache keeps
  *   data values as digests); nothing changed, nothing written. The admin certificate's Secret is
- *   read whole (GET) only to make a kubeconfig from inputs not seen yet (`step.kubeconfigs`).
+ *   read whole (a LIST of its name) only to make a kubeconfig from inputs not seen yet (`step.kubeconfigs`).
  * - Created (never applied: an apply would take over a Secret of the name); updated by a merge
  *   patch carrying the cached resourceVersion, only while the Cluster controls it. A Secret of the
  *   name the Cluster does not control is never written: `KubeconfigReady=False` with reason
@@ -22,6 +22,7 @@ import { withConditions } from '../cluster-status.js';
 import { guestKubeconfigSecret, guestKubeconfigSecretName, GuestKubeconfig } from '../guest-kubeconfig.js';
 import { removeCondition } from '../../conditions.js';
 import { SecretResource, type Secret } from '../../kube/builtins.js';
+import { readByList } from '../../kube/read-by-list.js';
 import type { KubeError } from '../../kube/errors.js';
 import { certificateSecretName } from '../../models/certificate.js';
 import type { Cluster, ClusterStatus } from '../../models/cluster.js';
@@ -108,7 +109,7 @@ const holds = (secret: Pick<Secret, 'data'>, value: string | undefined) => {
 /**
  * Writes the Cluster's guest kubeconfig Secret when it is missing or differs (see the module doc).
  * When the caches keep digests, the kubeconfig made from a set of inputs is known by its digest:
- * the admin certificate's Secret is read whole (GET) only to make a kubeconfig not made yet
+ * the admin certificate's Secret is read whole (by a LIST of its name) only to make a kubeconfig not made yet
  * from these inputs (a new certificate, a restarted operator).
  */
 export function ensureKubeconfig<S, P>(
@@ -139,11 +140,10 @@ export function ensureKubeconfig<S, P>(
 /** The admin certificate's data whole: from the cache when it keeps it so, else read (none when gone since). */
 function wholeAdmin(ctx: ClusterReconcileContext, admin: Persisted<Secret>): ResultAsync<AdminData | undefined, KubeError> {
   if (!isDigested(admin)) return okAsync(adminData(admin));
-  return ctx.kube
-    .resource(SecretResource)
-    .get(admin.metadata.name, { namespace: admin.metadata.namespace ?? '' })
-    .map(adminData)
-    .orElse((error) => (error.kind === 'NotFound' ? okAsync(undefined) : errAsync(error)));
+  // read by a LIST of its name, as below: the operators' roles grant list on Secrets, not get
+  return readByList(ctx.kube.resource(SecretResource), admin.metadata.name, admin.metadata.namespace ?? '').map((whole) =>
+    whole === undefined ? undefined : adminData(whole),
+  );
 }
 
 /** Creates the Secret; one that exists though the cache has none (not labelled, or just written) is read live and updated only if it is ours. */
