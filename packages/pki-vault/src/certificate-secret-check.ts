@@ -8,7 +8,7 @@
  */
 import { certificateSecretName, type Certificate, type Persisted } from '@kubeception/sdk';
 import { readByList, SecretResource, type Secret } from '@kubeception/sdk/kube';
-import { DIGEST_PREFIX, digestOf, type ReconcileContext } from '@kubeception/sdk/runtime';
+import { boundedMap, digestedValue, digestOf, hasDigests, type ReconcileContext } from '@kubeception/sdk/runtime';
 import { okAsync, type ResultAsync } from 'neverthrow';
 import { secretPems } from './certificate-secret.js';
 import type { PkiControllerError } from './conditions.js';
@@ -16,10 +16,8 @@ import { checkPems, type SecretCheck } from './renewal.js';
 
 type Data = Readonly<Record<string, string>> | undefined;
 
-/** A value's digest, as a `dataDigests` cache keeps it (a digest already stays as it is). */
-const digested = (value: string | undefined) => (value === undefined ? '-' : value.startsWith(DIGEST_PREFIX) ? value : digestOf(value));
+const digested = (value: string | undefined) => (value === undefined ? '-' : digestedValue(value));
 const keyOf = (data: Data, caPem: string) => `${digested(data?.['tls.crt'])}|${digested(data?.['ca.crt'])}|${digestOf(caPem)}`;
-const isDigested = (data: Data) => Object.values(data ?? {}).some((v) => v.startsWith(DIGEST_PREFIX));
 
 /** The Secrets checked, by the digests of what was checked. */
 export interface SecretChecks {
@@ -38,13 +36,8 @@ export interface SecretChecks {
 const KEPT = 16_384;
 
 export function createSecretChecks(): SecretChecks {
-  const checks = new Map<string, SecretCheck>();
-  const remember = (key: string, check: SecretCheck) => {
-    checks.delete(key);
-    if (checks.size >= KEPT) checks.delete(checks.keys().next().value!);
-    checks.set(key, check);
-    return check;
-  };
+  const checks = boundedMap<string, SecretCheck>(KEPT);
+  const remember = (key: string, check: SecretCheck) => checks.set(key, check);
   const fromWhole = (data: Data, caPem: string) => {
     const check = checkPems(secretPems({ data: data as Record<string, string> | undefined }), caPem);
     return check === undefined ? undefined : remember(keyOf(data, caPem), check);
@@ -54,7 +47,7 @@ export function createSecretChecks(): SecretChecks {
       if (secret === undefined) return okAsync(undefined);
       const known = checks.get(keyOf(secret.data, caPem));
       if (known !== undefined) return okAsync(known);
-      if (!isDigested(secret.data)) return okAsync(fromWhole(secret.data, caPem));
+      if (!hasDigests(secret)) return okAsync(fromWhole(secret.data, caPem));
       // read by a LIST of its name: the cert-operator's role grants list and watch on Secrets, not get
       return readByList(ctx.kube.resource(SecretResource), certificateSecretName(cert), cert.metadata.namespace ?? '')
         .map((whole) => (whole === undefined ? undefined : fromWhole(whole.data, caPem)))

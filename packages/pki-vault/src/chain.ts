@@ -3,6 +3,7 @@
  * (`X509Certificate.checkIssued` and `verify`), never by remembering serials (internal).
  */
 import { X509Certificate, createHash } from 'node:crypto';
+import { boundedMap } from '@kubeception/sdk/runtime';
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
 
@@ -24,14 +25,8 @@ function parse(pem: string): X509Certificate | undefined {
  * the CA, and the signature check is most of what a steady-state reconcile costs; the answer for
  * two given certificates never changes. Bounded: the oldest entry goes first.
  */
-const verdicts = new Map<string, boolean>();
-const KEPT = 16_384;
-
-function remember(key: string, value: boolean): boolean {
-  if (verdicts.size >= KEPT) verdicts.delete(verdicts.keys().next().value!);
-  verdicts.set(key, value);
-  return value;
-}
+const verdicts = boundedMap<string, boolean>(16_384);
+const remember = (key: string, value: boolean): boolean => verdicts.set(key, value);
 
 /** Whether `leafPem` names `caPem` as its issuer and carries a signature made with its key. */
 export function issuedBy(leafPem: string, caPem: string): boolean {

@@ -1,6 +1,7 @@
 /** When a certificate is renewed, and whether it must be re-issued now (internal, pure). */
 import { X509Certificate, createHash } from 'node:crypto';
 import { parseDuration, renewBeforeMs, type Certificate, type Persisted } from '@kubeception/sdk';
+import { boundedMap } from '@kubeception/sdk/runtime';
 import { vaultSerial } from './certificates.js';
 import { firstCertificate, issuedBy, sameCertificate } from './chain.js';
 
@@ -84,8 +85,7 @@ export function ttlWithin(cert: Persisted<Certificate>, caNotAfter: string, now:
  * Certificate checks its Secret's certificate, and parsing the X.509 is most of what that check
  * costs; a certificate's serial never changes. Bounded: the oldest entry goes first.
  */
-const serials = new Map<string, string | undefined>();
-const SERIALS_KEPT = 16_384;
+const serials = boundedMap<string, string | undefined>(16_384);
 
 function serialOf(pem: string): string | undefined {
   const key = createHash('sha256').update(pem).digest('base64');
@@ -96,7 +96,5 @@ function serialOf(pem: string): string | undefined {
   } catch {
     serial = undefined;
   }
-  if (serials.size >= SERIALS_KEPT) serials.delete(serials.keys().next().value!);
-  serials.set(key, serial);
-  return serial;
+  return serials.set(key, serial);
 }

@@ -18,7 +18,7 @@
  *   remembered. A restarted operator reads each VM Deployment once and writes nothing.
  */
 import type { KubeObject, Persisted } from '@kubeception/sdk';
-import { digestOf, type CacheTransform } from '@kubeception/sdk/runtime';
+import { boundedMap, digestOf, type CacheTransform } from '@kubeception/sdk/runtime';
 import { contains } from './contains.js';
 
 /** The kinds cached without their spec. */
@@ -78,7 +78,7 @@ export interface SpecMemo {
 const REMEMBERED = 16_384;
 
 export function createSpecMemo(): SpecMemo {
-  const checked = new Map<string, { readonly generation: number; readonly digest: string }>();
+  const checked = boundedMap<string, { readonly generation: number; readonly digest: string }>(REMEMBERED);
   return {
     view: (cached) => {
       const known = checked.get(cached.metadata.uid);
@@ -88,10 +88,7 @@ export function createSpecMemo(): SpecMemo {
     remember: (observed, desired) => {
       const generation = observed.metadata.generation;
       if (generation === undefined || !contains(observed, desired)) return;
-      const uid = observed.metadata.uid;
-      checked.delete(uid);
-      if (checked.size >= REMEMBERED) checked.delete(checked.keys().next().value!);
-      checked.set(uid, { generation, digest: specDigest(desired) });
+      checked.set(observed.metadata.uid, { generation, digest: specDigest(desired) });
     },
   };
 }

@@ -11,9 +11,10 @@ import { KvmAnnotation, KvmLabel, ObjectName, copyLabels } from '../render/names
 import type { VmNode } from '../render/nodes.js';
 import type { RenderedCluster } from '../render/render-cluster.js';
 import { renderEndpointSlice } from '../render/services.js';
+import { hasDigests } from '@kubeception/sdk/runtime';
 import { contains } from './contains.js';
 import { comparableForm, kindName } from './host.js';
-import { digestedSecret, plannedFrom } from './source-secrets.js';
+import { plannedFrom } from './source-secrets.js';
 import type { KvmWorld } from './world.js';
 
 /** One apply pass. */
@@ -56,7 +57,7 @@ export function secretCopies(cluster: KvmCluster, sources: readonly Secret[]): S
     });
     // a source cached as digests gives a copy in its cache's form already (made whole before it
     // is written): made on every pass, nothing to digest and nothing kept
-    if (digestedSecret(s)) {
+    if (hasDigests(s)) {
       const copy = copyOf();
       plannedFrom(copy, s);
       return copy;

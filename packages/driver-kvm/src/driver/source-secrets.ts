@@ -18,13 +18,10 @@
 import { Component, Label, SecretValue, type Cluster, type KubeObject, type Persisted } from '@kubeception/sdk';
 import type { DriverError } from '@kubeception/sdk/cluster';
 import { readByList, SecretResource, type KubeClient, type KubeError, type Secret } from '@kubeception/sdk/kube';
-import { DIGEST_PREFIX } from '@kubeception/sdk/runtime';
+import { hasDigests } from '@kubeception/sdk/runtime';
 import { okAsync, ResultAsync } from 'neverthrow';
 import { secretName } from '../render/certificates.js';
 import type { GuestTarget } from './guest.js';
-
-/** Whether a Secret's data values are digests (a `dataDigests` cache's form; base64 never holds `:`). */
-export const digestedSecret = (secret: Pick<Secret, 'data'>): boolean => Object.values(secret.data ?? {}).some((v) => v.startsWith(DIGEST_PREFIX));
 
 /** The copies planned from digested sources: already in their cache's form, to be read whole before they are written. */
 const planned = new WeakMap<KubeObject, Source>();
@@ -112,7 +109,7 @@ export function createAdminCertificates(kube: KubeClient): AdminCertificates {
       const name = secretName(cluster.metadata.name, Component.Admin);
       const secret = certificates.find((s) => s.metadata.name === name);
       if (secret === undefined) return okAsync(undefined);
-      if (!digestedSecret(secret)) return okAsync(adminOf(secret.data));
+      if (!hasDigests(secret)) return okAsync(adminOf(secret.data));
       const digests = JSON.stringify(secret.data);
       const key = keyOf(cluster);
       const hit = known.get(key);

@@ -13,6 +13,7 @@ import { CertificateResource } from '../models/certificate.js';
 import { createClusterModel, type Cluster } from '../models/cluster.js';
 import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
 import { done, type Action } from '../runtime/action.js';
+import { boundedMap } from '../runtime/bounded-map.js';
 import { watchKind, type Controller, type Reconciler, type Watch } from '../runtime/controller.js';
 import { createController } from '../runtime/controller-loop.js';
 import { objectKey, type Store } from '../runtime/store.js';
@@ -21,14 +22,7 @@ import { withFinalizer, type FinalizerError } from '../runtime/finalizer.js';
 import { steps, type StepError } from '../runtime/steps.js';
 import { invalidStatus } from './cluster-status.js';
 import type { ClusterDriver, DriverWatch } from './driver.js';
-import {
-  kubeconfigDigests,
-  writeStatus,
-  type ClusterControllerError,
-  type ClusterReconcileContext,
-  type ClusterStepContext,
-  type DesiredPki,
-} from './steps/context.js';
+import { writeStatus, type ClusterControllerError, type ClusterReconcileContext, type ClusterStepContext, type DesiredPki } from './steps/context.js';
 import { infrastructure, teardown } from './steps/infrastructure.js';
 import { clusterSecrets, kubeconfigWatch } from './steps/kubeconfig.js';
 import { ensurePki, removePki } from './steps/pki.js';
@@ -79,7 +73,7 @@ export function createClusterController<S, P>(options: ClusterControllerOptions<
     pki: options.pki,
     fieldManager,
     secrets: clusterSecrets(options.namespace),
-    kubeconfigs: kubeconfigDigests(),
+    kubeconfigs: boundedMap<string, string>(16_384),
   };
   const pipeline = steps<Cluster, Cluster, ClusterControllerError>([
     { name: 'preflight', reconcile: (c, ctx) => preflight(step, c, ctx) },

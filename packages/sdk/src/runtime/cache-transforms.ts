@@ -39,6 +39,13 @@ export function digestOf(value: string): string {
   return DIGEST_PREFIX + createHash('sha256').update(value).digest('base64url');
 }
 
+/** A value as a {@link dataDigests} cache keeps it: its digest, or the value itself when it is one already (base64 never holds `:`). */
+export const digestedValue = (value: string): string => (value.startsWith(DIGEST_PREFIX) ? value : digestOf(value));
+
+/** Whether a ConfigMap's or Secret's `data` came from a {@link dataDigests} cache (its values are digests): to be read whole before it is used. */
+export const hasDigests = (object: { readonly data?: Readonly<Record<string, string>> | undefined }): boolean =>
+  Object.values(object.data ?? {}).some((value) => value.startsWith(DIGEST_PREFIX));
+
 /** The fields of ConfigMaps and Secrets whose values are digested. */
 const DIGESTED = ['data', 'binaryData'] as const;
 

@@ -11,6 +11,7 @@ import type { CertificateInput } from '../../models/certificate.js';
 import type { Cluster } from '../../models/cluster.js';
 import type { Persisted } from '../../resource.js';
 import { requeueAfter, waitFor } from '../../runtime/action.js';
+import type { BoundedMap } from '../../runtime/bounded-map.js';
 import type { ReconcileContext } from '../../runtime/controller.js';
 import type { Selection } from '../../runtime/informer.js';
 import { patchStatusIfChanged } from '../../runtime/status.js';
@@ -35,27 +36,8 @@ export interface ClusterStepContext<S, P> {
   readonly fieldManager: string;
   /** The Secrets the controller caches: certificate and kubeconfig Secrets (`clusterSecrets`). */
   readonly secrets: Selection;
-  /** The kubeconfigs made, by the digests of what each was made from (`kubeconfig.ts`). */
-  readonly kubeconfigs: KubeconfigDigests;
-}
-
-/** The digest of the kubeconfig made from each set of inputs (the admin certificate's digests, the endpoint), the oldest forgotten first. */
-export interface KubeconfigDigests {
-  get(inputs: string): string | undefined;
-  set(inputs: string, digest: string): void;
-}
-
-/** An empty {@link KubeconfigDigests}, keeping at most `limit`. */
-export function kubeconfigDigests(limit = 16_384): KubeconfigDigests {
-  const digests = new Map<string, string>();
-  return {
-    get: (inputs) => digests.get(inputs),
-    set: (inputs, digest) => {
-      digests.delete(inputs);
-      if (digests.size >= limit) digests.delete(digests.keys().next().value!);
-      digests.set(inputs, digest);
-    },
-  };
+  /** The digest of the kubeconfig made from each set of inputs (the admin certificate's digests, the endpoint: `kubeconfig.ts`). */
+  readonly kubeconfigs: BoundedMap<string, string>;
 }
 
 /** The reconcile context of the Cluster controller. */

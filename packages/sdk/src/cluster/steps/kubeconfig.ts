@@ -28,7 +28,7 @@ import { certificateSecretName } from '../../models/certificate.js';
 import type { Cluster, ClusterStatus } from '../../models/cluster.js';
 import type { Persisted } from '../../resource.js';
 import { watchKind, type Watch } from '../../runtime/controller.js';
-import { dataDigests, DIGEST_PREFIX, digestOf } from '../../runtime/cache-transforms.js';
+import { dataDigests, digestedValue, digestOf, hasDigests } from '../../runtime/cache-transforms.js';
 import type { Selection } from '../../runtime/informer.js';
 import { Component, Label } from '../../vocabulary.js';
 import { kubeFailed, type ClusterControllerError, type ClusterReconcileContext, type ClusterStepContext } from './context.js';
@@ -85,9 +85,7 @@ const adminData = (secret: Pick<Secret, 'data'>): AdminData | undefined => {
   return crt && key && ca ? { 'tls.crt': crt, 'tls.key': key, 'ca.crt': ca } : undefined;
 };
 
-/** A data value's digest, as a `dataDigests` cache keeps it (a digest stays as it is). */
-const digested = (value: string | undefined) => (value === undefined ? '-' : value.startsWith(DIGEST_PREFIX) ? value : digestOf(value));
-const isDigested = (secret: Pick<Secret, 'data'>) => Object.values(secret.data ?? {}).some((v) => v.startsWith(DIGEST_PREFIX));
+const digested = (value: string | undefined) => (value === undefined ? '-' : digestedValue(value));
 
 /** What a Cluster's kubeconfig is made of, by digest: its name and domain, the endpoint and the admin certificate. */
 const inputsOf = (cluster: Persisted<Cluster>, endpoint: Endpoint, data: Pick<Secret, 'data'>['data']) =>
@@ -139,7 +137,7 @@ export function ensureKubeconfig<S, P>(
 
 /** The admin certificate's data whole: from the cache when it keeps it so, else read (none when gone since). */
 function wholeAdmin(ctx: ClusterReconcileContext, admin: Persisted<Secret>): ResultAsync<AdminData | undefined, KubeError> {
-  if (!isDigested(admin)) return okAsync(adminData(admin));
+  if (!hasDigests(admin)) return okAsync(adminData(admin));
   // read by a LIST of its name, as below: the operators' roles grant list on Secrets, not get
   return readByList(ctx.kube.resource(SecretResource), admin.metadata.name, admin.metadata.namespace ?? '').map((whole) =>
     whole === undefined ? undefined : adminData(whole),
