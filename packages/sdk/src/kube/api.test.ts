@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
+import type { Agent, Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { customObjectsApi, kubeConfigFromCertificate } from './api.js';
+import { customObjectsApi, kubeConfigFromCertificate, watchDispatcher } from './api.js';
 
 /** A plain HTTP server answering every request with an empty object, counting TCP connections. */
 async function countingServer(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
@@ -122,5 +124,46 @@ describe('customObjectsApi transport (undici Dispatcher.request instead of fetch
     )) as Error & { cause?: { code?: string } };
     expect(thrown).toBeInstanceOf(Error);
     expect(thrown.cause?.code).toBe('ECONNREFUSED');
+  });
+});
+
+describe('watchDispatcher', () => {
+  let server: Awaited<ReturnType<typeof countingServer>> | undefined;
+  afterEach(async () => server?.close());
+
+  const statsOf = async (dispatcher: Dispatcher, origin: string) => {
+    const response = await dispatcher.request({ origin, path: '/apis/example.io/v1/things', method: 'GET' });
+    await response.body.text();
+    return (dispatcher as Agent).stats[origin];
+  };
+
+  it("gives a watch one connection of its own, not a pool (client-node's Agent makes a Pool: a 2,048-slot queue per watch)", async () => {
+    server = await countingServer();
+    const config = kubeConfigFromCertificate({ server: server.url });
+    const own = await watchDispatcher(config);
+    if (own === undefined) throw new Error('no dispatcher for a static configuration');
+    const stats = await statsOf(own, server.url);
+    expect(stats).toMatchObject({ connected: true });
+    expect(stats).not.toHaveProperty('free'); // a Client's figures; a Pool's have free connections
+    await own.destroy();
+
+    // what client-node gives a watch, for comparison: a Pool
+    const context = new RequestContext(`${server.url}/apis/example.io/v1/things`, HttpMethod.GET);
+    await config.applySecurityAuthentication(context);
+    const theirs = context.getDispatcher();
+    if (theirs === undefined) throw new Error('client-node chose no dispatcher');
+    expect(await statsOf(theirs, server.url)).toHaveProperty('free');
+    await theirs.destroy();
+  });
+
+  it('leaves credentials that may change per request (an exec plugin) to client-node', async () => {
+    const config = new KubeConfig();
+    config.loadFromOptions({
+      clusters: [{ name: 'c', server: 'https://127.0.0.1:6443', caData: undefined, skipTLSVerify: true }],
+      users: [{ name: 'u', exec: { command: 'credential-helper', apiVersion: 'client.authentication.k8s.io/v1' } }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+    expect(await watchDispatcher(config)).toBeUndefined();
   });
 });

@@ -16,6 +16,8 @@ import {
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
 import { statSync } from 'node:fs';
+import type { AgentOptions } from 'node:https';
+import { Agent } from 'undici';
 import { bodyBytes, type KubeRequestObserver } from './request-observer.js';
 
 /** Loads `KUBECONFIG` / `~/.kube/config`, or the in-cluster service account. */
@@ -144,6 +146,26 @@ export function pooledAuthentication(config: KubeConfig): SecurityAuthentication
       } else context.setDispatcher(pooled);
     },
   };
+}
+
+/**
+ * The dispatcher of one watch: a single connection of its own (an undici `Agent` of one connection
+ * per origin, so a `Client`, not a `Pool`), with the TLS material client-node would use; the
+ * caller closes it when the watch ends. client-node hands each watch a new `Agent`, whose `Pool`
+ * allocates a fixed request queue of 2,048 slots (16 KB) for the one long-lived request a watch
+ * is: 16 KB per open watch, one per guest cluster an operator watches. `undefined` (keep
+ * client-node's) where the credentials may change per request (an exec plugin, an auth provider),
+ * through a proxy, or over plain HTTP without TLS options.
+ */
+export async function watchDispatcher(config: KubeConfig): Promise<Agent | undefined> {
+  const cluster = config.getCurrentCluster();
+  const user = config.getCurrentUser();
+  if (cluster === null || user?.exec !== undefined || user?.authProvider !== undefined) return undefined;
+  const tls: AgentOptions = {};
+  await config.applyToHTTPSOptions(tls);
+  const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = tls;
+  const options = config.createDispatcherOptions(cluster, { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername });
+  return options.type === 'agent' ? new Agent({ connect: options.connect, connections: 1 }) : undefined;
 }
 
 /**

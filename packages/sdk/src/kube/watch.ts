@@ -2,6 +2,8 @@
 import { Watch, type KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import { AsyncQueue } from '../internal/async-queue.js';
 import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
+import type { Agent } from 'undici';
+import { watchDispatcher } from './api.js';
 import { statusToKubeError, toKubeError, type KubeError, type KubeStatus } from './errors.js';
 import { watchOpening, type KubeRequestObserver } from './request-observer.js';
 
@@ -39,12 +41,14 @@ export interface WatchOptions {
 
 /**
  * `config` for client-node's `Watch`, which builds its request from `applySecurityAuthentication`
- * alone and so would send undici's User-Agent: the watch names its client like every other request.
+ * alone and so would send undici's User-Agent: the watch names its client like every other request,
+ * and goes through `dispatcher` (see {@link watchDispatcher}) when there is one.
  */
-function withUserAgent(config: KubeConfig, userAgent: string, accept?: string): KubeConfig {
+function withUserAgent(config: KubeConfig, userAgent: string, accept: string | undefined, dispatcher: Agent | undefined): KubeConfig {
   const named = Object.create(config) as KubeConfig;
   named.applySecurityAuthentication = async (context: RequestContext) => {
     await config.applySecurityAuthentication(context);
+    if (dispatcher !== undefined) context.setDispatcher(dispatcher);
     context.setHeaderParam('User-Agent', userAgent);
     if (accept !== undefined) context.setHeaderParam('Accept', accept);
   };
@@ -86,6 +90,7 @@ export function watchResource<T extends KubeObject>(
   connection: WatchConnection,
 ): AsyncIterable<WatchEvent<T>> {
   let controller: AbortController | undefined;
+  let dispatcher: Agent | undefined;
   let stopped = false;
   let opening: (failure: unknown) => void = () => {};
   const stop = () => {
@@ -115,13 +120,16 @@ export function watchResource<T extends KubeObject>(
     }
   };
   const onDone = (error: unknown) => {
+    void dispatcher?.destroy().catch(() => undefined);
     if (!stopped) opening(error ?? new Error('closed before it opened'));
     if (error && !stopped) queue.push({ type: 'ERROR', error: toKubeError(error) });
     queue.end();
   };
 
-  const open = () => {
-    const watch = new Watch(withUserAgent(config, connection.userAgent, options.metadataOnly ? metadataAccept('PartialObjectMetadata') : undefined));
+  const open = async () => {
+    dispatcher = await watchDispatcher(config);
+    const accept = options.metadataOnly ? metadataAccept('PartialObjectMetadata') : undefined;
+    const watch = new Watch(withUserAgent(config, connection.userAgent, accept, dispatcher));
     // client-node 2.0 keeps this TypeScript-private but reads it per watch; it is pinned (~2.0.1).
     (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = connection.timeoutMs;
     opening = watchOpening(connection.report, new URL(config.getCurrentCluster()?.server ?? 'http://none').host);
