@@ -135,3 +135,44 @@ it('keeps only apiVersion, kind, metadata and the named fields with keepFields',
   expect(kept.store.get('default/a')?.data).toEqual({ k: 'v' });
   expect(keepFields('b', 'a').name).toBe(keepFields('a', 'b').name);
 });
+
+it('compares what it hears with its own store (the watcher keeps no second map): after a 410 relist, what vanished is Deleted and what did not change is not heard again', async () => {
+  fake = await startFakeKube();
+  const kube = createKubeClient({ kubeConfig: fake.kubeConfig, qps: 0 });
+  const configMaps = kube.resource(ConfigMapResource);
+  for (const name of ['keep', 'change', 'vanish']) (await configMaps.create({ metadata: { name, namespace: 'default' } }))._unsafeUnwrap();
+  const informer = startInformer(kube, ConfigMapResource, { namespace: 'default', signal: stop.signal, backoff: { baseMs: 10, maxMs: 50 } });
+  const events: InformerEvent<CM>[] = [];
+  informer.subscribe((event) => events.push(event));
+  await informer.synced();
+
+  fake.faults.pause(); // hold the watcher's reconnect while the world changes
+  fake.faults.dropWatches();
+  fake.faults.resume();
+  fake.faults.fail({ verb: 'watch', resource: 'configmaps', status: 503, times: 1 });
+  (await configMaps.delete('vanish', { namespace: 'default' }))._unsafeUnwrap();
+  (await configMaps.patch('change', { type: 'merge', body: { data: { x: '1' } } }, { namespace: 'default' }))._unsafeUnwrap();
+  (await configMaps.create({ metadata: { name: 'new', namespace: 'default' } }))._unsafeUnwrap();
+  fake.faults.compact();
+  fake.faults.dropWatches();
+
+  await vi.waitFor(
+    () =>
+      expect(
+        informer.store
+          .list()
+          .map((o) => o.metadata.name)
+          .sort(),
+      ).toEqual(['change', 'keep', 'new']),
+    { timeout: 10_000 },
+  );
+  await vi.waitFor(() => expect(informer.store.get('default/change')?.data).toEqual({ x: '1' }));
+  expect(seen(events).filter((e) => !e.endsWith('(initial)'))).toEqual(expect.arrayContaining(['Deleted vanish', 'Applied change', 'Applied new']));
+  expect(seen(events).filter((e) => e.startsWith('Applied keep'))).toEqual(['Applied keep (initial)']); // unchanged: not heard again
+  expect(seen(events).filter((e) => e === 'Deleted vanish')).toHaveLength(1);
+
+  // live again, from the store's versions
+  (await configMaps.delete('keep', { namespace: 'default' }))._unsafeUnwrap();
+  await vi.waitFor(() => expect(informer.store.get('default/keep')).toBeUndefined());
+  expect(seen(events).filter((e) => e === 'Deleted keep')).toHaveLength(1);
+});

@@ -6,7 +6,7 @@ import type { KubeClient } from '../kube/client.js';
 import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
 import type { CacheTransform } from './cache-transforms.js';
 import { createStore, dropManagedFields, objectKey, type Store, type StoreOptions } from './store.js';
-import { watcher, type WatcherOptions, type WatcherState } from './watcher.js';
+import { knownFrom, watcherOver, type WatcherOptions, type WatcherState } from './watcher.js';
 
 /** What subscribers hear. `previous` is the cached object before the change, if any. */
 export type InformerEvent<T extends KubeObject> =
@@ -78,16 +78,21 @@ export function startInformer<T extends KubeObject>(kube: KubeClient, descriptor
   let synced = false;
   let resolveSynced: () => void = () => {};
   const syncedPromise = new Promise<void>((resolve) => (resolveSynced = resolve));
-  const stream = watcher(kube.resource(descriptor), {
-    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
-    ...(options.labelSelector !== undefined ? { labelSelector: options.labelSelector } : {}),
-    ...(options.backoff ? { backoff: options.backoff } : {}),
-    ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
-    ...(options.onState ? { onState: options.onState } : {}),
-    ...(options.metadataOnly ? { metadataOnly: true } : {}),
-    transform: cachedForm(options),
-    signal: options.signal,
-  });
+  // the watcher compares what it hears with the store, which holds exactly what it emitted
+  const stream = watcherOver(
+    kube.resource(descriptor),
+    {
+      ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+      ...(options.labelSelector !== undefined ? { labelSelector: options.labelSelector } : {}),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
+      ...(options.onState ? { onState: options.onState } : {}),
+      ...(options.metadataOnly ? { metadataOnly: true } : {}),
+      transform: cachedForm(options),
+      signal: options.signal,
+    },
+    knownFrom(writer.reader),
+  );
   const emit = (event: InformerEvent<T>) => {
     for (const listener of listeners) listener(event);
   };

@@ -74,12 +74,10 @@ export function dropManagedFields<T extends KubeObject>(object: Persisted<T>): P
 
 /** Creates an empty store. */
 export function createStore<T extends KubeObject>(options: StoreOptions<T> = {}): StoreWriter<T> {
-  // the label and owner indexes are built on first use (`byLabel`, `byOwner`): a store nobody
-  // asks by label keeps no string and no set per label of each object
-  const indexes: Record<string, IndexFunction<T>> = {
-    namespace: (o) => (o.metadata.namespace ? [o.metadata.namespace] : []),
-    ...options.indexes,
-  };
+  // the namespace, label and owner indexes are built on first use (`byNamespace`, `byName`,
+  // `byLabel`, `byOwner`): a store nobody asks by label keeps no string and no set per label of
+  // each object, and one nobody asks by namespace no set of every key per namespace
+  const indexes: Record<string, IndexFunction<T>> = { ...options.indexes };
   const cache: Cache<T> = {
     objects: new Map(),
     transform: options.transform ?? dropManagedFields,
@@ -103,6 +101,9 @@ interface Cache<T extends KubeObject> {
 /** The built-in indexes made on first use, under names a user's index cannot take by accident. */
 const LABEL_INDEX = ' label';
 const OWNER_INDEX = ' owner';
+/** The namespace index keeps its name of old: `byIndex('namespace', …)` reads it too. */
+const NAMESPACE_INDEX = 'namespace';
+const byNamespaceIndex = (o: Persisted<KubeObject>) => (o.metadata.namespace ? [o.metadata.namespace] : []);
 const byLabelIndex = (o: Persisted<KubeObject>) => Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`);
 const byOwnerIndex = (o: Persisted<KubeObject>) => (o.metadata.ownerReferences ?? []).map((r) => r.uid);
 
@@ -114,8 +115,14 @@ function readerOf<T extends KubeObject>(cache: Cache<T>): Store<T> {
     get size() {
       return objects.size;
     },
-    byNamespace: (namespace) => lookup(cache, 'namespace', namespace),
-    byName: (name) => byName(cache, name),
+    byNamespace: (namespace) => {
+      addIndex(cache, NAMESPACE_INDEX, byNamespaceIndex);
+      return lookup(cache, NAMESPACE_INDEX, namespace);
+    },
+    byName: (name) => {
+      addIndex(cache, NAMESPACE_INDEX, byNamespaceIndex);
+      return byName(cache, name);
+    },
     byLabel: (label, value) => {
       addIndex(cache, LABEL_INDEX, byLabelIndex);
       return lookup(cache, LABEL_INDEX, `${label}=${value}`);
@@ -124,7 +131,10 @@ function readerOf<T extends KubeObject>(cache: Cache<T>): Store<T> {
       addIndex(cache, OWNER_INDEX, byOwnerIndex);
       return lookup(cache, OWNER_INDEX, uid);
     },
-    byIndex: (index, value) => lookup(cache, index, value),
+    byIndex: (index, value) => {
+      if (index === NAMESPACE_INDEX) addIndex(cache, NAMESPACE_INDEX, byNamespaceIndex);
+      return lookup(cache, index, value);
+    },
     addIndex: (name, fn) => addIndex(cache, name, fn),
   };
 }
@@ -158,7 +168,7 @@ function lookup<T extends KubeObject>(cache: Cache<T>, index: string, value: str
 function byName<T extends KubeObject>({ objects, tables }: Cache<T>, name: string): Persisted<T>[] {
   const found = objects.get(name);
   const out = found && !found.metadata.namespace ? [found] : [];
-  for (const namespace of tables.get('namespace')?.keys() ?? []) {
+  for (const namespace of tables.get(NAMESPACE_INDEX)?.keys() ?? []) {
     const object = objects.get(`${namespace}/${name}`);
     if (object !== undefined) out.push(object);
   }

@@ -15,7 +15,7 @@ import { backoffDelay, sleep, type BackoffOptions } from '../internal/backoff.js
 import type { KubeError } from '../kube/errors.js';
 import type { ResourceClient } from '../kube/resource-client.js';
 import type { KubeObject, Persisted } from '../resource.js';
-import { objectKey } from './store.js';
+import { objectKey, type Store } from './store.js';
 
 /** Default of {@link WatcherOptions.stallTimeoutMs}: beyond the longest default server timeout. */
 const DEFAULT_STALL_MS = 660_000;
@@ -96,6 +96,44 @@ export type WatchSource<T extends KubeObject> = Pick<ResourceClient<T>, 'list' |
 
 /** Starts watching `client`'s kind. Iterate the result to receive events. */
 export function watcher<T extends KubeObject>(client: WatchSource<T>, options: WatcherOptions<T> = {}): Watcher<T> {
+  return watcherOver(client, options, new Map());
+}
+
+/**
+ * What a watcher knows of the objects it emitted and has not deleted since, by key: the versions
+ * it compares a relist and each watch event with. A plain `Map` the watcher keeps, or its
+ * consumer's cache of the same objects (internal).
+ */
+export interface KnownObjects<T extends KubeObject> {
+  get(key: string): Persisted<T> | undefined;
+  set(key: string, object: Persisted<T>): void;
+  /** Whether `key` was known; it is not after. */
+  delete(key: string): boolean;
+  [Symbol.iterator](): Iterator<[string, Persisted<T>]>;
+}
+
+/**
+ * The objects a consumer keeps of the events it heard, as what a watcher knows (internal): the
+ * informer's store, so that every cached object is not kept in a second map of the watcher's (about
+ * 5 KB per guest cluster an operator manages, see decision 031). The consumer applies each event
+ * before it asks for the next, which an `async` iteration does: so the watcher's own `set` and
+ * `delete` have nothing to do, and `delete` only says whether the object is there.
+ */
+export function knownFrom<T extends KubeObject>(store: Pick<Store<T>, 'get' | 'list'>): KnownObjects<T> {
+  return {
+    get: (key) => store.get(key),
+    set: () => undefined,
+    delete: (key) => store.get(key) !== undefined,
+    // a copy: the consumer removes what a relist reports deleted while this is iterated
+    [Symbol.iterator]: () => {
+      const entries = store.list().map((object): [string, Persisted<T>] => [objectKey(object), object]);
+      return entries[Symbol.iterator]();
+    },
+  };
+}
+
+/** {@link watcher}, remembering what it emitted in `known` (internal: see {@link knownFrom}). */
+export function watcherOver<T extends KubeObject>(client: WatchSource<T>, options: WatcherOptions<T>, known: KnownObjects<T>): Watcher<T> {
   const run: WatcherRun<T> = {
     client,
     options,
@@ -105,7 +143,7 @@ export function watcher<T extends KubeObject>(client: WatchSource<T>, options: W
       ...(options.fieldSelector !== undefined ? { fieldSelector: options.fieldSelector } : {}),
       ...(options.metadataOnly ? { metadataOnly: true } : {}),
     },
-    known: new Map(),
+    known,
     state: { synced: false, phase: 'listing', failures: 0, resourceVersion: '' },
   };
   const stream = listAndWatch(run);
@@ -118,7 +156,7 @@ interface WatcherRun<T extends KubeObject> {
   readonly options: WatcherOptions<T>;
   readonly selection: Pick<WatcherOptions, 'namespace' | 'labelSelector' | 'fieldSelector' | 'metadataOnly'>;
   /** The objects emitted and not deleted since, by key. */
-  readonly known: Map<string, Persisted<T>>;
+  readonly known: KnownObjects<T>;
   /** Replaced (never mutated) on every change, through {@link setState}. */
   state: WatcherState;
 }
@@ -176,11 +214,7 @@ async function* relist<T extends KubeObject>(run: WatcherRun<T>): AsyncGenerator
  * Brings `known` to `items` (a full list): `Applied` for objects new or at another version,
  * `Deleted` for known objects the list no longer has.
  */
-export function* listChanges<T extends KubeObject>(
-  known: Map<string, Persisted<T>>,
-  items: readonly Persisted<T>[],
-  initial: boolean,
-): Generator<WatcherEvent<T>> {
+export function* listChanges<T extends KubeObject>(known: KnownObjects<T>, items: readonly Persisted<T>[], initial: boolean): Generator<WatcherEvent<T>> {
   const seen = new Set<string>();
   for (const object of items) {
     const key = objectKey(object);
