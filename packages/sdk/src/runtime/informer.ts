@@ -5,6 +5,7 @@
 import type { KubeClient } from '../kube/client.js';
 import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
 import type { CacheTransform } from './cache-transforms.js';
+import { internStrings } from './interned-strings.js';
 import { createStore, dropManagedFields, objectKey, type Store, type StoreOptions } from './store.js';
 import { knownFrom, watcherOver, type WatcherOptions, type WatcherState } from './watcher.js';
 
@@ -130,8 +131,16 @@ export function startInformer<T extends KubeObject>(kube: KubeClient, descriptor
 /** The cache key part of a selection's form of objects. */
 const transformKey = (selection: Selection): string => (selection.metadataOnly ? 'metadata' : (selection.transform?.name ?? ''));
 
-/** What an informer caches of each object it hears of: its selection's form, else its store's transform. */
+/**
+ * What an informer caches of each object it hears of: its selection's form, else its store's
+ * transform; its short strings shared with every other cached object's ({@link internStrings}).
+ */
 function cachedForm<T extends KubeObject>(options: InformerOptions<T>): (object: Persisted<T>) => Persisted<T> {
+  const form = formOf(options);
+  return (object) => internStrings(form(object));
+}
+
+function formOf<T extends KubeObject>(options: InformerOptions<T>): (object: Persisted<T>) => Persisted<T> {
   if (options.metadataOnly) return metadataOf;
   const transform = options.transform;
   if (transform !== undefined) return (object) => transform.apply(dropManagedFields(object));

@@ -1,0 +1,81 @@
+/**
+ * One copy of each short string the informers cache (internal). `JSON.parse` makes a new string
+ * for every value it reads, so the thousands of cached objects of an operator each hold their own
+ * `"kubeception.io/v1alpha1"`, `"True"`, label values, owner names and uids, and the timestamps of
+ * the same second: a heap snapshot of 100 managed KVM Clusters found about 25 KB of such copies per
+ * cluster in the operators' stores, a sixth of their heap (decision 032).
+ *
+ * {@link internStrings} replaces, in place, each short string value of an object about to be
+ * cached by the first copy of the same text (not in frozen parts: a descriptor's `readonly` schema
+ * parts are frozen by zod; their strings stay as parsed): a process-wide table, bounded ({@link INTERNED_LIMIT}
+ * entries; it starts afresh when full, so what was cached keeps its shared copies and the table
+ * never holds more than that many strings nobody else does). Values unique to one object version
+ * (`metadata.resourceVersion`, the object's own `metadata.uid`) and long ones (messages, data,
+ * certificates) are left alone: they would only fill the table.
+ */
+
+/** At most this many strings are kept for sharing. */
+export const INTERNED_LIMIT = 1 << 16;
+/** Strings longer than this are not shared. */
+export const INTERNED_MAX_LENGTH = 64;
+
+let table = new Map<string, string>();
+
+/** The shared copy of `value`. */
+export function interned(value: string): string {
+  const shared = table.get(value);
+  if (shared !== undefined) return shared;
+  if (table.size >= INTERNED_LIMIT) table = new Map();
+  table.set(value, value);
+  return value;
+}
+
+/** Strings shared so far (for tests). */
+export const internedCount = (): number => table.size;
+
+const share = (value: string): string => (value.length <= INTERNED_MAX_LENGTH ? interned(value) : value);
+
+/** Shares the short strings under `node` (an object or array), in place where it is not frozen. */
+function internIn(node: object): void {
+  const writable = !Object.isFrozen(node);
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const item: unknown = node[i];
+      if (typeof item === 'string') {
+        if (writable) node[i] = share(item);
+      } else if (typeof item === 'object' && item !== null) internIn(item);
+    }
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  for (const key in record) {
+    const item = record[key];
+    if (typeof item === 'string') {
+      if (writable) record[key] = share(item);
+    } else if (typeof item === 'object' && item !== null) internIn(item);
+  }
+}
+
+/**
+ * Shares the short string values of `object`, a freshly parsed object no one else holds yet, in
+ * place; returns it. Its `metadata.resourceVersion` and `metadata.uid` are left alone.
+ */
+export function internStrings<T extends { readonly metadata?: object }>(object: T): T {
+  const metadata: unknown = object.metadata;
+  for (const key in object) {
+    if (key === 'metadata') continue;
+    const item: unknown = object[key];
+    if (typeof item === 'object' && item !== null) internIn(item);
+    else if (typeof item === 'string' && !Object.isFrozen(object)) (object as Record<string, unknown>)[key] = share(item);
+  }
+  if (typeof metadata !== 'object' || metadata === null) return object;
+  const record = metadata as Record<string, unknown>;
+  const writable = !Object.isFrozen(record);
+  for (const key in record) {
+    if (key === 'resourceVersion' || key === 'uid') continue;
+    const item = record[key];
+    if (typeof item === 'object' && item !== null) internIn(item);
+    else if (typeof item === 'string' && writable) record[key] = share(item);
+  }
+  return object;
+}
