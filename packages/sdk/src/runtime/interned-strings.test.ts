@@ -85,3 +85,15 @@ it('leaves frozen parts as they are (a readonly schema part) and shares the stri
   // the label value and the two strings of the unfrozen item below a frozen part are shared
   expect(internedCount() - before).toBe(3);
 });
+
+it("never puts a Secret's or ConfigMap's values in the table (they must not outlive their object there)", () => {
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'data-test' }, data: { password: 'c2hvcnQ=' }, stringData: { token: 'short' } };
+  interned('v1');
+  interned('Secret');
+  const before = internedCount();
+  internStrings(secret);
+  expect(secret.data.password).toBe('c2hvcnQ=');
+  expect(internedCount() - before).toBe(1); // the name alone
+  internStrings({ metadata: {}, data: { other: 'data-test-value' } });
+  expect(internedCount() - before).toBe(1);
+});

@@ -10,8 +10,9 @@
  * parts are frozen by zod; their strings stay as parsed): a process-wide table, bounded ({@link INTERNED_LIMIT}
  * entries; it starts afresh when full, so what was cached keeps its shared copies and the table
  * never holds more than that many strings nobody else does). Values unique to one object version
- * (`metadata.resourceVersion`, the object's own `metadata.uid`) and long ones (messages, data,
- * certificates) are left alone: they would only fill the table.
+ * (`metadata.resourceVersion`, the object's own `metadata.uid`) and long ones (messages,
+ * certificates) are left alone: they would only fill the table. So are the values of `data`,
+ * `stringData` and `binaryData`: a Secret's values must not outlive its object in the table.
  */
 
 /** At most this many strings are kept for sharing. */
@@ -56,14 +57,19 @@ function internIn(node: object): void {
   }
 }
 
+/** Top-level fields whose values are never put in the table: a Secret's or ConfigMap's data, kept alive by no one else. */
+const UNSHARED = new Set(['data', 'stringData', 'binaryData']);
+
 /**
  * Shares the short string values of `object`, a freshly parsed object no one else holds yet, in
- * place; returns it. Its `metadata.resourceVersion` and `metadata.uid` are left alone.
+ * place; returns it. Its `metadata.resourceVersion` and `metadata.uid`, and its `data`,
+ * `stringData` and `binaryData` (a Secret's values stay in the Secret's object alone), are left
+ * alone.
  */
 export function internStrings<T extends { readonly metadata?: object }>(object: T): T {
   const metadata: unknown = object.metadata;
   for (const key in object) {
-    if (key === 'metadata') continue;
+    if (key === 'metadata' || UNSHARED.has(key)) continue;
     const item: unknown = object[key];
     if (typeof item === 'object' && item !== null) internIn(item);
     else if (typeof item === 'string' && !Object.isFrozen(object)) (object as Record<string, unknown>)[key] = share(item);
