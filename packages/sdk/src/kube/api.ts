@@ -5,6 +5,7 @@
  */
 import {
   CustomObjectsApi,
+  type Cluster,
   KubeConfig,
   ResponseContext,
   ServerConfiguration,
@@ -94,6 +95,17 @@ const coreGroup = {
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 
 /**
+ * The current cluster, when the TLS material of every request to it stays the same until the
+ * configuration's files change; `undefined` for credentials that may bring a new client
+ * certificate at any request (an exec plugin, an auth provider), or no cluster.
+ */
+function fixedTlsCluster(config: KubeConfig): Cluster | undefined {
+  const cluster = config.getCurrentCluster();
+  const user = config.getCurrentUser();
+  return cluster === null || user?.exec !== undefined || user?.authProvider !== undefined ? undefined : cluster;
+}
+
+/**
  * client-node's `KubeConfig` authenticates each request and hands it a brand-new undici Agent,
  * so every request opens its own connection (and, over https, makes a TLS handshake): about
  * 2 ms of CPU per request against a local server, several times what the request costs. This
@@ -114,9 +126,9 @@ export function pooledAuthentication(config: KubeConfig): SecurityAuthentication
     }
   };
   const tlsKey = (): string | undefined => {
-    const cluster = config.getCurrentCluster();
+    const cluster = fixedTlsCluster(config);
+    if (cluster === undefined) return undefined;
     const user = config.getCurrentUser();
-    if (cluster === null || user?.exec !== undefined || user?.authProvider !== undefined) return undefined;
     return JSON.stringify([
       cluster.server,
       cluster.caData,
@@ -158,9 +170,8 @@ export function pooledAuthentication(config: KubeConfig): SecurityAuthentication
  * through a proxy, or over plain HTTP without TLS options.
  */
 export async function watchDispatcher(config: KubeConfig): Promise<Agent | undefined> {
-  const cluster = config.getCurrentCluster();
-  const user = config.getCurrentUser();
-  if (cluster === null || user?.exec !== undefined || user?.authProvider !== undefined) return undefined;
+  const cluster = fixedTlsCluster(config);
+  if (cluster === undefined) return undefined;
   const tls: AgentOptions = {};
   await config.applyToHTTPSOptions(tls);
   const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = tls;

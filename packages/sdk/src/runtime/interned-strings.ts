@@ -36,20 +36,12 @@ export const internedCount = (): number => table.size;
 
 const share = (value: string): string => (value.length <= INTERNED_MAX_LENGTH ? interned(value) : value);
 
-/** Shares the short strings under `node` (an object or array), in place where it is not frozen. */
-function internIn(node: object): void {
+/** Shares the short strings under `node` (an object or array) but those of its fields in `skip`, in place where it is not frozen. */
+function internIn(node: object, skip?: ReadonlySet<string>): void {
   const writable = !Object.isFrozen(node);
-  if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) {
-      const item: unknown = node[i];
-      if (typeof item === 'string') {
-        if (writable) node[i] = share(item);
-      } else if (typeof item === 'object' && item !== null) internIn(item);
-    }
-    return;
-  }
   const record = node as Record<string, unknown>;
   for (const key in record) {
+    if (skip?.has(key)) continue;
     const item = record[key];
     if (typeof item === 'string') {
       if (writable) record[key] = share(item);
@@ -57,8 +49,13 @@ function internIn(node: object): void {
   }
 }
 
-/** Top-level fields whose values are never put in the table: a Secret's or ConfigMap's data, kept alive by no one else. */
-const UNSHARED = new Set(['data', 'stringData', 'binaryData']);
+/**
+ * Left alone at the top: `metadata` (shared apart, below) and a Secret's or ConfigMap's data, kept
+ * alive by no one else.
+ */
+const TOP_UNSHARED = new Set(['metadata', 'data', 'stringData', 'binaryData']);
+/** Left alone in `metadata`: unique to the object's version. */
+const METADATA_UNSHARED = new Set(['resourceVersion', 'uid']);
 
 /**
  * Shares the short string values of `object`, a freshly parsed object no one else holds yet, in
@@ -67,21 +64,8 @@ const UNSHARED = new Set(['data', 'stringData', 'binaryData']);
  * alone.
  */
 export function internStrings<T extends { readonly metadata?: object }>(object: T): T {
+  internIn(object, TOP_UNSHARED);
   const metadata: unknown = object.metadata;
-  for (const key in object) {
-    if (key === 'metadata' || UNSHARED.has(key)) continue;
-    const item: unknown = object[key];
-    if (typeof item === 'object' && item !== null) internIn(item);
-    else if (typeof item === 'string' && !Object.isFrozen(object)) (object as Record<string, unknown>)[key] = share(item);
-  }
-  if (typeof metadata !== 'object' || metadata === null) return object;
-  const record = metadata as Record<string, unknown>;
-  const writable = !Object.isFrozen(record);
-  for (const key in record) {
-    if (key === 'resourceVersion' || key === 'uid') continue;
-    const item = record[key];
-    if (typeof item === 'object' && item !== null) internIn(item);
-    else if (typeof item === 'string' && writable) record[key] = share(item);
-  }
+  if (typeof metadata === 'object' && metadata !== null) internIn(metadata, METADATA_UNSHARED);
   return object;
 }
