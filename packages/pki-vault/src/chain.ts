@@ -2,8 +2,9 @@
  * Does a certificate chain to a root? Decided by parsing both and checking the signature
  * (`X509Certificate.checkIssued` and `verify`), never by remembering serials (internal).
  */
-import { X509Certificate, createHash } from 'node:crypto';
+import { type X509Certificate, createHash } from 'node:crypto';
 import { boundedMap } from '@kubeception/sdk/runtime';
+import { parsedCertificate } from './certificates.js';
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
 
@@ -14,7 +15,7 @@ export function firstCertificate(bundle: string): string | undefined {
 
 function parse(pem: string): X509Certificate | undefined {
   try {
-    return new X509Certificate(pem);
+    return parsedCertificate(pem);
   } catch {
     return undefined;
   }

@@ -1,8 +1,8 @@
 /** When a certificate is renewed, and whether it must be re-issued now (internal, pure). */
-import { X509Certificate, createHash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { parseDuration, renewBeforeMs, type Certificate, type Persisted } from '@kubeception/sdk';
 import { boundedMap } from '@kubeception/sdk/runtime';
-import { vaultSerial } from './certificates.js';
+import { parsedCertificate, vaultSerial } from './certificates.js';
 import { firstCertificate, issuedBy, sameCertificate } from './chain.js';
 
 /** Up to this share of renewBefore is subtracted, per certificate, to spread renewals. */
@@ -92,7 +92,7 @@ function serialOf(pem: string): string | undefined {
   if (serials.has(key)) return serials.get(key);
   let serial: string | undefined;
   try {
-    serial = vaultSerial(new X509Certificate(pem).serialNumber);
+    serial = vaultSerial(parsedCertificate(pem).serialNumber);
   } catch {
     serial = undefined;
   }

@@ -23,4 +23,14 @@ describe('clusterId', () => {
     expect(dns1123LabelProblem(id)).toBeUndefined();
     expect(id).toHaveLength(MAX_CLUSTER_NAME_LENGTH + 1 + CLUSTER_ID_HASH_LENGTH);
   });
+
+  it('is the documented derivation (a fixed vector), however many IDs were made before', () => {
+    expect(clusterId({ namespace: 'default', name: 'demo' })).toBe('demo-alemq23dns');
+    // more coordinates than the hashes kept, so the table starts afresh in between
+    const ids = Array.from({ length: 10_000 }, (_, i) => clusterId({ namespace: `ns-${i % 7}`, name: `c-${i}` }));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(clusterId({ namespace: 'default', name: 'demo' })).toBe('demo-alemq23dns');
+    expect(clusterId({ namespace: 'ns-0', name: 'c-0' })).toBe(ids[0]);
+    expect(clusterId({ namespace: `ns-${9999 % 7}`, name: 'c-9999' })).toBe(ids[9999]);
+  });
 });

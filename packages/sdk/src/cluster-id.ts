@@ -37,9 +37,26 @@ export function clusterId(cluster: ClusterCoordinates): string {
   return `${cluster.name}-${clusterHash(cluster)}`;
 }
 
+/**
+ * Hashes computed so far, by `<namespace>/<name>`: every pass of every controller names what it
+ * owns from the ID (a SHA-256 each time otherwise). Bounded: it starts afresh when full.
+ */
+const HASHES_KEPT = 4096;
+let hashes = new Map<string, string>();
+
 /** The hash part of {@link clusterId}: lower-case base32, {@link CLUSTER_ID_HASH_LENGTH} characters. */
 export function clusterHash(cluster: ClusterCoordinates): string {
-  const digest = createHash('sha256').update(`${cluster.namespace}/${cluster.name}`).digest();
+  const coordinates = `${cluster.namespace}/${cluster.name}`;
+  const known = hashes.get(coordinates);
+  if (known !== undefined) return known;
+  const hash = base32Prefix(createHash('sha256').update(coordinates).digest());
+  if (hashes.size >= HASHES_KEPT) hashes = new Map();
+  hashes.set(coordinates, hash);
+  return hash;
+}
+
+/** The first {@link CLUSTER_ID_HASH_LENGTH} characters of `digest` in lower-case base32. */
+function base32Prefix(digest: Buffer): string {
   let bits = 0;
   let value = 0;
   let out = '';

@@ -36,11 +36,24 @@ export const internedCount = (): number => table.size;
 
 const share = (value: string): string => (value.length <= INTERNED_MAX_LENGTH ? interned(value) : value);
 
-/** Shares the short strings under `node` (an object or array) but those of its fields in `skip`, in place where it is not frozen. */
+/**
+ * Shares the short strings under `node` (an object or array) but those of its fields in `skip`, in
+ * place where it is not frozen. Arrays go by index and objects by their own keys: a `for…in` reads
+ * an array's elements by string keys, and walks a prototype chain.
+ */
 function internIn(node: object, skip?: ReadonlySet<string>): void {
   const writable = !Object.isFrozen(node);
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const item: unknown = node[i];
+      if (typeof item === 'string') {
+        if (writable) node[i] = share(item);
+      } else if (typeof item === 'object' && item !== null) internIn(item);
+    }
+    return;
+  }
   const record = node as Record<string, unknown>;
-  for (const key in record) {
+  for (const key of Object.keys(record)) {
     if (skip?.has(key)) continue;
     const item = record[key];
     if (typeof item === 'string') {
