@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** One benchmark figure: a value and, where it has one, a baseline from the same run. */
 export interface Figure {
   readonly name: string;
@@ -20,4 +22,15 @@ export function rate(fn: () => void, ms: number): number {
     elapsed = performance.now() - start;
   }
   return (calls / elapsed) * 1000;
+}
+
+/** CPU milliseconds of this thread so far (Linux: its `/proc` stat, so another thread's work, a worker's, is not in it), if known. */
+export function threadCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, fields 14 and 15 of stat(5)
+    return Number.isFinite(ticks) ? ticks * (1000 / 100) : undefined; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
 }

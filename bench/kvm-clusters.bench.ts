@@ -18,6 +18,9 @@
  * threads, libuv's pool), and the heap this thread keeps per managed Cluster once all are Ready and
  * settled (after full collections, without compiled code), against the targets 50 ms and 150 KB.
  *
+ * The operators' Vault requests per cluster, and its writes against the minimum (each cluster's PKI
+ * mount and root CA, and per component certificate its role and its issue, once).
+ *
  * Then a full resync of every Cluster in the steady state: the writes it makes (the target is 0).
  *
  * Sizes: 100 clusters (10 with --quick); `KVM_BENCH_CLUSTERS=1000` for the issue's figure, or
@@ -28,15 +31,18 @@ import { ClusterResource, createClusterModel, type Cluster, type Persisted } fro
 import { startInformer } from '@kubeception/sdk/runtime';
 import { componentCertificates } from '@kubeception/sdk/cluster';
 import { KVM_OPERATOR_AGENT, kvmClusterInput, startKvmWorldInWorker, type RemoteKvmWorld } from '@kubeception/tests';
-import { readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
-import type { Figure } from './figure.js';
+import { threadCpuMs, type Figure } from './figure.js';
 
-/** The writes one cluster needs at the least. */
-function minimumWrites(name: string): number {
-  const cluster = createClusterModel({ providers: [provider] })
+/** The Cluster `name` as the operators see it, defaulted. */
+const sampleCluster = (name: string) =>
+  createClusterModel({ providers: [provider] })
     .validate(kvmClusterInput(name))
     ._unsafeUnwrap();
+
+/** The host API writes one cluster needs at the least. */
+function minimumWrites(name: string): number {
+  const cluster = sampleCluster(name);
   const rendered = renderCluster(kvmCluster(cluster, cluster.spec.provider.kvm!), {
     network: { network: '10.64.0.0/24', vni: 1 },
     flannel: { etcdEndpoints: ['http://etcd:2379'] },
@@ -48,20 +54,15 @@ function minimumWrites(name: string): number {
   return rendered.objects.length + certificates + 2 + 3 * pkiObjects + certificates + 1 + 1 + 3;
 }
 
+/**
+ * The Vault writes one cluster needs at the least: its PKI mount, its root CA, and per component
+ * certificate its role and its issue.
+ */
+const minimumVaultWrites = (name: string): number => 2 + 2 * componentCertificates(sampleCluster(name)).length;
+
 /** The operators' requests (by their User-Agent); the rest of the log is this bench's own (it creates the Clusters). */
 const operators = (r: { userAgent: string }) => r.userAgent.startsWith(`${KVM_OPERATOR_AGENT}/`);
 const WRITES = new Set(['create', 'update', 'patch', 'delete']);
-
-/** CPU milliseconds of this thread so far (Linux: its `/proc` stat; the fakes run in a worker thread of their own), if known. */
-function threadCpuMs(): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, fields 14 and 15 of stat(5)
-    return Number.isFinite(ticks) ? ticks * (1000 / 100) : undefined; // USER_HZ is 100 on Linux
-  } catch {
-    return undefined;
-  }
-}
 
 /** CPU milliseconds of the whole process (every thread) so far. */
 const processCpuMs = () => {
@@ -187,6 +188,9 @@ async function runSize(n: number): Promise<Figure[]> {
     const operator = (await world.requests()).filter(operators);
     const writes = operator.filter((r) => WRITES.has(r.verb)).length / n;
     const minimum = minimumWrites('kvm-0');
+    const vault = await world.vaultRequests();
+    const vaultWrites = vault.filter((r) => r.operation !== 'read' && r.operation !== 'list').length / n;
+    const minimumVault = minimumVaultWrites('kvm-0');
     // steady state: a full resync of every Cluster must write nothing
     await world.clearRequests();
     for (const controller of world.clusterControllers) controller.resync();
@@ -197,6 +201,8 @@ async function runSize(n: number): Promise<Figure[]> {
       ...costFigures(n, cpu, heapBefore === undefined || heapAfter === undefined ? undefined : heapAfter - heapBefore),
       { name: `host API requests per KVM Cluster (operators)`, value: operator.length / n, unit: 'requests' },
       { name: `host API writes per KVM Cluster (operators)`, value: writes, unit: 'writes', baseline: minimum, ratio: writes / minimum },
+      { name: `Vault requests per KVM Cluster (operators)`, value: vault.length / n, unit: 'requests' },
+      { name: `Vault writes per KVM Cluster (operators)`, value: vaultWrites, unit: 'writes', baseline: minimumVault, ratio: vaultWrites / minimumVault },
       { name: `steady state: writes in a full resync of ${n} KVM Clusters (target 0)`, value: steadyWrites, unit: 'writes' },
     ];
   } finally {

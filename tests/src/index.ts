@@ -23,7 +23,11 @@ export {
 } from './kvm/kvm-world.js';
 export type { KvmFakeEndpoints, KvmFakes, KvmOperators, KvmWorld, KvmWorldOptions } from './kvm/kvm-world.js';
 export { startKvmWorldInWorker } from './kvm/kvm-world-remote.js';
-export type { RemoteKvmWorld, RemoteRequest } from './kvm/kvm-world-remote.js';
+export type { RemoteKvmWorld, RemoteRequest, RemoteVaultRequest } from './kvm/kvm-world-remote.js';
+
+// kubeception-fakes as a process of its own (the process tests, the clients' bench)
+export { startFakesProcess } from './process/fakes-process.js';
+export type { FakesProcess, FakesProcessOptions, FakesReady } from './process/fakes-process.js';
 
 // AWS: fake host API + fake Vault + fake EC2, the Cluster controller on the AWS driver, PKI
 export { AMI, awsCluster, ownedBy, ownerTagOf, startAwsWorld } from './aws/aws-world.js';

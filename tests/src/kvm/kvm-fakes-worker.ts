@@ -26,8 +26,11 @@ port.on('message', (request: FakesRequest) => {
     switch (request.op) {
       case 'requests':
         return fakes.host.kube.requests.all().map((r) => ({ verb: r.verb, resource: r.resource, subresource: r.subresource, userAgent: r.userAgent }));
+      case 'vaultRequests':
+        return fakes.vault.requests.all().map((r) => ({ method: r.method, path: r.path, operation: r.operation }));
       case 'clearRequests':
         fakes.host.kube.requests.clear();
+        fakes.vault.requests.clear();
         return undefined;
       case 'settle':
         await fakes.vms.settle({ timeoutMs: request.timeoutMs });

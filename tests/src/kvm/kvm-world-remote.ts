@@ -19,7 +19,11 @@ import { startKvmOperators, type KvmWorldOptions } from './kvm-world.js';
 
 /** What the parent asks of the fakes' thread. */
 export type FakesOp =
-  { readonly op: 'requests' } | { readonly op: 'clearRequests' } | { readonly op: 'settle'; readonly timeoutMs: number } | { readonly op: 'stop' };
+  | { readonly op: 'requests' }
+  | { readonly op: 'vaultRequests' }
+  | { readonly op: 'clearRequests' }
+  | { readonly op: 'settle'; readonly timeoutMs: number }
+  | { readonly op: 'stop' };
 /** A request of the parent to the fakes' thread. */
 export type FakesRequest = { readonly id: number } & FakesOp;
 
@@ -37,6 +41,15 @@ export interface RemoteRequest {
   readonly userAgent: string;
 }
 
+/** A request to the fake Vault, as its request log recorded it (every one is an operator's: the bench and tests do not call Vault). */
+export interface RemoteVaultRequest {
+  readonly method: string;
+  /** Path after `/v1/`. */
+  readonly path: string;
+  /** Vault's operation (`read`, `create`, `update`, …). */
+  readonly operation: string;
+}
+
 export interface RemoteKvmWorld {
   /** A client of the host API (not an operator's). */
   readonly kube: KubeClient;
@@ -44,6 +57,9 @@ export interface RemoteKvmWorld {
   clusters(): ResourceClient<Cluster, ClusterInput>;
   /** The host API server's request log. */
   requests(): Promise<RemoteRequest[]>;
+  /** The fake Vault's request log. */
+  vaultRequests(): Promise<RemoteVaultRequest[]>;
+  /** Empties both logs. */
   clearRequests(): Promise<void>;
   /** The VM simulator's `settle`. */
   settle(options?: { readonly timeoutMs?: number }): Promise<void>;
@@ -116,6 +132,7 @@ export async function startKvmWorldInWorker(options: KvmWorldOptions = {}): Prom
     clusterControllers: operators.clusterControllers,
     clusters: () => kube.resource(ClusterResource),
     requests: () => ask<RemoteRequest[]>({ op: 'requests' }),
+    vaultRequests: () => ask<RemoteVaultRequest[]>({ op: 'vaultRequests' }),
     clearRequests: () => ask<void>({ op: 'clearRequests' }),
     settle: (settleOptions) => ask<void>({ op: 'settle', timeoutMs: settleOptions?.timeoutMs ?? 60_000 }),
     stop: async () => {

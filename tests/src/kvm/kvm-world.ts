@@ -69,7 +69,7 @@ export interface KvmWorldOptions {
   readonly hostMemory?: string;
   /** Pods each host node takes. @default 250 */
   readonly hostPods?: number;
-  /** Requests the host API server keeps in its log. @default 100_000 */
+  /** Requests the host API server and the fake Vault each keep in their logs. @default 100_000 (host), 10,000 (Vault) */
   readonly requestLogLimit?: number;
   /** How long a VM pod takes to stop after SIGTERM (the guest's ACPI shutdown). @default 200 */
   readonly vmStopMs?: number;
@@ -104,7 +104,7 @@ export async function startKvmFakes(options: KvmWorldOptions = {}): Promise<KvmF
     kubelet: { stopDelayMs: options.vmStopMs ?? 200 },
     ...(options.requestLogLimit ? { requestLogLimit: options.requestLogLimit } : {}),
   });
-  const vault = await startFakeVault({ maxLeaseTtl: '876000h' });
+  const vault = await startFakeVault({ maxLeaseTtl: '876000h', ...(options.requestLogLimit ? { requestLogLimit: options.requestLogLimit } : {}) });
   const vms = await startVmSimulator(host, options.vms);
   await prepareOperatorNamespace(host.kubeConfig);
   return {
