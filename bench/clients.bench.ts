@@ -1,8 +1,9 @@
 /**
  * The CPU one call costs in the operators' thread through each client they use, against
  * `kubeception-fakes` running as a process of its own (so none of the fakes' work counts here),
- * over TLS as to a real server: what the operators pay per host API request, per Vault request and
- * per watch event whatever their own code does (issue 24: the floor under "operators' CPU per KVM
+ * the host API over TLS as a real server's, the fake Vault over plain HTTP as the benches' worlds
+ * serve it: what the operators pay per host API request, per Vault request and per watch event
+ * whatever their own code does (issue 24: the floor under "operators' CPU per KVM
  * Cluster").
  *
  * - host API apply / get: a server-side apply that changes a ConfigMap, and a get, through the
@@ -13,8 +14,8 @@
  *
  * Each is the thread's CPU (its `/proc` stat) over 2,000 calls (300 with --quick), 8 in flight,
  * after a warm-up. Baseline, same run: the same request sent bare with undici's
- * `Dispatcher.request` over a kept-alive connection with the same TLS material, its JSON body
- * parsed, so the ratio is each client's cost over one HTTPS round trip. Watch events have no
+ * `Dispatcher.request` over a kept-alive connection (with the same TLS material to the host API),
+ * its JSON body parsed, so the ratio is each client's cost over one bare round trip. Watch events have no
  * baseline.
  */
 import type { RequestOptions as ConnectionOptions } from 'node:https';
