@@ -26,7 +26,7 @@ describe('clusterId', () => {
 
   it('is the documented derivation (a fixed vector), however many IDs were made before', () => {
     expect(clusterId({ namespace: 'default', name: 'demo' })).toBe('demo-alemq23dns');
-    // more coordinates than the hashes kept, so the table starts afresh in between
+    // more coordinates than the hashes kept, so the first ones are forgotten in between
     const ids = Array.from({ length: 10_000 }, (_, i) => clusterId({ namespace: `ns-${i % 7}`, name: `c-${i}` }));
     expect(new Set(ids).size).toBe(ids.length);
     expect(clusterId({ namespace: 'default', name: 'demo' })).toBe('demo-alemq23dns');

@@ -10,6 +10,7 @@
  * (see docs/decisions/004-cluster-identity.md).
  */
 import { createHash } from 'node:crypto';
+import { boundedMap } from './internal/bounded-map.js';
 
 /** Characters of the hash part of a {@link clusterId}. */
 export const CLUSTER_ID_HASH_LENGTH = 10;
@@ -38,21 +39,15 @@ export function clusterId(cluster: ClusterCoordinates): string {
 }
 
 /**
- * Hashes computed so far, by `<namespace>/<name>`: every pass of every controller names what it
- * owns from the ID (a SHA-256 each time otherwise). Bounded: it starts afresh when full.
+ * Hashes computed lately, by `<namespace>/<name>`: every pass of every controller names what it
+ * owns from the ID (a SHA-256 each time otherwise).
  */
-const HASHES_KEPT = 4096;
-let hashes = new Map<string, string>();
+const hashes = boundedMap<string, string>(4096);
 
 /** The hash part of {@link clusterId}: lower-case base32, {@link CLUSTER_ID_HASH_LENGTH} characters. */
 export function clusterHash(cluster: ClusterCoordinates): string {
   const coordinates = `${cluster.namespace}/${cluster.name}`;
-  const known = hashes.get(coordinates);
-  if (known !== undefined) return known;
-  const hash = base32Prefix(createHash('sha256').update(coordinates).digest());
-  if (hashes.size >= HASHES_KEPT) hashes = new Map();
-  hashes.set(coordinates, hash);
-  return hash;
+  return hashes.get(coordinates) ?? hashes.set(coordinates, base32Prefix(createHash('sha256').update(coordinates).digest()));
 }
 
 /** The first {@link CLUSTER_ID_HASH_LENGTH} characters of `digest` in lower-case base32. */

@@ -13,7 +13,7 @@ import { CertificateResource } from '../models/certificate.js';
 import { createClusterModel, type Cluster } from '../models/cluster.js';
 import type { KubeObject, Persisted, ResourceDescriptor } from '../resource.js';
 import { done, type Action } from '../runtime/action.js';
-import { boundedMap } from '../runtime/bounded-map.js';
+import { boundedMap } from '../internal/bounded-map.js';
 import { watchKind, type Controller, type Reconciler, type Watch } from '../runtime/controller.js';
 import { createController } from '../runtime/controller-loop.js';
 import { objectKey, type Store } from '../runtime/store.js';

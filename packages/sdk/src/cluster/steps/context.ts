@@ -11,7 +11,7 @@ import type { CertificateInput } from '../../models/certificate.js';
 import type { Cluster } from '../../models/cluster.js';
 import type { Persisted } from '../../resource.js';
 import { requeueAfter, waitFor } from '../../runtime/action.js';
-import type { BoundedMap } from '../../runtime/bounded-map.js';
+import type { BoundedMap } from '../../internal/bounded-map.js';
 import type { ReconcileContext } from '../../runtime/controller.js';
 import type { Selection } from '../../runtime/informer.js';
 import { patchStatusIfChanged } from '../../runtime/status.js';
